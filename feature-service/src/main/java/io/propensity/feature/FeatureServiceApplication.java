@@ -1,0 +1,12 @@
+package io.propensity.feature;
+
+import io.micronaut.runtime.Micronaut;
+
+/** Entry point of the feature-service: ingests behaviour events, stores them durably, serves online features and point-in-time training sets. */
+public final class FeatureServiceApplication {
+  private FeatureServiceApplication() {}
+
+  public static void main(String[] args) {
+    Micronaut.build(args).mainClass(FeatureServiceApplication.class).banner(false).start();
+  }
+}

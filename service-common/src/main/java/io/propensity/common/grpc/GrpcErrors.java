@@ -1,0 +1,99 @@
+package io.propensity.common.grpc;
+
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.propensity.common.error.FailedPreconditionException;
+import io.propensity.common.error.FieldError;
+import io.propensity.common.error.InvalidInputException;
+import io.propensity.common.error.NotFoundException;
+import io.propensity.common.error.PropensityException;
+import io.propensity.common.error.ResourceExhaustedException;
+import io.propensity.common.error.UnavailableException;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps domain errors to canonical gRPC status with {@code google.rpc} details. The one place where
+ * that mapping lives; endpoints that answer asynchronously call it themselves, everything else goes
+ * through {@link ErrorMappingInterceptor}.
+ */
+public final class GrpcErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
+  /** Domain of {@code google.rpc.ErrorInfo} details. */
+  public static final String ERROR_DOMAIN = "propensity.io";
+
+  private GrpcErrors() {}
+
+  /** The status exception a client should receive for {@code t}; never carries a stack trace. */
+  public static StatusRuntimeException toStatusException(Throwable t) {
+    if (t instanceof StatusRuntimeException sre) {
+      return sre;
+    }
+    if (t instanceof io.grpc.StatusException se) {
+      return se.getStatus().asRuntimeException(se.getTrailers());
+    }
+    com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder();
+    if (t instanceof PropensityException pe) {
+      status.setMessage(pe.getMessage() == null ? "" : pe.getMessage());
+      if (pe instanceof InvalidInputException iie) {
+        status.setCode(Code.INVALID_ARGUMENT_VALUE);
+        BadRequest.Builder bad = BadRequest.newBuilder();
+        for (FieldError v : iie.violations()) {
+          bad.addFieldViolations(
+              BadRequest.FieldViolation.newBuilder()
+                  .setField(v.field())
+                  .setDescription(v.description()));
+        }
+        status.addDetails(Any.pack(bad.build()));
+      } else if (pe instanceof NotFoundException) {
+        status.setCode(Code.NOT_FOUND_VALUE);
+      } else if (pe instanceof FailedPreconditionException) {
+        status.setCode(Code.FAILED_PRECONDITION_VALUE);
+      } else if (pe instanceof ResourceExhaustedException) {
+        status.setCode(Code.RESOURCE_EXHAUSTED_VALUE);
+      } else if (pe instanceof UnavailableException ue) {
+        status.setCode(Code.UNAVAILABLE_VALUE);
+        ue.retryAfter()
+            .ifPresent(
+                d ->
+                    status.addDetails(
+                        Any.pack(
+                            RetryInfo.newBuilder()
+                                .setRetryDelay(
+                                    com.google.protobuf.Duration.newBuilder()
+                                        .setSeconds(d.getSeconds())
+                                        .setNanos(d.getNano()))
+                                .build())));
+      }
+      status.addDetails(
+          Any.pack(
+              ErrorInfo.newBuilder()
+                  .setDomain(ERROR_DOMAIN)
+                  .setReason(reasonOf(pe))
+                  .build()));
+      return StatusProto.toStatusRuntimeException(status.build());
+    }
+    if (t instanceof IllegalArgumentException) {
+      // Thrown by parsers and value constructors: the message names the value, the caller sent it.
+      return StatusProto.toStatusRuntimeException(
+          status.setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(String.valueOf(t.getMessage())).build());
+    }
+    String incident = UUID.randomUUID().toString();
+    LOG.error("internal error, incident {}", incident, t);
+    return Status.INTERNAL
+        .withDescription("internal error (incident " + incident + "); see the server log")
+        .asRuntimeException();
+  }
+
+  private static String reasonOf(PropensityException pe) {
+    String simple = pe.getClass().getSimpleName().replace("Exception", "");
+    return simple.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+  }
+}

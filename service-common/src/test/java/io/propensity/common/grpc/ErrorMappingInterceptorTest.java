@@ -1,0 +1,115 @@
+package io.propensity.common.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.rpc.BadRequest;
+import com.google.rpc.RetryInfo;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
+import io.propensity.common.error.FieldError;
+import io.propensity.common.error.InvalidInputException;
+import io.propensity.common.error.NotFoundException;
+import io.propensity.common.error.UnavailableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ErrorMappingInterceptorTest {
+  private Server server;
+  private ManagedChannel channel;
+
+  private HealthGrpc.HealthBlockingStub serve(Supplier<RuntimeException> failure) throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    HealthGrpc.HealthImplBase throwing =
+        new HealthGrpc.HealthImplBase() {
+          @Override
+          public void check(HealthCheckRequest request, StreamObserver<HealthCheckResponse> out) {
+            throw failure.get();
+          }
+        };
+    server =
+        InProcessServerBuilder.forName(name)
+            .directExecutor()
+            .addService(ServerInterceptors.intercept(throwing, new ErrorMappingInterceptor()))
+            .build()
+            .start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  @Test
+  void invalidInputBecomesInvalidArgumentWithEveryFieldViolation() throws Exception {
+    var stub =
+        serve(
+            () ->
+                new InvalidInputException(
+                    "2 of 3 events are invalid",
+                    List.of(
+                        new FieldError("events[1].user_id", "is required"),
+                        new FieldError("events[2].price", "-3.0 is negative"))));
+
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).isEqualTo("2 of 3 events are invalid");
+    BadRequest bad = StatusProto.fromThrowable(e).getDetailsList().stream()
+        .filter(a -> a.is(BadRequest.class)).findFirst().orElseThrow().unpack(BadRequest.class);
+    assertThat(bad.getFieldViolationsList())
+        .extracting(BadRequest.FieldViolation::getField, BadRequest.FieldViolation::getDescription)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("events[1].user_id", "is required"),
+            org.assertj.core.groups.Tuple.tuple("events[2].price", "-3.0 is negative"));
+  }
+
+  @Test
+  void notFoundKeepsItsMessage() throws Exception {
+    var stub = serve(() -> new NotFoundException("model churn-30d has no version 7"));
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(e.getStatus().getDescription()).isEqualTo("model churn-30d has no version 7");
+  }
+
+  @Test
+  void unavailableCarriesRetryInfo() throws Exception {
+    var stub =
+        serve(() -> new UnavailableException("feature-service is down", Optional.of(Duration.ofSeconds(2)), null));
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    RetryInfo retry = StatusProto.fromThrowable(e).getDetailsList().stream()
+        .filter(a -> a.is(RetryInfo.class)).findFirst().orElseThrow().unpack(RetryInfo.class);
+    assertThat(retry.getRetryDelay().getSeconds()).isEqualTo(2);
+  }
+
+  @Test
+  void unexpectedFailureIsInternalWithoutStackTrace() throws Exception {
+    var stub = serve(() -> new IllegalStateException("secret internals at Foo.java:12"));
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(e.getStatus().getDescription()).startsWith("internal error (incident ").doesNotContain("Foo.java");
+  }
+}
