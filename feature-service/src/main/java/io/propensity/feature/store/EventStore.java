@@ -1,0 +1,69 @@
+package io.propensity.feature.store;
+
+import io.propensity.engine.event.Event;
+import io.propensity.engine.event.EventType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Durable storage of accepted events. {@link #append} returns only after the new events are
+ * committed, so an acknowledgement built from its result survives a crash.
+ */
+public interface EventStore extends AutoCloseable {
+
+  /**
+   * Stores the events whose id is not stored yet, in one transaction, and commits it durably.
+   * Events repeating an id already stored, or repeating an earlier event of the same call, are
+   * duplicates: counted, never stored twice.
+   */
+  AppendResult append(List<Event> events);
+
+  /** Every stored event of one user, ordered by occurrence time then event id. */
+  List<Event> history(String userId);
+
+  /** The stored events of one user that occurred at or after {@code from}, in time order. */
+  List<Event> historySince(String userId, Instant from);
+
+  /**
+   * Calls {@code consumer} once per user that has events (in user id order), with that user's full
+   * time-ordered history, holding only one user's history in memory at a time.
+   */
+  void forEachUser(Consumer<UserHistory> consumer);
+
+  /** Calls {@code consumer} for every event that occurred at or after {@code from}, by user then time. */
+  void forEachEventSince(Instant from, Consumer<Event> consumer);
+
+  /** Aggregate figures over everything stored. */
+  StoreStatistics statistics();
+
+  /** The most recently ingested events, newest first. */
+  List<Event> latest(int limit);
+
+  /** Ids of up to {@code limit} users, in id order, starting after {@code afterUserId} when given. */
+  List<String> users(Optional<String> afterUserId, int limit);
+
+  @Override
+  void close();
+
+  /** Outcome of an {@link #append}: the events newly stored, in input order, and the duplicates. */
+  record AppendResult(List<Event> stored, int duplicates) {
+    public AppendResult {
+      stored = List.copyOf(stored);
+    }
+  }
+
+  /** All events of one user, time-ordered. */
+  record UserHistory(String userId, List<Event> events) {}
+
+  /** Aggregate figures for the data overview and metrics. */
+  record StoreStatistics(
+      long events,
+      long users,
+      Optional<Instant> firstEventAt,
+      Optional<Instant> lastEventAt,
+      Map<EventType, Long> eventsByType,
+      Map<java.time.LocalDate, Long> eventsByDay) {}
+}

@@ -1,0 +1,407 @@
+package io.propensity.feature.store.jdbc;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.propensity.engine.event.Event;
+import io.propensity.engine.event.EventType;
+import io.propensity.feature.store.EventStore;
+import io.propensity.feature.store.StoreException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Event store on SQLite (embedded default) or PostgreSQL, through plain JDBC. Schema changes are
+ * Flyway migrations per dialect; writes are batched {@code INSERT … ON CONFLICT DO NOTHING} in one
+ * transaction, so deduplication by event id holds even between concurrent writers.
+ */
+public final class JdbcEventStore implements EventStore {
+  private static final String COLUMNS =
+      "event_id, user_id, session_id, occurred_at_ms, type, page, item_id, category, price,"
+          + " quantity, dwell_ms, device, traffic_source, attributes";
+  private static final String INSERT =
+      "INSERT INTO events (" + COLUMNS + ", ingested_at_ms)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING";
+  private static final String ORDER = " ORDER BY occurred_at_ms, event_id";
+  private static final EventType[] TYPES = EventType.values();
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final int READ_FETCH_SIZE = 2_000;
+
+  private final HikariDataSource dataSource;
+  private final SqlDialect dialect;
+  // SQLite allows one writer at a time; serialising here avoids busy-retry storms.
+  private final ReentrantLock sqliteWriteLock = new ReentrantLock();
+
+  private JdbcEventStore(HikariDataSource dataSource, SqlDialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+  }
+
+  /** Opens (and migrates) the store at {@code jdbcUrl}. */
+  public static JdbcEventStore open(String jdbcUrl, String user, String password, int poolSize) {
+    SqlDialect dialect = SqlDialect.of(jdbcUrl);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setPoolName("events-" + dialect.name().toLowerCase(java.util.Locale.ROOT));
+    if (dialect == SqlDialect.SQLITE) {
+      // WAL + synchronous=FULL: a commit is on disk when it returns, readers never block the writer.
+      config.addDataSourceProperty("journal_mode", "WAL");
+      config.addDataSourceProperty("synchronous", "FULL");
+      config.addDataSourceProperty("busy_timeout", "30000");
+      config.addDataSourceProperty("foreign_keys", "true");
+      config.setMaximumPoolSize(Math.max(2, poolSize));
+    } else {
+      if (!user.isEmpty()) {
+        config.setUsername(user);
+      }
+      if (!password.isEmpty()) {
+        config.setPassword(password);
+      }
+      config.setMaximumPoolSize(Math.max(2, poolSize));
+    }
+    config.setConnectionTimeout(10_000);
+    HikariDataSource ds = new HikariDataSource(config);
+    try {
+      Flyway.configure()
+          .dataSource(ds)
+          .locations(dialect.migrationsLocation())
+          .table("propensity_feature_schema_history")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      throw new StoreException("cannot migrate the event store at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+    }
+    return new JdbcEventStore(ds, dialect);
+  }
+
+  /** The dialect in use. */
+  public SqlDialect dialect() {
+    return dialect;
+  }
+
+  @Override
+  public AppendResult append(List<Event> events) {
+    if (events.isEmpty()) {
+      return new AppendResult(List.of(), 0);
+    }
+    // Repeats inside the batch are duplicates of their first occurrence.
+    List<Event> unique = new ArrayList<>(events.size());
+    Set<String> seen = new HashSet<>();
+    for (Event e : events) {
+      if (seen.add(e.eventId())) {
+        unique.add(e);
+      }
+    }
+    int duplicatesInBatch = events.size() - unique.size();
+    boolean lock = dialect == SqlDialect.SQLITE;
+    if (lock) {
+      sqliteWriteLock.lock();
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+        long now = System.currentTimeMillis();
+        for (Event e : unique) {
+          bind(ps, e, now);
+          ps.addBatch();
+        }
+        int[] counts = ps.executeBatch();
+        c.commit();
+        List<Event> stored = new ArrayList<>(unique.size());
+        for (int i = 0; i < counts.length; i++) {
+          if (counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO) {
+            stored.add(unique.get(i));
+          }
+        }
+        return new AppendResult(stored, duplicatesInBatch + unique.size() - stored.size());
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot store events: " + e.getMessage(), e);
+    } finally {
+      if (lock) {
+        sqliteWriteLock.unlock();
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Event e, long now) throws SQLException {
+    ps.setString(1, e.eventId());
+    ps.setString(2, e.userId());
+    setText(ps, 3, e.sessionId());
+    ps.setLong(4, e.occurredAt().toEpochMilli());
+    ps.setInt(5, e.type().ordinal());
+    setText(ps, 6, e.page());
+    setText(ps, 7, e.itemId());
+    setText(ps, 8, e.category());
+    if (e.price().isPresent()) {
+      ps.setDouble(9, e.price().getAsDouble());
+    } else {
+      ps.setNull(9, Types.DOUBLE);
+    }
+    ps.setInt(10, e.quantity());
+    if (e.dwell().isPresent()) {
+      ps.setLong(11, e.dwell().get().toMillis());
+    } else {
+      ps.setNull(11, Types.BIGINT);
+    }
+    setText(ps, 12, e.device());
+    setText(ps, 13, e.trafficSource());
+    if (e.attributes().isEmpty()) {
+      ps.setNull(14, Types.VARCHAR);
+    } else {
+      ps.setString(14, toJson(e.attributes()));
+    }
+    ps.setLong(15, now);
+  }
+
+  private static void setText(PreparedStatement ps, int i, Optional<String> v) throws SQLException {
+    if (v.isPresent()) {
+      ps.setString(i, v.get());
+    } else {
+      ps.setNull(i, Types.VARCHAR);
+    }
+  }
+
+  @Override
+  public List<Event> history(String userId) {
+    return query("SELECT " + COLUMNS + " FROM events WHERE user_id = ?" + ORDER, ps -> ps.setString(1, userId));
+  }
+
+  @Override
+  public List<Event> historySince(String userId, Instant from) {
+    return query(
+        "SELECT " + COLUMNS + " FROM events WHERE user_id = ? AND occurred_at_ms >= ?" + ORDER,
+        ps -> {
+          ps.setString(1, userId);
+          ps.setLong(2, from.toEpochMilli());
+        });
+  }
+
+  @Override
+  public List<Event> latest(int limit) {
+    return query(
+        "SELECT " + COLUMNS + " FROM events ORDER BY seq DESC LIMIT ?", ps -> ps.setInt(1, limit));
+  }
+
+  @Override
+  public List<String> users(Optional<String> afterUserId, int limit) {
+    String sql =
+        afterUserId.isPresent()
+            ? "SELECT DISTINCT user_id FROM events WHERE user_id > ? ORDER BY user_id LIMIT ?"
+            : "SELECT DISTINCT user_id FROM events ORDER BY user_id LIMIT ?";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      if (afterUserId.isPresent()) {
+        ps.setString(i++, afterUserId.get());
+      }
+      ps.setInt(i, limit);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot list users: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void forEachUser(Consumer<UserHistory> consumer) {
+    List<Event> buffer = new ArrayList<>();
+    String[] user = new String[1];
+    scan(
+        "SELECT " + COLUMNS + " FROM events ORDER BY user_id, occurred_at_ms, event_id",
+        ps -> {},
+        e -> {
+          if (user[0] != null && !user[0].equals(e.userId())) {
+            consumer.accept(new UserHistory(user[0], List.copyOf(buffer)));
+            buffer.clear();
+          }
+          user[0] = e.userId();
+          buffer.add(e);
+        });
+    if (user[0] != null) {
+      consumer.accept(new UserHistory(user[0], List.copyOf(buffer)));
+    }
+  }
+
+  @Override
+  public void forEachEventSince(Instant from, Consumer<Event> consumer) {
+    scan(
+        "SELECT " + COLUMNS + " FROM events WHERE occurred_at_ms >= ? ORDER BY user_id, occurred_at_ms, event_id",
+        ps -> ps.setLong(1, from.toEpochMilli()),
+        consumer);
+  }
+
+  @Override
+  public StoreStatistics statistics() {
+    try (Connection c = dataSource.getConnection();
+        Statement st = c.createStatement()) {
+      long events;
+      long users;
+      Optional<Instant> first = Optional.empty();
+      Optional<Instant> last = Optional.empty();
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT COUNT(*), COUNT(DISTINCT user_id), MIN(occurred_at_ms), MAX(occurred_at_ms) FROM events")) {
+        rs.next();
+        events = rs.getLong(1);
+        users = rs.getLong(2);
+        long min = rs.getLong(3);
+        if (!rs.wasNull()) {
+          first = Optional.of(Instant.ofEpochMilli(min));
+          last = Optional.of(Instant.ofEpochMilli(rs.getLong(4)));
+        }
+      }
+      Map<EventType, Long> byType = new EnumMap<>(EventType.class);
+      try (ResultSet rs = st.executeQuery("SELECT type, COUNT(*) FROM events GROUP BY type")) {
+        while (rs.next()) {
+          byType.put(TYPES[rs.getInt(1)], rs.getLong(2));
+        }
+      }
+      Map<LocalDate, Long> byDay = new TreeMap<>();
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT occurred_at_ms / 86400000 AS d, COUNT(*) FROM events GROUP BY occurred_at_ms / 86400000")) {
+        while (rs.next()) {
+          byDay.put(LocalDate.ofEpochDay(rs.getLong(1)), rs.getLong(2));
+        }
+      }
+      return new StoreStatistics(events, users, first, last, byType, new LinkedHashMap<>(byDay));
+    } catch (SQLException e) {
+      throw new StoreException("cannot compute statistics: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  private List<Event> query(String sql, Binder binder) {
+    List<Event> out = new ArrayList<>();
+    scan(sql, binder, out::add);
+    return out;
+  }
+
+  private void scan(String sql, Binder binder, Consumer<Event> consumer) {
+    try (Connection c = dataSource.getConnection()) {
+      // PostgreSQL only streams with a cursor inside a transaction; otherwise it buffers everything.
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setFetchSize(READ_FETCH_SIZE);
+        binder.bind(ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            consumer.accept(read(rs));
+          }
+        }
+      } finally {
+        c.rollback();
+        c.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read events: " + e.getMessage(), e);
+    }
+  }
+
+  private static Event read(ResultSet rs) throws SQLException {
+    Event.Builder b =
+        Event.builder(
+                rs.getString(1),
+                rs.getString(2),
+                Instant.ofEpochMilli(rs.getLong(4)),
+                TYPES[rs.getInt(5)])
+            .sessionId(rs.getString(3))
+            .page(rs.getString(6))
+            .itemId(rs.getString(7))
+            .category(rs.getString(8));
+    double price = rs.getDouble(9);
+    if (!rs.wasNull()) {
+      b.price(price);
+    }
+    b.quantity(rs.getInt(10));
+    long dwell = rs.getLong(11);
+    if (!rs.wasNull()) {
+      b.dwell(Duration.ofMillis(dwell));
+    }
+    b.device(rs.getString(12)).trafficSource(rs.getString(13));
+    String attributes = rs.getString(14);
+    if (attributes != null) {
+      b.attributes(fromJson(attributes));
+    }
+    return b.build();
+  }
+
+  static String toJson(Map<String, String> attributes) {
+    StringWriter w = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(w)) {
+      g.writeStartObject();
+      for (Map.Entry<String, String> a : new TreeMap<>(attributes).entrySet()) {
+        g.writeStringField(a.getKey(), a.getValue());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toString();
+  }
+
+  static Map<String, String> fromJson(String json) {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (JsonParser p = JSON.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new StoreException("stored attributes are not a JSON object: " + json, null);
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        p.nextToken();
+        out.put(key, p.getValueAsString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private static String redact(String jdbcUrl) {
+    return jdbcUrl.replaceAll("password=[^&;]*", "password=***");
+  }
+}

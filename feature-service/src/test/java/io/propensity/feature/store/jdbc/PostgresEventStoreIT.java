@@ -1,0 +1,29 @@
+package io.propensity.feature.store.jdbc;
+
+import io.propensity.common.testing.TestPostgres;
+import io.propensity.feature.store.EventStore;
+import io.propensity.feature.store.EventStoreContract;
+import org.junit.jupiter.api.AfterEach;
+
+/** The event store contract on a real PostgreSQL server. */
+class PostgresEventStoreIT extends EventStoreContract {
+  private TestPostgres.Database db;
+
+  @Override
+  protected EventStore openEmpty() {
+    db = TestPostgres.freshSchema();
+    return reopen();
+  }
+
+  @Override
+  protected EventStore reopen() {
+    return JdbcEventStore.open(db.jdbcUrl(), db.user(), db.password(), 4);
+  }
+
+  @AfterEach
+  void dropSchema() {
+    if (db != null) {
+      TestPostgres.drop(db);
+    }
+  }
+}
