@@ -1,0 +1,80 @@
+package io.propensity.feature.config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.propensity.engine.event.Event;
+import io.propensity.engine.event.EventValidator;
+import io.propensity.feature.ingest.IngestListener;
+import io.propensity.feature.ingest.IngestMetrics;
+import io.propensity.feature.ingest.IngestOutcome;
+import io.propensity.feature.ingest.Ingestor;
+import io.propensity.feature.store.EventStore;
+import io.propensity.feature.store.jdbc.JdbcEventStore;
+import io.propensity.feature.store.jdbc.SqlDialect;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the feature service's domain objects from configuration. */
+@Factory
+class FeatureServiceFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(FeatureServiceFactory.class);
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  EventStore eventStore(StoreConfiguration config) {
+    String url = config.jdbcUrl();
+    if (SqlDialect.of(url) == SqlDialect.SQLITE) {
+      Path file = Path.of(url.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""));
+      try {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the data directory for " + file, e);
+      }
+    }
+    JdbcEventStore store = JdbcEventStore.open(url, config.user(), config.password(), config.poolSize());
+    LOG.info("event store ready: {} ({})", store.dialect(), url.replaceAll("password=[^&;]*", "password=***"));
+    return store;
+  }
+
+  @Singleton
+  EventValidator eventValidator() {
+    return EventValidator.systemDefault();
+  }
+
+  @Singleton
+  IngestMetrics ingestMetrics(MeterRegistry registry, EventStore store) {
+    return new IngestMetrics(registry, store.statistics().events());
+  }
+
+  @Singleton
+  Ingestor ingestor(
+      EventStore store, EventValidator validator, IngestConfiguration config, List<IngestListener> listeners) {
+    IngestListener all =
+        new IngestListener() {
+          @Override
+          public void onStored(List<Event> stored) {
+            for (IngestListener l : listeners) {
+              l.onStored(stored);
+            }
+          }
+
+          @Override
+          public void onOutcome(IngestOutcome outcome, long nanos) {
+            for (IngestListener l : listeners) {
+              l.onOutcome(outcome, nanos);
+            }
+          }
+        };
+    return new Ingestor(store, validator, config.maxEventsPerRequest(), all);
+  }
+}

@@ -1,0 +1,49 @@
+package io.propensity.feature.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.propensity.engine.event.Event;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Prometheus figures of ingestion: events accepted, rejected, duplicate; latency; store size. */
+public final class IngestMetrics implements IngestListener {
+  private final Counter accepted;
+  private final Counter rejected;
+  private final Counter duplicates;
+  private final Timer latency;
+  private final AtomicLong storedEvents;
+
+  public IngestMetrics(MeterRegistry registry, long eventsAlreadyStored) {
+    accepted = Counter.builder("propensity.ingest.events").tag("outcome", "accepted")
+        .description("Events ingested, by outcome").register(registry);
+    rejected = Counter.builder("propensity.ingest.events").tag("outcome", "rejected")
+        .description("Events ingested, by outcome").register(registry);
+    duplicates = Counter.builder("propensity.ingest.events").tag("outcome", "duplicate")
+        .description("Events ingested, by outcome").register(registry);
+    latency = Timer.builder("propensity.ingest.latency")
+        .description("Time to validate and durably commit one batch")
+        .publishPercentileHistogram()
+        .register(registry);
+    storedEvents = new AtomicLong(eventsAlreadyStored);
+    Gauge.builder("propensity.store.events", storedEvents, AtomicLong::get)
+        .description("Events in the event store")
+        .register(registry);
+  }
+
+  @Override
+  public void onStored(List<Event> stored) {
+    storedEvents.addAndGet(stored.size());
+  }
+
+  @Override
+  public void onOutcome(IngestOutcome outcome, long nanos) {
+    accepted.increment(outcome.accepted());
+    rejected.increment(outcome.rejected().size());
+    duplicates.increment(outcome.duplicates());
+    latency.record(nanos, TimeUnit.NANOSECONDS);
+  }
+}
