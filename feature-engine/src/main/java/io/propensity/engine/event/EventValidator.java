@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Checks the business rules an event must meet before it is stored. Every violation names the field
@@ -30,7 +32,7 @@ public final class EventValidator {
   private final Clock clock;
 
   public EventValidator(Clock clock) {
-    this.clock = clock;
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /** A validator that judges "the future" by the system clock. */
@@ -80,11 +82,20 @@ public final class EventValidator {
       out.add(new FieldViolation("attributes",
           e.attributes().size() + " attributes, at most " + MAX_ATTRIBUTES + " allowed"));
     }
-    for (Map.Entry<String, String> a : e.attributes().entrySet()) {
-      if (a.getKey().isBlank()) {
-        out.add(new FieldViolation("attributes", "an attribute has an empty key"));
+    // Sorted so that the report is the same on every run (Map.copyOf iterates in random order).
+    for (Map.Entry<String, String> a : new TreeMap<>(e.attributes()).entrySet()) {
+      String key = a.getKey();
+      String field = "attributes";
+      if (key.isBlank()) {
+        out.add(new FieldViolation(field, "an attribute has an empty key"));
+      } else if (key.length() > MAX_TEXT_LENGTH) {
+        // Key and value are limited separately; an oversized key is not echoed back.
+        out.add(new FieldViolation(field, "a key of " + key.length() + " characters, at most "
+            + MAX_TEXT_LENGTH + " allowed"));
+      } else {
+        field = "attributes[" + key + "]";
       }
-      maxLength(out, "attributes[" + a.getKey() + "]", a.getKey() + a.getValue(), MAX_TEXT_LENGTH);
+      maxLength(out, field, a.getValue(), MAX_TEXT_LENGTH);
     }
     return out;
   }

@@ -1,0 +1,157 @@
+package io.propensity.engine.features;
+
+import io.propensity.engine.event.Event;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The online feature state of one user, updated one event at a time and queried for the current
+ * vector; gives exactly what {@link BatchFeatureComputer} gives for the same events.
+ *
+ * <p>Events may arrive late and in any order. The state keeps the events within {@link #RETENTION}
+ * of the watermark (the latest event time applied) in packed form, 32 bytes each, and folds older
+ * ones, whenever they arrive, into order-independent lifetime totals. Duplicates (same event id)
+ * are ignored while the original is retained; a copy of an event already folded into the totals
+ * would be counted again, so replays older than the retention must be deduplicated upstream
+ * (feature-service stores events deduplicated by id). Not thread-safe: one writer per user.
+ */
+public final class UserFeatureState {
+
+  /** How long events are kept in detail: the longest feature window. */
+  public static final Duration RETENTION = FeatureWindow.DAYS_30.length().orElseThrow();
+
+  private static final long NO_WATERMARK = Long.MIN_VALUE;
+
+  /** Version byte of {@link #toBytes()}; bump when the layout or any feature definition changes. */
+  public static final byte CODEC_VERSION = 1;
+
+  private final PackedEvents recent;
+  private final LifetimeTotals folded;
+  private long watermarkSecond = NO_WATERMARK;
+  private int watermarkNano;
+
+  /** An empty state: its vector is {@link BatchFeatureComputer#coldStart()}. */
+  public UserFeatureState() {
+    this(new PackedEvents(), new LifetimeTotals());
+  }
+
+  private UserFeatureState(PackedEvents recent, LifetimeTotals folded) {
+    this.recent = recent;
+    this.folded = folded;
+  }
+
+  /**
+   * The state in a compact binary form (version byte, schema hash, watermark, lifetime totals,
+   * packed events), for keeping it outside the JVM, e.g. in Redis.
+   */
+  public byte[] toBytes() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 + 32 * recent.size());
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      out.writeByte(CODEC_VERSION);
+      out.writeUTF(FeatureCatalog.schema().versionHash());
+      out.writeLong(watermarkSecond);
+      out.writeInt(watermarkNano);
+      folded.writeTo(out);
+      recent.writeTo(out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Reads a state written by {@link #toBytes()}.
+   *
+   * @throws IllegalArgumentException when the bytes are corrupt, or were written by another codec
+   *     version or feature schema (the state must then be rebuilt from events)
+   */
+  public static UserFeatureState fromBytes(byte[] data) {
+    try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(data))) {
+      byte version = in.readByte();
+      if (version != CODEC_VERSION) {
+        throw new IllegalArgumentException("state codec version " + version + ", expected " + CODEC_VERSION);
+      }
+      String schema = in.readUTF();
+      if (!schema.equals(FeatureCatalog.schema().versionHash())) {
+        throw new IllegalArgumentException(
+            "state written for feature schema " + schema + ", current is " + FeatureCatalog.schema().versionHash());
+      }
+      long second = in.readLong();
+      int nano = in.readInt();
+      LifetimeTotals totals = LifetimeTotals.readFrom(in);
+      PackedEvents packed = PackedEvents.readFrom(in);
+      if (in.read() != -1) {
+        throw new IllegalArgumentException("corrupt state: trailing bytes");
+      }
+      UserFeatureState s = new UserFeatureState(packed, totals);
+      s.watermarkSecond = second;
+      s.watermarkNano = nano;
+      return s;
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("corrupt state: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Applies one event of this user, in any order. Returns false when the event was ignored as a
+   * duplicate of a retained event.
+   */
+  public boolean apply(Event event) {
+    PackedEvents.Packed p = PackedEvents.pack(event);
+    if (recent.containsId(p.fingerprint())) {
+      return false;
+    }
+    Instant t = event.occurredAt();
+    if (watermarkSecond == NO_WATERMARK || t.isAfter(watermarkInstant())) {
+      watermarkSecond = t.getEpochSecond();
+      watermarkNano = t.getNano();
+    }
+    long threshold = watermarkInstant().toEpochMilli() - FeatureCalculator.RETENTION_MS;
+    recent.evictUpTo(threshold, folded);
+    if (p.timeMs() <= threshold) {
+      folded.add(p);
+    } else {
+      recent.insert(p);
+    }
+    return true;
+  }
+
+  /**
+   * The features as of {@code now}, which must not be earlier than the latest applied event time.
+   *
+   * @throws IllegalArgumentException when {@code now} is before the watermark
+   */
+  public FeatureVector vectorAsOf(Instant now) {
+    if (watermarkSecond != NO_WATERMARK && now.isBefore(watermarkInstant())) {
+      throw new IllegalArgumentException(
+          "now " + now + " is before the latest applied event " + watermarkInstant());
+    }
+    LifetimeTotals life = folded.copy();
+    recent.addAllTo(life);
+    return FeatureCalculator.compute(recent, life, now.toEpochMilli());
+  }
+
+  /** The latest event time applied, if any. */
+  public Optional<Instant> watermark() {
+    return watermarkSecond == NO_WATERMARK ? Optional.empty() : Optional.of(watermarkInstant());
+  }
+
+  /** Events currently kept in detail (within the retention of the watermark). */
+  public int retainedEvents() {
+    return recent.size();
+  }
+
+  /**
+   * Approximate heap footprint in bytes (64-bit JVM, compressed oops): this object, the packed
+   * events with their spare capacity, and the lifetime totals.
+   */
+  public long estimatedBytes() {
+    long self = MemoryLayout.align(MemoryLayout.OBJECT_HEADER + 2 * MemoryLayout.REFERENCE + 8 + 4);
+    return self + recent.estimatedBytes() + LifetimeTotals.estimatedBytes();
+  }
+
+  private Instant watermarkInstant() {
+    return Instant.ofEpochSecond(watermarkSecond, watermarkNano);
+  }
+}
