@@ -9,7 +9,13 @@ import io.propensity.feature.ingest.IngestListener;
 import io.propensity.feature.ingest.IngestMetrics;
 import io.propensity.feature.ingest.IngestOutcome;
 import io.propensity.feature.ingest.Ingestor;
+import io.propensity.feature.online.InMemoryOnlineFeatureStore;
+import io.propensity.feature.online.OnlineFeatureStore;
+import io.propensity.feature.online.OnlineFeatures;
+import io.propensity.feature.overview.DataOverviewService;
 import io.propensity.feature.store.EventStore;
+import io.propensity.feature.trainingset.TrainingSets;
+import java.time.Clock;
 import io.propensity.feature.store.jdbc.JdbcEventStore;
 import io.propensity.feature.store.jdbc.SqlDialect;
 import jakarta.inject.Singleton;
@@ -47,12 +53,51 @@ class FeatureServiceFactory {
   }
 
   @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  OnlineFeatureStore onlineFeatureStore(OnlineConfiguration config) {
+    return switch (config.backend()) {
+      case "memory" -> new InMemoryOnlineFeatureStore();
+      case "redis" -> new io.propensity.feature.online.RedisOnlineFeatureStore(config.redisUrl(), config.redisKeyPrefix());
+      default -> throw new IllegalArgumentException(
+          "propensity.online.backend=" + config.backend() + " is not one of: memory, redis");
+    };
+  }
+
+  @Singleton
+  OnlineFeatures onlineFeatures(OnlineFeatureStore store, EventStore events, Clock clock, OnlineConfiguration config) {
+    OnlineFeatures online = new OnlineFeatures(store, clock, config.maxUsersPerRequest());
+    online.rebuildFrom(events);
+    return online;
+  }
+
+  @Singleton
+  TrainingSets trainingSets(EventStore events) {
+    return new TrainingSets(events);
+  }
+
+  @Singleton
+  DataOverviewService dataOverview(EventStore events, OnlineFeatures online, Clock clock, OnlineConfiguration config) {
+    return new DataOverviewService(events, online, clock, config.overviewCacheTtl());
+  }
+
+  @Singleton
   EventValidator eventValidator() {
     return EventValidator.systemDefault();
   }
 
   @Singleton
-  IngestMetrics ingestMetrics(MeterRegistry registry, EventStore store) {
+  IngestMetrics ingestMetrics(MeterRegistry registry, EventStore store, OnlineFeatures online) {
+    io.micrometer.core.instrument.Gauge.builder("propensity.online.users", online, OnlineFeatures::users)
+        .description("Users with online feature state")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("propensity.online.state.bytes", online, OnlineFeatures::estimatedBytes)
+        .description("Approximate bytes of online feature state")
+        .register(registry);
     return new IngestMetrics(registry, store.statistics().events());
   }
 

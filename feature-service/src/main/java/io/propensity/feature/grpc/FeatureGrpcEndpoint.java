@@ -5,7 +5,33 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.grpc.annotation.GrpcService;
 import io.propensity.common.grpc.GrpcErrors;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.propensity.common.grpc.FlowControlledSender;
+import io.propensity.common.error.InvalidInputException;
+import io.propensity.engine.labels.TrainingRow;
 import io.propensity.feature.ingest.IngestTally;
+import io.propensity.feature.online.OnlineFeatures;
+import io.propensity.feature.overview.DataOverviewService;
+import io.propensity.feature.trainingset.TrainingSetPlan;
+import io.propensity.feature.trainingset.TrainingSetSummary;
+import io.propensity.feature.trainingset.TrainingSets;
+import io.micronaut.scheduling.TaskExecutors;
+import jakarta.inject.Named;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import propensity.features.v1.BuildTrainingSetRequest;
+import propensity.features.v1.BuildTrainingSetResponse;
+import propensity.features.v1.GetDataOverviewRequest;
+import propensity.features.v1.GetDataOverviewResponse;
+import propensity.features.v1.GetFeatureSchemaRequest;
+import propensity.features.v1.GetFeatureSchemaResponse;
+import propensity.features.v1.GetOnlineFeaturesRequest;
+import propensity.features.v1.GetOnlineFeaturesResponse;
+import propensity.features.v1.TrainingRowBatch;
+import propensity.features.v1.TrainingSetProgress;
 import io.propensity.feature.ingest.Ingestor;
 import propensity.features.v1.FeatureServiceGrpc;
 import propensity.features.v1.IngestEventsRequest;
@@ -16,10 +42,141 @@ import propensity.features.v1.StreamIngestEventsResponse;
 /** gRPC face of the feature service: converts protobuf to domain calls and back, nothing more. */
 @GrpcService
 final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBase {
-  private final Ingestor ingestor;
+  private static final int DEFAULT_BATCH = 1_000;
+  private static final int MAX_BATCH = 10_000;
+  private static final int DEFAULT_SAMPLES = 10;
+  private static final int MAX_SAMPLES = 100;
 
-  FeatureGrpcEndpoint(Ingestor ingestor) {
+  private final Ingestor ingestor;
+  private final OnlineFeatures online;
+  private final TrainingSets trainingSets;
+  private final DataOverviewService overview;
+  private final Clock clock;
+  private final ExecutorService builders;
+
+  FeatureGrpcEndpoint(
+      Ingestor ingestor,
+      OnlineFeatures online,
+      TrainingSets trainingSets,
+      DataOverviewService overview,
+      Clock clock,
+      @Named(TaskExecutors.BLOCKING) ExecutorService builders) {
+    this.builders = builders;
     this.ingestor = ingestor;
+    this.online = online;
+    this.trainingSets = trainingSets;
+    this.overview = overview;
+    this.clock = clock;
+  }
+
+  @Override
+  public void getOnlineFeatures(GetOnlineFeaturesRequest req, StreamObserver<GetOnlineFeaturesResponse> out) {
+    Instant now = clock.instant();
+    out.onNext(
+        FeatureProtoMapper.toResponse(
+            online.forUsers(req.getUserIdsList()), online.schema(), req.getIncludeSchema(), now));
+    out.onCompleted();
+  }
+
+  @Override
+  public void getFeatureSchema(GetFeatureSchemaRequest req, StreamObserver<GetFeatureSchemaResponse> out) {
+    out.onNext(GetFeatureSchemaResponse.newBuilder().setSchema(FeatureProtoMapper.toProto(online.schema())).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void getDataOverview(GetDataOverviewRequest req, StreamObserver<GetDataOverviewResponse> out) {
+    int samples = req.getSampleSize() == 0 ? DEFAULT_SAMPLES : req.getSampleSize();
+    if (samples < 0 || samples > MAX_SAMPLES) {
+      throw InvalidInputException.of("sample_size", req.getSampleSize() + " is outside 0 to " + MAX_SAMPLES);
+    }
+    ZoneId zone;
+    try {
+      zone = req.getTimeZone().isEmpty() ? ZoneOffset.UTC : ZoneId.of(req.getTimeZone());
+    } catch (java.time.DateTimeException e) {
+      throw InvalidInputException.of("time_zone", "unknown time zone '" + req.getTimeZone() + "'");
+    }
+    out.onNext(FeatureProtoMapper.toProto(overview.overview(samples, zone), online.schema()));
+    out.onCompleted();
+  }
+
+  @Override
+  public void buildTrainingSet(BuildTrainingSetRequest req, StreamObserver<BuildTrainingSetResponse> plainOut) {
+    int batchSize = req.getBatchSize() == 0 ? DEFAULT_BATCH : req.getBatchSize();
+    if (batchSize < 0 || batchSize > MAX_BATCH) {
+      throw InvalidInputException.of("batch_size", req.getBatchSize() + " is outside 0 to " + MAX_BATCH);
+    }
+    TrainingSetPlan plan = trainingSets.plan(FeatureProtoMapper.toSpec(req.getSpec()));
+    FlowControlledSender<BuildTrainingSetResponse> out =
+        new FlowControlledSender<>((ServerCallStreamObserver<BuildTrainingSetResponse>) plainOut);
+    // Built off the gRPC thread so that readiness callbacks reach the sender while it waits.
+    Context context = Context.current();
+    builders.execute(
+        context.wrap(
+            () -> {
+              try {
+                streamTrainingSet(req, plan, batchSize, out);
+              } catch (RuntimeException e) {
+                if (!out.isCancelled()) {
+                  plainOut.onError(GrpcErrors.toStatusException(e));
+                }
+              }
+            }));
+  }
+
+  private void streamTrainingSet(
+      BuildTrainingSetRequest req,
+      TrainingSetPlan plan,
+      int batchSize,
+      FlowControlledSender<BuildTrainingSetResponse> out) {
+    out.send(
+        BuildTrainingSetResponse.newBuilder()
+            .setHeader(FeatureProtoMapper.header(plan, req.getSpec(), online.schema()))
+            .build());
+    TrainingRowBatch.Builder batch = TrainingRowBatch.newBuilder();
+    long[] lastProgress = {System.nanoTime()};
+    TrainingSetSummary summary =
+        trainingSets.build(
+            plan,
+            new TrainingSets.RowSink() {
+              @Override
+              public void row(TrainingRow row) {
+                batch.addRows(FeatureProtoMapper.toProto(row));
+                if (batch.getRowsCount() >= batchSize) {
+                  out.send(BuildTrainingSetResponse.newBuilder().setRows(batch.build()).build());
+                  batch.clear();
+                }
+              }
+
+              @Override
+              public void progress(long usersDone, long usersTotal, long rows, long positives) {
+                long now = System.nanoTime();
+                if (now - lastProgress[0] > 1_000_000_000L || usersDone == usersTotal) {
+                  lastProgress[0] = now;
+                  out.send(
+                      BuildTrainingSetResponse.newBuilder()
+                          .setProgress(
+                              TrainingSetProgress.newBuilder()
+                                  .setCutoffsTotal(plan.cutoffs().size())
+                                  .setCutoffsDone(usersDone >= usersTotal ? plan.cutoffs().size() : 0)
+                                  .setRowsSent(rows)
+                                  .setPositiveRowsSent(positives)
+                                  .setUsersDone(usersDone)
+                                  .setUsersTotal(usersTotal)
+                                  .setPercent(usersTotal == 0 ? 100 : 100.0 * usersDone / usersTotal))
+                          .build());
+                }
+              }
+            },
+            out::isCancelled);
+    if (out.isCancelled()) {
+      return;
+    }
+    if (batch.getRowsCount() > 0) {
+      out.send(BuildTrainingSetResponse.newBuilder().setRows(batch.build()).build());
+    }
+    out.send(BuildTrainingSetResponse.newBuilder().setSummary(FeatureProtoMapper.toProto(summary)).build());
+    out.complete();
   }
 
   @Override

@@ -11,7 +11,34 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import io.propensity.engine.features.FeatureSchema;
+import io.propensity.engine.features.FeatureSpec;
+import io.propensity.engine.features.FeatureType;
+import io.propensity.engine.features.FeatureVector;
+import io.propensity.engine.labels.Target;
+import io.propensity.engine.labels.TrainingRow;
+import io.propensity.engine.session.Session;
+import io.propensity.engine.session.SessionEvent;
+import io.propensity.feature.online.OnlineFeatures;
+import io.propensity.feature.overview.DataOverview;
+import io.propensity.feature.trainingset.TrainingSetPlan;
+import io.propensity.feature.trainingset.TrainingSetSpec;
+import io.propensity.feature.trainingset.TrainingSetSummary;
+import java.util.Optional;
 import propensity.events.v1.EventRejection;
+import propensity.features.v1.CutoffRange;
+import propensity.features.v1.DailyCount;
+import propensity.features.v1.EventTypeCount;
+import propensity.features.v1.FeatureDefinition;
+import propensity.features.v1.FunnelStage;
+import propensity.features.v1.FunnelStageCount;
+import propensity.features.v1.GetDataOverviewResponse;
+import propensity.features.v1.GetOnlineFeaturesResponse;
+import propensity.features.v1.HourlyDwell;
+import propensity.features.v1.SessionSummary;
+import propensity.features.v1.TrainingSetHeader;
+import propensity.features.v1.UserFeatures;
+import propensity.features.v1.WindowKind;
 import propensity.features.v1.IngestEventsResponse;
 import propensity.features.v1.StreamIngestEventsResponse;
 
@@ -127,6 +154,192 @@ final class FeatureProtoMapper {
 
   static Duration duration(com.google.protobuf.Duration d) {
     return Duration.ofSeconds(d.getSeconds(), d.getNanos());
+  }
+
+  static propensity.features.v1.FeatureSchema toProto(FeatureSchema schema) {
+    propensity.features.v1.FeatureSchema.Builder b =
+        propensity.features.v1.FeatureSchema.newBuilder().setVersionHash(schema.versionHash());
+    for (FeatureSpec f : schema.features()) {
+      FeatureDefinition.Builder d =
+          FeatureDefinition.newBuilder()
+              .setName(f.name())
+              .setType(toProto(f.type()))
+              .setDescription(f.description());
+      switch (f.window()) {
+        case CURRENT_SESSION -> d.setWindowKind(WindowKind.WINDOW_KIND_CURRENT_SESSION);
+        case LIFETIME -> d.setWindowKind(WindowKind.WINDOW_KIND_LIFETIME);
+        default -> {
+          d.setWindowKind(WindowKind.WINDOW_KIND_SLIDING);
+          f.window().length().ifPresent(len -> d.setWindow(duration(len)));
+        }
+      }
+      b.addFeatures(d);
+    }
+    return b.build();
+  }
+
+  static propensity.features.v1.FeatureType toProto(FeatureType t) {
+    return switch (t) {
+      case NUMERIC -> propensity.features.v1.FeatureType.FEATURE_TYPE_NUMERIC;
+      case COUNT -> propensity.features.v1.FeatureType.FEATURE_TYPE_COUNT;
+      case RATIO -> propensity.features.v1.FeatureType.FEATURE_TYPE_RATIO;
+      case BOOLEAN -> propensity.features.v1.FeatureType.FEATURE_TYPE_BOOLEAN;
+      case CATEGORICAL -> propensity.features.v1.FeatureType.FEATURE_TYPE_CATEGORICAL;
+    };
+  }
+
+  static propensity.features.v1.FeatureVector toProto(FeatureVector v) {
+    propensity.features.v1.FeatureVector.Builder b =
+        propensity.features.v1.FeatureVector.newBuilder().setSchemaVersionHash(v.schemaHash());
+    for (double x : v.values()) {
+      b.addValues(x);
+    }
+    return b.build();
+  }
+
+  static UserFeatures toProto(OnlineFeatures.UserFeatures u) {
+    UserFeatures.Builder b =
+        UserFeatures.newBuilder().setUserId(u.userId()).setVector(toProto(u.vector())).setColdStart(u.coldStart());
+    u.lastEventAt().ifPresent(t -> b.setLastEventAt(timestamp(t)));
+    return b.build();
+  }
+
+  static GetOnlineFeaturesResponse toResponse(
+      List<OnlineFeatures.UserFeatures> users, FeatureSchema schema, boolean includeSchema, Instant asOf) {
+    GetOnlineFeaturesResponse.Builder b =
+        GetOnlineFeaturesResponse.newBuilder().setSchemaVersionHash(schema.versionHash()).setAsOf(timestamp(asOf));
+    for (OnlineFeatures.UserFeatures u : users) {
+      b.addUsers(toProto(u));
+    }
+    if (includeSchema) {
+      b.setSchema(toProto(schema));
+    }
+    return b.build();
+  }
+
+  static TrainingSetSpec toSpec(propensity.features.v1.TrainingSetSpec p) {
+    Optional<Target> target =
+        switch (p.getTarget()) {
+          case TARGET_PURCHASE -> Optional.of(Target.PURCHASE);
+          case TARGET_CHURN -> Optional.of(Target.CHURN);
+          case TARGET_SESSION_CONVERSION -> Optional.of(Target.SESSION_CONVERSION);
+          default -> Optional.empty();
+        };
+    Optional<Duration> horizon = p.hasHorizon() ? Optional.of(duration(p.getHorizon())) : Optional.empty();
+    List<Instant> explicit = new ArrayList<>();
+    Optional<TrainingSetSpec.Rolling> rolling = Optional.empty();
+    if (p.hasExplicitCutoffs()) {
+      for (Timestamp t : p.getExplicitCutoffs().getCutoffsList()) {
+        explicit.add(instant(t));
+      }
+    } else if (p.hasRollingCutoffs()) {
+      CutoffRange r = p.getRollingCutoffs();
+      rolling =
+          Optional.of(
+              new TrainingSetSpec.Rolling(instant(r.getStart()), instant(r.getEnd()), duration(r.getStep())));
+    }
+    return new TrainingSetSpec(
+        target, horizon, explicit, rolling, p.getUserFilter().getUserIdsList(), p.getSampleLimit(), p.getSeed());
+  }
+
+  static propensity.features.v1.TrainingRow toProto(TrainingRow row) {
+    propensity.features.v1.TrainingRow.Builder b =
+        propensity.features.v1.TrainingRow.newBuilder()
+            .setUserId(row.userId())
+            .setCutoff(timestamp(row.cutoff()))
+            .setLabel(row.label());
+    for (double x : row.features().values()) {
+      b.addValues(x);
+    }
+    row.sessionId().ifPresent(b::setSessionId);
+    return b.build();
+  }
+
+  static TrainingSetHeader header(TrainingSetPlan plan, propensity.features.v1.TrainingSetSpec spec, FeatureSchema schema) {
+    TrainingSetHeader.Builder b = TrainingSetHeader.newBuilder().setSchema(toProto(schema)).setSpec(spec);
+    for (Instant c : plan.cutoffs()) {
+      b.addCutoffs(timestamp(c));
+    }
+    return b.build();
+  }
+
+  static propensity.features.v1.TrainingSetSummary toProto(TrainingSetSummary s) {
+    return propensity.features.v1.TrainingSetSummary.newBuilder()
+        .setRowCount(s.rows())
+        .setPositiveCount(s.positives())
+        .setPositiveRate(s.positiveRate())
+        .setUserCount(s.users())
+        .setCutoffCount(s.cutoffs())
+        .setElapsed(duration(s.elapsed()))
+        .build();
+  }
+
+  static GetDataOverviewResponse toProto(DataOverview o, FeatureSchema schema) {
+    GetDataOverviewResponse.Builder b =
+        GetDataOverviewResponse.newBuilder()
+            .setEventCount(o.events())
+            .setUserCount(o.users())
+            .setSessionCount(o.sessions())
+            .setSchema(toProto(schema));
+    o.eventsByType().forEach((t, n) -> b.addEventTypeCounts(EventTypeCount.newBuilder().setType(toProto(t)).setCount(n)));
+    o.firstEventAt().ifPresent(t -> b.setFirstEventAt(timestamp(t)));
+    o.lastEventAt().ifPresent(t -> b.setLastEventAt(timestamp(t)));
+    o.sampleEvents().forEach(e -> b.addSampleEvents(toProto(e)));
+    for (Session s : o.sampleSessions()) {
+      long dwellMs = 0;
+      FunnelStage furthest = FunnelStage.FUNNEL_STAGE_SESSION;
+      for (SessionEvent se : s.events()) {
+        dwellMs += se.dwell().map(Duration::toMillis).orElse(0L);
+        FunnelStage st = stageOf(se.event().type());
+        if (st.getNumber() > furthest.getNumber()) {
+          furthest = st;
+        }
+      }
+      b.addSampleSessions(
+          SessionSummary.newBuilder()
+              .setUserId(s.events().get(0).event().userId())
+              .setSessionId(s.key())
+              .setInferred(s.givenId().isEmpty())
+              .setStart(timestamp(s.start()))
+              .setEnd(timestamp(s.end()))
+              .setEventCount(s.events().size())
+              .setTotalDwell(duration(Duration.ofMillis(dwellMs)))
+              .setFurthestStage(furthest));
+    }
+    o.sampleFeatureRows().forEach(u -> b.addSampleFeatureRows(toProto(u)));
+    for (DataOverview.HourDwell h : o.dwellByHour()) {
+      b.addDwellByHour(
+          HourlyDwell.newBuilder()
+              .setHour(h.hour())
+              .setEventCount(h.eventsWithDwell())
+              .setMeanDwell(duration(h.mean()))
+              .setMedianDwell(duration(h.median())));
+    }
+    for (DataOverview.FunnelStep f : o.funnel()) {
+      b.addFunnel(
+          FunnelStageCount.newBuilder()
+              .setStage(FunnelStage.forNumber(f.stage().ordinal() + 1))
+              .setSessionCount(f.sessions())
+              .setFractionOfSessions(f.fractionOfSessions()));
+    }
+    for (DataOverview.Day d : o.days()) {
+      b.addEventsPerDay(
+          DailyCount.newBuilder()
+              .setDayStart(timestamp(d.day().atStartOfDay(java.time.ZoneOffset.UTC).toInstant()))
+              .setEventCount(d.events())
+              .setUserCount(d.users()));
+    }
+    return b.build();
+  }
+
+  private static FunnelStage stageOf(EventType t) {
+    return switch (t) {
+      case PRODUCT_VIEW -> FunnelStage.FUNNEL_STAGE_PRODUCT_VIEW;
+      case ADD_TO_CART -> FunnelStage.FUNNEL_STAGE_ADD_TO_CART;
+      case BEGIN_CHECKOUT -> FunnelStage.FUNNEL_STAGE_BEGIN_CHECKOUT;
+      case PURCHASE -> FunnelStage.FUNNEL_STAGE_PURCHASE;
+      default -> FunnelStage.FUNNEL_STAGE_SESSION;
+    };
   }
 
   static List<EventRejection> rejections(List<IngestOutcome.Rejection> rejected) {

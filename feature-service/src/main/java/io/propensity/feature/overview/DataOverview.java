@@ -1,0 +1,51 @@
+package io.propensity.feature.overview;
+
+import io.propensity.engine.event.Event;
+import io.propensity.engine.event.EventType;
+import io.propensity.engine.session.Session;
+import io.propensity.feature.online.OnlineFeatures;
+import io.propensity.feature.store.EventStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the dashboard shows about the stored data: volumes, time range, samples of raw events,
+ * processed sessions and feature rows, dwell by hour of day, the session funnel and daily volume.
+ */
+public record DataOverview(
+    long events,
+    long users,
+    long sessions,
+    Map<EventType, Long> eventsByType,
+    Optional<Instant> firstEventAt,
+    Optional<Instant> lastEventAt,
+    List<Event> sampleEvents,
+    List<Session> sampleSessions,
+    List<OnlineFeatures.UserFeatures> sampleFeatureRows,
+    List<HourDwell> dwellByHour,
+    List<FunnelStep> funnel,
+    List<Day> days,
+    Instant computedAt) {
+
+  /** Dwell of the events that occurred in one hour of the day (0–23, in the requested zone). */
+  public record HourDwell(int hour, long eventsWithDwell, Duration mean, Duration median) {}
+
+  /** Sessions that reached a funnel stage (a session reaches a stage with any event of it). */
+  public record FunnelStep(Stage stage, long sessions, double fractionOfSessions) {}
+
+  /** Funnel stages, in order. */
+  public enum Stage {
+    SESSION,
+    PRODUCT_VIEW,
+    ADD_TO_CART,
+    BEGIN_CHECKOUT,
+    PURCHASE
+  }
+
+  /** Events and distinct users on one day. */
+  public record Day(LocalDate day, long events, long users) {}
+}
