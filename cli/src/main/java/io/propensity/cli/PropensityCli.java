@@ -1,0 +1,64 @@
+package io.propensity.cli;
+
+import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code propensity} command line. */
+@Command(
+    name = "propensity",
+    mixinStandardHelpOptions = true,
+    version = "propensity 0.1.0",
+    description = "Purchase and churn propensity: import behaviour logs, inspect features, build training sets.",
+    subcommands = {
+      ImportCommand.class,
+      FeaturesCommand.class,
+      SchemaCommand.class,
+      OverviewCommand.class,
+      TrainingSetCommand.class,
+      GenerateCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class PropensityCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** A command line with the project's error handling: gRPC failures become one readable line. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new PropensityCli());
+    cl.setExecutionExceptionHandler(
+        (ex, line, parseResult) -> {
+          PrintWriter err = line.getErr();
+          if (ex instanceof StatusRuntimeException sre) {
+            err.println("error: " + sre.getStatus().getCode() + ": " + sre.getStatus().getDescription());
+            com.google.rpc.Status details = io.grpc.protobuf.StatusProto.fromThrowable(sre);
+            if (details != null) {
+              for (com.google.protobuf.Any a : details.getDetailsList()) {
+                if (a.is(com.google.rpc.BadRequest.class)) {
+                  for (var v : a.unpack(com.google.rpc.BadRequest.class).getFieldViolationsList()) {
+                    err.println("  " + v.getField() + ": " + v.getDescription());
+                  }
+                }
+              }
+            }
+            return sre.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE ? 4 : 3;
+          }
+          if (ex instanceof CliException ce) {
+            err.println("error: " + ce.getMessage());
+            return ce.exitCode();
+          }
+          err.println("error: " + ex);
+          return 1;
+        });
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+}

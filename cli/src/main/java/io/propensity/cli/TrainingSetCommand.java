@@ -1,0 +1,114 @@
+package io.propensity.cli;
+
+import io.propensity.client.EventProtoMapper;
+import io.propensity.client.FeatureServiceClient;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import propensity.features.v1.BuildTrainingSetResponse;
+import propensity.features.v1.CutoffRange;
+import propensity.features.v1.FeatureDefinition;
+import propensity.features.v1.Target;
+import propensity.features.v1.TrainingRow;
+import propensity.features.v1.TrainingSetSpec;
+
+/** {@code propensity training-set}: builds a point-in-time training set into a CSV file. */
+@Command(
+    name = "training-set",
+    mixinStandardHelpOptions = true,
+    description = "Build a point-in-time training set (rolling cutoffs) and write it as CSV with a label column.")
+final class TrainingSetCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin Endpoints endpoints;
+
+  @Option(names = "--target", defaultValue = "purchase", description = "purchase | churn | session-conversion (default ${DEFAULT-VALUE})")
+  String target;
+
+  @Option(names = "--horizon", defaultValue = "7d", converter = DurationConverter.class, description = "label window after each cutoff (default ${DEFAULT-VALUE})")
+  Duration horizon;
+
+  @Option(names = "--from", required = true, description = "first cutoff, ISO-8601 (e.g. 2026-03-01T00:00:00Z)")
+  Instant from;
+
+  @Option(names = "--to", required = true, description = "last cutoff, ISO-8601")
+  Instant to;
+
+  @Option(names = "--step", defaultValue = "1d", converter = DurationConverter.class, description = "spacing of cutoffs (default ${DEFAULT-VALUE})")
+  Duration step;
+
+  @Option(names = "--sample", defaultValue = "0", description = "most rows, a seeded uniform sample (0 = all)")
+  long sample;
+
+  @Option(names = "--out", required = true, description = "CSV file to write")
+  Path out;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter console = spec.commandLine().getOut();
+    Target t = switch (target.toLowerCase(Locale.ROOT)) {
+      case "purchase" -> Target.TARGET_PURCHASE;
+      case "churn" -> Target.TARGET_CHURN;
+      case "session-conversion", "session_conversion" -> Target.TARGET_SESSION_CONVERSION;
+      default -> throw new CliException("--target " + target + " is not one of purchase, churn, session-conversion", 2);
+    };
+    TrainingSetSpec s = TrainingSetSpec.newBuilder()
+        .setTarget(t)
+        .setHorizon(EventProtoMapper.duration(horizon))
+        .setRollingCutoffs(CutoffRange.newBuilder()
+            .setStart(EventProtoMapper.timestamp(from))
+            .setEnd(EventProtoMapper.timestamp(to))
+            .setStep(EventProtoMapper.duration(step)))
+        .setSampleLimit(sample)
+        .build();
+    try (FeatureServiceClient client = FeatureServiceClient.connect(endpoints.featureService, endpoints.deadline);
+        BufferedWriter w = Files.newBufferedWriter(out)) {
+      Iterator<BuildTrainingSetResponse> it = client.trainingSet(s, Duration.ofHours(2));
+      while (it.hasNext()) {
+        BuildTrainingSetResponse r = it.next();
+        switch (r.getPayloadCase()) {
+          case HEADER -> {
+            List<FeatureDefinition> f = r.getHeader().getSchema().getFeaturesList();
+            w.write("user_id,cutoff");
+            for (FeatureDefinition d : f) {
+              w.write("," + d.getName());
+            }
+            w.write(",label\n");
+            console.printf("schema %s, %d cutoffs%n", r.getHeader().getSchema().getVersionHash(), r.getHeader().getCutoffsCount());
+          }
+          case ROWS -> {
+            for (TrainingRow row : r.getRows().getRowsList()) {
+              w.write(row.getUserId().replace(",", "_"));
+              w.write(',');
+              w.write(EventProtoMapper.instant(row.getCutoff()).toString());
+              for (double v : row.getValuesList()) {
+                w.write(',');
+                w.write(Double.toString(v));
+              }
+              w.write(row.getLabel() ? ",TRUE\n" : ",FALSE\n");
+            }
+          }
+          case PROGRESS -> console.printf("  %5.1f%%  %,d rows (%,d positive)%n", r.getProgress().getPercent(),
+              r.getProgress().getRowsSent(), r.getProgress().getPositiveRowsSent());
+          case SUMMARY -> console.printf("wrote %,d rows (%,d positive, %.2f%%) for %,d users to %s in %d s%n",
+              r.getSummary().getRowCount(), r.getSummary().getPositiveCount(), 100 * r.getSummary().getPositiveRate(),
+              r.getSummary().getUserCount(), out, r.getSummary().getElapsed().getSeconds());
+          default -> { }
+        }
+        console.flush();
+      }
+    }
+    return 0;
+  }
+}
