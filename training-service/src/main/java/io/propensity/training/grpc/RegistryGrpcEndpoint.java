@@ -1,0 +1,501 @@
+package io.propensity.training.grpc;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.micronaut.grpc.annotation.GrpcService;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.runtime.server.event.ServerShutdownEvent;
+import io.micronaut.scheduling.TaskExecutors;
+import io.propensity.common.error.FieldError;
+import io.propensity.common.error.InvalidInputException;
+import io.propensity.common.error.NotFoundException;
+import io.propensity.common.error.ResourceExhaustedException;
+import io.propensity.common.grpc.FlowControlledSender;
+import io.propensity.common.grpc.GrpcErrors;
+import io.propensity.training.registry.AliasExpectation;
+import io.propensity.training.registry.AliasMove;
+import io.propensity.training.registry.BlobInfo;
+import io.propensity.training.registry.BlobKind;
+import io.propensity.training.registry.BlobSource;
+import io.propensity.training.registry.ModelPage;
+import io.propensity.training.registry.ModelRegistry;
+import io.propensity.training.registry.ModelVersionRecord;
+import io.propensity.training.registry.NewModelVersion;
+import io.propensity.training.registry.RegistryConfiguration;
+import io.propensity.training.registry.Subscription;
+import io.propensity.training.registry.VersionPage;
+import io.propensity.training.registry.WatchListener;
+import jakarta.inject.Named;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import propensity.registry.v1.Chunk;
+import propensity.registry.v1.DownloadArtifactRequest;
+import propensity.registry.v1.DownloadArtifactResponse;
+import propensity.registry.v1.DownloadReportRequest;
+import propensity.registry.v1.DownloadReportResponse;
+import propensity.registry.v1.FileHeader;
+import propensity.registry.v1.GetModelVersionRequest;
+import propensity.registry.v1.GetModelVersionResponse;
+import propensity.registry.v1.ListModelVersionsRequest;
+import propensity.registry.v1.ListModelVersionsResponse;
+import propensity.registry.v1.ListModelsRequest;
+import propensity.registry.v1.ListModelsResponse;
+import propensity.registry.v1.ModelRegistryServiceGrpc;
+import propensity.registry.v1.ModelVersion;
+import propensity.registry.v1.ModelVersionView;
+import propensity.registry.v1.RegisterModelVersionRequest;
+import propensity.registry.v1.RegisterModelVersionResponse;
+import propensity.registry.v1.RollbackRequest;
+import propensity.registry.v1.RollbackResponse;
+import propensity.registry.v1.SetAliasRequest;
+import propensity.registry.v1.SetAliasResponse;
+import propensity.registry.v1.WatchModelsRequest;
+import propensity.registry.v1.WatchModelsResponse;
+
+/** gRPC face of the model registry: converts protobuf to registry calls and back, nothing more. */
+@GrpcService
+final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase {
+  /** Most changes a watcher may fall behind before its stream is ended (it then resynchronises). */
+  static final int WATCH_BACKLOG_LIMIT = 10_000;
+
+  private final ModelRegistry registry;
+  private final RegistryConfiguration config;
+  private final ExecutorService streams;
+  // Set when the server begins to stop: open watches end (clients reconnect elsewhere) instead of
+  // holding the server's graceful shutdown open until its timeout.
+  private final AtomicBoolean stopping = new AtomicBoolean();
+
+  RegistryGrpcEndpoint(
+      ModelRegistry registry,
+      RegistryConfiguration config,
+      @Named(TaskExecutors.BLOCKING) ExecutorService streams) {
+    this.registry = registry;
+    this.config = config;
+    this.streams = streams;
+  }
+
+  @EventListener
+  void onServerShutdown(ServerShutdownEvent event) {
+    stopping.set(true);
+  }
+
+  @Override
+  public StreamObserver<RegisterModelVersionRequest> registerModelVersion(
+      StreamObserver<RegisterModelVersionResponse> out) {
+    return new StreamObserver<>() {
+      private final Upload upload = new Upload(config.maxArtifactBytes(), config.maxReportBytes());
+      private boolean failed;
+
+      @Override
+      public void onNext(RegisterModelVersionRequest message) {
+        if (failed) {
+          return;
+        }
+        try {
+          upload.accept(message);
+        } catch (RuntimeException e) {
+          fail(e);
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        // the client went away before half-closing: nothing was stored, nothing to answer
+      }
+
+      @Override
+      public void onCompleted() {
+        if (failed) {
+          return;
+        }
+        try {
+          upload.checkComplete();
+          ModelVersionRecord stored;
+          try {
+            BlobSource artifact = upload.artifact::newInput;
+            Optional<BlobSource> report =
+                upload.report.isEmpty() ? Optional.empty() : Optional.of(upload.report::newInput);
+            stored = registry.register(upload.version, artifact, report);
+          } catch (InvalidInputException e) {
+            throw inModelVersion(e);
+          }
+          out.onNext(
+              RegisterModelVersionResponse.newBuilder()
+                  .setModelVersion(RegistryProtoMapper.toProto(stored, ModelVersionView.MODEL_VERSION_VIEW_FULL))
+                  .build());
+          out.onCompleted();
+        } catch (RuntimeException e) {
+          fail(e);
+        }
+      }
+
+      private void fail(RuntimeException e) {
+        failed = true;
+        out.onError(GrpcErrors.toStatusException(e));
+      }
+    };
+  }
+
+  /** The domain names fields of the version itself; the request nests them in model_version. */
+  private static InvalidInputException inModelVersion(InvalidInputException e) {
+    List<FieldError> renamed = new ArrayList<>();
+    for (FieldError f : e.violations()) {
+      renamed.add(new FieldError("model_version." + f.field(), f.description()));
+    }
+    return new InvalidInputException("model_version." + e.getMessage(), renamed);
+  }
+
+  @Override
+  public void getModelVersion(GetModelVersionRequest req, StreamObserver<GetModelVersionResponse> out) {
+    ModelVersionView view = RegistryProtoMapper.view(req.getView(), ModelVersionView.MODEL_VERSION_VIEW_FULL);
+    ModelVersionRecord r =
+        registry.get(
+            req.getName(),
+            RegistryProtoMapper.selector(req.hasVersion(), req.getVersion(), req.hasAlias(), req.getAlias()));
+    out.onNext(GetModelVersionResponse.newBuilder().setModelVersion(RegistryProtoMapper.toProto(r, view)).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void listModelVersions(ListModelVersionsRequest req, StreamObserver<ListModelVersionsResponse> out) {
+    ModelVersionView view = RegistryProtoMapper.view(req.getView(), ModelVersionView.MODEL_VERSION_VIEW_BASIC);
+    VersionPage page =
+        registry.listVersions(
+            req.getName(),
+            RegistryProtoMapper.pageSize(req.getPageSize()),
+            RegistryProtoMapper.parseVersionsToken(req.getPageToken()));
+    ListModelVersionsResponse.Builder b = ListModelVersionsResponse.newBuilder();
+    for (ModelVersionRecord r : page.versions()) {
+      b.addModelVersions(RegistryProtoMapper.toProto(r, view));
+    }
+    out.onNext(b.setNextPageToken(RegistryProtoMapper.versionsToken(page.nextBeforeVersion())).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void listModels(ListModelsRequest req, StreamObserver<ListModelsResponse> out) {
+    ModelPage page =
+        registry.listModels(
+            RegistryProtoMapper.pageSize(req.getPageSize()), RegistryProtoMapper.parseModelsToken(req.getPageToken()));
+    ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
+    page.models().forEach(m -> b.addModels(RegistryProtoMapper.toProto(m)));
+    out.onNext(b.setNextPageToken(RegistryProtoMapper.modelsToken(page.nextAfterName())).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void setAlias(SetAliasRequest req, StreamObserver<SetAliasResponse> out) {
+    if (req.getExpectedCurrentVersion() < 0) {
+      throw InvalidInputException.of(
+          "expected_current_version", req.getExpectedCurrentVersion() + " is negative; 0 means no guard");
+    }
+    AliasExpectation expected =
+        req.getExpectedCurrentVersion() == 0
+            ? AliasExpectation.any()
+            : AliasExpectation.at(req.getExpectedCurrentVersion());
+    AliasMove move = registry.setAlias(req.getName(), req.getAlias(), req.getVersion(), expected);
+    out.onNext(
+        SetAliasResponse.newBuilder()
+            .setModelVersion(RegistryProtoMapper.toProto(move.target(), ModelVersionView.MODEL_VERSION_VIEW_BASIC))
+            .setPreviousVersion(move.previousVersion().orElse(0))
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void rollback(RollbackRequest req, StreamObserver<RollbackResponse> out) {
+    String alias = req.getAlias().isEmpty() ? ModelRegistry.PRODUCTION : req.getAlias();
+    AliasMove move = registry.rollback(req.getName(), alias);
+    out.onNext(
+        RollbackResponse.newBuilder()
+            .setModelVersion(RegistryProtoMapper.toProto(move.target(), ModelVersionView.MODEL_VERSION_VIEW_BASIC))
+            .setRolledBackVersion(move.previousVersion().orElse(0))
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void downloadArtifact(DownloadArtifactRequest req, StreamObserver<DownloadArtifactResponse> out) {
+    ModelVersionRecord r =
+        registry.get(
+            req.getName(),
+            RegistryProtoMapper.selector(req.hasVersion(), req.getVersion(), req.hasAlias(), req.getAlias()));
+    var format = RegistryProtoMapper.artifactFormat(r.artifactFormat());
+    FileHeader header =
+        header(r, r.artifact(), RegistryProtoMapper.contentType(format)).setArtifactFormat(format).build();
+    download(
+        r, BlobKind.ARTIFACT, req.getOffset(),
+        DownloadArtifactResponse.newBuilder().setHeader(header).build(),
+        chunk -> DownloadArtifactResponse.newBuilder().setChunk(chunk).build(),
+        out);
+  }
+
+  @Override
+  public void downloadReport(DownloadReportRequest req, StreamObserver<DownloadReportResponse> out) {
+    ModelVersionRecord r =
+        registry.get(
+            req.getName(),
+            RegistryProtoMapper.selector(req.hasVersion(), req.getVersion(), req.hasAlias(), req.getAlias()));
+    BlobInfo report =
+        r.report()
+            .orElseThrow(
+                () -> new NotFoundException("version " + r.version() + " of model '" + r.name() + "' has no report"));
+    FileHeader header = header(r, report, RegistryProtoMapper.REPORT_CONTENT_TYPE).build();
+    download(
+        r, BlobKind.REPORT, req.getOffset(),
+        DownloadReportResponse.newBuilder().setHeader(header).build(),
+        chunk -> DownloadReportResponse.newBuilder().setChunk(chunk).build(),
+        out);
+  }
+
+  private static FileHeader.Builder header(ModelVersionRecord r, BlobInfo file, String contentType) {
+    return FileHeader.newBuilder()
+        .setName(r.name())
+        .setVersion(r.version())
+        .setSizeBytes(file.sizeBytes())
+        .setSha256(file.sha256())
+        .setContentType(contentType);
+  }
+
+  /** Streams a file from {@code offset}: the header, then pieces of at most 1 MiB, at the client's pace. */
+  private <T> void download(
+      ModelVersionRecord r,
+      BlobKind kind,
+      long offset,
+      T header,
+      Function<Chunk, T> chunkMessage,
+      StreamObserver<T> plainOut) {
+    long size = r.blob(kind).orElseThrow().sizeBytes();
+    if (offset < 0 || offset > size) {
+      throw InvalidInputException.of("offset", offset + " is outside 0 to the file size " + size);
+    }
+    FlowControlledSender<T> out = new FlowControlledSender<>((ServerCallStreamObserver<T>) plainOut);
+    // Read off the gRPC thread so that readiness callbacks reach the sender while it waits.
+    Context context = Context.current();
+    streams.execute(
+        context.wrap(
+            () -> {
+              try {
+                out.send(header);
+                long position = offset;
+                while (position < size && !out.isCancelled()) {
+                  byte[] data = registry.read(r.name(), r.version(), kind, position, RegistryProtoMapper.MAX_CHUNK_BYTES);
+                  out.send(chunkMessage.apply(
+                      Chunk.newBuilder().setOffset(position).setData(ByteString.copyFrom(data)).build()));
+                  position += data.length;
+                }
+                out.complete();
+              } catch (RuntimeException e) {
+                if (!out.isCancelled()) {
+                  plainOut.onError(GrpcErrors.toStatusException(e));
+                }
+              }
+            }));
+  }
+
+  @Override
+  public void watchModels(WatchModelsRequest req, StreamObserver<WatchModelsResponse> plainOut) {
+    List<FieldError> problems = new ArrayList<>();
+    for (int i = 0; i < req.getNamesCount(); i++) {
+      String name = req.getNames(i);
+      if (!ModelRegistry.isValidName(name)) {
+        problems.add(new FieldError("names[" + i + "]", "'" + name + "' is not a model name"));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidInputException(problems.get(0).toString(), problems);
+    }
+    FlowControlledSender<WatchModelsResponse> out =
+        new FlowControlledSender<>((ServerCallStreamObserver<WatchModelsResponse>) plainOut);
+    // The registry calls the listener on its feed thread, which must not wait for this client: the
+    // listener queues, a worker sends at the client's pace. A client too slow to keep up is
+    // disconnected (it then resynchronises with send_initial_state) rather than buffered forever.
+    BlockingQueue<WatchModelsResponse> backlog = new LinkedBlockingQueue<>(WATCH_BACKLOG_LIMIT);
+    AtomicReference<Status> end = new AtomicReference<>();
+    WatchListener listener =
+        new WatchListener() {
+          @Override
+          public void onInitialState(List<io.propensity.training.registry.AliasChange> aliases) {
+            WatchModelsResponse.Builder b = WatchModelsResponse.newBuilder();
+            aliases.forEach(a -> b.addChanges(RegistryProtoMapper.toProto(a)));
+            enqueue(b.build());
+          }
+
+          @Override
+          public void onChange(io.propensity.training.registry.AliasChange change) {
+            enqueue(WatchModelsResponse.newBuilder().addChanges(RegistryProtoMapper.toProto(change)).build());
+          }
+
+          @Override
+          public void onClosed() {
+            end.compareAndSet(
+                null,
+                Status.UNAVAILABLE.withDescription(
+                    "the training service is shutting down; reconnect with send_initial_state = true"));
+          }
+
+          private void enqueue(WatchModelsResponse message) {
+            if (end.get() == null && !backlog.offer(message)) {
+              end.compareAndSet(
+                  null,
+                  Status.RESOURCE_EXHAUSTED.withDescription(
+                      "this watcher fell more than " + WATCH_BACKLOG_LIMIT
+                          + " changes behind; reconnect with send_initial_state = true"));
+            }
+          }
+        };
+    Subscription subscription =
+        registry.watch(new LinkedHashSet<>(req.getNamesList()), req.getSendInitialState(), listener);
+    Context context = Context.current();
+    try {
+      streams.execute(
+          context.wrap(
+              () -> {
+                try {
+                  while (!out.isCancelled()) {
+                    WatchModelsResponse next = backlog.poll(200, TimeUnit.MILLISECONDS);
+                    if (next != null) {
+                      out.send(next);
+                    } else if (end.get() != null) {
+                      plainOut.onError(end.get().asRuntimeException());
+                      return;
+                    } else if (stopping.get()) {
+                      plainOut.onError(
+                          Status.UNAVAILABLE.withDescription(
+                                  "the training service is shutting down; reconnect with send_initial_state = true")
+                              .asRuntimeException());
+                      return;
+                    }
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                  if (!out.isCancelled()) {
+                    plainOut.onError(GrpcErrors.toStatusException(e));
+                  }
+                } finally {
+                  subscription.close();
+                }
+              }));
+    } catch (RuntimeException e) {
+      subscription.close();
+      throw e;
+    }
+  }
+
+  /**
+   * One registration in progress: the metadata, then the artifact's pieces and the report's, each
+   * checked for order and size as it arrives. The bytes are held in memory until the stream ends
+   * (bounded by propensity.registry.max-*-bytes), because the version is written only once all of
+   * it has arrived and checks out.
+   */
+  private static final class Upload {
+    private final long maxArtifactBytes;
+    private final long maxReportBytes;
+    private ModelVersion meta;
+    private NewModelVersion version;
+    private ByteString artifact = ByteString.EMPTY;
+    private ByteString report = ByteString.EMPTY;
+
+    Upload(long maxArtifactBytes, long maxReportBytes) {
+      this.maxArtifactBytes = maxArtifactBytes;
+      this.maxReportBytes = maxReportBytes;
+    }
+
+    void accept(RegisterModelVersionRequest message) {
+      switch (message.getPayloadCase()) {
+        case MODEL_VERSION -> {
+          if (meta != null) {
+            throw InvalidInputException.of("model_version", "is allowed in the first message only");
+          }
+          ModelVersion mv = message.getModelVersion();
+          version = RegistryProtoMapper.toNewVersion(mv);
+          if (mv.getArtifactSizeBytes() > maxArtifactBytes) {
+            throw new ResourceExhaustedException(
+                "model_version.artifact_size_bytes: " + mv.getArtifactSizeBytes() + " bytes is more than the "
+                    + maxArtifactBytes + " this registry accepts (propensity.registry.max-artifact-bytes)");
+          }
+          if (mv.getReportSizeBytes() > maxReportBytes) {
+            throw new ResourceExhaustedException(
+                "model_version.report_size_bytes: " + mv.getReportSizeBytes() + " bytes is more than the "
+                    + maxReportBytes + " this registry accepts (propensity.registry.max-report-bytes)");
+          }
+          meta = mv;
+        }
+        case ARTIFACT_CHUNK -> {
+          requireMetadataFirst("artifact_chunk");
+          if (!report.isEmpty()) {
+            throw InvalidInputException.of(
+                "artifact_chunk", "came after a report_chunk; every artifact chunk comes before the report");
+          }
+          artifact =
+              append("artifact_chunk", artifact, message.getArtifactChunk(), meta.getArtifactSizeBytes(),
+                  "model_version.artifact_size_bytes");
+        }
+        case REPORT_CHUNK -> {
+          requireMetadataFirst("report_chunk");
+          if (meta.getReportSizeBytes() == 0) {
+            throw InvalidInputException.of(
+                "report_chunk", "was sent but model_version.report_size_bytes and report_sha256 are not set");
+          }
+          report =
+              append("report_chunk", report, message.getReportChunk(), meta.getReportSizeBytes(),
+                  "model_version.report_size_bytes");
+        }
+        default -> throw InvalidInputException.of(
+            "payload", "is empty; set model_version, artifact_chunk or report_chunk");
+      }
+    }
+
+    private void requireMetadataFirst(String field) {
+      if (meta == null) {
+        throw InvalidInputException.of(field, "came before model_version; the first message carries model_version");
+      }
+    }
+
+    private static ByteString append(String field, ByteString sofar, Chunk chunk, long announced, String sizeField) {
+      if (chunk.getOffset() != sofar.size()) {
+        throw InvalidInputException.of(
+            field + ".offset",
+            chunk.getOffset() + " but " + sofar.size() + " bytes came before it; chunks come in order, without gaps");
+      }
+      int n = chunk.getData().size();
+      if (n == 0 || n > RegistryProtoMapper.MAX_CHUNK_BYTES) {
+        throw InvalidInputException.of(field + ".data", n + " bytes is outside 1 byte to 1 MiB");
+      }
+      if (sofar.size() + (long) n > announced) {
+        throw InvalidInputException.of(
+            field, "the bytes go past the " + announced + " announced in " + sizeField);
+      }
+      return sofar.concat(chunk.getData());
+    }
+
+    void checkComplete() {
+      if (meta == null) {
+        throw InvalidInputException.of("model_version", "is required in the first message; the stream was empty");
+      }
+      if (artifact.size() != meta.getArtifactSizeBytes()) {
+        throw InvalidInputException.of(
+            "artifact_chunk",
+            artifact.size() + " of the " + meta.getArtifactSizeBytes() + " announced artifact bytes arrived");
+      }
+      if (report.size() != meta.getReportSizeBytes()) {
+        throw InvalidInputException.of(
+            "report_chunk", report.size() + " of the " + meta.getReportSizeBytes() + " announced report bytes arrived");
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.propensity.training.jobs;
+
+import io.propensity.runtime.metrics.BinaryEvaluation;
+import io.propensity.training.pipeline.Progress;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A snapshot of a training job, as clients see it.
+ *
+ * @param id the job id
+ * @param modelName the model it trains
+ * @param specDetails the spec as sent (opaque)
+ * @param state lifecycle state
+ * @param failureReason why it failed, in words a user can act on
+ * @param createdAt when it was queued
+ * @param startedAt when it started running
+ * @param finishedAt when it reached a terminal state
+ * @param progress the latest progress report
+ * @param modelVersion the registered version, once succeeded
+ * @param model the model's test evaluation, once succeeded
+ * @param baseline the baseline's test evaluation, once succeeded
+ * @param promotion the promotion outcome, when the job had a policy
+ */
+public record Job(
+    String id,
+    String modelName,
+    byte[] specDetails,
+    JobState state,
+    Optional<String> failureReason,
+    Instant createdAt,
+    Optional<Instant> startedAt,
+    Optional<Instant> finishedAt,
+    Optional<Progress> progress,
+    Optional<Instant> progressAt,
+    OptionalLong modelVersion,
+    Optional<BinaryEvaluation> model,
+    Optional<BinaryEvaluation> baseline,
+    Optional<ModelPublisher.PromotionOutcome> promotion) {}

@@ -1,0 +1,376 @@
+package io.propensity.training.pipeline;
+
+import io.propensity.runtime.LightGbmModel;
+import io.propensity.runtime.ModelLoadException;
+import io.propensity.runtime.metrics.BinaryEvaluation;
+import io.propensity.runtime.metrics.Evaluator;
+import io.propensity.runtime.metrics.ThresholdChoice;
+import io.propensity.runtime.metrics.ThresholdSelector;
+import io.propensity.training.pipeline.data.Dataset;
+import io.propensity.training.pipeline.data.DatasetChecks;
+import io.propensity.training.pipeline.explain.ShapAnalysis;
+import io.propensity.training.pipeline.imbalance.FitData;
+import io.propensity.training.pipeline.imbalance.ImbalanceHandler;
+import io.propensity.training.pipeline.imbalance.PreparedFold;
+import io.propensity.training.pipeline.model.Hyperparameters;
+import io.propensity.training.pipeline.model.LightGbmFit;
+import io.propensity.training.pipeline.model.LightGbmTrainer;
+import io.propensity.training.pipeline.model.LogisticBaseline;
+import io.propensity.training.pipeline.report.HtmlReport;
+import io.propensity.training.pipeline.split.DataSplit;
+import io.propensity.training.pipeline.split.Splitter;
+import io.propensity.training.pipeline.tuning.HyperparameterTuner;
+import io.propensity.training.pipeline.tuning.TuningResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * One training run, start to finish: load → split → baseline → tune (optional) → final LightGBM fit
+ * → threshold → evaluation on test → SHAP → golden rows → HTML report.
+ *
+ * <p>The test rows are scored exactly once, by the finished models: tuning sees only train rows
+ * (cross-validated), early stopping and threshold choice only validation rows, and resampling only
+ * the rows being fitted. Predictions, metrics and SHAP come from model-runtime, the same code that
+ * serves the model, so the numbers in the result are what serving will reproduce.
+ *
+ * <p>Plain domain code: no gRPC, no framework. Thread-safe (no shared state); a run is
+ * single-threaded apart from LightGBM's own threads and concurrent tuning trials.
+ */
+public final class TrainingPipeline {
+  private static final double[][] STAGE_SPAN = {
+    {0, 5}, {5, 7}, {7, 12}, {12, 60}, {60, 82}, {82, 86}, {86, 96}, {96, 100}
+  };
+
+  /**
+   * Runs the whole pipeline.
+   *
+   * @throws TrainingDataException the data cannot be trained on (message says why and where)
+   * @throws CancelledException {@code cancel} was cancelled
+   * @throws TrainingFailedException a trainer failed for another reason
+   */
+  public TrainingResult run(
+      TrainingRequest request, ProgressListener listener, CancellationToken cancel) {
+    Run run = new Run(request, listener, cancel);
+    return run.execute();
+  }
+
+  private static final class Run {
+    private final TrainingRequest req;
+    private final ProgressListener listener;
+    private final CancellationToken cancel;
+    private final Map<Stage, Duration> timings = new EnumMap<>(Stage.class);
+    private final List<String> notes = new ArrayList<>();
+    private final long started = System.nanoTime();
+    private Stage stage;
+    private long stageStart;
+
+    Run(TrainingRequest req, ProgressListener listener, CancellationToken cancel) {
+      this.req = req;
+      this.listener = listener;
+      this.cancel = cancel;
+    }
+
+    TrainingResult execute() {
+      // LOADING
+      begin(Stage.LOADING, "loading " + req.source().description());
+      Dataset data = req.source().load();
+      DatasetChecks.requireTrainable(data, req.requiredFolds(), req.source().labelName());
+      List<String> names = data.featureNames();
+      int[] categorical = data.categoricalIndices();
+
+      // SPLITTING
+      begin(Stage.SPLITTING, "splitting " + data.rowCount() + " rows");
+      DataSplit split = Splitter.split(data, req.split());
+      if (!split.note().isEmpty()) {
+        notes.add(split.note());
+      }
+      int[] train = split.train();
+      int[] validationRows = split.validation();
+      FitData fitTrain = ImbalanceHandler.prepareFit(data, train, req.imbalance(), req.seed());
+      FitData validation = FitData.of(data, validationRows);
+
+      // BASELINE
+      begin(Stage.BASELINE, "fitting the logistic-regression baseline");
+      LogisticBaseline baseline =
+          LogisticBaseline.fit(fitTrain, data.kinds(), req.baseline(), cancel);
+      double[] baselineValidation = baseline.predictProbabilities(validation);
+      ThresholdChoice baselineThreshold =
+          ThresholdSelector.bestFBeta(baselineValidation, validation.labels(), req.thresholdBeta());
+
+      // TUNING
+      Hyperparameters hp = req.hyperparameters();
+      Optional<TuningResult> tuning = Optional.empty();
+      if (req.tuning().isPresent()) {
+        begin(Stage.TUNING, "tuning hyperparameters");
+        TuningResult t =
+            HyperparameterTuner.tune(
+                data,
+                train,
+                names,
+                req.tuning().get(),
+                req.imbalance(),
+                req.boosting(),
+                scaled(Stage.TUNING),
+                cancel);
+        tuning = Optional.of(t);
+        hp = t.bestParams();
+        if (t.best().isEmpty()) {
+          notes.add("no tuning trial completed; the default hyperparameters were used");
+        }
+      }
+
+      // TRAINING
+      begin(Stage.TRAINING, "fitting LightGBM");
+      ProgressListener training = scaled(Stage.TRAINING);
+      int maxIt = req.boosting().maxIterations();
+      boolean refit = req.refitOnTrainAndValidation();
+      LightGbmFit fit =
+          LightGbmTrainer.fit(
+              new PreparedFold(fitTrain, validation),
+              names,
+              categorical,
+              hp,
+              req.boosting(),
+              (it, metric, value) ->
+                  training.onProgress(
+                      new Progress(
+                          Stage.TRAINING,
+                          0,
+                          0,
+                          it,
+                          metric,
+                          value,
+                          (refit ? 70.0 : 100.0) * it / maxIt,
+                          "iteration " + it)),
+              cancel);
+      ThresholdChoice threshold;
+      try (LightGbmModel early = load(fit.modelText())) {
+        double[] p = early.predictProbabilities(validation.toRows());
+        threshold = ThresholdSelector.bestFBeta(p, validation.labels(), req.thresholdBeta());
+      }
+      LightGbmFit finalFit = fit;
+      int syntheticRows = fitTrain.syntheticRows();
+      if (refit) {
+        FitData all =
+            ImbalanceHandler.prepareFit(
+                data, split.trainAndValidation(), req.imbalance(), req.seed() + 1);
+        syntheticRows = all.syntheticRows();
+        int iterations = fit.bestIteration();
+        finalFit =
+            LightGbmTrainer.fitFixed(
+                all,
+                names,
+                categorical,
+                hp,
+                req.boosting(),
+                iterations,
+                (it, metric, value) ->
+                    training.onProgress(
+                        new Progress(
+                            Stage.TRAINING,
+                            0,
+                            0,
+                            it,
+                            "",
+                            Double.NaN,
+                            70.0 + 30.0 * it / iterations,
+                            "refit iteration " + it + "/" + iterations)),
+                cancel);
+      }
+      fitTrain = null; // the resampled matrices can go before scoring
+
+      // EVALUATING
+      begin(Stage.EVALUATING, "scoring the test rows");
+      FitData test = FitData.of(data, split.test());
+      double[][] testRows = test.toRows();
+      BinaryEvaluation modelEval;
+      BinaryEvaluation baselineEval =
+          Evaluator.evaluate(
+              baseline.predictProbabilities(test), test.labels(), baselineThreshold.threshold());
+      try (LightGbmModel model = load(finalFit.modelText())) {
+        double[] p = model.predictProbabilities(testRows);
+        modelEval = Evaluator.evaluate(p, test.labels(), threshold.threshold());
+
+        // EXPLAINING
+        begin(Stage.EXPLAINING, "computing SHAP values on test rows");
+        ShapAnalysis.Result shap =
+            ShapAnalysis.explain(
+                model,
+                test,
+                names,
+                req.shapRows(),
+                req.shapPointsPerFeature(),
+                req.dependencePlots(),
+                req.seed());
+        List<GoldenRow> golden = goldenRows(data, split.test(), testRows, model);
+
+        // REPORTING
+        begin(Stage.REPORTING, "writing the report");
+        Lineage lineage = lineage(data, split, syntheticRows);
+        TrainingResult result =
+            new TrainingResult(
+                req.target(),
+                finalFit.modelText(),
+                names,
+                data.kinds(),
+                data.vocabularies(),
+                LightGbmTrainer.lightGbmFeatureNames(names),
+                threshold.threshold(),
+                threshold,
+                modelEval,
+                baselineEval,
+                baseline.description(),
+                hp,
+                finalFit.params(),
+                finalFit.bestIteration(),
+                lineage,
+                golden,
+                shap.importances(),
+                shap.summary(),
+                tuning,
+                "",
+                timings,
+                elapsedTotal());
+        String html = HtmlReport.render(result);
+        end();
+        listener.onProgress(Progress.stage(Stage.REPORTING, 100, "done"));
+        return new TrainingResult(
+            result.target(),
+            result.modelText(),
+            result.featureNames(),
+            result.featureKinds(),
+            result.vocabularies(),
+            result.modelFeatureNames(),
+            result.threshold(),
+            result.thresholdChoice(),
+            result.modelEvaluation(),
+            result.baselineEvaluation(),
+            result.baselineDescription(),
+            result.hyperparameters(),
+            result.params(),
+            result.iterations(),
+            result.lineage(),
+            result.goldenRows(),
+            result.importances(),
+            result.shap(),
+            result.tuning(),
+            html,
+            timings,
+            elapsedTotal());
+      }
+    }
+
+    private List<GoldenRow> goldenRows(
+        Dataset data, int[] testIdx, double[][] testRows, LightGbmModel model) {
+      int[] pick =
+          ShapAnalysis.sample(testIdx.length, req.goldenRows(), new Random(req.seed() + 7));
+      List<GoldenRow> out = new ArrayList<>();
+      for (int i : pick) {
+        int row = testIdx[i];
+        double[] x = testRows[i];
+        out.add(
+            new GoldenRow(
+                row,
+                data.userId(row),
+                data.cutoff(row),
+                x,
+                data.label(row),
+                model.predictProbability(x),
+                model.predictRaw(x)));
+      }
+      return out;
+    }
+
+    private Lineage lineage(Dataset data, DataSplit split, int syntheticRows) {
+      Optional<Instant> first = Optional.empty();
+      if (data.hasCutoffs()) {
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < data.rowCount(); i++) {
+          min = Math.min(min, data.cutoffMillis(i));
+        }
+        first = Optional.of(Instant.ofEpochMilli(min));
+      }
+      int[] test = split.test();
+      return new Lineage(
+          req.source().description(),
+          data.rowCount(),
+          split.train().length,
+          split.validation().length,
+          test.length,
+          (double) data.positiveCount() / data.rowCount(),
+          rate(data, split.train()),
+          rate(data, test),
+          split.method(),
+          first,
+          split.lastTrainCutoff(),
+          split.testCutoffs(),
+          req.imbalance().describe(),
+          syntheticRows,
+          req.refitOnTrainAndValidation(),
+          req.seed(),
+          notes,
+          Instant.now());
+    }
+
+    private static double rate(Dataset data, int[] rows) {
+      int p = 0;
+      for (int i : rows) {
+        if (data.label(i)) {
+          p++;
+        }
+      }
+      return rows.length == 0 ? Double.NaN : (double) p / rows.length;
+    }
+
+    private static LightGbmModel load(String text) {
+      try {
+        return LightGbmModel.fromModelText(text, LightGbmModel.LoadOptions.defaults());
+      } catch (ModelLoadException e) {
+        throw new TrainingFailedException(
+            "the trained model could not be loaded back: " + e.getMessage(), e);
+      }
+    }
+
+    private void begin(Stage next, String message) {
+      end();
+      cancel.throwIfCancelled();
+      stage = next;
+      stageStart = System.nanoTime();
+      listener.onProgress(Progress.stage(next, STAGE_SPAN[next.ordinal()][0], message));
+    }
+
+    private void end() {
+      if (stage != null) {
+        timings.merge(stage, Duration.ofNanos(System.nanoTime() - stageStart), Duration::plus);
+        stage = null;
+      }
+    }
+
+    private Duration elapsedTotal() {
+      return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    /** The listener with percent mapped from a stage's own 0–100 into the run's span for it. */
+    private ProgressListener scaled(Stage s) {
+      double from = STAGE_SPAN[s.ordinal()][0];
+      double to = STAGE_SPAN[s.ordinal()][1];
+      return p ->
+          listener.onProgress(
+              new Progress(
+                  p.stage(),
+                  p.trial(),
+                  p.trials(),
+                  p.iteration(),
+                  p.metricName(),
+                  p.metricValue(),
+                  from + (to - from) * Math.min(100, Math.max(0, p.percent())) / 100.0,
+                  p.message()));
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.propensity.training.pipeline;
+
+import io.propensity.training.pipeline.imbalance.ImbalanceStrategy;
+import io.propensity.training.pipeline.model.BoostingSettings;
+import io.propensity.training.pipeline.model.Hyperparameters;
+import io.propensity.training.pipeline.model.LogisticBaseline;
+import io.propensity.training.pipeline.split.SplitConfig;
+import io.propensity.training.pipeline.tuning.TuningConfig;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a training run needs. Build with {@link #builder(TrainingSource)}; every setting has a
+ * default that works.
+ *
+ * @param source where the rows come from
+ * @param target the model's name (e.g. {@code purchase_7d}), for the report
+ * @param split how to split train/validation/test
+ * @param imbalance how to counter class imbalance in fitting rows
+ * @param tuning hyperparameter search, or empty to use {@code hyperparameters} as they are
+ * @param hyperparameters LightGBM parameters when not tuning
+ * @param boosting iterations, early stopping, threads and seed of the final fit
+ * @param baseline the logistic-regression baseline's settings
+ * @param thresholdBeta the threshold maximises F-β on validation; 1 = F1
+ * @param refitOnTrainAndValidation refit the final model on train + validation with the best
+ *     iteration count found on validation (the threshold stays the one chosen on validation)
+ * @param goldenRows test rows stored with their expected probabilities
+ * @param shapRows test rows explained at most (a seeded sample)
+ * @param shapPointsPerFeature beeswarm points per feature
+ * @param dependencePlots features with a dependence plot
+ * @param seed the run's seed (splits, SMOTE, baseline, LightGBM, tuning)
+ */
+public record TrainingRequest(
+    TrainingSource source,
+    String target,
+    SplitConfig split,
+    ImbalanceStrategy imbalance,
+    Optional<TuningConfig> tuning,
+    Hyperparameters hyperparameters,
+    BoostingSettings boosting,
+    LogisticBaseline.Settings baseline,
+    double thresholdBeta,
+    boolean refitOnTrainAndValidation,
+    int goldenRows,
+    int shapRows,
+    int shapPointsPerFeature,
+    int dependencePlots,
+    long seed) {
+
+  public TrainingRequest {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(split, "split");
+    Objects.requireNonNull(imbalance, "imbalance");
+    Objects.requireNonNull(tuning, "tuning");
+    Objects.requireNonNull(hyperparameters, "hyperparameters");
+    Objects.requireNonNull(boosting, "boosting");
+    Objects.requireNonNull(baseline, "baseline");
+    if (!(thresholdBeta > 0) || Double.isInfinite(thresholdBeta)) {
+      throw new IllegalArgumentException("thresholdBeta must be a positive number");
+    }
+    if (goldenRows < 0 || shapRows < 1 || shapPointsPerFeature < 1 || dependencePlots < 0) {
+      throw new IllegalArgumentException(
+          "goldenRows/dependencePlots >= 0, shapRows/shapPointsPerFeature >= 1");
+    }
+  }
+
+  /** The number of cross-validation folds the data must support (2 when not tuning). */
+  public int requiredFolds() {
+    return tuning.map(TuningConfig::folds).orElse(2);
+  }
+
+  public static Builder builder(TrainingSource source) {
+    return new Builder(source);
+  }
+
+  /** Builds a request; unset settings keep their defaults. */
+  public static final class Builder {
+    private final TrainingSource source;
+    private String target = "propensity";
+    private long seed = 42;
+    private SplitConfig split;
+    private ImbalanceStrategy imbalance = ImbalanceStrategy.none();
+    private TuningConfig tuning;
+    private Hyperparameters hyperparameters = Hyperparameters.defaults();
+    private BoostingSettings boosting;
+    private LogisticBaseline.Settings baseline;
+    private double thresholdBeta = 1.0;
+    private boolean refit = true;
+    private int goldenRows = 20;
+    private int shapRows = 2000;
+    private int shapPointsPerFeature = 300;
+    private int dependencePlots = 4;
+
+    private Builder(TrainingSource source) {
+      this.source = Objects.requireNonNull(source, "source");
+    }
+
+    public Builder target(String t) {
+      this.target = t;
+      return this;
+    }
+
+    /** The seed of every random choice; settings not given explicitly derive from it. */
+    public Builder seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    public Builder split(SplitConfig s) {
+      this.split = s;
+      return this;
+    }
+
+    public Builder imbalance(ImbalanceStrategy s) {
+      this.imbalance = s;
+      return this;
+    }
+
+    public Builder tuning(TuningConfig t) {
+      this.tuning = t;
+      return this;
+    }
+
+    public Builder hyperparameters(Hyperparameters h) {
+      this.hyperparameters = h;
+      return this;
+    }
+
+    public Builder boosting(BoostingSettings b) {
+      this.boosting = b;
+      return this;
+    }
+
+    public Builder baseline(LogisticBaseline.Settings b) {
+      this.baseline = b;
+      return this;
+    }
+
+    public Builder thresholdBeta(double beta) {
+      this.thresholdBeta = beta;
+      return this;
+    }
+
+    public Builder refitOnTrainAndValidation(boolean r) {
+      this.refit = r;
+      return this;
+    }
+
+    public Builder goldenRows(int n) {
+      this.goldenRows = n;
+      return this;
+    }
+
+    public Builder shap(int rows, int pointsPerFeature, int dependence) {
+      this.shapRows = rows;
+      this.shapPointsPerFeature = pointsPerFeature;
+      this.dependencePlots = dependence;
+      return this;
+    }
+
+    public TrainingRequest build() {
+      return new TrainingRequest(
+          source,
+          target,
+          split != null ? split : SplitConfig.defaults(seed),
+          imbalance,
+          Optional.ofNullable(tuning),
+          hyperparameters,
+          boosting != null
+              ? boosting
+              : BoostingSettings.defaults(seed)
+                  .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors())),
+          baseline != null ? baseline : LogisticBaseline.Settings.defaults(seed),
+          thresholdBeta,
+          refit,
+          goldenRows,
+          shapRows,
+          shapPointsPerFeature,
+          dependencePlots,
+          seed);
+    }
+  }
+}

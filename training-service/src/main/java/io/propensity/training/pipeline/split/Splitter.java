@@ -1,0 +1,310 @@
+package io.propensity.training.pipeline.split;
+
+import io.propensity.training.pipeline.TrainingDataException;
+import io.propensity.training.pipeline.data.Dataset;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+
+/**
+ * Cuts a dataset into train/validation/test and train into cross-validation folds.
+ *
+ * <p>By time (when rows have cutoffs): the latest cutoffs form the test set, so the model is judged
+ * on a period after everything it learnt from; validation is the latest period of what remains.
+ * Stratified otherwise: each part keeps the overall positive rate; shuffles are seeded.
+ */
+public final class Splitter {
+  private Splitter() {}
+
+  /** Splits {@code data} as configured. */
+  public static DataSplit split(Dataset data, SplitConfig config) {
+    boolean byTime =
+        switch (config.mode()) {
+          case TIME -> {
+            if (!data.hasCutoffs()) {
+              throw new TrainingDataException(
+                  "a time split was requested but the rows have no cutoff times; give a cutoff"
+                      + " column or split stratified");
+            }
+            yield true;
+          }
+          case STRATIFIED -> false;
+          case AUTO -> data.hasCutoffs();
+        };
+    int[] all = IntStream.range(0, data.rowCount()).toArray();
+    if (byTime) {
+      TreeMap<Long, Integer> counts = cutoffCounts(data, all);
+      if (counts.size() >= 2) {
+        return timeSplit(data, all, counts, config);
+      }
+      if (config.mode() == SplitConfig.SplitMode.TIME) {
+        throw new TrainingDataException(
+            "a time split needs at least 2 distinct cutoff times; all rows have cutoff "
+                + Instant.ofEpochMilli(counts.firstKey()));
+      }
+      return stratifiedSplit(
+          data, all, config, "all rows share one cutoff time, so the split is stratified");
+    }
+    return stratifiedSplit(data, all, config, "");
+  }
+
+  private static DataSplit timeSplit(
+      Dataset data, int[] all, TreeMap<Long, Integer> counts, SplitConfig config) {
+    long testFrom = latestCutoffsCovering(counts, config.testFraction() * all.length);
+    long latestTrain =
+        testFrom - config.purgeGap().toMillis(); // a label window T+gap must end by the test start
+    int[] test = filter(all, i -> data.cutoffMillis(i) >= testFrom);
+    int[] rest =
+        filter(all, i -> data.cutoffMillis(i) < testFrom && data.cutoffMillis(i) <= latestTrain);
+    if (rest.length == 0) {
+      throw new TrainingDataException(
+          "no rows are left for training before the test period starting "
+              + Instant.ofEpochMilli(testFrom)
+              + " with a purge gap of "
+              + config.purgeGap()
+              + "; shorten the purge gap or add earlier data");
+    }
+    TreeMap<Long, Integer> restCounts = cutoffCounts(data, rest);
+    int[] train;
+    int[] validation;
+    String note = "";
+    if (restCounts.size() >= 2) {
+      long validFrom = latestCutoffsCovering(restCounts, config.validationFraction() * rest.length);
+      validation = filter(rest, i -> data.cutoffMillis(i) >= validFrom);
+      train = filter(rest, i -> data.cutoffMillis(i) < validFrom);
+    } else {
+      int[][] tv = stratified(data, rest, config.validationFraction(), config.seed() + 1);
+      train = tv[0];
+      validation = tv[1];
+      note =
+          "the rows before the test period share one cutoff, so validation is a stratified sample"
+              + " of them";
+    }
+    requireBothClasses(data, train, "train");
+    requireBothClasses(data, validation, "validation");
+    requireBothClasses(data, test, "test (cutoffs from " + Instant.ofEpochMilli(testFrom) + ")");
+    List<Instant> testCutoffs = new ArrayList<>();
+    counts.tailMap(testFrom, true).keySet().forEach(c -> testCutoffs.add(Instant.ofEpochMilli(c)));
+    return new DataSplit(
+        train,
+        validation,
+        test,
+        SplitConfig.SplitMode.TIME,
+        testCutoffs,
+        Optional.of(Instant.ofEpochMilli(restCounts.lastKey())),
+        note);
+  }
+
+  /**
+   * The earliest cutoff such that rows at or after it number at least {@code target}, keeping one
+   * cutoff back.
+   */
+  private static long latestCutoffsCovering(TreeMap<Long, Integer> counts, double target) {
+    long from = counts.lastKey();
+    int covered = 0;
+    for (Long c : counts.descendingKeySet()) {
+      if (c.equals(counts.firstKey())) {
+        break; // the earliest cutoff always stays on the training side
+      }
+      from = c;
+      covered += counts.get(c);
+      if (covered >= target) {
+        break;
+      }
+    }
+    return from;
+  }
+
+  private static DataSplit stratifiedSplit(
+      Dataset data, int[] all, SplitConfig config, String note) {
+    int[][] restTest = stratified(data, all, config.testFraction(), config.seed());
+    int[][] trainValid =
+        stratified(data, restTest[0], config.validationFraction(), config.seed() + 1);
+    requireBothClasses(data, trainValid[0], "train");
+    requireBothClasses(data, trainValid[1], "validation");
+    requireBothClasses(data, restTest[1], "test");
+    return new DataSplit(
+        trainValid[0],
+        trainValid[1],
+        restTest[1],
+        SplitConfig.SplitMode.STRATIFIED,
+        List.of(),
+        Optional.empty(),
+        note);
+  }
+
+  /**
+   * Splits {@code rows} into [kept, heldOut] with {@code fraction} of each class held out (at least
+   * one of each class when the class has 2+ rows). Both results ascending.
+   */
+  static int[][] stratified(Dataset data, int[] rows, double fraction, long seed) {
+    Random rnd = new Random(seed);
+    List<Integer> kept = new ArrayList<>();
+    List<Integer> held = new ArrayList<>();
+    for (boolean cls : new boolean[] {true, false}) {
+      int[] members = filter(rows, i -> data.label(i) == cls);
+      shuffle(members, rnd);
+      int h = (int) Math.round(members.length * fraction);
+      if (h == 0 && members.length >= 2) {
+        h = 1;
+      }
+      if (h == members.length && members.length >= 2) {
+        h = members.length - 1;
+      }
+      for (int i = 0; i < members.length; i++) {
+        (i < h ? held : kept).add(members[i]);
+      }
+    }
+    return new int[][] {sorted(kept), sorted(held)};
+  }
+
+  /**
+   * {@code k} folds over {@code rows}: forward-chaining time blocks when {@code byTime} and there
+   * are more than {@code k} distinct cutoffs (fold i fits on blocks 0..i and validates on block
+   * i+1, so no fold validates on a period before its training data), else stratified k-fold
+   * (seeded).
+   */
+  public static List<Fold> folds(Dataset data, int[] rows, int k, boolean byTime, long seed) {
+    if (k < 2) {
+      throw new IllegalArgumentException("need at least 2 folds, got " + k);
+    }
+    if (byTime && data.hasCutoffs()) {
+      TreeMap<Long, Integer> counts = cutoffCounts(data, rows);
+      if (counts.size() > k) {
+        List<Fold> folds = timeBlockFolds(data, rows, k, counts);
+        if (folds != null) {
+          return folds;
+        }
+      }
+    }
+    return stratifiedFolds(data, rows, k, seed);
+  }
+
+  private static List<Fold> timeBlockFolds(
+      Dataset data, int[] rows, int k, TreeMap<Long, Integer> counts) {
+    // k+1 blocks of about equal row counts along time, never splitting one cutoff
+    long[] blockStart = new long[k + 1];
+    double perBlock = rows.length / (double) (k + 1);
+    int block = 0;
+    int seen = 0;
+    blockStart[0] = counts.firstKey();
+    for (var e : counts.entrySet()) {
+      if (block < k && seen >= perBlock * (block + 1)) {
+        block++;
+        blockStart[block] = e.getKey();
+      }
+      seen += e.getValue();
+    }
+    if (block < k) {
+      return null;
+    }
+    List<Fold> folds = new ArrayList<>();
+    for (int f = 0; f < k; f++) {
+      long validFrom = blockStart[f + 1];
+      long validTo = f + 2 <= k ? blockStart[f + 2] : Long.MAX_VALUE;
+      int[] fit = filter(rows, i -> data.cutoffMillis(i) < validFrom);
+      int[] validate =
+          filter(rows, i -> data.cutoffMillis(i) >= validFrom && data.cutoffMillis(i) < validTo);
+      if (!hasBothClasses(data, fit) || !hasBothClasses(data, validate)) {
+        return null;
+      }
+      folds.add(new Fold(f, fit, validate));
+    }
+    return folds;
+  }
+
+  private static List<Fold> stratifiedFolds(Dataset data, int[] rows, int k, long seed) {
+    Random rnd = new Random(seed);
+    int[] foldOf = new int[data.rowCount()];
+    Arrays.fill(foldOf, -1);
+    for (boolean cls : new boolean[] {true, false}) {
+      int[] members = filter(rows, i -> data.label(i) == cls);
+      if (members.length < k) {
+        throw new TrainingDataException(
+            "only "
+                + members.length
+                + " "
+                + (cls ? "positive" : "negative")
+                + " training rows, fewer than the "
+                + k
+                + " cross-validation folds; add rows or lower the number of folds");
+      }
+      shuffle(members, rnd);
+      for (int i = 0; i < members.length; i++) {
+        foldOf[members[i]] = i % k;
+      }
+    }
+    List<Fold> folds = new ArrayList<>();
+    for (int f = 0; f < k; f++) {
+      int ff = f;
+      folds.add(
+          new Fold(f, filter(rows, i -> foldOf[i] != ff), filter(rows, i -> foldOf[i] == ff)));
+    }
+    return folds;
+  }
+
+  private static TreeMap<Long, Integer> cutoffCounts(Dataset data, int[] rows) {
+    TreeMap<Long, Integer> counts = new TreeMap<>();
+    for (int i : rows) {
+      counts.merge(data.cutoffMillis(i), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  private static void requireBothClasses(Dataset data, int[] rows, String part) {
+    if (rows.length == 0) {
+      throw new TrainingDataException(
+          "the " + part + " set is empty; add rows or change the split fractions");
+    }
+    if (!hasBothClasses(data, rows)) {
+      throw new TrainingDataException(
+          "the "
+              + part
+              + " set has only "
+              + (data.label(rows[0]) ? "positive" : "negative")
+              + " rows ("
+              + rows.length
+              + "); it needs both classes: add rows or change the split fractions");
+    }
+  }
+
+  private static boolean hasBothClasses(Dataset data, int[] rows) {
+    boolean pos = false;
+    boolean neg = false;
+    for (int i : rows) {
+      if (data.label(i)) {
+        pos = true;
+      } else {
+        neg = true;
+      }
+      if (pos && neg) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int[] filter(int[] rows, java.util.function.IntPredicate keep) {
+    return Arrays.stream(rows).filter(keep).toArray();
+  }
+
+  private static void shuffle(int[] a, Random rnd) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+
+  private static int[] sorted(List<Integer> list) {
+    int[] out = list.stream().mapToInt(Integer::intValue).toArray();
+    Arrays.sort(out);
+    return out;
+  }
+}

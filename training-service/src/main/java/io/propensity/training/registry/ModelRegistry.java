@@ -1,0 +1,421 @@
+package io.propensity.training.registry;
+
+import io.propensity.common.error.FieldError;
+import io.propensity.common.error.InvalidInputException;
+import io.propensity.common.error.NotFoundException;
+import java.io.ByteArrayOutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The model registry: named models, their numbered immutable versions with metrics, schema hash,
+ * artifact and report, and aliases ({@code staging}, {@code production}, ...) that can be moved,
+ * compare-and-set, rolled back, promoted by policy and watched.
+ *
+ * <p>Rollback pops the alias history like a stack: after setting {@code production} to 1, then 2,
+ * then 3, rollbacks move it to 2, then to 1, then fail with {@code FailedPreconditionException}
+ * (version 1 was its first target). Setting the alias again pushes onto what is left, so after
+ * 1, 2, rollback (to 1), 3, a rollback goes to 1.
+ */
+public final class ModelRegistry implements AutoCloseable {
+  /** The alias serving systems load. */
+  public static final String PRODUCTION = "production";
+
+  /** The alias of the version under trial. */
+  public static final String STAGING = "staging";
+
+  /** Most versions or models per page. */
+  public static final int MAX_PAGE_SIZE = 500;
+
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+  private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
+  private final RegistryStore store;
+  private final Clock clock;
+  private final AliasChangeFeed feed;
+
+  /**
+   * A registry over {@code store}.
+   *
+   * @param watchPollInterval how often alias changes (including other processes') are looked for
+   */
+  public ModelRegistry(RegistryStore store, Clock clock, Duration watchPollInterval) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.feed = new AliasChangeFeed(store, watchPollInterval);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // versions
+
+  /**
+   * Registers the next version of {@code version.name()}: stores the bytes, checks them against the
+   * announced sizes and checksums, and publishes the version with number latest + 1, atomically.
+   *
+   * @throws InvalidInputException when a field is malformed or the bytes do not match what was
+   *     announced; nothing is stored
+   */
+  public ModelVersionRecord register(
+      NewModelVersion version, BlobSource artifact, Optional<BlobSource> report) {
+    List<FieldError> problems = new ArrayList<>();
+    checkName(version.name(), "name", problems);
+    if (version.featureSchemaHash().isBlank()) {
+      problems.add(new FieldError("feature_schema.version_hash", "is required"));
+    }
+    if (!(version.threshold() >= 0 && version.threshold() <= 1)) {
+      problems.add(new FieldError("threshold", version.threshold() + " is outside 0 to 1"));
+    }
+    if (version.artifactFormat().isBlank()) {
+      problems.add(new FieldError("artifact_format", "is required"));
+    }
+    version.target().filter(String::isBlank).ifPresent(t -> problems.add(new FieldError("target", "is blank")));
+    for (Map.Entry<Metric, Double> m : version.metrics().entrySet()) {
+      if (!Double.isFinite(m.getValue())) {
+        problems.add(new FieldError("metrics." + m.getKey().name().toLowerCase(java.util.Locale.ROOT),
+            m.getValue() + " is not a finite number"));
+      }
+    }
+    if (version.expectedReport().isPresent() && report.isEmpty()) {
+      problems.add(new FieldError("report_sha256", "is set but no report was uploaded"));
+    }
+    throwIfAny(problems);
+    return store.insertVersion(version, artifact, report, clock.instant());
+  }
+
+  /** Registers a version from byte arrays; see {@link #register(NewModelVersion, BlobSource, Optional)}. */
+  public ModelVersionRecord register(NewModelVersion version, byte[] artifact, Optional<byte[]> report) {
+    return register(version, BlobSource.of(artifact), report.map(BlobSource::of));
+  }
+
+  /**
+   * The version {@code selector} picks.
+   *
+   * @throws NotFoundException when the model, the version or the alias does not exist
+   */
+  public ModelVersionRecord get(String name, VersionSelector selector) {
+    requireName(name);
+    if (selector instanceof VersionSelector.Number n) {
+      requireVersionNumber(n.version(), "version");
+      return store.findVersion(name, n.version()).orElseThrow(() -> versionNotFound(name, n.version()));
+    }
+    if (selector instanceof VersionSelector.Alias a) {
+      requireAlias(a.alias());
+      long version =
+          store.aliasTarget(name, a.alias()).orElseThrow(() -> aliasNotFound(name, a.alias()));
+      return store.findVersion(name, version).orElseThrow(() -> versionNotFound(name, version));
+    }
+    return store.findLatest(name).orElseThrow(() -> modelNotFound(name));
+  }
+
+  /**
+   * A page of the versions of {@code name}, newest first.
+   *
+   * @param pageSize most versions, 1 to {@value #MAX_PAGE_SIZE}
+   * @param beforeVersion only versions below this number (from the previous page); empty for the
+   *     first page
+   * @throws NotFoundException when the model does not exist
+   */
+  public VersionPage listVersions(String name, int pageSize, OptionalLong beforeVersion) {
+    requireName(name);
+    requirePageSize(pageSize);
+    if (!store.modelExists(name)) {
+      throw modelNotFound(name);
+    }
+    List<ModelVersionRecord> versions = store.listVersions(name, beforeVersion, pageSize + 1);
+    if (versions.size() <= pageSize) {
+      return new VersionPage(versions, OptionalLong.empty());
+    }
+    List<ModelVersionRecord> page = versions.subList(0, pageSize);
+    return new VersionPage(page, OptionalLong.of(page.get(pageSize - 1).version()));
+  }
+
+  /**
+   * A page of models, by name.
+   *
+   * @param pageSize most models, 1 to {@value #MAX_PAGE_SIZE}
+   * @param afterName only models after this name (from the previous page); empty for the first page
+   */
+  public ModelPage listModels(int pageSize, Optional<String> afterName) {
+    requirePageSize(pageSize);
+    List<ModelSummary> models = store.listModels(afterName, pageSize + 1);
+    if (models.size() <= pageSize) {
+      return new ModelPage(models, Optional.empty());
+    }
+    List<ModelSummary> page = models.subList(0, pageSize);
+    return new ModelPage(page, Optional.of(page.get(pageSize - 1).name()));
+  }
+
+  /**
+   * Up to {@code maxLength} bytes of a version's artifact or report from {@code offset}; fewer at
+   * the end, none at offset = size.
+   *
+   * @throws NotFoundException when the version does not exist, or has no report
+   * @throws InvalidInputException when {@code offset} is outside 0 to the size
+   */
+  public byte[] read(String name, long version, BlobKind kind, long offset, int maxLength) {
+    requireName(name);
+    requireVersionNumber(version, "version");
+    if (maxLength < 0) {
+      throw InvalidInputException.of("max_length", maxLength + " is negative");
+    }
+    return store.readBlob(name, version, kind, offset, maxLength);
+  }
+
+  /** All bytes of a version's artifact or report; for files that fit in memory. */
+  public byte[] readAll(String name, long version, BlobKind kind) {
+    ModelVersionRecord record = get(name, VersionSelector.version(version));
+    BlobInfo info =
+        record.blob(kind).orElseThrow(() -> new NotFoundException(
+            "version " + version + " of model '" + name + "' has no report"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(info.sizeBytes(), Integer.MAX_VALUE - 8));
+    long offset = 0;
+    while (offset < info.sizeBytes()) {
+      byte[] piece = store.readBlob(name, version, kind, offset, RegistryStore.CHUNK_BYTES);
+      out.writeBytes(piece);
+      offset += piece.length;
+    }
+    return out.toByteArray();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // aliases
+
+  /** Points {@code alias} at {@code version} whatever it points at now. */
+  public AliasMove setAlias(String name, String alias, long version) {
+    return setAlias(name, alias, version, AliasExpectation.any());
+  }
+
+  /**
+   * Points {@code alias} at {@code version} if {@code expected} holds; records the previous target
+   * for rollback and notifies watchers. Pointing it at the version it already points at changes
+   * nothing and notifies nobody.
+   *
+   * @throws NotFoundException when the model or version does not exist
+   * @throws io.propensity.common.error.FailedPreconditionException when {@code expected} does not
+   *     hold; nothing changed
+   */
+  public AliasMove setAlias(String name, String alias, long version, AliasExpectation expected) {
+    requireName(name);
+    requireAlias(alias);
+    requireVersionNumber(version, "version");
+    if (expected instanceof AliasExpectation.At at) {
+      requireVersionNumber(at.version(), "expected_current_version");
+    }
+    AliasMove move = store.setAlias(name, alias, version, expected, clock.instant());
+    if (move.changed()) {
+      feed.wake();
+    }
+    return move;
+  }
+
+  /**
+   * Moves {@code alias} back to the version it pointed at before its last change that is not rolled
+   * back yet (see the class comment).
+   *
+   * @throws NotFoundException when the model or alias does not exist
+   * @throws io.propensity.common.error.FailedPreconditionException when there is no earlier version
+   */
+  public AliasMove rollback(String name, String alias) {
+    requireName(name);
+    requireAlias(alias);
+    AliasMove move = store.rollback(name, alias, clock.instant());
+    feed.wake();
+    return move;
+  }
+
+  /**
+   * Promotes version {@code version} to {@code production} when it is better than the current
+   * production version: its {@code metric} beats production's by at least {@code minMargin} (and by
+   * more than nothing), and, when {@code requireSchemaCompatible}, both have the same feature-schema
+   * hash. With no production version yet, the candidate is promoted. The move is a compare-and-set
+   * against the production version the decision was based on.
+   *
+   * @throws NotFoundException when the model or version does not exist
+   * @throws io.propensity.common.error.FailedPreconditionException when production moved while the
+   *     policy ran; nothing changed, run it again
+   */
+  public PromotionDecision promoteIfBetter(
+      String name,
+      long version,
+      Metric metric,
+      boolean higherIsBetter,
+      double minMargin,
+      boolean requireSchemaCompatible) {
+    Objects.requireNonNull(metric, "metric");
+    if (!(minMargin >= 0) || Double.isInfinite(minMargin)) {
+      throw InvalidInputException.of("min_margin", minMargin + " is not a finite number >= 0");
+    }
+    ModelVersionRecord candidate = get(name, VersionSelector.version(version));
+    OptionalDouble candidateValue = candidate.metric(metric);
+    OptionalLong productionVersion = store.aliasTarget(name, PRODUCTION);
+    String metricName = metric.name().toLowerCase(java.util.Locale.ROOT);
+    if (productionVersion.isEmpty()) {
+      setAlias(name, PRODUCTION, version, AliasExpectation.absent());
+      return new PromotionDecision(
+          name, version, true, PromotionDecision.Reason.NO_PRODUCTION_YET, productionVersion, metric,
+          candidateValue, OptionalDouble.empty(),
+          "promoted version " + version + " of '" + name + "' to production: there was no production version");
+    }
+    ModelVersionRecord production = get(name, VersionSelector.version(productionVersion.getAsLong()));
+    OptionalDouble productionValue = production.metric(metric);
+    if (production.version() == version) {
+      return new PromotionDecision(
+          name, version, false, PromotionDecision.Reason.ALREADY_PRODUCTION, productionVersion, metric,
+          candidateValue, productionValue, "version " + version + " of '" + name + "' already is production");
+    }
+    if (requireSchemaCompatible && !candidate.featureSchemaHash().equals(production.featureSchemaHash())) {
+      return new PromotionDecision(
+          name, version, false, PromotionDecision.Reason.SCHEMA_MISMATCH, productionVersion, metric,
+          candidateValue, productionValue,
+          "kept version " + production.version() + " in production: version " + version + " was trained on"
+              + " feature schema " + candidate.featureSchemaHash() + ", production on "
+              + production.featureSchemaHash());
+    }
+    if (candidateValue.isEmpty() || productionValue.isEmpty()) {
+      long missing = candidateValue.isEmpty() ? version : production.version();
+      return new PromotionDecision(
+          name, version, false, PromotionDecision.Reason.METRIC_MISSING, productionVersion, metric,
+          candidateValue, productionValue,
+          "kept version " + production.version() + " in production: version " + missing + " has no "
+              + metricName + " to compare");
+    }
+    double c = candidateValue.getAsDouble();
+    double p = productionValue.getAsDouble();
+    double gain = higherIsBetter ? c - p : p - c;
+    String comparison =
+        metricName + " " + c + " vs " + p + " (" + (higherIsBetter ? "higher" : "lower")
+            + " is better, margin " + minMargin + ")";
+    if (gain > 0 && gain >= minMargin) {
+      setAlias(name, PRODUCTION, version, AliasExpectation.at(production.version()));
+      return new PromotionDecision(
+          name, version, true, PromotionDecision.Reason.BETTER, productionVersion, metric, candidateValue,
+          productionValue,
+          "promoted version " + version + " of '" + name + "' over version " + production.version() + ": "
+              + comparison);
+    }
+    return new PromotionDecision(
+        name, version, false, PromotionDecision.Reason.NOT_BETTER, productionVersion, metric, candidateValue,
+        productionValue,
+        "kept version " + production.version() + " in production: version " + version + " is not better by the"
+            + " margin: " + comparison);
+  }
+
+  /** {@link #promoteIfBetter} with the metric's natural direction and the schema check on. */
+  public PromotionDecision promoteIfBetter(String name, long version, Metric metric, double minMargin) {
+    return promoteIfBetter(name, version, metric, metric.higherIsBetter(), minMargin, true);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // watch
+
+  /**
+   * Calls {@code listener} for every alias change of the models in {@code names} (all models when
+   * empty), made through any registry on this database, in commit order, each once; first, when
+   * {@code sendInitialState}, with the current aliases (synchronously, before this returns). Changes
+   * arrive within about one poll interval; changes made through this registry sooner.
+   */
+  public Subscription watch(Set<String> names, boolean sendInitialState, WatchListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    List<FieldError> problems = new ArrayList<>();
+    int i = 0;
+    for (String n : names) {
+      checkName(n, "names[" + i++ + "]", problems);
+    }
+    throwIfAny(problems);
+    return feed.subscribe(names, sendInitialState, listener);
+  }
+
+  /** Stops the watch feed (watchers get {@link WatchListener#onClosed()}) and closes the store. */
+  @Override
+  public void close() {
+    feed.close();
+    store.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // validation
+
+  /** Whether {@code name} is a valid model name, {@code [a-z][a-z0-9-]{0,62}}. */
+  public static boolean isValidName(String name) {
+    return NAME.matcher(name).matches();
+  }
+
+  /** Whether {@code alias} is a valid alias, {@code [a-z][a-z0-9-]{0,31}}. */
+  public static boolean isValidAlias(String alias) {
+    return ALIAS.matcher(alias).matches();
+  }
+
+  private static void checkName(String name, String field, List<FieldError> problems) {
+    if (name.isEmpty()) {
+      problems.add(new FieldError(field, "is required"));
+    } else if (!isValidName(name)) {
+      problems.add(new FieldError(
+          field, "'" + name + "' is not a model name: a lower-case letter, then up to 62 lower-case letters,"
+              + " digits or '-'"));
+    }
+  }
+
+  private static void requireName(String name) {
+    List<FieldError> problems = new ArrayList<>(1);
+    checkName(name, "name", problems);
+    throwIfAny(problems);
+  }
+
+  private static void requireAlias(String alias) {
+    if (alias.isEmpty()) {
+      throw InvalidInputException.of("alias", "is required");
+    }
+    if (!isValidAlias(alias)) {
+      throw InvalidInputException.of(
+          "alias", "'" + alias + "' is not an alias: a lower-case letter, then up to 31 lower-case letters,"
+              + " digits or '-'");
+    }
+  }
+
+  private static void requireVersionNumber(long version, String field) {
+    if (version < 1) {
+      throw InvalidInputException.of(field, version + " is not a version number (>= 1)");
+    }
+  }
+
+  private static void requirePageSize(int pageSize) {
+    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw InvalidInputException.of("page_size", pageSize + " is outside 1 to " + MAX_PAGE_SIZE);
+    }
+  }
+
+  private static void throwIfAny(List<FieldError> problems) {
+    if (!problems.isEmpty()) {
+      throw new InvalidInputException(
+          problems.size() == 1 ? problems.get(0).toString() : problems.size() + " invalid fields: " + problems,
+          problems);
+    }
+  }
+
+  private NotFoundException modelNotFound(String name) {
+    return new NotFoundException("model '" + name + "' does not exist");
+  }
+
+  private NotFoundException versionNotFound(String name, long version) {
+    if (!store.modelExists(name)) {
+      return modelNotFound(name);
+    }
+    return new NotFoundException("model '" + name + "' has no version " + version);
+  }
+
+  private NotFoundException aliasNotFound(String name, String alias) {
+    if (!store.modelExists(name)) {
+      return modelNotFound(name);
+    }
+    return new NotFoundException("model '" + name + "' has no alias '" + alias + "'");
+  }
+}

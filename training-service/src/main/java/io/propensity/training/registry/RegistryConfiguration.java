@@ -1,0 +1,30 @@
+package io.propensity.training.registry;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
+
+/**
+ * Where and how the model registry keeps its data ({@code propensity.registry.*}, env {@code
+ * PROPENSITY_REGISTRY_*}).
+ *
+ * @param jdbcUrl {@code jdbc:sqlite:<file>} (embedded) or {@code jdbc:postgresql://host:port/db}
+ *     (shared by every training-service replica); empty means the embedded default {@code
+ *     jdbc:sqlite:${propensity.data-dir}/training-service/registry.db}
+ * @param user database user (PostgreSQL)
+ * @param password database password (PostgreSQL)
+ * @param poolSize most open connections
+ * @param watchPollInterval how often alias changes, including other processes', are looked for
+ * @param maxArtifactBytes largest artifact RegisterModelVersion accepts (held in memory while it
+ *     uploads)
+ * @param maxReportBytes largest HTML report RegisterModelVersion accepts
+ */
+@ConfigurationProperties("propensity.registry")
+public record RegistryConfiguration(
+    @Bindable(defaultValue = "") String jdbcUrl,
+    @Bindable(defaultValue = "") String user,
+    @Bindable(defaultValue = "") String password,
+    @Bindable(defaultValue = "4") int poolSize,
+    @Bindable(defaultValue = "500ms") Duration watchPollInterval,
+    @Bindable(defaultValue = "268435456") long maxArtifactBytes,
+    @Bindable(defaultValue = "67108864") long maxReportBytes) {}

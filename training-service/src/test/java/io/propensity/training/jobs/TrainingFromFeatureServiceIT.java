@@ -1,0 +1,136 @@
+package io.propensity.training.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.propensity.client.EventProtoMapper;
+import io.propensity.client.FeatureServiceClient;
+import io.propensity.common.testing.ServiceProcess;
+import io.propensity.engine.features.FeatureCatalog;
+import io.propensity.sources.demo.DemoConfig;
+import io.propensity.sources.demo.DemoDataGenerator;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import propensity.features.v1.CutoffRange;
+import propensity.features.v1.Target;
+import propensity.features.v1.TrainingSetSpec;
+import propensity.registry.v1.GetModelVersionRequest;
+import propensity.registry.v1.ModelRegistryServiceGrpc;
+import propensity.registry.v1.ModelVersion;
+import propensity.training.v1.DataSource;
+import propensity.training.v1.JobState;
+import propensity.training.v1.PromoteIfBetter;
+import propensity.training.v1.PromotionPolicy;
+import propensity.training.v1.SearchStrategy;
+import propensity.training.v1.StartTrainingRequest;
+import propensity.training.v1.TrainingServiceGrpc;
+import propensity.training.v1.TrainingSpec;
+import propensity.training.v1.TuningSpec;
+import propensity.training.v1.WatchJobRequest;
+import propensity.training.v1.WatchJobResponse;
+
+/**
+ * feature → train: demo events go into a real feature-service process, a training job pulls a
+ * point-in-time training set from it, tunes, trains, registers and promotes a purchase model.
+ */
+@MicronautTest(environments = "test")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrainingFromFeatureServiceIT implements TestPropertyProvider {
+  static final Instant END = Instant.now().truncatedTo(ChronoUnit.HOURS);
+  ServiceProcess featureService;
+  @Inject GrpcEmbeddedServer server;
+
+  @Override
+  public Map<String, String> getProperties() {
+    Path jar;
+    try (Stream<Path> files = Files.list(Path.of("..", "feature-service", "target"))) {
+      jar = files.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst().orElse(null);
+    } catch (java.io.IOException e) {
+      jar = null;
+    }
+    Assumptions.assumeTrue(jar != null, "feature-service jar not built: run `mvn package` first");
+    try {
+      Path dir = Files.createTempDirectory(Path.of("target"), "fs-it");
+      featureService = ServiceProcess.of(jar, Map.of("PROPENSITY_DATA_DIR", dir.resolve("data").toString()),
+          List.of("-Xmx384m"), dir.resolve("feature-service.log"));
+      featureService.start(Duration.ofSeconds(60));
+      try (FeatureServiceClient client = FeatureServiceClient.connect("127.0.0.1:" + featureService.grpcPort(), Duration.ofSeconds(30))) {
+        var demo = new DemoDataGenerator(DemoConfig.defaults(1500, END));
+        var summary = client.ingest(demo.events().iterator(), 1000, Duration.ofMinutes(5), n -> { });
+        assertThat(summary.getRejectedCount()).isZero();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return Map.of("propensity.training.feature-service", "127.0.0.1:" + featureService.grpcPort());
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (featureService != null) {
+      featureService.stop();
+    }
+  }
+
+  @Test
+  void trainsAPurchaseModelFromFeatureServiceAndPromotesIt() {
+    ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    try {
+      TrainingSetSpec set = TrainingSetSpec.newBuilder()
+          .setTarget(Target.TARGET_PURCHASE)
+          .setHorizon(EventProtoMapper.duration(Duration.ofDays(7)))
+          .setRollingCutoffs(CutoffRange.newBuilder()
+              .setStart(EventProtoMapper.timestamp(END.minus(Duration.ofDays(35))))
+              .setEnd(EventProtoMapper.timestamp(END.minus(Duration.ofDays(8))))
+              .setStep(EventProtoMapper.duration(Duration.ofDays(3))))
+          .build();
+      var training = TrainingServiceGrpc.newBlockingStub(ch);
+      var started = training.withDeadlineAfter(10, TimeUnit.SECONDS).startTraining(StartTrainingRequest.newBuilder()
+          .setSpec(TrainingSpec.newBuilder()
+              .setModelName("purchase-7d")
+              .setDataSource(DataSource.newBuilder().setFeatureServiceTrainingSet(set))
+              .setTuning(TuningSpec.newBuilder().setStrategy(SearchStrategy.SEARCH_STRATEGY_TPE).setMaxTrials(4).setFolds(3))
+              .setPromotion(PromotionPolicy.newBuilder().setPromoteIfBetter(PromoteIfBetter.getDefaultInstance())))
+          .build());
+      List<WatchJobResponse> updates = new ArrayList<>();
+      training.withDeadlineAfter(300, TimeUnit.SECONDS)
+          .watchJob(WatchJobRequest.newBuilder().setJobId(started.getJobId()).build())
+          .forEachRemaining(updates::add);
+      var job = updates.get(updates.size() - 1).getJob();
+
+      assertThat(job.getState()).as(job.getFailureReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+      assertThat(job.getEvaluation().getModel().getRocAuc()).as("ROC-AUC on later cutoffs").isGreaterThan(0.7);
+      assertThat(job.getPromotion().getPromoted()).isTrue();
+      ModelVersion v = ModelRegistryServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .getModelVersion(GetModelVersionRequest.newBuilder().setName("purchase-7d").setAlias("production").build())
+          .getModelVersion();
+      assertThat(v.getFeatureSchema().getVersionHash()).isEqualTo(FeatureCatalog.schema().versionHash());
+      assertThat(v.getTuningTrialsCount()).isBetween(1, 4);
+      assertThat(v.getLineage().getTestRowCount()).isPositive();
+      assertThat(v.getLineage().hasFeatureServiceTrainingSet()).isTrue();
+      System.out.printf("purchase-7d: test ROC-AUC %.3f PR-AUC %.3f F1 %.3f (baseline ROC-AUC %.3f F1 %.3f), %d test rows%n",
+          job.getEvaluation().getModel().getRocAuc(), job.getEvaluation().getModel().getPrAuc(),
+          job.getEvaluation().getModel().getF1(), job.getEvaluation().getBaseline().getRocAuc(),
+          job.getEvaluation().getBaseline().getF1(), job.getEvaluation().getTestRowCount());
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+}

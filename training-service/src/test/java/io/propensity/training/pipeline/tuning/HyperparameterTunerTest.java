@@ -1,0 +1,148 @@
+package io.propensity.training.pipeline.tuning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.propensity.training.pipeline.CancellationToken;
+import io.propensity.training.pipeline.CancelledException;
+import io.propensity.training.pipeline.Progress;
+import io.propensity.training.pipeline.ProgressListener;
+import io.propensity.training.pipeline.Stage;
+import io.propensity.training.pipeline.SyntheticData;
+import io.propensity.training.pipeline.data.Dataset;
+import io.propensity.training.pipeline.imbalance.ImbalanceStrategy;
+import io.propensity.training.pipeline.model.BoostingSettings;
+import io.propensity.training.pipeline.model.EarlyStoppingMetric;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class HyperparameterTunerTest {
+  private final Dataset data = SyntheticData.dataset(1000, 41, -1.8, 1, false);
+  private final int[] train = IntStream.range(0, data.rowCount()).toArray();
+  private final BoostingSettings boosting =
+      new BoostingSettings(120, 10, EarlyStoppingMetric.BINARY_LOGLOSS, 1, 3);
+
+  private TuningConfig config(SearchMethod method, int trials, Duration time, int parallelism) {
+    return TuningConfig.defaults(17)
+        .withMethod(method)
+        .withBudget(trials, time)
+        .withFolds(3)
+        .withParallelism(parallelism)
+        .withWarmupTrials(3);
+  }
+
+  @Test
+  void recordsEveryTrialAndMarksExactlyOneBest() {
+    List<Progress> progress = new CopyOnWriteArrayList<>();
+    TuningResult r =
+        HyperparameterTuner.tune(
+            data,
+            train,
+            data.featureNames(),
+            config(SearchMethod.TPE, 6, Duration.ofMinutes(5), 2),
+            ImbalanceStrategy.none(),
+            boosting,
+            progress::add,
+            CancellationToken.none());
+    assertThat(r.trials()).hasSize(6);
+    assertThat(r.trials()).extracting(Trial::number).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(r.trials()).allMatch(t -> t.status() == Trial.TrialStatus.COMPLETED);
+    assertThat(r.trials())
+        .allMatch(t -> t.foldMetrics().size() == 3 && t.cvStd() >= 0 && !t.duration().isNegative());
+    assertThat(r.trials()).filteredOn(Trial::best).hasSize(1);
+    Trial best = r.best().orElseThrow();
+    assertThat(r.trials()).allMatch(t -> t.cvMean() >= best.cvMean());
+    assertThat(r.bestParams()).isEqualTo(best.params());
+    assertThat(r.trials().subList(0, 3)).allMatch(t -> t.proposedBy().equals("random"));
+    assertThat(r.trials()).anyMatch(t -> t.proposedBy().equals("tpe"));
+    assertThat(r.stopReason()).isEqualTo(TuningResult.StopReason.TRIAL_BUDGET);
+    assertThat(r.foldMethod()).isEqualTo("stratified");
+    assertThat(progress)
+        .anyMatch(p -> p.stage() == Stage.TUNING && p.trials() == 6 && p.trial() > 0);
+  }
+
+  @Test
+  void respectsTheTimeBudget() {
+    Duration budget = Duration.ofMillis(1500);
+    long t0 = System.nanoTime();
+    TuningResult r =
+        HyperparameterTuner.tune(
+            data,
+            train,
+            data.featureNames(),
+            config(SearchMethod.RANDOM, 10_000, budget, 2),
+            ImbalanceStrategy.none(),
+            boosting,
+            ProgressListener.none(),
+            CancellationToken.none());
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    assertThat(took).isLessThan(budget.plusMillis(1500));
+    assertThat(r.stopReason()).isEqualTo(TuningResult.StopReason.TIME_BUDGET);
+    assertThat(r.trials().size()).isBetween(1, 9_999);
+    assertThat(r.trials())
+        .allMatch(
+            t ->
+                t.status() == Trial.TrialStatus.COMPLETED
+                    || t.status() == Trial.TrialStatus.TIMED_OUT);
+    assertThat(r.trials())
+        .extracting(Trial::number)
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, r.trials().size()).boxed().toList());
+  }
+
+  @Test
+  void isReproducibleWithOneTrialAtATime() {
+    TuningConfig c = config(SearchMethod.TPE, 5, Duration.ofMinutes(5), 1);
+    TuningResult a =
+        HyperparameterTuner.tune(
+            data,
+            train,
+            data.featureNames(),
+            c,
+            ImbalanceStrategy.none(),
+            boosting,
+            ProgressListener.none(),
+            CancellationToken.none());
+    TuningResult b =
+        HyperparameterTuner.tune(
+            data,
+            train,
+            data.featureNames(),
+            c,
+            ImbalanceStrategy.none(),
+            boosting,
+            ProgressListener.none(),
+            CancellationToken.none());
+    assertThat(a.trials())
+        .extracting(Trial::params)
+        .isEqualTo(b.trials().stream().map(Trial::params).toList());
+    assertThat(a.trials())
+        .extracting(Trial::cvMean)
+        .isEqualTo(b.trials().stream().map(Trial::cvMean).toList());
+  }
+
+  @Test
+  void cancellationStopsTuning() {
+    CancellationToken cancel = new CancellationToken();
+    ProgressListener cancelAfterFirstTrial =
+        p -> {
+          if (p.trial() >= 1 && p.iteration() == 0) {
+            cancel.cancel();
+          }
+        };
+    assertThatThrownBy(
+            () ->
+                HyperparameterTuner.tune(
+                    data,
+                    train,
+                    data.featureNames(),
+                    config(SearchMethod.RANDOM, 50, Duration.ofMinutes(5), 1),
+                    ImbalanceStrategy.none(),
+                    boosting,
+                    cancelAfterFirstTrial,
+                    cancel))
+        .isInstanceOf(CancelledException.class);
+  }
+}

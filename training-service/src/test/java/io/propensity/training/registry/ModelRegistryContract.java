@@ -1,0 +1,661 @@
+package io.propensity.training.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import io.propensity.common.error.FailedPreconditionException;
+import io.propensity.common.error.FieldError;
+import io.propensity.common.error.InvalidInputException;
+import io.propensity.common.error.NotFoundException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The behaviour every registry backend must have; one subclass per backend. */
+public abstract class ModelRegistryContract {
+  protected static final String SCHEMA = "schema-a";
+  protected static final Duration POLL = Duration.ofMillis(100);
+
+  protected ModelRegistry registry;
+  private final List<ModelRegistry> opened = new ArrayList<>();
+
+  /** Opens a store on the database under test; every call in one test reaches the same database. */
+  protected abstract RegistryStore openStore();
+
+  /** A registry over a new store on the same database, as a second process would have. */
+  protected ModelRegistry openRegistry() {
+    ModelRegistry r = new ModelRegistry(openStore(), Clock.systemUTC(), POLL);
+    opened.add(r);
+    return r;
+  }
+
+  @BeforeEach
+  void openFirst() {
+    registry = openRegistry();
+  }
+
+  /** Closes every registry opened by the test; a subclass dropping its database calls it first. */
+  @AfterEach
+  protected void closeRegistries() {
+    for (ModelRegistry r : opened) {
+      r.close();
+    }
+    opened.clear();
+  }
+
+  protected static NewModelVersion.Builder version(String name) {
+    return NewModelVersion.builder(name, SCHEMA, 0.5)
+        .target("purchase")
+        .metric(Metric.ROC_AUC, 0.80)
+        .metric(Metric.LOG_LOSS, 0.40)
+        .details(("details of " + name).getBytes(StandardCharsets.UTF_8));
+  }
+
+  protected static byte[] bytes(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  private ModelVersionRecord register(String name) {
+    return registry.register(version(name).build(), bytes(100, name.hashCode()), Optional.empty());
+  }
+
+  private ModelVersionRecord register(NewModelVersion v) {
+    return registry.register(v, bytes(100, 1), Optional.empty());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // registration
+
+  @Test
+  void versionsAreNumberedFromOnePerModel() {
+    assertThat(register("purchase-7d").version()).isEqualTo(1);
+    assertThat(register("purchase-7d").version()).isEqualTo(2);
+    assertThat(register("churn-30d").version()).isEqualTo(1);
+    assertThat(register("purchase-7d").version()).isEqualTo(3);
+  }
+
+  @Test
+  void registeredVersionReadsBackWithItsFieldsAndChecksumsOfTheStoredBytes() {
+    byte[] artifact = "tree\nnum_leaves=31\n".getBytes(StandardCharsets.UTF_8);
+    byte[] report = "<html>report</html>".getBytes(StandardCharsets.UTF_8);
+    Instant before = Instant.now().minusMillis(1);
+    ModelVersionRecord stored =
+        registry.register(
+            version("purchase-7d").metric(Metric.F1, 0.61).expectedArtifact(BlobInfo.of(artifact)).build(),
+            artifact,
+            Optional.of(report));
+
+    ModelVersionRecord read = registry.get("purchase-7d", VersionSelector.version(1));
+
+    assertThat(read).isEqualTo(stored);
+    assertThat(read.createdAt()).isBetween(before, Instant.now().plusMillis(1));
+    assertThat(read.target()).contains("purchase");
+    assertThat(read.featureSchemaHash()).isEqualTo(SCHEMA);
+    assertThat(read.threshold()).isEqualTo(0.5);
+    assertThat(read.metric(Metric.F1)).hasValue(0.61);
+    assertThat(read.metric(Metric.ROC_AUC)).hasValue(0.80);
+    assertThat(read.metric(Metric.BRIER)).isEmpty();
+    assertThat(read.details()).isEqualTo("details of purchase-7d".getBytes(StandardCharsets.UTF_8));
+    assertThat(read.artifact()).isEqualTo(new BlobInfo(BlobInfo.sha256Hex(artifact), artifact.length));
+    assertThat(read.report()).contains(new BlobInfo(BlobInfo.sha256Hex(report), report.length));
+    assertThat(registry.readAll("purchase-7d", 1, BlobKind.ARTIFACT)).isEqualTo(artifact);
+    assertThat(registry.readAll("purchase-7d", 1, BlobKind.REPORT)).isEqualTo(report);
+  }
+
+  @Test
+  void largeArtifactIsReadBackWholeAndByRangesAcrossPieceBoundaries() {
+    byte[] artifact = bytes(2 * RegistryStore.CHUNK_BYTES + 12_345, 7);
+    registry.register(version("big").build(), artifact, Optional.empty());
+
+    assertThat(registry.readAll("big", 1, BlobKind.ARTIFACT)).isEqualTo(artifact);
+    int from = RegistryStore.CHUNK_BYTES - 10;
+    assertThat(registry.read("big", 1, BlobKind.ARTIFACT, from, 30))
+        .isEqualTo(Arrays.copyOfRange(artifact, from, from + 30));
+    assertThat(registry.read("big", 1, BlobKind.ARTIFACT, artifact.length - 5, 1 << 20))
+        .isEqualTo(Arrays.copyOfRange(artifact, artifact.length - 5, artifact.length));
+    assertThat(registry.read("big", 1, BlobKind.ARTIFACT, artifact.length, 100)).isEmpty();
+    assertThat(registry.get("big", VersionSelector.latest()).artifact().sha256())
+        .isEqualTo(BlobInfo.sha256Hex(artifact));
+    assertThatThrownBy(() -> registry.read("big", 1, BlobKind.ARTIFACT, artifact.length + 1, 1))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> registry.read("big", 1, BlobKind.REPORT, 0, 1))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("no report");
+  }
+
+  @Test
+  void artifactThatFailsMidwayLeavesNoVersionAndUsesUpNoNumber() {
+    register("purchase-7d");
+    byte[] good = bytes(3 * RegistryStore.CHUNK_BYTES, 3);
+    BlobSource failing =
+        () ->
+            new FilterInputStream(new java.io.ByteArrayInputStream(good)) {
+              private long read;
+
+              @Override
+              public int read(byte[] b, int off, int len) throws IOException {
+                if (read > RegistryStore.CHUNK_BYTES + 100) {
+                  throw new IOException("disk unplugged");
+                }
+                int n = super.read(b, off, len);
+                read += Math.max(0, n);
+                return n;
+              }
+            };
+
+    assertThatThrownBy(() -> registry.register(version("purchase-7d").build(), failing, Optional.empty()))
+        .isInstanceOf(RegistryStoreException.class)
+        .hasMessageContaining("disk unplugged");
+
+    assertThat(registry.get("purchase-7d", VersionSelector.latest()).version()).isEqualTo(1);
+    assertThat(registry.listVersions("purchase-7d", 10, OptionalLong.empty()).versions()).hasSize(1);
+    assertThat(register("purchase-7d").version()).isEqualTo(2);
+    // a brand-new model whose first registration fails does not exist afterwards
+    assertThatThrownBy(() -> registry.register(version("ghost").build(), failing, Optional.empty()))
+        .isInstanceOf(RegistryStoreException.class);
+    assertThatThrownBy(() -> registry.get("ghost", VersionSelector.latest())).isInstanceOf(NotFoundException.class);
+    assertThat(registry.listModels(10, Optional.empty()).models())
+        .extracting(ModelSummary::name)
+        .containsExactly("purchase-7d");
+  }
+
+  @Test
+  void bytesThatDoNotMatchTheAnnouncedChecksumOrSizeAreRefusedAndNothingIsStored() {
+    byte[] artifact = bytes(1000, 1);
+    byte[] other = bytes(1000, 2);
+
+    InvalidInputException wrongSha =
+        catchThrowableOfType(
+            InvalidInputException.class,
+            () ->
+                registry.register(
+                    version("m").expectedArtifact(BlobInfo.of(other)).build(), artifact, Optional.empty()));
+    InvalidInputException wrongSize =
+        catchThrowableOfType(
+            InvalidInputException.class,
+            () ->
+                registry.register(
+                    version("m").expectedArtifact(new BlobInfo(BlobInfo.sha256Hex(artifact), 999)).build(),
+                    artifact,
+                    Optional.empty()));
+    InvalidInputException wrongReport =
+        catchThrowableOfType(
+            InvalidInputException.class,
+            () ->
+                registry.register(
+                    version("m").expectedReport(BlobInfo.of(other)).build(), artifact, Optional.of(artifact)));
+
+    assertThat(wrongSha.violations()).extracting(FieldError::field).containsExactly("artifact_sha256");
+    assertThat(wrongSize.violations()).extracting(FieldError::field).containsExactly("artifact_size_bytes");
+    assertThat(wrongReport.violations()).extracting(FieldError::field).containsExactly("report_sha256");
+    assertThatThrownBy(() -> registry.get("m", VersionSelector.latest())).isInstanceOf(NotFoundException.class);
+    assertThat(register("m").version()).isEqualTo(1);
+  }
+
+  @Test
+  void malformedRegistrationsNameEveryBadField() {
+    InvalidInputException e =
+        catchThrowableOfType(
+            InvalidInputException.class,
+            () ->
+                registry.register(
+                    NewModelVersion.builder("Bad Name", " ", 1.5).metric(Metric.F1, Double.NaN).build(),
+                    bytes(10, 1),
+                    Optional.empty()));
+    InvalidInputException empty =
+        catchThrowableOfType(
+            InvalidInputException.class,
+            () -> registry.register(version("m").build(), new byte[0], Optional.empty()));
+
+    assertThat(e.violations())
+        .extracting(FieldError::field)
+        .containsExactly("name", "feature_schema.version_hash", "threshold", "metrics.f1");
+    assertThat(empty.violations()).extracting(FieldError::field).containsExactly("artifact");
+  }
+
+  @Test
+  void concurrentRegistrationsOfOneNameThroughTwoRegistriesGetDistinctConsecutiveVersions() throws Exception {
+    ModelRegistry other = openRegistry();
+    int threads = 6;
+    int each = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<List<Long>>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      ModelRegistry r = t % 2 == 0 ? registry : other;
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                List<Long> got = new ArrayList<>();
+                for (int i = 0; i < each; i++) {
+                  got.add(r.register(version("busy").build(), bytes(5000, i), Optional.empty()).version());
+                }
+                return got;
+              }));
+    }
+    start.countDown();
+    List<Long> all = new ArrayList<>();
+    for (Future<List<Long>> f : futures) {
+      all.addAll(f.get(60, TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+
+    List<Long> expected = new ArrayList<>();
+    for (long v = 1; v <= threads * each; v++) {
+      expected.add(v);
+    }
+    assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(registry.get("busy", VersionSelector.latest()).version()).isEqualTo(threads * each);
+  }
+
+  @Test
+  void reopenedRegistryStillHasEveryVersionAndAlias() {
+    register("purchase-7d");
+    register("purchase-7d");
+    registry.setAlias("purchase-7d", ModelRegistry.PRODUCTION, 2);
+
+    ModelRegistry reopened = openRegistry();
+
+    assertThat(reopened.get("purchase-7d", VersionSelector.alias("production")).version()).isEqualTo(2);
+    assertThat(reopened.readAll("purchase-7d", 1, BlobKind.ARTIFACT)).isEqualTo(bytes(100, "purchase-7d".hashCode()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // reads
+
+  @Test
+  void getResolvesLatestNumberAndAliasAndNamesWhatIsMissing() {
+    register("m");
+    register("m");
+    registry.setAlias("m", "staging", 1);
+
+    assertThat(registry.get("m", VersionSelector.latest()).version()).isEqualTo(2);
+    assertThat(registry.get("m", VersionSelector.version(1)).aliases()).containsExactly("staging");
+    assertThat(registry.get("m", VersionSelector.alias("staging")).version()).isEqualTo(1);
+    assertThatThrownBy(() -> registry.get("nope", VersionSelector.latest()))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("model 'nope' does not exist");
+    assertThatThrownBy(() -> registry.get("m", VersionSelector.version(3)))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("model 'm' has no version 3");
+    assertThatThrownBy(() -> registry.get("m", VersionSelector.alias("production")))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("model 'm' has no alias 'production'");
+    assertThatThrownBy(() -> registry.get("m", VersionSelector.version(0)))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> registry.get("m", VersionSelector.alias("Prod!")))
+        .isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
+  void versionsArePagedNewestFirst() {
+    for (int i = 0; i < 7; i++) {
+      register("m");
+    }
+    registry.setAlias("m", "production", 5);
+
+    VersionPage first = registry.listVersions("m", 3, OptionalLong.empty());
+    VersionPage second = registry.listVersions("m", 3, first.nextBeforeVersion());
+    VersionPage last = registry.listVersions("m", 3, second.nextBeforeVersion());
+
+    assertThat(first.versions()).extracting(ModelVersionRecord::version).containsExactly(7L, 6L, 5L);
+    assertThat(first.versions().get(2).aliases()).containsExactly("production");
+    assertThat(second.versions()).extracting(ModelVersionRecord::version).containsExactly(4L, 3L, 2L);
+    assertThat(last.versions()).extracting(ModelVersionRecord::version).containsExactly(1L);
+    assertThat(last.nextBeforeVersion()).isEmpty();
+    assertThat(registry.listVersions("m", 7, OptionalLong.empty()).nextBeforeVersion()).isEmpty();
+    assertThatThrownBy(() -> registry.listVersions("nope", 3, OptionalLong.empty()))
+        .isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void modelsArePagedByNameWithLatestVersionAliasesAndTarget() {
+    register("c-model");
+    register(version("a-model").target("churn").build());
+    register("b-model");
+    register("b-model");
+    registry.setAlias("b-model", "production", 1);
+    registry.setAlias("b-model", "staging", 2);
+
+    ModelPage first = registry.listModels(2, Optional.empty());
+    ModelPage second = registry.listModels(2, first.nextAfterName());
+
+    assertThat(first.models()).extracting(ModelSummary::name).containsExactly("a-model", "b-model");
+    assertThat(second.models()).extracting(ModelSummary::name).containsExactly("c-model");
+    assertThat(second.nextAfterName()).isEmpty();
+    ModelSummary a = first.models().get(0);
+    ModelSummary b = first.models().get(1);
+    assertThat(a.target()).contains("churn");
+    assertThat(a.aliases()).isEmpty();
+    assertThat(b.latestVersion()).isEqualTo(2);
+    assertThat(b.versionCount()).isEqualTo(2);
+    assertThat(b.aliases()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("production", 1L, "staging", 2L));
+    assertThat(b.updatedAt()).isAfterOrEqualTo(b.createdAt());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // aliases
+
+  @Test
+  void aliasCompareAndSetAppliesOnlyWhenTheAliasIsWhereTheCallerExpects() {
+    register("m");
+    register("m");
+    register("m");
+
+    AliasMove created = registry.setAlias("m", "production", 1, AliasExpectation.absent());
+    assertThatThrownBy(() -> registry.setAlias("m", "production", 2, AliasExpectation.absent()))
+        .isInstanceOf(FailedPreconditionException.class)
+        .hasMessageContaining("points at version 1");
+    assertThatThrownBy(() -> registry.setAlias("m", "production", 3, AliasExpectation.at(2)))
+        .isInstanceOf(FailedPreconditionException.class)
+        .hasMessageContaining("expected version 2");
+    assertThatThrownBy(() -> registry.setAlias("m", "staging", 3, AliasExpectation.at(2)))
+        .isInstanceOf(FailedPreconditionException.class)
+        .hasMessageContaining("does not exist");
+    AliasMove moved = registry.setAlias("m", "production", 3, AliasExpectation.at(1));
+
+    assertThat(created.previousVersion()).isEmpty();
+    assertThat(created.target().aliases()).containsExactly("production");
+    assertThat(moved.previousVersion()).hasValue(1);
+    assertThat(moved.target().version()).isEqualTo(3);
+    assertThat(registry.get("m", VersionSelector.alias("production")).version()).isEqualTo(3);
+    assertThat(registry.get("m", VersionSelector.version(1)).aliases()).isEmpty();
+  }
+
+  @Test
+  void aliasCanOnlyPointAtAnExistingVersion() {
+    register("m");
+    assertThatThrownBy(() -> registry.setAlias("m", "production", 2))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("model 'm' has no version 2 (latest is 1)");
+    assertThatThrownBy(() -> registry.setAlias("nope", "production", 1))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("model 'nope' does not exist");
+    InvalidInputException bad =
+        catchThrowableOfType(InvalidInputException.class, () -> registry.setAlias("m", "Production", 1));
+    assertThat(bad.violations()).extracting(FieldError::field).containsExactly("alias");
+  }
+
+  @Test
+  void settingAnAliasToWhereItPointsChangesNothingAndKeepsRollbackIntact() {
+    register("m");
+    register("m");
+    registry.setAlias("m", "production", 1);
+    registry.setAlias("m", "production", 2);
+
+    AliasMove same = registry.setAlias("m", "production", 2);
+
+    assertThat(same.changed()).isFalse();
+    assertThat(same.previousVersion()).hasValue(2);
+    assertThat(registry.rollback("m", "production").target().version()).isEqualTo(1);
+  }
+
+  @Test
+  void rollbackPopsTheAliasHistoryUntilItsFirstVersion() {
+    for (int i = 0; i < 4; i++) {
+      register("m");
+    }
+    registry.setAlias("m", "production", 1);
+    registry.setAlias("m", "production", 2);
+    registry.setAlias("m", "production", 3);
+
+    AliasMove first = registry.rollback("m", "production");
+    AliasMove second = registry.rollback("m", "production");
+
+    assertThat(first.target().version()).isEqualTo(2);
+    assertThat(first.previousVersion()).hasValue(3);
+    assertThat(second.target().version()).isEqualTo(1);
+    assertThatThrownBy(() -> registry.rollback("m", "production"))
+        .isInstanceOf(FailedPreconditionException.class)
+        .hasMessageContaining("no earlier version");
+    assertThat(registry.get("m", VersionSelector.alias("production")).version()).isEqualTo(1);
+
+    // a new promotion pushes onto what is left: rolling it back returns to 1 again
+    registry.setAlias("m", "production", 4);
+    assertThat(registry.rollback("m", "production").target().version()).isEqualTo(1);
+  }
+
+  @Test
+  void promoteOneThenTwoThenRollbackGivesOneAndASecondRollbackIsRefused() {
+    register("m");
+    register("m");
+    registry.setAlias("m", "production", 1);
+    registry.setAlias("m", "production", 2);
+
+    assertThat(registry.rollback("m", "production").target().version()).isEqualTo(1);
+    assertThatThrownBy(() -> registry.rollback("m", "production")).isInstanceOf(FailedPreconditionException.class);
+  }
+
+  @Test
+  void rollbackOfAMissingModelOrAliasIsNotFound() {
+    register("m");
+    assertThatThrownBy(() -> registry.rollback("m", "production"))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("model 'm' has no alias 'production'");
+    assertThatThrownBy(() -> registry.rollback("nope", "production"))
+        .isInstanceOf(NotFoundException.class)
+        .hasMessage("model 'nope' does not exist");
+  }
+
+  @Test
+  void aliasesAreIndependentPerName() {
+    register("m");
+    register("m");
+    registry.setAlias("m", "staging", 2);
+    registry.setAlias("m", "production", 1);
+    registry.setAlias("m", "production", 2);
+
+    registry.rollback("m", "production");
+
+    assertThat(registry.get("m", VersionSelector.alias("staging")).version()).isEqualTo(2);
+    assertThat(registry.get("m", VersionSelector.alias("production")).version()).isEqualTo(1);
+    assertThatThrownBy(() -> registry.rollback("m", "staging")).isInstanceOf(FailedPreconditionException.class);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // promotion policy
+
+  @Test
+  void firstCandidateIsPromotedWhenThereIsNoProduction() {
+    register("m");
+
+    PromotionDecision d = registry.promoteIfBetter("m", 1, Metric.ROC_AUC, true, 0.01, true);
+
+    assertThat(d.promoted()).isTrue();
+    assertThat(d.reason()).isEqualTo(PromotionDecision.Reason.NO_PRODUCTION_YET);
+    assertThat(d.productionVersion()).isEmpty();
+    assertThat(registry.get("m", VersionSelector.alias("production")).version()).isEqualTo(1);
+  }
+
+  @Test
+  void betterCandidateIsPromotedAndTheOldProductionCanBeRolledBackTo() {
+    register(version("m").metric(Metric.ROC_AUC, 0.80).build());
+    register(version("m").metric(Metric.ROC_AUC, 0.83).build());
+    registry.setAlias("m", "production", 1);
+
+    PromotionDecision d = registry.promoteIfBetter("m", 2, Metric.ROC_AUC, true, 0.01, true);
+
+    assertThat(d.promoted()).isTrue();
+    assertThat(d.reason()).isEqualTo(PromotionDecision.Reason.BETTER);
+    assertThat(d.productionVersion()).hasValue(1);
+    assertThat(d.candidateValue()).hasValue(0.83);
+    assertThat(d.productionValue()).hasValue(0.80);
+    assertThat(d.explanation()).contains("over version 1").contains("roc_auc");
+    assertThat(registry.rollback("m", "production").target().version()).isEqualTo(1);
+  }
+
+  @Test
+  void candidateThatDoesNotBeatProductionByTheMarginIsNotPromoted() {
+    register(version("m").metric(Metric.ROC_AUC, 0.80).build());
+    register(version("m").metric(Metric.ROC_AUC, 0.805).build());
+    register(version("m").metric(Metric.ROC_AUC, 0.70).build());
+    registry.setAlias("m", "production", 1);
+
+    PromotionDecision slightly = registry.promoteIfBetter("m", 2, Metric.ROC_AUC, true, 0.01, true);
+    PromotionDecision worse = registry.promoteIfBetter("m", 3, Metric.ROC_AUC, true, 0.0, true);
+
+    assertThat(slightly.promoted()).isFalse();
+    assertThat(slightly.reason()).isEqualTo(PromotionDecision.Reason.NOT_BETTER);
+    assertThat(worse.reason()).isEqualTo(PromotionDecision.Reason.NOT_BETTER);
+    assertThat(registry.get("m", VersionSelector.alias("production")).version()).isEqualTo(1);
+  }
+
+  @Test
+  void lowerIsBetterMetricsCompareTheOtherWay() {
+    register(version("m").metric(Metric.LOG_LOSS, 0.40).build());
+    register(version("m").metric(Metric.LOG_LOSS, 0.30).build());
+    registry.setAlias("m", "production", 1);
+
+    PromotionDecision d = registry.promoteIfBetter("m", 2, Metric.LOG_LOSS, 0.05);
+
+    assertThat(d.reason()).isEqualTo(PromotionDecision.Reason.BETTER);
+    assertThat(registry.get("m", VersionSelector.alias("production")).version()).isEqualTo(2);
+  }
+
+  @Test
+  void candidateOnAnotherFeatureSchemaIsNotPromotedUnlessTheCheckIsOff() {
+    register(version("m").metric(Metric.ROC_AUC, 0.80).build());
+    register(NewModelVersion.builder("m", "schema-b", 0.5).metric(Metric.ROC_AUC, 0.90).build());
+    registry.setAlias("m", "production", 1);
+
+    PromotionDecision checked = registry.promoteIfBetter("m", 2, Metric.ROC_AUC, true, 0.01, true);
+    assertThat(checked.promoted()).isFalse();
+    assertThat(checked.reason()).isEqualTo(PromotionDecision.Reason.SCHEMA_MISMATCH);
+    assertThat(checked.explanation()).contains("schema-b").contains(SCHEMA);
+    assertThat(registry.get("m", VersionSelector.alias("production")).version()).isEqualTo(1);
+
+    PromotionDecision unchecked = registry.promoteIfBetter("m", 2, Metric.ROC_AUC, true, 0.01, false);
+    assertThat(unchecked.reason()).isEqualTo(PromotionDecision.Reason.BETTER);
+  }
+
+  @Test
+  void promotionNeedsTheMetricOnBothSidesAndDoesNothingForTheCurrentProduction() {
+    register(version("m").build());
+    register(version("m").metric(Metric.PR_AUC, 0.5).build());
+    registry.setAlias("m", "production", 1);
+
+    assertThat(registry.promoteIfBetter("m", 2, Metric.PR_AUC, true, 0, true).reason())
+        .isEqualTo(PromotionDecision.Reason.METRIC_MISSING);
+    assertThat(registry.promoteIfBetter("m", 1, Metric.ROC_AUC, true, 0, true).reason())
+        .isEqualTo(PromotionDecision.Reason.ALREADY_PRODUCTION);
+    assertThatThrownBy(() -> registry.promoteIfBetter("m", 9, Metric.ROC_AUC, true, 0, true))
+        .isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> registry.promoteIfBetter("m", 2, Metric.ROC_AUC, true, -1, true))
+        .isInstanceOf(InvalidInputException.class);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // watch
+
+  /** Records what a watch delivers. */
+  protected static final class Recorder implements WatchListener {
+    final List<List<AliasChange>> initial = new CopyOnWriteArrayList<>();
+    final List<AliasChange> changes = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void onInitialState(List<AliasChange> aliases) {
+      initial.add(aliases);
+    }
+
+    @Override
+    public void onChange(AliasChange change) {
+      changes.add(change);
+    }
+  }
+
+  @Test
+  void watchDeliversEveryChangeMadeThroughAnotherRegistryOnTheSameDatabaseInOrder() {
+    register("m");
+    register("m");
+    register("m");
+    Recorder seen = new Recorder();
+    registry.watch(Set.of(), false, seen);
+    ModelRegistry other = openRegistry();
+
+    other.setAlias("m", "production", 1);
+    other.setAlias("m", "production", 3);
+    other.setAlias("m", "staging", 2);
+    other.rollback("m", "production");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.changes.size() >= 4);
+    assertThat(seen.initial).isEmpty();
+    assertThat(seen.changes)
+        .extracting(c -> c.alias() + ":" + c.previousVersion().orElse(0) + "->" + c.version() + ":" + c.kind())
+        .containsExactly(
+            "production:0->1:SET", "production:1->3:SET", "staging:0->2:SET", "production:3->1:ROLLBACK");
+    assertThat(seen.changes).extracting(AliasChange::changeId).isSorted().doesNotHaveDuplicates();
+    assertThat(seen.changes).allSatisfy(c -> assertThat(c.name()).isEqualTo("m"));
+  }
+
+  @Test
+  void watchStartsWithTheCurrentStateOfTheWatchedModelsOnlyAndThenTheirChanges() {
+    register("a");
+    register("a");
+    register("b");
+    registry.setAlias("a", "production", 1);
+    registry.setAlias("b", "production", 1);
+    Recorder seen = new Recorder();
+
+    registry.watch(Set.of("a"), true, seen);
+    registry.setAlias("b", "staging", 1);
+    registry.setAlias("a", "production", 2);
+
+    assertThat(seen.initial).hasSize(1);
+    assertThat(seen.initial.get(0))
+        .extracting(c -> c.name() + "/" + c.alias() + "=" + c.version() + ":" + c.kind())
+        .containsExactly("a/production=1:INITIAL");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !seen.changes.isEmpty());
+    assertThat(seen.changes)
+        .extracting(c -> c.name() + "/" + c.alias() + "=" + c.version())
+        .containsExactly("a/production=2");
+  }
+
+  @Test
+  void closedWatchReceivesNothingMoreWhileOthersDo() {
+    register("m");
+    register("m");
+    Recorder closed = new Recorder();
+    Recorder open = new Recorder();
+    Subscription subscription = registry.watch(Set.of(), false, closed);
+    registry.watch(Set.of(), false, open);
+
+    subscription.close();
+    registry.setAlias("m", "production", 1);
+    registry.setAlias("m", "production", 2);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> open.changes.size() == 2);
+    assertThat(closed.changes).isEmpty();
+  }
+
+  @Test
+  void watchRefusesMalformedNames() {
+    InvalidInputException e =
+        catchThrowableOfType(
+            InvalidInputException.class, () -> registry.watch(Set.of("Not Valid"), false, new Recorder()));
+    assertThat(e.violations()).extracting(FieldError::field).containsExactly("names[0]");
+  }
+}

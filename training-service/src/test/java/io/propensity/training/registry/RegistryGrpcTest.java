@@ -1,0 +1,570 @@
+package io.propensity.training.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.protobuf.ByteString;
+import com.google.rpc.BadRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.propensity.common.grpc.ServiceConventionsChecks;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import propensity.features.v1.FeatureDefinition;
+import propensity.features.v1.FeatureSchema;
+import propensity.features.v1.Target;
+import propensity.registry.v1.AliasChange;
+import propensity.registry.v1.AliasChangeKind;
+import propensity.registry.v1.ArtifactFormat;
+import propensity.registry.v1.CalibrationBin;
+import propensity.registry.v1.Chunk;
+import propensity.registry.v1.DecileLift;
+import propensity.registry.v1.DownloadArtifactRequest;
+import propensity.registry.v1.DownloadArtifactResponse;
+import propensity.registry.v1.DownloadReportRequest;
+import propensity.registry.v1.DownloadReportResponse;
+import propensity.registry.v1.Evaluation;
+import propensity.registry.v1.FeatureImportance;
+import propensity.registry.v1.GetModelVersionRequest;
+import propensity.registry.v1.GoldenRow;
+import propensity.registry.v1.Lineage;
+import propensity.registry.v1.ListModelVersionsRequest;
+import propensity.registry.v1.ListModelVersionsResponse;
+import propensity.registry.v1.ListModelsRequest;
+import propensity.registry.v1.Model;
+import propensity.registry.v1.ModelRegistryServiceGrpc;
+import propensity.registry.v1.ModelVersion;
+import propensity.registry.v1.ModelVersionView;
+import propensity.registry.v1.PrPoint;
+import propensity.registry.v1.RegisterModelVersionRequest;
+import propensity.registry.v1.RegisterModelVersionResponse;
+import propensity.registry.v1.RocPoint;
+import propensity.registry.v1.RollbackRequest;
+import propensity.registry.v1.RollbackResponse;
+import propensity.registry.v1.SetAliasRequest;
+import propensity.registry.v1.SetAliasResponse;
+import propensity.registry.v1.TuningTrial;
+import propensity.registry.v1.WatchModelsRequest;
+import propensity.registry.v1.WatchModelsResponse;
+
+/** ModelRegistryService through a real gRPC channel, on the embedded registry. */
+@MicronautTest(environments = "test")
+class RegistryGrpcTest {
+  private static final int MIB = 1 << 20;
+
+  @Inject GrpcEmbeddedServer server;
+  ManagedChannel channel;
+  ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub stub;
+
+  @BeforeEach
+  void connect() {
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort())
+            .usePlaintext()
+            .maxInboundMessageSize(4 * MIB)
+            .build();
+    stub = ModelRegistryServiceGrpc.newBlockingStub(channel);
+  }
+
+  @AfterEach
+  void disconnect() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  private ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub call() {
+    return stub.withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // fixtures
+
+  static byte[] bytes(int size, long seed) {
+    byte[] b = new byte[size];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  static ModelVersion.Builder metadata(String name, byte[] artifact) {
+    Evaluation evaluation =
+        Evaluation.newBuilder()
+            .setModelKind("lightgbm")
+            .setRowCount(1000)
+            .setPositiveCount(100)
+            .setThreshold(0.4)
+            .setF1(0.61)
+            .setPrecision(0.55)
+            .setRecall(0.7)
+            .setRocAuc(0.83)
+            .setPrAuc(0.52)
+            .setLogLoss(0.31)
+            .setBrier(0.09)
+            .addDeciles(DecileLift.newBuilder().setDecile(1).setLift(3.1))
+            .addCalibrationBins(CalibrationBin.newBuilder().setUpperBound(0.1).setRowCount(600))
+            .addRocCurve(RocPoint.newBuilder().setThreshold(1))
+            .addRocCurve(RocPoint.newBuilder().setFalsePositiveRate(1).setTruePositiveRate(1))
+            .addPrCurve(PrPoint.newBuilder().setRecall(1).setPrecision(0.1))
+            .build();
+    return ModelVersion.newBuilder()
+        .setName(name)
+        .setDescription("weekly retrain")
+        .setTrainingJobId("job-1")
+        .setEvaluation(evaluation)
+        .putParams("num_leaves", "31")
+        .setFeatureSchema(
+            FeatureSchema.newBuilder()
+                .addFeatures(FeatureDefinition.newBuilder().setName("sessions_7d"))
+                .addFeatures(FeatureDefinition.newBuilder().setName("cart_adds_7d"))
+                .setVersionHash("abc123"))
+        .setLineage(Lineage.newBuilder().setTarget(Target.TARGET_PURCHASE).setTrainRowCount(800).setSeed(42))
+        .setArtifactFormat(ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT)
+        .setArtifactSha256(BlobInfo.sha256Hex(artifact))
+        .setArtifactSizeBytes(artifact.length)
+        .setThreshold(0.4)
+        .addGoldenRows(GoldenRow.newBuilder().addValues(3).addValues(1).setExpectedProbability(0.27))
+        .addFeatureImportances(FeatureImportance.newBuilder().setFeature("sessions_7d").setMeanAbsShap(0.4))
+        .addTuningTrials(TuningTrial.newBuilder().setTrial(1).setCvMetricMean(0.8).setBest(true));
+  }
+
+  static ModelVersion.Builder withReport(ModelVersion.Builder meta, byte[] report) {
+    return meta.setReportSha256(BlobInfo.sha256Hex(report)).setReportSizeBytes(report.length);
+  }
+
+  static List<RegisterModelVersionRequest> messages(ModelVersion meta, byte[] artifact, int chunk, byte[] report) {
+    List<RegisterModelVersionRequest> out = new ArrayList<>();
+    out.add(RegisterModelVersionRequest.newBuilder().setModelVersion(meta).build());
+    for (int off = 0; off < artifact.length; off += chunk) {
+      out.add(
+          RegisterModelVersionRequest.newBuilder()
+              .setArtifactChunk(piece(artifact, off, chunk))
+              .build());
+    }
+    for (int off = 0; off < report.length; off += chunk) {
+      out.add(RegisterModelVersionRequest.newBuilder().setReportChunk(piece(report, off, chunk)).build());
+    }
+    return out;
+  }
+
+  static Chunk piece(byte[] file, int offset, int chunk) {
+    return Chunk.newBuilder()
+        .setOffset(offset)
+        .setData(ByteString.copyFrom(file, offset, Math.min(chunk, file.length - offset)))
+        .build();
+  }
+
+  ModelVersion register(List<RegisterModelVersionRequest> requests) throws Exception {
+    CompletableFuture<RegisterModelVersionResponse> answer = new CompletableFuture<>();
+    StreamObserver<RegisterModelVersionRequest> in =
+        ModelRegistryServiceGrpc.newStub(channel)
+            .withDeadlineAfter(30, TimeUnit.SECONDS)
+            .registerModelVersion(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(RegisterModelVersionResponse value) {
+                    answer.complete(value);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {}
+                });
+    for (RegisterModelVersionRequest r : requests) {
+      in.onNext(r);
+    }
+    in.onCompleted();
+    try {
+      return answer.get(30, TimeUnit.SECONDS).getModelVersion();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StatusRuntimeException sre) {
+        throw sre;
+      }
+      throw e;
+    }
+  }
+
+  ModelVersion register(String name) throws Exception {
+    byte[] artifact = bytes(1000, name.hashCode());
+    return register(messages(metadata(name, artifact).build(), artifact, 400, new byte[0]));
+  }
+
+  StatusRuntimeException registerFails(List<RegisterModelVersionRequest> requests) {
+    return catchThrowableOfType(StatusRuntimeException.class, () -> register(requests));
+  }
+
+  static List<String> violatedFields(StatusRuntimeException e) {
+    return StatusProto.fromThrowable(e).getDetailsList().stream()
+        .filter(a -> a.is(BadRequest.class))
+        .findFirst()
+        .map(
+            a -> {
+              try {
+                return a.unpack(BadRequest.class).getFieldViolationsList().stream()
+                    .map(BadRequest.FieldViolation::getField)
+                    .toList();
+              } catch (Exception ex) {
+                throw new AssertionError(ex);
+              }
+            })
+        .orElse(List.of());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // tests
+
+  @Test
+  void answersHealthAndListsTheRegistryThroughReflection() throws Exception {
+    ServiceConventionsChecks.assertHealthyAndReflective(channel, "propensity.registry.v1.ModelRegistryService");
+  }
+
+  @Test
+  void streamedArtifactBiggerThanAChunkDownloadsByteForByteWithItsChecksum() throws Exception {
+    byte[] artifact = bytes(2 * MIB + 300_000, 11);
+    byte[] report = "<html><body>metrics</body></html>".getBytes(StandardCharsets.UTF_8);
+    ModelVersion sent = withReport(metadata("purchase-7d", artifact), report).build();
+
+    ModelVersion registered = register(messages(sent, artifact, MIB, report));
+
+    assertThat(registered.getVersion()).isEqualTo(1);
+    assertThat(registered.hasCreatedAt()).isTrue();
+    assertThat(registered.getArtifactSha256()).isEqualTo(BlobInfo.sha256Hex(artifact));
+    assertThat(registered.toBuilder().clearVersion().clearCreatedAt().build()).isEqualTo(sent);
+
+    Iterator<DownloadArtifactResponse> download =
+        call().downloadArtifact(DownloadArtifactRequest.newBuilder().setName("purchase-7d").setVersion(1).build());
+    DownloadArtifactResponse first = download.next();
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    int chunks = 0;
+    while (download.hasNext()) {
+      Chunk chunk = download.next().getChunk();
+      assertThat(chunk.getOffset()).isEqualTo(received.size());
+      assertThat(chunk.getData().size()).isBetween(1, MIB);
+      chunk.getData().writeTo(received);
+      chunks++;
+    }
+
+    assertThat(first.getHeader().getSizeBytes()).isEqualTo(artifact.length);
+    assertThat(first.getHeader().getSha256()).isEqualTo(BlobInfo.sha256Hex(artifact));
+    assertThat(first.getHeader().getContentType()).isEqualTo("text/plain");
+    assertThat(first.getHeader().getArtifactFormat()).isEqualTo(ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT);
+    assertThat(first.getHeader().getVersion()).isEqualTo(1);
+    assertThat(chunks).isEqualTo(3);
+    assertThat(received.toByteArray()).isEqualTo(artifact);
+    assertThat(BlobInfo.sha256Hex(received.toByteArray())).isEqualTo(first.getHeader().getSha256());
+
+    // resuming from an offset sends the header again, then only the rest
+    Iterator<DownloadArtifactResponse> resumed =
+        call().downloadArtifact(
+            DownloadArtifactRequest.newBuilder().setName("purchase-7d").setOffset(artifact.length - 10).build());
+    assertThat(resumed.next().getHeader().getSizeBytes()).isEqualTo(artifact.length);
+    Chunk tail = resumed.next().getChunk();
+    assertThat(tail.getOffset()).isEqualTo(artifact.length - 10);
+    assertThat(tail.getData().toByteArray()).hasSize(10);
+    assertThat(resumed.hasNext()).isFalse();
+
+    Iterator<DownloadReportResponse> html =
+        call().downloadReport(DownloadReportRequest.newBuilder().setName("purchase-7d").setVersion(1).build());
+    assertThat(html.next().getHeader().getContentType()).isEqualTo("text/html; charset=utf-8");
+    assertThat(html.next().getChunk().getData().toStringUtf8()).isEqualTo(new String(report, StandardCharsets.UTF_8));
+    assertThat(html.hasNext()).isFalse();
+  }
+
+  @Test
+  void getReturnsEveryFieldInFullViewAndLeavesTheBulkyListsOutInBasic() throws Exception {
+    ModelVersion sent = register("basic-full");
+
+    ModelVersion full =
+        call().getModelVersion(GetModelVersionRequest.newBuilder().setName("basic-full").build()).getModelVersion();
+    ModelVersion basic =
+        call()
+            .getModelVersion(
+                GetModelVersionRequest.newBuilder()
+                    .setName("basic-full")
+                    .setVersion(1)
+                    .setView(ModelVersionView.MODEL_VERSION_VIEW_BASIC)
+                    .build())
+            .getModelVersion();
+
+    assertThat(full).isEqualTo(sent);
+    assertThat(full.getGoldenRowsCount()).isEqualTo(1);
+    assertThat(full.getEvaluation().getRocCurveCount()).isEqualTo(2);
+    assertThat(basic.getGoldenRowsList()).isEmpty();
+    assertThat(basic.getFeatureImportancesList()).isEmpty();
+    assertThat(basic.getTuningTrialsList()).isEmpty();
+    assertThat(basic.getEvaluation().getRocCurveList()).isEmpty();
+    assertThat(basic.getEvaluation().getPrCurveList()).isEmpty();
+    assertThat(basic.getEvaluation().getCalibrationBinsList()).isEmpty();
+    assertThat(basic.getEvaluation().getDecilesCount()).isEqualTo(1);
+    assertThat(basic.getEvaluation().getRocAuc()).isEqualTo(0.83);
+    assertThat(basic.getDescription()).isEqualTo("weekly retrain");
+  }
+
+  @Test
+  void aliasChangesReachTheWatcherAndRollbackMovesProductionBack() throws Exception {
+    register("churn-30d");
+    register("churn-30d");
+    BlockingQueue<WatchModelsResponse> watched = new LinkedBlockingQueue<>();
+    AtomicReference<ClientCallStreamObserver<WatchModelsRequest>> watch = new AtomicReference<>();
+    ModelRegistryServiceGrpc.newStub(channel)
+        .withDeadlineAfter(60, TimeUnit.SECONDS)
+        .watchModels(
+            WatchModelsRequest.newBuilder().addNames("churn-30d").setSendInitialState(true).build(),
+            new ClientResponseObserver<WatchModelsRequest, WatchModelsResponse>() {
+              @Override
+              public void beforeStart(ClientCallStreamObserver<WatchModelsRequest> requestStream) {
+                watch.set(requestStream);
+              }
+
+              @Override
+              public void onNext(WatchModelsResponse value) {
+                watched.add(value);
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {}
+            });
+    WatchModelsResponse initial = watched.poll(10, TimeUnit.SECONDS);
+    assertThat(initial).isNotNull();
+    assertThat(initial.getChangesList()).isEmpty();
+
+    SetAliasResponse first =
+        call().setAlias(SetAliasRequest.newBuilder().setName("churn-30d").setAlias("production").setVersion(1).build());
+    SetAliasResponse second =
+        call()
+            .setAlias(
+                SetAliasRequest.newBuilder()
+                    .setName("churn-30d")
+                    .setAlias("production")
+                    .setVersion(2)
+                    .setExpectedCurrentVersion(1)
+                    .build());
+    StatusRuntimeException staleCas =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                call()
+                    .setAlias(
+                        SetAliasRequest.newBuilder()
+                            .setName("churn-30d")
+                            .setAlias("production")
+                            .setVersion(1)
+                            .setExpectedCurrentVersion(1)
+                            .build()));
+    RollbackResponse rolledBack = call().rollback(RollbackRequest.newBuilder().setName("churn-30d").build());
+    StatusRuntimeException nothingEarlier =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> call().rollback(RollbackRequest.newBuilder().setName("churn-30d").setAlias("production").build()));
+
+    assertThat(first.getPreviousVersion()).isZero();
+    assertThat(first.getModelVersion().getAliasesList()).containsExactly("production");
+    assertThat(first.getModelVersion().getGoldenRowsList()).isEmpty();
+    assertThat(second.getPreviousVersion()).isEqualTo(1);
+    assertThat(staleCas.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(rolledBack.getModelVersion().getVersion()).isEqualTo(1);
+    assertThat(rolledBack.getRolledBackVersion()).isEqualTo(2);
+    assertThat(nothingEarlier.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+
+    List<AliasChange> changes = new ArrayList<>();
+    while (changes.size() < 3) {
+      WatchModelsResponse next = watched.poll(10, TimeUnit.SECONDS);
+      assertThat(next).as("watch update %d", changes.size() + 1).isNotNull();
+      assertThat(next.getChangesCount()).isEqualTo(1);
+      changes.add(next.getChanges(0));
+    }
+    assertThat(changes)
+        .extracting(c -> c.getPreviousVersion() + "->" + c.getVersion() + " " + c.getKind())
+        .containsExactly(
+            "0->1 ALIAS_CHANGE_KIND_SET", "1->2 ALIAS_CHANGE_KIND_SET", "2->1 ALIAS_CHANGE_KIND_ROLLBACK");
+    assertThat(changes).allSatisfy(c -> assertThat(c.getAlias()).isEqualTo("production"));
+    assertThat(changes.get(0).hasChangedAt()).isTrue();
+
+    // a new watcher's initial state is where things stand now
+    Iterator<WatchModelsResponse> second2 =
+        stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+            .watchModels(WatchModelsRequest.newBuilder().addNames("churn-30d").setSendInitialState(true).build());
+    AliasChange now = second2.next().getChanges(0);
+    assertThat(now.getKind()).isEqualTo(AliasChangeKind.ALIAS_CHANGE_KIND_INITIAL);
+    assertThat(now.getVersion()).isEqualTo(1);
+
+    watch.get().cancel("test done", null);
+  }
+
+  @Test
+  void versionsAndModelsAreListedPageByPage() throws Exception {
+    register("paged");
+    register("paged");
+    register("paged");
+    call().setAlias(SetAliasRequest.newBuilder().setName("paged").setAlias("staging").setVersion(3).build());
+
+    ListModelVersionsResponse page1 =
+        call().listModelVersions(ListModelVersionsRequest.newBuilder().setName("paged").setPageSize(2).build());
+    ListModelVersionsResponse page2 =
+        call()
+            .listModelVersions(
+                ListModelVersionsRequest.newBuilder()
+                    .setName("paged")
+                    .setPageSize(2)
+                    .setPageToken(page1.getNextPageToken())
+                    .build());
+    StatusRuntimeException badToken =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                call()
+                    .listModelVersions(
+                        ListModelVersionsRequest.newBuilder().setName("paged").setPageToken("garbage!").build()));
+    List<Model> models = new ArrayList<>();
+    String token = "";
+    do {
+      var page = call().listModels(ListModelsRequest.newBuilder().setPageSize(1).setPageToken(token).build());
+      models.addAll(page.getModelsList());
+      token = page.getNextPageToken();
+    } while (!token.isEmpty());
+
+    assertThat(page1.getModelVersionsList()).extracting(ModelVersion::getVersion).containsExactly(3L, 2L);
+    assertThat(page1.getModelVersions(0).getGoldenRowsList()).isEmpty();
+    assertThat(page1.getModelVersions(0).getAliasesList()).containsExactly("staging");
+    assertThat(page2.getModelVersionsList()).extracting(ModelVersion::getVersion).containsExactly(1L);
+    assertThat(page2.getNextPageToken()).isEmpty();
+    assertThat(badToken.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(violatedFields(badToken)).containsExactly("page_token");
+    assertThat(models).extracting(Model::getName).isSorted().contains("paged");
+    Model paged = models.stream().filter(m -> m.getName().equals("paged")).findFirst().orElseThrow();
+    assertThat(paged.getLatestVersion()).isEqualTo(3);
+    assertThat(paged.getVersionCount()).isEqualTo(3);
+    assertThat(paged.getAliasesMap()).containsEntry("staging", 3L);
+    assertThat(paged.getTarget()).isEqualTo(Target.TARGET_PURCHASE);
+  }
+
+  @Test
+  void malformedRegistrationsAreInvalidArgumentNamingTheFieldAndStoreNothing() {
+    byte[] artifact = bytes(1000, 5);
+    ModelVersion good = metadata("refused", artifact).build();
+
+    StatusRuntimeException chunkFirst =
+        registerFails(
+            List.of(RegisterModelVersionRequest.newBuilder().setArtifactChunk(piece(artifact, 0, 1000)).build()));
+    StatusRuntimeException badMetadata =
+        registerFails(
+            messages(
+                good.toBuilder()
+                    .setName("Not A Name")
+                    .setArtifactFormat(ArtifactFormat.ARTIFACT_FORMAT_UNSPECIFIED)
+                    .clearFeatureSchema()
+                    .setArtifactSha256("xyz")
+                    .build(),
+                artifact,
+                1000,
+                new byte[0]));
+    List<RegisterModelVersionRequest> gap = new ArrayList<>(messages(good, artifact, 400, new byte[0]));
+    gap.remove(2);
+    StatusRuntimeException missingChunk = registerFails(gap);
+    List<RegisterModelVersionRequest> truncated = new ArrayList<>(messages(good, artifact, 400, new byte[0]));
+    truncated.remove(truncated.size() - 1);
+    StatusRuntimeException tooFew = registerFails(truncated);
+    byte[] tampered = artifact.clone();
+    tampered[500] ^= 1;
+    StatusRuntimeException wrongChecksum = registerFails(messages(good, tampered, 400, new byte[0]));
+    StatusRuntimeException reportWithoutHeader =
+        registerFails(messages(good, artifact, 400, "<html/>".getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(List.of(chunkFirst, badMetadata, missingChunk, tooFew, wrongChecksum, reportWithoutHeader))
+        .allSatisfy(e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThat(violatedFields(chunkFirst)).containsExactly("artifact_chunk");
+    assertThat(violatedFields(badMetadata))
+        .containsExactly(
+            "model_version.name",
+            "model_version.feature_schema",
+            "model_version.artifact_format",
+            "model_version.artifact_sha256");
+    assertThat(violatedFields(missingChunk)).containsExactly("artifact_chunk.offset");
+    assertThat(violatedFields(tooFew)).containsExactly("artifact_chunk");
+    assertThat(violatedFields(wrongChecksum)).containsExactly("model_version.artifact_sha256");
+    assertThat(violatedFields(reportWithoutHeader)).containsExactly("report_chunk");
+    StatusRuntimeException nothingStored =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> call().getModelVersion(GetModelVersionRequest.newBuilder().setName("refused").build()));
+    assertThat(nothingStored.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  @Test
+  void unknownModelsVersionsAliasesAndReportsAreNotFoundAndBadSelectorsInvalid() throws Exception {
+    register("lookup");
+
+    assertThat(code(() -> call().getModelVersion(GetModelVersionRequest.newBuilder().setName("nobody").build())))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(code(() -> call().getModelVersion(
+            GetModelVersionRequest.newBuilder().setName("lookup").setVersion(7).build())))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(code(() -> call().getModelVersion(
+            GetModelVersionRequest.newBuilder().setName("lookup").setAlias("production").build())))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(code(() -> call().downloadReport(
+            DownloadReportRequest.newBuilder().setName("lookup").build()).next()))
+        .isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(code(() -> call().rollback(RollbackRequest.newBuilder().setName("lookup").build())))
+        .isEqualTo(Status.Code.NOT_FOUND);
+
+    StatusRuntimeException versionZero =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> call().getModelVersion(GetModelVersionRequest.newBuilder().setName("lookup").setVersion(0).build()));
+    StatusRuntimeException badAlias =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> call().setAlias(
+                SetAliasRequest.newBuilder().setName("lookup").setAlias("Prod").setVersion(1).build()));
+    StatusRuntimeException badOffset =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> call().downloadArtifact(
+                DownloadArtifactRequest.newBuilder().setName("lookup").setOffset(1001).build()).next());
+    StatusRuntimeException badPageSize =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> call().listModels(ListModelsRequest.newBuilder().setPageSize(501).build()));
+    StatusRuntimeException badWatch =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> call().watchModels(WatchModelsRequest.newBuilder().addNames("lookup").addNames("BAD").build()).next());
+
+    assertThat(violatedFields(versionZero)).containsExactly("version");
+    assertThat(violatedFields(badAlias)).containsExactly("alias");
+    assertThat(violatedFields(badOffset)).containsExactly("offset");
+    assertThat(violatedFields(badPageSize)).containsExactly("page_size");
+    assertThat(violatedFields(badWatch)).containsExactly("names[1]");
+  }
+
+  private static Status.Code code(Runnable call) {
+    return catchThrowableOfType(StatusRuntimeException.class, call::run).getStatus().getCode();
+  }
+}
