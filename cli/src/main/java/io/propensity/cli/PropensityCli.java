@@ -12,6 +12,10 @@ import picocli.CommandLine.Command;
     version = "propensity 0.1.0",
     description = "Purchase and churn propensity: import behaviour logs, inspect features, build training sets.",
     subcommands = {
+      DemoCommand.class,
+      UpCommand.class,
+      DownCommand.class,
+      StatusCommand.class,
       ImportCommand.class,
       FeaturesCommand.class,
       SchemaCommand.class,
