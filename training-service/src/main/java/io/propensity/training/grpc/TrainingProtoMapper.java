@@ -275,7 +275,12 @@ final class TrainingProtoMapper {
     Hyperparameters params = hp;
     BoostingSettings boost = boosting;
     double thresholdBeta = beta;
-    SplitConfig splitConfig = new SplitConfig(mode, test, validation, Duration.ZERO, seed);
+    // A label window reaches `horizon` past its cutoff: keep that gap between train and test rows so
+    // no training label covers the test period.
+    Duration purge = spec.getDataSource().hasFeatureServiceTrainingSet()
+        ? EventProtoMapper.duration(spec.getDataSource().getFeatureServiceTrainingSet().getHorizon())
+        : Duration.ZERO;
+    SplitConfig splitConfig = new SplitConfig(mode, test, validation, purge.isNegative() ? Duration.ZERO : purge, seed);
     Function<TrainingSource, TrainingRequest> request =
         source -> {
           TrainingRequest.Builder b = TrainingRequest.builder(source)

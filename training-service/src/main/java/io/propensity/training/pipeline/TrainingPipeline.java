@@ -85,7 +85,7 @@ public final class TrainingPipeline {
       int[] categorical = data.categoricalIndices();
 
       // SPLITTING
-      begin(Stage.SPLITTING, "splitting " + data.rowCount() + " rows");
+      begin(Stage.SPLITTING, "splitting " + data.rowCount() + " rows, resampling the training rows");
       DataSplit split = Splitter.split(data, req.split());
       if (!split.note().isEmpty()) {
         notes.add(split.note());
@@ -156,6 +156,7 @@ public final class TrainingPipeline {
       }
       LightGbmFit finalFit = fit;
       int syntheticRows = fitTrain.syntheticRows();
+      fitTrain = null; // the resampled matrix can go before the refit builds its own
       if (refit) {
         FitData all =
             ImbalanceHandler.prepareFit(
@@ -183,7 +184,6 @@ public final class TrainingPipeline {
                             "refit iteration " + it + "/" + iterations)),
                 cancel);
       }
-      fitTrain = null; // the resampled matrices can go before scoring
 
       // EVALUATING
       begin(Stage.EVALUATING, "scoring the test rows");

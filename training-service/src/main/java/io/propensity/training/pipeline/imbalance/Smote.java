@@ -18,12 +18,20 @@ import java.util.stream.IntStream;
  * and the rest rescaled); CATEGORICAL features take no part. A synthetic row interpolates each
  * NUMERIC feature between a base minority row and one of its k nearest minority neighbours (keeping
  * the base value where either is missing) and copies BOOLEAN and CATEGORICAL values from the base
- * row. Neighbours are searched among at most {@link #MAX_NEIGHBOUR_POOL} minority rows (a seeded
- * sample when there are more), which bounds the cost on large training sets.
+ * row. The exact search is quadratic in the minority size, so on large training sets it is
+ * bounded: at most {@link #MAX_BASE_ROWS} distinct base rows, and neighbours searched among a seeded
+ * sample of the minority small enough to stay within {@link #SEARCH_BUDGET} distance terms (never
+ * fewer than 10·k + 1 candidates). Small sets get the exact algorithm.
  */
 public final class Smote {
-  /** Candidate neighbours per search; beyond this a seeded sample of the minority is used. */
+  /** Candidate neighbours per search at most; beyond this a seeded sample of the minority is used. */
   public static final int MAX_NEIGHBOUR_POOL = 10_000;
+
+  /** Distinct base rows at most; synthetic rows cycle over them. */
+  public static final int MAX_BASE_ROWS = 20_000;
+
+  /** Distance terms (base rows × candidates × dimensions) one resampling may compute. */
+  public static final long SEARCH_BUDGET = 1_000_000_000L;
 
   private Smote() {}
 
@@ -89,20 +97,7 @@ public final class Smote {
     }
 
     Random rnd = new Random(seed);
-    int[] pool = minority;
-    if (pool.length > MAX_NEIGHBOUR_POOL) {
-      pool = minority.clone();
-      for (int i = 0; i < MAX_NEIGHBOUR_POOL; i++) { // partial Fisher-Yates
-        int j = i + rnd.nextInt(pool.length - i);
-        int t = pool[i];
-        pool[i] = pool[j];
-        pool[j] = t;
-      }
-      pool = Arrays.copyOf(pool, MAX_NEIGHBOUR_POOL);
-    }
-    int kEff = Math.min(k, pool.length - 1);
-
-    // base rows: a seeded permutation of the minority, cycled
+    // base rows: a seeded permutation of the minority, at most MAX_BASE_ROWS of them, cycled
     int[] order = minority.clone();
     for (int i = order.length - 1; i > 0; i--) {
       int j = rnd.nextInt(i + 1);
@@ -110,7 +105,26 @@ public final class Smote {
       order[i] = order[j];
       order[j] = t;
     }
-    int bases = Math.min(order.length, synthetic);
+    int bases = Math.min(Math.min(order.length, synthetic), MAX_BASE_ROWS);
+    // candidate neighbours: all minority rows while the search fits the budget, else a seeded sample
+    long perCandidate = (long) bases * Math.max(1, dims.length);
+    int poolSize =
+        (int)
+            Math.min(
+                minority.length,
+                Math.max(Math.min(MAX_NEIGHBOUR_POOL, SEARCH_BUDGET / perCandidate), 10L * k + 1));
+    int[] pool = minority;
+    if (poolSize < minority.length) {
+      pool = minority.clone();
+      for (int i = 0; i < poolSize; i++) { // partial Fisher-Yates
+        int j = i + rnd.nextInt(pool.length - i);
+        int t = pool[i];
+        pool[i] = pool[j];
+        pool[j] = t;
+      }
+      pool = Arrays.copyOf(pool, poolSize);
+    }
+    int kEff = Math.min(k, pool.length - 1);
     int[][] neighbours = new int[bases][];
     final int[] candidates = pool;
     // independent per base row, so the parallel search is deterministic

@@ -35,9 +35,12 @@ public final class LogisticBaseline {
   private static final String POSITIVE = "1";
   private static final String NEGATIVE = "0";
 
+  // Tribuo reports every epoch through java.util.logging; the pipeline reports progress itself.
+  // Held in a field: JUL keeps loggers weakly, and a collected logger forgets its level.
+  private static final Logger TRIBUO_LOG = Logger.getLogger("org.tribuo");
+
   static {
-    // Tribuo reports every epoch through java.util.logging; the pipeline reports progress itself
-    Logger.getLogger("org.tribuo").setLevel(Level.WARNING);
+    TRIBUO_LOG.setLevel(Level.WARNING);
   }
 
   /**
