@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Builds what the benchmarks need and runs them by name. See bench/README.md.
+#
+#   bench/run.sh engine|ingest|online|trainingset|memory|all [options of that benchmark]
+#
+# Environment:
+#   PROPENSITY_BENCH_PG_URL/_USER/_PASSWORD  add the PostgreSQL lane (loopback only); when unset, the
+#                                            PROPENSITY_TEST_PG_* of .ci/services.sh are used if set
+#   PROPENSITY_BENCH_REDIS_URL               allows `online --online redis`; defaults to PROPENSITY_TEST_REDIS_URL
+#   PROPENSITY_BENCH_SKIP_BUILD=1            reuse bench/target/benchmarks.jar and the feature-service jar as built
+#   PROPENSITY_BENCH_WORK_DIR                where scratch stores and service logs go (default: system temp dir)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAR="$ROOT/bench/target/benchmarks.jar"
+
+usage() {
+  cat <<'USAGE'
+usage: bench/run.sh <benchmark> [options]
+
+  engine       JMH: feature engine events/s (incremental, batch) and vectorAsOf, vs a plain pass over the data
+  ingest       events/s of StreamIngestEvents into a fresh feature-service vs JdbcEventStore.append, per backend
+  online       GetOnlineFeatures p50/p99/p99.9 vs grpc.health.v1.Health/Check on the same server
+  trainingset  BuildTrainingSet rows/s on ~1M events vs a plain scan of the store
+  memory       online state bytes per user and heap of a feature-service with -Xmx512m after ~1M events
+  all          all of the above with their default (short) settings, about 10 minutes on 2 cores
+
+Options after the name go to that benchmark; `bench/run.sh <name> --help` lists them.
+USAGE
+}
+
+if [ $# -lt 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then
+  usage
+  exit 0
+fi
+name="$1"
+shift
+case "$name" in
+  engine|ingest|online|trainingset|memory|all) ;;
+  *) echo "unknown benchmark '$name'" >&2; usage >&2; exit 2 ;;
+esac
+if [ "$name" = "all" ] && [ $# -gt 0 ]; then
+  echo "'all' takes no options; run a single benchmark to pass options" >&2
+  exit 2
+fi
+
+if [ -z "${PROPENSITY_BENCH_PG_URL:-}" ] && [ -n "${PROPENSITY_TEST_PG_URL:-}" ]; then
+  export PROPENSITY_BENCH_PG_URL="$PROPENSITY_TEST_PG_URL"
+  export PROPENSITY_BENCH_PG_USER="${PROPENSITY_TEST_PG_USER:-}"
+  export PROPENSITY_BENCH_PG_PASSWORD="${PROPENSITY_TEST_PG_PASSWORD:-}"
+fi
+if [ -z "${PROPENSITY_BENCH_REDIS_URL:-}" ] && [ -n "${PROPENSITY_TEST_REDIS_URL:-}" ]; then
+  export PROPENSITY_BENCH_REDIS_URL="$PROPENSITY_TEST_REDIS_URL"
+fi
+
+if [ "${PROPENSITY_BENCH_SKIP_BUILD:-0}" != "1" ]; then
+  echo "== building bench and feature-service (mvn -q -B -DskipTests package -pl bench -am) =="
+  (cd "$ROOT" && mvn -q -B -DskipTests package -pl bench -am)
+fi
+if [ ! -f "$JAR" ]; then
+  echo "$JAR is missing: run without PROPENSITY_BENCH_SKIP_BUILD=1" >&2
+  exit 1
+fi
+
+# the load generators find feature-service/target/*-all.jar from the repository root
+cd "$ROOT"
+
+run() {
+  local bench="$1"
+  shift
+  echo
+  echo "######## $bench ($(date -u +%H:%M:%S) UTC) ########"
+  case "$bench" in
+    engine)      java -Xmx1g -cp "$JAR" io.propensity.bench.engine.FeatureEngineReport "$@" ;;
+    ingest)      java -Xmx2g -cp "$JAR" io.propensity.bench.load.IngestThroughputBench "$@" ;;
+    online)      java -Xmx1g -cp "$JAR" io.propensity.bench.load.OnlineFeaturesLatencyBench "$@" ;;
+    trainingset) java -Xmx1g -cp "$JAR" io.propensity.bench.load.TrainingSetBuildBench "$@" ;;
+    memory)      java -Xmx1g -cp "$JAR" io.propensity.bench.load.OnlineStateMemoryCheck "$@" ;;
+  esac
+}
+
+if [ "$name" = "all" ]; then
+  status=0
+  for b in engine ingest online trainingset memory; do
+    run "$b" || { echo "!! $b failed" >&2; status=1; }
+  done
+  exit "$status"
+fi
+run "$name" "$@"

@@ -1,0 +1,71 @@
+package io.propensity.bench.support;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Where a feature-service under test keeps its online state: in its own memory (default), or in
+ * the Redis named by {@code PROPENSITY_BENCH_REDIS_URL} under a key prefix of its own.
+ */
+public record OnlineBackend(String name, Map<String, String> serviceEnv) {
+  public static final String REDIS_URL_ENV = "PROPENSITY_BENCH_REDIS_URL";
+
+  /** {@code memory} or {@code redis}. */
+  public static OnlineBackend of(String name) {
+    return switch (name) {
+      case "memory" -> new OnlineBackend("memory", Map.of("PROPENSITY_ONLINE_BACKEND", "memory"));
+      case "redis" -> {
+        String url = System.getenv(REDIS_URL_ENV);
+        if (url == null || url.isBlank()) {
+          throw new IllegalArgumentException("Redis not configured: set " + REDIS_URL_ENV + ", e.g. redis://127.0.0.1:6379");
+        }
+        StoreBackend.Loopback.requireRedis(url);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PROPENSITY_ONLINE_BACKEND", "redis");
+        env.put("PROPENSITY_ONLINE_REDIS_URL", url);
+        // a prefix of its own: a fresh, empty online state that no other run or test shares
+        env.put(
+            "PROPENSITY_ONLINE_REDIS_KEY_PREFIX",
+            "propensity-bench:" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ":");
+        yield new OnlineBackend("redis", Map.copyOf(env));
+      }
+      default -> throw new IllegalArgumentException("unknown online backend '" + name + "': memory or redis");
+    };
+  }
+
+  /** The Redis key prefix in use, when the backend is Redis. */
+  public String keyPrefix() {
+    return serviceEnv.getOrDefault("PROPENSITY_ONLINE_REDIS_KEY_PREFIX", "");
+  }
+
+  /** Deletes the keys this run wrote in Redis (nothing to do in memory); best effort. */
+  public void cleanUp() {
+    if (!name.equals("redis")) {
+      return;
+    }
+    RedisClient client = RedisClient.create(serviceEnv.get("PROPENSITY_ONLINE_REDIS_URL"));
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      RedisCommands<String, String> redis = c.sync();
+      ScanCursor cursor = ScanCursor.INITIAL;
+      do {
+        KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix() + "*").limit(1_000));
+        if (!page.getKeys().isEmpty()) {
+          redis.unlink(page.getKeys().toArray(String[]::new));
+        }
+        cursor = page;
+      } while (!cursor.isFinished());
+    } catch (RuntimeException e) {
+      System.err.println("warning: could not delete Redis keys " + keyPrefix() + "*: " + e.getMessage());
+    } finally {
+      client.shutdown();
+    }
+  }
+}
