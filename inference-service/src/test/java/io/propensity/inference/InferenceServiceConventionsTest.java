@@ -15,11 +15,38 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.propensity.inference.serving.ServedModels;
+import io.propensity.inference.testing.FakeModelRegistry;
+import io.propensity.inference.testing.TestModels;
+import java.time.Duration;
+import java.util.Map;
+import static org.awaitility.Awaitility.await;
 
 @MicronautTest(environments = "test")
 @Property(name = "micronaut.server.port", value = "-1")
-class InferenceServiceConventionsTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InferenceServiceConventionsTest implements TestPropertyProvider {
   @Inject GrpcEmbeddedServer grpcServer;
+  @Inject ServedModels served;
+  FakeModelRegistry registry;
+
+  @Override
+  public Map<String, String> getProperties() {
+    registry = FakeModelRegistry.start();
+    registry.promote("purchase-7d", registry.register("purchase-7d", TestModels.small(61)));
+    return Map.of(
+        "propensity.inference.registry.target", registry.target(),
+        "propensity.inference.feature-service.target", "127.0.0.1:1",
+        "propensity.inference.scorers-per-model", "1");
+  }
+
+  @AfterAll
+  void stopRegistry() throws Exception {
+    registry.close();
+  }
 
   @Inject
   @Client("/")
@@ -38,8 +65,9 @@ class InferenceServiceConventionsTest {
   }
 
   @Test
-  void answersStandardHealthAndReflection() throws Exception {
-    ServiceConventionsChecks.assertHealthyAndReflective(channel);
+  void answersStandardHealthAndReflectionOnceTheDefaultModelIsLoaded() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).until(served::defaultServed);
+    ServiceConventionsChecks.assertHealthyAndReflective(channel, "propensity.inference.v1.InferenceService");
   }
 
   @Test

@@ -1,0 +1,44 @@
+package io.propensity.inference.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.util.List;
+
+/**
+ * What to serve and how ({@code propensity.inference.*}, env {@code PROPENSITY_INFERENCE_*}).
+ *
+ * @param defaultModel model used when a request names none; health is SERVING once it is loaded
+ * @param models model names to serve (comma-separated in the environment); unset means every model
+ *     in the registry
+ * @param alias registry alias followed for each model
+ * @param coldStart {@code score} (an unknown user gets the empty-history vector, flagged cold start)
+ *     or {@code reject} (NOT_FOUND)
+ * @param scorersPerModel native LightGBM scorers per loaded version, i.e. rows scored in parallel;
+ *     0 means one per processor
+ * @param goldenTolerance largest accepted |probability - expected| on a golden row; the registry
+ *     contract promises 1e-6, and the same LightGBM build reproduces rows exactly
+ * @param maxArtifactBytes largest model artifact accepted
+ * @param warmUpRounds warm-up passes per scorer before a version is swapped in
+ */
+@ConfigurationProperties("propensity.inference")
+public record InferenceConfiguration(
+    @Bindable(defaultValue = "purchase-7d") String defaultModel,
+    @Nullable List<String> models,
+    @Bindable(defaultValue = "production") String alias,
+    @Bindable(defaultValue = "score") String coldStart,
+    @Bindable(defaultValue = "0") int scorersPerModel,
+    @Bindable(defaultValue = "1e-6") double goldenTolerance,
+    @Bindable(defaultValue = "67108864") long maxArtifactBytes,
+    @Bindable(defaultValue = "2") int warmUpRounds) {
+
+  /** The configured names, or empty for every model. */
+  public List<String> modelsOrAll() {
+    return models == null ? List.of() : models.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** Scorers per version, resolving 0 to the processor count. */
+  public int effectiveScorersPerModel() {
+    return scorersPerModel > 0 ? scorersPerModel : Runtime.getRuntime().availableProcessors();
+  }
+}

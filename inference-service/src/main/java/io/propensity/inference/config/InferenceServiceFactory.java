@@ -1,0 +1,200 @@
+package io.propensity.inference.config;
+
+import io.grpc.ManagedChannel;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.core.annotation.Nullable;
+import io.propensity.client.FeatureServiceClient;
+import io.propensity.engine.event.EventValidator;
+import io.propensity.engine.features.FeatureCatalog;
+import io.propensity.engine.features.FeatureSchema;
+import io.propensity.inference.explain.FactorDescriber;
+import io.propensity.inference.grpc.ServingHealth;
+import io.propensity.inference.live.LiveScoring;
+import io.propensity.inference.live.LiveUserStates;
+import io.propensity.inference.online.FeatureServiceFeatureSource;
+import io.propensity.inference.ranking.TargetRanker;
+import io.propensity.inference.registry.GrpcModelSource;
+import io.propensity.inference.reload.ModelLoader;
+import io.propensity.inference.reload.ModelReloader;
+import io.propensity.inference.reload.ModelSource;
+import io.propensity.inference.reload.ReloadMetrics;
+import io.propensity.inference.scoring.ColdStartPolicy;
+import io.propensity.inference.scoring.InputResolver;
+import io.propensity.inference.scoring.OnlineFeatureSource;
+import io.propensity.inference.scoring.RowScorer;
+import io.propensity.inference.scoring.Scorer;
+import io.propensity.inference.scoring.ScoringMetrics;
+import io.propensity.inference.serving.ServedModels;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the inference service's domain objects from configuration. */
+@Factory
+class InferenceServiceFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceServiceFactory.class);
+
+  @Singleton
+  @Named("inference")
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Singleton
+  FeatureSchema featureSchema() {
+    return FeatureCatalog.schema();
+  }
+
+  @Singleton
+  ReloadMetrics reloadMetrics(MeterRegistry registry) {
+    return new ReloadMetrics(registry);
+  }
+
+  @Singleton
+  ScoringMetrics scoringMetrics(MeterRegistry registry) {
+    return new ScoringMetrics(registry);
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  ServedModels servedModels(
+      InferenceConfiguration config, @Nullable HealthStatusManager health, ReloadMetrics metrics) {
+    ServedModels served = new ServedModels(config.defaultModel());
+    served.addListener(new ServingHealth(health, config.defaultModel()));
+    served.addListener(metrics);
+    return served;
+  }
+
+  @Singleton
+  @Bean(preDestroy = "close")
+  ModelSource modelSource(RegistryClientConfiguration config) {
+    return GrpcModelSource.connect(config.target(), config.deadline(), config.downloadDeadline());
+  }
+
+  @Singleton
+  ModelLoader modelLoader(InferenceConfiguration config, FeatureSchema schema, @Named("inference") Clock clock) {
+    return new ModelLoader(
+        schema,
+        new ModelLoader.Settings(
+            config.effectiveScorersPerModel(),
+            config.goldenTolerance(),
+            config.maxArtifactBytes(),
+            Math.max(1, config.warmUpRounds())),
+        ModelLoader.LIGHTGBM,
+        clock);
+  }
+
+  /** Created with the context so that watching the registry starts before the server listens. */
+  @Context
+  @Bean(preDestroy = "close")
+  ModelReloader modelReloader(
+      ModelSource source,
+      ModelLoader loader,
+      ServedModels served,
+      InferenceConfiguration config,
+      RegistryClientConfiguration registry,
+      ReloadMetrics metrics) {
+    ModelReloader reloader =
+        new ModelReloader(
+            source,
+            loader,
+            served,
+            new ModelReloader.Settings(
+                config.alias(),
+                config.modelsOrAll(),
+                registry.pollInterval(),
+                registry.reconnectInitialBackoff(),
+                registry.reconnectMaxBackoff()),
+            metrics);
+    LOG.info(
+        "following alias '{}' of {} in the registry at {}; default model '{}'",
+        config.alias(),
+        config.modelsOrAll().isEmpty() ? "every model" : config.modelsOrAll(),
+        registry.target(),
+        config.defaultModel());
+    reloader.start();
+    return reloader;
+  }
+
+  @Singleton
+  @Named("feature-service")
+  @Bean(preDestroy = "shutdownNow")
+  ManagedChannel featureServiceChannel(FeatureServiceConfiguration config) {
+    return FeatureServiceClient.plaintext(config.target());
+  }
+
+  @Singleton
+  OnlineFeatureSource onlineFeatures(
+      @Named("feature-service") ManagedChannel channel, FeatureServiceConfiguration config) {
+    return new FeatureServiceFeatureSource(
+        channel, config.target(), config.deadline(), config.retryAfter(), config.maxUsersPerCall());
+  }
+
+  @Singleton
+  EventValidator eventValidator(@Named("inference") Clock clock) {
+    return new EventValidator(clock);
+  }
+
+  @Singleton
+  RowScorer rowScorer(FeatureSchema schema) {
+    return new RowScorer(new FactorDescriber(schema));
+  }
+
+  @Singleton
+  Scorer scorer(
+      ServedModels served,
+      OnlineFeatureSource features,
+      FeatureSchema schema,
+      EventValidator validator,
+      @Named("inference") Clock clock,
+      RowScorer rows,
+      InferenceConfiguration config,
+      ScoringMetrics metrics) {
+    return new Scorer(
+        served,
+        features,
+        new InputResolver(schema, validator, clock),
+        rows,
+        ColdStartPolicy.parse(config.coldStart()),
+        metrics);
+  }
+
+  @Singleton
+  LiveUserStates liveUserStates(StreamConfiguration config, @Named("inference") Clock clock, MeterRegistry registry) {
+    LiveUserStates states =
+        new LiveUserStates(
+            new LiveUserStates.Settings(config.maxUsers(), config.maxStateBytes(), config.idleTimeout()), clock);
+    Gauge.builder("propensity.inference.stream.users", states, LiveUserStates::size)
+        .description("Users with live StreamPredict state")
+        .register(registry);
+    Gauge.builder("propensity.inference.stream.state.bytes", states, LiveUserStates::estimatedBytes)
+        .description("Estimated bytes of live StreamPredict state")
+        .register(registry);
+    return states;
+  }
+
+  @Singleton
+  LiveScoring liveScoring(
+      ServedModels served, LiveUserStates states, EventValidator validator, RowScorer rows, ScoringMetrics metrics) {
+    return new LiveScoring(served, states, validator, rows, metrics);
+  }
+
+  @Singleton
+  TargetRanker targetRanker(
+      ServedModels served,
+      OnlineFeatureSource features,
+      RowScorer rows,
+      LiveUserStates states,
+      ScoringMetrics metrics,
+      FeatureServiceConfiguration config) {
+    return new TargetRanker(served, features, rows, states::userIds, metrics, config.maxUsersPerCall());
+  }
+
+}

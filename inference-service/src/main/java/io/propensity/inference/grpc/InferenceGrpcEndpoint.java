@@ -1,0 +1,193 @@
+package io.propensity.inference.grpc;
+
+import io.grpc.Context;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.micronaut.grpc.annotation.GrpcService;
+import io.micronaut.scheduling.TaskExecutors;
+import io.propensity.common.error.NotFoundException;
+import io.propensity.common.grpc.FlowControlledSender;
+import io.propensity.common.grpc.GrpcErrors;
+import io.propensity.inference.live.LiveScoring;
+import io.propensity.inference.live.StreamOutcome;
+import io.propensity.inference.ranking.RankRequest;
+import io.propensity.inference.ranking.RankingSummary;
+import io.propensity.inference.ranking.TargetRanker;
+import io.propensity.inference.scoring.Scorer;
+import io.propensity.inference.serving.ServedModel;
+import io.propensity.inference.serving.ServedModels;
+import jakarta.inject.Named;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import propensity.inference.v1.ExplainRequest;
+import propensity.inference.v1.ExplainResponse;
+import propensity.inference.v1.GetModelInfoRequest;
+import propensity.inference.v1.GetModelInfoResponse;
+import propensity.inference.v1.InferenceServiceGrpc;
+import propensity.inference.v1.PredictBatchRequest;
+import propensity.inference.v1.PredictBatchResponse;
+import propensity.inference.v1.PredictRequest;
+import propensity.inference.v1.PredictResponse;
+import propensity.inference.v1.RankTargetsRequest;
+import propensity.inference.v1.RankTargetsResponse;
+import propensity.inference.v1.StreamPredictRequest;
+import propensity.inference.v1.StreamPredictResponse;
+
+/** gRPC face of the inference service: converts protobuf to domain calls and back, nothing more. */
+@GrpcService
+final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceImplBase {
+  private final Scorer scorer;
+  private final LiveScoring live;
+  private final TargetRanker ranker;
+  private final ServedModels models;
+  private final ExecutorService rankers;
+
+  InferenceGrpcEndpoint(
+      Scorer scorer,
+      LiveScoring live,
+      TargetRanker ranker,
+      ServedModels models,
+      @Named(TaskExecutors.BLOCKING) ExecutorService rankers) {
+    this.scorer = scorer;
+    this.live = live;
+    this.ranker = ranker;
+    this.models = models;
+    this.rankers = rankers;
+  }
+
+  @Override
+  public void predict(PredictRequest req, StreamObserver<PredictResponse> out) {
+    out.onNext(
+        InferenceProtoMapper.toResponse(
+            scorer.predict(
+                InferenceProtoMapper.modelName(req.getModelName()),
+                InferenceProtoMapper.toInput(req.getInput()),
+                req.getExplainTopK())));
+    out.onCompleted();
+  }
+
+  @Override
+  public void predictBatch(PredictBatchRequest req, StreamObserver<PredictBatchResponse> out) {
+    out.onNext(
+        InferenceProtoMapper.toBatchResponse(
+            scorer.predictBatch(
+                InferenceProtoMapper.modelName(req.getModelName()),
+                InferenceProtoMapper.toInputs(req.getInputsList()),
+                req.getExplainTopK())));
+    out.onCompleted();
+  }
+
+  @Override
+  public void explain(ExplainRequest req, StreamObserver<ExplainResponse> out) {
+    out.onNext(
+        InferenceProtoMapper.toResponse(
+            scorer.explain(
+                InferenceProtoMapper.modelName(req.getModelName()), InferenceProtoMapper.toInput(req.getInput()))));
+    out.onCompleted();
+  }
+
+  @Override
+  public void getModelInfo(GetModelInfoRequest req, StreamObserver<GetModelInfoResponse> out) {
+    List<ServedModel> served;
+    if (req.getModelName().isEmpty()) {
+      served = models.current();
+    } else {
+      served =
+          List.of(
+              models
+                  .current(req.getModelName())
+                  .orElseThrow(
+                      () -> new NotFoundException("model '" + req.getModelName() + "' is not served")));
+    }
+    out.onNext(InferenceProtoMapper.toModelInfo(served, models.defaultModel()));
+    out.onCompleted();
+  }
+
+  @Override
+  public void rankTargets(RankTargetsRequest req, StreamObserver<RankTargetsResponse> plainOut) {
+    RankRequest request = InferenceProtoMapper.toRankRequest(req);
+    TargetRanker.check(request);
+    FlowControlledSender<RankTargetsResponse> out =
+        new FlowControlledSender<>((ServerCallStreamObserver<RankTargetsResponse>) plainOut);
+    // Ranked off the gRPC thread so that readiness callbacks reach the sender while it waits; the
+    // wrapped context carries the client's deadline and cancellation to feature-service calls.
+    rankers.execute(
+        Context.current()
+            .wrap(
+                () -> {
+                  try {
+                    RankingSummary summary =
+                        ranker.rank(request, t -> out.send(InferenceProtoMapper.toProto(t)), out::isCancelled);
+                    out.send(InferenceProtoMapper.toProto(summary));
+                    out.complete();
+                  } catch (RuntimeException e) {
+                    if (!out.isCancelled()) {
+                      plainOut.onError(GrpcErrors.toStatusException(e));
+                    }
+                  }
+                }));
+  }
+
+  @Override
+  public StreamObserver<StreamPredictRequest> streamPredict(StreamObserver<StreamPredictResponse> plainOut) {
+    ServerCallStreamObserver<StreamPredictResponse> out = (ServerCallStreamObserver<StreamPredictResponse>) plainOut;
+    // Inbound flow control: read the next message only once the client takes our answers, so a
+    // client that stops reading cannot make us buffer predictions without bound.
+    out.disableAutoRequest();
+    boolean[] wantMore = {false};
+    boolean[] cancelled = {false};
+    out.setOnCancelHandler(() -> cancelled[0] = true);
+    out.setOnReadyHandler(
+        () -> {
+          if (wantMore[0] && out.isReady()) {
+            wantMore[0] = false;
+            out.request(1);
+          }
+        });
+    out.request(1);
+    return new StreamObserver<>() {
+      private LiveScoring.Session session;
+      private boolean failed;
+
+      @Override
+      public void onNext(StreamPredictRequest req) {
+        if (failed || cancelled[0]) {
+          return;
+        }
+        try {
+          if (session == null) {
+            session = live.open(InferenceProtoMapper.modelName(req.getModelName()), req.getExplainTopK());
+          }
+          for (StreamOutcome o : session.apply(InferenceProtoMapper.toEvents(req.getEventsList()))) {
+            if (cancelled[0]) {
+              return;
+            }
+            out.onNext(InferenceProtoMapper.toProto(o));
+          }
+          if (out.isReady()) {
+            out.request(1);
+          } else {
+            wantMore[0] = true;
+          }
+        } catch (RuntimeException e) {
+          failed = true;
+          if (!cancelled[0]) {
+            out.onError(GrpcErrors.toStatusException(e));
+          }
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        // The client went away; its users' live state stays for other streams.
+      }
+
+      @Override
+      public void onCompleted() {
+        if (!failed && !cancelled[0]) {
+          out.onCompleted();
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,208 @@
+package io.propensity.inference.ranking;
+
+import io.propensity.common.error.FailedPreconditionException;
+import io.propensity.common.error.FieldError;
+import io.propensity.common.error.InvalidInputException;
+import io.propensity.inference.scoring.InputResolver;
+import io.propensity.inference.scoring.OnlineFeatureSource;
+import io.propensity.inference.scoring.OnlineFeatureSource.OnlineFeatures;
+import io.propensity.inference.scoring.OnlineFeatureSource.UserFeatures;
+import io.propensity.inference.scoring.RowScorer;
+import io.propensity.inference.scoring.ScoringMetrics;
+import io.propensity.inference.serving.ModelLease;
+import io.propensity.inference.serving.ServedModel;
+import io.propensity.inference.serving.ServedModels;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Scores a segment of users with one version and hands them out ranked, highest probability first
+ * (ties by user id), then totals them.
+ *
+ * <p>Candidates are the request's user ids or, when it names none, the users this replica has seen
+ * on StreamPredict streams: the feature service has no RPC that lists its users. Features come from
+ * the feature service in chunks; only the selection is kept in memory (a bounded heap for top-K),
+ * with factors computed when a user enters it and kept as a few numbers until sent, so ranking
+ * 100,000 users fits a small heap. The model version is released before the targets are streamed,
+ * so a slow reader does not hold a retired version.
+ */
+public final class TargetRanker {
+  /** Most candidate user ids in a request. */
+  public static final int MAX_USER_IDS = 100_000;
+  /** Largest top_k. */
+  public static final int MAX_TOP_K = 1_000_000;
+  /** Most factors per ranked user. */
+  public static final int MAX_EXPLAIN_TOP_K = 10;
+
+  private static final Comparator<Candidate> BEST_FIRST =
+      Comparator.comparingDouble(Candidate::probability).reversed().thenComparing(Candidate::userId);
+
+  private record Candidate(String userId, double probability, boolean coldStart, RowScorer.CompactFactors factors) {}
+
+  private final ServedModels models;
+  private final OnlineFeatureSource features;
+  private final RowScorer rows;
+  private final Supplier<List<String>> knownUsers;
+  private final ScoringMetrics metrics;
+  private final int chunkSize;
+
+  public TargetRanker(
+      ServedModels models,
+      OnlineFeatureSource features,
+      RowScorer rows,
+      Supplier<List<String>> knownUsers,
+      ScoringMetrics metrics,
+      int chunkSize) {
+    this.models = models;
+    this.features = features;
+    this.rows = rows;
+    this.knownUsers = knownUsers;
+    this.metrics = metrics;
+    this.chunkSize = chunkSize;
+  }
+
+  /** Checks a request before anything is scored. */
+  public static void check(RankRequest r) {
+    List<FieldError> bad = new ArrayList<>();
+    if (r.topK() < 0 || r.topK() > MAX_TOP_K) {
+      bad.add(new FieldError("top_k", r.topK() + " is outside 0 to " + MAX_TOP_K));
+    }
+    if (r.minProbability().isPresent()) {
+      double p = r.minProbability().getAsDouble();
+      if (!(p >= 0 && p <= 1)) {
+        bad.add(new FieldError("min_probability", p + " is outside 0 to 1"));
+      }
+    }
+    if (r.topK() == 0 && r.minProbability().isEmpty()) {
+      bad.add(new FieldError("top_k", "set top_k, min_probability or both"));
+    }
+    if (r.explainTopK() < 0 || r.explainTopK() > MAX_EXPLAIN_TOP_K) {
+      bad.add(new FieldError("explain_top_k", r.explainTopK() + " is outside 0 to " + MAX_EXPLAIN_TOP_K));
+    }
+    if (r.userIds().size() > MAX_USER_IDS) {
+      bad.add(
+          new FieldError(
+              "segment.user_ids", r.userIds().size() + " user ids, at most " + MAX_USER_IDS + " allowed"));
+    } else {
+      for (int i = 0; i < r.userIds().size() && bad.size() < 100; i++) {
+        String id = r.userIds().get(i);
+        if (id.isEmpty() || id.length() > InputResolver.MAX_USER_ID_LENGTH) {
+          bad.add(
+              new FieldError(
+                  "segment.user_ids[" + i + "]",
+                  id.isEmpty() ? "is empty" : id.length() + " characters, at most " + InputResolver.MAX_USER_ID_LENGTH));
+        }
+      }
+    }
+    if (r.activeSince().isPresent()
+        && r.activeBefore().isPresent()
+        && r.activeSince().get().isAfter(r.activeBefore().get())) {
+      bad.add(new FieldError("segment.active_since", "is after segment.active_before: no user can match"));
+    }
+    if (!bad.isEmpty()) {
+      throw new InvalidInputException(bad.get(0).toString(), bad);
+    }
+  }
+
+  /**
+   * Ranks the request's candidates, giving each selected user to {@code sink} in rank order; stops
+   * early (returning the totals so far) once {@code cancelled} says so.
+   */
+  public RankingSummary rank(RankRequest r, Consumer<RankedTarget> sink, BooleanSupplier cancelled) {
+    long started = System.nanoTime();
+    check(r);
+    try {
+      String modelName;
+      long modelVersion;
+      double threshold;
+      long scored = 0;
+      double sumAll = 0;
+      Instant asOf = null;
+      List<Candidate> selection;
+      try (ModelLease lease = models.lease(r.model())) {
+        ServedModel m = lease.served();
+        modelName = m.name();
+        modelVersion = m.version();
+        threshold = m.threshold();
+        List<String> candidates =
+            List.copyOf(new LinkedHashSet<>(r.userIds().isEmpty() ? knownUsers.get() : r.userIds()));
+        PriorityQueue<Candidate> heap = new PriorityQueue<>(BEST_FIRST.reversed());
+        List<Candidate> unbounded = new ArrayList<>();
+        for (int from = 0; from < candidates.size() && !cancelled.getAsBoolean(); from += chunkSize) {
+          List<String> chunk = candidates.subList(from, Math.min(candidates.size(), from + chunkSize));
+          OnlineFeatures f = features.fetch(chunk);
+          if (!f.schemaHash().equals(m.descriptor().schemaHash())) {
+            throw new FailedPreconditionException(
+                "the feature service computes feature schema '" + f.schemaHash() + "', model "
+                    + m.descriptor().label() + " reads '" + m.descriptor().schemaHash() + "'");
+          }
+          asOf = asOf == null || f.asOf().isAfter(asOf) ? f.asOf() : asOf;
+          for (UserFeatures u : f.users()) {
+            if (!active(u, r)) {
+              continue;
+            }
+            double p = lease.probability(u.values());
+            scored++;
+            sumAll += p;
+            if (r.minProbability().isPresent() && p < r.minProbability().getAsDouble()) {
+              continue;
+            }
+            Candidate c = new Candidate(u.userId(), p, u.coldStart(), RowScorer.CompactFactors.NONE);
+            if (r.topK() > 0 && heap.size() == r.topK()) {
+              if (BEST_FIRST.compare(c, heap.peek()) >= 0) {
+                continue;
+              }
+              heap.poll();
+            }
+            if (r.explainTopK() > 0) {
+              c = new Candidate(c.userId(), p, c.coldStart(), rows.compactTopFactors(lease, u.values(), r.explainTopK()));
+            }
+            if (r.topK() > 0) {
+              heap.add(c);
+            } else {
+              unbounded.add(c);
+            }
+          }
+        }
+        metrics.predicted(m, "rank", scored);
+        selection = r.topK() > 0 ? new ArrayList<>(heap) : unbounded;
+      }
+      selection.sort(BEST_FIRST);
+      double selectedSum = 0;
+      long rank = 0;
+      for (Candidate c : selection) {
+        if (cancelled.getAsBoolean()) {
+          break;
+        }
+        sink.accept(new RankedTarget(++rank, c.userId(), c.probability(), c.coldStart(), rows.describe(c.factors())));
+        selectedSum += c.probability();
+      }
+      double baseRate = scored == 0 ? 0 : sumAll / scored;
+      double lift = rank == 0 || baseRate == 0 ? 0 : (selectedSum / rank) / baseRate;
+      return new RankingSummary(
+          modelName, modelVersion, scored, rank, selectedSum, baseRate, lift, threshold, Optional.ofNullable(asOf));
+    } finally {
+      metrics.timed(ScoringMetrics.Operation.RANK, System.nanoTime() - started);
+    }
+  }
+
+  private static boolean active(UserFeatures u, RankRequest r) {
+    if (r.activeSince().isEmpty() && r.activeBefore().isEmpty()) {
+      return true;
+    }
+    if (u.lastEventAt().isEmpty()) {
+      return false;
+    }
+    Instant last = u.lastEventAt().get();
+    return r.activeSince().map(s -> !last.isBefore(s)).orElse(true)
+        && r.activeBefore().map(b -> !last.isAfter(b)).orElse(true);
+  }
+}

@@ -1,0 +1,244 @@
+package io.propensity.inference.reload;
+
+import io.propensity.engine.features.BatchFeatureComputer;
+import io.propensity.engine.features.FeatureSchema;
+import io.propensity.inference.serving.ArtifactFormat;
+import io.propensity.inference.serving.GoldenRow;
+import io.propensity.inference.serving.ModelDescriptor;
+import io.propensity.inference.serving.ServedModel;
+import io.propensity.runtime.LightGbmModel;
+import io.propensity.runtime.ModelLoadException;
+import io.propensity.runtime.ScoringModel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns a registry version into a {@link ServedModel}, or refuses it. In order: format and schema
+ * (before downloading), size and SHA-256 of the bytes against both the registered and the announced
+ * checksum, LightGBM load, feature count, golden rows, warm-up. Nothing is served unless every
+ * check passes, and a refused model holds no native memory afterwards.
+ */
+public final class ModelLoader {
+
+  /** Builds the native model from its text; the seam where a faster scorer could plug in. */
+  @FunctionalInterface
+  public interface NativeLoader {
+    ScoringModel load(String modelText, int concurrentScorers) throws ModelLoadException;
+  }
+
+  /** The production loader: LightGBM through model-runtime. */
+  public static final NativeLoader LIGHTGBM =
+      (text, scorers) ->
+          LightGbmModel.fromModelText(
+              text, LightGbmModel.LoadOptions.defaults().withMaxConcurrentScorers(scorers));
+
+  /**
+   * Load settings.
+   *
+   * @param concurrentScorers native scorers per model (rows scored in parallel per version)
+   * @param goldenTolerance largest accepted |probability - expected| on a golden row
+   * @param maxArtifactBytes largest artifact accepted
+   * @param warmUpRounds passes over the warm-up rows per scorer
+   */
+  public record Settings(int concurrentScorers, double goldenTolerance, long maxArtifactBytes, int warmUpRounds) {
+    public Settings {
+      if (concurrentScorers < 1) {
+        throw new IllegalArgumentException("concurrentScorers must be at least 1");
+      }
+      if (!(goldenTolerance >= 0)) {
+        throw new IllegalArgumentException("goldenTolerance must be >= 0");
+      }
+    }
+  }
+
+  private final FeatureSchema schema;
+  private final Settings settings;
+  private final NativeLoader nativeLoader;
+  private final Clock clock;
+
+  public ModelLoader(FeatureSchema schema, Settings settings, NativeLoader nativeLoader, Clock clock) {
+    this.schema = Objects.requireNonNull(schema, "schema");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.nativeLoader = Objects.requireNonNull(nativeLoader, "nativeLoader");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Checks what can be checked before the download: format, schema, size, threshold. */
+  public void checkDescriptor(ModelDescriptor d) throws ModelRefusedException {
+    if (d.format() != ArtifactFormat.LIGHTGBM_TEXT) {
+      throw new ModelRefusedException(
+          RefusalReason.FORMAT, d.label() + ": artifact format is not LightGBM text");
+    }
+    if (!d.schemaHash().equals(schema.versionHash())) {
+      throw new ModelRefusedException(
+          RefusalReason.SCHEMA,
+          d.label()
+              + " was trained on feature schema '"
+              + d.schemaHash()
+              + "', this service computes '"
+              + schema.versionHash()
+              + "'");
+    }
+    if (!d.featureNames().isEmpty() && !d.featureNames().equals(schema.names())) {
+      throw new ModelRefusedException(
+          RefusalReason.SCHEMA,
+          d.label() + ": registered feature names differ from the schema's despite an equal hash");
+    }
+    if (d.artifactSizeBytes() > settings.maxArtifactBytes()) {
+      throw new ModelRefusedException(
+          RefusalReason.TOO_LARGE,
+          d.label()
+              + ": artifact of "
+              + d.artifactSizeBytes()
+              + " bytes, at most "
+              + settings.maxArtifactBytes()
+              + " accepted");
+    }
+    if (!(d.threshold() >= 0 && d.threshold() <= 1)) {
+      throw new ModelRefusedException(
+          RefusalReason.METADATA, d.label() + ": threshold " + d.threshold() + " is outside 0 to 1");
+    }
+  }
+
+  /**
+   * Verifies, loads, validates and warms up a version.
+   *
+   * @param alias the alias it is served for
+   */
+  public ServedModel load(ModelDescriptor d, Artifact artifact, String alias) throws ModelRefusedException {
+    checkDescriptor(d);
+    String sha = verifyBytes(d, artifact);
+    ScoringModel model;
+    try {
+      model = nativeLoader.load(new String(artifact.bytes(), StandardCharsets.UTF_8), settings.concurrentScorers());
+    } catch (ModelLoadException e) {
+      throw new ModelRefusedException(RefusalReason.CORRUPT, d.label() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new ModelRefusedException(
+          RefusalReason.CORRUPT, d.label() + ": the model could not be loaded: " + e, e);
+    }
+    try {
+      if (model.featureCount() != schema.size()) {
+        throw new ModelRefusedException(
+            RefusalReason.SCHEMA,
+            d.label() + ": the model reads " + model.featureCount() + " features, the schema has " + schema.size());
+      }
+      checkGoldenRows(d, model);
+      warmUp(d, model);
+      return new ServedModel(d, model, schema, alias, sha, clock.instant());
+    } catch (ModelRefusedException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  private String verifyBytes(ModelDescriptor d, Artifact a) throws ModelRefusedException {
+    byte[] bytes = a.bytes();
+    if (bytes.length != d.artifactSizeBytes() || bytes.length != a.announcedSizeBytes()) {
+      throw new ModelRefusedException(
+          RefusalReason.CHECKSUM,
+          d.label()
+              + ": received "
+              + bytes.length
+              + " bytes, registered size "
+              + d.artifactSizeBytes()
+              + ", announced "
+              + a.announcedSizeBytes());
+    }
+    String actual = sha256(bytes);
+    if (!actual.equals(d.artifactSha256()) || !actual.equals(a.announcedSha256())) {
+      throw new ModelRefusedException(
+          RefusalReason.CHECKSUM,
+          d.label()
+              + ": SHA-256 of the bytes is "
+              + actual
+              + ", registered "
+              + d.artifactSha256()
+              + ", announced "
+              + a.announcedSha256());
+    }
+    return actual;
+  }
+
+  /** Lower-case hex SHA-256. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
+  private void checkGoldenRows(ModelDescriptor d, ScoringModel model) throws ModelRefusedException {
+    List<GoldenRow> rows = d.goldenRows();
+    for (int i = 0; i < rows.size(); i++) {
+      double[] values = rows.get(i).values();
+      if (values.length != schema.size()) {
+        throw new ModelRefusedException(
+            RefusalReason.GOLDEN_ROWS,
+            d.label() + ": golden row " + i + " has " + values.length + " values, the schema has " + schema.size());
+      }
+      double expected = rows.get(i).expectedProbability();
+      double actual;
+      try {
+        actual = model.predictProbability(values);
+      } catch (RuntimeException e) {
+        throw new ModelRefusedException(
+            RefusalReason.GOLDEN_ROWS, d.label() + ": golden row " + i + " cannot be scored: " + e.getMessage(), e);
+      }
+      if (!(Math.abs(actual - expected) <= settings.goldenTolerance())) {
+        throw new ModelRefusedException(
+            RefusalReason.GOLDEN_ROWS,
+            d.label()
+                + ": golden row "
+                + i
+                + " scores "
+                + actual
+                + ", registered "
+                + expected
+                + " (tolerance "
+                + settings.goldenTolerance()
+                + ")");
+      }
+    }
+  }
+
+  /**
+   * Scores every prediction type on a few rows through every native scorer (the pool hands scorers
+   * out round-robin), so that the first real requests do not pay for lazy native set-up.
+   */
+  private void warmUp(ModelDescriptor d, ScoringModel model) throws ModelRefusedException {
+    List<double[]> rows = new ArrayList<>();
+    rows.add(BatchFeatureComputer.coldStart().values());
+    double[] missing = new double[schema.size()];
+    Arrays.fill(missing, Double.NaN);
+    rows.add(missing);
+    d.goldenRows().stream().limit(8).forEach(g -> rows.add(g.values()));
+    int passes = settings.warmUpRounds() * settings.concurrentScorers();
+    try {
+      for (int p = 0; p < passes; p++) {
+        for (double[] row : rows) {
+          double probability = model.predictProbability(row);
+          double raw = model.contributions(row).rawScore();
+          if (!(probability >= 0 && probability <= 1) || !Double.isFinite(raw)) {
+            throw new ModelRefusedException(
+                RefusalReason.WARM_UP, d.label() + ": warm-up scored probability " + probability + ", raw " + raw);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new ModelRefusedException(RefusalReason.WARM_UP, d.label() + ": warm-up failed: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package io.propensity.inference.scoring;
+
+import io.propensity.common.error.FailedPreconditionException;
+import io.propensity.common.error.FieldError;
+import io.propensity.common.error.InvalidInputException;
+import io.propensity.engine.event.Event;
+import io.propensity.engine.event.EventValidator;
+import io.propensity.engine.event.FieldViolation;
+import io.propensity.engine.features.BatchFeatureComputer;
+import io.propensity.engine.features.FeatureSchema;
+import io.propensity.engine.features.FeatureType;
+import io.propensity.inference.serving.ServedModel;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checks inline inputs and turns them into feature rows. Field paths are the caller's prefix
+ * ({@code input.} for Predict, empty for a batch row, whose paths are relative to the input) plus
+ * the contract's field names, e.g. {@code input.features.values[3]}.
+ */
+public final class InputResolver {
+  /** Longest user id accepted. */
+  public static final int MAX_USER_ID_LENGTH = EventValidator.MAX_ID_LENGTH;
+  /** Most inline events per input. */
+  public static final int MAX_INLINE_EVENTS = 10_000;
+  /** Most field violations listed for one input; the message gives the total. */
+  static final int MAX_LISTED_VIOLATIONS = 100;
+
+  private final FeatureSchema schema;
+  private final EventValidator validator;
+  private final Clock clock;
+
+  public InputResolver(FeatureSchema schema, EventValidator validator, Clock clock) {
+    this.schema = schema;
+    this.validator = validator;
+    this.clock = clock;
+  }
+
+  /** A user id checked for length; the field is named in any error. */
+  public static String checkUserId(String userId, String field) {
+    if (userId.isEmpty()) {
+      throw InvalidInputException.of(field, "is required (1 to " + MAX_USER_ID_LENGTH + " characters)");
+    }
+    if (userId.length() > MAX_USER_ID_LENGTH) {
+      throw InvalidInputException.of(
+          field, userId.length() + " characters, at most " + MAX_USER_ID_LENGTH + " allowed");
+    }
+    return userId;
+  }
+
+  /** A checked feature vector as a row. */
+  public FeatureRow vector(PredictionInput.ByVector v, ServedModel model, String prefix) {
+    if (v.schemaHash().isEmpty()) {
+      throw InvalidInputException.of(
+          prefix + "features.schema_version_hash", "is required: the version hash of the schema the values follow");
+    }
+    if (!v.schemaHash().equals(model.descriptor().schemaHash())) {
+      throw new FailedPreconditionException(
+          prefix
+              + "features.schema_version_hash: the values follow feature schema '"
+              + v.schemaHash()
+              + "', model "
+              + model.descriptor().label()
+              + " reads schema '"
+              + model.descriptor().schemaHash()
+              + "'");
+    }
+    double[] values = v.values();
+    if (values.length != schema.size()) {
+      throw InvalidInputException.of(
+          prefix + "features.values", values.length + " values, the schema has " + schema.size() + " features");
+    }
+    List<FieldError> bad = new ArrayList<>();
+    int total = 0;
+    for (int i = 0; i < values.length; i++) {
+      String why = valueProblem(i, values[i]);
+      if (why != null) {
+        total++;
+        if (bad.size() < MAX_LISTED_VIOLATIONS) {
+          bad.add(new FieldError(prefix + "features.values[" + i + "]", why));
+        }
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw new InvalidInputException(
+          total + " invalid feature value" + (total == 1 ? "" : "s") + ", first: " + bad.get(0), bad);
+    }
+    return new FeatureRow(Optional.empty(), values, false, Optional.empty());
+  }
+
+  /** Why a value cannot be read as its feature's type, or null. NaN (missing) is always allowed. */
+  private String valueProblem(int index, double v) {
+    if (Double.isNaN(v)) {
+      return null;
+    }
+    String name = schema.features().get(index).name();
+    if (Double.isInfinite(v)) {
+      return name + ": " + v + " is not allowed (NaN means missing)";
+    }
+    FeatureType type = schema.features().get(index).type();
+    return switch (type) {
+      case BOOLEAN -> v == 0 || v == 1 ? null : name + " is boolean: " + v + " is neither 0 nor 1";
+      case COUNT -> v >= 0 && v == Math.rint(v) ? null : name + " is a count: " + v + " is not a whole number >= 0";
+      case CATEGORICAL ->
+          v >= 0 && v == Math.rint(v) ? null : name + " is categorical: " + v + " is not a level index >= 0";
+      default -> null;
+    };
+  }
+
+  /** Inline events checked and computed into features as of {@code as_of} (or now). */
+  public FeatureRow events(PredictionInput.ByEvents in, String prefix) {
+    List<EventInput> inputs = in.events();
+    String list = prefix + "events.events";
+    if (inputs.isEmpty()) {
+      throw InvalidInputException.of(list, "at least 1 event is required");
+    }
+    if (inputs.size() > MAX_INLINE_EVENTS) {
+      throw InvalidInputException.of(list, inputs.size() + " events, at most " + MAX_INLINE_EVENTS + " allowed");
+    }
+    List<FieldError> bad = new ArrayList<>();
+    int total = 0;
+    List<Event> events = new ArrayList<>(inputs.size());
+    String user = null;
+    int firstUserIndex = -1;
+    for (int i = 0; i < inputs.size(); i++) {
+      List<FieldViolation> problems = new ArrayList<>();
+      EventInput e = inputs.get(i);
+      if (e instanceof EventInput.Unparseable u) {
+        problems.addAll(u.violations());
+      } else {
+        Event event = ((EventInput.Parsed) e).event();
+        problems.addAll(validator.validate(event));
+        if (problems.isEmpty()) {
+          if (user == null) {
+            user = event.userId();
+            firstUserIndex = i;
+          } else if (!user.equals(event.userId())) {
+            problems.add(
+                new FieldViolation(
+                    "user_id",
+                    "'" + event.userId() + "' differs from '" + user + "' of events[" + firstUserIndex
+                        + "]: inline events must all be of one user"));
+          }
+          events.add(event);
+        }
+      }
+      for (FieldViolation p : problems) {
+        total++;
+        if (bad.size() < MAX_LISTED_VIOLATIONS) {
+          bad.add(new FieldError(list + "[" + i + "]." + p.field(), p.reason()));
+        }
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw new InvalidInputException(
+          total + " invalid inline event field" + (total == 1 ? "" : "s") + ", first: " + bad.get(0), bad);
+    }
+    Instant newest = events.stream().map(Event::occurredAt).max(Instant::compareTo).orElseThrow();
+    Instant asOf;
+    if (in.asOf().isPresent()) {
+      asOf = in.asOf().get();
+      if (asOf.isBefore(newest)) {
+        throw InvalidInputException.of(
+            prefix + "events.as_of", asOf + " is before the newest event (" + newest + ")");
+      }
+    } else {
+      Instant now = clock.instant();
+      asOf = now.isBefore(newest) ? newest : now;
+    }
+    double[] values = BatchFeatureComputer.compute(events, asOf).values();
+    return new FeatureRow(Optional.of(user), values, false, Optional.of(asOf));
+  }
+}

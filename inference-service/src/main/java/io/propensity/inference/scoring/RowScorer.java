@@ -1,0 +1,97 @@
+package io.propensity.inference.scoring;
+
+import io.propensity.inference.explain.FactorDescriber;
+import io.propensity.inference.serving.ModelLease;
+import io.propensity.inference.serving.ServedModel;
+import io.propensity.runtime.Contributions;
+import io.propensity.runtime.explain.Factor;
+import io.propensity.runtime.explain.TopFactors;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Scores resolved rows with a leased version: probability, label, and factors when asked. */
+public final class RowScorer {
+  private final FactorDescriber describer;
+  private final List<String> names;
+
+  public RowScorer(FactorDescriber describer) {
+    this.describer = describer;
+    this.names = describer.schema().names();
+  }
+
+  /** The prediction of one row, with the top {@code topK} factors (none when 0). */
+  public Prediction score(ModelLease lease, FeatureRow row, int topK) {
+    double p = lease.probability(row.values());
+    return prediction(lease.served(), row, p, topK > 0 ? topFactors(lease, row.values(), topK) : List.of());
+  }
+
+  /** A prediction from an already computed probability. */
+  public Prediction prediction(ServedModel m, FeatureRow row, double probability, List<ExplainedFactor> factors) {
+    return new Prediction(
+        row.userId(),
+        probability,
+        probability >= m.threshold(),
+        m.threshold(),
+        m.name(),
+        m.version(),
+        row.coldStart(),
+        factors,
+        row.asOf());
+  }
+
+  /** The {@code k} features that moved this row's score most, described. */
+  public List<ExplainedFactor> topFactors(ModelLease lease, double[] values, int k) {
+    return describe(compactTopFactors(lease, values, k));
+  }
+
+  /**
+   * Top factors without their descriptions: three small arrays instead of objects and strings, for
+   * holding many (a ranking) until they are sent.
+   */
+  public record CompactFactors(int[] features, double[] values, double[] contributions) {
+    public static final CompactFactors NONE = new CompactFactors(new int[0], new double[0], new double[0]);
+  }
+
+  /** The {@code k} features that moved this row's score most, compactly. */
+  public CompactFactors compactTopFactors(ModelLease lease, double[] values, int k) {
+    Contributions c = lease.contributions(values);
+    List<Factor> top = TopFactors.top(c, values, names, k);
+    int[] features = new int[top.size()];
+    double[] vals = new double[top.size()];
+    double[] contributions = new double[top.size()];
+    for (int i = 0; i < top.size(); i++) {
+      features[i] = describer.schema().indexOf(top.get(i).feature());
+      vals[i] = top.get(i).value();
+      contributions[i] = top.get(i).contribution();
+    }
+    return new CompactFactors(features, vals, contributions);
+  }
+
+  /** Compact factors with names and descriptions. */
+  public List<ExplainedFactor> describe(CompactFactors f) {
+    List<ExplainedFactor> out = new ArrayList<>(f.features().length);
+    for (int i = 0; i < f.features().length; i++) {
+      int index = f.features()[i];
+      out.add(
+          new ExplainedFactor(
+              names.get(index),
+              f.values()[i],
+              f.contributions()[i],
+              describer.describe(index, f.values()[i], f.contributions()[i])));
+    }
+    return out;
+  }
+
+  /** Every feature's contribution, in schema order, and the bias. */
+  public Explanation explain(ModelLease lease, FeatureRow row) {
+    double[] values = row.values();
+    double p = lease.probability(values);
+    Contributions c = lease.contributions(values);
+    List<ExplainedFactor> all = new ArrayList<>(values.length);
+    for (int i = 0; i < values.length; i++) {
+      double contribution = c.contribution(i);
+      all.add(new ExplainedFactor(names.get(i), values[i], contribution, describer.describe(i, values[i], contribution)));
+    }
+    return new Explanation(prediction(lease.served(), row, p, List.of()), c.bias(), all);
+  }
+}

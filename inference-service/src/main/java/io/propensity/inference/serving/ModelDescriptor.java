@@ -1,0 +1,50 @@
+package io.propensity.inference.serving;
+
+import io.propensity.engine.labels.Target;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the registry says about one model version: enough to check, load and describe it.
+ *
+ * @param name model name, e.g. {@code purchase-7d}
+ * @param version version number, ≥ 1
+ * @param schemaHash version hash of the feature schema the model was trained on
+ * @param featureNames the schema's feature names, in order, as registered
+ * @param target what the model predicts, when recorded
+ * @param threshold decision threshold on the probability, 0 to 1
+ * @param format artifact format
+ * @param artifactSha256 lower-case hex SHA-256 of the artifact, as registered
+ * @param artifactSizeBytes artifact size as registered
+ * @param goldenRows reference rows the loaded artifact must reproduce
+ * @param evaluation the test evaluation, when recorded
+ */
+public record ModelDescriptor(
+    String name,
+    long version,
+    String schemaHash,
+    List<String> featureNames,
+    Optional<Target> target,
+    double threshold,
+    ArtifactFormat format,
+    String artifactSha256,
+    long artifactSizeBytes,
+    List<GoldenRow> goldenRows,
+    Optional<ModelEvaluation> evaluation) {
+  public ModelDescriptor {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(schemaHash, "schemaHash");
+    featureNames = List.copyOf(featureNames);
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(artifactSha256, "artifactSha256");
+    goldenRows = List.copyOf(goldenRows);
+    Objects.requireNonNull(evaluation, "evaluation");
+  }
+
+  /** {@code name@version}, for logs and messages. */
+  public String label() {
+    return name + "@" + version;
+  }
+}

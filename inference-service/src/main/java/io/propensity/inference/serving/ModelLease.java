@@ -1,0 +1,39 @@
+package io.propensity.inference.serving;
+
+import io.propensity.runtime.Contributions;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A request's hold on one served version: scoring through it is safe while the lease is open, even
+ * if a newer version is swapped in meanwhile. Close it exactly when the request is done scoring.
+ */
+public final class ModelLease implements AutoCloseable {
+  private final ServedModel served;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  ModelLease(ServedModel served) {
+    this.served = served;
+  }
+
+  /** The version this lease holds. */
+  public ServedModel served() {
+    return served;
+  }
+
+  /** Probability of the positive class for one row in schema order. */
+  public double probability(double[] row) {
+    return served.model().predictProbability(row);
+  }
+
+  /** SHAP contributions (log-odds) of one row. */
+  public Contributions contributions(double[] row) {
+    return served.model().contributions(row);
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      served.release();
+    }
+  }
+}

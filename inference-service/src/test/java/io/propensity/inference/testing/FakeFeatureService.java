@@ -1,0 +1,103 @@
+package io.propensity.inference.testing;
+
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.propensity.client.EventProtoMapper;
+import io.propensity.engine.event.Event;
+import io.propensity.engine.features.BatchFeatureComputer;
+import io.propensity.engine.features.FeatureCatalog;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import propensity.features.v1.FeatureServiceGrpc;
+import propensity.features.v1.FeatureVector;
+import propensity.features.v1.GetOnlineFeaturesRequest;
+import propensity.features.v1.GetOnlineFeaturesResponse;
+import propensity.features.v1.UserFeatures;
+
+/**
+ * A real gRPC feature service on loopback answering GetOnlineFeatures from events held in memory,
+ * computed by the feature engine as of now, like the real one. Users listed as slow make it sleep.
+ */
+public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceImplBase implements AutoCloseable {
+  private final Map<String, List<Event>> events = new ConcurrentHashMap<>();
+  private final Set<String> slowUsers = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger calls = new AtomicInteger();
+  private volatile Duration slowness = Duration.ofSeconds(3);
+  private Server server;
+
+  public static FakeFeatureService start() {
+    FakeFeatureService f = new FakeFeatureService();
+    try {
+      f.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(f).build().start();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return f;
+  }
+
+  public String target() {
+    return "127.0.0.1:" + server.getPort();
+  }
+
+  public void add(List<Event> userEvents) {
+    for (Event e : userEvents) {
+      events.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
+    }
+  }
+
+  public void slow(String userId, Duration delay) {
+    slowUsers.add(userId);
+    slowness = delay;
+  }
+
+  public int calls() {
+    return calls.get();
+  }
+
+  @Override
+  public void getOnlineFeatures(GetOnlineFeaturesRequest req, StreamObserver<GetOnlineFeaturesResponse> out) {
+    calls.incrementAndGet();
+    if (req.getUserIdsList().stream().anyMatch(slowUsers::contains)) {
+      try {
+        Thread.sleep(slowness.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Instant now = Instant.now();
+    GetOnlineFeaturesResponse.Builder b =
+        GetOnlineFeaturesResponse.newBuilder()
+            .setSchemaVersionHash(FeatureCatalog.schema().versionHash())
+            .setAsOf(EventProtoMapper.timestamp(now));
+    for (String user : req.getUserIdsList()) {
+      List<Event> history = events.getOrDefault(user, List.of());
+      FeatureVector.Builder v = FeatureVector.newBuilder().setSchemaVersionHash(FeatureCatalog.schema().versionHash());
+      for (double x : BatchFeatureComputer.compute(history, now).values()) {
+        v.addValues(x);
+      }
+      UserFeatures.Builder u = UserFeatures.newBuilder().setUserId(user).setVector(v).setColdStart(history.isEmpty());
+      history.stream()
+          .map(Event::occurredAt)
+          .max(Instant::compareTo)
+          .ifPresent(t -> u.setLastEventAt(EventProtoMapper.timestamp(t)));
+      b.addUsers(u);
+    }
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
