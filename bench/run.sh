@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds what the benchmarks need and runs them by name. See bench/README.md.
 #
-#   bench/run.sh engine|ingest|online|trainingset|memory|all [options of that benchmark]
+#   bench/run.sh engine|ingest|online|trainingset|memory|training|all [options of that benchmark]
 #
 # Environment:
 #   PROPENSITY_BENCH_PG_URL/_USER/_PASSWORD  add the PostgreSQL lane (loopback only); when unset, the
@@ -23,7 +23,8 @@ usage: bench/run.sh <benchmark> [options]
   online       GetOnlineFeatures p50/p99/p99.9 vs grpc.health.v1.Health/Check on the same server
   trainingset  BuildTrainingSet rows/s on ~1M events vs a plain scan of the store
   memory       online state bytes per user and heap of a feature-service with -Xmx512m after ~1M events
-  all          all of the above with their default (short) settings, about 10 minutes on 2 cores
+  training     TrainingPipeline final-fit time vs bare LightGBM4j on the same rows; metrics per imbalance; peak RSS
+  all          engine, ingest, online, trainingset and memory with their default (short) settings, about 10 minutes on 2 cores
 
 Options after the name go to that benchmark; `bench/run.sh <name> --help` lists them.
 USAGE
@@ -36,7 +37,7 @@ fi
 name="$1"
 shift
 case "$name" in
-  engine|ingest|online|trainingset|memory|all) ;;
+  engine|ingest|online|trainingset|memory|training|all) ;;
   *) echo "unknown benchmark '$name'" >&2; usage >&2; exit 2 ;;
 esac
 if [ "$name" = "all" ] && [ $# -gt 0 ]; then
@@ -76,6 +77,16 @@ run() {
     online)      java -Xmx1g -cp "$JAR" io.propensity.bench.load.OnlineFeaturesLatencyBench "$@" ;;
     trainingset) java -Xmx1g -cp "$JAR" io.propensity.bench.load.TrainingSetBuildBench "$@" ;;
     memory)      java -Xmx1g -cp "$JAR" io.propensity.bench.load.OnlineStateMemoryCheck "$@" ;;
+    training)
+      # LightGBM4j extracts its native library into java.io.tmpdir at start: a private one per run,
+      # so another JVM loading the library from a shared temp dir is never disturbed
+      local tmp
+      tmp="$(mktemp -d "${PROPENSITY_BENCH_WORK_DIR:-${TMPDIR:-/tmp}}/propensity-bench-training-tmp.XXXXXX")"
+      local rc=0
+      java -Xmx2g -Djava.io.tmpdir="$tmp" -cp "$JAR" io.propensity.bench.training.TrainingOverheadBench "$@" || rc=$?
+      rm -rf "$tmp"
+      return "$rc"
+      ;;
   esac
 }
 
