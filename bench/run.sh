@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds what the benchmarks need and runs them by name. See bench/README.md.
 #
-#   bench/run.sh engine|ingest|online|trainingset|memory|training|all [options of that benchmark]
+#   bench/run.sh engine|ingest|online|trainingset|memory|training|inference|all [options of that benchmark]
 #
 # Environment:
 #   PROPENSITY_BENCH_PG_URL/_USER/_PASSWORD  add the PostgreSQL lane (loopback only); when unset, the
@@ -24,6 +24,7 @@ usage: bench/run.sh <benchmark> [options]
   trainingset  BuildTrainingSet rows/s on ~1M events vs a plain scan of the store
   memory       online state bytes per user and heap of a feature-service with -Xmx512m after ~1M events
   training     TrainingPipeline final-fit time vs bare LightGBM4j on the same rows; metrics per imbalance; peak RSS
+  inference    inference-service Predict (inline vector; plain and explain_top_k=5) p50/p99/p99.9 vs Health/Check
   all          engine, ingest, online, trainingset and memory with their default (short) settings, about 10 minutes on 2 cores
 
 Options after the name go to that benchmark; `bench/run.sh <name> --help` lists them.
@@ -37,7 +38,7 @@ fi
 name="$1"
 shift
 case "$name" in
-  engine|ingest|online|trainingset|memory|training|all) ;;
+  engine|ingest|online|trainingset|memory|training|inference|all) ;;
   *) echo "unknown benchmark '$name'" >&2; usage >&2; exit 2 ;;
 esac
 if [ "$name" = "all" ] && [ $# -gt 0 ]; then
@@ -55,8 +56,13 @@ if [ -z "${PROPENSITY_BENCH_REDIS_URL:-}" ] && [ -n "${PROPENSITY_TEST_REDIS_URL
 fi
 
 if [ "${PROPENSITY_BENCH_SKIP_BUILD:-0}" != "1" ]; then
-  echo "== building bench and feature-service (mvn -q -B -DskipTests package -pl bench -am) =="
-  (cd "$ROOT" && mvn -q -B -DskipTests package -pl bench -am)
+  modules="bench"
+  if [ "$name" = "inference" ]; then
+    # the inference benchmark starts inference-service from its -all jar
+    modules="bench,inference-service"
+  fi
+  echo "== building $modules and what they need (mvn -q -B -DskipTests package -pl $modules -am) =="
+  (cd "$ROOT" && mvn -q -B -DskipTests package -pl "$modules" -am)
 fi
 if [ ! -f "$JAR" ]; then
   echo "$JAR is missing: run without PROPENSITY_BENCH_SKIP_BUILD=1" >&2
@@ -86,6 +92,15 @@ run() {
       java -Xmx2g -Djava.io.tmpdir="$tmp" -cp "$JAR" io.propensity.bench.training.TrainingOverheadBench "$@" || rc=$?
       rm -rf "$tmp"
       return "$rc"
+      ;;
+    inference)
+      # the bench JVM trains the served model with LightGBM4j: a private java.io.tmpdir, as for training
+      local itmp
+      itmp="$(mktemp -d "${PROPENSITY_BENCH_WORK_DIR:-${TMPDIR:-/tmp}}/propensity-bench-inference-tmp.XXXXXX")"
+      local irc=0
+      java -Xmx1g -Djava.io.tmpdir="$itmp" -cp "$JAR" io.propensity.bench.inference.PredictLatencyBench "$@" || irc=$?
+      rm -rf "$itmp"
+      return "$irc"
       ;;
   esac
 }

@@ -1,0 +1,111 @@
+package io.propensity.bench.inference;
+
+import com.microsoft.ml.lightgbm.PredictionType;
+import io.github.metarank.lightgbm4j.LGBMBooster;
+import io.github.metarank.lightgbm4j.LGBMDataset;
+import io.github.metarank.lightgbm4j.LGBMException;
+import io.propensity.engine.event.Event;
+import io.propensity.engine.event.EventType;
+import io.propensity.engine.features.BatchFeatureComputer;
+import io.propensity.engine.features.FeatureCatalog;
+import io.propensity.engine.features.FeatureSchema;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One real LightGBM binary model over the feature engine's schema, trained in the bench JVM with
+ * LightGBM4j on vectors the feature engine computes from synthetic histories (the same recipe as
+ * inference-service's test models), plus those vectors as inline inputs and golden rows.
+ */
+final class BenchModel {
+  static final FeatureSchema SCHEMA = FeatureCatalog.schema();
+  private static final Instant CUTOFF = Instant.parse("2026-01-01T00:00:00Z");
+  private static final String DETERMINISTIC = "num_threads=1 deterministic=true force_row_wise=true verbose=-1";
+
+  /** The model text and the feature rows it was trained on (valid inline vectors). */
+  record Trained(String modelText, double[][] rows, int trees, int leaves) {}
+
+  private BenchModel() {}
+
+  static Trained train(int users, int trees, int leaves, long seed) {
+    Random r = new Random(seed);
+    double[][] rows = new double[users][];
+    float[] labels = new float[users];
+    int cartAdds7d = SCHEMA.indexOf("cart_adds_7d");
+    int purchases = SCHEMA.indexOf("purchases_lifetime");
+    int hours = SCHEMA.indexOf("hours_since_last_event");
+    int sessionActive = SCHEMA.indexOf("session_active");
+    for (int u = 0; u < users; u++) {
+      rows[u] = BatchFeatureComputer.compute(history("bench-" + u, r, CUTOFF), CUTOFF).values();
+      double logit =
+          -2.0
+              + 1.4 * Math.min(rows[u][cartAdds7d], 3)
+              + 0.7 * Math.min(rows[u][purchases], 3)
+              + 0.8 * rows[u][sessionActive]
+              - rows[u][hours] / 400.0;
+      labels[u] = r.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1f : 0f;
+    }
+    int cols = SCHEMA.size();
+    double[] flat = new double[users * cols];
+    for (int i = 0; i < users; i++) {
+      System.arraycopy(rows[i], 0, flat, i * cols, cols);
+    }
+    String params =
+        "objective=binary num_leaves=" + leaves + " min_data_in_leaf=5 learning_rate=0.1 bagging_fraction=0.8"
+            + " bagging_freq=1 feature_fraction=0.9 seed=" + seed + " " + DETERMINISTIC;
+    try (LGBMDataset ds = LGBMDataset.createFromMat(flat, users, cols, true, "max_bin=63 " + params, null)) {
+      ds.setField("label", labels);
+      ds.setFeatureNames(SCHEMA.names().toArray(String[]::new));
+      try (LGBMBooster booster = LGBMBooster.create(ds, params)) {
+        for (int i = 0; i < trees; i++) {
+          booster.updateOneIter();
+        }
+        return new Trained(booster.saveModelToString(0, 0, LGBMBooster.FeatureImportanceType.SPLIT), rows, trees, leaves);
+      }
+    } catch (LGBMException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** LightGBM4j's own probability for one row (the golden rows' expected value). */
+  static double reference(String modelText, double[] row) {
+    try (LGBMBooster booster = LGBMBooster.loadModelFromString(modelText)) {
+      return booster.predictForMat(row, 1, row.length, true, PredictionType.C_API_PREDICT_NORMAL)[0];
+    } catch (LGBMException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<Event> history(String user, Random r, Instant cutoff) {
+    List<Event> events = new ArrayList<>();
+    int sessions = r.nextInt(7);
+    boolean keen = r.nextDouble() < 0.35;
+    for (int s = 0; s < sessions; s++) {
+      Instant t = cutoff.minus(Duration.ofMinutes(5 + r.nextInt(40 * 24 * 60)));
+      int n = 1 + r.nextInt(8);
+      for (int i = 0; i < n && !t.isAfter(cutoff); i++) {
+        double x = r.nextDouble();
+        EventType type =
+            x < 0.35
+                ? EventType.PAGE_VIEW
+                : x < 0.7
+                    ? EventType.PRODUCT_VIEW
+                    : x < 0.8
+                        ? EventType.SEARCH
+                        : keen && x < 0.93 ? EventType.ADD_TO_CART : keen ? EventType.PURCHASE : EventType.PRODUCT_VIEW;
+        events.add(
+            Event.builder(user + "-" + s + "-" + i, user, t, type)
+                .itemId("sku-" + r.nextInt(50))
+                .category("c" + r.nextInt(5))
+                .price(5 + r.nextInt(100))
+                .device(r.nextBoolean() ? "mobile" : "desktop")
+                .build());
+        t = t.plusSeconds(30 + r.nextInt(300));
+      }
+    }
+    return events;
+  }
+}

@@ -1,0 +1,202 @@
+package io.propensity.bench.inference;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.propensity.engine.features.FeatureSpec;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import propensity.features.v1.FeatureDefinition;
+import propensity.features.v1.FeatureSchema;
+import propensity.features.v1.Target;
+import propensity.registry.v1.AliasChange;
+import propensity.registry.v1.AliasChangeKind;
+import propensity.registry.v1.ArtifactFormat;
+import propensity.registry.v1.Chunk;
+import propensity.registry.v1.DownloadArtifactRequest;
+import propensity.registry.v1.DownloadArtifactResponse;
+import propensity.registry.v1.Evaluation;
+import propensity.registry.v1.FileHeader;
+import propensity.registry.v1.GetModelVersionRequest;
+import propensity.registry.v1.GetModelVersionResponse;
+import propensity.registry.v1.GoldenRow;
+import propensity.registry.v1.Lineage;
+import propensity.registry.v1.ListModelsRequest;
+import propensity.registry.v1.ListModelsResponse;
+import propensity.registry.v1.Model;
+import propensity.registry.v1.ModelRegistryServiceGrpc;
+import propensity.registry.v1.ModelVersion;
+import propensity.registry.v1.WatchModelsRequest;
+import propensity.registry.v1.WatchModelsResponse;
+
+/**
+ * A minimal model registry on loopback, in the bench JVM: one model name, one version (number 1)
+ * under the alias {@code production}, with golden rows; enough for an inference-service to load it.
+ * The watch stream sends the initial state and then stays open.
+ */
+final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase implements AutoCloseable {
+  static final String ALIAS = "production";
+
+  private final String name;
+  private final ModelVersion meta;
+  private final byte[] artifact;
+  private Server server;
+
+  private BenchModelRegistry(String name, ModelVersion meta, byte[] artifact) {
+    this.name = name;
+    this.meta = meta;
+    this.artifact = artifact;
+  }
+
+  /** Starts on a free loopback port, serving {@code model} as version 1 of {@code name}. */
+  static BenchModelRegistry start(String name, BenchModel.Trained model, int goldenRows) {
+    byte[] artifact = model.modelText().getBytes(StandardCharsets.UTF_8);
+    FeatureSchema.Builder schema = FeatureSchema.newBuilder().setVersionHash(BenchModel.SCHEMA.versionHash());
+    for (FeatureSpec f : BenchModel.SCHEMA.features()) {
+      schema.addFeatures(FeatureDefinition.newBuilder().setName(f.name()).setDescription(f.description()));
+    }
+    ModelVersion.Builder b =
+        ModelVersion.newBuilder()
+            .setName(name)
+            .setVersion(1)
+            .setThreshold(0.5)
+            .setFeatureSchema(schema)
+            .setArtifactFormat(ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT)
+            .setArtifactSha256(sha256(artifact))
+            .setArtifactSizeBytes(artifact.length)
+            .setLineage(Lineage.newBuilder().setTarget(Target.TARGET_PURCHASE))
+            .setEvaluation(
+                Evaluation.newBuilder()
+                    .setModelKind("lightgbm")
+                    .setRowCount(model.rows().length)
+                    .setThreshold(0.5));
+    for (int i = 0; i < Math.min(goldenRows, model.rows().length); i++) {
+      double[] row = model.rows()[i];
+      GoldenRow.Builder g = GoldenRow.newBuilder().setExpectedProbability(BenchModel.reference(model.modelText(), row));
+      for (double v : row) {
+        g.addValues(v);
+      }
+      b.addGoldenRows(g);
+    }
+    BenchModelRegistry r = new BenchModelRegistry(name, b.build(), artifact);
+    try {
+      r.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(r).build().start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the bench model registry", e);
+    }
+    return r;
+  }
+
+  String target() {
+    return "127.0.0.1:" + server.getPort();
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private boolean matches(String reqName, boolean byVersion, long version, boolean byAlias, String alias) {
+    if (!name.equals(reqName)) {
+      return false;
+    }
+    if (byVersion) {
+      return version == 1;
+    }
+    if (byAlias) {
+      return ALIAS.equals(alias);
+    }
+    return true;
+  }
+
+  @Override
+  public void getModelVersion(GetModelVersionRequest req, StreamObserver<GetModelVersionResponse> out) {
+    if (!matches(
+        req.getName(),
+        req.getSelectorCase() == GetModelVersionRequest.SelectorCase.VERSION,
+        req.getVersion(),
+        req.getSelectorCase() == GetModelVersionRequest.SelectorCase.ALIAS,
+        req.getAlias())) {
+      out.onError(Status.NOT_FOUND.withDescription("no such version").asRuntimeException());
+      return;
+    }
+    out.onNext(GetModelVersionResponse.newBuilder().setModelVersion(meta).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void listModels(ListModelsRequest req, StreamObserver<ListModelsResponse> out) {
+    out.onNext(ListModelsResponse.newBuilder().addModels(Model.newBuilder().setName(name).setLatestVersion(1)).build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void downloadArtifact(DownloadArtifactRequest req, StreamObserver<DownloadArtifactResponse> out) {
+    if (!matches(
+        req.getName(),
+        req.getSelectorCase() == DownloadArtifactRequest.SelectorCase.VERSION,
+        req.getVersion(),
+        req.getSelectorCase() == DownloadArtifactRequest.SelectorCase.ALIAS,
+        req.getAlias())) {
+      out.onError(Status.NOT_FOUND.withDescription("no such version").asRuntimeException());
+      return;
+    }
+    out.onNext(
+        DownloadArtifactResponse.newBuilder()
+            .setHeader(
+                FileHeader.newBuilder()
+                    .setName(name)
+                    .setVersion(1)
+                    .setSizeBytes(artifact.length)
+                    .setSha256(meta.getArtifactSha256())
+                    .setContentType("text/plain")
+                    .setArtifactFormat(ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT))
+            .build());
+    int chunk = 64 * 1024;
+    for (int off = 0; off < artifact.length; off += chunk) {
+      int len = Math.min(chunk, artifact.length - off);
+      out.onNext(
+          DownloadArtifactResponse.newBuilder()
+              .setChunk(Chunk.newBuilder().setOffset(off).setData(ByteString.copyFrom(artifact, off, len)))
+              .build());
+    }
+    out.onCompleted();
+  }
+
+  @Override
+  public void watchModels(WatchModelsRequest req, StreamObserver<WatchModelsResponse> plainOut) {
+    ServerCallStreamObserver<WatchModelsResponse> out = (ServerCallStreamObserver<WatchModelsResponse>) plainOut;
+    out.setOnCancelHandler(() -> {});
+    if (req.getSendInitialState()) {
+      WatchModelsResponse.Builder initial = WatchModelsResponse.newBuilder();
+      List<String> names = req.getNamesList();
+      if (names.isEmpty() || names.contains(name)) {
+        initial.addChanges(
+            AliasChange.newBuilder()
+                .setName(name)
+                .setAlias(ALIAS)
+                .setVersion(1)
+                .setKind(AliasChangeKind.ALIAS_CHANGE_KIND_INITIAL));
+      }
+      out.onNext(initial.build());
+    }
+    // the stream stays open: no further changes
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
