@@ -13,7 +13,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,12 +45,7 @@ class CliAgainstFeatureServiceIT {
 
   @BeforeAll
   void startService() throws Exception {
-    Path jar;
-    try (Stream<Path> files = Files.list(Path.of("..", "feature-service", "target"))) {
-      jar = files.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst().orElse(null);
-    } catch (java.io.IOException e) {
-      jar = null;
-    }
+    Path jar = ServiceProcess.builtJarOf("feature-service").orElse(null);
     Assumptions.assumeTrue(jar != null, "feature-service jar not built: run `mvn package` first");
     service = ServiceProcess.of(jar, Map.of("PROPENSITY_DATA_DIR", dir.resolve("data").toString()), List.of("-Xmx256m"), dir.resolve("fs.log"));
     service.start(Duration.ofSeconds(60));

@@ -1,12 +1,12 @@
 package io.propensity.sources.csv;
 
-import static io.propensity.sources.testing.RandomCases.chance;
-import static io.propensity.sources.testing.RandomCases.weighted;
+import static io.propensity.engine.testing.RandomCases.chance;
+import static io.propensity.engine.testing.RandomCases.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
-import io.propensity.sources.testing.RandomCases;
+import io.propensity.engine.testing.RandomCases;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.propensity.sources.demo;
 
-import static io.propensity.sources.testing.RandomCases.weighted;
+import static io.propensity.engine.testing.RandomCases.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propensity.engine.event.EventValidator;
-import io.propensity.sources.testing.RandomCases;
+import io.propensity.engine.testing.RandomCases;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

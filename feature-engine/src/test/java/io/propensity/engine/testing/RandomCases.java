@@ -22,7 +22,9 @@ public final class RandomCases {
   /** Base seed when {@value #SEED_PROPERTY} is not set: CI runs the same cases every time. */
   public static final long DEFAULT_SEED = 20_240_101L;
 
-  private static final String MODULE = "feature-engine";
+  // Surefire runs each module's tests in the module's directory: its name is the -pl argument.
+  private static final String MODULE =
+      java.nio.file.Path.of(System.getProperty("user.dir")).getFileName().toString();
 
   /** One randomized check; it draws everything it varies from the given random. */
   @FunctionalInterface

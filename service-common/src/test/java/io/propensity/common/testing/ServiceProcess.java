@@ -54,6 +54,15 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /** The executable jar of a sibling module (e.g. {@code feature-service}), if it has been built. */
+  public static java.util.Optional<Path> builtJarOf(String module) {
+    try (Stream<Path> files = Files.list(Path.of("..", module, "target"))) {
+      return files.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst();
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** A free TCP port on loopback. */
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {

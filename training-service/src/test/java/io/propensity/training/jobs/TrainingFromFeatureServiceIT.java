@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -59,12 +58,7 @@ class TrainingFromFeatureServiceIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    Path jar;
-    try (Stream<Path> files = Files.list(Path.of("..", "feature-service", "target"))) {
-      jar = files.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst().orElse(null);
-    } catch (java.io.IOException e) {
-      jar = null;
-    }
+    Path jar = ServiceProcess.builtJarOf("feature-service").orElse(null);
     Assumptions.assumeTrue(jar != null, "feature-service jar not built: run `mvn package` first");
     try {
       Path dir = Files.createTempDirectory(Path.of("target"), "fs-it");
