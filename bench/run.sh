@@ -111,10 +111,17 @@ run() {
         scoring)        main=io.propensity.bench.scoring.ScoringReport ;;
         reload)         main=io.propensity.bench.inference.ReloadUnderLoadBench ;;
       esac
+      # scoring: one OpenMP thread unless OMP_NUM_THREADS says otherwise. A one-row call gains nothing
+      # from OpenMP, and on a shared 2-core machine its spinning team makes every call pay for the
+      # other processes (the report prints the setting; its JMH forks inherit it)
+      local omp="${OMP_NUM_THREADS:-}"
+      if [ "$bench" = "scoring" ]; then
+        omp="${OMP_NUM_THREADS:-1}"
+      fi
       local itmp
       itmp="$(mktemp -d "${PROPENSITY_BENCH_WORK_DIR:-${TMPDIR:-/tmp}}/propensity-bench-$bench-tmp.XXXXXX")"
       local irc=0
-      java -Xmx1g -Djava.io.tmpdir="$itmp" -cp "$JAR" "$main" "$@" || irc=$?
+      env ${omp:+OMP_NUM_THREADS="$omp"} java -Xmx1g -Djava.io.tmpdir="$itmp" -cp "$JAR" "$main" "$@" || irc=$?
       rm -rf "$itmp"
       return "$irc"
       ;;
