@@ -123,6 +123,11 @@ final class InferenceServiceProcess implements AutoCloseable {
     }
   }
 
+  /** Base URL of the HTTP side (Prometheus metrics at {@code /prometheus}). */
+  String httpBase() {
+    return "http://" + HOST + ":" + httpPort;
+  }
+
   ManagedChannel channel() {
     return ManagedChannelBuilder.forAddress(HOST, grpcPort).usePlaintext().build();
   }

@@ -5,8 +5,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import io.propensity.bench.support.Args;
 import io.propensity.bench.support.Machine;
+import io.propensity.bench.support.Prometheus;
 import io.propensity.bench.support.Table;
 import io.propensity.bench.support.TempDirs;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +106,7 @@ public final class ReloadUnderLoadBench {
           ManagedChannel channel = service.channel();
           try {
             run(channel, registryChannel, vectors, versions, threads, warmup, interval, window, callDeadline, reloadTimeout, models.get(0));
+            serviceSide(service);
           } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
           }
@@ -196,6 +199,8 @@ public final class ReloadUnderLoadBench {
                 }
               },
               "predict-" + t);
+      // daemon: a failure of the main thread must not leave the load running
+      w.setDaemon(true);
       workers.add(w);
     }
     long loadStart = System.nanoTime();
@@ -206,27 +211,30 @@ public final class ReloadUnderLoadBench {
     long[] sent = new long[versions.length];
     long[] returned = new long[versions.length];
     boolean[] timedOut = new boolean[versions.length];
-    for (int i = 1; i < versions.length; i++) {
-      Thread.sleep(interval.toMillis());
-      sent[i] = System.nanoTime();
-      setAlias(registryChannel, versions[i]);
-      returned[i] = System.nanoTime();
-      long deadline = returned[i] + reloadTimeout.toNanos();
-      while (firstSeen.get(i) == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(1);
+    try {
+      for (int i = 1; i < versions.length; i++) {
+        Thread.sleep(interval.toMillis());
+        sent[i] = System.nanoTime();
+        setAlias(registryChannel, versions[i]);
+        returned[i] = System.nanoTime();
+        long deadline = returned[i] + reloadTimeout.toNanos();
+        while (firstSeen.get(i) == 0 && System.nanoTime() < deadline) {
+          Thread.sleep(1);
+        }
+        timedOut[i] = firstSeen.get(i) == 0;
+        System.out.printf(
+            Locale.ROOT, "production -> version %d: %s%n",
+            versions[i], timedOut[i] ? "NOT SERVED within " + reloadTimeout.toSeconds() + " s" : String.format(
+                Locale.ROOT, "first answer on it %.1f ms after SetAlias returned", (firstSeen.get(i) - returned[i]) / 1e6));
       }
-      timedOut[i] = firstSeen.get(i) == 0;
-      System.out.printf(
-          Locale.ROOT, "production -> version %d: %s%n",
-          versions[i], timedOut[i] ? "NOT SERVED within " + reloadTimeout.toSeconds() + " s" : String.format(
-              Locale.ROOT, "first answer on it %.1f ms after SetAlias returned", (firstSeen.get(i) - returned[i]) / 1e6));
-    }
-    Thread.sleep(interval.toMillis());
-    synchronized (stopLock) {
-      stopAt[0] = System.nanoTime();
-    }
-    for (Thread w : workers) {
-      w.join();
+      Thread.sleep(interval.toMillis());
+    } finally {
+      synchronized (stopLock) {
+        stopAt[0] = System.nanoTime();
+      }
+      for (Thread w : workers) {
+        w.join();
+      }
     }
     long measuredTo = stopAt[0];
 
@@ -327,6 +335,28 @@ public final class ReloadUnderLoadBench {
     System.out.println("at the end, " + Machine.describe());
     if (errors.get() > 0 || regressions > 0 || toFirst.size() < versions.length - 1) {
       System.out.println("CHECK FAILED: failed calls, versions going backwards, or a promotion never served.");
+    }
+  }
+
+  /** inference-service's own account of its loads (Prometheus), which splits the reload time. */
+  private static void serviceSide(InferenceServiceProcess service) {
+    try {
+      Prometheus p = Prometheus.scrape(service.httpBase() + "/prometheus");
+      double count = p.sum("propensity_inference_model_load_duration_seconds_count").orElse(0);
+      double sum = p.sum("propensity_inference_model_load_duration_seconds_sum").orElse(0);
+      double max = p.sum("propensity_inference_model_load_duration_seconds_max").orElse(Double.NaN);
+      Table t = new Table("inference-service's view (its /prometheus, every load including version 1 at start)", "figure", "value");
+      t.row("versions loaded", String.format(Locale.ROOT, "%.0f", p.sum("propensity_inference_model_reloads_total", "outcome=\"loaded\"").orElse(0)));
+      t.row("versions refused or failed", String.format(
+          Locale.ROOT, "%.0f", p.sum("propensity_inference_model_reloads_total", "outcome=\"refused\"").orElse(0)
+              + p.sum("propensity_inference_model_reloads_total", "outcome=\"failed\"").orElse(0)));
+      t.row("load time (download, checks, golden rows, warm-up), mean", count > 0 ? String.format(Locale.ROOT, "%.1f ms", 1000 * sum / count) : "n/a");
+      t.row("load time, max (recent)", String.format(Locale.ROOT, "%.1f ms", 1000 * max));
+      t.print(System.out);
+    } catch (IOException | RuntimeException e) {
+      System.out.println("(could not read inference-service's metrics: " + e + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
