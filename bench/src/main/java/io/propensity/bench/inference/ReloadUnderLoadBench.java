@@ -105,8 +105,9 @@ public final class ReloadUnderLoadBench {
           service.start(Duration.ofSeconds(120));
           ManagedChannel channel = service.channel();
           try {
+            Prometheus before = scrape(service);
             run(channel, registryChannel, vectors, versions, threads, warmup, interval, window, callDeadline, reloadTimeout, models.get(0));
-            serviceSide(service);
+            serviceSide(before, scrape(service));
           } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
           }
@@ -338,26 +339,38 @@ public final class ReloadUnderLoadBench {
     }
   }
 
-  /** inference-service's own account of its loads (Prometheus), which splits the reload time. */
-  private static void serviceSide(InferenceServiceProcess service) {
+  private static Prometheus scrape(InferenceServiceProcess service) {
     try {
-      Prometheus p = Prometheus.scrape(service.httpBase() + "/prometheus");
-      double count = p.sum("propensity_inference_model_load_duration_seconds_count").orElse(0);
-      double sum = p.sum("propensity_inference_model_load_duration_seconds_sum").orElse(0);
-      double max = p.sum("propensity_inference_model_load_duration_seconds_max").orElse(Double.NaN);
-      Table t = new Table("inference-service's view (its /prometheus, every load including version 1 at start)", "figure", "value");
-      t.row("versions loaded", String.format(Locale.ROOT, "%.0f", p.sum("propensity_inference_model_reloads_total", "outcome=\"loaded\"").orElse(0)));
-      t.row("versions refused or failed", String.format(
-          Locale.ROOT, "%.0f", p.sum("propensity_inference_model_reloads_total", "outcome=\"refused\"").orElse(0)
-              + p.sum("propensity_inference_model_reloads_total", "outcome=\"failed\"").orElse(0)));
-      t.row("load time (download, checks, golden rows, warm-up), mean", count > 0 ? String.format(Locale.ROOT, "%.1f ms", 1000 * sum / count) : "n/a");
-      t.row("load time, max (recent)", String.format(Locale.ROOT, "%.1f ms", 1000 * max));
-      t.print(System.out);
+      return Prometheus.scrape(service.httpBase() + "/prometheus");
     } catch (IOException | RuntimeException e) {
       System.out.println("(could not read inference-service's metrics: " + e + ")");
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return null;
     }
+  }
+
+  /** inference-service's own account of the promotions' loads (Prometheus, after minus before), which splits the reload time. */
+  private static void serviceSide(Prometheus before, Prometheus after) {
+    if (before == null || after == null) {
+      return;
+    }
+    String loadCount = "propensity_inference_model_load_duration_seconds_count";
+    String loadSum = "propensity_inference_model_load_duration_seconds_sum";
+    String reloads = "propensity_inference_model_reloads_total";
+    double count = after.sum(loadCount).orElse(0) - before.sum(loadCount).orElse(0);
+    double sum = after.sum(loadSum).orElse(0) - before.sum(loadSum).orElse(0);
+    double bad =
+        after.sum(reloads, "outcome=\"refused\"").orElse(0) + after.sum(reloads, "outcome=\"failed\"").orElse(0)
+            - before.sum(reloads, "outcome=\"refused\"").orElse(0) - before.sum(reloads, "outcome=\"failed\"").orElse(0);
+    Table t = new Table("inference-service's view of the promotions (its /prometheus, after minus before)", "figure", "value");
+    t.row("versions loaded", String.format(Locale.ROOT, "%.0f", count));
+    t.row("versions refused or failed", String.format(Locale.ROOT, "%.0f", bad));
+    t.row(
+        "load time (fetch, verify, load, golden rows, warm-up, swap), mean",
+        count > 0 ? String.format(Locale.ROOT, "%.1f ms", 1000 * sum / count) : "n/a");
+    t.print(System.out);
   }
 
   private static void latencyRow(Table t, String name, Histogram h, double seconds) {
