@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds what the benchmarks need and runs them by name. See bench/README.md.
 #
-#   bench/run.sh engine|ingest|online|trainingset|memory|training|inference|all [options of that benchmark]
+#   bench/run.sh engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|all [options of that benchmark]
 #
 # Environment:
 #   PROPENSITY_BENCH_PG_URL/_USER/_PASSWORD  add the PostgreSQL lane (loopback only); when unset, the
@@ -24,8 +24,15 @@ usage: bench/run.sh <benchmark> [options]
   trainingset  BuildTrainingSet rows/s on ~1M events vs a plain scan of the store
   memory       online state bytes per user and heap of a feature-service with -Xmx512m after ~1M events
   training     TrainingPipeline final-fit time vs bare LightGBM4j on the same rows; metrics per imbalance; peak RSS
-  inference    inference-service Predict (inline vector; plain and explain_top_k=5) p50/p99/p99.9 vs Health/Check
-  all          engine, ingest, online, trainingset and memory with their default (short) settings, about 10 minutes on 2 cores
+  inference    inference-service Predict (inline vector; plain and explain_top_k=5) p50/p99/p99.9 vs Health/Check,
+               closed loop and at a fixed rate
+  inference-user  Predict by user id (one hop to a real feature-service) vs Health/Check, closed loop and fixed rate;
+               also vs GetOnlineFeatures alone
+  scoring      JMH: ns per row of model-runtime's LightGbmModel vs a bare LightGBM4j single-row call (and with SHAP)
+  reload       SetAlias(production) -> first Predict answer on the new version, under load; failed calls; latency
+               during reload windows vs outside (training-service registry, inference-service)
+  all          engine, ingest, online, trainingset, memory, inference, inference-user, scoring and reload with their
+               default (short) settings, about 20 minutes on 2 cores
 
 Options after the name go to that benchmark; `bench/run.sh <name> --help` lists them.
 USAGE
@@ -38,7 +45,7 @@ fi
 name="$1"
 shift
 case "$name" in
-  engine|ingest|online|trainingset|memory|training|inference|all) ;;
+  engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|all) ;;
   *) echo "unknown benchmark '$name'" >&2; usage >&2; exit 2 ;;
 esac
 if [ "$name" = "all" ] && [ $# -gt 0 ]; then
@@ -57,10 +64,11 @@ fi
 
 if [ "${PROPENSITY_BENCH_SKIP_BUILD:-0}" != "1" ]; then
   modules="bench"
-  if [ "$name" = "inference" ]; then
-    # the inference benchmark starts inference-service from its -all jar
-    modules="bench,inference-service"
-  fi
+  case "$name" in
+    # these start inference-service from its -all jar (feature-service's and training-service's are
+    # built with bench, which depends on both)
+    inference|inference-user|reload|all) modules="bench,inference-service" ;;
+  esac
   echo "== building $modules and what they need (mvn -q -B -DskipTests package -pl $modules -am) =="
   (cd "$ROOT" && mvn -q -B -DskipTests package -pl "$modules" -am)
 fi
@@ -93,12 +101,27 @@ run() {
       rm -rf "$tmp"
       return "$rc"
       ;;
-    inference)
-      # the bench JVM trains the served model with LightGBM4j: a private java.io.tmpdir, as for training
+    inference|inference-user|scoring|reload)
+      # the bench JVM trains the served model with LightGBM4j (scoring: its JMH forks do): a private
+      # java.io.tmpdir, as for training
+      local main
+      case "$bench" in
+        inference)      main=io.propensity.bench.inference.PredictLatencyBench ;;
+        inference-user) main=io.propensity.bench.inference.PredictByUserBench ;;
+        scoring)        main=io.propensity.bench.scoring.ScoringReport ;;
+        reload)         main=io.propensity.bench.inference.ReloadUnderLoadBench ;;
+      esac
+      # scoring: one OpenMP thread unless OMP_NUM_THREADS says otherwise. A one-row call gains nothing
+      # from OpenMP, and on a shared 2-core machine its spinning team makes every call pay for the
+      # other processes (the report prints the setting; its JMH forks inherit it)
+      local omp="${OMP_NUM_THREADS:-}"
+      if [ "$bench" = "scoring" ]; then
+        omp="${OMP_NUM_THREADS:-1}"
+      fi
       local itmp
-      itmp="$(mktemp -d "${PROPENSITY_BENCH_WORK_DIR:-${TMPDIR:-/tmp}}/propensity-bench-inference-tmp.XXXXXX")"
+      itmp="$(mktemp -d "${PROPENSITY_BENCH_WORK_DIR:-${TMPDIR:-/tmp}}/propensity-bench-$bench-tmp.XXXXXX")"
       local irc=0
-      java -Xmx1g -Djava.io.tmpdir="$itmp" -cp "$JAR" io.propensity.bench.inference.PredictLatencyBench "$@" || irc=$?
+      env ${omp:+OMP_NUM_THREADS="$omp"} java -Xmx1g -Djava.io.tmpdir="$itmp" -cp "$JAR" "$main" "$@" || irc=$?
       rm -rf "$itmp"
       return "$irc"
       ;;
@@ -107,7 +130,7 @@ run() {
 
 if [ "$name" = "all" ]; then
   status=0
-  for b in engine ingest online trainingset memory; do
+  for b in engine ingest online trainingset memory inference inference-user scoring reload; do
     run "$b" || { echo "!! $b failed" >&2; status=1; }
   done
   exit "$status"

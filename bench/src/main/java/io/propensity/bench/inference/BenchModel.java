@@ -9,28 +9,40 @@ import io.propensity.engine.event.EventType;
 import io.propensity.engine.features.BatchFeatureComputer;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.engine.features.FeatureSchema;
+import io.propensity.engine.features.FeatureSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import propensity.features.v1.FeatureDefinition;
+import propensity.features.v1.Target;
+import propensity.registry.v1.ArtifactFormat;
+import propensity.registry.v1.Evaluation;
+import propensity.registry.v1.GoldenRow;
+import propensity.registry.v1.Lineage;
+import propensity.registry.v1.ModelVersion;
 
 /**
  * One real LightGBM binary model over the feature engine's schema, trained in the bench JVM with
  * LightGBM4j on vectors the feature engine computes from synthetic histories (the same recipe as
  * inference-service's test models), plus those vectors as inline inputs and golden rows.
  */
-final class BenchModel {
-  static final FeatureSchema SCHEMA = FeatureCatalog.schema();
+public final class BenchModel {
+  public static final FeatureSchema SCHEMA = FeatureCatalog.schema();
   private static final Instant CUTOFF = Instant.parse("2026-01-01T00:00:00Z");
   private static final String DETERMINISTIC = "num_threads=1 deterministic=true force_row_wise=true verbose=-1";
 
   /** The model text and the feature rows it was trained on (valid inline vectors). */
-  record Trained(String modelText, double[][] rows, int trees, int leaves) {}
+  public record Trained(String modelText, double[][] rows, int trees, int leaves) {}
 
   private BenchModel() {}
 
-  static Trained train(int users, int trees, int leaves, long seed) {
+  public static Trained train(int users, int trees, int leaves, long seed) {
     Random r = new Random(seed);
     double[][] rows = new double[users][];
     float[] labels = new float[users];
@@ -71,10 +83,61 @@ final class BenchModel {
   }
 
   /** LightGBM4j's own probability for one row (the golden rows' expected value). */
-  static double reference(String modelText, double[] row) {
+  public static double reference(String modelText, double[] row) {
     try (LGBMBooster booster = LGBMBooster.loadModelFromString(modelText)) {
       return booster.predictForMat(row, 1, row.length, true, PredictionType.C_API_PREDICT_NORMAL)[0];
     } catch (LGBMException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The registry's description of {@code model} as version {@code version} of {@code name}: LightGBM
+   * text, the engine's schema, threshold 0.5, and the first {@code goldenRows} training rows with
+   * LightGBM4j's probabilities as golden rows.
+   */
+  public static ModelVersion registryVersion(String name, long version, Trained model, int goldenRows) {
+    byte[] artifact = model.modelText().getBytes(StandardCharsets.UTF_8);
+    propensity.features.v1.FeatureSchema.Builder schema =
+        propensity.features.v1.FeatureSchema.newBuilder().setVersionHash(SCHEMA.versionHash());
+    for (FeatureSpec f : SCHEMA.features()) {
+      schema.addFeatures(FeatureDefinition.newBuilder().setName(f.name()).setDescription(f.description()));
+    }
+    ModelVersion.Builder b =
+        ModelVersion.newBuilder()
+            .setName(name)
+            .setVersion(version)
+            .setThreshold(0.5)
+            .setFeatureSchema(schema)
+            .setArtifactFormat(ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT)
+            .setArtifactSha256(sha256(artifact))
+            .setArtifactSizeBytes(artifact.length)
+            .setLineage(Lineage.newBuilder().setTarget(Target.TARGET_PURCHASE))
+            .setEvaluation(
+                Evaluation.newBuilder().setModelKind("lightgbm").setRowCount(model.rows().length).setThreshold(0.5));
+    try (LGBMBooster booster = LGBMBooster.loadModelFromString(model.modelText())) {
+      for (int i = 0; i < Math.min(goldenRows, model.rows().length); i++) {
+        double[] row = model.rows()[i];
+        GoldenRow.Builder g =
+            GoldenRow.newBuilder()
+                .setExpectedProbability(
+                    booster.predictForMat(row, 1, row.length, true, PredictionType.C_API_PREDICT_NORMAL)[0]);
+        for (double v : row) {
+          g.addValues(v);
+        }
+        b.addGoldenRows(g);
+      }
+    } catch (LGBMException e) {
+      throw new IllegalStateException(e);
+    }
+    return b.build();
+  }
+
+  /** Lower-case hex SHA-256. */
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

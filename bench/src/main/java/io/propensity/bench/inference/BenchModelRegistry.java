@@ -6,30 +6,20 @@ import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.propensity.engine.features.FeatureSpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import propensity.features.v1.FeatureDefinition;
-import propensity.features.v1.FeatureSchema;
-import propensity.features.v1.Target;
 import propensity.registry.v1.AliasChange;
 import propensity.registry.v1.AliasChangeKind;
 import propensity.registry.v1.ArtifactFormat;
 import propensity.registry.v1.Chunk;
 import propensity.registry.v1.DownloadArtifactRequest;
 import propensity.registry.v1.DownloadArtifactResponse;
-import propensity.registry.v1.Evaluation;
 import propensity.registry.v1.FileHeader;
 import propensity.registry.v1.GetModelVersionRequest;
 import propensity.registry.v1.GetModelVersionResponse;
-import propensity.registry.v1.GoldenRow;
-import propensity.registry.v1.Lineage;
 import propensity.registry.v1.ListModelsRequest;
 import propensity.registry.v1.ListModelsResponse;
 import propensity.registry.v1.Model;
@@ -60,34 +50,7 @@ final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistrySer
   /** Starts on a free loopback port, serving {@code model} as version 1 of {@code name}. */
   static BenchModelRegistry start(String name, BenchModel.Trained model, int goldenRows) {
     byte[] artifact = model.modelText().getBytes(StandardCharsets.UTF_8);
-    FeatureSchema.Builder schema = FeatureSchema.newBuilder().setVersionHash(BenchModel.SCHEMA.versionHash());
-    for (FeatureSpec f : BenchModel.SCHEMA.features()) {
-      schema.addFeatures(FeatureDefinition.newBuilder().setName(f.name()).setDescription(f.description()));
-    }
-    ModelVersion.Builder b =
-        ModelVersion.newBuilder()
-            .setName(name)
-            .setVersion(1)
-            .setThreshold(0.5)
-            .setFeatureSchema(schema)
-            .setArtifactFormat(ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT)
-            .setArtifactSha256(sha256(artifact))
-            .setArtifactSizeBytes(artifact.length)
-            .setLineage(Lineage.newBuilder().setTarget(Target.TARGET_PURCHASE))
-            .setEvaluation(
-                Evaluation.newBuilder()
-                    .setModelKind("lightgbm")
-                    .setRowCount(model.rows().length)
-                    .setThreshold(0.5));
-    for (int i = 0; i < Math.min(goldenRows, model.rows().length); i++) {
-      double[] row = model.rows()[i];
-      GoldenRow.Builder g = GoldenRow.newBuilder().setExpectedProbability(BenchModel.reference(model.modelText(), row));
-      for (double v : row) {
-        g.addValues(v);
-      }
-      b.addGoldenRows(g);
-    }
-    BenchModelRegistry r = new BenchModelRegistry(name, b.build(), artifact);
+    BenchModelRegistry r = new BenchModelRegistry(name, BenchModel.registryVersion(name, 1, model, goldenRows), artifact);
     try {
       r.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(r).build().start();
     } catch (IOException e) {
@@ -98,14 +61,6 @@ final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistrySer
 
   String target() {
     return "127.0.0.1:" + server.getPort();
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private boolean matches(String reqName, boolean byVersion, long version, boolean byAlias, String alias) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -36,6 +37,11 @@ final class InferenceServiceProcess implements AutoCloseable {
   private Process process;
 
   InferenceServiceProcess(String registryTarget, String defaultModel, Path workDir) {
+    this(registryTarget, defaultModel, workDir, Map.of());
+  }
+
+  /** As above, with more environment for the service (e.g. its feature-service target). */
+  InferenceServiceProcess(String registryTarget, String defaultModel, Path workDir, Map<String, String> extraEnv) {
     Path tmp = workDir.resolve("tmp");
     try {
       Files.createDirectories(tmp);
@@ -56,6 +62,7 @@ final class InferenceServiceProcess implements AutoCloseable {
     builder.environment().put("PROPENSITY_BIND_HOST", HOST);
     builder.environment().put("PROPENSITY_INFERENCE_REGISTRY_TARGET", registryTarget);
     builder.environment().put("PROPENSITY_INFERENCE_DEFAULT_MODEL", defaultModel);
+    builder.environment().putAll(extraEnv);
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
   }
@@ -114,6 +121,11 @@ final class InferenceServiceProcess implements AutoCloseable {
     } finally {
       ch.shutdownNow();
     }
+  }
+
+  /** Base URL of the HTTP side (Prometheus metrics at {@code /prometheus}). */
+  String httpBase() {
+    return "http://" + HOST + ":" + httpPort;
   }
 
   ManagedChannel channel() {

@@ -140,6 +140,11 @@ public final class FeatureServiceProcess implements AutoCloseable {
         .build();
   }
 
+  /** The gRPC address, {@code 127.0.0.1:port}, for another service to call. */
+  public String target() {
+    return HOST + ":" + grpcPort;
+  }
+
   /** Base URL of the HTTP side (Prometheus metrics at {@code /prometheus}). */
   public String httpBase() {
     return "http://" + HOST + ":" + httpPort;
