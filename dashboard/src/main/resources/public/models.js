@@ -3,8 +3,7 @@
 'use strict';
 
 async function page_models() {
-  await renderModels();
-  done('ready');
+  done(await renderModels() ? 'ready' : 'empty');
 }
 
 async function renderModels() {
@@ -12,7 +11,7 @@ async function renderModels() {
   if (!models.length) {
     message('empty', 'No model registered yet. Train one (./propensity demo, or a StartTraining job) and it will appear here.');
     el('content').innerHTML = '';
-    return;
+    return false;
   }
   el('content').innerHTML = models.map(m => {
     const production = productionOf(m);
@@ -39,6 +38,7 @@ async function renderModels() {
   }).join('');
   document.querySelectorAll('button.promote').forEach(b => b.onclick = () => act(b, 'promote', { version: Number(b.dataset.version), alias: 'production' }));
   document.querySelectorAll('button.rollback').forEach(b => b.onclick = () => act(b, 'rollback', { alias: 'production' }));
+  return true;
 }
 
 async function act(button, action, body) {

@@ -1,5 +1,6 @@
 package io.propensity.dashboard.api;
 
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -10,6 +11,7 @@ import io.propensity.dashboard.config.DashboardConfiguration;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import propensity.features.v1.FeatureServiceGrpc;
@@ -33,12 +35,12 @@ public final class ServiceClients {
 
   public ServiceClients(DashboardConfiguration config) {
     this.config = config;
-    this.features = channel(config.featureService());
-    this.training = channel(config.trainingService());
-    this.inference = channel(config.inferenceService());
+    this.features = open(config.featureService());
+    this.training = open(config.trainingService());
+    this.inference = open(config.inferenceService());
   }
 
-  private static ManagedChannel channel(String target) {
+  private static ManagedChannel open(String target) {
     return ManagedChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build();
   }
 
@@ -78,6 +80,7 @@ public final class ServiceClients {
 
   /** Runs one call to {@code service}, turning a gRPC failure into a {@link ServiceCallException}. */
   public <T> T call(String service, Supplier<T> call) {
+    reconnectNow(channel(service));
     try {
       return call.get();
     } catch (StatusRuntimeException e) {
@@ -87,11 +90,8 @@ public final class ServiceClients {
 
   /** gRPC health of a service: SERVING, NOT_SERVING, or UNREACHABLE with the reason. */
   public Health health(String service) {
-    ManagedChannel ch = switch (service) {
-      case FEATURE_SERVICE -> features;
-      case TRAINING_SERVICE -> training;
-      default -> inference;
-    };
+    ManagedChannel ch = channel(service);
+    reconnectNow(ch);
     try {
       var status = HealthGrpc.newBlockingStub(ch).withDeadlineAfter(Math.min(2000, config.deadline().toMillis()), TimeUnit.MILLISECONDS)
           .check(HealthCheckRequest.getDefaultInstance()).getStatus();
@@ -99,6 +99,39 @@ public final class ServiceClients {
     } catch (StatusRuntimeException e) {
       Status s = e.getStatus();
       return new Health(service, target(service), "UNREACHABLE", new ServiceCallException(service, target(service), s, e).getMessage());
+    }
+  }
+
+  /** Asks the channel to a service to reconnect now if it is waiting after a failed attempt. */
+  public void reconnect(String service) {
+    reconnectNow(channel(service));
+  }
+
+  private ManagedChannel channel(String service) {
+    return switch (service) {
+      case FEATURE_SERVICE -> features;
+      case TRAINING_SERVICE -> training;
+      default -> inference;
+    };
+  }
+
+  /**
+   * A channel that failed to connect waits (exponential backoff, up to minutes) before trying again;
+   * a service that has come up since must not look down for that long, so a call on such a channel
+   * first asks it to reconnect at once and gives the attempt a moment (connection refused is quick).
+   */
+  private static void reconnectNow(ManagedChannel ch) {
+    ConnectivityState state = ch.getState(true);
+    if (state != ConnectivityState.TRANSIENT_FAILURE) {
+      return;
+    }
+    CountDownLatch changed = new CountDownLatch(1);
+    ch.notifyWhenStateChanged(state, changed::countDown);
+    ch.resetConnectBackoff();
+    try {
+      changed.await(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -92,6 +92,7 @@ public final class LiveReplay {
     }
     events.sort((a, b) -> Long.compare(a.getOccurredAt().getSeconds(), b.getOccurredAt().getSeconds()));
     status = new ReplayStatus(true, 0, 0, events.size(), model, Instant.now().toString(), "");
+    clients.reconnect(ServiceClients.INFERENCE_SERVICE);
     new Run(events, model).begin();
     return status;
   }
