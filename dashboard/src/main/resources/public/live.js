@@ -61,7 +61,7 @@ function render() {
   chart('chart-live', {
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', name: 'event', data: scored.map(p => p.seq) },
-    yAxis: { type: 'value', name: 'probability', min: 0, max: 1 },
+    yAxis: { type: 'value', name: 'probability', min: 0 },
     series: [{ name: 'p (buy)', type: 'scatter', data: scored.map(p => +p.probability.toFixed(4)), symbolSize: 7 },
       { name: 'threshold', type: 'line', showSymbol: false, data: scored.map(p => p.threshold), lineStyle: { type: 'dashed', color: '#e12d39' } }],
   });

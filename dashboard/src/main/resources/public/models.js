@@ -24,7 +24,7 @@ async function renderModels() {
         time(v.createdAt),
         { html: v.aliases.map(a => '<span class="tag ' + esc(a) + '">' + esc(a) + '</span>').join('') },
         e.f1, e.precision, e.recall, e.rocAuc, e.prAuc, b.f1 === undefined ? '–' : b.f1, b.rocAuc === undefined ? '–' : b.rocAuc,
-        e.rowCount, v.threshold, v.description || '',
+        e.rowCount, v.threshold, { html: '<span title="' + esc(v.description) + '">' + esc((v.description || '').substring(0, 40)) + ((v.description || '').length > 40 ? '…' : '') + '</span>' },
         { html: '<button id="promote-' + esc(m.name) + '-' + v.version + '" data-model="' + esc(m.name) + '" data-version="' + v.version + '"' +
           (isProd ? ' disabled title="already in production"' : '') + ' class="promote">Promote to production</button>' },
       ];

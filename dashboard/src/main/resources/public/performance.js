@@ -16,7 +16,7 @@ async function showVersion(name, version) {
   el('test-rows').textContent = '(' + fmt(m.rowCount) + ' held-out test rows, ' + fmt(m.positiveCount) + ' positive)';
   const rows = [['F1', 'f1'], ['Precision', 'precision'], ['Recall', 'recall'], ['ROC-AUC', 'rocAuc'], ['PR-AUC', 'prAuc'],
     ['Log loss (lower is better)', 'logLoss'], ['Brier (lower is better)', 'brier'], ['Threshold', 'threshold']];
-  el('metrics').innerHTML = table(['metric', [m.modelKind || 'model', 'num'], [b ? (b.modelKind || 'baseline') + ' (baseline)' : 'baseline', 'num'], ['difference', 'num']],
+  el('metrics').innerHTML = table(['metric', ['model (' + (m.modelKind || 'lightgbm') + ')', 'num'], ['baseline' + (b && b.modelKind && b.modelKind !== 'baseline' ? ' (' + b.modelKind + ')' : ''), 'num'], ['model − baseline', 'num']],
     rows.map(([label, key]) => [label, m[key], b ? b[key] : '–', b ? +(m[key] - b[key]).toFixed(3) : '–']));
 
   const cm = m.confusionMatrix || {};
@@ -26,9 +26,10 @@ async function showVersion(name, version) {
     grid: { left: 110, right: 30, top: 30, bottom: 50 },
     xAxis: { type: 'category', data: ['predicted negative', 'predicted positive'], position: 'top' },
     yAxis: { type: 'category', data: ['actual positive', 'actual negative'] },
-    visualMap: { min: 0, max: Math.max(cm.trueNegatives, cm.truePositives, cm.falsePositives, cm.falseNegatives, 1), show: false,
+    visualMap: { dimension: 2, min: 0, max: Math.max(cm.trueNegatives, cm.truePositives, cm.falsePositives, cm.falseNegatives, 1), show: false,
       inRange: { color: ['#e6f6ff', '#0b69a3'] } },
-    series: [{ type: 'heatmap', label: { show: true, fontSize: 16, formatter: p => fmt(p.data[2]) + '\n' + p.data[3] },
+    series: [{ type: 'heatmap', label: { show: true, formatter: p => '{n|' + fmt(p.data[2]) + '}\n{t|' + p.data[3] + '}',
+      rich: { n: { fontSize: 20, fontWeight: 'bold', lineHeight: 28 }, t: { fontSize: 12, lineHeight: 18 } } },
       data: [[0, 0, cm.falseNegatives, 'false negatives'], [1, 0, cm.truePositives, 'true positives'],
         [0, 1, cm.trueNegatives, 'true negatives'], [1, 1, cm.falsePositives, 'false positives']] }],
   });
@@ -79,7 +80,6 @@ async function showVersion(name, version) {
       series: [
         { name: 'CV ' + metric + ' (mean over folds)', type: 'line', data: trials.map(t => +t.cvMetricMean.toFixed(4)),
           markPoint: { data: trials.filter(t => t.best).map(t => ({ name: 'best', coord: [String(t.trial), +t.cvMetricMean.toFixed(4)], value: 'best' })) } },
-        { name: '± std dev', type: 'bar', data: trials.map(t => +t.cvMetricStddev.toFixed(4)), itemStyle: { opacity: .3 } },
       ],
     });
     const keys = Array.from(new Set(trials.flatMap(t => Object.keys(t.params)))).sort();

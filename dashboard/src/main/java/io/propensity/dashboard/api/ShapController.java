@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import propensity.features.v1.FeatureDefinition;
 import propensity.features.v1.FeatureVector;
+import propensity.features.v1.GetDataOverviewRequest;
+import propensity.features.v1.UserFeatures;
 import propensity.inference.v1.ExplainRequest;
 import propensity.inference.v1.Factor;
 import propensity.inference.v1.GetModelInfoRequest;
@@ -25,8 +27,9 @@ import propensity.registry.v1.ModelVersionView;
 
 /**
  * {@code GET /api/models/{name}/shap}: per-row SHAP contributions for a dependence plot. The rows are
- * the served version's golden rows (real held-out rows the registry keeps with the version), each
- * explained in full by the inference-service's {@code Explain}. Answers {@code served: false} with a
+ * the served version's golden rows (real held-out rows the registry keeps with the version) and the
+ * current online features of the users in the feature-service's overview sample, each explained in
+ * full by the inference-service's {@code Explain}. Answers {@code served: false} with a
  * message when inference serves no version of the model.
  */
 @Controller("/api/models")
@@ -71,28 +74,20 @@ final class ShapController {
     ModelVersion v = clients.call(ServiceClients.TRAINING_SERVICE, () -> clients.registry().getModelVersion(
         GetModelVersionRequest.newBuilder().setName(name).setVersion(version).setView(ModelVersionView.MODEL_VERSION_VIEW_FULL).build()))
         .getModelVersion();
+    String hash = v.getFeatureSchema().getVersionHash();
     List<Map<String, Object>> rows = new ArrayList<>();
     double bias = 0;
     int limit = Math.min(v.getGoldenRowsCount(), clients.config().explainRows());
     for (GoldenRow row : v.getGoldenRowsList().subList(0, limit)) {
-      var request = ExplainRequest.newBuilder().setModelName(name)
-          .setInput(PredictionInput.newBuilder().setFeatures(FeatureVector.newBuilder()
-              .setSchemaVersionHash(v.getFeatureSchema().getVersionHash()).addAllValues(row.getValuesList())))
-          .build();
-      var explained = clients.call(ServiceClients.INFERENCE_SERVICE, () -> clients.inference().explain(request));
-      bias = explained.getBias();
-      List<Double> values = new ArrayList<>();
-      List<Double> contributions = new ArrayList<>();
-      for (Factor f : explained.getContributionsList()) {
-        values.add(Double.isFinite(f.getValue()) ? f.getValue() : null);
-        contributions.add(f.getContribution());
+      bias = explainInto(rows, name, hash, row.getValuesList(), row.getUserId(), "test row");
+    }
+    // plus the current online features of a sample of users, so the plot has more than the few golden rows
+    var overview = clients.call(ServiceClients.FEATURE_SERVICE, () -> clients.features(clients.config().overviewDeadline())
+        .getDataOverview(GetDataOverviewRequest.newBuilder().setSampleSize(Math.min(100, clients.config().explainRows())).build()));
+    for (UserFeatures user : overview.getSampleFeatureRowsList()) {
+      if (user.getVector().getSchemaVersionHash().equals(hash)) {
+        bias = explainInto(rows, name, hash, user.getVector().getValuesList(), user.getUserId(), "online");
       }
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("userId", row.getUserId());
-      r.put("probability", explained.getPrediction().getProbability());
-      r.put("values", values);
-      r.put("contributions", contributions);
-      rows.add(r);
     }
     List<Map<String, Object>> features = new ArrayList<>();
     for (FeatureDefinition d : v.getFeatureSchema().getFeaturesList()) {
@@ -112,5 +107,27 @@ final class ShapController {
     out.put("featureImportances", ProtoJson.toMaps(v.getFeatureImportancesList()));
     out.put("rows", rows);
     return out;
+  }
+
+  /** Explains one vector in full and adds it to {@code rows}; returns the model's bias. */
+  private double explainInto(List<Map<String, Object>> rows, String name, String hash, List<Double> vector, String userId, String source) {
+    var request = ExplainRequest.newBuilder().setModelName(name)
+        .setInput(PredictionInput.newBuilder().setFeatures(FeatureVector.newBuilder().setSchemaVersionHash(hash).addAllValues(vector)))
+        .build();
+    var explained = clients.call(ServiceClients.INFERENCE_SERVICE, () -> clients.inference().explain(request));
+    List<Double> values = new ArrayList<>();
+    List<Double> contributions = new ArrayList<>();
+    for (Factor f : explained.getContributionsList()) {
+      values.add(Double.isFinite(f.getValue()) ? f.getValue() : null);
+      contributions.add(f.getContribution());
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("userId", userId);
+    r.put("source", source);
+    r.put("probability", explained.getPrediction().getProbability());
+    r.put("values", values);
+    r.put("contributions", contributions);
+    rows.add(r);
+    return explained.getBias();
   }
 }

@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param inferenceService inference-service gRPC address
  * @param deadline deadline of every unary call
  * @param overviewDeadline deadline of GetDataOverview, which scans the event store
- * @param explainRows most registry golden rows explained for the SHAP dependence plot
+ * @param explainRows most golden rows, and most sampled users, explained for the SHAP dependence
+ *     plot (once per served version)
  */
 @ConfigurationProperties("propensity.dashboard")
 public record DashboardConfiguration(

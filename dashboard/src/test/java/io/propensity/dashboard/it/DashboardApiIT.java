@@ -80,6 +80,7 @@ class DashboardApiIT {
     assertThat(rows).isNotEmpty();
     int features = s.list("features").size();
     assertThat((List<Object>) rows.get(0).get("contributions")).hasSize(features);
+    assertThat(rows).extracting(r -> r.get("source")).contains("test row", "online");
     assertThat(Json.get(stack.url("/api/models/unknown-model/shap")).body()).containsEntry("served", false);
   }
 
