@@ -19,7 +19,7 @@ async function showImportance(name, version) {
   } else {
     el('summary-info').textContent = '(v' + v.version + ', top ' + top.length + ' of ' + v.featureImportances.length + ', held-out test rows, log-odds)';
     chart('chart-importance', {
-      tooltip: { trigger: 'axis' }, grid: { left: 230, right: 40, top: 10, bottom: 30 },
+      tooltip: { trigger: 'axis' }, grid: { left: 230, right: 40, top: 10, bottom: 45 },
       xAxis: { type: 'value', name: 'mean |SHAP| (log-odds)', nameLocation: 'middle', nameGap: 25 },
       yAxis: { type: 'category', inverse: true, data: top.map(f => f.feature), axisLabel: { width: 220, overflow: 'truncate' } },
       series: [{ type: 'bar', data: top.map(f => +f.meanAbsShap.toFixed(4)), itemStyle: { color: '#2680c2' } }],
