@@ -5,7 +5,15 @@ let lastSeq = 0;
 const liveRows = [];
 
 async function page_live() {
-  const info = await api('/api/live/models');
+  el('replay').onclick = startReplay;
+  let info;
+  try {
+    info = await api('/api/live/models');
+  } catch (e) {
+    el('served').innerHTML = '<h2>Served by inference-service</h2><p class="muted">unknown: inference-service does not answer</p>';
+    el('replay').disabled = true;
+    throw e;
+  }
   if (!info.models.length) {
     el('served').innerHTML = '<div class="banner empty">' + esc(info.message) + '</div>';
     el('replay').disabled = true;
@@ -14,7 +22,6 @@ async function page_live() {
       info.models.map(m => [m.name + (m.name === info.defaultModelName ? ' (default)' : ''), 'v' + m.version, m.alias, short(m.target), m.threshold,
         m.evaluation ? m.evaluation.rocAuc : '–', time(m.loadedAt), String(m.artifactSha256).substring(0, 12) + '…']));
   }
-  el('replay').onclick = startReplay;
   await poll();
   setInterval(() => poll().catch(e => message('error', e.message)), 1000);
   done(info.models.length ? 'ready' : 'empty');

@@ -77,24 +77,35 @@ public final class LiveReplay {
    * default) through StreamPredict for {@code model} (empty: the default model). Refused with
    * FAILED_PRECONDITION while a replay runs, and when there is no event to replay.
    */
-  public synchronized ReplayStatus start(int count, String model) {
-    if (status.running()) {
-      throw new ServiceCallException("dashboard", "live replay",
-          Status.FAILED_PRECONDITION.withDescription("a replay is already running"), null);
+  public ReplayStatus start(int count, String model) {
+    synchronized (this) {
+      if (status.running()) {
+        throw new ServiceCallException("dashboard", "live replay",
+            Status.FAILED_PRECONDITION.withDescription("a replay is already running"), null);
+      }
+      status = new ReplayStatus(true, 0, 0, 0, model, Instant.now().toString(), "");
     }
-    int n = count <= 0 ? config.defaultEvents() : Math.min(100, count);
-    var overview = clients.call(ServiceClients.FEATURE_SERVICE, () -> clients.features(clients.config().overviewDeadline())
-        .getDataOverview(GetDataOverviewRequest.newBuilder().setSampleSize(n).build()));
-    List<Event> events = new ArrayList<>(overview.getSampleEventsList());
-    if (events.isEmpty()) {
-      throw new ServiceCallException(ServiceClients.FEATURE_SERVICE, clients.target(ServiceClients.FEATURE_SERVICE),
-          Status.FAILED_PRECONDITION.withDescription("no stored events to replay: import events first"), null);
+    // the overview call may take a while: made outside the lock, so the page's polls are not held up
+    try {
+      int n = count <= 0 ? config.defaultEvents() : Math.min(100, count);
+      var overview = clients.call(ServiceClients.FEATURE_SERVICE, () -> clients.features(clients.config().overviewDeadline())
+          .getDataOverview(GetDataOverviewRequest.newBuilder().setSampleSize(n).build()));
+      List<Event> events = new ArrayList<>(overview.getSampleEventsList());
+      if (events.isEmpty()) {
+        throw new ServiceCallException(ServiceClients.FEATURE_SERVICE, clients.target(ServiceClients.FEATURE_SERVICE),
+            Status.FAILED_PRECONDITION.withDescription("no stored events to replay: import events first"), null);
+      }
+      events.sort((a, b) -> Long.compare(a.getOccurredAt().getSeconds(), b.getOccurredAt().getSeconds()));
+      synchronized (this) {
+        status = new ReplayStatus(true, 0, 0, events.size(), model, status.startedAt(), "");
+      }
+      clients.reconnect(ServiceClients.INFERENCE_SERVICE);
+      new Run(events, model).begin();
+      return since(Long.MAX_VALUE).replay();
+    } catch (RuntimeException e) {
+      finished("");
+      throw e;
     }
-    events.sort((a, b) -> Long.compare(a.getOccurredAt().getSeconds(), b.getOccurredAt().getSeconds()));
-    status = new ReplayStatus(true, 0, 0, events.size(), model, Instant.now().toString(), "");
-    clients.reconnect(ServiceClients.INFERENCE_SERVICE);
-    new Run(events, model).begin();
-    return status;
   }
 
   /** The replay's progress and the kept predictions with a sequence number above {@code after}. */

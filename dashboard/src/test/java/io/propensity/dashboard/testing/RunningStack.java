@@ -51,7 +51,7 @@ import propensity.training.v1.WatchJobRequest;
  * promoted to production, the second only registered) and starts inference on them; until then
  * the registry is empty and inference is not running, which the empty-state tests look at.
  */
-public final class RunningStack implements ExtensionContext.Store.CloseableResource {
+public final class RunningStack implements ExtensionContext.Store.CloseableResource, AutoCloseable {
   public static final String MODEL = "purchase-7d";
   static final Instant END = Instant.now().truncatedTo(ChronoUnit.HOURS);
 
