@@ -129,7 +129,7 @@ public final class ServiceClients {
     ch.notifyWhenStateChanged(state, changed::countDown);
     ch.resetConnectBackoff();
     try {
-      changed.await(1, TimeUnit.SECONDS);
+      changed.await(250, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
