@@ -1,0 +1,92 @@
+// Model performance of one registered version: metrics beside the baseline, confusion matrix,
+// ROC and PR curves, gain and lift by decile, tuning trials.
+'use strict';
+
+async function page_performance() {
+  await modelPicker(showVersion);
+}
+
+async function showVersion(name, version) {
+  clearMessage();
+  const v = await api('/api/models/' + encodeURIComponent(name) + '/versions/' + encodeURIComponent(version));
+  el('content').classList.remove('hidden');
+  const m = v.evaluation, b = v.baselineEvaluation;
+  el('version-info').textContent = 'registered ' + time(v.createdAt) + (v.description ? ' · ' + v.description : '') +
+    (v.aliases.length ? ' · ' + v.aliases.join(', ') : '');
+  el('test-rows').textContent = '(' + fmt(m.rowCount) + ' held-out test rows, ' + fmt(m.positiveCount) + ' positive)';
+  const rows = [['F1', 'f1'], ['Precision', 'precision'], ['Recall', 'recall'], ['ROC-AUC', 'rocAuc'], ['PR-AUC', 'prAuc'],
+    ['Log loss (lower is better)', 'logLoss'], ['Brier (lower is better)', 'brier'], ['Threshold', 'threshold']];
+  el('metrics').innerHTML = table(['metric', ['model (' + (m.modelKind || 'lightgbm') + ')', 'num'], ['baseline' + (b && b.modelKind && b.modelKind !== 'baseline' ? ' (' + b.modelKind + ')' : ''), 'num'], ['model − baseline', 'num']],
+    rows.map(([label, key]) => [label, m[key], b ? b[key] : '–', b ? +(m[key] - b[key]).toFixed(3) : '–']));
+
+  const cm = m.confusionMatrix || {};
+  el('threshold').textContent = '(at threshold ' + fmt(m.threshold) + ')';
+  chart('chart-confusion', {
+    tooltip: { formatter: p => p.data[3] + ': ' + fmt(p.data[2]) },
+    grid: { left: 110, right: 30, top: 30, bottom: 50 },
+    xAxis: { type: 'category', data: ['predicted negative', 'predicted positive'], position: 'top' },
+    yAxis: { type: 'category', data: ['actual positive', 'actual negative'] },
+    visualMap: { dimension: 2, min: 0, max: Math.max(cm.trueNegatives, cm.truePositives, cm.falsePositives, cm.falseNegatives, 1), show: false,
+      inRange: { color: ['#e6f6ff', '#0b69a3'] } },
+    series: [{ type: 'heatmap', label: { show: true, formatter: p => '{n|' + fmt(p.data[2]) + '}\n{t|' + p.data[3] + '}',
+      rich: { n: { fontSize: 20, fontWeight: 'bold', lineHeight: 28 }, t: { fontSize: 12, lineHeight: 18 } } },
+      data: [[0, 0, cm.falseNegatives, 'false negatives'], [1, 0, cm.truePositives, 'true positives'],
+        [0, 1, cm.trueNegatives, 'true negatives'], [1, 1, cm.falsePositives, 'false positives']] }],
+  });
+  const curve = (points, x, y) => points.map(p => [p[x], p[y]]);
+  chart('chart-roc', {
+    tooltip: { trigger: 'axis' }, legend: {},
+    xAxis: { type: 'value', name: 'false positive rate', min: 0, max: 1, nameLocation: 'middle', nameGap: 25 },
+    yAxis: { type: 'value', name: 'true positive rate', min: 0, max: 1 },
+    series: [
+      { name: 'model (AUC ' + fmt(m.rocAuc) + ')', type: 'line', showSymbol: false, data: curve(m.rocCurve, 'falsePositiveRate', 'truePositiveRate') },
+      b ? { name: 'baseline (AUC ' + fmt(b.rocAuc) + ')', type: 'line', showSymbol: false, data: curve(b.rocCurve, 'falsePositiveRate', 'truePositiveRate') } : null,
+      { name: 'random', type: 'line', showSymbol: false, data: [[0, 0], [1, 1]], lineStyle: { type: 'dashed', color: '#9aa5b1' } },
+    ].filter(Boolean),
+  });
+  const base = m.rowCount ? m.positiveCount / m.rowCount : 0;
+  chart('chart-pr', {
+    tooltip: { trigger: 'axis' }, legend: {},
+    xAxis: { type: 'value', name: 'recall', min: 0, max: 1, nameLocation: 'middle', nameGap: 25 },
+    yAxis: { type: 'value', name: 'precision', min: 0, max: 1 },
+    series: [
+      { name: 'model (AP ' + fmt(m.prAuc) + ')', type: 'line', showSymbol: false, data: curve(m.prCurve, 'recall', 'precision') },
+      b ? { name: 'baseline (AP ' + fmt(b.prAuc) + ')', type: 'line', showSymbol: false, data: curve(b.prCurve, 'recall', 'precision') } : null,
+      { name: 'positive rate', type: 'line', showSymbol: false, data: [[0, base], [1, base]], lineStyle: { type: 'dashed', color: '#9aa5b1' } },
+    ].filter(Boolean),
+  });
+  const deciles = m.deciles.map(d => 'top ' + (d.decile * 10) + '%');
+  chart('chart-gain', {
+    tooltip: { trigger: 'axis' }, legend: {},
+    xAxis: { type: 'category', data: deciles },
+    yAxis: [{ type: 'value', name: 'cumulative gain', min: 0, max: 1 }, { type: 'value', name: 'lift' }],
+    series: [
+      { name: 'gain: model', type: 'line', data: m.deciles.map(d => +d.cumulativeGain.toFixed(3)) },
+      b ? { name: 'gain: baseline', type: 'line', data: b.deciles.map(d => +d.cumulativeGain.toFixed(3)) } : null,
+      { name: 'gain: random', type: 'line', data: m.deciles.map(d => d.decile / 10), lineStyle: { type: 'dashed', color: '#9aa5b1' }, showSymbol: false },
+      { name: 'lift: model', type: 'bar', yAxisIndex: 1, data: m.deciles.map(d => +d.lift.toFixed(2)), itemStyle: { opacity: .45 } },
+    ].filter(Boolean),
+  });
+
+  const trials = v.tuningTrials || [];
+  el('trials-empty').classList.toggle('hidden', trials.length > 0);
+  el('chart-trials').classList.toggle('hidden', trials.length === 0);
+  if (trials.length) {
+    const metric = short(trials[0].metric);
+    chart('chart-trials', {
+      tooltip: { trigger: 'axis' }, legend: {},
+      xAxis: { type: 'category', name: 'trial', data: trials.map(t => t.trial) },
+      yAxis: { type: 'value', name: 'CV ' + metric, scale: true },
+      series: [
+        { name: 'CV ' + metric + ' (mean over folds)', type: 'line', data: trials.map(t => +t.cvMetricMean.toFixed(4)),
+          markPoint: { data: trials.filter(t => t.best).map(t => ({ name: 'best', coord: [String(t.trial), +t.cvMetricMean.toFixed(4)], value: 'best' })) } },
+      ],
+    });
+    const keys = Array.from(new Set(trials.flatMap(t => Object.keys(t.params)))).sort();
+    el('trials').innerHTML = table(['trial', ['CV ' + metric, 'num'], ['std dev', 'num'], ['seconds', 'num'], 'best'].concat(keys),
+      trials.map(t => [t.trial, t.cvMetricMean, t.cvMetricStddev, +t.duration.toFixed(2), t.best ? 'best' : ''].concat(keys.map(k => t.params[k] || ''))));
+  } else {
+    el('trials').innerHTML = '';
+  }
+  done('ready');
+}

@@ -1,0 +1,129 @@
+package io.propensity.dashboard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.propensity.dashboard.testing.Json;
+import io.propensity.dashboard.testing.RunningStack;
+import io.propensity.dashboard.testing.StackExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The JSON API against the real services, with two trained versions of purchase-7d (v1 in production). */
+@Order(2)
+@ExtendWith(StackExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardApiIT {
+  static final String M = RunningStack.MODEL;
+  RunningStack stack;
+
+  @BeforeAll
+  void stack(RunningStack stack) throws Exception {
+    this.stack = stack;
+    stack.trainAndServe();
+  }
+
+  @Test
+  void overviewCarriesSamplesDwellByHourFunnelAndDailyCounts() {
+    Json.Reply o = Json.get(stack.url("/api/overview?sample=5"));
+    assertThat(o.status()).isEqualTo(200);
+    assertThat(((Number) o.body().get("eventCount")).longValue()).isPositive();
+    assertThat(o.list("sampleEvents")).hasSize(5);
+    assertThat(o.list("sampleSessions")).isNotEmpty();
+    assertThat(o.list("sampleFeatureRows")).isNotEmpty();
+    assertThat(o.list("dwellByHour")).hasSize(24);
+    assertThat(o.list("funnel")).extracting(f -> f.get("stage")).startsWith("FUNNEL_STAGE_SESSION");
+    assertThat(o.list("eventsPerDay")).hasSizeGreaterThan(25);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void modelsListVersionsWithAliasesAndMetrics() {
+    Json.Reply r = Json.get(stack.url("/api/models"));
+    Map<String, Object> model = r.list("models").get(0);
+    assertThat(model).containsEntry("name", M);
+    List<Map<String, Object>> versions = (List<Map<String, Object>>) model.get("versions");
+    assertThat(versions).extracting(v -> ((Number) v.get("version")).longValue()).containsExactly(2L, 1L);
+    assertThat((List<String>) versions.get(1).get("aliases")).contains("production");
+    assertThat((Map<String, Object>) versions.get(0).get("evaluation")).containsKeys("f1", "precision", "recall", "rocAuc");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aVersionInFullHasCurvesDecilesBaselineTrialsAndImportances() {
+    Json.Reply v = Json.get(stack.url("/api/models/" + M + "/versions/production"));
+    assertThat(v.status()).isEqualTo(200);
+    Map<String, Object> e = v.map("evaluation");
+    assertThat((List<Object>) e.get("rocCurve")).hasSizeGreaterThan(2);
+    assertThat((List<Object>) e.get("prCurve")).hasSizeGreaterThan(2);
+    assertThat((List<Object>) e.get("deciles")).hasSize(10);
+    assertThat((Map<String, Object>) e.get("confusionMatrix")).containsKeys("truePositives", "falsePositives", "trueNegatives", "falseNegatives");
+    assertThat(v.map("baselineEvaluation")).containsKey("f1");
+    assertThat(v.list("tuningTrials")).hasSize(2);
+    assertThat(v.list("featureImportances")).isNotEmpty();
+    assertThat(Json.get(stack.url("/api/models/" + M + "/versions/99")).status()).isEqualTo(404);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void shapRowsComeFromTheServedVersionExplainedByInference() {
+    Json.Reply s = Json.get(stack.url("/api/models/" + M + "/shap"));
+    assertThat(s.body()).containsEntry("served", true);
+    assertThat(((Number) s.body().get("version")).longValue()).isEqualTo(stack.productionVersion());
+    List<Map<String, Object>> rows = s.list("rows");
+    assertThat(rows).isNotEmpty();
+    int features = s.list("features").size();
+    assertThat((List<Object>) rows.get(0).get("contributions")).hasSize(features);
+    assertThat(rows).extracting(r -> r.get("source")).contains("test row", "online");
+    assertThat(Json.get(stack.url("/api/models/unknown-model/shap")).body()).containsEntry("served", false);
+  }
+
+  @Test
+  void promoteAndRollbackMoveProductionAndAFailedRollbackSaysWhy() {
+    synchronized (RunningStack.class) {
+      long before = stack.productionVersion();
+      long other = before == 1 ? 2 : 1;
+      Json.Reply promoted = Json.post(stack.url("/api/models/" + M + "/promote"), "{\"version\":" + other + "}");
+      assertThat(promoted.status()).isEqualTo(200);
+      assertThat(stack.productionVersion()).isEqualTo(other);
+      Json.Reply rolled = Json.post(stack.url("/api/models/" + M + "/rollback"), "{}");
+      assertThat(rolled.status()).isEqualTo(200);
+      assertThat(stack.productionVersion()).isEqualTo(before);
+      Json.Reply bad = Json.post(stack.url("/api/models/" + M + "/promote"), "{\"version\":99}");
+      assertThat(bad.status()).isEqualTo(404);
+      assertThat(bad.body().get("error")).asString().isNotBlank();
+      Json.Reply noHistory = Json.post(stack.url("/api/models/" + M + "/rollback"), "{\"alias\":\"staging\"}");
+      assertThat(noHistory.status()).isIn(404, 409);
+      assertThat(noHistory.body()).containsEntry("service", "training-service");
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void replayStreamsPredictionsWithTopFactors() {
+    long after = seqOfLast();
+    Json.Reply started = Json.post(stack.url("/api/live/replay"), "{\"events\":10}");
+    assertThat(started.status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(60)).until(() -> !(Boolean) ((Map<String, Object>) Json.get(stack.url("/api/live/predictions?after=0")).body().get("replay")).get("running"));
+    Json.Reply feed = Json.get(stack.url("/api/live/predictions?after=" + after));
+    assertThat(feed.map("replay")).containsEntry("error", "");
+    List<Map<String, Object>> predictions = feed.list("predictions");
+    assertThat(predictions).hasSize(10);
+    assertThat(predictions).allSatisfy(p -> {
+      assertThat(((Number) p.get("probability")).doubleValue()).isBetween(0.0, 1.0);
+      assertThat((List<Object>) p.get("factors")).hasSize(3);
+      assertThat(p.get("modelName")).isEqualTo(M);
+    });
+  }
+
+  private long seqOfLast() {
+    List<Map<String, Object>> all = Json.get(stack.url("/api/live/predictions?after=0")).list("predictions");
+    return all.isEmpty() ? 0 : ((Number) all.get(all.size() - 1).get("seq")).longValue();
+  }
+}
