@@ -104,7 +104,7 @@ final class ModelsCommand implements Runnable {
     @Parameters(index = "0", description = "model name, e.g. purchase-7d")
     String name;
 
-    @Option(names = "--version", description = "version number (default: the production alias, else the latest)")
+    @Parameters(index = "1", arity = "0..1", description = "version number (default: the production alias, else the latest)")
     Long version;
 
     @Option(names = "--alias", description = "the version an alias points at, e.g. staging")
@@ -117,7 +117,7 @@ final class ModelsCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       if (version != null && alias != null) {
-        throw new CliException("--version and --alias exclude each other", 2);
+        throw new CliException("give a version or --alias, not both", 2);
       }
       try (Endpoints closing = endpoints) {
         GetModelVersionRequest.Builder req = GetModelVersionRequest.newBuilder().setName(name).setView(ModelVersionView.MODEL_VERSION_VIEW_FULL);
