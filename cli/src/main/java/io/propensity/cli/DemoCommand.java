@@ -129,7 +129,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     }
     String base = stack.basePort == Stack.DEFAULT_BASE_PORT ? "" : " --base-port " + stack.basePort;
     say("done in %.0f s. The stack keeps running: ./propensity status%s | ./propensity down%s",
-        (System.nanoTime() - started) / 1e9, base, base);
+        (System.nanoTime() - started) / 1e9, base, stack.options());
     say("metrics: http://127.0.0.1:%d/prometheus (features), :%d (training), :%d (inference)",
         stack.httpPort(Stack.service("feature-service")), stack.httpPort(Stack.service("training-service")),
         stack.httpPort(Stack.service("inference-service")));

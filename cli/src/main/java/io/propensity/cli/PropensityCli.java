@@ -64,7 +64,7 @@ public final class PropensityCli implements Runnable {
               return 4;
             }
             if (sre.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
-              err.println("  (no answer within the deadline; raise it with --deadline)");
+              err.println("  (no answer in time: raise --deadline, or --timeout for streams and training jobs)");
               return 4;
             }
             return 3;

@@ -39,7 +39,9 @@ final class Stack {
 
   /**
    * The services, in start order. A further process (e.g. the dashboard) is one more entry here with
-   * the next slot; {@code up} waits for each entry's gRPC health service to answer.
+   * the next slot and its wiring; {@code up} waits for each entry's gRPC health service to answer
+   * (a process without one needs its own readiness probe in {@link #up}), {@code down} stops them in
+   * reverse order.
    */
   static final List<Service> SERVICES =
       List.of(
@@ -73,6 +75,12 @@ final class Stack {
     Path home = Path.of(h).toAbsolutePath().normalize();
     return new Stack(home, stateDir.orElse(home.resolve(".propensity")).toAbsolutePath().normalize(),
         basePort.orElse(DEFAULT_BASE_PORT));
+  }
+
+  /** The options that name this stack on a command line; empty for the default stack. */
+  String options() {
+    String o = basePort == DEFAULT_BASE_PORT ? "" : " --base-port " + basePort;
+    return state.equals(home.resolve(".propensity")) ? o : o + " --state-dir " + state;
   }
 
   static Service service(String name) {

@@ -19,7 +19,7 @@ final class UpCommand implements Callable<Integer> {
     Stack stack = stackOptions.stack();
     out.println("starting the stack (state in " + stack.state + ")");
     stack.up(out);
-    out.println("up; stop it with ./propensity down" + (stack.basePort == Stack.DEFAULT_BASE_PORT ? "" : " --base-port " + stack.basePort));
+    out.println("up; stop it with ./propensity down" + stack.options());
     out.flush();
     return 0;
   }

@@ -49,6 +49,8 @@ class ArgumentFormsTest {
     assertThat(Stack.SERVICES).extracting(second::grpcPort).containsExactly(41001, 41002, 41003);
     assertThat(Stack.SERVICES).extracting(second::httpPort).containsExactly(41011, 41012, 41013);
     assertThatThrownBy(() -> new Stack(Path.of("/x"), Path.of("/y"), 80)).hasMessageContaining("--base-port 80");
+    assertThat(standard.options()).isEmpty();
+    assertThat(second.options()).isEqualTo(" --base-port 41000 --state-dir " + Path.of("/tmp/s2"));
   }
 
   @Test

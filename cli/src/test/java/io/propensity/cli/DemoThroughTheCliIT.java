@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * End to end through the CLI, as a user runs it: {@code demo} starts its own stack on a free base
  * port with a temporary state directory, trains, promotes and serves a model; then {@code models
- * list}, {@code predict}, {@code targets} and {@code status} work against that stack, and {@code
- * down} leaves no process behind.
+ * list}, {@code predict}, {@code targets}, {@code status} and {@code demo --no-start} work against
+ * that stack, and {@code down} leaves no process behind.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoThroughTheCliIT {
@@ -89,6 +89,12 @@ class DemoThroughTheCliIT {
     assertThat(rows).hasSize(11);
     assertThat(rows.subList(1, 11)).extracting(r -> r.split(",")[0]).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
     assertThat(rows.subList(1, 11)).extracting(r -> Double.parseDouble(r.split(",")[2])).isSortedAccordingTo(Comparator.reverseOrder());
+
+    // again, on the running stack given by its addresses: everything is a duplicate, a second version is trained
+    CliRun.Run again = cli("demo", "--no-start", "--users", "400", "--days", "35", "--trials", "1", "--live-events", "3", "--speed", "1000");
+    assertThat(again.exit()).as(again.all()).isZero();
+    assertThat(again.out()).contains("[1/7] using the running stack: feature-service 127.0.0.1:" + (base + 1))
+        .containsPattern("0 accepted, [\\d,]+ duplicates").contains("version 2 on").contains("[7/7]");
 
     CliRun.Run down = CliRun.run("down", "--base-port", Integer.toString(base), "--state-dir", state.toString());
     assertThat(down.exit()).as(down.all()).isZero();
