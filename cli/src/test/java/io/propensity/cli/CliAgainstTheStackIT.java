@@ -184,6 +184,43 @@ class CliAgainstTheStackIT {
   }
 
   @Test
+  void aDetachedJobCanBeCancelledAndWatchingItThenSaysSo() {
+    CliRun.Run started = cli("train", "--model", "cancelled-model", "--trials", "50", "--folds", "5", "--detach");
+    assertThat(started.exit()).as(started.all()).isZero();
+    Matcher m = Pattern.compile("job ([0-9a-zA-Z-]+)").matcher(started.out());
+    assertThat(m.find()).as(started.out()).isTrue();
+    String jobId = m.group(1);
+
+    CliRun.Run cancel = cli("jobs", "cancel", jobId);
+    assertThat(cancel.exit()).as(cancel.all()).isZero();
+    assertThat(cancel.out()).containsAnyOf("job " + jobId + " cancelled", "stops at its next checkpoint");
+    CliRun.Run watch = cli("jobs", "watch", jobId);
+    assertThat(watch.exit()).as(watch.all()).isEqualTo(1);
+    assertThat(watch.out()).contains("job " + jobId + " was cancelled; nothing was registered");
+    CliRun.Run listed = cli("jobs", "--state", "cancelled");
+    assertThat(listed.out()).contains(jobId).contains("cancelled-model");
+  }
+
+  @Test
+  void aServiceThatIsDownIsExitCodeFourWithAHintForEveryCommand() {
+    String nowhere = "127.0.0.1:" + ServiceProcess.freePort();
+    List<List<String>> commands = List.of(
+        List.of("train", "--from", "20d", "--to", "10d", "--training-service=" + nowhere),
+        List.of("jobs", "--training-service=" + nowhere),
+        List.of("models", "list", "--training-service=" + nowhere),
+        List.of("explain", "--user", "u1", "--inference-service=" + nowhere),
+        List.of("targets", "--top", "5", "--user", "u1", "--inference-service=" + nowhere),
+        List.of("bench", "--requests", "10", "--inference-service=" + nowhere));
+    for (List<String> c : commands) {
+      List<String> args = new ArrayList<>(c);
+      args.add("--deadline=3s");
+      CliRun.Run r = CliRun.run(args.toArray(String[]::new));
+      assertThat(r.exit()).as(c + ": " + r.all()).isEqualTo(4);
+      assertThat(r.err()).as(c.toString()).startsWith("error: UNAVAILABLE").contains("is the service running?");
+    }
+  }
+
+  @Test
   void modelsListShowPromoteAndRollBack() {
     CliRun.Run list = cli("models", "list");
     assertThat(list.exit()).as(list.all()).isZero();
