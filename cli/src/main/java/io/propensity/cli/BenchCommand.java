@@ -22,7 +22,8 @@ import propensity.inference.v1.PredictionInput;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Quick latency check of a running inference-service: Predict by user id against the standard health",
+      "Quick latency check: Predict against an empty RPC on the same inference-service.",
+      "Calls Predict by user id against the standard health",
       "Check (an RPC that does no work) on the same channel, alternating, one call at a time; prints p50/p90/p99",
       "of each and their ratio. The full benchmarks (load generators, JMH) are in bench/."
     })

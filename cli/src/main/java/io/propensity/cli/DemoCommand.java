@@ -54,7 +54,8 @@ import propensity.training.v1.TuningSpec;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {
-      "Run the main job on embedded defaults: start the stack, generate and ingest demo data, train with tuning,",
+      "Run the whole product in one command, on a local stack it starts (or a running one).",
+      "Starts the stack on embedded defaults, generates and ingests demo data, trains with tuning,",
       "promote, hot-reload into inference, and replay live events printing predictions. Ctrl-C stops every",
       "process it started; afterwards the stack keeps running until ./propensity down."
     })

@@ -20,7 +20,8 @@ import propensity.inference.v1.PredictionInput;
     name = "explain",
     mixinStandardHelpOptions = true,
     description = {
-      "Explain one prediction: the bias and each feature's SHAP contribution (log-odds; positive raises the",
+      "Explain one prediction feature by feature (SHAP).",
+      "Prints the bias and each feature's SHAP contribution (log-odds; positive raises the",
       "probability), largest first. bias + sum of contributions = logit(probability)."
     })
 final class ExplainCommand implements Callable<Integer> {

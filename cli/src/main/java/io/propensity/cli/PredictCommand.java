@@ -25,7 +25,8 @@ import propensity.inference.v1.PredictionInput;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Score with the production model served by inference-service: users by id (their online features),",
+      "Score users, feature vectors or event logs with the served model.",
+      "Scores with the production model served by inference-service: users by id (their online features),",
       "a feature vector given inline or as CSV rows (a header of feature names, e.g. a training-set file),",
       "or an event log (one prediction per user, from those events alone). Prints probability, decision,",
       "model version and, with --explain K, the top K reasons."

@@ -37,7 +37,8 @@ import propensity.inference.v1.StreamPredictResponse;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Replay an event log through inference-service's StreamPredict, in time order at --speed, printing",
+      "Replay an event log through StreamPredict at a chosen speed, printing predictions live.",
+      "Events go through inference-service's StreamPredict in time order at --speed, printing",
       "each user's updated prediction as it comes back. With --ingest the events are also stored in",
       "feature-service afterwards (StreamPredict itself stores nothing)."
     })

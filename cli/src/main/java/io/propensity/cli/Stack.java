@@ -67,11 +67,13 @@ final class Stack {
   }
 
   /**
-   * The stack of the checkout the CLI runs from ({@code PROPENSITY_HOME}, else the system property
-   * {@code propensity.home}, else the working directory).
+   * The stack of the checkout the CLI runs from: the system property {@code propensity.home} (tests
+   * set it), else {@code PROPENSITY_HOME} (the {@code ./propensity} script sets it), else the working
+   * directory.
    */
   static Stack local(Optional<Path> stateDir, OptionalInt basePort) {
-    String h = Optional.ofNullable(System.getenv("PROPENSITY_HOME")).orElse(System.getProperty("propensity.home", "."));
+    String h = Optional.ofNullable(System.getProperty("propensity.home"))
+        .or(() -> Optional.ofNullable(System.getenv("PROPENSITY_HOME"))).orElse(".");
     Path home = Path.of(h).toAbsolutePath().normalize();
     return new Stack(home, stateDir.orElse(home.resolve(".propensity")).toAbsolutePath().normalize(),
         basePort.orElse(DEFAULT_BASE_PORT));

@@ -37,7 +37,8 @@ import propensity.inference.v1.SegmentFilter;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Rank users by probability for a campaign and write rank,user_id,probability,cold_start,top_factors",
+      "Rank campaign targets by probability into a CSV, with expected conversions and lift.",
+      "Writes rank,user_id,probability,cold_start,top_factors",
       "to a CSV; then print the expected conversions, base rate and lift of the selection.",
       "Candidates: --users FILE / --user IDs, else the users inference-service has seen on live streams."
     })

@@ -49,7 +49,8 @@ import propensity.training.v1.TuningSpec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Train a model version: from a point-in-time training set built by feature-service (--target, --horizon,",
+      "Train a model version, follow the job, print its evaluation.",
+      "Data: a point-in-time training set built by feature-service (--target, --horizon,",
       "cutoffs), or from a CSV file with a label column (--csv FILE --label COLUMN). Follows the job's progress,",
       "then prints the test evaluation (LightGBM and baseline) and the registered version.",
       "Exit codes: 0 succeeded, 1 the job failed or was cancelled, 2 bad arguments, 3 refused, 4 unreachable."
