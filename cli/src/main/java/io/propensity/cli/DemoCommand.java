@@ -8,7 +8,6 @@ import io.propensity.engine.event.Event;
 import io.propensity.sources.demo.DemoConfig;
 import io.propensity.sources.demo.DemoDataGenerator;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -47,8 +46,6 @@ import propensity.training.v1.StartTrainingRequest;
 import propensity.training.v1.TrainingServiceGrpc;
 import propensity.training.v1.TrainingSpec;
 import propensity.training.v1.TuningSpec;
-import propensity.training.v1.WatchJobRequest;
-import propensity.training.v1.WatchJobResponse;
 
 /**
  * {@code propensity demo}: the whole product in one command — start the stack, load demo data,
@@ -57,7 +54,8 @@ import propensity.training.v1.WatchJobResponse;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {
-      "Run the main job on embedded defaults: start the stack, generate and ingest demo data, train with tuning,",
+      "Run the whole product in one command, on a local stack it starts (or a running one).",
+      "Starts the stack on embedded defaults, generates and ingests demo data, trains with tuning,",
       "promote, hot-reload into inference, and replay live events printing predictions. Ctrl-C stops every",
       "process it started; afterwards the stack keeps running until ./propensity down."
     })
@@ -80,13 +78,18 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--speed", defaultValue = "20", description = "replay speed-up of the live events (default ${DEFAULT-VALUE}x)")
   double speed;
 
-  @Option(names = "--state-dir", description = "where data, logs and pid files go (default .propensity in the checkout)")
-  Path stateDir;
+  @picocli.CommandLine.Mixin StackOptions stackOptions;
+  @picocli.CommandLine.Mixin Endpoints endpoints;
+
+  @Option(names = "--no-start",
+      description = "use an already running stack at the service addresses (--feature-service, --training-service, --inference-service) instead of starting one")
+  boolean noStart;
 
   @Option(names = "--stop", description = "stop the services the demo started when it is done")
   boolean stopAfter;
 
   PrintWriter out;
+  private String logHint = "the inference-service log";
 
   void say(String format, Object... args) {
     out.printf(Locale.ROOT, format + "%n", args);
@@ -97,7 +100,18 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() throws Exception {
     out = spec.commandLine().getOut();
     long started = System.nanoTime();
-    Stack stack = Stack.local(Optional.ofNullable(stateDir));
+    if (noStart) {
+      say("[1/7] using the running stack: feature-service %s, training-service %s, inference-service %s",
+          endpoints.feature(), endpoints.training(), endpoints.inference());
+      try (Endpoints closing = endpoints) {
+        run();
+      }
+      say("done in %.0f s.", (System.nanoTime() - started) / 1e9);
+      return 0;
+    }
+    Stack stack = stackOptions.stack();
+    endpoints.pointAt(stack.target("feature-service"), stack.target("training-service"), stack.target("inference-service"));
+    logHint = stack.log(Stack.service("inference-service")).toString();
     say("[1/7] starting the stack (state in %s)", stack.state);
     List<Stack.Service> mine = stack.up(out);
     Thread stopper = new Thread(() -> {
@@ -106,18 +120,20 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       stack.down(mine, out);
     });
     Runtime.getRuntime().addShutdownHook(stopper);
-    try {
+    try (Endpoints closing = endpoints) {
       run();
     } finally {
+      Runtime.getRuntime().removeShutdownHook(stopper);
       if (stopAfter) {
-        Runtime.getRuntime().removeShutdownHook(stopper);
         stack.down(mine, out);
-      } else {
-        Runtime.getRuntime().removeShutdownHook(stopper);
       }
     }
-    say("done in %.0f s. The stack keeps running: ./propensity status | ./propensity down", (System.nanoTime() - started) / 1e9);
-    say("metrics: http://127.0.0.1:8081/prometheus (features), :8082 (training), :8083 (inference)");
+    String base = stack.basePort == Stack.DEFAULT_BASE_PORT ? "" : " --base-port " + stack.basePort;
+    say("done in %.0f s. The stack keeps running: ./propensity status%s | ./propensity down%s",
+        (System.nanoTime() - started) / 1e9, base, stack.options());
+    say("metrics: http://127.0.0.1:%d/prometheus (features), :%d (training), :%d (inference)",
+        stack.httpPort(Stack.service("feature-service")), stack.httpPort(Stack.service("training-service")),
+        stack.httpPort(Stack.service("inference-service")));
     return 0;
   }
 
@@ -127,7 +143,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     DemoDataGenerator demo = new DemoDataGenerator(config);
 
     say("[2/7] generating and ingesting %,d shoppers over %d days", users, days);
-    try (FeatureServiceClient features = FeatureServiceClient.connect(Stack.SERVICES.get(0).target(), Duration.ofSeconds(30))) {
+    try (FeatureServiceClient features = endpoints.featureClient()) {
       long t0 = System.nanoTime();
       long[] last = {0};
       var summary = features.ingest(demo.events().iterator(), 1000, Duration.ofMinutes(30), sent -> {
@@ -143,9 +159,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       say("      store: %,d events, %,d users, %,d sessions", overview.getEventCount(), overview.getUserCount(), overview.getSessionCount());
     }
 
-    ManagedChannel training = FeatureServiceClient.plaintext(Stack.SERVICES.get(1).target());
-    ManagedChannel inference = FeatureServiceClient.plaintext(Stack.SERVICES.get(2).target());
-    try {
+    ManagedChannel training = endpoints.trainingChannel();
+    ManagedChannel inference = endpoints.inferenceChannel();
+    {
       say("[3/7] training %s: point-in-time training set from feature-service, %d TPE trials, promote if better", MODEL, trials);
       TrainingSetSpec set = TrainingSetSpec.newBuilder()
           .setTarget(Target.TARGET_PURCHASE)
@@ -164,7 +180,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
               .setTuning(TuningSpec.newBuilder().setStrategy(SearchStrategy.SEARCH_STRATEGY_TPE).setMaxTrials(trials).setFolds(3))
               .setPromotion(PromotionPolicy.newBuilder().setPromoteIfBetter(PromoteIfBetter.getDefaultInstance())))
           .build());
-      Job job = follow(trainer, start.getJobId());
+      Job job = Jobs.follow(training, start.getJobId(), Duration.ofHours(1), out, "      ");
       if (job.getState() != JobState.JOB_STATE_SUCCEEDED) {
         throw new CliException("training job " + job.getJobId() + " " + job.getState() + ": " + job.getFailureReason(), 1);
       }
@@ -199,7 +215,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         Thread.sleep(250);
       }
       if (served == null) {
-        throw new CliException("inference-service did not load version " + production + " within 90 s; see .propensity/logs/inference-service.log", 1);
+        throw new CliException("inference-service did not load version " + production + " within 90 s; see " + logHint, 1);
       }
       say("      serving %s v%d (sha256 %s…)", served.getName(), served.getVersion(), served.getArtifactSha256().substring(0, 12));
 
@@ -216,9 +232,6 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
       say("[7/7] replaying %d live events through StreamPredict at %.0fx", liveEvents, speed);
       replay(inference, demo, end);
-    } finally {
-      training.shutdownNow();
-      inference.shutdownNow();
     }
   }
 
@@ -228,31 +241,6 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       s.append(String.format(Locale.ROOT, "%s%s=%s (%+.2f)", s.length() == 0 ? "" : ", ", f.getFeature(), Tables.number(f.getValue()), f.getContribution()));
     }
     return s.toString();
-  }
-
-  private Job follow(TrainingServiceGrpc.TrainingServiceBlockingStub trainer, String jobId) {
-    Job last = null;
-    String lastLine = "";
-    String lastStage = "";
-    long lastAt = 0;
-    var it = trainer.withDeadlineAfter(60, TimeUnit.MINUTES).watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build());
-    while (it.hasNext()) {
-      WatchJobResponse r = it.next();
-      last = r.getJob();
-      if (r.hasProgress()) {
-        var p = r.getProgress();
-        String line = String.format(Locale.ROOT, "      %3.0f%% %-22s %s", p.getPercent(),
-            p.getStage().name().replace("TRAINING_STAGE_", "").toLowerCase(Locale.ROOT), p.getMessage());
-        long now = System.nanoTime();
-        if (!line.equals(lastLine) && (now - lastAt > 1_500_000_000L || !p.getStage().name().equals(lastStage))) {
-          say("%s", line);
-          lastLine = line;
-          lastStage = p.getStage().name();
-          lastAt = now;
-        }
-      }
-    }
-    return last;
   }
 
   /** Replays the most active shoppers' latest events as if they happened now, printing predictions. */

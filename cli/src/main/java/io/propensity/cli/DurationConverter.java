@@ -29,4 +29,19 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
           "'" + value + "' is not a duration: use e.g. 30s, 15m, 2h, 7d or PT1H");
     }
   }
+
+  /** The shortest form {@link #parse} reads back: {@code 7d}, {@code 12h}, {@code 90s}. */
+  static String format(Duration d) {
+    long s = d.getSeconds();
+    if (s % 86_400 == 0) {
+      return s / 86_400 + "d";
+    }
+    if (s % 3_600 == 0) {
+      return s / 3_600 + "h";
+    }
+    if (s % 60 == 0) {
+      return s / 60 + "m";
+    }
+    return s + "s";
+  }
 }

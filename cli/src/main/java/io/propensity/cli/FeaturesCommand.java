@@ -24,7 +24,7 @@ final class FeaturesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (FeatureServiceClient client = FeatureServiceClient.connect(endpoints.featureService, endpoints.deadline)) {
+    try (FeatureServiceClient client = endpoints.featureClient()) {
       GetOnlineFeaturesResponse r = client.onlineFeatures(users, true);
       out.printf("schema %s, as of %s%n", r.getSchemaVersionHash(),
           java.time.Instant.ofEpochSecond(r.getAsOf().getSeconds()));

@@ -76,7 +76,7 @@ final class ImportCommand implements Callable<Integer> {
     long started = System.nanoTime();
     StreamIngestEventsResponse summary;
     try (rows;
-        FeatureServiceClient client = FeatureServiceClient.connect(endpoints.featureService, endpoints.deadline)) {
+        FeatureServiceClient client = endpoints.featureClient()) {
       long[] lastPrint = {0};
       summary =
           client.ingest(

@@ -25,7 +25,7 @@ final class OverviewCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (FeatureServiceClient client = FeatureServiceClient.connect(endpoints.featureService, endpoints.deadline)) {
+    try (FeatureServiceClient client = endpoints.featureClient()) {
       GetDataOverviewResponse o = client.overview(5, zone);
       out.printf("%,d events, %,d users, %,d sessions", o.getEventCount(), o.getUserCount(), o.getSessionCount());
       if (o.hasFirstEventAt()) {

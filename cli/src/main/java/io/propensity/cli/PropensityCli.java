@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     name = "propensity",
     mixinStandardHelpOptions = true,
     version = "propensity 0.1.0",
-    description = "Purchase and churn propensity: import behaviour logs, inspect features, build training sets.",
+    description = "Purchase and churn propensity: import behaviour logs, inspect features, train, manage models, score, rank targets.",
     subcommands = {
       DemoCommand.class,
       UpCommand.class,
@@ -22,6 +22,14 @@ import picocli.CommandLine.Command;
       OverviewCommand.class,
       TrainingSetCommand.class,
       GenerateCommand.class,
+      TrainCommand.class,
+      JobsCommand.class,
+      ModelsCommand.class,
+      PredictCommand.class,
+      ExplainCommand.class,
+      TargetsCommand.class,
+      ReplayCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PropensityCli implements Runnable {
@@ -50,7 +58,16 @@ public final class PropensityCli implements Runnable {
                 }
               }
             }
-            return sre.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE ? 4 : 3;
+            if (sre.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+              err.println("  (is the service running? `propensity status` shows the stack; --feature-service,"
+                  + " --training-service and --inference-service say where to look)");
+              return 4;
+            }
+            if (sre.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+              err.println("  (no answer in time: raise --deadline, or --timeout for streams and training jobs)");
+              return 4;
+            }
+            return 3;
           }
           if (ex instanceof CliException ce) {
             err.println("error: " + ce.getMessage());

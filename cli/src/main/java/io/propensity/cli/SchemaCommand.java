@@ -18,7 +18,7 @@ final class SchemaCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (FeatureServiceClient client = FeatureServiceClient.connect(endpoints.featureService, endpoints.deadline)) {
+    try (FeatureServiceClient client = endpoints.featureClient()) {
       FeatureSchema s = client.schema();
       out.printf("feature schema %s: %d features%n", s.getVersionHash(), s.getFeaturesCount());
       int i = 0;

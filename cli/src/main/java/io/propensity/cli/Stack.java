@@ -12,41 +12,97 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * The local stack: the three services as separate JVMs on loopback, with embedded storage under one
- * data directory, logs and pid files under a state directory ({@code .propensity/} by default).
+ * The local stack: the services as separate JVMs on loopback, with embedded storage under one data
+ * directory, logs and pid files under a state directory ({@code .propensity/} by default). Ports
+ * derive from a base port, so a second stack (a test's) can run beside a developer's.
  */
 final class Stack {
-  /** One service of the stack. */
-  record Service(String name, String module, int grpcPort, int httpPort, String heap) {
-    String target() {
-      return "127.0.0.1:" + grpcPort;
-    }
-  }
+  /** The base port of the default stack: gRPC 50051-50053, HTTP 8081-8083. */
+  static final int DEFAULT_BASE_PORT = 50050;
 
+  /**
+   * One service of the stack: its module (whose {@code target/*-all.jar} is run), its port slot
+   * (gRPC base+slot, HTTP base+10+slot, or 8080+slot on the default base), its heap, and the
+   * environment that tells it where the other services are.
+   */
+  record Service(String name, String module, int slot, String heap, Function<Stack, Map<String, String>> wiring) {}
+
+  /**
+   * The services, in start order. A further process (e.g. the dashboard) is one more entry here with
+   * the next slot and its wiring; {@code up} waits for each entry's gRPC health service to answer
+   * (a process without one needs its own readiness probe in {@link #up}), {@code down} stops them in
+   * reverse order.
+   */
   static final List<Service> SERVICES =
       List.of(
-          new Service("feature-service", "feature-service", 50051, 8081, "512m"),
-          new Service("training-service", "training-service", 50052, 8082, "2g"),
-          new Service("inference-service", "inference-service", 50053, 8083, "256m"));
+          new Service("feature-service", "feature-service", 1, "512m", s -> Map.of()),
+          new Service("training-service", "training-service", 2, "2g",
+              s -> Map.of("PROPENSITY_TRAINING_FEATURE_SERVICE", s.target("feature-service"))),
+          new Service("inference-service", "inference-service", 3, "256m",
+              s -> Map.of(
+                  "PROPENSITY_INFERENCE_REGISTRY_TARGET", s.target("training-service"),
+                  "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", s.target("feature-service"))));
 
   final Path home;
   final Path state;
+  final int basePort;
 
-  Stack(Path home, Path state) {
+  Stack(Path home, Path state, int basePort) {
+    if (basePort < 1024 || basePort > 65_500) {
+      throw new CliException("--base-port " + basePort + " is outside 1024 to 65500", 2);
+    }
     this.home = home;
     this.state = state;
+    this.basePort = basePort;
   }
 
-  /** The stack of the checkout the CLI runs from ({@code PROPENSITY_HOME}, else the working directory). */
-  static Stack local(Optional<Path> stateDir) {
-    Path home = Path.of(Optional.ofNullable(System.getenv("PROPENSITY_HOME")).orElse(".")).toAbsolutePath().normalize();
-    return new Stack(home, stateDir.orElse(home.resolve(".propensity")).toAbsolutePath().normalize());
+  /**
+   * The stack of the checkout the CLI runs from: the system property {@code propensity.home} (tests
+   * set it), else {@code PROPENSITY_HOME} (the {@code ./propensity} script sets it), else the working
+   * directory.
+   */
+  static Stack local(Optional<Path> stateDir, OptionalInt basePort) {
+    String h = Optional.ofNullable(System.getProperty("propensity.home"))
+        .or(() -> Optional.ofNullable(System.getenv("PROPENSITY_HOME"))).orElse(".");
+    Path home = Path.of(h).toAbsolutePath().normalize();
+    return new Stack(home, stateDir.orElse(home.resolve(".propensity")).toAbsolutePath().normalize(),
+        basePort.orElse(DEFAULT_BASE_PORT));
+  }
+
+  /** The options that name this stack on a command line; empty for the default stack. */
+  String options() {
+    String o = basePort == DEFAULT_BASE_PORT ? "" : " --base-port " + basePort;
+    return state.equals(home.resolve(".propensity")) ? o : o + " --state-dir " + state;
+  }
+
+  static Service service(String name) {
+    return SERVICES.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  int grpcPort(Service s) {
+    return basePort + s.slot();
+  }
+
+  int httpPort(Service s) {
+    return basePort == DEFAULT_BASE_PORT ? 8080 + s.slot() : basePort + 10 + s.slot();
+  }
+
+  String target(Service s) {
+    return "127.0.0.1:" + grpcPort(s);
+  }
+
+  String target(String serviceName) {
+    return target(service(serviceName));
   }
 
   Path dataDir() {
@@ -94,6 +150,16 @@ final class Stack {
     }
   }
 
+  /** The environment a service process gets: data dir, its ports, where the others are. */
+  Map<String, String> environment(Service s) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PROPENSITY_DATA_DIR", dataDir().toString());
+    env.put("GRPC_SERVER_PORT", Integer.toString(grpcPort(s)));
+    env.put("MICRONAUT_SERVER_PORT", Integer.toString(httpPort(s)));
+    env.putAll(s.wiring().apply(this));
+    return env;
+  }
+
   /** Starts every service that is not already answering; returns the ones it started. */
   List<Service> up(PrintWriter out) throws IOException, InterruptedException {
     Files.createDirectories(state.resolve("logs"));
@@ -101,8 +167,8 @@ final class Stack {
     Files.createDirectories(dataDir());
     List<Service> started = new ArrayList<>();
     for (Service s : SERVICES) {
-      if (health(s.target()).isPresent()) {
-        out.printf("  %-18s already running on %s%n", s.name(), s.target());
+      if (health(target(s)).isPresent()) {
+        out.printf("  %-18s already running on %s%n", s.name(), target(s));
         continue;
       }
       Path tmp = state.resolve("tmp").resolve(s.name());
@@ -115,21 +181,19 @@ final class Stack {
           "-Dlogback.configurationFile=logback-text.xml",
           "-jar", jar(s).toString()));
       ProcessBuilder pb = new ProcessBuilder(cmd);
-      pb.environment().put("PROPENSITY_DATA_DIR", dataDir().toString());
-      pb.environment().put("GRPC_SERVER_PORT", Integer.toString(s.grpcPort()));
-      pb.environment().put("MICRONAUT_SERVER_PORT", Integer.toString(s.httpPort()));
+      pb.environment().putAll(environment(s));
       pb.redirectErrorStream(true);
       pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log(s).toFile()));
       Process p = pb.start();
       Files.writeString(pidFile(s), Long.toString(p.pid()));
       started.add(s);
       out.printf("  %-18s starting (pid %d, gRPC %s, metrics http://127.0.0.1:%d/prometheus, log %s)%n",
-          s.name(), p.pid(), s.target(), s.httpPort(), home.relativize(log(s)));
+          s.name(), p.pid(), target(s), httpPort(s), shortPath(log(s)));
       out.flush();
     }
     for (Service s : started) {
       Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-      while (health(s.target()).isEmpty()) {
+      while (health(target(s)).isEmpty()) {
         if (process(s).isEmpty()) {
           throw new CliException(s.name() + " exited during start; see " + log(s), 1);
         }
@@ -142,6 +206,10 @@ final class Stack {
       out.flush();
     }
     return started;
+  }
+
+  private String shortPath(Path p) {
+    return p.startsWith(home) ? home.relativize(p).toString() : p.toString();
   }
 
   /** Stops the given services (SIGTERM, then SIGKILL after 20 s). */
@@ -157,6 +225,11 @@ final class Stack {
         p.get().onExit().get(20, TimeUnit.SECONDS);
       } catch (Exception e) {
         p.get().destroyForcibly();
+        try {
+          p.get().onExit().get(10, TimeUnit.SECONDS);
+        } catch (Exception stillThere) {
+          out.printf("  %-18s did not exit after SIGKILL (pid %d)%n", s.name(), p.get().pid());
+        }
       }
       try {
         Files.deleteIfExists(pidFile(s));

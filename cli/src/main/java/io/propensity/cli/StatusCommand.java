@@ -1,28 +1,41 @@
 package io.propensity.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code propensity status}: gRPC health of each service. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show the gRPC health of each service; exit 0 only when all serve.")
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = {
+      "Show the gRPC health of each service; exit 0 only when all serve, 6 otherwise.",
+      "Checks the stack of --base-port when given, else the addresses of the service options."
+    })
 final class StatusCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "host of the services (default ${DEFAULT-VALUE})")
-  String host;
+  @Mixin StackOptions stackOptions;
+  @Mixin Endpoints endpoints;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    Map<String, String> targets = new LinkedHashMap<>();
+    if (stackOptions.basePort != null) {
+      Stack stack = stackOptions.stack();
+      Stack.SERVICES.forEach(s -> targets.put(s.name(), stack.target(s)));
+    } else {
+      targets.put("feature-service", endpoints.feature());
+      targets.put("training-service", endpoints.training());
+      targets.put("inference-service", endpoints.inference());
+    }
     boolean all = true;
-    for (Stack.Service s : Stack.SERVICES) {
-      String target = host + ":" + s.grpcPort();
-      var h = Stack.health(target);
+    for (var t : targets.entrySet()) {
+      var h = Stack.health(t.getValue());
       all &= h.map(x -> x == io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING).orElse(false);
-      out.printf("  %-18s %-22s %s%n", s.name(), target, h.map(Enum::name).orElse("DOWN (no answer)"));
+      out.printf("  %-18s %-22s %s%n", t.getKey(), t.getValue(), h.map(Enum::name).orElse("DOWN (no answer)"));
     }
     out.flush();
     return all ? 0 : 6;

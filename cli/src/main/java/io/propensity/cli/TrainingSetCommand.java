@@ -39,11 +39,11 @@ final class TrainingSetCommand implements Callable<Integer> {
   @Option(names = "--horizon", defaultValue = "7d", converter = DurationConverter.class, description = "label window after each cutoff (default ${DEFAULT-VALUE})")
   Duration horizon;
 
-  @Option(names = "--from", required = true, description = "first cutoff, ISO-8601 (e.g. 2026-03-01T00:00:00Z)")
-  Instant from;
+  @Option(names = "--from", required = true, description = "first cutoff, ISO-8601 (e.g. 2026-03-01T00:00:00Z) or an age (40d = 40 days ago)")
+  String from;
 
-  @Option(names = "--to", required = true, description = "last cutoff, ISO-8601")
-  Instant to;
+  @Option(names = "--to", required = true, description = "last cutoff, ISO-8601 or an age")
+  String to;
 
   @Option(names = "--step", defaultValue = "1d", converter = DurationConverter.class, description = "spacing of cutoffs (default ${DEFAULT-VALUE})")
   Duration step;
@@ -57,22 +57,18 @@ final class TrainingSetCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter console = spec.commandLine().getOut();
-    Target t = switch (target.toLowerCase(Locale.ROOT)) {
-      case "purchase" -> Target.TARGET_PURCHASE;
-      case "churn" -> Target.TARGET_CHURN;
-      case "session-conversion", "session_conversion" -> Target.TARGET_SESSION_CONVERSION;
-      default -> throw new CliException("--target " + target + " is not one of purchase, churn, session-conversion", 2);
-    };
+    Target t = Args.target(target);
+    Instant now = Instant.now();
     TrainingSetSpec s = TrainingSetSpec.newBuilder()
         .setTarget(t)
         .setHorizon(EventProtoMapper.duration(horizon))
         .setRollingCutoffs(CutoffRange.newBuilder()
-            .setStart(EventProtoMapper.timestamp(from))
-            .setEnd(EventProtoMapper.timestamp(to))
+            .setStart(EventProtoMapper.timestamp(Args.instantOrAge("--from", from, now)))
+            .setEnd(EventProtoMapper.timestamp(Args.instantOrAge("--to", to, now)))
             .setStep(EventProtoMapper.duration(step)))
         .setSampleLimit(sample)
         .build();
-    try (FeatureServiceClient client = FeatureServiceClient.connect(endpoints.featureService, endpoints.deadline);
+    try (FeatureServiceClient client = endpoints.featureClient();
         BufferedWriter w = Files.newBufferedWriter(out)) {
       Iterator<BuildTrainingSetResponse> it = client.trainingSet(s, Duration.ofHours(2));
       while (it.hasNext()) {

@@ -111,12 +111,12 @@ class CliAgainstFeatureServiceIT {
   }
 
   @Test
-  void unreachableServiceIsOneLineAndExitCodeFour() {
+  void unreachableServiceSaysSoWithAHintAndExitCodeFour() {
     StringWriter err = new StringWriter();
     CommandLine cl = PropensityCli.commandLine();
     cl.setErr(new PrintWriter(err, true));
     int exit = cl.execute("features", "x", "--feature-service=127.0.0.1:" + ServiceProcess.freePort(), "--deadline=3s");
     assertThat(exit).isEqualTo(4);
-    assertThat(err.toString()).startsWith("error: UNAVAILABLE");
+    assertThat(err.toString()).startsWith("error: UNAVAILABLE").contains("is the service running?");
   }
 }

@@ -1,0 +1,134 @@
+package io.propensity.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import propensity.inference.v1.Factor;
+import propensity.inference.v1.PredictBatchRequest;
+import propensity.inference.v1.PredictBatchResult;
+import propensity.inference.v1.PredictRequest;
+import propensity.inference.v1.Prediction;
+import propensity.inference.v1.PredictionInput;
+
+/** {@code propensity predict}: scores users, feature vectors or event logs with the served model. */
+@Command(
+    name = "predict",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Score users, feature vectors or event logs with the served model.",
+      "Scores with the production model served by inference-service: users by id (their online features),",
+      "a feature vector given inline or as CSV rows (a header of feature names, e.g. a training-set file),",
+      "or an event log (one prediction per user, from those events alone). Prints probability, decision,",
+      "model version and, with --explain K, the top K reasons."
+    })
+final class PredictCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin Endpoints endpoints;
+
+  /** Exactly one kind of input. */
+  static final class Input {
+    @Option(names = {"-u", "--user"}, description = "user id (repeatable)")
+    List<String> users = new ArrayList<>();
+
+    @Option(names = "--features", split = ",", description = "inline feature values name=value,…; unnamed features are missing")
+    Map<String, String> features;
+
+    @Option(names = "--features-file", description = "CSV of feature rows: header of feature names; other columns ignored, user_id labels rows")
+    Path featuresFile;
+
+    @Option(names = "--events", description = "event log CSV: one prediction per user from that user's events")
+    Path events;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  @Option(names = "--format", defaultValue = "generic", description = "with --events: generic | retailrocket | rees46 (default ${DEFAULT-VALUE})")
+  String format;
+
+  @Option(names = {"-o", "--option"}, description = "with --events: generic format option key=value")
+  Map<String, String> options = new LinkedHashMap<>();
+
+  @Option(names = "--model", description = "served model name (default: the service's default model)")
+  String model;
+
+  @Option(names = "--explain", defaultValue = "0", paramLabel = "K", description = "top K SHAP factors per prediction, 0 to 50 (default ${DEFAULT-VALUE})")
+  int explain;
+
+  @Option(names = "--limit", defaultValue = "1000", description = "most rows or users scored from a file (default ${DEFAULT-VALUE})")
+  int limit;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (explain < 0 || explain > 50) {
+      throw new CliException("--explain " + explain + " is outside 0 to 50", 2);
+    }
+    try (Endpoints closing = endpoints) {
+      List<Inputs.Labelled> inputs = new ArrayList<>();
+      if (!input.users.isEmpty()) {
+        input.users.forEach(u -> inputs.add(new Inputs.Labelled(u, PredictionInput.newBuilder().setUserId(u).build())));
+      } else if (input.features != null) {
+        var schema = Inputs.served(endpoints, model).getFeatureSchema();
+        inputs.add(new Inputs.Labelled("(inline)", PredictionInput.newBuilder().setFeatures(Inputs.inline(schema, input.features)).build()));
+      } else if (input.featuresFile != null) {
+        inputs.addAll(Inputs.featureRows(Inputs.served(endpoints, model).getFeatureSchema(), input.featuresFile, limit));
+      } else {
+        inputs.addAll(Inputs.events(EventFiles.readSorted(input.events, format, options, 1_000_000, out)));
+        if (inputs.size() > limit) {
+          out.printf("scoring the first %,d of %,d users (--limit)%n", limit, inputs.size());
+          inputs.subList(limit, inputs.size()).clear();
+        }
+      }
+      int failed = 0;
+      if (inputs.size() == 1) {
+        Prediction p = endpoints.inferenceStub().predict(PredictRequest.newBuilder().setModelName(orEmpty(model))
+            .setInput(inputs.get(0).input()).setExplainTopK(explain).build()).getPrediction();
+        print(inputs.get(0).label(), p, out);
+      } else {
+        for (int from = 0; from < inputs.size(); from += 1000) {
+          List<Inputs.Labelled> chunk = inputs.subList(from, Math.min(inputs.size(), from + 1000));
+          var r = endpoints.inferenceStub().predictBatch(PredictBatchRequest.newBuilder().setModelName(orEmpty(model))
+              .addAllInputs(chunk.stream().map(Inputs.Labelled::input).toList()).setExplainTopK(explain).build());
+          for (int i = 0; i < chunk.size(); i++) {
+            PredictBatchResult res = r.getResults(i);
+            if (res.hasPrediction()) {
+              print(chunk.get(i).label(), res.getPrediction(), out);
+            } else {
+              failed++;
+              out.printf("%-12s error: %s%n", chunk.get(i).label(), res.getError().getMessage());
+            }
+          }
+        }
+      }
+      out.flush();
+      if (failed > 0) {
+        spec.commandLine().getErr().printf("error: %d of %d inputs could not be scored%n", failed, inputs.size());
+        return 3;
+      }
+      return 0;
+    }
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static void print(String label, Prediction p, PrintWriter out) {
+    Prediction shown = p.getUserId().isEmpty() ? p.toBuilder().setUserId(label).build() : p;
+    out.println(Show.prediction(shown));
+    for (Factor f : p.getFactorsList()) {
+      out.println(Show.factor(f));
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package io.propensity.cli;
+
+import io.propensity.client.EventProtoMapper;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import propensity.inference.v1.Factor;
+import propensity.inference.v1.InferenceServiceGrpc;
+import propensity.inference.v1.RankTargetsRequest;
+import propensity.inference.v1.RankTargetsResponse;
+import propensity.inference.v1.RankedTarget;
+import propensity.inference.v1.RankingSummary;
+import propensity.inference.v1.SegmentFilter;
+
+/** {@code propensity targets}: ranked campaign targets, streamed into a CSV file. */
+@Command(
+    name = "targets",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Rank campaign targets by probability into a CSV, with expected conversions and lift.",
+      "Writes rank,user_id,probability,cold_start,top_factors",
+      "to a CSV; then print the expected conversions, base rate and lift of the selection.",
+      "Candidates: --users FILE / --user IDs, else the users inference-service has seen on live streams."
+    })
+final class TargetsCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Mixin Endpoints endpoints;
+
+  @Option(names = "--top", defaultValue = "0", paramLabel = "N", description = "most users selected (0 = no count limit; then give --min-probability)")
+  int top;
+
+  @Option(names = "--min-probability", paramLabel = "P", description = "least probability selected, 0 to 1")
+  Double minProbability;
+
+  @Option(names = "--active-since", description = "only users whose newest event is at or after this: ISO-8601 or an age like 7d")
+  String activeSince;
+
+  @Option(names = "--active-before", description = "only users whose newest event is at or before this (lapsed users): ISO-8601 or an age like 30d")
+  String activeBefore;
+
+  @Option(names = "--users", description = "candidate user ids: one per line, or a CSV with a user_id column (e.g. an event log)")
+  Path usersFile;
+
+  @Option(names = {"-u", "--user"}, description = "a candidate user id (repeatable)")
+  List<String> users = new ArrayList<>();
+
+  @Option(names = "--explain", defaultValue = "0", paramLabel = "K", description = "top K factors per user, 0 to 10 (default ${DEFAULT-VALUE})")
+  int explain;
+
+  @Option(names = "--model", description = "served model name (default: the service's default model)")
+  String model;
+
+  @Option(names = "--out", description = "CSV file to write (default: print the ranking)")
+  Path out;
+
+  @Option(names = "--timeout", defaultValue = "10m", converter = DurationConverter.class, description = "deadline of the whole ranking (default ${DEFAULT-VALUE})")
+  java.time.Duration timeout;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter console = spec.commandLine().getOut();
+    if (top < 0 || top > 1_000_000) {
+      throw new CliException("--top " + top + " is outside 0 to 1,000,000", 2);
+    }
+    if (top == 0 && minProbability == null) {
+      throw new CliException("give --top N, --min-probability P, or both", 2);
+    }
+    if (minProbability != null && (minProbability < 0 || minProbability > 1)) {
+      throw new CliException("--min-probability " + minProbability + " is outside 0 to 1", 2);
+    }
+    if (explain < 0 || explain > 10) {
+      throw new CliException("--explain " + explain + " is outside 0 to 10", 2);
+    }
+    Instant now = Instant.now();
+    SegmentFilter.Builder segment = SegmentFilter.newBuilder().addAllUserIds(candidates());
+    if (activeSince != null) {
+      segment.setActiveSince(EventProtoMapper.timestamp(Args.instantOrAge("--active-since", activeSince, now)));
+    }
+    if (activeBefore != null) {
+      segment.setActiveBefore(EventProtoMapper.timestamp(Args.instantOrAge("--active-before", activeBefore, now)));
+    }
+    RankTargetsRequest.Builder req = RankTargetsRequest.newBuilder().setModelName(model == null ? "" : model)
+        .setSegment(segment).setTopK(top).setExplainTopK(explain);
+    if (minProbability != null) {
+      req.setMinProbability(minProbability);
+    }
+    try (Endpoints closing = endpoints;
+        BufferedWriter w = out == null ? null : Files.newBufferedWriter(out)) {
+      Iterator<RankTargetsResponse> it = InferenceServiceGrpc.newBlockingStub(endpoints.inferenceChannel())
+          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).rankTargets(req.build());
+      if (w != null) {
+        w.write("rank,user_id,probability,cold_start,top_factors\n");
+      } else {
+        console.printf("%6s  %-20s %11s  %s%n", "rank", "user", "probability", explain > 0 ? "top factors" : "");
+      }
+      RankingSummary summary = null;
+      long rows = 0;
+      while (it.hasNext()) {
+        RankTargetsResponse r = it.next();
+        if (r.hasTarget()) {
+          RankedTarget t = r.getTarget();
+          rows++;
+          if (w != null) {
+            w.write(t.getRank() + "," + csv(t.getUserId()) + "," + String.format(Locale.ROOT, "%.6f", t.getProbability()) + ","
+                + t.getColdStart() + "," + csv(factors(t.getFactorsList())) + "\n");
+          } else {
+            console.printf("%6d  %-20s %11.4f  %s%n", t.getRank(), t.getUserId() + (t.getColdStart() ? "*" : ""), t.getProbability(),
+                factors(t.getFactorsList()));
+          }
+        } else if (r.hasSummary()) {
+          summary = r.getSummary();
+        }
+      }
+      if (summary == null) {
+        throw new CliException("the ranking stream ended without its summary", 1);
+      }
+      console.printf("%s v%d: scored %,d candidates, selected %,d%s%n", summary.getModelName(), summary.getModelVersion(),
+          summary.getScoredCount(), summary.getSelectedCount(), w != null ? " -> " + out + " (" + rows + " rows)" : "");
+      console.printf("expected conversions %.1f (mean probability %.4f), base rate %.4f, lift %.2fx; threshold %.3f%n",
+          summary.getExpectedConversions(), summary.getSelectedCount() == 0 ? 0.0 : summary.getExpectedConversions() / summary.getSelectedCount(),
+          summary.getBaseRate(), summary.getLift(), summary.getThreshold());
+      if (summary.getScoredCount() == 0) {
+        console.println("no candidates: pass --users FILE or --user ID (inference-service only knows users it has seen on live streams)");
+      }
+      console.flush();
+      return 0;
+    }
+  }
+
+  private Set<String> candidates() {
+    Set<String> ids = new LinkedHashSet<>(users);
+    if (usersFile == null) {
+      return ids;
+    }
+    if (!Files.isReadable(usersFile)) {
+      throw new CliException("cannot read " + usersFile, 2);
+    }
+    try {
+      List<String> head;
+      try (var lines = Files.lines(usersFile)) {
+        head = lines.limit(1).toList();
+      }
+      if (head.isEmpty()) {
+        throw new CliException(usersFile + " is empty", 2);
+      }
+      if (head.get(0).contains(",")) {
+        try (CSVParser p = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(Files.newBufferedReader(usersFile))) {
+          if (!p.getHeaderNames().contains("user_id")) {
+            throw new CliException(usersFile + " is a CSV without a user_id column", 2);
+          }
+          for (CSVRecord r : p) {
+            String u = r.get("user_id").strip();
+            if (!u.isEmpty()) {
+              ids.add(u);
+            }
+          }
+        }
+      } else {
+        try (var lines = Files.lines(usersFile)) {
+          lines.map(String::strip).filter(s -> !s.isEmpty() && !s.equals("user_id")).forEach(ids::add);
+        }
+      }
+    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+      throw new CliException(usersFile + ": " + e.getMessage(), 2);
+    }
+    if (ids.size() > 100_000) {
+      throw new CliException(usersFile + " names " + ids.size() + " users; a ranking takes at most 100,000 candidates", 2);
+    }
+    return ids;
+  }
+
+  private static String factors(List<Factor> factors) {
+    StringBuilder s = new StringBuilder();
+    for (Factor f : factors) {
+      s.append(s.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%s=%s (%+.3f)", f.getFeature(), Tables.number(f.getValue()), f.getContribution()));
+    }
+    return s.toString();
+  }
+
+  private static String csv(String s) {
+    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+}

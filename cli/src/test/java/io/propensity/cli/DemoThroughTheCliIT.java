@@ -1,0 +1,133 @@
+package io.propensity.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.propensity.common.testing.ServiceProcess;
+import io.propensity.sources.demo.DemoDataGenerator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end through the CLI, as a user runs it: {@code demo} starts its own stack on a free base
+ * port with a temporary state directory, trains, promotes and serves a model; then {@code models
+ * list}, {@code predict}, {@code targets}, {@code status} and {@code demo --no-start} work against
+ * that stack, and {@code down} leaves no process behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DemoThroughTheCliIT {
+  @TempDir static Path state;
+  int base;
+  String[] where;
+
+  @BeforeAll
+  void needsTheServiceJars() {
+    for (String m : List.of("feature-service", "training-service", "inference-service")) {
+      Assumptions.assumeTrue(ServiceProcess.builtJarOf(m).isPresent(), m + " jar not built: run `mvn -DskipTests package` first");
+    }
+    // the stack runs the jars of the checkout this module belongs to
+    System.setProperty("propensity.home", Path.of("..").toAbsolutePath().normalize().toString());
+    base = CliRun.freeBasePort();
+    where = new String[] {"--feature-service=127.0.0.1:" + (base + 1), "--training-service=127.0.0.1:" + (base + 2),
+        "--inference-service=127.0.0.1:" + (base + 3)};
+  }
+
+  @AfterAll
+  void stopWhateverIsLeft() {
+    CliRun.run("down", "--base-port", Integer.toString(base), "--state-dir", state.toString());
+  }
+
+  CliRun.Run cli(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of(where));
+    return CliRun.run(all.toArray(String[]::new));
+  }
+
+  @Test
+  void demoTrainsPromotesAndServesThenTheCommandsUseItAndDownStopsEveryProcess() throws Exception {
+    CliRun.Run demo = CliRun.run("demo", "--base-port", Integer.toString(base), "--state-dir", state.toString(),
+        "--users", "400", "--days", "35", "--trials", "2", "--live-events", "8", "--speed", "1000");
+    assertThat(demo.exit()).as(demo.all() + logs()).isZero();
+    assertThat(demo.out())
+        .contains("gRPC 127.0.0.1:" + (base + 1)).contains("gRPC 127.0.0.1:" + (base + 3))
+        .contains("version 1 on").contains("[4/7] promotion:")
+        .contains("serving purchase-7d v1")
+        .contains("[7/7] replaying 8 live events")
+        .contains("./propensity down --base-port " + base);
+    List<Long> pids = pids();
+    assertThat(pids).hasSize(3);
+
+    CliRun.Run status = CliRun.run("status", "--base-port", Integer.toString(base));
+    assertThat(status.exit()).as(status.all()).isZero();
+    assertThat(status.out()).contains("127.0.0.1:" + (base + 2)).contains("SERVING");
+
+    CliRun.Run models = cli("models", "list");
+    assertThat(models.exit()).as(models.all()).isZero();
+    assertThat(models.out()).containsPattern("purchase-7d +purchase +v1 +1 +production=v1");
+
+    CliRun.Run predict = cli("predict", "--user", DemoDataGenerator.userId(3), "--explain", "3");
+    assertThat(predict.exit()).as(predict.all()).isZero();
+    assertThat(predict.out()).containsPattern(DemoDataGenerator.userId(3) + " +p=0\\.\\d{4} .* purchase-7d v1");
+
+    Path ids = state.resolve("ids.txt");
+    Files.write(ids, IntStream.range(0, 200).mapToObj(DemoDataGenerator::userId).toList());
+    Path out = state.resolve("targets.csv");
+    CliRun.Run targets = cli("targets", "--top", "10", "--users", ids.toString(), "--out", out.toString());
+    assertThat(targets.exit()).as(targets.all()).isZero();
+    List<String> rows = Files.readAllLines(out);
+    assertThat(rows).hasSize(11);
+    assertThat(rows.subList(1, 11)).extracting(r -> r.split(",")[0]).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+    assertThat(rows.subList(1, 11)).extracting(r -> Double.parseDouble(r.split(",")[2])).isSortedAccordingTo(Comparator.reverseOrder());
+
+    // again, on the running stack given by its addresses: everything is a duplicate, a second version is trained
+    CliRun.Run again = cli("demo", "--no-start", "--users", "400", "--days", "35", "--trials", "1", "--live-events", "3", "--speed", "1000");
+    assertThat(again.exit()).as(again.all()).isZero();
+    assertThat(again.out()).contains("[1/7] using the running stack: feature-service 127.0.0.1:" + (base + 1))
+        .containsPattern("0 accepted, [\\d,]+ duplicates").contains("version 2 on").contains("[7/7]");
+
+    CliRun.Run down = CliRun.run("down", "--base-port", Integer.toString(base), "--state-dir", state.toString());
+    assertThat(down.exit()).as(down.all()).isZero();
+    assertThat(down.out()).contains("inference-service  stopped").contains("feature-service    stopped");
+    for (long pid : pids) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("pid " + pid).isNotEqualTo(Optional.of(true));
+    }
+    CliRun.Run after = CliRun.run("status", "--base-port", Integer.toString(base));
+    assertThat(after.exit()).isEqualTo(6);
+    assertThat(after.out()).contains("DOWN (no answer)");
+  }
+
+  private List<Long> pids() throws Exception {
+    try (Stream<Path> files = Files.list(state.resolve("run"))) {
+      List<Long> pids = new ArrayList<>();
+      for (Path f : files.toList()) {
+        pids.add(Long.parseLong(Files.readString(f).trim()));
+      }
+      return pids;
+    }
+  }
+
+  private String logs() {
+    StringBuilder s = new StringBuilder();
+    try (Stream<Path> files = Files.list(state.resolve("logs"))) {
+      for (Path f : files.toList()) {
+        List<String> lines = Files.readAllLines(f);
+        s.append("\n--- ").append(f.getFileName()).append('\n')
+            .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+      }
+    } catch (Exception e) {
+      s.append("(no logs: ").append(e).append(')');
+    }
+    return s.toString();
+  }
+}
