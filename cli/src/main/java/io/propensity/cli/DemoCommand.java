@@ -134,6 +134,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     say("metrics: http://127.0.0.1:%d/prometheus (features), :%d (training), :%d (inference)",
         stack.httpPort(Stack.service("feature-service")), stack.httpPort(Stack.service("training-service")),
         stack.httpPort(Stack.service("inference-service")));
+    say("dashboard: %s", stack.dashboardUrl());
     return 0;
   }
 

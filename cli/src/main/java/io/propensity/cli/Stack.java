@@ -7,6 +7,8 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,27 +33,39 @@ final class Stack {
   static final int DEFAULT_BASE_PORT = 50050;
 
   /**
-   * One service of the stack: its module (whose {@code target/*-all.jar} is run), its port slot
-   * (gRPC base+slot, HTTP base+10+slot, or 8080+slot on the default base), its heap, and the
-   * environment that tells it where the other services are.
+   * One process of the stack: its module (whose {@code target/*-all.jar} is run), its port slot
+   * (gRPC base+slot, HTTP base+10+slot, or 8080+slot on the default base), its heap, the
+   * environment that tells it where the other services are, and whether it is a gRPC service
+   * (ready when its gRPC health service answers) or a web application (ready when HTTP
+   * {@code /health} answers 200).
    */
-  record Service(String name, String module, int slot, String heap, Function<Stack, Map<String, String>> wiring) {}
+  record Service(String name, String module, int slot, String heap, boolean grpc,
+      Function<Stack, Map<String, String>> wiring) {}
 
   /**
-   * The services, in start order. A further process (e.g. the dashboard) is one more entry here with
-   * the next slot and its wiring; {@code up} waits for each entry's gRPC health service to answer
-   * (a process without one needs its own readiness probe in {@link #up}), {@code down} stops them in
-   * reverse order.
+   * The processes, in start order; {@code up} waits for each to be ready ({@link #ready}),
+   * {@code down} stops them in reverse order. The dashboard has slot 0: HTTP 8080 on the default
+   * base.
    */
   static final List<Service> SERVICES =
       List.of(
-          new Service("feature-service", "feature-service", 1, "512m", s -> Map.of()),
-          new Service("training-service", "training-service", 2, "2g",
+          new Service("feature-service", "feature-service", 1, "512m", true, s -> Map.of()),
+          new Service("training-service", "training-service", 2, "2g", true,
               s -> Map.of("PROPENSITY_TRAINING_FEATURE_SERVICE", s.target("feature-service"))),
-          new Service("inference-service", "inference-service", 3, "256m",
+          new Service("inference-service", "inference-service", 3, "256m", true,
               s -> Map.of(
                   "PROPENSITY_INFERENCE_REGISTRY_TARGET", s.target("training-service"),
-                  "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", s.target("feature-service"))));
+                  "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", s.target("feature-service"))),
+          new Service("dashboard", "dashboard", 0, "256m", false,
+              s -> Map.of(
+                  "PROPENSITY_DASHBOARD_FEATURE_SERVICE", s.target("feature-service"),
+                  "PROPENSITY_DASHBOARD_TRAINING_SERVICE", s.target("training-service"),
+                  "PROPENSITY_DASHBOARD_INFERENCE_SERVICE", s.target("inference-service"))));
+
+  /** The gRPC services of the stack (every process but the dashboard). */
+  static List<Service> grpcServices() {
+    return SERVICES.stream().filter(Service::grpc).toList();
+  }
 
   final Path home;
   final Path state;
@@ -99,6 +113,32 @@ final class Stack {
 
   String target(Service s) {
     return "127.0.0.1:" + grpcPort(s);
+  }
+
+  /** The dashboard's address, http://127.0.0.1:port/. */
+  String dashboardUrl() {
+    return "http://127.0.0.1:" + httpPort(service("dashboard")) + "/";
+  }
+
+  /** Whether a process of this stack answers its readiness probe (gRPC health or HTTP /health). */
+  boolean ready(Service s) {
+    return s.grpc() ? health(target(s)).isPresent() : httpHealthy(httpPort(s));
+  }
+
+  /** Whether HTTP {@code /health} on a loopback port answers 200 within a second. */
+  static boolean httpHealthy(int port) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/health").toURL().openConnection();
+      c.setConnectTimeout(1000);
+      c.setReadTimeout(1000);
+      try {
+        return c.getResponseCode() == 200;
+      } finally {
+        c.disconnect();
+      }
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   String target(String serviceName) {
@@ -154,7 +194,9 @@ final class Stack {
   Map<String, String> environment(Service s) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("PROPENSITY_DATA_DIR", dataDir().toString());
-    env.put("GRPC_SERVER_PORT", Integer.toString(grpcPort(s)));
+    if (s.grpc()) {
+      env.put("GRPC_SERVER_PORT", Integer.toString(grpcPort(s)));
+    }
     env.put("MICRONAUT_SERVER_PORT", Integer.toString(httpPort(s)));
     env.putAll(s.wiring().apply(this));
     return env;
@@ -167,8 +209,8 @@ final class Stack {
     Files.createDirectories(dataDir());
     List<Service> started = new ArrayList<>();
     for (Service s : SERVICES) {
-      if (health(target(s)).isPresent()) {
-        out.printf("  %-18s already running on %s%n", s.name(), target(s));
+      if (ready(s)) {
+        out.printf("  %-18s already running on %s%n", s.name(), s.grpc() ? target(s) : dashboardUrl());
         continue;
       }
       Path tmp = state.resolve("tmp").resolve(s.name());
@@ -187,13 +229,17 @@ final class Stack {
       Process p = pb.start();
       Files.writeString(pidFile(s), Long.toString(p.pid()));
       started.add(s);
-      out.printf("  %-18s starting (pid %d, gRPC %s, metrics http://127.0.0.1:%d/prometheus, log %s)%n",
-          s.name(), p.pid(), target(s), httpPort(s), shortPath(log(s)));
+      if (s.grpc()) {
+        out.printf("  %-18s starting (pid %d, gRPC %s, metrics http://127.0.0.1:%d/prometheus, log %s)%n",
+            s.name(), p.pid(), target(s), httpPort(s), shortPath(log(s)));
+      } else {
+        out.printf("  %-18s starting (pid %d, %s, log %s)%n", s.name(), p.pid(), dashboardUrl(), shortPath(log(s)));
+      }
       out.flush();
     }
     for (Service s : started) {
       Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-      while (health(target(s)).isEmpty()) {
+      while (!ready(s)) {
         if (process(s).isEmpty()) {
           throw new CliException(s.name() + " exited during start; see " + log(s), 1);
         }

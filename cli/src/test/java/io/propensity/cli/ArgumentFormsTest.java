@@ -43,11 +43,13 @@ class ArgumentFormsTest {
   @Test
   void theDefaultStackKeepsItsWellKnownPortsAndABasePortMovesAllOfThem() {
     Stack standard = new Stack(Path.of("/x"), Path.of("/x/.propensity"), Stack.DEFAULT_BASE_PORT);
-    assertThat(Stack.SERVICES).extracting(standard::grpcPort).containsExactly(50051, 50052, 50053);
-    assertThat(Stack.SERVICES).extracting(standard::httpPort).containsExactly(8081, 8082, 8083);
+    assertThat(Stack.grpcServices()).extracting(standard::grpcPort).containsExactly(50051, 50052, 50053);
+    assertThat(Stack.grpcServices()).extracting(standard::httpPort).containsExactly(8081, 8082, 8083);
+    assertThat(standard.dashboardUrl()).isEqualTo("http://127.0.0.1:8080/");
     Stack second = new Stack(Path.of("/x"), Path.of("/tmp/s2"), 41000);
-    assertThat(Stack.SERVICES).extracting(second::grpcPort).containsExactly(41001, 41002, 41003);
-    assertThat(Stack.SERVICES).extracting(second::httpPort).containsExactly(41011, 41012, 41013);
+    assertThat(Stack.grpcServices()).extracting(second::grpcPort).containsExactly(41001, 41002, 41003);
+    assertThat(Stack.grpcServices()).extracting(second::httpPort).containsExactly(41011, 41012, 41013);
+    assertThat(second.dashboardUrl()).isEqualTo("http://127.0.0.1:41010/");
     assertThatThrownBy(() -> new Stack(Path.of("/x"), Path.of("/y"), 80)).hasMessageContaining("--base-port 80");
     assertThat(standard.options()).isEmpty();
     assertThat(second.options()).isEqualTo(" --base-port 41000 --state-dir " + Path.of("/tmp/s2"));

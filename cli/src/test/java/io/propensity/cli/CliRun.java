@@ -32,7 +32,7 @@ final class CliRun {
   static int freeBasePort() {
     for (int attempt = 0; attempt < 50; attempt++) {
       int base = 20_000 + (int) (Math.random() * 30_000);
-      if (IntStream.of(1, 2, 3, 11, 12, 13).allMatch(o -> free(base + o))) {
+      if (IntStream.of(1, 2, 3, 10, 11, 12, 13).allMatch(o -> free(base + o))) {
         return base;
       }
     }

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propensity.common.testing.ServiceProcess;
 import io.propensity.sources.demo.DemoDataGenerator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,7 +38,7 @@ class DemoThroughTheCliIT {
 
   @BeforeAll
   void needsTheServiceJars() {
-    for (String m : List.of("feature-service", "training-service", "inference-service")) {
+    for (String m : List.of("feature-service", "training-service", "inference-service", "dashboard")) {
       Assumptions.assumeTrue(ServiceProcess.builtJarOf(m).isPresent(), m + " jar not built: run `mvn -DskipTests package` first");
     }
     // the stack runs the jars of the checkout this module belongs to
@@ -64,17 +69,26 @@ class DemoThroughTheCliIT {
         .contains("version 1 on").contains("[4/7] promotion:")
         .contains("serving purchase-7d v1")
         .contains("[7/7] replaying 8 live events")
-        .contains("./propensity down --base-port " + base);
+        .contains("./propensity down --base-port " + base)
+        .contains("dashboard: http://127.0.0.1:" + (base + 10) + "/");
     List<Long> pids = pids();
-    assertThat(pids).hasSize(3);
+    assertThat(pids).hasSize(4);
+
+    // the dashboard of the stack shows the promoted model
+    HttpResponse<String> models = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (base + 10) + "/api/models")).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(models.statusCode()).as(models.body()).isEqualTo(200);
+    assertThat(models.body()).contains("purchase-7d").contains("production");
 
     CliRun.Run status = CliRun.run("status", "--base-port", Integer.toString(base));
     assertThat(status.exit()).as(status.all()).isZero();
-    assertThat(status.out()).contains("127.0.0.1:" + (base + 2)).contains("SERVING");
+    assertThat(status.out()).contains("127.0.0.1:" + (base + 2)).contains("SERVING")
+        .containsPattern("dashboard +http://127.0.0.1:" + (base + 10) + "/ +SERVING");
 
-    CliRun.Run models = cli("models", "list");
-    assertThat(models.exit()).as(models.all()).isZero();
-    assertThat(models.out()).containsPattern("purchase-7d +purchase +v1 +1 +production=v1");
+    CliRun.Run list = cli("models", "list");
+    assertThat(list.exit()).as(list.all()).isZero();
+    assertThat(list.out()).containsPattern("purchase-7d +purchase +v1 +1 +production=v1");
 
     CliRun.Run predict = cli("predict", "--user", DemoDataGenerator.userId(3), "--explain", "3");
     assertThat(predict.exit()).as(predict.all()).isZero();
@@ -98,7 +112,8 @@ class DemoThroughTheCliIT {
 
     CliRun.Run down = CliRun.run("down", "--base-port", Integer.toString(base), "--state-dir", state.toString());
     assertThat(down.exit()).as(down.all()).isZero();
-    assertThat(down.out()).contains("inference-service  stopped").contains("feature-service    stopped");
+    assertThat(down.out()).contains("inference-service  stopped").contains("feature-service    stopped")
+        .contains("dashboard          stopped");
     for (long pid : pids) {
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("pid " + pid).isNotEqualTo(Optional.of(true));
     }
