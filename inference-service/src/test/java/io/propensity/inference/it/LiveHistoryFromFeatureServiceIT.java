@@ -213,6 +213,25 @@ class LiveHistoryFromFeatureServiceIT implements TestPropertyProvider {
 
   @Test
   @Order(2)
+  void aStreamedUserScoresExactlyAsPredictByUserIdOnceTheSameEventIsIngested() throws Exception {
+    // An hour ahead (tracker clock skew is allowed up to a day): the feature service then computes
+    // the user's online vector as of that event too, so both sides see the same instant.
+    String user = "it-08";
+    propensity.events.v1.Event live =
+        event("it-08-live-checkout", user, NOW.plus(Duration.ofHours(1)), propensity.events.v1.EventType.EVENT_TYPE_BEGIN_CHECKOUT);
+
+    StreamPredictResponse answer = stream(List.of(live), 0).get(0);
+    features.ingest(List.of(((EventProtoMapper.Parsed.Ok) EventProtoMapper.fromProto(live)).event()).iterator(), 1, Duration.ofSeconds(10), n -> {});
+    var byUser =
+        stub().predict(PredictRequest.newBuilder().setInput(io.propensity.inference.testing.Protos.user(user)).build()).getPrediction();
+
+    assertThat(answer.getHistorySeed()).isEqualTo(HistorySeed.HISTORY_SEED_STORED);
+    assertThat(byUser.getColdStart()).isFalse();
+    assertThat(answer.getPrediction().getProbability()).isEqualTo(byUser.getProbability());
+  }
+
+  @Test
+  @Order(3)
   void anEventAlreadyStoredIsCountedOnceWhenItComesAgainOnTheStream() throws Exception {
     String user = "it-13";
     List<Event> history = stored(user);
@@ -227,7 +246,7 @@ class LiveHistoryFromFeatureServiceIT implements TestPropertyProvider {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void rankingWithoutUserIdsRanksEveryStoredUserIncludingThoseNeverSeenOnAStream() {
     List<RankTargetsResponse> all = rank(RankTargetsRequest.newBuilder().setTopK(10).setExplainTopK(1).build());
     List<RankedTarget> targets = targets(all);
@@ -249,7 +268,7 @@ class LiveHistoryFromFeatureServiceIT implements TestPropertyProvider {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void rankingWithoutUserIdsHonoursTheActivityBoundsAsTheFeatureServiceListsThem() {
     Instant since = NOW.minus(Duration.ofDays(3)).minus(Duration.ofHours(6));
     Instant before = NOW.minus(Duration.ofDays(1)).minus(Duration.ofHours(6));
@@ -275,7 +294,7 @@ class LiveHistoryFromFeatureServiceIT implements TestPropertyProvider {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void withTheFeatureServiceGoneStreamsStillAnswerUnseededAndRankingIsUnavailable() throws Exception {
     featureService.stop();
 
