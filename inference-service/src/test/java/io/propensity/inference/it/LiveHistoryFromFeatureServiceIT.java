@@ -295,6 +295,32 @@ class LiveHistoryFromFeatureServiceIT implements TestPropertyProvider {
 
   @Test
   @Order(6)
+  void oneMessageOfManyNewUsersSeedsEachFromTheirOwnHistory() throws Exception {
+    List<propensity.events.v1.Event> events = new ArrayList<>();
+    List<Integer> storedCounts = new ArrayList<>();
+    long fetchStarted = System.nanoTime();
+    for (int u = 22; u < USERS; u++) {
+      String user = String.format("it-%02d", u);
+      events.add(event(user + "-live", user, NOW.minusSeconds(1), propensity.events.v1.EventType.EVENT_TYPE_PAGE_VIEW));
+      storedCounts.add(stored(user).size());
+    }
+    long fetchMicros = (System.nanoTime() - fetchStarted) / 1_000;
+
+    long started = System.nanoTime();
+    List<StreamPredictResponse> answers = stream(events, 0);
+    long micros = (System.nanoTime() - started) / 1_000;
+
+    assertThat(answers).extracting(StreamPredictResponse::getHistorySeed).containsOnly(HistorySeed.HISTORY_SEED_STORED);
+    assertThat(answers).extracting(r -> (int) r.getHistoryEventCount()).containsExactlyElementsOf(storedCounts);
+    System.out.printf(
+        "one StreamPredict message of %d new users (%d stored events in all): %d ms, %.2f ms per user seeded"
+            + " (the same histories fetched by the test's own client: %.2f ms per user)%n",
+        events.size(), storedCounts.stream().mapToInt(Integer::intValue).sum(), micros / 1_000,
+        micros / 1_000.0 / events.size(), fetchMicros / 1_000.0 / events.size());
+  }
+
+  @Test
+  @Order(7)
   void withTheFeatureServiceGoneStreamsStillAnswerUnseededAndRankingIsUnavailable() throws Exception {
     featureService.stop();
 
