@@ -26,6 +26,10 @@ import propensity.features.v1.GetDataOverviewResponse;
 import propensity.features.v1.GetFeatureSchemaRequest;
 import propensity.features.v1.GetOnlineFeaturesRequest;
 import propensity.features.v1.GetOnlineFeaturesResponse;
+import propensity.features.v1.GetUserHistoryRequest;
+import propensity.features.v1.GetUserHistoryResponse;
+import propensity.features.v1.ListUsersRequest;
+import propensity.features.v1.ListUsersResponse;
 import propensity.features.v1.StreamIngestEventsRequest;
 import propensity.features.v1.StreamIngestEventsResponse;
 import propensity.features.v1.TrainingSetSpec;
@@ -164,6 +168,35 @@ public final class FeatureServiceClient implements AutoCloseable {
     return blocking()
         .getOnlineFeatures(
             GetOnlineFeaturesRequest.newBuilder().addAllUserIds(userIds).setIncludeSchema(includeSchema).build());
+  }
+
+  /**
+   * One page of the users with stored events, ascending by id.
+   *
+   * @param pageSize 0 (the server's default, 1,000) to 10,000
+   * @param pageToken the previous page's next_page_token, or empty for the first page
+   * @param activeSince only users whose newest event is at or after this instant, when present
+   * @param activeBefore only users whose newest event is at or before this instant, when present
+   */
+  public ListUsersResponse listUsers(
+      int pageSize,
+      String pageToken,
+      java.util.Optional<java.time.Instant> activeSince,
+      java.util.Optional<java.time.Instant> activeBefore) {
+    ListUsersRequest.Builder req = ListUsersRequest.newBuilder().setPageSize(pageSize).setPageToken(pageToken);
+    activeSince.ifPresent(t -> req.setActiveSince(EventProtoMapper.timestamp(t)));
+    activeBefore.ifPresent(t -> req.setActiveBefore(EventProtoMapper.timestamp(t)));
+    return blocking().listUsers(req.build());
+  }
+
+  /**
+   * The stored events of one user, oldest first: the newest {@code maxEvents} (0 means the server's
+   * most, 10,000) of those at or after {@code since} (every event when empty).
+   */
+  public GetUserHistoryResponse userHistory(String userId, java.util.Optional<java.time.Instant> since, int maxEvents) {
+    GetUserHistoryRequest.Builder req = GetUserHistoryRequest.newBuilder().setUserId(userId).setMaxEvents(maxEvents);
+    since.ifPresent(t -> req.setSince(EventProtoMapper.timestamp(t)));
+    return blocking().getUserHistory(req.build());
   }
 
   /** The feature schema. */

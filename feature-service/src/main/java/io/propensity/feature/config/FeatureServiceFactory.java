@@ -81,6 +81,11 @@ class FeatureServiceFactory {
   }
 
   @Singleton
+  io.propensity.feature.users.UserDirectory userDirectory(EventStore events) {
+    return new io.propensity.feature.users.UserDirectory(events);
+  }
+
+  @Singleton
   DataOverviewService dataOverview(EventStore events, OnlineFeatures online, Clock clock, OnlineConfiguration config) {
     return new DataOverviewService(events, online, clock, config.overviewCacheTtl());
   }

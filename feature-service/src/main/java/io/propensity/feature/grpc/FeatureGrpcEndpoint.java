@@ -15,6 +15,7 @@ import io.propensity.feature.overview.DataOverviewService;
 import io.propensity.feature.trainingset.TrainingSetPlan;
 import io.propensity.feature.trainingset.TrainingSetSummary;
 import io.propensity.feature.trainingset.TrainingSets;
+import io.propensity.feature.users.UserDirectory;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import java.time.Clock;
@@ -30,6 +31,10 @@ import propensity.features.v1.GetFeatureSchemaRequest;
 import propensity.features.v1.GetFeatureSchemaResponse;
 import propensity.features.v1.GetOnlineFeaturesRequest;
 import propensity.features.v1.GetOnlineFeaturesResponse;
+import propensity.features.v1.GetUserHistoryRequest;
+import propensity.features.v1.GetUserHistoryResponse;
+import propensity.features.v1.ListUsersRequest;
+import propensity.features.v1.ListUsersResponse;
 import propensity.features.v1.TrainingRowBatch;
 import propensity.features.v1.TrainingSetProgress;
 import io.propensity.feature.ingest.Ingestor;
@@ -51,6 +56,7 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
   private final OnlineFeatures online;
   private final TrainingSets trainingSets;
   private final DataOverviewService overview;
+  private final UserDirectory users;
   private final Clock clock;
   private final ExecutorService builders;
 
@@ -59,6 +65,7 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
       OnlineFeatures online,
       TrainingSets trainingSets,
       DataOverviewService overview,
+      UserDirectory users,
       Clock clock,
       @Named(TaskExecutors.BLOCKING) ExecutorService builders) {
     this.builders = builders;
@@ -66,6 +73,7 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
     this.online = online;
     this.trainingSets = trainingSets;
     this.overview = overview;
+    this.users = users;
     this.clock = clock;
   }
 
@@ -97,6 +105,18 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
       throw InvalidInputException.of("time_zone", "unknown time zone '" + req.getTimeZone() + "'");
     }
     out.onNext(FeatureProtoMapper.toProto(overview.overview(samples, zone), online.schema()));
+    out.onCompleted();
+  }
+
+  @Override
+  public void listUsers(ListUsersRequest req, StreamObserver<ListUsersResponse> out) {
+    out.onNext(FeatureProtoMapper.toResponse(users.list(FeatureProtoMapper.toQuery(req))));
+    out.onCompleted();
+  }
+
+  @Override
+  public void getUserHistory(GetUserHistoryRequest req, StreamObserver<GetUserHistoryResponse> out) {
+    out.onNext(FeatureProtoMapper.toResponse(users.history(FeatureProtoMapper.toQuery(req))));
     out.onCompleted();
   }
 

@@ -26,6 +26,13 @@ import io.propensity.feature.trainingset.TrainingSetPlan;
 import io.propensity.feature.trainingset.TrainingSetSpec;
 import io.propensity.feature.trainingset.TrainingSetSummary;
 import java.util.Optional;
+import io.propensity.feature.store.EventStore;
+import io.propensity.feature.users.UserDirectory;
+import propensity.features.v1.GetUserHistoryRequest;
+import propensity.features.v1.GetUserHistoryResponse;
+import propensity.features.v1.ListUsersRequest;
+import propensity.features.v1.ListUsersResponse;
+import propensity.features.v1.UserActivity;
 import propensity.events.v1.EventRejection;
 import propensity.features.v1.CutoffRange;
 import propensity.features.v1.DailyCount;
@@ -149,6 +156,41 @@ final class FeatureProtoMapper {
     }
     if (includeSchema) {
       b.setSchema(toProto(schema));
+    }
+    return b.build();
+  }
+
+  static UserDirectory.UserQuery toQuery(ListUsersRequest r) {
+    return new UserDirectory.UserQuery(
+        r.getPageSize(),
+        r.getPageToken().isEmpty() ? Optional.empty() : Optional.of(r.getPageToken()),
+        r.hasActiveSince() ? Optional.of(instant(r.getActiveSince())) : Optional.empty(),
+        r.hasActiveBefore() ? Optional.of(instant(r.getActiveBefore())) : Optional.empty());
+  }
+
+  static ListUsersResponse toResponse(UserDirectory.UserPage page) {
+    ListUsersResponse.Builder b = ListUsersResponse.newBuilder();
+    for (EventStore.UserActivity u : page.users()) {
+      b.addUsers(
+          UserActivity.newBuilder()
+              .setUserId(u.userId())
+              .setFirstEventAt(timestamp(u.firstEventAt()))
+              .setLastEventAt(timestamp(u.lastEventAt()))
+              .setEventCount(u.events()));
+    }
+    page.nextPageToken().ifPresent(b::setNextPageToken);
+    return b.build();
+  }
+
+  static UserDirectory.HistoryQuery toQuery(GetUserHistoryRequest r) {
+    return new UserDirectory.HistoryQuery(
+        r.getUserId(), r.hasSince() ? Optional.of(instant(r.getSince())) : Optional.empty(), r.getMaxEvents());
+  }
+
+  static GetUserHistoryResponse toResponse(EventStore.RecentHistory h) {
+    GetUserHistoryResponse.Builder b = GetUserHistoryResponse.newBuilder().setTruncated(h.truncated());
+    for (Event e : h.events()) {
+      b.addEvents(toProto(e));
     }
     return b.build();
   }

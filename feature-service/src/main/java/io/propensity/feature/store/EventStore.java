@@ -45,8 +45,36 @@ public interface EventStore extends AutoCloseable {
   /** Ids of up to {@code limit} users, in id order, starting after {@code afterUserId} when given. */
   List<String> users(Optional<String> afterUserId, int limit);
 
+  /**
+   * Activity of up to {@code limit} users with events, in user id order, starting after {@code
+   * afterUserId} when given, keeping only users whose newest event occurred at or after {@code
+   * lastEventFrom} and at or before {@code lastEventTo} (each bound only when given).
+   */
+  List<UserActivity> userActivity(
+      Optional<String> afterUserId, Optional<Instant> lastEventFrom, Optional<Instant> lastEventTo, int limit);
+
+  /**
+   * The newest {@code limit} events of one user that occurred at or after {@code since} (every
+   * event when absent), in time order then event id, and whether older matching events exist.
+   */
+  RecentHistory newestHistory(String userId, Optional<Instant> since, int limit);
+
   @Override
   void close();
+
+  /** What the store holds about one user: oldest and newest event time, and event count. */
+  record UserActivity(String userId, Instant firstEventAt, Instant lastEventAt, long events) {}
+
+  /**
+   * The newest events of a user, oldest first.
+   *
+   * @param truncated older matching events are stored than the oldest returned
+   */
+  record RecentHistory(List<Event> events, boolean truncated) {
+    public RecentHistory {
+      events = List.copyOf(events);
+    }
+  }
 
   /** Outcome of an {@link #append}: the events newly stored, in input order, and the duplicates. */
   record AppendResult(List<Event> stored, int duplicates) {

@@ -34,7 +34,12 @@ import propensity.features.v1.GetDataOverviewResponse;
 import propensity.features.v1.GetFeatureSchemaRequest;
 import propensity.features.v1.GetOnlineFeaturesRequest;
 import propensity.features.v1.GetOnlineFeaturesResponse;
+import propensity.features.v1.GetUserHistoryRequest;
+import propensity.features.v1.GetUserHistoryResponse;
 import propensity.features.v1.IngestEventsRequest;
+import propensity.features.v1.ListUsersRequest;
+import propensity.features.v1.ListUsersResponse;
+import propensity.features.v1.UserActivity;
 import propensity.features.v1.Target;
 import propensity.features.v1.TrainingSetSpec;
 import propensity.features.v1.UserFeatures;
@@ -196,5 +201,150 @@ class FeaturesGrpcTest {
             StatusRuntimeException.class,
             () -> stub.getDataOverview(GetDataOverviewRequest.newBuilder().setTimeZone("Mars/Olympus").build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+  }
+
+  /** Five extra users, fg-list-0..4, each last active i days before now, with i + 1 events. */
+  void seedListedUsers() {
+    IngestEventsRequest.Builder req = IngestEventsRequest.newBuilder();
+    for (int u = 0; u < 5; u++) {
+      for (int i = 0; i <= u; i++) {
+        req.addEvents(
+            ev("fg-list-" + u + "-" + i, "fg-list-" + u, NOW.minus(java.time.Duration.ofDays(u + i)), EventType.EVENT_TYPE_PAGE_VIEW));
+      }
+    }
+    stub.ingestEvents(req.build());
+  }
+
+  List<UserActivity> walk(ListUsersRequest first) {
+    List<UserActivity> all = new ArrayList<>();
+    ListUsersRequest req = first;
+    int pages = 0;
+    while (true) {
+      ListUsersResponse page = stub.listUsers(req);
+      pages++;
+      assertThat(page.getUsersCount()).isLessThanOrEqualTo(first.getPageSize());
+      all.addAll(page.getUsersList());
+      if (page.getNextPageToken().isEmpty()) {
+        return all;
+      }
+      assertThat(page.getUsersCount()).as("only the last page is short").isEqualTo(first.getPageSize());
+      assertThat(pages).isLessThan(100);
+      req = first.toBuilder().setPageToken(page.getNextPageToken()).build();
+    }
+  }
+
+  @Test
+  void listUsersWalksEveryUserOnceInIdOrderWithTheirActivity() {
+    seedListedUsers();
+    List<UserActivity> all = walk(ListUsersRequest.newBuilder().setPageSize(2).build());
+
+    assertThat(all).extracting(UserActivity::getUserId)
+        .contains("fg-u1", "fg-u2", "fg-list-0", "fg-list-4")
+        .doesNotHaveDuplicates()
+        .isSorted();
+    UserActivity u1 = all.stream().filter(u -> u.getUserId().equals("fg-u1")).findFirst().orElseThrow();
+    assertThat(u1.getEventCount()).isEqualTo(21);
+    assertThat(u1.getFirstEventAt().getSeconds()).isEqualTo(NOW.minus(java.time.Duration.ofDays(20)).getEpochSecond());
+    assertThat(u1.getLastEventAt().getSeconds()).isEqualTo(NOW.minus(java.time.Duration.ofDays(1)).getEpochSecond());
+    assertThat(stub.listUsers(ListUsersRequest.getDefaultInstance()).getUsersList()).containsExactlyElementsOf(all);
+  }
+
+  @Test
+  void listUsersKeepsOnlyUsersLastActiveInTheRange() {
+    seedListedUsers();
+    // fg-list-u is last active u days ago; fg-u1 and fg-u2 1 day ago (plus a minute for fg-u2).
+    List<UserActivity> lapsed =
+        walk(
+            ListUsersRequest.newBuilder()
+                .setPageSize(1)
+                .setActiveSince(ts(NOW.minus(java.time.Duration.ofDays(3)).minusSeconds(1)))
+                .setActiveBefore(ts(NOW.minus(java.time.Duration.ofDays(2))))
+                .build());
+    assertThat(lapsed).extracting(UserActivity::getUserId).containsExactly("fg-list-2", "fg-list-3");
+    assertThat(lapsed.get(1).getEventCount()).isEqualTo(4);
+  }
+
+  @Test
+  void badListUsersRequestsAreInvalidArgumentNamingEachField() {
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                stub.listUsers(
+                    ListUsersRequest.newBuilder()
+                        .setPageSize(10_001)
+                        .setPageToken("not-a-token")
+                        .setActiveSince(ts(NOW))
+                        .setActiveBefore(ts(NOW.minusSeconds(1)))
+                        .build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(fields(e)).containsExactly("page_size", "page_token", "active_since");
+  }
+
+  @Test
+  void userHistoryGivesTheNewestStoredEventsOldestFirstAsIngested() {
+    GetUserHistoryResponse all = stub.getUserHistory(GetUserHistoryRequest.newBuilder().setUserId("fg-u1").build());
+    assertThat(all.getEventsCount()).isEqualTo(21);
+    assertThat(all.getTruncated()).isFalse();
+    assertThat(all.getEventsList())
+        .extracting(ev -> ev.getOccurredAt().getSeconds())
+        .isSorted();
+    assertThat(all.getEventsList())
+        .filteredOn(ev -> ev.getEventId().equals("fg-u1-buy"))
+        .singleElement()
+        .satisfies(
+            buy -> {
+              assertThat(buy.getType()).isEqualTo(EventType.EVENT_TYPE_PURCHASE);
+              assertThat(buy.getPrice()).isEqualTo(10);
+              assertThat(buy.getOccurredAt()).isEqualTo(ts(NOW.minus(java.time.Duration.ofDays(3))));
+            });
+
+    GetUserHistoryResponse newest =
+        stub.getUserHistory(GetUserHistoryRequest.newBuilder().setUserId("fg-u1").setMaxEvents(3).build());
+    assertThat(newest.getEventsList()).extracting(Event::getEventId).containsExactly("fg-u1-buy", "fg-u1-2-v", "fg-u1-1-v");
+    assertThat(newest.getTruncated()).isTrue();
+
+    GetUserHistoryResponse since =
+        stub.getUserHistory(
+            GetUserHistoryRequest.newBuilder().setUserId("fg-u1").setSince(ts(NOW.minus(java.time.Duration.ofDays(2)))).build());
+    assertThat(since.getEventsList()).extracting(Event::getEventId).containsExactly("fg-u1-2-v", "fg-u1-1-v");
+
+    GetUserHistoryResponse unknown = stub.getUserHistory(GetUserHistoryRequest.newBuilder().setUserId("nobody").build());
+    assertThat(unknown.getEventsList()).isEmpty();
+    assertThat(unknown.getTruncated()).isFalse();
+  }
+
+  @Test
+  void badUserHistoryRequestsAreInvalidArgumentNamingEachField() {
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> stub.getUserHistory(GetUserHistoryRequest.newBuilder().setMaxEvents(-1).build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(fields(e)).containsExactly("user_id", "max_events");
+    StatusRuntimeException tooLong =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> stub.getUserHistory(GetUserHistoryRequest.newBuilder().setUserId("x".repeat(129)).setMaxEvents(10_001).build()));
+    assertThat(fields(tooLong)).containsExactly("user_id", "max_events");
+  }
+
+  static Timestamp ts(Instant t) {
+    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).build();
+  }
+
+  static List<String> fields(StatusRuntimeException e) {
+    return io.grpc.protobuf.StatusProto.fromThrowable(e).getDetailsList().stream()
+        .filter(a -> a.is(com.google.rpc.BadRequest.class))
+        .flatMap(
+            a -> {
+              try {
+                return a.unpack(com.google.rpc.BadRequest.class).getFieldViolationsList().stream();
+              } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+                throw new IllegalStateException(ex);
+              }
+            })
+        .map(com.google.rpc.BadRequest.FieldViolation::getField)
+        .toList();
   }
 }

@@ -129,6 +129,59 @@ public abstract class EventStoreContract {
   }
 
   @Test
+  void userActivityPagesThroughUsersInIdOrderWithTheirFirstAndLastEventAndCount() {
+    List<Event> batch = new ArrayList<>();
+    for (int u = 0; u < 12; u++) {
+      // user-00 is last active on day 0, user-11 on day 11; each has u + 1 events.
+      for (int i = 0; i <= u; i++) {
+        batch.add(event("a" + u + "-" + i, String.format("user-%02d", u), T0.plus(Duration.ofDays(i)), EventType.PAGE_VIEW));
+      }
+    }
+    store.append(batch);
+
+    List<EventStore.UserActivity> first = store.userActivity(Optional.empty(), Optional.empty(), Optional.empty(), 5);
+    List<EventStore.UserActivity> rest =
+        store.userActivity(Optional.of(first.get(4).userId()), Optional.empty(), Optional.empty(), 100);
+    assertThat(first).extracting(EventStore.UserActivity::userId)
+        .containsExactly("user-00", "user-01", "user-02", "user-03", "user-04");
+    assertThat(rest).extracting(EventStore.UserActivity::userId).hasSize(7).startsWith("user-05").endsWith("user-11");
+    assertThat(first.get(3)).isEqualTo(new EventStore.UserActivity("user-03", T0, T0.plus(Duration.ofDays(3)), 4));
+
+    List<EventStore.UserActivity> lastActiveFrom3To6 =
+        store.userActivity(
+            Optional.empty(), Optional.of(T0.plus(Duration.ofDays(3))), Optional.of(T0.plus(Duration.ofDays(6))), 100);
+    assertThat(lastActiveFrom3To6).extracting(EventStore.UserActivity::userId)
+        .containsExactly("user-03", "user-04", "user-05", "user-06");
+    assertThat(
+            store.userActivity(Optional.of("user-04"), Optional.of(T0.plus(Duration.ofDays(3))), Optional.empty(), 2))
+        .extracting(EventStore.UserActivity::userId)
+        .containsExactly("user-05", "user-06");
+  }
+
+  @Test
+  void newestHistoryGivesTheNewestEventsInTimeOrderAndSaysWhenOlderOnesRemain() {
+    List<Event> batch = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      batch.add(event("h" + i, "u1", T0.plusSeconds(60L * (9 - i)), EventType.PAGE_VIEW));
+    }
+    batch.add(event("tie-b", "u1", T0.plusSeconds(60L * 9), EventType.ADD_TO_CART));
+    batch.add(event("other", "u2", T0, EventType.PAGE_VIEW));
+    store.append(batch);
+
+    EventStore.RecentHistory newest3 = store.newestHistory("u1", Optional.empty(), 3);
+    assertThat(newest3.events()).extracting(Event::eventId).containsExactly("h1", "h0", "tie-b");
+    assertThat(newest3.truncated()).isTrue();
+    EventStore.RecentHistory all = store.newestHistory("u1", Optional.empty(), 100);
+    assertThat(all.events()).isEqualTo(store.history("u1"));
+    assertThat(all.truncated()).isFalse();
+    EventStore.RecentHistory since = store.newestHistory("u1", Optional.of(T0.plusSeconds(60L * 8)), 100);
+    assertThat(since.events()).extracting(Event::eventId).containsExactly("h1", "h0", "tie-b");
+    assertThat(since.truncated()).isFalse();
+    assertThat(store.newestHistory("u1", Optional.of(T0.plusSeconds(60L * 8)), 3).truncated()).isFalse();
+    assertThat(store.newestHistory("nobody", Optional.empty(), 10).events()).isEmpty();
+  }
+
+  @Test
   void statisticsCountByTypeUserAndDay() {
     store.append(
         List.of(

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
 import io.propensity.client.FeatureServiceClient;
 import io.propensity.engine.event.EventValidator;
@@ -15,9 +16,14 @@ import io.propensity.engine.features.FeatureSchema;
 import io.propensity.inference.explain.FactorDescriber;
 import io.propensity.inference.grpc.ServingHealth;
 import io.propensity.inference.live.LiveScoring;
+import io.propensity.inference.live.LiveStateFeatureSource;
 import io.propensity.inference.live.LiveUserStates;
+import io.propensity.inference.live.StateSeeder;
+import io.propensity.inference.live.UserHistorySource;
 import io.propensity.inference.online.FeatureServiceFeatureSource;
+import io.propensity.inference.online.FeatureServiceUsers;
 import io.propensity.inference.ranking.TargetRanker;
+import io.propensity.inference.ranking.UserDirectory;
 import io.propensity.inference.registry.GrpcModelSource;
 import io.propensity.inference.reload.ModelLoader;
 import io.propensity.inference.reload.ModelReloader;
@@ -33,6 +39,7 @@ import io.propensity.inference.serving.ServedModels;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,9 +139,27 @@ class InferenceServiceFactory {
 
   @Singleton
   OnlineFeatureSource onlineFeatures(
-      @Named("feature-service") ManagedChannel channel, FeatureServiceConfiguration config) {
+      @Named("feature-service") ManagedChannel channel,
+      FeatureServiceConfiguration config,
+      LiveUserStates states,
+      @Named("inference") Clock clock) {
+    if (!config.enabled()) {
+      LOG.warn(
+          "no feature service (propensity.inference.feature-service.enabled=false): by-user scoring and"
+              + " ranking use this replica's live stream state; stream state starts empty");
+      return new LiveStateFeatureSource(states, clock);
+    }
     return new FeatureServiceFeatureSource(
         channel, config.target(), config.deadline(), config.retryAfter(), config.maxUsersPerCall());
+  }
+
+  /** Users and stored histories from the feature service; no bean when none is configured. */
+  @Singleton
+  @Requires(property = "propensity.inference.feature-service.enabled", notEquals = "false")
+  FeatureServiceUsers featureServiceUsers(
+      @Named("feature-service") ManagedChannel channel, FeatureServiceConfiguration config, StreamConfiguration stream) {
+    return new FeatureServiceUsers(
+        channel, config.target(), config.readDeadline(), config.retryAfter(), stream.seedMaxEvents());
   }
 
   @Singleton
@@ -167,10 +192,21 @@ class InferenceServiceFactory {
   }
 
   @Singleton
-  LiveUserStates liveUserStates(StreamConfiguration config, @Named("inference") Clock clock, MeterRegistry registry) {
+  LiveUserStates liveUserStates(
+      StreamConfiguration config,
+      FeatureServiceConfiguration featureService,
+      Optional<FeatureServiceUsers> users,
+      @Named("inference") Clock clock,
+      MeterRegistry registry,
+      ScoringMetrics metrics) {
+    StateSeeder seeder =
+        new StateSeeder(
+            users.map(UserHistorySource.class::cast), featureService.retryAfter(), clock, metrics::seeded);
     LiveUserStates states =
         new LiveUserStates(
-            new LiveUserStates.Settings(config.maxUsers(), config.maxStateBytes(), config.idleTimeout()), clock);
+            new LiveUserStates.Settings(config.maxUsers(), config.maxStateBytes(), config.idleTimeout()),
+            clock,
+            seeder);
     Gauge.builder("propensity.inference.stream.users", states, LiveUserStates::size)
         .description("Users with live StreamPredict state")
         .register(registry);
@@ -193,8 +229,16 @@ class InferenceServiceFactory {
       RowScorer rows,
       LiveUserStates states,
       ScoringMetrics metrics,
-      FeatureServiceConfiguration config) {
-    return new TargetRanker(served, features, rows, states::userIds, metrics, config.maxUsersPerCall());
+      FeatureServiceConfiguration config,
+      Optional<FeatureServiceUsers> users) {
+    return new TargetRanker(
+        served,
+        features,
+        rows,
+        users.map(UserDirectory.class::cast),
+        states::userIds,
+        metrics,
+        config.maxUsersPerCall());
   }
 
 }

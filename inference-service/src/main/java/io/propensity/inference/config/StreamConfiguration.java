@@ -11,9 +11,12 @@ import java.time.Duration;
  * @param maxUsers most users with live state; the least recently updated go first
  * @param maxStateBytes most estimated bytes of live state
  * @param idleTimeout users without an event for this long are dropped
+ * @param seedMaxEvents most stored events a new user's state is seeded from (1 to 10,000, the
+ *     newest); a longer history seeds a state without its oldest events (lifetime features low)
  */
 @ConfigurationProperties("propensity.inference.stream")
 public record StreamConfiguration(
     @Bindable(defaultValue = "50000") int maxUsers,
     @Bindable(defaultValue = "67108864") long maxStateBytes,
-    @Bindable(defaultValue = "30m") Duration idleTimeout) {}
+    @Bindable(defaultValue = "30m") Duration idleTimeout,
+    @Bindable(defaultValue = "10000") int seedMaxEvents) {}

@@ -8,6 +8,7 @@ import io.propensity.engine.event.FieldViolation;
 import io.propensity.engine.features.FeatureSchema;
 import io.propensity.engine.features.FeatureSpec;
 import io.propensity.engine.labels.Target;
+import io.propensity.inference.live.HistorySeed;
 import io.propensity.inference.live.StreamOutcome;
 import io.propensity.inference.ranking.RankRequest;
 import io.propensity.inference.ranking.RankedTarget;
@@ -155,10 +156,21 @@ final class InferenceProtoMapper {
         .build();
   }
 
+  static propensity.inference.v1.HistorySeed toProto(HistorySeed.Origin o) {
+    return switch (o) {
+      case STORED -> propensity.inference.v1.HistorySeed.HISTORY_SEED_STORED;
+      case NONE_STORED -> propensity.inference.v1.HistorySeed.HISTORY_SEED_NONE_STORED;
+      case TRUNCATED -> propensity.inference.v1.HistorySeed.HISTORY_SEED_TRUNCATED;
+      case UNAVAILABLE -> propensity.inference.v1.HistorySeed.HISTORY_SEED_UNAVAILABLE;
+    };
+  }
+
   static StreamPredictResponse toProto(StreamOutcome o) {
     StreamPredictResponse.Builder b = StreamPredictResponse.newBuilder().setEventId(o.eventId());
     if (o instanceof StreamOutcome.Predicted p) {
-      b.setPrediction(toProto(p.prediction()));
+      b.setPrediction(toProto(p.prediction()))
+          .setHistorySeed(toProto(p.seed().origin()))
+          .setHistoryEventCount(p.seed().events());
     } else {
       StreamOutcome.Rejected r = (StreamOutcome.Rejected) o;
       EventRejection.Builder rejection = EventRejection.newBuilder().setIndex(r.index()).setEventId(truncate(r.eventId()));

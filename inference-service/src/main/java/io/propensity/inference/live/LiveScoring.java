@@ -19,8 +19,8 @@ import java.util.Optional;
 /**
  * Scores live events: each valid event updates its user's {@link LiveUserStates} entry and yields
  * the user's new prediction, computed as of the user's newest event (so that a replayed log scores
- * as it would have live). A user's state starts empty at their first event on this replica: the
- * feature service offers no way to hand over a user's state (see the module README).
+ * as it would have live). A user's state is seeded from their stored events at their first event
+ * on this replica (see {@link StateSeeder}); the answer says how it was seeded.
  */
 public final class LiveScoring {
   /** Most events per stream message. */
@@ -83,16 +83,18 @@ public final class LiveScoring {
             continue;
           }
           Event event = ((EventInput.Parsed) in).event();
+          HistorySeed[] seed = new HistorySeed[1];
           FeatureRow row =
               states.update(
                   event.userId(),
-                  state -> {
+                  (state, howSeeded) -> {
+                    seed[0] = howSeeded;
                     state.apply(event);
                     Instant asOf = state.watermark().orElse(event.occurredAt());
                     return new FeatureRow(
                         Optional.of(event.userId()), state.vectorAsOf(asOf).values(), false, Optional.of(asOf));
                   });
-          out.add(new StreamOutcome.Predicted(in.eventId(), rows.score(lease, row, topK)));
+          out.add(new StreamOutcome.Predicted(in.eventId(), rows.score(lease, row, topK), seed[0]));
           predicted++;
           metrics.timed(ScoringMetrics.Operation.STREAM_EVENT, System.nanoTime() - started);
         }

@@ -9,8 +9,12 @@ public sealed interface StreamOutcome {
   /** The event's id as sent. */
   String eventId();
 
-  /** The event was applied; the user's updated prediction. */
-  record Predicted(String eventId, Prediction prediction) implements StreamOutcome {}
+  /**
+   * The event was applied; the user's updated prediction.
+   *
+   * @param seed how the user's live state began on this replica
+   */
+  record Predicted(String eventId, Prediction prediction, HistorySeed seed) implements StreamOutcome {}
 
   /**
    * The event was invalid and not applied.

@@ -27,9 +27,11 @@ import java.util.function.Supplier;
  * Scores a segment of users with one version and hands them out ranked, highest probability first
  * (ties by user id), then totals them.
  *
- * <p>Candidates are the request's user ids or, when it names none, the users this replica has seen
- * on StreamPredict streams: the feature service has no RPC that lists its users. Features come from
- * the feature service in chunks; only the selection is kept in memory (a bounded heap for top-K),
+ * <p>Candidates are the request's user ids or, when it names none, every user of the {@link
+ * UserDirectory} (the feature service's ListUsers, paged, with the activity bounds applied there);
+ * without a directory (no feature service configured), the users this replica has seen on
+ * StreamPredict streams. Features come in chunks of one page; only the selection is kept in memory
+ * (a bounded heap for top-K),
  * with factors computed when a user enters it and kept as a few numbers until sent, so ranking
  * 100,000 users fits a small heap. The model version is released before the targets are streamed,
  * so a slow reader does not hold a retired version.
@@ -50,23 +52,70 @@ public final class TargetRanker {
   private final ServedModels models;
   private final OnlineFeatureSource features;
   private final RowScorer rows;
-  private final Supplier<List<String>> knownUsers;
+  private final Optional<UserDirectory> directory;
+  private final Supplier<List<String>> streamUsers;
   private final ScoringMetrics metrics;
   private final int chunkSize;
 
+  /**
+   * @param directory every known user; empty when there is no feature service
+   * @param streamUsers users seen on streams, the candidates when there is no directory
+   * @param chunkSize users per features call and per directory page
+   */
   public TargetRanker(
       ServedModels models,
       OnlineFeatureSource features,
       RowScorer rows,
-      Supplier<List<String>> knownUsers,
+      Optional<UserDirectory> directory,
+      Supplier<List<String>> streamUsers,
       ScoringMetrics metrics,
       int chunkSize) {
     this.models = models;
     this.features = features;
     this.rows = rows;
-    this.knownUsers = knownUsers;
+    this.directory = directory;
+    this.streamUsers = streamUsers;
     this.metrics = metrics;
     this.chunkSize = chunkSize;
+  }
+
+  /** The candidates, one chunk at a time; an empty chunk ends them. */
+  private interface Chunks {
+    List<String> next();
+  }
+
+  private Chunks candidates(RankRequest r) {
+    if (r.userIds().isEmpty() && directory.isPresent()) {
+      UserDirectory users = directory.get();
+      return new Chunks() {
+        private Optional<String> token = Optional.empty();
+        private boolean done;
+
+        @Override
+        public List<String> next() {
+          while (!done) {
+            UserDirectory.Page page = users.page(token, r.activeSince(), r.activeBefore(), chunkSize);
+            token = page.nextPageToken();
+            done = token.isEmpty();
+            if (!page.userIds().isEmpty()) {
+              return page.userIds();
+            }
+          }
+          return List.of();
+        }
+      };
+    }
+    List<String> all = List.copyOf(new LinkedHashSet<>(r.userIds().isEmpty() ? streamUsers.get() : r.userIds()));
+    return new Chunks() {
+      private int from;
+
+      @Override
+      public List<String> next() {
+        List<String> chunk = all.subList(Math.min(from, all.size()), Math.min(all.size(), from + chunkSize));
+        from += chunkSize;
+        return chunk;
+      }
+    };
   }
 
   /** Checks a request before anything is scored. */
@@ -132,12 +181,12 @@ public final class TargetRanker {
         modelName = m.name();
         modelVersion = m.version();
         threshold = m.threshold();
-        List<String> candidates =
-            List.copyOf(new LinkedHashSet<>(r.userIds().isEmpty() ? knownUsers.get() : r.userIds()));
+        Chunks candidates = candidates(r);
         PriorityQueue<Candidate> heap = new PriorityQueue<>(BEST_FIRST.reversed());
         List<Candidate> unbounded = new ArrayList<>();
-        for (int from = 0; from < candidates.size() && !cancelled.getAsBoolean(); from += chunkSize) {
-          List<String> chunk = candidates.subList(from, Math.min(candidates.size(), from + chunkSize));
+        for (List<String> chunk = candidates.next();
+            !chunk.isEmpty() && !cancelled.getAsBoolean();
+            chunk = candidates.next()) {
           OnlineFeatures f = features.fetch(chunk);
           if (!f.schemaHash().equals(m.descriptor().schemaHash())) {
             throw new FailedPreconditionException(

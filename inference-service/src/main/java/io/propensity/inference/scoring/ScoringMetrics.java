@@ -29,9 +29,19 @@ public final class ScoringMetrics {
   private final MeterRegistry registry;
   private final Map<Operation, Timer> latency = new ConcurrentHashMap<>();
   private final Map<String, Counter> predictions = new ConcurrentHashMap<>();
+  private final Map<io.propensity.inference.live.HistorySeed.Origin, Counter> seeds =
+      new java.util.EnumMap<>(io.propensity.inference.live.HistorySeed.Origin.class);
 
   public ScoringMetrics(MeterRegistry registry) {
     this.registry = registry;
+    for (io.propensity.inference.live.HistorySeed.Origin o : io.propensity.inference.live.HistorySeed.Origin.values()) {
+      seeds.put(
+          o,
+          Counter.builder("propensity.inference.stream.seeds")
+              .description("Live states begun for users new on this replica, by how they were seeded")
+              .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
+              .register(registry));
+    }
     for (Operation op : Operation.values()) {
       latency.put(
           op,
@@ -46,6 +56,11 @@ public final class ScoringMetrics {
   /** Records how long an operation took. */
   public void timed(Operation op, long nanos) {
     latency.get(op).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts one live state seeded from stored history, by how it went. */
+  public void seeded(io.propensity.inference.live.HistorySeed.Origin origin) {
+    seeds.get(origin).increment();
   }
 
   /** Counts {@code count} predictions of one version for one input kind. */

@@ -1,5 +1,6 @@
 package io.propensity.inference.grpc;
 
+import static io.propensity.inference.testing.Protos.event;
 import static io.propensity.inference.testing.Protos.retryInfo;
 import static io.propensity.inference.testing.Protos.user;
 import static io.propensity.inference.testing.Protos.vector;
@@ -32,6 +33,13 @@ import propensity.inference.v1.PredictBatchResponse;
 import propensity.inference.v1.PredictRequest;
 import propensity.inference.v1.RankTargetsRequest;
 import propensity.inference.v1.SegmentFilter;
+import propensity.inference.v1.HistorySeed;
+import propensity.inference.v1.StreamPredictRequest;
+import propensity.inference.v1.StreamPredictResponse;
+import propensity.events.v1.EventType;
+import java.util.List;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
 
 /** With the feature service down, by-user calls fail fast with UNAVAILABLE; inline calls keep working. */
 @MicronautTest(environments = "test")
@@ -40,6 +48,10 @@ class FeatureServiceDownGrpcTest implements TestPropertyProvider {
   FakeModelRegistry registry;
   @Inject GrpcEmbeddedServer server;
   @Inject ServedModels served;
+
+  @Inject
+  @Client("/")
+  HttpClient http;
   ManagedChannel channel;
   InferenceServiceGrpc.InferenceServiceBlockingStub stub;
 
@@ -101,6 +113,86 @@ class FeatureServiceDownGrpcTest implements TestPropertyProvider {
             .predictBatch(PredictBatchRequest.newBuilder().addInputs(user("u1")).addInputs(vector(row)).build());
     assertThat(r.getResults(0).getError().getCode()).isEqualTo(Status.Code.UNAVAILABLE.value());
     assertThat(r.getResults(1).hasPrediction()).isTrue();
+  }
+
+  @Test
+  void streamPredictStillAnswersFromAnEmptyStateAndSaysTheHistoryWasUnavailable() throws Exception {
+    java.util.concurrent.LinkedBlockingQueue<Object> answers = new java.util.concurrent.LinkedBlockingQueue<>();
+    io.grpc.stub.StreamObserver<StreamPredictRequest> requests =
+        InferenceServiceGrpc.newStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .streamPredict(
+                new io.grpc.stub.StreamObserver<>() {
+                  @Override
+                  public void onNext(StreamPredictResponse value) {
+                    answers.add(value);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    answers.add(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    answers.add("done");
+                  }
+                });
+    java.time.Instant t = java.time.Instant.now().minusSeconds(60);
+    requests.onNext(
+        StreamPredictRequest.newBuilder()
+            .addEvents(event("down-1", "down-u", t, EventType.EVENT_TYPE_PAGE_VIEW))
+            .addEvents(event("down-2", "down-v", t, EventType.EVENT_TYPE_ADD_TO_CART))
+            .addEvents(event("down-3", "down-u", t.plusSeconds(5), EventType.EVENT_TYPE_PRODUCT_VIEW))
+            .build());
+    requests.onCompleted();
+    List<StreamPredictResponse> got = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Object o = answers.poll(10, TimeUnit.SECONDS);
+      assertThat(o).isInstanceOf(StreamPredictResponse.class);
+      got.add((StreamPredictResponse) o);
+    }
+    assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("done");
+
+    assertThat(got).allSatisfy(r -> {
+      assertThat(r.hasPrediction()).isTrue();
+      assertThat(r.getHistorySeed()).isEqualTo(HistorySeed.HISTORY_SEED_UNAVAILABLE);
+      assertThat(r.getHistoryEventCount()).isZero();
+    });
+    double emptyStart =
+        stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+            .predict(
+                PredictRequest.newBuilder()
+                    .setInput(
+                        propensity.inference.v1.PredictionInput.newBuilder()
+                            .setEvents(
+                                propensity.inference.v1.InlineEvents.newBuilder()
+                                    .addEvents(event("down-1", "down-u", t, EventType.EVENT_TYPE_PAGE_VIEW))
+                                    .addEvents(event("down-3", "down-u", t.plusSeconds(5), EventType.EVENT_TYPE_PRODUCT_VIEW))
+                                    .setAsOf(io.propensity.inference.testing.Protos.ts(t.plusSeconds(5)))))
+                    .build())
+            .getPrediction()
+            .getProbability();
+    assertThat(got.get(2).getPrediction().getProbability()).isEqualTo(emptyStart);
+    String metrics = prometheus();
+    assertThat(metrics).containsPattern("propensity_inference_stream_seeds_total\\{outcome=\"unavailable\"[^}]*} [1-9]");
+  }
+
+  @Test
+  void rankingEveryUserFailsWithUnavailable() {
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .rankTargets(RankTargetsRequest.newBuilder().setTopK(5).build())
+                    .forEachRemaining(x -> {}));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(e.getStatus().getDescription()).contains("ListUsers");
+  }
+
+  String prometheus() throws Exception {
+    return http.toBlocking().retrieve("/prometheus");
   }
 
   @Test

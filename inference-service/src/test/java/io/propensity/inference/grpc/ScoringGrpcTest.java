@@ -26,6 +26,7 @@ import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.inference.reload.ModelLoader;
 import io.propensity.inference.testing.FakeFeatureService;
 import io.propensity.inference.testing.FakeModelRegistry;
+import io.propensity.inference.testing.Protos;
 import io.propensity.inference.testing.TestModels;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,7 @@ class ScoringGrpcTest implements TestPropertyProvider {
   static final String CHURN = TestModels.small(2);
   static final Instant NOW = Instant.now();
   static final List<String> CROWD = new ArrayList<>();
+  static final Map<String, List<io.propensity.engine.event.Event>> STORED = new java.util.HashMap<>();
 
   FakeModelRegistry registry;
   FakeFeatureService features;
@@ -97,6 +99,7 @@ class ScoringGrpcTest implements TestPropertyProvider {
           io.propensity.engine.event.Event.builder(id + "-seen", id, NOW.minus(Duration.ofDays(3)), io.propensity.engine.event.EventType.PAGE_VIEW)
               .build());
       features.add(history);
+      STORED.put(id, history);
     }
     features.slow("slow-user", Duration.ofSeconds(3));
     return Map.of(
@@ -382,6 +385,8 @@ class ScoringGrpcTest implements TestPropertyProvider {
     List<StreamPredictResponse> first = take(answers, 3);
     assertThat(first).extracting(StreamPredictResponse::getEventId).containsExactly("live-1", "live-2", "live-bad");
     assertThat(first.get(0).getPrediction().getUserId()).isEqualTo("live-u");
+    assertThat(first.get(0).getHistorySeed()).isEqualTo(propensity.inference.v1.HistorySeed.HISTORY_SEED_NONE_STORED);
+    assertThat(first.get(2).getHistorySeed()).isEqualTo(propensity.inference.v1.HistorySeed.HISTORY_SEED_UNSPECIFIED);
     assertThat(first.get(0).getPrediction().getFactorsCount()).isBetween(1, 3);
     assertThat(first.get(2).getRejection().getIndex()).isEqualTo(2);
     assertThat(first.get(2).getRejection().getViolations(0).getField()).isEqualTo("type");
@@ -410,6 +415,103 @@ class ScoringGrpcTest implements TestPropertyProvider {
             0);
     assertThat(after).isEqualTo(inline.getProbability());
     assertThat(EventProtoMapper.instant(second.get(2).getPrediction().getFeaturesAsOf())).isEqualTo(t.plusSeconds(180));
+  }
+
+  @Test
+  void streamPredictStartsAUserWithStoredHistoryFromItAndCountsARepeatedStoredEventOnce() throws Exception {
+    String id = "crowd-5";
+    List<io.propensity.engine.event.Event> stored = STORED.get(id);
+    io.propensity.engine.event.Event storedNewest =
+        stored.stream().max(java.util.Comparator.comparing(io.propensity.engine.event.Event::occurredAt)).orElseThrow();
+    Instant t = NOW.minus(Duration.ofMinutes(10));
+    List<StreamPredictResponse> answers =
+        stream(
+            List.of(
+                event("crowd-5-live", id, t, EventType.EVENT_TYPE_ADD_TO_CART),
+                // the client sends every event to the feature service too: a stored one may come again
+                EventProtoMapper.toProto(storedNewest)));
+
+    assertThat(answers).extracting(StreamPredictResponse::getHistorySeed)
+        .containsOnly(propensity.inference.v1.HistorySeed.HISTORY_SEED_STORED);
+    assertThat(answers.get(0).getHistoryEventCount()).isEqualTo(stored.size());
+    List<io.propensity.engine.event.Event> all = new ArrayList<>(stored);
+    all.add(
+        ((EventProtoMapper.Parsed.Ok) EventProtoMapper.fromProto(event("crowd-5-live", id, t, EventType.EVENT_TYPE_ADD_TO_CART)))
+            .event());
+    Instant asOf = EventProtoMapper.instant(answers.get(1).getPrediction().getFeaturesAsOf());
+    double[] batch = BatchFeatureComputer.compute(all, asOf).values();
+    assertThat(answers.get(1).getPrediction().getProbability())
+        .as("the stored history plus the live event, the repeated stored event counted once")
+        .isEqualTo(predict(Protos.vector(batch), 0).getProbability());
+    double emptyStart =
+        predict(
+                PredictionInput.newBuilder()
+                    .setEvents(
+                        InlineEvents.newBuilder()
+                            .addEvents(event("crowd-5-live", id, t, EventType.EVENT_TYPE_ADD_TO_CART))
+                            .setAsOf(ts(asOf)))
+                    .build(),
+                0)
+            .getProbability();
+    int lifetime = FeatureCatalog.schema().indexOf("events_lifetime");
+    assertThat(batch[lifetime]).isEqualTo(stored.size() + 1);
+    assertThat(answers.get(1).getPrediction().getProbability()).isNotEqualTo(emptyStart);
+  }
+
+  List<StreamPredictResponse> stream(List<propensity.events.v1.Event> events) throws Exception {
+    LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
+    StreamObserver<StreamPredictRequest> requests =
+        InferenceServiceGrpc.newStub(channel)
+            .withDeadlineAfter(20, TimeUnit.SECONDS)
+            .streamPredict(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(StreamPredictResponse value) {
+                    answers.add(value);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    answers.add(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {}
+                });
+    requests.onNext(StreamPredictRequest.newBuilder().addAllEvents(events).build());
+    List<StreamPredictResponse> out = take(answers, events.size());
+    requests.onCompleted();
+    return out;
+  }
+
+  @Test
+  void rankTargetsWithoutUserIdsRanksEveryUserOfTheFeatureServiceWithinTheActivityBounds() {
+    List<RankTargetsResponse> all = new ArrayList<>();
+    stub()
+        .rankTargets(
+            RankTargetsRequest.newBuilder()
+                .setSegment(
+                    SegmentFilter.newBuilder()
+                        .setActiveSince(ts(NOW.minus(Duration.ofDays(4))))
+                        .setActiveBefore(ts(NOW.minus(Duration.ofDays(2)))))
+                .setTopK(5)
+                .build())
+        .forEachRemaining(all::add);
+
+    // Crowd users whose newest stored event is between 4 and 2 days old: the "-seen" page view of
+    // 3 days ago, when their random history holds nothing newer.
+    long inRange =
+        STORED.values().stream()
+            .map(h -> h.stream().map(io.propensity.engine.event.Event::occurredAt).max(Instant::compareTo).orElseThrow())
+            .filter(last -> !last.isBefore(NOW.minus(Duration.ofDays(4))) && !last.isAfter(NOW.minus(Duration.ofDays(2))))
+            .count();
+    var summary = all.get(all.size() - 1).getSummary();
+    assertThat(inRange).isPositive();
+    assertThat(summary.getScoredCount()).isEqualTo(inRange);
+    assertThat(all.subList(0, all.size() - 1))
+        .extracting(r -> r.getTarget().getProbability())
+        .isSortedAccordingTo((a, b) -> Double.compare(b, a));
+    assertThat(summary.getSelectedCount()).isEqualTo(Math.min(5, inRange));
   }
 
   private static List<StreamPredictResponse> take(LinkedBlockingQueue<Object> q, int n) throws InterruptedException {

@@ -52,6 +52,30 @@ class TargetRankerTest {
           served,
           source,
           new RowScorer(new FactorDescriber(FeatureCatalog.schema())),
+          Optional.empty(),
+          () -> List.of("seen-1", "seen-2"),
+          new ScoringMetrics(new SimpleMeterRegistry()),
+          7);
+
+  /** 20 users d00..d19 in id order, paged by token; records each page request. */
+  final List<String> pageRequests = new ArrayList<>();
+  final UserDirectory directory =
+      (token, since, before, size) -> {
+        pageRequests.add(token.orElse("-") + "|" + since.isPresent() + "|" + before.isPresent() + "|" + size);
+        int from = token.map(Integer::parseInt).orElse(0);
+        List<String> ids = new ArrayList<>();
+        for (int i = from; i < Math.min(20, from + size); i++) {
+          ids.add(String.format("d%02d", i));
+        }
+        int next = from + size;
+        return new UserDirectory.Page(ids, next < 20 ? Optional.of(Integer.toString(next)) : Optional.empty());
+      };
+  final TargetRanker rankerWithDirectory =
+      new TargetRanker(
+          served,
+          source,
+          new RowScorer(new FactorDescriber(FeatureCatalog.schema())),
+          Optional.of(directory),
           () -> List.of("seen-1", "seen-2"),
           new ScoringMetrics(new SimpleMeterRegistry()),
           7);
@@ -138,6 +162,26 @@ class TargetRankerTest {
         summary);
     assertThat(active).extracting(RankedTarget::userId).containsExactly("recent");
     assertThat(active.get(0).factors()).hasSizeLessThanOrEqualTo(2).isNotEmpty();
+  }
+
+  @Test
+  void withoutUserIdsEveryUserOfTheDirectoryIsRankedPageByPageNotTheStreamUsers() {
+    for (int i = 0; i < 20; i++) {
+      probability.put(String.format("d%02d", i), 0.01 * i);
+      lastEvent.put(String.format("d%02d", i), NOW);
+    }
+    probability.put("seen-1", 0.99);
+    List<RankedTarget> out = new ArrayList<>();
+    RankingSummary summary =
+        rankerWithDirectory.rank(
+            new RankRequest(Optional.empty(), List.of(), Optional.of(NOW), Optional.empty(), 3, OptionalDouble.empty(), 0),
+            out::add,
+            () -> false);
+
+    assertThat(out).extracting(RankedTarget::userId).containsExactly("d19", "d18", "d17");
+    assertThat(pageRequests).containsExactly("-|true|false|7", "7|true|false|7", "14|true|false|7");
+    assertThat(chunks).containsExactly(7, 7, 6);
+    assertThat(summary.scored()).isEqualTo(20);
   }
 
   @Test

@@ -22,11 +22,17 @@ import propensity.features.v1.FeatureServiceGrpc;
 import propensity.features.v1.FeatureVector;
 import propensity.features.v1.GetOnlineFeaturesRequest;
 import propensity.features.v1.GetOnlineFeaturesResponse;
+import propensity.features.v1.GetUserHistoryRequest;
+import propensity.features.v1.GetUserHistoryResponse;
+import propensity.features.v1.ListUsersRequest;
+import propensity.features.v1.ListUsersResponse;
+import propensity.features.v1.UserActivity;
 import propensity.features.v1.UserFeatures;
 
 /**
  * A real gRPC feature service on loopback answering GetOnlineFeatures from events held in memory,
- * computed by the feature engine as of now, like the real one. Users listed as slow make it sleep.
+ * computed by the feature engine as of now, like the real one, and ListUsers / GetUserHistory from
+ * the same events. Users listed as slow make it sleep.
  */
 public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceImplBase implements AutoCloseable {
   private final Map<String, List<Event>> events = new ConcurrentHashMap<>();
@@ -91,6 +97,45 @@ public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceI
           .max(Instant::compareTo)
           .ifPresent(t -> u.setLastEventAt(EventProtoMapper.timestamp(t)));
       b.addUsers(u);
+    }
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  /** Every stored event of the user, oldest first (no limit: test histories are small). */
+  @Override
+  public void getUserHistory(GetUserHistoryRequest req, StreamObserver<GetUserHistoryResponse> out) {
+    calls.incrementAndGet();
+    GetUserHistoryResponse.Builder b = GetUserHistoryResponse.newBuilder();
+    events.getOrDefault(req.getUserId(), List.of()).stream()
+        .sorted(java.util.Comparator.comparing(Event::occurredAt).thenComparing(Event::eventId))
+        .forEach(e -> b.addEvents(EventProtoMapper.toProto(e)));
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  /** Users in id order, paged by the last id, with the activity bounds on the newest event. */
+  @Override
+  public void listUsers(ListUsersRequest req, StreamObserver<ListUsersResponse> out) {
+    calls.incrementAndGet();
+    int size = req.getPageSize() == 0 ? 1000 : req.getPageSize();
+    List<String> ids =
+        events.keySet().stream()
+            .filter(id -> req.getPageToken().isEmpty() || id.compareTo(req.getPageToken()) > 0)
+            .filter(
+                id -> {
+                  Instant last = events.get(id).stream().map(Event::occurredAt).max(Instant::compareTo).orElseThrow();
+                  return (!req.hasActiveSince() || !last.isBefore(EventProtoMapper.instant(req.getActiveSince())))
+                      && (!req.hasActiveBefore() || !last.isAfter(EventProtoMapper.instant(req.getActiveBefore())));
+                })
+            .sorted()
+            .toList();
+    ListUsersResponse.Builder b = ListUsersResponse.newBuilder();
+    for (String id : ids.subList(0, Math.min(size, ids.size()))) {
+      b.addUsers(UserActivity.newBuilder().setUserId(id).setEventCount(events.get(id).size()));
+    }
+    if (ids.size() > size) {
+      b.setNextPageToken(ids.get(size - 1));
     }
     out.onNext(b.build());
     out.onCompleted();

@@ -238,6 +238,80 @@ public final class JdbcEventStore implements EventStore {
   }
 
   @Override
+  public List<UserActivity> userActivity(
+      Optional<String> afterUserId, Optional<Instant> lastEventFrom, Optional<Instant> lastEventTo, int limit) {
+    // A walk in user id order over the (user_id, occurred_at_ms) index: MIN, MAX and COUNT per user
+    // come from the index alone, and LIMIT stops the walk after one page.
+    StringBuilder sql =
+        new StringBuilder("SELECT user_id, MIN(occurred_at_ms), MAX(occurred_at_ms), COUNT(*) FROM events");
+    if (afterUserId.isPresent()) {
+      sql.append(" WHERE user_id > ?");
+    }
+    sql.append(" GROUP BY user_id");
+    if (lastEventFrom.isPresent() || lastEventTo.isPresent()) {
+      sql.append(" HAVING ");
+      if (lastEventFrom.isPresent()) {
+        sql.append("MAX(occurred_at_ms) >= ?");
+      }
+      if (lastEventTo.isPresent()) {
+        sql.append(lastEventFrom.isPresent() ? " AND " : "").append("MAX(occurred_at_ms) <= ?");
+      }
+    }
+    sql.append(" ORDER BY user_id LIMIT ?");
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int i = 1;
+      if (afterUserId.isPresent()) {
+        ps.setString(i++, afterUserId.get());
+      }
+      if (lastEventFrom.isPresent()) {
+        ps.setLong(i++, ceilMillis(lastEventFrom.get()));
+      }
+      if (lastEventTo.isPresent()) {
+        ps.setLong(i++, lastEventTo.get().toEpochMilli());
+      }
+      ps.setInt(i, limit);
+      List<UserActivity> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new UserActivity(
+                  rs.getString(1),
+                  Instant.ofEpochMilli(rs.getLong(2)),
+                  Instant.ofEpochMilli(rs.getLong(3)),
+                  rs.getLong(4)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("cannot list user activity: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public RecentHistory newestHistory(String userId, Optional<Instant> since, int limit) {
+    // Newest first over the (user_id, occurred_at_ms) index, one row more than asked to learn
+    // whether older events remain; then back to time order.
+    List<Event> newestFirst =
+        query(
+            "SELECT " + COLUMNS + " FROM events WHERE user_id = ?"
+                + (since.isPresent() ? " AND occurred_at_ms >= ?" : "")
+                + " ORDER BY occurred_at_ms DESC, event_id DESC LIMIT ?",
+            ps -> {
+              int i = 1;
+              ps.setString(i++, userId);
+              if (since.isPresent()) {
+                ps.setLong(i++, ceilMillis(since.get()));
+              }
+              ps.setInt(i, limit + 1);
+            });
+    boolean truncated = newestFirst.size() > limit;
+    List<Event> events = new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
+    java.util.Collections.reverse(events);
+    return new RecentHistory(events, truncated);
+  }
+
+  @Override
   public void forEachUser(Consumer<UserHistory> consumer) {
     List<Event> buffer = new ArrayList<>();
     String[] user = new String[1];
@@ -399,6 +473,12 @@ public final class JdbcEventStore implements EventStore {
       throw new UncheckedIOException(e);
     }
     return out;
+  }
+
+  /** Times are stored in whole milliseconds: "at or after t" starts at the first millisecond not before t. */
+  private static long ceilMillis(Instant t) {
+    long ms = t.toEpochMilli();
+    return t.getNano() % 1_000_000 == 0 ? ms : ms + 1;
   }
 
   private static String redact(String jdbcUrl) {
