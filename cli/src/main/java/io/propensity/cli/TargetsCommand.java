@@ -40,7 +40,7 @@ import propensity.inference.v1.SegmentFilter;
       "Rank campaign targets by probability into a CSV, with expected conversions and lift.",
       "Writes rank,user_id,probability,cold_start,top_factors",
       "to a CSV; then print the expected conversions, base rate and lift of the selection.",
-      "Candidates: --users FILE / --user IDs, else the users inference-service has seen on live streams."
+      "Candidates: --users FILE / --user IDs, else every user stored in feature-service (narrowed by --active-since/--active-before)."
     })
 final class TargetsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -140,7 +140,7 @@ final class TargetsCommand implements Callable<Integer> {
           summary.getExpectedConversions(), summary.getSelectedCount() == 0 ? 0.0 : summary.getExpectedConversions() / summary.getSelectedCount(),
           summary.getBaseRate(), summary.getLift(), summary.getThreshold());
       if (summary.getScoredCount() == 0) {
-        console.println("no candidates: pass --users FILE or --user ID (inference-service only knows users it has seen on live streams)");
+        console.println("no candidates: feature-service has no user matching the selection (or pass --users FILE / --user ID)");
       }
       console.flush();
       return 0;

@@ -15,7 +15,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.IntStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -94,11 +95,13 @@ class DemoThroughTheCliIT {
     assertThat(predict.exit()).as(predict.all()).isZero();
     assertThat(predict.out()).containsPattern(DemoDataGenerator.userId(3) + " +p=0\\.\\d{4} .* purchase-7d v1");
 
-    Path ids = state.resolve("ids.txt");
-    Files.write(ids, IntStream.range(0, 200).mapToObj(DemoDataGenerator::userId).toList());
+    // no candidate list: every user stored in feature-service is ranked
     Path out = state.resolve("targets.csv");
-    CliRun.Run targets = cli("targets", "--top", "10", "--users", ids.toString(), "--out", out.toString());
+    CliRun.Run targets = cli("targets", "--top", "10", "--out", out.toString());
     assertThat(targets.exit()).as(targets.all()).isZero();
+    Matcher scored = Pattern.compile("scored ([\\d,]+) candidates, selected 10").matcher(targets.out());
+    assertThat(scored.find()).as(targets.out()).isTrue();
+    assertThat(Integer.parseInt(scored.group(1).replace(",", ""))).as("users ranked without a candidate list").isGreaterThan(100);
     List<String> rows = Files.readAllLines(out);
     assertThat(rows).hasSize(11);
     assertThat(rows.subList(1, 11)).extracting(r -> r.split(",")[0]).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
