@@ -65,8 +65,11 @@ class CliAgainstTheStackIT {
     firstTraining = cli("train", "--target", "purchase", "--horizon", "7d", "--trials", "2", "--folds", "2", "--promote");
 
     Files.createDirectories(dir.resolve("tmp-is"));
+    // a generous feature-service deadline: a busy CI machine can stall a by-user call past the 300 ms
+    // production default, which would fail the CLI commands under test for a reason that is not theirs
     inference = ServiceProcess.of(isJar, Map.of("PROPENSITY_DATA_DIR", data.toString(),
-            "PROPENSITY_INFERENCE_REGISTRY_TARGET", ts(), "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", fs()),
+            "PROPENSITY_INFERENCE_REGISTRY_TARGET", ts(), "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", fs(),
+            "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE", "5s"),
         List.of("-Xmx256m", "-Djava.io.tmpdir=" + dir.resolve("tmp-is")), dir.resolve("is.log"));
     if (firstTraining.exit() == 0) {
       inference.start(Duration.ofSeconds(90)); // SERVING once it has loaded the production model
