@@ -54,9 +54,10 @@ class GrpcHealthProbeTest {
     try (ServerSocket s = new ServerSocket(0)) {
       free = s.getLocalPort();
     }
-    GrpcHealthProbe.Result r = GrpcHealthProbe.probe("--deadline-ms=1000", "127.0.0.1:" + free);
+    GrpcHealthProbe.Result r = GrpcHealthProbe.probe("--deadline-ms=2000", "127.0.0.1:" + free);
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.message()).contains("does not answer: UNAVAILABLE");
+    // UNAVAILABLE (connection refused) on an idle machine, DEADLINE_EXCEEDED on a very busy one
+    assertThat(r.message()).contains("does not answer:");
   }
 
   @Test
