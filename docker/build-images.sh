@@ -12,8 +12,10 @@
 # No image registry is contacted; only the Debian mirror apt already uses.
 #
 # Usage (as root; needs a running Docker engine):
-#   docker/build-images.sh              build what is missing (idempotent: present images are kept)
-#   docker/build-images.sh --force      rebuild the base images even if present (rootfs cache reused)
+#   docker/build-images.sh              build what is missing or changed (an image built from the same
+#                                       packages and files is kept)
+#   docker/build-images.sh --force      rebuild the base images and their root file systems (fresh
+#                                       packages; downloaded .deb files are reused)
 #   docker/build-images.sh --no-services  only the base images
 # Environment: PROPENSITY_IMAGE_CACHE (default /var/cache/propensity-images) keeps the debootstrap
 # tarball and the .deb files; DEBIAN_MIRROR (default: the mirror of /etc/apt/sources.list*).
@@ -30,7 +32,7 @@ for arg in "$@"; do
   case "$arg" in
     --force) FORCE=1 ;;
     --no-services) SERVICES=0 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "unknown option: $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -61,7 +63,6 @@ need() { command -v "$1" >/dev/null 2>&1 || { echo "missing $1: apt-get install 
 need docker docker.io
 docker info >/dev/null 2>&1 || { echo "no Docker engine answers (start dockerd)" >&2; exit 1; }
 
-image_present() { docker image inspect "$1" >/dev/null 2>&1; }
 
 WORK="$(mktemp -d /tmp/propensity-images.XXXXXX)"
 MOUNTED=()
@@ -128,11 +129,13 @@ rootfs_tarball() {
   echo "$tar"
 }
 
-# $1 final tag, $2 build dir (docker/images/<x>), $3.. packages
+# $1 final tag, $2 build dir (docker/images/<x>), $3.. packages. An image is kept when its label
+# says it was built from the same packages and build files.
 base_image() {
   local tag="$1" ctx="$2"; shift 2
   local name; name="$(basename "$ctx")"
-  if image_present "$tag" && [ "$FORCE" = 0 ]; then
+  local key; key="$( (echo "$SUITE $*"; cat "$ctx"/*) | sha256sum | cut -c1-12)"
+  if [ "$FORCE" = 0 ] && [ "$(docker image inspect --format '{{index .Config.Labels "io.propensity.image-key"}}' "$tag" 2>/dev/null)" = "$key" ]; then
     printf '  %-58s present\n' "$tag"; return
   fi
   local tar; tar="$(rootfs_tarball "$name" "$@")"
@@ -141,14 +144,15 @@ base_image() {
   docker import "$tar" "$rootfs" >/dev/null
   done_step
   step "docker build $tag"
-  docker build -q --build-arg "ROOTFS=$rootfs" -t "$tag" "$ctx" > "$WORK/build.log" 2>&1 \
+  docker build -q --build-arg "ROOTFS=$rootfs" --label "io.propensity.image-key=$key" -t "$tag" "$ctx" > "$WORK/build.log" 2>&1 \
     || { echo; cat "$WORK/build.log" >&2; exit 1; }
   done_step
 }
 
 TOTAL_START=$(date +%s)
 echo "== air-gapped images from Debian $SUITE packages ($MIRROR; cache $CACHE)"
-base_image propensity/jre:17      "$ROOT/docker/images/jre"      openjdk-17-jre-headless passwd
+# libgomp1: LightGBM's native library (training, inference) needs OpenMP
+base_image propensity/jre:17      "$ROOT/docker/images/jre"      openjdk-17-jre-headless passwd libgomp1
 base_image propensity/postgres:15 "$ROOT/docker/images/postgres" postgresql-15
 base_image propensity/redis:7     "$ROOT/docker/images/redis"    redis-server
 
