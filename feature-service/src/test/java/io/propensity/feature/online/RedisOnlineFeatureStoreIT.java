@@ -9,13 +9,21 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The online store contract on a real Redis server, plus what persistence adds. */
+/**
+ * The online store contract on a real Redis server (the configured one; see the subclass for Docker),
+ * plus what persistence adds.
+ */
 class RedisOnlineFeatureStoreIT extends OnlineFeatureStoreContract {
   private String prefix;
 
+  /** Where the server is. */
+  protected String redisUrl() {
+    return TestRedis.url();
+  }
+
   @Override
   protected OnlineFeatureStore open() {
-    String url = TestRedis.url();
+    String url = redisUrl();
     if (prefix == null) {
       prefix = "test:" + UUID.randomUUID() + ":";
     }

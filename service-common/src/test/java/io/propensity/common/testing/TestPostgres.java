@@ -9,9 +9,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real PostgreSQL for backend test suites, found through environment variables ({@code .ci/run}
- * starts one from Debian's packages and sets them). Each call to {@link #freshSchema()} gives an
- * empty schema, so tests never see each other's rows.
+ * A real PostgreSQL for backend test suites: the server configured by environment variables ({@code
+ * .ci/run} starts one from Debian's packages and sets them), or one in a container ({@link
+ * DockerBackends#postgres()}). Each call to {@link #freshSchema} gives an empty schema, so tests never
+ * see each other's rows.
  */
 public final class TestPostgres {
   /** JDBC URL of the test server, e.g. {@code jdbc:postgresql://127.0.0.1:5432/propensity_test}. */
@@ -22,8 +23,11 @@ public final class TestPostgres {
 
   private TestPostgres() {}
 
-  /** Connection settings of a fresh, empty schema on the test server. */
-  public record Database(String jdbcUrl, String user, String password, String schema) {}
+  /** A PostgreSQL server: the JDBC URL of a database on it and credentials that may create schemas. */
+  public record Server(String jdbcUrl, String user, String password) {}
+
+  /** Connection settings of a fresh, empty schema on a test server. */
+  public record Database(String jdbcUrl, String user, String password, String schema, Server server) {}
 
   /** Skips the calling test, with a message saying what is missing, when no server is configured. */
   public static void assumeAvailable() {
@@ -34,26 +38,35 @@ public final class TestPostgres {
             + "); .ci/run does this after starting the Debian-packaged server");
   }
 
-  /** A new empty schema; the URL selects it as the default schema. */
-  public static Database freshSchema() {
+  /** The server configured by environment variables; skips the calling test when there is none. */
+  public static Server configured() {
     assumeAvailable();
-    String url = System.getenv(URL_ENV);
-    String user = env(USER_ENV);
-    String password = env(PASSWORD_ENV);
+    return new Server(System.getenv(URL_ENV), env(USER_ENV), env(PASSWORD_ENV));
+  }
+
+  /** A new empty schema on the configured server; the URL selects it as the default schema. */
+  public static Database freshSchema() {
+    return freshSchema(configured());
+  }
+
+  /** A new empty schema on {@code server}; the URL selects it as the default schema. */
+  public static Database freshSchema(Server server) {
     String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
-    try (Connection c = DriverManager.getConnection(url, user, password);
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
         Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create a test schema on " + url + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot create a test schema on " + server.jdbcUrl() + ": " + e.getMessage(), e);
     }
+    String url = server.jdbcUrl();
     String sep = url.contains("?") ? "&" : "?";
-    return new Database(url + sep + "currentSchema=" + schema, user, password, schema);
+    return new Database(url + sep + "currentSchema=" + schema, server.user(), server.password(), schema, server);
   }
 
-  /** Drops a schema made by {@link #freshSchema()}. */
+  /** Drops a schema made by {@link #freshSchema}. */
   public static void drop(Database db) {
-    try (Connection c = DriverManager.getConnection(System.getenv(URL_ENV), db.user(), db.password());
+    Server server = db.server();
+    try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
         Statement st = c.createStatement()) {
       st.execute("DROP SCHEMA IF EXISTS " + db.schema() + " CASCADE");
     } catch (SQLException e) {

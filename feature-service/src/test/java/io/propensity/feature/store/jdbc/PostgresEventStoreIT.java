@@ -5,13 +5,18 @@ import io.propensity.feature.store.EventStore;
 import io.propensity.feature.store.EventStoreContract;
 import org.junit.jupiter.api.AfterEach;
 
-/** The event store contract on a real PostgreSQL server. */
+/** The event store contract on a real PostgreSQL server (the configured one; see the subclass for Docker). */
 class PostgresEventStoreIT extends EventStoreContract {
   private TestPostgres.Database db;
 
+  /** Where the server is. */
+  protected TestPostgres.Server server() {
+    return TestPostgres.configured();
+  }
+
   @Override
   protected EventStore openEmpty() {
-    db = TestPostgres.freshSchema();
+    db = TestPostgres.freshSchema(server());
     return reopen();
   }
 

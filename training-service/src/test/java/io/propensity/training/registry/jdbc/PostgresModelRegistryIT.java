@@ -5,14 +5,19 @@ import io.propensity.training.registry.ModelRegistryContract;
 import io.propensity.training.registry.RegistryStore;
 import org.junit.jupiter.api.AfterEach;
 
-/** The registry contract on a real PostgreSQL server. */
+/** The registry contract on a real PostgreSQL server (the configured one; see the subclass for Docker). */
 class PostgresModelRegistryIT extends ModelRegistryContract {
   private TestPostgres.Database db;
+
+  /** Where the server is. */
+  protected TestPostgres.Server server() {
+    return TestPostgres.configured();
+  }
 
   @Override
   protected RegistryStore openStore() {
     if (db == null) {
-      db = TestPostgres.freshSchema();
+      db = TestPostgres.freshSchema(server());
     }
     return JdbcRegistryStore.open(db.jdbcUrl(), db.user(), db.password(), 4);
   }
