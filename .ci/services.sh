@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs and starts the real backends the test suites use (Debian packages, loopback only), and
-# exports the environment variables through which the tests find them. Sourced by .ci/run; a
-# developer can source it too: `source .ci/services.sh && ensure_packages && start_postgres && start_redis`.
+# Installs and starts the real backends the test suites use (Debian packages, loopback only), installs
+# the browser of the dashboard tests, and exports the environment variables through which the tests
+# find them. Sourced by .ci/run; a developer can source it too: `source .ci/services.sh && ensure_packages && start_postgres && start_redis`.
 
 log() { printf '\n== %s ==\n' "$*"; }
 
@@ -15,6 +15,9 @@ ensure_packages() {
   local missing=()
   command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  # the dashboard's browser tests drive Debian's headless Chromium through its chromedriver
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
   if [ "${#missing[@]}" -gt 0 ]; then
     log "installing ${missing[*]} from Debian packages"
     export DEBIAN_FRONTEND=noninteractive
