@@ -22,7 +22,7 @@ import org.testcontainers.lifecycle.Startable;
  * port published on 127.0.0.1 with a port Docker picks, images built from the current jars.
  */
 final class ComposeStack implements AutoCloseable {
-  static final String[] SERVICES = {"feature-service", "training-service", "inference-service"};
+  static final String[] SERVICES = {"feature-service", "training-service", "inference-service", "dashboard"};
 
   private final Startable compose;
   private boolean stopped;

@@ -17,6 +17,10 @@ import io.propensity.engine.event.Event;
 import io.propensity.sources.demo.DemoConfig;
 import io.propensity.sources.demo.DemoDataGenerator;
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +90,7 @@ class ComposeStackIT {
         DockerBackends.localImage("propensity.test.base-image", "PROPENSITY_TEST_BASE_IMAGE", "eclipse-temurin:17-jre").asCanonicalNameString());
     env.put("PROPENSITY_TAG", "e2e");
     for (String port : List.of("POSTGRES", "REDIS", "FEATURE_GRPC", "FEATURE_HTTP", "TRAINING_GRPC", "TRAINING_HTTP",
-        "INFERENCE_GRPC", "INFERENCE_HTTP")) {
+        "INFERENCE_GRPC", "INFERENCE_HTTP", "DASHBOARD")) {
       env.put("PROPENSITY_" + port + "_PORT", ""); // Docker picks a free port on 127.0.0.1
     }
     // training on both cores of a shared machine must not starve the others' health checks
@@ -159,6 +163,16 @@ class ComposeStackIT {
         assertThat(p.getColdStart()).isFalse();
         assertThat(p.getFactorsList()).hasSize(3);
         lap("predict " + p.getUserId() + ": " + String.format("%.3f", p.getProbability()), t);
+
+        // the dashboard shows the promoted version, through its published port
+        t = System.nanoTime();
+        HttpResponse<String> models = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("http://" + stack.target("dashboard", 8080) + "/api/models"))
+                .timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(models.statusCode()).as(models.body()).isEqualTo(200);
+        assertThat(models.body()).contains(MODEL).contains("production");
+        lap("dashboard /api/models", t);
 
         // feature-service killed and restarted: every acknowledged event is still there, once
         t = System.nanoTime();
