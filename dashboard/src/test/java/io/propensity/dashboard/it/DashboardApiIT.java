@@ -106,20 +106,30 @@ class DashboardApiIT {
 
   @Test
   @SuppressWarnings("unchecked")
-  void replayStreamsPredictionsWithTopFactors() {
+  void replayInterleavesSeveralRecentlyActiveUsersSeededFromTheirStoredHistory() {
     long after = seqOfLast();
-    Json.Reply started = Json.post(stack.url("/api/live/replay"), "{\"events\":10}");
+    Json.Reply started = Json.post(stack.url("/api/live/replay"), "{\"events\":24}");
     assertThat(started.status()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(60)).until(() -> !(Boolean) ((Map<String, Object>) Json.get(stack.url("/api/live/predictions?after=0")).body().get("replay")).get("running"));
     Json.Reply feed = Json.get(stack.url("/api/live/predictions?after=" + after));
-    assertThat(feed.map("replay")).containsEntry("error", "");
+    assertThat(feed.map("replay")).containsEntry("error", "").containsEntry("total", 24).containsEntry("answered", 24);
+    assertThat(((Number) feed.map("replay").get("users")).intValue()).isGreaterThanOrEqualTo(3);
     List<Map<String, Object>> predictions = feed.list("predictions");
-    assertThat(predictions).hasSize(10);
+    assertThat(predictions).hasSize(24);
     assertThat(predictions).allSatisfy(p -> {
       assertThat(((Number) p.get("probability")).doubleValue()).isBetween(0.0, 1.0);
       assertThat((List<Object>) p.get("factors")).hasSize(3);
       assertThat(p.get("modelName")).isEqualTo(M);
+      assertThat(p.get("historySeed")).isIn("STORED", "TRUNCATED");
+      assertThat(((Number) p.get("historyEventCount")).longValue()).isPositive();
     });
+    List<Object> users = predictions.stream().map(p -> p.get("userId")).distinct().toList();
+    assertThat(users).as("users in the replay").hasSizeGreaterThanOrEqualTo(3);
+    assertThat(predictions).anySatisfy(p -> assertThat(p.get("historySeed")).isEqualTo("STORED"));
+    // interleaved, not one user after another: some user's events are not all next to each other
+    List<Object> order = predictions.stream().map(p -> p.get("userId")).toList();
+    long runs = java.util.stream.IntStream.range(0, order.size()).filter(i -> i == 0 || !order.get(i).equals(order.get(i - 1))).count();
+    assertThat(runs).as("runs of one user's events in " + order).isGreaterThan(users.size());
   }
 
   private long seqOfLast() {

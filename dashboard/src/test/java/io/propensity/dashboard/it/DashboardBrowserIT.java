@@ -74,14 +74,17 @@ class DashboardBrowserIT {
   }
 
   @Test
-  void liveReplayShowsPredictionsWithTheirTopFactors() throws Exception {
+  void liveReplayShowsEachUsersPredictionsWithTopFactorsAndHistorySeed() throws Exception {
     assertPage("/live.html", "5-live-before", List.of());
     browser.driver().findElement(By.id("count")).clear();
     browser.driver().findElement(By.id("count")).sendKeys("20");
     browser.driver().findElement(By.id("replay")).click();
     await("predictions on the page").atMost(Duration.ofSeconds(60))
         .until(() -> browser.driver().findElements(By.cssSelector("#predictions tr")).size() > 20);
-    assertThat(browser.chartPoints("chart-live")).isPositive();
+    assertThat(browser.chartPoints("chart-live")).isGreaterThanOrEqualTo(20);
+    assertThat(browser.chartSeries("chart-live")).as("one series per user").isGreaterThanOrEqualTo(3);
+    assertThat(browser.driver().findElements(By.cssSelector("#users tr"))).as("header and one row per user").hasSizeGreaterThan(3);
+    assertThat(browser.text("users")).containsPattern("seeded from [1-9][0-9]* stored events");
     assertThat(browser.driver().findElements(By.cssSelector("#predictions .factor"))).isNotEmpty();
     browser.screenshot("5-live");
     assertThat(browser.severeConsoleEntries()).isEmpty();

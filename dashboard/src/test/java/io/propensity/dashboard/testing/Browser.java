@@ -77,6 +77,14 @@ public final class Browser implements AutoCloseable {
     return ((Number) n).longValue();
   }
 
+  /** Number of series of a chart (0 when it is not drawn). */
+  public long chartSeries(String id) {
+    Object n = ((JavascriptExecutor) driver).executeScript(
+        "const c = window.dashboard && window.dashboard.charts[arguments[0]];"
+            + "return c ? c.getOption().series.length : 0;", id);
+    return ((Number) n).longValue();
+  }
+
   /** Whether the chart's canvas has any non-transparent pixel. */
   public boolean chartPainted(String id) {
     Object painted = ((JavascriptExecutor) driver).executeScript(

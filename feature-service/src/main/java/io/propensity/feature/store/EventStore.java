@@ -39,7 +39,10 @@ public interface EventStore extends AutoCloseable {
   /** Aggregate figures over everything stored. */
   StoreStatistics statistics();
 
-  /** The most recently ingested events, newest first. */
+  /**
+   * The newest events by occurrence time, newest first (ties: the later ingested first); read from
+   * the time index, so cheap on a large store.
+   */
   List<Event> latest(int limit);
 
   /** Ids of up to {@code limit} users, in id order, starting after {@code afterUserId} when given. */

@@ -200,6 +200,18 @@ public abstract class EventStoreContract {
   }
 
   @Test
+  void latestOrdersByOccurrenceTimeNotByIngestion() {
+    store.append(List.of(event("new", "a", T0.plusSeconds(30), EventType.PAGE_VIEW)));
+    store.append(List.of(event("old", "b", T0, EventType.PAGE_VIEW)));
+    store.append(
+        List.of(
+            event("tie-first", "c", T0.plusSeconds(10), EventType.PAGE_VIEW),
+            event("tie-second", "d", T0.plusSeconds(10), EventType.PAGE_VIEW)));
+
+    assertThat(store.latest(3)).extracting(Event::eventId).containsExactly("new", "tie-second", "tie-first");
+  }
+
+  @Test
   void concurrentWritersOfTheSameIdsStoreEachEventExactlyOnce() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     AtomicInteger stored = new AtomicInteger();

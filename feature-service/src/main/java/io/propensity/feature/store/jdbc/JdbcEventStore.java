@@ -209,7 +209,7 @@ public final class JdbcEventStore implements EventStore {
   @Override
   public List<Event> latest(int limit) {
     return query(
-        "SELECT " + COLUMNS + " FROM events ORDER BY seq DESC LIMIT ?", ps -> ps.setInt(1, limit));
+        "SELECT " + COLUMNS + " FROM events ORDER BY occurred_at_ms DESC, seq DESC LIMIT ?", ps -> ps.setInt(1, limit));
   }
 
   @Override
