@@ -38,27 +38,47 @@ public final class LightGbmModel implements ScoringModel {
    * @param maxConcurrentScorers native boosters to keep, i.e. calls that can run in parallel (≥ 1)
    * @param expectedFeatureNames when non-empty, the model's feature names must equal this list in
    *     order (a model trained on another feature schema is refused); empty means no check
+   * @param scoringThreads LightGBM's {@code num_threads} in the parameters of the model's
+   *     predictors (≥ 0); 0 leaves it out, i.e. the OpenMP default. <b>Process-wide:</b> LightGBM
+   *     keeps one thread count per process and every call that takes parameters sets it, so loading
+   *     with {@code n > 0} caps every LightGBM call in the JVM that does not name its own {@code
+   *     num_threads} (0 resets it to the default), until the next such call
    */
-  public record LoadOptions(int maxConcurrentScorers, List<String> expectedFeatureNames) {
+  public record LoadOptions(
+      int maxConcurrentScorers, List<String> expectedFeatureNames, int scoringThreads) {
     public LoadOptions {
       if (maxConcurrentScorers < 1) {
         throw new IllegalArgumentException(
             "maxConcurrentScorers must be at least 1, got " + maxConcurrentScorers);
       }
+      if (scoringThreads < 0) {
+        throw new IllegalArgumentException(
+            "scoringThreads must be 0 (OpenMP default) or more, got " + scoringThreads);
+      }
       expectedFeatureNames = List.copyOf(expectedFeatureNames);
     }
 
-    /** One booster per available processor, no feature-name check. */
+    /** One booster per available processor, no feature-name check, LightGBM's default threads. */
     public static LoadOptions defaults() {
-      return new LoadOptions(Runtime.getRuntime().availableProcessors(), List.of());
+      return new LoadOptions(Runtime.getRuntime().availableProcessors(), List.of(), 0);
     }
 
     public LoadOptions withMaxConcurrentScorers(int scorers) {
-      return new LoadOptions(scorers, expectedFeatureNames);
+      return new LoadOptions(scorers, expectedFeatureNames, scoringThreads);
     }
 
     public LoadOptions withExpectedFeatureNames(List<String> names) {
-      return new LoadOptions(maxConcurrentScorers, names);
+      return new LoadOptions(maxConcurrentScorers, names, scoringThreads);
+    }
+
+    /** {@code num_threads} for the predictors; 0 = OpenMP default. Process-wide, see above. */
+    public LoadOptions withScoringThreads(int threads) {
+      return new LoadOptions(maxConcurrentScorers, expectedFeatureNames, threads);
+    }
+
+    /** The LightGBM parameter string of the predictors. */
+    String predictParameters() {
+      return scoringThreads == 0 ? "" : "num_threads=" + scoringThreads;
     }
   }
 
@@ -106,7 +126,7 @@ public final class LightGbmModel implements ScoringModel {
     LightGbmModelText text = LightGbmModelText.check(modelText);
     List<NativeBooster> boosters = new ArrayList<>();
     try {
-      NativeBooster first = NativeBooster.load(text.nativeText);
+      NativeBooster first = NativeBooster.load(text.nativeText, options.predictParameters());
       boosters.add(first);
       int classes = first.numClasses();
       if (classes != 1) {
@@ -142,7 +162,7 @@ public final class LightGbmModel implements ScoringModel {
       checkExpectedNames(names, options.expectedFeatureNames());
       smokeTest(first);
       for (int i = 1; i < options.maxConcurrentScorers(); i++) {
-        boosters.add(NativeBooster.load(text.nativeText));
+        boosters.add(NativeBooster.load(text.nativeText, options.predictParameters()));
       }
       return new LightGbmModel(modelText, first.featureCount(), trees, names, boosters);
     } catch (ModelLoadException | RuntimeException e) {

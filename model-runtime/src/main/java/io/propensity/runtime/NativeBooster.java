@@ -52,8 +52,13 @@ final class NativeBooster {
     this.outLen = lightgbmlib.new_int64_tp();
   }
 
-  /** Parses the model text into a fresh booster; frees everything it allocated if it fails. */
-  static NativeBooster load(String modelText) throws ModelLoadException {
+  /**
+   * Parses the model text into a fresh booster; frees everything it allocated if it fails.
+   *
+   * @param predictParameters LightGBM parameters of the single-row predictors ({@code ""} or {@code
+   *     num_threads=N}); LightGBM applies their thread count process-wide
+   */
+  static NativeBooster load(String modelText, String predictParameters) throws ModelLoadException {
     ensureNativeLoaded();
     SWIGTYPE_p_p_void handleOut = lightgbmlib.new_voidpp();
     SWIGTYPE_p_int iterationsOut = lightgbmlib.new_intp();
@@ -75,9 +80,9 @@ final class NativeBooster {
     SWIGTYPE_p_void contrib = null;
     try {
       int features = intProperty(booster, "number of features", Prop.FEATURES);
-      probability = fastPredictor(booster, C_API_PREDICT_NORMAL, iterations, features);
-      raw = fastPredictor(booster, C_API_PREDICT_RAW_SCORE, iterations, features);
-      contrib = fastPredictor(booster, C_API_PREDICT_CONTRIB, iterations, features);
+      probability = fastPredictor(booster, C_API_PREDICT_NORMAL, iterations, features, predictParameters);
+      raw = fastPredictor(booster, C_API_PREDICT_RAW_SCORE, iterations, features, predictParameters);
+      contrib = fastPredictor(booster, C_API_PREDICT_CONTRIB, iterations, features, predictParameters);
       return new NativeBooster(booster, features, iterations, probability, raw, contrib);
     } catch (ModelLoadException | RuntimeException e) {
       for (SWIGTYPE_p_void p : new SWIGTYPE_p_void[] {probability, raw, contrib}) {
@@ -195,15 +200,16 @@ final class NativeBooster {
   }
 
   private static SWIGTYPE_p_void fastPredictor(
-      SWIGTYPE_p_void booster, int predictType, int iterations, int features)
+      SWIGTYPE_p_void booster, int predictType, int iterations, int features, String parameters)
       throws ModelLoadException {
     SWIGTYPE_p_p_void configOut = lightgbmlib.new_voidpp();
     try {
-      // Empty parameters: single-row prediction never uses OpenMP. (LightGBM still applies the
-      // absent num_threads process-wide, resetting it to the OpenMP default; see README.)
+      // LightGBM applies the parameters' num_threads (or, when absent, the OpenMP default)
+      // process-wide, not only to this predictor; see LoadOptions.scoringThreads and the README.
       int rc =
           lightgbmlib.LGBM_BoosterPredictForMatSingleRowFastInit(
-              booster, predictType, 0, iterations, C_API_DTYPE_FLOAT64, features, "", configOut);
+              booster, predictType, 0, iterations, C_API_DTYPE_FLOAT64, features, parameters,
+              configOut);
       if (rc != 0) {
         throw new ModelLoadException(
             "LightGBM could not prepare a single-row predictor: "

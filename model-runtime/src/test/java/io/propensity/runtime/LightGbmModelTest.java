@@ -196,6 +196,31 @@ class LightGbmModelTest {
         .hasMessageContaining("the model has 5 features, the expected schema has 4");
   }
 
+  @Test
+  void pinningScoringThreadsChangesNoScoreNorShapValue() throws ModelLoadException {
+    double[][] rows = TrainedModels.randomRows(500, 5, 15);
+    try (LightGbmModel pinned =
+        LightGbmModel.fromModelText(modelText, LoadOptions.defaults().withScoringThreads(1))) {
+      for (double[] row : rows) {
+        assertThat(pinned.predictProbability(row)).isEqualTo(model.predictProbability(row));
+        assertThat(pinned.predictRaw(row)).isEqualTo(model.predictRaw(row));
+        Contributions shap = pinned.contributions(row);
+        assertThat(shap).isEqualTo(model.contributions(row));
+        assertThat(shap.rawScore()).isCloseTo(pinned.predictRaw(row), within(1e-9));
+      }
+    }
+  }
+
+  @Test
+  void scoringThreadsDefaultToOpenMpAndMustNotBeNegative() {
+    assertThat(LoadOptions.defaults().scoringThreads()).isZero();
+    assertThat(LoadOptions.defaults().predictParameters()).isEmpty();
+    assertThat(LoadOptions.defaults().withScoringThreads(2).predictParameters()).isEqualTo("num_threads=2");
+    assertThatThrownBy(() -> LoadOptions.defaults().withScoringThreads(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("scoringThreads must be 0 (OpenMP default) or more, got -1");
+  }
+
   private record Result(double[] probabilities, Contributions[] contributions) {}
 
   /** Each thread scores every row one by one, all starting together. */

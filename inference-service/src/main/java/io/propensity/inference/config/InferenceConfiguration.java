@@ -20,6 +20,9 @@ import java.util.List;
  *     contract promises 1e-6, and the same LightGBM build reproduces rows exactly
  * @param maxArtifactBytes largest model artifact accepted
  * @param warmUpRounds warm-up passes per scorer before a version is swapped in
+ * @param scoringThreads LightGBM {@code num_threads} given to every loaded model's predictors; 0
+ *     means the OpenMP default (one per processor). LightGBM keeps this count process-wide, and
+ *     single-row scoring gains nothing from more than 1 (see model-runtime's README)
  */
 @ConfigurationProperties("propensity.inference")
 public record InferenceConfiguration(
@@ -30,7 +33,15 @@ public record InferenceConfiguration(
     @Bindable(defaultValue = "0") int scorersPerModel,
     @Bindable(defaultValue = "1e-6") double goldenTolerance,
     @Bindable(defaultValue = "67108864") long maxArtifactBytes,
-    @Bindable(defaultValue = "2") int warmUpRounds) {
+    @Bindable(defaultValue = "2") int warmUpRounds,
+    @Bindable(defaultValue = "1") int scoringThreads) {
+
+  public InferenceConfiguration {
+    if (scoringThreads < 0) {
+      throw new IllegalArgumentException(
+          "propensity.inference.scoring-threads must be 0 (OpenMP default) or more, got " + scoringThreads);
+    }
+  }
 
   /** The configured names, or empty for every model. */
   public List<String> modelsOrAll() {

@@ -94,7 +94,7 @@ class InferenceServiceFactory {
             config.goldenTolerance(),
             config.maxArtifactBytes(),
             Math.max(1, config.warmUpRounds())),
-        ModelLoader.LIGHTGBM,
+        ModelLoader.lightGbm(config.scoringThreads()),
         clock);
   }
 

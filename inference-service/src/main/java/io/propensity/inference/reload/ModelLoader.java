@@ -33,11 +33,21 @@ public final class ModelLoader {
     ScoringModel load(String modelText, int concurrentScorers) throws ModelLoadException;
   }
 
-  /** The production loader: LightGBM through model-runtime. */
-  public static final NativeLoader LIGHTGBM =
-      (text, scorers) ->
-          LightGbmModel.fromModelText(
-              text, LightGbmModel.LoadOptions.defaults().withMaxConcurrentScorers(scorers));
+  /** LightGBM through model-runtime, with one scoring thread (the service's default). */
+  public static final NativeLoader LIGHTGBM = lightGbm(1);
+
+  /**
+   * LightGBM through model-runtime; {@code scoringThreads} is LightGBM's process-wide {@code
+   * num_threads} set by each load (0 = OpenMP default).
+   */
+  public static NativeLoader lightGbm(int scoringThreads) {
+    return (text, scorers) ->
+        LightGbmModel.fromModelText(
+            text,
+            LightGbmModel.LoadOptions.defaults()
+                .withMaxConcurrentScorers(scorers)
+                .withScoringThreads(scoringThreads));
+  }
 
   /**
    * Load settings.
