@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param splitMethod TIME or STRATIFIED
  * @param firstCutoff earliest cutoff in the data (time-stamped data only)
  * @param lastTrainCutoff latest cutoff among train and validation rows (time split only)
+ * @param cutoffs every distinct cutoff of the data, ascending (time-stamped data only)
  * @param testCutoffs cutoffs that form the test set (time split only)
  * @param imbalance the imbalance strategy applied to fitting rows
  * @param syntheticRows synthetic rows added by SMOTE to the final fit
@@ -39,6 +40,7 @@ public record Lineage(
     SplitConfig.SplitMode splitMethod,
     Optional<Instant> firstCutoff,
     Optional<Instant> lastTrainCutoff,
+    List<Instant> cutoffs,
     List<Instant> testCutoffs,
     String imbalance,
     int syntheticRows,
@@ -48,6 +50,7 @@ public record Lineage(
     Instant trainedAt) {
 
   public Lineage {
+    cutoffs = List.copyOf(cutoffs);
     testCutoffs = List.copyOf(testCutoffs);
     notes = List.copyOf(notes);
   }

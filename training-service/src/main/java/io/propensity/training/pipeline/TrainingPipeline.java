@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeSet;
 
 /**
  * One training run, start to finish: load → split → baseline → tune (optional) → final LightGBM fit
@@ -289,12 +290,14 @@ public final class TrainingPipeline {
 
     private Lineage lineage(Dataset data, DataSplit split, int syntheticRows) {
       Optional<Instant> first = Optional.empty();
+      List<Instant> cutoffs = new ArrayList<>();
       if (data.hasCutoffs()) {
-        long min = Long.MAX_VALUE;
+        TreeSet<Long> distinct = new TreeSet<>();
         for (int i = 0; i < data.rowCount(); i++) {
-          min = Math.min(min, data.cutoffMillis(i));
+          distinct.add(data.cutoffMillis(i));
         }
-        first = Optional.of(Instant.ofEpochMilli(min));
+        distinct.forEach(ms -> cutoffs.add(Instant.ofEpochMilli(ms)));
+        first = Optional.of(cutoffs.get(0));
       }
       int[] test = split.test();
       return new Lineage(
@@ -309,6 +312,7 @@ public final class TrainingPipeline {
           split.method(),
           first,
           split.lastTrainCutoff(),
+          cutoffs,
           split.testCutoffs(),
           req.imbalance().describe(),
           syntheticRows,

@@ -182,7 +182,7 @@ final class ModelVersionDetails {
         .setTestRowCount(l.testRows())
         .setPositiveRate(l.positiveRate())
         .setSeed(l.seed());
-    for (var c : l.testCutoffs()) {
+    for (var c : l.cutoffs()) {
       b.addCutoffs(EventProtoMapper.timestamp(c));
     }
     return b.build();

@@ -119,6 +119,10 @@ class TrainingFromFeatureServiceIT implements TestPropertyProvider {
       assertThat(v.getTuningTrialsCount()).isBetween(1, 4);
       assertThat(v.getLineage().getTestRowCount()).isPositive();
       assertThat(v.getLineage().hasFeatureServiceTrainingSet()).isTrue();
+      // every cutoff of the rolling range (35 to 8 days back, every 3 days) is in the lineage, ascending
+      assertThat(v.getLineage().getCutoffsList()).extracting(EventProtoMapper::instant)
+          .hasSize(10).isSorted()
+          .startsWith(END.minus(Duration.ofDays(35))).endsWith(END.minus(Duration.ofDays(8)));
       System.out.printf("purchase-7d: test ROC-AUC %.3f PR-AUC %.3f F1 %.3f (baseline ROC-AUC %.3f F1 %.3f), %d test rows%n",
           job.getEvaluation().getModel().getRocAuc(), job.getEvaluation().getModel().getPrAuc(),
           job.getEvaluation().getModel().getF1(), job.getEvaluation().getBaseline().getRocAuc(),

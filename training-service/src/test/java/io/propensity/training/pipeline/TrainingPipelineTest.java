@@ -72,6 +72,10 @@ class TrainingPipelineTest {
     assertThat(l.splitMethod()).isEqualTo(SplitConfig.SplitMode.TIME);
     assertThat(l.trainRows() + l.validationRows() + l.testRows()).isEqualTo(3000);
     assertThat(l.lastTrainCutoff().orElseThrow()).isBefore(l.testCutoffs().get(0));
+    // the lineage names every cutoff of the data, of which the test cutoffs are the latest
+    assertThat(l.cutoffs()).isSorted().doesNotHaveDuplicates().containsAll(l.testCutoffs());
+    assertThat(l.cutoffs()).hasSizeGreaterThan(l.testCutoffs().size());
+    assertThat(l.cutoffs().get(0)).isEqualTo(l.firstCutoff().orElseThrow());
     assertThat(r.modelEvaluation().rows()).isEqualTo(l.testRows());
     // tuning ran and every trial is in the result
     assertThat(r.tuning().orElseThrow().trials()).hasSize(5);
