@@ -2,22 +2,15 @@ package io.propensity.bench.support;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * feature-service started from its executable jar as a separate JVM bound to loopback, with its own
@@ -27,7 +20,7 @@ public final class FeatureServiceProcess implements AutoCloseable {
   /** Overrides where the service's {@code -all} jar is looked for. */
   public static final String JAR_ENV = "PROPENSITY_BENCH_FEATURE_SERVICE_JAR";
 
-  private static final String HOST = "127.0.0.1";
+  private static final String HOST = ServiceJars.HOST;
 
   private final List<String> command;
   private final Map<String, String> env;
@@ -71,26 +64,7 @@ public final class FeatureServiceProcess implements AutoCloseable {
 
   /** The service's executable jar: {@value #JAR_ENV}, else {@code feature-service/target/*-all.jar} above the working dir. */
   public static Path serviceJar() {
-    String override = System.getenv(JAR_ENV);
-    if (override != null && !override.isBlank()) {
-      return Path.of(override);
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path target = dir.resolve("feature-service").resolve("target");
-      if (Files.isDirectory(target)) {
-        try (Stream<Path> files = Files.list(target)) {
-          return files
-              .filter(p -> p.getFileName().toString().matches("feature-service-.*-all\\.jar"))
-              .findFirst()
-              .orElseThrow(() -> new IllegalStateException(
-                  "no feature-service-*-all.jar in " + target + ": run `mvn -DskipTests package -pl bench -am`"));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
-    throw new IllegalStateException(
-        "feature-service/target not found above " + Path.of("").toAbsolutePath() + "; set " + JAR_ENV);
+    return ServiceJars.find("feature-service", JAR_ENV);
   }
 
   /** Starts the JVM and waits until its gRPC health service answers SERVING. */
@@ -104,32 +78,8 @@ public final class FeatureServiceProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
     }
-    Instant deadline = Instant.now().plus(timeout);
-    ManagedChannel ch = channel();
-    try {
-      while (true) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("feature-service exited with " + process.exitValue() + "; log:\n" + tail());
-        }
-        try {
-          HealthCheckResponse r =
-              HealthGrpc.newBlockingStub(ch)
-                  .withDeadlineAfter(1, TimeUnit.SECONDS)
-                  .check(HealthCheckRequest.getDefaultInstance());
-          if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
-            return this;
-          }
-        } catch (RuntimeException notYet) {
-          // not listening yet
-        }
-        if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException("feature-service not SERVING after " + timeout + "; log:\n" + tail());
-        }
-        Thread.sleep(100);
-      }
-    } finally {
-      ch.shutdownNow();
-    }
+    ServiceJars.awaitServing(process, grpcPort, "feature-service", log, timeout);
+    return this;
   }
 
   /** A new plaintext channel to the service's gRPC port on loopback. */
@@ -164,12 +114,7 @@ public final class FeatureServiceProcess implements AutoCloseable {
 
   /** Asks the JVM to stop (SIGTERM) and waits for it; kills it if it lingers. */
   public void stop() throws InterruptedException {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
+    ServiceJars.stop(process);
   }
 
   /** Whether the log mentions an OutOfMemoryError. */
@@ -183,12 +128,7 @@ public final class FeatureServiceProcess implements AutoCloseable {
 
   /** The last lines of the process log, for failure messages. */
   public String tail() {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
+    return ServiceJars.tail(log);
   }
 
   @Override
@@ -197,10 +137,6 @@ public final class FeatureServiceProcess implements AutoCloseable {
   }
 
   private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ServiceJars.freePort();
   }
 }
