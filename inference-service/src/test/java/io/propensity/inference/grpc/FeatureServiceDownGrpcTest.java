@@ -18,6 +18,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.propensity.common.testing.ServiceProcess;
 import io.propensity.inference.serving.ServedModels;
 import io.propensity.inference.testing.FakeModelRegistry;
+import io.propensity.inference.testing.StreamCalls;
 import io.propensity.inference.testing.TestModels;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -117,42 +118,16 @@ class FeatureServiceDownGrpcTest implements TestPropertyProvider {
 
   @Test
   void streamPredictStillAnswersFromAnEmptyStateAndSaysTheHistoryWasUnavailable() throws Exception {
-    java.util.concurrent.LinkedBlockingQueue<Object> answers = new java.util.concurrent.LinkedBlockingQueue<>();
-    io.grpc.stub.StreamObserver<StreamPredictRequest> requests =
-        InferenceServiceGrpc.newStub(channel)
-            .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .streamPredict(
-                new io.grpc.stub.StreamObserver<>() {
-                  @Override
-                  public void onNext(StreamPredictResponse value) {
-                    answers.add(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    answers.add(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    answers.add("done");
-                  }
-                });
     java.time.Instant t = java.time.Instant.now().minusSeconds(60);
-    requests.onNext(
-        StreamPredictRequest.newBuilder()
-            .addEvents(event("down-1", "down-u", t, EventType.EVENT_TYPE_PAGE_VIEW))
-            .addEvents(event("down-2", "down-v", t, EventType.EVENT_TYPE_ADD_TO_CART))
-            .addEvents(event("down-3", "down-u", t.plusSeconds(5), EventType.EVENT_TYPE_PRODUCT_VIEW))
-            .build());
-    requests.onCompleted();
-    List<StreamPredictResponse> got = new java.util.ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      Object o = answers.poll(10, TimeUnit.SECONDS);
-      assertThat(o).isInstanceOf(StreamPredictResponse.class);
-      got.add((StreamPredictResponse) o);
-    }
-    assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("done");
+    List<StreamPredictResponse> got =
+        StreamCalls.sendAndCollect(
+            channel,
+            StreamPredictRequest.newBuilder()
+                .addEvents(event("down-1", "down-u", t, EventType.EVENT_TYPE_PAGE_VIEW))
+                .addEvents(event("down-2", "down-v", t, EventType.EVENT_TYPE_ADD_TO_CART))
+                .addEvents(event("down-3", "down-u", t.plusSeconds(5), EventType.EVENT_TYPE_PRODUCT_VIEW))
+                .build(),
+            Duration.ofSeconds(10));
 
     assertThat(got).allSatisfy(r -> {
       assertThat(r.hasPrediction()).isTrue();

@@ -11,7 +11,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -23,6 +22,7 @@ import io.propensity.engine.event.EventType;
 import io.propensity.engine.features.BatchFeatureComputer;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.inference.testing.FakeModelRegistry;
+import io.propensity.inference.testing.StreamCalls;
 import io.propensity.inference.testing.TestModels;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -347,36 +346,7 @@ class LiveHistoryFromFeatureServiceIT implements TestPropertyProvider {
   }
 
   List<StreamPredictResponse> stream(List<propensity.events.v1.Event> events, int topK) throws Exception {
-    LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
-    StreamObserver<StreamPredictRequest> requests =
-        InferenceServiceGrpc.newStub(channel)
-            .withDeadlineAfter(20, TimeUnit.SECONDS)
-            .streamPredict(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(StreamPredictResponse value) {
-                    answers.add(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    answers.add(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    answers.add("done");
-                  }
-                });
-    requests.onNext(StreamPredictRequest.newBuilder().addAllEvents(events).setExplainTopK(topK).build());
-    requests.onCompleted();
-    List<StreamPredictResponse> out = new ArrayList<>();
-    for (int i = 0; i < events.size(); i++) {
-      Object o = answers.poll(20, TimeUnit.SECONDS);
-      assertThat(o).isInstanceOf(StreamPredictResponse.class);
-      out.add((StreamPredictResponse) o);
-    }
-    assertThat(answers.poll(20, TimeUnit.SECONDS)).isEqualTo("done");
-    return out;
+    return StreamCalls.sendAndCollect(
+        channel, StreamPredictRequest.newBuilder().addAllEvents(events).setExplainTopK(topK).build(), Duration.ofSeconds(20));
   }
 }
