@@ -73,6 +73,7 @@ class DashboardApiIT {
   @Test
   @SuppressWarnings("unchecked")
   void shapRowsComeFromTheServedVersionExplainedByInference() {
+    stack.awaitServingProduction();
     Json.Reply s = Json.get(stack.url("/api/models/" + M + "/shap"));
     assertThat(s.body()).containsEntry("served", true);
     assertThat(((Number) s.body().get("version")).longValue()).isEqualTo(stack.productionVersion());
@@ -101,6 +102,8 @@ class DashboardApiIT {
       Json.Reply noHistory = Json.post(stack.url("/api/models/" + M + "/rollback"), "{\"alias\":\"staging\"}");
       assertThat(noHistory.status()).isIn(404, 409);
       assertThat(noHistory.body()).containsEntry("service", "training-service");
+      // the reload follows the alias asynchronously; leave the stack serving production for the next test
+      stack.awaitServingProduction();
     }
   }
 

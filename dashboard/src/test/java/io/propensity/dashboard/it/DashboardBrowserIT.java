@@ -105,6 +105,7 @@ class DashboardBrowserIT {
       await("production rolled back to v" + before).atMost(Duration.ofSeconds(20)).until(() -> stack.productionVersion() == before);
       await().atMost(Duration.ofSeconds(20)).until(() -> browser.text("message").contains("rolled back"));
       assertThat(browser.severeConsoleEntries()).isEmpty();
+      stack.awaitServingProduction();
     }
   }
 }

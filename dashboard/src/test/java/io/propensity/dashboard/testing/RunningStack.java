@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import propensity.features.v1.CutoffRange;
 import propensity.features.v1.Target;
@@ -61,7 +62,9 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
   private final ServiceProcess inference;
   private final Process dashboard;
   private final int dashboardPort;
-  private final List<ManagedChannel> channels = new ArrayList<>();
+  // not guarded by this object's monitor: awaitility polls on its own thread while trainAndServe holds it
+  private final Lazy registryChannel;
+  private final Lazy inferenceChannel;
   private boolean served;
 
   private RunningStack() throws Exception {
@@ -77,6 +80,8 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
     inference = ServiceProcess.of(jar("inference-service"),
         Map.of("PROPENSITY_INFERENCE_REGISTRY_TARGET", target(training), "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", target(features)),
         jvm("inference-service", "256m"), dir.resolve("inference-service.log"));
+    registryChannel = new Lazy(training::channel);
+    inferenceChannel = new Lazy(inference::channel);
     dashboardPort = ServiceProcess.freePort();
     dashboard = startDashboard();
     training.start(Duration.ofSeconds(90));
@@ -166,11 +171,9 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
     return "http://127.0.0.1:" + dashboardPort + path;
   }
 
-  /** A new channel to the training-service (registry); closed with the stack. */
-  public synchronized ManagedChannel registryChannel() {
-    ManagedChannel ch = training.channel();
-    channels.add(ch);
-    return ch;
+  /** The channel to the training-service (registry); closed with the stack. */
+  public ManagedChannel registryChannel() {
+    return registryChannel.get();
   }
 
   /** The version the production alias of {@value #MODEL} points at, read from the registry. */
@@ -178,6 +181,23 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
     return ModelRegistryServiceGrpc.newBlockingStub(registryChannel()).withDeadlineAfter(5, TimeUnit.SECONDS)
         .getModelVersion(GetModelVersionRequest.newBuilder().setName(MODEL).setAlias("production").build())
         .getModelVersion().getVersion();
+  }
+
+  /** The version inference-service serves for {@value #MODEL}, from its GetModelInfo. */
+  public long servedVersion() {
+    return InferenceServiceGrpc.newBlockingStub(inferenceChannel()).withDeadlineAfter(5, TimeUnit.SECONDS)
+        .getModelInfo(GetModelInfoRequest.newBuilder().setModelName(MODEL).build()).getModels(0).getVersion();
+  }
+
+  /**
+   * Waits until inference-service has hot-reloaded the version production points at. A promotion
+   * returns once the registry moved the alias; the reload follows asynchronously, so a test that
+   * moves production leaves the stack settled for the next test with this.
+   */
+  public void awaitServingProduction() {
+    long production = productionVersion();
+    await("inference serves production v" + production).atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> servedVersion() == production);
   }
 
   /**
@@ -194,17 +214,12 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
     Job v2 = train(ch, 1, false);
     assertThat(v2.getModelVersion()).isEqualTo(2);
     inference.start(Duration.ofSeconds(120));
-    ManagedChannel infer = inferenceChannel();
-    await("inference serves v1").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
-        InferenceServiceGrpc.newBlockingStub(infer).withDeadlineAfter(5, TimeUnit.SECONDS)
-            .getModelInfo(GetModelInfoRequest.newBuilder().setModelName(MODEL).build()).getModels(0).getVersion() == 1);
+    await("inference serves v1").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> servedVersion() == 1);
     served = true;
   }
 
-  private synchronized ManagedChannel inferenceChannel() {
-    ManagedChannel ch = inference.channel();
-    channels.add(ch);
-    return ch;
+  private ManagedChannel inferenceChannel() {
+    return inferenceChannel.get();
   }
 
   private static Job train(ManagedChannel ch, int trials, boolean promote) {
@@ -243,9 +258,33 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
     return dir;
   }
 
+  /** One channel made on first use, shut down with the stack. */
+  private static final class Lazy {
+    private final Supplier<ManagedChannel> make;
+    private ManagedChannel channel;
+
+    Lazy(Supplier<ManagedChannel> make) {
+      this.make = make;
+    }
+
+    synchronized ManagedChannel get() {
+      if (channel == null) {
+        channel = make.get();
+      }
+      return channel;
+    }
+
+    synchronized void shutdown() {
+      if (channel != null) {
+        channel.shutdownNow();
+      }
+    }
+  }
+
   @Override
   public void close() throws Exception {
-    channels.forEach(ManagedChannel::shutdownNow);
+    registryChannel.shutdown();
+    inferenceChannel.shutdown();
     dashboard.destroy();
     if (!dashboard.waitFor(20, TimeUnit.SECONDS)) {
       dashboard.destroyForcibly();
