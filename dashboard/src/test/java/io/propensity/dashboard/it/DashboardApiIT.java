@@ -73,7 +73,7 @@ class DashboardApiIT {
   @Test
   @SuppressWarnings("unchecked")
   void shapRowsComeFromTheServedVersionExplainedByInference() {
-    stack.awaitServingProduction();
+    stack.awaitServing(stack.productionVersion());
     Json.Reply s = Json.get(stack.url("/api/models/" + M + "/shap"));
     assertThat(s.body()).containsEntry("served", true);
     assertThat(((Number) s.body().get("version")).longValue()).isEqualTo(stack.productionVersion());
@@ -93,17 +93,18 @@ class DashboardApiIT {
       Json.Reply promoted = Json.post(stack.url("/api/models/" + M + "/promote"), "{\"version\":" + other + "}");
       assertThat(promoted.status()).isEqualTo(200);
       assertThat(stack.productionVersion()).isEqualTo(other);
+      // the reload follows the alias asynchronously: see it served before moving production again
+      stack.awaitServing(other);
       Json.Reply rolled = Json.post(stack.url("/api/models/" + M + "/rollback"), "{}");
       assertThat(rolled.status()).isEqualTo(200);
       assertThat(stack.productionVersion()).isEqualTo(before);
+      stack.awaitServing(before);
       Json.Reply bad = Json.post(stack.url("/api/models/" + M + "/promote"), "{\"version\":99}");
       assertThat(bad.status()).isEqualTo(404);
       assertThat(bad.body().get("error")).asString().isNotBlank();
       Json.Reply noHistory = Json.post(stack.url("/api/models/" + M + "/rollback"), "{\"alias\":\"staging\"}");
       assertThat(noHistory.status()).isIn(404, 409);
       assertThat(noHistory.body()).containsEntry("service", "training-service");
-      // the reload follows the alias asynchronously; leave the stack serving production for the next test
-      stack.awaitServingProduction();
     }
   }
 

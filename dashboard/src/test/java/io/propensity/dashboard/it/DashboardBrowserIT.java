@@ -101,11 +101,12 @@ class DashboardBrowserIT {
       await().atMost(Duration.ofSeconds(20)).until(() -> "done".equals(browser.driver().findElement(By.tagName("body")).getAttribute("data-action")));
       assertThat(browser.text("message")).contains("production now points at v" + other);
       browser.screenshot("4-models-promoted");
+      stack.awaitServing(other);
       browser.driver().findElement(By.id("rollback-" + RunningStack.MODEL)).click();
       await("production rolled back to v" + before).atMost(Duration.ofSeconds(20)).until(() -> stack.productionVersion() == before);
       await().atMost(Duration.ofSeconds(20)).until(() -> browser.text("message").contains("rolled back"));
       assertThat(browser.severeConsoleEntries()).isEmpty();
-      stack.awaitServingProduction();
+      stack.awaitServing(before);
     }
   }
 }

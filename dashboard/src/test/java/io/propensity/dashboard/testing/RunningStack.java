@@ -78,7 +78,10 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
         jvm("training-service", "768m"), dir.resolve("training-service.log"));
     // prepared now for its port; started once a model is in production (it is NOT_SERVING before)
     inference = ServiceProcess.of(jar("inference-service"),
-        Map.of("PROPENSITY_INFERENCE_REGISTRY_TARGET", target(training), "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", target(features)),
+        // generous hops to feature-service: a busy CI machine can stall a call past the production
+        // defaults (300 ms by user, 2 s for a replay's history seed), which is not what these tests test
+        Map.of("PROPENSITY_INFERENCE_REGISTRY_TARGET", target(training), "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", target(features),
+            "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE", "5s", "PROPENSITY_INFERENCE_FEATURE_SERVICE_READ_DEADLINE", "10s"),
         jvm("inference-service", "256m"), dir.resolve("inference-service.log"));
     registryChannel = new Lazy(training::channel);
     inferenceChannel = new Lazy(inference::channel);
@@ -190,14 +193,13 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
   }
 
   /**
-   * Waits until inference-service has hot-reloaded the version production points at. A promotion
-   * returns once the registry moved the alias; the reload follows asynchronously, so a test that
-   * moves production leaves the stack settled for the next test with this.
+   * Waits until inference-service serves {@code version}. A promotion returns once the registry moved
+   * the alias; the hot reload follows asynchronously (a few hundred ms), one alias change at a time,
+   * so a test that moves production waits for each move before the next and leaves the stack settled.
    */
-  public void awaitServingProduction() {
-    long production = productionVersion();
-    await("inference serves production v" + production).atMost(Duration.ofSeconds(60)).ignoreExceptions()
-        .until(() -> servedVersion() == production);
+  public void awaitServing(long version) {
+    await("inference serves v" + version).atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> servedVersion() == version);
   }
 
   /**
@@ -214,7 +216,7 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
     Job v2 = train(ch, 1, false);
     assertThat(v2.getModelVersion()).isEqualTo(2);
     inference.start(Duration.ofSeconds(120));
-    await("inference serves v1").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> servedVersion() == 1);
+    awaitServing(1);
     served = true;
   }
 
