@@ -69,6 +69,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   @Option(names = "--days", defaultValue = "60", description = "days of history ending now (default ${DEFAULT-VALUE})")
   int days;
 
+  @Option(names = "--end", paramLabel = "<instant>",
+      description = "end of the generated history, ISO-8601 (e.g. 2026-11-27T18:00:00Z) or an age (e.g. 2d);"
+          + " default now, to the hour. The same end and options regenerate exactly the same events")
+  String endOption;
+
   @Option(names = "--trials", defaultValue = "8", description = "tuning trials (default ${DEFAULT-VALUE})")
   int trials;
 
@@ -139,7 +144,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   private void run() throws Exception {
-    Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
+    Instant end = endOption != null
+        ? Args.instantOrAge("--end", endOption, Instant.now())
+        : Instant.now().truncatedTo(ChronoUnit.HOURS);
     DemoConfig config = DemoConfig.defaults(users, end).withWindow(end.minus(Duration.ofDays(days)), end);
     DemoDataGenerator demo = new DemoDataGenerator(config);
 
