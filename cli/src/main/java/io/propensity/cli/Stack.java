@@ -53,14 +53,29 @@ final class Stack {
           new Service("training-service", "training-service", 2, "2g", true,
               s -> Map.of("PROPENSITY_TRAINING_FEATURE_SERVICE", s.target("feature-service"))),
           new Service("inference-service", "inference-service", 3, "256m", true,
-              s -> Map.of(
-                  "PROPENSITY_INFERENCE_REGISTRY_TARGET", s.target("training-service"),
-                  "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", s.target("feature-service"))),
+              s -> localInferenceWiring(s)),
           new Service("dashboard", "dashboard", 0, "256m", false,
               s -> Map.of(
                   "PROPENSITY_DASHBOARD_FEATURE_SERVICE", s.target("feature-service"),
                   "PROPENSITY_DASHBOARD_TRAINING_SERVICE", s.target("training-service"),
                   "PROPENSITY_DASHBOARD_INFERENCE_SERVICE", s.target("inference-service"))));
+
+  /**
+   * The inference-service's addresses, and a feature-service deadline of 2 s for by-user calls
+   * unless the environment sets one: the production default (300 ms, for a page view's budget) is
+   * too tight for four JVMs starting together on a laptop's cores, where the first calls on a cold
+   * JVM can take longer.
+   */
+  static Map<String, String> localInferenceWiring(Stack s) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PROPENSITY_INFERENCE_REGISTRY_TARGET", s.target("training-service"));
+    env.put("PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", s.target("feature-service"));
+    String deadline = "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE";
+    env.put(deadline, Optional.ofNullable(System.getenv(deadline)).orElse(LOCAL_FEATURE_DEADLINE));
+    return env;
+  }
+
+  static final String LOCAL_FEATURE_DEADLINE = "2s";
 
   /** The gRPC services of the stack (every process but the dashboard). */
   static List<Service> grpcServices() {

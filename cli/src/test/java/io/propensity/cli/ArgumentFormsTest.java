@@ -81,4 +81,14 @@ class ArgumentFormsTest {
     assertThatThrownBy(() -> Inputs.value(flag, "maybe", "--features f")).hasMessageContaining("not a boolean");
     assertThatThrownBy(() -> Inputs.value(device, "fridge", "--features d")).hasMessageContaining("[unknown, desktop, mobile]");
   }
+
+  @Test
+  void theLocalStackGivesInferenceAFeatureDeadlineForColdJvmsUnlessTheEnvironmentSetsOne() {
+    Stack stack = new Stack(Path.of("home"), Path.of("state"), 40_000);
+    var env = stack.environment(Stack.service("inference-service"));
+    assertThat(env).containsEntry("PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", "127.0.0.1:40001")
+        .containsEntry("PROPENSITY_INFERENCE_REGISTRY_TARGET", "127.0.0.1:40002")
+        .containsEntry("PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE",
+            System.getenv().getOrDefault("PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE", Stack.LOCAL_FEATURE_DEADLINE));
+  }
 }

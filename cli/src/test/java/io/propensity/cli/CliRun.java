@@ -31,7 +31,8 @@ final class CliRun {
   /** A base port whose stack ports (gRPC base+1..3, HTTP base+11..13) are all free now. */
   static int freeBasePort() {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 20_000 + (int) (Math.random() * 30_000);
+      // below Linux's ephemeral range (32768+), where outgoing connections take their local ports
+      int base = 20_000 + (int) (Math.random() * 12_000);
       if (IntStream.of(1, 2, 3, 10, 11, 12, 13).allMatch(o -> free(base + o))) {
         return base;
       }
