@@ -36,7 +36,7 @@ class ServicesDownTest implements TestPropertyProvider {
         "propensity.dashboard.feature-service", features,
         "propensity.dashboard.training-service", training,
         "propensity.dashboard.inference-service", inference,
-        "propensity.dashboard.deadline", "2s");
+        "propensity.dashboard.deadline", "10s");
   }
 
   @Test

@@ -54,7 +54,8 @@ class KillNineDurabilityIT {
           for (int batch = 0; !stop.get(); batch++) {
             List<Event> events = batch(writer, batch);
             try {
-              IngestEventsResponse r = stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+              // generous: a writer quits on its first failure, and a stalled fsync before the kill must not be one
+              IngestEventsResponse r = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
                   .ingestEvents(IngestEventsRequest.newBuilder().addAllEvents(events).build());
               assertThat(r.getAcceptedCount()).isEqualTo(events.size());
               acknowledged.add(events);

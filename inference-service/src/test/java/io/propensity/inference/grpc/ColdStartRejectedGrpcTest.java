@@ -49,6 +49,7 @@ class ColdStartRejectedGrpcTest implements TestPropertyProvider {
         "propensity.inference.registry.target", registry.target(),
         "propensity.inference.feature-service.target", features.target(),
         "propensity.inference.cold-start", "reject",
+        "propensity.inference.feature-service.deadline", "5s",
         "propensity.inference.scorers-per-model", "1");
   }
 
@@ -63,7 +64,7 @@ class ColdStartRejectedGrpcTest implements TestPropertyProvider {
     await().atMost(Duration.ofSeconds(30)).until(served::defaultServed);
     ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     try {
-      var stub = InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
+      var stub = InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
       assertThat(stub.predict(PredictRequest.newBuilder().setInput(user("known")).build()).getPrediction().getColdStart())
           .isFalse();
       StatusRuntimeException e =

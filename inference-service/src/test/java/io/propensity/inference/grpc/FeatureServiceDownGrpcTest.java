@@ -95,7 +95,8 @@ class FeatureServiceDownGrpcTest implements TestPropertyProvider {
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(e.getStatus().getDescription()).contains("feature service").contains("inline");
       assertThat(retryInfo(e)).hasValueSatisfying(r -> assertThat(r.getRetryDelay().getSeconds()).isEqualTo(1));
-      assertThat(took).isLessThan(Duration.ofSeconds(1));
+      // fast: far from the 10 s deadline (a loaded machine can still take a second or two)
+      assertThat(took).isLessThan(Duration.ofSeconds(4));
     }
   }
 

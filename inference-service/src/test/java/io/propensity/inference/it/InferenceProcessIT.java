@@ -51,6 +51,8 @@ class InferenceProcessIT {
                   "PROPENSITY_INFERENCE_REGISTRY_TARGET", registry.target(),
                   "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", features.target(),
                   "PROPENSITY_INFERENCE_SCORERS_PER_MODEL", "2",
+                  // the first by-user call of a cold JVM on a busy machine can outlast the 300 ms default
+                  "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE", "5s",
                   "MICRONAUT_SERVER_HOST", "127.0.0.1"),
               List.of("-Xmx256m"),
               dir.resolve("inference.log"));

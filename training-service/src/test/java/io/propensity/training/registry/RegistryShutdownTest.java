@@ -59,7 +59,8 @@ class RegistryShutdownTest {
       Throwable t = ended.get(10, TimeUnit.SECONDS);
       assertThat(t).isInstanceOf(StatusRuntimeException.class);
       assertThat(((StatusRuntimeException) t).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-      assertThat(took).isLessThan(Duration.ofSeconds(5));
+      // not held up by the open stream (grpc-java would wait for it indefinitely), with room for a loaded machine
+      assertThat(took).isLessThan(Duration.ofSeconds(15));
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       if (context.isRunning()) {
