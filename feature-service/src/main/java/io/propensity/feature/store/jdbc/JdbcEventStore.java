@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.propensity.common.jdbc.MigratedDataSource;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
 import io.propensity.feature.store.EventStore;
@@ -33,7 +33,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import org.flywaydb.core.Flyway;
 
 /**
  * Event store on SQLite (embedded default) or PostgreSQL, through plain JDBC. Schema changes are
@@ -65,38 +64,11 @@ public final class JdbcEventStore implements EventStore {
   /** Opens (and migrates) the store at {@code jdbcUrl}. */
   public static JdbcEventStore open(String jdbcUrl, String user, String password, int poolSize) {
     SqlDialect dialect = SqlDialect.of(jdbcUrl);
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    config.setPoolName("events-" + dialect.name().toLowerCase(java.util.Locale.ROOT));
-    if (dialect == SqlDialect.SQLITE) {
-      // WAL + synchronous=FULL: a commit is on disk when it returns, readers never block the writer.
-      config.addDataSourceProperty("journal_mode", "WAL");
-      config.addDataSourceProperty("synchronous", "FULL");
-      config.addDataSourceProperty("busy_timeout", "30000");
-      config.addDataSourceProperty("foreign_keys", "true");
-      config.setMaximumPoolSize(Math.max(2, poolSize));
-    } else {
-      if (!user.isEmpty()) {
-        config.setUsername(user);
-      }
-      if (!password.isEmpty()) {
-        config.setPassword(password);
-      }
-      config.setMaximumPoolSize(Math.max(2, poolSize));
-    }
-    config.setConnectionTimeout(10_000);
-    HikariDataSource ds = new HikariDataSource(config);
-    try {
-      Flyway.configure()
-          .dataSource(ds)
-          .locations(dialect.migrationsLocation())
-          .table("propensity_feature_schema_history")
-          .load()
-          .migrate();
-    } catch (RuntimeException e) {
-      ds.close();
-      throw new StoreException("cannot migrate the event store at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
-    }
+    HikariDataSource ds = MigratedDataSource.open(
+        new MigratedDataSource.Spec(jdbcUrl, user, password, poolSize,
+            "events-" + dialect.name().toLowerCase(java.util.Locale.ROOT), dialect == SqlDialect.SQLITE, Map.of(),
+            dialect.migrationsLocation(), "propensity_feature_schema_history"),
+        e -> new StoreException("cannot migrate the event store at " + MigratedDataSource.redact(jdbcUrl) + ": " + e.getMessage(), e));
     return new JdbcEventStore(ds, dialect);
   }
 
@@ -481,7 +453,4 @@ public final class JdbcEventStore implements EventStore {
     return t.getNano() % 1_000_000 == 0 ? ms : ms + 1;
   }
 
-  private static String redact(String jdbcUrl) {
-    return jdbcUrl.replaceAll("password=[^&;]*", "password=***");
-  }
 }

@@ -1,10 +1,10 @@
 package io.propensity.training.registry.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.propensity.common.error.FailedPreconditionException;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
+import io.propensity.common.jdbc.MigratedDataSource;
 import io.propensity.training.registry.AliasChange;
 import io.propensity.training.registry.AliasExpectation;
 import io.propensity.training.registry.AliasMove;
@@ -41,7 +41,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
-import org.flywaydb.core.Flyway;
 
 /**
  * Registry store on SQLite (embedded default) or PostgreSQL, through plain JDBC; schema changes are
@@ -89,41 +88,15 @@ public final class JdbcRegistryStore implements RegistryStore {
   /** Opens (and migrates) the registry database at {@code jdbcUrl}. */
   public static JdbcRegistryStore open(String jdbcUrl, String user, String password, int poolSize) {
     RegistryDialect dialect = RegistryDialect.of(jdbcUrl);
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    config.setPoolName("registry-" + dialect.name().toLowerCase(Locale.ROOT));
-    if (dialect == RegistryDialect.SQLITE) {
-      // WAL + synchronous=FULL: a commit is on disk when it returns, readers never block the writer.
-      config.addDataSourceProperty("journal_mode", "WAL");
-      config.addDataSourceProperty("synchronous", "FULL");
-      config.addDataSourceProperty("busy_timeout", "30000");
-      config.addDataSourceProperty("foreign_keys", "true");
-      // Write transactions take the write lock up front (BEGIN IMMEDIATE), so a second registry
-      // process on the same file waits for it instead of failing with SQLITE_BUSY halfway through.
-      config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
-    } else {
-      if (!user.isEmpty()) {
-        config.setUsername(user);
-      }
-      if (!password.isEmpty()) {
-        config.setPassword(password);
-      }
-    }
-    config.setMaximumPoolSize(Math.max(2, poolSize));
-    config.setConnectionTimeout(10_000);
-    HikariDataSource ds = new HikariDataSource(config);
-    try {
-      Flyway.configure()
-          .dataSource(ds)
-          .locations(dialect.migrationsLocation())
-          .table("propensity_registry_schema_history")
-          .load()
-          .migrate();
-    } catch (RuntimeException e) {
-      ds.close();
-      throw new RegistryStoreException(
-          "cannot migrate the model registry at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
-    }
+    HikariDataSource ds = MigratedDataSource.open(
+        new MigratedDataSource.Spec(jdbcUrl, user, password, poolSize,
+            "registry-" + dialect.name().toLowerCase(Locale.ROOT), dialect == RegistryDialect.SQLITE,
+            // Write transactions take the write lock up front (BEGIN IMMEDIATE), so a second registry
+            // process on the same file waits for it instead of failing with SQLITE_BUSY halfway through.
+            Map.of("transaction_mode", "IMMEDIATE"),
+            dialect.migrationsLocation(), "propensity_registry_schema_history"),
+        e -> new RegistryStoreException(
+            "cannot migrate the model registry at " + MigratedDataSource.redact(jdbcUrl) + ": " + e.getMessage(), e));
     return new JdbcRegistryStore(ds, dialect);
   }
 
@@ -836,7 +809,4 @@ public final class JdbcRegistryStore implements RegistryStore {
     }
   }
 
-  private static String redact(String jdbcUrl) {
-    return jdbcUrl.replaceAll("password=[^&;]*", "password=***");
-  }
 }
