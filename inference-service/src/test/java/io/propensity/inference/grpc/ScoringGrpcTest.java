@@ -88,6 +88,8 @@ class ScoringGrpcTest implements TestPropertyProvider {
   public Map<String, String> getProperties() {
     registry = FakeModelRegistry.start();
     features = FakeFeatureService.start();
+    // every online vector as of NOW: the rank-then-batch checks compare calls made seconds apart
+    features.fixClock(NOW);
     registry.promote("purchase-7d", registry.register("purchase-7d", MODEL));
     registry.promote("churn-30d", registry.register("churn-30d", CHURN));
     Random r = new Random(11);

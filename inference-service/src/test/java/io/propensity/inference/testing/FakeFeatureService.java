@@ -39,6 +39,7 @@ public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceI
   private final Set<String> slowUsers = ConcurrentHashMap.newKeySet();
   private final AtomicInteger calls = new AtomicInteger();
   private volatile Duration slowness = Duration.ofSeconds(3);
+  private volatile Instant fixedNow;
   private Server server;
 
   public static FakeFeatureService start() {
@@ -66,6 +67,14 @@ public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceI
     slowness = delay;
   }
 
+  /**
+   * Computes online features as of {@code now} from here on instead of the wall clock, so that two
+   * calls a few seconds apart (e.g. a ranking, then a batch to check it) see the same vectors.
+   */
+  public void fixClock(Instant now) {
+    fixedNow = now;
+  }
+
   public int calls() {
     return calls.get();
   }
@@ -80,7 +89,7 @@ public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceI
         Thread.currentThread().interrupt();
       }
     }
-    Instant now = Instant.now();
+    Instant now = fixedNow != null ? fixedNow : Instant.now();
     GetOnlineFeaturesResponse.Builder b =
         GetOnlineFeaturesResponse.newBuilder()
             .setSchemaVersionHash(FeatureCatalog.schema().versionHash())
