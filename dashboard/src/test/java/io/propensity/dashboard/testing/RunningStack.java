@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import propensity.features.v1.CutoffRange;
 import propensity.features.v1.Target;
@@ -62,9 +61,9 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
   private final ServiceProcess inference;
   private final Process dashboard;
   private final int dashboardPort;
-  // not guarded by this object's monitor: awaitility polls on its own thread while trainAndServe holds it
-  private final Lazy registryChannel;
-  private final Lazy inferenceChannel;
+  // a channel connects on its first call, so both are made up front (inference starts later)
+  private final ManagedChannel registryChannel;
+  private final ManagedChannel inferenceChannel;
   private boolean served;
 
   private RunningStack() throws Exception {
@@ -83,8 +82,8 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
         Map.of("PROPENSITY_INFERENCE_REGISTRY_TARGET", target(training), "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", target(features),
             "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE", "5s", "PROPENSITY_INFERENCE_FEATURE_SERVICE_READ_DEADLINE", "10s"),
         jvm("inference-service", "256m"), dir.resolve("inference-service.log"));
-    registryChannel = new Lazy(training::channel);
-    inferenceChannel = new Lazy(inference::channel);
+    registryChannel = training.channel();
+    inferenceChannel = inference.channel();
     dashboardPort = ServiceProcess.freePort();
     dashboard = startDashboard();
     training.start(Duration.ofSeconds(90));
@@ -176,7 +175,7 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
 
   /** The channel to the training-service (registry); closed with the stack. */
   public ManagedChannel registryChannel() {
-    return registryChannel.get();
+    return registryChannel;
   }
 
   /** The version the production alias of {@value #MODEL} points at, read from the registry. */
@@ -188,7 +187,7 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
 
   /** The version inference-service serves for {@value #MODEL}, from its GetModelInfo. */
   public long servedVersion() {
-    return InferenceServiceGrpc.newBlockingStub(inferenceChannel()).withDeadlineAfter(5, TimeUnit.SECONDS)
+    return InferenceServiceGrpc.newBlockingStub(inferenceChannel).withDeadlineAfter(5, TimeUnit.SECONDS)
         .getModelInfo(GetModelInfoRequest.newBuilder().setModelName(MODEL).build()).getModels(0).getVersion();
   }
 
@@ -218,10 +217,6 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
     inference.start(Duration.ofSeconds(120));
     awaitServing(1);
     served = true;
-  }
-
-  private ManagedChannel inferenceChannel() {
-    return inferenceChannel.get();
   }
 
   private static Job train(ManagedChannel ch, int trials, boolean promote) {
@@ -260,33 +255,10 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
     return dir;
   }
 
-  /** One channel made on first use, shut down with the stack. */
-  private static final class Lazy {
-    private final Supplier<ManagedChannel> make;
-    private ManagedChannel channel;
-
-    Lazy(Supplier<ManagedChannel> make) {
-      this.make = make;
-    }
-
-    synchronized ManagedChannel get() {
-      if (channel == null) {
-        channel = make.get();
-      }
-      return channel;
-    }
-
-    synchronized void shutdown() {
-      if (channel != null) {
-        channel.shutdownNow();
-      }
-    }
-  }
-
   @Override
   public void close() throws Exception {
-    registryChannel.shutdown();
-    inferenceChannel.shutdown();
+    registryChannel.shutdownNow();
+    inferenceChannel.shutdownNow();
     dashboard.destroy();
     if (!dashboard.waitFor(20, TimeUnit.SECONDS)) {
       dashboard.destroyForcibly();
