@@ -60,16 +60,13 @@ public final class PredictByUserBench {
     Args args = Args.parse(argv, USAGE);
     LatencyLanes.Plan plan = LatencyLanes.plan(args, 2, Duration.ofSeconds(10));
     long events = args.longValue("events", 50_000, 1_000, 5_000_000);
-    int trees = args.intValue("trees", 100, 1, 5_000);
-    int leaves = args.intValue("leaves", 31, 2, 1_024);
-    int rowCount = args.intValue("rows", 1_500, 50, 100_000);
-    int explainK = args.intValue("explain-k", 5, 1, 50);
-    Duration callDeadline = args.duration("call-deadline", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(1));
+    PredictLatencyBench.ModelOptions options = PredictLatencyBench.ModelOptions.parse(args);
+    int explainK = options.explainK();
+    Duration callDeadline = options.callDeadline();
     args.done();
     System.out.println(Machine.describe());
 
-    System.out.printf(Locale.ROOT, "training a LightGBM model (%d trees, %d leaves) on %,d synthetic users...%n", trees, leaves, rowCount);
-    BenchModel.Trained model = BenchModel.train(rowCount, trees, leaves, 42);
+    BenchModel.Trained model = options.train();
     var vectors = PredictLatencyBench.vectors(model);
 
     Path work = TempDirs.create("propensity-bench-inference-user-");
@@ -147,21 +144,7 @@ public final class PredictByUserBench {
   /** Ingests the first {@code events} demo events (window ending today) and returns their users. */
   private static String[] ingest(ManagedChannel channel, long events) throws InterruptedException {
     Set<String> users = new LinkedHashSet<>();
-    Iterator<Event> demo = DemoSets.firstEvents(events, DemoSets.recentEnd());
-    Iterator<Event> recording =
-        new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return demo.hasNext();
-          }
-
-          @Override
-          public Event next() {
-            Event e = demo.next();
-            users.add(e.userId());
-            return e;
-          }
-        };
+    Iterator<Event> recording = DemoSets.recordingUsers(DemoSets.firstEvents(events, DemoSets.recentEnd()), users);
     System.out.printf(Locale.ROOT, "ingesting %,d demo events into feature-service...%n", events);
     IngestClient.Result r = IngestClient.stream(channel, ProtoEvents.requests(recording, 500), Duration.ofMinutes(10));
     System.out.printf(

@@ -49,19 +49,34 @@ public final class PredictLatencyBench {
 
   private PredictLatencyBench() {}
 
+  /** The model and call options of both Predict benchmarks ({@code --trees} … {@code --call-deadline}). */
+  record ModelOptions(int trees, int leaves, int rows, int explainK, Duration callDeadline) {
+    static ModelOptions parse(Args args) {
+      return new ModelOptions(
+          args.intValue("trees", 100, 1, 5_000),
+          args.intValue("leaves", 31, 2, 1_024),
+          args.intValue("rows", 1_500, 50, 100_000),
+          args.intValue("explain-k", 5, 1, 50),
+          args.duration("call-deadline", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(1)));
+    }
+
+    /** Trains the benchmark's LightGBM model on synthetic users (seed 42), saying so. */
+    BenchModel.Trained train() {
+      System.out.printf(Locale.ROOT, "training a LightGBM model (%d trees, %d leaves) on %,d synthetic users...%n", trees, leaves, rows);
+      return BenchModel.train(rows, trees, leaves, 42);
+    }
+  }
+
   public static void main(String[] argv) throws Exception {
     Args args = Args.parse(argv, USAGE);
     LatencyLanes.Plan plan = LatencyLanes.plan(args, 2, Duration.ofSeconds(10));
-    int trees = args.intValue("trees", 100, 1, 5_000);
-    int leaves = args.intValue("leaves", 31, 2, 1_024);
-    int rowCount = args.intValue("rows", 1_500, 50, 100_000);
-    int explainK = args.intValue("explain-k", 5, 1, 50);
-    Duration callDeadline = args.duration("call-deadline", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(1));
+    ModelOptions options = ModelOptions.parse(args);
+    int explainK = options.explainK();
+    Duration callDeadline = options.callDeadline();
     args.done();
     System.out.println(Machine.describe());
 
-    System.out.printf(Locale.ROOT, "training a LightGBM model (%d trees, %d leaves) on %,d synthetic users...%n", trees, leaves, rowCount);
-    BenchModel.Trained model = BenchModel.train(rowCount, trees, leaves, 42);
+    BenchModel.Trained model = options.train();
     FeatureVector[] vectors = vectors(model);
 
     Path work = TempDirs.create("propensity-bench-inference-");

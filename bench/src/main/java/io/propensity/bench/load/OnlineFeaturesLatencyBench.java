@@ -13,6 +13,7 @@ import io.propensity.bench.support.IngestClient;
 import io.propensity.bench.support.OnlineBackend;
 import io.propensity.bench.support.ProtoEvents;
 import io.propensity.bench.support.StoreBackend;
+import io.propensity.bench.support.LatencyLanes;
 import io.propensity.bench.support.Table;
 import io.propensity.bench.support.TempDirs;
 import io.propensity.engine.event.Event;
@@ -77,21 +78,7 @@ public final class OnlineFeaturesLatencyBench {
       try {
         Instant end = DemoSets.recentEnd();
         Set<String> users = new LinkedHashSet<>();
-        Iterator<Event> demo = DemoSets.firstEvents(events, end);
-        Iterator<Event> recording =
-            new Iterator<>() {
-              @Override
-              public boolean hasNext() {
-                return demo.hasNext();
-              }
-
-              @Override
-              public Event next() {
-                Event e = demo.next();
-                users.add(e.userId());
-                return e;
-              }
-            };
+        Iterator<Event> recording = DemoSets.recordingUsers(DemoSets.firstEvents(events, end), users);
         System.out.printf(Locale.ROOT, "ingesting %,d demo events (%s store, %s online state)...%n", events, store.name(), online.name());
         IngestClient.Result ingest =
             IngestClient.stream(channel, ProtoEvents.requests(recording, 500), Duration.ofMinutes(10));
@@ -158,24 +145,11 @@ public final class OnlineFeaturesLatencyBench {
 
   private static void report(
       ClosedLoop.Outcome empty, ClosedLoop.Outcome features, int threads, int users, String store, String online) {
-    Table t =
-        new Table(
+    LatencyLanes.latencyTable(
             "Online features latency, closed loop, " + threads + " threads, " + Table.count(users)
                 + " known users, store " + store + ", online state " + online,
-            "RPC", "calls", "calls/s", "p50", "p90", "p99", "p99.9", "max", "errors");
-    for (ClosedLoop.Outcome o : List.of(empty, features)) {
-      t.row(
-          o.name(),
-          Table.count(o.calls()),
-          Table.rate(o.callsPerSecond()),
-          Table.micros(o.at(50)),
-          Table.micros(o.at(90)),
-          Table.micros(o.at(99)),
-          Table.micros(o.at(99.9)),
-          Table.micros(o.latencies().getMaxValue()),
-          Table.count(o.errors()));
-    }
-    t.print(System.out);
+            List.of(empty, features))
+        .print(System.out);
     double p99Ratio = features.at(99) / empty.at(99);
     Table r = new Table("GetOnlineFeatures / Health/Check (same server, same run)", "figure", "ratio", "goal");
     r.row("p50", Table.ratio(features.at(50) / empty.at(50)), "");

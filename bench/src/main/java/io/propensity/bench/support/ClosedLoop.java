@@ -48,7 +48,23 @@ public final class ClosedLoop {
   public static List<Outcome> alternate(
       List<String> names, List<Call> calls, int threads, Duration durationEach, Duration slice, long seed)
       throws InterruptedException {
-    int n = calls.size();
+    return interleave(names, durationEach, slice, seed, (i, d, sliceSeed) -> run(names.get(i), threads, d, sliceSeed, calls.get(i)));
+  }
+
+  /** One slice of lane {@code lane}, measured for {@code duration} with {@code seed}. */
+  @FunctionalInterface
+  public interface Slice {
+    Outcome run(int lane, Duration duration, long seed) throws InterruptedException;
+  }
+
+  /**
+   * Runs the lanes named {@code names} slice by slice in turns (A B A B …) until each had
+   * {@code durationEach}, and merges each lane's slices into one outcome: the common part of the
+   * closed-loop and the fixed-rate {@code alternate}.
+   */
+  public static List<Outcome> interleave(List<String> names, Duration durationEach, Duration slice, long seed, Slice lane)
+      throws InterruptedException {
+    int n = names.size();
     List<Histogram> hist = new ArrayList<>();
     long[] errors = new long[n];
     double[] seconds = new double[n];
@@ -60,7 +76,7 @@ public final class ClosedLoop {
     long slices = Math.max(1, durationEach.toNanos() / slice.toNanos());
     for (long s = 0; s < slices; s++) {
       for (int i = 0; i < n; i++) {
-        Outcome o = run(names.get(i), threads, slice, seed + s * n + i, calls.get(i));
+        Outcome o = lane.run(i, slice, seed + s * n + i);
         hist.get(i).add(o.latencies());
         errors[i] += o.errors();
         seconds[i] += o.seconds();

@@ -8,6 +8,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The deterministic demo clickstream the benchmarks feed the engine and the service with, sized by
@@ -73,5 +74,22 @@ public final class DemoSets {
       out.add(List.copyOf(batch));
     }
     return out;
+  }
+
+  /** {@code events} as they are, adding each one's user to {@code users} as it passes. */
+  public static Iterator<Event> recordingUsers(Iterator<Event> events, Set<String> users) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return events.hasNext();
+      }
+
+      @Override
+      public Event next() {
+        Event e = events.next();
+        users.add(e.userId());
+        return e;
+      }
+    };
   }
 }

@@ -41,32 +41,8 @@ public final class FixedRate {
       List<String> names, List<AsyncCall> calls, double ratePerSecond, Duration durationEach, Duration slice,
       int maxOutstanding, long seed)
       throws InterruptedException {
-    int n = calls.size();
-    List<Histogram> hist = new ArrayList<>();
-    long[] errors = new long[n];
-    double[] seconds = new double[n];
-    String[] firstError = new String[n];
-    for (int i = 0; i < n; i++) {
-      hist.add(new Histogram(HIGHEST_NANOS, 3));
-      firstError[i] = "";
-    }
-    long slices = Math.max(1, durationEach.toNanos() / slice.toNanos());
-    for (long s = 0; s < slices; s++) {
-      for (int i = 0; i < n; i++) {
-        ClosedLoop.Outcome o = run(names.get(i), ratePerSecond, slice, maxOutstanding, seed + s * n + i, calls.get(i));
-        hist.get(i).add(o.latencies());
-        errors[i] += o.errors();
-        seconds[i] += o.seconds();
-        if (firstError[i].isEmpty()) {
-          firstError[i] = o.firstError();
-        }
-      }
-    }
-    List<ClosedLoop.Outcome> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      out.add(new ClosedLoop.Outcome(names.get(i), hist.get(i), errors[i], seconds[i], firstError[i]));
-    }
-    return out;
+    return ClosedLoop.interleave(names, durationEach, slice, seed,
+        (i, d, sliceSeed) -> run(names.get(i), ratePerSecond, d, maxOutstanding, sliceSeed, calls.get(i)));
   }
 
   /**

@@ -139,23 +139,7 @@ public final class LatencyLanes {
   public static boolean report(String title, List<Measured> measured, List<Comparison> comparisons) {
     boolean allMet = true;
     for (Measured m : measured) {
-      Table t =
-          new Table(
-              title + " — " + m.mode() + ", " + m.load(),
-              "RPC", "calls", "calls/s", "p50", "p90", "p99", "p99.9", "max", "errors");
-      for (ClosedLoop.Outcome o : m.outcomes()) {
-        t.row(
-            o.name(),
-            Table.count(o.calls()),
-            Table.rate(o.callsPerSecond()),
-            Table.micros(o.at(50)),
-            Table.micros(o.at(90)),
-            Table.micros(o.at(99)),
-            Table.micros(o.at(99.9)),
-            Table.micros(o.latencies().getMaxValue()),
-            Table.count(o.errors()));
-      }
-      t.print(System.out);
+      latencyTable(title + " — " + m.mode() + ", " + m.load(), m.outcomes()).print(System.out);
       Table r = new Table("ratios, " + m.mode() + " (same run)", "lane / reference", "p50", "p99", "p99.9", "throughput", "goals");
       for (Comparison c : comparisons) {
         ClosedLoop.Outcome lane = m.get(c.lane());
@@ -208,5 +192,23 @@ public final class LatencyLanes {
                   return answer;
                 },
                 MoreExecutors.directExecutor()));
+  }
+
+  /** One row per outcome: calls, rate, p50/p90/p99/p99.9/max latency and errors. */
+  public static Table latencyTable(String title, List<ClosedLoop.Outcome> outcomes) {
+    Table t = new Table(title, "RPC", "calls", "calls/s", "p50", "p90", "p99", "p99.9", "max", "errors");
+    for (ClosedLoop.Outcome o : outcomes) {
+      t.row(
+          o.name(),
+          Table.count(o.calls()),
+          Table.rate(o.callsPerSecond()),
+          Table.micros(o.at(50)),
+          Table.micros(o.at(90)),
+          Table.micros(o.at(99)),
+          Table.micros(o.at(99.9)),
+          Table.micros(o.latencies().getMaxValue()),
+          Table.count(o.errors()));
+    }
+    return t;
   }
 }
