@@ -29,9 +29,9 @@ import propensity.registry.v1.ModelRegistryProto;
 import propensity.training.v1.TrainingServiceProto;
 
 /**
- * The v1 contracts follow the buf STANDARD conventions the project adopted (STYLE.md): enums
- * prefix their values and start with X_UNSPECIFIED, each RPC has its own Request/Response pair,
- * services end in "Service". Checked on the compiled descriptors, so it holds for what ships.
+ * The v1 contracts follow the buf STANDARD conventions the project adopted (STYLE.md): enums prefix
+ * their values and start with X_UNSPECIFIED, each RPC has its own Request/Response pair, services
+ * end in "Service". Checked on the compiled descriptors, so it holds for what ships.
  */
 class ContractConventionsTest {
 
@@ -135,12 +135,19 @@ class ContractConventionsTest {
                   EnumValueDescriptor first = e.getValues().get(0);
                   if (first.getNumber() != 0 || !first.getName().equals(prefix + "UNSPECIFIED")) {
                     violations.add(
-                        e.getFullName() + ": first value is " + first.getName() + " = "
-                            + first.getNumber() + ", expected " + prefix + "UNSPECIFIED = 0");
+                        e.getFullName()
+                            + ": first value is "
+                            + first.getName()
+                            + " = "
+                            + first.getNumber()
+                            + ", expected "
+                            + prefix
+                            + "UNSPECIFIED = 0");
                   }
                   for (EnumValueDescriptor v : e.getValues()) {
                     if (!v.getName().startsWith(prefix)) {
-                      violations.add(e.getFullName() + "." + v.getName() + " lacks prefix " + prefix);
+                      violations.add(
+                          e.getFullName() + "." + v.getName() + " lacks prefix " + prefix);
                     }
                     if (!v.getName().matches("[A-Z][A-Z0-9_]*")) {
                       violations.add(e.getFullName() + "." + v.getName() + " is not UPPER_SNAKE");
@@ -170,7 +177,8 @@ class ContractConventionsTest {
                   for (Descriptor type : List.of(m.getInputType(), m.getOutputType())) {
                     String previous = usedBy.put(type.getFullName(), rpc);
                     if (previous != null) {
-                      violations.add(type.getFullName() + " used by both " + previous + " and " + rpc);
+                      violations.add(
+                          type.getFullName() + " used by both " + previous + " and " + rpc);
                     }
                   }
                 })
@@ -190,7 +198,8 @@ class ContractConventionsTest {
         (m.isClientStreaming() ? "client-streaming " : "")
             + (m.isServerStreaming() ? "server-streaming " : "");
     if (!type.getName().equals(expected)) {
-      violations.add(streaming + rpc + " " + role + " is " + type.getName() + ", expected " + expected);
+      violations.add(
+          streaming + rpc + " " + role + " is " + type.getName() + ", expected " + expected);
     }
     if (!type.getFile().getPackage().equals(m.getFile().getPackage())) {
       violations.add(rpc + " " + role + " " + type.getFullName() + " is from another package");
@@ -202,11 +211,15 @@ class ContractConventionsTest {
     List<String> names = allServices().map(ServiceDescriptor::getName).toList();
     for (String area : List.of("features", "training", "registry", "inference")) {
       assertTrue(
-          allServices().anyMatch(s -> s.getFile().getPackage().equals("propensity." + area + ".v1")),
+          allServices()
+              .anyMatch(s -> s.getFile().getPackage().equals("propensity." + area + ".v1")),
           "no service in area " + area + "; services: " + names);
     }
     List<String> violations =
-        names.stream().filter(n -> !n.endsWith("Service")).map(n -> n + " lacks suffix Service").toList();
+        names.stream()
+            .filter(n -> !n.endsWith("Service"))
+            .map(n -> n + " lacks suffix Service")
+            .toList();
     assertNoViolations("service names", violations);
   }
 

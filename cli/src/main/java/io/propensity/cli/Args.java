@@ -15,7 +15,9 @@ final class Args {
       case "purchase" -> Target.TARGET_PURCHASE;
       case "churn" -> Target.TARGET_CHURN;
       case "session-conversion", "session_conversion" -> Target.TARGET_SESSION_CONVERSION;
-      default -> throw new CliException("--target " + name + " is not one of purchase, churn, session-conversion", 2);
+      default ->
+          throw new CliException(
+              "--target " + name + " is not one of purchase, churn, session-conversion", 2);
     };
   }
 
@@ -28,7 +30,10 @@ final class Args {
     };
   }
 
-  /** An instant given as ISO-8601 ({@code 2026-11-01T00:00:00Z}) or as an age ({@code 7d} = 7 days ago). */
+  /**
+   * An instant given as ISO-8601 ({@code 2026-11-01T00:00:00Z}) or as an age ({@code 7d} = 7 days
+   * ago).
+   */
   static Instant instantOrAge(String option, String value, Instant now) {
     try {
       return Instant.parse(value.trim());
@@ -36,7 +41,12 @@ final class Args {
       try {
         return now.minus(DurationConverter.parse(value));
       } catch (RuntimeException notAnAge) {
-        throw new CliException(option + " " + value + " is neither an instant (2026-11-01T00:00:00Z) nor an age (7d, 12h)", 2);
+        throw new CliException(
+            option
+                + " "
+                + value
+                + " is neither an instant (2026-11-01T00:00:00Z) nor an age (7d, 12h)",
+            2);
       }
     }
   }

@@ -31,19 +31,34 @@ final class BenchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin Endpoints endpoints;
 
-  @Option(names = "--requests", defaultValue = "2000", description = "measured calls of each kind, 10 to 20,000 (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--requests",
+      defaultValue = "2000",
+      description = "measured calls of each kind, 10 to 20,000 (default ${DEFAULT-VALUE})")
   int requests;
 
-  @Option(names = "--warmup", defaultValue = "500", description = "unmeasured calls of each kind first, 0 to 20,000 (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup",
+      defaultValue = "500",
+      description = "unmeasured calls of each kind first, 0 to 20,000 (default ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = {"-u", "--user"}, defaultValue = "u1", description = "user scored by Predict (default ${DEFAULT-VALUE})")
+  @Option(
+      names = {"-u", "--user"},
+      defaultValue = "u1",
+      description = "user scored by Predict (default ${DEFAULT-VALUE})")
   String user;
 
-  @Option(names = "--explain", defaultValue = "0", paramLabel = "K", description = "top K SHAP factors per Predict, 0 to 50 (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--explain",
+      defaultValue = "0",
+      paramLabel = "K",
+      description = "top K SHAP factors per Predict, 0 to 50 (default ${DEFAULT-VALUE})")
   int explain;
 
-  @Option(names = "--model", description = "served model name (default: the service's default model)")
+  @Option(
+      names = "--model",
+      description = "served model name (default: the service's default model)")
   String model;
 
   @Override
@@ -58,12 +73,21 @@ final class BenchCommand implements Callable<Integer> {
     try (Endpoints closing = endpoints) {
       var inference = InferenceServiceGrpc.newBlockingStub(endpoints.inferenceChannel());
       var health = HealthGrpc.newBlockingStub(endpoints.inferenceChannel());
-      PredictRequest predict = PredictRequest.newBuilder().setModelName(model == null ? "" : model)
-          .setInput(PredictionInput.newBuilder().setUserId(user)).setExplainTopK(explain).build();
+      PredictRequest predict =
+          PredictRequest.newBuilder()
+              .setModelName(model == null ? "" : model)
+              .setInput(PredictionInput.newBuilder().setUserId(user))
+              .setExplainTopK(explain)
+              .build();
       HealthCheckRequest check = HealthCheckRequest.getDefaultInstance();
       long deadline = endpoints.deadline.toMillis();
-      out.printf("bench: %,d warm-up + %,d measured calls each, Predict(user %s%s) vs Health/Check on %s%n", warmup, requests, user,
-          explain > 0 ? ", top " + explain + " factors" : "", endpoints.inference());
+      out.printf(
+          "bench: %,d warm-up + %,d measured calls each, Predict(user %s%s) vs Health/Check on %s%n",
+          warmup,
+          requests,
+          user,
+          explain > 0 ? ", top " + explain + " factors" : "",
+          endpoints.inference());
       out.flush();
       long[] p = new long[requests];
       long[] h = new long[requests];
@@ -83,10 +107,17 @@ final class BenchCommand implements Callable<Integer> {
       Arrays.sort(p);
       Arrays.sort(h);
       out.printf("%-14s %10s %10s %10s %10s%n", "latency (µs)", "p50", "p90", "p99", "max");
-      out.printf("%-14s %10.0f %10.0f %10.0f %10.0f%n", "Predict", q(p, 0.5), q(p, 0.9), q(p, 0.99), p[p.length - 1] / 1e3);
-      out.printf("%-14s %10.0f %10.0f %10.0f %10.0f%n", "Health/Check", q(h, 0.5), q(h, 0.9), q(h, 0.99), h[h.length - 1] / 1e3);
-      out.printf("%-14s %10.2f %10.2f %10.2f%n", "ratio", q(p, 0.5) / q(h, 0.5), q(p, 0.9) / q(h, 0.9), q(p, 0.99) / q(h, 0.99));
-      out.printf("Predict costs %.0f µs more than an empty RPC at the median; %,d calls in %.1f s%n",
+      out.printf(
+          "%-14s %10.0f %10.0f %10.0f %10.0f%n",
+          "Predict", q(p, 0.5), q(p, 0.9), q(p, 0.99), p[p.length - 1] / 1e3);
+      out.printf(
+          "%-14s %10.0f %10.0f %10.0f %10.0f%n",
+          "Health/Check", q(h, 0.5), q(h, 0.9), q(h, 0.99), h[h.length - 1] / 1e3);
+      out.printf(
+          "%-14s %10.2f %10.2f %10.2f%n",
+          "ratio", q(p, 0.5) / q(h, 0.5), q(p, 0.9) / q(h, 0.9), q(p, 0.99) / q(h, 0.99));
+      out.printf(
+          "Predict costs %.0f µs more than an empty RPC at the median; %,d calls in %.1f s%n",
           q(p, 0.5) - q(h, 0.5), 2L * (requests + warmup), seconds);
       out.flush();
       return 0;

@@ -10,8 +10,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code propensity down}: stops what {@code up} or {@code demo} started. */
-@Command(name = "down", aliases = "stop", mixinStandardHelpOptions = true,
-    description = "Stop the services started by up or demo (found by the pid files in the state directory).")
+@Command(
+    name = "down",
+    aliases = "stop",
+    mixinStandardHelpOptions = true,
+    description =
+        "Stop the services started by up or demo (found by the pid files in the state directory).")
 final class DownCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin StackOptions stackOptions;

@@ -3,7 +3,9 @@ package io.propensity.cli;
 import java.time.Duration;
 import picocli.CommandLine;
 
-/** Reads durations like {@code 90s}, {@code 15m}, {@code 7d}, {@code 2h} or ISO-8601 {@code PT1H}. */
+/**
+ * Reads durations like {@code 90s}, {@code 15m}, {@code 7d}, {@code 2h} or ISO-8601 {@code PT1H}.
+ */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
   @Override
   public Duration convert(String value) {

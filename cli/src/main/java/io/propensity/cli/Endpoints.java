@@ -13,24 +13,27 @@ import propensity.registry.v1.ModelRegistryServiceGrpc;
 import propensity.training.v1.TrainingServiceGrpc;
 
 /**
- * Where the services are, shared by the commands that talk to them: an option, else its
- * environment variable, else the port of {@code PROPENSITY_BASE_PORT}'s stack, else the default
- * stack's port on 127.0.0.1. Opens channels lazily and closes them with the command.
+ * Where the services are, shared by the commands that talk to them: an option, else its environment
+ * variable, else the port of {@code PROPENSITY_BASE_PORT}'s stack, else the default stack's port on
+ * 127.0.0.1. Opens channels lazily and closes them with the command.
  */
 final class Endpoints implements AutoCloseable {
   @Option(
       names = "--feature-service",
-      description = "feature-service gRPC address host:port (env PROPENSITY_FEATURE_SERVICE; default 127.0.0.1:50051)")
+      description =
+          "feature-service gRPC address host:port (env PROPENSITY_FEATURE_SERVICE; default 127.0.0.1:50051)")
   String featureService;
 
   @Option(
       names = "--training-service",
-      description = "training-service (and model registry) gRPC address (env PROPENSITY_TRAINING_SERVICE; default 127.0.0.1:50052)")
+      description =
+          "training-service (and model registry) gRPC address (env PROPENSITY_TRAINING_SERVICE; default 127.0.0.1:50052)")
   String trainingService;
 
   @Option(
       names = "--inference-service",
-      description = "inference-service gRPC address (env PROPENSITY_INFERENCE_SERVICE; default 127.0.0.1:50053)")
+      description =
+          "inference-service gRPC address (env PROPENSITY_INFERENCE_SERVICE; default 127.0.0.1:50053)")
   String inferenceService;
 
   @Option(
@@ -110,17 +113,20 @@ final class Endpoints implements AutoCloseable {
 
   /** The training service, with the per-call deadline. */
   TrainingServiceGrpc.TrainingServiceBlockingStub trainingStub() {
-    return TrainingServiceGrpc.newBlockingStub(trainingChannel()).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return TrainingServiceGrpc.newBlockingStub(trainingChannel())
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The model registry (served by the training service), with the per-call deadline. */
   ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub registryStub() {
-    return ModelRegistryServiceGrpc.newBlockingStub(trainingChannel()).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return ModelRegistryServiceGrpc.newBlockingStub(trainingChannel())
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The inference service, with the per-call deadline. */
   InferenceServiceGrpc.InferenceServiceBlockingStub inferenceStub() {
-    return InferenceServiceGrpc.newBlockingStub(inferenceChannel()).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return InferenceServiceGrpc.newBlockingStub(inferenceChannel())
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -14,7 +14,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-/** Reads event logs in the importers' formats (generic, retailrocket, rees46) for predict and replay. */
+/**
+ * Reads event logs in the importers' formats (generic, retailrocket, rees46) for predict and
+ * replay.
+ */
 final class EventFiles {
   private EventFiles() {}
 
@@ -40,7 +43,8 @@ final class EventFiles {
    * Reads at most {@code limit} events, sorted by time, reporting bad rows (at most 10 listed).
    * Exit 2 when the file holds no valid event.
    */
-  static List<Event> readSorted(Path file, String format, Map<String, String> options, int limit, PrintWriter out) {
+  static List<Event> readSorted(
+      Path file, String format, Map<String, String> options, int limit, PrintWriter out) {
     List<Event> events = new ArrayList<>();
     try (EventImport rows = open(file, format, options)) {
       while (rows.hasNext() && events.size() < limit) {

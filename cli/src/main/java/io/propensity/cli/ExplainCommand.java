@@ -30,36 +30,66 @@ final class ExplainCommand implements Callable<Integer> {
 
   /** A user or an inline vector. */
   static final class Input {
-    @Option(names = {"-u", "--user"}, description = "user id")
+    @Option(
+        names = {"-u", "--user"},
+        description = "user id")
     String user;
 
-    @Option(names = "--features", split = ",", description = "inline feature values name=value,…; unnamed features are missing")
+    @Option(
+        names = "--features",
+        split = ",",
+        description = "inline feature values name=value,…; unnamed features are missing")
     Map<String, String> features;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
 
-  @Option(names = "--model", description = "served model name (default: the service's default model)")
+  @Option(
+      names = "--model",
+      description = "served model name (default: the service's default model)")
   String model;
 
-  @Option(names = "--top", defaultValue = "15", description = "contributions shown, largest |contribution| first; 0 = all (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--top",
+      defaultValue = "15",
+      description =
+          "contributions shown, largest |contribution| first; 0 = all (default ${DEFAULT-VALUE})")
   int top;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (Endpoints closing = endpoints) {
-      PredictionInput in = input.user != null
-          ? PredictionInput.newBuilder().setUserId(input.user).build()
-          : PredictionInput.newBuilder().setFeatures(Inputs.inline(Inputs.served(endpoints, model).getFeatureSchema(), input.features)).build();
-      ExplainResponse r = endpoints.inferenceStub().explain(ExplainRequest.newBuilder().setModelName(model == null ? "" : model).setInput(in).build());
+      PredictionInput in =
+          input.user != null
+              ? PredictionInput.newBuilder().setUserId(input.user).build()
+              : PredictionInput.newBuilder()
+                  .setFeatures(
+                      Inputs.inline(
+                          Inputs.served(endpoints, model).getFeatureSchema(), input.features))
+                  .build();
+      ExplainResponse r =
+          endpoints
+              .inferenceStub()
+              .explain(
+                  ExplainRequest.newBuilder()
+                      .setModelName(model == null ? "" : model)
+                      .setInput(in)
+                      .build());
       var p = r.getPrediction();
-      out.println(Show.prediction(p.getUserId().isEmpty() ? p.toBuilder().setUserId("(inline)").build() : p));
+      out.println(
+          Show.prediction(
+              p.getUserId().isEmpty() ? p.toBuilder().setUserId("(inline)").build() : p));
       double sum = r.getContributionsList().stream().mapToDouble(Factor::getContribution).sum();
-      out.println(Show.f("  bias %+.4f + contributions %+.4f = logit %+.4f", r.getBias(), sum, r.getBias() + sum));
-      List<Factor> sorted = r.getContributionsList().stream()
-          .sorted(Comparator.comparingDouble((Factor f) -> -Math.abs(f.getContribution()))).toList();
+      out.println(
+          Show.f(
+              "  bias %+.4f + contributions %+.4f = logit %+.4f",
+              r.getBias(), sum, r.getBias() + sum));
+      List<Factor> sorted =
+          r.getContributionsList().stream()
+              .sorted(Comparator.comparingDouble((Factor f) -> -Math.abs(f.getContribution())))
+              .toList();
       int n = top <= 0 ? sorted.size() : Math.min(top, sorted.size());
       for (Factor f : sorted.subList(0, n)) {
         out.println(Show.factor(f));

@@ -13,7 +13,10 @@ import propensity.features.v1.GetOnlineFeaturesResponse;
 import propensity.features.v1.UserFeatures;
 
 /** {@code propensity features}: current feature vectors of users. */
-@Command(name = "features", mixinStandardHelpOptions = true, description = "Show users' current (online) feature vectors.")
+@Command(
+    name = "features",
+    mixinStandardHelpOptions = true,
+    description = "Show users' current (online) feature vectors.")
 final class FeaturesCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin Endpoints endpoints;
@@ -26,8 +29,9 @@ final class FeaturesCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (FeatureServiceClient client = endpoints.featureClient()) {
       GetOnlineFeaturesResponse r = client.onlineFeatures(users, true);
-      out.printf("schema %s, as of %s%n", r.getSchemaVersionHash(),
-          java.time.Instant.ofEpochSecond(r.getAsOf().getSeconds()));
+      out.printf(
+          "schema %s, as of %s%n",
+          r.getSchemaVersionHash(), java.time.Instant.ofEpochSecond(r.getAsOf().getSeconds()));
       StringBuilder header = new StringBuilder(String.format("%-40s", "feature"));
       for (UserFeatures u : r.getUsersList()) {
         header.append(String.format(" %16s", u.getUserId() + (u.getColdStart() ? "*" : "")));
@@ -42,7 +46,8 @@ final class FeaturesCommand implements Callable<Integer> {
         out.println(line);
       }
       if (r.getUsersList().stream().anyMatch(UserFeatures::getColdStart)) {
-        out.println("* cold start: no event stored for this user; the defined cold-start vector is shown");
+        out.println(
+            "* cold start: no event stored for this user; the defined cold-start vector is shown");
       }
     }
     out.flush();

@@ -38,18 +38,28 @@ final class ImportCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "the CSV file (.csv or .csv.gz)")
   Path file;
 
-  @Option(names = "--format", defaultValue = "generic", description = "generic | retailrocket | rees46 (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "generic",
+      description = "generic | retailrocket | rees46 (default ${DEFAULT-VALUE})")
   String format;
 
   @Option(
       names = {"-o", "--option"},
-      description = "generic format option key=value, e.g. user-column=visitor, time-format=EPOCH_MILLIS, type-map=buy=PURCHASE,pv=PAGE_VIEW")
+      description =
+          "generic format option key=value, e.g. user-column=visitor, time-format=EPOCH_MILLIS, type-map=buy=PURCHASE,pv=PAGE_VIEW")
   Map<String, String> options = new LinkedHashMap<>();
 
-  @Option(names = "--batch", defaultValue = "500", description = "events per stream message (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--batch",
+      defaultValue = "500",
+      description = "events per stream message (default ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(names = "--max-errors-shown", defaultValue = "20", description = "bad rows listed (all are counted)")
+  @Option(
+      names = "--max-errors-shown",
+      defaultValue = "20",
+      description = "bad rows listed (all are counted)")
   int maxErrorsShown;
 
   @Option(names = "--fail-on-rejects", description = "exit with status 5 when any row was rejected")
@@ -94,10 +104,20 @@ final class ImportCommand implements Callable<Integer> {
     }
     ImportReport report = rows.report();
     double seconds = (System.nanoTime() - started) / 1e9;
-    out.printf("file %s (%s): %,d rows read, %,d events parsed, %,d rows rejected, %,d blank lines%n",
-        file, fmt.cliName(), report.rowsRead(), report.imported(), report.rejected(), report.blankLines());
-    out.printf("feature-service: %,d accepted, %,d duplicates, %,d rejected, in %.1f s%n",
-        summary.getAcceptedCount(), summary.getDuplicateCount(), summary.getRejectedCount(), seconds);
+    out.printf(
+        "file %s (%s): %,d rows read, %,d events parsed, %,d rows rejected, %,d blank lines%n",
+        file,
+        fmt.cliName(),
+        report.rowsRead(),
+        report.imported(),
+        report.rejected(),
+        report.blankLines());
+    out.printf(
+        "feature-service: %,d accepted, %,d duplicates, %,d rejected, in %.1f s%n",
+        summary.getAcceptedCount(),
+        summary.getDuplicateCount(),
+        summary.getRejectedCount(),
+        seconds);
     int shown = 0;
     for (RowError e : report.errors()) {
       if (shown++ == maxErrorsShown) {
@@ -111,11 +131,17 @@ final class ImportCommand implements Callable<Integer> {
       if (shown++ >= maxErrorsShown) {
         break;
       }
-      out.println("  event " + r.getEventId() + " refused: " + r.getViolationsList().stream()
-          .map(v -> v.getField() + ": " + v.getDescription()).toList());
+      out.println(
+          "  event "
+              + r.getEventId()
+              + " refused: "
+              + r.getViolationsList().stream()
+                  .map(v -> v.getField() + ": " + v.getDescription())
+                  .toList());
     }
     out.flush();
-    boolean rejected = report.rejected() > 0 || summary.getRejectedCount() > 0 || report.abortReason().isPresent();
+    boolean rejected =
+        report.rejected() > 0 || summary.getRejectedCount() > 0 || report.abortReason().isPresent();
     return failOnRejects && rejected ? 5 : 0;
   }
 }

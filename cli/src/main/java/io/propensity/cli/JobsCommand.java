@@ -22,9 +22,15 @@ import propensity.training.v1.ListJobsResponse;
 @Command(
     name = "jobs",
     mixinStandardHelpOptions = true,
-    description = {"List training jobs (newest first); `jobs show ID`, `jobs watch ID`, `jobs cancel ID`.",
-      "Jobs live in the training service's memory: a restart forgets finished jobs (their versions stay)."},
-    subcommands = {JobsCommand.ShowJob.class, JobsCommand.WatchJob.class, JobsCommand.CancelJob.class})
+    description = {
+      "List training jobs (newest first); `jobs show ID`, `jobs watch ID`, `jobs cancel ID`.",
+      "Jobs live in the training service's memory: a restart forgets finished jobs (their versions stay)."
+    },
+    subcommands = {
+      JobsCommand.ShowJob.class,
+      JobsCommand.WatchJob.class,
+      JobsCommand.CancelJob.class
+    })
 final class JobsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin Endpoints endpoints;
@@ -32,10 +38,15 @@ final class JobsCommand implements Callable<Integer> {
   @Option(names = "--model", description = "only jobs of this model")
   String model;
 
-  @Option(names = "--state", description = "only jobs in this state: queued | running | succeeded | failed | cancelled")
+  @Option(
+      names = "--state",
+      description = "only jobs in this state: queued | running | succeeded | failed | cancelled")
   String state;
 
-  @Option(names = "--limit", defaultValue = "20", description = "most jobs shown (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--limit",
+      defaultValue = "20",
+      description = "most jobs shown (default ${DEFAULT-VALUE})")
   int limit;
 
   @Override
@@ -53,28 +64,53 @@ final class JobsCommand implements Callable<Integer> {
         try {
           req.addStates(JobState.valueOf("JOB_STATE_" + state.toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-          throw new CliException("--state " + state + " is not one of queued, running, succeeded, failed, cancelled", 2);
+          throw new CliException(
+              "--state " + state + " is not one of queued, running, succeeded, failed, cancelled",
+              2);
         }
       }
       ListJobsResponse r = endpoints.trainingStub().listJobs(req.build());
       if (r.getJobsCount() == 0) {
-        out.println("no jobs" + (model != null ? " of " + model : "") + " (the training service keeps jobs in memory until it restarts)");
+        out.println(
+            "no jobs"
+                + (model != null ? " of " + model : "")
+                + " (the training service keeps jobs in memory until it restarts)");
         out.flush();
         return 0;
       }
-      out.printf("%-38s %-16s %-10s %-20s %7s %7s  %s%n", "job", "model", "state", "created", "took", "version", "progress / outcome");
+      out.printf(
+          "%-38s %-16s %-10s %-20s %7s %7s  %s%n",
+          "job", "model", "state", "created", "took", "version", "progress / outcome");
       for (Job j : r.getJobsList()) {
-        String outcome = switch (j.getState()) {
-          case JOB_STATE_SUCCEEDED -> Show.f("ROC-AUC %.3f PR-AUC %.3f F1 %.3f%s", j.getEvaluation().getModel().getRocAuc(),
-              j.getEvaluation().getModel().getPrAuc(), j.getEvaluation().getModel().getF1(),
-              j.hasPromotion() && j.getPromotion().getPromoted() ? ", promoted to " + j.getPromotion().getAlias() : "");
-          case JOB_STATE_FAILED -> j.getFailureReason();
-          case JOB_STATE_RUNNING -> Show.f("%.0f%% %s %s", j.getProgress().getPercent(), Jobs.stage(j.getProgress()), j.getProgress().getMessage());
-          default -> "";
-        };
-        out.printf("%-38s %-16s %-10s %-20s %7s %7s  %s%n", j.getJobId(), j.getSpec().getModelName(), Jobs.state(j.getState()),
-            EventProtoMapper.instant(j.getCreatedAt()).truncatedTo(ChronoUnit.SECONDS), Jobs.duration(j),
-            j.getModelVersion() == 0 ? "-" : "v" + j.getModelVersion(), outcome);
+        String outcome =
+            switch (j.getState()) {
+              case JOB_STATE_SUCCEEDED ->
+                  Show.f(
+                      "ROC-AUC %.3f PR-AUC %.3f F1 %.3f%s",
+                      j.getEvaluation().getModel().getRocAuc(),
+                      j.getEvaluation().getModel().getPrAuc(),
+                      j.getEvaluation().getModel().getF1(),
+                      j.hasPromotion() && j.getPromotion().getPromoted()
+                          ? ", promoted to " + j.getPromotion().getAlias()
+                          : "");
+              case JOB_STATE_FAILED -> j.getFailureReason();
+              case JOB_STATE_RUNNING ->
+                  Show.f(
+                      "%.0f%% %s %s",
+                      j.getProgress().getPercent(),
+                      Jobs.stage(j.getProgress()),
+                      j.getProgress().getMessage());
+              default -> "";
+            };
+        out.printf(
+            "%-38s %-16s %-10s %-20s %7s %7s  %s%n",
+            j.getJobId(),
+            j.getSpec().getModelName(),
+            Jobs.state(j.getState()),
+            EventProtoMapper.instant(j.getCreatedAt()).truncatedTo(ChronoUnit.SECONDS),
+            Jobs.duration(j),
+            j.getModelVersion() == 0 ? "-" : "v" + j.getModelVersion(),
+            outcome);
       }
       if (!r.getNextPageToken().isEmpty()) {
         out.println("… more jobs: raise --limit");
@@ -85,7 +121,10 @@ final class JobsCommand implements Callable<Integer> {
   }
 
   /** {@code jobs show ID}. */
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one job: spec, state, progress, outcome.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Show one job: spec, state, progress, outcome.")
   static final class ShowJob implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin Endpoints endpoints;
@@ -97,23 +136,48 @@ final class JobsCommand implements Callable<Integer> {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (Endpoints closing = endpoints) {
-        Job j = endpoints.trainingStub().getJob(GetJobRequest.newBuilder().setJobId(jobId).build()).getJob();
-        out.printf("job      %s%nmodel    %s%nstate    %s%ncreated  %s%n", j.getJobId(), j.getSpec().getModelName(),
-            Jobs.state(j.getState()), EventProtoMapper.instant(j.getCreatedAt()));
+        Job j =
+            endpoints
+                .trainingStub()
+                .getJob(GetJobRequest.newBuilder().setJobId(jobId).build())
+                .getJob();
+        out.printf(
+            "job      %s%nmodel    %s%nstate    %s%ncreated  %s%n",
+            j.getJobId(),
+            j.getSpec().getModelName(),
+            Jobs.state(j.getState()),
+            EventProtoMapper.instant(j.getCreatedAt()));
         if (j.hasStartedAt()) {
           out.printf("ran      %s%n", Jobs.duration(j));
         }
         var src = j.getSpec().getDataSource();
-        out.printf("data     %s%n", src.hasTabularFile()
-            ? "CSV " + src.getTabularFile().getPath() + " (label " + src.getTabularFile().getLabelColumn() + ")"
-            : "feature-service training set: " + Show.f("%s, horizon %s",
-                Args.targetName(src.getFeatureServiceTrainingSet().getTarget()),
-                DurationConverter.format(EventProtoMapper.duration(src.getFeatureServiceTrainingSet().getHorizon()))));
+        out.printf(
+            "data     %s%n",
+            src.hasTabularFile()
+                ? "CSV "
+                    + src.getTabularFile().getPath()
+                    + " (label "
+                    + src.getTabularFile().getLabelColumn()
+                    + ")"
+                : "feature-service training set: "
+                    + Show.f(
+                        "%s, horizon %s",
+                        Args.targetName(src.getFeatureServiceTrainingSet().getTarget()),
+                        DurationConverter.format(
+                            EventProtoMapper.duration(
+                                src.getFeatureServiceTrainingSet().getHorizon()))));
         var t = j.getSpec().getTuning();
-        out.printf("tuning   %s, %d trials, %d folds%n", t.getStrategy().name().replace("SEARCH_STRATEGY_", "").toLowerCase(Locale.ROOT),
-            t.getMaxTrials(), t.getFolds());
+        out.printf(
+            "tuning   %s, %d trials, %d folds%n",
+            t.getStrategy().name().replace("SEARCH_STRATEGY_", "").toLowerCase(Locale.ROOT),
+            t.getMaxTrials(),
+            t.getFolds());
         if (j.getState() == JobState.JOB_STATE_RUNNING) {
-          out.printf("progress %.0f%% %s %s%n", j.getProgress().getPercent(), Jobs.stage(j.getProgress()), j.getProgress().getMessage());
+          out.printf(
+              "progress %.0f%% %s %s%n",
+              j.getProgress().getPercent(),
+              Jobs.stage(j.getProgress()),
+              j.getProgress().getMessage());
         }
         Jobs.printOutcome(j, out);
         out.flush();
@@ -123,7 +187,10 @@ final class JobsCommand implements Callable<Integer> {
   }
 
   /** {@code jobs watch ID}. */
-  @Command(name = "watch", mixinStandardHelpOptions = true, description = "Follow a job's progress until it ends; exit 0 only if it succeeded.")
+  @Command(
+      name = "watch",
+      mixinStandardHelpOptions = true,
+      description = "Follow a job's progress until it ends; exit 0 only if it succeeded.")
   static final class WatchJob implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin Endpoints endpoints;
@@ -131,7 +198,11 @@ final class JobsCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "job id")
     String jobId;
 
-    @Option(names = "--timeout", defaultValue = "2h", converter = DurationConverter.class, description = "how long to follow (default ${DEFAULT-VALUE})")
+    @Option(
+        names = "--timeout",
+        defaultValue = "2h",
+        converter = DurationConverter.class,
+        description = "how long to follow (default ${DEFAULT-VALUE})")
     Duration timeout;
 
     @Override
@@ -146,8 +217,11 @@ final class JobsCommand implements Callable<Integer> {
   }
 
   /** {@code jobs cancel ID}. */
-  @Command(name = "cancel", mixinStandardHelpOptions = true,
-      description = "Cancel a queued or running job (a running one stops at its next checkpoint and registers nothing).")
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
+      description =
+          "Cancel a queued or running job (a running one stops at its next checkpoint and registers nothing).")
   static final class CancelJob implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin Endpoints endpoints;
@@ -159,9 +233,21 @@ final class JobsCommand implements Callable<Integer> {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (Endpoints closing = endpoints) {
-        Job j = endpoints.trainingStub().cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).build()).getJob();
-        out.println(j.getState() == JobState.JOB_STATE_CANCELLED ? "job " + jobId + " cancelled"
-            : "job " + jobId + " is " + Jobs.state(j.getState()) + "; it stops at its next checkpoint (propensity jobs watch " + jobId + ")");
+        Job j =
+            endpoints
+                .trainingStub()
+                .cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).build())
+                .getJob();
+        out.println(
+            j.getState() == JobState.JOB_STATE_CANCELLED
+                ? "job " + jobId + " cancelled"
+                : "job "
+                    + jobId
+                    + " is "
+                    + Jobs.state(j.getState())
+                    + "; it stops at its next checkpoint (propensity jobs watch "
+                    + jobId
+                    + ")");
         out.flush();
         return 0;
       }

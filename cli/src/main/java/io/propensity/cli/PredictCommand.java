@@ -19,7 +19,9 @@ import propensity.inference.v1.PredictRequest;
 import propensity.inference.v1.Prediction;
 import propensity.inference.v1.PredictionInput;
 
-/** {@code propensity predict}: scores users, feature vectors or event logs with the served model. */
+/**
+ * {@code propensity predict}: scores users, feature vectors or event logs with the served model.
+ */
 @Command(
     name = "predict",
     mixinStandardHelpOptions = true,
@@ -37,35 +39,59 @@ final class PredictCommand implements Callable<Integer> {
 
   /** Exactly one kind of input. */
   static final class Input {
-    @Option(names = {"-u", "--user"}, description = "user id (repeatable)")
+    @Option(
+        names = {"-u", "--user"},
+        description = "user id (repeatable)")
     List<String> users = new ArrayList<>();
 
-    @Option(names = "--features", split = ",", description = "inline feature values name=value,…; unnamed features are missing")
+    @Option(
+        names = "--features",
+        split = ",",
+        description = "inline feature values name=value,…; unnamed features are missing")
     Map<String, String> features;
 
-    @Option(names = "--features-file", description = "CSV of feature rows: header of feature names; other columns ignored, user_id labels rows")
+    @Option(
+        names = "--features-file",
+        description =
+            "CSV of feature rows: header of feature names; other columns ignored, user_id labels rows")
     Path featuresFile;
 
-    @Option(names = "--events", description = "event log CSV: one prediction per user from that user's events")
+    @Option(
+        names = "--events",
+        description = "event log CSV: one prediction per user from that user's events")
     Path events;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
 
-  @Option(names = "--format", defaultValue = "generic", description = "with --events: generic | retailrocket | rees46 (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "generic",
+      description = "with --events: generic | retailrocket | rees46 (default ${DEFAULT-VALUE})")
   String format;
 
-  @Option(names = {"-o", "--option"}, description = "with --events: generic format option key=value")
+  @Option(
+      names = {"-o", "--option"},
+      description = "with --events: generic format option key=value")
   Map<String, String> options = new LinkedHashMap<>();
 
-  @Option(names = "--model", description = "served model name (default: the service's default model)")
+  @Option(
+      names = "--model",
+      description = "served model name (default: the service's default model)")
   String model;
 
-  @Option(names = "--explain", defaultValue = "0", paramLabel = "K", description = "top K SHAP factors per prediction, 0 to 50 (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--explain",
+      defaultValue = "0",
+      paramLabel = "K",
+      description = "top K SHAP factors per prediction, 0 to 50 (default ${DEFAULT-VALUE})")
   int explain;
 
-  @Option(names = "--limit", defaultValue = "1000", description = "most rows or users scored from a file (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--limit",
+      defaultValue = "1000",
+      description = "most rows or users scored from a file (default ${DEFAULT-VALUE})")
   int limit;
 
   @Override
@@ -77,14 +103,25 @@ final class PredictCommand implements Callable<Integer> {
     try (Endpoints closing = endpoints) {
       List<Inputs.Labelled> inputs = new ArrayList<>();
       if (!input.users.isEmpty()) {
-        input.users.forEach(u -> inputs.add(new Inputs.Labelled(u, PredictionInput.newBuilder().setUserId(u).build())));
+        input.users.forEach(
+            u ->
+                inputs.add(
+                    new Inputs.Labelled(u, PredictionInput.newBuilder().setUserId(u).build())));
       } else if (input.features != null) {
         var schema = Inputs.served(endpoints, model).getFeatureSchema();
-        inputs.add(new Inputs.Labelled("(inline)", PredictionInput.newBuilder().setFeatures(Inputs.inline(schema, input.features)).build()));
+        inputs.add(
+            new Inputs.Labelled(
+                "(inline)",
+                PredictionInput.newBuilder()
+                    .setFeatures(Inputs.inline(schema, input.features))
+                    .build()));
       } else if (input.featuresFile != null) {
-        inputs.addAll(Inputs.featureRows(Inputs.served(endpoints, model).getFeatureSchema(), input.featuresFile, limit));
+        inputs.addAll(
+            Inputs.featureRows(
+                Inputs.served(endpoints, model).getFeatureSchema(), input.featuresFile, limit));
       } else {
-        inputs.addAll(Inputs.events(EventFiles.readSorted(input.events, format, options, 1_000_000, out)));
+        inputs.addAll(
+            Inputs.events(EventFiles.readSorted(input.events, format, options, 1_000_000, out)));
         if (inputs.size() > limit) {
           out.printf("scoring the first %,d of %,d users (--limit)%n", limit, inputs.size());
           inputs.subList(limit, inputs.size()).clear();
@@ -92,14 +129,29 @@ final class PredictCommand implements Callable<Integer> {
       }
       int failed = 0;
       if (inputs.size() == 1) {
-        Prediction p = endpoints.inferenceStub().predict(PredictRequest.newBuilder().setModelName(orEmpty(model))
-            .setInput(inputs.get(0).input()).setExplainTopK(explain).build()).getPrediction();
+        Prediction p =
+            endpoints
+                .inferenceStub()
+                .predict(
+                    PredictRequest.newBuilder()
+                        .setModelName(orEmpty(model))
+                        .setInput(inputs.get(0).input())
+                        .setExplainTopK(explain)
+                        .build())
+                .getPrediction();
         print(inputs.get(0).label(), p, out);
       } else {
         for (int from = 0; from < inputs.size(); from += 1000) {
           List<Inputs.Labelled> chunk = inputs.subList(from, Math.min(inputs.size(), from + 1000));
-          var r = endpoints.inferenceStub().predictBatch(PredictBatchRequest.newBuilder().setModelName(orEmpty(model))
-              .addAllInputs(chunk.stream().map(Inputs.Labelled::input).toList()).setExplainTopK(explain).build());
+          var r =
+              endpoints
+                  .inferenceStub()
+                  .predictBatch(
+                      PredictBatchRequest.newBuilder()
+                          .setModelName(orEmpty(model))
+                          .addAllInputs(chunk.stream().map(Inputs.Labelled::input).toList())
+                          .setExplainTopK(explain)
+                          .build());
           for (int i = 0; i < chunk.size(); i++) {
             PredictBatchResult res = r.getResults(i);
             if (res.hasPrediction()) {
@@ -113,7 +165,9 @@ final class PredictCommand implements Callable<Integer> {
       }
       out.flush();
       if (failed > 0) {
-        spec.commandLine().getErr().printf("error: %d of %d inputs could not be scored%n", failed, inputs.size());
+        spec.commandLine()
+            .getErr()
+            .printf("error: %d of %d inputs could not be scored%n", failed, inputs.size());
         return 3;
       }
       return 0;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     name = "propensity",
     mixinStandardHelpOptions = true,
     version = "propensity 0.1.0",
-    description = "Purchase and churn propensity: import behaviour logs, inspect features, train, manage models, score, rank targets.",
+    description =
+        "Purchase and churn propensity: import behaviour logs, inspect features, train, manage models, score, rank targets.",
     subcommands = {
       DemoCommand.class,
       UpCommand.class,
@@ -47,7 +48,8 @@ public final class PropensityCli implements Runnable {
         (ex, line, parseResult) -> {
           PrintWriter err = line.getErr();
           if (ex instanceof StatusRuntimeException sre) {
-            err.println("error: " + sre.getStatus().getCode() + ": " + sre.getStatus().getDescription());
+            err.println(
+                "error: " + sre.getStatus().getCode() + ": " + sre.getStatus().getDescription());
             com.google.rpc.Status details = io.grpc.protobuf.StatusProto.fromThrowable(sre);
             if (details != null) {
               for (com.google.protobuf.Any a : details.getDetailsList()) {
@@ -59,12 +61,14 @@ public final class PropensityCli implements Runnable {
               }
             }
             if (sre.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
-              err.println("  (is the service running? `propensity status` shows the stack; --feature-service,"
-                  + " --training-service and --inference-service say where to look)");
+              err.println(
+                  "  (is the service running? `propensity status` shows the stack; --feature-service,"
+                      + " --training-service and --inference-service say where to look)");
               return 4;
             }
             if (sre.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
-              err.println("  (no answer in time: raise --deadline, or --timeout for streams and training jobs)");
+              err.println(
+                  "  (no answer in time: raise --deadline, or --timeout for streams and training jobs)");
               return 4;
             }
             return 3;

@@ -49,35 +49,66 @@ final class ReplayCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "the event log (.csv or .csv.gz)")
   Path file;
 
-  @Option(names = "--format", defaultValue = "generic", description = "generic | retailrocket | rees46 (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "generic",
+      description = "generic | retailrocket | rees46 (default ${DEFAULT-VALUE})")
   String format;
 
-  @Option(names = {"-o", "--option"}, description = "generic format option key=value (as for import)")
+  @Option(
+      names = {"-o", "--option"},
+      description = "generic format option key=value (as for import)")
   Map<String, String> options = new LinkedHashMap<>();
 
-  @Option(names = "--speed", defaultValue = "10x", description = "speed-up of the recorded time, e.g. 10x, 0.5x, or max (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--speed",
+      defaultValue = "10x",
+      description =
+          "speed-up of the recorded time, e.g. 10x, 0.5x, or max (default ${DEFAULT-VALUE})")
   String speed;
 
-  @Option(names = "--max-wait", defaultValue = "5s", converter = DurationConverter.class,
-      description = "longest pause between two events, so that quiet hours pass quickly (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--max-wait",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description =
+          "longest pause between two events, so that quiet hours pass quickly (default ${DEFAULT-VALUE})")
   Duration maxWait;
 
-  @Option(names = "--now", description = "stamp events with the time they are sent (ids prefixed live-) instead of their recorded time")
+  @Option(
+      names = "--now",
+      description =
+          "stamp events with the time they are sent (ids prefixed live-) instead of their recorded time")
   boolean now;
 
-  @Option(names = "--limit", defaultValue = "10000", description = "most events replayed, the earliest (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--limit",
+      defaultValue = "10000",
+      description = "most events replayed, the earliest (default ${DEFAULT-VALUE})")
   int limit;
 
-  @Option(names = "--model", description = "served model name (default: the service's default model)")
+  @Option(
+      names = "--model",
+      description = "served model name (default: the service's default model)")
   String model;
 
-  @Option(names = "--explain", defaultValue = "2", paramLabel = "K", description = "top K factors per prediction, 0 to 50 (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--explain",
+      defaultValue = "2",
+      paramLabel = "K",
+      description = "top K factors per prediction, 0 to 50 (default ${DEFAULT-VALUE})")
   int explain;
 
-  @Option(names = "--ingest", description = "also store the events in feature-service when the replay is done")
+  @Option(
+      names = "--ingest",
+      description = "also store the events in feature-service when the replay is done")
   boolean ingest;
 
-  @Option(names = "--timeout", defaultValue = "1h", converter = DurationConverter.class, description = "deadline of the whole stream (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--timeout",
+      defaultValue = "1h",
+      converter = DurationConverter.class,
+      description = "deadline of the whole stream (default ${DEFAULT-VALUE})")
   Duration timeout;
 
   @Override
@@ -93,9 +124,13 @@ final class ReplayCommand implements Callable<Integer> {
     List<Event> events = EventFiles.readSorted(file, format, options, limit, out);
     Instant first = events.get(0).occurredAt();
     Instant last = events.get(events.size() - 1).occurredAt();
-    out.printf("replaying %,d events recorded %s .. %s at %s through StreamPredict on %s%n", events.size(),
-        first.truncatedTo(ChronoUnit.SECONDS), last.truncatedTo(ChronoUnit.SECONDS),
-        Double.isInfinite(factor) ? "full speed" : Show.f("%sx", Tables.number(factor)), endpoints.inference());
+    out.printf(
+        "replaying %,d events recorded %s .. %s at %s through StreamPredict on %s%n",
+        events.size(),
+        first.truncatedTo(ChronoUnit.SECONDS),
+        last.truncatedTo(ChronoUnit.SECONDS),
+        Double.isInfinite(factor) ? "full speed" : Show.f("%sx", Tables.number(factor)),
+        endpoints.inference());
     out.flush();
 
     Map<String, Event> sentById = new HashMap<>();
@@ -105,41 +140,59 @@ final class ReplayCommand implements Callable<Integer> {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Event> sent = new ArrayList<>(events.size());
     try (Endpoints closing = endpoints) {
-      StreamObserver<StreamPredictRequest> requests = InferenceServiceGrpc.newStub(endpoints.inferenceChannel())
-          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .streamPredict(new StreamObserver<>() {
-            @Override
-            public void onNext(StreamPredictResponse r) {
-              Event e;
-              synchronized (sentById) {
-                e = sentById.remove(r.getEventId());
-              }
-              String what = e == null ? r.getEventId()
-                  : e.type().name().toLowerCase(Locale.ROOT) + e.itemId().map(i -> " " + i).orElse("");
-              if (r.hasPrediction()) {
-                predictions.incrementAndGet();
-                Prediction p = r.getPrediction();
-                out.println(Show.f("%s  %-12s %-26s p=%.4f %-6s v%d  %s", e == null ? "" : e.occurredAt().truncatedTo(ChronoUnit.SECONDS),
-                    p.getUserId(), what, p.getProbability(), p.getLabel() ? "TARGET" : "", p.getModelVersion(), Show.factorsInline(p)));
-              } else {
-                rejections.incrementAndGet();
-                out.println(Show.f("event %s rejected: %s", r.getEventId(), r.getRejection().getViolationsList().stream()
-                    .map(v -> v.getField() + ": " + v.getDescription()).toList()));
-              }
-              out.flush();
-            }
+      StreamObserver<StreamPredictRequest> requests =
+          InferenceServiceGrpc.newStub(endpoints.inferenceChannel())
+              .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .streamPredict(
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(StreamPredictResponse r) {
+                      Event e;
+                      synchronized (sentById) {
+                        e = sentById.remove(r.getEventId());
+                      }
+                      String what =
+                          e == null
+                              ? r.getEventId()
+                              : e.type().name().toLowerCase(Locale.ROOT)
+                                  + e.itemId().map(i -> " " + i).orElse("");
+                      if (r.hasPrediction()) {
+                        predictions.incrementAndGet();
+                        Prediction p = r.getPrediction();
+                        out.println(
+                            Show.f(
+                                "%s  %-12s %-26s p=%.4f %-6s v%d  %s",
+                                e == null ? "" : e.occurredAt().truncatedTo(ChronoUnit.SECONDS),
+                                p.getUserId(),
+                                what,
+                                p.getProbability(),
+                                p.getLabel() ? "TARGET" : "",
+                                p.getModelVersion(),
+                                Show.factorsInline(p)));
+                      } else {
+                        rejections.incrementAndGet();
+                        out.println(
+                            Show.f(
+                                "event %s rejected: %s",
+                                r.getEventId(),
+                                r.getRejection().getViolationsList().stream()
+                                    .map(v -> v.getField() + ": " + v.getDescription())
+                                    .toList()));
+                      }
+                      out.flush();
+                    }
 
-            @Override
-            public void onError(Throwable t) {
-              failure.set(t);
-              done.countDown();
-            }
+                    @Override
+                    public void onError(Throwable t) {
+                      failure.set(t);
+                      done.countDown();
+                    }
 
-            @Override
-            public void onCompleted() {
-              done.countDown();
-            }
-          });
+                    @Override
+                    public void onCompleted() {
+                      done.countDown();
+                    }
+                  });
       long startNanos = System.nanoTime();
       double virtualMillis = 0;
       Instant previous = first;
@@ -156,13 +209,19 @@ final class ReplayCommand implements Callable<Integer> {
           }
         }
         previous = e.occurredAt();
-        Event toSend = now ? e.toBuilder().eventId("live-" + e.eventId()).occurredAt(Instant.now()).build() : e;
+        Event toSend =
+            now
+                ? e.toBuilder().eventId("live-" + e.eventId()).occurredAt(Instant.now()).build()
+                : e;
         synchronized (sentById) {
           sentById.put(toSend.eventId(), toSend);
         }
         sent.add(toSend);
         batch.add(EventProtoMapper.toProto(toSend));
-        boolean nextIsDue = i + 1 < events.size() && (Double.isInfinite(factor) || !events.get(i + 1).occurredAt().isAfter(e.occurredAt()));
+        boolean nextIsDue =
+            i + 1 < events.size()
+                && (Double.isInfinite(factor)
+                    || !events.get(i + 1).occurredAt().isAfter(e.occurredAt()));
         if (!nextIsDue || batch.size() == 500) {
           StreamPredictRequest.Builder req = StreamPredictRequest.newBuilder().addAllEvents(batch);
           if (firstMessage) {
@@ -183,13 +242,15 @@ final class ReplayCommand implements Callable<Integer> {
         }
         throw new CliException("StreamPredict failed: " + failure.get(), 1);
       }
-      out.printf("%,d predictions, %,d events rejected, in %.1f s%n", predictions.get(), rejections.get(),
-          (System.nanoTime() - startNanos) / 1e9);
+      out.printf(
+          "%,d predictions, %,d events rejected, in %.1f s%n",
+          predictions.get(), rejections.get(), (System.nanoTime() - startNanos) / 1e9);
       if (ingest) {
         try (FeatureServiceClient features = endpoints.featureClient()) {
-          var r = features.ingest(sent.iterator(), 500, Duration.ofMinutes(30), n -> { });
-          out.printf("feature-service: %,d accepted, %,d duplicates, %,d rejected%n", r.getAcceptedCount(), r.getDuplicateCount(),
-              r.getRejectedCount());
+          var r = features.ingest(sent.iterator(), 500, Duration.ofMinutes(30), n -> {});
+          out.printf(
+              "feature-service: %,d accepted, %,d duplicates, %,d rejected%n",
+              r.getAcceptedCount(), r.getDuplicateCount(), r.getRejectedCount());
         }
       }
       out.flush();

@@ -10,7 +10,10 @@ import propensity.features.v1.FeatureDefinition;
 import propensity.features.v1.FeatureSchema;
 
 /** {@code propensity schema}: the feature schema. */
-@Command(name = "schema", mixinStandardHelpOptions = true, description = "List the features the service computes.")
+@Command(
+    name = "schema",
+    mixinStandardHelpOptions = true,
+    description = "List the features the service computes.")
 final class SchemaCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin Endpoints endpoints;
@@ -23,9 +26,17 @@ final class SchemaCommand implements Callable<Integer> {
       out.printf("feature schema %s: %d features%n", s.getVersionHash(), s.getFeaturesCount());
       int i = 0;
       for (FeatureDefinition f : s.getFeaturesList()) {
-        String window = f.hasWindow() ? f.getWindow().getSeconds() / 86400 + "d" : f.getWindowKind().name().replace("WINDOW_KIND_", "").toLowerCase();
-        out.printf("%3d  %-40s %-16s %-8s %s%n", i++, f.getName(), window,
-            f.getType().name().replace("FEATURE_TYPE_", "").toLowerCase(), f.getDescription());
+        String window =
+            f.hasWindow()
+                ? f.getWindow().getSeconds() / 86400 + "d"
+                : f.getWindowKind().name().replace("WINDOW_KIND_", "").toLowerCase();
+        out.printf(
+            "%3d  %-40s %-16s %-8s %s%n",
+            i++,
+            f.getName(),
+            window,
+            f.getType().name().replace("FEATURE_TYPE_", "").toLowerCase(),
+            f.getDescription());
       }
     }
     out.flush();

@@ -35,30 +35,50 @@ final class Stack {
   /**
    * One process of the stack: its module (whose {@code target/*-all.jar} is run), its port slot
    * (gRPC base+slot, HTTP base+10+slot, or 8080+slot on the default base), its heap, the
-   * environment that tells it where the other services are, and whether it is a gRPC service
-   * (ready when its gRPC health service answers) or a web application (ready when HTTP
-   * {@code /health} answers 200).
+   * environment that tells it where the other services are, and whether it is a gRPC service (ready
+   * when its gRPC health service answers) or a web application (ready when HTTP {@code /health}
+   * answers 200).
    */
-  record Service(String name, String module, int slot, String heap, boolean grpc,
+  record Service(
+      String name,
+      String module,
+      int slot,
+      String heap,
+      boolean grpc,
       Function<Stack, Map<String, String>> wiring) {}
 
   /**
-   * The processes, in start order; {@code up} waits for each to be ready ({@link #ready}),
-   * {@code down} stops them in reverse order. The dashboard has slot 0: HTTP 8080 on the default
-   * base.
+   * The processes, in start order; {@code up} waits for each to be ready ({@link #ready}), {@code
+   * down} stops them in reverse order. The dashboard has slot 0: HTTP 8080 on the default base.
    */
   static final List<Service> SERVICES =
       List.of(
           new Service("feature-service", "feature-service", 1, "512m", true, s -> Map.of()),
-          new Service("training-service", "training-service", 2, "2g", true,
+          new Service(
+              "training-service",
+              "training-service",
+              2,
+              "2g",
+              true,
               s -> Map.of("PROPENSITY_TRAINING_FEATURE_SERVICE", s.target("feature-service"))),
-          new Service("inference-service", "inference-service", 3, "256m", true,
+          new Service(
+              "inference-service",
+              "inference-service",
+              3,
+              "256m",
+              true,
               s -> localInferenceWiring(s)),
-          new Service("dashboard", "dashboard", 0, "256m", false,
-              s -> Map.of(
-                  "PROPENSITY_DASHBOARD_FEATURE_SERVICE", s.target("feature-service"),
-                  "PROPENSITY_DASHBOARD_TRAINING_SERVICE", s.target("training-service"),
-                  "PROPENSITY_DASHBOARD_INFERENCE_SERVICE", s.target("inference-service"))));
+          new Service(
+              "dashboard",
+              "dashboard",
+              0,
+              "256m",
+              false,
+              s ->
+                  Map.of(
+                      "PROPENSITY_DASHBOARD_FEATURE_SERVICE", s.target("feature-service"),
+                      "PROPENSITY_DASHBOARD_TRAINING_SERVICE", s.target("training-service"),
+                      "PROPENSITY_DASHBOARD_INFERENCE_SERVICE", s.target("inference-service"))));
 
   /**
    * The inference-service's addresses, and a feature-service deadline of 2 s for by-user calls
@@ -97,14 +117,18 @@ final class Stack {
 
   /**
    * The stack of the checkout the CLI runs from: the system property {@code propensity.home} (tests
-   * set it), else {@code PROPENSITY_HOME} (the {@code ./propensity} script sets it), else the working
-   * directory.
+   * set it), else {@code PROPENSITY_HOME} (the {@code ./propensity} script sets it), else the
+   * working directory.
    */
   static Stack local(Optional<Path> stateDir, OptionalInt basePort) {
-    String h = Optional.ofNullable(System.getProperty("propensity.home"))
-        .or(() -> Optional.ofNullable(System.getenv("PROPENSITY_HOME"))).orElse(".");
+    String h =
+        Optional.ofNullable(System.getProperty("propensity.home"))
+            .or(() -> Optional.ofNullable(System.getenv("PROPENSITY_HOME")))
+            .orElse(".");
     Path home = Path.of(h).toAbsolutePath().normalize();
-    return new Stack(home, stateDir.orElse(home.resolve(".propensity")).toAbsolutePath().normalize(),
+    return new Stack(
+        home,
+        stateDir.orElse(home.resolve(".propensity")).toAbsolutePath().normalize(),
         basePort.orElse(DEFAULT_BASE_PORT));
   }
 
@@ -143,7 +167,9 @@ final class Stack {
   /** Whether HTTP {@code /health} on a loopback port answers 200 within a second. */
   static boolean httpHealthy(int port) {
     try {
-      HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/health").toURL().openConnection();
+      HttpURLConnection c =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + port + "/health").toURL().openConnection();
       c.setConnectTimeout(1000);
       c.setReadTimeout(1000);
       try {
@@ -175,10 +201,19 @@ final class Stack {
   Path jar(Service s) {
     Path target = home.resolve(s.module()).resolve("target");
     try (Stream<Path> files = Files.list(target)) {
-      return files.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst()
-          .orElseThrow(() -> new CliException("no executable jar in " + target + ": run ./propensity (it builds them) or `mvn -DskipTests package`", 2));
+      return files
+          .filter(p -> p.getFileName().toString().endsWith("-all.jar"))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new CliException(
+                      "no executable jar in "
+                          + target
+                          + ": run ./propensity (it builds them) or `mvn -DskipTests package`",
+                      2));
     } catch (IOException e) {
-      throw new CliException(s.module() + " is not built (" + target + " missing): run `mvn -DskipTests package`", 2);
+      throw new CliException(
+          s.module() + " is not built (" + target + " missing): run `mvn -DskipTests package`", 2);
     }
   }
 
@@ -196,8 +231,11 @@ final class Stack {
   static Optional<HealthCheckResponse.ServingStatus> health(String target) {
     ManagedChannel ch = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
     try {
-      return Optional.of(HealthGrpc.newBlockingStub(ch).withDeadlineAfter(1, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.getDefaultInstance()).getStatus());
+      return Optional.of(
+          HealthGrpc.newBlockingStub(ch)
+              .withDeadlineAfter(1, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.getDefaultInstance())
+              .getStatus());
     } catch (RuntimeException e) {
       return Optional.empty();
     } finally {
@@ -225,18 +263,22 @@ final class Stack {
     List<Service> started = new ArrayList<>();
     for (Service s : SERVICES) {
       if (ready(s)) {
-        out.printf("  %-18s already running on %s%n", s.name(), s.grpc() ? target(s) : dashboardUrl());
+        out.printf(
+            "  %-18s already running on %s%n", s.name(), s.grpc() ? target(s) : dashboardUrl());
         continue;
       }
       Path tmp = state.resolve("tmp").resolve(s.name());
       Files.createDirectories(tmp);
-      List<String> cmd = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx" + s.heap(),
-          // LightGBM natives are extracted to java.io.tmpdir: one directory per JVM
-          "-Djava.io.tmpdir=" + tmp,
-          "-Dlogback.configurationFile=logback-text.xml",
-          "-jar", jar(s).toString()));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx" + s.heap(),
+                  // LightGBM natives are extracted to java.io.tmpdir: one directory per JVM
+                  "-Djava.io.tmpdir=" + tmp,
+                  "-Dlogback.configurationFile=logback-text.xml",
+                  "-jar",
+                  jar(s).toString()));
       ProcessBuilder pb = new ProcessBuilder(cmd);
       pb.environment().putAll(environment(s));
       pb.redirectErrorStream(true);
@@ -245,10 +287,13 @@ final class Stack {
       Files.writeString(pidFile(s), Long.toString(p.pid()));
       started.add(s);
       if (s.grpc()) {
-        out.printf("  %-18s starting (pid %d, gRPC %s, metrics http://127.0.0.1:%d/prometheus, log %s)%n",
+        out.printf(
+            "  %-18s starting (pid %d, gRPC %s, metrics http://127.0.0.1:%d/prometheus, log %s)%n",
             s.name(), p.pid(), target(s), httpPort(s), shortPath(log(s)));
       } else {
-        out.printf("  %-18s starting (pid %d, %s, log %s)%n", s.name(), p.pid(), dashboardUrl(), shortPath(log(s)));
+        out.printf(
+            "  %-18s starting (pid %d, %s, log %s)%n",
+            s.name(), p.pid(), dashboardUrl(), shortPath(log(s)));
       }
       out.flush();
     }

@@ -7,7 +7,9 @@ import picocli.CommandLine.Option;
 
 /** Which local stack a command manages: its state directory and base port. */
 final class StackOptions {
-  @Option(names = "--state-dir", description = "where data, logs and pid files go (default .propensity in the checkout)")
+  @Option(
+      names = "--state-dir",
+      description = "where data, logs and pid files go (default .propensity in the checkout)")
   Path stateDir;
 
   @Option(
@@ -20,6 +22,8 @@ final class StackOptions {
   Integer basePort;
 
   Stack stack() {
-    return Stack.local(Optional.ofNullable(stateDir), basePort == null ? OptionalInt.empty() : OptionalInt.of(basePort));
+    return Stack.local(
+        Optional.ofNullable(stateDir),
+        basePort == null ? OptionalInt.empty() : OptionalInt.of(basePort));
   }
 }

@@ -9,7 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code propensity status}: gRPC health of each service. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
     description = {
       "Show the gRPC health of each service (and the dashboard's /health for a local stack); exit 0 only when all serve, 6 otherwise.",
       "Checks the stack of --base-port when given, else the addresses of the service options."
@@ -37,14 +39,20 @@ final class StatusCommand implements Callable<Integer> {
     boolean all = true;
     for (var t : targets.entrySet()) {
       var h = Stack.health(t.getValue());
-      all &= h.map(x -> x == io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING).orElse(false);
-      out.printf("  %-18s %-22s %s%n", t.getKey(), t.getValue(), h.map(Enum::name).orElse("DOWN (no answer)"));
+      all &=
+          h.map(x -> x == io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING)
+              .orElse(false);
+      out.printf(
+          "  %-18s %-22s %s%n",
+          t.getKey(), t.getValue(), h.map(Enum::name).orElse("DOWN (no answer)"));
     }
     if (stack != null) {
       Stack.Service dashboard = Stack.service("dashboard");
       boolean up = stack.ready(dashboard);
       all &= up;
-      out.printf("  %-18s %-22s %s%n", dashboard.name(), stack.dashboardUrl(), up ? "SERVING" : "DOWN (no answer)");
+      out.printf(
+          "  %-18s %-22s %s%n",
+          dashboard.name(), stack.dashboardUrl(), up ? "SERVING" : "DOWN (no answer)");
     }
     out.flush();
     return all ? 0 : 6;

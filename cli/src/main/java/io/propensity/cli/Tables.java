@@ -4,7 +4,10 @@ package io.propensity.cli;
 final class Tables {
   private Tables() {}
 
-  /** A number as a person reads it: integers without decimals, others with up to 4 significant places. */
+  /**
+   * A number as a person reads it: integers without decimals, others with up to 4 significant
+   * places.
+   */
   static String number(double v) {
     if (Double.isNaN(v)) {
       return "NaN";

@@ -46,34 +46,61 @@ final class TargetsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin Endpoints endpoints;
 
-  @Option(names = "--top", defaultValue = "0", paramLabel = "N", description = "most users selected (0 = no count limit; then give --min-probability)")
+  @Option(
+      names = "--top",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "most users selected (0 = no count limit; then give --min-probability)")
   int top;
 
-  @Option(names = "--min-probability", paramLabel = "P", description = "least probability selected, 0 to 1")
+  @Option(
+      names = "--min-probability",
+      paramLabel = "P",
+      description = "least probability selected, 0 to 1")
   Double minProbability;
 
-  @Option(names = "--active-since", description = "only users whose newest event is at or after this: ISO-8601 or an age like 7d")
+  @Option(
+      names = "--active-since",
+      description = "only users whose newest event is at or after this: ISO-8601 or an age like 7d")
   String activeSince;
 
-  @Option(names = "--active-before", description = "only users whose newest event is at or before this (lapsed users): ISO-8601 or an age like 30d")
+  @Option(
+      names = "--active-before",
+      description =
+          "only users whose newest event is at or before this (lapsed users): ISO-8601 or an age like 30d")
   String activeBefore;
 
-  @Option(names = "--users", description = "candidate user ids: one per line, or a CSV with a user_id column (e.g. an event log)")
+  @Option(
+      names = "--users",
+      description =
+          "candidate user ids: one per line, or a CSV with a user_id column (e.g. an event log)")
   Path usersFile;
 
-  @Option(names = {"-u", "--user"}, description = "a candidate user id (repeatable)")
+  @Option(
+      names = {"-u", "--user"},
+      description = "a candidate user id (repeatable)")
   List<String> users = new ArrayList<>();
 
-  @Option(names = "--explain", defaultValue = "0", paramLabel = "K", description = "top K factors per user, 0 to 10 (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--explain",
+      defaultValue = "0",
+      paramLabel = "K",
+      description = "top K factors per user, 0 to 10 (default ${DEFAULT-VALUE})")
   int explain;
 
-  @Option(names = "--model", description = "served model name (default: the service's default model)")
+  @Option(
+      names = "--model",
+      description = "served model name (default: the service's default model)")
   String model;
 
   @Option(names = "--out", description = "CSV file to write (default: print the ranking)")
   Path out;
 
-  @Option(names = "--timeout", defaultValue = "10m", converter = DurationConverter.class, description = "deadline of the whole ranking (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--timeout",
+      defaultValue = "10m",
+      converter = DurationConverter.class,
+      description = "deadline of the whole ranking (default ${DEFAULT-VALUE})")
   java.time.Duration timeout;
 
   @Override
@@ -94,24 +121,34 @@ final class TargetsCommand implements Callable<Integer> {
     Instant now = Instant.now();
     SegmentFilter.Builder segment = SegmentFilter.newBuilder().addAllUserIds(candidates());
     if (activeSince != null) {
-      segment.setActiveSince(EventProtoMapper.timestamp(Args.instantOrAge("--active-since", activeSince, now)));
+      segment.setActiveSince(
+          EventProtoMapper.timestamp(Args.instantOrAge("--active-since", activeSince, now)));
     }
     if (activeBefore != null) {
-      segment.setActiveBefore(EventProtoMapper.timestamp(Args.instantOrAge("--active-before", activeBefore, now)));
+      segment.setActiveBefore(
+          EventProtoMapper.timestamp(Args.instantOrAge("--active-before", activeBefore, now)));
     }
-    RankTargetsRequest.Builder req = RankTargetsRequest.newBuilder().setModelName(model == null ? "" : model)
-        .setSegment(segment).setTopK(top).setExplainTopK(explain);
+    RankTargetsRequest.Builder req =
+        RankTargetsRequest.newBuilder()
+            .setModelName(model == null ? "" : model)
+            .setSegment(segment)
+            .setTopK(top)
+            .setExplainTopK(explain);
     if (minProbability != null) {
       req.setMinProbability(minProbability);
     }
     try (Endpoints closing = endpoints;
         BufferedWriter w = out == null ? null : Files.newBufferedWriter(out)) {
-      Iterator<RankTargetsResponse> it = InferenceServiceGrpc.newBlockingStub(endpoints.inferenceChannel())
-          .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS).rankTargets(req.build());
+      Iterator<RankTargetsResponse> it =
+          InferenceServiceGrpc.newBlockingStub(endpoints.inferenceChannel())
+              .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .rankTargets(req.build());
       if (w != null) {
         w.write("rank,user_id,probability,cold_start,top_factors\n");
       } else {
-        console.printf("%6s  %-20s %11s  %s%n", "rank", "user", "probability", explain > 0 ? "top factors" : "");
+        console.printf(
+            "%6s  %-20s %11s  %s%n",
+            "rank", "user", "probability", explain > 0 ? "top factors" : "");
       }
       RankingSummary summary = null;
       long rows = 0;
@@ -121,10 +158,23 @@ final class TargetsCommand implements Callable<Integer> {
           RankedTarget t = r.getTarget();
           rows++;
           if (w != null) {
-            w.write(t.getRank() + "," + csv(t.getUserId()) + "," + String.format(Locale.ROOT, "%.6f", t.getProbability()) + ","
-                + t.getColdStart() + "," + csv(factors(t.getFactorsList())) + "\n");
+            w.write(
+                t.getRank()
+                    + ","
+                    + csv(t.getUserId())
+                    + ","
+                    + String.format(Locale.ROOT, "%.6f", t.getProbability())
+                    + ","
+                    + t.getColdStart()
+                    + ","
+                    + csv(factors(t.getFactorsList()))
+                    + "\n");
           } else {
-            console.printf("%6d  %-20s %11.4f  %s%n", t.getRank(), t.getUserId() + (t.getColdStart() ? "*" : ""), t.getProbability(),
+            console.printf(
+                "%6d  %-20s %11.4f  %s%n",
+                t.getRank(),
+                t.getUserId() + (t.getColdStart() ? "*" : ""),
+                t.getProbability(),
                 factors(t.getFactorsList()));
           }
         } else if (r.hasSummary()) {
@@ -134,13 +184,25 @@ final class TargetsCommand implements Callable<Integer> {
       if (summary == null) {
         throw new CliException("the ranking stream ended without its summary", 1);
       }
-      console.printf("%s v%d: scored %,d candidates, selected %,d%s%n", summary.getModelName(), summary.getModelVersion(),
-          summary.getScoredCount(), summary.getSelectedCount(), w != null ? " -> " + out + " (" + rows + " rows)" : "");
-      console.printf("expected conversions %.1f (mean probability %.4f), base rate %.4f, lift %.2fx; threshold %.3f%n",
-          summary.getExpectedConversions(), summary.getSelectedCount() == 0 ? 0.0 : summary.getExpectedConversions() / summary.getSelectedCount(),
-          summary.getBaseRate(), summary.getLift(), summary.getThreshold());
+      console.printf(
+          "%s v%d: scored %,d candidates, selected %,d%s%n",
+          summary.getModelName(),
+          summary.getModelVersion(),
+          summary.getScoredCount(),
+          summary.getSelectedCount(),
+          w != null ? " -> " + out + " (" + rows + " rows)" : "");
+      console.printf(
+          "expected conversions %.1f (mean probability %.4f), base rate %.4f, lift %.2fx; threshold %.3f%n",
+          summary.getExpectedConversions(),
+          summary.getSelectedCount() == 0
+              ? 0.0
+              : summary.getExpectedConversions() / summary.getSelectedCount(),
+          summary.getBaseRate(),
+          summary.getLift(),
+          summary.getThreshold());
       if (summary.getScoredCount() == 0) {
-        console.println("no candidates: feature-service has no user matching the selection (or pass --users FILE / --user ID)");
+        console.println(
+            "no candidates: feature-service has no user matching the selection (or pass --users FILE / --user ID)");
       }
       console.flush();
       return 0;
@@ -164,7 +226,13 @@ final class TargetsCommand implements Callable<Integer> {
         throw new CliException(usersFile + " is empty", 2);
       }
       if (head.get(0).contains(",")) {
-        try (CSVParser p = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(Files.newBufferedReader(usersFile))) {
+        try (CSVParser p =
+            CSVFormat.RFC4180
+                .builder()
+                .setHeader()
+                .setSkipHeaderRecord(true)
+                .get()
+                .parse(Files.newBufferedReader(usersFile))) {
           if (!p.getHeaderNames().contains("user_id")) {
             throw new CliException(usersFile + " is a CSV without a user_id column", 2);
           }
@@ -177,14 +245,19 @@ final class TargetsCommand implements Callable<Integer> {
         }
       } else {
         try (var lines = Files.lines(usersFile)) {
-          lines.map(String::strip).filter(s -> !s.isEmpty() && !s.equals("user_id")).forEach(ids::add);
+          lines
+              .map(String::strip)
+              .filter(s -> !s.isEmpty() && !s.equals("user_id"))
+              .forEach(ids::add);
         }
       }
     } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
       throw new CliException(usersFile + ": " + e.getMessage(), 2);
     }
     if (ids.size() > 100_000) {
-      throw new CliException(usersFile + " names " + ids.size() + " users; a ranking takes at most 100,000 candidates", 2);
+      throw new CliException(
+          usersFile + " names " + ids.size() + " users; a ranking takes at most 100,000 candidates",
+          2);
     }
     return ids;
   }
@@ -192,12 +265,21 @@ final class TargetsCommand implements Callable<Integer> {
   private static String factors(List<Factor> factors) {
     StringBuilder s = new StringBuilder();
     for (Factor f : factors) {
-      s.append(s.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%s=%s (%+.3f)", f.getFeature(), Tables.number(f.getValue()), f.getContribution()));
+      s.append(s.length() == 0 ? "" : "; ")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "%s=%s (%+.3f)",
+                  f.getFeature(),
+                  Tables.number(f.getValue()),
+                  f.getContribution()));
     }
     return s.toString();
   }
 
   private static String csv(String s) {
-    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    return s.contains(",") || s.contains("\"") || s.contains("\n")
+        ? "\"" + s.replace("\"", "\"\"") + "\""
+        : s;
   }
 }

@@ -43,7 +43,9 @@ import propensity.training.v1.ThresholdSpec;
 import propensity.training.v1.TrainingSpec;
 import propensity.training.v1.TuningSpec;
 
-/** {@code propensity train}: starts a training job, follows it, prints the evaluation and version. */
+/**
+ * {@code propensity train}: starts a training job, follows it, prints the evaluation and version.
+ */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
@@ -59,101 +61,184 @@ final class TrainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin Endpoints endpoints;
 
-  @Option(names = "--model", description = "model name, e.g. purchase-7d (default: <target>-<horizon> for feature-service data; required with --csv)")
+  @Option(
+      names = "--model",
+      description =
+          "model name, e.g. purchase-7d (default: <target>-<horizon> for feature-service data; required with --csv)")
   String model;
 
   @Option(names = "--description", description = "free text stored on the version")
   String description = "";
 
   // feature-service training set
-  @Option(names = "--target", defaultValue = "purchase", description = "purchase | churn | session-conversion (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--target",
+      defaultValue = "purchase",
+      description = "purchase | churn | session-conversion (default ${DEFAULT-VALUE})")
   String target;
 
-  @Option(names = "--horizon", defaultValue = "7d", converter = DurationConverter.class, description = "label window after each cutoff (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--horizon",
+      defaultValue = "7d",
+      converter = DurationConverter.class,
+      description = "label window after each cutoff (default ${DEFAULT-VALUE})")
   Duration horizon;
 
-  @Option(names = "--from", description = "first cutoff, ISO-8601 or an age like 40d (default: 4 weeks before --to, at most 7 days after the first stored event)")
+  @Option(
+      names = "--from",
+      description =
+          "first cutoff, ISO-8601 or an age like 40d (default: 4 weeks before --to, at most 7 days after the first stored event)")
   String from;
 
-  @Option(names = "--to", description = "last cutoff, ISO-8601 or an age like 8d (default: horizon + 1 day before the newest stored event)")
+  @Option(
+      names = "--to",
+      description =
+          "last cutoff, ISO-8601 or an age like 8d (default: horizon + 1 day before the newest stored event)")
   String to;
 
-  @Option(names = "--step", defaultValue = "2d", converter = DurationConverter.class, description = "spacing of cutoffs (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--step",
+      defaultValue = "2d",
+      converter = DurationConverter.class,
+      description = "spacing of cutoffs (default ${DEFAULT-VALUE})")
   Duration step;
 
-  @Option(names = "--sample", defaultValue = "0", description = "most training-set rows, a seeded uniform sample (default 0 = all)")
+  @Option(
+      names = "--sample",
+      defaultValue = "0",
+      description = "most training-set rows, a seeded uniform sample (default 0 = all)")
   long sample;
 
   // tabular file
-  @Option(names = "--csv", description = "train on this CSV file (header row; the training service must be able to read the path)")
+  @Option(
+      names = "--csv",
+      description =
+          "train on this CSV file (header row; the training service must be able to read the path)")
   Path csv;
 
   @Option(names = "--label", description = "with --csv: the label column (true/false, 1/0, yes/no)")
   String label;
 
-  @Option(names = "--time-column", description = "with --csv: ISO-8601 time of each row, enables --split time; not a feature")
+  @Option(
+      names = "--time-column",
+      description = "with --csv: ISO-8601 time of each row, enables --split time; not a feature")
   String timeColumn;
 
-  @Option(names = "--ignore", split = ",", description = "with --csv: columns that are not features, e.g. user_id,cutoff")
+  @Option(
+      names = "--ignore",
+      split = ",",
+      description = "with --csv: columns that are not features, e.g. user_id,cutoff")
   List<String> ignore = new ArrayList<>();
 
-  @Option(names = "--categorical", split = ",", description = "with --csv: columns to treat as categorical (others are inferred)")
+  @Option(
+      names = "--categorical",
+      split = ",",
+      description = "with --csv: columns to treat as categorical (others are inferred)")
   List<String> categorical = new ArrayList<>();
 
   // training
-  @Option(names = "--split", description = "time | stratified (default: time for feature-service data and --time-column, else stratified)")
+  @Option(
+      names = "--split",
+      description =
+          "time | stratified (default: time for feature-service data and --time-column, else stratified)")
   String split;
 
-  @Option(names = "--test-fraction", defaultValue = "0", description = "held-out test rows, 0 to 0.5 (default 0 = 0.2)")
+  @Option(
+      names = "--test-fraction",
+      defaultValue = "0",
+      description = "held-out test rows, 0 to 0.5 (default 0 = 0.2)")
   double testFraction;
 
-  @Option(names = "--imbalance", defaultValue = "none", description = "none | class-weights | smote (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--imbalance",
+      defaultValue = "none",
+      description = "none | class-weights | smote (default ${DEFAULT-VALUE})")
   String imbalance;
 
-  @Option(names = "--trials", defaultValue = "10", description = "tuning trials; 0 = no tuning, default parameters (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--trials",
+      defaultValue = "10",
+      description = "tuning trials; 0 = no tuning, default parameters (default ${DEFAULT-VALUE})")
   int trials;
 
-  @Option(names = "--search", defaultValue = "tpe", description = "tpe | random (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--search",
+      defaultValue = "tpe",
+      description = "tpe | random (default ${DEFAULT-VALUE})")
   String search;
 
-  @Option(names = "--folds", defaultValue = "3", description = "cross-validation folds when tuning, 2 to 20 (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--folds",
+      defaultValue = "3",
+      description = "cross-validation folds when tuning, 2 to 20 (default ${DEFAULT-VALUE})")
   int folds;
 
-  @Option(names = "--time-budget", converter = DurationConverter.class, description = "no new trial starts after this, e.g. 5m")
+  @Option(
+      names = "--time-budget",
+      converter = DurationConverter.class,
+      description = "no new trial starts after this, e.g. 5m")
   Duration timeBudget;
 
-  @Option(names = "--threshold-beta", defaultValue = "1", description = "threshold maximises F-beta on validation rows (default ${DEFAULT-VALUE} = F1)")
+  @Option(
+      names = "--threshold-beta",
+      defaultValue = "1",
+      description = "threshold maximises F-beta on validation rows (default ${DEFAULT-VALUE} = F1)")
   double beta;
 
   @Option(names = "--no-baseline", description = "skip the logistic-regression baseline")
   boolean noBaseline;
 
-  @Option(names = "--seed", defaultValue = "42", description = "seed of every random choice (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "seed of every random choice (default ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--param", description = "fixed LightGBM parameter name=value, e.g. num_threads=2 (repeatable)")
+  @Option(
+      names = "--param",
+      description = "fixed LightGBM parameter name=value, e.g. num_threads=2 (repeatable)")
   Map<String, String> params = new LinkedHashMap<>();
 
   // promotion
-  @Option(names = "--promote", description = "when the job succeeds, point the alias (production) at the new version")
+  @Option(
+      names = "--promote",
+      description = "when the job succeeds, point the alias (production) at the new version")
   boolean promote;
 
-  @Option(names = "--promote-if-better", description = "let the job promote the new version only if it beats the alias's version")
+  @Option(
+      names = "--promote-if-better",
+      description = "let the job promote the new version only if it beats the alias's version")
   boolean promoteIfBetter;
 
-  @Option(names = "--promote-metric", defaultValue = "pr-auc", description = "with --promote-if-better: pr-auc | roc-auc | f1 | log-loss | brier (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--promote-metric",
+      defaultValue = "pr-auc",
+      description =
+          "with --promote-if-better: pr-auc | roc-auc | f1 | log-loss | brier (default ${DEFAULT-VALUE})")
   String promoteMetric;
 
-  @Option(names = "--min-margin", defaultValue = "0", description = "with --promote-if-better: least improvement (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--min-margin",
+      defaultValue = "0",
+      description = "with --promote-if-better: least improvement (default ${DEFAULT-VALUE})")
   double minMargin;
 
-  @Option(names = "--alias", defaultValue = "production", description = "alias set by --promote / --promote-if-better (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--alias",
+      defaultValue = "production",
+      description = "alias set by --promote / --promote-if-better (default ${DEFAULT-VALUE})")
   String alias;
 
-  @Option(names = "--detach", description = "print the job id and return at once (follow with `propensity jobs show ID`)")
+  @Option(
+      names = "--detach",
+      description = "print the job id and return at once (follow with `propensity jobs show ID`)")
   boolean detach;
 
-  @Option(names = "--timeout", defaultValue = "2h", converter = DurationConverter.class, description = "how long to follow the job (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--timeout",
+      defaultValue = "2h",
+      converter = DurationConverter.class,
+      description = "how long to follow the job (default ${DEFAULT-VALUE})")
   Duration timeout;
 
   @Override
@@ -163,12 +248,17 @@ final class TrainCommand implements Callable<Integer> {
       throw new CliException("--promote and --promote-if-better exclude each other", 2);
     }
     try (Endpoints closing = endpoints) {
-      TrainingSpec.Builder s = TrainingSpec.newBuilder().setDescription(description).setSeed(seed).putAllFixedParams(params);
+      TrainingSpec.Builder s =
+          TrainingSpec.newBuilder()
+              .setDescription(description)
+              .setSeed(seed)
+              .putAllFixedParams(params);
       if (csv != null) {
         tabular(s);
       } else {
         if (label != null || timeColumn != null || !ignore.isEmpty() || !categorical.isEmpty()) {
-          throw new CliException("--label, --time-column, --ignore and --categorical go with --csv", 2);
+          throw new CliException(
+              "--label, --time-column, --ignore and --categorical go with --csv", 2);
         }
         featureServiceSet(s, out);
       }
@@ -176,7 +266,10 @@ final class TrainCommand implements Callable<Integer> {
       String name = s.getModelName();
       out.printf("training %s on %s%n", name, csv != null ? csv : "a feature-service training set");
       out.flush();
-      var started = endpoints.trainingStub().startTraining(StartTrainingRequest.newBuilder().setSpec(s).build());
+      var started =
+          endpoints
+              .trainingStub()
+              .startTraining(StartTrainingRequest.newBuilder().setSpec(s).build());
       out.println("job " + started.getJobId());
       out.flush();
       if (detach) {
@@ -188,9 +281,20 @@ final class TrainCommand implements Callable<Integer> {
         return 1;
       }
       if (promote) {
-        var r = endpoints.registryStub().setAlias(SetAliasRequest.newBuilder()
-            .setName(job.getModelName()).setAlias(alias).setVersion(job.getModelVersion()).build());
-        out.printf("%s of %s now points at version %d (was %s)%n", alias, job.getModelName(), r.getModelVersion().getVersion(),
+        var r =
+            endpoints
+                .registryStub()
+                .setAlias(
+                    SetAliasRequest.newBuilder()
+                        .setName(job.getModelName())
+                        .setAlias(alias)
+                        .setVersion(job.getModelVersion())
+                        .build());
+        out.printf(
+            "%s of %s now points at version %d (was %s)%n",
+            alias,
+            job.getModelName(),
+            r.getModelVersion().getVersion(),
             r.getPreviousVersion() == 0 ? "unset" : "version " + r.getPreviousVersion());
       }
       out.flush();
@@ -207,13 +311,19 @@ final class TrainCommand implements Callable<Integer> {
     }
     // a file the CLI can see is sent as an absolute path (the service runs on this machine);
     // otherwise the path is the service's (relative to its data directory)
-    String path = Files.isReadable(csv) ? csv.toAbsolutePath().normalize().toString() : csv.toString();
-    TabularFileSource.Builder f = TabularFileSource.newBuilder().setPath(path).setLabelColumn(label).addAllIgnoredColumns(ignore);
+    String path =
+        Files.isReadable(csv) ? csv.toAbsolutePath().normalize().toString() : csv.toString();
+    TabularFileSource.Builder f =
+        TabularFileSource.newBuilder()
+            .setPath(path)
+            .setLabelColumn(label)
+            .addAllIgnoredColumns(ignore);
     if (timeColumn != null) {
       f.setTimeColumn(timeColumn);
     }
     for (String c : categorical) {
-      f.addColumns(ColumnSpec.newBuilder().setName(c).setType(FeatureType.FEATURE_TYPE_CATEGORICAL));
+      f.addColumns(
+          ColumnSpec.newBuilder().setName(c).setType(FeatureType.FEATURE_TYPE_CATEGORICAL));
     }
     s.setModelName(model).setDataSource(DataSource.newBuilder().setTabularFile(f));
   }
@@ -227,33 +337,56 @@ final class TrainCommand implements Callable<Integer> {
       try (var features = endpoints.featureClient()) {
         var o = features.overview(1, "UTC");
         if (!o.hasLastEventAt()) {
-          throw new CliException("feature-service at " + endpoints.feature() + " holds no events: import some first (propensity import)", 1);
+          throw new CliException(
+              "feature-service at "
+                  + endpoints.feature()
+                  + " holds no events: import some first (propensity import)",
+              1);
         }
         first = EventProtoMapper.instant(o.getFirstEventAt());
         last = EventProtoMapper.instant(o.getLastEventAt());
       }
     }
-    Instant end = to != null ? Args.instantOrAge("--to", to, now)
-        : last.minus(horizon).minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.DAYS);
-    Instant start = from != null ? Args.instantOrAge("--from", from, now)
-        : latest(end.minus(Duration.ofDays(28)), first.plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.DAYS));
+    Instant end =
+        to != null
+            ? Args.instantOrAge("--to", to, now)
+            : last.minus(horizon).minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.DAYS);
+    Instant start =
+        from != null
+            ? Args.instantOrAge("--from", from, now)
+            : latest(
+                end.minus(Duration.ofDays(28)),
+                first.plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.DAYS));
     if (start.isAfter(end)) {
-      throw new CliException("no cutoff fits: first cutoff " + start + " is after the last " + end
-          + " (the label window needs " + horizon.toDays() + " days of events after each cutoff); give --from/--to", 2);
+      throw new CliException(
+          "no cutoff fits: first cutoff "
+              + start
+              + " is after the last "
+              + end
+              + " (the label window needs "
+              + horizon.toDays()
+              + " days of events after each cutoff); give --from/--to",
+          2);
     }
     if (from == null || to == null) {
       out.printf("cutoffs every %s from %s to %s%n", DurationConverter.format(step), start, end);
     }
-    String name = model != null ? model : Args.targetName(t) + "-" + DurationConverter.format(horizon);
-    s.setModelName(name).setDataSource(DataSource.newBuilder().setFeatureServiceTrainingSet(TrainingSetSpec.newBuilder()
-        .setTarget(t)
-        .setHorizon(EventProtoMapper.duration(horizon))
-        .setRollingCutoffs(CutoffRange.newBuilder()
-            .setStart(EventProtoMapper.timestamp(start))
-            .setEnd(EventProtoMapper.timestamp(end))
-            .setStep(EventProtoMapper.duration(step)))
-        .setSampleLimit(sample)
-        .setSeed(seed)));
+    String name =
+        model != null ? model : Args.targetName(t) + "-" + DurationConverter.format(horizon);
+    s.setModelName(name)
+        .setDataSource(
+            DataSource.newBuilder()
+                .setFeatureServiceTrainingSet(
+                    TrainingSetSpec.newBuilder()
+                        .setTarget(t)
+                        .setHorizon(EventProtoMapper.duration(horizon))
+                        .setRollingCutoffs(
+                            CutoffRange.newBuilder()
+                                .setStart(EventProtoMapper.timestamp(start))
+                                .setEnd(EventProtoMapper.timestamp(end))
+                                .setStep(EventProtoMapper.duration(step)))
+                        .setSampleLimit(sample)
+                        .setSeed(seed)));
   }
 
   private static Instant latest(Instant a, Instant b) {
@@ -262,20 +395,31 @@ final class TrainCommand implements Callable<Integer> {
 
   private void options(TrainingSpec.Builder s) {
     if (split != null) {
-      s.setSplit(SplitSpec.newBuilder().setTestFraction(testFraction).setStrategy(switch (split.toLowerCase(Locale.ROOT)) {
-        case "time" -> SplitStrategy.SPLIT_STRATEGY_TIME;
-        case "stratified" -> SplitStrategy.SPLIT_STRATEGY_STRATIFIED;
-        default -> throw new CliException("--split " + split + " is not one of time, stratified", 2);
-      }));
+      s.setSplit(
+          SplitSpec.newBuilder()
+              .setTestFraction(testFraction)
+              .setStrategy(
+                  switch (split.toLowerCase(Locale.ROOT)) {
+                    case "time" -> SplitStrategy.SPLIT_STRATEGY_TIME;
+                    case "stratified" -> SplitStrategy.SPLIT_STRATEGY_STRATIFIED;
+                    default ->
+                        throw new CliException(
+                            "--split " + split + " is not one of time, stratified", 2);
+                  }));
     } else if (testFraction != 0) {
       s.setSplit(SplitSpec.newBuilder().setTestFraction(testFraction));
     }
-    s.setImbalance(switch (imbalance.toLowerCase(Locale.ROOT)) {
-      case "none" -> ImbalanceSpec.newBuilder().setNone(NoImbalanceHandling.getDefaultInstance()).build();
-      case "class-weights", "weights" -> ImbalanceSpec.newBuilder().setClassWeights(ClassWeights.getDefaultInstance()).build();
-      case "smote" -> ImbalanceSpec.newBuilder().setSmote(Smote.getDefaultInstance()).build();
-      default -> throw new CliException("--imbalance " + imbalance + " is not one of none, class-weights, smote", 2);
-    });
+    s.setImbalance(
+        switch (imbalance.toLowerCase(Locale.ROOT)) {
+          case "none" ->
+              ImbalanceSpec.newBuilder().setNone(NoImbalanceHandling.getDefaultInstance()).build();
+          case "class-weights", "weights" ->
+              ImbalanceSpec.newBuilder().setClassWeights(ClassWeights.getDefaultInstance()).build();
+          case "smote" -> ImbalanceSpec.newBuilder().setSmote(Smote.getDefaultInstance()).build();
+          default ->
+              throw new CliException(
+                  "--imbalance " + imbalance + " is not one of none, class-weights, smote", 2);
+        });
     if (trials < 0) {
       throw new CliException("--trials " + trials + " is negative", 2);
     }
@@ -283,25 +427,38 @@ final class TrainCommand implements Callable<Integer> {
     if (trials == 0) {
       tuning.setStrategy(SearchStrategy.SEARCH_STRATEGY_NONE);
     } else {
-      tuning.setMaxTrials(trials).setFolds(folds).setStrategy(switch (search.toLowerCase(Locale.ROOT)) {
-        case "tpe" -> SearchStrategy.SEARCH_STRATEGY_TPE;
-        case "random" -> SearchStrategy.SEARCH_STRATEGY_RANDOM;
-        default -> throw new CliException("--search " + search + " is not one of tpe, random", 2);
-      });
+      tuning
+          .setMaxTrials(trials)
+          .setFolds(folds)
+          .setStrategy(
+              switch (search.toLowerCase(Locale.ROOT)) {
+                case "tpe" -> SearchStrategy.SEARCH_STRATEGY_TPE;
+                case "random" -> SearchStrategy.SEARCH_STRATEGY_RANDOM;
+                default ->
+                    throw new CliException("--search " + search + " is not one of tpe, random", 2);
+              });
       if (timeBudget != null) {
         tuning.setTimeBudget(EventProtoMapper.duration(Args.positive("--time-budget", timeBudget)));
       }
     }
     s.setTuning(tuning);
     if (beta != 1) {
-      s.setThreshold(ThresholdSpec.newBuilder().setObjective(ThresholdObjective.THRESHOLD_OBJECTIVE_F_BETA).setBeta(beta));
+      s.setThreshold(
+          ThresholdSpec.newBuilder()
+              .setObjective(ThresholdObjective.THRESHOLD_OBJECTIVE_F_BETA)
+              .setBeta(beta));
     }
     if (noBaseline) {
       s.setTrainBaseline(false);
     }
     if (promoteIfBetter) {
-      s.setPromotion(PromotionPolicy.newBuilder().setPromoteIfBetter(PromoteIfBetter.newBuilder()
-          .setMetric(metric(promoteMetric)).setMinMargin(minMargin).setAlias(alias)));
+      s.setPromotion(
+          PromotionPolicy.newBuilder()
+              .setPromoteIfBetter(
+                  PromoteIfBetter.newBuilder()
+                      .setMetric(metric(promoteMetric))
+                      .setMinMargin(minMargin)
+                      .setAlias(alias)));
     }
   }
 
@@ -314,7 +471,12 @@ final class TrainCommand implements Callable<Integer> {
       case "recall" -> Metric.METRIC_RECALL;
       case "log-loss" -> Metric.METRIC_LOG_LOSS;
       case "brier" -> Metric.METRIC_BRIER;
-      default -> throw new CliException("metric " + name + " is not one of pr-auc, roc-auc, f1, precision, recall, log-loss, brier", 2);
+      default ->
+          throw new CliException(
+              "metric "
+                  + name
+                  + " is not one of pr-auc, roc-auc, f1, precision, recall, log-loss, brier",
+              2);
     };
   }
 }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,27 +27,46 @@ import propensity.features.v1.TrainingSetSpec;
 @Command(
     name = "training-set",
     mixinStandardHelpOptions = true,
-    description = "Build a point-in-time training set (rolling cutoffs) and write it as CSV with a label column.")
+    description =
+        "Build a point-in-time training set (rolling cutoffs) and write it as CSV with a label column.")
 final class TrainingSetCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin Endpoints endpoints;
 
-  @Option(names = "--target", defaultValue = "purchase", description = "purchase | churn | session-conversion (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--target",
+      defaultValue = "purchase",
+      description = "purchase | churn | session-conversion (default ${DEFAULT-VALUE})")
   String target;
 
-  @Option(names = "--horizon", defaultValue = "7d", converter = DurationConverter.class, description = "label window after each cutoff (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--horizon",
+      defaultValue = "7d",
+      converter = DurationConverter.class,
+      description = "label window after each cutoff (default ${DEFAULT-VALUE})")
   Duration horizon;
 
-  @Option(names = "--from", required = true, description = "first cutoff, ISO-8601 (e.g. 2026-03-01T00:00:00Z) or an age (40d = 40 days ago)")
+  @Option(
+      names = "--from",
+      required = true,
+      description =
+          "first cutoff, ISO-8601 (e.g. 2026-03-01T00:00:00Z) or an age (40d = 40 days ago)")
   String from;
 
   @Option(names = "--to", required = true, description = "last cutoff, ISO-8601 or an age")
   String to;
 
-  @Option(names = "--step", defaultValue = "1d", converter = DurationConverter.class, description = "spacing of cutoffs (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--step",
+      defaultValue = "1d",
+      converter = DurationConverter.class,
+      description = "spacing of cutoffs (default ${DEFAULT-VALUE})")
   Duration step;
 
-  @Option(names = "--sample", defaultValue = "0", description = "most rows, a seeded uniform sample (0 = all)")
+  @Option(
+      names = "--sample",
+      defaultValue = "0",
+      description = "most rows, a seeded uniform sample (0 = all)")
   long sample;
 
   @Option(names = "--out", required = true, description = "CSV file to write")
@@ -59,15 +77,17 @@ final class TrainingSetCommand implements Callable<Integer> {
     PrintWriter console = spec.commandLine().getOut();
     Target t = Args.target(target);
     Instant now = Instant.now();
-    TrainingSetSpec s = TrainingSetSpec.newBuilder()
-        .setTarget(t)
-        .setHorizon(EventProtoMapper.duration(horizon))
-        .setRollingCutoffs(CutoffRange.newBuilder()
-            .setStart(EventProtoMapper.timestamp(Args.instantOrAge("--from", from, now)))
-            .setEnd(EventProtoMapper.timestamp(Args.instantOrAge("--to", to, now)))
-            .setStep(EventProtoMapper.duration(step)))
-        .setSampleLimit(sample)
-        .build();
+    TrainingSetSpec s =
+        TrainingSetSpec.newBuilder()
+            .setTarget(t)
+            .setHorizon(EventProtoMapper.duration(horizon))
+            .setRollingCutoffs(
+                CutoffRange.newBuilder()
+                    .setStart(EventProtoMapper.timestamp(Args.instantOrAge("--from", from, now)))
+                    .setEnd(EventProtoMapper.timestamp(Args.instantOrAge("--to", to, now)))
+                    .setStep(EventProtoMapper.duration(step)))
+            .setSampleLimit(sample)
+            .build();
     try (FeatureServiceClient client = endpoints.featureClient();
         BufferedWriter w = Files.newBufferedWriter(out)) {
       Iterator<BuildTrainingSetResponse> it = client.trainingSet(s, Duration.ofHours(2));
@@ -81,7 +101,9 @@ final class TrainingSetCommand implements Callable<Integer> {
               w.write("," + d.getName());
             }
             w.write(",label\n");
-            console.printf("schema %s, %d cutoffs%n", r.getHeader().getSchema().getVersionHash(), r.getHeader().getCutoffsCount());
+            console.printf(
+                "schema %s, %d cutoffs%n",
+                r.getHeader().getSchema().getVersionHash(), r.getHeader().getCutoffsCount());
           }
           case ROWS -> {
             for (TrainingRow row : r.getRows().getRowsList()) {
@@ -95,12 +117,22 @@ final class TrainingSetCommand implements Callable<Integer> {
               w.write(row.getLabel() ? ",TRUE\n" : ",FALSE\n");
             }
           }
-          case PROGRESS -> console.printf("  %5.1f%%  %,d rows (%,d positive)%n", r.getProgress().getPercent(),
-              r.getProgress().getRowsSent(), r.getProgress().getPositiveRowsSent());
-          case SUMMARY -> console.printf("wrote %,d rows (%,d positive, %.2f%%) for %,d users to %s in %d s%n",
-              r.getSummary().getRowCount(), r.getSummary().getPositiveCount(), 100 * r.getSummary().getPositiveRate(),
-              r.getSummary().getUserCount(), out, r.getSummary().getElapsed().getSeconds());
-          default -> { }
+          case PROGRESS ->
+              console.printf(
+                  "  %5.1f%%  %,d rows (%,d positive)%n",
+                  r.getProgress().getPercent(),
+                  r.getProgress().getRowsSent(),
+                  r.getProgress().getPositiveRowsSent());
+          case SUMMARY ->
+              console.printf(
+                  "wrote %,d rows (%,d positive, %.2f%%) for %,d users to %s in %d s%n",
+                  r.getSummary().getRowCount(),
+                  r.getSummary().getPositiveCount(),
+                  100 * r.getSummary().getPositiveRate(),
+                  r.getSummary().getUserCount(),
+                  out,
+                  r.getSummary().getElapsed().getSeconds());
+          default -> {}
         }
         console.flush();
       }

@@ -7,8 +7,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code propensity up}: starts the local stack in the background. */
-@Command(name = "up", mixinStandardHelpOptions = true,
-    description = "Start feature-service, training-service, inference-service and the dashboard on 127.0.0.1 (embedded storage under .propensity/data).")
+@Command(
+    name = "up",
+    mixinStandardHelpOptions = true,
+    description =
+        "Start feature-service, training-service, inference-service and the dashboard on 127.0.0.1 (embedded storage under .propensity/data).")
 final class UpCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin StackOptions stackOptions;
@@ -19,7 +22,11 @@ final class UpCommand implements Callable<Integer> {
     Stack stack = stackOptions.stack();
     out.println("starting the stack (state in " + stack.state + ")");
     stack.up(out);
-    out.println("up; dashboard at " + stack.dashboardUrl() + "; stop it with ./propensity down" + stack.options());
+    out.println(
+        "up; dashboard at "
+            + stack.dashboardUrl()
+            + "; stop it with ./propensity down"
+            + stack.options());
     out.flush();
     return 0;
   }

@@ -20,17 +20,22 @@ class ArgumentFormsTest {
     assertThat(Args.speed("4")).isEqualTo(4);
     assertThat(Args.speed("MAX")).isInfinite();
     for (String bad : new String[] {"fast", "0x", "-2x", "x"}) {
-      assertThatThrownBy(() -> Args.speed(bad)).isInstanceOf(CliException.class)
-          .hasMessageContaining("--speed " + bad).extracting(e -> ((CliException) e).exitCode()).isEqualTo(2);
+      assertThatThrownBy(() -> Args.speed(bad))
+          .isInstanceOf(CliException.class)
+          .hasMessageContaining("--speed " + bad)
+          .extracting(e -> ((CliException) e).exitCode())
+          .isEqualTo(2);
     }
   }
 
   @Test
   void instantsReadAsIsoOrAsAnAge() {
-    assertThat(Args.instantOrAge("--from", "2026-11-01T00:00:00Z", NOW)).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+    assertThat(Args.instantOrAge("--from", "2026-11-01T00:00:00Z", NOW))
+        .isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
     assertThat(Args.instantOrAge("--from", "7d", NOW)).isEqualTo(NOW.minus(Duration.ofDays(7)));
     assertThat(Args.instantOrAge("--from", "12h", NOW)).isEqualTo(NOW.minus(Duration.ofHours(12)));
-    assertThatThrownBy(() -> Args.instantOrAge("--active-since", "last week", NOW)).hasMessageStartingWith("--active-since last week");
+    assertThatThrownBy(() -> Args.instantOrAge("--active-since", "last week", NOW))
+        .hasMessageStartingWith("--active-since last week");
   }
 
   @Test
@@ -43,14 +48,23 @@ class ArgumentFormsTest {
   @Test
   void theDefaultStackKeepsItsWellKnownPortsAndABasePortMovesAllOfThem() {
     Stack standard = new Stack(Path.of("/x"), Path.of("/x/.propensity"), Stack.DEFAULT_BASE_PORT);
-    assertThat(Stack.grpcServices()).extracting(standard::grpcPort).containsExactly(50051, 50052, 50053);
-    assertThat(Stack.grpcServices()).extracting(standard::httpPort).containsExactly(8081, 8082, 8083);
+    assertThat(Stack.grpcServices())
+        .extracting(standard::grpcPort)
+        .containsExactly(50051, 50052, 50053);
+    assertThat(Stack.grpcServices())
+        .extracting(standard::httpPort)
+        .containsExactly(8081, 8082, 8083);
     assertThat(standard.dashboardUrl()).isEqualTo("http://127.0.0.1:8080/");
     Stack second = new Stack(Path.of("/x"), Path.of("/tmp/s2"), 41000);
-    assertThat(Stack.grpcServices()).extracting(second::grpcPort).containsExactly(41001, 41002, 41003);
-    assertThat(Stack.grpcServices()).extracting(second::httpPort).containsExactly(41011, 41012, 41013);
+    assertThat(Stack.grpcServices())
+        .extracting(second::grpcPort)
+        .containsExactly(41001, 41002, 41003);
+    assertThat(Stack.grpcServices())
+        .extracting(second::httpPort)
+        .containsExactly(41011, 41012, 41013);
     assertThat(second.dashboardUrl()).isEqualTo("http://127.0.0.1:41010/");
-    assertThatThrownBy(() -> new Stack(Path.of("/x"), Path.of("/y"), 80)).hasMessageContaining("--base-port 80");
+    assertThatThrownBy(() -> new Stack(Path.of("/x"), Path.of("/y"), 80))
+        .hasMessageContaining("--base-port 80");
     assertThat(standard.options()).isEmpty();
     assertThat(second.options()).isEqualTo(" --base-port 41000 --state-dir " + Path.of("/tmp/s2"));
   }
@@ -60,7 +74,8 @@ class ArgumentFormsTest {
     Stack second = new Stack(Path.of("/x"), Path.of("/tmp/s2"), 41000);
     assertThat(second.environment(Stack.service("training-service")))
         .containsEntry("PROPENSITY_TRAINING_FEATURE_SERVICE", "127.0.0.1:41001")
-        .containsEntry("GRPC_SERVER_PORT", "41002").containsEntry("MICRONAUT_SERVER_PORT", "41012")
+        .containsEntry("GRPC_SERVER_PORT", "41002")
+        .containsEntry("MICRONAUT_SERVER_PORT", "41012")
         .containsEntry("PROPENSITY_DATA_DIR", Path.of("/tmp/s2/data").toString());
     assertThat(second.environment(Stack.service("inference-service")))
         .containsEntry("PROPENSITY_INFERENCE_REGISTRY_TARGET", "127.0.0.1:41002")
@@ -69,26 +84,46 @@ class ArgumentFormsTest {
 
   @Test
   void featureValuesReadAsTheirTypeSays() {
-    FeatureDefinition flag = FeatureDefinition.newBuilder().setName("f").setType(FeatureType.FEATURE_TYPE_BOOLEAN).build();
-    FeatureDefinition device = FeatureDefinition.newBuilder().setName("d").setType(FeatureType.FEATURE_TYPE_CATEGORICAL)
-        .addCategories("unknown").addCategories("desktop").addCategories("mobile").build();
-    FeatureDefinition hours = FeatureDefinition.newBuilder().setName("h").setType(FeatureType.FEATURE_TYPE_NUMERIC).build();
+    FeatureDefinition flag =
+        FeatureDefinition.newBuilder()
+            .setName("f")
+            .setType(FeatureType.FEATURE_TYPE_BOOLEAN)
+            .build();
+    FeatureDefinition device =
+        FeatureDefinition.newBuilder()
+            .setName("d")
+            .setType(FeatureType.FEATURE_TYPE_CATEGORICAL)
+            .addCategories("unknown")
+            .addCategories("desktop")
+            .addCategories("mobile")
+            .build();
+    FeatureDefinition hours =
+        FeatureDefinition.newBuilder()
+            .setName("h")
+            .setType(FeatureType.FEATURE_TYPE_NUMERIC)
+            .build();
     assertThat(Inputs.value(flag, "yes", "x")).isEqualTo(1);
     assertThat(Inputs.value(flag, "FALSE", "x")).isZero();
     assertThat(Inputs.value(device, "mobile", "x")).isEqualTo(2);
     assertThat(Inputs.value(device, "1", "x")).isEqualTo(1);
     assertThat(Inputs.value(hours, "2.5", "x")).isEqualTo(2.5);
-    assertThatThrownBy(() -> Inputs.value(flag, "maybe", "--features f")).hasMessageContaining("not a boolean");
-    assertThatThrownBy(() -> Inputs.value(device, "fridge", "--features d")).hasMessageContaining("[unknown, desktop, mobile]");
+    assertThatThrownBy(() -> Inputs.value(flag, "maybe", "--features f"))
+        .hasMessageContaining("not a boolean");
+    assertThatThrownBy(() -> Inputs.value(device, "fridge", "--features d"))
+        .hasMessageContaining("[unknown, desktop, mobile]");
   }
 
   @Test
   void theLocalStackGivesInferenceAFeatureDeadlineForColdJvmsUnlessTheEnvironmentSetsOne() {
     Stack stack = new Stack(Path.of("home"), Path.of("state"), 40_000);
     var env = stack.environment(Stack.service("inference-service"));
-    assertThat(env).containsEntry("PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", "127.0.0.1:40001")
+    assertThat(env)
+        .containsEntry("PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", "127.0.0.1:40001")
         .containsEntry("PROPENSITY_INFERENCE_REGISTRY_TARGET", "127.0.0.1:40002")
-        .containsEntry("PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE",
-            System.getenv().getOrDefault("PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE", Stack.LOCAL_FEATURE_DEADLINE));
+        .containsEntry(
+            "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE",
+            System.getenv()
+                .getOrDefault(
+                    "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE", Stack.LOCAL_FEATURE_DEADLINE));
   }
 }

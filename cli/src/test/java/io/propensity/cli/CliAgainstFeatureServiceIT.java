@@ -47,7 +47,12 @@ class CliAgainstFeatureServiceIT {
   void startService() throws Exception {
     Path jar = ServiceProcess.builtJarOf("feature-service").orElse(null);
     Assumptions.assumeTrue(jar != null, "feature-service jar not built: run `mvn package` first");
-    service = ServiceProcess.of(jar, Map.of("PROPENSITY_DATA_DIR", dir.resolve("data").toString()), List.of("-Xmx256m"), dir.resolve("fs.log"));
+    service =
+        ServiceProcess.of(
+            jar,
+            Map.of("PROPENSITY_DATA_DIR", dir.resolve("data").toString()),
+            List.of("-Xmx256m"),
+            dir.resolve("fs.log"));
     service.start(Duration.ofSeconds(60));
   }
 
@@ -62,18 +67,36 @@ class CliAgainstFeatureServiceIT {
   void importReportsBadRowsByLineAndFeaturesShowTheUsers() throws Exception {
     Instant t = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
     Path csv = dir.resolve("log.csv");
-    Files.writeString(csv, String.join("\n",
-        "visitor,ts,what,sku,cost",
-        "alice," + t.getEpochSecond() + ",pv,,",
-        "alice," + (t.getEpochSecond() + 30) + ",view,sku-1,19.9",
-        "bob," + t.getEpochSecond() + ",buy,sku-2,-4",
-        "bob,not-a-time,pv,,",
-        "") + "\n");
+    Files.writeString(
+        csv,
+        String.join(
+                "\n",
+                "visitor,ts,what,sku,cost",
+                "alice," + t.getEpochSecond() + ",pv,,",
+                "alice," + (t.getEpochSecond() + 30) + ",view,sku-1,19.9",
+                "bob," + t.getEpochSecond() + ",buy,sku-2,-4",
+                "bob,not-a-time,pv,,",
+                "")
+            + "\n");
 
-    Run imported = cli("import", csv.toString(),
-        "-o", "user-column=visitor", "-o", "time-column=ts", "-o", "time-format=EPOCH_SECONDS",
-        "-o", "type-column=what", "-o", "type-map=pv=PAGE_VIEW,view=PRODUCT_VIEW,buy=PURCHASE",
-        "-o", "item-column=sku", "-o", "price-column=cost");
+    Run imported =
+        cli(
+            "import",
+            csv.toString(),
+            "-o",
+            "user-column=visitor",
+            "-o",
+            "time-column=ts",
+            "-o",
+            "time-format=EPOCH_SECONDS",
+            "-o",
+            "type-column=what",
+            "-o",
+            "type-map=pv=PAGE_VIEW,view=PRODUCT_VIEW,buy=PURCHASE",
+            "-o",
+            "item-column=sku",
+            "-o",
+            "price-column=cost");
 
     assertThat(imported.exit()).as(imported.err()).isZero();
     assertThat(imported.out()).contains("4 rows read", "2 rows rejected", "2 accepted");
@@ -82,7 +105,10 @@ class CliAgainstFeatureServiceIT {
 
     Run features = cli("features", "alice", "nobody");
     assertThat(features.exit()).as(features.err()).isZero();
-    assertThat(features.out()).contains("events_lifetime").contains("nobody*").contains("cold start");
+    assertThat(features.out())
+        .contains("events_lifetime")
+        .contains("nobody*")
+        .contains("cold start");
   }
 
   @Test
@@ -101,9 +127,19 @@ class CliAgainstFeatureServiceIT {
 
     Instant now = Instant.now().truncatedTo(ChronoUnit.DAYS);
     Path set = dir.resolve("set.csv");
-    Run built = cli("training-set", "--target", "purchase", "--horizon", "7d",
-        "--from", now.minus(Duration.ofDays(20)).toString(), "--to", now.minus(Duration.ofDays(9)).toString(),
-        "--out", set.toString());
+    Run built =
+        cli(
+            "training-set",
+            "--target",
+            "purchase",
+            "--horizon",
+            "7d",
+            "--from",
+            now.minus(Duration.ofDays(20)).toString(),
+            "--to",
+            now.minus(Duration.ofDays(9)).toString(),
+            "--out",
+            set.toString());
     assertThat(built.exit()).as(built.err()).isZero();
     List<String> lines = Files.readAllLines(set);
     assertThat(lines.get(0)).startsWith("user_id,cutoff,").endsWith(",label");
@@ -115,7 +151,12 @@ class CliAgainstFeatureServiceIT {
     StringWriter err = new StringWriter();
     CommandLine cl = PropensityCli.commandLine();
     cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute("features", "x", "--feature-service=127.0.0.1:" + ServiceProcess.freePort(), "--deadline=3s");
+    int exit =
+        cl.execute(
+            "features",
+            "x",
+            "--feature-service=127.0.0.1:" + ServiceProcess.freePort(),
+            "--deadline=3s");
     assertThat(exit).isEqualTo(4);
     assertThat(err.toString()).startsWith("error: UNAVAILABLE").contains("is the service running?");
   }

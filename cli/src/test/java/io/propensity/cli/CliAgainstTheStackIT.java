@@ -36,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CliAgainstTheStackIT {
   static final Instant END = Instant.now().truncatedTo(ChronoUnit.HOURS);
-  static final DemoDataGenerator DEMO = new DemoDataGenerator(
-      DemoConfig.defaults(400, END).withWindow(END.minus(Duration.ofDays(40)), END));
+  static final DemoDataGenerator DEMO =
+      new DemoDataGenerator(
+          DemoConfig.defaults(400, END).withWindow(END.minus(Duration.ofDays(40)), END));
   @TempDir static Path dir;
   ServiceProcess features;
   ServiceProcess training;
@@ -49,28 +50,70 @@ class CliAgainstTheStackIT {
     Path fsJar = ServiceProcess.builtJarOf("feature-service").orElse(null);
     Path tsJar = ServiceProcess.builtJarOf("training-service").orElse(null);
     Path isJar = ServiceProcess.builtJarOf("inference-service").orElse(null);
-    Assumptions.assumeTrue(fsJar != null && tsJar != null && isJar != null,
+    Assumptions.assumeTrue(
+        fsJar != null && tsJar != null && isJar != null,
         "service jars not built: run `mvn -DskipTests package` (feature-, training-, inference-service) first");
     Path data = dir.resolve("data");
-    features = ServiceProcess.of(fsJar, Map.of("PROPENSITY_DATA_DIR", data.toString()), List.of("-Xmx384m"), dir.resolve("fs.log"));
+    features =
+        ServiceProcess.of(
+            fsJar,
+            Map.of("PROPENSITY_DATA_DIR", data.toString()),
+            List.of("-Xmx384m"),
+            dir.resolve("fs.log"));
     features.start(Duration.ofSeconds(90));
-    try (var client = io.propensity.client.FeatureServiceClient.connect(fs(), Duration.ofSeconds(30))) {
-      assertThat(client.ingest(DEMO.events().iterator(), 1000, Duration.ofMinutes(5), n -> { }).getRejectedCount()).isZero();
+    try (var client =
+        io.propensity.client.FeatureServiceClient.connect(fs(), Duration.ofSeconds(30))) {
+      assertThat(
+              client
+                  .ingest(DEMO.events().iterator(), 1000, Duration.ofMinutes(5), n -> {})
+                  .getRejectedCount())
+          .isZero();
     }
     Files.createDirectories(dir.resolve("tmp-ts"));
-    training = ServiceProcess.of(tsJar, Map.of("PROPENSITY_DATA_DIR", data.toString(), "PROPENSITY_TRAINING_FEATURE_SERVICE", fs()),
-        List.of("-Xmx1g", "-Djava.io.tmpdir=" + dir.resolve("tmp-ts")), dir.resolve("ts.log"));
+    training =
+        ServiceProcess.of(
+            tsJar,
+            Map.of(
+                "PROPENSITY_DATA_DIR",
+                data.toString(),
+                "PROPENSITY_TRAINING_FEATURE_SERVICE",
+                fs()),
+            List.of("-Xmx1g", "-Djava.io.tmpdir=" + dir.resolve("tmp-ts")),
+            dir.resolve("ts.log"));
     training.start(Duration.ofSeconds(90));
 
-    firstTraining = cli("train", "--target", "purchase", "--horizon", "7d", "--trials", "2", "--folds", "2", "--promote");
+    firstTraining =
+        cli(
+            "train",
+            "--target",
+            "purchase",
+            "--horizon",
+            "7d",
+            "--trials",
+            "2",
+            "--folds",
+            "2",
+            "--promote");
 
     Files.createDirectories(dir.resolve("tmp-is"));
-    // a generous feature-service deadline: a busy CI machine can stall a by-user call past the 300 ms
-    // production default, which would fail the CLI commands under test for a reason that is not theirs
-    inference = ServiceProcess.of(isJar, Map.of("PROPENSITY_DATA_DIR", data.toString(),
-            "PROPENSITY_INFERENCE_REGISTRY_TARGET", ts(), "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", fs(),
-            "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE", "5s"),
-        List.of("-Xmx256m", "-Djava.io.tmpdir=" + dir.resolve("tmp-is")), dir.resolve("is.log"));
+    // a generous feature-service deadline: a busy CI machine can stall a by-user call past the 300
+    // ms
+    // production default, which would fail the CLI commands under test for a reason that is not
+    // theirs
+    inference =
+        ServiceProcess.of(
+            isJar,
+            Map.of(
+                "PROPENSITY_DATA_DIR",
+                data.toString(),
+                "PROPENSITY_INFERENCE_REGISTRY_TARGET",
+                ts(),
+                "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET",
+                fs(),
+                "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE",
+                "5s"),
+            List.of("-Xmx256m", "-Djava.io.tmpdir=" + dir.resolve("tmp-is")),
+            dir.resolve("is.log"));
     if (firstTraining.exit() == 0) {
       inference.start(Duration.ofSeconds(90)); // SERVING once it has loaded the production model
     }
@@ -100,8 +143,11 @@ class CliAgainstTheStackIT {
   /** The CLI pointed at this test's services. */
   CliRun.Run cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--feature-service=" + fs(), "--training-service=" + ts(),
-        "--inference-service=" + (inference == null ? "127.0.0.1:1" : is())));
+    all.addAll(
+        List.of(
+            "--feature-service=" + fs(),
+            "--training-service=" + ts(),
+            "--inference-service=" + (inference == null ? "127.0.0.1:1" : is())));
     return CliRun.run(all.toArray(String[]::new));
   }
 
@@ -119,7 +165,8 @@ class CliAgainstTheStackIT {
   }
 
   @Test
-  void trainFromACsvWithALabelColumnRegistersAVersionAndABadFileFailsTheJobWithItsReason() throws Exception {
+  void trainFromACsvWithALabelColumnRegistersAVersionAndABadFileFailsTheJobWithItsReason()
+      throws Exception {
     Path csv = dir.resolve("customers.csv");
     Random r = new Random(7);
     StringBuilder s = new StringBuilder("customer,visits,spend,channel,bought\n");
@@ -127,20 +174,65 @@ class CliAgainstTheStackIT {
       int visits = r.nextInt(20);
       double spend = r.nextDouble() * 100;
       boolean bought = visits + r.nextGaussian() * 4 > 12;
-      s.append("c").append(i).append(',').append(visits).append(',').append(String.format(java.util.Locale.ROOT, "%.2f", spend))
-          .append(',').append(r.nextBoolean() ? "email" : "ads").append(',').append(bought).append('\n');
+      s.append("c")
+          .append(i)
+          .append(',')
+          .append(visits)
+          .append(',')
+          .append(String.format(java.util.Locale.ROOT, "%.2f", spend))
+          .append(',')
+          .append(r.nextBoolean() ? "email" : "ads")
+          .append(',')
+          .append(bought)
+          .append('\n');
     }
     Files.writeString(csv, s);
 
-    CliRun.Run first = cli("train", "--csv", csv.toString(), "--label", "bought", "--model", "csv-buyers", "--ignore", "customer", "--trials", "0");
+    CliRun.Run first =
+        cli(
+            "train",
+            "--csv",
+            csv.toString(),
+            "--label",
+            "bought",
+            "--model",
+            "csv-buyers",
+            "--ignore",
+            "customer",
+            "--trials",
+            "0");
     assertThat(first.exit()).as(first.all()).isZero();
     assertThat(first.out()).contains("registered csv-buyers version 1").contains("ROC-AUC");
-    CliRun.Run second = cli("train", "--csv", csv.toString(), "--label", "bought", "--model", "csv-buyers", "--ignore", "customer",
-        "--trials", "0", "--imbalance", "class-weights", "--no-baseline");
+    CliRun.Run second =
+        cli(
+            "train",
+            "--csv",
+            csv.toString(),
+            "--label",
+            "bought",
+            "--model",
+            "csv-buyers",
+            "--ignore",
+            "customer",
+            "--trials",
+            "0",
+            "--imbalance",
+            "class-weights",
+            "--no-baseline");
     assertThat(second.exit()).as(second.all()).isZero();
     assertThat(second.out()).contains("registered csv-buyers version 2");
 
-    CliRun.Run wrongLabel = cli("train", "--csv", csv.toString(), "--label", "no_such_column", "--model", "csv-buyers", "--trials", "0");
+    CliRun.Run wrongLabel =
+        cli(
+            "train",
+            "--csv",
+            csv.toString(),
+            "--label",
+            "no_such_column",
+            "--model",
+            "csv-buyers",
+            "--trials",
+            "0");
     assertThat(wrongLabel.exit()).isEqualTo(1);
     assertThat(wrongLabel.out()).contains("failed:").contains("no_such_column");
 
@@ -170,11 +262,17 @@ class CliAgainstTheStackIT {
 
     CliRun.Run list = cli("jobs");
     assertThat(list.exit()).as(list.all()).isZero();
-    assertThat(list.out()).contains(jobId).contains("purchase-7d").contains("succeeded").contains("ROC-AUC");
+    assertThat(list.out())
+        .contains(jobId)
+        .contains("purchase-7d")
+        .contains("succeeded")
+        .contains("ROC-AUC");
 
     CliRun.Run show = cli("jobs", "show", jobId);
     assertThat(show.exit()).as(show.all()).isZero();
-    assertThat(show.out()).contains("state    succeeded").contains("feature-service training set: purchase, horizon 7d")
+    assertThat(show.out())
+        .contains("state    succeeded")
+        .contains("feature-service training set: purchase, horizon 7d")
         .contains("registered purchase-7d version 1");
 
     CliRun.Run unknown = cli("jobs", "show", "no-such-job");
@@ -188,7 +286,8 @@ class CliAgainstTheStackIT {
 
   @Test
   void aDetachedJobCanBeCancelledAndWatchingItThenSaysSo() {
-    CliRun.Run started = cli("train", "--model", "cancelled-model", "--trials", "50", "--folds", "5", "--detach");
+    CliRun.Run started =
+        cli("train", "--model", "cancelled-model", "--trials", "50", "--folds", "5", "--detach");
     assertThat(started.exit()).as(started.all()).isZero();
     Matcher m = Pattern.compile("job ([0-9a-zA-Z-]+)").matcher(started.out());
     assertThat(m.find()).as(started.out()).isTrue();
@@ -196,7 +295,8 @@ class CliAgainstTheStackIT {
 
     CliRun.Run cancel = cli("jobs", "cancel", jobId);
     assertThat(cancel.exit()).as(cancel.all()).isZero();
-    assertThat(cancel.out()).containsAnyOf("job " + jobId + " cancelled", "stops at its next checkpoint");
+    assertThat(cancel.out())
+        .containsAnyOf("job " + jobId + " cancelled", "stops at its next checkpoint");
     CliRun.Run watch = cli("jobs", "watch", jobId);
     assertThat(watch.exit()).as(watch.all()).isEqualTo(1);
     assertThat(watch.out()).contains("job " + jobId + " was cancelled; nothing was registered");
@@ -207,19 +307,23 @@ class CliAgainstTheStackIT {
   @Test
   void aServiceThatIsDownIsExitCodeFourWithAHintForEveryCommand() {
     String nowhere = "127.0.0.1:" + ServiceProcess.freePort();
-    List<List<String>> commands = List.of(
-        List.of("train", "--from", "20d", "--to", "10d", "--training-service=" + nowhere),
-        List.of("jobs", "--training-service=" + nowhere),
-        List.of("models", "list", "--training-service=" + nowhere),
-        List.of("explain", "--user", "u1", "--inference-service=" + nowhere),
-        List.of("targets", "--top", "5", "--user", "u1", "--inference-service=" + nowhere),
-        List.of("bench", "--requests", "10", "--inference-service=" + nowhere));
+    List<List<String>> commands =
+        List.of(
+            List.of("train", "--from", "20d", "--to", "10d", "--training-service=" + nowhere),
+            List.of("jobs", "--training-service=" + nowhere),
+            List.of("models", "list", "--training-service=" + nowhere),
+            List.of("explain", "--user", "u1", "--inference-service=" + nowhere),
+            List.of("targets", "--top", "5", "--user", "u1", "--inference-service=" + nowhere),
+            List.of("bench", "--requests", "10", "--inference-service=" + nowhere));
     for (List<String> c : commands) {
       List<String> args = new ArrayList<>(c);
       args.add("--deadline=3s");
       CliRun.Run r = CliRun.run(args.toArray(String[]::new));
       assertThat(r.exit()).as(c + ": " + r.all()).isEqualTo(4);
-      assertThat(r.err()).as(c.toString()).startsWith("error: UNAVAILABLE").contains("is the service running?");
+      assertThat(r.err())
+          .as(c.toString())
+          .startsWith("error: UNAVAILABLE")
+          .contains("is the service running?");
     }
   }
 
@@ -237,16 +341,43 @@ class CliAgainstTheStackIT {
     assertThat(show.exit()).as(show.all()).isZero();
     assertThat(show.out())
         .contains("purchase-7d version 1 (production)")
-        .contains("test evaluation").containsPattern("lightgbm +ROC-AUC").containsPattern("baseline +ROC-AUC")
-        .contains("confusion matrix at").contains("actual yes").contains("predicted no")
-        .contains("lift by decile").contains("parameters").contains("num_leaves")
-        .contains("lineage").contains("feature-service training set, target purchase, horizon 7d")
+        .contains("test evaluation")
+        .containsPattern("lightgbm +ROC-AUC")
+        .containsPattern("baseline +ROC-AUC")
+        .contains("confusion matrix at")
+        .contains("actual yes")
+        .contains("predicted no")
+        .contains("lift by decile")
+        .contains("parameters")
+        .contains("num_leaves")
+        .contains("lineage")
+        .contains("feature-service training set, target purchase, horizon 7d")
         .contains("schema      " + FeatureCatalog.schema().size() + " features")
         .contains("top features (mean |SHAP|");
 
     // aliases on the CSV model, so that the served purchase model stays as it is
-    cli("train", "--csv", writeTinyCsv().toString(), "--label", "y", "--model", "alias-demo", "--trials", "0", "--no-baseline");
-    cli("train", "--csv", writeTinyCsv().toString(), "--label", "y", "--model", "alias-demo", "--trials", "0", "--no-baseline");
+    cli(
+        "train",
+        "--csv",
+        writeTinyCsv().toString(),
+        "--label",
+        "y",
+        "--model",
+        "alias-demo",
+        "--trials",
+        "0",
+        "--no-baseline");
+    cli(
+        "train",
+        "--csv",
+        writeTinyCsv().toString(),
+        "--label",
+        "y",
+        "--model",
+        "alias-demo",
+        "--trials",
+        "0",
+        "--no-baseline");
     CliRun.Run p1 = cli("models", "promote", "alias-demo", "1", "--alias", "staging");
     assertThat(p1.exit()).as(p1.all()).isZero();
     assertThat(p1.out()).contains("staging of alias-demo: unset -> v1");
@@ -256,7 +387,8 @@ class CliAgainstTheStackIT {
     assertThat(back.exit()).as(back.all()).isZero();
     assertThat(back.out()).contains("staging of alias-demo rolled back: v2 -> v1");
 
-    CliRun.Run casMiss = cli("models", "promote", "alias-demo", "2", "--alias", "staging", "--expect", "2");
+    CliRun.Run casMiss =
+        cli("models", "promote", "alias-demo", "2", "--alias", "staging", "--expect", "2");
     assertThat(casMiss.exit()).isEqualTo(3);
     assertThat(casMiss.err()).startsWith("error: FAILED_PRECONDITION");
     CliRun.Run noSuchModel = cli("models", "show", "nope");
@@ -269,7 +401,8 @@ class CliAgainstTheStackIT {
     try {
       Path f = dir.resolve("tiny.csv");
       StringBuilder s = new StringBuilder("x,y\n");
-      IntStream.range(0, 200).forEach(i -> s.append(i % 17).append(',').append(i % 17 > 8 ^ i % 5 == 0).append('\n'));
+      IntStream.range(0, 200)
+          .forEach(i -> s.append(i % 17).append(',').append(i % 17 > 8 ^ i % 5 == 0).append('\n'));
       Files.writeString(f, s);
       return f;
     } catch (java.io.IOException e) {
@@ -279,9 +412,18 @@ class CliAgainstTheStackIT {
 
   @Test
   void predictByUserByInlineFeaturesByAFeatureFileAndByEvents() throws Exception {
-    CliRun.Run byUser = cli("predict", "--user", DemoDataGenerator.userId(1), "--user", "nobody-at-all", "--explain", "3");
+    CliRun.Run byUser =
+        cli(
+            "predict",
+            "--user",
+            DemoDataGenerator.userId(1),
+            "--user",
+            "nobody-at-all",
+            "--explain",
+            "3");
     assertThat(byUser.exit()).as(byUser.all()).isZero();
-    assertThat(byUser.out()).containsPattern(DemoDataGenerator.userId(1) + " +p=0\\.\\d{4} .*purchase-7d v1")
+    assertThat(byUser.out())
+        .containsPattern(DemoDataGenerator.userId(1) + " +p=0\\.\\d{4} .*purchase-7d v1")
         .containsPattern("nobody-at-all +p=.*cold start");
     assertThat(byUser.out().lines().filter(l -> l.matches("\\s+[+-]\\d+\\.\\d{4} .*"))).hasSize(6);
 
@@ -318,7 +460,13 @@ class CliAgainstTheStackIT {
     CliRun.Run unknownModel = cli("predict", "--user", "u1", "--model", "no-such-model");
     assertThat(unknownModel.exit()).isEqualTo(3);
     assertThat(unknownModel.err()).startsWith("error: NOT_FOUND");
-    CliRun.Run down = CliRun.run("predict", "--user", "u1", "--inference-service=127.0.0.1:" + ServiceProcess.freePort(), "--deadline=3s");
+    CliRun.Run down =
+        CliRun.run(
+            "predict",
+            "--user",
+            "u1",
+            "--inference-service=127.0.0.1:" + ServiceProcess.freePort(),
+            "--deadline=3s");
     assertThat(down.exit()).isEqualTo(4);
     assertThat(down.err()).startsWith("error: UNAVAILABLE").contains("is the service running?");
   }
@@ -327,9 +475,16 @@ class CliAgainstTheStackIT {
   void explainShowsTheBiasAndTheLargestContributions() {
     CliRun.Run r = cli("explain", "--user", DemoDataGenerator.userId(2), "--top", "5");
     assertThat(r.exit()).as(r.all()).isZero();
-    assertThat(r.out()).contains("bias").contains("= logit").contains("more features (--top 0 shows all)");
-    List<Double> shown = r.out().lines().filter(l -> l.matches("\\s+[+-]\\d+\\.\\d{4} .*"))
-        .map(l -> Math.abs(Double.parseDouble(l.strip().split("\\s+")[0]))).toList();
+    assertThat(r.out())
+        .contains("bias")
+        .contains("= logit")
+        .contains("more features (--top 0 shows all)");
+    List<Double> shown =
+        r.out()
+            .lines()
+            .filter(l -> l.matches("\\s+[+-]\\d+\\.\\d{4} .*"))
+            .map(l -> Math.abs(Double.parseDouble(l.strip().split("\\s+")[0])))
+            .toList();
     assertThat(shown).hasSize(5).isSortedAccordingTo(Comparator.reverseOrder());
   }
 
@@ -338,13 +493,27 @@ class CliAgainstTheStackIT {
     Path ids = dir.resolve("ids.txt");
     Files.write(ids, IntStream.range(0, 120).mapToObj(DemoDataGenerator::userId).toList());
     Path out = dir.resolve("targets.csv");
-    CliRun.Run r = cli("targets", "--top", "10", "--users", ids.toString(), "--explain", "2", "--out", out.toString());
+    CliRun.Run r =
+        cli(
+            "targets",
+            "--top",
+            "10",
+            "--users",
+            ids.toString(),
+            "--explain",
+            "2",
+            "--out",
+            out.toString());
     assertThat(r.exit()).as(r.all()).isZero();
-    assertThat(r.out()).contains("scored 120 candidates, selected 10").contains("expected conversions").contains("lift");
+    assertThat(r.out())
+        .contains("scored 120 candidates, selected 10")
+        .contains("expected conversions")
+        .contains("lift");
     List<String> lines = Files.readAllLines(out);
     assertThat(lines.get(0)).isEqualTo("rank,user_id,probability,cold_start,top_factors");
     assertThat(lines).hasSize(11);
-    List<Double> p = lines.subList(1, 11).stream().map(l -> Double.parseDouble(l.split(",")[2])).toList();
+    List<Double> p =
+        lines.subList(1, 11).stream().map(l -> Double.parseDouble(l.split(",")[2])).toList();
     assertThat(p).isSortedAccordingTo(Comparator.reverseOrder());
     assertThat(lines.get(1)).startsWith("1,");
 
@@ -360,14 +529,23 @@ class CliAgainstTheStackIT {
     CliRun.Run r = cli("replay", log.toString(), "--speed", "max", "--ingest");
     assertThat(r.exit()).as(r.all()).isZero();
     assertThat(r.out().lines().filter(l -> l.contains(" p="))).hasSize(12);
-    assertThat(r.out()).contains("12 predictions, 0 events rejected").contains("feature-service: 12 accepted");
+    assertThat(r.out())
+        .contains("12 predictions, 0 events rejected")
+        .contains("feature-service: 12 accepted");
 
     // five 1-second gaps at 5x take at least one second
     Path spaced = dir.resolve("spaced.csv");
     Instant start = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
-    try (Writer w = Files.newBufferedWriter(spaced); GenericCsvWriter csv = new GenericCsvWriter(w)) {
+    try (Writer w = Files.newBufferedWriter(spaced);
+        GenericCsvWriter csv = new GenericCsvWriter(w)) {
       for (int i = 0; i < 6; i++) {
-        csv.write(Event.builder("spaced-" + i, "walker", start.plusSeconds(i), io.propensity.engine.event.EventType.PAGE_VIEW).build());
+        csv.write(
+            Event.builder(
+                    "spaced-" + i,
+                    "walker",
+                    start.plusSeconds(i),
+                    io.propensity.engine.event.EventType.PAGE_VIEW)
+                .build());
       }
     }
     long before = System.nanoTime();
@@ -389,7 +567,9 @@ class CliAgainstTheStackIT {
   void benchComparesPredictWithAnEmptyRpc() {
     CliRun.Run r = cli("bench", "--requests", "100", "--warmup", "20");
     assertThat(r.exit()).as(r.all()).isZero();
-    assertThat(r.out()).containsPattern("Predict +\\d+ +\\d+ +\\d+").containsPattern("Health/Check +\\d+")
+    assertThat(r.out())
+        .containsPattern("Predict +\\d+ +\\d+ +\\d+")
+        .containsPattern("Health/Check +\\d+")
         .containsPattern("ratio +\\d+\\.\\d\\d");
     CliRun.Run tooMany = cli("bench", "--requests", "1000000");
     assertThat(tooMany.exit()).isEqualTo(2);
@@ -397,7 +577,10 @@ class CliAgainstTheStackIT {
 
   @Test
   void everyCommandHasHelp() {
-    for (String c : List.of("train", "jobs", "models", "predict", "explain", "targets", "replay", "bench", "demo", "up", "down", "status")) {
+    for (String c :
+        List.of(
+            "train", "jobs", "models", "predict", "explain", "targets", "replay", "bench", "demo",
+            "up", "down", "status")) {
       CliRun.Run r = CliRun.run(c, "--help");
       assertThat(r.exit()).as(c).isZero();
       assertThat(r.out()).as(c).contains("Usage: propensity " + c);
@@ -409,7 +592,8 @@ class CliAgainstTheStackIT {
   /** The most recent events of the first demo users, with fresh ids, as a generic CSV. */
   private Path writeEvents(String name, int users, int perUser) throws Exception {
     Path f = dir.resolve(name);
-    try (Writer w = Files.newBufferedWriter(f); GenericCsvWriter csv = new GenericCsvWriter(w)) {
+    try (Writer w = Files.newBufferedWriter(f);
+        GenericCsvWriter csv = new GenericCsvWriter(w)) {
       int written = 0;
       for (int u = 0; written < users && u < 400; u++) {
         List<Event> evs = DEMO.userEvents(u);

@@ -43,14 +43,21 @@ class DemoThroughTheCliIT {
 
   @BeforeAll
   void needsTheServiceJars() {
-    for (String m : List.of("feature-service", "training-service", "inference-service", "dashboard")) {
-      Assumptions.assumeTrue(ServiceProcess.builtJarOf(m).isPresent(), m + " jar not built: run `mvn -DskipTests package` first");
+    for (String m :
+        List.of("feature-service", "training-service", "inference-service", "dashboard")) {
+      Assumptions.assumeTrue(
+          ServiceProcess.builtJarOf(m).isPresent(),
+          m + " jar not built: run `mvn -DskipTests package` first");
     }
     // the stack runs the jars of the checkout this module belongs to
     System.setProperty("propensity.home", Path.of("..").toAbsolutePath().normalize().toString());
     base = CliRun.freeBasePort();
-    where = new String[] {"--feature-service=127.0.0.1:" + (base + 1), "--training-service=127.0.0.1:" + (base + 2),
-        "--inference-service=127.0.0.1:" + (base + 3)};
+    where =
+        new String[] {
+          "--feature-service=127.0.0.1:" + (base + 1),
+          "--training-service=127.0.0.1:" + (base + 2),
+          "--inference-service=127.0.0.1:" + (base + 3)
+        };
   }
 
   @AfterAll
@@ -66,12 +73,31 @@ class DemoThroughTheCliIT {
 
   @Test
   void demoTrainsPromotesAndServesThenTheCommandsUseItAndDownStopsEveryProcess() throws Exception {
-    CliRun.Run demo = CliRun.run("demo", "--base-port", Integer.toString(base), "--state-dir", state.toString(),
-        "--end", END, "--users", "400", "--days", "35", "--trials", "2", "--live-events", "8", "--speed", "1000");
+    CliRun.Run demo =
+        CliRun.run(
+            "demo",
+            "--base-port",
+            Integer.toString(base),
+            "--state-dir",
+            state.toString(),
+            "--end",
+            END,
+            "--users",
+            "400",
+            "--days",
+            "35",
+            "--trials",
+            "2",
+            "--live-events",
+            "8",
+            "--speed",
+            "1000");
     assertThat(demo.exit()).as(demo.all() + logs()).isZero();
     assertThat(demo.out())
-        .contains("gRPC 127.0.0.1:" + (base + 1)).contains("gRPC 127.0.0.1:" + (base + 3))
-        .contains("version 1 on").contains("[4/7] promotion:")
+        .contains("gRPC 127.0.0.1:" + (base + 1))
+        .contains("gRPC 127.0.0.1:" + (base + 3))
+        .contains("version 1 on")
+        .contains("[4/7] promotion:")
         .contains("serving purchase-7d v1")
         .contains("[7/7] replaying 8 live events")
         .contains("./propensity down --base-port " + base)
@@ -80,15 +106,22 @@ class DemoThroughTheCliIT {
     assertThat(pids).hasSize(4);
 
     // the dashboard of the stack shows the promoted model
-    HttpResponse<String> models = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (base + 10) + "/api/models")).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> models =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + (base + 10) + "/api/models"))
+                    .timeout(Duration.ofSeconds(30))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(models.statusCode()).as(models.body()).isEqualTo(200);
     assertThat(models.body()).contains("purchase-7d").contains("production");
 
     CliRun.Run status = CliRun.run("status", "--base-port", Integer.toString(base));
     assertThat(status.exit()).as(status.all()).isZero();
-    assertThat(status.out()).contains("127.0.0.1:" + (base + 2)).contains("SERVING")
+    assertThat(status.out())
+        .contains("127.0.0.1:" + (base + 2))
+        .contains("SERVING")
         .containsPattern("dashboard +http://127.0.0.1:" + (base + 10) + "/ +SERVING");
 
     CliRun.Run list = cli("models", "list");
@@ -97,32 +130,64 @@ class DemoThroughTheCliIT {
 
     CliRun.Run predict = cli("predict", "--user", DemoDataGenerator.userId(3), "--explain", "3");
     assertThat(predict.exit()).as(predict.all()).isZero();
-    assertThat(predict.out()).containsPattern(DemoDataGenerator.userId(3) + " +p=0\\.\\d{4} .* purchase-7d v1");
+    assertThat(predict.out())
+        .containsPattern(DemoDataGenerator.userId(3) + " +p=0\\.\\d{4} .* purchase-7d v1");
 
     // no candidate list: every user stored in feature-service is ranked
     Path out = state.resolve("targets.csv");
     CliRun.Run targets = cli("targets", "--top", "10", "--out", out.toString());
     assertThat(targets.exit()).as(targets.all()).isZero();
-    Matcher scored = Pattern.compile("scored ([\\d,]+) candidates, selected 10").matcher(targets.out());
+    Matcher scored =
+        Pattern.compile("scored ([\\d,]+) candidates, selected 10").matcher(targets.out());
     assertThat(scored.find()).as(targets.out()).isTrue();
-    assertThat(Integer.parseInt(scored.group(1).replace(",", ""))).as("users ranked without a candidate list").isGreaterThan(100);
+    assertThat(Integer.parseInt(scored.group(1).replace(",", "")))
+        .as("users ranked without a candidate list")
+        .isGreaterThan(100);
     List<String> rows = Files.readAllLines(out);
     assertThat(rows).hasSize(11);
-    assertThat(rows.subList(1, 11)).extracting(r -> r.split(",")[0]).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
-    assertThat(rows.subList(1, 11)).extracting(r -> Double.parseDouble(r.split(",")[2])).isSortedAccordingTo(Comparator.reverseOrder());
+    assertThat(rows.subList(1, 11))
+        .extracting(r -> r.split(",")[0])
+        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+    assertThat(rows.subList(1, 11))
+        .extracting(r -> Double.parseDouble(r.split(",")[2]))
+        .isSortedAccordingTo(Comparator.reverseOrder());
 
-    // again, on the running stack given by its addresses: everything is a duplicate, a second version is trained
-    CliRun.Run again = cli("demo", "--no-start", "--end", END, "--users", "400", "--days", "35", "--trials", "1", "--live-events", "3", "--speed", "1000");
+    // again, on the running stack given by its addresses: everything is a duplicate, a second
+    // version is trained
+    CliRun.Run again =
+        cli(
+            "demo",
+            "--no-start",
+            "--end",
+            END,
+            "--users",
+            "400",
+            "--days",
+            "35",
+            "--trials",
+            "1",
+            "--live-events",
+            "3",
+            "--speed",
+            "1000");
     assertThat(again.exit()).as(again.all()).isZero();
-    assertThat(again.out()).contains("[1/7] using the running stack: feature-service 127.0.0.1:" + (base + 1))
-        .containsPattern("0 accepted, [\\d,]+ duplicates").contains("version 2 on").contains("[7/7]");
+    assertThat(again.out())
+        .contains("[1/7] using the running stack: feature-service 127.0.0.1:" + (base + 1))
+        .containsPattern("0 accepted, [\\d,]+ duplicates")
+        .contains("version 2 on")
+        .contains("[7/7]");
 
-    CliRun.Run down = CliRun.run("down", "--base-port", Integer.toString(base), "--state-dir", state.toString());
+    CliRun.Run down =
+        CliRun.run("down", "--base-port", Integer.toString(base), "--state-dir", state.toString());
     assertThat(down.exit()).as(down.all()).isZero();
-    assertThat(down.out()).contains("inference-service  stopped").contains("feature-service    stopped")
+    assertThat(down.out())
+        .contains("inference-service  stopped")
+        .contains("feature-service    stopped")
         .contains("dashboard          stopped");
     for (long pid : pids) {
-      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("pid " + pid).isNotEqualTo(Optional.of(true));
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+          .as("pid " + pid)
+          .isNotEqualTo(Optional.of(true));
     }
     CliRun.Run after = CliRun.run("status", "--base-port", Integer.toString(base));
     assertThat(after.exit()).isEqualTo(6);
@@ -144,7 +209,9 @@ class DemoThroughTheCliIT {
     try (Stream<Path> files = Files.list(state.resolve("logs"))) {
       for (Path f : files.toList()) {
         List<String> lines = Files.readAllLines(f);
-        s.append("\n--- ").append(f.getFileName()).append('\n')
+        s.append("\n--- ")
+            .append(f.getFileName())
+            .append('\n')
             .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
       }
     } catch (Exception e) {

@@ -59,7 +59,10 @@ public final class EventProtoMapper {
             .itemId(e.getItemId())
             .category(e.getCategory())
             .quantity(e.hasQuantity() ? e.getQuantity() : 1)
-            .dwell(e.hasDwell() ? Duration.ofSeconds(e.getDwell().getSeconds(), e.getDwell().getNanos()) : null)
+            .dwell(
+                e.hasDwell()
+                    ? Duration.ofSeconds(e.getDwell().getSeconds(), e.getDwell().getNanos())
+                    : null)
             .device(e.getDevice())
             .trafficSource(e.getTrafficSource())
             .attributes(e.getAttributesMap());
@@ -124,7 +127,10 @@ public final class EventProtoMapper {
 
   /** A protobuf duration of a duration. */
   public static com.google.protobuf.Duration duration(Duration d) {
-    return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+    return com.google.protobuf.Duration.newBuilder()
+        .setSeconds(d.getSeconds())
+        .setNanos(d.getNano())
+        .build();
   }
 
   /** The instant of a protobuf timestamp. */

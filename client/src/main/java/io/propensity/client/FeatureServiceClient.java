@@ -60,11 +60,15 @@ public final class FeatureServiceClient implements AutoCloseable {
 
   /** A plaintext channel to {@code host:port} with a message limit fit for training sets. */
   public static ManagedChannel plaintext(String target) {
-    return ManagedChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build();
+    return ManagedChannelBuilder.forTarget(target)
+        .usePlaintext()
+        .maxInboundMessageSize(64 << 20)
+        .build();
   }
 
   private FeatureServiceGrpc.FeatureServiceBlockingStub blocking() {
-    return FeatureServiceGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return FeatureServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -78,7 +82,8 @@ public final class FeatureServiceClient implements AutoCloseable {
     CompletableFuture<StreamIngestEventsResponse> answer = new CompletableFuture<>();
     ReentrantLock lock = new ReentrantLock();
     Condition ready = lock.newCondition();
-    ClientCallStreamObserver<StreamIngestEventsRequest>[] requests = new ClientCallStreamObserver[1];
+    ClientCallStreamObserver<StreamIngestEventsRequest>[] requests =
+        new ClientCallStreamObserver[1];
     FeatureServiceGrpc.newStub(channel)
         .withDeadlineAfter(streamDeadline.toMillis(), TimeUnit.MILLISECONDS)
         .streamIngestEvents(
@@ -150,7 +155,10 @@ public final class FeatureServiceClient implements AutoCloseable {
   }
 
   private static void awaitReady(
-      ClientCallStreamObserver<?> out, ReentrantLock lock, Condition ready, CompletableFuture<?> answer) {
+      ClientCallStreamObserver<?> out,
+      ReentrantLock lock,
+      Condition ready,
+      CompletableFuture<?> answer) {
     lock.lock();
     try {
       while (!out.isReady() && !answer.isDone()) {
@@ -167,7 +175,10 @@ public final class FeatureServiceClient implements AutoCloseable {
   public GetOnlineFeaturesResponse onlineFeatures(List<String> userIds, boolean includeSchema) {
     return blocking()
         .getOnlineFeatures(
-            GetOnlineFeaturesRequest.newBuilder().addAllUserIds(userIds).setIncludeSchema(includeSchema).build());
+            GetOnlineFeaturesRequest.newBuilder()
+                .addAllUserIds(userIds)
+                .setIncludeSchema(includeSchema)
+                .build());
   }
 
   /**
@@ -183,7 +194,8 @@ public final class FeatureServiceClient implements AutoCloseable {
       String pageToken,
       java.util.Optional<java.time.Instant> activeSince,
       java.util.Optional<java.time.Instant> activeBefore) {
-    ListUsersRequest.Builder req = ListUsersRequest.newBuilder().setPageSize(pageSize).setPageToken(pageToken);
+    ListUsersRequest.Builder req =
+        ListUsersRequest.newBuilder().setPageSize(pageSize).setPageToken(pageToken);
     activeSince.ifPresent(t -> req.setActiveSince(EventProtoMapper.timestamp(t)));
     activeBefore.ifPresent(t -> req.setActiveBefore(EventProtoMapper.timestamp(t)));
     return blocking().listUsers(req.build());
@@ -193,8 +205,10 @@ public final class FeatureServiceClient implements AutoCloseable {
    * The stored events of one user, oldest first: the newest {@code maxEvents} (0 means the server's
    * most, 10,000) of those at or after {@code since} (every event when empty).
    */
-  public GetUserHistoryResponse userHistory(String userId, java.util.Optional<java.time.Instant> since, int maxEvents) {
-    GetUserHistoryRequest.Builder req = GetUserHistoryRequest.newBuilder().setUserId(userId).setMaxEvents(maxEvents);
+  public GetUserHistoryResponse userHistory(
+      String userId, java.util.Optional<java.time.Instant> since, int maxEvents) {
+    GetUserHistoryRequest.Builder req =
+        GetUserHistoryRequest.newBuilder().setUserId(userId).setMaxEvents(maxEvents);
     since.ifPresent(t -> req.setSince(EventProtoMapper.timestamp(t)));
     return blocking().getUserHistory(req.build());
   }
@@ -207,11 +221,16 @@ public final class FeatureServiceClient implements AutoCloseable {
   /** The data overview. */
   public GetDataOverviewResponse overview(int sampleSize, String timeZone) {
     return blocking()
-        .getDataOverview(GetDataOverviewRequest.newBuilder().setSampleSize(sampleSize).setTimeZone(timeZone).build());
+        .getDataOverview(
+            GetDataOverviewRequest.newBuilder()
+                .setSampleSize(sampleSize)
+                .setTimeZone(timeZone)
+                .build());
   }
 
   /** Streams a training set (header, row batches, progress, summary). */
-  public Iterator<BuildTrainingSetResponse> trainingSet(TrainingSetSpec spec, Duration streamDeadline) {
+  public Iterator<BuildTrainingSetResponse> trainingSet(
+      TrainingSetSpec spec, Duration streamDeadline) {
     return FeatureServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(streamDeadline.toMillis(), TimeUnit.MILLISECONDS)
         .buildTrainingSet(BuildTrainingSetRequest.newBuilder().setSpec(spec).build());

@@ -13,7 +13,11 @@ class EventProtoMapperTest {
   @Test
   void everyFieldSurvivesTheRoundTrip() {
     Event full =
-        Event.builder("e1", "u1", Instant.parse("2026-01-02T03:04:05.123456789Z"), EventType.BEGIN_CHECKOUT)
+        Event.builder(
+                "e1",
+                "u1",
+                Instant.parse("2026-01-02T03:04:05.123456789Z"),
+                EventType.BEGIN_CHECKOUT)
             .sessionId("s")
             .page("/checkout")
             .itemId("i")
@@ -25,18 +29,25 @@ class EventProtoMapperTest {
             .trafficSource("email")
             .attributes(Map.of("k", "v"))
             .build();
-    Event bare = Event.builder("e2", "u1", Instant.parse("2026-01-02T03:04:05Z"), EventType.SEARCH).build();
+    Event bare =
+        Event.builder("e2", "u1", Instant.parse("2026-01-02T03:04:05Z"), EventType.SEARCH).build();
 
-    assertThat(EventProtoMapper.fromProto(EventProtoMapper.toProto(full))).isEqualTo(new EventProtoMapper.Parsed.Ok(full));
-    assertThat(EventProtoMapper.fromProto(EventProtoMapper.toProto(bare))).isEqualTo(new EventProtoMapper.Parsed.Ok(bare));
+    assertThat(EventProtoMapper.fromProto(EventProtoMapper.toProto(full)))
+        .isEqualTo(new EventProtoMapper.Parsed.Ok(full));
+    assertThat(EventProtoMapper.fromProto(EventProtoMapper.toProto(bare)))
+        .isEqualTo(new EventProtoMapper.Parsed.Ok(bare));
   }
 
   @Test
   void missingTypeAndTimeAreNamed() {
-    var parsed = EventProtoMapper.fromProto(propensity.events.v1.Event.newBuilder().setEventId("x").build());
-    assertThat(parsed).isInstanceOfSatisfying(
-        EventProtoMapper.Parsed.Invalid.class,
-        i -> assertThat(i.violations()).extracting(Object::toString)
-            .containsExactly("type: is required", "occurred_at: is required"));
+    var parsed =
+        EventProtoMapper.fromProto(propensity.events.v1.Event.newBuilder().setEventId("x").build());
+    assertThat(parsed)
+        .isInstanceOfSatisfying(
+            EventProtoMapper.Parsed.Invalid.class,
+            i ->
+                assertThat(i.violations())
+                    .extracting(Object::toString)
+                    .containsExactly("type: is required", "occurred_at: is required"));
   }
 }

@@ -42,44 +42,71 @@ class ServicesDownTest implements TestPropertyProvider {
   @Test
   @SuppressWarnings("unchecked")
   void statusReportsEachServiceUnreachableWithItsAddress() {
-    Map<String, Object> status = http.toBlocking().retrieve(HttpRequest.GET("/api/status"), Map.class);
+    Map<String, Object> status =
+        http.toBlocking().retrieve(HttpRequest.GET("/api/status"), Map.class);
     List<Map<String, Object>> services = (List<Map<String, Object>>) status.get("services");
-    assertThat(services).extracting(s -> s.get("service")).containsExactly("feature-service", "training-service", "inference-service");
+    assertThat(services)
+        .extracting(s -> s.get("service"))
+        .containsExactly("feature-service", "training-service", "inference-service");
     assertThat(services).allSatisfy(s -> assertThat(s.get("status")).isEqualTo("UNREACHABLE"));
-    assertThat(services.get(0).get("message")).asString().contains("feature-service is unreachable at " + features);
+    assertThat(services.get(0).get("message"))
+        .asString()
+        .contains("feature-service is unreachable at " + features);
   }
 
   @Test
   void everyApiCallAnswers503NamingTheUnreachableService() {
     assertUnavailable(HttpRequest.GET("/api/overview"), "feature-service", features);
     assertUnavailable(HttpRequest.GET("/api/models"), "training-service", training);
-    assertUnavailable(HttpRequest.GET("/api/models/purchase-7d/versions/production"), "training-service", training);
-    assertUnavailable(HttpRequest.POST("/api/models/purchase-7d/promote", Map.of("version", 2)), "training-service", training);
-    assertUnavailable(HttpRequest.POST("/api/models/purchase-7d/rollback", Map.of()), "training-service", training);
-    assertUnavailable(HttpRequest.GET("/api/models/purchase-7d/shap"), "inference-service", inference);
+    assertUnavailable(
+        HttpRequest.GET("/api/models/purchase-7d/versions/production"),
+        "training-service",
+        training);
+    assertUnavailable(
+        HttpRequest.POST("/api/models/purchase-7d/promote", Map.of("version", 2)),
+        "training-service",
+        training);
+    assertUnavailable(
+        HttpRequest.POST("/api/models/purchase-7d/rollback", Map.of()),
+        "training-service",
+        training);
+    assertUnavailable(
+        HttpRequest.GET("/api/models/purchase-7d/shap"), "inference-service", inference);
     assertUnavailable(HttpRequest.GET("/api/live/models"), "inference-service", inference);
-    assertUnavailable(HttpRequest.POST("/api/live/replay", Map.of("events", 5)), "feature-service", features);
+    assertUnavailable(
+        HttpRequest.POST("/api/live/replay", Map.of("events", 5)), "feature-service", features);
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void liveFeedIsEmptyButAnswersWhileNothingRuns() {
-    Map<String, Object> feed = http.toBlocking().retrieve(HttpRequest.GET("/api/live/predictions?after=0"), Map.class);
+    Map<String, Object> feed =
+        http.toBlocking().retrieve(HttpRequest.GET("/api/live/predictions?after=0"), Map.class);
     assertThat((List<Object>) feed.get("predictions")).isEmpty();
     assertThat((Map<String, Object>) feed.get("replay")).containsEntry("running", false);
   }
 
   @Test
   void pagesChartsLibraryHealthAndMetricsAreServed() {
-    for (String page : List.of("/", "/performance.html", "/importance.html", "/models.html", "/live.html")) {
+    for (String page :
+        List.of("/", "/performance.html", "/importance.html", "/models.html", "/live.html")) {
       String html = http.toBlocking().retrieve(page);
-      assertThat(html).as(page).contains("<header id=\"nav\">").contains("/webjars/echarts/").doesNotContain("${");
+      assertThat(html)
+          .as(page)
+          .contains("<header id=\"nav\">")
+          .contains("/webjars/echarts/")
+          .doesNotContain("${");
     }
     String html = http.toBlocking().retrieve("/");
-    String echarts = html.substring(html.indexOf("/webjars/echarts/"), html.indexOf("echarts.min.js") + "echarts.min.js".length());
-    assertThat(http.toBlocking().exchange(echarts, byte[].class).getStatus().getCode()).isEqualTo(200);
+    String echarts =
+        html.substring(
+            html.indexOf("/webjars/echarts/"),
+            html.indexOf("echarts.min.js") + "echarts.min.js".length());
+    assertThat(http.toBlocking().exchange(echarts, byte[].class).getStatus().getCode())
+        .isEqualTo(200);
     assertThat((String) http.toBlocking().retrieve("/health")).contains("UP");
-    assertThat((String) http.toBlocking().retrieve("/prometheus")).contains("jvm_memory_used_bytes");
+    assertThat((String) http.toBlocking().retrieve("/prometheus"))
+        .contains("jvm_memory_used_bytes");
   }
 
   @SuppressWarnings("unchecked")
@@ -90,8 +117,14 @@ class ServicesDownTest implements TestPropertyProvider {
     } catch (HttpClientResponseException e) {
       assertThat(e.getStatus().getCode()).as(request.getPath()).isEqualTo(503);
       Map<String, Object> body = e.getResponse().getBody(Map.class).orElseThrow();
-      assertThat(body).as(request.getPath()).containsEntry("service", service).containsEntry("target", target).containsEntry("code", "UNAVAILABLE");
-      assertThat((Object) body.get("error")).asString().contains(service + " is unreachable at " + target);
+      assertThat(body)
+          .as(request.getPath())
+          .containsEntry("service", service)
+          .containsEntry("target", target)
+          .containsEntry("code", "UNAVAILABLE");
+      assertThat((Object) body.get("error"))
+          .asString()
+          .contains(service + " is unreachable at " + target);
     }
   }
 }

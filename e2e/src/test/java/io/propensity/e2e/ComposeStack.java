@@ -17,23 +17,30 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.lifecycle.Startable;
 
 /**
- * The repository's {@code docker-compose.yml} started through Testcontainers with the compose client
- * of this machine ({@code docker compose} v2 if present, else Debian's {@code docker-compose} v1), every
- * port published on 127.0.0.1 with a port Docker picks, images built from the current jars.
+ * The repository's {@code docker-compose.yml} started through Testcontainers with the compose
+ * client of this machine ({@code docker compose} v2 if present, else Debian's {@code
+ * docker-compose} v1), every port published on 127.0.0.1 with a port Docker picks, images built
+ * from the current jars.
  */
 final class ComposeStack implements AutoCloseable {
-  static final String[] SERVICES = {"feature-service", "training-service", "inference-service", "dashboard"};
+  static final String[] SERVICES = {
+    "feature-service", "training-service", "inference-service", "dashboard"
+  };
 
   private final Startable compose;
   private boolean stopped;
   private final java.util.function.Function<String, Optional<ContainerState>> byService;
 
-  private ComposeStack(Startable compose, java.util.function.Function<String, Optional<ContainerState>> byService) {
+  private ComposeStack(
+      Startable compose, java.util.function.Function<String, Optional<ContainerState>> byService) {
     this.compose = compose;
     this.byService = byService;
   }
 
-  /** Which compose client this machine has, if any: "v2" ({@code docker compose}) or "v1" ({@code docker-compose}). */
+  /**
+   * Which compose client this machine has, if any: "v2" ({@code docker compose}) or "v1" ({@code
+   * docker-compose}).
+   */
   static Optional<String> composeClient() {
     if (runs("docker", "compose", "version")) {
       return Optional.of("v2");
@@ -45,17 +52,27 @@ final class ComposeStack implements AutoCloseable {
   }
 
   /** Starts the stack (builds the service images, waits for every service's health check). */
-  static ComposeStack start(File composeFile, String client, Map<String, String> env, Duration timeout) {
+  static ComposeStack start(
+      File composeFile, String client, Map<String, String> env, Duration timeout) {
     ComposeStack stack;
     if (client.equals("v2")) {
-      ComposeContainer c = new ComposeContainer(composeFile).withLocalCompose(true).withPull(false).withBuild(true).withEnv(env);
+      ComposeContainer c =
+          new ComposeContainer(composeFile)
+              .withLocalCompose(true)
+              .withPull(false)
+              .withBuild(true)
+              .withEnv(env);
       for (String s : SERVICES) {
         c.waitingFor(s, Wait.forHealthcheck().withStartupTimeout(timeout));
       }
       stack = new ComposeStack(c, c::getContainerByServiceName);
     } else {
       DockerComposeContainer<?> c =
-          new DockerComposeContainer<>(composeFile).withLocalCompose(true).withPull(false).withBuild(true).withEnv(env);
+          new DockerComposeContainer<>(composeFile)
+              .withLocalCompose(true)
+              .withPull(false)
+              .withBuild(true)
+              .withEnv(env);
       for (String s : SERVICES) {
         c.waitingFor(s, Wait.forHealthcheck().withStartupTimeout(timeout));
       }
@@ -67,7 +84,8 @@ final class ComposeStack implements AutoCloseable {
 
   /** The id of the (first) container of a service. */
   String containerId(String service) {
-    return byService.apply(service)
+    return byService
+        .apply(service)
         .orElseThrow(() -> new IllegalStateException("no container for service " + service))
         .getContainerId();
   }
@@ -75,23 +93,37 @@ final class ComposeStack implements AutoCloseable {
   /** {@code 127.0.0.1:<port>} where the service's container port is published now. */
   String target(String service, int containerPort) {
     InspectContainerResponse info = docker().inspectContainerCmd(containerId(service)).exec();
-    Ports.Binding[] bindings = info.getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(containerPort));
+    Ports.Binding[] bindings =
+        info.getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(containerPort));
     if (bindings == null || bindings.length == 0) {
       throw new IllegalStateException(service + " does not publish port " + containerPort);
     }
     if (!"127.0.0.1".equals(bindings[0].getHostIp())) {
-      throw new IllegalStateException(service + " publishes " + containerPort + " on " + bindings[0].getHostIp() + ", not 127.0.0.1");
+      throw new IllegalStateException(
+          service
+              + " publishes "
+              + containerPort
+              + " on "
+              + bindings[0].getHostIp()
+              + ", not 127.0.0.1");
     }
     return "127.0.0.1:" + bindings[0].getHostPortSpec();
   }
 
-  /** The container's health as Docker sees it ("starting", "healthy", "unhealthy"), or its state. */
+  /**
+   * The container's health as Docker sees it ("starting", "healthy", "unhealthy"), or its state.
+   */
   String health(String service) {
-    InspectContainerResponse.ContainerState state = docker().inspectContainerCmd(containerId(service)).exec().getState();
-    return state.getHealth() != null ? state.getHealth().getStatus() : String.valueOf(state.getStatus());
+    InspectContainerResponse.ContainerState state =
+        docker().inspectContainerCmd(containerId(service)).exec().getState();
+    return state.getHealth() != null
+        ? state.getHealth().getStatus()
+        : String.valueOf(state.getStatus());
   }
 
-  /** Restarts a service's container without a grace period: the JVM is killed, then started again. */
+  /**
+   * Restarts a service's container without a grace period: the JVM is killed, then started again.
+   */
   void killAndRestart(String service) {
     docker().restartContainerCmd(containerId(service)).withTimeout(0).exec();
   }
@@ -102,7 +134,11 @@ final class ComposeStack implements AutoCloseable {
 
   private static boolean runs(String... cmd) {
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (java.io.IOException e) {
       return false;

@@ -42,8 +42,8 @@ import propensity.features.v1.TrainingSetSpec;
 import propensity.features.v1.TrainingSetSummary;
 import propensity.inference.v1.GetModelInfoRequest;
 import propensity.inference.v1.InferenceServiceGrpc;
-import propensity.inference.v1.Prediction;
 import propensity.inference.v1.PredictRequest;
+import propensity.inference.v1.Prediction;
 import propensity.inference.v1.PredictionInput;
 import propensity.training.v1.DataSource;
 import propensity.training.v1.Job;
@@ -59,13 +59,14 @@ import propensity.training.v1.WatchJobRequest;
 
 /**
  * The compose stack end to end, through the ports it publishes on 127.0.0.1 only: ingest → training
- * set → train → promote → hot reload → predict; then feature-service is killed and restarted and every
- * acknowledged event is still there exactly once; then the stack is torn down with its volumes.
+ * set → train → promote → hot reload → predict; then feature-service is killed and restarted and
+ * every acknowledged event is still there exactly once; then the stack is torn down with its
+ * volumes.
  *
  * <p>Images: PostgreSQL and Redis from {@code PROPENSITY_TEST_POSTGRES_IMAGE} / {@code
- * PROPENSITY_TEST_REDIS_IMAGE}, the services built on {@code PROPENSITY_TEST_BASE_IMAGE} (defaults: the
- * official images), all of which must be in the local engine (nothing is pulled). Skipped with a
- * message without Docker, a compose client, an image or the service jars.
+ * PROPENSITY_TEST_REDIS_IMAGE}, the services built on {@code PROPENSITY_TEST_BASE_IMAGE} (defaults:
+ * the official images), all of which must be in the local engine (nothing is pulled). Skipped with
+ * a message without Docker, a compose client, an image or the service jars.
  */
 class ComposeStackIT {
   static final String MODEL = "purchase-7d";
@@ -73,24 +74,47 @@ class ComposeStackIT {
   static final Duration RPC = Duration.ofSeconds(30);
 
   @Test
-  void stackTrainsPromotesReloadsPredictsAndKeepsEveryEventAcrossAFeatureServiceRestart() throws Exception {
+  void stackTrainsPromotesReloadsPredictsAndKeepsEveryEventAcrossAFeatureServiceRestart()
+      throws Exception {
     DockerBackends.assumeDocker();
     String client = ComposeStack.composeClient().orElse(null);
-    Assumptions.assumeTrue(client != null, "no compose client: neither `docker compose` nor `docker-compose` runs");
+    Assumptions.assumeTrue(
+        client != null, "no compose client: neither `docker compose` nor `docker-compose` runs");
     File composeFile = Path.of("..", "docker-compose.yml").toAbsolutePath().normalize().toFile();
     for (String service : ComposeStack.SERVICES) {
-      Assumptions.assumeTrue(builtJar(service), service + "/target/*-all.jar not built: run `mvn package` first");
+      Assumptions.assumeTrue(
+          builtJar(service), service + "/target/*-all.jar not built: run `mvn package` first");
     }
     Map<String, String> env = new HashMap<>();
-    env.put("PROPENSITY_POSTGRES_IMAGE",
-        DockerBackends.localImage("propensity.test.postgres-image", DockerBackends.POSTGRES_IMAGE_ENV, "postgres:15").asCanonicalNameString());
-    env.put("PROPENSITY_REDIS_IMAGE",
-        DockerBackends.localImage("propensity.test.redis-image", DockerBackends.REDIS_IMAGE_ENV, "redis:7").asCanonicalNameString());
-    env.put("PROPENSITY_BASE_IMAGE",
-        DockerBackends.localImage("propensity.test.base-image", "PROPENSITY_TEST_BASE_IMAGE", "eclipse-temurin:17-jre").asCanonicalNameString());
+    env.put(
+        "PROPENSITY_POSTGRES_IMAGE",
+        DockerBackends.localImage(
+                "propensity.test.postgres-image", DockerBackends.POSTGRES_IMAGE_ENV, "postgres:15")
+            .asCanonicalNameString());
+    env.put(
+        "PROPENSITY_REDIS_IMAGE",
+        DockerBackends.localImage(
+                "propensity.test.redis-image", DockerBackends.REDIS_IMAGE_ENV, "redis:7")
+            .asCanonicalNameString());
+    env.put(
+        "PROPENSITY_BASE_IMAGE",
+        DockerBackends.localImage(
+                "propensity.test.base-image",
+                "PROPENSITY_TEST_BASE_IMAGE",
+                "eclipse-temurin:17-jre")
+            .asCanonicalNameString());
     env.put("PROPENSITY_TAG", "e2e");
-    for (String port : List.of("POSTGRES", "REDIS", "FEATURE_GRPC", "FEATURE_HTTP", "TRAINING_GRPC", "TRAINING_HTTP",
-        "INFERENCE_GRPC", "INFERENCE_HTTP", "DASHBOARD")) {
+    for (String port :
+        List.of(
+            "POSTGRES",
+            "REDIS",
+            "FEATURE_GRPC",
+            "FEATURE_HTTP",
+            "TRAINING_GRPC",
+            "TRAINING_HTTP",
+            "INFERENCE_GRPC",
+            "INFERENCE_HTTP",
+            "DASHBOARD")) {
       env.put("PROPENSITY_" + port + "_PORT", ""); // Docker picks a free port on 127.0.0.1
     }
     // training on both cores of a shared machine must not starve the others' health checks
@@ -109,7 +133,8 @@ class ComposeStackIT {
       List<Event> events = demo.events().toList();
       long acknowledged;
       try (FeatureServiceClient features = FeatureServiceClient.connect(feature, RPC)) {
-        StreamIngestEventsResponse ingested = features.ingest(events.iterator(), 1000, Duration.ofMinutes(5), n -> { });
+        StreamIngestEventsResponse ingested =
+            features.ingest(events.iterator(), 1000, Duration.ofMinutes(5), n -> {});
         assertThat(ingested.getRejectedCount()).isZero();
         assertThat(ingested.getAcceptedCount()).isEqualTo(events.size());
         acknowledged = ingested.getAcceptedCount();
@@ -119,7 +144,8 @@ class ComposeStackIT {
         t = System.nanoTime();
         TrainingSetSummary summary = null;
         long rows = 0;
-        Iterator<BuildTrainingSetResponse> it = features.trainingSet(trainingSet(), Duration.ofMinutes(5));
+        Iterator<BuildTrainingSetResponse> it =
+            features.trainingSet(trainingSet(), Duration.ofMinutes(5));
         while (it.hasNext()) {
           BuildTrainingSetResponse r = it.next();
           if (r.hasRows()) {
@@ -140,27 +166,50 @@ class ComposeStackIT {
         // train and promote
         t = System.nanoTime();
         Job job = train(trainingChannel);
-        assertThat(job.getState()).as(job.getFailureReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(job.getState())
+            .as(job.getFailureReason())
+            .isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(job.getPromotion().getPromoted()).as("promoted to production").isTrue();
-        assertThat(job.getEvaluation().getModel().getRocAuc()).as("ROC-AUC on later cutoffs").isGreaterThan(0.6);
+        assertThat(job.getEvaluation().getModel().getRocAuc())
+            .as("ROC-AUC on later cutoffs")
+            .isGreaterThan(0.6);
         long version = job.getModelVersion();
-        lap("train + promote " + MODEL + " v" + version + " (ROC-AUC "
-            + String.format("%.3f", job.getEvaluation().getModel().getRocAuc()) + ")", t);
+        lap(
+            "train + promote "
+                + MODEL
+                + " v"
+                + version
+                + " (ROC-AUC "
+                + String.format("%.3f", job.getEvaluation().getModel().getRocAuc())
+                + ")",
+            t);
 
         // hot reload
         t = System.nanoTime();
-        await("inference-service serves " + MODEL + " v" + version).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+        await("inference-service serves " + MODEL + " v" + version)
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(500))
             .until(() -> servedVersion(inferenceChannel) == version);
-        assertThat(HealthGrpc.newBlockingStub(inferenceChannel).withDeadlineAfter(5, TimeUnit.SECONDS)
-            .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+        assertThat(
+                HealthGrpc.newBlockingStub(inferenceChannel)
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance())
+                    .getStatus())
+            .isEqualTo(ServingStatus.SERVING);
         lap("hot reload", t);
 
         // predict by user id, with online features from feature-service
         t = System.nanoTime();
         // the first by-user call of the just-reloaded service opens its channel to feature-service;
-        // under the production 300 ms hop deadline a loaded machine may need a second try, as a client would
-        Prediction p = await("a by-user prediction").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-            .ignoreExceptions().until(() -> predict(inferenceChannel, DemoDataGenerator.userId(7)), r -> r != null);
+        // under the production 300 ms hop deadline a loaded machine may need a second try, as a
+        // client would
+        Prediction p =
+            await("a by-user prediction")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(
+                    () -> predict(inferenceChannel, DemoDataGenerator.userId(7)), r -> r != null);
         assertThat(p.getModelVersion()).isEqualTo(version);
         assertThat(p.getProbability()).isBetween(0.0, 1.0);
         assertThat(p.getColdStart()).isFalse();
@@ -169,10 +218,14 @@ class ComposeStackIT {
 
         // the dashboard shows the promoted version, through its published port
         t = System.nanoTime();
-        HttpResponse<String> models = HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create("http://" + stack.target("dashboard", 8080) + "/api/models"))
-                .timeout(Duration.ofSeconds(30)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> models =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://" + stack.target("dashboard", 8080) + "/api/models"))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
         assertThat(models.statusCode()).as(models.body()).isEqualTo(200);
         assertThat(models.body()).contains(MODEL).contains("production");
         lap("dashboard /api/models", t);
@@ -180,19 +233,29 @@ class ComposeStackIT {
         // feature-service killed and restarted: every acknowledged event is still there, once
         t = System.nanoTime();
         stack.killAndRestart("feature-service");
-        await("feature-service healthy again").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        await("feature-service healthy again")
+            .atMost(Duration.ofMinutes(3))
+            .pollInterval(Duration.ofSeconds(1))
             .until(() -> stack.health("feature-service").equals("healthy"));
         String restarted = stack.target("feature-service", 50051);
         try (FeatureServiceClient features = FeatureServiceClient.connect(restarted, RPC)) {
-          StreamIngestEventsResponse again = features.ingest(events.iterator(), 1000, Duration.ofMinutes(5), n -> { });
+          StreamIngestEventsResponse again =
+              features.ingest(events.iterator(), 1000, Duration.ofMinutes(5), n -> {});
           assertThat(again.getAcceptedCount()).as("nothing was lost, so nothing is new").isZero();
           assertThat(again.getDuplicateCount()).isEqualTo(acknowledged);
           assertThat(features.overview(1, "UTC").getEventCount()).isEqualTo(acknowledged);
         }
-        await("inference-service scores by user id again").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+        await("inference-service scores by user id again")
+            .atMost(Duration.ofMinutes(1))
+            .pollInterval(Duration.ofMillis(500))
             .ignoreExceptions()
-            .until(() -> predict(inferenceChannel, DemoDataGenerator.userId(7)).getModelVersion() == version);
-        lap("feature-service kill + restart, " + acknowledged + " events re-sent: all duplicates", t);
+            .until(
+                () ->
+                    predict(inferenceChannel, DemoDataGenerator.userId(7)).getModelVersion()
+                        == version);
+        lap(
+            "feature-service kill + restart, " + acknowledged + " events re-sent: all duplicates",
+            t);
       } finally {
         trainingChannel.shutdownNow();
         inferenceChannel.shutdownNow();
@@ -208,24 +271,38 @@ class ComposeStackIT {
     return TrainingSetSpec.newBuilder()
         .setTarget(Target.TARGET_PURCHASE)
         .setHorizon(EventProtoMapper.duration(Duration.ofDays(7)))
-        .setRollingCutoffs(CutoffRange.newBuilder()
-            .setStart(EventProtoMapper.timestamp(END.minus(Duration.ofDays(35))))
-            .setEnd(EventProtoMapper.timestamp(END.minus(Duration.ofDays(8))))
-            .setStep(EventProtoMapper.duration(Duration.ofDays(3))))
+        .setRollingCutoffs(
+            CutoffRange.newBuilder()
+                .setStart(EventProtoMapper.timestamp(END.minus(Duration.ofDays(35))))
+                .setEnd(EventProtoMapper.timestamp(END.minus(Duration.ofDays(8))))
+                .setStep(EventProtoMapper.duration(Duration.ofDays(3))))
         .build();
   }
 
   private static Job train(ManagedChannel channel) {
     var training = TrainingServiceGrpc.newBlockingStub(channel);
-    var started = training.withDeadlineAfter(RPC.toSeconds(), TimeUnit.SECONDS).startTraining(StartTrainingRequest.newBuilder()
-        .setSpec(TrainingSpec.newBuilder()
-            .setModelName(MODEL)
-            .setDataSource(DataSource.newBuilder().setFeatureServiceTrainingSet(trainingSet()))
-            .setTuning(TuningSpec.newBuilder().setStrategy(SearchStrategy.SEARCH_STRATEGY_TPE).setMaxTrials(2).setFolds(2))
-            .setPromotion(PromotionPolicy.newBuilder().setPromoteIfBetter(PromoteIfBetter.getDefaultInstance())))
-        .build());
+    var started =
+        training
+            .withDeadlineAfter(RPC.toSeconds(), TimeUnit.SECONDS)
+            .startTraining(
+                StartTrainingRequest.newBuilder()
+                    .setSpec(
+                        TrainingSpec.newBuilder()
+                            .setModelName(MODEL)
+                            .setDataSource(
+                                DataSource.newBuilder().setFeatureServiceTrainingSet(trainingSet()))
+                            .setTuning(
+                                TuningSpec.newBuilder()
+                                    .setStrategy(SearchStrategy.SEARCH_STRATEGY_TPE)
+                                    .setMaxTrials(2)
+                                    .setFolds(2))
+                            .setPromotion(
+                                PromotionPolicy.newBuilder()
+                                    .setPromoteIfBetter(PromoteIfBetter.getDefaultInstance())))
+                    .build());
     List<Job> updates = new ArrayList<>();
-    training.withDeadlineAfter(10, TimeUnit.MINUTES)
+    training
+        .withDeadlineAfter(10, TimeUnit.MINUTES)
         .watchJob(WatchJobRequest.newBuilder().setJobId(started.getJobId()).build())
         .forEachRemaining(u -> updates.add(u.getJob()));
     return updates.get(updates.size() - 1);
@@ -234,10 +311,15 @@ class ComposeStackIT {
   /** The version of {@link #MODEL} inference-service serves, 0 while it serves none. */
   private static long servedVersion(ManagedChannel channel) {
     try {
-      return InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+      return InferenceServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(5, TimeUnit.SECONDS)
           .getModelInfo(GetModelInfoRequest.newBuilder().setModelName(MODEL).build())
-          .getModelsList().stream().filter(m -> m.getName().equals(MODEL)).mapToLong(m -> m.getVersion())
-          .findFirst().orElse(0);
+          .getModelsList()
+          .stream()
+          .filter(m -> m.getName().equals(MODEL))
+          .mapToLong(m -> m.getVersion())
+          .findFirst()
+          .orElse(0);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         return 0; // not loaded yet
@@ -247,17 +329,22 @@ class ComposeStackIT {
   }
 
   private static Prediction predict(ManagedChannel channel, String userId) {
-    return InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(RPC.toSeconds(), TimeUnit.SECONDS)
-        .predict(PredictRequest.newBuilder()
-            .setModelName(MODEL)
-            .setInput(PredictionInput.newBuilder().setUserId(userId))
-            .setExplainTopK(3)
-            .build())
+    return InferenceServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(RPC.toSeconds(), TimeUnit.SECONDS)
+        .predict(
+            PredictRequest.newBuilder()
+                .setModelName(MODEL)
+                .setInput(PredictionInput.newBuilder().setUserId(userId))
+                .setExplainTopK(3)
+                .build())
         .getPrediction();
   }
 
   private static ManagedChannel plaintext(String target) {
-    return ManagedChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build();
+    return ManagedChannelBuilder.forTarget(target)
+        .usePlaintext()
+        .maxInboundMessageSize(64 << 20)
+        .build();
   }
 
   private static boolean builtJar(String module) {
@@ -269,6 +356,7 @@ class ComposeStackIT {
   }
 
   private static void lap(String what, long startNanos) {
-    System.out.printf("[compose e2e] %-70s %6.1f s%n", what, (System.nanoTime() - startNanos) / 1e9);
+    System.out.printf(
+        "[compose e2e] %-70s %6.1f s%n", what, (System.nanoTime() - startNanos) / 1e9);
   }
 }

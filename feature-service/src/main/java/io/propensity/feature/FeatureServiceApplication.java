@@ -2,7 +2,10 @@ package io.propensity.feature;
 
 import io.micronaut.runtime.Micronaut;
 
-/** Entry point of the feature-service: ingests behaviour events, stores them durably, serves online features and point-in-time training sets. */
+/**
+ * Entry point of the feature-service: ingests behaviour events, stores them durably, serves online
+ * features and point-in-time training sets.
+ */
 public final class FeatureServiceApplication {
   private FeatureServiceApplication() {}
 

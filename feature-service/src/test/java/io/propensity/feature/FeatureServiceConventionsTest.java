@@ -29,7 +29,8 @@ class FeatureServiceConventionsTest {
 
   @BeforeEach
   void connect() {
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcServer.getPort()).usePlaintext().build();
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", grpcServer.getPort()).usePlaintext().build();
   }
 
   @AfterEach

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Entry point of the inference-service: serves low-latency predictions with explanations, live event streams and campaign targets. */
+/**
+ * Entry point of the inference-service: serves low-latency predictions with explanations, live
+ * event streams and campaign targets.
+ */
 public final class InferenceServiceApplication {
   private InferenceServiceApplication() {}
 

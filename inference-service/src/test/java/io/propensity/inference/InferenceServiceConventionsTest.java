@@ -1,6 +1,7 @@
 package io.propensity.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -9,21 +10,20 @@ import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.http.client.HttpClient;
 import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.propensity.common.grpc.ServiceConventionsChecks;
-import jakarta.inject.Inject;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.TestInstance;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.propensity.common.grpc.ServiceConventionsChecks;
 import io.propensity.inference.serving.ServedModels;
 import io.propensity.inference.testing.FakeModelRegistry;
 import io.propensity.inference.testing.TestModels;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Map;
-import static org.awaitility.Awaitility.await;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 @MicronautTest(environments = "test")
 @Property(name = "micronaut.server.port", value = "-1")
@@ -56,7 +56,8 @@ class InferenceServiceConventionsTest implements TestPropertyProvider {
 
   @BeforeEach
   void connect() {
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpcServer.getPort()).usePlaintext().build();
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", grpcServer.getPort()).usePlaintext().build();
   }
 
   @AfterEach
@@ -67,7 +68,8 @@ class InferenceServiceConventionsTest implements TestPropertyProvider {
   @Test
   void answersStandardHealthAndReflectionOnceTheDefaultModelIsLoaded() throws Exception {
     await().atMost(Duration.ofSeconds(30)).until(served::defaultServed);
-    ServiceConventionsChecks.assertHealthyAndReflective(channel, "propensity.inference.v1.InferenceService");
+    ServiceConventionsChecks.assertHealthyAndReflective(
+        channel, "propensity.inference.v1.InferenceService");
   }
 
   @Test

@@ -80,9 +80,12 @@ final class NativeBooster {
     SWIGTYPE_p_void contrib = null;
     try {
       int features = intProperty(booster, "number of features", Prop.FEATURES);
-      probability = fastPredictor(booster, C_API_PREDICT_NORMAL, iterations, features, predictParameters);
-      raw = fastPredictor(booster, C_API_PREDICT_RAW_SCORE, iterations, features, predictParameters);
-      contrib = fastPredictor(booster, C_API_PREDICT_CONTRIB, iterations, features, predictParameters);
+      probability =
+          fastPredictor(booster, C_API_PREDICT_NORMAL, iterations, features, predictParameters);
+      raw =
+          fastPredictor(booster, C_API_PREDICT_RAW_SCORE, iterations, features, predictParameters);
+      contrib =
+          fastPredictor(booster, C_API_PREDICT_CONTRIB, iterations, features, predictParameters);
       return new NativeBooster(booster, features, iterations, probability, raw, contrib);
     } catch (ModelLoadException | RuntimeException e) {
       for (SWIGTYPE_p_void p : new SWIGTYPE_p_void[] {probability, raw, contrib}) {
@@ -208,7 +211,13 @@ final class NativeBooster {
       // process-wide, not only to this predictor; see LoadOptions.scoringThreads and the README.
       int rc =
           lightgbmlib.LGBM_BoosterPredictForMatSingleRowFastInit(
-              booster, predictType, 0, iterations, C_API_DTYPE_FLOAT64, features, parameters,
+              booster,
+              predictType,
+              0,
+              iterations,
+              C_API_DTYPE_FLOAT64,
+              features,
+              parameters,
               configOut);
       if (rc != 0) {
         throw new ModelLoadException(

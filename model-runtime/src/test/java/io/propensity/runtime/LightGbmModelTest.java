@@ -215,7 +215,8 @@ class LightGbmModelTest {
   void scoringThreadsDefaultToOpenMpAndMustNotBeNegative() {
     assertThat(LoadOptions.defaults().scoringThreads()).isZero();
     assertThat(LoadOptions.defaults().predictParameters()).isEmpty();
-    assertThat(LoadOptions.defaults().withScoringThreads(2).predictParameters()).isEqualTo("num_threads=2");
+    assertThat(LoadOptions.defaults().withScoringThreads(2).predictParameters())
+        .isEqualTo("num_threads=2");
     assertThatThrownBy(() -> LoadOptions.defaults().withScoringThreads(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("scoringThreads must be 0 (OpenMP default) or more, got -1");

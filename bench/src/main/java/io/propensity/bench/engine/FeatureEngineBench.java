@@ -48,7 +48,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class FeatureEngineBench {
   /** Events processed per invocation of the per-event benchmarks (their ops are events). */
   public static final int EVENTS = 65_536;
@@ -82,7 +84,6 @@ public class FeatureEngineBench {
       }
     }
   }
-
 
   @Benchmark
   @OperationsPerInvocation(EVENTS)

@@ -35,9 +35,12 @@ public final class FeatureEngineReport {
   public static void main(String[] argv) throws Exception {
     Args args = Args.parse(argv, USAGE);
     int warmups = args.intValue("warmup-iterations", 5, 0, 100);
-    Duration warmupTime = args.duration("warmup-time", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(5));
+    Duration warmupTime =
+        args.duration(
+            "warmup-time", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(5));
     int iterations = args.intValue("iterations", 5, 1, 100);
-    Duration time = args.duration("time", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(5));
+    Duration time =
+        args.duration("time", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(5));
     int forks = args.intValue("forks", 1, 0, 10);
     args.done();
     System.out.println(Machine.describe());
@@ -46,11 +49,29 @@ public final class FeatureEngineReport {
     // again at the end and their mean is the reference, so a drift in background load during the
     // run does not favour either side.
     Map<String, Result<?>> byName = new LinkedHashMap<>();
-    for (RunResult r : new Runner(options(FeatureEngineBench.class.getName() + "\\.", warmups, warmupTime, iterations, time, forks)).run()) {
+    for (RunResult r :
+        new Runner(
+                options(
+                    FeatureEngineBench.class.getName() + "\\.",
+                    warmups,
+                    warmupTime,
+                    iterations,
+                    time,
+                    forks))
+            .run()) {
       byName.put(r.getPrimaryResult().getLabel(), r.getPrimaryResult());
     }
     Map<String, Result<?>> again = new LinkedHashMap<>();
-    for (RunResult r : new Runner(options(FeatureEngineBench.class.getName() + "\\.baseline.*", warmups, warmupTime, iterations, time, forks)).run()) {
+    for (RunResult r :
+        new Runner(
+                options(
+                    FeatureEngineBench.class.getName() + "\\.baseline.*",
+                    warmups,
+                    warmupTime,
+                    iterations,
+                    time,
+                    forks))
+            .run()) {
       again.put(r.getPrimaryResult().getLabel(), r.getPrimaryResult());
     }
     Map<String, Double> baseline = new LinkedHashMap<>();
@@ -65,25 +86,62 @@ public final class FeatureEngineReport {
     Table perEvent =
         new Table(
             "Feature engine, per event (" + FeatureEngineBench.EVENTS + " demo events per pass)",
-            "benchmark", "events/s", "+/- (99.9%)", "ns/event", "ratio to baseline", "cost vs baseline");
-    addRow(perEvent, "baselineTouchEvents (first)", byName.get("baselineTouchEvents"), baseline.get("baselineTouchEvents"));
-    addRow(perEvent, "baselineTouchEvents (again, last)", again.get("baselineTouchEvents"), baseline.get("baselineTouchEvents"));
-    addRow(perEvent, "incrementalApply", byName.get("incrementalApply"), baseline.get("baselineTouchEvents"));
-    addRow(perEvent, "batchCompute", byName.get("batchCompute"), baseline.get("baselineTouchEvents"));
+            "benchmark",
+            "events/s",
+            "+/- (99.9%)",
+            "ns/event",
+            "ratio to baseline",
+            "cost vs baseline");
+    addRow(
+        perEvent,
+        "baselineTouchEvents (first)",
+        byName.get("baselineTouchEvents"),
+        baseline.get("baselineTouchEvents"));
+    addRow(
+        perEvent,
+        "baselineTouchEvents (again, last)",
+        again.get("baselineTouchEvents"),
+        baseline.get("baselineTouchEvents"));
+    addRow(
+        perEvent,
+        "incrementalApply",
+        byName.get("incrementalApply"),
+        baseline.get("baselineTouchEvents"));
+    addRow(
+        perEvent, "batchCompute", byName.get("batchCompute"), baseline.get("baselineTouchEvents"));
     perEvent.print(System.out);
 
     Table perCall =
         new Table(
             "Feature engine, per call (one user per call, users in rotation)",
-            "benchmark", "calls/s", "+/- (99.9%)", "ns/call", "ratio to baseline", "cost vs baseline");
-    addRow(perCall, "baselineTouchUserHistory (first)", byName.get("baselineTouchUserHistory"), baseline.get("baselineTouchUserHistory"));
-    addRow(perCall, "baselineTouchUserHistory (again, last)", again.get("baselineTouchUserHistory"), baseline.get("baselineTouchUserHistory"));
-    addRow(perCall, "vectorAsOf", byName.get("vectorAsOf"), baseline.get("baselineTouchUserHistory"));
-    addRow(perCall, "batchComputeUser", byName.get("batchComputeUser"), baseline.get("baselineTouchUserHistory"));
+            "benchmark",
+            "calls/s",
+            "+/- (99.9%)",
+            "ns/call",
+            "ratio to baseline",
+            "cost vs baseline");
+    addRow(
+        perCall,
+        "baselineTouchUserHistory (first)",
+        byName.get("baselineTouchUserHistory"),
+        baseline.get("baselineTouchUserHistory"));
+    addRow(
+        perCall,
+        "baselineTouchUserHistory (again, last)",
+        again.get("baselineTouchUserHistory"),
+        baseline.get("baselineTouchUserHistory"));
+    addRow(
+        perCall, "vectorAsOf", byName.get("vectorAsOf"), baseline.get("baselineTouchUserHistory"));
+    addRow(
+        perCall,
+        "batchComputeUser",
+        byName.get("batchComputeUser"),
+        baseline.get("baselineTouchUserHistory"));
     perCall.print(System.out);
 
     if (byName.containsKey("vectorAsOf") && byName.containsKey("batchComputeUser")) {
-      double speedup = byName.get("vectorAsOf").getScore() / byName.get("batchComputeUser").getScore();
+      double speedup =
+          byName.get("vectorAsOf").getScore() / byName.get("batchComputeUser").getScore();
       System.out.printf(
           Locale.ROOT,
           "%nvectorAsOf from the online state is %.2fx as fast as recomputing the vector from the history.%n",

@@ -35,7 +35,8 @@ import propensity.registry.v1.ModelVersion;
 public final class BenchModel {
   public static final FeatureSchema SCHEMA = FeatureCatalog.schema();
   private static final Instant CUTOFF = Instant.parse("2026-01-01T00:00:00Z");
-  private static final String DETERMINISTIC = "num_threads=1 deterministic=true force_row_wise=true verbose=-1";
+  private static final String DETERMINISTIC =
+      "num_threads=1 deterministic=true force_row_wise=true verbose=-1";
 
   /** The model text and the feature rows it was trained on (valid inline vectors). */
   public record Trained(String modelText, double[][] rows, int trees, int leaves) {}
@@ -66,16 +67,26 @@ public final class BenchModel {
       System.arraycopy(rows[i], 0, flat, i * cols, cols);
     }
     String params =
-        "objective=binary num_leaves=" + leaves + " min_data_in_leaf=5 learning_rate=0.1 bagging_fraction=0.8"
-            + " bagging_freq=1 feature_fraction=0.9 seed=" + seed + " " + DETERMINISTIC;
-    try (LGBMDataset ds = LGBMDataset.createFromMat(flat, users, cols, true, "max_bin=63 " + params, null)) {
+        "objective=binary num_leaves="
+            + leaves
+            + " min_data_in_leaf=5 learning_rate=0.1 bagging_fraction=0.8"
+            + " bagging_freq=1 feature_fraction=0.9 seed="
+            + seed
+            + " "
+            + DETERMINISTIC;
+    try (LGBMDataset ds =
+        LGBMDataset.createFromMat(flat, users, cols, true, "max_bin=63 " + params, null)) {
       ds.setField("label", labels);
       ds.setFeatureNames(SCHEMA.names().toArray(String[]::new));
       try (LGBMBooster booster = LGBMBooster.create(ds, params)) {
         for (int i = 0; i < trees; i++) {
           booster.updateOneIter();
         }
-        return new Trained(booster.saveModelToString(0, 0, LGBMBooster.FeatureImportanceType.SPLIT), rows, trees, leaves);
+        return new Trained(
+            booster.saveModelToString(0, 0, LGBMBooster.FeatureImportanceType.SPLIT),
+            rows,
+            trees,
+            leaves);
       }
     } catch (LGBMException e) {
       throw new IllegalStateException(e);
@@ -85,23 +96,26 @@ public final class BenchModel {
   /** LightGBM4j's own probability for one row (the golden rows' expected value). */
   public static double reference(String modelText, double[] row) {
     try (LGBMBooster booster = LGBMBooster.loadModelFromString(modelText)) {
-      return booster.predictForMat(row, 1, row.length, true, PredictionType.C_API_PREDICT_NORMAL)[0];
+      return booster
+          .predictForMat(row, 1, row.length, true, PredictionType.C_API_PREDICT_NORMAL)[0];
     } catch (LGBMException e) {
       throw new IllegalStateException(e);
     }
   }
 
   /**
-   * The registry's description of {@code model} as version {@code version} of {@code name}: LightGBM
-   * text, the engine's schema, threshold 0.5, and the first {@code goldenRows} training rows with
-   * LightGBM4j's probabilities as golden rows.
+   * The registry's description of {@code model} as version {@code version} of {@code name}:
+   * LightGBM text, the engine's schema, threshold 0.5, and the first {@code goldenRows} training
+   * rows with LightGBM4j's probabilities as golden rows.
    */
-  public static ModelVersion registryVersion(String name, long version, Trained model, int goldenRows) {
+  public static ModelVersion registryVersion(
+      String name, long version, Trained model, int goldenRows) {
     byte[] artifact = model.modelText().getBytes(StandardCharsets.UTF_8);
     propensity.features.v1.FeatureSchema.Builder schema =
         propensity.features.v1.FeatureSchema.newBuilder().setVersionHash(SCHEMA.versionHash());
     for (FeatureSpec f : SCHEMA.features()) {
-      schema.addFeatures(FeatureDefinition.newBuilder().setName(f.name()).setDescription(f.description()));
+      schema.addFeatures(
+          FeatureDefinition.newBuilder().setName(f.name()).setDescription(f.description()));
     }
     ModelVersion.Builder b =
         ModelVersion.newBuilder()
@@ -114,14 +128,19 @@ public final class BenchModel {
             .setArtifactSizeBytes(artifact.length)
             .setLineage(Lineage.newBuilder().setTarget(Target.TARGET_PURCHASE))
             .setEvaluation(
-                Evaluation.newBuilder().setModelKind("lightgbm").setRowCount(model.rows().length).setThreshold(0.5));
+                Evaluation.newBuilder()
+                    .setModelKind("lightgbm")
+                    .setRowCount(model.rows().length)
+                    .setThreshold(0.5));
     try (LGBMBooster booster = LGBMBooster.loadModelFromString(model.modelText())) {
       for (int i = 0; i < Math.min(goldenRows, model.rows().length); i++) {
         double[] row = model.rows()[i];
         GoldenRow.Builder g =
             GoldenRow.newBuilder()
                 .setExpectedProbability(
-                    booster.predictForMat(row, 1, row.length, true, PredictionType.C_API_PREDICT_NORMAL)[0]);
+                    booster
+                        .predictForMat(
+                            row, 1, row.length, true, PredictionType.C_API_PREDICT_NORMAL)[0]);
         for (double v : row) {
           g.addValues(v);
         }
@@ -158,7 +177,9 @@ public final class BenchModel {
                     ? EventType.PRODUCT_VIEW
                     : x < 0.8
                         ? EventType.SEARCH
-                        : keen && x < 0.93 ? EventType.ADD_TO_CART : keen ? EventType.PURCHASE : EventType.PRODUCT_VIEW;
+                        : keen && x < 0.93
+                            ? EventType.ADD_TO_CART
+                            : keen ? EventType.PURCHASE : EventType.PRODUCT_VIEW;
         events.add(
             Event.builder(user + "-" + s + "-" + i, user, t, type)
                 .itemId("sku-" + r.nextInt(50))

@@ -33,7 +33,8 @@ import propensity.registry.v1.WatchModelsResponse;
  * under the alias {@code production}, with golden rows; enough for an inference-service to load it.
  * The watch stream sends the initial state and then stays open.
  */
-final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase implements AutoCloseable {
+final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase
+    implements AutoCloseable {
   static final String ALIAS = "production";
 
   private final String name;
@@ -50,9 +51,15 @@ final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistrySer
   /** Starts on a free loopback port, serving {@code model} as version 1 of {@code name}. */
   static BenchModelRegistry start(String name, BenchModel.Trained model, int goldenRows) {
     byte[] artifact = model.modelText().getBytes(StandardCharsets.UTF_8);
-    BenchModelRegistry r = new BenchModelRegistry(name, BenchModel.registryVersion(name, 1, model, goldenRows), artifact);
+    BenchModelRegistry r =
+        new BenchModelRegistry(
+            name, BenchModel.registryVersion(name, 1, model, goldenRows), artifact);
     try {
-      r.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(r).build().start();
+      r.server =
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+              .addService(r)
+              .build()
+              .start();
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the bench model registry", e);
     }
@@ -63,7 +70,8 @@ final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistrySer
     return "127.0.0.1:" + server.getPort();
   }
 
-  private boolean matches(String reqName, boolean byVersion, long version, boolean byAlias, String alias) {
+  private boolean matches(
+      String reqName, boolean byVersion, long version, boolean byAlias, String alias) {
     if (!name.equals(reqName)) {
       return false;
     }
@@ -77,7 +85,8 @@ final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistrySer
   }
 
   @Override
-  public void getModelVersion(GetModelVersionRequest req, StreamObserver<GetModelVersionResponse> out) {
+  public void getModelVersion(
+      GetModelVersionRequest req, StreamObserver<GetModelVersionResponse> out) {
     if (!matches(
         req.getName(),
         req.getSelectorCase() == GetModelVersionRequest.SelectorCase.VERSION,
@@ -93,12 +102,16 @@ final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistrySer
 
   @Override
   public void listModels(ListModelsRequest req, StreamObserver<ListModelsResponse> out) {
-    out.onNext(ListModelsResponse.newBuilder().addModels(Model.newBuilder().setName(name).setLatestVersion(1)).build());
+    out.onNext(
+        ListModelsResponse.newBuilder()
+            .addModels(Model.newBuilder().setName(name).setLatestVersion(1))
+            .build());
     out.onCompleted();
   }
 
   @Override
-  public void downloadArtifact(DownloadArtifactRequest req, StreamObserver<DownloadArtifactResponse> out) {
+  public void downloadArtifact(
+      DownloadArtifactRequest req, StreamObserver<DownloadArtifactResponse> out) {
     if (!matches(
         req.getName(),
         req.getSelectorCase() == DownloadArtifactRequest.SelectorCase.VERSION,
@@ -124,7 +137,10 @@ final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistrySer
       int len = Math.min(chunk, artifact.length - off);
       out.onNext(
           DownloadArtifactResponse.newBuilder()
-              .setChunk(Chunk.newBuilder().setOffset(off).setData(ByteString.copyFrom(artifact, off, len)))
+              .setChunk(
+                  Chunk.newBuilder()
+                      .setOffset(off)
+                      .setData(ByteString.copyFrom(artifact, off, len)))
               .build());
     }
     out.onCompleted();
@@ -132,7 +148,8 @@ final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistrySer
 
   @Override
   public void watchModels(WatchModelsRequest req, StreamObserver<WatchModelsResponse> plainOut) {
-    ServerCallStreamObserver<WatchModelsResponse> out = (ServerCallStreamObserver<WatchModelsResponse>) plainOut;
+    ServerCallStreamObserver<WatchModelsResponse> out =
+        (ServerCallStreamObserver<WatchModelsResponse>) plainOut;
     out.setOnCancelHandler(() -> {});
     if (req.getSendInitialState()) {
       WatchModelsResponse.Builder initial = WatchModelsResponse.newBuilder();

@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * inference-service started from its executable jar as a separate JVM bound to loopback, following
- * the given registry, with {@code -Xmx256m}, its own ports, a private {@code java.io.tmpdir} (LightGBM
- * extracts its native library there) and a log file, all under the work directory.
+ * the given registry, with {@code -Xmx256m}, its own ports, a private {@code java.io.tmpdir}
+ * (LightGBM extracts its native library there) and a log file, all under the work directory.
  */
 final class InferenceServiceProcess implements AutoCloseable {
   /** Overrides where the service's {@code -all} jar is looked for. */
@@ -34,7 +34,8 @@ final class InferenceServiceProcess implements AutoCloseable {
   }
 
   /** As above, with more environment for the service (e.g. its feature-service target). */
-  InferenceServiceProcess(String registryTarget, String defaultModel, Path workDir, Map<String, String> extraEnv) {
+  InferenceServiceProcess(
+      String registryTarget, String defaultModel, Path workDir, Map<String, String> extraEnv) {
     Path tmp = workDir.resolve("tmp");
     try {
       Files.createDirectories(tmp);
@@ -60,7 +61,10 @@ final class InferenceServiceProcess implements AutoCloseable {
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
   }
 
-  /** {@value #JAR_ENV}, else {@code inference-service/target/inference-service-*-all.jar} above the working dir. */
+  /**
+   * {@value #JAR_ENV}, else {@code inference-service/target/inference-service-*-all.jar} above the
+   * working dir.
+   */
   static Path serviceJar() {
     return ServiceJars.find("inference-service", JAR_ENV);
   }

@@ -33,9 +33,9 @@ import propensity.inference.v1.PredictionInput;
 
 /**
  * Predict by user id — one GetOnlineFeatures hop from inference-service to a real feature-service
- * holding the demo clickstream — against the empty RPC of the same inference-service, closed-loop and
- * at a fixed rate, in alternating slices with: Predict by user id with explanation, Predict with an
- * inline vector, and, for reference, GetOnlineFeatures and the empty RPC called straight on
+ * holding the demo clickstream — against the empty RPC of the same inference-service, closed-loop
+ * and at a fixed rate, in alternating slices with: Predict by user id with explanation, Predict
+ * with an inline vector, and, for reference, GetOnlineFeatures and the empty RPC called straight on
  * feature-service. Both services run from their jars as separate JVMs on loopback.
  */
 public final class PredictByUserBench {
@@ -75,20 +75,29 @@ public final class PredictByUserBench {
     try (StoreBackend store = StoreBackend.sqlite(work);
         FeatureServiceProcess features =
             FeatureServiceProcess.of(
-                store, online.serviceEnv(), List.of("-Xmx512m", "-Djava.io.tmpdir=" + featureTmp.toAbsolutePath()), work)) {
+                store,
+                online.serviceEnv(),
+                List.of("-Xmx512m", "-Djava.io.tmpdir=" + featureTmp.toAbsolutePath()),
+                work)) {
       System.out.println("starting feature-service...");
       features.start(Duration.ofSeconds(90));
       ManagedChannel featureChannel = features.channel();
       try {
         String[] known = ingest(featureChannel, events);
-        try (BenchModelRegistry registry = BenchModelRegistry.start(PredictLatencyBench.MODEL, model, 3);
+        try (BenchModelRegistry registry =
+                BenchModelRegistry.start(PredictLatencyBench.MODEL, model, 3);
             InferenceServiceProcess service =
                 new InferenceServiceProcess(
                     registry.target(),
                     PredictLatencyBench.MODEL,
                     work,
                     Map.of("PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", features.target()))) {
-          System.out.println("starting inference-service (registry " + registry.target() + ", feature-service " + features.target() + ")...");
+          System.out.println(
+              "starting inference-service (registry "
+                  + registry.target()
+                  + ", feature-service "
+                  + features.target()
+                  + ")...");
           service.start(Duration.ofSeconds(120));
           ManagedChannel channel = service.channel();
           try {
@@ -97,8 +106,13 @@ public final class PredictByUserBench {
                 InferenceServiceGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
                     .predict(byUser(known[0], k));
-            if (probe.getPrediction().getColdStart() || probe.getPrediction().getFactorsCount() != k) {
-              throw new IllegalStateException("known user " + known[0] + " scored as a cold start or without factors: " + probe);
+            if (probe.getPrediction().getColdStart()
+                || probe.getPrediction().getFactorsCount() != k) {
+              throw new IllegalStateException(
+                  "known user "
+                      + known[0]
+                      + " scored as a cold start or without factors: "
+                      + probe);
             }
             String user = "Predict by user";
             String userExplained = "Predict by user explain_top_k=" + k;
@@ -111,23 +125,41 @@ public final class PredictByUserBench {
                     userLane(user, channel, callDeadline, known, 0),
                     userLane(userExplained, channel, callDeadline, known, k),
                     PredictLatencyBench.predictLane(
-                        inline, channel, callDeadline,
-                        random -> PredictLatencyBench.inlineRequest(vectors[random.nextInt(vectors.length)], 0), 0),
+                        inline,
+                        channel,
+                        callDeadline,
+                        random ->
+                            PredictLatencyBench.inlineRequest(
+                                vectors[random.nextInt(vectors.length)], 0),
+                        0),
                     onlineLane(online1, featureChannel, callDeadline, known),
                     PredictLatencyBench.healthLane(featureHealth, featureChannel, callDeadline));
             List<LatencyLanes.Measured> measured = LatencyLanes.measure(lanes, plan);
             LatencyLanes.report(
-                "Predict by user id (one GetOnlineFeatures hop), " + Table.count(known.length) + " known users, LightGBM "
-                    + model.trees() + " trees x " + model.leaves() + " leaves",
+                "Predict by user id (one GetOnlineFeatures hop), "
+                    + Table.count(known.length)
+                    + " known users, LightGBM "
+                    + model.trees()
+                    + " trees x "
+                    + model.leaves()
+                    + " leaves",
                 measured,
                 List.of(
                     LatencyLanes.Comparison.of(user, EMPTY),
                     LatencyLanes.Comparison.of(userExplained, EMPTY),
-                    new LatencyLanes.Comparison(inline, EMPTY, PredictLatencyBench.GOAL_P50_RATIO, PredictLatencyBench.GOAL_P99_RATIO),
+                    new LatencyLanes.Comparison(
+                        inline,
+                        EMPTY,
+                        PredictLatencyBench.GOAL_P50_RATIO,
+                        PredictLatencyBench.GOAL_P99_RATIO),
                     LatencyLanes.Comparison.of(user, online1),
                     LatencyLanes.Comparison.of(online1, featureHealth)));
             System.out.println(
-                "'" + user + " / " + online1 + "' is what the inference hop adds on top of fetching the features alone.");
+                "'"
+                    + user
+                    + " / "
+                    + online1
+                    + "' is what the inference hop adds on top of fetching the features alone.");
             System.out.println("at the end, " + Machine.describe());
           } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -144,11 +176,17 @@ public final class PredictByUserBench {
   /** Ingests the first {@code events} demo events (window ending today) and returns their users. */
   private static String[] ingest(ManagedChannel channel, long events) throws InterruptedException {
     Set<String> users = new LinkedHashSet<>();
-    Iterator<Event> recording = DemoSets.recordingUsers(DemoSets.firstEvents(events, DemoSets.recentEnd()), users);
+    Iterator<Event> recording =
+        DemoSets.recordingUsers(DemoSets.firstEvents(events, DemoSets.recentEnd()), users);
     System.out.printf(Locale.ROOT, "ingesting %,d demo events into feature-service...%n", events);
-    IngestClient.Result r = IngestClient.stream(channel, ProtoEvents.requests(recording, 500), Duration.ofMinutes(10));
+    IngestClient.Result r =
+        IngestClient.stream(channel, ProtoEvents.requests(recording, 500), Duration.ofMinutes(10));
     System.out.printf(
-        Locale.ROOT, "ingested %,d events of %,d users in %.1f s%n", r.summary().getAcceptedCount(), users.size(), r.seconds());
+        Locale.ROOT,
+        "ingested %,d events of %,d users in %.1f s%n",
+        r.summary().getAcceptedCount(),
+        users.size(),
+        r.seconds());
     return users.toArray(String[]::new);
   }
 
@@ -160,12 +198,14 @@ public final class PredictByUserBench {
         .build();
   }
 
-  private static LatencyLanes.Lane userLane(String name, ManagedChannel channel, Duration deadline, String[] known, int k) {
+  private static LatencyLanes.Lane userLane(
+      String name, ManagedChannel channel, Duration deadline, String[] known, int k) {
     return PredictLatencyBench.predictLane(
         name, channel, deadline, random -> byUser(known[random.nextInt(known.length)], k), k);
   }
 
-  private static LatencyLanes.Lane onlineLane(String name, ManagedChannel channel, Duration deadline, String[] known) {
+  private static LatencyLanes.Lane onlineLane(
+      String name, ManagedChannel channel, Duration deadline, String[] known) {
     return LatencyLanes.lane(
         name,
         random ->
@@ -178,7 +218,8 @@ public final class PredictByUserBench {
                 .getOnlineFeatures(request(known[random.nextInt(known.length)])),
         (GetOnlineFeaturesResponse r) -> {
           if (r.getUsersCount() != 1 || r.getUsers(0).getColdStart()) {
-            throw new IllegalStateException("unexpected answer for a known user: " + r.getUsers(0).getUserId());
+            throw new IllegalStateException(
+                "unexpected answer for a known user: " + r.getUsers(0).getUserId());
           }
         });
   }

@@ -23,11 +23,11 @@ import propensity.inference.v1.PredictionInput;
 
 /**
  * Predict latency of inference-service with an inline feature vector, without explanation and with
- * {@code explain_top_k=5}, closed-loop from several threads and at a fixed rate (open loop, timed from
- * the intended send time), against the standard gRPC health Check on the same server and channel (the
- * "empty RPC"), the three measured in alternating slices. The model is a real LightGBM model trained in
- * the bench JVM and served to the service by an in-bench registry. Goals: inline Predict p50 within
- * 1.5x and p99 within 2x the empty RPC's.
+ * {@code explain_top_k=5}, closed-loop from several threads and at a fixed rate (open loop, timed
+ * from the intended send time), against the standard gRPC health Check on the same server and
+ * channel (the "empty RPC"), the three measured in alternating slices. The model is a real LightGBM
+ * model trained in the bench JVM and served to the service by an in-bench registry. Goals: inline
+ * Predict p50 within 1.5x and p99 within 2x the empty RPC's.
  */
 public final class PredictLatencyBench {
   private static final String USAGE =
@@ -49,7 +49,10 @@ public final class PredictLatencyBench {
 
   private PredictLatencyBench() {}
 
-  /** The model and call options of both Predict benchmarks ({@code --trees} … {@code --call-deadline}). */
+  /**
+   * The model and call options of both Predict benchmarks ({@code --trees} … {@code
+   * --call-deadline}).
+   */
   record ModelOptions(int trees, int leaves, int rows, int explainK, Duration callDeadline) {
     static ModelOptions parse(Args args) {
       return new ModelOptions(
@@ -57,12 +60,21 @@ public final class PredictLatencyBench {
           args.intValue("leaves", 31, 2, 1_024),
           args.intValue("rows", 1_500, 50, 100_000),
           args.intValue("explain-k", 5, 1, 50),
-          args.duration("call-deadline", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(1)));
+          args.duration(
+              "call-deadline",
+              Duration.ofSeconds(5),
+              Duration.ofMillis(10),
+              Duration.ofMinutes(1)));
     }
 
     /** Trains the benchmark's LightGBM model on synthetic users (seed 42), saying so. */
     BenchModel.Trained train() {
-      System.out.printf(Locale.ROOT, "training a LightGBM model (%d trees, %d leaves) on %,d synthetic users...%n", trees, leaves, rows);
+      System.out.printf(
+          Locale.ROOT,
+          "training a LightGBM model (%d trees, %d leaves) on %,d synthetic users...%n",
+          trees,
+          leaves,
+          rows);
       return BenchModel.train(rows, trees, leaves, 42);
     }
   }
@@ -81,7 +93,8 @@ public final class PredictLatencyBench {
 
     Path work = TempDirs.create("propensity-bench-inference-");
     try (BenchModelRegistry registry = BenchModelRegistry.start(MODEL, model, 3);
-        InferenceServiceProcess service = new InferenceServiceProcess(registry.target(), MODEL, work)) {
+        InferenceServiceProcess service =
+            new InferenceServiceProcess(registry.target(), MODEL, work)) {
       System.out.println("starting inference-service (registry " + registry.target() + ")...");
       service.start(Duration.ofSeconds(120));
       ManagedChannel channel = service.channel();
@@ -93,28 +106,46 @@ public final class PredictLatencyBench {
                 .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
                 .predict(inlineRequest(vectors[0], k));
         double expected = BenchModel.reference(model.modelText(), model.rows()[0]);
-        if (Math.abs(probe.getPrediction().getProbability() - expected) > 1e-6 || probe.getPrediction().getFactorsCount() != k) {
-          throw new IllegalStateException("unexpected probe answer (expected probability " + expected + "): " + probe);
+        if (Math.abs(probe.getPrediction().getProbability() - expected) > 1e-6
+            || probe.getPrediction().getFactorsCount() != k) {
+          throw new IllegalStateException(
+              "unexpected probe answer (expected probability " + expected + "): " + probe);
         }
         String inlineName = "Predict inline";
         String explainedName = "Predict inline explain_top_k=" + k;
         List<LatencyLanes.Lane> lanes =
             List.of(
                 healthLane(EMPTY, channel, callDeadline),
-                predictLane(inlineName, channel, callDeadline, random -> inlineRequest(vectors[random.nextInt(vectors.length)], 0), 0),
-                predictLane(explainedName, channel, callDeadline, random -> inlineRequest(vectors[random.nextInt(vectors.length)], k), k));
+                predictLane(
+                    inlineName,
+                    channel,
+                    callDeadline,
+                    random -> inlineRequest(vectors[random.nextInt(vectors.length)], 0),
+                    0),
+                predictLane(
+                    explainedName,
+                    channel,
+                    callDeadline,
+                    random -> inlineRequest(vectors[random.nextInt(vectors.length)], k),
+                    k));
         List<LatencyLanes.Measured> measured = LatencyLanes.measure(lanes, plan);
         boolean met =
             LatencyLanes.report(
-                "Predict latency, inline vectors of " + BenchModel.SCHEMA.size() + " features, LightGBM " + model.trees()
-                    + " trees x " + model.leaves() + " leaves",
+                "Predict latency, inline vectors of "
+                    + BenchModel.SCHEMA.size()
+                    + " features, LightGBM "
+                    + model.trees()
+                    + " trees x "
+                    + model.leaves()
+                    + " leaves",
                 measured,
                 List.of(
                     new LatencyLanes.Comparison(inlineName, EMPTY, GOAL_P50_RATIO, GOAL_P99_RATIO),
                     LatencyLanes.Comparison.of(explainedName, EMPTY)));
         System.out.println("at the end, " + Machine.describe());
         if (!met) {
-          System.out.println("GOAL MISSED: inline Predict p50 is more than 1.5x or p99 more than 2x the empty RPC's.");
+          System.out.println(
+              "GOAL MISSED: inline Predict p50 is more than 1.5x or p99 more than 2x the empty RPC's.");
         }
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -146,9 +177,15 @@ public final class PredictLatencyBench {
         .build();
   }
 
-  /** Predict with the requests of {@code requests}; the answer must carry {@code factors} factors. */
+  /**
+   * Predict with the requests of {@code requests}; the answer must carry {@code factors} factors.
+   */
   static LatencyLanes.Lane predictLane(
-      String name, ManagedChannel channel, Duration deadline, Function<SplittableRandom, PredictRequest> requests, int factors) {
+      String name,
+      ManagedChannel channel,
+      Duration deadline,
+      Function<SplittableRandom, PredictRequest> requests,
+      int factors) {
     return LatencyLanes.lane(
         name,
         random ->
@@ -161,7 +198,8 @@ public final class PredictLatencyBench {
                 .predict(requests.apply(random)),
         r -> {
           if (r.getPrediction().getFactorsCount() != factors) {
-            throw new IllegalStateException(r.getPrediction().getFactorsCount() + " factors, asked " + factors);
+            throw new IllegalStateException(
+                r.getPrediction().getFactorsCount() + " factors, asked " + factors);
           }
         });
   }

@@ -36,11 +36,11 @@ import propensity.registry.v1.SetAliasRequest;
 /**
  * Hot reload under load: while N client threads call Predict (inline vectors) in a closed loop on
  * inference-service, the {@code production} alias of training-service's model registry (the real
- * service, from its jar) is moved to a new version, several times in a row. For each promotion:
- * the time from the SetAlias call returning to the first Predict answer naming the new version, and
- * until every client thread has seen it. Over the whole run: failed RPCs and clients seeing a version
- * go backwards (both must be 0), and latency percentiles of the calls overlapping a reload window vs
- * the others.
+ * service, from its jar) is moved to a new version, several times in a row. For each promotion: the
+ * time from the SetAlias call returning to the first Predict answer naming the new version, and
+ * until every client thread has seen it. Over the whole run: failed RPCs and clients seeing a
+ * version go backwards (both must be 0), and latency percentiles of the calls overlapping a reload
+ * window vs the others.
  */
 public final class ReloadUnderLoadBench {
   private static final String USAGE =
@@ -68,20 +68,35 @@ public final class ReloadUnderLoadBench {
     Args args = Args.parse(argv, USAGE);
     int promotions = args.intValue("promotions", 5, 1, 50);
     int threads = args.intValue("threads", 4, 1, 64);
-    Duration warmup = args.duration("warmup", Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(5));
-    Duration interval = args.duration("interval", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(5));
-    Duration window = args.duration("window", Duration.ofSeconds(1), Duration.ZERO, Duration.ofMinutes(1));
+    Duration warmup =
+        args.duration("warmup", Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(5));
+    Duration interval =
+        args.duration(
+            "interval", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(5));
+    Duration window =
+        args.duration("window", Duration.ofSeconds(1), Duration.ZERO, Duration.ofMinutes(1));
     int trees = args.intValue("trees", 100, 1, 5_000);
     int leaves = args.intValue("leaves", 31, 2, 1_024);
     int rowCount = args.intValue("rows", 1_500, 50, 100_000);
-    Duration callDeadline = args.duration("call-deadline", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(1));
-    Duration reloadTimeout = args.duration("reload-timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(10));
+    Duration callDeadline =
+        args.duration(
+            "call-deadline", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(1));
+    Duration reloadTimeout =
+        args.duration(
+            "reload-timeout",
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(1),
+            Duration.ofMinutes(10));
     args.done();
     System.out.println(Machine.describe());
 
     System.out.printf(
-        Locale.ROOT, "training %d LightGBM versions (%d trees, %d leaves, %,d synthetic users, one seed each)...%n",
-        promotions + 1, trees, leaves, rowCount);
+        Locale.ROOT,
+        "training %d LightGBM versions (%d trees, %d leaves, %,d synthetic users, one seed each)...%n",
+        promotions + 1,
+        trees,
+        leaves,
+        rowCount);
     List<BenchModel.Trained> models = new ArrayList<>();
     for (int i = 0; i <= promotions; i++) {
       models.add(BenchModel.train(rowCount, trees, leaves, 42 + i));
@@ -99,14 +114,27 @@ public final class ReloadUnderLoadBench {
           versions[i] = register(registryChannel, models.get(i));
         }
         setAlias(registryChannel, versions[0]);
-        System.out.println("registered versions " + Arrays.toString(versions) + ", production -> " + versions[0]);
-        try (InferenceServiceProcess service = new InferenceServiceProcess(registry.target(), MODEL, work)) {
+        System.out.println(
+            "registered versions " + Arrays.toString(versions) + ", production -> " + versions[0]);
+        try (InferenceServiceProcess service =
+            new InferenceServiceProcess(registry.target(), MODEL, work)) {
           System.out.println("starting inference-service (registry " + registry.target() + ")...");
           service.start(Duration.ofSeconds(120));
           ManagedChannel channel = service.channel();
           try {
             Prometheus before = scrape(service);
-            run(channel, registryChannel, vectors, versions, threads, warmup, interval, window, callDeadline, reloadTimeout, models.get(0));
+            run(
+                channel,
+                registryChannel,
+                vectors,
+                versions,
+                threads,
+                warmup,
+                interval,
+                window,
+                callDeadline,
+                reloadTimeout,
+                models.get(0));
             serviceSide(before, scrape(service));
           } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -183,7 +211,9 @@ public final class ReloadUnderLoadBench {
                     PredictResponse r =
                         InferenceServiceGrpc.newBlockingStub(channel)
                             .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
-                            .predict(PredictLatencyBench.inlineRequest(vectors[random.nextInt(vectors.length)], 0));
+                            .predict(
+                                PredictLatencyBench.inlineRequest(
+                                    vectors[random.nextInt(vectors.length)], 0));
                     long e = System.nanoTime();
                     long v = r.getPrediction().getModelVersion();
                     c.add(s, e, v);
@@ -206,7 +236,11 @@ public final class ReloadUnderLoadBench {
     }
     long loadStart = System.nanoTime();
     workers.forEach(Thread::start);
-    System.out.printf(Locale.ROOT, "%d client threads calling Predict; warm-up %d s...%n", threads, warmup.toSeconds());
+    System.out.printf(
+        Locale.ROOT,
+        "%d client threads calling Predict; warm-up %d s...%n",
+        threads,
+        warmup.toSeconds());
     Thread.sleep(warmup.toMillis());
     long measuredFrom = System.nanoTime();
     long[] sent = new long[versions.length];
@@ -224,9 +258,15 @@ public final class ReloadUnderLoadBench {
         }
         timedOut[i] = firstSeen.get(i) == 0;
         System.out.printf(
-            Locale.ROOT, "production -> version %d: %s%n",
-            versions[i], timedOut[i] ? "NOT SERVED within " + reloadTimeout.toSeconds() + " s" : String.format(
-                Locale.ROOT, "first answer on it %.1f ms after SetAlias returned", (firstSeen.get(i) - returned[i]) / 1e6));
+            Locale.ROOT,
+            "production -> version %d: %s%n",
+            versions[i],
+            timedOut[i]
+                ? "NOT SERVED within " + reloadTimeout.toSeconds() + " s"
+                : String.format(
+                    Locale.ROOT,
+                    "first answer on it %.1f ms after SetAlias returned",
+                    (firstSeen.get(i) - returned[i]) / 1e6));
       }
       Thread.sleep(interval.toMillis());
     } finally {
@@ -239,10 +279,12 @@ public final class ReloadUnderLoadBench {
     }
     long measuredTo = stopAt[0];
 
-    // reload windows: from the SetAlias call until `window` after the first answer on the new version
+    // reload windows: from the SetAlias call until `window` after the first answer on the new
+    // version
     List<long[]> windows = new ArrayList<>();
     for (int i = 1; i < versions.length; i++) {
-      long endOfWindow = timedOut[i] ? returned[i] + reloadTimeout.toNanos() : firstSeen.get(i) + window.toNanos();
+      long endOfWindow =
+          timedOut[i] ? returned[i] + reloadTimeout.toNanos() : firstSeen.get(i) + window.toNanos();
       windows.add(new long[] {sent[i], endOfWindow});
     }
     Histogram during = new Histogram(Duration.ofSeconds(60).toNanos(), 3);
@@ -278,13 +320,27 @@ public final class ReloadUnderLoadBench {
 
     Table per =
         new Table(
-            "Reload under load: " + threads + " client threads, Predict inline, LightGBM " + first.trees() + " trees x "
-                + first.leaves() + " leaves per version, training-service registry",
-            "promotion", "SetAlias call", "to first answer on it (from SetAlias return)", "from SetAlias sent", "until every client saw it");
+            "Reload under load: "
+                + threads
+                + " client threads, Predict inline, LightGBM "
+                + first.trees()
+                + " trees x "
+                + first.leaves()
+                + " leaves per version, training-service registry",
+            "promotion",
+            "SetAlias call",
+            "to first answer on it (from SetAlias return)",
+            "from SetAlias sent",
+            "until every client saw it");
     List<Double> toFirst = new ArrayList<>();
     for (int i = 1; i < versions.length; i++) {
       if (timedOut[i]) {
-        per.row(versions[i - 1] + " -> " + versions[i], ms(returned[i] - sent[i]), "NOT SERVED", "", "");
+        per.row(
+            versions[i - 1] + " -> " + versions[i],
+            ms(returned[i] - sent[i]),
+            "NOT SERVED",
+            "",
+            "");
         continue;
       }
       double ms = (firstSeen.get(i) - returned[i]) / 1e6;
@@ -301,17 +357,32 @@ public final class ReloadUnderLoadBench {
     Table summary = new Table("Reload summary", "figure", "value");
     summary.row("promotions served", toFirst.size() + " of " + (versions.length - 1));
     if (!toFirst.isEmpty()) {
-      summary.row("SetAlias return -> first answer, median", String.format(Locale.ROOT, "%.1f ms", median(toFirst)));
-      summary.row("SetAlias return -> first answer, max", String.format(Locale.ROOT, "%.1f ms", toFirst.get(toFirst.size() - 1)));
+      summary.row(
+          "SetAlias return -> first answer, median",
+          String.format(Locale.ROOT, "%.1f ms", median(toFirst)));
+      summary.row(
+          "SetAlias return -> first answer, max",
+          String.format(Locale.ROOT, "%.1f ms", toFirst.get(toFirst.size() - 1)));
     }
     summary.row("failed Predict calls (must be 0)", Table.count(errors.get()));
-    summary.row("answers on an older version than the client saw before (must be 0)", Table.count(regressions));
+    summary.row(
+        "answers on an older version than the client saw before (must be 0)",
+        Table.count(regressions));
     summary.print(System.out);
 
     Table lat =
         new Table(
-            "Predict latency during reload windows (SetAlias call .. " + window.toMillis() + " ms after the first answer on the new version) vs outside",
-            "calls", "count", "calls/s", "p50", "p90", "p99", "p99.9", "max");
+            "Predict latency during reload windows (SetAlias call .. "
+                + window.toMillis()
+                + " ms after the first answer on the new version) vs outside",
+            "calls",
+            "count",
+            "calls/s",
+            "p50",
+            "p90",
+            "p99",
+            "p99.9",
+            "max");
     double windowSeconds = 0;
     for (long[] w : windows) {
       windowSeconds += (w[1] - w[0]) / 1e9;
@@ -322,11 +393,22 @@ public final class ReloadUnderLoadBench {
     lat.print(System.out);
     if (during.getTotalCount() > 0 && outside.getTotalCount() > 0) {
       Table r = new Table("during / outside (same run)", "figure", "ratio");
-      r.row("p50", Table.ratio(during.getValueAtPercentile(50) / (double) outside.getValueAtPercentile(50)));
-      r.row("p99", Table.ratio(during.getValueAtPercentile(99) / (double) outside.getValueAtPercentile(99)));
-      r.row("p99.9", Table.ratio(during.getValueAtPercentile(99.9) / (double) outside.getValueAtPercentile(99.9)));
+      r.row(
+          "p50",
+          Table.ratio(during.getValueAtPercentile(50) / (double) outside.getValueAtPercentile(50)));
+      r.row(
+          "p99",
+          Table.ratio(during.getValueAtPercentile(99) / (double) outside.getValueAtPercentile(99)));
+      r.row(
+          "p99.9",
+          Table.ratio(
+              during.getValueAtPercentile(99.9) / (double) outside.getValueAtPercentile(99.9)));
       r.row("max", Table.ratio(during.getMaxValue() / (double) outside.getMaxValue()));
-      r.row("throughput", Table.ratio((during.getTotalCount() / windowSeconds) / (outside.getTotalCount() / outsideSeconds)));
+      r.row(
+          "throughput",
+          Table.ratio(
+              (during.getTotalCount() / windowSeconds)
+                  / (outside.getTotalCount() / outsideSeconds)));
       r.print(System.out);
     }
     if (errors.get() > 0) {
@@ -335,7 +417,8 @@ public final class ReloadUnderLoadBench {
     System.out.printf(Locale.ROOT, "load ran %.1f s in all; ", (measuredTo - loadStart) / 1e9);
     System.out.println("at the end, " + Machine.describe());
     if (errors.get() > 0 || regressions > 0 || toFirst.size() < versions.length - 1) {
-      System.out.println("CHECK FAILED: failed calls, versions going backwards, or a promotion never served.");
+      System.out.println(
+          "CHECK FAILED: failed calls, versions going backwards, or a promotion never served.");
     }
   }
 
@@ -351,7 +434,10 @@ public final class ReloadUnderLoadBench {
     }
   }
 
-  /** inference-service's own account of the promotions' loads (Prometheus, after minus before), which splits the reload time. */
+  /**
+   * inference-service's own account of the promotions' loads (Prometheus, after minus before),
+   * which splits the reload time.
+   */
   private static void serviceSide(Prometheus before, Prometheus after) {
     if (before == null || after == null) {
       return;
@@ -362,9 +448,15 @@ public final class ReloadUnderLoadBench {
     double count = after.sum(loadCount).orElse(0) - before.sum(loadCount).orElse(0);
     double sum = after.sum(loadSum).orElse(0) - before.sum(loadSum).orElse(0);
     double bad =
-        after.sum(reloads, "outcome=\"refused\"").orElse(0) + after.sum(reloads, "outcome=\"failed\"").orElse(0)
-            - before.sum(reloads, "outcome=\"refused\"").orElse(0) - before.sum(reloads, "outcome=\"failed\"").orElse(0);
-    Table t = new Table("inference-service's view of the promotions (its /prometheus, after minus before)", "figure", "value");
+        after.sum(reloads, "outcome=\"refused\"").orElse(0)
+            + after.sum(reloads, "outcome=\"failed\"").orElse(0)
+            - before.sum(reloads, "outcome=\"refused\"").orElse(0)
+            - before.sum(reloads, "outcome=\"failed\"").orElse(0);
+    Table t =
+        new Table(
+            "inference-service's view of the promotions (its /prometheus, after minus before)",
+            "figure",
+            "value");
     t.row("versions loaded", String.format(Locale.ROOT, "%.0f", count));
     t.row("versions refused or failed", String.format(Locale.ROOT, "%.0f", bad));
     t.row(
@@ -394,8 +486,12 @@ public final class ReloadUnderLoadBench {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  /** Registers {@code model} as a new version of the bench model through the registry's client stream. */
-  private static long register(ManagedChannel channel, BenchModel.Trained model) throws InterruptedException {
+  /**
+   * Registers {@code model} as a new version of the bench model through the registry's client
+   * stream.
+   */
+  private static long register(ManagedChannel channel, BenchModel.Trained model)
+      throws InterruptedException {
     byte[] artifact = model.modelText().getBytes(StandardCharsets.UTF_8);
     ModelVersion meta = BenchModel.registryVersion(MODEL, 0, model, 3);
     CompletableFuture<RegisterModelVersionResponse> done = new CompletableFuture<>();
@@ -416,7 +512,8 @@ public final class ReloadUnderLoadBench {
 
                   @Override
                   public void onCompleted() {
-                    done.completeExceptionally(new IllegalStateException("registration ended without an answer"));
+                    done.completeExceptionally(
+                        new IllegalStateException("registration ended without an answer"));
                   }
                 });
     requests.onNext(RegisterModelVersionRequest.newBuilder().setModelVersion(meta).build());
@@ -424,7 +521,10 @@ public final class ReloadUnderLoadBench {
       int len = Math.min(CHUNK, artifact.length - off);
       requests.onNext(
           RegisterModelVersionRequest.newBuilder()
-              .setArtifactChunk(Chunk.newBuilder().setOffset(off).setData(ByteString.copyFrom(artifact, off, len)))
+              .setArtifactChunk(
+                  Chunk.newBuilder()
+                      .setOffset(off)
+                      .setData(ByteString.copyFrom(artifact, off, len)))
               .build());
     }
     requests.onCompleted();
@@ -438,6 +538,11 @@ public final class ReloadUnderLoadBench {
   private static void setAlias(ManagedChannel channel, long version) {
     ModelRegistryServiceGrpc.newBlockingStub(channel)
         .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .setAlias(SetAliasRequest.newBuilder().setName(MODEL).setAlias(ALIAS).setVersion(version).build());
+        .setAlias(
+            SetAliasRequest.newBuilder()
+                .setName(MODEL)
+                .setAlias(ALIAS)
+                .setVersion(version)
+                .build());
   }
 }

@@ -11,10 +11,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * training-service — here only for its model registry — started from its executable jar as a separate
- * JVM bound to loopback, with its own ports, data directory (an embedded SQLite registry), private
- * {@code java.io.tmpdir} and log under the work directory. Its feature-service target is a closed
- * loopback port: no training job runs.
+ * training-service — here only for its model registry — started from its executable jar as a
+ * separate JVM bound to loopback, with its own ports, data directory (an embedded SQLite registry),
+ * private {@code java.io.tmpdir} and log under the work directory. Its feature-service target is a
+ * closed loopback port: no training job runs.
  */
 final class TrainingServiceProcess implements AutoCloseable {
   /** Overrides where the service's {@code -all} jar is looked for. */
@@ -56,7 +56,10 @@ final class TrainingServiceProcess implements AutoCloseable {
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
   }
 
-  /** {@value #JAR_ENV}, else {@code training-service/target/training-service-*-all.jar} above the working dir. */
+  /**
+   * {@value #JAR_ENV}, else {@code training-service/target/training-service-*-all.jar} above the
+   * working dir.
+   */
   static Path serviceJar() {
     return ServiceJars.find("training-service", JAR_ENV);
   }

@@ -1,18 +1,18 @@
 package io.propensity.bench.load;
 
 import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.propensity.bench.support.Args;
 import io.propensity.bench.support.DemoSets;
-import io.propensity.bench.support.Machine;
 import io.propensity.bench.support.FeatureServiceProcess;
 import io.propensity.bench.support.IngestClient;
+import io.propensity.bench.support.Machine;
 import io.propensity.bench.support.Prometheus;
 import io.propensity.bench.support.ProtoEvents;
 import io.propensity.bench.support.StoreBackend;
 import io.propensity.bench.support.Table;
 import io.propensity.bench.support.TempDirs;
 import io.propensity.engine.event.Event;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.propensity.engine.event.EventValidator;
 import io.propensity.feature.ingest.IngestItem;
 import io.propensity.feature.ingest.IngestListener;
@@ -25,8 +25,8 @@ import io.propensity.feature.store.jdbc.JdbcEventStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -66,7 +66,8 @@ public final class IngestThroughputBench {
 
   /**
    * One service run: what the client saw, and the seconds the service itself spent in its Ingestor
-   * (validate, commit, online state update: the sum of its {@code propensity_ingest_latency} timer).
+   * (validate, commit, online state update: the sum of its {@code propensity_ingest_latency}
+   * timer).
    */
   record ServiceRun(IngestClient.Result client, double ingestorSeconds) {
     double eventsPerSecond() {
@@ -75,18 +76,28 @@ public final class IngestThroughputBench {
   }
 
   /** The same events as engine batches (direct path) and as stream messages (service path). */
-  record Workload(List<List<Event>> batches, List<StreamIngestEventsRequest> requests, long events) {
+  record Workload(
+      List<List<Event>> batches, List<StreamIngestEventsRequest> requests, long events) {
     static Workload of(List<List<Event>> batches) {
       List<StreamIngestEventsRequest> requests = new ArrayList<>(batches.size());
       for (List<Event> b : batches) {
         requests.add(ProtoEvents.request(b));
       }
-      return new Workload(List.copyOf(batches), List.copyOf(requests), batches.stream().mapToLong(List::size).sum());
+      return new Workload(
+          List.copyOf(batches),
+          List.copyOf(requests),
+          batches.stream().mapToLong(List::size).sum());
     }
   }
 
   /** One backend's pair of measurements in one round. */
-  record Lane(String backend, int round, long events, double directSeconds, double ingestorSeconds, ServiceRun service) {
+  record Lane(
+      String backend,
+      int round,
+      long events,
+      double directSeconds,
+      double ingestorSeconds,
+      ServiceRun service) {
     double directRate() {
       return events / directSeconds;
     }
@@ -101,13 +112,16 @@ public final class IngestThroughputBench {
     long events = args.longValue("events", 200_000, 1_000, 5_000_000);
     int batch = args.intValue("batch", 500, 1, 10_000);
     List<String> backends =
-        List.of(args.string("backends", String.join(",", StoreBackend.availableNames())).split(","));
+        List.of(
+            args.string("backends", String.join(",", StoreBackend.availableNames())).split(","));
     long warmupEvents = args.longValue("warmup-events", 50_000, 0, 5_000_000);
     int rounds = args.intValue("rounds", 3, 1, 10);
     boolean breakdown = args.bool("breakdown", false);
     String extra = args.string("service-jvm-args", "").trim();
     List<String> serviceJvmArgs = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
-    Duration deadline = args.duration("deadline", Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofHours(1));
+    Duration deadline =
+        args.duration(
+            "deadline", Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofHours(1));
     args.done();
     System.out.println(Machine.describe());
 
@@ -115,7 +129,10 @@ public final class IngestThroughputBench {
     System.out.printf(
         Locale.ROOT,
         "generating %,d + %,d (warm-up) demo events (window ending %s) in batches of %d...%n",
-        events, warmupEvents, end, batch);
+        events,
+        warmupEvents,
+        end,
+        batch);
     // the measured events are the first ones; the warm-up events are those that follow (other
     // users, other ids), so that a warm-up never turns measured events into duplicates
     Iterator<Event> demo = DemoSets.firstEvents(events + warmupEvents, end);
@@ -129,14 +146,16 @@ public final class IngestThroughputBench {
       for (int round = 1; round <= rounds; round++) {
         for (String name : backends) {
           String backend = name.trim();
-          // alternate the order between rounds, so that a drift in background load favours neither side
+          // alternate the order between rounds, so that a drift in background load favours neither
+          // side
           boolean serviceFirst = round % 2 == 0;
           ServiceRun service = null;
           if (serviceFirst) {
             service = service(backend, warmup, measured, work, deadline, serviceJvmArgs);
           }
           double direct = direct(backend, warmup, measured, work);
-          double inProcess = breakdown ? inProcessIngestor(backend, warmup, measured, work) : Double.NaN;
+          double inProcess =
+              breakdown ? inProcessIngestor(backend, warmup, measured, work) : Double.NaN;
           if (!serviceFirst) {
             service = service(backend, warmup, measured, work, deadline, serviceJvmArgs);
           }
@@ -149,17 +168,35 @@ public final class IngestThroughputBench {
 
     Table t =
         new Table(
-            "Ingest throughput, " + Table.count(total) + " demo events, batches of " + batch + ", fresh store each",
-            "backend", "round", "direct append events/s", "gRPC stream events/s", "ratio service/direct");
+            "Ingest throughput, "
+                + Table.count(total)
+                + " demo events, batches of "
+                + batch
+                + ", fresh store each",
+            "backend",
+            "round",
+            "direct append events/s",
+            "gRPC stream events/s",
+            "ratio service/direct");
     for (Lane l : lanes) {
-      t.row(l.backend(), l.round(), Table.rate(l.directRate()), Table.rate(l.service().eventsPerSecond()), Table.ratio(l.ratio()));
+      t.row(
+          l.backend(),
+          l.round(),
+          Table.rate(l.directRate()),
+          Table.rate(l.service().eventsPerSecond()),
+          Table.ratio(l.ratio()));
     }
     t.print(System.out);
     if (breakdown) {
       Table b =
           new Table(
               "Breakdown: feature-service's Ingestor in this JVM (no gRPC, no process), same events and batches",
-              "backend", "round", "direct append events/s", "in-process Ingestor events/s", "ratio Ingestor/direct", "ratio service/Ingestor");
+              "backend",
+              "round",
+              "direct append events/s",
+              "in-process Ingestor events/s",
+              "ratio Ingestor/direct",
+              "ratio service/Ingestor");
       for (Lane l : lanes) {
         double ingestorRate = l.events() / l.ingestorSeconds();
         b.row(
@@ -173,12 +210,20 @@ public final class IngestThroughputBench {
       b.print(System.out);
     }
     boolean allMet = true;
-    Table verdict = new Table("Ingest ratio per backend", "backend", "median ratio service/direct", "goal >= 0.50");
+    Table verdict =
+        new Table(
+            "Ingest ratio per backend", "backend", "median ratio service/direct", "goal >= 0.50");
     for (String name : backends) {
-      double[] ratios = lanes.stream().filter(l -> l.backend().equals(name.trim())).mapToDouble(Lane::ratio).sorted().toArray();
-      double median = ratios.length % 2 == 1
-          ? ratios[ratios.length / 2]
-          : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+      double[] ratios =
+          lanes.stream()
+              .filter(l -> l.backend().equals(name.trim()))
+              .mapToDouble(Lane::ratio)
+              .sorted()
+              .toArray();
+      double median =
+          ratios.length % 2 == 1
+              ? ratios[ratios.length / 2]
+              : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
       boolean met = median >= 0.5;
       allMet &= met;
       verdict.row(name.trim(), Table.ratio(median), met ? "met" : "MISSED");
@@ -187,7 +232,15 @@ public final class IngestThroughputBench {
     Table times =
         new Table(
             "Ingest wall times (service: whole stream, and the part spent inside its Ingestor per its own timer)",
-            "backend", "round", "direct append", "gRPC stream", "in Ingestor", "outside Ingestor", "accepted", "duplicates", "rejected");
+            "backend",
+            "round",
+            "direct append",
+            "gRPC stream",
+            "in Ingestor",
+            "outside Ingestor",
+            "accepted",
+            "duplicates",
+            "rejected");
     for (Lane l : lanes) {
       IngestClient.Result c = l.service().client();
       double inside = l.service().ingestorSeconds();
@@ -212,7 +265,8 @@ public final class IngestThroughputBench {
             + " each time; both paths first ingest the same warm-up events, untimed.");
     System.out.println("at the end, " + Machine.describe());
     if (!allMet) {
-      System.out.println("GOAL MISSED: the service reaches less than 50% of the direct append rate on some backend.");
+      System.out.println(
+          "GOAL MISSED: the service reaches less than 50% of the direct append rate on some backend.");
     }
   }
 
@@ -225,7 +279,8 @@ public final class IngestThroughputBench {
       long stored = append(direct, measured);
       double seconds = (System.nanoTime() - start) / 1e9;
       if (stored != measured.events()) {
-        throw new IllegalStateException("direct append stored " + stored + " of " + measured.events() + " events");
+        throw new IllegalStateException(
+            "direct append stored " + stored + " of " + measured.events() + " events");
       }
       return seconds;
     }
@@ -239,12 +294,16 @@ public final class IngestThroughputBench {
     return stored;
   }
 
-  /** The service's own ingest pipeline, wired as FeatureServiceFactory wires it, called in this JVM. */
-  private static double inProcessIngestor(String backend, Workload warmup, Workload measured, Path work) {
+  /**
+   * The service's own ingest pipeline, wired as FeatureServiceFactory wires it, called in this JVM.
+   */
+  private static double inProcessIngestor(
+      String backend, Workload warmup, Workload measured, Path work) {
     System.out.printf(Locale.ROOT, "[%s] feature-service Ingestor in this JVM...%n", backend);
     try (StoreBackend store = StoreBackend.fresh(backend, work);
         JdbcEventStore events = store.open()) {
-      OnlineFeatures online = new OnlineFeatures(new InMemoryOnlineFeatureStore(), Clock.systemUTC(), 1_000);
+      OnlineFeatures online =
+          new OnlineFeatures(new InMemoryOnlineFeatureStore(), Clock.systemUTC(), 1_000);
       IngestMetrics metrics = new IngestMetrics(new SimpleMeterRegistry(), 0);
       IngestListener both =
           new IngestListener() {
@@ -273,7 +332,8 @@ public final class IngestThroughputBench {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       if (accepted != measured.events()) {
-        throw new IllegalStateException("the Ingestor accepted " + accepted + " of " + measured.events() + " events");
+        throw new IllegalStateException(
+            "the Ingestor accepted " + accepted + " of " + measured.events() + " events");
       }
       return seconds;
     }
@@ -299,10 +359,12 @@ public final class IngestThroughputBench {
       Duration deadline,
       List<String> jvmArgs)
       throws InterruptedException, IOException {
-    System.out.printf(Locale.ROOT, "[%s] StreamIngestEvents into a fresh feature-service...%n", backend);
+    System.out.printf(
+        Locale.ROOT, "[%s] StreamIngestEvents into a fresh feature-service...%n", backend);
     try (StoreBackend store = StoreBackend.fresh(backend, work)) {
       Path dir = Files.createTempDirectory(work, "service-");
-      try (FeatureServiceProcess service = FeatureServiceProcess.of(store, Map.of(), jvmArgs, dir)) {
+      try (FeatureServiceProcess service =
+          FeatureServiceProcess.of(store, Map.of(), jvmArgs, dir)) {
         service.start(Duration.ofSeconds(90));
         ManagedChannel channel = service.channel();
         try {
@@ -310,14 +372,24 @@ public final class IngestThroughputBench {
             IngestClient.stream(channel, warmup.requests().iterator(), deadline);
           }
           String metricsUrl = service.httpBase() + "/prometheus";
-          double ingestorBefore = Prometheus.scrape(metricsUrl).sum("propensity_ingest_latency_seconds_sum").orElse(0);
-          IngestClient.Result r = IngestClient.stream(channel, measured.requests().iterator(), deadline);
+          double ingestorBefore =
+              Prometheus.scrape(metricsUrl).sum("propensity_ingest_latency_seconds_sum").orElse(0);
+          IngestClient.Result r =
+              IngestClient.stream(channel, measured.requests().iterator(), deadline);
           if (r.summary().getAcceptedCount() != measured.events()) {
             throw new IllegalStateException(
-                "the service accepted " + r.summary().getAcceptedCount() + " of " + measured.events() + " events: " + r.summary());
+                "the service accepted "
+                    + r.summary().getAcceptedCount()
+                    + " of "
+                    + measured.events()
+                    + " events: "
+                    + r.summary());
           }
           double ingestor =
-              Prometheus.scrape(metricsUrl).sum("propensity_ingest_latency_seconds_sum").orElse(Double.NaN) - ingestorBefore;
+              Prometheus.scrape(metricsUrl)
+                      .sum("propensity_ingest_latency_seconds_sum")
+                      .orElse(Double.NaN)
+                  - ingestorBefore;
           return new ServiceRun(r, ingestor);
         } finally {
           channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

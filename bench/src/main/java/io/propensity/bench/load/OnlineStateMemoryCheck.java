@@ -3,9 +3,9 @@ package io.propensity.bench.load;
 import io.grpc.ManagedChannel;
 import io.propensity.bench.support.Args;
 import io.propensity.bench.support.DemoSets;
-import io.propensity.bench.support.Machine;
 import io.propensity.bench.support.FeatureServiceProcess;
 import io.propensity.bench.support.IngestClient;
+import io.propensity.bench.support.Machine;
 import io.propensity.bench.support.OnlineBackend;
 import io.propensity.bench.support.Prometheus;
 import io.propensity.bench.support.ProtoEvents;
@@ -52,25 +52,40 @@ public final class OnlineStateMemoryCheck {
     boolean ok = false;
     try (StoreBackend store = StoreBackend.fresh(storeName, work);
         FeatureServiceProcess service =
-            FeatureServiceProcess.of(store, OnlineBackend.of("memory").serviceEnv(), List.of("-Xmx" + xmx), work)) {
+            FeatureServiceProcess.of(
+                store, OnlineBackend.of("memory").serviceEnv(), List.of("-Xmx" + xmx), work)) {
       service.start(Duration.ofSeconds(90));
       ManagedChannel channel = service.channel();
       IngestClient.Result ingest;
       try {
-        System.out.printf(Locale.ROOT, "ingesting %,d demo events into a feature-service with -Xmx%s...%n", events, xmx);
+        System.out.printf(
+            Locale.ROOT,
+            "ingesting %,d demo events into a feature-service with -Xmx%s...%n",
+            events,
+            xmx);
         ingest =
             IngestClient.stream(
-                channel, ProtoEvents.requests(DemoSets.firstEvents(events, DemoSets.recentEnd()), 500), Duration.ofMinutes(20));
+                channel,
+                ProtoEvents.requests(DemoSets.firstEvents(events, DemoSets.recentEnd()), 500),
+                Duration.ofMinutes(20));
       } catch (RuntimeException e) {
         throw new IllegalStateException(
-            "ingest failed" + (service.logMentionsOutOfMemory() ? " (OutOfMemoryError in the service)" : "") + ": " + e.getMessage()
-                + "\n" + service.tail(),
+            "ingest failed"
+                + (service.logMentionsOutOfMemory() ? " (OutOfMemoryError in the service)" : "")
+                + ": "
+                + e.getMessage()
+                + "\n"
+                + service.tail(),
             e);
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
-      System.out.printf(Locale.ROOT, "ingested %,d events in %.1f s (%,.0f events/s)%n",
-          ingest.summary().getAcceptedCount(), ingest.seconds(), ingest.eventsPerSecond());
+      System.out.printf(
+          Locale.ROOT,
+          "ingested %,d events in %.1f s (%,.0f events/s)%n",
+          ingest.summary().getAcceptedCount(),
+          ingest.seconds(),
+          ingest.eventsPerSecond());
 
       Prometheus asFound = Prometheus.scrape(service.httpBase() + "/prometheus");
       long rssAsFound = rssBytes(service.pid());
@@ -79,34 +94,61 @@ public final class OnlineStateMemoryCheck {
       long rssAfterGc = rssBytes(service.pid());
 
       if (!service.isAlive() || service.logMentionsOutOfMemory()) {
-        throw new IllegalStateException("the service ran out of memory or died:\n" + service.tail());
+        throw new IllegalStateException(
+            "the service ran out of memory or died:\n" + service.tail());
       }
       double users = required(afterGc.sum("propensity_online_users"), "propensity_online_users");
-      double stateBytes = required(afterGc.sum("propensity_online_state_bytes"), "propensity_online_state_bytes");
-      double storeEvents = required(afterGc.sum("propensity_store_events"), "propensity_store_events");
-      double heapFound = required(asFound.sum("jvm_memory_used_bytes", "area=\"heap\""), "jvm_memory_used_bytes{area=heap}");
-      double heapAfterGc = required(afterGc.sum("jvm_memory_used_bytes", "area=\"heap\""), "jvm_memory_used_bytes{area=heap}");
-      double committed = afterGc.sum("jvm_memory_committed_bytes", "area=\"heap\"").orElse(Double.NaN);
+      double stateBytes =
+          required(afterGc.sum("propensity_online_state_bytes"), "propensity_online_state_bytes");
+      double storeEvents =
+          required(afterGc.sum("propensity_store_events"), "propensity_store_events");
+      double heapFound =
+          required(
+              asFound.sum("jvm_memory_used_bytes", "area=\"heap\""),
+              "jvm_memory_used_bytes{area=heap}");
+      double heapAfterGc =
+          required(
+              afterGc.sum("jvm_memory_used_bytes", "area=\"heap\""),
+              "jvm_memory_used_bytes{area=heap}");
+      double committed =
+          afterGc.sum("jvm_memory_committed_bytes", "area=\"heap\"").orElse(Double.NaN);
       double nonHeap = afterGc.sum("jvm_memory_used_bytes", "area=\"nonheap\"").orElse(Double.NaN);
 
-      Table t = new Table("Online state memory, " + Table.count((long) storeEvents) + " events, service -Xmx" + xmx + ", online state in memory",
-          "figure", "value");
+      Table t =
+          new Table(
+              "Online state memory, "
+                  + Table.count((long) storeEvents)
+                  + " events, service -Xmx"
+                  + xmx
+                  + ", online state in memory",
+              "figure",
+              "value");
       t.row("propensity_store_events", Table.count((long) storeEvents));
       t.row("propensity_online_users (active users)", Table.count((long) users));
-      t.row("propensity_online_state_bytes", Table.count((long) stateBytes) + " (" + Table.mib(stateBytes) + ")");
+      t.row(
+          "propensity_online_state_bytes",
+          Table.count((long) stateBytes) + " (" + Table.mib(stateBytes) + ")");
       t.row("state bytes per active user", String.format(Locale.ROOT, "%,.0f", stateBytes / users));
       t.row("heap used, as found after ingest", Table.mib(heapFound));
       t.row("heap used, after a full GC (jcmd GC.run)", Table.mib(heapAfterGc));
-      t.row("heap used after GC / active users (whole service)", String.format(Locale.ROOT, "%,.0f bytes", heapAfterGc / users));
+      t.row(
+          "heap used after GC / active users (whole service)",
+          String.format(Locale.ROOT, "%,.0f bytes", heapAfterGc / users));
       t.row("heap committed after GC", Double.isNaN(committed) ? "n/a" : Table.mib(committed));
       t.row("non-heap used", Double.isNaN(nonHeap) ? "n/a" : Table.mib(nonHeap));
-      t.row("process RSS as found / after GC", (rssAsFound < 0 ? "n/a" : Table.mib(rssAsFound)) + " / " + (rssAfterGc < 0 ? "n/a" : Table.mib(rssAfterGc)));
+      t.row(
+          "process RSS as found / after GC",
+          (rssAsFound < 0 ? "n/a" : Table.mib(rssAsFound))
+              + " / "
+              + (rssAfterGc < 0 ? "n/a" : Table.mib(rssAfterGc)));
       t.row("ingest rate (info)", Table.rate(ingest.eventsPerSecond()) + " events/s");
       t.row("result", "completed without OutOfMemoryError");
       t.print(System.out);
       System.out.println("at the end, " + Machine.describe());
       if ((long) storeEvents != ingest.summary().getAcceptedCount()) {
-        System.out.println("WARNING: propensity_store_events differs from the events accepted: " + ingest.summary().getAcceptedCount());
+        System.out.println(
+            "WARNING: propensity_store_events differs from the events accepted: "
+                + ingest.summary().getAcceptedCount());
       }
       ok = true;
     } finally {
@@ -118,7 +160,8 @@ public final class OnlineStateMemoryCheck {
   }
 
   private static double required(OptionalDouble v, String name) {
-    return v.orElseThrow(() -> new IllegalStateException("metric " + name + " not found at /prometheus"));
+    return v.orElseThrow(
+        () -> new IllegalStateException("metric " + name + " not found at /prometheus"));
   }
 
   /** Asks the service's JVM for a full collection, so heap used approximates live data. */
@@ -128,7 +171,10 @@ public final class OnlineStateMemoryCheck {
       System.out.println("(no jcmd in this JDK: heap after GC is heap as found)");
       return;
     }
-    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
+            .redirectErrorStream(true)
+            .start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       System.out.println("(jcmd GC.run timed out)");

@@ -3,9 +3,9 @@ package io.propensity.bench.load;
 import io.grpc.ManagedChannel;
 import io.propensity.bench.support.Args;
 import io.propensity.bench.support.DemoSets;
-import io.propensity.bench.support.Machine;
 import io.propensity.bench.support.FeatureServiceProcess;
 import io.propensity.bench.support.IngestClient;
+import io.propensity.bench.support.Machine;
 import io.propensity.bench.support.ProtoEvents;
 import io.propensity.bench.support.StoreBackend;
 import io.propensity.bench.support.Table;
@@ -54,7 +54,9 @@ public final class TrainingSetBuildBench {
     int horizonDays = args.intValue("horizon-days", 7, 1, 30);
     int batchSize = args.intValue("batch-size", 1_000, 1, 10_000);
     String storeName = args.string("store", "sqlite");
-    Duration deadline = args.duration("deadline", Duration.ofMinutes(20), Duration.ofSeconds(10), Duration.ofHours(2));
+    Duration deadline =
+        args.duration(
+            "deadline", Duration.ofMinutes(20), Duration.ofSeconds(10), Duration.ofHours(2));
     args.done();
     System.out.println(Machine.describe());
 
@@ -64,20 +66,29 @@ public final class TrainingSetBuildBench {
 
     Path work = TempDirs.create("propensity-bench-trainingset-");
     try (StoreBackend store = StoreBackend.fresh(storeName, work)) {
-      try (FeatureServiceProcess service = FeatureServiceProcess.of(store, Map.of(), List.of(), work)) {
+      try (FeatureServiceProcess service =
+          FeatureServiceProcess.of(store, Map.of(), List.of(), work)) {
         service.start(Duration.ofSeconds(90));
         ManagedChannel channel = service.channel();
         try {
-          System.out.printf(Locale.ROOT, "ingesting %,d demo events into %s...%n", events, store.name());
+          System.out.printf(
+              Locale.ROOT, "ingesting %,d demo events into %s...%n", events, store.name());
           Iterator<propensity.features.v1.StreamIngestEventsRequest> requests =
               ProtoEvents.requests(DemoSets.firstEvents(events, end), 500);
-          IngestClient.Result ingest = IngestClient.stream(channel, requests, Duration.ofMinutes(20));
+          IngestClient.Result ingest =
+              IngestClient.stream(channel, requests, Duration.ofMinutes(20));
           long stored = ingest.summary().getAcceptedCount();
-          System.out.printf(Locale.ROOT, "ingested %,d events in %.1f s (%,.0f events/s)%n", stored, ingest.seconds(), ingest.eventsPerSecond());
+          System.out.printf(
+              Locale.ROOT,
+              "ingested %,d events in %.1f s (%,.0f events/s)%n",
+              stored,
+              ingest.seconds(),
+              ingest.eventsPerSecond());
 
           // scan, build, scan: the baseline brackets the build, so a drift in background load
           // during the run affects both sides alike (the idle service does not touch the store)
-          System.out.println("baseline 1/2: scanning the store directly (EventStore.forEachUser), no features...");
+          System.out.println(
+              "baseline 1/2: scanning the store directly (EventStore.forEachUser), no features...");
           Scan before = scan(store, stored);
           TrainingSetSpec spec =
               TrainingSetSpec.newBuilder()
@@ -89,7 +100,12 @@ public final class TrainingSetBuildBench {
                           .setEnd(EventProtoMapper.timestamp(lastCutoff))
                           .setStep(EventProtoMapper.duration(Duration.ofDays(1))))
                   .build();
-          System.out.printf(Locale.ROOT, "BuildTrainingSet: purchase, horizon %dd, daily cutoffs %s .. %s...%n", horizonDays, firstCutoff, lastCutoff);
+          System.out.printf(
+              Locale.ROOT,
+              "BuildTrainingSet: purchase, horizon %dd, daily cutoffs %s .. %s...%n",
+              horizonDays,
+              firstCutoff,
+              lastCutoff);
           Build build = build(channel, spec, batchSize, deadline);
           System.out.println("baseline 2/2: scanning the store again...");
           Scan after = scan(store, stored);
@@ -103,11 +119,19 @@ public final class TrainingSetBuildBench {
     }
   }
 
-  record Build(long rows, long positives, long users, long cutoffs, long messages, double seconds, Duration serverElapsed) {}
+  record Build(
+      long rows,
+      long positives,
+      long users,
+      long cutoffs,
+      long messages,
+      double seconds,
+      Duration serverElapsed) {}
 
   record Scan(long users, long events, double seconds) {}
 
-  private static Build build(ManagedChannel channel, TrainingSetSpec spec, int batchSize, Duration deadline) {
+  private static Build build(
+      ManagedChannel channel, TrainingSetSpec spec, int batchSize, Duration deadline) {
     long rows = 0;
     long messages = 0;
     TrainingSetSummary summary = null;
@@ -115,7 +139,8 @@ public final class TrainingSetBuildBench {
     Iterator<BuildTrainingSetResponse> stream =
         FeatureServiceGrpc.newBlockingStub(channel)
             .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-            .buildTrainingSet(BuildTrainingSetRequest.newBuilder().setSpec(spec).setBatchSize(batchSize).build());
+            .buildTrainingSet(
+                BuildTrainingSetRequest.newBuilder().setSpec(spec).setBatchSize(batchSize).build());
     while (stream.hasNext()) {
       BuildTrainingSetResponse m = stream.next();
       messages++;
@@ -127,7 +152,11 @@ public final class TrainingSetBuildBench {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     if (summary == null || summary.getRowCount() != rows) {
-      throw new IllegalStateException("training set stream ended without a matching summary: " + rows + " rows, summary " + summary);
+      throw new IllegalStateException(
+          "training set stream ended without a matching summary: "
+              + rows
+              + " rows, summary "
+              + summary);
     }
     return new Build(
         rows,
@@ -150,20 +179,34 @@ public final class TrainingSetBuildBench {
           });
       Scan scan = new Scan(counts[0], counts[1], (System.nanoTime() - start) / 1e9);
       if (scan.events() != expectedEvents) {
-        throw new IllegalStateException("scan saw " + scan.events() + " events, " + expectedEvents + " were stored");
+        throw new IllegalStateException(
+            "scan saw " + scan.events() + " events, " + expectedEvents + " were stored");
       }
       return scan;
     }
   }
 
-  private static void report(Build b, Scan before, Scan after, String store, int weeks, int horizonDays) {
+  private static void report(
+      Build b, Scan before, Scan after, String store, int weeks, int horizonDays) {
     double scanSeconds = (before.seconds() + after.seconds()) / 2;
     long events = before.events();
     Table t =
         new Table(
-            "Training set build, purchase target, horizon " + horizonDays + "d, " + b.cutoffs() + " daily cutoffs ("
-                + weeks + " weeks), store " + store,
-            "measurement", "wall time", "rows/s", "events scanned/s", "rows", "events", "users");
+            "Training set build, purchase target, horizon "
+                + horizonDays
+                + "d, "
+                + b.cutoffs()
+                + " daily cutoffs ("
+                + weeks
+                + " weeks), store "
+                + store,
+            "measurement",
+            "wall time",
+            "rows/s",
+            "events scanned/s",
+            "rows",
+            "events",
+            "users");
     t.row(
         "BuildTrainingSet (gRPC stream, client counts rows)",
         Table.seconds(b.seconds()),
@@ -172,15 +215,33 @@ public final class TrainingSetBuildBench {
         Table.count(b.rows()),
         Table.count(events),
         Table.count(b.users()) + " with rows");
-    t.row("baseline: forEachUser scan before the build", Table.seconds(before.seconds()), "-",
-        Table.rate(events / before.seconds()), "-", Table.count(events), Table.count(before.users()));
-    t.row("baseline: forEachUser scan after the build", Table.seconds(after.seconds()), "-",
-        Table.rate(events / after.seconds()), "-", Table.count(events), Table.count(after.users()));
+    t.row(
+        "baseline: forEachUser scan before the build",
+        Table.seconds(before.seconds()),
+        "-",
+        Table.rate(events / before.seconds()),
+        "-",
+        Table.count(events),
+        Table.count(before.users()));
+    t.row(
+        "baseline: forEachUser scan after the build",
+        Table.seconds(after.seconds()),
+        "-",
+        Table.rate(events / after.seconds()),
+        "-",
+        Table.count(events),
+        Table.count(after.users()));
     t.print(System.out);
-    Table r = new Table("Build vs scan-only (mean of the two scans; same store, same run)", "figure", "value");
+    Table r =
+        new Table(
+            "Build vs scan-only (mean of the two scans; same store, same run)", "figure", "value");
     r.row("build events scanned/s / scan-only events/s", Table.ratio(scanSeconds / b.seconds()));
-    r.row("build time / scan-only time", String.format(Locale.ROOT, "%.2fx", b.seconds() / scanSeconds));
-    r.row("rows per user (users with rows)", String.format(Locale.ROOT, "%.1f", (double) b.rows() / Math.max(1, b.users())));
+    r.row(
+        "build time / scan-only time",
+        String.format(Locale.ROOT, "%.2fx", b.seconds() / scanSeconds));
+    r.row(
+        "rows per user (users with rows)",
+        String.format(Locale.ROOT, "%.1f", (double) b.rows() / Math.max(1, b.users())));
     r.row("positive rate", Table.percent((double) b.positives() / Math.max(1, b.rows())));
     r.row("server-side elapsed (summary)", Table.seconds(b.serverElapsed().toNanos() / 1e9));
     r.row("messages received (header, row batches, progress, summary)", Table.count(b.messages()));

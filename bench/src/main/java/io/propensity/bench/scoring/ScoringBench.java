@@ -24,16 +24,16 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * In-process cost of scoring one row: model-runtime's {@link ScoringModel} (the {@link LightGbmModel}
- * inference-service serves with) against a bare LightGBM4j 4.3.0-1 call on the very same model and
- * rows — {@code LGBMBooster.predictForMatSingleRow} for a probability and {@code predictForMat} with
- * {@code C_API_PREDICT_CONTRIB} for SHAP values (its single-row call returns only the first value).
- * The model is the inference benchmarks' (feature-engine vectors of synthetic users, 71 features),
- * trained deterministically in each fork, so every fork scores the same model; rows are its training
- * rows, one per call, in rotation.
+ * In-process cost of scoring one row: model-runtime's {@link ScoringModel} (the {@link
+ * LightGbmModel} inference-service serves with) against a bare LightGBM4j 4.3.0-1 call on the very
+ * same model and rows — {@code LGBMBooster.predictForMatSingleRow} for a probability and {@code
+ * predictForMat} with {@code C_API_PREDICT_CONTRIB} for SHAP values (its single-row call returns
+ * only the first value). The model is the inference benchmarks' (feature-engine vectors of
+ * synthetic users, 71 features), trained deterministically in each fork, so every fork scores the
+ * same model; rows are its training rows, one per call, in rotation.
  *
- * <p>LightGBM4j rewrites {@code ${java.io.tmpdir}/lib_lightgbm.so} when it loads: run with a private
- * {@code -Djava.io.tmpdir} ({@code bench/run.sh scoring} does).
+ * <p>LightGBM4j rewrites {@code ${java.io.tmpdir}/lib_lightgbm.so} when it loads: run with a
+ * private {@code -Djava.io.tmpdir} ({@code bench/run.sh scoring} does).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -61,7 +61,9 @@ public class ScoringBench {
     BenchModel.Trained model = BenchModel.train(rows, trees, leaves, 42);
     data = model.rows();
     // one native scorer: a single benchmark thread never waits for the pool
-    scorer = LightGbmModel.fromModelText(model.modelText(), LightGbmModel.LoadOptions.defaults().withMaxConcurrentScorers(1));
+    scorer =
+        LightGbmModel.fromModelText(
+            model.modelText(), LightGbmModel.LoadOptions.defaults().withMaxConcurrentScorers(1));
     bare = LGBMBooster.loadModelFromString(model.modelText());
     double a = scorer.predictProbability(data[0]);
     double b = bare.predictForMatSingleRow(data[0], PredictionType.C_API_PREDICT_NORMAL);
@@ -69,8 +71,13 @@ public class ScoringBench {
       throw new IllegalStateException("scorer and LightGBM4j disagree on row 0: " + a + " vs " + b);
     }
     System.out.println(
-        "model sha256 " + BenchModel.sha256(model.modelText().getBytes(StandardCharsets.UTF_8)).substring(0, 16)
-            + ", " + data.length + " rows of " + data[0].length + " features");
+        "model sha256 "
+            + BenchModel.sha256(model.modelText().getBytes(StandardCharsets.UTF_8)).substring(0, 16)
+            + ", "
+            + data.length
+            + " rows of "
+            + data[0].length
+            + " features");
   }
 
   @TearDown

@@ -19,9 +19,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs {@link ScoringBench} through JMH and prints ns per row of model-runtime's scorer next to a bare
- * LightGBM4j call on the same model and rows, with their ratio. The bench JVM itself never loads
- * LightGBM; each fork gets a private {@code java.io.tmpdir} for its native library.
+ * Runs {@link ScoringBench} through JMH and prints ns per row of model-runtime's scorer next to a
+ * bare LightGBM4j call on the same model and rows, with their ratio. The bench JVM itself never
+ * loads LightGBM; each fork gets a private {@code java.io.tmpdir} for its native library.
  */
 public final class ScoringReport {
   private static final String USAGE =
@@ -43,9 +43,12 @@ public final class ScoringReport {
   public static void main(String[] argv) throws Exception {
     Args args = Args.parse(argv, USAGE);
     int warmups = args.intValue("warmup-iterations", 5, 0, 100);
-    Duration warmupTime = args.duration("warmup-time", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(5));
+    Duration warmupTime =
+        args.duration(
+            "warmup-time", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(5));
     int iterations = args.intValue("iterations", 5, 1, 100);
-    Duration time = args.duration("time", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(5));
+    Duration time =
+        args.duration("time", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(5));
     int forks = args.intValue("forks", 1, 0, 10);
     int trees = args.intValue("trees", 100, 1, 5_000);
     int leaves = args.intValue("leaves", 31, 2, 1_024);
@@ -58,7 +61,11 @@ public final class ScoringReport {
     // each round runs the pairs in ABBA order (bare, model-runtime, model-runtime, bare), the next
     // round reversed, and every figure is the mean of its runs
     List<String> order =
-        List.of("bareSingleRowProbability", "scorerProbability", "scorerContributions", "bareContributions");
+        List.of(
+            "bareSingleRowProbability",
+            "scorerProbability",
+            "scorerContributions",
+            "bareContributions");
     Map<String, List<Double>> scores = new LinkedHashMap<>();
     Map<String, List<Double>> errors = new LinkedHashMap<>();
     Path forkTmp = TempDirs.create("propensity-bench-scoring-fork-");
@@ -104,15 +111,36 @@ public final class ScoringReport {
     String omp = System.getenv("OMP_NUM_THREADS");
     System.out.println();
     System.out.println(
-        "OMP_NUM_THREADS=" + (omp == null ? "(unset: LightGBM's OpenMP uses every core)" : omp)
-            + "; per-run scores (ns/row): " + scores);
+        "OMP_NUM_THREADS="
+            + (omp == null ? "(unset: LightGBM's OpenMP uses every core)" : omp)
+            + "; per-run scores (ns/row): "
+            + scores);
 
     Table t =
         new Table(
-            "Scoring one row in process, LightGBM " + trees + " trees x " + leaves + " leaves, 71 features, " + rows + " rows in rotation",
-            "what", "model-runtime ns/row", "+/- (max 99.9%)", "bare LightGBM4j ns/row", "+/- (max 99.9%)", "model-runtime / bare");
-    row(t, "probability (bare: predictForMatSingleRow)", byName.get("scorerProbability"), byName.get("bareSingleRowProbability"));
-    row(t, "SHAP contributions (bare: predictForMat CONTRIB)", byName.get("scorerContributions"), byName.get("bareContributions"));
+            "Scoring one row in process, LightGBM "
+                + trees
+                + " trees x "
+                + leaves
+                + " leaves, 71 features, "
+                + rows
+                + " rows in rotation",
+            "what",
+            "model-runtime ns/row",
+            "+/- (max 99.9%)",
+            "bare LightGBM4j ns/row",
+            "+/- (max 99.9%)",
+            "model-runtime / bare");
+    row(
+        t,
+        "probability (bare: predictForMatSingleRow)",
+        byName.get("scorerProbability"),
+        byName.get("bareSingleRowProbability"));
+    row(
+        t,
+        "SHAP contributions (bare: predictForMat CONTRIB)",
+        byName.get("scorerContributions"),
+        byName.get("bareContributions"));
     t.print(System.out);
     System.out.println(
         "ratio < 1: model-runtime's scorer is cheaper per row than the bare LightGBM4j call; > 1: it adds overhead.");

@@ -81,7 +81,9 @@ public final class Args {
     return (int) longValue(name, defaultValue, min, max);
   }
 
-  /** A duration such as {@code 20s}, {@code 500ms}, {@code 2m}, between {@code min} and {@code max}. */
+  /**
+   * A duration such as {@code 20s}, {@code 500ms}, {@code 2m}, between {@code min} and {@code max}.
+   */
   public Duration duration(String name, Duration defaultValue, Duration min, Duration max) {
     String v = string(name, null);
     if (v == null) {

@@ -25,7 +25,8 @@ public final class ClosedLoop {
   }
 
   /** What a phase measured. */
-  public record Outcome(String name, Histogram latencies, long errors, double seconds, String firstError) {
+  public record Outcome(
+      String name, Histogram latencies, long errors, double seconds, String firstError) {
     public long calls() {
       return latencies.getTotalCount();
     }
@@ -46,9 +47,19 @@ public final class ClosedLoop {
    * background load affects all of them alike. Returns one outcome per call, in order.
    */
   public static List<Outcome> alternate(
-      List<String> names, List<Call> calls, int threads, Duration durationEach, Duration slice, long seed)
+      List<String> names,
+      List<Call> calls,
+      int threads,
+      Duration durationEach,
+      Duration slice,
+      long seed)
       throws InterruptedException {
-    return interleave(names, durationEach, slice, seed, (i, d, sliceSeed) -> run(names.get(i), threads, d, sliceSeed, calls.get(i)));
+    return interleave(
+        names,
+        durationEach,
+        slice,
+        seed,
+        (i, d, sliceSeed) -> run(names.get(i), threads, d, sliceSeed, calls.get(i)));
   }
 
   /** One slice of lane {@code lane}, measured for {@code duration} with {@code seed}. */
@@ -58,11 +69,12 @@ public final class ClosedLoop {
   }
 
   /**
-   * Runs the lanes named {@code names} slice by slice in turns (A B A B …) until each had
-   * {@code durationEach}, and merges each lane's slices into one outcome: the common part of the
+   * Runs the lanes named {@code names} slice by slice in turns (A B A B …) until each had {@code
+   * durationEach}, and merges each lane's slices into one outcome: the common part of the
    * closed-loop and the fixed-rate {@code alternate}.
    */
-  public static List<Outcome> interleave(List<String> names, Duration durationEach, Duration slice, long seed, Slice lane)
+  public static List<Outcome> interleave(
+      List<String> names, Duration durationEach, Duration slice, long seed, Slice lane)
       throws InterruptedException {
     int n = names.size();
     List<Histogram> hist = new ArrayList<>();
@@ -92,8 +104,12 @@ public final class ClosedLoop {
     return out;
   }
 
-  /** Runs {@code call} from {@code threads} threads for {@code duration}, and collects the latencies. */
-  public static Outcome run(String name, int threads, Duration duration, long seed, Call call) throws InterruptedException {
+  /**
+   * Runs {@code call} from {@code threads} threads for {@code duration}, and collects the
+   * latencies.
+   */
+  public static Outcome run(String name, int threads, Duration duration, long seed, Call call)
+      throws InterruptedException {
     List<Histogram> perThread = new ArrayList<>();
     AtomicLong errors = new AtomicLong();
     String[] firstError = {""};

@@ -59,7 +59,10 @@ public final class DemoSets {
     return g.events().limit(n).iterator();
   }
 
-  /** The next {@code n} events of {@code events} (fewer if it runs out), in batches of {@code batchSize}, in memory. */
+  /**
+   * The next {@code n} events of {@code events} (fewer if it runs out), in batches of {@code
+   * batchSize}, in memory.
+   */
   public static List<List<Event>> batchesInMemory(Iterator<Event> events, long n, int batchSize) {
     List<List<Event>> out = new ArrayList<>();
     List<Event> batch = new ArrayList<>(batchSize);

@@ -29,7 +29,8 @@ public final class FeatureServiceProcess implements AutoCloseable {
   private final int httpPort;
   private Process process;
 
-  private FeatureServiceProcess(List<String> command, Map<String, String> env, Path log, int grpcPort, int httpPort) {
+  private FeatureServiceProcess(
+      List<String> command, Map<String, String> env, Path log, int grpcPort, int httpPort) {
     this.command = command;
     this.env = env;
     this.log = log;
@@ -62,7 +63,10 @@ public final class FeatureServiceProcess implements AutoCloseable {
     return new FeatureServiceProcess(cmd, env, workDir.resolve("feature-service.log"), grpc, http);
   }
 
-  /** The service's executable jar: {@value #JAR_ENV}, else {@code feature-service/target/*-all.jar} above the working dir. */
+  /**
+   * The service's executable jar: {@value #JAR_ENV}, else {@code feature-service/target/*-all.jar}
+   * above the working dir.
+   */
   public static Path serviceJar() {
     return ServiceJars.find("feature-service", JAR_ENV);
   }

@@ -5,7 +5,6 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
@@ -26,32 +25,52 @@ public final class FixedRate {
 
   private FixedRate() {}
 
-  /** Starts one asynchronous call; the future fails when the call (or the check of its answer) fails. */
+  /**
+   * Starts one asynchronous call; the future fails when the call (or the check of its answer)
+   * fails.
+   */
   @FunctionalInterface
   public interface AsyncCall {
     ListenableFuture<?> start(SplittableRandom random);
   }
 
   /**
-   * Measures several calls at the same rate in alternating slices (A B A B …) until each had
-   * {@code durationEach}; each slice drains its calls before the next starts. One outcome per call,
-   * in order; {@link ClosedLoop.Outcome#seconds()} spans from the first intended send to the last answer.
+   * Measures several calls at the same rate in alternating slices (A B A B …) until each had {@code
+   * durationEach}; each slice drains its calls before the next starts. One outcome per call, in
+   * order; {@link ClosedLoop.Outcome#seconds()} spans from the first intended send to the last
+   * answer.
    */
   public static List<ClosedLoop.Outcome> alternate(
-      List<String> names, List<AsyncCall> calls, double ratePerSecond, Duration durationEach, Duration slice,
-      int maxOutstanding, long seed)
+      List<String> names,
+      List<AsyncCall> calls,
+      double ratePerSecond,
+      Duration durationEach,
+      Duration slice,
+      int maxOutstanding,
+      long seed)
       throws InterruptedException {
-    return ClosedLoop.interleave(names, durationEach, slice, seed,
-        (i, d, sliceSeed) -> run(names.get(i), ratePerSecond, d, maxOutstanding, sliceSeed, calls.get(i)));
+    return ClosedLoop.interleave(
+        names,
+        durationEach,
+        slice,
+        seed,
+        (i, d, sliceSeed) ->
+            run(names.get(i), ratePerSecond, d, maxOutstanding, sliceSeed, calls.get(i)));
   }
 
   /**
-   * Sends {@code call} at {@code ratePerSecond} for {@code duration} from one sender thread and waits
-   * for every answer. At most {@code maxOutstanding} calls are in flight; beyond that the sender waits,
-   * and the wait counts in the latency of the calls it delays (they are still timed from their due time).
+   * Sends {@code call} at {@code ratePerSecond} for {@code duration} from one sender thread and
+   * waits for every answer. At most {@code maxOutstanding} calls are in flight; beyond that the
+   * sender waits, and the wait counts in the latency of the calls it delays (they are still timed
+   * from their due time).
    */
   public static ClosedLoop.Outcome run(
-      String name, double ratePerSecond, Duration duration, int maxOutstanding, long seed, AsyncCall call)
+      String name,
+      double ratePerSecond,
+      Duration duration,
+      int maxOutstanding,
+      long seed,
+      AsyncCall call)
       throws InterruptedException {
     Histogram latencies = new Histogram(HIGHEST_NANOS, 3);
     AtomicLong errors = new AtomicLong();
@@ -105,10 +124,12 @@ public final class FixedRate {
     }
     // every call has a deadline, so this ends
     if (!inFlight.tryAcquire(maxOutstanding, 2, TimeUnit.MINUTES)) {
-      throw new IllegalStateException(name + ": calls still unanswered 2 minutes after the last was sent");
+      throw new IllegalStateException(
+          name + ": calls still unanswered 2 minutes after the last was sent");
     }
     synchronized (latencies) {
-      return new ClosedLoop.Outcome(name, latencies.copy(), errors.get(), (lastAnswer[0] - start) / 1e9, firstError.get());
+      return new ClosedLoop.Outcome(
+          name, latencies.copy(), errors.get(), (lastAnswer[0] - start) / 1e9, firstError.get());
     }
   }
 }

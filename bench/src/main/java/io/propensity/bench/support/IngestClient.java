@@ -36,7 +36,8 @@ public final class IngestClient {
    *
    * @throws IllegalStateException when the stream fails or the deadline passes
    */
-  public static Result stream(Channel channel, Iterator<StreamIngestEventsRequest> batches, Duration deadline)
+  public static Result stream(
+      Channel channel, Iterator<StreamIngestEventsRequest> batches, Duration deadline)
       throws InterruptedException {
     CompletableFuture<StreamIngestEventsResponse> done = new CompletableFuture<>();
     Object ready = new Object();
@@ -94,10 +95,12 @@ public final class IngestClient {
       requests.onCompleted();
     }
     try {
-      StreamIngestEventsResponse summary = done.get(deadline.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      StreamIngestEventsResponse summary =
+          done.get(deadline.toMillis() + 5_000, TimeUnit.MILLISECONDS);
       return new Result(summary, sent, System.nanoTime() - start);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("StreamIngestEvents failed after " + sent + " events: " + e.getCause(), e.getCause());
+      throw new IllegalStateException(
+          "StreamIngestEvents failed after " + sent + " events: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       requests.cancel("benchmark deadline", null);
       throw new IllegalStateException("StreamIngestEvents: no summary within " + deadline, e);

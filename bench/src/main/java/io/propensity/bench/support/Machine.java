@@ -21,7 +21,8 @@ public final class Machine {
     } catch (IOException | RuntimeException e) {
       // not Linux
     }
-    String s = String.format(Locale.ROOT, "machine: %d cores, load average %s (1/5/15 min)", cores, load);
+    String s =
+        String.format(Locale.ROOT, "machine: %d cores, load average %s (1/5/15 min)", cores, load);
     if (oneMinute > cores) {
       s += "; other processes compete for the CPU: absolute figures are low, ratios less affected";
     }

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Where a feature-service under test keeps its online state: in its own memory (default), or in
- * the Redis named by {@code PROPENSITY_BENCH_REDIS_URL} under a key prefix of its own.
+ * Where a feature-service under test keeps its online state: in its own memory (default), or in the
+ * Redis named by {@code PROPENSITY_BENCH_REDIS_URL} under a key prefix of its own.
  */
 public record OnlineBackend(String name, Map<String, String> serviceEnv) {
   public static final String REDIS_URL_ENV = "PROPENSITY_BENCH_REDIS_URL";
@@ -25,7 +25,8 @@ public record OnlineBackend(String name, Map<String, String> serviceEnv) {
       case "redis" -> {
         String url = System.getenv(REDIS_URL_ENV);
         if (url == null || url.isBlank()) {
-          throw new IllegalArgumentException("Redis not configured: set " + REDIS_URL_ENV + ", e.g. redis://127.0.0.1:6379");
+          throw new IllegalArgumentException(
+              "Redis not configured: set " + REDIS_URL_ENV + ", e.g. redis://127.0.0.1:6379");
         }
         StoreBackend.Loopback.requireRedis(url);
         Map<String, String> env = new LinkedHashMap<>();
@@ -34,10 +35,14 @@ public record OnlineBackend(String name, Map<String, String> serviceEnv) {
         // a prefix of its own: a fresh, empty online state that no other run or test shares
         env.put(
             "PROPENSITY_ONLINE_REDIS_KEY_PREFIX",
-            "propensity-bench:" + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT) + ":");
+            "propensity-bench:"
+                + UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT)
+                + ":");
         yield new OnlineBackend("redis", Map.copyOf(env));
       }
-      default -> throw new IllegalArgumentException("unknown online backend '" + name + "': memory or redis");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown online backend '" + name + "': memory or redis");
     };
   }
 
@@ -56,14 +61,16 @@ public record OnlineBackend(String name, Map<String, String> serviceEnv) {
       RedisCommands<String, String> redis = c.sync();
       ScanCursor cursor = ScanCursor.INITIAL;
       do {
-        KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix() + "*").limit(1_000));
+        KeyScanCursor<String> page =
+            redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix() + "*").limit(1_000));
         if (!page.getKeys().isEmpty()) {
           redis.unlink(page.getKeys().toArray(String[]::new));
         }
         cursor = page;
       } while (!cursor.isFinished());
     } catch (RuntimeException e) {
-      System.err.println("warning: could not delete Redis keys " + keyPrefix() + "*: " + e.getMessage());
+      System.err.println(
+          "warning: could not delete Redis keys " + keyPrefix() + "*: " + e.getMessage());
     } finally {
       client.shutdown();
     }

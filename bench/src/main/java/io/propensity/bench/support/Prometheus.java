@@ -65,7 +65,10 @@ public final class Prometheus {
     return new Prometheus(out);
   }
 
-  /** Sum of every sample of {@code name} whose labels contain {@code labelFilter} (e.g. {@code area="heap"}). */
+  /**
+   * Sum of every sample of {@code name} whose labels contain {@code labelFilter} (e.g. {@code
+   * area="heap"}).
+   */
   public OptionalDouble sum(String name, String labelFilter) {
     double total = 0;
     boolean any = false;

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import propensity.features.v1.StreamIngestEventsRequest;
 
-/** Demo events cut into StreamIngestEvents messages (mapped by the shared {@link EventProtoMapper}). */
+/**
+ * Demo events cut into StreamIngestEvents messages (mapped by the shared {@link EventProtoMapper}).
+ */
 public final class ProtoEvents {
   private ProtoEvents() {}
 
@@ -44,7 +46,8 @@ public final class ProtoEvents {
   }
 
   /** {@link #batches} as stream messages, converted lazily. */
-  public static Iterator<StreamIngestEventsRequest> requests(Iterator<Event> events, int batchSize) {
+  public static Iterator<StreamIngestEventsRequest> requests(
+      Iterator<Event> events, int batchSize) {
     Iterator<List<Event>> batches = batches(events, batchSize);
     return new Iterator<>() {
       @Override

@@ -44,14 +44,23 @@ public final class ServiceJars {
           return files
               .filter(p -> p.getFileName().toString().matches(module + "-.*-all\\.jar"))
               .findFirst()
-              .orElseThrow(() -> new IllegalStateException(
-                  "no " + module + "-*-all.jar in " + target + ": run `mvn -DskipTests package -pl " + module + " -am`"));
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "no "
+                              + module
+                              + "-*-all.jar in "
+                              + target
+                              + ": run `mvn -DskipTests package -pl "
+                              + module
+                              + " -am`"));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
       }
     }
-    throw new IllegalStateException(module + "/target not found above " + Path.of("").toAbsolutePath() + "; set " + jarEnv);
+    throw new IllegalStateException(
+        module + "/target not found above " + Path.of("").toAbsolutePath() + "; set " + jarEnv);
   }
 
   /** A port nobody listens on at this moment, on loopback. */
@@ -67,18 +76,22 @@ public final class ServiceJars {
    * Waits until the process's gRPC health on {@code grpcPort} answers SERVING; fails with the log's
    * tail when the process exits or {@code timeout} passes first.
    */
-  public static void awaitServing(Process process, int grpcPort, String name, Path log, Duration timeout)
+  public static void awaitServing(
+      Process process, int grpcPort, String name, Path log, Duration timeout)
       throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     ManagedChannel ch = ManagedChannelBuilder.forAddress(HOST, grpcPort).usePlaintext().build();
     try {
       while (true) {
         if (!process.isAlive()) {
-          throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log:\n" + tail(log));
+          throw new IllegalStateException(
+              name + " exited with " + process.exitValue() + "; log:\n" + tail(log));
         }
         try {
           HealthCheckResponse r =
-              HealthGrpc.newBlockingStub(ch).withDeadlineAfter(1, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
+              HealthGrpc.newBlockingStub(ch)
+                  .withDeadlineAfter(1, TimeUnit.SECONDS)
+                  .check(HealthCheckRequest.getDefaultInstance());
           if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
             return;
           }
@@ -86,7 +99,8 @@ public final class ServiceJars {
           // not listening yet
         }
         if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException(name + " not SERVING after " + timeout + "; log:\n" + tail(log));
+          throw new IllegalStateException(
+              name + " not SERVING after " + timeout + "; log:\n" + tail(log));
         }
         Thread.sleep(100);
       }
@@ -99,7 +113,8 @@ public final class ServiceJars {
   public static String tail(Path log) {
     try {
       List<String> lines = Files.readAllLines(log);
-      return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      return String.join(
+          System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }

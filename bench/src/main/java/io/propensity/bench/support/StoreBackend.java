@@ -20,8 +20,8 @@ import java.util.UUID;
 
 /**
  * A fresh, empty event store for one measurement: an SQLite file in a temporary directory, or a new
- * schema on the PostgreSQL named by {@code PROPENSITY_BENCH_PG_URL}/{@code _USER}/{@code _PASSWORD}.
- * {@link #close()} removes it.
+ * schema on the PostgreSQL named by {@code PROPENSITY_BENCH_PG_URL}/{@code _USER}/{@code
+ * _PASSWORD}. {@link #close()} removes it.
  */
 public sealed interface StoreBackend extends AutoCloseable {
   String PG_URL_ENV = "PROPENSITY_BENCH_PG_URL";
@@ -46,7 +46,9 @@ public sealed interface StoreBackend extends AutoCloseable {
     return env;
   }
 
-  /** Opens (and migrates) the store directly, as feature-service does, with its default pool of 8. */
+  /**
+   * Opens (and migrates) the store directly, as feature-service does, with its default pool of 8.
+   */
   default JdbcEventStore open() {
     return JdbcEventStore.open(jdbcUrl(), user(), password(), 8);
   }
@@ -64,7 +66,10 @@ public sealed interface StoreBackend extends AutoCloseable {
     }
   }
 
-  /** A new schema on the configured PostgreSQL, or empty when {@code PROPENSITY_BENCH_PG_URL} is unset. */
+  /**
+   * A new schema on the configured PostgreSQL, or empty when {@code PROPENSITY_BENCH_PG_URL} is
+   * unset.
+   */
   static Optional<StoreBackend> postgresFromEnv() {
     String url = System.getenv(PG_URL_ENV);
     if (url == null || url.isBlank()) {
@@ -73,15 +78,23 @@ public sealed interface StoreBackend extends AutoCloseable {
     Loopback.requireJdbc(url);
     String user = Optional.ofNullable(System.getenv(PG_USER_ENV)).orElse("");
     String password = Optional.ofNullable(System.getenv(PG_PASSWORD_ENV)).orElse("");
-    String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+    String schema =
+        "bench_"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 12)
+                .toLowerCase(Locale.ROOT);
     try (Connection c = DriverManager.getConnection(url, user, password);
         Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create schema " + schema + " on " + url + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create schema " + schema + " on " + url + ": " + e.getMessage(), e);
     }
     String sep = url.contains("?") ? "&" : "?";
-    return Optional.of(new Postgres(url, url + sep + "currentSchema=" + schema, user, password, schema));
+    return Optional.of(
+        new Postgres(url, url + sep + "currentSchema=" + schema, user, password, schema));
   }
 
   /** Every backend available: SQLite always, PostgreSQL when configured. */
@@ -98,10 +111,20 @@ public sealed interface StoreBackend extends AutoCloseable {
   static StoreBackend fresh(String name, Path workDir) {
     return switch (name) {
       case "sqlite" -> sqlite(workDir);
-      case "postgresql", "postgres", "pg" -> postgresFromEnv()
-          .orElseThrow(() -> new IllegalArgumentException(
-              "PostgreSQL not configured: set " + PG_URL_ENV + ", " + PG_USER_ENV + " and " + PG_PASSWORD_ENV));
-      default -> throw new IllegalArgumentException("unknown backend '" + name + "': sqlite or postgresql");
+      case "postgresql", "postgres", "pg" ->
+          postgresFromEnv()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "PostgreSQL not configured: set "
+                              + PG_URL_ENV
+                              + ", "
+                              + PG_USER_ENV
+                              + " and "
+                              + PG_PASSWORD_ENV));
+      default ->
+          throw new IllegalArgumentException(
+              "unknown backend '" + name + "': sqlite or postgresql");
     };
   }
 
@@ -162,7 +185,11 @@ public sealed interface StoreBackend extends AutoCloseable {
 
     static void requireJdbc(String jdbcUrl) {
       String host = URI.create(jdbcUrl.substring("jdbc:".length())).getHost();
-      if (host == null || !(host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1") || host.equals("[::1]"))) {
+      if (host == null
+          || !(host.equals("127.0.0.1")
+              || host.equals("localhost")
+              || host.equals("::1")
+              || host.equals("[::1]"))) {
         throw new IllegalArgumentException(
             "the benchmarks only talk to loopback; " + jdbcUrl + " names host " + host);
       }
@@ -171,7 +198,8 @@ public sealed interface StoreBackend extends AutoCloseable {
     static void requireRedis(String redisUrl) {
       String host = URI.create(redisUrl).getHost();
       if (host == null || !(host.equals("127.0.0.1") || host.equals("localhost"))) {
-        throw new IllegalArgumentException("the benchmarks only talk to loopback; " + redisUrl + " names host " + host);
+        throw new IllegalArgumentException(
+            "the benchmarks only talk to loopback; " + redisUrl + " names host " + host);
       }
     }
   }

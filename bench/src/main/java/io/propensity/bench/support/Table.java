@@ -37,7 +37,11 @@ public final class Table {
       }
     }
     StringBuilder sb = new StringBuilder();
-    sb.append(System.lineSeparator()).append("== ").append(title).append(" ==").append(System.lineSeparator());
+    sb.append(System.lineSeparator())
+        .append("== ")
+        .append(title)
+        .append(" ==")
+        .append(System.lineSeparator());
     line(sb, header, width, false);
     int total = 0;
     for (int w : width) {
@@ -51,7 +55,8 @@ public final class Table {
     out.flush();
   }
 
-  private static void line(StringBuilder sb, List<String> cells, int[] width, boolean alignNumbers) {
+  private static void line(
+      StringBuilder sb, List<String> cells, int[] width, boolean alignNumbers) {
     for (int i = 0; i < cells.size(); i++) {
       String c = cells.get(i);
       boolean right = alignNumbers && i > 0 && looksNumeric(c);

@@ -11,7 +11,9 @@ import java.util.stream.Stream;
 public final class TempDirs {
   private TempDirs() {}
 
-  /** A new directory for one run, under {@code PROPENSITY_BENCH_WORK_DIR} or the system temp dir. */
+  /**
+   * A new directory for one run, under {@code PROPENSITY_BENCH_WORK_DIR} or the system temp dir.
+   */
   public static Path create(String prefix) {
     try {
       String base = System.getenv("PROPENSITY_BENCH_WORK_DIR");

@@ -78,7 +78,8 @@ public final class TrainingOverheadBench {
     int rounds = args.intValue("rounds", 3, 1, 20);
     boolean quality = args.bool("quality", true);
     long seed = args.longValue("seed", 42, 0, Long.MAX_VALUE);
-    int threads = args.intValue("threads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256);
+    int threads =
+        args.intValue("threads", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256);
     args.done();
     System.out.println(Machine.describe());
     System.out.println("java.io.tmpdir = " + System.getProperty("java.io.tmpdir"));
@@ -90,32 +91,51 @@ public final class TrainingOverheadBench {
     System.out.printf(
         Locale.ROOT,
         "training set: %s built in-process in %.1f s (%d users, %d daily cutoffs, purchase %dd)%n",
-        data, buildSeconds, users, weeks * 7, horizonDays);
+        data,
+        buildSeconds,
+        users,
+        weeks * 7,
+        horizonDays);
 
     Hyperparameters hp = Hyperparameters.defaults();
-    // patience > iterations: early stopping can never trigger, both sides boost exactly `iterations` rounds
+    // patience > iterations: early stopping can never trigger, both sides boost exactly
+    // `iterations` rounds
     BoostingSettings boosting =
-        new BoostingSettings(iterations, iterations + 1, EarlyStoppingMetric.BINARY_LOGLOSS, threads, seed);
+        new BoostingSettings(
+            iterations, iterations + 1, EarlyStoppingMetric.BINARY_LOGLOSS, threads, seed);
     SplitConfig split =
         new SplitConfig(SplitConfig.SplitMode.TIME, 0.2, 0.15, Duration.ofDays(horizonDays), seed);
     TrainingSource source =
-        new TrainingSource.InMemory(data, "demo purchase_" + horizonDays + "d (bench, in-process)", "purchase");
+        new TrainingSource.InMemory(
+            data, "demo purchase_" + horizonDays + "d (bench, in-process)", "purchase");
 
     // the rows the pipeline fits on: same split, same (NONE) preparation
     DataSplit ds = Splitter.split(data, split);
-    FitData fitTrain = ImbalanceHandler.prepareFit(data, ds.train(), ImbalanceStrategy.none(), seed);
+    FitData fitTrain =
+        ImbalanceHandler.prepareFit(data, ds.train(), ImbalanceStrategy.none(), seed);
     FitData fitValid = FitData.of(data, ds.validation());
     int[] categorical = data.categoricalIndices();
     System.out.printf(
         Locale.ROOT,
         "split (time, purge %dd): train %,d, validation %,d, test %,d rows; fit matrix %,d x %d; %d LightGBM threads%n",
-        horizonDays, ds.train().length, ds.validation().length, ds.test().length,
-        fitTrain.rows(), fitTrain.cols(), threads);
+        horizonDays,
+        ds.train().length,
+        ds.validation().length,
+        ds.test().length,
+        fitTrain.rows(),
+        fitTrain.cols(),
+        threads);
 
     // ---- warm-up: one of each, untimed (class loading, native library extraction, JIT) ----
     System.out.println("warm-up: one bare fit and one pipeline run (untimed)...");
     bareFit(fitTrain, data.featureNames(), categorical, hp, boosting, Math.min(iterations, 20));
-    runPipeline(source, split, ImbalanceStrategy.none(), hp, boosting.withMaxIterations(Math.min(iterations, 20)), seed);
+    runPipeline(
+        source,
+        split,
+        ImbalanceStrategy.none(),
+        hp,
+        boosting.withMaxIterations(Math.min(iterations, 20)),
+        seed);
 
     // ---- timing rounds ----
     List<Bare> bares = new ArrayList<>();
@@ -125,13 +145,20 @@ public final class TrainingOverheadBench {
     List<Double> pipeCpu = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
       boolean bareFirst = r % 2 == 0;
-      System.out.printf(Locale.ROOT, "round %d/%d (%s first)...%n", r + 1, rounds, bareFirst ? "bare" : "pipeline");
+      System.out.printf(
+          Locale.ROOT,
+          "round %d/%d (%s first)...%n",
+          r + 1,
+          rounds,
+          bareFirst ? "bare" : "pipeline");
       for (int step = 0; step < 3; step++) {
         int side = bareFirst ? step : 2 - step; // 0 bare, 1 bare + validation eval, 2 pipeline
         if (side == 0) {
           bares.add(bareFit(fitTrain, data.featureNames(), categorical, hp, boosting, iterations));
         } else if (side == 1) {
-          baresValid.add(bareFit(fitTrain, fitValid, data.featureNames(), categorical, hp, boosting, iterations));
+          baresValid.add(
+              bareFit(
+                  fitTrain, fitValid, data.featureNames(), categorical, hp, boosting, iterations));
         } else {
           long s = System.nanoTime();
           double c = processCpuSeconds();
@@ -147,7 +174,8 @@ public final class TrainingOverheadBench {
     Map<String, TrainingResult> byStrategy = new LinkedHashMap<>();
     byStrategy.put("NONE", pipes.get(pipes.size() - 1));
     if (quality) {
-      for (ImbalanceStrategy s : List.of(ImbalanceStrategy.classWeights(), ImbalanceStrategy.smote())) {
+      for (ImbalanceStrategy s :
+          List.of(ImbalanceStrategy.classWeights(), ImbalanceStrategy.smote())) {
         System.out.println("pipeline with " + s.describe() + "...");
         byStrategy.put(s.describe(), runPipeline(source, split, s, hp, boosting, seed));
       }
@@ -166,7 +194,8 @@ public final class TrainingOverheadBench {
     Instant firstCutoff = lastCutoff.minus(Duration.ofDays(weeks * 7L - 1));
     List<Instant> cutoffs = Cutoffs.rolling(firstCutoff, lastCutoff, Duration.ofDays(1));
     DemoDataGenerator g = DemoSets.generator(users, end);
-    TrainingSetBuilder builder = new TrainingSetBuilder(LabelDefinition.purchase(Duration.ofDays(horizonDays)));
+    TrainingSetBuilder builder =
+        new TrainingSetBuilder(LabelDefinition.purchase(Duration.ofDays(horizonDays)));
     Dataset.Builder rows = null;
     for (int u = 0; u < users; u++) {
       List<Event> history = g.userEvents(u);
@@ -197,8 +226,12 @@ public final class TrainingOverheadBench {
   // ------------------------------------------------------------------ the two sides
 
   static TrainingResult runPipeline(
-      TrainingSource source, SplitConfig split, ImbalanceStrategy imbalance, Hyperparameters hp,
-      BoostingSettings boosting, long seed) {
+      TrainingSource source,
+      SplitConfig split,
+      ImbalanceStrategy imbalance,
+      Hyperparameters hp,
+      BoostingSettings boosting,
+      long seed) {
     TrainingRequest req =
         TrainingRequest.builder(source)
             .target("purchase_7d")
@@ -213,7 +246,8 @@ public final class TrainingOverheadBench {
   }
 
   /** What the bare LightGBM4j fit measured (seconds) and RSS around it (bytes). */
-  record Bare(double construct, double boost, double save, double cpu, long rssBefore, long rssPeakInFit) {
+  record Bare(
+      double construct, double boost, double save, double cpu, long rssBefore, long rssPeakInFit) {
     double fit() {
       return construct + boost;
     }
@@ -229,23 +263,40 @@ public final class TrainingOverheadBench {
    * apart). No validation set, no listener, no cancellation checks.
    */
   static Bare bareFit(
-      FitData fit, List<String> names, int[] categorical, Hyperparameters hp, BoostingSettings s, int n)
+      FitData fit,
+      List<String> names,
+      int[] categorical,
+      Hyperparameters hp,
+      BoostingSettings s,
+      int n)
       throws Exception {
     return bareFit(fit, null, names, categorical, hp, s, n);
   }
 
   /**
-   * As above; with {@code validation} non-null, also what early stopping needs: the validation
-   * rows as a LightGBM dataset binned like the training one, added to the booster, and its metrics
-   * read after every round ({@code getEval(1)}), as {@code LightGbmTrainer} does.
+   * As above; with {@code validation} non-null, also what early stopping needs: the validation rows
+   * as a LightGBM dataset binned like the training one, added to the booster, and its metrics read
+   * after every round ({@code getEval(1)}), as {@code LightGbmTrainer} does.
    */
   static Bare bareFit(
-      FitData fit, FitData validation, List<String> names, int[] categorical, Hyperparameters hp,
-      BoostingSettings s, int n)
+      FitData fit,
+      FitData validation,
+      List<String> names,
+      int[] categorical,
+      Hyperparameters hp,
+      BoostingSettings s,
+      int n)
       throws Exception {
     Map<String, String> params = LightGbmTrainer.boosterParams(fit, categorical, hp, s);
     Map<String, String> dsParams = new LinkedHashMap<>();
-    for (String k : List.of("max_bin", "feature_pre_filter", "categorical_feature", "num_threads", "seed", "verbosity")) {
+    for (String k :
+        List.of(
+            "max_bin",
+            "feature_pre_filter",
+            "categorical_feature",
+            "num_threads",
+            "seed",
+            "verbosity")) {
       if (params.containsKey(k)) {
         dsParams.put(k, params.get(k));
       }
@@ -253,7 +304,8 @@ public final class TrainingOverheadBench {
     long rssBefore = rss();
     double cpu0 = processCpuSeconds();
     long a = System.nanoTime();
-    LGBMDataset train = LGBMDataset.createFromMat(fit.values(), fit.rows(), fit.cols(), true, join(dsParams), null);
+    LGBMDataset train =
+        LGBMDataset.createFromMat(fit.values(), fit.rows(), fit.cols(), true, join(dsParams), null);
     LGBMBooster booster = null;
     LGBMDataset valid = null;
     double sink = 0;
@@ -262,8 +314,14 @@ public final class TrainingOverheadBench {
       train.setFeatureNames(LightGbmTrainer.lightGbmFeatureNames(names).toArray(String[]::new));
       booster = LGBMBooster.create(train, join(params));
       if (validation != null) {
-        valid = LGBMDataset.createFromMat(
-            validation.values(), validation.rows(), validation.cols(), true, join(dsParams), train);
+        valid =
+            LGBMDataset.createFromMat(
+                validation.values(),
+                validation.rows(),
+                validation.cols(),
+                true,
+                join(dsParams),
+                train);
         valid.setField("label", validation.labelsAsFloats());
         booster.addValidData(valid);
       }
@@ -271,7 +329,8 @@ public final class TrainingOverheadBench {
       long peak = rss();
       for (int it = 1; it <= n; it++) {
         if (booster.updateOneIter()) {
-          throw new IllegalStateException("LightGBM stopped at iteration " + it + " (no split improves)");
+          throw new IllegalStateException(
+              "LightGBM stopped at iteration " + it + " (no split improves)");
         }
         if (valid != null) {
           sink += booster.getEval(1)[0];
@@ -287,7 +346,8 @@ public final class TrainingOverheadBench {
       if (text.isEmpty() || Double.isNaN(sink)) {
         throw new IllegalStateException("empty model");
       }
-      return new Bare((b - a) / 1e9, (c - b) / 1e9, (d - c) / 1e9, processCpuSeconds() - cpu0, rssBefore, peak);
+      return new Bare(
+          (b - a) / 1e9, (c - b) / 1e9, (d - c) / 1e9, processCpuSeconds() - cpu0, rssBefore, peak);
     } finally {
       if (booster != null) {
         booster.close();
@@ -300,7 +360,9 @@ public final class TrainingOverheadBench {
   }
 
   private static String join(Map<String, String> params) {
-    return params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+    return params.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(" "));
   }
 
   // ------------------------------------------------------------------ reports
@@ -316,14 +378,33 @@ public final class TrainingOverheadBench {
   }
 
   private static void reportTiming(
-      List<Bare> bares, List<Bare> baresValid, List<TrainingResult> pipes, List<Double> wall, List<Double> cpu,
-      int iterations, int threads) {
+      List<Bare> bares,
+      List<Bare> baresValid,
+      List<TrainingResult> pipes,
+      List<Double> wall,
+      List<Double> cpu,
+      int iterations,
+      int threads) {
     Table t =
         new Table(
-            "Final fit: TrainingPipeline.run (tuning off, NONE, " + iterations
-                + " rounds, no early stop, no refit) vs bare LightGBM4j, same rows/params, " + threads + " threads",
-            "round", "bare fit", "bare +save", "bare +valid eval +save", "pipeline TRAINING", "ratio TRAINING/bare+save", "pipeline total",
-            "ratio total/bare+save", "baseline stage", "explain stage", "iterations", "CPU bare", "CPU pipeline run");
+            "Final fit: TrainingPipeline.run (tuning off, NONE, "
+                + iterations
+                + " rounds, no early stop, no refit) vs bare LightGBM4j, same rows/params, "
+                + threads
+                + " threads",
+            "round",
+            "bare fit",
+            "bare +save",
+            "bare +valid eval +save",
+            "pipeline TRAINING",
+            "ratio TRAINING/bare+save",
+            "pipeline total",
+            "ratio total/bare+save",
+            "baseline stage",
+            "explain stage",
+            "iterations",
+            "CPU bare",
+            "CPU pipeline run");
     List<Double> ratioTraining = new ArrayList<>();
     List<Double> ratioTrainingFit = new ArrayList<>();
     List<Double> ratioTotal = new ArrayList<>();
@@ -358,7 +439,12 @@ public final class TrainingOverheadBench {
     t.print(System.out);
 
     TrainingResult last = pipes.get(pipes.size() - 1);
-    Table st = new Table("Pipeline stage timings, last timed round (TrainingResult.timings())", "stage", "wall time", "share of total");
+    Table st =
+        new Table(
+            "Pipeline stage timings, last timed round (TrainingResult.timings())",
+            "stage",
+            "wall time",
+            "share of total");
     double total = last.totalTime().toNanos() / 1e9;
     for (Map.Entry<Stage, Duration> e : last.timings().entrySet()) {
       double s = e.getValue().toNanos() / 1e9;
@@ -370,33 +456,66 @@ public final class TrainingOverheadBench {
 
     Bare lb = bares.get(bares.size() - 1);
     Table bt = new Table("Bare LightGBM4j fit, last round, breakdown", "part", "wall time");
-    bt.row("createFromMat + setField(label) + setFeatureNames + LGBMBooster.create", Table.seconds(lb.construct()));
+    bt.row(
+        "createFromMat + setField(label) + setFeatureNames + LGBMBooster.create",
+        Table.seconds(lb.construct()));
     bt.row("updateOneIter x " + iterations, Table.seconds(lb.boost()));
     bt.row("saveModelToString", Table.seconds(lb.save()));
     bt.print(System.out);
 
     double med = median(ratioTraining);
-    Table r = new Table("Overhead (median over " + bares.size() + " alternating rounds)", "figure", "value");
-    r.row("pipeline TRAINING stage / bare fit incl. save (goal <= 1.20)", String.format(Locale.ROOT, "%.3fx (%s)", med, med <= 1.20 ? "met" : "NOT met"));
-    r.row("pipeline TRAINING stage / bare fit excl. save", String.format(Locale.ROOT, "%.3fx", median(ratioTrainingFit)));
-    r.row("bare fit with validation set + per-round getEval / bare fit (the cost of early stopping's bookkeeping)",
+    Table r =
+        new Table(
+            "Overhead (median over " + bares.size() + " alternating rounds)", "figure", "value");
+    r.row(
+        "pipeline TRAINING stage / bare fit incl. save (goal <= 1.20)",
+        String.format(Locale.ROOT, "%.3fx (%s)", med, med <= 1.20 ? "met" : "NOT met"));
+    r.row(
+        "pipeline TRAINING stage / bare fit excl. save",
+        String.format(Locale.ROOT, "%.3fx", median(ratioTrainingFit)));
+    r.row(
+        "bare fit with validation set + per-round getEval / bare fit (the cost of early stopping's bookkeeping)",
         String.format(Locale.ROOT, "%.3fx", median(ratioValidToBare)));
-    r.row("pipeline TRAINING stage / bare fit with validation eval (pipeline's own overhead)",
+    r.row(
+        "pipeline TRAINING stage / bare fit with validation eval (pipeline's own overhead)",
         String.format(Locale.ROOT, "%.3fx", median(ratioValid)));
-    r.row("pipeline total / bare fit incl. save", String.format(Locale.ROOT, "%.3fx", median(ratioTotal)));
-    r.row("TRAINING stage includes", "validation Dataset build + per-iteration validation eval + model reload + validation scoring + threshold");
+    r.row(
+        "pipeline total / bare fit incl. save",
+        String.format(Locale.ROOT, "%.3fx", median(ratioTotal)));
+    r.row(
+        "TRAINING stage includes",
+        "validation Dataset build + per-iteration validation eval + model reload + validation scoring + threshold");
     r.print(System.out);
   }
 
-  private static void reportQuality(Map<String, TrainingResult> byStrategy, int iterations, int horizonDays) {
+  private static void reportQuality(
+      Map<String, TrainingResult> byStrategy, int iterations, int horizonDays) {
     Table t =
         new Table(
-            "Test-set metrics, demo purchase_" + horizonDays + "d, time split, seed fixed, LightGBM " + iterations
+            "Test-set metrics, demo purchase_"
+                + horizonDays
+                + "d, time split, seed fixed, LightGBM "
+                + iterations
                 + " rounds (no early stop, no refit); thresholds chosen on validation (max F1)",
-            "imbalance", "model", "ROC-AUC", "PR-AUC", "F1", "precision", "recall", "threshold", "test rows", "test pos", "synthetic rows");
+            "imbalance",
+            "model",
+            "ROC-AUC",
+            "PR-AUC",
+            "F1",
+            "precision",
+            "recall",
+            "threshold",
+            "test rows",
+            "test pos",
+            "synthetic rows");
     for (Map.Entry<String, TrainingResult> e : byStrategy.entrySet()) {
       TrainingResult r = e.getValue();
-      row(t, e.getKey(), "Tribuo logistic baseline", r.baselineEvaluation(), r.lineage().syntheticRows());
+      row(
+          t,
+          e.getKey(),
+          "Tribuo logistic baseline",
+          r.baselineEvaluation(),
+          r.lineage().syntheticRows());
       row(t, e.getKey(), "LightGBM", r.modelEvaluation(), r.lineage().syntheticRows());
     }
     t.print(System.out);
@@ -404,13 +523,18 @@ public final class TrainingOverheadBench {
     System.out.printf(
         Locale.ROOT,
         "rows: train %,d / validation %,d / test %,d; positive rate train %s, test %s%n",
-        any.lineage().trainRows(), any.lineage().validationRows(), any.lineage().testRows(),
-        Table.percent(any.lineage().trainPositiveRate()), Table.percent(any.lineage().testPositiveRate()));
+        any.lineage().trainRows(),
+        any.lineage().validationRows(),
+        any.lineage().testRows(),
+        Table.percent(any.lineage().trainPositiveRate()),
+        Table.percent(any.lineage().testPositiveRate()));
   }
 
-  private static void row(Table t, String strategy, String model, BinaryEvaluation e, int synthetic) {
+  private static void row(
+      Table t, String strategy, String model, BinaryEvaluation e, int synthetic) {
     t.row(
-        strategy, model,
+        strategy,
+        model,
         String.format(Locale.ROOT, "%.4f", e.rocAuc()),
         String.format(Locale.ROOT, "%.4f", e.prAuc()),
         String.format(Locale.ROOT, "%.4f", e.f1()),
@@ -434,14 +558,21 @@ public final class TrainingOverheadBench {
     for (Bare b : all) {
       maxDelta = Math.max(maxDelta, b.rssPeakInFit() - b.rssBefore());
     }
-    Table t = new Table("Memory of this JVM (/proc/self/status and MemoryMXBean), at the end", "figure", "value");
+    Table t =
+        new Table(
+            "Memory of this JVM (/proc/self/status and MemoryMXBean), at the end",
+            "figure",
+            "value");
     t.row("peak RSS (VmHWM)", Table.mib(hwm));
     t.row("current RSS (VmRSS)", Table.mib(rss));
     t.row("heap committed", Table.mib(heapCommitted));
     t.row("non-heap committed (metaspace, code cache)", Table.mib(nonHeapCommitted));
-    t.row("VmRSS - heap committed - non-heap committed (native: LightGBM, thread stacks, GC, libs)",
+    t.row(
+        "VmRSS - heap committed - non-heap committed (native: LightGBM, thread stacks, GC, libs)",
         Table.mib(rss - heapCommitted - nonHeapCommitted));
-    t.row("LightGBM native during a bare fit: max RSS rise from before createFromMat to its peak", Table.mib(maxDelta));
+    t.row(
+        "LightGBM native during a bare fit: max RSS rise from before createFromMat to its peak",
+        Table.mib(maxDelta));
     t.row("max heap (-Xmx)", Table.mib(Runtime.getRuntime().maxMemory()));
     t.print(System.out);
   }

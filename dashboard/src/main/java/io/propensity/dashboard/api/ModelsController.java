@@ -52,16 +52,35 @@ final class ModelsController {
     String token = "";
     do {
       String page = token;
-      var response = clients.call(REGISTRY,
-          () -> clients.registry().listModels(ListModelsRequest.newBuilder().setPageSize(100).setPageToken(page).build()));
+      var response =
+          clients.call(
+              REGISTRY,
+              () ->
+                  clients
+                      .registry()
+                      .listModels(
+                          ListModelsRequest.newBuilder()
+                              .setPageSize(100)
+                              .setPageToken(page)
+                              .build()));
       models.addAll(response.getModelsList());
       token = response.getNextPageToken();
     } while (!token.isEmpty());
     List<Map<String, Object>> out = new ArrayList<>();
     for (Model model : models) {
       Map<String, Object> m = ProtoJson.toMap(model);
-      var versions = clients.call(REGISTRY, () -> clients.registry().listModelVersions(ListModelVersionsRequest.newBuilder()
-          .setName(model.getName()).setPageSize(100).setView(ModelVersionView.MODEL_VERSION_VIEW_BASIC).build()));
+      var versions =
+          clients.call(
+              REGISTRY,
+              () ->
+                  clients
+                      .registry()
+                      .listModelVersions(
+                          ListModelVersionsRequest.newBuilder()
+                              .setName(model.getName())
+                              .setPageSize(100)
+                              .setView(ModelVersionView.MODEL_VERSION_VIEW_BASIC)
+                              .build()));
       List<Map<String, Object>> vs = new ArrayList<>();
       for (ModelVersion v : versions.getModelVersionsList()) {
         Map<String, Object> vm = ProtoJson.toMap(v);
@@ -79,14 +98,19 @@ final class ModelsController {
 
   @Get("/{name}/versions/{version}")
   Map<String, Object> version(String name, String version) {
-    GetModelVersionRequest.Builder request = GetModelVersionRequest.newBuilder()
-        .setName(name).setView(ModelVersionView.MODEL_VERSION_VIEW_FULL);
+    GetModelVersionRequest.Builder request =
+        GetModelVersionRequest.newBuilder()
+            .setName(name)
+            .setView(ModelVersionView.MODEL_VERSION_VIEW_FULL);
     if (version.chars().allMatch(Character::isDigit)) {
       request.setVersion(Long.parseLong(version));
     } else if (!version.equals("latest")) {
       request.setAlias(version);
     }
-    ModelVersion v = clients.call(REGISTRY, () -> clients.registry().getModelVersion(request.build())).getModelVersion();
+    ModelVersion v =
+        clients
+            .call(REGISTRY, () -> clients.registry().getModelVersion(request.build()))
+            .getModelVersion();
     Map<String, Object> out = ProtoJson.toMap(v);
     out.remove("goldenRows");
     out.put("goldenRowCount", v.getGoldenRowsCount());
@@ -96,8 +120,18 @@ final class ModelsController {
   @Post("/{name}/promote")
   Map<String, Object> promote(String name, @Body PromoteBody body) {
     String alias = body.alias() == null || body.alias().isBlank() ? "production" : body.alias();
-    var response = clients.call(REGISTRY, () -> clients.registry().setAlias(
-        SetAliasRequest.newBuilder().setName(name).setAlias(alias).setVersion(body.version()).build()));
+    var response =
+        clients.call(
+            REGISTRY,
+            () ->
+                clients
+                    .registry()
+                    .setAlias(
+                        SetAliasRequest.newBuilder()
+                            .setName(name)
+                            .setAlias(alias)
+                            .setVersion(body.version())
+                            .build()));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("name", name);
     out.put("alias", alias);
@@ -109,8 +143,13 @@ final class ModelsController {
   @Post("/{name}/rollback")
   Map<String, Object> rollback(String name, @Body RollbackBody body) {
     String alias = body.alias() == null || body.alias().isBlank() ? "production" : body.alias();
-    var response = clients.call(REGISTRY, () -> clients.registry().rollback(
-        RollbackRequest.newBuilder().setName(name).setAlias(alias).build()));
+    var response =
+        clients.call(
+            REGISTRY,
+            () ->
+                clients
+                    .registry()
+                    .rollback(RollbackRequest.newBuilder().setName(name).setAlias(alias).build()));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("name", name);
     out.put("alias", alias);

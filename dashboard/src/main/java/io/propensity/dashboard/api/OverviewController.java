@@ -24,13 +24,17 @@ final class OverviewController {
   }
 
   @Get
-  Map<String, Object> overview(@QueryValue(defaultValue = "20") int sample, @Nullable @QueryValue String timeZone) {
-    var request = GetDataOverviewRequest.newBuilder()
-        .setSampleSize(Math.max(1, Math.min(100, sample)))
-        .setTimeZone(timeZone == null ? "" : timeZone)
-        .build();
-    var response = clients.call(ServiceClients.FEATURE_SERVICE,
-        () -> clients.features(clients.config().overviewDeadline()).getDataOverview(request));
+  Map<String, Object> overview(
+      @QueryValue(defaultValue = "20") int sample, @Nullable @QueryValue String timeZone) {
+    var request =
+        GetDataOverviewRequest.newBuilder()
+            .setSampleSize(Math.max(1, Math.min(100, sample)))
+            .setTimeZone(timeZone == null ? "" : timeZone)
+            .build();
+    var response =
+        clients.call(
+            ServiceClients.FEATURE_SERVICE,
+            () -> clients.features(clients.config().overviewDeadline()).getDataOverview(request));
     return ProtoJson.toMap(response);
   }
 }

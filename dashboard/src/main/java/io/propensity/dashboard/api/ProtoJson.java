@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns service responses into plain maps the pages read directly: fields by their JSON (lowerCamel)
- * names, every scalar field present (zeros included), 64-bit integers as numbers, enums by name,
- * timestamps as ISO-8601 strings, durations as seconds, protobuf maps as objects; fields with
- * presence (messages, oneof members, {@code optional} scalars) are left out when unset.
+ * Turns service responses into plain maps the pages read directly: fields by their JSON
+ * (lowerCamel) names, every scalar field present (zeros included), 64-bit integers as numbers,
+ * enums by name, timestamps as ISO-8601 strings, durations as seconds, protobuf maps as objects;
+ * fields with presence (messages, oneof members, {@code optional} scalars) are left out when unset.
  */
 public final class ProtoJson {
   private ProtoJson() {}
@@ -25,7 +25,8 @@ public final class ProtoJson {
   public static Map<String, Object> toMap(Message message) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
-      // messages, oneof members and proto3 `optional` scalars (a price, say) are left out when unset
+      // messages, oneof members and proto3 `optional` scalars (a price, say) are left out when
+      // unset
       if (!field.isRepeated() && field.hasPresence() && !message.hasField(field)) {
         continue;
       }

@@ -17,10 +17,19 @@ public final class ServiceCallException extends RuntimeException {
 
   private static String describe(String service, String target, Status status) {
     return switch (status.getCode()) {
-      case UNAVAILABLE -> service + " is unreachable at " + target + " (is it running?)"
-          + (status.getDescription() == null ? "" : ": " + status.getDescription());
+      case UNAVAILABLE ->
+          service
+              + " is unreachable at "
+              + target
+              + " (is it running?)"
+              + (status.getDescription() == null ? "" : ": " + status.getDescription());
       case DEADLINE_EXCEEDED -> service + " at " + target + " did not answer in time";
-      default -> service + ": " + (status.getDescription() == null ? status.getCode().name() : status.getDescription());
+      default ->
+          service
+              + ": "
+              + (status.getDescription() == null
+                  ? status.getCode().name()
+                  : status.getDescription());
     };
   }
 

@@ -19,18 +19,20 @@ import org.slf4j.LoggerFactory;
 @Produces
 @Singleton
 @Requires(classes = {ServiceCallException.class, ExceptionHandler.class})
-final class ServiceCallExceptionHandler implements ExceptionHandler<ServiceCallException, HttpResponse<Map<String, Object>>> {
+final class ServiceCallExceptionHandler
+    implements ExceptionHandler<ServiceCallException, HttpResponse<Map<String, Object>>> {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceCallExceptionHandler.class);
 
   @Override
   public HttpResponse<Map<String, Object>> handle(HttpRequest request, ServiceCallException e) {
-    HttpStatus status = switch (e.status().getCode()) {
-      case INVALID_ARGUMENT, OUT_OF_RANGE -> HttpStatus.BAD_REQUEST;
-      case NOT_FOUND -> HttpStatus.NOT_FOUND;
-      case FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED -> HttpStatus.CONFLICT;
-      case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED -> HttpStatus.SERVICE_UNAVAILABLE;
-      default -> HttpStatus.BAD_GATEWAY;
-    };
+    HttpStatus status =
+        switch (e.status().getCode()) {
+          case INVALID_ARGUMENT, OUT_OF_RANGE -> HttpStatus.BAD_REQUEST;
+          case NOT_FOUND -> HttpStatus.NOT_FOUND;
+          case FAILED_PRECONDITION, ALREADY_EXISTS, ABORTED -> HttpStatus.CONFLICT;
+          case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED -> HttpStatus.SERVICE_UNAVAILABLE;
+          default -> HttpStatus.BAD_GATEWAY;
+        };
     LOG.warn("{} {}: {}", request.getMethod(), request.getPath(), e.getMessage());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", e.getMessage());

@@ -41,7 +41,10 @@ public final class ServiceClients {
   }
 
   private static ManagedChannel open(String target) {
-    return ManagedChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build();
+    return ManagedChannelBuilder.forTarget(target)
+        .usePlaintext()
+        .maxInboundMessageSize(64 << 20)
+        .build();
   }
 
   public DashboardConfiguration config() {
@@ -50,17 +53,20 @@ public final class ServiceClients {
 
   /** Feature-service stub whose calls time out after {@code deadline}. */
   public FeatureServiceGrpc.FeatureServiceBlockingStub features(Duration deadline) {
-    return FeatureServiceGrpc.newBlockingStub(features).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return FeatureServiceGrpc.newBlockingStub(features)
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Model-registry stub (in the training-service) with the configured deadline. */
   public ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub registry() {
-    return ModelRegistryServiceGrpc.newBlockingStub(training).withDeadlineAfter(config.deadline().toMillis(), TimeUnit.MILLISECONDS);
+    return ModelRegistryServiceGrpc.newBlockingStub(training)
+        .withDeadlineAfter(config.deadline().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Inference stub with the configured deadline. */
   public InferenceServiceGrpc.InferenceServiceBlockingStub inference() {
-    return InferenceServiceGrpc.newBlockingStub(inference).withDeadlineAfter(config.deadline().toMillis(), TimeUnit.MILLISECONDS);
+    return InferenceServiceGrpc.newBlockingStub(inference)
+        .withDeadlineAfter(config.deadline().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Async inference stub for streams; the caller sets the stream's deadline. */
@@ -78,7 +84,9 @@ public final class ServiceClients {
     };
   }
 
-  /** Runs one call to {@code service}, turning a gRPC failure into a {@link ServiceCallException}. */
+  /**
+   * Runs one call to {@code service}, turning a gRPC failure into a {@link ServiceCallException}.
+   */
   public <T> T call(String service, Supplier<T> call) {
     reconnectNow(channel(service));
     try {
@@ -93,12 +101,20 @@ public final class ServiceClients {
     ManagedChannel ch = channel(service);
     reconnectNow(ch);
     try {
-      var status = HealthGrpc.newBlockingStub(ch).withDeadlineAfter(Math.min(2000, config.deadline().toMillis()), TimeUnit.MILLISECONDS)
-          .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+      var status =
+          HealthGrpc.newBlockingStub(ch)
+              .withDeadlineAfter(
+                  Math.min(2000, config.deadline().toMillis()), TimeUnit.MILLISECONDS)
+              .check(HealthCheckRequest.getDefaultInstance())
+              .getStatus();
       return new Health(service, target(service), status.name(), "");
     } catch (StatusRuntimeException e) {
       Status s = e.getStatus();
-      return new Health(service, target(service), "UNREACHABLE", new ServiceCallException(service, target(service), s, e).getMessage());
+      return new Health(
+          service,
+          target(service),
+          "UNREACHABLE",
+          new ServiceCallException(service, target(service), s, e).getMessage());
     }
   }
 
@@ -116,9 +132,10 @@ public final class ServiceClients {
   }
 
   /**
-   * A channel that failed to connect waits (exponential backoff, up to minutes) before trying again;
-   * a service that has come up since must not look down for that long, so a call on such a channel
-   * first asks it to reconnect at once and gives the attempt a moment (connection refused is quick).
+   * A channel that failed to connect waits (exponential backoff, up to minutes) before trying
+   * again; a service that has come up since must not look down for that long, so a call on such a
+   * channel first asks it to reconnect at once and gives the attempt a moment (connection refused
+   * is quick).
    */
   private static void reconnectNow(ManagedChannel ch) {
     ConnectivityState state = ch.getState(true);

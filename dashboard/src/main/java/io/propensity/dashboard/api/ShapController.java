@@ -26,11 +26,11 @@ import propensity.registry.v1.ModelVersion;
 import propensity.registry.v1.ModelVersionView;
 
 /**
- * {@code GET /api/models/{name}/shap}: per-row SHAP contributions for a dependence plot. The rows are
- * the served version's golden rows (real held-out rows the registry keeps with the version) and the
- * current online features of the users in the feature-service's overview sample, each explained in
- * full by the inference-service's {@code Explain}. Answers {@code served: false} with a
- * message when inference serves no version of the model.
+ * {@code GET /api/models/{name}/shap}: per-row SHAP contributions for a dependence plot. The rows
+ * are the served version's golden rows (real held-out rows the registry keeps with the version) and
+ * the current online features of the users in the feature-service's overview sample, each explained
+ * in full by the inference-service's {@code Explain}. Answers {@code served: false} with a message
+ * when inference serves no version of the model.
  */
 @Controller("/api/models")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -48,19 +48,31 @@ final class ShapController {
     if (served.isEmpty()) {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("served", false);
-      out.put("message", "inference-service serves no version of " + name
-          + " yet: promote a version to production on the Models page and wait for the hot reload");
+      out.put(
+          "message",
+          "inference-service serves no version of "
+              + name
+              + " yet: promote a version to production on the Models page and wait for the hot reload");
       return out;
     }
     long version = served.get().getVersion();
-    return cache.computeIfAbsent(name + "@" + version + "#" + served.get().getArtifactSha256(), k -> explain(name, version));
+    return cache.computeIfAbsent(
+        name + "@" + version + "#" + served.get().getArtifactSha256(), k -> explain(name, version));
   }
 
   private Optional<ServedModel> served(String name) {
     try {
-      return clients.call(ServiceClients.INFERENCE_SERVICE,
-              () -> clients.inference().getModelInfo(GetModelInfoRequest.newBuilder().setModelName(name).build()))
-          .getModelsList().stream().filter(m -> m.getName().equals(name)).findFirst();
+      return clients
+          .call(
+              ServiceClients.INFERENCE_SERVICE,
+              () ->
+                  clients
+                      .inference()
+                      .getModelInfo(GetModelInfoRequest.newBuilder().setModelName(name).build()))
+          .getModelsList()
+          .stream()
+          .filter(m -> m.getName().equals(name))
+          .findFirst();
     } catch (ServiceCallException e) {
       Status.Code code = e.status().getCode();
       if (code == Status.Code.NOT_FOUND || code == Status.Code.FAILED_PRECONDITION) {
@@ -71,9 +83,20 @@ final class ShapController {
   }
 
   private Map<String, Object> explain(String name, long version) {
-    ModelVersion v = clients.call(ServiceClients.TRAINING_SERVICE, () -> clients.registry().getModelVersion(
-        GetModelVersionRequest.newBuilder().setName(name).setVersion(version).setView(ModelVersionView.MODEL_VERSION_VIEW_FULL).build()))
-        .getModelVersion();
+    ModelVersion v =
+        clients
+            .call(
+                ServiceClients.TRAINING_SERVICE,
+                () ->
+                    clients
+                        .registry()
+                        .getModelVersion(
+                            GetModelVersionRequest.newBuilder()
+                                .setName(name)
+                                .setVersion(version)
+                                .setView(ModelVersionView.MODEL_VERSION_VIEW_FULL)
+                                .build()))
+            .getModelVersion();
     String hash = v.getFeatureSchema().getVersionHash();
     List<Map<String, Object>> rows = new ArrayList<>();
     double bias = 0;
@@ -81,12 +104,23 @@ final class ShapController {
     for (GoldenRow row : v.getGoldenRowsList().subList(0, limit)) {
       bias = explainInto(rows, name, hash, row.getValuesList(), row.getUserId(), "test row");
     }
-    // plus the current online features of a sample of users, so the plot has more than the few golden rows
-    var overview = clients.call(ServiceClients.FEATURE_SERVICE, () -> clients.features(clients.config().overviewDeadline())
-        .getDataOverview(GetDataOverviewRequest.newBuilder().setSampleSize(Math.min(100, clients.config().explainRows())).build()));
+    // plus the current online features of a sample of users, so the plot has more than the few
+    // golden rows
+    var overview =
+        clients.call(
+            ServiceClients.FEATURE_SERVICE,
+            () ->
+                clients
+                    .features(clients.config().overviewDeadline())
+                    .getDataOverview(
+                        GetDataOverviewRequest.newBuilder()
+                            .setSampleSize(Math.min(100, clients.config().explainRows()))
+                            .build()));
     for (UserFeatures user : overview.getSampleFeatureRowsList()) {
       if (user.getVector().getSchemaVersionHash().equals(hash)) {
-        bias = explainInto(rows, name, hash, user.getVector().getValuesList(), user.getUserId(), "online");
+        bias =
+            explainInto(
+                rows, name, hash, user.getVector().getValuesList(), user.getUserId(), "online");
       }
     }
     List<Map<String, Object>> features = new ArrayList<>();
@@ -110,11 +144,23 @@ final class ShapController {
   }
 
   /** Explains one vector in full and adds it to {@code rows}; returns the model's bias. */
-  private double explainInto(List<Map<String, Object>> rows, String name, String hash, List<Double> vector, String userId, String source) {
-    var request = ExplainRequest.newBuilder().setModelName(name)
-        .setInput(PredictionInput.newBuilder().setFeatures(FeatureVector.newBuilder().setSchemaVersionHash(hash).addAllValues(vector)))
-        .build();
-    var explained = clients.call(ServiceClients.INFERENCE_SERVICE, () -> clients.inference().explain(request));
+  private double explainInto(
+      List<Map<String, Object>> rows,
+      String name,
+      String hash,
+      List<Double> vector,
+      String userId,
+      String source) {
+    var request =
+        ExplainRequest.newBuilder()
+            .setModelName(name)
+            .setInput(
+                PredictionInput.newBuilder()
+                    .setFeatures(
+                        FeatureVector.newBuilder().setSchemaVersionHash(hash).addAllValues(vector)))
+            .build();
+    var explained =
+        clients.call(ServiceClients.INFERENCE_SERVICE, () -> clients.inference().explain(request));
     List<Double> values = new ArrayList<>();
     List<Double> contributions = new ArrayList<>();
     for (Factor f : explained.getContributionsList()) {

@@ -19,9 +19,11 @@ final class StatusController {
 
   @Get
   Map<String, Object> status() {
-    return Map.of("services", List.of(
-        clients.health(ServiceClients.FEATURE_SERVICE),
-        clients.health(ServiceClients.TRAINING_SERVICE),
-        clients.health(ServiceClients.INFERENCE_SERVICE)));
+    return Map.of(
+        "services",
+        List.of(
+            clients.health(ServiceClients.FEATURE_SERVICE),
+            clients.health(ServiceClients.TRAINING_SERVICE),
+            clients.health(ServiceClients.INFERENCE_SERVICE)));
   }
 }

@@ -12,8 +12,8 @@ import java.time.Duration;
  * Container health check carried by the dashboard jar (the dashboard has no gRPC port): asks HTTP
  * {@code /health} and exits 0 on status 200, 1 otherwise, 2 on bad arguments.
  *
- * <p>{@code java -cp app.jar io.propensity.dashboard.health.HttpHealthProbe [--deadline-ms=N] [url]};
- * url default {@code http://127.0.0.1:$MICRONAUT_SERVER_PORT/health}.
+ * <p>{@code java -cp app.jar io.propensity.dashboard.health.HttpHealthProbe [--deadline-ms=N]
+ * [url]}; url default {@code http://127.0.0.1:$MICRONAUT_SERVER_PORT/health}.
  */
 public final class HttpHealthProbe {
   /** What one probe found. */
@@ -61,7 +61,9 @@ public final class HttpHealthProbe {
     HttpClient client = HttpClient.newBuilder().connectTimeout(deadline).build();
     try {
       HttpResponse<Void> r =
-          client.send(HttpRequest.newBuilder(uri).timeout(deadline).GET().build(), HttpResponse.BodyHandlers.discarding());
+          client.send(
+              HttpRequest.newBuilder(uri).timeout(deadline).GET().build(),
+              HttpResponse.BodyHandlers.discarding());
       return new Result(r.statusCode() == 200 ? 0 : 1, url + " " + r.statusCode());
     } catch (IOException e) {
       return new Result(1, url + " does not answer: " + e.getClass().getSimpleName());

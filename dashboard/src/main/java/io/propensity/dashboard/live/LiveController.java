@@ -34,7 +34,10 @@ final class LiveController {
     this.replay = replay;
   }
 
-  /** Body of a replay request: how many events (1 to 100, 0 = default) for which model (empty = default). */
+  /**
+   * Body of a replay request: how many events (1 to 100, 0 = default) for which model (empty =
+   * default).
+   */
   @Serdeable
   record ReplayBody(int events, @Nullable String model) {}
 
@@ -42,7 +45,10 @@ final class LiveController {
   Map<String, Object> models() {
     Map<String, Object> out = new LinkedHashMap<>();
     try {
-      var info = clients.call(ServiceClients.INFERENCE_SERVICE, () -> clients.inference().getModelInfo(GetModelInfoRequest.getDefaultInstance()));
+      var info =
+          clients.call(
+              ServiceClients.INFERENCE_SERVICE,
+              () -> clients.inference().getModelInfo(GetModelInfoRequest.getDefaultInstance()));
       var models = new java.util.ArrayList<Map<String, Object>>();
       for (var m : info.getModelsList()) {
         Map<String, Object> mm = ProtoJson.toMap(m.toBuilder().clearFeatureSchema().build());
@@ -51,10 +57,13 @@ final class LiveController {
       out.put("models", models);
       out.put("defaultModelName", info.getDefaultModelName());
       if (models.isEmpty()) {
-        out.put("message", "inference-service serves no model yet: train one and promote it to production");
+        out.put(
+            "message",
+            "inference-service serves no model yet: train one and promote it to production");
       }
     } catch (ServiceCallException e) {
-      if (e.status().getCode() != Status.Code.FAILED_PRECONDITION && e.status().getCode() != Status.Code.NOT_FOUND) {
+      if (e.status().getCode() != Status.Code.FAILED_PRECONDITION
+          && e.status().getCode() != Status.Code.NOT_FOUND) {
         throw e;
       }
       out.put("models", List.of());

@@ -48,11 +48,13 @@ public final class LiveReplay {
 
   private final ServiceClients clients;
   private final LiveConfiguration config;
-  private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "live-replay");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService pacer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "live-replay");
+            t.setDaemon(true);
+            return t;
+          });
   private final Deque<LivePrediction> kept = new ArrayDeque<>();
   private long sequence;
   private ReplayStatus status = new ReplayStatus(false, 0, 0, 0, 0, "", "", "");
@@ -69,16 +71,41 @@ public final class LiveReplay {
    */
   @Serdeable
   public record LivePrediction(
-      long seq, String at, String eventId, String userId, String eventType, String itemId,
-      Double probability, Boolean label, Double threshold, String modelName, Long modelVersion,
-      boolean coldStart, List<Map<String, Object>> factors, String rejection,
-      String historySeed, long historyEventCount) {}
+      long seq,
+      String at,
+      String eventId,
+      String userId,
+      String eventType,
+      String itemId,
+      Double probability,
+      Boolean label,
+      Double threshold,
+      String modelName,
+      Long modelVersion,
+      boolean coldStart,
+      List<Map<String, Object>> factors,
+      String rejection,
+      String historySeed,
+      long historyEventCount) {}
 
-  /** Progress of the current (or last) replay: events sent and answered of the total, of how many users. */
+  /**
+   * Progress of the current (or last) replay: events sent and answered of the total, of how many
+   * users.
+   */
   @Serdeable
-  public record ReplayStatus(boolean running, int sent, int answered, int total, int users, String model, String startedAt, String error) {}
+  public record ReplayStatus(
+      boolean running,
+      int sent,
+      int answered,
+      int total,
+      int users,
+      String model,
+      String startedAt,
+      String error) {}
 
-  /** What the live page polls: the replay's progress and the predictions after a sequence number. */
+  /**
+   * What the live page polls: the replay's progress and the predictions after a sequence number.
+   */
   @Serdeable
   public record Snapshot(ReplayStatus replay, List<LivePrediction> predictions) {}
 
@@ -91,8 +118,11 @@ public final class LiveReplay {
   public ReplayStatus start(int count, String model) {
     synchronized (this) {
       if (status.running()) {
-        throw new ServiceCallException("dashboard", "live replay",
-            Status.FAILED_PRECONDITION.withDescription("a replay is already running"), null);
+        throw new ServiceCallException(
+            "dashboard",
+            "live replay",
+            Status.FAILED_PRECONDITION.withDescription("a replay is already running"),
+            null);
       }
       status = new ReplayStatus(true, 0, 0, 0, 0, model, Instant.now().toString(), "");
     }
@@ -101,16 +131,34 @@ public final class LiveReplay {
       int n = count <= 0 ? config.defaultEvents() : Math.min(100, count);
       Map<String, List<Event>> histories = new LinkedHashMap<>();
       for (String user : recentlyActiveUsers()) {
-        histories.put(user, clients.call(ServiceClients.FEATURE_SERVICE, () -> clients.features(clients.config().deadline())
-            .getUserHistory(GetUserHistoryRequest.newBuilder().setUserId(user).setMaxEvents(n).build())).getEventsList());
+        histories.put(
+            user,
+            clients
+                .call(
+                    ServiceClients.FEATURE_SERVICE,
+                    () ->
+                        clients
+                            .features(clients.config().deadline())
+                            .getUserHistory(
+                                GetUserHistoryRequest.newBuilder()
+                                    .setUserId(user)
+                                    .setMaxEvents(n)
+                                    .build()))
+                .getEventsList());
       }
       ReplayPlan plan = ReplayPlan.of(histories, n, config.eventsPerSecond());
       if (plan.steps().isEmpty()) {
-        throw new ServiceCallException(ServiceClients.FEATURE_SERVICE, clients.target(ServiceClients.FEATURE_SERVICE),
-            Status.FAILED_PRECONDITION.withDescription("no stored events to replay: import events first"), null);
+        throw new ServiceCallException(
+            ServiceClients.FEATURE_SERVICE,
+            clients.target(ServiceClients.FEATURE_SERVICE),
+            Status.FAILED_PRECONDITION.withDescription(
+                "no stored events to replay: import events first"),
+            null);
       }
       synchronized (this) {
-        status = new ReplayStatus(true, 0, 0, plan.steps().size(), plan.users(), model, status.startedAt(), "");
+        status =
+            new ReplayStatus(
+                true, 0, 0, plan.steps().size(), plan.users(), model, status.startedAt(), "");
       }
       clients.reconnect(ServiceClients.INFERENCE_SERVICE);
       new Run(plan.steps(), model).begin();
@@ -130,16 +178,22 @@ public final class LiveReplay {
     int wanted = Math.max(1, Math.min(50, config.users()));
     int scan = Math.max(wanted, Math.min(10_000, config.scanUsers()));
     Instant now = Instant.now();
-    List<Duration> windows = List.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(7), Duration.ofDays(30));
+    List<Duration> windows =
+        List.of(Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(7), Duration.ofDays(30));
     List<UserActivity> found = List.of();
     for (int w = 0; w <= windows.size(); w++) {
       ListUsersRequest.Builder request = ListUsersRequest.newBuilder().setPageSize(scan);
       if (w < windows.size()) {
         Instant since = now.minus(windows.get(w));
-        request.setActiveSince(Timestamp.newBuilder().setSeconds(since.getEpochSecond()).setNanos(since.getNano()));
+        request.setActiveSince(
+            Timestamp.newBuilder().setSeconds(since.getEpochSecond()).setNanos(since.getNano()));
       }
-      found = clients.call(ServiceClients.FEATURE_SERVICE, () -> clients.features(clients.config().deadline())
-          .listUsers(request.build())).getUsersList();
+      found =
+          clients
+              .call(
+                  ServiceClients.FEATURE_SERVICE,
+                  () -> clients.features(clients.config().deadline()).listUsers(request.build()))
+              .getUsersList();
       if (found.size() >= wanted) {
         break;
       }
@@ -164,28 +218,89 @@ public final class LiveReplay {
     LivePrediction p;
     if (r.hasPrediction()) {
       Prediction pr = r.getPrediction();
-      p = new LivePrediction(++sequence, Instant.now().toString(), r.getEventId(), pr.getUserId(), type, item,
-          pr.getProbability(), pr.getLabel(), pr.getThreshold(), pr.getModelName(), pr.getModelVersion(), pr.getColdStart(),
-          ProtoJson.toMaps(pr.getFactorsList()), "", r.getHistorySeed().name().replace("HISTORY_SEED_", ""), r.getHistoryEventCount());
+      p =
+          new LivePrediction(
+              ++sequence,
+              Instant.now().toString(),
+              r.getEventId(),
+              pr.getUserId(),
+              type,
+              item,
+              pr.getProbability(),
+              pr.getLabel(),
+              pr.getThreshold(),
+              pr.getModelName(),
+              pr.getModelVersion(),
+              pr.getColdStart(),
+              ProtoJson.toMaps(pr.getFactorsList()),
+              "",
+              r.getHistorySeed().name().replace("HISTORY_SEED_", ""),
+              r.getHistoryEventCount());
     } else {
       StringBuilder why = new StringBuilder();
-      r.getRejection().getViolationsList().forEach(v -> why.append(v.getField()).append(": ").append(v.getDescription()).append("; "));
-      p = new LivePrediction(++sequence, Instant.now().toString(), r.getEventId(), e == null ? "" : e.getUserId(), type, item,
-          null, null, null, "", null, false, List.of(), why.toString(), "", 0);
+      r.getRejection()
+          .getViolationsList()
+          .forEach(
+              v -> why.append(v.getField()).append(": ").append(v.getDescription()).append("; "));
+      p =
+          new LivePrediction(
+              ++sequence,
+              Instant.now().toString(),
+              r.getEventId(),
+              e == null ? "" : e.getUserId(),
+              type,
+              item,
+              null,
+              null,
+              null,
+              "",
+              null,
+              false,
+              List.of(),
+              why.toString(),
+              "",
+              0);
     }
     kept.addLast(p);
     while (kept.size() > config.keep()) {
       kept.removeFirst();
     }
-    status = new ReplayStatus(status.running(), status.sent(), status.answered() + 1, status.total(), status.users(), status.model(), status.startedAt(), status.error());
+    status =
+        new ReplayStatus(
+            status.running(),
+            status.sent(),
+            status.answered() + 1,
+            status.total(),
+            status.users(),
+            status.model(),
+            status.startedAt(),
+            status.error());
   }
 
   private synchronized void progressed(int sent) {
-    status = new ReplayStatus(status.running(), sent, status.answered(), status.total(), status.users(), status.model(), status.startedAt(), status.error());
+    status =
+        new ReplayStatus(
+            status.running(),
+            sent,
+            status.answered(),
+            status.total(),
+            status.users(),
+            status.model(),
+            status.startedAt(),
+            status.error());
   }
 
   private synchronized void finished(String error) {
-    status = new ReplayStatus(false, status.sent(), status.answered(), status.total(), status.users(), status.model(), status.startedAt(), error);
+    status =
+        new ReplayStatus(
+            false,
+            status.sent(),
+            status.answered(),
+            status.total(),
+            status.users(),
+            status.model(),
+            status.startedAt(),
+            error);
   }
 
   /** One replay: the stream, its pacing (each event at its planned delay), and the sent events. */
@@ -207,7 +322,11 @@ public final class LiveReplay {
     void begin() {
       long planned = steps.get(steps.size() - 1).delayMillis();
       Duration deadline = Duration.ofMillis(planned).plusSeconds(60);
-      requests = clients.inferenceAsync().withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS).streamPredict(this);
+      requests =
+          clients
+              .inferenceAsync()
+              .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+              .streamPredict(this);
       startNanos = System.nanoTime();
       ticks = pacer.schedule(this::sendNext, 10, TimeUnit.MILLISECONDS);
     }
@@ -219,10 +338,16 @@ public final class LiveReplay {
       try {
         Event original = steps.get(next++).event();
         Instant now = Instant.now();
-        Event live = original.toBuilder()
-            .setEventId("live-" + UUID.randomUUID().toString().substring(0, 8) + "-" + original.getEventId())
-            .setOccurredAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-            .build();
+        Event live =
+            original.toBuilder()
+                .setEventId(
+                    "live-"
+                        + UUID.randomUUID().toString().substring(0, 8)
+                        + "-"
+                        + original.getEventId())
+                .setOccurredAt(
+                    Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .build();
         synchronized (sent) {
           sent.put(live.getEventId(), live);
         }
@@ -236,7 +361,9 @@ public final class LiveReplay {
           requests.onCompleted();
           return;
         }
-        long due = steps.get(next).delayMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        long due =
+            steps.get(next).delayMillis()
+                - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         ticks = pacer.schedule(this::sendNext, Math.max(0, due), TimeUnit.MILLISECONDS);
       } catch (RuntimeException e) {
         stopped = true;
@@ -260,7 +387,13 @@ public final class LiveReplay {
       stopped = true;
       ticks.cancel(false);
       Status s = Status.fromThrowable(t);
-      String message = new ServiceCallException(ServiceClients.INFERENCE_SERVICE, clients.target(ServiceClients.INFERENCE_SERVICE), s, t).getMessage();
+      String message =
+          new ServiceCallException(
+                  ServiceClients.INFERENCE_SERVICE,
+                  clients.target(ServiceClients.INFERENCE_SERVICE),
+                  s,
+                  t)
+              .getMessage();
       LOG.warn("StreamPredict failed: {}", message);
       finished(message);
     }

@@ -10,10 +10,10 @@ import propensity.events.v1.Event;
 import propensity.features.v1.UserActivity;
 
 /**
- * What a live replay sends and when: the most recently active users, the newest events of each
- * (a fair share of the total), each user's slice starting at the replay's start with its real
- * spacing (gaps longer than a session break shortened to {@link #SESSION_BREAK}), all users
- * interleaved on that timeline and compressed so the replay lasts about {@code events / pace}.
+ * What a live replay sends and when: the most recently active users, the newest events of each (a
+ * fair share of the total), each user's slice starting at the replay's start with its real spacing
+ * (gaps longer than a session break shortened to {@link #SESSION_BREAK}), all users interleaved on
+ * that timeline and compressed so the replay lasts about {@code events / pace}.
  *
  * @param steps the events in sending order, each with its delay after the replay's start
  */
@@ -28,23 +28,22 @@ public record ReplayPlan(List<Step> steps) {
   /** One stored event and when, after the replay's start, to send it again. */
   public record Step(Event event, long delayMillis) {}
 
-  /**
-   * The {@code count} most recently active users: newest last event first (ties by user id).
-   */
+  /** The {@code count} most recently active users: newest last event first (ties by user id). */
   static List<String> mostRecentlyActive(List<UserActivity> users, int count) {
     return users.stream()
-        .sorted(Comparator.comparingLong((UserActivity u) -> u.getLastEventAt().getSeconds())
-            .thenComparingInt(u -> u.getLastEventAt().getNanos())
-            .reversed()
-            .thenComparing(UserActivity::getUserId))
+        .sorted(
+            Comparator.comparingLong((UserActivity u) -> u.getLastEventAt().getSeconds())
+                .thenComparingInt(u -> u.getLastEventAt().getNanos())
+                .reversed()
+                .thenComparing(UserActivity::getUserId))
         .limit(count)
         .map(UserActivity::getUserId)
         .toList();
   }
 
   /**
-   * Plans a replay of at most {@code total} events from the users' histories (each oldest first,
-   * in the order the users should take precedence): every user gets an equal share of the newest of
+   * Plans a replay of at most {@code total} events from the users' histories (each oldest first, in
+   * the order the users should take precedence): every user gets an equal share of the newest of
    * their events (users with fewer events leave their share to the others), and the replay lasts
    * about {@code total / eventsPerSecond} seconds.
    */
@@ -73,9 +72,10 @@ public record ReplayPlan(List<Step> steps) {
     long duration = (long) (Math.max(0, timeline.size() - 1) * 1000 / eventsPerSecond);
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < timeline.size(); i++) {
-      long delay = span == 0
-          ? (long) (i * 1000 / eventsPerSecond)
-          : Math.round((double) timeline.get(i).offsetMillis() * duration / span);
+      long delay =
+          span == 0
+              ? (long) (i * 1000 / eventsPerSecond)
+              : Math.round((double) timeline.get(i).offsetMillis() * duration / span);
       steps.add(new Step(timeline.get(i).event(), delay));
     }
     return new ReplayPlan(steps);

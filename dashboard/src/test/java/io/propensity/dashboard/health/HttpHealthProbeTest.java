@@ -12,14 +12,18 @@ class HttpHealthProbeTest {
   @Test
   void healthyOnlyWhenHealthAnswers200() throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/health", x -> {
-      x.sendResponseHeaders(200, -1);
-      x.close();
-    });
-    server.createContext("/sick", x -> {
-      x.sendResponseHeaders(503, -1);
-      x.close();
-    });
+    server.createContext(
+        "/health",
+        x -> {
+          x.sendResponseHeaders(200, -1);
+          x.close();
+        });
+    server.createContext(
+        "/sick",
+        x -> {
+          x.sendResponseHeaders(503, -1);
+          x.close();
+        });
     server.start();
     try {
       String base = "http://127.0.0.1:" + server.getAddress().getPort();
@@ -38,7 +42,10 @@ class HttpHealthProbeTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    assertThat(HttpHealthProbe.probe("--deadline-ms=1000", "http://127.0.0.1:" + port + "/health").exitCode()).isEqualTo(1);
+    assertThat(
+            HttpHealthProbe.probe("--deadline-ms=1000", "http://127.0.0.1:" + port + "/health")
+                .exitCode())
+        .isEqualTo(1);
     assertThat(HttpHealthProbe.probe("--bogus").exitCode()).isEqualTo(2);
     assertThat(HttpHealthProbe.probe("--deadline-ms=soon").exitCode()).isEqualTo(2);
   }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The JSON API against the real services, with two trained versions of purchase-7d (v1 in production). */
+/**
+ * The JSON API against the real services, with two trained versions of purchase-7d (v1 in
+ * production).
+ */
 @Order(2)
 @ExtendWith(StackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -49,9 +52,12 @@ class DashboardApiIT {
     Map<String, Object> model = r.list("models").get(0);
     assertThat(model).containsEntry("name", M);
     List<Map<String, Object>> versions = (List<Map<String, Object>>) model.get("versions");
-    assertThat(versions).extracting(v -> ((Number) v.get("version")).longValue()).containsExactly(2L, 1L);
+    assertThat(versions)
+        .extracting(v -> ((Number) v.get("version")).longValue())
+        .containsExactly(2L, 1L);
     assertThat((List<String>) versions.get(1).get("aliases")).contains("production");
-    assertThat((Map<String, Object>) versions.get(0).get("evaluation")).containsKeys("f1", "precision", "recall", "rocAuc");
+    assertThat((Map<String, Object>) versions.get(0).get("evaluation"))
+        .containsKeys("f1", "precision", "recall", "rocAuc");
   }
 
   @Test
@@ -63,7 +69,8 @@ class DashboardApiIT {
     assertThat((List<Object>) e.get("rocCurve")).hasSizeGreaterThan(2);
     assertThat((List<Object>) e.get("prCurve")).hasSizeGreaterThan(2);
     assertThat((List<Object>) e.get("deciles")).hasSize(10);
-    assertThat((Map<String, Object>) e.get("confusionMatrix")).containsKeys("truePositives", "falsePositives", "trueNegatives", "falseNegatives");
+    assertThat((Map<String, Object>) e.get("confusionMatrix"))
+        .containsKeys("truePositives", "falsePositives", "trueNegatives", "falseNegatives");
     assertThat(v.map("baselineEvaluation")).containsKey("f1");
     assertThat(v.list("tuningTrials")).hasSize(2);
     assertThat(v.list("featureImportances")).isNotEmpty();
@@ -82,7 +89,8 @@ class DashboardApiIT {
     int features = s.list("features").size();
     assertThat((List<Object>) rows.get(0).get("contributions")).hasSize(features);
     assertThat(rows).extracting(r -> r.get("source")).contains("test row", "online");
-    assertThat(Json.get(stack.url("/api/models/unknown-model/shap")).body()).containsEntry("served", false);
+    assertThat(Json.get(stack.url("/api/models/unknown-model/shap")).body())
+        .containsEntry("served", false);
   }
 
   @Test
@@ -90,7 +98,8 @@ class DashboardApiIT {
     synchronized (RunningStack.class) {
       long before = stack.productionVersion();
       long other = before == 1 ? 2 : 1;
-      Json.Reply promoted = Json.post(stack.url("/api/models/" + M + "/promote"), "{\"version\":" + other + "}");
+      Json.Reply promoted =
+          Json.post(stack.url("/api/models/" + M + "/promote"), "{\"version\":" + other + "}");
       assertThat(promoted.status()).isEqualTo(200);
       assertThat(stack.productionVersion()).isEqualTo(other);
       // the reload follows the alias asynchronously: see it served before moving production again
@@ -102,7 +111,8 @@ class DashboardApiIT {
       Json.Reply bad = Json.post(stack.url("/api/models/" + M + "/promote"), "{\"version\":99}");
       assertThat(bad.status()).isEqualTo(404);
       assertThat(bad.body().get("error")).asString().isNotBlank();
-      Json.Reply noHistory = Json.post(stack.url("/api/models/" + M + "/rollback"), "{\"alias\":\"staging\"}");
+      Json.Reply noHistory =
+          Json.post(stack.url("/api/models/" + M + "/rollback"), "{\"alias\":\"staging\"}");
       assertThat(noHistory.status()).isIn(404, 409);
       assertThat(noHistory.body()).containsEntry("service", "training-service");
     }
@@ -114,30 +124,48 @@ class DashboardApiIT {
     long after = seqOfLast();
     Json.Reply started = Json.post(stack.url("/api/live/replay"), "{\"events\":24}");
     assertThat(started.status()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(60)).until(() -> !(Boolean) ((Map<String, Object>) Json.get(stack.url("/api/live/predictions?after=0")).body().get("replay")).get("running"));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                !(Boolean)
+                    ((Map<String, Object>)
+                            Json.get(stack.url("/api/live/predictions?after=0"))
+                                .body()
+                                .get("replay"))
+                        .get("running"));
     Json.Reply feed = Json.get(stack.url("/api/live/predictions?after=" + after));
-    assertThat(feed.map("replay")).containsEntry("error", "").containsEntry("total", 24).containsEntry("answered", 24);
+    assertThat(feed.map("replay"))
+        .containsEntry("error", "")
+        .containsEntry("total", 24)
+        .containsEntry("answered", 24);
     assertThat(((Number) feed.map("replay").get("users")).intValue()).isGreaterThanOrEqualTo(3);
     List<Map<String, Object>> predictions = feed.list("predictions");
     assertThat(predictions).hasSize(24);
-    assertThat(predictions).allSatisfy(p -> {
-      assertThat(((Number) p.get("probability")).doubleValue()).isBetween(0.0, 1.0);
-      assertThat((List<Object>) p.get("factors")).hasSize(3);
-      assertThat(p.get("modelName")).isEqualTo(M);
-      assertThat(p.get("historySeed")).isIn("STORED", "TRUNCATED");
-      assertThat(((Number) p.get("historyEventCount")).longValue()).isPositive();
-    });
+    assertThat(predictions)
+        .allSatisfy(
+            p -> {
+              assertThat(((Number) p.get("probability")).doubleValue()).isBetween(0.0, 1.0);
+              assertThat((List<Object>) p.get("factors")).hasSize(3);
+              assertThat(p.get("modelName")).isEqualTo(M);
+              assertThat(p.get("historySeed")).isIn("STORED", "TRUNCATED");
+              assertThat(((Number) p.get("historyEventCount")).longValue()).isPositive();
+            });
     List<Object> users = predictions.stream().map(p -> p.get("userId")).distinct().toList();
     assertThat(users).as("users in the replay").hasSizeGreaterThanOrEqualTo(3);
     assertThat(predictions).anySatisfy(p -> assertThat(p.get("historySeed")).isEqualTo("STORED"));
     // interleaved, not one user after another: some user's events are not all next to each other
     List<Object> order = predictions.stream().map(p -> p.get("userId")).toList();
-    long runs = java.util.stream.IntStream.range(0, order.size()).filter(i -> i == 0 || !order.get(i).equals(order.get(i - 1))).count();
+    long runs =
+        java.util.stream.IntStream.range(0, order.size())
+            .filter(i -> i == 0 || !order.get(i).equals(order.get(i - 1)))
+            .count();
     assertThat(runs).as("runs of one user's events in " + order).isGreaterThan(users.size());
   }
 
   private long seqOfLast() {
-    List<Map<String, Object>> all = Json.get(stack.url("/api/live/predictions?after=0")).list("predictions");
+    List<Map<String, Object>> all =
+        Json.get(stack.url("/api/live/predictions?after=0")).list("predictions");
     return all.isEmpty() ? 0 : ((Number) all.get(all.size() - 1).get("seq")).longValue();
   }
 }

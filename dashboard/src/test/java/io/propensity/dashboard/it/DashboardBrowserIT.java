@@ -45,7 +45,9 @@ class DashboardBrowserIT {
 
   private void assertPage(String path, String screenshot, List<String> charts) throws Exception {
     browser.severeConsoleEntries();
-    assertThat(browser.open(stack.url(path))).as(path + " state; message: " + browser.text("message")).isEqualTo("ready");
+    assertThat(browser.open(stack.url(path)))
+        .as(path + " state; message: " + browser.text("message"))
+        .isEqualTo("ready");
     for (String chart : charts) {
       assertThat(browser.chartPoints(chart)).as(path + " " + chart + " data points").isPositive();
       assertThat(browser.chartPainted(chart)).as(path + " " + chart + " painted").isTrue();
@@ -56,16 +58,25 @@ class DashboardBrowserIT {
 
   @Test
   void dataOverviewRendersItsChartsAndTables() throws Exception {
-    assertPage("/", "1-overview", List.of("chart-daily", "chart-types", "chart-dwell", "chart-funnel"));
+    assertPage(
+        "/", "1-overview", List.of("chart-daily", "chart-types", "chart-dwell", "chart-funnel"));
     assertThat(browser.driver().findElements(By.cssSelector("#events tr"))).hasSizeGreaterThan(5);
     assertThat(browser.driver().findElements(By.cssSelector("#sessions tr"))).hasSizeGreaterThan(2);
-    assertThat(browser.driver().findElements(By.cssSelector("#features th")).size()).isGreaterThan(50);
+    assertThat(browser.driver().findElements(By.cssSelector("#features th")).size())
+        .isGreaterThan(50);
   }
 
   @Test
   void modelPerformanceRendersMetricsCurvesLiftAndTrials() throws Exception {
-    assertPage("/performance.html", "2-performance", List.of("chart-confusion", "chart-roc", "chart-pr", "chart-gain", "chart-trials"));
-    assertThat(browser.text("metrics")).contains("F1").contains("Precision").contains("Recall").contains("baseline");
+    assertPage(
+        "/performance.html",
+        "2-performance",
+        List.of("chart-confusion", "chart-roc", "chart-pr", "chart-gain", "chart-trials"));
+    assertThat(browser.text("metrics"))
+        .contains("F1")
+        .contains("Precision")
+        .contains("Recall")
+        .contains("baseline");
   }
 
   @Test
@@ -79,11 +90,16 @@ class DashboardBrowserIT {
     browser.driver().findElement(By.id("count")).clear();
     browser.driver().findElement(By.id("count")).sendKeys("20");
     browser.driver().findElement(By.id("replay")).click();
-    await("predictions on the page").atMost(Duration.ofSeconds(60))
+    await("predictions on the page")
+        .atMost(Duration.ofSeconds(60))
         .until(() -> browser.driver().findElements(By.cssSelector("#predictions tr")).size() > 20);
     assertThat(browser.chartPoints("chart-live")).isGreaterThanOrEqualTo(20);
-    assertThat(browser.chartSeries("chart-live")).as("one series per user").isGreaterThanOrEqualTo(3);
-    assertThat(browser.driver().findElements(By.cssSelector("#users tr"))).as("header and one row per user").hasSizeGreaterThan(3);
+    assertThat(browser.chartSeries("chart-live"))
+        .as("one series per user")
+        .isGreaterThanOrEqualTo(3);
+    assertThat(browser.driver().findElements(By.cssSelector("#users tr")))
+        .as("header and one row per user")
+        .hasSizeGreaterThan(3);
     assertThat(browser.text("users")).containsPattern("seeded from [1-9][0-9]* stored events");
     assertThat(browser.driver().findElements(By.cssSelector("#predictions .factor"))).isNotEmpty();
     browser.screenshot("5-live");
@@ -97,14 +113,29 @@ class DashboardBrowserIT {
       long before = stack.productionVersion();
       long other = before == 1 ? 2 : 1;
       browser.driver().findElement(By.id("promote-" + RunningStack.MODEL + "-" + other)).click();
-      await("production moved to v" + other).atMost(Duration.ofSeconds(20)).until(() -> stack.productionVersion() == other);
-      await().atMost(Duration.ofSeconds(20)).until(() -> "done".equals(browser.driver().findElement(By.tagName("body")).getAttribute("data-action")));
+      await("production moved to v" + other)
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> stack.productionVersion() == other);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  "done"
+                      .equals(
+                          browser
+                              .driver()
+                              .findElement(By.tagName("body"))
+                              .getAttribute("data-action")));
       assertThat(browser.text("message")).contains("production now points at v" + other);
       browser.screenshot("4-models-promoted");
       stack.awaitServing(other);
       browser.driver().findElement(By.id("rollback-" + RunningStack.MODEL)).click();
-      await("production rolled back to v" + before).atMost(Duration.ofSeconds(20)).until(() -> stack.productionVersion() == before);
-      await().atMost(Duration.ofSeconds(20)).until(() -> browser.text("message").contains("rolled back"));
+      await("production rolled back to v" + before)
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> stack.productionVersion() == before);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> browser.text("message").contains("rolled back"));
       assertThat(browser.severeConsoleEntries()).isEmpty();
       stack.awaitServing(before);
     }

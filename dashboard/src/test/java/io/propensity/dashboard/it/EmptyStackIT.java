@@ -13,8 +13,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Before any model exists (empty registry, inference not started), the pages say so in words instead
- * of breaking, and the data overview already works.
+ * Before any model exists (empty registry, inference not started), the pages say so in words
+ * instead of breaking, and the data overview already works.
  */
 @Order(1)
 @ExtendWith(StackExtension.class)

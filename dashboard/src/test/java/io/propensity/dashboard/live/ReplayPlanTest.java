@@ -17,8 +17,11 @@ class ReplayPlanTest {
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
   private static Event event(String user, int n, Instant at) {
-    return Event.newBuilder().setEventId(user + "-" + n).setUserId(user)
-        .setOccurredAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond())).build();
+    return Event.newBuilder()
+        .setEventId(user + "-" + n)
+        .setUserId(user)
+        .setOccurredAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond()))
+        .build();
   }
 
   /** {@code count} events of a user, {@code gap} apart, starting at {@code start}, oldest first. */
@@ -43,9 +46,14 @@ class ReplayPlanTest {
 
     ReplayPlan plan = ReplayPlan.of(histories, 9, 4);
 
-    assertThat(ids(plan)).hasSize(9).filteredOn(id -> id.startsWith("a-")).containsExactly("a-6", "a-7", "a-8", "a-9");
+    assertThat(ids(plan))
+        .hasSize(9)
+        .filteredOn(id -> id.startsWith("a-"))
+        .containsExactly("a-6", "a-7", "a-8", "a-9");
     assertThat(ids(plan)).filteredOn(id -> id.startsWith("b-")).containsExactly("b-0");
-    assertThat(ids(plan)).filteredOn(id -> id.startsWith("c-")).containsExactly("c-6", "c-7", "c-8", "c-9");
+    assertThat(ids(plan))
+        .filteredOn(id -> id.startsWith("c-"))
+        .containsExactly("c-6", "c-7", "c-8", "c-9");
     assertThat(plan.users()).isEqualTo(3);
   }
 
@@ -58,7 +66,8 @@ class ReplayPlanTest {
     ReplayPlan plan = ReplayPlan.of(histories, 6, 4);
 
     // offsets: late 0, 2, 4 min; early 0, 3, 6 min; ties go to the more recently active user first
-    assertThat(ids(plan)).containsExactly("late-0", "early-0", "late-1", "early-1", "late-2", "early-2");
+    assertThat(ids(plan))
+        .containsExactly("late-0", "early-0", "late-1", "early-1", "late-2", "early-2");
   }
 
   @Test
@@ -72,7 +81,9 @@ class ReplayPlanTest {
     ReplayPlan plan = ReplayPlan.of(histories, 4, 2);
 
     // timeline 0, 1, 2, 32 minutes mapped onto (4 - 1) / 2 events per second = 1.5 s
-    assertThat(plan.steps()).extracting(ReplayPlan.Step::delayMillis).containsExactly(0L, 47L, 94L, 1500L);
+    assertThat(plan.steps())
+        .extracting(ReplayPlan.Step::delayMillis)
+        .containsExactly(0L, 47L, 94L, 1500L);
   }
 
   @Test
@@ -82,7 +93,9 @@ class ReplayPlanTest {
 
     ReplayPlan plan = ReplayPlan.of(histories, 3, 4);
 
-    assertThat(plan.steps()).extracting(ReplayPlan.Step::delayMillis).containsExactly(0L, 250L, 500L);
+    assertThat(plan.steps())
+        .extracting(ReplayPlan.Step::delayMillis)
+        .containsExactly(0L, 250L, 500L);
   }
 
   @Test
@@ -92,13 +105,21 @@ class ReplayPlanTest {
 
   @Test
   void mostRecentlyActiveUsersComeFirst() {
-    List<UserActivity> users = List.of(activity("u1", T0), activity("u2", T0.plusSeconds(60)), activity("u3", T0.plusSeconds(60)),
-        activity("u4", T0.minusSeconds(60)));
+    List<UserActivity> users =
+        List.of(
+            activity("u1", T0),
+            activity("u2", T0.plusSeconds(60)),
+            activity("u3", T0.plusSeconds(60)),
+            activity("u4", T0.minusSeconds(60)));
 
     assertThat(ReplayPlan.mostRecentlyActive(users, 3)).containsExactly("u2", "u3", "u1");
   }
 
   private static UserActivity activity(String user, Instant last) {
-    return UserActivity.newBuilder().setUserId(user).setLastEventAt(Timestamp.newBuilder().setSeconds(last.getEpochSecond())).setEventCount(1).build();
+    return UserActivity.newBuilder()
+        .setUserId(user)
+        .setLastEventAt(Timestamp.newBuilder().setSeconds(last.getEpochSecond()))
+        .setEventCount(1)
+        .build();
   }
 }

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /** Minimal HTTP+JSON calls to the dashboard's API for tests. */
 public final class Json {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final JsonMapper MAPPER = JsonMapper.createDefault();
 
   /** An HTTP answer: status and parsed JSON body. */
@@ -32,12 +33,17 @@ public final class Json {
   private Json() {}
 
   public static Reply get(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build());
+    return send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build());
   }
 
   public static Reply post(String url, String json) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   @SuppressWarnings("unchecked")

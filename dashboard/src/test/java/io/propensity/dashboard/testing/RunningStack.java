@@ -48,8 +48,8 @@ import propensity.training.v1.WatchJobRequest;
  * The whole stack as separate processes on free loopback ports, as a user runs it: feature-service,
  * training-service, inference-service and the dashboard from their built jars, with a small demo
  * data set ingested. {@link #trainAndServe()} trains two versions of {@value #MODEL} (the first
- * promoted to production, the second only registered) and starts inference on them; until then
- * the registry is empty and inference is not running, which the empty-state tests look at.
+ * promoted to production, the second only registered) and starts inference on them; until then the
+ * registry is empty and inference is not running, which the empty-state tests look at.
  */
 public final class RunningStack implements ExtensionContext.Store.CloseableResource, AutoCloseable {
   public static final String MODEL = "purchase-7d";
@@ -69,19 +69,42 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
   private RunningStack() throws Exception {
     dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "stack");
     Path data = dir.resolve("data");
-    features = ServiceProcess.of(jar("feature-service"), Map.of("PROPENSITY_DATA_DIR", data.toString()),
-        jvm("feature-service", "384m"), dir.resolve("feature-service.log"));
+    features =
+        ServiceProcess.of(
+            jar("feature-service"),
+            Map.of("PROPENSITY_DATA_DIR", data.toString()),
+            jvm("feature-service", "384m"),
+            dir.resolve("feature-service.log"));
     features.start(Duration.ofSeconds(90));
-    training = ServiceProcess.of(jar("training-service"),
-        Map.of("PROPENSITY_DATA_DIR", data.toString(), "PROPENSITY_TRAINING_FEATURE_SERVICE", target(features)),
-        jvm("training-service", "768m"), dir.resolve("training-service.log"));
+    training =
+        ServiceProcess.of(
+            jar("training-service"),
+            Map.of(
+                "PROPENSITY_DATA_DIR",
+                data.toString(),
+                "PROPENSITY_TRAINING_FEATURE_SERVICE",
+                target(features)),
+            jvm("training-service", "768m"),
+            dir.resolve("training-service.log"));
     // prepared now for its port; started once a model is in production (it is NOT_SERVING before)
-    inference = ServiceProcess.of(jar("inference-service"),
-        // generous hops to feature-service: a busy CI machine can stall a call past the production
-        // defaults (300 ms by user, 2 s for a replay's history seed), which is not what these tests test
-        Map.of("PROPENSITY_INFERENCE_REGISTRY_TARGET", target(training), "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", target(features),
-            "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE", "5s", "PROPENSITY_INFERENCE_FEATURE_SERVICE_READ_DEADLINE", "10s"),
-        jvm("inference-service", "256m"), dir.resolve("inference-service.log"));
+    inference =
+        ServiceProcess.of(
+            jar("inference-service"),
+            // generous hops to feature-service: a busy CI machine can stall a call past the
+            // production
+            // defaults (300 ms by user, 2 s for a replay's history seed), which is not what these
+            // tests test
+            Map.of(
+                "PROPENSITY_INFERENCE_REGISTRY_TARGET",
+                target(training),
+                "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET",
+                target(features),
+                "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE",
+                "5s",
+                "PROPENSITY_INFERENCE_FEATURE_SERVICE_READ_DEADLINE",
+                "10s"),
+            jvm("inference-service", "256m"),
+            dir.resolve("inference-service.log"));
     registryChannel = training.channel();
     inferenceChannel = inference.channel();
     dashboardPort = ServiceProcess.freePort();
@@ -91,16 +114,24 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
     awaitDashboard();
   }
 
-  /** The stack shared by every test of this JVM, started on first use and stopped after the last test. */
+  /**
+   * The stack shared by every test of this JVM, started on first use and stopped after the last
+   * test.
+   */
   public static RunningStack shared(ExtensionContext context) {
-    return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(RunningStack.class, k -> {
-          try {
-            return new RunningStack();
-          } catch (Exception e) {
-            throw new IllegalStateException("stack did not start: " + e.getMessage(), e);
-          }
-        }, RunningStack.class);
+    return context
+        .getRoot()
+        .getStore(ExtensionContext.Namespace.GLOBAL)
+        .getOrComputeIfAbsent(
+            RunningStack.class,
+            k -> {
+              try {
+                return new RunningStack();
+              } catch (Exception e) {
+                throw new IllegalStateException("stack did not start: " + e.getMessage(), e);
+              }
+            },
+            RunningStack.class);
   }
 
   /** Whether the services' and the dashboard's jars are built (else the tests skip). */
@@ -120,10 +151,13 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
   }
 
   private static Path jar(String module) {
-    return ServiceProcess.builtJarOf(module).orElseThrow(() -> new IllegalStateException(module + " jar not built"));
+    return ServiceProcess.builtJarOf(module)
+        .orElseThrow(() -> new IllegalStateException(module + " jar not built"));
   }
 
-  /** JVM options: a private java.io.tmpdir per process (LightGBM rewrites its native library there). */
+  /**
+   * JVM options: a private java.io.tmpdir per process (LightGBM rewrites its native library there).
+   */
   private List<String> jvm(String name, String heap) throws IOException {
     Path tmp = Files.createDirectories(dir.resolve("tmp-" + name));
     return List.of("-Xmx" + heap, "-Djava.io.tmpdir=" + tmp, "-XX:TieredStopAtLevel=1");
@@ -154,16 +188,34 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
 
   private void awaitDashboard() {
     HttpClient http = HttpClient.newHttpClient();
-    await("dashboard /health").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-      assertThat(dashboard.isAlive()).as("dashboard process alive; log in " + dir.resolve("dashboard.log")).isTrue();
-      return http.send(HttpRequest.newBuilder(URI.create(url("/health"))).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-    });
+    await("dashboard /health")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              assertThat(dashboard.isAlive())
+                  .as("dashboard process alive; log in " + dir.resolve("dashboard.log"))
+                  .isTrue();
+              return http.send(
+                          HttpRequest.newBuilder(URI.create(url("/health"))).build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .statusCode()
+                  == 200;
+            });
   }
 
   private void ingestDemoData() {
-    DemoConfig config = DemoConfig.defaults(400, END).withWindow(END.minus(Duration.ofDays(30)), END);
-    try (FeatureServiceClient client = FeatureServiceClient.connect(target(features), Duration.ofSeconds(30))) {
-      var summary = client.ingest(new DemoDataGenerator(config).events().iterator(), 1000, Duration.ofMinutes(5), n -> { });
+    DemoConfig config =
+        DemoConfig.defaults(400, END).withWindow(END.minus(Duration.ofDays(30)), END);
+    try (FeatureServiceClient client =
+        FeatureServiceClient.connect(target(features), Duration.ofSeconds(30))) {
+      var summary =
+          client.ingest(
+              new DemoDataGenerator(config).events().iterator(),
+              1000,
+              Duration.ofMinutes(5),
+              n -> {});
       assertThat(summary.getRejectedCount()).isZero();
     }
   }
@@ -180,30 +232,40 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
 
   /** The version the production alias of {@value #MODEL} points at, read from the registry. */
   public long productionVersion() {
-    return ModelRegistryServiceGrpc.newBlockingStub(registryChannel()).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .getModelVersion(GetModelVersionRequest.newBuilder().setName(MODEL).setAlias("production").build())
-        .getModelVersion().getVersion();
+    return ModelRegistryServiceGrpc.newBlockingStub(registryChannel())
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .getModelVersion(
+            GetModelVersionRequest.newBuilder().setName(MODEL).setAlias("production").build())
+        .getModelVersion()
+        .getVersion();
   }
 
   /** The version inference-service serves for {@value #MODEL}, from its GetModelInfo. */
   public long servedVersion() {
-    return InferenceServiceGrpc.newBlockingStub(inferenceChannel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .getModelInfo(GetModelInfoRequest.newBuilder().setModelName(MODEL).build()).getModels(0).getVersion();
+    return InferenceServiceGrpc.newBlockingStub(inferenceChannel)
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .getModelInfo(GetModelInfoRequest.newBuilder().setModelName(MODEL).build())
+        .getModels(0)
+        .getVersion();
   }
 
   /**
-   * Waits until inference-service serves {@code version}. A promotion returns once the registry moved
-   * the alias; the hot reload follows asynchronously (a few hundred ms), one alias change at a time,
-   * so a test that moves production waits for each move before the next and leaves the stack settled.
+   * Waits until inference-service serves {@code version}. A promotion returns once the registry
+   * moved the alias; the hot reload follows asynchronously (a few hundred ms), one alias change at
+   * a time, so a test that moves production waits for each move before the next and leaves the
+   * stack settled.
    */
   public void awaitServing(long version) {
-    await("inference serves v" + version).atMost(Duration.ofSeconds(60)).ignoreExceptions()
+    await("inference serves v" + version)
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
         .until(() -> servedVersion() == version);
   }
 
   /**
-   * Trains v1 (promoted to production) and v2 (registered only) of {@value #MODEL} on the demo data,
-   * then starts inference and waits until it serves v1. Runs once; later calls return at once.
+   * Trains v1 (promoted to production) and v2 (registered only) of {@value #MODEL} on the demo
+   * data, then starts inference and waits until it serves v1. Runs once; later calls return at
+   * once.
    */
   public synchronized void trainAndServe() throws Exception {
     if (served) {
@@ -220,28 +282,42 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
   }
 
   private static Job train(ManagedChannel ch, int trials, boolean promote) {
-    TrainingSetSpec set = TrainingSetSpec.newBuilder()
-        .setTarget(Target.TARGET_PURCHASE)
-        .setHorizon(EventProtoMapper.duration(Duration.ofDays(7)))
-        .setRollingCutoffs(CutoffRange.newBuilder()
-            .setStart(EventProtoMapper.timestamp(END.minus(Duration.ofDays(24))))
-            .setEnd(EventProtoMapper.timestamp(END.minus(Duration.ofDays(8))))
-            .setStep(EventProtoMapper.duration(Duration.ofDays(2))))
-        .build();
-    TrainingSpec.Builder spec = TrainingSpec.newBuilder()
-        .setModelName(MODEL)
-        .setDescription(promote ? "dashboard test: tuned" : "dashboard test: challenger")
-        .setDataSource(DataSource.newBuilder().setFeatureServiceTrainingSet(set))
-        .setSeed(promote ? 7 : 11)
-        .setTuning(TuningSpec.newBuilder().setStrategy(SearchStrategy.SEARCH_STRATEGY_TPE).setMaxTrials(trials).setFolds(2));
+    TrainingSetSpec set =
+        TrainingSetSpec.newBuilder()
+            .setTarget(Target.TARGET_PURCHASE)
+            .setHorizon(EventProtoMapper.duration(Duration.ofDays(7)))
+            .setRollingCutoffs(
+                CutoffRange.newBuilder()
+                    .setStart(EventProtoMapper.timestamp(END.minus(Duration.ofDays(24))))
+                    .setEnd(EventProtoMapper.timestamp(END.minus(Duration.ofDays(8))))
+                    .setStep(EventProtoMapper.duration(Duration.ofDays(2))))
+            .build();
+    TrainingSpec.Builder spec =
+        TrainingSpec.newBuilder()
+            .setModelName(MODEL)
+            .setDescription(promote ? "dashboard test: tuned" : "dashboard test: challenger")
+            .setDataSource(DataSource.newBuilder().setFeatureServiceTrainingSet(set))
+            .setSeed(promote ? 7 : 11)
+            .setTuning(
+                TuningSpec.newBuilder()
+                    .setStrategy(SearchStrategy.SEARCH_STRATEGY_TPE)
+                    .setMaxTrials(trials)
+                    .setFolds(2));
     if (promote) {
-      spec.setPromotion(PromotionPolicy.newBuilder().setPromoteIfBetter(PromoteIfBetter.getDefaultInstance()));
+      spec.setPromotion(
+          PromotionPolicy.newBuilder().setPromoteIfBetter(PromoteIfBetter.getDefaultInstance()));
     }
     var trainer = TrainingServiceGrpc.newBlockingStub(ch);
-    String jobId = trainer.withDeadlineAfter(10, TimeUnit.SECONDS)
-        .startTraining(StartTrainingRequest.newBuilder().setSpec(spec).build()).getJobId();
+    String jobId =
+        trainer
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .startTraining(StartTrainingRequest.newBuilder().setSpec(spec).build())
+            .getJobId();
     Job last = null;
-    var updates = trainer.withDeadlineAfter(5, TimeUnit.MINUTES).watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build());
+    var updates =
+        trainer
+            .withDeadlineAfter(5, TimeUnit.MINUTES)
+            .watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build());
     while (updates.hasNext()) {
       last = updates.next().getJob();
     }

@@ -15,9 +15,10 @@ final class AttributeCodec {
     if (attributes.isEmpty()) {
       return "";
     }
-    return new TreeMap<>(attributes).entrySet().stream()
-        .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
-        .collect(Collectors.joining("&"));
+    return new TreeMap<>(attributes)
+        .entrySet().stream()
+            .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+            .collect(Collectors.joining("&"));
   }
 
   /**

@@ -15,7 +15,8 @@ import java.util.function.Function;
 final class Cells {
   private Cells() {}
 
-  static Optional<String> required(String cell, String column, String what, List<RowProblem> problems) {
+  static Optional<String> required(
+      String cell, String column, String what, List<RowProblem> problems) {
     if (cell.isEmpty()) {
       problems.add(RowProblem.at(column, what + " is empty"));
       return Optional.empty();
@@ -23,8 +24,12 @@ final class Cells {
     return Optional.of(cell);
   }
 
-  static Optional<Instant> time(String cell, String column, Function<String, Instant> parser,
-      String description, List<RowProblem> problems) {
+  static Optional<Instant> time(
+      String cell,
+      String column,
+      Function<String, Instant> parser,
+      String description,
+      List<RowProblem> problems) {
     if (cell.isEmpty()) {
       problems.add(RowProblem.at(column, "the time is empty"));
       return Optional.empty();
@@ -63,14 +68,14 @@ final class Cells {
   }
 
   /** A decimal number of seconds or milliseconds as a duration, exact to the nanosecond. */
-  static Optional<Duration> duration(String cell, String column, boolean millis,
-      List<RowProblem> problems) {
+  static Optional<Duration> duration(
+      String cell, String column, boolean millis, List<RowProblem> problems) {
     if (cell.isEmpty()) {
       return Optional.empty();
     }
     try {
-      BigDecimal nanos = new BigDecimal(cell).movePointRight(millis ? 6 : 9)
-          .setScale(0, RoundingMode.HALF_UP);
+      BigDecimal nanos =
+          new BigDecimal(cell).movePointRight(millis ? 6 : 9).setScale(0, RoundingMode.HALF_UP);
       return Optional.of(Duration.ofNanos(nanos.longValueExact()));
     } catch (NumberFormatException e) {
       problems.add(RowProblem.at(column, "'" + cell + "' is not a number"));

@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Event ids for files that have none: a hash of the row's content, so that importing the same row
- * again (from the same or another file) yields the same id and deduplicates. Identical rows share an
- * id, which is what deduplication wants of a tracker's duplicates. Not thread-safe: one per import.
+ * again (from the same or another file) yields the same id and deduplicates. Identical rows share
+ * an id, which is what deduplication wants of a tracker's duplicates. Not thread-safe: one per
+ * import.
  */
 final class ContentIds {
   private static final byte SEPARATOR = 0x1f; // unit separator: cannot be confused with cell text

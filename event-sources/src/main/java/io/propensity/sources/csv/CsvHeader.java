@@ -25,7 +25,8 @@ record CsvHeader(List<String> names, Map<String, Integer> indexByKey) {
       }
       name = name.strip();
       names.add(name);
-      index.putIfAbsent(key(name), i); // the first of duplicate names wins, like a spreadsheet lookup
+      index.putIfAbsent(
+          key(name), i); // the first of duplicate names wins, like a spreadsheet lookup
     }
     return new CsvHeader(names, index);
   }
@@ -44,8 +45,13 @@ record CsvHeader(List<String> names, Map<String, Integer> indexByKey) {
 
   /** The exception for required columns the header lacks. */
   CsvHeaderException missing(List<String> columns, String formatName) {
-    return new CsvHeaderException("the header lacks required column"
-        + (columns.size() > 1 ? "s " : " ") + String.join(", ", columns) + " of the " + formatName
-        + " format; the header has: " + String.join(", ", names));
+    return new CsvHeaderException(
+        "the header lacks required column"
+            + (columns.size() > 1 ? "s " : " ")
+            + String.join(", ", columns)
+            + " of the "
+            + formatName
+            + " format; the header has: "
+            + String.join(", ", names));
   }
 }

@@ -50,8 +50,12 @@ public final class EventImport implements Iterator<Event>, Closeable {
   private Event next;
   private boolean finished;
 
-  private EventImport(CSVParser parser, Iterator<CSVRecord> records, CsvHeader header,
-      RowMapper mapper, EventValidator validator) {
+  private EventImport(
+      CSVParser parser,
+      Iterator<CSVRecord> records,
+      CsvHeader header,
+      RowMapper mapper,
+      EventValidator validator) {
     this.parser = parser;
     this.records = records;
     this.columns = header.size();
@@ -92,7 +96,8 @@ public final class EventImport implements Iterator<Event>, Closeable {
     } catch (UncheckedIOException e) {
       closeQuietly(parser);
       if (e.getCause() instanceof CSVException) {
-        throw new CsvHeaderException("the header row is malformed CSV: " + e.getCause().getMessage());
+        throw new CsvHeaderException(
+            "the header row is malformed CSV: " + e.getCause().getMessage());
       }
       throw e;
     } catch (RuntimeException e) {
@@ -122,15 +127,22 @@ public final class EventImport implements Iterator<Event>, Closeable {
   /** The rest of this import as a sequential stream; closing the stream closes the import. */
   public Stream<Event> stream() {
     return StreamSupport.stream(
-            Spliterators.spliteratorUnknownSize(
-                this, Spliterator.ORDERED | Spliterator.NONNULL), false)
+            Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL),
+            false)
         .onClose(this::close);
   }
 
   /** The report so far; final once {@link #hasNext()} has returned false. */
   public ImportReport report() {
-    return new ImportReport(rowsRead, imported, rejected, blankLines, errorCount, errors,
-        mapper.warnings(), abortReason);
+    return new ImportReport(
+        rowsRead,
+        imported,
+        rejected,
+        blankLines,
+        errorCount,
+        errors,
+        mapper.warnings(),
+        abortReason);
   }
 
   @Override
@@ -160,7 +172,8 @@ public final class EventImport implements Iterator<Event>, Closeable {
       String reason = "malformed CSV: " + e.getCause().getMessage();
       rowsRead++;
       rejected++;
-      addError(new RowError(line, Optional.empty(), reason + "; the rest of the file was not read"));
+      addError(
+          new RowError(line, Optional.empty(), reason + "; the rest of the file was not read"));
       abortReason = Optional.of(reason + " (row starting on line " + line + ")");
       finished = true;
       return;
@@ -174,8 +187,9 @@ public final class EventImport implements Iterator<Event>, Closeable {
     problems.clear();
     Optional<Event> event = Optional.empty();
     if (record.size() != columns) {
-      problems.add(RowProblem.row(
-          "expected " + columns + " columns as in the header, found " + record.size()));
+      problems.add(
+          RowProblem.row(
+              "expected " + columns + " columns as in the header, found " + record.size()));
     } else {
       values.clear();
       for (int i = 0; i < columns; i++) {

@@ -8,14 +8,16 @@ import java.util.stream.Collectors;
 /** The CSV formats events can be imported from, by the name a command line uses. */
 public enum EventSourceFormats {
   /** A user's own layout, described by {@link GenericCsvFormat} options. */
-  GENERIC("generic", "your own CSV layout, configured with options (see GenericCsvFormat.OPTIONS)") {
+  GENERIC(
+      "generic", "your own CSV layout, configured with options (see GenericCsvFormat.OPTIONS)") {
     @Override
     public EventImporter importer(Map<String, String> options, EventValidator validator) {
       return new GenericCsvImporter(GenericCsvFormat.fromOptions(options), validator);
     }
   },
   /** The Retailrocket dataset's events.csv. */
-  RETAILROCKET("retailrocket", "Retailrocket events.csv (timestamp,visitorid,event,itemid,transactionid)") {
+  RETAILROCKET(
+      "retailrocket", "Retailrocket events.csv (timestamp,visitorid,event,itemid,transactionid)") {
     @Override
     public EventImporter importer(Map<String, String> options, EventValidator validator) {
       noOptions(options);
@@ -23,7 +25,8 @@ public enum EventSourceFormats {
     }
   },
   /** The REES46 multi-category store dataset. */
-  REES46("rees46", "REES46 store logs (event_time,event_type,product_id,...,user_id,user_session)") {
+  REES46(
+      "rees46", "REES46 store logs (event_time,event_type,product_id,...,user_id,user_session)") {
     @Override
     public EventImporter importer(Map<String, String> options, EventValidator validator) {
       noOptions(options);
@@ -74,14 +77,22 @@ public enum EventSourceFormats {
         return f;
       }
     }
-    throw new IllegalArgumentException("unknown event source format '" + name + "'; known: "
-        + Arrays.stream(values()).map(EventSourceFormats::cliName).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "unknown event source format '"
+            + name
+            + "'; known: "
+            + Arrays.stream(values())
+                .map(EventSourceFormats::cliName)
+                .collect(Collectors.joining(", ")));
   }
 
   final void noOptions(Map<String, String> options) {
     if (!options.isEmpty()) {
-      throw new IllegalArgumentException("the " + cliName + " format takes no options, got: "
-          + String.join(", ", options.keySet().stream().sorted().toList()));
+      throw new IllegalArgumentException(
+          "the "
+              + cliName
+              + " format takes no options, got: "
+              + String.join(", ", options.keySet().stream().sorted().toList()));
     }
   }
 }

@@ -19,8 +19,12 @@ final class FastInstant {
    */
   static Instant parseOrNull(String s) {
     int n = s.length();
-    if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(13) != ':'
-        || s.charAt(16) != ':' || (s.charAt(10) != 'T' && s.charAt(10) != ' ')) {
+    if (n < 20
+        || s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(13) != ':'
+        || s.charAt(16) != ':'
+        || (s.charAt(10) != 'T' && s.charAt(10) != ' ')) {
       return null;
     }
     int year = digits(s, 0, 4);

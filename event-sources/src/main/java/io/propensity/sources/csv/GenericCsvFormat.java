@@ -104,12 +104,26 @@ public record GenericCsvFormat(
    * traffic_source, attributes}.
    */
   public static GenericCsvFormat defaults() {
-    return new GenericCsvFormat(Optional.of("event_id"), "user_id", Optional.of("session_id"),
-        "occurred_at", "type", Optional.of("page"), Optional.of("item_id"),
-        Optional.of("category"), Optional.of("price"), Optional.of("quantity"),
-        Optional.of("dwell_ms"), DwellUnit.MILLIS, Optional.of("device"),
-        Optional.of("traffic_source"), Optional.of("attributes"), false, ',',
-        TimeFormat.ISO_8601, Map.of());
+    return new GenericCsvFormat(
+        Optional.of("event_id"),
+        "user_id",
+        Optional.of("session_id"),
+        "occurred_at",
+        "type",
+        Optional.of("page"),
+        Optional.of("item_id"),
+        Optional.of("category"),
+        Optional.of("price"),
+        Optional.of("quantity"),
+        Optional.of("dwell_ms"),
+        DwellUnit.MILLIS,
+        Optional.of("device"),
+        Optional.of("traffic_source"),
+        Optional.of("attributes"),
+        false,
+        ',',
+        TimeFormat.ISO_8601,
+        Map.of());
   }
 
   /**
@@ -124,11 +138,18 @@ public record GenericCsvFormat(
 
   /** This format changed by options, as {@link #fromOptions(Map)}. */
   public GenericCsvFormat withOptions(Map<String, String> options) {
-    List<String> unknown = options.keySet().stream()
-        .filter(k -> !OPTIONS.containsKey(k)).sorted().collect(Collectors.toList());
+    List<String> unknown =
+        options.keySet().stream()
+            .filter(k -> !OPTIONS.containsKey(k))
+            .sorted()
+            .collect(Collectors.toList());
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("unknown generic CSV option" + (unknown.size() > 1 ? "s " : " ")
-          + String.join(", ", unknown) + "; known options: " + String.join(", ", OPTIONS.keySet()));
+      throw new IllegalArgumentException(
+          "unknown generic CSV option"
+              + (unknown.size() > 1 ? "s " : " ")
+              + String.join(", ", unknown)
+              + "; known options: "
+              + String.join(", ", OPTIONS.keySet()));
     }
     Map<String, String> o = options;
     ZoneId zone = o.containsKey("time-zone") ? zone(o.get("time-zone")) : zoneOf(timeFormat);
@@ -171,8 +192,8 @@ public record GenericCsvFormat(
   }
 
   /**
-   * Parses an event-type mapping such as {@code buy=PURCHASE, pv=page_view}: comma-separated
-   * {@code name=EventType} pairs, both sides case-insensitive; the keys come back in lower case.
+   * Parses an event-type mapping such as {@code buy=PURCHASE, pv=page_view}: comma-separated {@code
+   * name=EventType} pairs, both sides case-insensitive; the keys come back in lower case.
    *
    * @throws IllegalArgumentException for a pair without {@code =}, an unknown event type or a name
    *     given twice
@@ -188,16 +209,23 @@ public record GenericCsvFormat(
       }
       int eq = pair.indexOf('=');
       if (eq < 0) {
-        throw new IllegalArgumentException("'" + pair.strip() + "' is not of the form name=EVENT_TYPE");
+        throw new IllegalArgumentException(
+            "'" + pair.strip() + "' is not of the form name=EVENT_TYPE");
       }
       String name = pair.substring(0, eq).strip().toLowerCase(Locale.ROOT);
       String typeName = pair.substring(eq + 1).strip();
       if (name.isEmpty()) {
         throw new IllegalArgumentException("'" + pair.strip() + "' has an empty name");
       }
-      EventType type = eventType(typeName).orElseThrow(() -> new IllegalArgumentException(
-          "'" + typeName + "' is not an event type; expected one of "
-              + Arrays.toString(EventType.values())));
+      EventType type =
+          eventType(typeName)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "'"
+                              + typeName
+                              + "' is not an event type; expected one of "
+                              + Arrays.toString(EventType.values())));
       if (out.put(name, type) != null) {
         throw new IllegalArgumentException("'" + name + "' is mapped twice");
       }
@@ -205,7 +233,9 @@ public record GenericCsvFormat(
     return Collections.unmodifiableMap(out);
   }
 
-  /** The event type a file's type cell stands for, by the mapping, else by {@link EventType} name. */
+  /**
+   * The event type a file's type cell stands for, by the mapping, else by {@link EventType} name.
+   */
   public Optional<EventType> resolveType(String cell) {
     EventType mapped = typeMapping.get(cell.strip().toLowerCase(Locale.ROOT));
     return mapped != null ? Optional.of(mapped) : eventType(cell);
@@ -249,7 +279,8 @@ public record GenericCsvFormat(
     try {
       return ZoneId.of(id.strip());
     } catch (DateTimeException e) {
-      throw new IllegalArgumentException("time-zone: '" + id + "' is not a zone id such as UTC or Europe/Berlin", e);
+      throw new IllegalArgumentException(
+          "time-zone: '" + id + "' is not a zone id such as UTC or Europe/Berlin", e);
     }
   }
 
@@ -277,9 +308,12 @@ public record GenericCsvFormat(
     try {
       return TimeFormat.parse(spec, zone);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("time-format: '" + spec
-          + "' is neither EPOCH_SECONDS, EPOCH_MILLIS, ISO_8601 nor a valid date-time pattern: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "time-format: '"
+              + spec
+              + "' is neither EPOCH_SECONDS, EPOCH_MILLIS, ISO_8601 nor a valid date-time pattern: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -319,7 +353,8 @@ public record GenericCsvFormat(
         return '\t';
       default:
         if (v.length() != 1) {
-          throw new IllegalArgumentException("delimiter: '" + v + "' is not one character (or 'tab')");
+          throw new IllegalArgumentException(
+              "delimiter: '" + v + "' is not one character (or 'tab')");
         }
         return v.charAt(0);
     }
@@ -330,7 +365,9 @@ public record GenericCsvFormat(
     m.put("user-column", "column of the user id (required; default user_id)");
     m.put("time-column", "column of the event time (required; default occurred_at)");
     m.put("type-column", "column of the event type (required; default type)");
-    m.put("event-id-column", "column of the event id; empty: derive ids from a hash of each row (default event_id)");
+    m.put(
+        "event-id-column",
+        "column of the event id; empty: derive ids from a hash of each row (default event_id)");
     m.put("session-column", "column of the session id; empty: none (default session_id)");
     m.put("page-column", "column of the page or URL path (default page)");
     m.put("item-column", "column of the product id (default item_id)");
@@ -341,12 +378,20 @@ public record GenericCsvFormat(
     m.put("dwell-unit", "seconds or millis (default millis)");
     m.put("device-column", "column of the device class (default device)");
     m.put("traffic-source-column", "column of the traffic source (default traffic_source)");
-    m.put("attributes-column", "column of attributes as key=value&key2=value2, URL-encoded (default attributes)");
-    m.put("extra-columns-as-attributes", "true: every other column becomes an attribute (default false)");
+    m.put(
+        "attributes-column",
+        "column of attributes as key=value&key2=value2, URL-encoded (default attributes)");
+    m.put(
+        "extra-columns-as-attributes",
+        "true: every other column becomes an attribute (default false)");
     m.put("delimiter", "field separator, one character or 'tab' (default ,)");
-    m.put("time-format", "EPOCH_SECONDS, EPOCH_MILLIS, ISO_8601 or a pattern like yyyy-MM-dd HH:mm:ss (default ISO_8601)");
+    m.put(
+        "time-format",
+        "EPOCH_SECONDS, EPOCH_MILLIS, ISO_8601 or a pattern like yyyy-MM-dd HH:mm:ss (default ISO_8601)");
     m.put("time-zone", "zone for times without one, e.g. Europe/Berlin (default UTC)");
-    m.put("type-map", "event type names of the file, e.g. buy=PURCHASE,pv=PAGE_VIEW; EventType names always work");
+    m.put(
+        "type-map",
+        "event type names of the file, e.g. buy=PURCHASE,pv=PAGE_VIEW; EventType names always work");
     return Collections.unmodifiableMap(m);
   }
 }

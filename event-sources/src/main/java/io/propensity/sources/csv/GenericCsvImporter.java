@@ -45,8 +45,8 @@ public final class GenericCsvImporter implements EventImporter {
 
   @Override
   public EventImport open(Reader reader) {
-    return EventImport.open(reader, format.delimiter(), header -> new Mapper(format, header),
-        validator);
+    return EventImport.open(
+        reader, format.delimiter(), header -> new Mapper(format, header), validator);
   }
 
   /** The format bound to one header. */
@@ -114,8 +114,10 @@ public final class GenericCsvImporter implements EventImporter {
       } else {
         extras = new int[0];
         if (!restNames.isEmpty()) {
-          warnings.add("columns not imported: " + String.join(", ", restNames)
-              + " (extra-columns-as-attributes=true keeps them as attributes)");
+          warnings.add(
+              "columns not imported: "
+                  + String.join(", ", restNames)
+                  + " (extra-columns-as-attributes=true keeps them as attributes)");
         }
       }
       if (eventId == ABSENT) {
@@ -159,8 +161,8 @@ public final class GenericCsvImporter implements EventImporter {
     @Override
     public Optional<Event> map(List<String> v, List<RowProblem> problems) {
       Optional<String> userId = Cells.required(v.get(user), name(user), "the user id", problems);
-      Optional<Instant> at = Cells.time(v.get(time), name(time), timeParser,
-          f.timeFormat().description(), problems);
+      Optional<Instant> at =
+          Cells.time(v.get(time), name(time), timeParser, f.timeFormat().description(), problems);
       Optional<EventType> eventType = Optional.empty();
       String typeCell = v.get(type);
       if (typeCell.isEmpty()) {
@@ -168,18 +170,32 @@ public final class GenericCsvImporter implements EventImporter {
       } else {
         eventType = f.resolveType(typeCell);
         if (eventType.isEmpty()) {
-          problems.add(RowProblem.at(name(type), "unknown event type '" + typeCell
-              + "'; accepted: " + String.join(", ", f.acceptedTypeNames())
-              + " (add others with type-map)"));
+          problems.add(
+              RowProblem.at(
+                  name(type),
+                  "unknown event type '"
+                      + typeCell
+                      + "'; accepted: "
+                      + String.join(", ", f.acceptedTypeNames())
+                      + " (add others with type-map)"));
         }
       }
       OptionalDouble unitPrice =
-          price == ABSENT ? OptionalDouble.empty() : Cells.decimal(v.get(price), name(price), problems);
+          price == ABSENT
+              ? OptionalDouble.empty()
+              : Cells.decimal(v.get(price), name(price), problems);
       OptionalInt units =
-          quantity == ABSENT ? OptionalInt.empty() : Cells.integer(v.get(quantity), name(quantity), problems);
-      Optional<Duration> dwellTime = dwell == ABSENT ? Optional.empty()
-          : Cells.duration(v.get(dwell), name(dwell),
-              f.dwellUnit() == GenericCsvFormat.DwellUnit.MILLIS, problems);
+          quantity == ABSENT
+              ? OptionalInt.empty()
+              : Cells.integer(v.get(quantity), name(quantity), problems);
+      Optional<Duration> dwellTime =
+          dwell == ABSENT
+              ? Optional.empty()
+              : Cells.duration(
+                  v.get(dwell),
+                  name(dwell),
+                  f.dwellUnit() == GenericCsvFormat.DwellUnit.MILLIS,
+                  problems);
       Map<String, String> attrs = Map.of();
       if (extras.length > 0 || (attributes != ABSENT && !v.get(attributes).isEmpty())) {
         attrs = new HashMap<>();
@@ -200,17 +216,17 @@ public final class GenericCsvImporter implements EventImporter {
         return Optional.empty();
       }
       String id = cell(v, eventId);
-      Event.Builder b = Event.builder(id.isEmpty() ? ids.of(v) : id, userId.get(), at.get(),
-              eventType.get())
-          .sessionId(cell(v, session))
-          .page(cell(v, page))
-          .itemId(cell(v, item))
-          .category(cell(v, category))
-          .quantity(units.orElse(1))
-          .dwell(dwellTime.orElse(null))
-          .device(cell(v, device))
-          .trafficSource(cell(v, trafficSource))
-          .attributes(attrs);
+      Event.Builder b =
+          Event.builder(id.isEmpty() ? ids.of(v) : id, userId.get(), at.get(), eventType.get())
+              .sessionId(cell(v, session))
+              .page(cell(v, page))
+              .itemId(cell(v, item))
+              .category(cell(v, category))
+              .quantity(units.orElse(1))
+              .dwell(dwellTime.orElse(null))
+              .device(cell(v, device))
+              .trafficSource(cell(v, trafficSource))
+              .attributes(attrs);
       unitPrice.ifPresent(b::price);
       return Optional.of(b.build());
     }

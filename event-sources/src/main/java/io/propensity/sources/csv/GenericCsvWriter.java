@@ -21,9 +21,22 @@ import org.apache.commons.csv.CSVPrinter;
 public final class GenericCsvWriter implements Closeable, Flushable {
 
   /** The header this writer writes, in order. */
-  public static final List<String> COLUMNS = List.of("event_id", "user_id", "session_id",
-      "occurred_at", "type", "page", "item_id", "category", "price", "quantity", "dwell_ms", "device",
-      "traffic_source", "attributes");
+  public static final List<String> COLUMNS =
+      List.of(
+          "event_id",
+          "user_id",
+          "session_id",
+          "occurred_at",
+          "type",
+          "page",
+          "item_id",
+          "category",
+          "price",
+          "quantity",
+          "dwell_ms",
+          "device",
+          "traffic_source",
+          "attributes");
 
   private final CSVPrinter printer;
   private final Object[] row = new Object[COLUMNS.size()];
@@ -55,9 +68,15 @@ public final class GenericCsvWriter implements Closeable, Flushable {
     row[7] = e.category().orElse("");
     row[8] = e.price().isPresent() ? decimal(e.price().getAsDouble()) : "";
     row[9] = Integer.toString(e.quantity());
-    row[10] = e.dwell()
-        .map(d -> BigDecimal.valueOf(d.toNanos()).movePointLeft(6).stripTrailingZeros().toPlainString())
-        .orElse("");
+    row[10] =
+        e.dwell()
+            .map(
+                d ->
+                    BigDecimal.valueOf(d.toNanos())
+                        .movePointLeft(6)
+                        .stripTrailingZeros()
+                        .toPlainString())
+            .orElse("");
     row[11] = e.device().orElse("");
     row[12] = e.trafficSource().orElse("");
     row[13] = AttributeCodec.encode(e.attributes());

@@ -8,7 +8,8 @@ import java.util.Optional;
  * What an import did: every data row read is either imported or rejected, and every rejection is
  * counted and explained; only the first {@link #MAX_STORED_ERRORS} explanations are kept.
  *
- * @param rowsRead data rows read (header and blank lines excluded); always {@code imported + rejected}
+ * @param rowsRead data rows read (header and blank lines excluded); always {@code imported +
+ *     rejected}
  * @param imported rows turned into valid events
  * @param rejected rows refused as a whole
  * @param blankLines blank lines (or rows of empty cells) skipped
@@ -48,7 +49,12 @@ public record ImportReport(
 
   /** A one-line summary for logs and command lines. */
   public String summary() {
-    return rowsRead + " rows read, " + imported + " imported, " + rejected + " rejected"
+    return rowsRead
+        + " rows read, "
+        + imported
+        + " imported, "
+        + rejected
+        + " rejected"
         + (blankLines > 0 ? ", " + blankLines + " blank lines skipped" : "")
         + abortReason.map(r -> "; stopped early: " + r).orElse("");
   }

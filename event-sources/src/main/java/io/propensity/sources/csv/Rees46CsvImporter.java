@@ -27,11 +27,12 @@ import java.util.function.Function;
 public final class Rees46CsvImporter implements EventImporter {
 
   /** The file's event names and what they mean. */
-  public static final Map<String, EventType> EVENT_TYPES = Map.of(
-      "view", EventType.PRODUCT_VIEW,
-      "cart", EventType.ADD_TO_CART,
-      "remove_from_cart", EventType.REMOVE_FROM_CART,
-      "purchase", EventType.PURCHASE);
+  public static final Map<String, EventType> EVENT_TYPES =
+      Map.of(
+          "view", EventType.PRODUCT_VIEW,
+          "cart", EventType.ADD_TO_CART,
+          "remove_from_cart", EventType.REMOVE_FROM_CART,
+          "purchase", EventType.PURCHASE);
 
   /** How the file writes times. */
   public static final TimeFormat TIME_FORMAT =
@@ -74,10 +75,11 @@ public final class Rees46CsvImporter implements EventImporter {
     private final int session;
     private final List<String> warnings = new ArrayList<>();
     private final Function<String, Instant> formatter = TIME_FORMAT.parser();
-    private final Function<String, Instant> timeParser = s -> {
-      Instant fast = FastInstant.parseOrNull(s);
-      return fast != null ? fast : formatter.apply(s);
-    };
+    private final Function<String, Instant> timeParser =
+        s -> {
+          Instant fast = FastInstant.parseOrNull(s);
+          return fast != null ? fast : formatter.apply(s);
+        };
     private final ContentIds ids = new ContentIds("rees46-");
 
     Mapper(CsvHeader header) {
@@ -107,17 +109,27 @@ public final class Rees46CsvImporter implements EventImporter {
 
     @Override
     public Optional<Event> map(List<String> v, List<RowProblem> problems) {
-      Optional<Instant> at = Cells.time(v.get(time), "event_time", timeParser,
-          "a time like 2019-10-01 00:00:00 UTC", problems);
+      Optional<Instant> at =
+          Cells.time(
+              v.get(time),
+              "event_time",
+              timeParser,
+              "a time like 2019-10-01 00:00:00 UTC",
+              problems);
       Optional<String> userId = Cells.required(v.get(user), "user_id", "the user id", problems);
-      Optional<String> itemId = Cells.required(v.get(product), "product_id", "the product id", problems);
+      Optional<String> itemId =
+          Cells.required(v.get(product), "product_id", "the product id", problems);
       String name = v.get(type);
       EventType eventType = EVENT_TYPES.get(name.toLowerCase(Locale.ROOT));
       if (name.isEmpty()) {
         problems.add(RowProblem.at("event_type", "the event type is empty"));
       } else if (eventType == null) {
-        problems.add(RowProblem.at("event_type",
-            "unknown event type '" + name + "'; expected view, cart, remove_from_cart or purchase"));
+        problems.add(
+            RowProblem.at(
+                "event_type",
+                "unknown event type '"
+                    + name
+                    + "'; expected view, cart, remove_from_cart or purchase"));
       }
       OptionalDouble unitPrice = Cells.decimal(cell(v, price), "price", problems);
       if (!problems.isEmpty()) {
@@ -132,11 +144,12 @@ public final class Rees46CsvImporter implements EventImporter {
       if (!code.isEmpty() && !catId.isEmpty()) {
         attrs.put("category_id", catId);
       }
-      Event.Builder b = Event.builder(ids.of(v), userId.get(), at.get(), eventType)
-          .itemId(itemId.get())
-          .category(code.isEmpty() ? catId : code)
-          .sessionId(cell(v, session))
-          .attributes(attrs);
+      Event.Builder b =
+          Event.builder(ids.of(v), userId.get(), at.get(), eventType)
+              .itemId(itemId.get())
+              .category(code.isEmpty() ? catId : code)
+              .sessionId(cell(v, session))
+              .attributes(attrs);
       unitPrice.ifPresent(b::price);
       return Optional.of(b.build());
     }

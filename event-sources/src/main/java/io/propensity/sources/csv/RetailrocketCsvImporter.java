@@ -16,17 +16,18 @@ import java.util.function.Function;
 /**
  * Imports the Retailrocket e-commerce dataset's {@code events.csv}: header {@code
  * timestamp,visitorid,event,itemid,transactionid}, times in epoch milliseconds, events {@code view}
- * (product view), {@code addtocart} and {@code transaction} (purchase). The transaction id is kept as
- * attribute {@code transaction_id}; the file has no prices, sessions or event ids (ids are derived
- * from each row's content).
+ * (product view), {@code addtocart} and {@code transaction} (purchase). The transaction id is kept
+ * as attribute {@code transaction_id}; the file has no prices, sessions or event ids (ids are
+ * derived from each row's content).
  */
 public final class RetailrocketCsvImporter implements EventImporter {
 
   /** The file's event names and what they mean. */
-  public static final Map<String, EventType> EVENT_TYPES = Map.of(
-      "view", EventType.PRODUCT_VIEW,
-      "addtocart", EventType.ADD_TO_CART,
-      "transaction", EventType.PURCHASE);
+  public static final Map<String, EventType> EVENT_TYPES =
+      Map.of(
+          "view", EventType.PRODUCT_VIEW,
+          "addtocart", EventType.ADD_TO_CART,
+          "transaction", EventType.PURCHASE);
 
   private final EventValidator validator;
 
@@ -50,7 +51,8 @@ public final class RetailrocketCsvImporter implements EventImporter {
   }
 
   private static final class Mapper implements RowMapper {
-    private static final List<String> REQUIRED = List.of("timestamp", "visitorid", "event", "itemid");
+    private static final List<String> REQUIRED =
+        List.of("timestamp", "visitorid", "event", "itemid");
     private final CsvHeader header;
     private final int timestamp;
     private final int visitor;
@@ -79,26 +81,35 @@ public final class RetailrocketCsvImporter implements EventImporter {
 
     @Override
     public Optional<Event> map(List<String> v, List<RowProblem> problems) {
-      Optional<Instant> at = Cells.time(v.get(timestamp), "timestamp", timeParser,
-          TimeFormat.EPOCH_MILLIS.description(), problems);
-      Optional<String> visitorId = Cells.required(v.get(visitor), "visitorid", "the visitor id", problems);
+      Optional<Instant> at =
+          Cells.time(
+              v.get(timestamp),
+              "timestamp",
+              timeParser,
+              TimeFormat.EPOCH_MILLIS.description(),
+              problems);
+      Optional<String> visitorId =
+          Cells.required(v.get(visitor), "visitorid", "the visitor id", problems);
       Optional<String> itemId = Cells.required(v.get(item), "itemid", "the item id", problems);
       String name = v.get(event);
       EventType type = EVENT_TYPES.get(name.toLowerCase(Locale.ROOT));
       if (name.isEmpty()) {
         problems.add(RowProblem.at("event", "the event type is empty"));
       } else if (type == null) {
-        problems.add(RowProblem.at("event",
-            "unknown event type '" + name + "'; expected view, addtocart or transaction"));
+        problems.add(
+            RowProblem.at(
+                "event",
+                "unknown event type '" + name + "'; expected view, addtocart or transaction"));
       }
       if (!problems.isEmpty()) {
         return Optional.empty();
       }
       String tx = transaction < 0 ? "" : v.get(transaction);
-      return Optional.of(Event.builder(ids.of(v), visitorId.get(), at.get(), type)
-          .itemId(itemId.get())
-          .attributes(tx.isEmpty() ? Map.of() : Map.of("transaction_id", tx))
-          .build());
+      return Optional.of(
+          Event.builder(ids.of(v), visitorId.get(), at.get(), type)
+              .itemId(itemId.get())
+              .attributes(tx.isEmpty() ? Map.of() : Map.of("transaction_id", tx))
+              .build());
     }
 
     @Override

@@ -17,13 +17,17 @@ import java.util.function.Function;
 
 /** How a CSV column writes a point in time. */
 public sealed interface TimeFormat
-    permits TimeFormat.EpochSeconds, TimeFormat.EpochMillis, TimeFormat.Iso8601,
+    permits TimeFormat.EpochSeconds,
+        TimeFormat.EpochMillis,
+        TimeFormat.Iso8601,
         TimeFormat.Pattern {
 
   /** Seconds since 1970-01-01T00:00:00Z, decimals allowed ({@code 1569888000.25}). */
   TimeFormat EPOCH_SECONDS = new EpochSeconds();
+
   /** Milliseconds since 1970-01-01T00:00:00Z ({@code 1433221332117}). */
   TimeFormat EPOCH_MILLIS = new EpochMillis();
+
   /** ISO 8601 with an offset ({@code 2019-10-01T00:00:00Z}); times without one are read as UTC. */
   TimeFormat ISO_8601 = new Iso8601(ZoneOffset.UTC);
 
@@ -115,19 +119,22 @@ public sealed interface TimeFormat
 
     @Override
     public Function<String, Instant> parser() {
-      return cached(s -> {
-        Instant fast = FastInstant.parseOrNull(s);
-        if (fast != null) {
-          return fast;
-        }
-        String text = s.length() > 10 && s.charAt(10) == ' '
-            ? s.substring(0, 10) + 'T' + s.substring(11) : s;
-        TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parse(text);
-        if (t.isSupported(ChronoField.INSTANT_SECONDS)) {
-          return Instant.from(t);
-        }
-        return LocalDateTime.from(t).atZone(zone).toInstant();
-      });
+      return cached(
+          s -> {
+            Instant fast = FastInstant.parseOrNull(s);
+            if (fast != null) {
+              return fast;
+            }
+            String text =
+                s.length() > 10 && s.charAt(10) == ' '
+                    ? s.substring(0, 10) + 'T' + s.substring(11)
+                    : s;
+            TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parse(text);
+            if (t.isSupported(ChronoField.INSTANT_SECONDS)) {
+              return Instant.from(t);
+            }
+            return LocalDateTime.from(t).atZone(zone).toInstant();
+          });
     }
   }
 
@@ -149,18 +156,19 @@ public sealed interface TimeFormat
     @Override
     public Function<String, Instant> parser() {
       DateTimeFormatter f = DateTimeFormatter.ofPattern(pattern, Locale.ROOT);
-      return cached(s -> {
-        TemporalAccessor t = f.parse(s);
-        if (t.isSupported(ChronoField.INSTANT_SECONDS)) {
-          return Instant.from(t);
-        }
-        ZoneId textZone = t.query(TemporalQueries.zone());
-        ZoneId z = textZone != null ? textZone : zone;
-        if (t.isSupported(ChronoField.HOUR_OF_DAY)) {
-          return LocalDateTime.from(t).atZone(z).toInstant();
-        }
-        return LocalDate.from(t).atStartOfDay(z).toInstant();
-      });
+      return cached(
+          s -> {
+            TemporalAccessor t = f.parse(s);
+            if (t.isSupported(ChronoField.INSTANT_SECONDS)) {
+              return Instant.from(t);
+            }
+            ZoneId textZone = t.query(TemporalQueries.zone());
+            ZoneId z = textZone != null ? textZone : zone;
+            if (t.isSupported(ChronoField.HOUR_OF_DAY)) {
+              return LocalDateTime.from(t).atZone(z).toInstant();
+            }
+            return LocalDate.from(t).atStartOfDay(z).toInstant();
+          });
     }
   }
 

@@ -6,15 +6,45 @@ import java.util.SplittableRandom;
 
 /** The simulated shop's products: categories with popularity, items with lognormal prices. */
 final class Catalogue {
-  private static final List<String> NAMES = List.of("electronics", "smartphones", "fashion_women",
-      "fashion_men", "shoes", "home", "kitchen", "beauty", "books", "toys", "sports", "garden",
-      "furniture", "audio", "computers", "health", "baby", "pets", "grocery", "jewelry", "office",
-      "automotive", "video_games", "tools", "outdoor", "music", "cameras", "bags", "crafts", "party");
+  private static final List<String> NAMES =
+      List.of(
+          "electronics",
+          "smartphones",
+          "fashion_women",
+          "fashion_men",
+          "shoes",
+          "home",
+          "kitchen",
+          "beauty",
+          "books",
+          "toys",
+          "sports",
+          "garden",
+          "furniture",
+          "audio",
+          "computers",
+          "health",
+          "baby",
+          "pets",
+          "grocery",
+          "jewelry",
+          "office",
+          "automotive",
+          "video_games",
+          "tools",
+          "outdoor",
+          "music",
+          "cameras",
+          "bags",
+          "crafts",
+          "party");
 
   final String[] categoryNames;
   final String[] categoryPages;
+
   /** Cumulative popularity of the categories, for sampling. */
   final double[] categoryCdf;
+
   final int[][] itemsByCategory;
   final int[] itemCategory;
   final double[] itemPrice;

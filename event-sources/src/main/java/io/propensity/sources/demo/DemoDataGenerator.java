@@ -25,9 +25,10 @@ public final class DemoDataGenerator {
   /** The most users {@link #eventsSortedByTime()} accepts (about 1 GB of events at most). */
   public static final int MAX_USERS_SORTED = 20_000;
 
-  private static final Comparator<Event> BY_TIME = Comparator.comparing(Event::occurredAt)
-      .thenComparing(Event::userId)
-      .thenComparing(Event::eventId);
+  private static final Comparator<Event> BY_TIME =
+      Comparator.comparing(Event::occurredAt)
+          .thenComparing(Event::userId)
+          .thenComparing(Event::eventId);
 
   private final DemoConfig config;
   private final Catalogue catalogue;
@@ -35,8 +36,8 @@ public final class DemoDataGenerator {
 
   public DemoDataGenerator(DemoConfig config) {
     this.config = Objects.requireNonNull(config, "config");
-    this.catalogue = new Catalogue(Rand.mix(config.seed(), -1), config.catalogueSize(),
-        config.categories());
+    this.catalogue =
+        new Catalogue(Rand.mix(config.seed(), -1), config.catalogueSize(), config.categories());
     this.rhythm = new Rhythm(config.zone());
   }
 
@@ -90,8 +91,12 @@ public final class DemoDataGenerator {
    */
   public List<Event> eventsSortedByTime() {
     if (config.users() > MAX_USERS_SORTED) {
-      throw new IllegalStateException(config.users() + " users are too many to sort in memory (at"
-          + " most " + MAX_USERS_SORTED + "); stream events() user by user instead");
+      throw new IllegalStateException(
+          config.users()
+              + " users are too many to sort in memory (at"
+              + " most "
+              + MAX_USERS_SORTED
+              + "); stream events() user by user instead");
     }
     List<Event> all = new ArrayList<>();
     events().forEach(all::add);

@@ -10,8 +10,8 @@ import java.util.Optional;
  *
  * @param index position among the generated users
  * @param userId the id on the shopper's events
- * @param intent latent purchase propensity, standard normal: it drives visits, product views, dwell,
- *     revisits, cart adds and checkouts; the day-to-day intent wanders around it
+ * @param intent latent purchase propensity, standard normal: it drives visits, product views,
+ *     dwell, revisits, cart adds and checkouts; the day-to-day intent wanders around it
  * @param activity how much the shopper browses regardless of intent (mean 1)
  * @param firstSeen when the shopper's visits may begin
  * @param churnsAt when the shopper stops visiting for good, if inside the window

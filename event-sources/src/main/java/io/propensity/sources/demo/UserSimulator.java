@@ -18,11 +18,14 @@ import java.util.SplittableRandom;
 final class UserSimulator {
   static final String[] DEVICES = {"desktop", "mobile", "tablet", "app"};
   private static final double[] DEVICE_WEIGHTS = {0.38, 0.42, 0.07, 0.13};
-  static final String[] SOURCES =
-      {"direct", "organic_search", "paid_search", "email", "social", "referral"};
+  static final String[] SOURCES = {
+    "direct", "organic_search", "paid_search", "email", "social", "referral"
+  };
   private static final double[] SOURCE_WEIGHTS = {0.28, 0.30, 0.12, 0.08, 0.15, 0.07};
+
   /** How strongly intent tilts each source: keen shoppers come direct or from email. */
   private static final double[] SOURCE_INTENT = {0.3, 0.0, 0.25, 0.4, -0.3, 0.0};
+
   private static final int EMAIL = 3;
 
   private static final long SECOND = 1_000L;
@@ -38,25 +41,37 @@ final class UserSimulator {
   private static final double ACTIVITY_INTENT = 0.25;
   private static final double ACTIVITY_NOISE = 0.6;
   private static final double VISIT_INTENT = 0.3;
+
   /** Population mean of activity × e^(VISIT_INTENT·x), so sessionsPerWeek is the mean rate. */
-  private static final double VISIT_NORM = Math.exp(-0.5 * (ACTIVITY_INTENT * ACTIVITY_INTENT
-          + ACTIVITY_NOISE * ACTIVITY_NOISE)
-      + 0.5 * Math.pow(ACTIVITY_INTENT + VISIT_INTENT, 2)
-      + 0.5 * ACTIVITY_NOISE * ACTIVITY_NOISE
-      + 0.5 * Math.pow(VISIT_INTENT * INTENT_WANDER, 2));
+  private static final double VISIT_NORM =
+      Math.exp(
+          -0.5 * (ACTIVITY_INTENT * ACTIVITY_INTENT + ACTIVITY_NOISE * ACTIVITY_NOISE)
+              + 0.5 * Math.pow(ACTIVITY_INTENT + VISIT_INTENT, 2)
+              + 0.5 * ACTIVITY_NOISE * ACTIVITY_NOISE
+              + 0.5 * Math.pow(VISIT_INTENT * INTENT_WANDER, 2));
+
   private static final long CHURN_FADE = 21 * DAY;
   private static final long CART_TTL = 14 * DAY;
   private static final int MAX_CART = 12;
   private static final int RECENT = 16;
 
-  // Funnel logits, calibrated so DemoConfig's default baseConversion (0.03) gives about 3.4 % weekly
+  // Funnel logits, calibrated so DemoConfig's default baseConversion (0.03) gives about 3.4 %
+  // weekly
   // buyers over 60 days; baseConversion shifts the cart and checkout logits.
   private static final double CART_BASE = -4.5;
   private static final double CHECKOUT_BASE = -1.9;
   private static final double PURCHASE_BASE = 0.4;
   private static final double CALIBRATED_CONVERSION = 0.03;
 
-  private enum Page { HOME, CATEGORY, SEARCH, PRODUCT, CART, CHECKOUT, EXIT }
+  private enum Page {
+    HOME,
+    CATEGORY,
+    SEARCH,
+    PRODUCT,
+    CART,
+    CHECKOUT,
+    EXIT
+  }
 
   private final DemoConfig config;
   private final Catalogue cat;
@@ -103,16 +118,23 @@ final class UserSimulator {
     this.endMs = config.end().toEpochMilli();
 
     double intent = Rand.gaussian(rng);
-    double activity = Math.exp(ACTIVITY_INTENT * intent + ACTIVITY_NOISE * Rand.gaussian(rng)
-        - 0.5 * (ACTIVITY_INTENT * ACTIVITY_INTENT + ACTIVITY_NOISE * ACTIVITY_NOISE));
-    long firstSeen = Rand.chance(rng, config.newUserShare())
-        ? startMs + (long) (rng.nextDouble() * (endMs - startMs)) : startMs;
+    double activity =
+        Math.exp(
+            ACTIVITY_INTENT * intent
+                + ACTIVITY_NOISE * Rand.gaussian(rng)
+                - 0.5 * (ACTIVITY_INTENT * ACTIVITY_INTENT + ACTIVITY_NOISE * ACTIVITY_NOISE));
+    long firstSeen =
+        Rand.chance(rng, config.newUserShare())
+            ? startMs + (long) (rng.nextDouble() * (endMs - startMs))
+            : startMs;
     double churnChance = Math.min(1, config.churnShare() * 2 * Rand.sigmoid(-0.9 * intent));
     boolean churns = Rand.chance(rng, churnChance);
     double churnPoint = rng.nextDouble();
     long churnFrom = firstSeen + 3 * DAY;
-    this.churnMs = churns && churnFrom < endMs
-        ? churnFrom + (long) (churnPoint * (endMs - churnFrom)) : Long.MAX_VALUE;
+    this.churnMs =
+        churns && churnFrom < endMs
+            ? churnFrom + (long) (churnPoint * (endMs - churnFrom))
+            : Long.MAX_VALUE;
     this.primaryDevice = Rand.pickWeighted(rng, DEVICE_WEIGHTS);
     double[] sourceWeights = new double[SOURCES.length];
     for (int i = 0; i < SOURCES.length; i++) {
@@ -129,9 +151,19 @@ final class UserSimulator {
     for (int f : favourites) {
       favouriteNames.add(cat.categoryNames[f]);
     }
-    this.user = new DemoUser(index, userId, intent, activity, Instant.ofEpochMilli(firstSeen),
-        churnMs == Long.MAX_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(churnMs)),
-        DEVICES[primaryDevice], SOURCES[primarySource], favouriteNames);
+    this.user =
+        new DemoUser(
+            index,
+            userId,
+            intent,
+            activity,
+            Instant.ofEpochMilli(firstSeen),
+            churnMs == Long.MAX_VALUE
+                ? Optional.empty()
+                : Optional.of(Instant.ofEpochMilli(churnMs)),
+            DEVICES[primaryDevice],
+            SOURCES[primarySource],
+            favouriteNames);
     this.x = intent + INTENT_WANDER * Rand.gaussian(rng);
     this.xAt = firstSeen;
     this.conversionShift = logit(config.baseConversion()) - logit(CALIBRATED_CONVERSION);
@@ -154,8 +186,11 @@ final class UserSimulator {
       }
       long now = (long) clock;
       wander(now);
-      double rate = perMs * Math.exp(VISIT_INTENT * Math.min(x, user.intent() + INTENT_CAP))
-          * rhythm.factor(now) * fade(now);
+      double rate =
+          perMs
+              * Math.exp(VISIT_INTENT * Math.min(x, user.intent() + INTENT_CAP))
+              * rhythm.factor(now)
+              * fade(now);
       if (Rand.chance(rng, rate / maxRate)) {
         long visitEnd = visit(now, fade(now));
         // at least half an hour apart, so inactivity-based sessionization separates visits
@@ -168,8 +203,10 @@ final class UserSimulator {
   /** Advances the latent intent to {@code now}. */
   private void wander(long now) {
     double a = Math.exp(-(now - xAt) / (INTENT_TAU_DAYS * DAY));
-    x = user.intent() + (x - user.intent()) * a
-        + INTENT_WANDER * Math.sqrt(1 - a * a) * Rand.gaussian(rng);
+    x =
+        user.intent()
+            + (x - user.intent()) * a
+            + INTENT_WANDER * Math.sqrt(1 - a * a) * Rand.gaussian(rng);
     xAt = now;
   }
 
@@ -186,13 +223,17 @@ final class UserSimulator {
     s = x + 0.6 * Rand.gaussian(rng);
     double keen = Rand.sigmoid(s);
     expireCart(start);
-    device = Rand.chance(rng, 0.85) ? DEVICES[primaryDevice]
-        : DEVICES[Rand.pickWeighted(rng, DEVICE_WEIGHTS)];
+    device =
+        Rand.chance(rng, 0.85)
+            ? DEVICES[primaryDevice]
+            : DEVICES[Rand.pickWeighted(rng, DEVICE_WEIGHTS)];
     if (cartSize > 0 && Rand.chance(rng, 0.3)) {
       source = SOURCES[EMAIL]; // a cart reminder brought them back
     } else {
-      source = Rand.chance(rng, 0.65) ? SOURCES[primarySource]
-          : SOURCES[Rand.pickWeighted(rng, SOURCE_WEIGHTS)];
+      source =
+          Rand.chance(rng, 0.65)
+              ? SOURCES[primarySource]
+              : SOURCES[Rand.pickWeighted(rng, SOURCE_WEIGHTS)];
     }
     sessionSeq++;
     sessionId = Rand.chance(rng, config.sessionIdShare()) ? userId + "-s" + sessionSeq : "";
@@ -278,7 +319,8 @@ final class UserSimulator {
   }
 
   private int chooseCategory() {
-    return Rand.chance(rng, 0.6) ? favourites[rng.nextInt(favourites.length)]
+    return Rand.chance(rng, 0.6)
+        ? favourites[rng.nextInt(favourites.length)]
         : Rand.pick(rng, cat.categoryCdf);
   }
 
@@ -302,14 +344,26 @@ final class UserSimulator {
     remember(item);
     long dwell = pageDwell((long) (25 * SECOND * Math.exp(0.3 * s) * (revisit ? 1.3 : 1)), 0.8);
     long viewedAt = t;
-    emit(EventType.PRODUCT_VIEW, cat.itemPages[item], item, cat.itemCategory[item], 1, dwell,
+    emit(
+        EventType.PRODUCT_VIEW,
+        cat.itemPages[item],
+        item,
+        cat.itemCategory[item],
+        1,
+        dwell,
         Map.of());
     double add = Rand.sigmoid(CART_BASE + conversionShift + 0.8 * s + (revisit ? 0.9 : 0));
     boolean added = Rand.chance(rng, add);
     if (added) {
       int qty = quantity();
       t = viewedAt + (long) (dwell * (0.5 + 0.45 * rng.nextDouble()));
-      emit(EventType.ADD_TO_CART, cat.itemPages[item], item, cat.itemCategory[item], qty, -1,
+      emit(
+          EventType.ADD_TO_CART,
+          cat.itemPages[item],
+          item,
+          cat.itemCategory[item],
+          qty,
+          -1,
           Map.of());
       addToCart(item, qty, t);
     }
@@ -326,15 +380,21 @@ final class UserSimulator {
       int line = rng.nextInt(cartSize);
       t = at + dwell / 2;
       int item = cartItem[line];
-      emit(EventType.REMOVE_FROM_CART, "/cart", item, cat.itemCategory[item], cartQty[line], -1,
+      emit(
+          EventType.REMOVE_FROM_CART,
+          "/cart",
+          item,
+          cat.itemCategory[item],
+          cartQty[line],
+          -1,
           Map.of());
       removeLine(line);
     }
     t = at;
     move(dwell);
     if (cartSize > 0) {
-      double go = Rand.sigmoid(CHECKOUT_BASE + conversionShift + 0.6 * s
-          + 0.25 * Math.min(cartSize, 4));
+      double go =
+          Rand.sigmoid(CHECKOUT_BASE + conversionShift + 0.6 * s + 0.25 * Math.min(cartSize, 4));
       if (Rand.chance(rng, go)) {
         return Page.CHECKOUT;
       }
@@ -355,8 +415,14 @@ final class UserSimulator {
     Map<String, String> order = Map.of("order_id", userId + "-o" + (++orderSeq));
     for (int line = 0; line < cartSize && !closed; line++) {
       int item = cartItem[line];
-      emit(EventType.PURCHASE, "/checkout/complete", item, cat.itemCategory[item], cartQty[line],
-          -1, order);
+      emit(
+          EventType.PURCHASE,
+          "/checkout/complete",
+          item,
+          cat.itemCategory[item],
+          cartQty[line],
+          -1,
+          order);
       t++;
     }
     cartSize = 0;
@@ -385,20 +451,26 @@ final class UserSimulator {
     t += dwell + 500 + rng.nextInt(3_500);
   }
 
-  private void emit(EventType type, String page, int item, int category, int qty, long dwell,
+  private void emit(
+      EventType type,
+      String page,
+      int item,
+      int category,
+      int qty,
+      long dwell,
       Map<String, String> attributes) {
     if (t >= endMs) {
       closed = true;
       return;
     }
     boolean measured = dwell >= 0 && Rand.chance(rng, config.dwellShare());
-    Event.Builder b = Event.builder(userId + "-e" + (++eventSeq), userId, Instant.ofEpochMilli(t),
-            type)
-        .sessionId(sessionId)
-        .page(page)
-        .device(device)
-        .trafficSource(source)
-        .attributes(attributes);
+    Event.Builder b =
+        Event.builder(userId + "-e" + (++eventSeq), userId, Instant.ofEpochMilli(t), type)
+            .sessionId(sessionId)
+            .page(page)
+            .device(device)
+            .trafficSource(source)
+            .attributes(attributes);
     if (item >= 0) {
       b.itemId(cat.itemIds[item]).price(cat.itemPrice[item]).quantity(qty);
     }

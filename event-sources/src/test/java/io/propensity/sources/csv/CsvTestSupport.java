@@ -18,14 +18,15 @@ import java.util.Objects;
 final class CsvTestSupport {
   /** "Now" for the validator: after every test file's events. */
   static final Instant NOW = Instant.parse("2024-03-01T00:00:00Z");
-  static final EventValidator VALIDATOR =
-      new EventValidator(Clock.fixed(NOW, ZoneOffset.UTC));
+
+  static final EventValidator VALIDATOR = new EventValidator(Clock.fixed(NOW, ZoneOffset.UTC));
 
   private CsvTestSupport() {}
 
   static Path resource(String name) {
     try {
-      return Path.of(Objects.requireNonNull(CsvTestSupport.class.getResource("/" + name), name).toURI());
+      return Path.of(
+          Objects.requireNonNull(CsvTestSupport.class.getResource("/" + name), name).toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }

@@ -24,8 +24,9 @@ class EventSourceFormatsTest {
 
   @Test
   void genericOptionsReachTheFormat() {
-    EventImporter importer = EventSourceFormats.GENERIC.importer(
-        Map.of("user-column", "visitor", "delimiter", ";"), EventValidator.systemDefault());
+    EventImporter importer =
+        EventSourceFormats.GENERIC.importer(
+            Map.of("user-column", "visitor", "delimiter", ";"), EventValidator.systemDefault());
 
     assertThat(((GenericCsvImporter) importer).format().userColumn()).isEqualTo("visitor");
     assertThat(((GenericCsvImporter) importer).format().delimiter()).isEqualTo(';');
@@ -36,8 +37,10 @@ class EventSourceFormatsTest {
     assertThatThrownBy(() -> EventSourceFormats.byName("parquet"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("generic, retailrocket, rees46");
-    assertThatThrownBy(() -> EventSourceFormats.REES46.importer(
-            Map.of("delimiter", ";"), EventValidator.systemDefault()))
+    assertThatThrownBy(
+            () ->
+                EventSourceFormats.REES46.importer(
+                    Map.of("delimiter", ";"), EventValidator.systemDefault()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("takes no options");
   }

@@ -16,11 +16,13 @@ class GenericCsvFormatTest {
 
   @Test
   void parseMappingIsCaseInsensitiveOnBothSides() {
-    assertThat(GenericCsvFormat.parseMapping(" Buy=purchase , PV = PAGE_VIEW,add-to-cart=add_to_cart"))
-        .containsExactlyInAnyOrderEntriesOf(Map.of(
-            "buy", EventType.PURCHASE,
-            "pv", EventType.PAGE_VIEW,
-            "add-to-cart", EventType.ADD_TO_CART));
+    assertThat(
+            GenericCsvFormat.parseMapping(" Buy=purchase , PV = PAGE_VIEW,add-to-cart=add_to_cart"))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "buy", EventType.PURCHASE,
+                "pv", EventType.PAGE_VIEW,
+                "add-to-cart", EventType.ADD_TO_CART));
     assertThat(GenericCsvFormat.parseMapping("")).isEmpty();
   }
 
@@ -47,27 +49,29 @@ class GenericCsvFormatTest {
 
   @Test
   void optionsChangeEveryPartOfTheLayout() {
-    GenericCsvFormat f = GenericCsvFormat.fromOptions(Map.ofEntries(
-        Map.entry("user-column", "visitor"),
-        Map.entry("time-column", "ts"),
-        Map.entry("type-column", "action"),
-        Map.entry("event-id-column", ""),
-        Map.entry("session-column", "sid"),
-        Map.entry("page-column", "url"),
-        Map.entry("item-column", "sku"),
-        Map.entry("category-column", "cat"),
-        Map.entry("price-column", "amount"),
-        Map.entry("quantity-column", "qty"),
-        Map.entry("dwell-column", "secs"),
-        Map.entry("dwell-unit", "seconds"),
-        Map.entry("device-column", "ua"),
-        Map.entry("traffic-source-column", "utm_source"),
-        Map.entry("attributes-column", ""),
-        Map.entry("extra-columns-as-attributes", "yes"),
-        Map.entry("delimiter", "tab"),
-        Map.entry("time-format", "yyyy-MM-dd HH:mm:ss"),
-        Map.entry("time-zone", "Europe/Berlin"),
-        Map.entry("type-map", "pv=PAGE_VIEW")));
+    GenericCsvFormat f =
+        GenericCsvFormat.fromOptions(
+            Map.ofEntries(
+                Map.entry("user-column", "visitor"),
+                Map.entry("time-column", "ts"),
+                Map.entry("type-column", "action"),
+                Map.entry("event-id-column", ""),
+                Map.entry("session-column", "sid"),
+                Map.entry("page-column", "url"),
+                Map.entry("item-column", "sku"),
+                Map.entry("category-column", "cat"),
+                Map.entry("price-column", "amount"),
+                Map.entry("quantity-column", "qty"),
+                Map.entry("dwell-column", "secs"),
+                Map.entry("dwell-unit", "seconds"),
+                Map.entry("device-column", "ua"),
+                Map.entry("traffic-source-column", "utm_source"),
+                Map.entry("attributes-column", ""),
+                Map.entry("extra-columns-as-attributes", "yes"),
+                Map.entry("delimiter", "tab"),
+                Map.entry("time-format", "yyyy-MM-dd HH:mm:ss"),
+                Map.entry("time-zone", "Europe/Berlin"),
+                Map.entry("type-map", "pv=PAGE_VIEW")));
 
     assertThat(f.userColumn()).isEqualTo("visitor");
     assertThat(f.timeColumn()).isEqualTo("ts");
@@ -102,7 +106,8 @@ class GenericCsvFormatTest {
         .hasMessageContaining("user-column must name a column");
     assertThatThrownBy(() -> GenericCsvFormat.fromOptions(Map.of("delimiter", ";;")))
         .hasMessageContaining("delimiter");
-    assertThatThrownBy(() -> GenericCsvFormat.fromOptions(Map.of("time-format", "yyyy-MM-dd ppp Q{")))
+    assertThatThrownBy(
+            () -> GenericCsvFormat.fromOptions(Map.of("time-format", "yyyy-MM-dd ppp Q{")))
         .hasMessageContaining("time-format");
     assertThatThrownBy(() -> GenericCsvFormat.fromOptions(Map.of("time-zone", "Mars/Olympus")))
         .hasMessageContaining("time-zone");
@@ -128,8 +133,11 @@ class GenericCsvFormatTest {
         .isEqualTo(noon);
     assertThat(TimeFormat.parse("dd.MM.yyyy HH:mm", berlin).parser().apply("10.01.2024 13:00"))
         .isEqualTo(noon);
-    assertThat(TimeFormat.parse("yyyy-MM-dd HH:mm:ss z", ZoneOffset.UTC).parser()
-        .apply("2024-01-10 12:00:00 UTC")).isEqualTo(noon);
+    assertThat(
+            TimeFormat.parse("yyyy-MM-dd HH:mm:ss z", ZoneOffset.UTC)
+                .parser()
+                .apply("2024-01-10 12:00:00 UTC"))
+        .isEqualTo(noon);
     assertThat(TimeFormat.parse("yyyy-MM-dd", ZoneOffset.UTC).parser().apply("2024-01-10"))
         .isEqualTo(Instant.parse("2024-01-10T00:00:00Z"));
   }
@@ -139,14 +147,15 @@ class GenericCsvFormatTest {
     var iso = TimeFormat.ISO_8601.parser();
     assertThat(iso.apply("2024-01-10T12:00:00.123456789Z"))
         .isEqualTo(Instant.parse("2024-01-10T12:00:00.123456789Z"));
-    assertThat(iso.apply("2024-01-10T12:00:00.5Z")).isEqualTo(Instant.parse("2024-01-10T12:00:00.500Z"));
-    assertThat(iso.apply("2024-01-10 12:00:00 UTC")).isEqualTo(Instant.parse("2024-01-10T12:00:00Z"));
+    assertThat(iso.apply("2024-01-10T12:00:00.5Z"))
+        .isEqualTo(Instant.parse("2024-01-10T12:00:00.500Z"));
+    assertThat(iso.apply("2024-01-10 12:00:00 UTC"))
+        .isEqualTo(Instant.parse("2024-01-10T12:00:00Z"));
     assertThat(iso.apply("1999-12-31T23:59:59Z")).isEqualTo(Instant.parse("1999-12-31T23:59:59Z"));
     assertThatThrownBy(() -> iso.apply("2024-02-30T00:00:00Z"))
         .isInstanceOf(DateTimeException.class);
     assertThatThrownBy(() -> iso.apply("2024-01-10T24:00:00Z"))
         .isInstanceOf(DateTimeException.class);
-    assertThatThrownBy(() -> iso.apply("10/01/2024 12:00"))
-        .isInstanceOf(DateTimeException.class);
+    assertThatThrownBy(() -> iso.apply("10/01/2024 12:00")).isInstanceOf(DateTimeException.class);
   }
 }

@@ -35,20 +35,21 @@ class GenericCsvImporterTest {
       new GenericCsvImporter(GenericCsvFormat.defaults(), VALIDATOR);
 
   /** The layout of custom-with-bad-rows.csv. */
-  private static final Map<String, String> CUSTOM = Map.ofEntries(
-      Map.entry("delimiter", ";"),
-      Map.entry("user-column", "who"),
-      Map.entry("time-column", "when"),
-      Map.entry("type-column", "what"),
-      Map.entry("item-column", "sku"),
-      Map.entry("price-column", "cost"),
-      Map.entry("dwell-column", "secs"),
-      Map.entry("dwell-unit", "seconds"),
-      Map.entry("time-format", "epoch_seconds"),
-      Map.entry("type-map", "pv=PAGE_VIEW, view_item=product_view, BUY=PURCHASE"),
-      Map.entry("extra-columns-as-attributes", "true"),
-      Map.entry("event-id-column", ""),
-      Map.entry("session-column", ""));
+  private static final Map<String, String> CUSTOM =
+      Map.ofEntries(
+          Map.entry("delimiter", ";"),
+          Map.entry("user-column", "who"),
+          Map.entry("time-column", "when"),
+          Map.entry("type-column", "what"),
+          Map.entry("item-column", "sku"),
+          Map.entry("price-column", "cost"),
+          Map.entry("dwell-column", "secs"),
+          Map.entry("dwell-unit", "seconds"),
+          Map.entry("time-format", "epoch_seconds"),
+          Map.entry("type-map", "pv=PAGE_VIEW, view_item=product_view, BUY=PURCHASE"),
+          Map.entry("extra-columns-as-attributes", "true"),
+          Map.entry("event-id-column", ""),
+          Map.entry("session-column", ""));
 
   private static GenericCsvImporter custom() {
     return new GenericCsvImporter(GenericCsvFormat.fromOptions(CUSTOM), VALIDATOR);
@@ -78,8 +79,8 @@ class GenericCsvImporterTest {
     assertThat(purchase.sessionId()).isEmpty();
     assertThat(purchase.quantity()).isEqualTo(2);
     assertThat(purchase.occurredAt()).isEqualTo(Instant.parse("2024-01-10T11:02:00Z"));
-    assertThat(purchase.attributes()).containsExactlyInAnyOrderEntriesOf(
-        Map.of("order_id", "o-1", "note", "gift wrap"));
+    assertThat(purchase.attributes())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("order_id", "o-1", "note", "gift wrap"));
   }
 
   @Test
@@ -93,11 +94,18 @@ class GenericCsvImporterTest {
     assertThat(r.rejected()).isEqualTo(5);
     assertThat(r.blankLines()).isEqualTo(1);
     assertThat(r.rowsRead()).isEqualTo(r.imported() + r.rejected());
-    assertThat(events).extracting(Event::userId).containsExactly("alice", "alice", "carol", "carol");
+    assertThat(events)
+        .extracting(Event::userId)
+        .containsExactly("alice", "alice", "carol", "carol");
     assertThat(r.errors()).extracting(RowError::lineNumber).containsExactly(4L, 5L, 6L, 7L, 8L);
-    assertThat(r.errors()).extracting(RowError::column).containsExactly(
-        Optional.of("who"), Optional.of("when"), Optional.of("what"), Optional.of("cost"),
-        Optional.empty());
+    assertThat(r.errors())
+        .extracting(RowError::column)
+        .containsExactly(
+            Optional.of("who"),
+            Optional.of("when"),
+            Optional.of("what"),
+            Optional.of("cost"),
+            Optional.empty());
     List<String> reasons = r.errors().stream().map(RowError::reason).collect(Collectors.toList());
     assertThat(reasons.get(0)).contains("user id is empty");
     assertThat(reasons.get(1)).contains("'yesterday'", "epoch seconds");
@@ -128,8 +136,10 @@ class GenericCsvImporterTest {
   @Test
   void aHeaderMissingARequiredColumnFailsBeforeAnyRowIsImported() {
     AtomicInteger seen = new AtomicInteger();
-    assertThatThrownBy(() -> DEFAULTS.importAll(reader("generic/no-user-column.csv"),
-            e -> seen.incrementAndGet()))
+    assertThatThrownBy(
+            () ->
+                DEFAULTS.importAll(
+                    reader("generic/no-user-column.csv"), e -> seen.incrementAndGet()))
         .isInstanceOf(CsvHeaderException.class)
         .hasMessageContaining("user_id")
         .hasMessageContaining("event_id, occurred_at, type");
@@ -145,11 +155,12 @@ class GenericCsvImporterTest {
 
   @Test
   void blankLinesAndRowsOfEmptyCellsAreSkippedAndCountedButNotRejected() {
-    String csv = "user_id,occurred_at,type\n\n"
-        + "u1,2024-01-01T00:00:00Z,PAGE_VIEW\n"
-        + "   \n"
-        + ",,\n"
-        + "u2,2024-01-01T00:00:00Z,PAGE_VIEW\n\n";
+    String csv =
+        "user_id,occurred_at,type\n\n"
+            + "u1,2024-01-01T00:00:00Z,PAGE_VIEW\n"
+            + "   \n"
+            + ",,\n"
+            + "u2,2024-01-01T00:00:00Z,PAGE_VIEW\n\n";
     ImportReport[] report = new ImportReport[1];
     List<Event> events = importAll(DEFAULTS, new StringReader(csv), report);
 
@@ -160,41 +171,51 @@ class GenericCsvImporterTest {
 
   @Test
   void lineNumbersCountPhysicalLinesAcrossQuotedLineBreaks() {
-    String csv = "user_id,occurred_at,type,page\r\n"
-        + "u1,2024-01-01T00:00:00Z,PAGE_VIEW,\"/a\r\nb, c\"\r\n"
-        + "u2,not a time,PAGE_VIEW,/\r\n";
+    String csv =
+        "user_id,occurred_at,type,page\r\n"
+            + "u1,2024-01-01T00:00:00Z,PAGE_VIEW,\"/a\r\nb, c\"\r\n"
+            + "u2,not a time,PAGE_VIEW,/\r\n";
     ImportReport[] report = new ImportReport[1];
     List<Event> events = importAll(DEFAULTS, new StringReader(csv), report);
 
     assertThat(events.get(0).page()).contains("/a\r\nb, c");
-    assertThat(report[0].errors()).singleElement()
+    assertThat(report[0].errors())
+        .singleElement()
         .satisfies(e -> assertThat(e.lineNumber()).isEqualTo(4));
   }
 
   @Test
   void derivesTheSameEventIdFromTheSameRowContent() {
-    String csv = "user_id,occurred_at,type\n"
-        + "u1,2024-01-01T00:00:00Z,PAGE_VIEW\n"
-        + "u1,2024-01-01T00:00:01Z,PAGE_VIEW\n";
+    String csv =
+        "user_id,occurred_at,type\n"
+            + "u1,2024-01-01T00:00:00Z,PAGE_VIEW\n"
+            + "u1,2024-01-01T00:00:01Z,PAGE_VIEW\n";
     List<Event> first = importAll(DEFAULTS, new StringReader(csv), new ImportReport[1]);
     List<Event> second = importAll(DEFAULTS, new StringReader(csv), new ImportReport[1]);
 
-    assertThat(first).extracting(Event::eventId).doesNotHaveDuplicates()
+    assertThat(first)
+        .extracting(Event::eventId)
+        .doesNotHaveDuplicates()
         .allMatch(id -> id.startsWith("csv-") && id.length() == 36);
     assertThat(second).isEqualTo(first);
   }
 
   @Test
   void validatorViolationsAreReportedWithTheColumnThatFedThem() {
-    String csv = "user_id,occurred_at,type,item_id\n"
-        + "u1,2031-01-01T00:00:00Z,PAGE_VIEW," + "x".repeat(200) + "\n";
+    String csv =
+        "user_id,occurred_at,type,item_id\n"
+            + "u1,2031-01-01T00:00:00Z,PAGE_VIEW,"
+            + "x".repeat(200)
+            + "\n";
     ImportReport[] report = new ImportReport[1];
     importAll(DEFAULTS, new StringReader(csv), report);
 
     assertThat(report[0].rejected()).isEqualTo(1);
-    assertThat(report[0].errors()).extracting(RowError::toString).containsExactlyInAnyOrder(
-        "line 2 (column occurred_at): occurred_at: 2031-01-01T00:00:00Z is more than 1 day in the future",
-        "line 2 (column item_id): item_id: 200 characters, at most 128 allowed");
+    assertThat(report[0].errors())
+        .extracting(RowError::toString)
+        .containsExactlyInAnyOrder(
+            "line 2 (column occurred_at): occurred_at: 2031-01-01T00:00:00Z is more than 1 day in the future",
+            "line 2 (column item_id): item_id: 200 characters, at most 128 allowed");
     assertThat(report[0].errorCount()).isEqualTo(2);
   }
 
@@ -217,45 +238,50 @@ class GenericCsvImporterTest {
 
   @Test
   void malformedCsvStopsTheImportAndSaysWhere() {
-    String csv = "user_id,occurred_at,type\n"
-        + "u1,2024-01-01T00:00:00Z,PAGE_VIEW\n"
-        + "u2,\"2024-01-01T00:00:00Z\"x,PAGE_VIEW\n"
-        + "u3,2024-01-01T00:00:00Z,PAGE_VIEW\n";
+    String csv =
+        "user_id,occurred_at,type\n"
+            + "u1,2024-01-01T00:00:00Z,PAGE_VIEW\n"
+            + "u2,\"2024-01-01T00:00:00Z\"x,PAGE_VIEW\n"
+            + "u3,2024-01-01T00:00:00Z,PAGE_VIEW\n";
     ImportReport[] report = new ImportReport[1];
     List<Event> events = importAll(DEFAULTS, new StringReader(csv), report);
 
     assertThat(events).extracting(Event::userId).containsExactly("u1");
     assertThat(report[0].abortReason()).hasValueSatisfying(r -> assertThat(r).contains("line 3"));
-    assertThat(report[0].errors()).singleElement().satisfies(e -> {
-      assertThat(e.lineNumber()).isEqualTo(3);
-      assertThat(e.reason()).contains("malformed CSV");
-    });
+    assertThat(report[0].errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.lineNumber()).isEqualTo(3);
+              assertThat(e.reason()).contains("malformed CSV");
+            });
     assertThat(report[0].clean()).isFalse();
   }
 
   @Test
   void streamsRowsLazilyFromAnEndlessReader() {
-    Reader endless = new Reader() {
-      private final String header = "user_id,occurred_at,type\n";
-      private long row;
-      private String pending = header;
-      private int pos;
+    Reader endless =
+        new Reader() {
+          private final String header = "user_id,occurred_at,type\n";
+          private long row;
+          private String pending = header;
+          private int pos;
 
-      @Override
-      public int read(char[] buf, int off, int len) {
-        if (pos == pending.length()) {
-          pending = "u" + row++ + ",2024-01-01T00:00:00Z,PAGE_VIEW\n";
-          pos = 0;
-        }
-        int n = Math.min(len, pending.length() - pos);
-        pending.getChars(pos, pos + n, buf, off);
-        pos += n;
-        return n;
-      }
+          @Override
+          public int read(char[] buf, int off, int len) {
+            if (pos == pending.length()) {
+              pending = "u" + row++ + ",2024-01-01T00:00:00Z,PAGE_VIEW\n";
+              pos = 0;
+            }
+            int n = Math.min(len, pending.length() - pos);
+            pending.getChars(pos, pos + n, buf, off);
+            pos += n;
+            return n;
+          }
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
     try (EventImport im = DEFAULTS.open(endless)) {
       List<Event> first = im.stream().limit(50_000).collect(Collectors.toList());
       assertThat(first).hasSize(50_000);
@@ -270,16 +296,17 @@ class GenericCsvImporterTest {
     try (EventImport im = custom().open(reader("generic/custom-with-bad-rows.csv"))) {
       im.forEachRemaining(events::add);
       assertThat(im.report().imported()).isEqualTo(events.size());
-      assertThat(im.report().summary()).isEqualTo(
-          "9 rows read, 4 imported, 5 rejected, 1 blank lines skipped");
+      assertThat(im.report().summary())
+          .isEqualTo("9 rows read, 4 imported, 5 rejected, 1 blank lines skipped");
     }
   }
 
   @Test
   void readsGzippedFilesAndStripsAByteOrderMark(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("events.csv.gz");
-    try (Writer out = new OutputStreamWriter(
-        new GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8)) {
+    try (Writer out =
+        new OutputStreamWriter(
+            new GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8)) {
       out.write("\uFEFFuser_id,occurred_at,type\nu1,2024-01-01T00:00:00Z,PAGE_VIEW\n");
     }
     List<Event> events = new ArrayList<>();

@@ -25,37 +25,47 @@ import org.junit.jupiter.api.Test;
 class GenericCsvRoundTripRandomizedTest {
 
   private static final int MAX_EVENTS = 8;
-  /** CSV's and the attribute codec's special characters; no surrogates (a UTF-8 file cannot hold a lone one). */
+
+  /**
+   * CSV's and the attribute codec's special characters; no surrogates (a UTF-8 file cannot hold a
+   * lone one).
+   */
   private static final String TEXT_SPECIALS = ",;\"'\n\r\t =&%+/é€中ß";
+
   private static final String VALUE_SPECIALS = " &=%,\"";
-  private static final long EARLIEST_SECOND = Instant.parse("2000-01-01T00:00:00Z").getEpochSecond();
+  private static final long EARLIEST_SECOND =
+      Instant.parse("2000-01-01T00:00:00Z").getEpochSecond();
   private static final long MAX_DWELL_NANOS = Duration.ofDays(1).toNanos();
   private static final double MAX_PRICE = 1e7;
 
   @Test
   void everyValidEventSurvivesWritingAndReadingBack() {
-    RandomCases.run(1000, random -> {
-      List<Event> events = events(random);
-      StringWriter out = new StringWriter();
-      try (GenericCsvWriter writer = new GenericCsvWriter(out)) {
-        events.forEach(writer::write);
-      }
-      List<Event> back = new ArrayList<>();
-      ImportReport report = new GenericCsvImporter(GenericCsvWriter.format(), CsvTestSupport.VALIDATOR)
-          .importAll(new StringReader(out.toString()), back::add);
+    RandomCases.run(
+        1000,
+        random -> {
+          List<Event> events = events(random);
+          StringWriter out = new StringWriter();
+          try (GenericCsvWriter writer = new GenericCsvWriter(out)) {
+            events.forEach(writer::write);
+          }
+          List<Event> back = new ArrayList<>();
+          ImportReport report =
+              new GenericCsvImporter(GenericCsvWriter.format(), CsvTestSupport.VALIDATOR)
+                  .importAll(new StringReader(out.toString()), back::add);
 
-      assertThat(report.errors()).as("import errors of\n%s", out).isEmpty();
-      assertThat(back).as("events read back from\n%s", out).isEqualTo(events);
-    });
+          assertThat(report.errors()).as("import errors of\n%s", out).isEmpty();
+          assertThat(back).as("events read back from\n%s", out).isEqualTo(events);
+        });
   }
 
   /** 0 to 8 events; empty and full lists a little more often than the rest. */
   private static List<Event> events(SplittableRandom random) {
-    int size = switch (weighted(random, 1, 1, 8)) {
-      case 0 -> 0;
-      case 1 -> MAX_EVENTS;
-      default -> random.nextInt(MAX_EVENTS + 1);
-    };
+    int size =
+        switch (weighted(random, 1, 1, 8)) {
+          case 0 -> 0;
+          case 1 -> MAX_EVENTS;
+          default -> random.nextInt(MAX_EVENTS + 1);
+        };
     List<Event> events = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
       events.add(event(random));
@@ -64,8 +74,12 @@ class GenericCsvRoundTripRandomizedTest {
   }
 
   private static Event event(SplittableRandom random) {
-    Event.Builder b = Event.builder(text(random, 30), text(random, 30), time(random),
-        EventType.values()[random.nextInt(EventType.values().length)]);
+    Event.Builder b =
+        Event.builder(
+            text(random, 30),
+            text(random, 30),
+            time(random),
+            EventType.values()[random.nextInt(EventType.values().length)]);
     b.sessionId(optionalText(random));
     b.page(optionalText(random));
     b.itemId(optionalText(random));
@@ -73,11 +87,12 @@ class GenericCsvRoundTripRandomizedTest {
     if (chance(random, 0.6)) {
       b.price(price(random));
     }
-    b.quantity(switch (weighted(random, 1, 1, 8)) {
-      case 0 -> 0;
-      case 1 -> 1000;
-      default -> random.nextInt(1001);
-    });
+    b.quantity(
+        switch (weighted(random, 1, 1, 8)) {
+          case 0 -> 0;
+          case 1 -> 1000;
+          default -> random.nextInt(1001);
+        });
     if (chance(random, 0.5)) {
       b.dwell(Duration.ofNanos(dwellNanos(random)));
     }
@@ -92,18 +107,20 @@ class GenericCsvRoundTripRandomizedTest {
    * micros (shorter ISO text) and the first and last second often.
    */
   private static Instant time(SplittableRandom random) {
-    long second = switch (weighted(random, 1, 1, 8)) {
-      case 0 -> EARLIEST_SECOND;
-      case 1 -> CsvTestSupport.NOW.getEpochSecond();
-      default -> random.nextLong(EARLIEST_SECOND, CsvTestSupport.NOW.getEpochSecond() + 1);
-    };
-    int nano = switch (weighted(random, 5, 3, 3, 1, 8)) {
-      case 0 -> 0;
-      case 1 -> random.nextInt(1000) * 1_000_000;
-      case 2 -> random.nextInt(1_000_000) * 1000;
-      case 3 -> 999_999_999;
-      default -> random.nextInt(1_000_000_000);
-    };
+    long second =
+        switch (weighted(random, 1, 1, 8)) {
+          case 0 -> EARLIEST_SECOND;
+          case 1 -> CsvTestSupport.NOW.getEpochSecond();
+          default -> random.nextLong(EARLIEST_SECOND, CsvTestSupport.NOW.getEpochSecond() + 1);
+        };
+    int nano =
+        switch (weighted(random, 5, 3, 3, 1, 8)) {
+          case 0 -> 0;
+          case 1 -> random.nextInt(1000) * 1_000_000;
+          case 2 -> random.nextInt(1_000_000) * 1000;
+          case 3 -> 999_999_999;
+          default -> random.nextInt(1_000_000_000);
+        };
     return Instant.ofEpochSecond(second, nano);
   }
 
@@ -149,11 +166,12 @@ class GenericCsvRoundTripRandomizedTest {
    */
   private static String text(SplittableRandom random, int maxLength) {
     while (true) {
-      int length = switch (weighted(random, 1, 1, 6)) {
-        case 0 -> 1;
-        case 1 -> maxLength;
-        default -> 1 + random.nextInt(maxLength);
-      };
+      int length =
+          switch (weighted(random, 1, 1, 6)) {
+            case 0 -> 1;
+            case 1 -> maxLength;
+            default -> 1 + random.nextInt(maxLength);
+          };
       String s = chars(random, length, TEXT_SPECIALS);
       if (s.equals(s.strip())) {
         return s;
@@ -165,9 +183,10 @@ class GenericCsvRoundTripRandomizedTest {
   private static String chars(SplittableRandom random, int length, String specials) {
     StringBuilder s = new StringBuilder(length);
     for (int i = 0; i < length; i++) {
-      s.append(random.nextBoolean()
-          ? (char) ('a' + random.nextInt(26))
-          : specials.charAt(random.nextInt(specials.length())));
+      s.append(
+          random.nextBoolean()
+              ? (char) ('a' + random.nextInt(26))
+              : specials.charAt(random.nextInt(specials.length())));
     }
     return s.toString();
   }

@@ -24,9 +24,14 @@ class Rees46CsvImporterTest {
     ImportReport[] report = new ImportReport[1];
     List<Event> events = importAll(importer, reader("rees46/events.csv"), report);
 
-    assertThat(events).extracting(Event::type).containsExactly(EventType.PRODUCT_VIEW,
-        EventType.PRODUCT_VIEW, EventType.ADD_TO_CART, EventType.REMOVE_FROM_CART,
-        EventType.PURCHASE);
+    assertThat(events)
+        .extracting(Event::type)
+        .containsExactly(
+            EventType.PRODUCT_VIEW,
+            EventType.PRODUCT_VIEW,
+            EventType.ADD_TO_CART,
+            EventType.REMOVE_FROM_CART,
+            EventType.PURCHASE);
     Event noCode = events.get(0);
     assertThat(noCode.occurredAt()).isEqualTo(Instant.parse("2019-10-01T00:00:00Z"));
     assertThat(noCode.userId()).isEqualTo("541312140");
@@ -52,11 +57,16 @@ class Rees46CsvImporterTest {
 
     assertThat(report[0].imported()).isEqualTo(5);
     assertThat(report[0].rejected()).isEqualTo(4);
-    assertThat(report[0].errors()).extracting(RowError::lineNumber)
+    assertThat(report[0].errors())
+        .extracting(RowError::lineNumber)
         .containsExactly(7L, 8L, 9L, 10L);
-    assertThat(report[0].errors()).extracting(RowError::column).containsExactly(
-        Optional.of("price"), Optional.of("event_type"), Optional.of("event_time"),
-        Optional.of("user_id"));
+    assertThat(report[0].errors())
+        .extracting(RowError::column)
+        .containsExactly(
+            Optional.of("price"),
+            Optional.of("event_type"),
+            Optional.of("event_time"),
+            Optional.of("user_id"));
     assertThat(report[0].errors().get(0).reason()).isEqualTo("price: -251.74 is negative");
     assertThat(report[0].errors().get(1).reason()).contains("'wishlist'");
     assertThat(report[0].errors().get(2).reason()).contains("'2019-13-01 00:00:12 UTC'");

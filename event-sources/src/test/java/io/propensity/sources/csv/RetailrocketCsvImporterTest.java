@@ -24,8 +24,13 @@ class RetailrocketCsvImporterTest {
     ImportReport[] report = new ImportReport[1];
     List<Event> events = importAll(importer, reader("retailrocket/events.csv"), report);
 
-    assertThat(events).extracting(Event::type).containsExactly(EventType.PRODUCT_VIEW,
-        EventType.PRODUCT_VIEW, EventType.ADD_TO_CART, EventType.PURCHASE);
+    assertThat(events)
+        .extracting(Event::type)
+        .containsExactly(
+            EventType.PRODUCT_VIEW,
+            EventType.PRODUCT_VIEW,
+            EventType.ADD_TO_CART,
+            EventType.PURCHASE);
     Event first = events.get(0);
     assertThat(first.userId()).isEqualTo("257597");
     assertThat(first.itemId()).contains("355908");
@@ -44,10 +49,14 @@ class RetailrocketCsvImporterTest {
 
     assertThat(report[0].imported()).isEqualTo(4);
     assertThat(report[0].rejected()).isEqualTo(4);
-    assertThat(report[0].errors()).extracting(RowError::lineNumber)
-        .containsExactly(6L, 7L, 8L, 9L);
-    assertThat(report[0].errors()).extracting(RowError::column).containsExactly(
-        Optional.of("event"), Optional.of("visitorid"), Optional.of("timestamp"), Optional.empty());
+    assertThat(report[0].errors()).extracting(RowError::lineNumber).containsExactly(6L, 7L, 8L, 9L);
+    assertThat(report[0].errors())
+        .extracting(RowError::column)
+        .containsExactly(
+            Optional.of("event"),
+            Optional.of("visitorid"),
+            Optional.of("timestamp"),
+            Optional.empty());
     assertThat(report[0].errors().get(0).reason()).contains("'click'", "view, addtocart");
     assertThat(report[0].errors().get(3).reason()).contains("expected 5 columns");
   }

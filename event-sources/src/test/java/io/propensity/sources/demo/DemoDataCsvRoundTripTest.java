@@ -33,8 +33,10 @@ class DemoDataCsvRoundTripTest {
       csv.writeAll(generator.events());
     }
     List<Event> back = new ArrayList<>();
-    ImportReport report = new GenericCsvImporter(GenericCsvWriter.format(),
-        new EventValidator(Clock.fixed(end, ZoneOffset.UTC))).importAll(file, back::add);
+    ImportReport report =
+        new GenericCsvImporter(
+                GenericCsvWriter.format(), new EventValidator(Clock.fixed(end, ZoneOffset.UTC)))
+            .importAll(file, back::add);
 
     List<Event> expected = generator.events().collect(Collectors.toList());
     assertThat(report.clean()).isTrue();

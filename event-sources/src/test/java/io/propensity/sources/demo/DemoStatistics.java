@@ -25,17 +25,24 @@ final class DemoStatistics {
   long checkouts;
   long usersWithEvents;
   long usersWhoBought;
+
   /** (user, week) pairs with a purchase, over users × weeks. */
   double weeklyConversion;
+
   final long[] byHour = new long[24];
   final long[] byWeekday = new long[7];
+
   /** Share of users who bought, by decile of hidden intent (0 = lowest). */
   final double[] purchaseShareByIntentDecile = new double[10];
+
   /** ROC-AUC of a one-line heuristic on the last 14 days before a cutoff, for buying after it. */
   double purchaseHeuristicAuc;
+
   double purchaseBaseRate;
+
   /** ROC-AUC of recent inactivity for "no visit after the cutoff" among users active before. */
   double churnHeuristicAuc;
+
   double churnBaseRate;
 
   private DemoStatistics(int users) {
@@ -68,7 +75,8 @@ final class DemoStatistics {
         if (e.sessionId().isEmpty()) {
           st.eventsWithoutSession++;
         }
-        if (e.type() == EventType.PAGE_VIEW || e.type() == EventType.PRODUCT_VIEW
+        if (e.type() == EventType.PAGE_VIEW
+            || e.type() == EventType.PRODUCT_VIEW
             || e.type() == EventType.SEARCH) {
           st.pageEvents++;
           if (e.dwell().isPresent()) {
@@ -86,20 +94,21 @@ final class DemoStatistics {
           }
           case ADD_TO_CART -> st.cartAdds++;
           case BEGIN_CHECKOUT -> st.checkouts++;
-          default -> { }
+          default -> {}
         }
         if (e.occurredAt().isBefore(cutoff)) {
           activeBefore = true;
           lastBefore = e.occurredAt();
           if (!e.occurredAt().isBefore(recent)) {
             recentViews += e.type() == EventType.PRODUCT_VIEW ? 1 : 0;
-            recentScore += switch (e.type()) {
-              case PRODUCT_VIEW -> 0.3;
-              case ADD_TO_CART -> 2;
-              case BEGIN_CHECKOUT -> 2;
-              case PURCHASE -> 1;
-              default -> 0.1;
-            };
+            recentScore +=
+                switch (e.type()) {
+                  case PRODUCT_VIEW -> 0.3;
+                  case ADD_TO_CART -> 2;
+                  case BEGIN_CHECKOUT -> 2;
+                  case PURCHASE -> 1;
+                  default -> 0.1;
+                };
           }
         } else {
           activeAfter = true;
@@ -177,19 +186,33 @@ final class DemoStatistics {
             + "buyers by intent decile=%s%n"
             + "purchase heuristic AUC=%.3f base=%.3f; churn heuristic AUC=%.3f base=%.3f%n"
             + "byHour=%s%nbyWeekday=%s",
-        users, events, events / (double) users, usersWithEvents,
-        eventsWithoutSession / (double) events, pageEventsWithDwell / (double) pageEvents,
-        purchases, cartAdds, checkouts, usersWhoBought / (double) users, weeklyConversion,
-        Arrays.toString(Arrays.stream(purchaseShareByIntentDecile)
-            .map(v -> Math.round(v * 1000) / 1000.0).toArray()),
-        purchaseHeuristicAuc, purchaseBaseRate, churnHeuristicAuc, churnBaseRate,
-        Arrays.toString(byHour), Arrays.toString(byWeekday));
+        users,
+        events,
+        events / (double) users,
+        usersWithEvents,
+        eventsWithoutSession / (double) events,
+        pageEventsWithDwell / (double) pageEvents,
+        purchases,
+        cartAdds,
+        checkouts,
+        usersWhoBought / (double) users,
+        weeklyConversion,
+        Arrays.toString(
+            Arrays.stream(purchaseShareByIntentDecile)
+                .map(v -> Math.round(v * 1000) / 1000.0)
+                .toArray()),
+        purchaseHeuristicAuc,
+        purchaseBaseRate,
+        churnHeuristicAuc,
+        churnBaseRate,
+        Arrays.toString(byHour),
+        Arrays.toString(byWeekday));
   }
 
   public static void main(String[] args) {
     int users = Integer.parseInt(args[0]);
-    DemoDataGenerator g = new DemoDataGenerator(
-        DemoConfig.defaults(users, Instant.parse("2024-03-01T00:00:00Z")));
+    DemoDataGenerator g =
+        new DemoDataGenerator(DemoConfig.defaults(users, Instant.parse("2024-03-01T00:00:00Z")));
     long t0 = System.nanoTime();
     long n = g.events().count();
     double secs = (System.nanoTime() - t0) / 1e9;

@@ -109,25 +109,97 @@ public record Event(
       return s == null || s.isBlank() ? Optional.empty() : Optional.of(s);
     }
 
-    public Builder eventId(String v) { this.eventId = v; return this; }
-    public Builder userId(String v) { this.userId = v; return this; }
-    public Builder occurredAt(Instant v) { this.occurredAt = v; return this; }
-    public Builder type(EventType v) { this.type = v; return this; }
-    public Builder sessionId(String v) { this.sessionId = text(v); return this; }
-    public Builder page(String v) { this.page = text(v); return this; }
-    public Builder itemId(String v) { this.itemId = text(v); return this; }
-    public Builder category(String v) { this.category = text(v); return this; }
-    public Builder price(double v) { this.price = OptionalDouble.of(v); return this; }
-    public Builder noPrice() { this.price = OptionalDouble.empty(); return this; }
-    public Builder quantity(int v) { this.quantity = v; return this; }
-    public Builder dwell(Duration v) { this.dwell = Optional.ofNullable(v); return this; }
-    public Builder device(String v) { this.device = text(v); return this; }
-    public Builder trafficSource(String v) { this.trafficSource = text(v); return this; }
-    public Builder attributes(Map<String, String> v) { this.attributes = v; return this; }
+    public Builder eventId(String v) {
+      this.eventId = v;
+      return this;
+    }
+
+    public Builder userId(String v) {
+      this.userId = v;
+      return this;
+    }
+
+    public Builder occurredAt(Instant v) {
+      this.occurredAt = v;
+      return this;
+    }
+
+    public Builder type(EventType v) {
+      this.type = v;
+      return this;
+    }
+
+    public Builder sessionId(String v) {
+      this.sessionId = text(v);
+      return this;
+    }
+
+    public Builder page(String v) {
+      this.page = text(v);
+      return this;
+    }
+
+    public Builder itemId(String v) {
+      this.itemId = text(v);
+      return this;
+    }
+
+    public Builder category(String v) {
+      this.category = text(v);
+      return this;
+    }
+
+    public Builder price(double v) {
+      this.price = OptionalDouble.of(v);
+      return this;
+    }
+
+    public Builder noPrice() {
+      this.price = OptionalDouble.empty();
+      return this;
+    }
+
+    public Builder quantity(int v) {
+      this.quantity = v;
+      return this;
+    }
+
+    public Builder dwell(Duration v) {
+      this.dwell = Optional.ofNullable(v);
+      return this;
+    }
+
+    public Builder device(String v) {
+      this.device = text(v);
+      return this;
+    }
+
+    public Builder trafficSource(String v) {
+      this.trafficSource = text(v);
+      return this;
+    }
+
+    public Builder attributes(Map<String, String> v) {
+      this.attributes = v;
+      return this;
+    }
 
     public Event build() {
-      return new Event(eventId, userId, sessionId, occurredAt, type, page, itemId, category, price,
-          quantity, dwell, device, trafficSource, attributes);
+      return new Event(
+          eventId,
+          userId,
+          sessionId,
+          occurredAt,
+          type,
+          page,
+          itemId,
+          category,
+          price,
+          quantity,
+          dwell,
+          device,
+          trafficSource,
+          attributes);
     }
   }
 }

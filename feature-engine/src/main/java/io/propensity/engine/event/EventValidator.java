@@ -12,20 +12,26 @@ import java.util.TreeMap;
 
 /**
  * Checks the business rules an event must meet before it is stored. Every violation names the field
- * (by its contract name) and the reason; all violations of an event are reported, not just the first.
+ * (by its contract name) and the reason; all violations of an event are reported, not just the
+ * first.
  */
 public final class EventValidator {
 
   /** Events before this instant are refused: no shop log of interest predates it. */
   public static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+
   /** How far in the future an event may lie (tracker clocks drift). */
   public static final Duration MAX_FUTURE_SKEW = Duration.ofDays(1);
+
   /** Longest accepted id (event, user, session, item). */
   public static final int MAX_ID_LENGTH = 128;
+
   /** Longest accepted free-text value (page, category, device, traffic source, attributes). */
   public static final int MAX_TEXT_LENGTH = 1024;
+
   /** Most free attributes per event. */
   public static final int MAX_ATTRIBUTES = 32;
+
   /** Longest accepted dwell time on one page. */
   public static final Duration MAX_DWELL = Duration.ofDays(1);
 
@@ -79,8 +85,10 @@ public final class EventValidator {
       }
     }
     if (e.attributes().size() > MAX_ATTRIBUTES) {
-      out.add(new FieldViolation("attributes",
-          e.attributes().size() + " attributes, at most " + MAX_ATTRIBUTES + " allowed"));
+      out.add(
+          new FieldViolation(
+              "attributes",
+              e.attributes().size() + " attributes, at most " + MAX_ATTRIBUTES + " allowed"));
     }
     // Sorted so that the report is the same on every run (Map.copyOf iterates in random order).
     for (Map.Entry<String, String> a : new TreeMap<>(e.attributes()).entrySet()) {
@@ -90,8 +98,14 @@ public final class EventValidator {
         out.add(new FieldViolation(field, "an attribute has an empty key"));
       } else if (key.length() > MAX_TEXT_LENGTH) {
         // Key and value are limited separately; an oversized key is not echoed back.
-        out.add(new FieldViolation(field, "a key of " + key.length() + " characters, at most "
-            + MAX_TEXT_LENGTH + " allowed"));
+        out.add(
+            new FieldViolation(
+                field,
+                "a key of "
+                    + key.length()
+                    + " characters, at most "
+                    + MAX_TEXT_LENGTH
+                    + " allowed"));
       } else {
         field = "attributes[" + key + "]";
       }
@@ -114,7 +128,8 @@ public final class EventValidator {
 
   private static void maxLength(List<FieldViolation> out, String field, String value, int max) {
     if (value.length() > max) {
-      out.add(new FieldViolation(field, value.length() + " characters, at most " + max + " allowed"));
+      out.add(
+          new FieldViolation(field, value.length() + " characters, at most " + max + " allowed"));
     }
   }
 }

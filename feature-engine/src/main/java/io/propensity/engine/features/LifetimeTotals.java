@@ -62,7 +62,18 @@ final class LifetimeTotals {
   }
 
   void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
-    for (long v : new long[] {events, productViews, cartAdds, purchases, monetaryCents, firstMs, lastMs, lastPurchaseMs, lastCartAddMs}) {
+    for (long v :
+        new long[] {
+          events,
+          productViews,
+          cartAdds,
+          purchases,
+          monetaryCents,
+          firstMs,
+          lastMs,
+          lastPurchaseMs,
+          lastCartAddMs
+        }) {
       out.writeLong(v);
     }
   }

@@ -46,7 +46,8 @@ public final class UserFeatureState {
    * packed events), for keeping it outside the JVM, e.g. in Redis.
    */
   public byte[] toBytes() {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(64 + 32 * recent.size());
+    java.io.ByteArrayOutputStream bytes =
+        new java.io.ByteArrayOutputStream(64 + 32 * recent.size());
     try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
       out.writeByte(CODEC_VERSION);
       out.writeUTF(FeatureCatalog.schema().versionHash());
@@ -67,15 +68,20 @@ public final class UserFeatureState {
    *     version or feature schema (the state must then be rebuilt from events)
    */
   public static UserFeatureState fromBytes(byte[] data) {
-    try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(data))) {
+    try (java.io.DataInputStream in =
+        new java.io.DataInputStream(new java.io.ByteArrayInputStream(data))) {
       byte version = in.readByte();
       if (version != CODEC_VERSION) {
-        throw new IllegalArgumentException("state codec version " + version + ", expected " + CODEC_VERSION);
+        throw new IllegalArgumentException(
+            "state codec version " + version + ", expected " + CODEC_VERSION);
       }
       String schema = in.readUTF();
       if (!schema.equals(FeatureCatalog.schema().versionHash())) {
         throw new IllegalArgumentException(
-            "state written for feature schema " + schema + ", current is " + FeatureCatalog.schema().versionHash());
+            "state written for feature schema "
+                + schema
+                + ", current is "
+                + FeatureCatalog.schema().versionHash());
       }
       long second = in.readLong();
       int nano = in.readInt();

@@ -73,7 +73,13 @@ public final class TrainingSetBuilder {
       inPeriod.sort(Comparator.comparing(SessionCutoff::cutoff));
       AsOfVectors vectors = new AsOfVectors(history);
       for (SessionCutoff c : inPeriod) {
-        rows.add(new TrainingRow(user, c.cutoff(), vectors.at(c.cutoff()), c.converts(), Optional.of(c.sessionKey())));
+        rows.add(
+            new TrainingRow(
+                user,
+                c.cutoff(),
+                vectors.at(c.cutoff()),
+                c.converts(),
+                Optional.of(c.sessionKey())));
       }
     } else {
       List<Instant> sorted = cutoffs.stream().sorted().distinct().toList();

@@ -235,8 +235,8 @@ class BatchFeatureComputerTest {
       double expected =
           switch (f.name()) {
             case "hours_since_last_event",
-                    "hours_since_last_purchase",
-                    "hours_since_last_cart_add" ->
+                "hours_since_last_purchase",
+                "hours_since_last_cart_add" ->
                 2160.0;
             case "mean_days_between_visits_30d" -> 30.0;
             default -> 0.0;

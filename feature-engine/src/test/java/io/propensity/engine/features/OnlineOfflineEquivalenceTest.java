@@ -63,8 +63,12 @@ class OnlineOfflineEquivalenceTest {
           upToCutoff.forEach(state::apply);
 
           assertSame(
-              "online after " + upToCutoff.size() + " of " + history.size()
-                  + " events in shuffled order, at cutoff " + cutoff,
+              "online after "
+                  + upToCutoff.size()
+                  + " of "
+                  + history.size()
+                  + " events in shuffled order, at cutoff "
+                  + cutoff,
               state.vectorAsOf(cutoff),
               BatchFeatureComputer.compute(history, cutoff));
 
@@ -84,8 +88,14 @@ class OnlineOfflineEquivalenceTest {
                   ? state.watermark().orElseThrow()
                   : cutoff;
           assertSame(
-              "online after all " + history.size() + " events (the " + rest.size()
-                  + " after cutoff " + cutoff + " arriving last, shuffled), at " + end,
+              "online after all "
+                  + history.size()
+                  + " events (the "
+                  + rest.size()
+                  + " after cutoff "
+                  + cutoff
+                  + " arriving last, shuffled), at "
+                  + end,
               state.vectorAsOf(end),
               BatchFeatureComputer.compute(history, end));
         });
@@ -113,8 +123,12 @@ class OnlineOfflineEquivalenceTest {
           UserFeatureState state = new UserFeatureState();
           withCopies.forEach(state::apply);
           assertSame(
-              "online after " + history.size() + " events plus "
-                  + (withCopies.size() - history.size()) + " copies, shuffled, at " + end,
+              "online after "
+                  + history.size()
+                  + " events plus "
+                  + (withCopies.size() - history.size())
+                  + " copies, shuffled, at "
+                  + end,
               state.vectorAsOf(end),
               BatchFeatureComputer.compute(history, end));
         });
@@ -127,8 +141,10 @@ class OnlineOfflineEquivalenceTest {
         random -> {
           List<Event> history = history(random);
           List<Event> extra = history(random);
-          long nanos = chance(random, 0.2) ? oneOf(random, 0L, 1L, 999_999L, 1_000_000L)
-              : random.nextLong(1_000_001);
+          long nanos =
+              chance(random, 0.2)
+                  ? oneOf(random, 0L, 1L, 999_999L, 1_000_000L)
+                  : random.nextLong(1_000_001);
           Instant cutoff = BASE.plusMillis(cutoffOffsetMs(random)).plusNanos(nanos);
           List<Event> future = new ArrayList<>();
           for (int i = 0; i < extra.size(); i++) {
@@ -141,7 +157,11 @@ class OnlineOfflineEquivalenceTest {
           withFuture.addAll(future);
           shuffle(withFuture, random);
           assertSame(
-              "batch at cutoff " + cutoff + " with " + future.size() + " later events mixed into "
+              "batch at cutoff "
+                  + cutoff
+                  + " with "
+                  + future.size()
+                  + " later events mixed into "
                   + history.size(),
               BatchFeatureComputer.compute(withFuture, cutoff),
               BatchFeatureComputer.compute(history, cutoff));
@@ -243,7 +263,13 @@ class OnlineOfflineEquivalenceTest {
         b.trafficSource(
             oneOf(
                 random,
-                "direct", "organic", "cpc", "email", "facebook", "affiliate", "carrier pigeon"));
+                "direct",
+                "organic",
+                "cpc",
+                "email",
+                "facebook",
+                "affiliate",
+                "carrier pigeon"));
       }
       out.add(b.build());
     }

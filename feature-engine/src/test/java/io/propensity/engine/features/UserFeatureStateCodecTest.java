@@ -20,7 +20,11 @@ class UserFeatureStateCodecTest {
     EventType[] types = EventType.values();
     for (int i = 0; i < 80; i++) {
       original.apply(
-          Event.builder("e" + i, "u", T0.plusSeconds(r.nextLong(50L * 86400)), types[r.nextInt(types.length)])
+          Event.builder(
+                  "e" + i,
+                  "u",
+                  T0.plusSeconds(r.nextLong(50L * 86400)),
+                  types[r.nextInt(types.length)])
               .price(r.nextInt(100))
               .sessionId(r.nextBoolean() ? "s" + r.nextInt(5) : null)
               .build());
@@ -30,7 +34,10 @@ class UserFeatureStateCodecTest {
     assertThat(copy.vectorAsOf(now)).isEqualTo(original.vectorAsOf(now));
     assertThat(copy.watermark()).isEqualTo(original.watermark());
 
-    Event late = Event.builder("late", "u", T0.plus(Duration.ofDays(40)), EventType.PURCHASE).price(9).build();
+    Event late =
+        Event.builder("late", "u", T0.plus(Duration.ofDays(40)), EventType.PURCHASE)
+            .price(9)
+            .build();
     original.apply(late);
     copy.apply(late);
     assertThat(copy.vectorAsOf(now)).isEqualTo(original.vectorAsOf(now));
@@ -49,7 +56,8 @@ class UserFeatureStateCodecTest {
     byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
     byte[] otherVersion = good.clone();
     otherVersion[0] = 99;
-    assertThatThrownBy(() -> UserFeatureState.fromBytes(truncated)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> UserFeatureState.fromBytes(truncated))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> UserFeatureState.fromBytes(otherVersion))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("codec version 99");

@@ -27,7 +27,12 @@ class TrainingSetBuilderRandomizedTest {
     long t = T0.toEpochMilli();
     for (int i = 0; i < n; i++) {
       t += RandomCases.chance(r, 0.3) ? r.nextLong(86_400_000L * 4) : r.nextLong(1, 40 * 60_000L);
-      Event.Builder b = Event.builder("e" + i, "u", Instant.ofEpochMilli(t).plusNanos(r.nextInt(1000)), TYPES[r.nextInt(TYPES.length)]);
+      Event.Builder b =
+          Event.builder(
+              "e" + i,
+              "u",
+              Instant.ofEpochMilli(t).plusNanos(r.nextInt(1000)),
+              TYPES[r.nextInt(TYPES.length)]);
       if (RandomCases.chance(r, 0.5)) {
         b.sessionId("s" + (t / 3_600_000L));
       }
@@ -46,28 +51,32 @@ class TrainingSetBuilderRandomizedTest {
   static List<Instant> cutoffs(SplittableRandom r, List<Event> history) {
     List<Instant> out = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      out.add(RandomCases.chance(r, 0.3)
-          ? history.get(r.nextInt(history.size())).occurredAt()
-          : T0.plusMillis(r.nextLong(0, 86_400_000L * 60)));
+      out.add(
+          RandomCases.chance(r, 0.3)
+              ? history.get(r.nextInt(history.size())).occurredAt()
+              : T0.plusMillis(r.nextLong(0, 86_400_000L * 60)));
     }
     return out;
   }
 
   @Test
   void everyRowEqualsTheBatchVectorAtItsCutoffForEveryTarget() {
-    RandomCases.run(300, r -> {
-      List<Event> history = history(r);
-      List<Instant> cutoffs = cutoffs(r, history);
-      for (LabelDefinition def : List.of(
-          LabelDefinition.purchase(Duration.ofDays(7)),
-          LabelDefinition.churn(Duration.ofDays(14)),
-          LabelDefinition.sessionConversion())) {
-        for (TrainingRow row : new TrainingSetBuilder(def).build(history, cutoffs)) {
-          assertThat(row.features())
-              .as("%s row at %s", def.target(), row.cutoff())
-              .isEqualTo(BatchFeatureComputer.compute(history, row.cutoff()));
-        }
-      }
-    });
+    RandomCases.run(
+        300,
+        r -> {
+          List<Event> history = history(r);
+          List<Instant> cutoffs = cutoffs(r, history);
+          for (LabelDefinition def :
+              List.of(
+                  LabelDefinition.purchase(Duration.ofDays(7)),
+                  LabelDefinition.churn(Duration.ofDays(14)),
+                  LabelDefinition.sessionConversion())) {
+            for (TrainingRow row : new TrainingSetBuilder(def).build(history, cutoffs)) {
+              assertThat(row.features())
+                  .as("%s row at %s", def.target(), row.cutoff())
+                  .isEqualTo(BatchFeatureComputer.compute(history, row.cutoff()));
+            }
+          }
+        });
   }
 }

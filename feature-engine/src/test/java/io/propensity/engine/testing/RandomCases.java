@@ -17,8 +17,10 @@ public final class RandomCases {
 
   /** System property holding the base seed: a long, or {@code random}. */
   public static final String SEED_PROPERTY = "propensity.test.seed";
+
   /** System property restricting a run to one case index. */
   public static final String CASE_PROPERTY = "propensity.test.case";
+
   /** Base seed when {@value #SEED_PROPERTY} is not set: CI runs the same cases every time. */
   public static final long DEFAULT_SEED = 20_240_101L;
 

@@ -14,15 +14,15 @@ import io.propensity.feature.online.OnlineFeatureStore;
 import io.propensity.feature.online.OnlineFeatures;
 import io.propensity.feature.overview.DataOverviewService;
 import io.propensity.feature.store.EventStore;
-import io.propensity.feature.trainingset.TrainingSets;
-import java.time.Clock;
 import io.propensity.feature.store.jdbc.JdbcEventStore;
 import io.propensity.feature.store.jdbc.SqlDialect;
+import io.propensity.feature.trainingset.TrainingSets;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +47,12 @@ class FeatureServiceFactory {
         throw new UncheckedIOException("cannot create the data directory for " + file, e);
       }
     }
-    JdbcEventStore store = JdbcEventStore.open(url, config.user(), config.password(), config.poolSize());
-    LOG.info("event store ready: {} ({})", store.dialect(), url.replaceAll("password=[^&;]*", "password=***"));
+    JdbcEventStore store =
+        JdbcEventStore.open(url, config.user(), config.password(), config.poolSize());
+    LOG.info(
+        "event store ready: {} ({})",
+        store.dialect(),
+        url.replaceAll("password=[^&;]*", "password=***"));
     return store;
   }
 
@@ -62,14 +66,18 @@ class FeatureServiceFactory {
   OnlineFeatureStore onlineFeatureStore(OnlineConfiguration config) {
     return switch (config.backend()) {
       case "memory" -> new InMemoryOnlineFeatureStore();
-      case "redis" -> new io.propensity.feature.online.RedisOnlineFeatureStore(config.redisUrl(), config.redisKeyPrefix());
-      default -> throw new IllegalArgumentException(
-          "propensity.online.backend=" + config.backend() + " is not one of: memory, redis");
+      case "redis" ->
+          new io.propensity.feature.online.RedisOnlineFeatureStore(
+              config.redisUrl(), config.redisKeyPrefix());
+      default ->
+          throw new IllegalArgumentException(
+              "propensity.online.backend=" + config.backend() + " is not one of: memory, redis");
     };
   }
 
   @Singleton
-  OnlineFeatures onlineFeatures(OnlineFeatureStore store, EventStore events, Clock clock, OnlineConfiguration config) {
+  OnlineFeatures onlineFeatures(
+      OnlineFeatureStore store, EventStore events, Clock clock, OnlineConfiguration config) {
     OnlineFeatures online = new OnlineFeatures(store, clock, config.maxUsersPerRequest());
     online.rebuildFrom(events);
     return online;
@@ -86,7 +94,8 @@ class FeatureServiceFactory {
   }
 
   @Singleton
-  DataOverviewService dataOverview(EventStore events, OnlineFeatures online, Clock clock, OnlineConfiguration config) {
+  DataOverviewService dataOverview(
+      EventStore events, OnlineFeatures online, Clock clock, OnlineConfiguration config) {
     return new DataOverviewService(events, online, clock, config.overviewCacheTtl());
   }
 
@@ -97,10 +106,12 @@ class FeatureServiceFactory {
 
   @Singleton
   IngestMetrics ingestMetrics(MeterRegistry registry, EventStore store, OnlineFeatures online) {
-    io.micrometer.core.instrument.Gauge.builder("propensity.online.users", online, OnlineFeatures::users)
+    io.micrometer.core.instrument.Gauge.builder(
+            "propensity.online.users", online, OnlineFeatures::users)
         .description("Users with online feature state")
         .register(registry);
-    io.micrometer.core.instrument.Gauge.builder("propensity.online.state.bytes", online, OnlineFeatures::estimatedBytes)
+    io.micrometer.core.instrument.Gauge.builder(
+            "propensity.online.state.bytes", online, OnlineFeatures::estimatedBytes)
         .description("Approximate bytes of online feature state")
         .register(registry);
     return new IngestMetrics(registry, store.statistics().events());
@@ -108,7 +119,10 @@ class FeatureServiceFactory {
 
   @Singleton
   Ingestor ingestor(
-      EventStore store, EventValidator validator, IngestConfiguration config, List<IngestListener> listeners) {
+      EventStore store,
+      EventValidator validator,
+      IngestConfiguration config,
+      List<IngestListener> listeners) {
     IngestListener all =
         new IngestListener() {
           @Override

@@ -9,7 +9,8 @@ import java.time.Duration;
  *
  * @param backend {@code memory} (in this process, rebuilt from the event store at start) or {@code
  *     redis} (shared between replicas, survives restarts)
- * @param redisUrl Redis to use when the backend is {@code redis}, e.g. {@code redis://127.0.0.1:6379}
+ * @param redisUrl Redis to use when the backend is {@code redis}, e.g. {@code
+ *     redis://127.0.0.1:6379}
  * @param redisKeyPrefix prefix of every key this service writes in Redis
  * @param maxUsersPerRequest most user ids in one GetOnlineFeatures request
  * @param overviewCacheTtl how long a computed data overview is reused

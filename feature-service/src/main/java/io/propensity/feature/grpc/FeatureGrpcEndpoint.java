@@ -2,29 +2,31 @@ package io.propensity.feature.grpc;
 
 import io.grpc.Context;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.grpc.annotation.GrpcService;
-import io.propensity.common.grpc.GrpcErrors;
-import io.grpc.stub.ServerCallStreamObserver;
-import io.propensity.common.grpc.FlowControlledSender;
+import io.micronaut.scheduling.TaskExecutors;
 import io.propensity.common.error.InvalidInputException;
+import io.propensity.common.grpc.FlowControlledSender;
+import io.propensity.common.grpc.GrpcErrors;
 import io.propensity.engine.labels.TrainingRow;
 import io.propensity.feature.ingest.IngestTally;
+import io.propensity.feature.ingest.Ingestor;
 import io.propensity.feature.online.OnlineFeatures;
 import io.propensity.feature.overview.DataOverviewService;
 import io.propensity.feature.trainingset.TrainingSetPlan;
 import io.propensity.feature.trainingset.TrainingSetSummary;
 import io.propensity.feature.trainingset.TrainingSets;
 import io.propensity.feature.users.UserDirectory;
-import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.ExecutorService;
 import propensity.features.v1.BuildTrainingSetRequest;
 import propensity.features.v1.BuildTrainingSetResponse;
+import propensity.features.v1.FeatureServiceGrpc;
 import propensity.features.v1.GetDataOverviewRequest;
 import propensity.features.v1.GetDataOverviewResponse;
 import propensity.features.v1.GetFeatureSchemaRequest;
@@ -33,16 +35,14 @@ import propensity.features.v1.GetOnlineFeaturesRequest;
 import propensity.features.v1.GetOnlineFeaturesResponse;
 import propensity.features.v1.GetUserHistoryRequest;
 import propensity.features.v1.GetUserHistoryResponse;
-import propensity.features.v1.ListUsersRequest;
-import propensity.features.v1.ListUsersResponse;
-import propensity.features.v1.TrainingRowBatch;
-import propensity.features.v1.TrainingSetProgress;
-import io.propensity.feature.ingest.Ingestor;
-import propensity.features.v1.FeatureServiceGrpc;
 import propensity.features.v1.IngestEventsRequest;
 import propensity.features.v1.IngestEventsResponse;
+import propensity.features.v1.ListUsersRequest;
+import propensity.features.v1.ListUsersResponse;
 import propensity.features.v1.StreamIngestEventsRequest;
 import propensity.features.v1.StreamIngestEventsResponse;
+import propensity.features.v1.TrainingRowBatch;
+import propensity.features.v1.TrainingSetProgress;
 
 /** gRPC face of the feature service: converts protobuf to domain calls and back, nothing more. */
 @GrpcService
@@ -78,7 +78,8 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
   }
 
   @Override
-  public void getOnlineFeatures(GetOnlineFeaturesRequest req, StreamObserver<GetOnlineFeaturesResponse> out) {
+  public void getOnlineFeatures(
+      GetOnlineFeaturesRequest req, StreamObserver<GetOnlineFeaturesResponse> out) {
     Instant now = clock.instant();
     out.onNext(
         FeatureProtoMapper.toResponse(
@@ -87,16 +88,22 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
   }
 
   @Override
-  public void getFeatureSchema(GetFeatureSchemaRequest req, StreamObserver<GetFeatureSchemaResponse> out) {
-    out.onNext(GetFeatureSchemaResponse.newBuilder().setSchema(FeatureProtoMapper.toProto(online.schema())).build());
+  public void getFeatureSchema(
+      GetFeatureSchemaRequest req, StreamObserver<GetFeatureSchemaResponse> out) {
+    out.onNext(
+        GetFeatureSchemaResponse.newBuilder()
+            .setSchema(FeatureProtoMapper.toProto(online.schema()))
+            .build());
     out.onCompleted();
   }
 
   @Override
-  public void getDataOverview(GetDataOverviewRequest req, StreamObserver<GetDataOverviewResponse> out) {
+  public void getDataOverview(
+      GetDataOverviewRequest req, StreamObserver<GetDataOverviewResponse> out) {
     int samples = req.getSampleSize() == 0 ? DEFAULT_SAMPLES : req.getSampleSize();
     if (samples < 0 || samples > MAX_SAMPLES) {
-      throw InvalidInputException.of("sample_size", req.getSampleSize() + " is outside 0 to " + MAX_SAMPLES);
+      throw InvalidInputException.of(
+          "sample_size", req.getSampleSize() + " is outside 0 to " + MAX_SAMPLES);
     }
     ZoneId zone;
     try {
@@ -115,16 +122,19 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
   }
 
   @Override
-  public void getUserHistory(GetUserHistoryRequest req, StreamObserver<GetUserHistoryResponse> out) {
+  public void getUserHistory(
+      GetUserHistoryRequest req, StreamObserver<GetUserHistoryResponse> out) {
     out.onNext(FeatureProtoMapper.toResponse(users.history(FeatureProtoMapper.toQuery(req))));
     out.onCompleted();
   }
 
   @Override
-  public void buildTrainingSet(BuildTrainingSetRequest req, StreamObserver<BuildTrainingSetResponse> plainOut) {
+  public void buildTrainingSet(
+      BuildTrainingSetRequest req, StreamObserver<BuildTrainingSetResponse> plainOut) {
     int batchSize = req.getBatchSize() == 0 ? DEFAULT_BATCH : req.getBatchSize();
     if (batchSize < 0 || batchSize > MAX_BATCH) {
-      throw InvalidInputException.of("batch_size", req.getBatchSize() + " is outside 0 to " + MAX_BATCH);
+      throw InvalidInputException.of(
+          "batch_size", req.getBatchSize() + " is outside 0 to " + MAX_BATCH);
     }
     TrainingSetPlan plan = trainingSets.plan(FeatureProtoMapper.toSpec(req.getSpec()));
     FlowControlledSender<BuildTrainingSetResponse> out =
@@ -178,12 +188,14 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
                           .setProgress(
                               TrainingSetProgress.newBuilder()
                                   .setCutoffsTotal(plan.cutoffs().size())
-                                  .setCutoffsDone(usersDone >= usersTotal ? plan.cutoffs().size() : 0)
+                                  .setCutoffsDone(
+                                      usersDone >= usersTotal ? plan.cutoffs().size() : 0)
                                   .setRowsSent(rows)
                                   .setPositiveRowsSent(positives)
                                   .setUsersDone(usersDone)
                                   .setUsersTotal(usersTotal)
-                                  .setPercent(usersTotal == 0 ? 100 : 100.0 * usersDone / usersTotal))
+                                  .setPercent(
+                                      usersTotal == 0 ? 100 : 100.0 * usersDone / usersTotal))
                           .build());
                 }
               }
@@ -195,14 +207,19 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
     if (batch.getRowsCount() > 0) {
       out.send(BuildTrainingSetResponse.newBuilder().setRows(batch.build()).build());
     }
-    out.send(BuildTrainingSetResponse.newBuilder().setSummary(FeatureProtoMapper.toProto(summary)).build());
+    out.send(
+        BuildTrainingSetResponse.newBuilder()
+            .setSummary(FeatureProtoMapper.toProto(summary))
+            .build());
     out.complete();
   }
 
   @Override
   public void ingestEvents(IngestEventsRequest req, StreamObserver<IngestEventsResponse> out) {
     failIfCancelled();
-    out.onNext(FeatureProtoMapper.toResponse(ingestor.ingest(FeatureProtoMapper.toItems(req.getEventsList()))));
+    out.onNext(
+        FeatureProtoMapper.toResponse(
+            ingestor.ingest(FeatureProtoMapper.toItems(req.getEventsList()))));
     out.onCompleted();
   }
 
@@ -247,7 +264,8 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
   private static void failIfCancelled() {
     Context ctx = Context.current();
     if (ctx.isCancelled()) {
-      throw Status.CANCELLED.withDescription("the call was cancelled or its deadline passed; nothing stored")
+      throw Status.CANCELLED
+          .withDescription("the call was cancelled or its deadline passed; nothing stored")
           .asRuntimeException();
     }
   }

@@ -5,13 +5,6 @@ import io.propensity.client.EventProtoMapper;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
 import io.propensity.engine.event.FieldViolation;
-import io.propensity.feature.ingest.IngestItem;
-import io.propensity.feature.ingest.IngestOutcome;
-import io.propensity.feature.ingest.IngestTally;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import io.propensity.engine.features.FeatureSchema;
 import io.propensity.engine.features.FeatureSpec;
 import io.propensity.engine.features.FeatureType;
@@ -20,19 +13,21 @@ import io.propensity.engine.labels.Target;
 import io.propensity.engine.labels.TrainingRow;
 import io.propensity.engine.session.Session;
 import io.propensity.engine.session.SessionEvent;
+import io.propensity.feature.ingest.IngestItem;
+import io.propensity.feature.ingest.IngestOutcome;
+import io.propensity.feature.ingest.IngestTally;
 import io.propensity.feature.online.OnlineFeatures;
 import io.propensity.feature.overview.DataOverview;
+import io.propensity.feature.store.EventStore;
 import io.propensity.feature.trainingset.TrainingSetPlan;
 import io.propensity.feature.trainingset.TrainingSetSpec;
 import io.propensity.feature.trainingset.TrainingSetSummary;
-import java.util.Optional;
-import io.propensity.feature.store.EventStore;
 import io.propensity.feature.users.UserDirectory;
-import propensity.features.v1.GetUserHistoryRequest;
-import propensity.features.v1.GetUserHistoryResponse;
-import propensity.features.v1.ListUsersRequest;
-import propensity.features.v1.ListUsersResponse;
-import propensity.features.v1.UserActivity;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import propensity.events.v1.EventRejection;
 import propensity.features.v1.CutoffRange;
 import propensity.features.v1.DailyCount;
@@ -42,13 +37,18 @@ import propensity.features.v1.FunnelStage;
 import propensity.features.v1.FunnelStageCount;
 import propensity.features.v1.GetDataOverviewResponse;
 import propensity.features.v1.GetOnlineFeaturesResponse;
+import propensity.features.v1.GetUserHistoryRequest;
+import propensity.features.v1.GetUserHistoryResponse;
 import propensity.features.v1.HourlyDwell;
+import propensity.features.v1.IngestEventsResponse;
+import propensity.features.v1.ListUsersRequest;
+import propensity.features.v1.ListUsersResponse;
 import propensity.features.v1.SessionSummary;
+import propensity.features.v1.StreamIngestEventsResponse;
 import propensity.features.v1.TrainingSetHeader;
+import propensity.features.v1.UserActivity;
 import propensity.features.v1.UserFeatures;
 import propensity.features.v1.WindowKind;
-import propensity.features.v1.IngestEventsResponse;
-import propensity.features.v1.StreamIngestEventsResponse;
 
 /** Translates between the features.v1 / events.v1 contracts and feature-service domain types. */
 final class FeatureProtoMapper {
@@ -142,15 +142,23 @@ final class FeatureProtoMapper {
 
   static UserFeatures toProto(OnlineFeatures.UserFeatures u) {
     UserFeatures.Builder b =
-        UserFeatures.newBuilder().setUserId(u.userId()).setVector(toProto(u.vector())).setColdStart(u.coldStart());
+        UserFeatures.newBuilder()
+            .setUserId(u.userId())
+            .setVector(toProto(u.vector()))
+            .setColdStart(u.coldStart());
     u.lastEventAt().ifPresent(t -> b.setLastEventAt(timestamp(t)));
     return b.build();
   }
 
   static GetOnlineFeaturesResponse toResponse(
-      List<OnlineFeatures.UserFeatures> users, FeatureSchema schema, boolean includeSchema, Instant asOf) {
+      List<OnlineFeatures.UserFeatures> users,
+      FeatureSchema schema,
+      boolean includeSchema,
+      Instant asOf) {
     GetOnlineFeaturesResponse.Builder b =
-        GetOnlineFeaturesResponse.newBuilder().setSchemaVersionHash(schema.versionHash()).setAsOf(timestamp(asOf));
+        GetOnlineFeaturesResponse.newBuilder()
+            .setSchemaVersionHash(schema.versionHash())
+            .setAsOf(timestamp(asOf));
     for (OnlineFeatures.UserFeatures u : users) {
       b.addUsers(toProto(u));
     }
@@ -184,11 +192,14 @@ final class FeatureProtoMapper {
 
   static UserDirectory.HistoryQuery toQuery(GetUserHistoryRequest r) {
     return new UserDirectory.HistoryQuery(
-        r.getUserId(), r.hasSince() ? Optional.of(instant(r.getSince())) : Optional.empty(), r.getMaxEvents());
+        r.getUserId(),
+        r.hasSince() ? Optional.of(instant(r.getSince())) : Optional.empty(),
+        r.getMaxEvents());
   }
 
   static GetUserHistoryResponse toResponse(EventStore.RecentHistory h) {
-    GetUserHistoryResponse.Builder b = GetUserHistoryResponse.newBuilder().setTruncated(h.truncated());
+    GetUserHistoryResponse.Builder b =
+        GetUserHistoryResponse.newBuilder().setTruncated(h.truncated());
     for (Event e : h.events()) {
       b.addEvents(toProto(e));
     }
@@ -203,7 +214,8 @@ final class FeatureProtoMapper {
           case TARGET_SESSION_CONVERSION -> Optional.of(Target.SESSION_CONVERSION);
           default -> Optional.empty();
         };
-    Optional<Duration> horizon = p.hasHorizon() ? Optional.of(duration(p.getHorizon())) : Optional.empty();
+    Optional<Duration> horizon =
+        p.hasHorizon() ? Optional.of(duration(p.getHorizon())) : Optional.empty();
     List<Instant> explicit = new ArrayList<>();
     Optional<TrainingSetSpec.Rolling> rolling = Optional.empty();
     if (p.hasExplicitCutoffs()) {
@@ -214,10 +226,17 @@ final class FeatureProtoMapper {
       CutoffRange r = p.getRollingCutoffs();
       rolling =
           Optional.of(
-              new TrainingSetSpec.Rolling(instant(r.getStart()), instant(r.getEnd()), duration(r.getStep())));
+              new TrainingSetSpec.Rolling(
+                  instant(r.getStart()), instant(r.getEnd()), duration(r.getStep())));
     }
     return new TrainingSetSpec(
-        target, horizon, explicit, rolling, p.getUserFilter().getUserIdsList(), p.getSampleLimit(), p.getSeed());
+        target,
+        horizon,
+        explicit,
+        rolling,
+        p.getUserFilter().getUserIdsList(),
+        p.getSampleLimit(),
+        p.getSeed());
   }
 
   static propensity.features.v1.TrainingRow toProto(TrainingRow row) {
@@ -233,8 +252,10 @@ final class FeatureProtoMapper {
     return b.build();
   }
 
-  static TrainingSetHeader header(TrainingSetPlan plan, propensity.features.v1.TrainingSetSpec spec, FeatureSchema schema) {
-    TrainingSetHeader.Builder b = TrainingSetHeader.newBuilder().setSchema(toProto(schema)).setSpec(spec);
+  static TrainingSetHeader header(
+      TrainingSetPlan plan, propensity.features.v1.TrainingSetSpec spec, FeatureSchema schema) {
+    TrainingSetHeader.Builder b =
+        TrainingSetHeader.newBuilder().setSchema(toProto(schema)).setSpec(spec);
     for (Instant c : plan.cutoffs()) {
       b.addCutoffs(timestamp(c));
     }
@@ -259,7 +280,10 @@ final class FeatureProtoMapper {
             .setUserCount(o.users())
             .setSessionCount(o.sessions())
             .setSchema(toProto(schema));
-    o.eventsByType().forEach((t, n) -> b.addEventTypeCounts(EventTypeCount.newBuilder().setType(toProto(t)).setCount(n)));
+    o.eventsByType()
+        .forEach(
+            (t, n) ->
+                b.addEventTypeCounts(EventTypeCount.newBuilder().setType(toProto(t)).setCount(n)));
     o.firstEventAt().ifPresent(t -> b.setFirstEventAt(timestamp(t)));
     o.lastEventAt().ifPresent(t -> b.setLastEventAt(timestamp(t)));
     o.sampleEvents().forEach(e -> b.addSampleEvents(toProto(e)));
@@ -326,10 +350,13 @@ final class FeatureProtoMapper {
       if (out.size() == MAX_LISTED_REJECTIONS) {
         break;
       }
-      EventRejection.Builder b = EventRejection.newBuilder().setIndex(r.index()).setEventId(r.eventId());
+      EventRejection.Builder b =
+          EventRejection.newBuilder().setIndex(r.index()).setEventId(r.eventId());
       for (FieldViolation v : r.violations()) {
         b.addViolations(
-            propensity.events.v1.FieldViolation.newBuilder().setField(v.field()).setDescription(v.reason()));
+            propensity.events.v1.FieldViolation.newBuilder()
+                .setField(v.field())
+                .setDescription(v.reason()));
       }
       out.add(b.build());
     }

@@ -4,7 +4,9 @@ import io.propensity.engine.event.Event;
 import io.propensity.engine.event.FieldViolation;
 import java.util.List;
 
-/** One element of an ingest request, after mapping from the wire: an event, or why it is not one. */
+/**
+ * One element of an ingest request, after mapping from the wire: an event, or why it is not one.
+ */
 public sealed interface IngestItem {
 
   /** A structurally complete event, still to be validated. */

@@ -18,16 +18,26 @@ public final class IngestMetrics implements IngestListener {
   private final AtomicLong storedEvents;
 
   public IngestMetrics(MeterRegistry registry, long eventsAlreadyStored) {
-    accepted = Counter.builder("propensity.ingest.events").tag("outcome", "accepted")
-        .description("Events ingested, by outcome").register(registry);
-    rejected = Counter.builder("propensity.ingest.events").tag("outcome", "rejected")
-        .description("Events ingested, by outcome").register(registry);
-    duplicates = Counter.builder("propensity.ingest.events").tag("outcome", "duplicate")
-        .description("Events ingested, by outcome").register(registry);
-    latency = Timer.builder("propensity.ingest.latency")
-        .description("Time to validate and durably commit one batch")
-        .publishPercentileHistogram()
-        .register(registry);
+    accepted =
+        Counter.builder("propensity.ingest.events")
+            .tag("outcome", "accepted")
+            .description("Events ingested, by outcome")
+            .register(registry);
+    rejected =
+        Counter.builder("propensity.ingest.events")
+            .tag("outcome", "rejected")
+            .description("Events ingested, by outcome")
+            .register(registry);
+    duplicates =
+        Counter.builder("propensity.ingest.events")
+            .tag("outcome", "duplicate")
+            .description("Events ingested, by outcome")
+            .register(registry);
+    latency =
+        Timer.builder("propensity.ingest.latency")
+            .description("Time to validate and durably commit one batch")
+            .publishPercentileHistogram()
+            .register(registry);
     storedEvents = new AtomicLong(eventsAlreadyStored);
     Gauge.builder("propensity.store.events", storedEvents, AtomicLong::get)
         .description("Events in the event store")

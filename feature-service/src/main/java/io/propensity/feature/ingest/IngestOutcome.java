@@ -13,13 +13,16 @@ import java.util.List;
  * @param rejected refused events, by their position in the request
  * @param stored the newly stored events themselves, in request order
  */
-public record IngestOutcome(int accepted, int duplicates, List<Rejection> rejected, List<Event> stored) {
+public record IngestOutcome(
+    int accepted, int duplicates, List<Rejection> rejected, List<Event> stored) {
   public IngestOutcome {
     rejected = List.copyOf(rejected);
     stored = List.copyOf(stored);
   }
 
-  /** One refused event: its index in the request (0-based), its id if it had one, and the reasons. */
+  /**
+   * One refused event: its index in the request (0-based), its id if it had one, and the reasons.
+   */
   public record Rejection(int index, String eventId, List<FieldViolation> violations) {
     public Rejection {
       violations = List.copyOf(violations);
@@ -34,7 +37,8 @@ public record IngestOutcome(int accepted, int duplicates, List<Rejection> reject
     }
     List<Event> allStored = new java.util.ArrayList<>(stored);
     allStored.addAll(next.stored());
-    return new IngestOutcome(accepted + next.accepted(), duplicates + next.duplicates(), all, allStored);
+    return new IngestOutcome(
+        accepted + next.accepted(), duplicates + next.duplicates(), all, allStored);
   }
 
   /** Nothing ingested yet. */

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Running totals over the batches of one ingest stream. Counts stay exact; only the first {@code
- * maxListed} rejections are kept (with indexes counted over the whole stream), so a long stream
- * of bad events cannot exhaust memory.
+ * maxListed} rejections are kept (with indexes counted over the whole stream), so a long stream of
+ * bad events cannot exhaust memory.
  */
 public final class IngestTally {
   private final int maxListed;
@@ -28,7 +28,8 @@ public final class IngestTally {
     rejected += o.rejected().size();
     for (IngestOutcome.Rejection r : o.rejected()) {
       if (listed.size() < maxListed) {
-        listed.add(new IngestOutcome.Rejection((int) (r.index() + events), r.eventId(), r.violations()));
+        listed.add(
+            new IngestOutcome.Rejection((int) (r.index() + events), r.eventId(), r.violations()));
       }
     }
     events += batchSize;

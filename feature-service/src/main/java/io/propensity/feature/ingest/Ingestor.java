@@ -2,16 +2,16 @@ package io.propensity.feature.ingest;
 
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
+import io.propensity.common.error.UnavailableException;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventValidator;
 import io.propensity.engine.event.FieldViolation;
-import io.propensity.common.error.UnavailableException;
 import io.propensity.feature.store.EventStore;
 import io.propensity.feature.store.StoreException;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Validates, deduplicates and durably stores batches of events. Good events of a batch are stored
@@ -27,7 +27,11 @@ public final class Ingestor {
   private final int maxEventsPerRequest;
   private final IngestListener listener;
 
-  public Ingestor(EventStore store, EventValidator validator, int maxEventsPerRequest, IngestListener listener) {
+  public Ingestor(
+      EventStore store,
+      EventValidator validator,
+      int maxEventsPerRequest,
+      IngestListener listener) {
     this.store = store;
     this.validator = validator;
     this.maxEventsPerRequest = maxEventsPerRequest;
@@ -50,7 +54,8 @@ public final class Ingestor {
 
   /**
    * Ingests one batch of a stream: like {@link #ingest(List)}, but a batch with no valid event is
-   * reported event by event instead of refused, so earlier batches of the stream keep their meaning.
+   * reported event by event instead of refused, so earlier batches of the stream keep their
+   * meaning.
    */
   public IngestOutcome ingestStreamBatch(List<IngestItem> items) {
     return ingest(items, false);
@@ -64,7 +69,9 @@ public final class Ingestor {
     if (items.size() > maxEventsPerRequest) {
       throw InvalidInputException.of(
           "events",
-          items.size() + " events in one request, at most " + maxEventsPerRequest
+          items.size()
+              + " events in one request, at most "
+              + maxEventsPerRequest
               + " allowed; split the batch");
     }
     List<Event> valid = new ArrayList<>(items.size());
@@ -95,7 +102,9 @@ public final class Ingestor {
       result = store.append(valid);
     } catch (StoreException e) {
       throw new UnavailableException(
-          "events not stored, retry the batch: " + e.getMessage(), Optional.of(Duration.ofSeconds(1)), e);
+          "events not stored, retry the batch: " + e.getMessage(),
+          Optional.of(Duration.ofSeconds(1)),
+          e);
     }
     IngestOutcome outcome =
         new IngestOutcome(result.stored().size(), result.duplicates(), rejected, result.stored());
@@ -106,7 +115,8 @@ public final class Ingestor {
     return outcome;
   }
 
-  private static InvalidInputException wholeRequestInvalid(int size, List<IngestOutcome.Rejection> rejected) {
+  private static InvalidInputException wholeRequestInvalid(
+      int size, List<IngestOutcome.Rejection> rejected) {
     List<FieldError> errors = new ArrayList<>();
     outer:
     for (IngestOutcome.Rejection r : rejected) {

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Per-user online feature state, updated as events are stored, so that reading a user's vector never
- * scans the user's history. Implementations: in-process (embedded default) and Redis (shared
+ * Per-user online feature state, updated as events are stored, so that reading a user's vector
+ * never scans the user's history. Implementations: in-process (embedded default) and Redis (shared
  * between replicas).
  */
 public interface OnlineFeatureStore extends AutoCloseable {

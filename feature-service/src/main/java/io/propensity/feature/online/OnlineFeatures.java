@@ -27,7 +27,8 @@ public final class OnlineFeatures implements IngestListener {
   private final OnlineFeatureStore store;
   private final Clock clock;
   private final int maxUsersPerRequest;
-  private final java.util.concurrent.atomic.AtomicLong failedUpdates = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong failedUpdates =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public OnlineFeatures(OnlineFeatureStore store, Clock clock, int maxUsersPerRequest) {
     this.store = store;
@@ -95,7 +96,8 @@ public final class OnlineFeatures implements IngestListener {
     }
     if (userIds.size() > maxUsersPerRequest) {
       throw InvalidInputException.of(
-          "user_ids", userIds.size() + " user ids, at most " + maxUsersPerRequest + " allowed per request");
+          "user_ids",
+          userIds.size() + " user ids, at most " + maxUsersPerRequest + " allowed per request");
     }
     List<FieldError> blank = new ArrayList<>();
     for (int i = 0; i < userIds.size(); i++) {
@@ -112,7 +114,10 @@ public final class OnlineFeatures implements IngestListener {
       Optional<OnlineFeatureStore.UserVector> v = store.vectorOf(id, now);
       out.add(
           v.map(uv -> new UserFeatures(id, uv.vector(), false, Optional.of(uv.lastEventAt())))
-              .orElseGet(() -> new UserFeatures(id, BatchFeatureComputer.coldStart(), true, Optional.empty())));
+              .orElseGet(
+                  () ->
+                      new UserFeatures(
+                          id, BatchFeatureComputer.coldStart(), true, Optional.empty())));
     }
     return out;
   }

@@ -85,18 +85,26 @@ public final class RedisOnlineFeatureStore implements OnlineFeatureStore {
     Map<String, List<Event>> pending = byUser;
     for (int attempt = 1; !pending.isEmpty(); attempt++) {
       if (attempt > MAX_ATTEMPTS) {
-        throw new IllegalStateException("online state of " + pending.size() + " users kept changing under us");
+        throw new IllegalStateException(
+            "online state of " + pending.size() + " users kept changing under us");
       }
       // pipelined reads, then pipelined compare-and-sets
-      Map<String, RedisFuture<List<io.lettuce.core.KeyValue<String, byte[]>>>> reads = new LinkedHashMap<>();
+      Map<String, RedisFuture<List<io.lettuce.core.KeyValue<String, byte[]>>>> reads =
+          new LinkedHashMap<>();
       for (String user : pending.keySet()) {
         reads.put(user, async.hmget(userKey(user), VERSION, STATE));
       }
       Map<String, RedisFuture<Long>> writes = new LinkedHashMap<>();
       for (Map.Entry<String, List<Event>> u : pending.entrySet()) {
         List<io.lettuce.core.KeyValue<String, byte[]>> kv = await(reads.get(u.getKey()));
-        String version = kv.get(0).hasValue() ? new String(kv.get(0).getValue(), StandardCharsets.US_ASCII) : "0";
-        UserFeatureState state = kv.get(1).hasValue() ? decode(u.getKey(), kv.get(1).getValue()) : new UserFeatureState();
+        String version =
+            kv.get(0).hasValue()
+                ? new String(kv.get(0).getValue(), StandardCharsets.US_ASCII)
+                : "0";
+        UserFeatureState state =
+            kv.get(1).hasValue()
+                ? decode(u.getKey(), kv.get(1).getValue())
+                : new UserFeatureState();
         for (Event e : u.getValue()) {
           state.apply(e);
         }
@@ -125,7 +133,8 @@ public final class RedisOnlineFeatureStore implements OnlineFeatureStore {
     try {
       return UserFeatureState.fromBytes(bytes);
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException("online state of user " + user + " in Redis is unreadable: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "online state of user " + user + " in Redis is unreadable: " + e.getMessage(), e);
     }
   }
 
@@ -160,7 +169,9 @@ public final class RedisOnlineFeatureStore implements OnlineFeatureStore {
   public boolean needsRebuild() {
     byte[] schema = connection.sync().hget(metaKey(), "schema");
     boolean current =
-        schema != null && new String(schema, StandardCharsets.UTF_8).equals(FeatureCatalog.schema().versionHash());
+        schema != null
+            && new String(schema, StandardCharsets.UTF_8)
+                .equals(FeatureCatalog.schema().versionHash());
     if (!current) {
       wipe();
     }
@@ -170,8 +181,12 @@ public final class RedisOnlineFeatureStore implements OnlineFeatureStore {
   /** Records that the state is complete for the current schema, after a rebuild. */
   @Override
   public void rebuilt() {
-    connection.sync().hset(metaKey(), "schema",
-        FeatureCatalog.schema().versionHash().getBytes(StandardCharsets.UTF_8));
+    connection
+        .sync()
+        .hset(
+            metaKey(),
+            "schema",
+            FeatureCatalog.schema().versionHash().getBytes(StandardCharsets.UTF_8));
   }
 
   /** Forgets the completeness mark, so the next start rebuilds (after a failed update). */

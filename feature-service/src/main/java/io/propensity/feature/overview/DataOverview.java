@@ -4,7 +4,6 @@ import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
 import io.propensity.engine.session.Session;
 import io.propensity.feature.online.OnlineFeatures;
-import io.propensity.feature.store.EventStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

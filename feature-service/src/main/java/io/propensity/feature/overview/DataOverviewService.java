@@ -39,7 +39,8 @@ public final class DataOverviewService {
   private final Duration cacheTtl;
   private final Map<String, DataOverview> cache = new ConcurrentHashMap<>();
 
-  public DataOverviewService(EventStore store, OnlineFeatures online, Clock clock, Duration cacheTtl) {
+  public DataOverviewService(
+      EventStore store, OnlineFeatures online, Clock clock, Duration cacheTtl) {
     this.store = store;
     this.online = online;
     this.clock = clock;
@@ -125,7 +126,8 @@ public final class DataOverviewService {
       int kept = (int) Math.min(dwellCount[h], RESERVOIR);
       long[] values = Arrays.copyOf(reservoir[h], kept);
       Arrays.sort(values);
-      Duration mean = dwellCount[h] == 0 ? Duration.ZERO : Duration.ofMillis(dwellSumMs[h] / dwellCount[h]);
+      Duration mean =
+          dwellCount[h] == 0 ? Duration.ZERO : Duration.ofMillis(dwellSumMs[h] / dwellCount[h]);
       Duration median = kept == 0 ? Duration.ZERO : Duration.ofMillis(values[kept / 2]);
       byHour.add(new DataOverview.HourDwell(h, dwellCount[h], mean, median));
     }
@@ -136,7 +138,8 @@ public final class DataOverviewService {
     }
     List<DataOverview.Day> days = new ArrayList<>();
     for (Map.Entry<LocalDate, Long> d : eventsPerDay.entrySet()) {
-      days.add(new DataOverview.Day(d.getKey(), d.getValue(), usersPerDay.getOrDefault(d.getKey(), 0L)));
+      days.add(
+          new DataOverview.Day(d.getKey(), d.getValue(), usersPerDay.getOrDefault(d.getKey(), 0L)));
     }
     sampleSessions.sort((a, b) -> b.end().compareTo(a.end()));
     List<OnlineFeatures.UserFeatures> rows =

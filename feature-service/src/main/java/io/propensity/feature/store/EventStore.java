@@ -33,7 +33,10 @@ public interface EventStore extends AutoCloseable {
    */
   void forEachUser(Consumer<UserHistory> consumer);
 
-  /** Calls {@code consumer} for every event that occurred at or after {@code from}, by user then time. */
+  /**
+   * Calls {@code consumer} for every event that occurred at or after {@code from}, by user then
+   * time.
+   */
   void forEachEventSince(Instant from, Consumer<Event> consumer);
 
   /** Aggregate figures over everything stored. */
@@ -45,7 +48,9 @@ public interface EventStore extends AutoCloseable {
    */
   List<Event> latest(int limit);
 
-  /** Ids of up to {@code limit} users, in id order, starting after {@code afterUserId} when given. */
+  /**
+   * Ids of up to {@code limit} users, in id order, starting after {@code afterUserId} when given.
+   */
   List<String> users(Optional<String> afterUserId, int limit);
 
   /**
@@ -54,7 +59,10 @@ public interface EventStore extends AutoCloseable {
    * lastEventFrom} and at or before {@code lastEventTo} (each bound only when given).
    */
   List<UserActivity> userActivity(
-      Optional<String> afterUserId, Optional<Instant> lastEventFrom, Optional<Instant> lastEventTo, int limit);
+      Optional<String> afterUserId,
+      Optional<Instant> lastEventFrom,
+      Optional<Instant> lastEventTo,
+      int limit);
 
   /**
    * The newest {@code limit} events of one user that occurred at or after {@code since} (every

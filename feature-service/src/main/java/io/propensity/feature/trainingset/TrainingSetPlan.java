@@ -9,7 +9,11 @@ import java.util.List;
  * restriction and the sample limit.
  */
 public record TrainingSetPlan(
-    LabelDefinition definition, List<Instant> cutoffs, List<String> userIds, long sampleLimit, long seed) {
+    LabelDefinition definition,
+    List<Instant> cutoffs,
+    List<String> userIds,
+    long sampleLimit,
+    long seed) {
   public TrainingSetPlan {
     cutoffs = List.copyOf(cutoffs);
     userIds = List.copyOf(userIds);

@@ -59,7 +59,8 @@ public final class TrainingSets {
     List<FieldError> errors = new ArrayList<>();
     Target target = spec.target().orElse(null);
     if (target == null) {
-      errors.add(new FieldError("spec.target", "is required (PURCHASE, CHURN or SESSION_CONVERSION)"));
+      errors.add(
+          new FieldError("spec.target", "is required (PURCHASE, CHURN or SESSION_CONVERSION)"));
     }
     boolean needsHorizon = target != Target.SESSION_CONVERSION;
     Duration horizon = spec.horizon().orElse(null);
@@ -72,17 +73,22 @@ public final class TrainingSets {
     }
     List<Instant> cutoffs = new ArrayList<>();
     if (!spec.explicitCutoffs().isEmpty() && spec.rolling().isPresent()) {
-      errors.add(new FieldError("spec.cutoffs", "give explicit cutoffs or a rolling range, not both"));
+      errors.add(
+          new FieldError("spec.cutoffs", "give explicit cutoffs or a rolling range, not both"));
     } else if (spec.rolling().isPresent()) {
       TrainingSetSpec.Rolling r = spec.rolling().get();
       if (r.step().compareTo(MIN_STEP) < 0) {
-        errors.add(new FieldError("spec.rolling_cutoffs.step", r.step() + " is shorter than 1 hour"));
+        errors.add(
+            new FieldError("spec.rolling_cutoffs.step", r.step() + " is shorter than 1 hour"));
       } else if (r.end().isBefore(r.start())) {
-        errors.add(new FieldError("spec.rolling_cutoffs.end", r.end() + " is before start " + r.start()));
+        errors.add(
+            new FieldError("spec.rolling_cutoffs.end", r.end() + " is before start " + r.start()));
       } else {
         long n = Duration.between(r.start(), r.end()).dividedBy(r.step()) + 1;
         if (n > MAX_CUTOFFS) {
-          errors.add(new FieldError("spec.rolling_cutoffs", n + " cutoffs, at most " + MAX_CUTOFFS + " allowed"));
+          errors.add(
+              new FieldError(
+                  "spec.rolling_cutoffs", n + " cutoffs, at most " + MAX_CUTOFFS + " allowed"));
         } else {
           cutoffs.addAll(Cutoffs.rolling(r.start(), r.end(), r.step()));
         }
@@ -90,19 +96,28 @@ public final class TrainingSets {
     } else if (!spec.explicitCutoffs().isEmpty()) {
       TreeSet<Instant> distinct = new TreeSet<>(spec.explicitCutoffs());
       if (distinct.size() > MAX_CUTOFFS) {
-        errors.add(new FieldError("spec.explicit_cutoffs.cutoffs", distinct.size() + " cutoffs, at most " + MAX_CUTOFFS + " allowed"));
+        errors.add(
+            new FieldError(
+                "spec.explicit_cutoffs.cutoffs",
+                distinct.size() + " cutoffs, at most " + MAX_CUTOFFS + " allowed"));
       }
       cutoffs.addAll(distinct);
     } else {
-      errors.add(new FieldError("spec.cutoffs", "is required: explicit cutoffs or a rolling range"));
+      errors.add(
+          new FieldError("spec.cutoffs", "is required: explicit cutoffs or a rolling range"));
     }
     if (spec.userIds().size() > MAX_USER_IDS) {
-      errors.add(new FieldError("spec.user_filter.user_ids", spec.userIds().size() + " ids, at most " + MAX_USER_IDS));
+      errors.add(
+          new FieldError(
+              "spec.user_filter.user_ids",
+              spec.userIds().size() + " ids, at most " + MAX_USER_IDS));
     }
     for (int i = 0; i < spec.userIds().size(); i++) {
       String id = spec.userIds().get(i);
       if (id.isBlank() || id.length() > 128) {
-        errors.add(new FieldError("spec.user_filter.user_ids[" + i + "]", "must have 1 to 128 characters"));
+        errors.add(
+            new FieldError(
+                "spec.user_filter.user_ids[" + i + "]", "must have 1 to 128 characters"));
       }
     }
     if (spec.sampleLimit() < 0) {
@@ -114,12 +129,23 @@ public final class TrainingSets {
 
     EventStore.StoreStatistics stats = store.statistics();
     Instant newest =
-        stats.lastEventAt().orElseThrow(() -> new FailedPreconditionException("the event store is empty: ingest events first"));
+        stats
+            .lastEventAt()
+            .orElseThrow(
+                () ->
+                    new FailedPreconditionException(
+                        "the event store is empty: ingest events first"));
     Instant last = cutoffs.get(cutoffs.size() - 1);
     if (needsHorizon && last.plus(horizon).isAfter(newest)) {
       throw new FailedPreconditionException(
-          "cutoff " + last + " + horizon " + horizon + " runs past the newest stored event " + newest
-              + ": its labels would be incomplete; use cutoffs up to " + newest.minus(horizon));
+          "cutoff "
+              + last
+              + " + horizon "
+              + horizon
+              + " runs past the newest stored event "
+              + newest
+              + ": its labels would be incomplete; use cutoffs up to "
+              + newest.minus(horizon));
     }
     LabelDefinition definition =
         switch (target) {
@@ -127,7 +153,12 @@ public final class TrainingSets {
           case CHURN -> LabelDefinition.churn(horizon);
           case SESSION_CONVERSION -> LabelDefinition.sessionConversion();
         };
-    return new TrainingSetPlan(definition, cutoffs, new ArrayList<>(new TreeSet<>(spec.userIds())), spec.sampleLimit(), spec.seed());
+    return new TrainingSetPlan(
+        definition,
+        cutoffs,
+        new ArrayList<>(new TreeSet<>(spec.userIds())),
+        spec.sampleLimit(),
+        spec.seed());
   }
 
   /**
@@ -168,14 +199,19 @@ public final class TrainingSets {
           sink.progress(done[0], usersTotal, totals[0], totals[1]);
         });
     return new TrainingSetSummary(
-        totals[0], totals[1], totals[2], plan.cutoffs().size(), Duration.ofNanos(System.nanoTime() - start));
+        totals[0],
+        totals[1],
+        totals[2],
+        plan.cutoffs().size(),
+        Duration.ofNanos(System.nanoTime() - start));
   }
 
   /**
    * First pass when a sample limit applies: the rank below which exactly {@code sampleLimit} rows
    * fall (a seeded hash of user and cutoff), or empty when all rows fit.
    */
-  private Optional<Long> sampleThreshold(TrainingSetPlan plan, TrainingSetBuilder builder, BooleanSupplier cancelled) {
+  private Optional<Long> sampleThreshold(
+      TrainingSetPlan plan, TrainingSetBuilder builder, BooleanSupplier cancelled) {
     long[][] ranks = {new long[1024]};
     int[] n = new int[1];
     forEachHistory(
@@ -197,7 +233,8 @@ public final class TrainingSets {
     return Optional.of(sorted[(int) plan.sampleLimit() - 1]);
   }
 
-  private void forEachHistory(TrainingSetPlan plan, BooleanSupplier cancelled, Consumer<List<Event>> each) {
+  private void forEachHistory(
+      TrainingSetPlan plan, BooleanSupplier cancelled, Consumer<List<Event>> each) {
     if (plan.userIds().isEmpty()) {
       store.forEachUser(
           h -> {

@@ -19,8 +19,10 @@ import java.util.Optional;
 public final class UserDirectory {
   /** Users per page when a request does not say. */
   public static final int DEFAULT_PAGE_SIZE = 1_000;
+
   /** Most users per page. */
   public static final int MAX_PAGE_SIZE = 10_000;
+
   /** Most events of one history answer, and the default. */
   public static final int MAX_HISTORY_EVENTS = 10_000;
 
@@ -41,7 +43,10 @@ public final class UserDirectory {
    * @param activeBefore only users whose newest event is at or before this instant
    */
   public record UserQuery(
-      int pageSize, Optional<String> pageToken, Optional<Instant> activeSince, Optional<Instant> activeBefore) {}
+      int pageSize,
+      Optional<String> pageToken,
+      Optional<Instant> activeSince,
+      Optional<Instant> activeBefore) {}
 
   /**
    * One page of users in id order.
@@ -82,7 +87,8 @@ public final class UserDirectory {
     fail(bad);
     int size = q.pageSize() == 0 ? DEFAULT_PAGE_SIZE : q.pageSize();
     // One more than the page to learn whether another page follows, so the last page says so.
-    List<EventStore.UserActivity> found = store.userActivity(after, q.activeSince(), q.activeBefore(), size + 1);
+    List<EventStore.UserActivity> found =
+        store.userActivity(after, q.activeSince(), q.activeBefore(), size + 1);
     if (found.size() <= size) {
       return new UserPage(found, Optional.empty());
     }
@@ -98,13 +104,16 @@ public final class UserDirectory {
     } else if (q.userId().length() > EventValidator.MAX_ID_LENGTH) {
       bad.add(
           new FieldError(
-              "user_id", q.userId().length() + " characters, at most " + EventValidator.MAX_ID_LENGTH));
+              "user_id",
+              q.userId().length() + " characters, at most " + EventValidator.MAX_ID_LENGTH));
     }
     if (q.maxEvents() < 0 || q.maxEvents() > MAX_HISTORY_EVENTS) {
-      bad.add(new FieldError("max_events", q.maxEvents() + " is outside 0 to " + MAX_HISTORY_EVENTS));
+      bad.add(
+          new FieldError("max_events", q.maxEvents() + " is outside 0 to " + MAX_HISTORY_EVENTS));
     }
     fail(bad);
-    return store.newestHistory(q.userId(), q.since(), q.maxEvents() == 0 ? MAX_HISTORY_EVENTS : q.maxEvents());
+    return store.newestHistory(
+        q.userId(), q.since(), q.maxEvents() == 0 ? MAX_HISTORY_EVENTS : q.maxEvents());
   }
 
   private static void fail(List<FieldError> bad) {

@@ -39,9 +39,9 @@ import propensity.features.v1.GetUserHistoryResponse;
 import propensity.features.v1.IngestEventsRequest;
 import propensity.features.v1.ListUsersRequest;
 import propensity.features.v1.ListUsersResponse;
-import propensity.features.v1.UserActivity;
 import propensity.features.v1.Target;
 import propensity.features.v1.TrainingSetSpec;
+import propensity.features.v1.UserActivity;
 import propensity.features.v1.UserFeatures;
 
 @MicronautTest(environments = "test")
@@ -54,9 +54,12 @@ class FeaturesGrpcTest {
 
   @BeforeEach
   void connect() {
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     stub = FeatureServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
-    if (stub.getOnlineFeatures(GetOnlineFeaturesRequest.newBuilder().addUserIds("fg-u1").build()).getUsers(0).getColdStart()) {
+    if (stub.getOnlineFeatures(GetOnlineFeaturesRequest.newBuilder().addUserIds("fg-u1").build())
+        .getUsers(0)
+        .getColdStart()) {
       seed();
     }
   }
@@ -82,9 +85,15 @@ class FeaturesGrpcTest {
     for (int d = 20; d >= 1; d--) {
       Instant day = NOW.minus(java.time.Duration.ofDays(d));
       req.addEvents(ev("fg-u1-" + d + "-v", "fg-u1", day, EventType.EVENT_TYPE_PRODUCT_VIEW));
-      req.addEvents(ev("fg-u2-" + d + "-v", "fg-u2", day.plusSeconds(60), EventType.EVENT_TYPE_PAGE_VIEW));
+      req.addEvents(
+          ev("fg-u2-" + d + "-v", "fg-u2", day.plusSeconds(60), EventType.EVENT_TYPE_PAGE_VIEW));
     }
-    req.addEvents(ev("fg-u1-buy", "fg-u1", NOW.minus(java.time.Duration.ofDays(3)), EventType.EVENT_TYPE_PURCHASE));
+    req.addEvents(
+        ev(
+            "fg-u1-buy",
+            "fg-u1",
+            NOW.minus(java.time.Duration.ofDays(3)),
+            EventType.EVENT_TYPE_PURCHASE));
     assertThat(stub.ingestEvents(req.build()).getAcceptedCount()).isEqualTo(41);
   }
 
@@ -92,10 +101,16 @@ class FeaturesGrpcTest {
   void onlineFeaturesFollowTheSchemaAndFlagUnknownUsersAsColdStart() {
     GetOnlineFeaturesResponse r =
         stub.getOnlineFeatures(
-            GetOnlineFeaturesRequest.newBuilder().addUserIds("fg-u1").addUserIds("nobody").setIncludeSchema(true).build());
+            GetOnlineFeaturesRequest.newBuilder()
+                .addUserIds("fg-u1")
+                .addUserIds("nobody")
+                .setIncludeSchema(true)
+                .build());
 
     assertThat(r.getSchemaVersionHash()).isEqualTo(FeatureCatalog.schema().versionHash());
-    assertThat(r.getSchema().getFeaturesCount()).isEqualTo(FeatureCatalog.schema().size()).isGreaterThanOrEqualTo(30);
+    assertThat(r.getSchema().getFeaturesCount())
+        .isEqualTo(FeatureCatalog.schema().size())
+        .isGreaterThanOrEqualTo(30);
     UserFeatures known = r.getUsers(0);
     UserFeatures unknown = r.getUsers(1);
     assertThat(known.getColdStart()).isFalse();
@@ -113,14 +128,19 @@ class FeaturesGrpcTest {
     StatusRuntimeException e =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> stub.getOnlineFeatures(GetOnlineFeaturesRequest.newBuilder().addUserIds("").build()));
+            () ->
+                stub.getOnlineFeatures(
+                    GetOnlineFeaturesRequest.newBuilder().addUserIds("").build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).contains("empty user id");
   }
 
   @Test
   void schemaIsServed() {
-    assertThat(stub.getFeatureSchema(GetFeatureSchemaRequest.getDefaultInstance()).getSchema().getVersionHash())
+    assertThat(
+            stub.getFeatureSchema(GetFeatureSchemaRequest.getDefaultInstance())
+                .getSchema()
+                .getVersionHash())
         .isEqualTo(FeatureCatalog.schema().versionHash());
   }
 
@@ -134,20 +154,34 @@ class FeaturesGrpcTest {
                     TrainingSetSpec.newBuilder()
                         .setTarget(Target.TARGET_PURCHASE)
                         .setHorizon(Duration.newBuilder().setSeconds(8 * 86400))
-                        .setExplicitCutoffs(CutoffList.newBuilder().addCutoffs(Timestamp.newBuilder().setSeconds(cutoff.getEpochSecond())))
-                        .setUserFilter(propensity.features.v1.UserFilter.newBuilder().addUserIds("fg-u1").addUserIds("fg-u2")))
+                        .setExplicitCutoffs(
+                            CutoffList.newBuilder()
+                                .addCutoffs(
+                                    Timestamp.newBuilder().setSeconds(cutoff.getEpochSecond())))
+                        .setUserFilter(
+                            propensity.features.v1.UserFilter.newBuilder()
+                                .addUserIds("fg-u1")
+                                .addUserIds("fg-u2")))
                 .build());
     List<BuildTrainingSetResponse> all = new ArrayList<>();
     it.forEachRemaining(all::add);
 
     assertThat(all.get(0).hasHeader()).isTrue();
-    assertThat(all.get(0).getHeader().getSchema().getVersionHash()).isEqualTo(FeatureCatalog.schema().versionHash());
+    assertThat(all.get(0).getHeader().getSchema().getVersionHash())
+        .isEqualTo(FeatureCatalog.schema().versionHash());
     assertThat(all.get(all.size() - 1).hasSummary()).isTrue();
     List<propensity.features.v1.TrainingRow> rows =
-        all.stream().filter(BuildTrainingSetResponse::hasRows).flatMap(r -> r.getRows().getRowsList().stream()).toList();
-    assertThat(rows).extracting(r -> r.getUserId() + "=" + r.getLabel()).containsExactly("fg-u1=true", "fg-u2=false");
+        all.stream()
+            .filter(BuildTrainingSetResponse::hasRows)
+            .flatMap(r -> r.getRows().getRowsList().stream())
+            .toList();
+    assertThat(rows)
+        .extracting(r -> r.getUserId() + "=" + r.getLabel())
+        .containsExactly("fg-u1=true", "fg-u2=false");
     int purchases = FeatureCatalog.schema().indexOf("purchases_lifetime");
-    assertThat(rows.get(0).getValues(purchases)).as("the purchase after the cutoff never leaks into features").isZero();
+    assertThat(rows.get(0).getValues(purchases))
+        .as("the purchase after the cutoff never leaks into features")
+        .isZero();
     assertThat(all.get(all.size() - 1).getSummary().getPositiveCount()).isEqualTo(1);
   }
 
@@ -164,7 +198,11 @@ class FeaturesGrpcTest {
                                 TrainingSetSpec.newBuilder()
                                     .setTarget(Target.TARGET_PURCHASE)
                                     .setHorizon(Duration.newBuilder().setSeconds(7 * 86400))
-                                    .setExplicitCutoffs(CutoffList.newBuilder().addCutoffs(Timestamp.newBuilder().setSeconds(cutoff.getEpochSecond()))))
+                                    .setExplicitCutoffs(
+                                        CutoffList.newBuilder()
+                                            .addCutoffs(
+                                                Timestamp.newBuilder()
+                                                    .setSeconds(cutoff.getEpochSecond()))))
                             .build())
                     .next());
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
@@ -183,14 +221,17 @@ class FeaturesGrpcTest {
 
   @Test
   void overviewDescribesTheStoredData() {
-    GetDataOverviewResponse o = stub.getDataOverview(GetDataOverviewRequest.newBuilder().setSampleSize(5).build());
+    GetDataOverviewResponse o =
+        stub.getDataOverview(GetDataOverviewRequest.newBuilder().setSampleSize(5).build());
     assertThat(o.getEventCount()).isGreaterThanOrEqualTo(41);
     assertThat(o.getUserCount()).isGreaterThanOrEqualTo(2);
     assertThat(o.getSessionCount()).isGreaterThanOrEqualTo(40);
     assertThat(o.getSampleEventsList()).hasSize(5);
     assertThat(o.getSampleFeatureRowsList()).isNotEmpty();
     assertThat(o.getDwellByHourList()).hasSize(24);
-    assertThat(o.getFunnelList()).extracting(f -> f.getStage()).contains(FunnelStage.FUNNEL_STAGE_PURCHASE);
+    assertThat(o.getFunnelList())
+        .extracting(f -> f.getStage())
+        .contains(FunnelStage.FUNNEL_STAGE_PURCHASE);
     assertThat(o.getEventsPerDayList()).hasSizeGreaterThanOrEqualTo(20);
   }
 
@@ -199,7 +240,9 @@ class FeaturesGrpcTest {
     StatusRuntimeException e =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> stub.getDataOverview(GetDataOverviewRequest.newBuilder().setTimeZone("Mars/Olympus").build()));
+            () ->
+                stub.getDataOverview(
+                    GetDataOverviewRequest.newBuilder().setTimeZone("Mars/Olympus").build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
   }
 
@@ -209,7 +252,11 @@ class FeaturesGrpcTest {
     for (int u = 0; u < 5; u++) {
       for (int i = 0; i <= u; i++) {
         req.addEvents(
-            ev("fg-list-" + u + "-" + i, "fg-list-" + u, NOW.minus(java.time.Duration.ofDays(u + i)), EventType.EVENT_TYPE_PAGE_VIEW));
+            ev(
+                "fg-list-" + u + "-" + i,
+                "fg-list-" + u,
+                NOW.minus(java.time.Duration.ofDays(u + i)),
+                EventType.EVENT_TYPE_PAGE_VIEW));
       }
     }
     stub.ingestEvents(req.build());
@@ -227,7 +274,9 @@ class FeaturesGrpcTest {
       if (page.getNextPageToken().isEmpty()) {
         return all;
       }
-      assertThat(page.getUsersCount()).as("only the last page is short").isEqualTo(first.getPageSize());
+      assertThat(page.getUsersCount())
+          .as("only the last page is short")
+          .isEqualTo(first.getPageSize());
       assertThat(pages).isLessThan(100);
       req = first.toBuilder().setPageToken(page.getNextPageToken()).build();
     }
@@ -238,15 +287,20 @@ class FeaturesGrpcTest {
     seedListedUsers();
     List<UserActivity> all = walk(ListUsersRequest.newBuilder().setPageSize(2).build());
 
-    assertThat(all).extracting(UserActivity::getUserId)
+    assertThat(all)
+        .extracting(UserActivity::getUserId)
         .contains("fg-u1", "fg-u2", "fg-list-0", "fg-list-4")
         .doesNotHaveDuplicates()
         .isSorted();
-    UserActivity u1 = all.stream().filter(u -> u.getUserId().equals("fg-u1")).findFirst().orElseThrow();
+    UserActivity u1 =
+        all.stream().filter(u -> u.getUserId().equals("fg-u1")).findFirst().orElseThrow();
     assertThat(u1.getEventCount()).isEqualTo(21);
-    assertThat(u1.getFirstEventAt().getSeconds()).isEqualTo(NOW.minus(java.time.Duration.ofDays(20)).getEpochSecond());
-    assertThat(u1.getLastEventAt().getSeconds()).isEqualTo(NOW.minus(java.time.Duration.ofDays(1)).getEpochSecond());
-    assertThat(stub.listUsers(ListUsersRequest.getDefaultInstance()).getUsersList()).containsExactlyElementsOf(all);
+    assertThat(u1.getFirstEventAt().getSeconds())
+        .isEqualTo(NOW.minus(java.time.Duration.ofDays(20)).getEpochSecond());
+    assertThat(u1.getLastEventAt().getSeconds())
+        .isEqualTo(NOW.minus(java.time.Duration.ofDays(1)).getEpochSecond());
+    assertThat(stub.listUsers(ListUsersRequest.getDefaultInstance()).getUsersList())
+        .containsExactlyElementsOf(all);
   }
 
   @Test
@@ -260,7 +314,9 @@ class FeaturesGrpcTest {
                 .setActiveSince(ts(NOW.minus(java.time.Duration.ofDays(3)).minusSeconds(1)))
                 .setActiveBefore(ts(NOW.minus(java.time.Duration.ofDays(2))))
                 .build());
-    assertThat(lapsed).extracting(UserActivity::getUserId).containsExactly("fg-list-2", "fg-list-3");
+    assertThat(lapsed)
+        .extracting(UserActivity::getUserId)
+        .containsExactly("fg-list-2", "fg-list-3");
     assertThat(lapsed.get(1).getEventCount()).isEqualTo(4);
   }
 
@@ -283,12 +339,11 @@ class FeaturesGrpcTest {
 
   @Test
   void userHistoryGivesTheNewestStoredEventsOldestFirstAsIngested() {
-    GetUserHistoryResponse all = stub.getUserHistory(GetUserHistoryRequest.newBuilder().setUserId("fg-u1").build());
+    GetUserHistoryResponse all =
+        stub.getUserHistory(GetUserHistoryRequest.newBuilder().setUserId("fg-u1").build());
     assertThat(all.getEventsCount()).isEqualTo(21);
     assertThat(all.getTruncated()).isFalse();
-    assertThat(all.getEventsList())
-        .extracting(ev -> ev.getOccurredAt().getSeconds())
-        .isSorted();
+    assertThat(all.getEventsList()).extracting(ev -> ev.getOccurredAt().getSeconds()).isSorted();
     assertThat(all.getEventsList())
         .filteredOn(ev -> ev.getEventId().equals("fg-u1-buy"))
         .singleElement()
@@ -296,20 +351,30 @@ class FeaturesGrpcTest {
             buy -> {
               assertThat(buy.getType()).isEqualTo(EventType.EVENT_TYPE_PURCHASE);
               assertThat(buy.getPrice()).isEqualTo(10);
-              assertThat(buy.getOccurredAt()).isEqualTo(ts(NOW.minus(java.time.Duration.ofDays(3))));
+              assertThat(buy.getOccurredAt())
+                  .isEqualTo(ts(NOW.minus(java.time.Duration.ofDays(3))));
             });
 
     GetUserHistoryResponse newest =
-        stub.getUserHistory(GetUserHistoryRequest.newBuilder().setUserId("fg-u1").setMaxEvents(3).build());
-    assertThat(newest.getEventsList()).extracting(Event::getEventId).containsExactly("fg-u1-buy", "fg-u1-2-v", "fg-u1-1-v");
+        stub.getUserHistory(
+            GetUserHistoryRequest.newBuilder().setUserId("fg-u1").setMaxEvents(3).build());
+    assertThat(newest.getEventsList())
+        .extracting(Event::getEventId)
+        .containsExactly("fg-u1-buy", "fg-u1-2-v", "fg-u1-1-v");
     assertThat(newest.getTruncated()).isTrue();
 
     GetUserHistoryResponse since =
         stub.getUserHistory(
-            GetUserHistoryRequest.newBuilder().setUserId("fg-u1").setSince(ts(NOW.minus(java.time.Duration.ofDays(2)))).build());
-    assertThat(since.getEventsList()).extracting(Event::getEventId).containsExactly("fg-u1-2-v", "fg-u1-1-v");
+            GetUserHistoryRequest.newBuilder()
+                .setUserId("fg-u1")
+                .setSince(ts(NOW.minus(java.time.Duration.ofDays(2))))
+                .build());
+    assertThat(since.getEventsList())
+        .extracting(Event::getEventId)
+        .containsExactly("fg-u1-2-v", "fg-u1-1-v");
 
-    GetUserHistoryResponse unknown = stub.getUserHistory(GetUserHistoryRequest.newBuilder().setUserId("nobody").build());
+    GetUserHistoryResponse unknown =
+        stub.getUserHistory(GetUserHistoryRequest.newBuilder().setUserId("nobody").build());
     assertThat(unknown.getEventsList()).isEmpty();
     assertThat(unknown.getTruncated()).isFalse();
   }
@@ -325,7 +390,12 @@ class FeaturesGrpcTest {
     StatusRuntimeException tooLong =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> stub.getUserHistory(GetUserHistoryRequest.newBuilder().setUserId("x".repeat(129)).setMaxEvents(10_001).build()));
+            () ->
+                stub.getUserHistory(
+                    GetUserHistoryRequest.newBuilder()
+                        .setUserId("x".repeat(129))
+                        .setMaxEvents(10_001)
+                        .build()));
     assertThat(fields(tooLong)).containsExactly("user_id", "max_events");
   }
 

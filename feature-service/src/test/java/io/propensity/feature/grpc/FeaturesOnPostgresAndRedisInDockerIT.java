@@ -5,12 +5,16 @@ import io.propensity.common.testing.DockerBackends;
 import io.propensity.common.testing.TestPostgres;
 import org.junit.jupiter.api.condition.EnabledIf;
 
-/** The whole feature service, through gRPC, on PostgreSQL and Redis in Docker containers (skipped without Docker). */
+/**
+ * The whole feature service, through gRPC, on PostgreSQL and Redis in Docker containers (skipped
+ * without Docker).
+ */
 @MicronautTest(environments = "test")
 // decided before Micronaut asks for the properties, so the skip is reported with its reason
 @EnabledIf(
     value = "io.propensity.common.testing.DockerBackends#dockerAvailable",
-    disabledReason = "Docker not available: no engine answers (DOCKER_HOST or /var/run/docker.sock)")
+    disabledReason =
+        "Docker not available: no engine answers (DOCKER_HOST or /var/run/docker.sock)")
 class FeaturesOnPostgresAndRedisInDockerIT extends FeaturesOnPostgresAndRedisIT {
   @Override
   protected TestPostgres.Server postgres() {

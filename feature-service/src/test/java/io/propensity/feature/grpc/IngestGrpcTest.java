@@ -38,7 +38,8 @@ class IngestGrpcTest {
 
   @BeforeEach
   void connect() {
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     stub = FeatureServiceGrpc.newBlockingStub(channel);
   }
 
@@ -98,13 +99,14 @@ class IngestGrpcTest {
         StatusProto.fromThrowable(e).getDetailsList().stream()
             .filter(a -> a.is(BadRequest.class))
             .findFirst()
-            .map(a -> {
-              try {
-                return a.unpack(BadRequest.class);
-              } catch (Exception ex) {
-                throw new AssertionError(ex);
-              }
-            })
+            .map(
+                a -> {
+                  try {
+                    return a.unpack(BadRequest.class);
+                  } catch (Exception ex) {
+                    throw new AssertionError(ex);
+                  }
+                })
             .orElseThrow();
     assertThat(bad.getFieldViolationsList())
         .extracting(BadRequest.FieldViolation::getField)
@@ -133,9 +135,17 @@ class IngestGrpcTest {
                   @Override
                   public void onCompleted() {}
                 });
-    in.onNext(StreamIngestEventsRequest.newBuilder().addEvents(event("s1", "carol")).addEvents(event("s2", "carol")).build());
+    in.onNext(
+        StreamIngestEventsRequest.newBuilder()
+            .addEvents(event("s1", "carol"))
+            .addEvents(event("s2", "carol"))
+            .build());
     in.onNext(StreamIngestEventsRequest.newBuilder().addEvents(event("s3", "")).build());
-    in.onNext(StreamIngestEventsRequest.newBuilder().addEvents(event("s2", "carol")).addEvents(event("s4", "dave")).build());
+    in.onNext(
+        StreamIngestEventsRequest.newBuilder()
+            .addEvents(event("s2", "carol"))
+            .addEvents(event("s4", "dave"))
+            .build());
     in.onCompleted();
 
     StreamIngestEventsResponse r = answer.get(10, TimeUnit.SECONDS);

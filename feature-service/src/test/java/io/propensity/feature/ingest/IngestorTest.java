@@ -32,7 +32,8 @@ class IngestorTest {
   void setUp() {
     store = JdbcEventStore.open("jdbc:sqlite:" + dir.resolve("e.db"), "", "", 2);
     ingestor =
-        new Ingestor(store, new EventValidator(Clock.fixed(NOW, ZoneOffset.UTC)), 5, notified::addAll);
+        new Ingestor(
+            store, new EventValidator(Clock.fixed(NOW, ZoneOffset.UTC)), 5, notified::addAll);
   }
 
   @AfterEach
@@ -41,15 +42,18 @@ class IngestorTest {
   }
 
   static IngestItem ok(String id, String user) {
-    return new IngestItem.Parsed(Event.builder(id, user, NOW.minusSeconds(60), EventType.PAGE_VIEW).build());
+    return new IngestItem.Parsed(
+        Event.builder(id, user, NOW.minusSeconds(60), EventType.PAGE_VIEW).build());
   }
 
   @Test
   void aBatchWithBadEventsStoresTheGoodOnesAndNamesEachBadOne() {
     IngestItem future =
         new IngestItem.Parsed(
-            Event.builder("f", "u1", Instant.parse("2031-01-01T00:00:00Z"), EventType.PAGE_VIEW).build());
-    IngestItem noType = new IngestItem.Unparseable("t", List.of(new FieldViolation("type", "is required")));
+            Event.builder("f", "u1", Instant.parse("2031-01-01T00:00:00Z"), EventType.PAGE_VIEW)
+                .build());
+    IngestItem noType =
+        new IngestItem.Unparseable("t", List.of(new FieldViolation("type", "is required")));
 
     IngestOutcome out = ingestor.ingest(List.of(ok("a", "u1"), future, ok("b", "u2"), noType));
 
@@ -57,7 +61,8 @@ class IngestorTest {
     assertThat(out.rejected())
         .extracting(IngestOutcome.Rejection::index, r -> r.violations().get(0).toString())
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(1, "occurred_at: 2031-01-01T00:00:00Z is more than 1 day in the future"),
+            org.assertj.core.groups.Tuple.tuple(
+                1, "occurred_at: 2031-01-01T00:00:00Z is more than 1 day in the future"),
             org.assertj.core.groups.Tuple.tuple(3, "type: is required"));
     assertThat(store.history("u1")).extracting(Event::eventId).containsExactly("a");
     assertThat(notified).extracting(Event::eventId).containsExactly("a", "b");
@@ -75,8 +80,10 @@ class IngestorTest {
 
   @Test
   void aRequestWithNoValidEventIsRefusedWholeAndStoresNothing() {
-    IngestItem noUser = new IngestItem.Parsed(Event.builder("x", "", NOW, EventType.PAGE_VIEW).build());
-    IngestItem noUser2 = new IngestItem.Parsed(Event.builder("y", " ", NOW, EventType.PAGE_VIEW).build());
+    IngestItem noUser =
+        new IngestItem.Parsed(Event.builder("x", "", NOW, EventType.PAGE_VIEW).build());
+    IngestItem noUser2 =
+        new IngestItem.Parsed(Event.builder("y", " ", NOW, EventType.PAGE_VIEW).build());
 
     assertThatThrownBy(() -> ingestor.ingest(List.of(noUser, noUser2)))
         .isInstanceOfSatisfying(
@@ -85,7 +92,8 @@ class IngestorTest {
               assertThat(e.getMessage()).contains("none of the 2 events is valid");
               assertThat(e.violations())
                   .extracting(Object::toString)
-                  .containsExactly("events[0].user_id: is required", "events[1].user_id: is required");
+                  .containsExactly(
+                      "events[0].user_id: is required", "events[1].user_id: is required");
             });
     assertThat(store.statistics().events()).isZero();
   }

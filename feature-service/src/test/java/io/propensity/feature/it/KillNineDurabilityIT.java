@@ -28,7 +28,9 @@ import propensity.features.v1.FeatureServiceGrpc;
 import propensity.features.v1.IngestEventsRequest;
 import propensity.features.v1.IngestEventsResponse;
 
-/** Acknowledged means durable: a crash right in the middle of ingestion loses no acknowledged event. */
+/**
+ * Acknowledged means durable: a crash right in the middle of ingestion loses no acknowledged event.
+ */
 class KillNineDurabilityIT {
   @TempDir Path dir;
 
@@ -41,33 +43,39 @@ class KillNineDurabilityIT {
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch enoughAcked = new CountDownLatch(20);
 
-    ServiceProcess first = ServiceProcess.of(jar, env, List.of("-Xmx256m"), dir.resolve("first.log"));
+    ServiceProcess first =
+        ServiceProcess.of(jar, env, List.of("-Xmx256m"), dir.resolve("first.log"));
     first.start(Duration.ofSeconds(60));
     int writers = 3;
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < writers; w++) {
       int writer = w;
-      Thread t = new Thread(() -> {
-        ManagedChannel ch = first.channel();
-        try {
-          var stub = FeatureServiceGrpc.newBlockingStub(ch);
-          for (int batch = 0; !stop.get(); batch++) {
-            List<Event> events = batch(writer, batch);
-            try {
-              // generous: a writer quits on its first failure, and a stalled fsync before the kill must not be one
-              IngestEventsResponse r = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
-                  .ingestEvents(IngestEventsRequest.newBuilder().addAllEvents(events).build());
-              assertThat(r.getAcceptedCount()).isEqualTo(events.size());
-              acknowledged.add(events);
-              enoughAcked.countDown();
-            } catch (io.grpc.StatusRuntimeException crashed) {
-              return; // the server died mid-call: this batch is not acknowledged
-            }
-          }
-        } finally {
-          ch.shutdownNow();
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                ManagedChannel ch = first.channel();
+                try {
+                  var stub = FeatureServiceGrpc.newBlockingStub(ch);
+                  for (int batch = 0; !stop.get(); batch++) {
+                    List<Event> events = batch(writer, batch);
+                    try {
+                      // generous: a writer quits on its first failure, and a stalled fsync before
+                      // the kill must not be one
+                      IngestEventsResponse r =
+                          stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                              .ingestEvents(
+                                  IngestEventsRequest.newBuilder().addAllEvents(events).build());
+                      assertThat(r.getAcceptedCount()).isEqualTo(events.size());
+                      acknowledged.add(events);
+                      enoughAcked.countDown();
+                    } catch (io.grpc.StatusRuntimeException crashed) {
+                      return; // the server died mid-call: this batch is not acknowledged
+                    }
+                  }
+                } finally {
+                  ch.shutdownNow();
+                }
+              });
       t.start();
       threads.add(t);
     }
@@ -80,17 +88,20 @@ class KillNineDurabilityIT {
     int ackedEvents = acknowledged.stream().mapToInt(List::size).sum();
     assertThat(ackedEvents).isGreaterThan(0);
 
-    // Restart on the same data: every acknowledged event is there, so re-sending them is all duplicates.
-    try (ServiceProcess second = ServiceProcess.of(jar, env, List.of("-Xmx256m"), dir.resolve("second.log"))) {
+    // Restart on the same data: every acknowledged event is there, so re-sending them is all
+    // duplicates.
+    try (ServiceProcess second =
+        ServiceProcess.of(jar, env, List.of("-Xmx256m"), dir.resolve("second.log"))) {
       second.start(Duration.ofSeconds(60));
       ManagedChannel ch = second.channel();
       try {
         var stub = FeatureServiceGrpc.newBlockingStub(ch);
         long duplicates = 0;
         for (List<Event> events : acknowledged) {
-          duplicates += stub.withDeadlineAfter(10, TimeUnit.SECONDS)
-              .ingestEvents(IngestEventsRequest.newBuilder().addAllEvents(events).build())
-              .getDuplicateCount();
+          duplicates +=
+              stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .ingestEvents(IngestEventsRequest.newBuilder().addAllEvents(events).build())
+                  .getDuplicateCount();
         }
         assertThat(duplicates).isEqualTo(ackedEvents);
       } finally {
@@ -113,12 +124,13 @@ class KillNineDurabilityIT {
     List<Event> out = new ArrayList<>();
     Instant t = Instant.now().minusSeconds(600);
     for (int i = 0; i < 50; i++) {
-      out.add(Event.newBuilder()
-          .setEventId("w" + writer + "-b" + batch + "-" + i)
-          .setUserId("user-" + (i % 13))
-          .setOccurredAt(Timestamp.newBuilder().setSeconds(t.getEpochSecond() + i))
-          .setType(EventType.EVENT_TYPE_PAGE_VIEW)
-          .build());
+      out.add(
+          Event.newBuilder()
+              .setEventId("w" + writer + "-b" + batch + "-" + i)
+              .setUserId("user-" + (i % 13))
+              .setOccurredAt(Timestamp.newBuilder().setSeconds(t.getEpochSecond() + i))
+              .setType(EventType.EVENT_TYPE_PAGE_VIEW)
+              .build());
     }
     return out;
   }

@@ -40,7 +40,8 @@ public abstract class OnlineFeatureStoreContract {
   }
 
   static Map<String, List<Event>> demoHistories(int users) {
-    return new DemoDataGenerator(DemoConfig.defaults(users, END)).events()
+    return new DemoDataGenerator(DemoConfig.defaults(users, END))
+        .events()
         .collect(Collectors.groupingBy(Event::userId));
   }
 
@@ -74,11 +75,13 @@ public abstract class OnlineFeatureStoreContract {
       List<Future<?>> futures = new ArrayList<>();
       for (int w = 0; w < 4; w++) {
         int writer = w;
-        futures.add(pool.submit(() -> {
-          for (int i = writer; i < all.size(); i += 4) {
-            store.apply(List.of(all.get(i)));
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = writer; i < all.size(); i += 4) {
+                    store.apply(List.of(all.get(i)));
+                  }
+                }));
       }
       for (Future<?> f : futures) {
         f.get();
@@ -98,7 +101,9 @@ public abstract class OnlineFeatureStoreContract {
     histories.values().forEach(store::apply);
     long active = histories.size();
     double perUser = (double) store.estimatedBytes() / active;
-    System.out.printf("online state (%s): %d users, %.0f bytes per user%n", store.getClass().getSimpleName(), active, perUser);
+    System.out.printf(
+        "online state (%s): %d users, %.0f bytes per user%n",
+        store.getClass().getSimpleName(), active, perUser);
     assertThat(store.users()).isEqualTo(active);
     assertThat(perUser).isBetween(100.0, 2048.0);
   }

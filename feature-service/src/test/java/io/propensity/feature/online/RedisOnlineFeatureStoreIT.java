@@ -10,8 +10,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The online store contract on a real Redis server (the configured one; see the subclass for Docker),
- * plus what persistence adds.
+ * The online store contract on a real Redis server (the configured one; see the subclass for
+ * Docker), plus what persistence adds.
  */
 class RedisOnlineFeatureStoreIT extends OnlineFeatureStoreContract {
   private String prefix;
@@ -33,7 +33,9 @@ class RedisOnlineFeatureStoreIT extends OnlineFeatureStoreContract {
   @Test
   void stateSurvivesReconnectingAndIsRebuiltOnlyWhenNotMarkedComplete() {
     assertThat(store.needsRebuild()).isTrue();
-    store.apply(List.of(Event.builder("r1", "ru", END.minusSeconds(60), EventType.PURCHASE).price(5).build()));
+    store.apply(
+        List.of(
+            Event.builder("r1", "ru", END.minusSeconds(60), EventType.PURCHASE).price(5).build()));
     store.rebuilt();
     store.close();
 

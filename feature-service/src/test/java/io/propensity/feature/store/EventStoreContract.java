@@ -89,7 +89,9 @@ public abstract class EventStoreContract {
     store.append(List.of(event("mid", "u1", T0.plusSeconds(30), EventType.ADD_TO_CART)));
     store.append(List.of(event("other", "u2", T0.plusSeconds(10), EventType.PAGE_VIEW)));
 
-    assertThat(store.history("u1")).extracting(Event::eventId).containsExactly("early", "mid", "late");
+    assertThat(store.history("u1"))
+        .extracting(Event::eventId)
+        .containsExactly("early", "mid", "late");
     assertThat(store.historySince("u1", T0.plusSeconds(30)))
         .extracting(Event::eventId)
         .containsExactly("mid", "late");
@@ -103,7 +105,8 @@ public abstract class EventStoreContract {
     store = reopen();
 
     assertThat(store.history("u9")).extracting(Event::eventId).containsExactly("x");
-    assertThat(store.append(List.of(event("x", "u9", T0, EventType.PAGE_VIEW))).duplicates()).isEqualTo(1);
+    assertThat(store.append(List.of(event("x", "u9", T0, EventType.PAGE_VIEW))).duplicates())
+        .isEqualTo(1);
   }
 
   @Test
@@ -111,7 +114,12 @@ public abstract class EventStoreContract {
     List<Event> batch = new ArrayList<>();
     for (int u = 0; u < 30; u++) {
       for (int i = 0; i < 7; i++) {
-        batch.add(event("u" + u + "-" + i, "user-" + u, T0.plusSeconds(100L * (7 - i)), EventType.PAGE_VIEW));
+        batch.add(
+            event(
+                "u" + u + "-" + i,
+                "user-" + u,
+                T0.plusSeconds(100L * (7 - i)),
+                EventType.PAGE_VIEW));
       }
     }
     store.append(batch);
@@ -119,10 +127,13 @@ public abstract class EventStoreContract {
     store.forEachUser(seen::add);
 
     assertThat(seen).hasSize(30);
-    assertThat(seen).allSatisfy(h -> {
-      assertThat(h.events()).hasSize(7).allMatch(e -> e.userId().equals(h.userId()));
-      assertThat(h.events()).isSortedAccordingTo(java.util.Comparator.comparing(Event::occurredAt));
-    });
+    assertThat(seen)
+        .allSatisfy(
+            h -> {
+              assertThat(h.events()).hasSize(7).allMatch(e -> e.userId().equals(h.userId()));
+              assertThat(h.events())
+                  .isSortedAccordingTo(java.util.Comparator.comparing(Event::occurredAt));
+            });
     assertThat(seen).extracting(EventStore.UserHistory::userId).doesNotHaveDuplicates();
     assertThat(store.users(Optional.empty(), 5)).hasSize(5);
     assertThat(store.users(Optional.of("user-8"), 100)).containsExactly("user-9");
@@ -134,26 +145,47 @@ public abstract class EventStoreContract {
     for (int u = 0; u < 12; u++) {
       // user-00 is last active on day 0, user-11 on day 11; each has u + 1 events.
       for (int i = 0; i <= u; i++) {
-        batch.add(event("a" + u + "-" + i, String.format("user-%02d", u), T0.plus(Duration.ofDays(i)), EventType.PAGE_VIEW));
+        batch.add(
+            event(
+                "a" + u + "-" + i,
+                String.format("user-%02d", u),
+                T0.plus(Duration.ofDays(i)),
+                EventType.PAGE_VIEW));
       }
     }
     store.append(batch);
 
-    List<EventStore.UserActivity> first = store.userActivity(Optional.empty(), Optional.empty(), Optional.empty(), 5);
+    List<EventStore.UserActivity> first =
+        store.userActivity(Optional.empty(), Optional.empty(), Optional.empty(), 5);
     List<EventStore.UserActivity> rest =
-        store.userActivity(Optional.of(first.get(4).userId()), Optional.empty(), Optional.empty(), 100);
-    assertThat(first).extracting(EventStore.UserActivity::userId)
+        store.userActivity(
+            Optional.of(first.get(4).userId()), Optional.empty(), Optional.empty(), 100);
+    assertThat(first)
+        .extracting(EventStore.UserActivity::userId)
         .containsExactly("user-00", "user-01", "user-02", "user-03", "user-04");
-    assertThat(rest).extracting(EventStore.UserActivity::userId).hasSize(7).startsWith("user-05").endsWith("user-11");
-    assertThat(first.get(3)).isEqualTo(new EventStore.UserActivity("user-03", T0, T0.plus(Duration.ofDays(3)), 4));
+    assertThat(rest)
+        .extracting(EventStore.UserActivity::userId)
+        .hasSize(7)
+        .startsWith("user-05")
+        .endsWith("user-11");
+    assertThat(first.get(3))
+        .isEqualTo(new EventStore.UserActivity("user-03", T0, T0.plus(Duration.ofDays(3)), 4));
 
     List<EventStore.UserActivity> lastActiveFrom3To6 =
         store.userActivity(
-            Optional.empty(), Optional.of(T0.plus(Duration.ofDays(3))), Optional.of(T0.plus(Duration.ofDays(6))), 100);
-    assertThat(lastActiveFrom3To6).extracting(EventStore.UserActivity::userId)
+            Optional.empty(),
+            Optional.of(T0.plus(Duration.ofDays(3))),
+            Optional.of(T0.plus(Duration.ofDays(6))),
+            100);
+    assertThat(lastActiveFrom3To6)
+        .extracting(EventStore.UserActivity::userId)
         .containsExactly("user-03", "user-04", "user-05", "user-06");
     assertThat(
-            store.userActivity(Optional.of("user-04"), Optional.of(T0.plus(Duration.ofDays(3))), Optional.empty(), 2))
+            store.userActivity(
+                Optional.of("user-04"),
+                Optional.of(T0.plus(Duration.ofDays(3))),
+                Optional.empty(),
+                2))
         .extracting(EventStore.UserActivity::userId)
         .containsExactly("user-05", "user-06");
   }
@@ -174,10 +206,12 @@ public abstract class EventStoreContract {
     EventStore.RecentHistory all = store.newestHistory("u1", Optional.empty(), 100);
     assertThat(all.events()).isEqualTo(store.history("u1"));
     assertThat(all.truncated()).isFalse();
-    EventStore.RecentHistory since = store.newestHistory("u1", Optional.of(T0.plusSeconds(60L * 8)), 100);
+    EventStore.RecentHistory since =
+        store.newestHistory("u1", Optional.of(T0.plusSeconds(60L * 8)), 100);
     assertThat(since.events()).extracting(Event::eventId).containsExactly("h1", "h0", "tie-b");
     assertThat(since.truncated()).isFalse();
-    assertThat(store.newestHistory("u1", Optional.of(T0.plusSeconds(60L * 8)), 3).truncated()).isFalse();
+    assertThat(store.newestHistory("u1", Optional.of(T0.plusSeconds(60L * 8)), 3).truncated())
+        .isFalse();
     assertThat(store.newestHistory("nobody", Optional.empty(), 10).events()).isEmpty();
   }
 
@@ -194,7 +228,9 @@ public abstract class EventStoreContract {
     assertThat(s.users()).isEqualTo(2);
     assertThat(s.firstEventAt()).contains(T0);
     assertThat(s.lastEventAt()).contains(T0.plus(Duration.ofDays(1)));
-    assertThat(s.eventsByType()).containsEntry(EventType.PAGE_VIEW, 2L).containsEntry(EventType.PURCHASE, 1L);
+    assertThat(s.eventsByType())
+        .containsEntry(EventType.PAGE_VIEW, 2L)
+        .containsEntry(EventType.PURCHASE, 1L);
     assertThat(s.eventsByDay()).hasSize(2);
     assertThat(store.latest(2)).extracting(Event::eventId).containsExactly("3", "2");
   }
@@ -208,7 +244,9 @@ public abstract class EventStoreContract {
             event("tie-first", "c", T0.plusSeconds(10), EventType.PAGE_VIEW),
             event("tie-second", "d", T0.plusSeconds(10), EventType.PAGE_VIEW)));
 
-    assertThat(store.latest(3)).extracting(Event::eventId).containsExactly("new", "tie-second", "tie-first");
+    assertThat(store.latest(3))
+        .extracting(Event::eventId)
+        .containsExactly("new", "tie-second", "tie-first");
   }
 
   @Test
@@ -218,15 +256,22 @@ public abstract class EventStoreContract {
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (int w = 0; w < 4; w++) {
-        futures.add(pool.submit(() -> {
-          for (int round = 0; round < 10; round++) {
-            List<Event> batch = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-              batch.add(event("r" + round + "-" + i, "u" + i % 7, T0.plusSeconds(i), EventType.PAGE_VIEW));
-            }
-            stored.addAndGet(store.append(batch).stored().size());
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int round = 0; round < 10; round++) {
+                    List<Event> batch = new ArrayList<>();
+                    for (int i = 0; i < 50; i++) {
+                      batch.add(
+                          event(
+                              "r" + round + "-" + i,
+                              "u" + i % 7,
+                              T0.plusSeconds(i),
+                              EventType.PAGE_VIEW));
+                    }
+                    stored.addAndGet(store.append(batch).stored().size());
+                  }
+                }));
       }
       for (Future<?> f : futures) {
         f.get();

@@ -41,13 +41,17 @@ class OnlineEqualsTrainingSetTest {
   @Test
   void onlineVectorEqualsTrainingSetVectorAtTheSameCutoff() {
     List<Event> all = new DemoDataGenerator(DemoConfig.defaults(150, END)).events().toList();
-    List<Event> beforeT = new ArrayList<>(all.stream().filter(e -> !e.occurredAt().isAfter(T)).toList());
+    List<Event> beforeT =
+        new ArrayList<>(all.stream().filter(e -> !e.occurredAt().isAfter(T)).toList());
     List<Event> afterT = all.stream().filter(e -> e.occurredAt().isAfter(T)).toList();
     Collections.shuffle(beforeT, new Random(7)); // late and out-of-order arrival
 
     try (EventStore store = JdbcEventStore.open("jdbc:sqlite:" + dir.resolve("e.db"), "", "", 4)) {
-      OnlineFeatures online = new OnlineFeatures(new InMemoryOnlineFeatureStore(), Clock.fixed(T, ZoneOffset.UTC), 1000);
-      Ingestor ingestor = new Ingestor(store, new EventValidator(Clock.fixed(END, ZoneOffset.UTC)), 10_000, online);
+      OnlineFeatures online =
+          new OnlineFeatures(
+              new InMemoryOnlineFeatureStore(), Clock.fixed(T, ZoneOffset.UTC), 1000);
+      Ingestor ingestor =
+          new Ingestor(store, new EventValidator(Clock.fixed(END, ZoneOffset.UTC)), 10_000, online);
       ingestInBatches(ingestor, beforeT);
       List<String> users = beforeT.stream().map(Event::userId).distinct().sorted().toList();
       Map<String, double[]> onlineVectors = new HashMap<>();
@@ -77,7 +81,8 @@ class OnlineEqualsTrainingSetTest {
             .as("features of %s at %s", row.userId(), T)
             .containsExactly(onlineVectors.get(row.userId()));
       }
-      Map<Boolean, Long> labels = rows.stream().collect(Collectors.groupingBy(TrainingRow::label, Collectors.counting()));
+      Map<Boolean, Long> labels =
+          rows.stream().collect(Collectors.groupingBy(TrainingRow::label, Collectors.counting()));
       assertThat(labels).containsKeys(true, false);
     }
   }

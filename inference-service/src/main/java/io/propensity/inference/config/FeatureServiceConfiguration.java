@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param target the feature-service's gRPC address, {@code host:port}
  * @param deadline deadline of each GetOnlineFeatures call (a caller's shorter deadline wins)
  * @param retryAfter retry hint (google.rpc.RetryInfo) sent when the feature service is unavailable
- * @param maxUsersPerCall most user ids per GetOnlineFeatures call (the feature service's limit), and
- *     users per ListUsers page when ranking every user
+ * @param maxUsersPerCall most user ids per GetOnlineFeatures call (the feature service's limit),
+ *     and users per ListUsers page when ranking every user
  * @param enabled false when there is no feature service: by-user scoring and ranking then use this
  *     replica's live StreamPredict state, and stream state starts empty
  * @param readDeadline deadline of each GetUserHistory and ListUsers call (larger answers than

@@ -12,8 +12,8 @@ import java.util.List;
  * @param models model names to serve (comma-separated in the environment); unset means every model
  *     in the registry
  * @param alias registry alias followed for each model
- * @param coldStart {@code score} (an unknown user gets the empty-history vector, flagged cold start)
- *     or {@code reject} (NOT_FOUND)
+ * @param coldStart {@code score} (an unknown user gets the empty-history vector, flagged cold
+ *     start) or {@code reject} (NOT_FOUND)
  * @param scorersPerModel native LightGBM scorers per loaded version, i.e. rows scored in parallel;
  *     0 means one per processor
  * @param goldenTolerance largest accepted |probability - expected| on a golden row; the registry
@@ -39,13 +39,16 @@ public record InferenceConfiguration(
   public InferenceConfiguration {
     if (scoringThreads < 0) {
       throw new IllegalArgumentException(
-          "propensity.inference.scoring-threads must be 0 (OpenMP default) or more, got " + scoringThreads);
+          "propensity.inference.scoring-threads must be 0 (OpenMP default) or more, got "
+              + scoringThreads);
     }
   }
 
   /** The configured names, or empty for every model. */
   public List<String> modelsOrAll() {
-    return models == null ? List.of() : models.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    return models == null
+        ? List.of()
+        : models.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 
   /** Scorers per version, resolving 0 to the processor count. */

@@ -86,7 +86,8 @@ class InferenceServiceFactory {
   }
 
   @Singleton
-  ModelLoader modelLoader(InferenceConfiguration config, FeatureSchema schema, @Named("inference") Clock clock) {
+  ModelLoader modelLoader(
+      InferenceConfiguration config, FeatureSchema schema, @Named("inference") Clock clock) {
     return new ModelLoader(
         schema,
         new ModelLoader.Settings(
@@ -157,9 +158,15 @@ class InferenceServiceFactory {
   @Singleton
   @Requires(property = "propensity.inference.feature-service.enabled", notEquals = "false")
   FeatureServiceUsers featureServiceUsers(
-      @Named("feature-service") ManagedChannel channel, FeatureServiceConfiguration config, StreamConfiguration stream) {
+      @Named("feature-service") ManagedChannel channel,
+      FeatureServiceConfiguration config,
+      StreamConfiguration stream) {
     return new FeatureServiceUsers(
-        channel, config.target(), config.readDeadline(), config.retryAfter(), stream.seedMaxEvents());
+        channel,
+        config.target(),
+        config.readDeadline(),
+        config.retryAfter(),
+        stream.seedMaxEvents());
   }
 
   @Singleton
@@ -201,10 +208,14 @@ class InferenceServiceFactory {
       ScoringMetrics metrics) {
     StateSeeder seeder =
         new StateSeeder(
-            users.map(UserHistorySource.class::cast), featureService.retryAfter(), clock, metrics::seeded);
+            users.map(UserHistorySource.class::cast),
+            featureService.retryAfter(),
+            clock,
+            metrics::seeded);
     LiveUserStates states =
         new LiveUserStates(
-            new LiveUserStates.Settings(config.maxUsers(), config.maxStateBytes(), config.idleTimeout()),
+            new LiveUserStates.Settings(
+                config.maxUsers(), config.maxStateBytes(), config.idleTimeout()),
             clock,
             seeder);
     Gauge.builder("propensity.inference.stream.users", states, LiveUserStates::size)
@@ -218,7 +229,11 @@ class InferenceServiceFactory {
 
   @Singleton
   LiveScoring liveScoring(
-      ServedModels served, LiveUserStates states, EventValidator validator, RowScorer rows, ScoringMetrics metrics) {
+      ServedModels served,
+      LiveUserStates states,
+      EventValidator validator,
+      RowScorer rows,
+      ScoringMetrics metrics) {
     return new LiveScoring(served, states, validator, rows, metrics);
   }
 
@@ -240,5 +255,4 @@ class InferenceServiceFactory {
         metrics,
         config.maxUsersPerCall());
   }
-
 }

@@ -22,8 +22,10 @@ public final class FactorDescriber {
   private static final Pattern LEVEL = Pattern.compile("(\\d+) ([^,;]+)");
   private static final Pattern PARENTHETICAL = Pattern.compile("\\s*\\([^)]*\\)");
   private static final Pattern CUTOFF = Pattern.compile("\\bT\\b");
+
   /** A snake_case feature name inside a description: the description is a formula. */
   private static final Pattern FORMULA = Pattern.compile("\\b[a-z]+(_[a-z0-9]+)+\\b");
+
   private static final Pattern WINDOW_SUFFIX = Pattern.compile("_(1d|7d|30d|lifetime)$");
 
   private final FeatureSchema schema;
@@ -106,7 +108,8 @@ public final class FactorDescriber {
       } else {
         text = text + " (" + window.replaceFirst("^the ", "") + ")";
       }
-    } else if (f.window() == FeatureWindow.CURRENT_SESSION && !text.toLowerCase(Locale.ROOT).contains("session")) {
+    } else if (f.window() == FeatureWindow.CURRENT_SESSION
+        && !text.toLowerCase(Locale.ROOT).contains("session")) {
       text = text + " (current session)";
     }
     text = text.strip();

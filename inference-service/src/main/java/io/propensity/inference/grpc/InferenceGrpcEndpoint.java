@@ -82,7 +82,8 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
     out.onNext(
         InferenceProtoMapper.toResponse(
             scorer.explain(
-                InferenceProtoMapper.modelName(req.getModelName()), InferenceProtoMapper.toInput(req.getInput()))));
+                InferenceProtoMapper.modelName(req.getModelName()),
+                InferenceProtoMapper.toInput(req.getInput()))));
     out.onCompleted();
   }
 
@@ -97,7 +98,9 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
               models
                   .current(req.getModelName())
                   .orElseThrow(
-                      () -> new NotFoundException("model '" + req.getModelName() + "' is not served")));
+                      () ->
+                          new NotFoundException(
+                              "model '" + req.getModelName() + "' is not served")));
     }
     out.onNext(InferenceProtoMapper.toModelInfo(served, models.defaultModel()));
     out.onCompleted();
@@ -117,7 +120,10 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
                 () -> {
                   try {
                     RankingSummary summary =
-                        ranker.rank(request, t -> out.send(InferenceProtoMapper.toProto(t)), out::isCancelled);
+                        ranker.rank(
+                            request,
+                            t -> out.send(InferenceProtoMapper.toProto(t)),
+                            out::isCancelled);
                     out.send(InferenceProtoMapper.toProto(summary));
                     out.complete();
                   } catch (RuntimeException e) {
@@ -129,8 +135,10 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
   }
 
   @Override
-  public StreamObserver<StreamPredictRequest> streamPredict(StreamObserver<StreamPredictResponse> plainOut) {
-    ServerCallStreamObserver<StreamPredictResponse> out = (ServerCallStreamObserver<StreamPredictResponse>) plainOut;
+  public StreamObserver<StreamPredictRequest> streamPredict(
+      StreamObserver<StreamPredictResponse> plainOut) {
+    ServerCallStreamObserver<StreamPredictResponse> out =
+        (ServerCallStreamObserver<StreamPredictResponse>) plainOut;
     // Inbound flow control: read the next message only once the client takes our answers, so a
     // client that stops reading cannot make us buffer predictions without bound.
     out.disableAutoRequest();
@@ -156,9 +164,11 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
         }
         try {
           if (session == null) {
-            session = live.open(InferenceProtoMapper.modelName(req.getModelName()), req.getExplainTopK());
+            session =
+                live.open(InferenceProtoMapper.modelName(req.getModelName()), req.getExplainTopK());
           }
-          for (StreamOutcome o : session.apply(InferenceProtoMapper.toEvents(req.getEventsList()))) {
+          for (StreamOutcome o :
+              session.apply(InferenceProtoMapper.toEvents(req.getEventsList()))) {
             if (cancelled[0]) {
               return;
             }

@@ -64,7 +64,9 @@ final class InferenceProtoMapper {
       case EVENTS:
         return new PredictionInput.ByEvents(
             toEvents(in.getEvents().getEventsList()),
-            in.getEvents().hasAsOf() ? Optional.of(EventProtoMapper.instant(in.getEvents().getAsOf())) : Optional.empty());
+            in.getEvents().hasAsOf()
+                ? Optional.of(EventProtoMapper.instant(in.getEvents().getAsOf()))
+                : Optional.empty());
       default:
         return new PredictionInput.Missing();
     }
@@ -137,7 +139,8 @@ final class InferenceProtoMapper {
       if (o instanceof RowOutcome.Scored s) {
         b.addResults(PredictBatchResult.newBuilder().setPrediction(toProto(s.prediction())));
       } else {
-        b.addResults(PredictBatchResult.newBuilder().setError(toStatus(((RowOutcome.Failed) o).error())));
+        b.addResults(
+            PredictBatchResult.newBuilder().setError(toStatus(((RowOutcome.Failed) o).error())));
       }
     }
     return b.build();
@@ -152,7 +155,8 @@ final class InferenceProtoMapper {
     }
     return com.google.rpc.Status.newBuilder()
         .setCode(sre.getStatus().getCode().value())
-        .setMessage(sre.getStatus().getDescription() == null ? "" : sre.getStatus().getDescription())
+        .setMessage(
+            sre.getStatus().getDescription() == null ? "" : sre.getStatus().getDescription())
         .build();
   }
 
@@ -173,10 +177,13 @@ final class InferenceProtoMapper {
           .setHistoryEventCount(p.seed().events());
     } else {
       StreamOutcome.Rejected r = (StreamOutcome.Rejected) o;
-      EventRejection.Builder rejection = EventRejection.newBuilder().setIndex(r.index()).setEventId(truncate(r.eventId()));
+      EventRejection.Builder rejection =
+          EventRejection.newBuilder().setIndex(r.index()).setEventId(truncate(r.eventId()));
       for (FieldViolation v : r.violations()) {
         rejection.addViolations(
-            propensity.events.v1.FieldViolation.newBuilder().setField(v.field()).setDescription(v.reason()));
+            propensity.events.v1.FieldViolation.newBuilder()
+                .setField(v.field())
+                .setDescription(v.reason()));
       }
       b.setRejection(rejection);
     }
@@ -231,7 +238,8 @@ final class InferenceProtoMapper {
   }
 
   static GetModelInfoResponse toModelInfo(List<ServedModel> models, String defaultModel) {
-    GetModelInfoResponse.Builder b = GetModelInfoResponse.newBuilder().setDefaultModelName(defaultModel);
+    GetModelInfoResponse.Builder b =
+        GetModelInfoResponse.newBuilder().setDefaultModelName(defaultModel);
     for (ServedModel m : models) {
       b.addModels(toProto(m));
     }

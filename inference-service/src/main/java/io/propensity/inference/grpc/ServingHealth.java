@@ -11,7 +11,8 @@ import propensity.inference.v1.InferenceServiceGrpc;
 
 /**
  * Reports the standard gRPC health: NOT_SERVING until a version of the default model is loaded,
- * SERVING from then on, both overall ({@code ""}) and for {@code propensity.inference.v1.InferenceService}.
+ * SERVING from then on, both overall ({@code ""}) and for {@code
+ * propensity.inference.v1.InferenceService}.
  */
 public final class ServingHealth implements ServingListener {
   private static final Logger LOG = LoggerFactory.getLogger(ServingHealth.class);

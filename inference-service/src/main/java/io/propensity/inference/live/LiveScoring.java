@@ -19,8 +19,8 @@ import java.util.Optional;
 /**
  * Scores live events: each valid event updates its user's {@link LiveUserStates} entry and yields
  * the user's new prediction, computed as of the user's newest event (so that a replayed log scores
- * as it would have live). A user's state is seeded from their stored events at their first event
- * on this replica (see {@link StateSeeder}); the answer says how it was seeded.
+ * as it would have live). A user's state is seeded from their stored events at their first event on
+ * this replica (see {@link StateSeeder}); the answer says how it was seeded.
  */
 public final class LiveScoring {
   /** Most events per stream message. */
@@ -33,7 +33,11 @@ public final class LiveScoring {
   private final ScoringMetrics metrics;
 
   public LiveScoring(
-      ServedModels models, LiveUserStates states, EventValidator validator, RowScorer rows, ScoringMetrics metrics) {
+      ServedModels models,
+      LiveUserStates states,
+      EventValidator validator,
+      RowScorer rows,
+      ScoringMetrics metrics) {
     this.models = models;
     this.states = states;
     this.validator = validator;
@@ -41,14 +45,18 @@ public final class LiveScoring {
     this.metrics = metrics;
   }
 
-  /** Starts a stream with the settings of its first message; fails now if the model is not served. */
+  /**
+   * Starts a stream with the settings of its first message; fails now if the model is not served.
+   */
   public Session open(Optional<String> model, int topK) {
     Scorer.checkTopK(topK, Scorer.MAX_TOP_K, "explain_top_k");
     models.lease(model).close();
     return new Session(model, topK);
   }
 
-  /** One stream: counts events over all its messages. Not thread-safe (gRPC serialises messages). */
+  /**
+   * One stream: counts events over all its messages. Not thread-safe (gRPC serialises messages).
+   */
   public final class Session {
     private final Optional<String> model;
     private final int topK;
@@ -66,7 +74,11 @@ public final class LiveScoring {
       }
       if (events.size() > MAX_EVENTS_PER_MESSAGE) {
         throw InvalidInputException.of(
-            "events", events.size() + " events in one message, at most " + MAX_EVENTS_PER_MESSAGE + " allowed");
+            "events",
+            events.size()
+                + " events in one message, at most "
+                + MAX_EVENTS_PER_MESSAGE
+                + " allowed");
       }
       List<StreamOutcome> out = new ArrayList<>(events.size());
       long predicted = 0;
@@ -92,7 +104,10 @@ public final class LiveScoring {
                     state.apply(event);
                     Instant asOf = state.watermark().orElse(event.occurredAt());
                     return new FeatureRow(
-                        Optional.of(event.userId()), state.vectorAsOf(asOf).values(), false, Optional.of(asOf));
+                        Optional.of(event.userId()),
+                        state.vectorAsOf(asOf).values(),
+                        false,
+                        Optional.of(asOf));
                   });
           out.add(new StreamOutcome.Predicted(in.eventId(), rows.score(lease, row, topK), seed[0]));
           predicted++;

@@ -37,7 +37,10 @@ public final class LiveStateFeatureSource implements OnlineFeatureSource {
                     Instant asOf = last.filter(now::isBefore).orElse(now);
                     return new UserFeatures(id, s.vectorAsOf(asOf).values(), last.isEmpty(), last);
                   })
-              .orElseGet(() -> new UserFeatures(id, BatchFeatureComputer.coldStart().values(), true, Optional.empty())));
+              .orElseGet(
+                  () ->
+                      new UserFeatures(
+                          id, BatchFeatureComputer.coldStart().values(), true, Optional.empty())));
     }
     return new OnlineFeatures(FeatureCatalog.schema().versionHash(), now, out);
   }

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Seeds a user's new live state with their stored events, so that a user with months of history
- * does not look new on a stream. Never fails: without a history source, or when it fails, the
- * state stays empty (and the seed says so); after a failure it is not asked again for {@code
- * pause}, so that a down feature service does not cost every new user a timeout.
+ * does not look new on a stream. Never fails: without a history source, or when it fails, the state
+ * stays empty (and the seed says so); after a failure it is not asked again for {@code pause}, so
+ * that a down feature service does not cost every new user a timeout.
  */
 public final class StateSeeder {
   private static final Logger LOG = LoggerFactory.getLogger(StateSeeder.class);
@@ -31,7 +31,10 @@ public final class StateSeeder {
    * @param counter hears the origin of every seed (for metrics)
    */
   public StateSeeder(
-      Optional<UserHistorySource> source, Duration pause, Clock clock, Consumer<HistorySeed.Origin> counter) {
+      Optional<UserHistorySource> source,
+      Duration pause,
+      Clock clock,
+      Consumer<HistorySeed.Origin> counter) {
     this.source = source;
     this.pause = pause;
     this.clock = clock;
@@ -72,6 +75,7 @@ public final class StateSeeder {
       state.apply(e);
     }
     return new HistorySeed(
-        history.truncated() ? HistorySeed.Origin.TRUNCATED : HistorySeed.Origin.STORED, history.events().size());
+        history.truncated() ? HistorySeed.Origin.TRUNCATED : HistorySeed.Origin.STORED,
+        history.events().size());
   }
 }

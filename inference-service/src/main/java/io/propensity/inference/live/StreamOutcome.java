@@ -14,14 +14,16 @@ public sealed interface StreamOutcome {
    *
    * @param seed how the user's live state began on this replica
    */
-  record Predicted(String eventId, Prediction prediction, HistorySeed seed) implements StreamOutcome {}
+  record Predicted(String eventId, Prediction prediction, HistorySeed seed)
+      implements StreamOutcome {}
 
   /**
    * The event was invalid and not applied.
    *
    * @param index position of the event over the whole stream
    */
-  record Rejected(long index, String eventId, List<FieldViolation> violations) implements StreamOutcome {
+  record Rejected(long index, String eventId, List<FieldViolation> violations)
+      implements StreamOutcome {
     public Rejected {
       violations = List.copyOf(violations);
     }

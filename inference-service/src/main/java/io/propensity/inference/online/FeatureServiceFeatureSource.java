@@ -16,11 +16,10 @@ import java.util.List;
 import java.util.Optional;
 import propensity.features.v1.GetOnlineFeaturesResponse;
 
-
 /**
- * Online features from the feature service ({@code features.v1.GetOnlineFeatures}), asked in
- * chunks its limit allows, each call with a short deadline (a caller's shorter gRPC deadline
- * applies by itself, as grpc-java propagates it). A service that is down or slow becomes {@link
+ * Online features from the feature service ({@code features.v1.GetOnlineFeatures}), asked in chunks
+ * its limit allows, each call with a short deadline (a caller's shorter gRPC deadline applies by
+ * itself, as grpc-java propagates it). A service that is down or slow becomes {@link
  * UnavailableException} with a retry hint, so by-user requests fail fast instead of queueing.
  */
 public final class FeatureServiceFeatureSource implements OnlineFeatureSource {
@@ -56,8 +55,11 @@ public final class FeatureServiceFeatureSource implements OnlineFeatureSource {
         hash = r.getSchemaVersionHash();
       } else if (!hash.equals(r.getSchemaVersionHash())) {
         throw new FailedPreconditionException(
-            "the feature service changed its feature schema while answering (" + hash + " -> "
-                + r.getSchemaVersionHash() + "); retry");
+            "the feature service changed its feature schema while answering ("
+                + hash
+                + " -> "
+                + r.getSchemaVersionHash()
+                + "); retry");
       }
       Instant chunkAsOf = EventProtoMapper.instant(r.getAsOf());
       asOf = asOf == null || chunkAsOf.isAfter(asOf) ? chunkAsOf : asOf;
@@ -65,7 +67,12 @@ public final class FeatureServiceFeatureSource implements OnlineFeatureSource {
     }
     if (users.size() != userIds.size()) {
       throw new UnavailableException(
-          "the feature service at " + target + " answered " + users.size() + " users for " + userIds.size(),
+          "the feature service at "
+              + target
+              + " answered "
+              + users.size()
+              + " users for "
+              + userIds.size(),
           Optional.of(retryAfter),
           null);
     }
@@ -80,23 +87,31 @@ public final class FeatureServiceFeatureSource implements OnlineFeatureSource {
               u.getUserId(),
               values,
               u.getColdStart(),
-              u.hasLastEventAt() ? Optional.of(EventProtoMapper.instant(u.getLastEventAt())) : Optional.empty()));
+              u.hasLastEventAt()
+                  ? Optional.of(EventProtoMapper.instant(u.getLastEventAt()))
+                  : Optional.empty()));
     }
     return new OnlineFeatures(hash == null ? "" : hash, asOf == null ? Instant.EPOCH : asOf, out);
   }
 
   private RuntimeException translate(StatusRuntimeException e) {
     Status.Code code = e.getStatus().getCode();
-    String detail = e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription();
+    String detail =
+        e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription();
     if (code == Status.Code.INVALID_ARGUMENT) {
-      return InvalidInputException.of("user_id", "the feature service refused the request" + detail);
+      return InvalidInputException.of(
+          "user_id", "the feature service refused the request" + detail);
     }
     String what =
         code == Status.Code.DEADLINE_EXCEEDED
             ? "did not answer within " + deadline.toMillis() + " ms (or the caller's deadline)"
             : "is unavailable (" + code + detail + ")";
     return new UnavailableException(
-        "the feature service at " + target + " " + what + "; inline feature vectors and events still work",
+        "the feature service at "
+            + target
+            + " "
+            + what
+            + "; inline feature vectors and events still work",
         Optional.of(retryAfter),
         e);
   }

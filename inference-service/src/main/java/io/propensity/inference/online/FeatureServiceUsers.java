@@ -36,9 +36,14 @@ public final class FeatureServiceUsers implements UserHistorySource, UserDirecto
    * @param maxHistoryEvents most events of one user's history asked for, 1 to 10,000
    */
   public FeatureServiceUsers(
-      Channel channel, String target, Duration deadline, Duration retryAfter, int maxHistoryEvents) {
+      Channel channel,
+      String target,
+      Duration deadline,
+      Duration retryAfter,
+      int maxHistoryEvents) {
     if (maxHistoryEvents < 1 || maxHistoryEvents > 10_000) {
-      throw new IllegalArgumentException("maxHistoryEvents " + maxHistoryEvents + " is outside 1 to 10000");
+      throw new IllegalArgumentException(
+          "maxHistoryEvents " + maxHistoryEvents + " is outside 1 to 10000");
     }
     this.client = new FeatureServiceClient(channel, deadline);
     this.target = target;
@@ -61,7 +66,9 @@ public final class FeatureServiceUsers implements UserHistorySource, UserDirecto
         events.add(ok.event());
       } else {
         throw new UnavailableException(
-            "the feature service at " + target + " returned a stored event this service cannot read: "
+            "the feature service at "
+                + target
+                + " returned a stored event this service cannot read: "
                 + p.getEventId(),
             Optional.of(retryAfter),
             null);
@@ -72,7 +79,10 @@ public final class FeatureServiceUsers implements UserHistorySource, UserDirecto
 
   @Override
   public Page page(
-      Optional<String> pageToken, Optional<Instant> activeSince, Optional<Instant> activeBefore, int pageSize) {
+      Optional<String> pageToken,
+      Optional<Instant> activeSince,
+      Optional<Instant> activeBefore,
+      int pageSize) {
     ListUsersResponse r;
     try {
       r = client.listUsers(pageSize, pageToken.orElse(""), activeSince, activeBefore);
@@ -83,16 +93,23 @@ public final class FeatureServiceUsers implements UserHistorySource, UserDirecto
     for (UserActivity u : r.getUsersList()) {
       ids.add(u.getUserId());
     }
-    return new Page(ids, r.getNextPageToken().isEmpty() ? Optional.empty() : Optional.of(r.getNextPageToken()));
+    return new Page(
+        ids, r.getNextPageToken().isEmpty() ? Optional.empty() : Optional.of(r.getNextPageToken()));
   }
 
   private UnavailableException translate(String rpc, StatusRuntimeException e) {
     Status.Code code = e.getStatus().getCode();
-    String detail = e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription();
+    String detail =
+        e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription();
     String what =
         code == Status.Code.DEADLINE_EXCEEDED
-            ? "did not answer " + rpc + " within " + deadline.toMillis() + " ms (or the caller's deadline)"
+            ? "did not answer "
+                + rpc
+                + " within "
+                + deadline.toMillis()
+                + " ms (or the caller's deadline)"
             : "failed " + rpc + " (" + code + detail + ")";
-    return new UnavailableException("the feature service at " + target + " " + what, Optional.of(retryAfter), e);
+    return new UnavailableException(
+        "the feature service at " + target + " " + what, Optional.of(retryAfter), e);
   }
 }

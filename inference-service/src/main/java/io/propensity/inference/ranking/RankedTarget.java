@@ -12,7 +12,12 @@ import java.util.List;
  * @param coldStart nothing was known about the user
  * @param factors top factors; empty when none were asked for
  */
-public record RankedTarget(long rank, String userId, double probability, boolean coldStart, List<ExplainedFactor> factors) {
+public record RankedTarget(
+    long rank,
+    String userId,
+    double probability,
+    boolean coldStart,
+    List<ExplainedFactor> factors) {
   public RankedTarget {
     factors = List.copyOf(factors);
   }

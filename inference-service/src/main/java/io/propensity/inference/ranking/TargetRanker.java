@@ -31,23 +31,27 @@ import java.util.function.Supplier;
  * UserDirectory} (the feature service's ListUsers, paged, with the activity bounds applied there);
  * without a directory (no feature service configured), the users this replica has seen on
  * StreamPredict streams. Features come in chunks of one page; only the selection is kept in memory
- * (a bounded heap for top-K),
- * with factors computed when a user enters it and kept as a few numbers until sent, so ranking
- * 100,000 users fits a small heap. The model version is released before the targets are streamed,
- * so a slow reader does not hold a retired version.
+ * (a bounded heap for top-K), with factors computed when a user enters it and kept as a few numbers
+ * until sent, so ranking 100,000 users fits a small heap. The model version is released before the
+ * targets are streamed, so a slow reader does not hold a retired version.
  */
 public final class TargetRanker {
   /** Most candidate user ids in a request. */
   public static final int MAX_USER_IDS = 100_000;
+
   /** Largest top_k. */
   public static final int MAX_TOP_K = 1_000_000;
+
   /** Most factors per ranked user. */
   public static final int MAX_EXPLAIN_TOP_K = 10;
 
   private static final Comparator<Candidate> BEST_FIRST =
-      Comparator.comparingDouble(Candidate::probability).reversed().thenComparing(Candidate::userId);
+      Comparator.comparingDouble(Candidate::probability)
+          .reversed()
+          .thenComparing(Candidate::userId);
 
-  private record Candidate(String userId, double probability, boolean coldStart, RowScorer.CompactFactors factors) {}
+  private record Candidate(
+      String userId, double probability, boolean coldStart, RowScorer.CompactFactors factors) {}
 
   private final ServedModels models;
   private final OnlineFeatureSource features;
@@ -94,7 +98,8 @@ public final class TargetRanker {
         @Override
         public List<String> next() {
           while (!done) {
-            UserDirectory.Page page = users.page(token, r.activeSince(), r.activeBefore(), chunkSize);
+            UserDirectory.Page page =
+                users.page(token, r.activeSince(), r.activeBefore(), chunkSize);
             token = page.nextPageToken();
             done = token.isEmpty();
             if (!page.userIds().isEmpty()) {
@@ -105,13 +110,15 @@ public final class TargetRanker {
         }
       };
     }
-    List<String> all = List.copyOf(new LinkedHashSet<>(r.userIds().isEmpty() ? streamUsers.get() : r.userIds()));
+    List<String> all =
+        List.copyOf(new LinkedHashSet<>(r.userIds().isEmpty() ? streamUsers.get() : r.userIds()));
     return new Chunks() {
       private int from;
 
       @Override
       public List<String> next() {
-        List<String> chunk = all.subList(Math.min(from, all.size()), Math.min(all.size(), from + chunkSize));
+        List<String> chunk =
+            all.subList(Math.min(from, all.size()), Math.min(all.size(), from + chunkSize));
         from += chunkSize;
         return chunk;
       }
@@ -134,12 +141,15 @@ public final class TargetRanker {
       bad.add(new FieldError("top_k", "set top_k, min_probability or both"));
     }
     if (r.explainTopK() < 0 || r.explainTopK() > MAX_EXPLAIN_TOP_K) {
-      bad.add(new FieldError("explain_top_k", r.explainTopK() + " is outside 0 to " + MAX_EXPLAIN_TOP_K));
+      bad.add(
+          new FieldError(
+              "explain_top_k", r.explainTopK() + " is outside 0 to " + MAX_EXPLAIN_TOP_K));
     }
     if (r.userIds().size() > MAX_USER_IDS) {
       bad.add(
           new FieldError(
-              "segment.user_ids", r.userIds().size() + " user ids, at most " + MAX_USER_IDS + " allowed"));
+              "segment.user_ids",
+              r.userIds().size() + " user ids, at most " + MAX_USER_IDS + " allowed"));
     } else {
       for (int i = 0; i < r.userIds().size() && bad.size() < 100; i++) {
         String id = r.userIds().get(i);
@@ -147,14 +157,18 @@ public final class TargetRanker {
           bad.add(
               new FieldError(
                   "segment.user_ids[" + i + "]",
-                  id.isEmpty() ? "is empty" : id.length() + " characters, at most " + InputResolver.MAX_USER_ID_LENGTH));
+                  id.isEmpty()
+                      ? "is empty"
+                      : id.length() + " characters, at most " + InputResolver.MAX_USER_ID_LENGTH));
         }
       }
     }
     if (r.activeSince().isPresent()
         && r.activeBefore().isPresent()
         && r.activeSince().get().isAfter(r.activeBefore().get())) {
-      bad.add(new FieldError("segment.active_since", "is after segment.active_before: no user can match"));
+      bad.add(
+          new FieldError(
+              "segment.active_since", "is after segment.active_before: no user can match"));
     }
     if (!bad.isEmpty()) {
       throw new InvalidInputException(bad.get(0).toString(), bad);
@@ -165,7 +179,8 @@ public final class TargetRanker {
    * Ranks the request's candidates, giving each selected user to {@code sink} in rank order; stops
    * early (returning the totals so far) once {@code cancelled} says so.
    */
-  public RankingSummary rank(RankRequest r, Consumer<RankedTarget> sink, BooleanSupplier cancelled) {
+  public RankingSummary rank(
+      RankRequest r, Consumer<RankedTarget> sink, BooleanSupplier cancelled) {
     long started = System.nanoTime();
     check(r);
     try {
@@ -190,8 +205,13 @@ public final class TargetRanker {
           OnlineFeatures f = features.fetch(chunk);
           if (!f.schemaHash().equals(m.descriptor().schemaHash())) {
             throw new FailedPreconditionException(
-                "the feature service computes feature schema '" + f.schemaHash() + "', model "
-                    + m.descriptor().label() + " reads '" + m.descriptor().schemaHash() + "'");
+                "the feature service computes feature schema '"
+                    + f.schemaHash()
+                    + "', model "
+                    + m.descriptor().label()
+                    + " reads '"
+                    + m.descriptor().schemaHash()
+                    + "'");
           }
           asOf = asOf == null || f.asOf().isAfter(asOf) ? f.asOf() : asOf;
           for (UserFeatures u : f.users()) {
@@ -204,7 +224,8 @@ public final class TargetRanker {
             if (r.minProbability().isPresent() && p < r.minProbability().getAsDouble()) {
               continue;
             }
-            Candidate c = new Candidate(u.userId(), p, u.coldStart(), RowScorer.CompactFactors.NONE);
+            Candidate c =
+                new Candidate(u.userId(), p, u.coldStart(), RowScorer.CompactFactors.NONE);
             if (r.topK() > 0 && heap.size() == r.topK()) {
               if (BEST_FIRST.compare(c, heap.peek()) >= 0) {
                 continue;
@@ -212,7 +233,12 @@ public final class TargetRanker {
               heap.poll();
             }
             if (r.explainTopK() > 0) {
-              c = new Candidate(c.userId(), p, c.coldStart(), rows.compactTopFactors(lease, u.values(), r.explainTopK()));
+              c =
+                  new Candidate(
+                      c.userId(),
+                      p,
+                      c.coldStart(),
+                      rows.compactTopFactors(lease, u.values(), r.explainTopK()));
             }
             if (r.topK() > 0) {
               heap.add(c);
@@ -231,13 +257,23 @@ public final class TargetRanker {
         if (cancelled.getAsBoolean()) {
           break;
         }
-        sink.accept(new RankedTarget(++rank, c.userId(), c.probability(), c.coldStart(), rows.describe(c.factors())));
+        sink.accept(
+            new RankedTarget(
+                ++rank, c.userId(), c.probability(), c.coldStart(), rows.describe(c.factors())));
         selectedSum += c.probability();
       }
       double baseRate = scored == 0 ? 0 : sumAll / scored;
       double lift = rank == 0 || baseRate == 0 ? 0 : (selectedSum / rank) / baseRate;
       return new RankingSummary(
-          modelName, modelVersion, scored, rank, selectedSum, baseRate, lift, threshold, Optional.ofNullable(asOf));
+          modelName,
+          modelVersion,
+          scored,
+          rank,
+          selectedSum,
+          baseRate,
+          lift,
+          threshold,
+          Optional.ofNullable(asOf));
     } finally {
       metrics.timed(ScoringMetrics.Operation.RANK, System.nanoTime() - started);
     }

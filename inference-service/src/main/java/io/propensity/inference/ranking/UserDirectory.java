@@ -15,7 +15,11 @@ public interface UserDirectory {
    *
    * @param pageToken the previous page's token; empty for the first page
    */
-  Page page(Optional<String> pageToken, Optional<Instant> activeSince, Optional<Instant> activeBefore, int pageSize);
+  Page page(
+      Optional<String> pageToken,
+      Optional<Instant> activeSince,
+      Optional<Instant> activeBefore,
+      int pageSize);
 
   /**
    * A page of users.

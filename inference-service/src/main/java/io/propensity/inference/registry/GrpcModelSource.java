@@ -60,12 +60,17 @@ public final class GrpcModelSource implements ModelSource {
   private final Duration downloadDeadline;
 
   /** A source on a channel the caller owns. */
-  public GrpcModelSource(Channel channel, String target, Duration deadline, Duration downloadDeadline) {
+  public GrpcModelSource(
+      Channel channel, String target, Duration deadline, Duration downloadDeadline) {
     this(channel, null, target, deadline, downloadDeadline);
   }
 
   private GrpcModelSource(
-      Channel channel, ManagedChannel owned, String target, Duration deadline, Duration downloadDeadline) {
+      Channel channel,
+      ManagedChannel owned,
+      String target,
+      Duration deadline,
+      Duration downloadDeadline) {
     this.channel = channel;
     this.owned = owned;
     this.target = target;
@@ -74,14 +79,19 @@ public final class GrpcModelSource implements ModelSource {
   }
 
   /** Connects (plaintext) to {@code host:port}; closing the source closes the channel. */
-  public static GrpcModelSource connect(String target, Duration deadline, Duration downloadDeadline) {
+  public static GrpcModelSource connect(
+      String target, Duration deadline, Duration downloadDeadline) {
     ManagedChannel ch =
-        ManagedChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(16 << 20).build();
+        ManagedChannelBuilder.forTarget(target)
+            .usePlaintext()
+            .maxInboundMessageSize(16 << 20)
+            .build();
     return new GrpcModelSource(ch, ch, target, deadline, downloadDeadline);
   }
 
   private ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub blocking(Duration d) {
-    return ModelRegistryServiceGrpc.newBlockingStub(channel).withDeadlineAfter(d.toMillis(), TimeUnit.MILLISECONDS);
+    return ModelRegistryServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(d.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private ModelSourceException failure(String what, StatusRuntimeException e) {
@@ -92,7 +102,9 @@ public final class GrpcModelSource implements ModelSource {
             + what
             + " failed with "
             + e.getStatus().getCode()
-            + (e.getStatus().getDescription() == null ? "" : " (" + e.getStatus().getDescription() + ")"),
+            + (e.getStatus().getDescription() == null
+                ? ""
+                : " (" + e.getStatus().getDescription() + ")"),
         e);
   }
 
@@ -104,7 +116,8 @@ public final class GrpcModelSource implements ModelSource {
       do {
         ListModelsResponse page =
             blocking(deadline)
-                .listModels(ListModelsRequest.newBuilder().setPageSize(500).setPageToken(token).build());
+                .listModels(
+                    ListModelsRequest.newBuilder().setPageSize(500).setPageToken(token).build());
         for (Model m : page.getModelsList()) {
           names.add(m.getName());
         }
@@ -170,22 +183,33 @@ public final class GrpcModelSource implements ModelSource {
   private Artifact read(String name, long version, long maxBytes) throws ModelRefusedException {
     Iterator<DownloadArtifactResponse> stream =
         blocking(downloadDeadline)
-            .downloadArtifact(DownloadArtifactRequest.newBuilder().setName(name).setVersion(version).build());
+            .downloadArtifact(
+                DownloadArtifactRequest.newBuilder().setName(name).setVersion(version).build());
     String label = name + "@" + version;
     try {
       if (!stream.hasNext()) {
-        throw new ModelSourceException("model registry at " + target + ": empty download of " + label);
+        throw new ModelSourceException(
+            "model registry at " + target + ": empty download of " + label);
       }
       DownloadArtifactResponse first = stream.next();
       if (!first.hasHeader()) {
         throw new ModelSourceException(
-            "model registry at " + target + ": the download of " + label + " did not start with a header");
+            "model registry at "
+                + target
+                + ": the download of "
+                + label
+                + " did not start with a header");
       }
       var header = first.getHeader();
       if (header.getSizeBytes() > maxBytes || header.getSizeBytes() < 0) {
         throw new ModelRefusedException(
             RefusalReason.TOO_LARGE,
-            label + ": the registry announces " + header.getSizeBytes() + " bytes, at most " + maxBytes + " accepted");
+            label
+                + ": the registry announces "
+                + header.getSizeBytes()
+                + " bytes, at most "
+                + maxBytes
+                + " accepted");
       }
       ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) header.getSizeBytes());
       while (stream.hasNext()) {
@@ -210,7 +234,8 @@ public final class GrpcModelSource implements ModelSource {
         }
         next.getChunk().getData().writeTo(bytes);
       }
-      return new Artifact(name, version, bytes.toByteArray(), header.getSha256(), header.getSizeBytes());
+      return new Artifact(
+          name, version, bytes.toByteArray(), header.getSha256(), header.getSizeBytes());
     } catch (StatusRuntimeException e) {
       throw failure("DownloadArtifact(" + label + ")", e);
     } catch (java.io.IOException e) {
@@ -273,7 +298,9 @@ public final class GrpcModelSource implements ModelSource {
     List<GoldenRow> golden = new ArrayList<>(v.getGoldenRowsCount());
     for (var g : v.getGoldenRowsList()) {
       golden.add(
-          new GoldenRow(g.getValuesList().stream().mapToDouble(Double::doubleValue).toArray(), g.getExpectedProbability()));
+          new GoldenRow(
+              g.getValuesList().stream().mapToDouble(Double::doubleValue).toArray(),
+              g.getExpectedProbability()));
     }
     return new ModelDescriptor(
         v.getName(),

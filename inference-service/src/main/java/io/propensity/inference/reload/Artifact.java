@@ -9,4 +9,5 @@ package io.propensity.inference.reload;
  * @param announcedSha256 SHA-256 the download header announced
  * @param announcedSizeBytes size the download header announced
  */
-public record Artifact(String name, long version, byte[] bytes, String announcedSha256, long announcedSizeBytes) {}
+public record Artifact(
+    String name, long version, byte[] bytes, String announcedSha256, long announcedSizeBytes) {}

@@ -57,7 +57,8 @@ public final class ModelLoader {
    * @param maxArtifactBytes largest artifact accepted
    * @param warmUpRounds passes over the warm-up rows per scorer
    */
-  public record Settings(int concurrentScorers, double goldenTolerance, long maxArtifactBytes, int warmUpRounds) {
+  public record Settings(
+      int concurrentScorers, double goldenTolerance, long maxArtifactBytes, int warmUpRounds) {
     public Settings {
       if (concurrentScorers < 1) {
         throw new IllegalArgumentException("concurrentScorers must be at least 1");
@@ -73,7 +74,8 @@ public final class ModelLoader {
   private final NativeLoader nativeLoader;
   private final Clock clock;
 
-  public ModelLoader(FeatureSchema schema, Settings settings, NativeLoader nativeLoader, Clock clock) {
+  public ModelLoader(
+      FeatureSchema schema, Settings settings, NativeLoader nativeLoader, Clock clock) {
     this.schema = Objects.requireNonNull(schema, "schema");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.nativeLoader = Objects.requireNonNull(nativeLoader, "nativeLoader");
@@ -117,7 +119,8 @@ public final class ModelLoader {
     }
     if (!(d.threshold() >= 0 && d.threshold() <= 1)) {
       throw new ModelRefusedException(
-          RefusalReason.METADATA, d.label() + ": threshold " + d.threshold() + " is outside 0 to 1");
+          RefusalReason.METADATA,
+          d.label() + ": threshold " + d.threshold() + " is outside 0 to 1");
     }
   }
 
@@ -126,12 +129,15 @@ public final class ModelLoader {
    *
    * @param alias the alias it is served for
    */
-  public ServedModel load(ModelDescriptor d, Artifact artifact, String alias) throws ModelRefusedException {
+  public ServedModel load(ModelDescriptor d, Artifact artifact, String alias)
+      throws ModelRefusedException {
     checkDescriptor(d);
     String sha = verifyBytes(d, artifact);
     ScoringModel model;
     try {
-      model = nativeLoader.load(new String(artifact.bytes(), StandardCharsets.UTF_8), settings.concurrentScorers());
+      model =
+          nativeLoader.load(
+              new String(artifact.bytes(), StandardCharsets.UTF_8), settings.concurrentScorers());
     } catch (ModelLoadException e) {
       throw new ModelRefusedException(RefusalReason.CORRUPT, d.label() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -142,7 +148,11 @@ public final class ModelLoader {
       if (model.featureCount() != schema.size()) {
         throw new ModelRefusedException(
             RefusalReason.SCHEMA,
-            d.label() + ": the model reads " + model.featureCount() + " features, the schema has " + schema.size());
+            d.label()
+                + ": the model reads "
+                + model.featureCount()
+                + " features, the schema has "
+                + schema.size());
       }
       checkGoldenRows(d, model);
       warmUp(d, model);
@@ -197,7 +207,13 @@ public final class ModelLoader {
       if (values.length != schema.size()) {
         throw new ModelRefusedException(
             RefusalReason.GOLDEN_ROWS,
-            d.label() + ": golden row " + i + " has " + values.length + " values, the schema has " + schema.size());
+            d.label()
+                + ": golden row "
+                + i
+                + " has "
+                + values.length
+                + " values, the schema has "
+                + schema.size());
       }
       double expected = rows.get(i).expectedProbability();
       double actual;
@@ -205,7 +221,9 @@ public final class ModelLoader {
         actual = model.predictProbability(values);
       } catch (RuntimeException e) {
         throw new ModelRefusedException(
-            RefusalReason.GOLDEN_ROWS, d.label() + ": golden row " + i + " cannot be scored: " + e.getMessage(), e);
+            RefusalReason.GOLDEN_ROWS,
+            d.label() + ": golden row " + i + " cannot be scored: " + e.getMessage(),
+            e);
       }
       if (!(Math.abs(actual - expected) <= settings.goldenTolerance())) {
         throw new ModelRefusedException(
@@ -243,12 +261,14 @@ public final class ModelLoader {
           double raw = model.contributions(row).rawScore();
           if (!(probability >= 0 && probability <= 1) || !Double.isFinite(raw)) {
             throw new ModelRefusedException(
-                RefusalReason.WARM_UP, d.label() + ": warm-up scored probability " + probability + ", raw " + raw);
+                RefusalReason.WARM_UP,
+                d.label() + ": warm-up scored probability " + probability + ", raw " + raw);
           }
         }
       }
     } catch (RuntimeException e) {
-      throw new ModelRefusedException(RefusalReason.WARM_UP, d.label() + ": warm-up failed: " + e.getMessage(), e);
+      throw new ModelRefusedException(
+          RefusalReason.WARM_UP, d.label() + ": warm-up failed: " + e.getMessage(), e);
     }
   }
 }

@@ -45,7 +45,11 @@ public final class ModelReloader implements AutoCloseable {
    * @param maxBackoff longest wait between reopening attempts
    */
   public record Settings(
-      String alias, List<String> models, Duration pollInterval, Duration initialBackoff, Duration maxBackoff) {
+      String alias,
+      List<String> models,
+      Duration pollInterval,
+      Duration initialBackoff,
+      Duration maxBackoff) {
     public Settings {
       Objects.requireNonNull(alias, "alias");
       models = List.copyOf(models);
@@ -70,7 +74,11 @@ public final class ModelReloader implements AutoCloseable {
   private volatile boolean closed;
 
   public ModelReloader(
-      ModelSource source, ModelLoader loader, ServedModels served, Settings settings, ReloadListener listener) {
+      ModelSource source,
+      ModelLoader loader,
+      ServedModels served,
+      Settings settings,
+      ReloadListener listener) {
     this.source = Objects.requireNonNull(source, "source");
     this.loader = Objects.requireNonNull(loader, "loader");
     this.served = Objects.requireNonNull(served, "served");
@@ -151,8 +159,12 @@ public final class ModelReloader implements AutoCloseable {
       return;
     }
     Duration wait = backoff;
-    backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff.multipliedBy(2);
-    long jittered = (long) (wait.toMillis() * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+    backoff =
+        backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0
+            ? settings.maxBackoff()
+            : backoff.multipliedBy(2);
+    long jittered =
+        (long) (wait.toMillis() * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
     LOG.atInfo()
         .addKeyValue("retryInMs", jittered)
         .log(
@@ -182,7 +194,9 @@ public final class ModelReloader implements AutoCloseable {
       reachable();
     } catch (ModelSourceException e) {
       if (registryReachable) {
-        LOG.warn("cannot poll the model registry (the current versions keep serving): {}", e.getMessage());
+        LOG.warn(
+            "cannot poll the model registry (the current versions keep serving): {}",
+            e.getMessage());
         registryReachable = false;
       }
     } catch (RuntimeException e) {
@@ -228,8 +242,11 @@ public final class ModelReloader implements AutoCloseable {
           .addKeyValue("version", version)
           .addKeyValue("previousVersion", previous.map(ServedModel::version).orElse(0L))
           .addKeyValue("loadMs", took.toMillis())
-          .log("serving {} (was {}), loaded and validated in {} ms", d.label(),
-              previous.map(p -> "version " + p.version()).orElse("nothing"), took.toMillis());
+          .log(
+              "serving {} (was {}), loaded and validated in {} ms",
+              d.label(),
+              previous.map(p -> "version " + p.version()).orElse("nothing"),
+              took.toMillis());
     } catch (ModelRefusedException e) {
       refused.computeIfAbsent(name, n -> new HashSet<>()).add(version);
       listener.refused(name, version, e.reason(), e.getMessage());
@@ -237,7 +254,12 @@ public final class ModelReloader implements AutoCloseable {
           .addKeyValue("model", name)
           .addKeyValue("version", version)
           .addKeyValue("reason", e.reason().tag())
-          .log("refused {}@{} ({}): {}; {} keeps serving", name, version, e.reason().tag(), e.getMessage(),
+          .log(
+              "refused {}@{} ({}): {}; {} keeps serving",
+              name,
+              version,
+              e.reason().tag(),
+              e.getMessage(),
               current.isPresent() ? "version " + current.getAsLong() : "nothing");
     } catch (RuntimeException e) {
       listener.failed(name, version, String.valueOf(e.getMessage()));
@@ -247,7 +269,12 @@ public final class ModelReloader implements AutoCloseable {
           .addKeyValue("model", name)
           .addKeyValue("version", version)
           .addKeyValue("retryInMs", retry.toMillis())
-          .log("cannot load {}@{} now, retrying in {} ms: {}", name, version, retry.toMillis(), e.getMessage());
+          .log(
+              "cannot load {}@{} now, retrying in {} ms: {}",
+              name,
+              version,
+              retry.toMillis(),
+              e.getMessage());
       try {
         thread.schedule(() -> reconcile(name), retry.toMillis(), TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException shuttingDown) {
@@ -269,7 +296,8 @@ public final class ModelReloader implements AutoCloseable {
   public void close() {
     closed = true;
     try {
-      thread.submit(
+      thread
+          .submit(
               () -> {
                 if (watch != null) {
                   watch.cancel();

@@ -14,7 +14,9 @@ public interface ModelSource extends AutoCloseable {
   /** Names of every registered model. */
   List<String> modelNames();
 
-  /** The version an alias of a model points at; empty when the model or the alias does not exist. */
+  /**
+   * The version an alias of a model points at; empty when the model or the alias does not exist.
+   */
   OptionalLong aliasVersion(String name, String alias);
 
   /** Everything about one version, golden rows included. */

@@ -25,7 +25,8 @@ public final class ReloadMetrics implements ReloadListener, ServingListener {
     this.registry = registry;
     this.loadTime =
         Timer.builder("propensity.inference.model.load.duration")
-            .description("Time from deciding to load a version to serving it: fetch, verify, load, validate, warm up")
+            .description(
+                "Time from deciding to load a version to serving it: fetch, verify, load, validate, warm up")
             .register(registry);
   }
 

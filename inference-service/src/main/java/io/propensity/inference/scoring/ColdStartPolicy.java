@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** What to do with a user the feature service knows nothing about. */
 public enum ColdStartPolicy {
-  /** Score the empty-history vector and flag the prediction as a cold start (the contract's default). */
+  /**
+   * Score the empty-history vector and flag the prediction as a cold start (the contract's
+   * default).
+   */
   SCORE,
   /** Refuse with NOT_FOUND. */
   REJECT;
@@ -14,7 +17,8 @@ public enum ColdStartPolicy {
     try {
       return valueOf(text.strip().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("cold-start policy must be 'score' or 'reject', got '" + text + "'", e);
+      throw new IllegalArgumentException(
+          "cold-start policy must be 'score' or 'reject', got '" + text + "'", e);
     }
   }
 }

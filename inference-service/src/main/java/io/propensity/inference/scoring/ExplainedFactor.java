@@ -6,6 +6,8 @@ package io.propensity.inference.scoring;
  * @param feature feature name
  * @param value the feature's value (NaN = missing)
  * @param contribution SHAP contribution in log-odds
- * @param description the value rendered for people, e.g. {@code Sessions in the last 7 days: 3 (raises)}
+ * @param description the value rendered for people, e.g. {@code Sessions in the last 7 days: 3
+ *     (raises)}
  */
-public record ExplainedFactor(String feature, double value, double contribution, String description) {}
+public record ExplainedFactor(
+    String feature, double value, double contribution, String description) {}

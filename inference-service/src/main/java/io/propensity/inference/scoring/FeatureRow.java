@@ -11,4 +11,5 @@ import java.util.Optional;
  * @param coldStart nothing was known about the user
  * @param asOf instant the features were computed as of; empty for a vector input
  */
-public record FeatureRow(Optional<String> userId, double[] values, boolean coldStart, Optional<Instant> asOf) {}
+public record FeatureRow(
+    Optional<String> userId, double[] values, boolean coldStart, Optional<Instant> asOf) {}

@@ -24,8 +24,10 @@ import java.util.Optional;
 public final class InputResolver {
   /** Longest user id accepted. */
   public static final int MAX_USER_ID_LENGTH = EventValidator.MAX_ID_LENGTH;
+
   /** Most inline events per input. */
   public static final int MAX_INLINE_EVENTS = 10_000;
+
   /** Most field violations listed for one input; the message gives the total. */
   static final int MAX_LISTED_VIOLATIONS = 100;
 
@@ -42,7 +44,8 @@ public final class InputResolver {
   /** A user id checked for length; the field is named in any error. */
   public static String checkUserId(String userId, String field) {
     if (userId.isEmpty()) {
-      throw InvalidInputException.of(field, "is required (1 to " + MAX_USER_ID_LENGTH + " characters)");
+      throw InvalidInputException.of(
+          field, "is required (1 to " + MAX_USER_ID_LENGTH + " characters)");
     }
     if (userId.length() > MAX_USER_ID_LENGTH) {
       throw InvalidInputException.of(
@@ -55,7 +58,8 @@ public final class InputResolver {
   public FeatureRow vector(PredictionInput.ByVector v, ServedModel model, String prefix) {
     if (v.schemaHash().isEmpty()) {
       throw InvalidInputException.of(
-          prefix + "features.schema_version_hash", "is required: the version hash of the schema the values follow");
+          prefix + "features.schema_version_hash",
+          "is required: the version hash of the schema the values follow");
     }
     if (!v.schemaHash().equals(model.descriptor().schemaHash())) {
       throw new FailedPreconditionException(
@@ -71,7 +75,8 @@ public final class InputResolver {
     double[] values = v.values();
     if (values.length != schema.size()) {
       throw InvalidInputException.of(
-          prefix + "features.values", values.length + " values, the schema has " + schema.size() + " features");
+          prefix + "features.values",
+          values.length + " values, the schema has " + schema.size() + " features");
     }
     List<FieldError> bad = new ArrayList<>();
     int total = 0;
@@ -86,7 +91,8 @@ public final class InputResolver {
     }
     if (!bad.isEmpty()) {
       throw new InvalidInputException(
-          total + " invalid feature value" + (total == 1 ? "" : "s") + ", first: " + bad.get(0), bad);
+          total + " invalid feature value" + (total == 1 ? "" : "s") + ", first: " + bad.get(0),
+          bad);
     }
     return new FeatureRow(Optional.empty(), values, false, Optional.empty());
   }
@@ -103,9 +109,14 @@ public final class InputResolver {
     FeatureType type = schema.features().get(index).type();
     return switch (type) {
       case BOOLEAN -> v == 0 || v == 1 ? null : name + " is boolean: " + v + " is neither 0 nor 1";
-      case COUNT -> v >= 0 && v == Math.rint(v) ? null : name + " is a count: " + v + " is not a whole number >= 0";
+      case COUNT ->
+          v >= 0 && v == Math.rint(v)
+              ? null
+              : name + " is a count: " + v + " is not a whole number >= 0";
       case CATEGORICAL ->
-          v >= 0 && v == Math.rint(v) ? null : name + " is categorical: " + v + " is not a level index >= 0";
+          v >= 0 && v == Math.rint(v)
+              ? null
+              : name + " is categorical: " + v + " is not a level index >= 0";
       default -> null;
     };
   }
@@ -118,7 +129,8 @@ public final class InputResolver {
       throw InvalidInputException.of(list, "at least 1 event is required");
     }
     if (inputs.size() > MAX_INLINE_EVENTS) {
-      throw InvalidInputException.of(list, inputs.size() + " events, at most " + MAX_INLINE_EVENTS + " allowed");
+      throw InvalidInputException.of(
+          list, inputs.size() + " events, at most " + MAX_INLINE_EVENTS + " allowed");
     }
     List<FieldError> bad = new ArrayList<>();
     int total = 0;
@@ -141,7 +153,12 @@ public final class InputResolver {
             problems.add(
                 new FieldViolation(
                     "user_id",
-                    "'" + event.userId() + "' differs from '" + user + "' of events[" + firstUserIndex
+                    "'"
+                        + event.userId()
+                        + "' differs from '"
+                        + user
+                        + "' of events["
+                        + firstUserIndex
                         + "]: inline events must all be of one user"));
           }
           events.add(event);
@@ -156,7 +173,12 @@ public final class InputResolver {
     }
     if (!bad.isEmpty()) {
       throw new InvalidInputException(
-          total + " invalid inline event field" + (total == 1 ? "" : "s") + ", first: " + bad.get(0), bad);
+          total
+              + " invalid inline event field"
+              + (total == 1 ? "" : "s")
+              + ", first: "
+              + bad.get(0),
+          bad);
     }
     Instant newest = events.stream().map(Event::occurredAt).max(Instant::compareTo).orElseThrow();
     Instant asOf;

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Where users' current feature vectors come from: the feature service. Fails fast with {@link
- * io.propensity.common.error.UnavailableException} (with a retry hint) when it cannot answer in time.
+ * io.propensity.common.error.UnavailableException} (with a retry hint) when it cannot answer in
+ * time.
  */
 public interface OnlineFeatureSource {
 
@@ -34,5 +35,6 @@ public interface OnlineFeatureSource {
    * @param coldStart the feature service holds no event of the user
    * @param lastEventAt time of the user's newest stored event
    */
-  record UserFeatures(String userId, double[] values, boolean coldStart, Optional<Instant> lastEventAt) {}
+  record UserFeatures(
+      String userId, double[] values, boolean coldStart, Optional<Instant> lastEventAt) {}
 }

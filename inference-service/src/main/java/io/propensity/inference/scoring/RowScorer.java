@@ -22,11 +22,13 @@ public final class RowScorer {
   /** The prediction of one row, with the top {@code topK} factors (none when 0). */
   public Prediction score(ModelLease lease, FeatureRow row, int topK) {
     double p = lease.probability(row.values());
-    return prediction(lease.served(), row, p, topK > 0 ? topFactors(lease, row.values(), topK) : List.of());
+    return prediction(
+        lease.served(), row, p, topK > 0 ? topFactors(lease, row.values(), topK) : List.of());
   }
 
   /** A prediction from an already computed probability. */
-  public Prediction prediction(ServedModel m, FeatureRow row, double probability, List<ExplainedFactor> factors) {
+  public Prediction prediction(
+      ServedModel m, FeatureRow row, double probability, List<ExplainedFactor> factors) {
     return new Prediction(
         row.userId(),
         probability,
@@ -49,7 +51,8 @@ public final class RowScorer {
    * holding many (a ranking) until they are sent.
    */
   public record CompactFactors(int[] features, double[] values, double[] contributions) {
-    public static final CompactFactors NONE = new CompactFactors(new int[0], new double[0], new double[0]);
+    public static final CompactFactors NONE =
+        new CompactFactors(new int[0], new double[0], new double[0]);
   }
 
   /** The {@code k} features that moved this row's score most, compactly. */
@@ -90,7 +93,12 @@ public final class RowScorer {
     List<ExplainedFactor> all = new ArrayList<>(values.length);
     for (int i = 0; i < values.length; i++) {
       double contribution = c.contribution(i);
-      all.add(new ExplainedFactor(names.get(i), values[i], contribution, describer.describe(i, values[i], contribution)));
+      all.add(
+          new ExplainedFactor(
+              names.get(i),
+              values[i],
+              contribution,
+              describer.describe(i, values[i], contribution)));
     }
     return new Explanation(prediction(lease.served(), row, p, List.of()), c.bias(), all);
   }

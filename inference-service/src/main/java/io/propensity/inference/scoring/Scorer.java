@@ -24,6 +24,7 @@ import java.util.Optional;
 public final class Scorer {
   /** Most factors a prediction may ask for. */
   public static final int MAX_TOP_K = 50;
+
   /** Most inputs of one batch. */
   public static final int MAX_BATCH = 1_000;
 
@@ -88,13 +89,15 @@ public final class Scorer {
    * Scores a batch with one version; a bad input fails its own row. Users are fetched from the
    * feature service in one go; if it cannot answer, only the by-user rows fail.
    */
-  public List<RowOutcome> predictBatch(Optional<String> model, List<PredictionInput> inputs, int topK) {
+  public List<RowOutcome> predictBatch(
+      Optional<String> model, List<PredictionInput> inputs, int topK) {
     long started = System.nanoTime();
     if (inputs.isEmpty()) {
       throw InvalidInputException.of("inputs", "at least 1 input is required");
     }
     if (inputs.size() > MAX_BATCH) {
-      throw InvalidInputException.of("inputs", inputs.size() + " inputs, at most " + MAX_BATCH + " allowed");
+      throw InvalidInputException.of(
+          "inputs", inputs.size() + " inputs, at most " + MAX_BATCH + " allowed");
     }
     checkTopK(topK, MAX_TOP_K, "explain_top_k");
     try (ModelLease lease = models.lease(model)) {
@@ -149,7 +152,8 @@ public final class Scorer {
 
   private FeatureRow resolve(ServedModel m, PredictionInput input, String prefix) {
     if (input instanceof PredictionInput.ByUser u) {
-      Object row = userRows(m, List.of(InputResolver.checkUserId(u.userId(), prefix + "user_id"))).get(0);
+      Object row =
+          userRows(m, List.of(InputResolver.checkUserId(u.userId(), prefix + "user_id"))).get(0);
       if (row instanceof PropensityException e) {
         throw e;
       }
@@ -194,7 +198,9 @@ public final class Scorer {
                     + "' has no events in the feature service, and cold-start scoring is disabled"
                     + " (propensity.inference.cold-start=reject)"));
       } else {
-        out.add(new FeatureRow(Optional.of(u.userId()), u.values(), u.coldStart(), Optional.of(f.asOf())));
+        out.add(
+            new FeatureRow(
+                Optional.of(u.userId()), u.values(), u.coldStart(), Optional.of(f.asOf())));
       }
     }
     return out;

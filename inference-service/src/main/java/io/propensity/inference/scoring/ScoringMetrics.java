@@ -34,11 +34,13 @@ public final class ScoringMetrics {
 
   public ScoringMetrics(MeterRegistry registry) {
     this.registry = registry;
-    for (io.propensity.inference.live.HistorySeed.Origin o : io.propensity.inference.live.HistorySeed.Origin.values()) {
+    for (io.propensity.inference.live.HistorySeed.Origin o :
+        io.propensity.inference.live.HistorySeed.Origin.values()) {
       seeds.put(
           o,
           Counter.builder("propensity.inference.stream.seeds")
-              .description("Live states begun for users new on this replica, by how they were seeded")
+              .description(
+                  "Live states begun for users new on this replica, by how they were seeded")
               .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
               .register(registry));
     }
@@ -46,7 +48,8 @@ public final class ScoringMetrics {
       latency.put(
           op,
           Timer.builder("propensity.inference.latency")
-              .description("Time to answer one scoring request (one event for streams), features included")
+              .description(
+                  "Time to answer one scoring request (one event for streams), features included")
               .tag("operation", op.tag())
               .publishPercentileHistogram()
               .register(registry));

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ServedModels implements AutoCloseable {
   private final String defaultModel;
-  private final ConcurrentHashMap<String, AtomicReference<ServedModel>> slots = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicReference<ServedModel>> slots =
+      new ConcurrentHashMap<>();
   private final Set<String> known = ConcurrentHashMap.newKeySet();
   private final List<ServingListener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong freed = new AtomicLong();
@@ -94,7 +95,8 @@ public final class ServedModels implements AutoCloseable {
   public Optional<ServedModel> swapIn(ServedModel next) {
     next.onFreed(this::afterFreed);
     known.add(next.name());
-    ServedModel previous = slots.computeIfAbsent(next.name(), n -> new AtomicReference<>()).getAndSet(next);
+    ServedModel previous =
+        slots.computeIfAbsent(next.name(), n -> new AtomicReference<>()).getAndSet(next);
     for (ServingListener l : listeners) {
       l.swapped(next, Optional.ofNullable(previous));
     }

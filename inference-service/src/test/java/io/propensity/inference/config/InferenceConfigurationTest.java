@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class InferenceConfigurationTest {
 
   private static InferenceConfiguration withScoringThreads(int threads) {
-    return new InferenceConfiguration("purchase-7d", null, "production", "score", 0, 1e-6, 1 << 26, 2, threads);
+    return new InferenceConfiguration(
+        "purchase-7d", null, "production", "score", 0, 1e-6, 1 << 26, 2, threads);
   }
 
   @Test
@@ -21,6 +22,7 @@ class InferenceConfigurationTest {
   void negativeScoringThreadsAreRefusedNamingTheProperty() {
     assertThatThrownBy(() -> withScoringThreads(-1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("propensity.inference.scoring-threads must be 0 (OpenMP default) or more, got -1");
+        .hasMessageContaining(
+            "propensity.inference.scoring-threads must be 0 (OpenMP default) or more, got -1");
   }
 }

@@ -44,7 +44,10 @@ class ColdStartRejectedGrpcTest implements TestPropertyProvider {
     registry = FakeModelRegistry.start();
     features = FakeFeatureService.start();
     registry.promote("purchase-7d", registry.register("purchase-7d", TestModels.small(51)));
-    features.add(List.of(Event.builder("k1", "known", Instant.now().minusSeconds(600), EventType.PAGE_VIEW).build()));
+    features.add(
+        List.of(
+            Event.builder("k1", "known", Instant.now().minusSeconds(600), EventType.PAGE_VIEW)
+                .build()));
     return Map.of(
         "propensity.inference.registry.target", registry.target(),
         "propensity.inference.feature-service.target", features.target(),
@@ -62,10 +65,15 @@ class ColdStartRejectedGrpcTest implements TestPropertyProvider {
   @Test
   void unknownUsersAreNotFoundWhenColdStartIsDisabled() throws Exception {
     await().atMost(Duration.ofSeconds(30)).until(served::defaultServed);
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     try {
-      var stub = InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
-      assertThat(stub.predict(PredictRequest.newBuilder().setInput(user("known")).build()).getPrediction().getColdStart())
+      var stub =
+          InferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+      assertThat(
+              stub.predict(PredictRequest.newBuilder().setInput(user("known")).build())
+                  .getPrediction()
+                  .getColdStart())
           .isFalse();
       StatusRuntimeException e =
           catchThrowableOfType(

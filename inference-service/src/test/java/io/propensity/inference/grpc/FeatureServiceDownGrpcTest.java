@@ -13,6 +13,8 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.http.client.HttpClient;
+import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.propensity.common.testing.ServiceProcess;
@@ -22,27 +24,28 @@ import io.propensity.inference.testing.StreamCalls;
 import io.propensity.inference.testing.TestModels;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import propensity.events.v1.EventType;
+import propensity.inference.v1.HistorySeed;
 import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.PredictBatchRequest;
 import propensity.inference.v1.PredictBatchResponse;
 import propensity.inference.v1.PredictRequest;
 import propensity.inference.v1.RankTargetsRequest;
 import propensity.inference.v1.SegmentFilter;
-import propensity.inference.v1.HistorySeed;
 import propensity.inference.v1.StreamPredictRequest;
 import propensity.inference.v1.StreamPredictResponse;
-import propensity.events.v1.EventType;
-import java.util.List;
-import io.micronaut.http.client.HttpClient;
-import io.micronaut.http.client.annotation.Client;
 
-/** With the feature service down, by-user calls fail fast with UNAVAILABLE; inline calls keep working. */
+/**
+ * With the feature service down, by-user calls fail fast with UNAVAILABLE; inline calls keep
+ * working.
+ */
 @MicronautTest(environments = "test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FeatureServiceDownGrpcTest implements TestPropertyProvider {
@@ -53,6 +56,7 @@ class FeatureServiceDownGrpcTest implements TestPropertyProvider {
   @Inject
   @Client("/")
   HttpClient http;
+
   ManagedChannel channel;
   InferenceServiceGrpc.InferenceServiceBlockingStub stub;
 
@@ -61,15 +65,19 @@ class FeatureServiceDownGrpcTest implements TestPropertyProvider {
     registry = FakeModelRegistry.start();
     registry.promote("purchase-7d", registry.register("purchase-7d", TestModels.small(41)));
     return Map.of(
-        "propensity.inference.registry.target", registry.target(),
+        "propensity.inference.registry.target",
+        registry.target(),
         // nothing listens there
-        "propensity.inference.feature-service.target", "127.0.0.1:" + ServiceProcess.freePort(),
-        "propensity.inference.scorers-per-model", "1");
+        "propensity.inference.feature-service.target",
+        "127.0.0.1:" + ServiceProcess.freePort(),
+        "propensity.inference.scorers-per-model",
+        "1");
   }
 
   @BeforeAll
   void connect() {
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     stub = InferenceServiceGrpc.newBlockingStub(channel);
     await().atMost(Duration.ofSeconds(30)).until(served::defaultServed);
   }
@@ -94,7 +102,8 @@ class FeatureServiceDownGrpcTest implements TestPropertyProvider {
 
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
       assertThat(e.getStatus().getDescription()).contains("feature service").contains("inline");
-      assertThat(retryInfo(e)).hasValueSatisfying(r -> assertThat(r.getRetryDelay().getSeconds()).isEqualTo(1));
+      assertThat(retryInfo(e))
+          .hasValueSatisfying(r -> assertThat(r.getRetryDelay().getSeconds()).isEqualTo(1));
       // fast: far from the 10 s deadline (a loaded machine can still take a second or two)
       assertThat(took).isLessThan(Duration.ofSeconds(4));
     }
@@ -112,7 +121,11 @@ class FeatureServiceDownGrpcTest implements TestPropertyProvider {
 
     PredictBatchResponse r =
         stub.withDeadlineAfter(5, TimeUnit.SECONDS)
-            .predictBatch(PredictBatchRequest.newBuilder().addInputs(user("u1")).addInputs(vector(row)).build());
+            .predictBatch(
+                PredictBatchRequest.newBuilder()
+                    .addInputs(user("u1"))
+                    .addInputs(vector(row))
+                    .build());
     assertThat(r.getResults(0).getError().getCode()).isEqualTo(Status.Code.UNAVAILABLE.value());
     assertThat(r.getResults(1).hasPrediction()).isTrue();
   }
@@ -126,15 +139,18 @@ class FeatureServiceDownGrpcTest implements TestPropertyProvider {
             StreamPredictRequest.newBuilder()
                 .addEvents(event("down-1", "down-u", t, EventType.EVENT_TYPE_PAGE_VIEW))
                 .addEvents(event("down-2", "down-v", t, EventType.EVENT_TYPE_ADD_TO_CART))
-                .addEvents(event("down-3", "down-u", t.plusSeconds(5), EventType.EVENT_TYPE_PRODUCT_VIEW))
+                .addEvents(
+                    event("down-3", "down-u", t.plusSeconds(5), EventType.EVENT_TYPE_PRODUCT_VIEW))
                 .build(),
             Duration.ofSeconds(10));
 
-    assertThat(got).allSatisfy(r -> {
-      assertThat(r.hasPrediction()).isTrue();
-      assertThat(r.getHistorySeed()).isEqualTo(HistorySeed.HISTORY_SEED_UNAVAILABLE);
-      assertThat(r.getHistoryEventCount()).isZero();
-    });
+    assertThat(got)
+        .allSatisfy(
+            r -> {
+              assertThat(r.hasPrediction()).isTrue();
+              assertThat(r.getHistorySeed()).isEqualTo(HistorySeed.HISTORY_SEED_UNAVAILABLE);
+              assertThat(r.getHistoryEventCount()).isZero();
+            });
     double emptyStart =
         stub.withDeadlineAfter(5, TimeUnit.SECONDS)
             .predict(
@@ -143,15 +159,26 @@ class FeatureServiceDownGrpcTest implements TestPropertyProvider {
                         propensity.inference.v1.PredictionInput.newBuilder()
                             .setEvents(
                                 propensity.inference.v1.InlineEvents.newBuilder()
-                                    .addEvents(event("down-1", "down-u", t, EventType.EVENT_TYPE_PAGE_VIEW))
-                                    .addEvents(event("down-3", "down-u", t.plusSeconds(5), EventType.EVENT_TYPE_PRODUCT_VIEW))
-                                    .setAsOf(io.propensity.inference.testing.Protos.ts(t.plusSeconds(5)))))
+                                    .addEvents(
+                                        event(
+                                            "down-1", "down-u", t, EventType.EVENT_TYPE_PAGE_VIEW))
+                                    .addEvents(
+                                        event(
+                                            "down-3",
+                                            "down-u",
+                                            t.plusSeconds(5),
+                                            EventType.EVENT_TYPE_PRODUCT_VIEW))
+                                    .setAsOf(
+                                        io.propensity.inference.testing.Protos.ts(
+                                            t.plusSeconds(5)))))
                     .build())
             .getPrediction()
             .getProbability();
     assertThat(got.get(2).getPrediction().getProbability()).isEqualTo(emptyStart);
     String metrics = prometheus();
-    assertThat(metrics).containsPattern("propensity_inference_stream_seeds_total\\{outcome=\"unavailable\"[^}]*} [1-9]");
+    assertThat(metrics)
+        .containsPattern(
+            "propensity_inference_stream_seeds_total\\{outcome=\"unavailable\"[^}]*} [1-9]");
   }
 
   @Test

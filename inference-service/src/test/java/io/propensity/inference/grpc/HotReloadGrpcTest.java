@@ -68,7 +68,8 @@ class HotReloadGrpcTest implements TestPropertyProvider {
 
   @BeforeAll
   void connect() {
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     stub = InferenceServiceGrpc.newBlockingStub(channel);
     awaitServing(1);
   }
@@ -87,22 +88,34 @@ class HotReloadGrpcTest implements TestPropertyProvider {
   }
 
   void awaitServing(long version) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> served.currentVersion(NAME).orElse(0) == version);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> served.currentVersion(NAME).orElse(0) == version);
   }
 
   double refused(String reason) {
-    Counter c = meters.find("propensity.inference.model.refused").tag("model", NAME).tag("reason", reason).counter();
+    Counter c =
+        meters
+            .find("propensity.inference.model.refused")
+            .tag("model", NAME)
+            .tag("reason", reason)
+            .counter();
     return c == null ? 0 : c.count();
   }
 
   long promoteNew(String text) {
-    long v = registry.register(FakeModelRegistry.meta(NAME, text, 0.5, 1), text.getBytes(StandardCharsets.UTF_8), null);
+    long v =
+        registry.register(
+            FakeModelRegistry.meta(NAME, text, 0.5, 1),
+            text.getBytes(StandardCharsets.UTF_8),
+            null);
     registry.promote(NAME, v);
     return v;
   }
 
   @Test
-  void underLoadFivePromotionsThenACorruptOneFailNoCallAndVersionsOnlyMoveForward() throws Exception {
+  void underLoadFivePromotionsThenACorruptOneFailNoCallAndVersionsOnlyMoveForward()
+      throws Exception {
     double[] row = TestModels.rows(1).get(0);
     AtomicBoolean stop = new AtomicBoolean();
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -149,7 +162,8 @@ class HotReloadGrpcTest implements TestPropertyProvider {
       await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > before + 200);
     }
     double corruptBefore = refused("corrupt");
-    byte[] corrupt = "tree\nversion=v4\nnum_class=1\nnot a model at all\n".getBytes(StandardCharsets.UTF_8);
+    byte[] corrupt =
+        "tree\nversion=v4\nnum_class=1\nnot a model at all\n".getBytes(StandardCharsets.UTF_8);
     long bad = registry.register(FakeModelRegistry.meta(NAME, TEXTS[0], 0.5, 0), corrupt, null);
     registry.promote(NAME, bad);
     await().atMost(Duration.ofSeconds(10)).until(() -> refused("corrupt") > corruptBefore);
@@ -206,7 +220,8 @@ class HotReloadGrpcTest implements TestPropertyProvider {
     ModelVersion.Builder meta = FakeModelRegistry.meta(NAME, TEXTS[2], 0.5, 2);
     GoldenRow.Builder g = meta.getGoldenRowsBuilder(1);
     g.setExpectedProbability(g.getExpectedProbability() + 1e-3);
-    registry.promote(NAME, registry.register(meta, TEXTS[2].getBytes(StandardCharsets.UTF_8), null));
+    registry.promote(
+        NAME, registry.register(meta, TEXTS[2].getBytes(StandardCharsets.UTF_8), null));
 
     await().atMost(Duration.ofSeconds(10)).until(() -> refused("golden_rows") > before);
     assertThat(served.currentVersion(NAME).orElseThrow()).isEqualTo(current);
@@ -249,7 +264,8 @@ class HotReloadGrpcTest implements TestPropertyProvider {
     long target = freedBefore + 51;
     await().atMost(Duration.ofSeconds(10)).until(() -> served.freedCount() == target);
     assertThat(served.current(NAME).orElseThrow().freed()).isFalse();
-    // Reported, not asserted: RSS moves by tens of MiB with glibc's handling of LightGBM's transient
+    // Reported, not asserted: RSS moves by tens of MiB with glibc's handling of LightGBM's
+    // transient
     // parse buffers (a bare load/close loop does the same); the freed count above is the contract.
     System.out.printf(
         "50 reloads of a %d-byte model: RSS %d MiB after reload 10, %d MiB after reload 50%n",
@@ -268,5 +284,4 @@ class HotReloadGrpcTest implements TestPropertyProvider {
     }
     return 0;
   }
-
 }

@@ -60,7 +60,8 @@ class NoFeatureServiceGrpcTest implements TestPropertyProvider {
 
   @BeforeAll
   void connect() {
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     await().atMost(Duration.ofSeconds(30)).until(served::defaultServed);
   }
 
@@ -104,7 +105,8 @@ class NoFeatureServiceGrpcTest implements TestPropertyProvider {
         StreamPredictRequest.newBuilder()
             .addEvents(event("nf-1", "nf-a", t, EventType.EVENT_TYPE_PAGE_VIEW))
             .addEvents(event("nf-2", "nf-b", t, EventType.EVENT_TYPE_ADD_TO_CART))
-            .addEvents(event("nf-3", "nf-b", t.plusSeconds(30), EventType.EVENT_TYPE_BEGIN_CHECKOUT))
+            .addEvents(
+                event("nf-3", "nf-b", t.plusSeconds(30), EventType.EVENT_TYPE_BEGIN_CHECKOUT))
             .build());
     requests.onCompleted();
     for (int i = 0; i < 3; i++) {
@@ -113,16 +115,24 @@ class NoFeatureServiceGrpcTest implements TestPropertyProvider {
       answers.add((StreamPredictResponse) o);
     }
     assertThat(q.poll(10, TimeUnit.SECONDS)).isEqualTo("done");
-    assertThat(answers).extracting(StreamPredictResponse::getHistorySeed).containsOnly(HistorySeed.HISTORY_SEED_UNAVAILABLE);
+    assertThat(answers)
+        .extracting(StreamPredictResponse::getHistorySeed)
+        .containsOnly(HistorySeed.HISTORY_SEED_UNAVAILABLE);
 
-    Prediction b = stub().predict(PredictRequest.newBuilder().setInput(user("nf-b")).build()).getPrediction();
-    Prediction stranger = stub().predict(PredictRequest.newBuilder().setInput(user("nf-never")).build()).getPrediction();
+    Prediction b =
+        stub().predict(PredictRequest.newBuilder().setInput(user("nf-b")).build()).getPrediction();
+    Prediction stranger =
+        stub()
+            .predict(PredictRequest.newBuilder().setInput(user("nf-never")).build())
+            .getPrediction();
     assertThat(b.getProbability()).isEqualTo(answers.get(2).getPrediction().getProbability());
     assertThat(b.getColdStart()).isFalse();
     assertThat(stranger.getColdStart()).isTrue();
 
     List<RankTargetsResponse> ranked = new ArrayList<>();
-    stub().rankTargets(RankTargetsRequest.newBuilder().setTopK(10).build()).forEachRemaining(ranked::add);
+    stub()
+        .rankTargets(RankTargetsRequest.newBuilder().setTopK(10).build())
+        .forEachRemaining(ranked::add);
     assertThat(ranked.get(ranked.size() - 1).getSummary().getScoredCount()).isEqualTo(2);
     assertThat(ranked.subList(0, 2))
         .extracting(r -> r.getTarget().getUserId() + "=" + r.getTarget().getProbability())

@@ -51,29 +51,43 @@ class NoModelAtStartupGrpcTest implements TestPropertyProvider {
 
   @Test
   void notServingAndFailedPreconditionUntilAProductionVersionArrivesThenServing() throws Exception {
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     try {
       var stub = InferenceServiceGrpc.newBlockingStub(channel);
-      PredictRequest req = PredictRequest.newBuilder().setInput(vector(TestModels.rows(1).get(0))).build();
+      PredictRequest req =
+          PredictRequest.newBuilder().setInput(vector(TestModels.rows(1).get(0))).build();
 
-      assertThat(ServiceConventionsChecks.overallHealth(channel)).isEqualTo(ServingStatus.NOT_SERVING);
+      assertThat(ServiceConventionsChecks.overallHealth(channel))
+          .isEqualTo(ServingStatus.NOT_SERVING);
       assertThat(serviceHealth(channel)).isEqualTo(ServingStatus.NOT_SERVING);
       StatusRuntimeException e =
           catchThrowableOfType(
-              StatusRuntimeException.class, () -> stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(req));
+              StatusRuntimeException.class,
+              () -> stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(req));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-      assertThat(e.getStatus().getDescription()).contains("no model is loaded yet").contains("purchase-7d");
+      assertThat(e.getStatus().getDescription())
+          .contains("no model is loaded yet")
+          .contains("purchase-7d");
 
       // A version that is only staged is not served.
       long v1 = registry.register("purchase-7d", TestModels.small(21));
       registry.setAlias("purchase-7d", "staging", v1);
       Thread.sleep(300);
-      assertThat(ServiceConventionsChecks.overallHealth(channel)).isEqualTo(ServingStatus.NOT_SERVING);
+      assertThat(ServiceConventionsChecks.overallHealth(channel))
+          .isEqualTo(ServingStatus.NOT_SERVING);
 
       registry.promote("purchase-7d", v1);
-      await().atMost(Duration.ofSeconds(30)).until(() -> ServiceConventionsChecks.overallHealth(channel) == ServingStatus.SERVING);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> ServiceConventionsChecks.overallHealth(channel) == ServingStatus.SERVING);
       assertThat(serviceHealth(channel)).isEqualTo(ServingStatus.SERVING);
-      assertThat(stub.withDeadlineAfter(5, TimeUnit.SECONDS).predict(req).getPrediction().getModelVersion()).isEqualTo(v1);
+      assertThat(
+              stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+                  .predict(req)
+                  .getPrediction()
+                  .getModelVersion())
+          .isEqualTo(v1);
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -82,7 +96,8 @@ class NoModelAtStartupGrpcTest implements TestPropertyProvider {
   private static ServingStatus serviceHealth(ManagedChannel channel) {
     return HealthGrpc.newBlockingStub(channel)
         .withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.newBuilder().setService(InferenceServiceGrpc.SERVICE_NAME).build())
+        .check(
+            HealthCheckRequest.newBuilder().setService(InferenceServiceGrpc.SERVICE_NAME).build())
         .getStatus();
   }
 }

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** When the watch stream silently stops delivering, the periodic poll still brings promotions in. */
+/**
+ * When the watch stream silently stops delivering, the periodic poll still brings promotions in.
+ */
 @MicronautTest(environments = "test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PollFallbackGrpcTest implements TestPropertyProvider {
@@ -40,10 +42,14 @@ class PollFallbackGrpcTest implements TestPropertyProvider {
 
   @Test
   void aPromotionTheStreamNeverDeliversIsFoundByThePoll() {
-    await().atMost(Duration.ofSeconds(30)).until(() -> served.currentVersion("purchase-7d").orElse(0) == 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> served.currentVersion("purchase-7d").orElse(0) == 1);
     registry.mute(true);
     long v2 = registry.register("purchase-7d", TestModels.small(32));
     registry.promote("purchase-7d", v2);
-    await().atMost(Duration.ofSeconds(10)).until(() -> served.currentVersion("purchase-7d").orElse(0) == v2);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> served.currentVersion("purchase-7d").orElse(0) == v2);
   }
 }

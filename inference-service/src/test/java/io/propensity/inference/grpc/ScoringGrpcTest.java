@@ -63,7 +63,9 @@ import propensity.inference.v1.ServedModel;
 import propensity.inference.v1.StreamPredictRequest;
 import propensity.inference.v1.StreamPredictResponse;
 
-/** The inference contract through a real gRPC channel, against a fake registry and feature service. */
+/**
+ * The inference contract through a real gRPC channel, against a fake registry and feature service.
+ */
 @MicronautTest(environments = "test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScoringGrpcTest implements TestPropertyProvider {
@@ -71,7 +73,8 @@ class ScoringGrpcTest implements TestPropertyProvider {
   static final String CHURN = TestModels.small(2);
   static final Instant NOW = Instant.now();
   static final List<String> CROWD = new ArrayList<>();
-  static final Map<String, List<io.propensity.engine.event.Event>> STORED = new java.util.HashMap<>();
+  static final Map<String, List<io.propensity.engine.event.Event>> STORED =
+      new java.util.HashMap<>();
 
   FakeModelRegistry registry;
   FakeFeatureService features;
@@ -96,29 +99,42 @@ class ScoringGrpcTest implements TestPropertyProvider {
     for (int i = 0; i < 30; i++) {
       String id = "crowd-" + i;
       CROWD.add(id);
-      List<io.propensity.engine.event.Event> history = new ArrayList<>(TestModels.history(id, r, NOW.minusSeconds(60)));
+      List<io.propensity.engine.event.Event> history =
+          new ArrayList<>(TestModels.history(id, r, NOW.minusSeconds(60)));
       history.add(
-          io.propensity.engine.event.Event.builder(id + "-seen", id, NOW.minus(Duration.ofDays(3)), io.propensity.engine.event.EventType.PAGE_VIEW)
+          io.propensity.engine.event.Event.builder(
+                  id + "-seen",
+                  id,
+                  NOW.minus(Duration.ofDays(3)),
+                  io.propensity.engine.event.EventType.PAGE_VIEW)
               .build());
       features.add(history);
       STORED.put(id, history);
     }
     features.slow("slow-user", Duration.ofSeconds(3));
     return Map.of(
-        "propensity.inference.registry.target", registry.target(),
-        "propensity.inference.feature-service.target", features.target(),
+        "propensity.inference.registry.target",
+        registry.target(),
+        "propensity.inference.feature-service.target",
+        features.target(),
         // long, so that a test can show the caller's shorter deadline wins
-        "propensity.inference.feature-service.deadline", "10s",
-        "propensity.inference.scorers-per-model", "2");
+        "propensity.inference.feature-service.deadline",
+        "10s",
+        "propensity.inference.scorers-per-model",
+        "2");
   }
 
   @BeforeAll
   void connect() {
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     stub = InferenceServiceGrpc.newBlockingStub(channel);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> stub().getModelInfo(GetModelInfoRequest.getDefaultInstance()).getModelsCount() == 2);
+        .until(
+            () ->
+                stub().getModelInfo(GetModelInfoRequest.getDefaultInstance()).getModelsCount()
+                    == 2);
   }
 
   @AfterAll
@@ -133,7 +149,9 @@ class ScoringGrpcTest implements TestPropertyProvider {
   }
 
   Prediction predict(PredictionInput input, int topK) {
-    return stub().predict(PredictRequest.newBuilder().setInput(input).setExplainTopK(topK).build()).getPrediction();
+    return stub()
+        .predict(PredictRequest.newBuilder().setInput(input).setExplainTopK(topK).build())
+        .getPrediction();
   }
 
   StatusRuntimeException failure(PredictRequest req) {
@@ -160,7 +178,8 @@ class ScoringGrpcTest implements TestPropertyProvider {
     double[] row = TestModels.rows(1).get(0);
     Prediction p =
         stub()
-            .predict(PredictRequest.newBuilder().setModelName("churn-30d").setInput(vector(row)).build())
+            .predict(
+                PredictRequest.newBuilder().setModelName("churn-30d").setInput(vector(row)).build())
             .getPrediction();
     assertThat(p.getModelName()).isEqualTo("churn-30d");
     assertThat(p.getProbability()).isCloseTo(TestModels.reference(CHURN, row), within(1e-12));
@@ -176,7 +195,8 @@ class ScoringGrpcTest implements TestPropertyProvider {
     assertThat(known.hasFeaturesAsOf()).isTrue();
     assertThat(unknown.getColdStart()).isTrue();
     assertThat(unknown.getProbability())
-        .isCloseTo(TestModels.reference(MODEL, BatchFeatureComputer.coldStart().values()), within(1e-12));
+        .isCloseTo(
+            TestModels.reference(MODEL, BatchFeatureComputer.coldStart().values()), within(1e-12));
   }
 
   @Test
@@ -196,7 +216,9 @@ class ScoringGrpcTest implements TestPropertyProvider {
             0);
 
     List<io.propensity.engine.event.Event> engine =
-        events.stream().map(e -> ((EventProtoMapper.Parsed.Ok) EventProtoMapper.fromProto(e)).event()).toList();
+        events.stream()
+            .map(e -> ((EventProtoMapper.Parsed.Ok) EventProtoMapper.fromProto(e)).event())
+            .toList();
     double[] expected = BatchFeatureComputer.compute(engine, asOf).values();
     assertThat(p.getProbability()).isCloseTo(TestModels.reference(MODEL, expected), within(1e-12));
     assertThat(p.getUserId()).isEqualTo("inline-u");
@@ -212,15 +234,21 @@ class ScoringGrpcTest implements TestPropertyProvider {
         stub().explain(ExplainRequest.newBuilder().setInput(vector(row)).build());
 
     assertThat(p.getFactorsCount()).isBetween(1, 5);
-    List<Double> magnitudes = p.getFactorsList().stream().map(f -> Math.abs(f.getContribution())).toList();
+    List<Double> magnitudes =
+        p.getFactorsList().stream().map(f -> Math.abs(f.getContribution())).toList();
     assertThat(magnitudes).isSortedAccordingTo((a, b) -> Double.compare(b, a));
     double largest =
-        full.getContributionsList().stream().mapToDouble(f -> Math.abs(f.getContribution())).max().orElseThrow();
+        full.getContributionsList().stream()
+            .mapToDouble(f -> Math.abs(f.getContribution()))
+            .max()
+            .orElseThrow();
     assertThat(magnitudes.get(0)).isEqualTo(largest);
     for (Factor f : p.getFactorsList()) {
       int i = FeatureCatalog.schema().indexOf(f.getFeature());
       assertThat(f.getValue()).isEqualTo(row[i]);
-      assertThat(f.getDescription()).endsWith(f.getContribution() > 0 ? "(raises)" : "(lowers)").contains(": ");
+      assertThat(f.getDescription())
+          .endsWith(f.getContribution() > 0 ? "(raises)" : "(lowers)")
+          .contains(": ");
     }
   }
 
@@ -232,7 +260,8 @@ class ScoringGrpcTest implements TestPropertyProvider {
     assertThat(e.getContributionsList().stream().map(Factor::getFeature).toList())
         .isEqualTo(FeatureCatalog.schema().names());
     double p = e.getPrediction().getProbability();
-    double sum = e.getBias() + e.getContributionsList().stream().mapToDouble(Factor::getContribution).sum();
+    double sum =
+        e.getBias() + e.getContributionsList().stream().mapToDouble(Factor::getContribution).sum();
     assertThat(sum).isCloseTo(Math.log(p / (1 - p)), within(1e-9));
     assertThat(e.getPrediction().getFactorsCount()).isZero();
   }
@@ -243,7 +272,8 @@ class ScoringGrpcTest implements TestPropertyProvider {
         failure(PredictRequest.newBuilder().setInput(vector(new double[70])).build());
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(violations(e)).containsExactly("input.features.values: 70 values, the schema has 71 features");
+    assertThat(violations(e))
+        .containsExactly("input.features.values: 70 values, the schema has 71 features");
   }
 
   @Test
@@ -264,25 +294,36 @@ class ScoringGrpcTest implements TestPropertyProvider {
 
     double[] missing = TestModels.rows(1).get(0);
     missing[3] = Double.NaN;
-    assertThat(predict(vector(missing), 0).getProbability()).isCloseTo(TestModels.reference(MODEL, missing), within(1e-12));
+    assertThat(predict(vector(missing), 0).getProbability())
+        .isCloseTo(TestModels.reference(MODEL, missing), within(1e-12));
   }
 
   @Test
   void aVectorOfAnotherSchemaIsFailedPrecondition() {
     StatusRuntimeException e =
-        failure(PredictRequest.newBuilder().setInput(vector("0123456789abcdef", new double[71])).build());
+        failure(
+            PredictRequest.newBuilder()
+                .setInput(vector("0123456789abcdef", new double[71]))
+                .build());
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-    assertThat(e.getStatus().getDescription()).contains("0123456789abcdef").contains("purchase-7d@1");
+    assertThat(e.getStatus().getDescription())
+        .contains("0123456789abcdef")
+        .contains("purchase-7d@1");
   }
 
   @Test
   void badInputsAndOptionsAreInvalidArgumentWithFieldViolations() {
     assertThat(violations(failure(PredictRequest.newBuilder().build())))
         .containsExactly("input: one of user_id, features or events is required");
-    assertThat(violations(failure(PredictRequest.newBuilder().setInput(user("x".repeat(129))).build())))
+    assertThat(
+            violations(
+                failure(PredictRequest.newBuilder().setInput(user("x".repeat(129))).build())))
         .containsExactly("input.user_id: 129 characters, at most 128 allowed");
-    assertThat(violations(failure(PredictRequest.newBuilder().setInput(user("u")).setExplainTopK(51).build())))
+    assertThat(
+            violations(
+                failure(
+                    PredictRequest.newBuilder().setInput(user("u")).setExplainTopK(51).build())))
         .containsExactly("explain_top_k: 51 is outside 0 to 50");
 
     Instant t = NOW.minusSeconds(3600);
@@ -337,12 +378,16 @@ class ScoringGrpcTest implements TestPropertyProvider {
                     .build());
 
     assertThat(r.getResultsCount()).isEqualTo(5);
-    assertThat(r.getResults(0).getPrediction().getProbability()).isCloseTo(TestModels.reference(MODEL, row), within(1e-12));
+    assertThat(r.getResults(0).getPrediction().getProbability())
+        .isCloseTo(TestModels.reference(MODEL, row), within(1e-12));
     assertThat(r.getResults(0).getPrediction().getFactorsCount()).isEqualTo(2);
     assertThat(r.getResults(1).getPrediction().getUserId()).isEqualTo("crowd-1");
-    assertThat(r.getResults(2).getError().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
-    assertThat(violations(r.getResults(2).getError())).containsExactly("features.values: 3 values, the schema has 71 features");
-    assertThat(violations(r.getResults(3).getError())).containsExactly("input: one of user_id, features or events is required");
+    assertThat(r.getResults(2).getError().getCode())
+        .isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+    assertThat(violations(r.getResults(2).getError()))
+        .containsExactly("features.values: 3 values, the schema has 71 features");
+    assertThat(violations(r.getResults(3).getError()))
+        .containsExactly("input: one of user_id, features or events is required");
     assertThat(r.getResults(4).getPrediction()).isEqualTo(r.getResults(1).getPrediction());
   }
 
@@ -350,13 +395,15 @@ class ScoringGrpcTest implements TestPropertyProvider {
   void anEmptyOrOversizedBatchIsInvalidArgument() {
     StatusRuntimeException e =
         catchThrowableOfType(
-            StatusRuntimeException.class, () -> stub().predictBatch(PredictBatchRequest.getDefaultInstance()));
+            StatusRuntimeException.class,
+            () -> stub().predictBatch(PredictBatchRequest.getDefaultInstance()));
     assertThat(violations(e)).containsExactly("inputs: at least 1 input is required");
   }
 
   @Test
   void streamPredictAnswersEveryEventWithItsUsersUpdatedPrediction() throws Exception {
-    InferenceServiceGrpc.InferenceServiceStub async = InferenceServiceGrpc.newStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+    InferenceServiceGrpc.InferenceServiceStub async =
+        InferenceServiceGrpc.newStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
     LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
     StreamObserver<StreamPredictRequest> requests =
         async.streamPredict(
@@ -385,19 +432,32 @@ class ScoringGrpcTest implements TestPropertyProvider {
             .addEvents(event("live-bad", "live-u", t, EventType.EVENT_TYPE_UNSPECIFIED))
             .build());
     List<StreamPredictResponse> first = take(answers, 3);
-    assertThat(first).extracting(StreamPredictResponse::getEventId).containsExactly("live-1", "live-2", "live-bad");
+    assertThat(first)
+        .extracting(StreamPredictResponse::getEventId)
+        .containsExactly("live-1", "live-2", "live-bad");
     assertThat(first.get(0).getPrediction().getUserId()).isEqualTo("live-u");
-    assertThat(first.get(0).getHistorySeed()).isEqualTo(propensity.inference.v1.HistorySeed.HISTORY_SEED_NONE_STORED);
-    assertThat(first.get(2).getHistorySeed()).isEqualTo(propensity.inference.v1.HistorySeed.HISTORY_SEED_UNSPECIFIED);
+    assertThat(first.get(0).getHistorySeed())
+        .isEqualTo(propensity.inference.v1.HistorySeed.HISTORY_SEED_NONE_STORED);
+    assertThat(first.get(2).getHistorySeed())
+        .isEqualTo(propensity.inference.v1.HistorySeed.HISTORY_SEED_UNSPECIFIED);
     assertThat(first.get(0).getPrediction().getFactorsCount()).isBetween(1, 3);
     assertThat(first.get(2).getRejection().getIndex()).isEqualTo(2);
     assertThat(first.get(2).getRejection().getViolations(0).getField()).isEqualTo("type");
 
     List<propensity.events.v1.Event> carts = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      carts.add(event("live-cart-" + i, "live-u", t.plusSeconds(60 * (i + 1)), EventType.EVENT_TYPE_ADD_TO_CART));
+      carts.add(
+          event(
+              "live-cart-" + i,
+              "live-u",
+              t.plusSeconds(60 * (i + 1)),
+              EventType.EVENT_TYPE_ADD_TO_CART));
     }
-    requests.onNext(StreamPredictRequest.newBuilder().setModelName("ignored-later").addAllEvents(carts).build());
+    requests.onNext(
+        StreamPredictRequest.newBuilder()
+            .setModelName("ignored-later")
+            .addAllEvents(carts)
+            .build());
     List<StreamPredictResponse> second = take(answers, 3);
     requests.onCompleted();
     assertThat(answers.poll(10, TimeUnit.SECONDS)).isEqualTo("done");
@@ -412,33 +472,42 @@ class ScoringGrpcTest implements TestPropertyProvider {
     Prediction inline =
         predict(
             PredictionInput.newBuilder()
-                .setEvents(InlineEvents.newBuilder().addAllEvents(all).setAsOf(ts(t.plusSeconds(180))))
+                .setEvents(
+                    InlineEvents.newBuilder().addAllEvents(all).setAsOf(ts(t.plusSeconds(180))))
                 .build(),
             0);
     assertThat(after).isEqualTo(inline.getProbability());
-    assertThat(EventProtoMapper.instant(second.get(2).getPrediction().getFeaturesAsOf())).isEqualTo(t.plusSeconds(180));
+    assertThat(EventProtoMapper.instant(second.get(2).getPrediction().getFeaturesAsOf()))
+        .isEqualTo(t.plusSeconds(180));
   }
 
   @Test
-  void streamPredictStartsAUserWithStoredHistoryFromItAndCountsARepeatedStoredEventOnce() throws Exception {
+  void streamPredictStartsAUserWithStoredHistoryFromItAndCountsARepeatedStoredEventOnce()
+      throws Exception {
     String id = "crowd-5";
     List<io.propensity.engine.event.Event> stored = STORED.get(id);
     io.propensity.engine.event.Event storedNewest =
-        stored.stream().max(java.util.Comparator.comparing(io.propensity.engine.event.Event::occurredAt)).orElseThrow();
+        stored.stream()
+            .max(java.util.Comparator.comparing(io.propensity.engine.event.Event::occurredAt))
+            .orElseThrow();
     Instant t = NOW.minus(Duration.ofMinutes(10));
     List<StreamPredictResponse> answers =
         stream(
             List.of(
                 event("crowd-5-live", id, t, EventType.EVENT_TYPE_ADD_TO_CART),
-                // the client sends every event to the feature service too: a stored one may come again
+                // the client sends every event to the feature service too: a stored one may come
+                // again
                 EventProtoMapper.toProto(storedNewest)));
 
-    assertThat(answers).extracting(StreamPredictResponse::getHistorySeed)
+    assertThat(answers)
+        .extracting(StreamPredictResponse::getHistorySeed)
         .containsOnly(propensity.inference.v1.HistorySeed.HISTORY_SEED_STORED);
     assertThat(answers.get(0).getHistoryEventCount()).isEqualTo(stored.size());
     List<io.propensity.engine.event.Event> all = new ArrayList<>(stored);
     all.add(
-        ((EventProtoMapper.Parsed.Ok) EventProtoMapper.fromProto(event("crowd-5-live", id, t, EventType.EVENT_TYPE_ADD_TO_CART)))
+        ((EventProtoMapper.Parsed.Ok)
+                EventProtoMapper.fromProto(
+                    event("crowd-5-live", id, t, EventType.EVENT_TYPE_ADD_TO_CART)))
             .event());
     Instant asOf = EventProtoMapper.instant(answers.get(1).getPrediction().getFeaturesAsOf());
     double[] batch = BatchFeatureComputer.compute(all, asOf).values();
@@ -450,7 +519,8 @@ class ScoringGrpcTest implements TestPropertyProvider {
                 PredictionInput.newBuilder()
                     .setEvents(
                         InlineEvents.newBuilder()
-                            .addEvents(event("crowd-5-live", id, t, EventType.EVENT_TYPE_ADD_TO_CART))
+                            .addEvents(
+                                event("crowd-5-live", id, t, EventType.EVENT_TYPE_ADD_TO_CART))
                             .setAsOf(ts(asOf)))
                     .build(),
                 0)
@@ -504,8 +574,16 @@ class ScoringGrpcTest implements TestPropertyProvider {
     // 3 days ago, when their random history holds nothing newer.
     long inRange =
         STORED.values().stream()
-            .map(h -> h.stream().map(io.propensity.engine.event.Event::occurredAt).max(Instant::compareTo).orElseThrow())
-            .filter(last -> !last.isBefore(NOW.minus(Duration.ofDays(4))) && !last.isAfter(NOW.minus(Duration.ofDays(2))))
+            .map(
+                h ->
+                    h.stream()
+                        .map(io.propensity.engine.event.Event::occurredAt)
+                        .max(Instant::compareTo)
+                        .orElseThrow())
+            .filter(
+                last ->
+                    !last.isBefore(NOW.minus(Duration.ofDays(4)))
+                        && !last.isAfter(NOW.minus(Duration.ofDays(2))))
             .count();
     var summary = all.get(all.size() - 1).getSummary();
     assertThat(inRange).isPositive();
@@ -516,7 +594,8 @@ class ScoringGrpcTest implements TestPropertyProvider {
     assertThat(summary.getSelectedCount()).isEqualTo(Math.min(5, inRange));
   }
 
-  private static List<StreamPredictResponse> take(LinkedBlockingQueue<Object> q, int n) throws InterruptedException {
+  private static List<StreamPredictResponse> take(LinkedBlockingQueue<Object> q, int n)
+      throws InterruptedException {
     List<StreamPredictResponse> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Object o = q.poll(10, TimeUnit.SECONDS);
@@ -541,7 +620,9 @@ class ScoringGrpcTest implements TestPropertyProvider {
     assertThat(all).hasSize(11);
     List<propensity.inference.v1.RankedTarget> targets =
         all.subList(0, 10).stream().map(RankTargetsResponse::getTarget).toList();
-    assertThat(targets).extracting(propensity.inference.v1.RankedTarget::getRank).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+    assertThat(targets)
+        .extracting(propensity.inference.v1.RankedTarget::getRank)
+        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
     assertThat(targets)
         .extracting(propensity.inference.v1.RankedTarget::getProbability)
         .isSortedAccordingTo((a, b) -> Double.compare(b, a));
@@ -550,7 +631,8 @@ class ScoringGrpcTest implements TestPropertyProvider {
     assertThat(summary.getScoredCount()).isEqualTo(31);
     assertThat(summary.getSelectedCount()).isEqualTo(10);
     assertThat(summary.getModelVersion()).isEqualTo(1);
-    double selected = targets.stream().mapToDouble(propensity.inference.v1.RankedTarget::getProbability).sum();
+    double selected =
+        targets.stream().mapToDouble(propensity.inference.v1.RankedTarget::getProbability).sum();
     assertThat(summary.getExpectedConversions()).isCloseTo(selected, within(1e-12));
 
     PredictBatchRequest.Builder batch = PredictBatchRequest.newBuilder();
@@ -562,17 +644,23 @@ class ScoringGrpcTest implements TestPropertyProvider {
             .toList();
     double mean = everyone.stream().mapToDouble(Prediction::getProbability).average().orElseThrow();
     assertThat(summary.getBaseRate()).isCloseTo(mean, within(1e-9));
-    assertThat(summary.getLift()).isCloseTo((selected / 10) / mean, within(1e-9)).isGreaterThanOrEqualTo(1.0);
+    assertThat(summary.getLift())
+        .isCloseTo((selected / 10) / mean, within(1e-9))
+        .isGreaterThanOrEqualTo(1.0);
     // the selection is exactly the ten most likely users
     List<String> expectedTop =
         everyone.stream()
-            .sorted((a, b) -> a.getProbability() != b.getProbability()
-                ? Double.compare(b.getProbability(), a.getProbability())
-                : a.getUserId().compareTo(b.getUserId()))
+            .sorted(
+                (a, b) ->
+                    a.getProbability() != b.getProbability()
+                        ? Double.compare(b.getProbability(), a.getProbability())
+                        : a.getUserId().compareTo(b.getUserId()))
             .limit(10)
             .map(Prediction::getUserId)
             .toList();
-    assertThat(targets).extracting(propensity.inference.v1.RankedTarget::getUserId).containsExactlyElementsOf(expectedTop);
+    assertThat(targets)
+        .extracting(propensity.inference.v1.RankedTarget::getUserId)
+        .containsExactlyElementsOf(expectedTop);
   }
 
   @Test
@@ -595,7 +683,11 @@ class ScoringGrpcTest implements TestPropertyProvider {
   @Test
   void rankTargetsWithoutALimitIsInvalidArgument() {
     Iterator<RankTargetsResponse> it =
-        stub().rankTargets(RankTargetsRequest.newBuilder().setSegment(SegmentFilter.newBuilder().addUserIds("a")).build());
+        stub()
+            .rankTargets(
+                RankTargetsRequest.newBuilder()
+                    .setSegment(SegmentFilter.newBuilder().addUserIds("a"))
+                    .build());
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, it::next);
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(violations(e)).containsExactly("top_k: set top_k, min_probability or both");
@@ -606,18 +698,25 @@ class ScoringGrpcTest implements TestPropertyProvider {
     GetModelInfoResponse info = stub().getModelInfo(GetModelInfoRequest.getDefaultInstance());
 
     assertThat(info.getDefaultModelName()).isEqualTo("purchase-7d");
-    assertThat(info.getModelsList()).extracting(ServedModel::getName).containsExactly("churn-30d", "purchase-7d");
+    assertThat(info.getModelsList())
+        .extracting(ServedModel::getName)
+        .containsExactly("churn-30d", "purchase-7d");
     ServedModel m = info.getModels(1);
     assertThat(m.getVersion()).isEqualTo(1);
     assertThat(m.getAlias()).isEqualTo("production");
     assertThat(m.getThreshold()).isEqualTo(0.5);
-    assertThat(m.getFeatureSchema().getVersionHash()).isEqualTo(FeatureCatalog.schema().versionHash());
+    assertThat(m.getFeatureSchema().getVersionHash())
+        .isEqualTo(FeatureCatalog.schema().versionHash());
     assertThat(m.getFeatureSchema().getFeaturesCount()).isEqualTo(71);
-    assertThat(m.getArtifactSha256()).isEqualTo(ModelLoader.sha256(MODEL.getBytes(StandardCharsets.UTF_8)));
+    assertThat(m.getArtifactSha256())
+        .isEqualTo(ModelLoader.sha256(MODEL.getBytes(StandardCharsets.UTF_8)));
     assertThat(m.getEvaluation().getRocAuc()).isEqualTo(0.81);
     assertThat(m.getTarget()).isEqualTo(propensity.features.v1.Target.TARGET_PURCHASE);
     assertThat(m.hasLoadedAt()).isTrue();
-    assertThat(stub().getModelInfo(GetModelInfoRequest.newBuilder().setModelName("churn-30d").build()).getModelsCount())
+    assertThat(
+            stub()
+                .getModelInfo(GetModelInfoRequest.newBuilder().setModelName("churn-30d").build())
+                .getModelsCount())
         .isEqualTo(1);
   }
 
@@ -626,9 +725,11 @@ class ScoringGrpcTest implements TestPropertyProvider {
     predict(vector(TestModels.rows(1).get(0)), 0);
     String body = http.toBlocking().retrieve("/prometheus");
     assertThat(body)
-        .contains("propensity_inference_predictions_total{input=\"features\",model=\"purchase-7d\",version=\"1\"}")
+        .contains(
+            "propensity_inference_predictions_total{input=\"features\",model=\"purchase-7d\",version=\"1\"}")
         .contains("propensity_inference_latency_seconds_bucket")
         .contains("propensity_inference_model_version{model=\"purchase-7d\"} 1.0")
-        .contains("propensity_inference_model_reloads_total{model=\"purchase-7d\",outcome=\"loaded\"} 1.0");
+        .contains(
+            "propensity_inference_model_reloads_total{model=\"purchase-7d\",outcome=\"loaded\"} 1.0");
   }
 }

@@ -42,8 +42,13 @@ class InferenceProcessIT {
     byte[] bytes = big.getBytes(StandardCharsets.UTF_8);
     try (FakeModelRegistry registry = FakeModelRegistry.start();
         FakeFeatureService features = FakeFeatureService.start()) {
-      features.add(List.of(Event.builder("e1", "known", Instant.now().minusSeconds(60), EventType.ADD_TO_CART).build()));
-      registry.promote("purchase-7d", registry.register(FakeModelRegistry.meta("purchase-7d", big, 0.5, 2), bytes, null));
+      features.add(
+          List.of(
+              Event.builder("e1", "known", Instant.now().minusSeconds(60), EventType.ADD_TO_CART)
+                  .build()));
+      registry.promote(
+          "purchase-7d",
+          registry.register(FakeModelRegistry.meta("purchase-7d", big, 0.5, 2), bytes, null));
       ServiceProcess service =
           ServiceProcess.of(
               ServiceProcess.builtJar(),
@@ -51,7 +56,8 @@ class InferenceProcessIT {
                   "PROPENSITY_INFERENCE_REGISTRY_TARGET", registry.target(),
                   "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", features.target(),
                   "PROPENSITY_INFERENCE_SCORERS_PER_MODEL", "2",
-                  // the first by-user call of a cold JVM on a busy machine can outlast the 300 ms default
+                  // the first by-user call of a cold JVM on a busy machine can outlast the 300 ms
+                  // default
                   "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE", "5s",
                   "MICRONAUT_SERVER_HOST", "127.0.0.1"),
               List.of("-Xmx256m"),
@@ -84,7 +90,11 @@ class InferenceProcessIT {
                   while (!stop.get()) {
                     try {
                       stub.withDeadlineAfter(5, TimeUnit.SECONDS)
-                          .predict(PredictRequest.newBuilder().setInput(vector(row)).setExplainTopK(5).build());
+                          .predict(
+                              PredictRequest.newBuilder()
+                                  .setInput(vector(row))
+                                  .setExplainTopK(5)
+                                  .build());
                       calls.incrementAndGet();
                     } catch (Throwable e) {
                       failures.add(e);
@@ -95,7 +105,8 @@ class InferenceProcessIT {
         long rssAt10 = 0;
         long rssPeak = 0;
         for (int i = 1; i <= 60; i++) {
-          long v = registry.register(FakeModelRegistry.meta("purchase-7d", big, 0.5, 0), bytes, null);
+          long v =
+              registry.register(FakeModelRegistry.meta("purchase-7d", big, 0.5, 0), bytes, null);
           registry.promote("purchase-7d", v);
           await()
               .atMost(Duration.ofSeconds(30))
@@ -117,7 +128,9 @@ class InferenceProcessIT {
         long rssAt60 = rssMiB(pid);
         String metrics =
             new String(
-                new java.net.URL("http://127.0.0.1:" + service.httpPort() + "/prometheus").openStream().readAllBytes(),
+                new java.net.URL("http://127.0.0.1:" + service.httpPort() + "/prometheus")
+                    .openStream()
+                    .readAllBytes(),
                 StandardCharsets.UTF_8);
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         System.out.printf(
@@ -127,7 +140,8 @@ class InferenceProcessIT {
 
         assertThat(failures).isEmpty();
         assertThat(calls.get()).isGreaterThan(100);
-        assertThat(metrics).contains("propensity_inference_model_freed_total{model=\"purchase-7d\"} 60.0");
+        assertThat(metrics)
+            .contains("propensity_inference_model_freed_total{model=\"purchase-7d\"} 60.0");
         // 50 more versions x 2 native scorers kept alive would add well over this.
         assertThat(rssAt60 - rssAt10).isLessThan(96);
       }

@@ -37,7 +37,9 @@ class LiveUserStatesTest {
         user,
         s -> {
           for (int i = 0; i < n; i++) {
-            s.apply(Event.builder(user + "-" + i, user, clock.now.minusSeconds(i), EventType.PAGE_VIEW).build());
+            s.apply(
+                Event.builder(user + "-" + i, user, clock.now.minusSeconds(i), EventType.PAGE_VIEW)
+                    .build());
           }
           return s.retainedEvents();
         });
@@ -45,7 +47,8 @@ class LiveUserStatesTest {
 
   @Test
   void keepsAtMostMaxUsersDroppingTheLeastRecentlyUpdated() {
-    LiveUserStates states = new LiveUserStates(new LiveUserStates.Settings(3, 1 << 30, Duration.ofHours(1)), clock);
+    LiveUserStates states =
+        new LiveUserStates(new LiveUserStates.Settings(3, 1 << 30, Duration.ofHours(1)), clock);
     apply(states, "a", 1);
     apply(states, "b", 1);
     apply(states, "c", 1);
@@ -58,7 +61,8 @@ class LiveUserStatesTest {
 
   @Test
   void dropsIdleUsersAndStaysWithinItsByteBudget() {
-    LiveUserStates states = new LiveUserStates(new LiveUserStates.Settings(100, 4_000, Duration.ofMinutes(30)), clock);
+    LiveUserStates states =
+        new LiveUserStates(new LiveUserStates.Settings(100, 4_000, Duration.ofMinutes(30)), clock);
     apply(states, "old", 1);
     clock.now = clock.now.plus(Duration.ofMinutes(31));
     apply(states, "new", 1);
@@ -73,7 +77,8 @@ class LiveUserStatesTest {
 
   @Test
   void aUsersStateAccumulatesAcrossUpdates() {
-    LiveUserStates states = new LiveUserStates(new LiveUserStates.Settings(10, 1 << 30, Duration.ofHours(1)), clock);
+    LiveUserStates states =
+        new LiveUserStates(new LiveUserStates.Settings(10, 1 << 30, Duration.ofHours(1)), clock);
     apply(states, "a", 2);
     int retained =
         states.update(

@@ -56,12 +56,15 @@ class StateSeederTest {
         };
       };
 
-  final StateSeeder seeder = new StateSeeder(Optional.of(source), Duration.ofSeconds(1), movingClock, counted::add);
+  final StateSeeder seeder =
+      new StateSeeder(Optional.of(source), Duration.ofSeconds(1), movingClock, counted::add);
 
   static List<Event> events(String user, int n) {
     List<Event> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(Event.builder(user + i, user, T.minus(Duration.ofDays(20 - i)), EventType.PRODUCT_VIEW).build());
+      out.add(
+          Event.builder(user + i, user, T.minus(Duration.ofDays(20 - i)), EventType.PRODUCT_VIEW)
+              .build());
     }
     return out;
   }
@@ -72,10 +75,17 @@ class StateSeederTest {
     HistorySeed seed = seeder.seed("known", state);
 
     assertThat(seed).isEqualTo(new HistorySeed(HistorySeed.Origin.STORED, 5));
-    assertThat(state.vectorAsOf(T).values()).isEqualTo(BatchFeatureComputer.compute(events("known", 5), T).values());
-    assertThat(seeder.seed("long", new UserFeatureState())).isEqualTo(new HistorySeed(HistorySeed.Origin.TRUNCATED, 3));
-    assertThat(seeder.seed("nobody", new UserFeatureState())).isEqualTo(new HistorySeed(HistorySeed.Origin.NONE_STORED, 0));
-    assertThat(counted).containsExactly(HistorySeed.Origin.STORED, HistorySeed.Origin.TRUNCATED, HistorySeed.Origin.NONE_STORED);
+    assertThat(state.vectorAsOf(T).values())
+        .isEqualTo(BatchFeatureComputer.compute(events("known", 5), T).values());
+    assertThat(seeder.seed("long", new UserFeatureState()))
+        .isEqualTo(new HistorySeed(HistorySeed.Origin.TRUNCATED, 3));
+    assertThat(seeder.seed("nobody", new UserFeatureState()))
+        .isEqualTo(new HistorySeed(HistorySeed.Origin.NONE_STORED, 0));
+    assertThat(counted)
+        .containsExactly(
+            HistorySeed.Origin.STORED,
+            HistorySeed.Origin.TRUNCATED,
+            HistorySeed.Origin.NONE_STORED);
   }
 
   @Test
@@ -91,20 +101,23 @@ class StateSeederTest {
     clock[0] = Clock.fixed(T.plusMillis(999), ZoneOffset.UTC);
     assertThat(seeder.seed("known", new UserFeatureState())).isEqualTo(HistorySeed.UNAVAILABLE);
     clock[0] = Clock.fixed(T.plusSeconds(1), ZoneOffset.UTC);
-    assertThat(seeder.seed("known", new UserFeatureState()).origin()).isEqualTo(HistorySeed.Origin.STORED);
+    assertThat(seeder.seed("known", new UserFeatureState()).origin())
+        .isEqualTo(HistorySeed.Origin.STORED);
     assertThat(asked).hasValue(2);
     assertThat(counted).filteredOn(o -> o == HistorySeed.Origin.UNAVAILABLE).hasSize(3);
   }
 
   @Test
   void withoutASourceEveryStateStartsEmpty() {
-    assertThat(StateSeeder.none().seed("known", new UserFeatureState())).isEqualTo(HistorySeed.UNAVAILABLE);
+    assertThat(StateSeeder.none().seed("known", new UserFeatureState()))
+        .isEqualTo(HistorySeed.UNAVAILABLE);
   }
 
   @Test
   void concurrentFirstEventsOfOneUserSeedItOnce() throws Exception {
     LiveUserStates states =
-        new LiveUserStates(new LiveUserStates.Settings(100, 1 << 30, Duration.ofHours(1)), movingClock, seeder);
+        new LiveUserStates(
+            new LiveUserStates.Settings(100, 1 << 30, Duration.ofHours(1)), movingClock, seeder);
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       int n = i;
@@ -114,7 +127,10 @@ class StateSeederTest {
                   states.update(
                       "known",
                       (s, seed) ->
-                          s.apply(Event.builder("live" + n, "known", T.minusSeconds(n), EventType.PAGE_VIEW).build()))));
+                          s.apply(
+                              Event.builder(
+                                      "live" + n, "known", T.minusSeconds(n), EventType.PAGE_VIEW)
+                                  .build()))));
     }
     threads.forEach(Thread::start);
     for (Thread t : threads) {

@@ -31,6 +31,7 @@ class TargetRankerTest {
 
   /** Users whose probability is their first feature value (see FakeScoringModel). */
   final Map<String, Double> probability = new HashMap<>();
+
   final Map<String, Instant> lastEvent = new HashMap<>();
   final List<Integer> chunks = new ArrayList<>();
   final OnlineFeatureSource source =
@@ -44,7 +45,8 @@ class TargetRankerTest {
               new OnlineFeatureSource.UserFeatures(
                   id, v, !probability.containsKey(id), Optional.ofNullable(lastEvent.get(id))));
         }
-        return new OnlineFeatureSource.OnlineFeatures(FeatureCatalog.schema().versionHash(), NOW, users);
+        return new OnlineFeatureSource.OnlineFeatures(
+            FeatureCatalog.schema().versionHash(), NOW, users);
       };
   final ServedModels served = new ServedModels("m");
   final TargetRanker ranker =
@@ -59,16 +61,19 @@ class TargetRankerTest {
 
   /** 20 users d00..d19 in id order, paged by token; records each page request. */
   final List<String> pageRequests = new ArrayList<>();
+
   final UserDirectory directory =
       (token, since, before, size) -> {
-        pageRequests.add(token.orElse("-") + "|" + since.isPresent() + "|" + before.isPresent() + "|" + size);
+        pageRequests.add(
+            token.orElse("-") + "|" + since.isPresent() + "|" + before.isPresent() + "|" + size);
         int from = token.map(Integer::parseInt).orElse(0);
         List<String> ids = new ArrayList<>();
         for (int i = from; i < Math.min(20, from + size); i++) {
           ids.add(String.format("d%02d", i));
         }
         int next = from + size;
-        return new UserDirectory.Page(ids, next < 20 ? Optional.of(Integer.toString(next)) : Optional.empty());
+        return new UserDirectory.Page(
+            ids, next < 20 ? Optional.of(Integer.toString(next)) : Optional.empty());
       };
   final TargetRanker rankerWithDirectory =
       new TargetRanker(
@@ -83,9 +88,20 @@ class TargetRankerTest {
   TargetRankerTest() {
     ModelDescriptor d =
         new ModelDescriptor(
-            "m", 4, FeatureCatalog.schema().versionHash(), List.of(), Optional.empty(), 0.3,
-            ArtifactFormat.LIGHTGBM_TEXT, "sha", 1, List.of(), Optional.empty());
-    served.swapIn(new ServedModel(d, new FakeScoringModel(N), FeatureCatalog.schema(), "production", "sha", NOW));
+            "m",
+            4,
+            FeatureCatalog.schema().versionHash(),
+            List.of(),
+            Optional.empty(),
+            0.3,
+            ArtifactFormat.LIGHTGBM_TEXT,
+            "sha",
+            1,
+            List.of(),
+            Optional.empty());
+    served.swapIn(
+        new ServedModel(
+            d, new FakeScoringModel(N), FeatureCatalog.schema(), "production", "sha", NOW));
   }
 
   List<RankedTarget> rank(RankRequest r, RankingSummary[] summary) {
@@ -111,7 +127,10 @@ class TargetRankerTest {
         probability.put(id, r.nextInt(10) / 10.0);
       }
       int topK = r.nextInt(n + 3);
-      OptionalDouble min = r.nextBoolean() || topK == 0 ? OptionalDouble.of(r.nextInt(10) / 10.0) : OptionalDouble.empty();
+      OptionalDouble min =
+          r.nextBoolean() || topK == 0
+              ? OptionalDouble.of(r.nextInt(10) / 10.0)
+              : OptionalDouble.empty();
       RankingSummary[] summary = new RankingSummary[1];
       List<RankedTarget> got = rank(request(ids, topK, min), summary);
 
@@ -119,7 +138,8 @@ class TargetRankerTest {
       List<String> expected =
           distinct.stream()
               .filter(id -> min.isEmpty() || probability.get(id) >= min.getAsDouble())
-              .sorted(Comparator.comparing((String id) -> -probability.get(id)).thenComparing(id -> id))
+              .sorted(
+                  Comparator.comparing((String id) -> -probability.get(id)).thenComparing(id -> id))
               .limit(topK == 0 ? Long.MAX_VALUE : topK)
               .toList();
       assertThat(got).extracting(RankedTarget::userId).containsExactlyElementsOf(expected);
@@ -133,7 +153,8 @@ class TargetRankerTest {
       assertThat(summary[0].expectedConversions()).isCloseTo(selected, within(1e-12));
       assertThat(summary[0].baseRate()).isCloseTo(mean, within(1e-12));
       assertThat(summary[0].lift())
-          .isCloseTo(got.isEmpty() || mean == 0 ? 0 : (selected / got.size()) / mean, within(1e-12));
+          .isCloseTo(
+              got.isEmpty() || mean == 0 ? 0 : (selected / got.size()) / mean, within(1e-12));
       assertThat(summary[0].modelVersion()).isEqualTo(4);
     }
   }
@@ -147,19 +168,33 @@ class TargetRankerTest {
     List<String> ids = List.of("recent", "lapsed", "never");
     RankingSummary[] summary = new RankingSummary[1];
 
-    List<RankedTarget> lapsed =
-        new ArrayList<>();
+    List<RankedTarget> lapsed = new ArrayList<>();
     summary[0] =
         ranker.rank(
-            new RankRequest(Optional.empty(), ids, Optional.empty(), Optional.of(NOW.minusSeconds(30 * 86_400)), 10, OptionalDouble.empty(), 0),
+            new RankRequest(
+                Optional.empty(),
+                ids,
+                Optional.empty(),
+                Optional.of(NOW.minusSeconds(30 * 86_400)),
+                10,
+                OptionalDouble.empty(),
+                0),
             lapsed::add,
             () -> false);
     assertThat(lapsed).extracting(RankedTarget::userId).containsExactly("lapsed");
     assertThat(summary[0].scored()).isEqualTo(1);
 
-    List<RankedTarget> active = rank(
-        new RankRequest(Optional.empty(), ids, Optional.of(NOW.minusSeconds(86_400)), Optional.empty(), 10, OptionalDouble.empty(), 2),
-        summary);
+    List<RankedTarget> active =
+        rank(
+            new RankRequest(
+                Optional.empty(),
+                ids,
+                Optional.of(NOW.minusSeconds(86_400)),
+                Optional.empty(),
+                10,
+                OptionalDouble.empty(),
+                2),
+            summary);
     assertThat(active).extracting(RankedTarget::userId).containsExactly("recent");
     assertThat(active.get(0).factors()).hasSizeLessThanOrEqualTo(2).isNotEmpty();
   }
@@ -174,7 +209,14 @@ class TargetRankerTest {
     List<RankedTarget> out = new ArrayList<>();
     RankingSummary summary =
         rankerWithDirectory.rank(
-            new RankRequest(Optional.empty(), List.of(), Optional.of(NOW), Optional.empty(), 3, OptionalDouble.empty(), 0),
+            new RankRequest(
+                Optional.empty(),
+                List.of(),
+                Optional.of(NOW),
+                Optional.empty(),
+                3,
+                OptionalDouble.empty(),
+                0),
             out::add,
             () -> false);
 

@@ -32,7 +32,8 @@ class ModelLoaderTest {
     final AtomicInteger closed = new AtomicInteger();
 
     @Override
-    public ScoringModel load(String text, int scorers) throws io.propensity.runtime.ModelLoadException {
+    public ScoringModel load(String text, int scorers)
+        throws io.propensity.runtime.ModelLoadException {
       ScoringModel m = ModelLoader.LIGHTGBM.load(text, scorers);
       opened.incrementAndGet();
       return new ScoringModel() {
@@ -70,16 +71,31 @@ class ModelLoaderTest {
 
   final Counting natives = new Counting();
   final ModelLoader loader =
-      new ModelLoader(FeatureCatalog.schema(), new ModelLoader.Settings(2, 1e-6, 1 << 24, 1), natives, Clock.systemUTC());
+      new ModelLoader(
+          FeatureCatalog.schema(),
+          new ModelLoader.Settings(2, 1e-6, 1 << 24, 1),
+          natives,
+          Clock.systemUTC());
 
   static ModelDescriptor descriptor(String hash, String sha, long size, List<GoldenRow> golden) {
     return new ModelDescriptor(
-        "purchase-7d", 3, hash, FeatureCatalog.schema().names(), Optional.empty(), 0.4,
-        ArtifactFormat.LIGHTGBM_TEXT, sha, size, golden, Optional.empty());
+        "purchase-7d",
+        3,
+        hash,
+        FeatureCatalog.schema().names(),
+        Optional.empty(),
+        0.4,
+        ArtifactFormat.LIGHTGBM_TEXT,
+        sha,
+        size,
+        golden,
+        Optional.empty());
   }
 
   static List<GoldenRow> golden(double offset) {
-    return TestModels.rows(3).stream().map(r -> new GoldenRow(r, TestModels.reference(TEXT, r) + offset)).toList();
+    return TestModels.rows(3).stream()
+        .map(r -> new GoldenRow(r, TestModels.reference(TEXT, r) + offset))
+        .toList();
   }
 
   static Artifact artifact(byte[] bytes, String sha) {
@@ -89,7 +105,10 @@ class ModelLoaderTest {
   @Test
   void aVerifiedModelScoresLikeLightGbmAndIsFreedOnceRetired() throws Exception {
     ServedModel m =
-        loader.load(descriptor(FeatureCatalog.schema().versionHash(), SHA, BYTES.length, golden(0)), artifact(BYTES, SHA), "production");
+        loader.load(
+            descriptor(FeatureCatalog.schema().versionHash(), SHA, BYTES.length, golden(0)),
+            artifact(BYTES, SHA),
+            "production");
     ServedModels served = new ServedModels("purchase-7d");
     served.swapIn(m);
     double[] row = TestModels.rows(4).get(3);
@@ -131,13 +150,26 @@ class ModelLoaderTest {
     ModelRefusedException e =
         catchThrowableOfType(
             ModelRefusedException.class,
-            () -> loader.checkDescriptor(descriptor("0000000000000000", SHA, BYTES.length, List.of())));
+            () ->
+                loader.checkDescriptor(
+                    descriptor("0000000000000000", SHA, BYTES.length, List.of())));
     assertThat(e.reason()).isEqualTo(RefusalReason.SCHEMA);
     ModelDescriptor other =
         new ModelDescriptor(
-            "m", 1, FeatureCatalog.schema().versionHash(), List.of(), Optional.empty(), 0.5,
-            ArtifactFormat.UNSUPPORTED, SHA, 1, List.of(), Optional.empty());
-    assertThat(catchThrowableOfType(ModelRefusedException.class, () -> loader.checkDescriptor(other)).reason())
+            "m",
+            1,
+            FeatureCatalog.schema().versionHash(),
+            List.of(),
+            Optional.empty(),
+            0.5,
+            ArtifactFormat.UNSUPPORTED,
+            SHA,
+            1,
+            List.of(),
+            Optional.empty());
+    assertThat(
+            catchThrowableOfType(ModelRefusedException.class, () -> loader.checkDescriptor(other))
+                .reason())
         .isEqualTo(RefusalReason.FORMAT);
   }
 
@@ -164,7 +196,8 @@ class ModelLoaderTest {
             ModelRefusedException.class,
             () ->
                 loader.load(
-                    descriptor(FeatureCatalog.schema().versionHash(), SHA, BYTES.length, golden(2e-6)),
+                    descriptor(
+                        FeatureCatalog.schema().versionHash(), SHA, BYTES.length, golden(2e-6)),
                     artifact(BYTES, SHA),
                     "production"));
     assertThat(e.reason()).isEqualTo(RefusalReason.GOLDEN_ROWS);
@@ -183,7 +216,10 @@ class ModelLoaderTest {
         };
     ModelLoader failing =
         new ModelLoader(
-            FeatureCatalog.schema(), new ModelLoader.Settings(1, 1e-6, 1 << 24, 1), (t, s) -> broken, Clock.systemUTC());
+            FeatureCatalog.schema(),
+            new ModelLoader.Settings(1, 1e-6, 1 << 24, 1),
+            (t, s) -> broken,
+            Clock.systemUTC());
     ModelRefusedException e =
         catchThrowableOfType(
             ModelRefusedException.class,

@@ -21,8 +21,17 @@ class ServedModelsTest {
   static ServedModel version(String name, long v, FakeScoringModel model) {
     ModelDescriptor d =
         new ModelDescriptor(
-            name, v, FeatureCatalog.schema().versionHash(), List.of(), Optional.empty(), 0.5,
-            ArtifactFormat.LIGHTGBM_TEXT, "sha", 1, List.of(), Optional.empty());
+            name,
+            v,
+            FeatureCatalog.schema().versionHash(),
+            List.of(),
+            Optional.empty(),
+            0.5,
+            ArtifactFormat.LIGHTGBM_TEXT,
+            "sha",
+            1,
+            List.of(),
+            Optional.empty());
     return new ServedModel(d, model, FeatureCatalog.schema(), "production", "sha", Instant.EPOCH);
   }
 
@@ -55,11 +64,14 @@ class ServedModelsTest {
   @Test
   void nothingLoadedIsFailedPreconditionAndAnUnknownNameNotFound() {
     ServedModels served = new ServedModels("m");
-    assertThatThrownBy(() -> served.lease(Optional.empty())).isInstanceOf(FailedPreconditionException.class);
+    assertThatThrownBy(() -> served.lease(Optional.empty()))
+        .isInstanceOf(FailedPreconditionException.class);
     served.markKnown("known");
     served.swapIn(version("m", 1, new FakeScoringModel(N)));
-    assertThatThrownBy(() -> served.lease(Optional.of("known"))).isInstanceOf(FailedPreconditionException.class);
-    assertThatThrownBy(() -> served.lease(Optional.of("other"))).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> served.lease(Optional.of("known")))
+        .isInstanceOf(FailedPreconditionException.class);
+    assertThatThrownBy(() -> served.lease(Optional.of("other")))
+        .isInstanceOf(NotFoundException.class);
   }
 
   @Test

@@ -34,7 +34,8 @@ import propensity.features.v1.UserFeatures;
  * computed by the feature engine as of now, like the real one, and ListUsers / GetUserHistory from
  * the same events. Users listed as slow make it sleep.
  */
-public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceImplBase implements AutoCloseable {
+public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceImplBase
+    implements AutoCloseable {
   private final Map<String, List<Event>> events = new ConcurrentHashMap<>();
   private final Set<String> slowUsers = ConcurrentHashMap.newKeySet();
   private final AtomicInteger calls = new AtomicInteger();
@@ -45,7 +46,11 @@ public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceI
   public static FakeFeatureService start() {
     FakeFeatureService f = new FakeFeatureService();
     try {
-      f.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(f).build().start();
+      f.server =
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+              .addService(f)
+              .build()
+              .start();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -80,7 +85,8 @@ public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceI
   }
 
   @Override
-  public void getOnlineFeatures(GetOnlineFeaturesRequest req, StreamObserver<GetOnlineFeaturesResponse> out) {
+  public void getOnlineFeatures(
+      GetOnlineFeaturesRequest req, StreamObserver<GetOnlineFeaturesResponse> out) {
     calls.incrementAndGet();
     if (req.getUserIdsList().stream().anyMatch(slowUsers::contains)) {
       try {
@@ -96,11 +102,13 @@ public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceI
             .setAsOf(EventProtoMapper.timestamp(now));
     for (String user : req.getUserIdsList()) {
       List<Event> history = events.getOrDefault(user, List.of());
-      FeatureVector.Builder v = FeatureVector.newBuilder().setSchemaVersionHash(FeatureCatalog.schema().versionHash());
+      FeatureVector.Builder v =
+          FeatureVector.newBuilder().setSchemaVersionHash(FeatureCatalog.schema().versionHash());
       for (double x : BatchFeatureComputer.compute(history, now).values()) {
         v.addValues(x);
       }
-      UserFeatures.Builder u = UserFeatures.newBuilder().setUserId(user).setVector(v).setColdStart(history.isEmpty());
+      UserFeatures.Builder u =
+          UserFeatures.newBuilder().setUserId(user).setVector(v).setColdStart(history.isEmpty());
       history.stream()
           .map(Event::occurredAt)
           .max(Instant::compareTo)
@@ -113,7 +121,8 @@ public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceI
 
   /** Every stored event of the user, oldest first (no limit: test histories are small). */
   @Override
-  public void getUserHistory(GetUserHistoryRequest req, StreamObserver<GetUserHistoryResponse> out) {
+  public void getUserHistory(
+      GetUserHistoryRequest req, StreamObserver<GetUserHistoryResponse> out) {
     calls.incrementAndGet();
     GetUserHistoryResponse.Builder b = GetUserHistoryResponse.newBuilder();
     events.getOrDefault(req.getUserId(), List.of()).stream()
@@ -133,9 +142,15 @@ public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceI
             .filter(id -> req.getPageToken().isEmpty() || id.compareTo(req.getPageToken()) > 0)
             .filter(
                 id -> {
-                  Instant last = events.get(id).stream().map(Event::occurredAt).max(Instant::compareTo).orElseThrow();
-                  return (!req.hasActiveSince() || !last.isBefore(EventProtoMapper.instant(req.getActiveSince())))
-                      && (!req.hasActiveBefore() || !last.isAfter(EventProtoMapper.instant(req.getActiveBefore())));
+                  Instant last =
+                      events.get(id).stream()
+                          .map(Event::occurredAt)
+                          .max(Instant::compareTo)
+                          .orElseThrow();
+                  return (!req.hasActiveSince()
+                          || !last.isBefore(EventProtoMapper.instant(req.getActiveSince())))
+                      && (!req.hasActiveBefore()
+                          || !last.isAfter(EventProtoMapper.instant(req.getActiveBefore())));
                 })
             .sorted()
             .toList();

@@ -54,7 +54,8 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
 
   private final Map<String, List<Stored>> versions = new LinkedHashMap<>();
   private final Map<String, Map<String, Long>> aliases = new HashMap<>();
-  private final List<ServerCallStreamObserver<WatchModelsResponse>> watchers = new CopyOnWriteArrayList<>();
+  private final List<ServerCallStreamObserver<WatchModelsResponse>> watchers =
+      new CopyOnWriteArrayList<>();
   private final AtomicInteger watchCalls = new AtomicInteger();
   private final AtomicInteger downloads = new AtomicInteger();
   private volatile boolean muted;
@@ -66,7 +67,11 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
   public static FakeModelRegistry start() {
     FakeModelRegistry r = new FakeModelRegistry();
     try {
-      r.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(r).build().start();
+      r.server =
+          NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+              .addService(r)
+              .build()
+              .start();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -81,13 +86,15 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
   public static FeatureSchema schema(io.propensity.engine.features.FeatureSchema s) {
     FeatureSchema.Builder b = FeatureSchema.newBuilder().setVersionHash(s.versionHash());
     for (FeatureSpec f : s.features()) {
-      b.addFeatures(FeatureDefinition.newBuilder().setName(f.name()).setDescription(f.description()));
+      b.addFeatures(
+          FeatureDefinition.newBuilder().setName(f.name()).setDescription(f.description()));
     }
     return b.build();
   }
 
   /** Metadata of a well-formed version of the service's schema, golden rows from LightGBM4j. */
-  public static ModelVersion.Builder meta(String name, String modelText, double threshold, int goldenRows) {
+  public static ModelVersion.Builder meta(
+      String name, String modelText, double threshold, int goldenRows) {
     ModelVersion.Builder b =
         ModelVersion.newBuilder()
             .setName(name)
@@ -104,7 +111,8 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
                     .setRocAuc(0.81)
                     .setF1(0.6));
     for (double[] row : TestModels.rows(goldenRows)) {
-      GoldenRow.Builder g = GoldenRow.newBuilder().setExpectedProbability(TestModels.reference(modelText, row));
+      GoldenRow.Builder g =
+          GoldenRow.newBuilder().setExpectedProbability(TestModels.reference(modelText, row));
       for (double v : row) {
         g.addValues(v);
       }
@@ -115,15 +123,17 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
 
   /** Registers a good version of {@code modelText}; returns its number. */
   public long register(String name, String modelText) {
-    return register(meta(name, modelText, 0.5, 3), modelText.getBytes(StandardCharsets.UTF_8), null);
+    return register(
+        meta(name, modelText, 0.5, 3), modelText.getBytes(StandardCharsets.UTF_8), null);
   }
 
   /**
    * Registers a version; the checksum and size are computed from {@code artifact} unless the
-   * metadata sets them. {@code announcedSha256} overrides what the download header says (null:
-   * the registered one).
+   * metadata sets them. {@code announcedSha256} overrides what the download header says (null: the
+   * registered one).
    */
-  public synchronized long register(ModelVersion.Builder meta, byte[] artifact, String announcedSha256) {
+  public synchronized long register(
+      ModelVersion.Builder meta, byte[] artifact, String announcedSha256) {
     List<Stored> list = versions.computeIfAbsent(meta.getName(), n -> new ArrayList<>());
     long version = list.size() + 1;
     ModelVersion.Builder b = meta.clone().setVersion(version);
@@ -134,7 +144,8 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
       b.setArtifactSizeBytes(artifact.length);
     }
     ModelVersion v = b.build();
-    list.add(new Stored(v, artifact, announcedSha256 == null ? v.getArtifactSha256() : announcedSha256));
+    list.add(
+        new Stored(v, artifact, announcedSha256 == null ? v.getArtifactSha256() : announcedSha256));
     return version;
   }
 
@@ -176,7 +187,9 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
     watchers.clear();
   }
 
-  /** While muted, alias changes are not streamed (a silently broken stream); polls still see them. */
+  /**
+   * While muted, alias changes are not streamed (a silently broken stream); polls still see them.
+   */
   public void mute(boolean mute) {
     this.muted = mute;
   }
@@ -189,7 +202,8 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
     return downloads.get();
   }
 
-  private synchronized Stored find(String name, GetModelVersionRequest.SelectorCase sel, long version, String alias) {
+  private synchronized Stored find(
+      String name, GetModelVersionRequest.SelectorCase sel, long version, String alias) {
     List<Stored> list = versions.get(name);
     if (list == null || list.isEmpty()) {
       return null;
@@ -210,7 +224,8 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
   }
 
   @Override
-  public void getModelVersion(GetModelVersionRequest req, StreamObserver<GetModelVersionResponse> out) {
+  public void getModelVersion(
+      GetModelVersionRequest req, StreamObserver<GetModelVersionResponse> out) {
     Stored s = find(req.getName(), req.getSelectorCase(), req.getVersion(), req.getAlias());
     if (s == null) {
       out.onError(Status.NOT_FOUND.withDescription("no such version").asRuntimeException());
@@ -224,16 +239,18 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
   public void listModels(ListModelsRequest req, StreamObserver<ListModelsResponse> out) {
     ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
     synchronized (this) {
-      versions.forEach((name, list) -> b.addModels(Model.newBuilder().setName(name).setLatestVersion(list.size())));
+      versions.forEach(
+          (name, list) ->
+              b.addModels(Model.newBuilder().setName(name).setLatestVersion(list.size())));
     }
     out.onNext(b.build());
     out.onCompleted();
   }
 
   @Override
-  public void downloadArtifact(DownloadArtifactRequest req, StreamObserver<DownloadArtifactResponse> out) {
-    GetModelVersionRequest.SelectorCase sel =
-        switchSelector(req.getSelectorCase());
+  public void downloadArtifact(
+      DownloadArtifactRequest req, StreamObserver<DownloadArtifactResponse> out) {
+    GetModelVersionRequest.SelectorCase sel = switchSelector(req.getSelectorCase());
     Stored s = find(req.getName(), sel, req.getVersion(), req.getAlias());
     if (s == null) {
       out.onError(Status.NOT_FOUND.withDescription("no such version").asRuntimeException());
@@ -256,13 +273,17 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
       int len = Math.min(chunk, s.artifact().length - off);
       out.onNext(
           DownloadArtifactResponse.newBuilder()
-              .setChunk(Chunk.newBuilder().setOffset(off).setData(ByteString.copyFrom(s.artifact(), off, len)))
+              .setChunk(
+                  Chunk.newBuilder()
+                      .setOffset(off)
+                      .setData(ByteString.copyFrom(s.artifact(), off, len)))
               .build());
     }
     out.onCompleted();
   }
 
-  private static GetModelVersionRequest.SelectorCase switchSelector(DownloadArtifactRequest.SelectorCase c) {
+  private static GetModelVersionRequest.SelectorCase switchSelector(
+      DownloadArtifactRequest.SelectorCase c) {
     switch (c) {
       case VERSION:
         return GetModelVersionRequest.SelectorCase.VERSION;
@@ -276,7 +297,8 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
   @Override
   public void watchModels(WatchModelsRequest req, StreamObserver<WatchModelsResponse> plainOut) {
     watchCalls.incrementAndGet();
-    ServerCallStreamObserver<WatchModelsResponse> out = (ServerCallStreamObserver<WatchModelsResponse>) plainOut;
+    ServerCallStreamObserver<WatchModelsResponse> out =
+        (ServerCallStreamObserver<WatchModelsResponse>) plainOut;
     out.setOnCancelHandler(() -> watchers.remove(out));
     synchronized (this) {
       if (req.getSendInitialState()) {

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A transparent stand-in for a native model in domain unit tests: the probability is the row's
- * first value (clamped to 0..1), and any use after {@link #close()} fails like a freed native model.
+ * first value (clamped to 0..1), and any use after {@link #close()} fails like a freed native
+ * model.
  */
 public class FakeScoringModel implements ScoringModel {
   private final int features;

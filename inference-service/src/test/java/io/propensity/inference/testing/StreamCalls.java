@@ -13,7 +13,9 @@ import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.StreamPredictRequest;
 import propensity.inference.v1.StreamPredictResponse;
 
-/** One StreamPredict exchange for tests: a request sent, the stream closed, every answer collected. */
+/**
+ * One StreamPredict exchange for tests: a request sent, the stream closed, every answer collected.
+ */
 public final class StreamCalls {
   private StreamCalls() {}
 
@@ -22,8 +24,8 @@ public final class StreamCalls {
    * of the request, each awaited at most {@code wait}, and checks the server then completes the
    * stream. The stream's deadline is {@code wait} too.
    */
-  public static List<StreamPredictResponse> sendAndCollect(Channel channel, StreamPredictRequest request, Duration wait)
-      throws InterruptedException {
+  public static List<StreamPredictResponse> sendAndCollect(
+      Channel channel, StreamPredictRequest request, Duration wait) throws InterruptedException {
     LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
     StreamObserver<StreamPredictRequest> requests =
         InferenceServiceGrpc.newStub(channel)

@@ -23,7 +23,8 @@ import java.util.Random;
 public final class TestModels {
   public static final FeatureSchema SCHEMA = FeatureCatalog.schema();
   static final Instant CUTOFF = Instant.parse("2026-01-01T00:00:00Z");
-  private static final String DETERMINISTIC = "num_threads=1 deterministic=true force_row_wise=true verbose=-1";
+  private static final String DETERMINISTIC =
+      "num_threads=1 deterministic=true force_row_wise=true verbose=-1";
   private static Data cached;
 
   private TestModels() {}
@@ -75,7 +76,11 @@ public final class TestModels {
                 ? EventType.PAGE_VIEW
                 : x < 0.7
                     ? EventType.PRODUCT_VIEW
-                    : x < 0.8 ? EventType.SEARCH : keen && x < 0.93 ? EventType.ADD_TO_CART : keen ? EventType.PURCHASE : EventType.PRODUCT_VIEW;
+                    : x < 0.8
+                        ? EventType.SEARCH
+                        : keen && x < 0.93
+                            ? EventType.ADD_TO_CART
+                            : keen ? EventType.PURCHASE : EventType.PRODUCT_VIEW;
         events.add(
             Event.builder(user + "-" + s + "-" + i, user, t, type)
                 .itemId("sku-" + r.nextInt(50))
@@ -98,9 +103,16 @@ public final class TestModels {
       System.arraycopy(d.rows()[i], 0, flat, i * cols, cols);
     }
     String params =
-        "objective=binary num_leaves=" + leaves + " min_data_in_leaf=5 learning_rate=0.1 bagging_fraction=0.8"
-            + " bagging_freq=1 feature_fraction=0.9 seed=" + seed + " " + DETERMINISTIC;
-    try (LGBMDataset ds = LGBMDataset.createFromMat(flat, d.rows().length, cols, true, "max_bin=63 " + params, null)) {
+        "objective=binary num_leaves="
+            + leaves
+            + " min_data_in_leaf=5 learning_rate=0.1 bagging_fraction=0.8"
+            + " bagging_freq=1 feature_fraction=0.9 seed="
+            + seed
+            + " "
+            + DETERMINISTIC;
+    try (LGBMDataset ds =
+        LGBMDataset.createFromMat(
+            flat, d.rows().length, cols, true, "max_bin=63 " + params, null)) {
       ds.setField("label", d.labels());
       ds.setFeatureNames(SCHEMA.names().toArray(String[]::new));
       try (LGBMBooster booster = LGBMBooster.create(ds, params)) {
@@ -122,7 +134,8 @@ public final class TestModels {
   /** LightGBM4j's own probability for one row: the reference the service must match. */
   public static double reference(String modelText, double[] row) {
     try (LGBMBooster booster = LGBMBooster.loadModelFromString(modelText)) {
-      return booster.predictForMat(row, 1, row.length, true, PredictionType.C_API_PREDICT_NORMAL)[0];
+      return booster
+          .predictForMat(row, 1, row.length, true, PredictionType.C_API_PREDICT_NORMAL)[0];
     } catch (LGBMException e) {
       throw new IllegalStateException(e);
     }

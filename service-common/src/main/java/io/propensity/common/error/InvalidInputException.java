@@ -13,7 +13,8 @@ public final class InvalidInputException extends PropensityException {
 
   /** A single bad field; the message is built from it. */
   public static InvalidInputException of(String field, String description) {
-    return new InvalidInputException(field + ": " + description, List.of(new FieldError(field, description)));
+    return new InvalidInputException(
+        field + ": " + description, List.of(new FieldError(field, description)));
   }
 
   /** The bad fields, in the order found. */

@@ -11,8 +11,8 @@ import io.micronaut.core.order.Ordered;
 import jakarta.inject.Singleton;
 
 /**
- * Turns exceptions thrown synchronously by an endpoint into a gRPC status via {@link GrpcErrors}, so
- * endpoints need no try/catch and clients never see {@code UNKNOWN} with a stack trace.
+ * Turns exceptions thrown synchronously by an endpoint into a gRPC status via {@link GrpcErrors},
+ * so endpoints need no try/catch and clients never see {@code UNKNOWN} with a stack trace.
  */
 @Singleton
 public final class ErrorMappingInterceptor implements ServerInterceptor, Ordered {

@@ -7,9 +7,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Sends a server stream from a producing thread without outrunning the client: {@link #send}
- * blocks while the transport is not ready, so a slow reader never makes the server buffer a whole
- * result set in memory. Stops quietly once the client cancels.
+ * Sends a server stream from a producing thread without outrunning the client: {@link #send} blocks
+ * while the transport is not ready, so a slow reader never makes the server buffer a whole result
+ * set in memory. Stops quietly once the client cancels.
  */
 public final class FlowControlledSender<T> {
   private final ServerCallStreamObserver<T> out;

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcErrors {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
+
   /** Domain of {@code google.rpc.ErrorInfo} details. */
   public static final String ERROR_DOMAIN = "propensity.io";
 
@@ -73,17 +74,16 @@ public final class GrpcErrors {
                                 .build())));
       }
       status.addDetails(
-          Any.pack(
-              ErrorInfo.newBuilder()
-                  .setDomain(ERROR_DOMAIN)
-                  .setReason(reasonOf(pe))
-                  .build()));
+          Any.pack(ErrorInfo.newBuilder().setDomain(ERROR_DOMAIN).setReason(reasonOf(pe)).build()));
       return StatusProto.toStatusRuntimeException(status.build());
     }
     if (t instanceof IllegalArgumentException) {
       // Thrown by parsers and value constructors: the message names the value, the caller sent it.
       return StatusProto.toStatusRuntimeException(
-          status.setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(String.valueOf(t.getMessage())).build());
+          status
+              .setCode(Code.INVALID_ARGUMENT_VALUE)
+              .setMessage(String.valueOf(t.getMessage()))
+              .build());
     }
     String incident = UUID.randomUUID().toString();
     LOG.error("internal error, incident {}", incident, t);

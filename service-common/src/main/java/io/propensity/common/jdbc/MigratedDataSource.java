@@ -15,8 +15,7 @@ import org.flywaydb.core.Flyway;
  *   <li>embedded SQLite: WAL journal with {@code synchronous=FULL} (a commit is on disk when it
  *       returns, readers never block the writer), a 30 s busy timeout, foreign keys on, plus
  *       whatever the store adds ({@link Spec#sqliteProperties});
- *   <li>PostgreSQL: the user and password when given (else the URL's own or the driver's
- *       defaults).
+ *   <li>PostgreSQL: the user and password when given (else the URL's own or the driver's defaults).
  * </ul>
  *
  * @see #open(Spec, Function)
@@ -35,7 +34,8 @@ public final class MigratedDataSource {
    * @param sqlite whether the URL is SQLite's
    * @param sqliteProperties driver properties added on SQLite only
    * @param migrations Flyway location of the dialect's migrations
-   * @param historyTable Flyway's schema history table (one per store, so two stores can share a database)
+   * @param historyTable Flyway's schema history table (one per store, so two stores can share a
+   *     database)
    */
   public record Spec(
       String jdbcUrl,
@@ -53,7 +53,8 @@ public final class MigratedDataSource {
    * {@code onMigrationFailure} makes it (the store's own exception, naming the store); a database
    * that cannot be reached at all fails from Hikari as it always does.
    */
-  public static HikariDataSource open(Spec spec, Function<RuntimeException, RuntimeException> onMigrationFailure) {
+  public static HikariDataSource open(
+      Spec spec, Function<RuntimeException, RuntimeException> onMigrationFailure) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(spec.jdbcUrl());
     config.setPoolName(spec.poolName());

@@ -70,12 +70,18 @@ class ErrorMappingInterceptorTest {
                         new FieldError("events[2].price", "-3.0 is negative"))));
 
     StatusRuntimeException e =
-        catchThrowableOfType(StatusRuntimeException.class, () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> stub.check(HealthCheckRequest.getDefaultInstance()));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).isEqualTo("2 of 3 events are invalid");
-    BadRequest bad = StatusProto.fromThrowable(e).getDetailsList().stream()
-        .filter(a -> a.is(BadRequest.class)).findFirst().orElseThrow().unpack(BadRequest.class);
+    BadRequest bad =
+        StatusProto.fromThrowable(e).getDetailsList().stream()
+            .filter(a -> a.is(BadRequest.class))
+            .findFirst()
+            .orElseThrow()
+            .unpack(BadRequest.class);
     assertThat(bad.getFieldViolationsList())
         .extracting(BadRequest.FieldViolation::getField, BadRequest.FieldViolation::getDescription)
         .containsExactly(
@@ -87,7 +93,9 @@ class ErrorMappingInterceptorTest {
   void notFoundKeepsItsMessage() throws Exception {
     var stub = serve(() -> new NotFoundException("model churn-30d has no version 7"));
     StatusRuntimeException e =
-        catchThrowableOfType(StatusRuntimeException.class, () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> stub.check(HealthCheckRequest.getDefaultInstance()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(e.getStatus().getDescription()).isEqualTo("model churn-30d has no version 7");
   }
@@ -95,12 +103,21 @@ class ErrorMappingInterceptorTest {
   @Test
   void unavailableCarriesRetryInfo() throws Exception {
     var stub =
-        serve(() -> new UnavailableException("feature-service is down", Optional.of(Duration.ofSeconds(2)), null));
+        serve(
+            () ->
+                new UnavailableException(
+                    "feature-service is down", Optional.of(Duration.ofSeconds(2)), null));
     StatusRuntimeException e =
-        catchThrowableOfType(StatusRuntimeException.class, () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> stub.check(HealthCheckRequest.getDefaultInstance()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-    RetryInfo retry = StatusProto.fromThrowable(e).getDetailsList().stream()
-        .filter(a -> a.is(RetryInfo.class)).findFirst().orElseThrow().unpack(RetryInfo.class);
+    RetryInfo retry =
+        StatusProto.fromThrowable(e).getDetailsList().stream()
+            .filter(a -> a.is(RetryInfo.class))
+            .findFirst()
+            .orElseThrow()
+            .unpack(RetryInfo.class);
     assertThat(retry.getRetryDelay().getSeconds()).isEqualTo(2);
   }
 
@@ -108,8 +125,12 @@ class ErrorMappingInterceptorTest {
   void unexpectedFailureIsInternalWithoutStackTrace() throws Exception {
     var stub = serve(() -> new IllegalStateException("secret internals at Foo.java:12"));
     StatusRuntimeException e =
-        catchThrowableOfType(StatusRuntimeException.class, () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> stub.check(HealthCheckRequest.getDefaultInstance()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
-    assertThat(e.getStatus().getDescription()).startsWith("internal error (incident ").doesNotContain("Foo.java");
+    assertThat(e.getStatus().getDescription())
+        .startsWith("internal error (incident ")
+        .doesNotContain("Foo.java");
   }
 }

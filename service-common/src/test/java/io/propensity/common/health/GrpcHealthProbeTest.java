@@ -31,7 +31,8 @@ class GrpcHealthProbeTest {
   @Test
   void servingServerIsHealthy() {
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-    assertThat(GrpcHealthProbe.probe(target)).isEqualTo(new GrpcHealthProbe.Result(0, target + " SERVING"));
+    assertThat(GrpcHealthProbe.probe(target))
+        .isEqualTo(new GrpcHealthProbe.Result(0, target + " SERVING"));
   }
 
   @Test

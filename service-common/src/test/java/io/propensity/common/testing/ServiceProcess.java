@@ -33,7 +33,13 @@ public final class ServiceProcess implements AutoCloseable {
   private final int httpPort;
   private Process process;
 
-  private ServiceProcess(Path jar, Map<String, String> env, List<String> jvmArgs, Path log, int grpcPort, int httpPort) {
+  private ServiceProcess(
+      Path jar,
+      Map<String, String> env,
+      List<String> jvmArgs,
+      Path log,
+      int grpcPort,
+      int httpPort) {
     this.jar = jar;
     this.env = env;
     this.jvmArgs = jvmArgs;
@@ -48,13 +54,16 @@ public final class ServiceProcess implements AutoCloseable {
       return files
           .filter(p -> p.getFileName().toString().endsWith("-all.jar"))
           .findFirst()
-          .orElseThrow(() -> new IllegalStateException("no *-all.jar in target/: run `mvn package` first"));
+          .orElseThrow(
+              () -> new IllegalStateException("no *-all.jar in target/: run `mvn package` first"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** The executable jar of a sibling module (e.g. {@code feature-service}), if it has been built. */
+  /**
+   * The executable jar of a sibling module (e.g. {@code feature-service}), if it has been built.
+   */
   public static java.util.Optional<Path> builtJarOf(String module) {
     try (Stream<Path> files = Files.list(Path.of("..", module, "target"))) {
       return files.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst();
@@ -72,8 +81,11 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  /** Prepares (does not start) a process of {@code jar} with its own ports and extra environment. */
-  public static ServiceProcess of(Path jar, Map<String, String> extraEnv, List<String> jvmArgs, Path log) {
+  /**
+   * Prepares (does not start) a process of {@code jar} with its own ports and extra environment.
+   */
+  public static ServiceProcess of(
+      Path jar, Map<String, String> extraEnv, List<String> jvmArgs, Path log) {
     int grpc = freePort();
     int http = freePort();
     Map<String, String> env = new HashMap<>(extraEnv);
@@ -107,11 +119,13 @@ public final class ServiceProcess implements AutoCloseable {
     try {
       while (true) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("service exited with " + process.exitValue() + "; log: " + tail());
+          throw new IllegalStateException(
+              "service exited with " + process.exitValue() + "; log: " + tail());
         }
         try {
           HealthCheckResponse r =
-              HealthGrpc.newBlockingStub(ch).withDeadlineAfter(1, TimeUnit.SECONDS)
+              HealthGrpc.newBlockingStub(ch)
+                  .withDeadlineAfter(1, TimeUnit.SECONDS)
                   .check(HealthCheckRequest.getDefaultInstance());
           if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
             return this;
@@ -120,7 +134,8 @@ public final class ServiceProcess implements AutoCloseable {
           // not listening yet
         }
         if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException("service not SERVING after " + timeout + "; log: " + tail());
+          throw new IllegalStateException(
+              "service not SERVING after " + timeout + "; log: " + tail());
         }
         Thread.sleep(100);
       }
@@ -154,7 +169,8 @@ public final class ServiceProcess implements AutoCloseable {
   public String tail() {
     try {
       List<String> lines = Files.readAllLines(log);
-      return String.join(System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      return String.join(
+          System.lineSeparator(), lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }

@@ -16,7 +16,9 @@ public final class TestRedis {
     String url = System.getenv(URL_ENV);
     Assumptions.assumeTrue(
         url != null && !url.isBlank(),
-        "Redis not configured: set " + URL_ENV + " (e.g. redis://127.0.0.1:6379); .ci/run does this"
+        "Redis not configured: set "
+            + URL_ENV
+            + " (e.g. redis://127.0.0.1:6379); .ci/run does this"
             + " after starting the Debian-packaged server");
     return url;
   }

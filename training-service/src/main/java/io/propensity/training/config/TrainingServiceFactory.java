@@ -15,7 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 
-/** Wires the training side of the service: pipeline, job manager, publisher, feature-service client. */
+/**
+ * Wires the training side of the service: pipeline, job manager, publisher, feature-service client.
+ */
 @Factory
 class TrainingServiceFactory {
 
@@ -27,14 +29,16 @@ class TrainingServiceFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
-  JobManager jobManager(ModelRegistry registry, TrainingConfiguration config, MeterRegistry meters) {
+  JobManager jobManager(
+      ModelRegistry registry, TrainingConfiguration config, MeterRegistry meters) {
     JobManager jobs =
         new JobManager(
-            Executors.newSingleThreadExecutor(r -> {
-              Thread t = new Thread(r, "training-job");
-              t.setDaemon(true);
-              return t;
-            }),
+            Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "training-job");
+                  t.setDaemon(true);
+                  return t;
+                }),
             new TrainingPipeline(),
             new RegistryModelPublisher(registry),
             Clock.systemUTC(),

@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -134,7 +133,8 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
           }
           out.onNext(
               RegisterModelVersionResponse.newBuilder()
-                  .setModelVersion(RegistryProtoMapper.toProto(stored, ModelVersionView.MODEL_VERSION_VIEW_FULL))
+                  .setModelVersion(
+                      RegistryProtoMapper.toProto(stored, ModelVersionView.MODEL_VERSION_VIEW_FULL))
                   .build());
           out.onCompleted();
         } catch (RuntimeException e) {
@@ -159,19 +159,27 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
   }
 
   @Override
-  public void getModelVersion(GetModelVersionRequest req, StreamObserver<GetModelVersionResponse> out) {
-    ModelVersionView view = RegistryProtoMapper.view(req.getView(), ModelVersionView.MODEL_VERSION_VIEW_FULL);
+  public void getModelVersion(
+      GetModelVersionRequest req, StreamObserver<GetModelVersionResponse> out) {
+    ModelVersionView view =
+        RegistryProtoMapper.view(req.getView(), ModelVersionView.MODEL_VERSION_VIEW_FULL);
     ModelVersionRecord r =
         registry.get(
             req.getName(),
-            RegistryProtoMapper.selector(req.hasVersion(), req.getVersion(), req.hasAlias(), req.getAlias()));
-    out.onNext(GetModelVersionResponse.newBuilder().setModelVersion(RegistryProtoMapper.toProto(r, view)).build());
+            RegistryProtoMapper.selector(
+                req.hasVersion(), req.getVersion(), req.hasAlias(), req.getAlias()));
+    out.onNext(
+        GetModelVersionResponse.newBuilder()
+            .setModelVersion(RegistryProtoMapper.toProto(r, view))
+            .build());
     out.onCompleted();
   }
 
   @Override
-  public void listModelVersions(ListModelVersionsRequest req, StreamObserver<ListModelVersionsResponse> out) {
-    ModelVersionView view = RegistryProtoMapper.view(req.getView(), ModelVersionView.MODEL_VERSION_VIEW_BASIC);
+  public void listModelVersions(
+      ListModelVersionsRequest req, StreamObserver<ListModelVersionsResponse> out) {
+    ModelVersionView view =
+        RegistryProtoMapper.view(req.getView(), ModelVersionView.MODEL_VERSION_VIEW_BASIC);
     VersionPage page =
         registry.listVersions(
             req.getName(),
@@ -181,7 +189,8 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
     for (ModelVersionRecord r : page.versions()) {
       b.addModelVersions(RegistryProtoMapper.toProto(r, view));
     }
-    out.onNext(b.setNextPageToken(RegistryProtoMapper.versionsToken(page.nextBeforeVersion())).build());
+    out.onNext(
+        b.setNextPageToken(RegistryProtoMapper.versionsToken(page.nextBeforeVersion())).build());
     out.onCompleted();
   }
 
@@ -189,7 +198,8 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
   public void listModels(ListModelsRequest req, StreamObserver<ListModelsResponse> out) {
     ModelPage page =
         registry.listModels(
-            RegistryProtoMapper.pageSize(req.getPageSize()), RegistryProtoMapper.parseModelsToken(req.getPageToken()));
+            RegistryProtoMapper.pageSize(req.getPageSize()),
+            RegistryProtoMapper.parseModelsToken(req.getPageToken()));
     ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
     page.models().forEach(m -> b.addModels(RegistryProtoMapper.toProto(m)));
     out.onNext(b.setNextPageToken(RegistryProtoMapper.modelsToken(page.nextAfterName())).build());
@@ -200,7 +210,8 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
   public void setAlias(SetAliasRequest req, StreamObserver<SetAliasResponse> out) {
     if (req.getExpectedCurrentVersion() < 0) {
       throw InvalidInputException.of(
-          "expected_current_version", req.getExpectedCurrentVersion() + " is negative; 0 means no guard");
+          "expected_current_version",
+          req.getExpectedCurrentVersion() + " is negative; 0 means no guard");
     }
     AliasExpectation expected =
         req.getExpectedCurrentVersion() == 0
@@ -209,7 +220,9 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
     AliasMove move = registry.setAlias(req.getName(), req.getAlias(), req.getVersion(), expected);
     out.onNext(
         SetAliasResponse.newBuilder()
-            .setModelVersion(RegistryProtoMapper.toProto(move.target(), ModelVersionView.MODEL_VERSION_VIEW_BASIC))
+            .setModelVersion(
+                RegistryProtoMapper.toProto(
+                    move.target(), ModelVersionView.MODEL_VERSION_VIEW_BASIC))
             .setPreviousVersion(move.previousVersion().orElse(0))
             .build());
     out.onCompleted();
@@ -221,47 +234,62 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
     AliasMove move = registry.rollback(req.getName(), alias);
     out.onNext(
         RollbackResponse.newBuilder()
-            .setModelVersion(RegistryProtoMapper.toProto(move.target(), ModelVersionView.MODEL_VERSION_VIEW_BASIC))
+            .setModelVersion(
+                RegistryProtoMapper.toProto(
+                    move.target(), ModelVersionView.MODEL_VERSION_VIEW_BASIC))
             .setRolledBackVersion(move.previousVersion().orElse(0))
             .build());
     out.onCompleted();
   }
 
   @Override
-  public void downloadArtifact(DownloadArtifactRequest req, StreamObserver<DownloadArtifactResponse> out) {
+  public void downloadArtifact(
+      DownloadArtifactRequest req, StreamObserver<DownloadArtifactResponse> out) {
     ModelVersionRecord r =
         registry.get(
             req.getName(),
-            RegistryProtoMapper.selector(req.hasVersion(), req.getVersion(), req.hasAlias(), req.getAlias()));
+            RegistryProtoMapper.selector(
+                req.hasVersion(), req.getVersion(), req.hasAlias(), req.getAlias()));
     var format = RegistryProtoMapper.artifactFormat(r.artifactFormat());
     FileHeader header =
-        header(r, r.artifact(), RegistryProtoMapper.contentType(format)).setArtifactFormat(format).build();
+        header(r, r.artifact(), RegistryProtoMapper.contentType(format))
+            .setArtifactFormat(format)
+            .build();
     download(
-        r, BlobKind.ARTIFACT, req.getOffset(),
+        r,
+        BlobKind.ARTIFACT,
+        req.getOffset(),
         DownloadArtifactResponse.newBuilder().setHeader(header).build(),
         chunk -> DownloadArtifactResponse.newBuilder().setChunk(chunk).build(),
         out);
   }
 
   @Override
-  public void downloadReport(DownloadReportRequest req, StreamObserver<DownloadReportResponse> out) {
+  public void downloadReport(
+      DownloadReportRequest req, StreamObserver<DownloadReportResponse> out) {
     ModelVersionRecord r =
         registry.get(
             req.getName(),
-            RegistryProtoMapper.selector(req.hasVersion(), req.getVersion(), req.hasAlias(), req.getAlias()));
+            RegistryProtoMapper.selector(
+                req.hasVersion(), req.getVersion(), req.hasAlias(), req.getAlias()));
     BlobInfo report =
         r.report()
             .orElseThrow(
-                () -> new NotFoundException("version " + r.version() + " of model '" + r.name() + "' has no report"));
+                () ->
+                    new NotFoundException(
+                        "version " + r.version() + " of model '" + r.name() + "' has no report"));
     FileHeader header = header(r, report, RegistryProtoMapper.REPORT_CONTENT_TYPE).build();
     download(
-        r, BlobKind.REPORT, req.getOffset(),
+        r,
+        BlobKind.REPORT,
+        req.getOffset(),
         DownloadReportResponse.newBuilder().setHeader(header).build(),
         chunk -> DownloadReportResponse.newBuilder().setChunk(chunk).build(),
         out);
   }
 
-  private static FileHeader.Builder header(ModelVersionRecord r, BlobInfo file, String contentType) {
+  private static FileHeader.Builder header(
+      ModelVersionRecord r, BlobInfo file, String contentType) {
     return FileHeader.newBuilder()
         .setName(r.name())
         .setVersion(r.version())
@@ -270,7 +298,10 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
         .setContentType(contentType);
   }
 
-  /** Streams a file from {@code offset}: the header, then pieces of at most 1 MiB, at the client's pace. */
+  /**
+   * Streams a file from {@code offset}: the header, then pieces of at most 1 MiB, at the client's
+   * pace.
+   */
   private <T> void download(
       ModelVersionRecord r,
       BlobKind kind,
@@ -282,7 +313,8 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
     if (offset < 0 || offset > size) {
       throw InvalidInputException.of("offset", offset + " is outside 0 to the file size " + size);
     }
-    FlowControlledSender<T> out = new FlowControlledSender<>((ServerCallStreamObserver<T>) plainOut);
+    FlowControlledSender<T> out =
+        new FlowControlledSender<>((ServerCallStreamObserver<T>) plainOut);
     // Read off the gRPC thread so that readiness callbacks reach the sender while it waits.
     Context context = Context.current();
     streams.execute(
@@ -292,9 +324,19 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
                 out.send(header);
                 long position = offset;
                 while (position < size && !out.isCancelled()) {
-                  byte[] data = registry.read(r.name(), r.version(), kind, position, RegistryProtoMapper.MAX_CHUNK_BYTES);
-                  out.send(chunkMessage.apply(
-                      Chunk.newBuilder().setOffset(position).setData(ByteString.copyFrom(data)).build()));
+                  byte[] data =
+                      registry.read(
+                          r.name(),
+                          r.version(),
+                          kind,
+                          position,
+                          RegistryProtoMapper.MAX_CHUNK_BYTES);
+                  out.send(
+                      chunkMessage.apply(
+                          Chunk.newBuilder()
+                              .setOffset(position)
+                              .setData(ByteString.copyFrom(data))
+                              .build()));
                   position += data.length;
                 }
                 out.complete();
@@ -336,7 +378,10 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
 
           @Override
           public void onChange(io.propensity.training.registry.AliasChange change) {
-            enqueue(WatchModelsResponse.newBuilder().addChanges(RegistryProtoMapper.toProto(change)).build());
+            enqueue(
+                WatchModelsResponse.newBuilder()
+                    .addChanges(RegistryProtoMapper.toProto(change))
+                    .build());
           }
 
           @Override
@@ -352,13 +397,15 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
               end.compareAndSet(
                   null,
                   Status.RESOURCE_EXHAUSTED.withDescription(
-                      "this watcher fell more than " + WATCH_BACKLOG_LIMIT
+                      "this watcher fell more than "
+                          + WATCH_BACKLOG_LIMIT
                           + " changes behind; reconnect with send_initial_state = true"));
             }
           }
         };
     Subscription subscription =
-        registry.watch(new LinkedHashSet<>(req.getNamesList()), req.getSendInitialState(), listener);
+        registry.watch(
+            new LinkedHashSet<>(req.getNamesList()), req.getSendInitialState(), listener);
     Context context = Context.current();
     try {
       streams.execute(
@@ -374,7 +421,8 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
                       return;
                     } else if (stopping.get()) {
                       plainOut.onError(
-                          Status.UNAVAILABLE.withDescription(
+                          Status.UNAVAILABLE
+                              .withDescription(
                                   "the training service is shutting down; reconnect with send_initial_state = true")
                               .asRuntimeException());
                       return;
@@ -425,13 +473,19 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
           version = RegistryProtoMapper.toNewVersion(mv);
           if (mv.getArtifactSizeBytes() > maxArtifactBytes) {
             throw new ResourceExhaustedException(
-                "model_version.artifact_size_bytes: " + mv.getArtifactSizeBytes() + " bytes is more than the "
-                    + maxArtifactBytes + " this registry accepts (propensity.registry.max-artifact-bytes)");
+                "model_version.artifact_size_bytes: "
+                    + mv.getArtifactSizeBytes()
+                    + " bytes is more than the "
+                    + maxArtifactBytes
+                    + " this registry accepts (propensity.registry.max-artifact-bytes)");
           }
           if (mv.getReportSizeBytes() > maxReportBytes) {
             throw new ResourceExhaustedException(
-                "model_version.report_size_bytes: " + mv.getReportSizeBytes() + " bytes is more than the "
-                    + maxReportBytes + " this registry accepts (propensity.registry.max-report-bytes)");
+                "model_version.report_size_bytes: "
+                    + mv.getReportSizeBytes()
+                    + " bytes is more than the "
+                    + maxReportBytes
+                    + " this registry accepts (propensity.registry.max-report-bytes)");
           }
           meta = mv;
         }
@@ -439,38 +493,54 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
           requireMetadataFirst("artifact_chunk");
           if (!report.isEmpty()) {
             throw InvalidInputException.of(
-                "artifact_chunk", "came after a report_chunk; every artifact chunk comes before the report");
+                "artifact_chunk",
+                "came after a report_chunk; every artifact chunk comes before the report");
           }
           artifact =
-              append("artifact_chunk", artifact, message.getArtifactChunk(), meta.getArtifactSizeBytes(),
+              append(
+                  "artifact_chunk",
+                  artifact,
+                  message.getArtifactChunk(),
+                  meta.getArtifactSizeBytes(),
                   "model_version.artifact_size_bytes");
         }
         case REPORT_CHUNK -> {
           requireMetadataFirst("report_chunk");
           if (meta.getReportSizeBytes() == 0) {
             throw InvalidInputException.of(
-                "report_chunk", "was sent but model_version.report_size_bytes and report_sha256 are not set");
+                "report_chunk",
+                "was sent but model_version.report_size_bytes and report_sha256 are not set");
           }
           report =
-              append("report_chunk", report, message.getReportChunk(), meta.getReportSizeBytes(),
+              append(
+                  "report_chunk",
+                  report,
+                  message.getReportChunk(),
+                  meta.getReportSizeBytes(),
                   "model_version.report_size_bytes");
         }
-        default -> throw InvalidInputException.of(
-            "payload", "is empty; set model_version, artifact_chunk or report_chunk");
+        default ->
+            throw InvalidInputException.of(
+                "payload", "is empty; set model_version, artifact_chunk or report_chunk");
       }
     }
 
     private void requireMetadataFirst(String field) {
       if (meta == null) {
-        throw InvalidInputException.of(field, "came before model_version; the first message carries model_version");
+        throw InvalidInputException.of(
+            field, "came before model_version; the first message carries model_version");
       }
     }
 
-    private static ByteString append(String field, ByteString sofar, Chunk chunk, long announced, String sizeField) {
+    private static ByteString append(
+        String field, ByteString sofar, Chunk chunk, long announced, String sizeField) {
       if (chunk.getOffset() != sofar.size()) {
         throw InvalidInputException.of(
             field + ".offset",
-            chunk.getOffset() + " but " + sofar.size() + " bytes came before it; chunks come in order, without gaps");
+            chunk.getOffset()
+                + " but "
+                + sofar.size()
+                + " bytes came before it; chunks come in order, without gaps");
       }
       int n = chunk.getData().size();
       if (n == 0 || n > RegistryProtoMapper.MAX_CHUNK_BYTES) {
@@ -485,16 +555,24 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
 
     void checkComplete() {
       if (meta == null) {
-        throw InvalidInputException.of("model_version", "is required in the first message; the stream was empty");
+        throw InvalidInputException.of(
+            "model_version", "is required in the first message; the stream was empty");
       }
       if (artifact.size() != meta.getArtifactSizeBytes()) {
         throw InvalidInputException.of(
             "artifact_chunk",
-            artifact.size() + " of the " + meta.getArtifactSizeBytes() + " announced artifact bytes arrived");
+            artifact.size()
+                + " of the "
+                + meta.getArtifactSizeBytes()
+                + " announced artifact bytes arrived");
       }
       if (report.size() != meta.getReportSizeBytes()) {
         throw InvalidInputException.of(
-            "report_chunk", report.size() + " of the " + meta.getReportSizeBytes() + " announced report bytes arrived");
+            "report_chunk",
+            report.size()
+                + " of the "
+                + meta.getReportSizeBytes()
+                + " announced report bytes arrived");
       }
     }
   }

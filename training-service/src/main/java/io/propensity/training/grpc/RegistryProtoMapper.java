@@ -62,13 +62,19 @@ final class RegistryProtoMapper {
     if (mv.getName().isEmpty()) {
       problems.add(new FieldError(p + "name", "is required"));
     } else if (!ModelRegistry.isValidName(mv.getName())) {
-      problems.add(new FieldError(
-          p + "name", "'" + mv.getName() + "' is not a model name: a lower-case letter, then up to 62 lower-case"
-              + " letters, digits or '-'"));
+      problems.add(
+          new FieldError(
+              p + "name",
+              "'"
+                  + mv.getName()
+                  + "' is not a model name: a lower-case letter, then up to 62 lower-case"
+                  + " letters, digits or '-'"));
     }
     if (mv.getDescription().length() > MAX_DESCRIPTION_CHARS) {
-      problems.add(new FieldError(
-          p + "description", mv.getDescription().length() + " characters is more than " + MAX_DESCRIPTION_CHARS));
+      problems.add(
+          new FieldError(
+              p + "description",
+              mv.getDescription().length() + " characters is more than " + MAX_DESCRIPTION_CHARS));
     }
     Map<Metric, Double> metrics = new EnumMap<>(Metric.class);
     if (!mv.hasEvaluation()) {
@@ -84,13 +90,17 @@ final class RegistryProtoMapper {
       metrics.put(Metric.BRIER, e.getBrier());
       for (Map.Entry<Metric, Double> m : metrics.entrySet()) {
         if (!Double.isFinite(m.getValue())) {
-          problems.add(new FieldError(
-              p + "evaluation." + m.getKey().name().toLowerCase(Locale.ROOT), m.getValue() + " is not a finite number"));
+          problems.add(
+              new FieldError(
+                  p + "evaluation." + m.getKey().name().toLowerCase(Locale.ROOT),
+                  m.getValue() + " is not a finite number"));
         }
       }
       if (Math.abs(e.getThreshold() - mv.getThreshold()) > 1e-12) {
-        problems.add(new FieldError(
-            p + "threshold", mv.getThreshold() + " differs from evaluation.threshold " + e.getThreshold()));
+        problems.add(
+            new FieldError(
+                p + "threshold",
+                mv.getThreshold() + " differs from evaluation.threshold " + e.getThreshold()));
       }
     }
     if (!(mv.getThreshold() >= 0 && mv.getThreshold() <= 1)) {
@@ -105,8 +115,9 @@ final class RegistryProtoMapper {
     if (!mv.hasLineage()) {
       problems.add(new FieldError(p + "lineage", "is required"));
     } else if (mv.getLineage().getTarget() == Target.UNRECOGNIZED) {
-      problems.add(new FieldError(
-          p + "lineage.target", "unknown target " + mv.getLineage().getTargetValue()));
+      problems.add(
+          new FieldError(
+              p + "lineage.target", "unknown target " + mv.getLineage().getTargetValue()));
     } else if (mv.getLineage().getTarget() != Target.TARGET_UNSPECIFIED) {
       target = Optional.of(targetName(mv.getLineage().getTarget()));
     }
@@ -114,57 +125,77 @@ final class RegistryProtoMapper {
     if (mv.getArtifactFormat() == ArtifactFormat.ARTIFACT_FORMAT_UNSPECIFIED) {
       problems.add(new FieldError(p + "artifact_format", "is required"));
     } else if (mv.getArtifactFormat() == ArtifactFormat.UNRECOGNIZED) {
-      problems.add(new FieldError(p + "artifact_format", "unknown format " + mv.getArtifactFormatValue()));
+      problems.add(
+          new FieldError(p + "artifact_format", "unknown format " + mv.getArtifactFormatValue()));
     } else {
       format = formatName(mv.getArtifactFormat());
     }
     if (!SHA256.matcher(mv.getArtifactSha256()).matches()) {
-      problems.add(new FieldError(
-          p + "artifact_sha256",
-          mv.getArtifactSha256().isEmpty() ? "is required" : "'" + mv.getArtifactSha256() + "' is not 64 lower-case hex digits"));
+      problems.add(
+          new FieldError(
+              p + "artifact_sha256",
+              mv.getArtifactSha256().isEmpty()
+                  ? "is required"
+                  : "'" + mv.getArtifactSha256() + "' is not 64 lower-case hex digits"));
     }
     if (mv.getArtifactSizeBytes() <= 0) {
-      problems.add(new FieldError(p + "artifact_size_bytes", mv.getArtifactSizeBytes() + " is not > 0"));
+      problems.add(
+          new FieldError(p + "artifact_size_bytes", mv.getArtifactSizeBytes() + " is not > 0"));
     }
     boolean hasReport = !mv.getReportSha256().isEmpty() || mv.getReportSizeBytes() != 0;
     if (hasReport) {
       if (!SHA256.matcher(mv.getReportSha256()).matches()) {
-        problems.add(new FieldError(
-            p + "report_sha256",
-            mv.getReportSha256().isEmpty()
-                ? "is required when report_size_bytes is set"
-                : "'" + mv.getReportSha256() + "' is not 64 lower-case hex digits"));
+        problems.add(
+            new FieldError(
+                p + "report_sha256",
+                mv.getReportSha256().isEmpty()
+                    ? "is required when report_size_bytes is set"
+                    : "'" + mv.getReportSha256() + "' is not 64 lower-case hex digits"));
       }
       if (mv.getReportSizeBytes() <= 0) {
-        problems.add(new FieldError(
-            p + "report_size_bytes", mv.getReportSizeBytes() + " is not > 0 although report_sha256 is set"));
+        problems.add(
+            new FieldError(
+                p + "report_size_bytes",
+                mv.getReportSizeBytes() + " is not > 0 although report_sha256 is set"));
       }
     }
     if (mv.getGoldenRowsCount() > MAX_GOLDEN_ROWS) {
-      problems.add(new FieldError(
-          p + "golden_rows", mv.getGoldenRowsCount() + " rows is more than " + MAX_GOLDEN_ROWS));
+      problems.add(
+          new FieldError(
+              p + "golden_rows",
+              mv.getGoldenRowsCount() + " rows is more than " + MAX_GOLDEN_ROWS));
     }
     int features = mv.getFeatureSchema().getFeaturesCount();
     for (int i = 0; i < mv.getGoldenRowsCount(); i++) {
       GoldenRow row = mv.getGoldenRows(i);
       if (features > 0 && row.getValuesCount() != features) {
-        problems.add(new FieldError(
-            p + "golden_rows[" + i + "].values",
-            row.getValuesCount() + " values but the feature schema has " + features + " features"));
+        problems.add(
+            new FieldError(
+                p + "golden_rows[" + i + "].values",
+                row.getValuesCount()
+                    + " values but the feature schema has "
+                    + features
+                    + " features"));
       }
       if (!(row.getExpectedProbability() >= 0 && row.getExpectedProbability() <= 1)) {
-        problems.add(new FieldError(
-            p + "golden_rows[" + i + "].expected_probability", row.getExpectedProbability() + " is outside 0 to 1"));
+        problems.add(
+            new FieldError(
+                p + "golden_rows[" + i + "].expected_probability",
+                row.getExpectedProbability() + " is outside 0 to 1"));
       }
     }
     if (!problems.isEmpty()) {
       throw new InvalidInputException(
-          problems.size() == 1 ? problems.get(0).toString() : problems.size() + " invalid fields: " + problems,
+          problems.size() == 1
+              ? problems.get(0).toString()
+              : problems.size() + " invalid fields: " + problems,
           problems);
     }
-    byte[] details = mv.toBuilder().clearVersion().clearAliases().clearCreatedAt().build().toByteArray();
+    byte[] details =
+        mv.toBuilder().clearVersion().clearAliases().clearCreatedAt().build().toByteArray();
     NewModelVersion.Builder b =
-        NewModelVersion.builder(mv.getName(), mv.getFeatureSchema().getVersionHash(), mv.getThreshold())
+        NewModelVersion.builder(
+                mv.getName(), mv.getFeatureSchema().getVersionHash(), mv.getThreshold())
             .artifactFormat(format)
             .metrics(metrics)
             .expectedArtifact(new BlobInfo(mv.getArtifactSha256(), mv.getArtifactSizeBytes()))
@@ -186,7 +217,12 @@ final class RegistryProtoMapper {
       b = ModelVersion.parseFrom(r.details()).toBuilder();
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException(
-          "the stored details of version " + r.version() + " of model '" + r.name() + "' are not a ModelVersion", e);
+          "the stored details of version "
+              + r.version()
+              + " of model '"
+              + r.name()
+              + "' are not a ModelVersion",
+          e);
     }
     b.setName(r.name())
         .setVersion(r.version())
@@ -253,7 +289,8 @@ final class RegistryProtoMapper {
   }
 
   /** A version selector from a request's oneof; neither set means the latest version. */
-  static VersionSelector selector(boolean hasVersion, long version, boolean hasAlias, String alias) {
+  static VersionSelector selector(
+      boolean hasVersion, long version, boolean hasAlias, String alias) {
     if (hasVersion) {
       return VersionSelector.version(version);
     }
@@ -272,7 +309,9 @@ final class RegistryProtoMapper {
   }
 
   static String contentType(ArtifactFormat format) {
-    return format == ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT ? ARTIFACT_CONTENT_TYPE : "application/octet-stream";
+    return format == ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT
+        ? ARTIFACT_CONTENT_TYPE
+        : "application/octet-stream";
   }
 
   private static String formatName(ArtifactFormat f) {
@@ -348,7 +387,9 @@ final class RegistryProtoMapper {
   }
 
   private static String encode(String raw) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String decode(String token) {
@@ -361,6 +402,7 @@ final class RegistryProtoMapper {
 
   private static InvalidInputException badToken() {
     return InvalidInputException.of(
-        "page_token", "is not a next_page_token of this listing; pass it back unchanged or leave it empty");
+        "page_token",
+        "is not a next_page_token of this listing; pass it back unchanged or leave it empty");
   }
 }

@@ -57,26 +57,34 @@ final class TrainingGrpcEndpoint extends TrainingServiceGrpc.TrainingServiceImpl
             TrainingProtoMapper.toDefinition(
                 req.getSpec(),
                 req.getRequestId(),
-                spec -> new FeatureServiceTrainingData(featureService, spec, config.trainingSetDeadline()),
+                spec ->
+                    new FeatureServiceTrainingData(
+                        featureService, spec, config.trainingSetDeadline()),
                 dataDir));
-    out.onNext(StartTrainingResponse.newBuilder().setJobId(job.id()).setJob(TrainingProtoMapper.toProto(job)).build());
+    out.onNext(
+        StartTrainingResponse.newBuilder()
+            .setJobId(job.id())
+            .setJob(TrainingProtoMapper.toProto(job))
+            .build());
     out.onCompleted();
   }
 
   @Override
   public void watchJob(WatchJobRequest req, StreamObserver<WatchJobResponse> plainOut) {
-    ServerCallStreamObserver<WatchJobResponse> out = (ServerCallStreamObserver<WatchJobResponse>) plainOut;
+    ServerCallStreamObserver<WatchJobResponse> out =
+        (ServerCallStreamObserver<WatchJobResponse>) plainOut;
     Object lock = new Object();
     boolean[] done = new boolean[1];
     Runnable[] stop = new Runnable[1];
-    out.setOnCancelHandler(() -> {
-      synchronized (lock) {
-        done[0] = true;
-      }
-      if (stop[0] != null) {
-        stop[0].run();
-      }
-    });
+    out.setOnCancelHandler(
+        () -> {
+          synchronized (lock) {
+            done[0] = true;
+          }
+          if (stop[0] != null) {
+            stop[0].run();
+          }
+        });
     stop[0] =
         jobs.watch(
             req.getJobId(),
@@ -89,7 +97,12 @@ final class TrainingGrpcEndpoint extends TrainingServiceGrpc.TrainingServiceImpl
                     WatchJobResponse.newBuilder()
                         .setState(TrainingProtoMapper.toProto(job.state()))
                         .setJob(TrainingProtoMapper.toProto(job));
-                job.progress().ifPresent(p -> r.setProgress(TrainingProtoMapper.toProto(p, job.progressAt().orElse(job.createdAt()))));
+                job.progress()
+                    .ifPresent(
+                        p ->
+                            r.setProgress(
+                                TrainingProtoMapper.toProto(
+                                    p, job.progressAt().orElse(job.createdAt()))));
                 out.onNext(r.build());
                 if (job.state().terminal()) {
                   done[0] = true;
@@ -101,7 +114,10 @@ final class TrainingGrpcEndpoint extends TrainingServiceGrpc.TrainingServiceImpl
 
   @Override
   public void getJob(GetJobRequest req, StreamObserver<GetJobResponse> out) {
-    out.onNext(GetJobResponse.newBuilder().setJob(TrainingProtoMapper.toProto(jobs.get(req.getJobId()))).build());
+    out.onNext(
+        GetJobResponse.newBuilder()
+            .setJob(TrainingProtoMapper.toProto(jobs.get(req.getJobId())))
+            .build());
     out.onCompleted();
   }
 
@@ -115,13 +131,15 @@ final class TrainingGrpcEndpoint extends TrainingServiceGrpc.TrainingServiceImpl
     try {
       offset = req.getPageToken().isEmpty() ? 0 : Integer.parseInt(req.getPageToken());
     } catch (NumberFormatException e) {
-      throw InvalidInputException.of("page_token", "'" + req.getPageToken() + "' is not a token this service issued");
+      throw InvalidInputException.of(
+          "page_token", "'" + req.getPageToken() + "' is not a token this service issued");
     }
     Set<JobState> states = EnumSet.noneOf(JobState.class);
     for (var s : req.getStatesList()) {
       TrainingProtoMapper.fromProto(s).ifPresent(states::add);
     }
-    Optional<String> model = req.getModelName().isEmpty() ? Optional.empty() : Optional.of(req.getModelName());
+    Optional<String> model =
+        req.getModelName().isEmpty() ? Optional.empty() : Optional.of(req.getModelName());
     List<Job> page = jobs.list(model, states, offset, size + 1);
     ListJobsResponse.Builder b = ListJobsResponse.newBuilder();
     page.stream().limit(size).forEach(j -> b.addJobs(TrainingProtoMapper.toProto(j)));
@@ -134,7 +152,10 @@ final class TrainingGrpcEndpoint extends TrainingServiceGrpc.TrainingServiceImpl
 
   @Override
   public void cancelJob(CancelJobRequest req, StreamObserver<CancelJobResponse> out) {
-    out.onNext(CancelJobResponse.newBuilder().setJob(TrainingProtoMapper.toProto(jobs.cancel(req.getJobId()))).build());
+    out.onNext(
+        CancelJobResponse.newBuilder()
+            .setJob(TrainingProtoMapper.toProto(jobs.cancel(req.getJobId())))
+            .build());
     out.onCompleted();
   }
 }

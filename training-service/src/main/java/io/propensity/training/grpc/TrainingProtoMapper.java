@@ -42,10 +42,18 @@ import propensity.training.v1.TrainingStage;
 
 /** Translates training.v1 messages to job definitions and job snapshots back to messages. */
 final class TrainingProtoMapper {
-  private static final Set<String> ALWAYS_FIXABLE = Set.of("num_iterations", "num_threads", "early_stopping_round");
+  private static final Set<String> ALWAYS_FIXABLE =
+      Set.of("num_iterations", "num_threads", "early_stopping_round");
   private static final Set<String> TUNED =
-      Set.of("num_leaves", "learning_rate", "min_data_in_leaf", "feature_fraction", "bagging_fraction",
-          "bagging_freq", "lambda_l1", "lambda_l2");
+      Set.of(
+          "num_leaves",
+          "learning_rate",
+          "min_data_in_leaf",
+          "feature_fraction",
+          "bagging_fraction",
+          "bagging_freq",
+          "lambda_l1",
+          "lambda_l2");
 
   private TrainingProtoMapper() {}
 
@@ -64,10 +72,15 @@ final class TrainingProtoMapper {
     List<FieldError> errors = new ArrayList<>();
     String name = spec.getModelName();
     if (!ModelRegistry.isValidName(name)) {
-      errors.add(new FieldError("spec.model_name", "'" + name + "' must match [a-z][a-z0-9-]{0,62}, e.g. purchase-7d"));
+      errors.add(
+          new FieldError(
+              "spec.model_name",
+              "'" + name + "' must match [a-z][a-z0-9-]{0,62}, e.g. purchase-7d"));
     }
     if (spec.getDescription().length() > 1024) {
-      errors.add(new FieldError("spec.description", spec.getDescription().length() + " characters, at most 1024"));
+      errors.add(
+          new FieldError(
+              "spec.description", spec.getDescription().length() + " characters, at most 1024"));
     }
     if (requestId.length() > 128) {
       errors.add(new FieldError("request_id", requestId.length() + " characters, at most 128"));
@@ -93,28 +106,42 @@ final class TrainingProtoMapper {
         Map<String, FeatureKind> declared = new HashMap<>();
         for (int i = 0; i < f.getColumnsCount(); i++) {
           var c = f.getColumns(i);
-          FeatureKind kind = switch (c.getType()) {
-            case FEATURE_TYPE_NUMERIC, FEATURE_TYPE_COUNT, FEATURE_TYPE_RATIO -> FeatureKind.NUMERIC;
-            case FEATURE_TYPE_CATEGORICAL -> FeatureKind.CATEGORICAL;
-            case FEATURE_TYPE_BOOLEAN -> FeatureKind.BOOLEAN;
-            default -> null;
-          };
+          FeatureKind kind =
+              switch (c.getType()) {
+                case FEATURE_TYPE_NUMERIC, FEATURE_TYPE_COUNT, FEATURE_TYPE_RATIO ->
+                    FeatureKind.NUMERIC;
+                case FEATURE_TYPE_CATEGORICAL -> FeatureKind.CATEGORICAL;
+                case FEATURE_TYPE_BOOLEAN -> FeatureKind.BOOLEAN;
+                default -> null;
+              };
           if (kind == null) {
-            errors.add(new FieldError("spec.data_source.tabular_file.columns[" + i + "].type", "is required"));
+            errors.add(
+                new FieldError(
+                    "spec.data_source.tabular_file.columns[" + i + "].type", "is required"));
           } else {
             declared.put(c.getName(), kind);
           }
         }
         Path path = Path.of(f.getPath());
         Path resolved = path.isAbsolute() ? path : dataDir.resolve(path);
-        Optional<String> time = f.getTimeColumn().isBlank() ? Optional.empty() : Optional.of(f.getTimeColumn());
+        Optional<String> time =
+            f.getTimeColumn().isBlank() ? Optional.empty() : Optional.of(f.getTimeColumn());
         timeOrdered = time.isPresent();
         CsvOptions options =
-            new CsvOptions(f.getLabelColumn(), declared, time, Optional.empty(), new HashSet<>(f.getIgnoredColumnsList()),
-                ',', CsvOptions.DEFAULT_MAX_CATEGORIES);
+            new CsvOptions(
+                f.getLabelColumn(),
+                declared,
+                time,
+                Optional.empty(),
+                new HashSet<>(f.getIgnoredColumnsList()),
+                ',',
+                CsvOptions.DEFAULT_MAX_CATEGORIES);
         loader = (progress, cancel) -> new TrainingSource.CsvFile(resolved, options);
       }
-      default -> errors.add(new FieldError("spec.data_source", "is required: feature_service_training_set or tabular_file"));
+      default ->
+          errors.add(
+              new FieldError(
+                  "spec.data_source", "is required: feature_service_training_set or tabular_file"));
     }
 
     // split
@@ -125,15 +152,22 @@ final class TrainingProtoMapper {
       errors.add(new FieldError("spec.split.test_fraction", test + " is outside 0 to 0.5"));
     }
     if (validation < 0 || validation > 0.5) {
-      errors.add(new FieldError("spec.split.validation_fraction", validation + " is outside 0 to 0.5"));
+      errors.add(
+          new FieldError("spec.split.validation_fraction", validation + " is outside 0 to 0.5"));
     }
-    SplitConfig.SplitMode mode = switch (split.getStrategy()) {
-      case SPLIT_STRATEGY_TIME -> SplitConfig.SplitMode.TIME;
-      case SPLIT_STRATEGY_STRATIFIED -> SplitConfig.SplitMode.STRATIFIED;
-      default -> SplitConfig.SplitMode.AUTO;
-    };
-    if (split.getStrategy() == SplitStrategy.SPLIT_STRATEGY_TIME && !timeOrdered && loader != null) {
-      errors.add(new FieldError("spec.split.strategy", "TIME needs a feature-service training set or a tabular file with time_column"));
+    SplitConfig.SplitMode mode =
+        switch (split.getStrategy()) {
+          case SPLIT_STRATEGY_TIME -> SplitConfig.SplitMode.TIME;
+          case SPLIT_STRATEGY_STRATIFIED -> SplitConfig.SplitMode.STRATIFIED;
+          default -> SplitConfig.SplitMode.AUTO;
+        };
+    if (split.getStrategy() == SplitStrategy.SPLIT_STRATEGY_TIME
+        && !timeOrdered
+        && loader != null) {
+      errors.add(
+          new FieldError(
+              "spec.split.strategy",
+              "TIME needs a feature-service training set or a tabular file with time_column"));
     }
 
     // imbalance
@@ -141,23 +175,33 @@ final class TrainingProtoMapper {
     switch (spec.getImbalance().getMethodCase()) {
       case CLASS_WEIGHTS -> {
         if (spec.getImbalance().getClassWeights().getPositiveWeight() != 0) {
-          errors.add(new FieldError("spec.imbalance.class_weights.positive_weight",
-              "only 0 (negatives / positives of the training rows) is supported in this version"));
+          errors.add(
+              new FieldError(
+                  "spec.imbalance.class_weights.positive_weight",
+                  "only 0 (negatives / positives of the training rows) is supported in this version"));
         }
         imbalance = ImbalanceStrategy.classWeights();
       }
       case SMOTE -> {
-        int k = spec.getImbalance().getSmote().getKNeighbors() == 0 ? 5 : spec.getImbalance().getSmote().getKNeighbors();
-        double ratio = spec.getImbalance().getSmote().getTargetRatio() == 0 ? 1.0 : spec.getImbalance().getSmote().getTargetRatio();
+        int k =
+            spec.getImbalance().getSmote().getKNeighbors() == 0
+                ? 5
+                : spec.getImbalance().getSmote().getKNeighbors();
+        double ratio =
+            spec.getImbalance().getSmote().getTargetRatio() == 0
+                ? 1.0
+                : spec.getImbalance().getSmote().getTargetRatio();
         if (k < 1 || k > 100) {
-          errors.add(new FieldError("spec.imbalance.smote.k_neighbors", k + " is outside 1 to 100"));
+          errors.add(
+              new FieldError("spec.imbalance.smote.k_neighbors", k + " is outside 1 to 100"));
         } else if (!(ratio > 0 && ratio <= 1)) {
-          errors.add(new FieldError("spec.imbalance.smote.target_ratio", ratio + " is outside (0, 1]"));
+          errors.add(
+              new FieldError("spec.imbalance.smote.target_ratio", ratio + " is outside (0, 1]"));
         } else {
           imbalance = new ImbalanceStrategy.Smote(k, ratio);
         }
       }
-      default -> { }
+      default -> {}
     }
 
     // tuning
@@ -167,7 +211,11 @@ final class TrainingProtoMapper {
     switch (t.getMetric()) {
       case METRIC_UNSPECIFIED, METRIC_ROC_AUC -> metric = EarlyStoppingMetric.AUC;
       case METRIC_LOG_LOSS -> metric = EarlyStoppingMetric.BINARY_LOGLOSS;
-      default -> errors.add(new FieldError("spec.tuning.metric", t.getMetric() + " is not supported: use METRIC_ROC_AUC or METRIC_LOG_LOSS"));
+      default ->
+          errors.add(
+              new FieldError(
+                  "spec.tuning.metric",
+                  t.getMetric() + " is not supported: use METRIC_ROC_AUC or METRIC_LOG_LOSS"));
     }
     boolean tuned = t.getStrategy() != propensity.training.v1.SearchStrategy.SEARCH_STRATEGY_NONE;
     if (tuned) {
@@ -179,14 +227,22 @@ final class TrainingProtoMapper {
       if (folds < 2 || folds > 20) {
         errors.add(new FieldError("spec.tuning.folds", folds + " is outside 2 to 20"));
       }
-      Duration budget = t.hasTimeBudget() ? EventProtoMapper.duration(t.getTimeBudget()) : Duration.ofDays(1);
+      Duration budget =
+          t.hasTimeBudget() ? EventProtoMapper.duration(t.getTimeBudget()) : Duration.ofDays(1);
       if (budget.isNegative() || budget.isZero()) {
         errors.add(new FieldError("spec.tuning.time_budget", budget + " must be positive"));
       }
-      SearchMethod method = t.getStrategy() == propensity.training.v1.SearchStrategy.SEARCH_STRATEGY_RANDOM
-          ? SearchMethod.RANDOM : SearchMethod.TPE;
+      SearchMethod method =
+          t.getStrategy() == propensity.training.v1.SearchStrategy.SEARCH_STRATEGY_RANDOM
+              ? SearchMethod.RANDOM
+              : SearchMethod.TPE;
       if (errors.isEmpty()) {
-        tuning = Optional.of(TuningConfig.defaults(seed).withMethod(method).withBudget(trials, budget).withFolds(folds));
+        tuning =
+            Optional.of(
+                TuningConfig.defaults(seed)
+                    .withMethod(method)
+                    .withBudget(trials, budget)
+                    .withFolds(folds));
       }
     }
 
@@ -200,23 +256,35 @@ final class TrainingProtoMapper {
           errors.add(new FieldError("spec.threshold.beta", beta + " must be above 0"));
         }
       }
-      default -> errors.add(new FieldError("spec.threshold.objective",
-          spec.getThreshold().getObjective() + " is not implemented in this version: use F1 or F_BETA"));
+      default ->
+          errors.add(
+              new FieldError(
+                  "spec.threshold.objective",
+                  spec.getThreshold().getObjective()
+                      + " is not implemented in this version: use F1 or F_BETA"));
     }
 
     // fixed params
     Hyperparameters hp = Hyperparameters.defaults();
-    BoostingSettings boosting = BoostingSettings.defaults(seed).withThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    BoostingSettings boosting =
+        BoostingSettings.defaults(seed)
+            .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
     Map<String, String> fixed = spec.getFixedParamsMap();
     Map<String, Double> values = new HashMap<>();
     for (Map.Entry<String, String> p : fixed.entrySet()) {
       String field = "spec.fixed_params[" + p.getKey() + "]";
       if (!ALWAYS_FIXABLE.contains(p.getKey()) && !TUNED.contains(p.getKey())) {
-        errors.add(new FieldError(field, "unknown or unsupported parameter; allowed: " + new java.util.TreeSet<>(union())));
+        errors.add(
+            new FieldError(
+                field,
+                "unknown or unsupported parameter; allowed: " + new java.util.TreeSet<>(union())));
         continue;
       }
       if (TUNED.contains(p.getKey()) && tuned) {
-        errors.add(new FieldError(field, "a tuned parameter can be fixed only with tuning strategy SEARCH_STRATEGY_NONE"));
+        errors.add(
+            new FieldError(
+                field,
+                "a tuned parameter can be fixed only with tuning strategy SEARCH_STRATEGY_NONE"));
         continue;
       }
       try {
@@ -226,21 +294,25 @@ final class TrainingProtoMapper {
       }
     }
     try {
-      hp = new Hyperparameters(
-          values.getOrDefault("num_leaves", (double) hp.numLeaves()).intValue(),
-          values.getOrDefault("learning_rate", hp.learningRate()),
-          values.getOrDefault("min_data_in_leaf", (double) hp.minDataInLeaf()).intValue(),
-          values.getOrDefault("feature_fraction", hp.featureFraction()),
-          values.getOrDefault("bagging_fraction", hp.baggingFraction()),
-          values.getOrDefault("bagging_freq", (double) hp.baggingFreq()).intValue(),
-          values.getOrDefault("lambda_l1", hp.lambdaL1()),
-          values.getOrDefault("lambda_l2", hp.lambdaL2()));
-      boosting = new BoostingSettings(
-          values.getOrDefault("num_iterations", (double) boosting.maxIterations()).intValue(),
-          values.getOrDefault("early_stopping_round", (double) boosting.earlyStoppingRounds()).intValue(),
-          metric,
-          values.getOrDefault("num_threads", (double) boosting.numThreads()).intValue(),
-          seed);
+      hp =
+          new Hyperparameters(
+              values.getOrDefault("num_leaves", (double) hp.numLeaves()).intValue(),
+              values.getOrDefault("learning_rate", hp.learningRate()),
+              values.getOrDefault("min_data_in_leaf", (double) hp.minDataInLeaf()).intValue(),
+              values.getOrDefault("feature_fraction", hp.featureFraction()),
+              values.getOrDefault("bagging_fraction", hp.baggingFraction()),
+              values.getOrDefault("bagging_freq", (double) hp.baggingFreq()).intValue(),
+              values.getOrDefault("lambda_l1", hp.lambdaL1()),
+              values.getOrDefault("lambda_l2", hp.lambdaL2()));
+      boosting =
+          new BoostingSettings(
+              values.getOrDefault("num_iterations", (double) boosting.maxIterations()).intValue(),
+              values
+                  .getOrDefault("early_stopping_round", (double) boosting.earlyStoppingRounds())
+                  .intValue(),
+              metric,
+              values.getOrDefault("num_threads", (double) boosting.numThreads()).intValue(),
+              seed);
     } catch (IllegalArgumentException e) {
       errors.add(new FieldError("spec.fixed_params", e.getMessage()));
     }
@@ -251,19 +323,24 @@ final class TrainingProtoMapper {
       var p = spec.getPromotion().getPromoteIfBetter();
       String alias = p.getAlias().isEmpty() ? ModelRegistry.PRODUCTION : p.getAlias();
       if (!alias.equals(ModelRegistry.PRODUCTION)) {
-        errors.add(new FieldError("spec.promotion.promote_if_better.alias", "only 'production' is supported"));
+        errors.add(
+            new FieldError(
+                "spec.promotion.promote_if_better.alias", "only 'production' is supported"));
       }
-      Metric m = switch (p.getMetric()) {
-        case METRIC_F1 -> Metric.F1;
-        case METRIC_PRECISION -> Metric.PRECISION;
-        case METRIC_RECALL -> Metric.RECALL;
-        case METRIC_PR_AUC -> Metric.PR_AUC;
-        case METRIC_LOG_LOSS -> Metric.LOG_LOSS;
-        case METRIC_BRIER -> Metric.BRIER;
-        default -> Metric.ROC_AUC;
-      };
+      Metric m =
+          switch (p.getMetric()) {
+            case METRIC_F1 -> Metric.F1;
+            case METRIC_PRECISION -> Metric.PRECISION;
+            case METRIC_RECALL -> Metric.RECALL;
+            case METRIC_PR_AUC -> Metric.PR_AUC;
+            case METRIC_LOG_LOSS -> Metric.LOG_LOSS;
+            case METRIC_BRIER -> Metric.BRIER;
+            default -> Metric.ROC_AUC;
+          };
       if (p.getMinMargin() < 0 || !Double.isFinite(p.getMinMargin())) {
-        errors.add(new FieldError("spec.promotion.promote_if_better.min_margin", p.getMinMargin() + " must be >= 0"));
+        errors.add(
+            new FieldError(
+                "spec.promotion.promote_if_better.min_margin", p.getMinMargin() + " must be >= 0"));
       }
       promotion = Optional.of(new JobDefinition.Promotion(m, p.getMinMargin(), alias));
     }
@@ -275,27 +352,37 @@ final class TrainingProtoMapper {
     Hyperparameters params = hp;
     BoostingSettings boost = boosting;
     double thresholdBeta = beta;
-    // A label window reaches `horizon` past its cutoff: keep that gap between train and test rows so
+    // A label window reaches `horizon` past its cutoff: keep that gap between train and test rows
+    // so
     // no training label covers the test period.
-    Duration purge = spec.getDataSource().hasFeatureServiceTrainingSet()
-        ? EventProtoMapper.duration(spec.getDataSource().getFeatureServiceTrainingSet().getHorizon())
-        : Duration.ZERO;
-    SplitConfig splitConfig = new SplitConfig(mode, test, validation, purge.isNegative() ? Duration.ZERO : purge, seed);
+    Duration purge =
+        spec.getDataSource().hasFeatureServiceTrainingSet()
+            ? EventProtoMapper.duration(
+                spec.getDataSource().getFeatureServiceTrainingSet().getHorizon())
+            : Duration.ZERO;
+    SplitConfig splitConfig =
+        new SplitConfig(mode, test, validation, purge.isNegative() ? Duration.ZERO : purge, seed);
     Function<TrainingSource, TrainingRequest> request =
         source -> {
-          TrainingRequest.Builder b = TrainingRequest.builder(source)
-              .target(name)
-              .seed(seed)
-              .split(splitConfig)
-              .imbalance(imb)
-              .hyperparameters(params)
-              .boosting(boost)
-              .thresholdBeta(thresholdBeta);
+          TrainingRequest.Builder b =
+              TrainingRequest.builder(source)
+                  .target(name)
+                  .seed(seed)
+                  .split(splitConfig)
+                  .imbalance(imb)
+                  .hyperparameters(params)
+                  .boosting(boost)
+                  .thresholdBeta(thresholdBeta);
           tun.ifPresent(b::tuning);
           return b.build();
         };
     return new JobDefinition(
-        name, loader, request, promotion, requestId.isEmpty() ? Optional.empty() : Optional.of(requestId), spec.toByteArray());
+        name,
+        loader,
+        request,
+        promotion,
+        requestId.isEmpty() ? Optional.empty() : Optional.of(requestId),
+        spec.toByteArray());
   }
 
   private static Set<String> union() {
@@ -326,13 +413,22 @@ final class TrainingProtoMapper {
           EvaluationSummary.newBuilder()
               .setModel(summary(j.model().get()))
               .setTestRowCount(j.model().get().rows())
-              .setTestPositiveRate(j.model().get().rows() == 0 ? 0 : (double) j.model().get().positives() / j.model().get().rows());
+              .setTestPositiveRate(
+                  j.model().get().rows() == 0
+                      ? 0
+                      : (double) j.model().get().positives() / j.model().get().rows());
       j.baseline().ifPresent(base -> e.setBaseline(summary(base)));
       b.setEvaluation(e);
     }
-    j.promotion().ifPresent(p -> b.setPromotion(
-        PromotionOutcome.newBuilder().setPromoted(p.promoted()).setAlias(p.alias())
-            .setPreviousVersion(p.previousVersion()).setReason(p.reason())));
+    j.promotion()
+        .ifPresent(
+            p ->
+                b.setPromotion(
+                    PromotionOutcome.newBuilder()
+                        .setPromoted(p.promoted())
+                        .setAlias(p.alias())
+                        .setPreviousVersion(p.previousVersion())
+                        .setReason(p.reason())));
     return b.build();
   }
 

@@ -43,5 +43,6 @@ public record JobDefinition(
    * Promote the new version to {@code alias} when it beats the version there on {@code metric} by
    * at least {@code minMargin} (and its feature schema matches).
    */
-  public record Promotion(io.propensity.training.registry.Metric metric, double minMargin, String alias) {}
+  public record Promotion(
+      io.propensity.training.registry.Metric metric, double minMargin, String alias) {}
 }

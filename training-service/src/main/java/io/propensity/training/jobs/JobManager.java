@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobManager.class);
+
   /** Progress reports pass to watchers at most this often (the pipeline reports per iteration). */
   private static final long PROGRESS_INTERVAL_NANOS = 200_000_000L;
 
@@ -52,7 +53,11 @@ public final class JobManager implements AutoCloseable {
   private final AtomicInteger queued = new AtomicInteger();
 
   public JobManager(
-      ExecutorService runner, TrainingPipeline pipeline, ModelPublisher publisher, Clock clock, int maxQueued) {
+      ExecutorService runner,
+      TrainingPipeline pipeline,
+      ModelPublisher publisher,
+      Clock clock,
+      int maxQueued) {
     this.runner = runner;
     this.pipeline = pipeline;
     this.publisher = publisher;
@@ -168,21 +173,39 @@ public final class JobManager implements AutoCloseable {
       synchronized (e) {
         e.result = result;
       }
-      onProgress(e, Progress.stage(io.propensity.training.pipeline.Stage.REPORTING, 99, "registering the model"));
+      onProgress(
+          e,
+          Progress.stage(
+              io.propensity.training.pipeline.Stage.REPORTING, 99, "registering the model"));
       ModelPublisher.Published published = publisher.publish(e.id, e.definition, result);
       finish(e, JobState.SUCCEEDED, null, published);
-      LOG.info("job {} succeeded: {} version {} (test ROC-AUC {}, F1 {})", e.id, e.definition.modelName(),
-          published.version(), result.modelEvaluation().rocAuc(), result.modelEvaluation().f1());
+      LOG.info(
+          "job {} succeeded: {} version {} (test ROC-AUC {}, F1 {})",
+          e.id,
+          e.definition.modelName(),
+          published.version(),
+          result.modelEvaluation().rocAuc(),
+          result.modelEvaluation().f1());
     } catch (CancelledException c) {
       finish(e, JobState.CANCELLED, c.getMessage(), null);
       LOG.info("job {} cancelled: {}", e.id, c.getMessage());
-    } catch (TrainingDataException | TrainingFailedException | PropensityException | IllegalArgumentException f) {
+    } catch (TrainingDataException
+        | TrainingFailedException
+        | PropensityException
+        | IllegalArgumentException f) {
       finish(e, JobState.FAILED, f.getMessage(), null);
       LOG.warn("job {} failed: {}", e.id, f.getMessage());
     } catch (RuntimeException | Error f) {
       String incident = UUID.randomUUID().toString().substring(0, 8);
-      finish(e, JobState.FAILED, "internal error (incident " + incident + "): " + f.getClass().getSimpleName()
-          + (f.getMessage() == null ? "" : ": " + f.getMessage()), null);
+      finish(
+          e,
+          JobState.FAILED,
+          "internal error (incident "
+              + incident
+              + "): "
+              + f.getClass().getSimpleName()
+              + (f.getMessage() == null ? "" : ": " + f.getMessage()),
+          null);
       LOG.error("job {} failed, incident {}", e.id, incident, f);
     }
   }
@@ -251,8 +274,9 @@ public final class JobManager implements AutoCloseable {
     boolean cancelledNow = false;
     synchronized (e) {
       switch (e.state) {
-        case SUCCEEDED, FAILED -> throw new FailedPreconditionException(
-            "job " + id + " already " + e.state.name().toLowerCase() + "; nothing to cancel");
+        case SUCCEEDED, FAILED ->
+            throw new FailedPreconditionException(
+                "job " + id + " already " + e.state.name().toLowerCase() + "; nothing to cancel");
         case CANCELLED -> {
           return e.snapshot();
         }
@@ -276,7 +300,8 @@ public final class JobManager implements AutoCloseable {
     List<Job> all = new ArrayList<>();
     for (Entry e : jobs.values()) {
       Job j = e.snapshot();
-      if (modelName.map(m -> m.equals(j.modelName())).orElse(true) && (states.isEmpty() || states.contains(j.state()))) {
+      if (modelName.map(m -> m.equals(j.modelName())).orElse(true)
+          && (states.isEmpty() || states.contains(j.state()))) {
         all.add(j);
       }
     }

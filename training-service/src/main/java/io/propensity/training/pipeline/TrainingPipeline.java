@@ -86,7 +86,8 @@ public final class TrainingPipeline {
       int[] categorical = data.categoricalIndices();
 
       // SPLITTING
-      begin(Stage.SPLITTING, "splitting " + data.rowCount() + " rows, resampling the training rows");
+      begin(
+          Stage.SPLITTING, "splitting " + data.rowCount() + " rows, resampling the training rows");
       DataSplit split = Splitter.split(data, req.split());
       if (!split.note().isEmpty()) {
         notes.add(split.note());

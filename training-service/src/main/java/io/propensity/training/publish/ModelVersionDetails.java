@@ -33,13 +33,18 @@ import propensity.registry.v1.TuningTrial;
 final class ModelVersionDetails {
   private ModelVersionDetails() {}
 
-  static ModelVersion of(String modelName, String jobId, TrainingResult r, String schemaHash,
+  static ModelVersion of(
+      String modelName,
+      String jobId,
+      TrainingResult r,
+      String schemaHash,
       propensity.registry.v1.Lineage.Builder lineage) {
     ModelVersion.Builder b =
         ModelVersion.newBuilder()
             .setName(modelName)
             .setTrainingJobId(jobId)
-            .setDescription("LightGBM, " + r.iterations() + " trees; baseline: " + r.baselineDescription())
+            .setDescription(
+                "LightGBM, " + r.iterations() + " trees; baseline: " + r.baselineDescription())
             .setEvaluation(evaluation("lightgbm", r.modelEvaluation()))
             .setBaselineEvaluation(evaluation("baseline", r.baselineEvaluation()))
             .putAllParams(r.params())
@@ -49,7 +54,8 @@ final class ModelVersionDetails {
             .setThreshold(r.threshold());
     for (GoldenRow g : r.goldenRows()) {
       propensity.registry.v1.GoldenRow.Builder gr =
-          propensity.registry.v1.GoldenRow.newBuilder().setExpectedProbability(g.expectedProbability());
+          propensity.registry.v1.GoldenRow.newBuilder()
+              .setExpectedProbability(g.expectedProbability());
       for (double v : g.features()) {
         gr.addValues(v);
       }
@@ -59,21 +65,25 @@ final class ModelVersionDetails {
     }
     for (FeatureImportance fi : r.importances()) {
       b.addFeatureImportances(
-          propensity.registry.v1.FeatureImportance.newBuilder().setFeature(fi.feature()).setMeanAbsShap(fi.meanAbsShap()));
+          propensity.registry.v1.FeatureImportance.newBuilder()
+              .setFeature(fi.feature())
+              .setMeanAbsShap(fi.meanAbsShap()));
     }
-    r.tuning().ifPresent(t -> {
-      for (Trial trial : t.trials()) {
-        b.addTuningTrials(
-            TuningTrial.newBuilder()
-                .setTrial(trial.number())
-                .putAllParams(trial.params().asLightGbmParams())
-                .setMetric(trialMetric(t.metric().name()))
-                .setCvMetricMean(finite(trial.cvMean()))
-                .setCvMetricStddev(finite(trial.cvStd()))
-                .setDuration(EventProtoMapper.duration(trial.duration()))
-                .setBest(trial.best()));
-      }
-    });
+    r.tuning()
+        .ifPresent(
+            t -> {
+              for (Trial trial : t.trials()) {
+                b.addTuningTrials(
+                    TuningTrial.newBuilder()
+                        .setTrial(trial.number())
+                        .putAllParams(trial.params().asLightGbmParams())
+                        .setMetric(trialMetric(t.metric().name()))
+                        .setCvMetricMean(finite(trial.cvMean()))
+                        .setCvMetricStddev(finite(trial.cvStd()))
+                        .setDuration(EventProtoMapper.duration(trial.duration()))
+                        .setBest(trial.best()));
+              }
+            });
     return b.build();
   }
 
@@ -148,7 +158,10 @@ final class ModelVersionDetails {
     return b.build();
   }
 
-  /** The schema of the model: feature-service's definitions when the names match, else the file's columns. */
+  /**
+   * The schema of the model: feature-service's definitions when the names match, else the file's
+   * columns.
+   */
   private static FeatureSchema schema(TrainingResult r, String schemaHash) {
     FeatureSchema.Builder b = FeatureSchema.newBuilder().setVersionHash(schemaHash);
     io.propensity.engine.features.FeatureSchema engine = FeatureCatalog.schema();
@@ -158,14 +171,16 @@ final class ModelVersionDetails {
       FeatureDefinition.Builder d = FeatureDefinition.newBuilder().setName(names.get(i));
       if (engineSchema) {
         var spec = engine.features().get(i);
-        d.setDescription(spec.description()).setType(FeatureType.valueOf("FEATURE_TYPE_" + spec.type().name()));
+        d.setDescription(spec.description())
+            .setType(FeatureType.valueOf("FEATURE_TYPE_" + spec.type().name()));
       } else {
         FeatureKind kind = r.featureKinds().get(i);
-        d.setType(switch (kind) {
-          case NUMERIC -> FeatureType.FEATURE_TYPE_NUMERIC;
-          case BOOLEAN -> FeatureType.FEATURE_TYPE_BOOLEAN;
-          case CATEGORICAL -> FeatureType.FEATURE_TYPE_CATEGORICAL;
-        });
+        d.setType(
+            switch (kind) {
+              case NUMERIC -> FeatureType.FEATURE_TYPE_NUMERIC;
+              case BOOLEAN -> FeatureType.FEATURE_TYPE_BOOLEAN;
+              case CATEGORICAL -> FeatureType.FEATURE_TYPE_CATEGORICAL;
+            });
         var vocab = r.vocabularies().get(names.get(i));
         if (vocab != null) {
           d.addAllCategories(vocab.values());
@@ -176,7 +191,8 @@ final class ModelVersionDetails {
     return b.build();
   }
 
-  private static propensity.registry.v1.Lineage lineage(Lineage l, propensity.registry.v1.Lineage.Builder b) {
+  private static propensity.registry.v1.Lineage lineage(
+      Lineage l, propensity.registry.v1.Lineage.Builder b) {
     b.setTrainRowCount(l.trainRows())
         .setValidationRowCount(l.validationRows())
         .setTestRowCount(l.testRows())

@@ -40,7 +40,10 @@ public final class RegistryModelPublisher implements ModelPublisher {
     Optional<String> target = Optional.empty();
     if (spec.getDataSource().hasFeatureServiceTrainingSet()) {
       var set = spec.getDataSource().getFeatureServiceTrainingSet();
-      lineage.setFeatureServiceTrainingSet(set).setTarget(set.getTarget()).setHorizon(set.getHorizon());
+      lineage
+          .setFeatureServiceTrainingSet(set)
+          .setTarget(set.getTarget())
+          .setHorizon(set.getHorizon());
       target = Optional.of(set.getTarget().name().replace("TARGET_", "").toLowerCase(Locale.ROOT));
     } else if (spec.getDataSource().hasTabularFile()) {
       var file = spec.getDataSource().getTabularFile();
@@ -49,7 +52,8 @@ public final class RegistryModelPublisher implements ModelPublisher {
               .setPath(file.getPath())
               .setLabelColumn(file.getLabelColumn()));
     }
-    byte[] details = ModelVersionDetails.of(job.modelName(), jobId, result, schemaHash, lineage).toByteArray();
+    byte[] details =
+        ModelVersionDetails.of(job.modelName(), jobId, result, schemaHash, lineage).toByteArray();
     NewModelVersion.Builder nv =
         NewModelVersion.builder(job.modelName(), schemaHash, result.threshold())
             .artifactFormat(LIGHTGBM_TEXT)
@@ -64,10 +68,12 @@ public final class RegistryModelPublisher implements ModelPublisher {
     Optional<PromotionOutcome> promotion = Optional.empty();
     if (job.promotion().isPresent()) {
       JobDefinition.Promotion p = job.promotion().get();
-      PromotionDecision d = registry.promoteIfBetter(job.modelName(), record.version(), p.metric(), p.minMargin());
+      PromotionDecision d =
+          registry.promoteIfBetter(job.modelName(), record.version(), p.metric(), p.minMargin());
       promotion =
           Optional.of(
-              new PromotionOutcome(d.promoted(), p.alias(), d.productionVersion().orElse(0), d.explanation()));
+              new PromotionOutcome(
+                  d.promoted(), p.alias(), d.productionVersion().orElse(0), d.explanation()));
     }
     return new Published(record.version(), promotion);
   }
@@ -108,10 +114,16 @@ public final class RegistryModelPublisher implements ModelPublisher {
     }
     StringBuilder canonical = new StringBuilder("tabular\n");
     for (int i = 0; i < r.featureNames().size(); i++) {
-      canonical.append(r.featureNames().get(i)).append('\t').append(r.featureKinds().get(i)).append('\n');
+      canonical
+          .append(r.featureNames().get(i))
+          .append('\t')
+          .append(r.featureKinds().get(i))
+          .append('\n');
     }
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

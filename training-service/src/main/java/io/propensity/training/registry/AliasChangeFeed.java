@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers alias changes to watchers by following the store's change feed: one thread polls
- * {@code alias_changes} for ids above what every watcher has seen, every poll interval and right
- * after a change made through this process. Polling the table (rather than in-process callbacks or
+ * Delivers alias changes to watchers by following the store's change feed: one thread polls {@code
+ * alias_changes} for ids above what every watcher has seen, every poll interval and right after a
+ * change made through this process. Polling the table (rather than in-process callbacks or
  * PostgreSQL LISTEN/NOTIFY) makes the embedded and the PostgreSQL backend behave the same, and
  * reaches changes made by any other registry process on the same database; a change costs at most
  * one poll interval of latency, and an idle feed one cheap indexed query per interval.

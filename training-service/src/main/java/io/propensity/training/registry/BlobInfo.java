@@ -32,7 +32,8 @@ public record BlobInfo(String sha256, long sizeBytes) {
   /** Lower-case hex SHA-256 of {@code bytes}. */
   public static String sha256Hex(byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+      return HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }

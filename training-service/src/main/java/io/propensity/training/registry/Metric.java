@@ -1,6 +1,8 @@
 package io.propensity.training.registry;
 
-/** A model-quality metric the registry keeps per version, to compare versions and promote by policy. */
+/**
+ * A model-quality metric the registry keeps per version, to compare versions and promote by policy.
+ */
 public enum Metric {
   /** F1 at the decision threshold. */
   F1(true),

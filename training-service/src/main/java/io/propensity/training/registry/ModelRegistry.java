@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  *
  * <p>Rollback pops the alias history like a stack: after setting {@code production} to 1, then 2,
  * then 3, rollbacks move it to 2, then to 1, then fail with {@code FailedPreconditionException}
- * (version 1 was its first target). Setting the alias again pushes onto what is left, so after
- * 1, 2, rollback (to 1), 3, a rollback goes to 1.
+ * (version 1 was its first target). Setting the alias again pushes onto what is left, so after 1,
+ * 2, rollback (to 1), 3, a rollback goes to 1.
  */
 public final class ModelRegistry implements AutoCloseable {
   /** The alias serving systems load. */
@@ -77,11 +77,16 @@ public final class ModelRegistry implements AutoCloseable {
     if (version.artifactFormat().isBlank()) {
       problems.add(new FieldError("artifact_format", "is required"));
     }
-    version.target().filter(String::isBlank).ifPresent(t -> problems.add(new FieldError("target", "is blank")));
+    version
+        .target()
+        .filter(String::isBlank)
+        .ifPresent(t -> problems.add(new FieldError("target", "is blank")));
     for (Map.Entry<Metric, Double> m : version.metrics().entrySet()) {
       if (!Double.isFinite(m.getValue())) {
-        problems.add(new FieldError("metrics." + m.getKey().name().toLowerCase(java.util.Locale.ROOT),
-            m.getValue() + " is not a finite number"));
+        problems.add(
+            new FieldError(
+                "metrics." + m.getKey().name().toLowerCase(java.util.Locale.ROOT),
+                m.getValue() + " is not a finite number"));
       }
     }
     if (version.expectedReport().isPresent() && report.isEmpty()) {
@@ -91,8 +96,12 @@ public final class ModelRegistry implements AutoCloseable {
     return store.insertVersion(version, artifact, report, clock.instant());
   }
 
-  /** Registers a version from byte arrays; see {@link #register(NewModelVersion, BlobSource, Optional)}. */
-  public ModelVersionRecord register(NewModelVersion version, byte[] artifact, Optional<byte[]> report) {
+  /**
+   * Registers a version from byte arrays; see {@link #register(NewModelVersion, BlobSource,
+   * Optional)}.
+   */
+  public ModelVersionRecord register(
+      NewModelVersion version, byte[] artifact, Optional<byte[]> report) {
     return register(version, BlobSource.of(artifact), report.map(BlobSource::of));
   }
 
@@ -105,7 +114,9 @@ public final class ModelRegistry implements AutoCloseable {
     requireName(name);
     if (selector instanceof VersionSelector.Number n) {
       requireVersionNumber(n.version(), "version");
-      return store.findVersion(name, n.version()).orElseThrow(() -> versionNotFound(name, n.version()));
+      return store
+          .findVersion(name, n.version())
+          .orElseThrow(() -> versionNotFound(name, n.version()));
     }
     if (selector instanceof VersionSelector.Alias a) {
       requireAlias(a.alias());
@@ -174,9 +185,14 @@ public final class ModelRegistry implements AutoCloseable {
   public byte[] readAll(String name, long version, BlobKind kind) {
     ModelVersionRecord record = get(name, VersionSelector.version(version));
     BlobInfo info =
-        record.blob(kind).orElseThrow(() -> new NotFoundException(
-            "version " + version + " of model '" + name + "' has no report"));
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(info.sizeBytes(), Integer.MAX_VALUE - 8));
+        record
+            .blob(kind)
+            .orElseThrow(
+                () ->
+                    new NotFoundException(
+                        "version " + version + " of model '" + name + "' has no report"));
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream((int) Math.min(info.sizeBytes(), Integer.MAX_VALUE - 8));
     long offset = 0;
     while (offset < info.sizeBytes()) {
       byte[] piece = store.readBlob(name, version, kind, offset, RegistryStore.CHUNK_BYTES);
@@ -235,9 +251,9 @@ public final class ModelRegistry implements AutoCloseable {
   /**
    * Promotes version {@code version} to {@code production} when it is better than the current
    * production version: its {@code metric} beats production's by at least {@code minMargin} (and by
-   * more than nothing), and, when {@code requireSchemaCompatible}, both have the same feature-schema
-   * hash. With no production version yet, the candidate is promoted. The move is a compare-and-set
-   * against the production version the decision was based on.
+   * more than nothing), and, when {@code requireSchemaCompatible}, both have the same
+   * feature-schema hash. With no production version yet, the candidate is promoted. The move is a
+   * compare-and-set against the production version the decision was based on.
    *
    * @throws NotFoundException when the model or version does not exist
    * @throws io.propensity.common.error.FailedPreconditionException when production moved while the
@@ -261,56 +277,130 @@ public final class ModelRegistry implements AutoCloseable {
     if (productionVersion.isEmpty()) {
       setAlias(name, PRODUCTION, version, AliasExpectation.absent());
       return new PromotionDecision(
-          name, version, true, PromotionDecision.Reason.NO_PRODUCTION_YET, productionVersion, metric,
-          candidateValue, OptionalDouble.empty(),
-          "promoted version " + version + " of '" + name + "' to production: there was no production version");
+          name,
+          version,
+          true,
+          PromotionDecision.Reason.NO_PRODUCTION_YET,
+          productionVersion,
+          metric,
+          candidateValue,
+          OptionalDouble.empty(),
+          "promoted version "
+              + version
+              + " of '"
+              + name
+              + "' to production: there was no production version");
     }
-    ModelVersionRecord production = get(name, VersionSelector.version(productionVersion.getAsLong()));
+    ModelVersionRecord production =
+        get(name, VersionSelector.version(productionVersion.getAsLong()));
     OptionalDouble productionValue = production.metric(metric);
     if (production.version() == version) {
       return new PromotionDecision(
-          name, version, false, PromotionDecision.Reason.ALREADY_PRODUCTION, productionVersion, metric,
-          candidateValue, productionValue, "version " + version + " of '" + name + "' already is production");
+          name,
+          version,
+          false,
+          PromotionDecision.Reason.ALREADY_PRODUCTION,
+          productionVersion,
+          metric,
+          candidateValue,
+          productionValue,
+          "version " + version + " of '" + name + "' already is production");
     }
-    if (requireSchemaCompatible && !candidate.featureSchemaHash().equals(production.featureSchemaHash())) {
+    if (requireSchemaCompatible
+        && !candidate.featureSchemaHash().equals(production.featureSchemaHash())) {
       return new PromotionDecision(
-          name, version, false, PromotionDecision.Reason.SCHEMA_MISMATCH, productionVersion, metric,
-          candidateValue, productionValue,
-          "kept version " + production.version() + " in production: version " + version + " was trained on"
-              + " feature schema " + candidate.featureSchemaHash() + ", production on "
+          name,
+          version,
+          false,
+          PromotionDecision.Reason.SCHEMA_MISMATCH,
+          productionVersion,
+          metric,
+          candidateValue,
+          productionValue,
+          "kept version "
+              + production.version()
+              + " in production: version "
+              + version
+              + " was trained on"
+              + " feature schema "
+              + candidate.featureSchemaHash()
+              + ", production on "
               + production.featureSchemaHash());
     }
     if (candidateValue.isEmpty() || productionValue.isEmpty()) {
       long missing = candidateValue.isEmpty() ? version : production.version();
       return new PromotionDecision(
-          name, version, false, PromotionDecision.Reason.METRIC_MISSING, productionVersion, metric,
-          candidateValue, productionValue,
-          "kept version " + production.version() + " in production: version " + missing + " has no "
-              + metricName + " to compare");
+          name,
+          version,
+          false,
+          PromotionDecision.Reason.METRIC_MISSING,
+          productionVersion,
+          metric,
+          candidateValue,
+          productionValue,
+          "kept version "
+              + production.version()
+              + " in production: version "
+              + missing
+              + " has no "
+              + metricName
+              + " to compare");
     }
     double c = candidateValue.getAsDouble();
     double p = productionValue.getAsDouble();
     double gain = higherIsBetter ? c - p : p - c;
     String comparison =
-        metricName + " " + c + " vs " + p + " (" + (higherIsBetter ? "higher" : "lower")
-            + " is better, margin " + minMargin + ")";
+        metricName
+            + " "
+            + c
+            + " vs "
+            + p
+            + " ("
+            + (higherIsBetter ? "higher" : "lower")
+            + " is better, margin "
+            + minMargin
+            + ")";
     if (gain > 0 && gain >= minMargin) {
       setAlias(name, PRODUCTION, version, AliasExpectation.at(production.version()));
       return new PromotionDecision(
-          name, version, true, PromotionDecision.Reason.BETTER, productionVersion, metric, candidateValue,
+          name,
+          version,
+          true,
+          PromotionDecision.Reason.BETTER,
+          productionVersion,
+          metric,
+          candidateValue,
           productionValue,
-          "promoted version " + version + " of '" + name + "' over version " + production.version() + ": "
+          "promoted version "
+              + version
+              + " of '"
+              + name
+              + "' over version "
+              + production.version()
+              + ": "
               + comparison);
     }
     return new PromotionDecision(
-        name, version, false, PromotionDecision.Reason.NOT_BETTER, productionVersion, metric, candidateValue,
+        name,
+        version,
+        false,
+        PromotionDecision.Reason.NOT_BETTER,
+        productionVersion,
+        metric,
+        candidateValue,
         productionValue,
-        "kept version " + production.version() + " in production: version " + version + " is not better by the"
-            + " margin: " + comparison);
+        "kept version "
+            + production.version()
+            + " in production: version "
+            + version
+            + " is not better by the"
+            + " margin: "
+            + comparison);
   }
 
   /** {@link #promoteIfBetter} with the metric's natural direction and the schema check on. */
-  public PromotionDecision promoteIfBetter(String name, long version, Metric metric, double minMargin) {
+  public PromotionDecision promoteIfBetter(
+      String name, long version, Metric metric, double minMargin) {
     return promoteIfBetter(name, version, metric, metric.higherIsBetter(), minMargin, true);
   }
 
@@ -320,8 +410,8 @@ public final class ModelRegistry implements AutoCloseable {
   /**
    * Calls {@code listener} for every alias change of the models in {@code names} (all models when
    * empty), made through any registry on this database, in commit order, each once; first, when
-   * {@code sendInitialState}, with the current aliases (synchronously, before this returns). Changes
-   * arrive within about one poll interval; changes made through this registry sooner.
+   * {@code sendInitialState}, with the current aliases (synchronously, before this returns).
+   * Changes arrive within about one poll interval; changes made through this registry sooner.
    */
   public Subscription watch(Set<String> names, boolean sendInitialState, WatchListener listener) {
     Objects.requireNonNull(listener, "listener");
@@ -358,9 +448,13 @@ public final class ModelRegistry implements AutoCloseable {
     if (name.isEmpty()) {
       problems.add(new FieldError(field, "is required"));
     } else if (!isValidName(name)) {
-      problems.add(new FieldError(
-          field, "'" + name + "' is not a model name: a lower-case letter, then up to 62 lower-case letters,"
-              + " digits or '-'"));
+      problems.add(
+          new FieldError(
+              field,
+              "'"
+                  + name
+                  + "' is not a model name: a lower-case letter, then up to 62 lower-case letters,"
+                  + " digits or '-'"));
     }
   }
 
@@ -376,7 +470,10 @@ public final class ModelRegistry implements AutoCloseable {
     }
     if (!isValidAlias(alias)) {
       throw InvalidInputException.of(
-          "alias", "'" + alias + "' is not an alias: a lower-case letter, then up to 31 lower-case letters,"
+          "alias",
+          "'"
+              + alias
+              + "' is not an alias: a lower-case letter, then up to 31 lower-case letters,"
               + " digits or '-'");
     }
   }
@@ -396,7 +493,9 @@ public final class ModelRegistry implements AutoCloseable {
   private static void throwIfAny(List<FieldError> problems) {
     if (!problems.isEmpty()) {
       throw new InvalidInputException(
-          problems.size() == 1 ? problems.get(0).toString() : problems.size() + " invalid fields: " + problems,
+          problems.size() == 1
+              ? problems.get(0).toString()
+              : problems.size() + " invalid fields: " + problems,
           problems);
     }
   }

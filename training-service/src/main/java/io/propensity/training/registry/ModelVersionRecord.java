@@ -76,8 +76,18 @@ public record ModelVersionRecord(
   /** This record with {@code aliases} instead of its own. */
   public ModelVersionRecord withAliases(Set<String> newAliases) {
     return new ModelVersionRecord(
-        name, version, createdAt, target, featureSchemaHash, threshold, artifactFormat, artifact,
-        report, metrics, newAliases, details);
+        name,
+        version,
+        createdAt,
+        target,
+        featureSchemaHash,
+        threshold,
+        artifactFormat,
+        artifact,
+        report,
+        metrics,
+        newAliases,
+        details);
   }
 
   @Override
@@ -104,9 +114,30 @@ public record ModelVersionRecord(
 
   @Override
   public String toString() {
-    return "ModelVersionRecord[" + name + " v" + version + ", created " + createdAt + ", target "
-        + target.orElse("-") + ", schema " + featureSchemaHash + ", threshold " + threshold
-        + ", " + artifactFormat + " " + artifact + ", report " + report + ", metrics " + metrics
-        + ", aliases " + aliases + ", details " + details.length + " bytes]";
+    return "ModelVersionRecord["
+        + name
+        + " v"
+        + version
+        + ", created "
+        + createdAt
+        + ", target "
+        + target.orElse("-")
+        + ", schema "
+        + featureSchemaHash
+        + ", threshold "
+        + threshold
+        + ", "
+        + artifactFormat
+        + " "
+        + artifact
+        + ", report "
+        + report
+        + ", metrics "
+        + metrics
+        + ", aliases "
+        + aliases
+        + ", details "
+        + details.length
+        + " bytes]";
   }
 }

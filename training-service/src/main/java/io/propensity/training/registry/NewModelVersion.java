@@ -76,9 +76,21 @@ public record NewModelVersion(
 
   @Override
   public String toString() {
-    return "NewModelVersion[" + name + ", target " + target.orElse("-") + ", schema "
-        + featureSchemaHash + ", threshold " + threshold + ", " + artifactFormat + ", metrics "
-        + metrics + ", details " + details.length + " bytes]";
+    return "NewModelVersion["
+        + name
+        + ", target "
+        + target.orElse("-")
+        + ", schema "
+        + featureSchemaHash
+        + ", threshold "
+        + threshold
+        + ", "
+        + artifactFormat
+        + ", metrics "
+        + metrics
+        + ", details "
+        + details.length
+        + " bytes]";
   }
 
   /** Builds a {@link NewModelVersion}. */
@@ -136,8 +148,15 @@ public record NewModelVersion(
 
     public NewModelVersion build() {
       return new NewModelVersion(
-          name, target, featureSchemaHash, threshold, artifactFormat, metrics, expectedArtifact,
-          expectedReport, details);
+          name,
+          target,
+          featureSchemaHash,
+          threshold,
+          artifactFormat,
+          metrics,
+          expectedArtifact,
+          expectedReport,
+          details);
     }
   }
 }

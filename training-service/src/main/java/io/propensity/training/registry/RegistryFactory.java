@@ -39,8 +39,12 @@ class RegistryFactory {
         throw new UncheckedIOException("cannot create the data directory for " + file, e);
       }
     }
-    JdbcRegistryStore store = JdbcRegistryStore.open(url, config.user(), config.password(), config.poolSize());
-    LOG.info("model registry ready: {} ({})", store.dialect(), url.replaceAll("password=[^&;]*", "password=***"));
+    JdbcRegistryStore store =
+        JdbcRegistryStore.open(url, config.user(), config.password(), config.poolSize());
+    LOG.info(
+        "model registry ready: {} ({})",
+        store.dialect(),
+        url.replaceAll("password=[^&;]*", "password=***"));
     return new ModelRegistry(store, Clock.systemUTC(), config.watchPollInterval());
   }
 }

@@ -52,7 +52,8 @@ public interface RegistryStore extends AutoCloseable {
    * @throws io.propensity.common.error.NotFoundException when the version does not exist
    * @throws io.propensity.common.error.FailedPreconditionException when {@code expected} fails
    */
-  AliasMove setAlias(String name, String alias, long version, AliasExpectation expected, Instant now);
+  AliasMove setAlias(
+      String name, String alias, long version, AliasExpectation expected, Instant now);
 
   /**
    * Undoes the alias's newest change that is not undone yet: points it at the version it pointed at

@@ -34,7 +34,8 @@ public final class FeatureServiceTrainingData implements DataLoader {
   private final TrainingSetSpec spec;
   private final Duration streamDeadline;
 
-  public FeatureServiceTrainingData(FeatureServiceClient client, TrainingSetSpec spec, Duration streamDeadline) {
+  public FeatureServiceTrainingData(
+      FeatureServiceClient client, TrainingSetSpec spec, Duration streamDeadline) {
     this.client = client;
     this.spec = spec;
     this.streamDeadline = streamDeadline;
@@ -42,7 +43,8 @@ public final class FeatureServiceTrainingData implements DataLoader {
 
   @Override
   public TrainingSource load(ProgressListener progress, CancellationToken cancel) {
-    progress.onProgress(Progress.stage(Stage.LOADING, 0, "requesting the training set from feature-service"));
+    progress.onProgress(
+        Progress.stage(Stage.LOADING, 0, "requesting the training set from feature-service"));
     Iterator<BuildTrainingSetResponse> stream;
     Dataset.Builder rows = null;
     int features = 0;
@@ -67,33 +69,58 @@ public final class FeatureServiceTrainingData implements DataLoader {
             for (TrainingRow row : r.getRows().getRowsList()) {
               if (row.getValuesCount() != features) {
                 throw new TrainingDataException(
-                    "feature-service sent a row with " + row.getValuesCount() + " values for " + features + " features");
+                    "feature-service sent a row with "
+                        + row.getValuesCount()
+                        + " values for "
+                        + features
+                        + " features");
               }
               double[] values = new double[features];
               for (int i = 0; i < features; i++) {
                 values[i] = row.getValues(i);
               }
-              rows.add(values, row.getLabel(), EventProtoMapper.instant(row.getCutoff()), row.getUserId());
+              rows.add(
+                  values,
+                  row.getLabel(),
+                  EventProtoMapper.instant(row.getCutoff()),
+                  row.getUserId());
             }
           }
-          case PROGRESS -> progress.onProgress(
-              new Progress(Stage.LOADING, 0, 0, 0, "rows", r.getProgress().getRowsSent(),
-                  Math.min(9, r.getProgress().getPercent() / 10),
-                  String.format(Locale.ROOT, "loading the training set: %,d rows, %.0f%% of users",
-                      r.getProgress().getRowsSent(), r.getProgress().getPercent())));
+          case PROGRESS ->
+              progress.onProgress(
+                  new Progress(
+                      Stage.LOADING,
+                      0,
+                      0,
+                      0,
+                      "rows",
+                      r.getProgress().getRowsSent(),
+                      Math.min(9, r.getProgress().getPercent() / 10),
+                      String.format(
+                          Locale.ROOT,
+                          "loading the training set: %,d rows, %.0f%% of users",
+                          r.getProgress().getRowsSent(),
+                          r.getProgress().getPercent())));
           case SUMMARY -> expected = r.getSummary().getRowCount();
-          default -> { }
+          default -> {}
         }
       }
     } catch (StatusRuntimeException e) {
-      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE
+          || e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
         throw new UnavailableException(
-            "feature-service could not deliver the training set: " + e.getStatus().getCode() + " "
+            "feature-service could not deliver the training set: "
+                + e.getStatus().getCode()
+                + " "
                 + Optional.ofNullable(e.getStatus().getDescription()).orElse(""),
-            Optional.of(Duration.ofSeconds(5)), e);
+            Optional.of(Duration.ofSeconds(5)),
+            e);
       }
       throw new TrainingDataException(
-          "feature-service refused the training set: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+          "feature-service refused the training set: "
+              + e.getStatus().getCode()
+              + ": "
+              + e.getStatus().getDescription());
     }
     if (rows == null || rows.rowCount() == 0) {
       throw new TrainingDataException(
@@ -101,12 +128,20 @@ public final class FeatureServiceTrainingData implements DataLoader {
     }
     if (expected != rows.rowCount()) {
       throw new TrainingDataException(
-          "the training set stream ended early: " + rows.rowCount() + " of " + expected + " rows arrived");
+          "the training set stream ended early: "
+              + rows.rowCount()
+              + " of "
+              + expected
+              + " rows arrived");
     }
     String target = spec.getTarget().name().replace("TARGET_", "").toLowerCase(Locale.ROOT);
     return new TrainingSource.InMemory(
         rows.build(),
-        "feature-service training set: target " + target + ", horizon " + spec.getHorizon().getSeconds() / 3600 + " h",
+        "feature-service training set: target "
+            + target
+            + ", horizon "
+            + spec.getHorizon().getSeconds() / 3600
+            + " h",
         target);
   }
 

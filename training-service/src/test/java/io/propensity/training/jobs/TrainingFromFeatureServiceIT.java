@@ -62,12 +62,18 @@ class TrainingFromFeatureServiceIT implements TestPropertyProvider {
     Assumptions.assumeTrue(jar != null, "feature-service jar not built: run `mvn package` first");
     try {
       Path dir = Files.createTempDirectory(Path.of("target"), "fs-it");
-      featureService = ServiceProcess.of(jar, Map.of("PROPENSITY_DATA_DIR", dir.resolve("data").toString()),
-          List.of("-Xmx384m"), dir.resolve("feature-service.log"));
+      featureService =
+          ServiceProcess.of(
+              jar,
+              Map.of("PROPENSITY_DATA_DIR", dir.resolve("data").toString()),
+              List.of("-Xmx384m"),
+              dir.resolve("feature-service.log"));
       featureService.start(Duration.ofSeconds(60));
-      try (FeatureServiceClient client = FeatureServiceClient.connect("127.0.0.1:" + featureService.grpcPort(), Duration.ofSeconds(30))) {
+      try (FeatureServiceClient client =
+          FeatureServiceClient.connect(
+              "127.0.0.1:" + featureService.grpcPort(), Duration.ofSeconds(30))) {
         var demo = new DemoDataGenerator(DemoConfig.defaults(1500, END));
-        var summary = client.ingest(demo.events().iterator(), 1000, Duration.ofMinutes(5), n -> { });
+        var summary = client.ingest(demo.events().iterator(), 1000, Duration.ofMinutes(5), n -> {});
         assertThat(summary.getRejectedCount()).isZero();
       }
     } catch (Exception e) {
@@ -85,48 +91,81 @@ class TrainingFromFeatureServiceIT implements TestPropertyProvider {
 
   @Test
   void trainsAPurchaseModelFromFeatureServiceAndPromotesIt() {
-    ManagedChannel ch = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    ManagedChannel ch =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     try {
-      TrainingSetSpec set = TrainingSetSpec.newBuilder()
-          .setTarget(Target.TARGET_PURCHASE)
-          .setHorizon(EventProtoMapper.duration(Duration.ofDays(7)))
-          .setRollingCutoffs(CutoffRange.newBuilder()
-              .setStart(EventProtoMapper.timestamp(END.minus(Duration.ofDays(35))))
-              .setEnd(EventProtoMapper.timestamp(END.minus(Duration.ofDays(8))))
-              .setStep(EventProtoMapper.duration(Duration.ofDays(3))))
-          .build();
+      TrainingSetSpec set =
+          TrainingSetSpec.newBuilder()
+              .setTarget(Target.TARGET_PURCHASE)
+              .setHorizon(EventProtoMapper.duration(Duration.ofDays(7)))
+              .setRollingCutoffs(
+                  CutoffRange.newBuilder()
+                      .setStart(EventProtoMapper.timestamp(END.minus(Duration.ofDays(35))))
+                      .setEnd(EventProtoMapper.timestamp(END.minus(Duration.ofDays(8))))
+                      .setStep(EventProtoMapper.duration(Duration.ofDays(3))))
+              .build();
       var training = TrainingServiceGrpc.newBlockingStub(ch);
-      var started = training.withDeadlineAfter(10, TimeUnit.SECONDS).startTraining(StartTrainingRequest.newBuilder()
-          .setSpec(TrainingSpec.newBuilder()
-              .setModelName("purchase-7d")
-              .setDataSource(DataSource.newBuilder().setFeatureServiceTrainingSet(set))
-              .setTuning(TuningSpec.newBuilder().setStrategy(SearchStrategy.SEARCH_STRATEGY_TPE).setMaxTrials(4).setFolds(3))
-              .setPromotion(PromotionPolicy.newBuilder().setPromoteIfBetter(PromoteIfBetter.getDefaultInstance())))
-          .build());
+      var started =
+          training
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .startTraining(
+                  StartTrainingRequest.newBuilder()
+                      .setSpec(
+                          TrainingSpec.newBuilder()
+                              .setModelName("purchase-7d")
+                              .setDataSource(
+                                  DataSource.newBuilder().setFeatureServiceTrainingSet(set))
+                              .setTuning(
+                                  TuningSpec.newBuilder()
+                                      .setStrategy(SearchStrategy.SEARCH_STRATEGY_TPE)
+                                      .setMaxTrials(4)
+                                      .setFolds(3))
+                              .setPromotion(
+                                  PromotionPolicy.newBuilder()
+                                      .setPromoteIfBetter(PromoteIfBetter.getDefaultInstance())))
+                      .build());
       List<WatchJobResponse> updates = new ArrayList<>();
-      training.withDeadlineAfter(300, TimeUnit.SECONDS)
+      training
+          .withDeadlineAfter(300, TimeUnit.SECONDS)
           .watchJob(WatchJobRequest.newBuilder().setJobId(started.getJobId()).build())
           .forEachRemaining(updates::add);
       var job = updates.get(updates.size() - 1).getJob();
 
       assertThat(job.getState()).as(job.getFailureReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-      assertThat(job.getEvaluation().getModel().getRocAuc()).as("ROC-AUC on later cutoffs").isGreaterThan(0.7);
+      assertThat(job.getEvaluation().getModel().getRocAuc())
+          .as("ROC-AUC on later cutoffs")
+          .isGreaterThan(0.7);
       assertThat(job.getPromotion().getPromoted()).isTrue();
-      ModelVersion v = ModelRegistryServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .getModelVersion(GetModelVersionRequest.newBuilder().setName("purchase-7d").setAlias("production").build())
-          .getModelVersion();
-      assertThat(v.getFeatureSchema().getVersionHash()).isEqualTo(FeatureCatalog.schema().versionHash());
+      ModelVersion v =
+          ModelRegistryServiceGrpc.newBlockingStub(ch)
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .getModelVersion(
+                  GetModelVersionRequest.newBuilder()
+                      .setName("purchase-7d")
+                      .setAlias("production")
+                      .build())
+              .getModelVersion();
+      assertThat(v.getFeatureSchema().getVersionHash())
+          .isEqualTo(FeatureCatalog.schema().versionHash());
       assertThat(v.getTuningTrialsCount()).isBetween(1, 4);
       assertThat(v.getLineage().getTestRowCount()).isPositive();
       assertThat(v.getLineage().hasFeatureServiceTrainingSet()).isTrue();
-      // every cutoff of the rolling range (35 to 8 days back, every 3 days) is in the lineage, ascending
-      assertThat(v.getLineage().getCutoffsList()).extracting(EventProtoMapper::instant)
-          .hasSize(10).isSorted()
-          .startsWith(END.minus(Duration.ofDays(35))).endsWith(END.minus(Duration.ofDays(8)));
-      System.out.printf("purchase-7d: test ROC-AUC %.3f PR-AUC %.3f F1 %.3f (baseline ROC-AUC %.3f F1 %.3f), %d test rows%n",
-          job.getEvaluation().getModel().getRocAuc(), job.getEvaluation().getModel().getPrAuc(),
-          job.getEvaluation().getModel().getF1(), job.getEvaluation().getBaseline().getRocAuc(),
-          job.getEvaluation().getBaseline().getF1(), job.getEvaluation().getTestRowCount());
+      // every cutoff of the rolling range (35 to 8 days back, every 3 days) is in the lineage,
+      // ascending
+      assertThat(v.getLineage().getCutoffsList())
+          .extracting(EventProtoMapper::instant)
+          .hasSize(10)
+          .isSorted()
+          .startsWith(END.minus(Duration.ofDays(35)))
+          .endsWith(END.minus(Duration.ofDays(8)));
+      System.out.printf(
+          "purchase-7d: test ROC-AUC %.3f PR-AUC %.3f F1 %.3f (baseline ROC-AUC %.3f F1 %.3f), %d test rows%n",
+          job.getEvaluation().getModel().getRocAuc(),
+          job.getEvaluation().getModel().getPrAuc(),
+          job.getEvaluation().getModel().getF1(),
+          job.getEvaluation().getBaseline().getRocAuc(),
+          job.getEvaluation().getBaseline().getF1(),
+          job.getEvaluation().getTestRowCount());
     } finally {
       ch.shutdownNow();
     }

@@ -45,7 +45,10 @@ import propensity.training.v1.TuningSpec;
 import propensity.training.v1.WatchJobRequest;
 import propensity.training.v1.WatchJobResponse;
 
-/** Training jobs end to end through gRPC: from a CSV file a user brings to a registered, promoted version. */
+/**
+ * Training jobs end to end through gRPC: from a CSV file a user brings to a registered, promoted
+ * version.
+ */
 @MicronautTest(environments = "test")
 class TrainingJobsGrpcTest {
   @Inject GrpcEmbeddedServer server;
@@ -56,7 +59,8 @@ class TrainingJobsGrpcTest {
 
   @BeforeEach
   void connect() {
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     training = TrainingServiceGrpc.newBlockingStub(channel);
     registry = ModelRegistryServiceGrpc.newBlockingStub(channel);
   }
@@ -78,7 +82,20 @@ class TrainingJobsGrpcTest {
         String plan = new String[] {"free", "basic", "pro"}[r.nextInt(3)];
         double logit = -3.2 + 1.6 * x1 * x1 - 0.8 * x2 + (plan.equals("pro") ? 1.2 : 0);
         boolean y = r.nextDouble() < 1 / (1 + Math.exp(-logit));
-        w.write("c" + i + "," + x1 + "," + x2 + "," + r.nextGaussian() + "," + plan + "," + (y ? "TRUE" : "FALSE") + "\n");
+        w.write(
+            "c"
+                + i
+                + ","
+                + x1
+                + ","
+                + x2
+                + ","
+                + r.nextGaussian()
+                + ","
+                + plan
+                + ","
+                + (y ? "TRUE" : "FALSE")
+                + "\n");
       }
     }
     return csv;
@@ -87,15 +104,22 @@ class TrainingJobsGrpcTest {
   static TrainingSpec.Builder csvSpec(String model, Path csv, String label) {
     return TrainingSpec.newBuilder()
         .setModelName(model)
-        .setDataSource(DataSource.newBuilder().setTabularFile(
-            TabularFileSource.newBuilder().setPath(csv.toString()).setLabelColumn(label).addIgnoredColumns("customer")))
+        .setDataSource(
+            DataSource.newBuilder()
+                .setTabularFile(
+                    TabularFileSource.newBuilder()
+                        .setPath(csv.toString())
+                        .setLabelColumn(label)
+                        .addIgnoredColumns("customer")))
         .setTuning(TuningSpec.newBuilder().setStrategy(SearchStrategy.SEARCH_STRATEGY_NONE));
   }
 
   List<WatchJobResponse> watch(String jobId) {
     List<WatchJobResponse> seen = new ArrayList<>();
     Iterator<WatchJobResponse> it =
-        training.withDeadlineAfter(120, TimeUnit.SECONDS).watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build());
+        training
+            .withDeadlineAfter(120, TimeUnit.SECONDS)
+            .watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build());
     it.forEachRemaining(seen::add);
     return seen;
   }
@@ -103,13 +127,25 @@ class TrainingJobsGrpcTest {
   @Test
   void aCsvJobTrainsRegistersAndPromotesAVersion() throws Exception {
     Path csv = syntheticCsv();
-    var started = training.withDeadlineAfter(10, TimeUnit.SECONDS).startTraining(StartTrainingRequest.newBuilder()
-        .setSpec(csvSpec("csv-conversion", csv, "converted")
-            .setImbalance(ImbalanceSpec.newBuilder().setClassWeights(propensity.training.v1.ClassWeights.getDefaultInstance()))
-            .setPromotion(PromotionPolicy.newBuilder().setPromoteIfBetter(
-                PromoteIfBetter.newBuilder().setMetric(Metric.METRIC_ROC_AUC))))
-        .build());
-    assertThat(started.getJob().getState()).isIn(JobState.JOB_STATE_QUEUED, JobState.JOB_STATE_RUNNING);
+    var started =
+        training
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .startTraining(
+                StartTrainingRequest.newBuilder()
+                    .setSpec(
+                        csvSpec("csv-conversion", csv, "converted")
+                            .setImbalance(
+                                ImbalanceSpec.newBuilder()
+                                    .setClassWeights(
+                                        propensity.training.v1.ClassWeights.getDefaultInstance()))
+                            .setPromotion(
+                                PromotionPolicy.newBuilder()
+                                    .setPromoteIfBetter(
+                                        PromoteIfBetter.newBuilder()
+                                            .setMetric(Metric.METRIC_ROC_AUC))))
+                    .build());
+    assertThat(started.getJob().getState())
+        .isIn(JobState.JOB_STATE_QUEUED, JobState.JOB_STATE_RUNNING);
 
     List<WatchJobResponse> updates = watch(started.getJobId());
     Job done = updates.get(updates.size() - 1).getJob();
@@ -121,12 +157,22 @@ class TrainingJobsGrpcTest {
     assertThat(done.getEvaluation().getModel().getRocAuc()).isGreaterThan(0.7);
     assertThat(done.getPromotion().getPromoted()).isTrue();
 
-    ModelVersion v = registry.withDeadlineAfter(10, TimeUnit.SECONDS).getModelVersion(
-        GetModelVersionRequest.newBuilder().setName("csv-conversion").setAlias("production").build()).getModelVersion();
+    ModelVersion v =
+        registry
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .getModelVersion(
+                GetModelVersionRequest.newBuilder()
+                    .setName("csv-conversion")
+                    .setAlias("production")
+                    .build())
+            .getModelVersion();
     assertThat(v.getVersion()).isEqualTo(1);
     assertThat(v.getArtifactSha256()).hasSize(64);
-    assertThat(v.getEvaluation().getRocAuc()).isEqualTo(done.getEvaluation().getModel().getRocAuc());
-    assertThat(v.getFeatureSchema().getFeaturesList()).extracting(f -> f.getName()).containsExactly("x1", "x2", "noise", "plan");
+    assertThat(v.getEvaluation().getRocAuc())
+        .isEqualTo(done.getEvaluation().getModel().getRocAuc());
+    assertThat(v.getFeatureSchema().getFeaturesList())
+        .extracting(f -> f.getName())
+        .containsExactly("x1", "x2", "noise", "plan");
     assertThat(v.getGoldenRowsCount()).isPositive();
     assertThat(v.getFeatureImportancesCount()).isEqualTo(4);
   }
@@ -135,41 +181,76 @@ class TrainingJobsGrpcTest {
   void badDataFailsTheJobWithAReasonAUserCanActOn() throws Exception {
     Path csv = dir.resolve("bad.csv");
     Files.writeString(csv, "a,b,outcome\n1,2,TRUE\n3,x,FALSE\n");
-    var started = training.withDeadlineAfter(10, TimeUnit.SECONDS).startTraining(StartTrainingRequest.newBuilder()
-        .setSpec(csvSpec("bad-data", csv, "label"))
-        .build());
+    var started =
+        training
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .startTraining(
+                StartTrainingRequest.newBuilder()
+                    .setSpec(csvSpec("bad-data", csv, "label"))
+                    .build());
     List<WatchJobResponse> updates = watch(started.getJobId());
     Job done = updates.get(updates.size() - 1).getJob();
     assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
-    assertThat(done.getFailureReason()).contains("label").contains("outcome").doesNotContain("Exception");
+    assertThat(done.getFailureReason())
+        .contains("label")
+        .contains("outcome")
+        .doesNotContain("Exception");
   }
 
   @Test
   void malformedSpecIsInvalidArgumentNamingTheField() {
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
-        training.withDeadlineAfter(10, TimeUnit.SECONDS).startTraining(StartTrainingRequest.newBuilder()
-            .setSpec(TrainingSpec.newBuilder().setModelName("Bad Name!")).build()));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                training
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .startTraining(
+                        StartTrainingRequest.newBuilder()
+                            .setSpec(TrainingSpec.newBuilder().setModelName("Bad Name!"))
+                            .build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).contains("spec.model_name");
   }
 
   @Test
   void unknownJobIsNotFoundAndJobsCanBeListedAndCancelled() throws Exception {
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
-        training.withDeadlineAfter(5, TimeUnit.SECONDS).getJob(GetJobRequest.newBuilder().setJobId("job-nope").build()));
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                training
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .getJob(GetJobRequest.newBuilder().setJobId("job-nope").build()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
 
     Path csv = syntheticCsv();
-    var started = training.withDeadlineAfter(10, TimeUnit.SECONDS).startTraining(StartTrainingRequest.newBuilder()
-        .setSpec(csvSpec("cancel-me", csv, "converted")
-            .setTuning(TuningSpec.newBuilder().setStrategy(SearchStrategy.SEARCH_STRATEGY_RANDOM).setMaxTrials(200)))
-        .build());
-    Job cancelled = training.withDeadlineAfter(10, TimeUnit.SECONDS)
-        .cancelJob(CancelJobRequest.newBuilder().setJobId(started.getJobId()).build()).getJob();
+    var started =
+        training
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .startTraining(
+                StartTrainingRequest.newBuilder()
+                    .setSpec(
+                        csvSpec("cancel-me", csv, "converted")
+                            .setTuning(
+                                TuningSpec.newBuilder()
+                                    .setStrategy(SearchStrategy.SEARCH_STRATEGY_RANDOM)
+                                    .setMaxTrials(200)))
+                    .build());
+    Job cancelled =
+        training
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .cancelJob(CancelJobRequest.newBuilder().setJobId(started.getJobId()).build())
+            .getJob();
     List<WatchJobResponse> updates = watch(started.getJobId());
     assertThat(updates.get(updates.size() - 1).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
     assertThat(cancelled.getJobId()).isEqualTo(started.getJobId());
-    assertThat(training.withDeadlineAfter(5, TimeUnit.SECONDS).listJobs(ListJobsRequest.newBuilder().setModelName("cancel-me").build())
-        .getJobsList()).extracting(Job::getJobId).containsExactly(started.getJobId());
+    assertThat(
+            training
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
+                .listJobs(ListJobsRequest.newBuilder().setModelName("cancel-me").build())
+                .getJobsList())
+        .extracting(Job::getJobId)
+        .containsExactly(started.getJobId());
   }
 }

@@ -28,7 +28,8 @@ class TrainingPipelineTest {
   private static TuningConfig smallTuning(long seed) {
     return TuningConfig.defaults(seed)
         .withMethod(SearchMethod.TPE)
-        // the trial budget, not the clock, ends tuning, and one trial at a time makes TPE's proposals
+        // the trial budget, not the clock, ends tuning, and one trial at a time makes TPE's
+        // proposals
         // (and so the model) independent of which parallel trial finishes first
         .withBudget(5, Duration.ofMinutes(10))
         .withParallelism(1)

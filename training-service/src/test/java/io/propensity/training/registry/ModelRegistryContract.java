@@ -104,7 +104,10 @@ public abstract class ModelRegistryContract {
     Instant before = Instant.now().minusMillis(1);
     ModelVersionRecord stored =
         registry.register(
-            version("purchase-7d").metric(Metric.F1, 0.61).expectedArtifact(BlobInfo.of(artifact)).build(),
+            version("purchase-7d")
+                .metric(Metric.F1, 0.61)
+                .expectedArtifact(BlobInfo.of(artifact))
+                .build(),
             artifact,
             Optional.of(report));
 
@@ -119,7 +122,8 @@ public abstract class ModelRegistryContract {
     assertThat(read.metric(Metric.ROC_AUC)).hasValue(0.80);
     assertThat(read.metric(Metric.BRIER)).isEmpty();
     assertThat(read.details()).isEqualTo("details of purchase-7d".getBytes(StandardCharsets.UTF_8));
-    assertThat(read.artifact()).isEqualTo(new BlobInfo(BlobInfo.sha256Hex(artifact), artifact.length));
+    assertThat(read.artifact())
+        .isEqualTo(new BlobInfo(BlobInfo.sha256Hex(artifact), artifact.length));
     assertThat(read.report()).contains(new BlobInfo(BlobInfo.sha256Hex(report), report.length));
     assertThat(registry.readAll("purchase-7d", 1, BlobKind.ARTIFACT)).isEqualTo(artifact);
     assertThat(registry.readAll("purchase-7d", 1, BlobKind.REPORT)).isEqualTo(report);
@@ -166,17 +170,20 @@ public abstract class ModelRegistryContract {
               }
             };
 
-    assertThatThrownBy(() -> registry.register(version("purchase-7d").build(), failing, Optional.empty()))
+    assertThatThrownBy(
+            () -> registry.register(version("purchase-7d").build(), failing, Optional.empty()))
         .isInstanceOf(RegistryStoreException.class)
         .hasMessageContaining("disk unplugged");
 
     assertThat(registry.get("purchase-7d", VersionSelector.latest()).version()).isEqualTo(1);
-    assertThat(registry.listVersions("purchase-7d", 10, OptionalLong.empty()).versions()).hasSize(1);
+    assertThat(registry.listVersions("purchase-7d", 10, OptionalLong.empty()).versions())
+        .hasSize(1);
     assertThat(register("purchase-7d").version()).isEqualTo(2);
     // a brand-new model whose first registration fails does not exist afterwards
     assertThatThrownBy(() -> registry.register(version("ghost").build(), failing, Optional.empty()))
         .isInstanceOf(RegistryStoreException.class);
-    assertThatThrownBy(() -> registry.get("ghost", VersionSelector.latest())).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> registry.get("ghost", VersionSelector.latest()))
+        .isInstanceOf(NotFoundException.class);
     assertThat(registry.listModels(10, Optional.empty()).models())
         .extracting(ModelSummary::name)
         .containsExactly("purchase-7d");
@@ -192,13 +199,17 @@ public abstract class ModelRegistryContract {
             InvalidInputException.class,
             () ->
                 registry.register(
-                    version("m").expectedArtifact(BlobInfo.of(other)).build(), artifact, Optional.empty()));
+                    version("m").expectedArtifact(BlobInfo.of(other)).build(),
+                    artifact,
+                    Optional.empty()));
     InvalidInputException wrongSize =
         catchThrowableOfType(
             InvalidInputException.class,
             () ->
                 registry.register(
-                    version("m").expectedArtifact(new BlobInfo(BlobInfo.sha256Hex(artifact), 999)).build(),
+                    version("m")
+                        .expectedArtifact(new BlobInfo(BlobInfo.sha256Hex(artifact), 999))
+                        .build(),
                     artifact,
                     Optional.empty()));
     InvalidInputException wrongReport =
@@ -206,12 +217,21 @@ public abstract class ModelRegistryContract {
             InvalidInputException.class,
             () ->
                 registry.register(
-                    version("m").expectedReport(BlobInfo.of(other)).build(), artifact, Optional.of(artifact)));
+                    version("m").expectedReport(BlobInfo.of(other)).build(),
+                    artifact,
+                    Optional.of(artifact)));
 
-    assertThat(wrongSha.violations()).extracting(FieldError::field).containsExactly("artifact_sha256");
-    assertThat(wrongSize.violations()).extracting(FieldError::field).containsExactly("artifact_size_bytes");
-    assertThat(wrongReport.violations()).extracting(FieldError::field).containsExactly("report_sha256");
-    assertThatThrownBy(() -> registry.get("m", VersionSelector.latest())).isInstanceOf(NotFoundException.class);
+    assertThat(wrongSha.violations())
+        .extracting(FieldError::field)
+        .containsExactly("artifact_sha256");
+    assertThat(wrongSize.violations())
+        .extracting(FieldError::field)
+        .containsExactly("artifact_size_bytes");
+    assertThat(wrongReport.violations())
+        .extracting(FieldError::field)
+        .containsExactly("report_sha256");
+    assertThatThrownBy(() -> registry.get("m", VersionSelector.latest()))
+        .isInstanceOf(NotFoundException.class);
     assertThat(register("m").version()).isEqualTo(1);
   }
 
@@ -222,7 +242,9 @@ public abstract class ModelRegistryContract {
             InvalidInputException.class,
             () ->
                 registry.register(
-                    NewModelVersion.builder("Bad Name", " ", 1.5).metric(Metric.F1, Double.NaN).build(),
+                    NewModelVersion.builder("Bad Name", " ", 1.5)
+                        .metric(Metric.F1, Double.NaN)
+                        .build(),
                     bytes(10, 1),
                     Optional.empty()));
     InvalidInputException empty =
@@ -237,7 +259,8 @@ public abstract class ModelRegistryContract {
   }
 
   @Test
-  void concurrentRegistrationsOfOneNameThroughTwoRegistriesGetDistinctConsecutiveVersions() throws Exception {
+  void concurrentRegistrationsOfOneNameThroughTwoRegistriesGetDistinctConsecutiveVersions()
+      throws Exception {
     ModelRegistry other = openRegistry();
     int threads = 6;
     int each = 4;
@@ -252,7 +275,9 @@ public abstract class ModelRegistryContract {
                 start.await();
                 List<Long> got = new ArrayList<>();
                 for (int i = 0; i < each; i++) {
-                  got.add(r.register(version("busy").build(), bytes(5000, i), Optional.empty()).version());
+                  got.add(
+                      r.register(version("busy").build(), bytes(5000, i), Optional.empty())
+                          .version());
                 }
                 return got;
               }));
@@ -280,8 +305,10 @@ public abstract class ModelRegistryContract {
 
     ModelRegistry reopened = openRegistry();
 
-    assertThat(reopened.get("purchase-7d", VersionSelector.alias("production")).version()).isEqualTo(2);
-    assertThat(reopened.readAll("purchase-7d", 1, BlobKind.ARTIFACT)).isEqualTo(bytes(100, "purchase-7d".hashCode()));
+    assertThat(reopened.get("purchase-7d", VersionSelector.alias("production")).version())
+        .isEqualTo(2);
+    assertThat(reopened.readAll("purchase-7d", 1, BlobKind.ARTIFACT))
+        .isEqualTo(bytes(100, "purchase-7d".hashCode()));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -322,9 +349,13 @@ public abstract class ModelRegistryContract {
     VersionPage second = registry.listVersions("m", 3, first.nextBeforeVersion());
     VersionPage last = registry.listVersions("m", 3, second.nextBeforeVersion());
 
-    assertThat(first.versions()).extracting(ModelVersionRecord::version).containsExactly(7L, 6L, 5L);
+    assertThat(first.versions())
+        .extracting(ModelVersionRecord::version)
+        .containsExactly(7L, 6L, 5L);
     assertThat(first.versions().get(2).aliases()).containsExactly("production");
-    assertThat(second.versions()).extracting(ModelVersionRecord::version).containsExactly(4L, 3L, 2L);
+    assertThat(second.versions())
+        .extracting(ModelVersionRecord::version)
+        .containsExactly(4L, 3L, 2L);
     assertThat(last.versions()).extracting(ModelVersionRecord::version).containsExactly(1L);
     assertThat(last.nextBeforeVersion()).isEmpty();
     assertThat(registry.listVersions("m", 7, OptionalLong.empty()).nextBeforeVersion()).isEmpty();
@@ -353,7 +384,8 @@ public abstract class ModelRegistryContract {
     assertThat(a.aliases()).isEmpty();
     assertThat(b.latestVersion()).isEqualTo(2);
     assertThat(b.versionCount()).isEqualTo(2);
-    assertThat(b.aliases()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("production", 1L, "staging", 2L));
+    assertThat(b.aliases())
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("production", 1L, "staging", 2L));
     assertThat(b.updatedAt()).isAfterOrEqualTo(b.createdAt());
   }
 
@@ -396,7 +428,8 @@ public abstract class ModelRegistryContract {
         .isInstanceOf(NotFoundException.class)
         .hasMessage("model 'nope' does not exist");
     InvalidInputException bad =
-        catchThrowableOfType(InvalidInputException.class, () -> registry.setAlias("m", "Production", 1));
+        catchThrowableOfType(
+            InvalidInputException.class, () -> registry.setAlias("m", "Production", 1));
     assertThat(bad.violations()).extracting(FieldError::field).containsExactly("alias");
   }
 
@@ -447,7 +480,8 @@ public abstract class ModelRegistryContract {
     registry.setAlias("m", "production", 2);
 
     assertThat(registry.rollback("m", "production").target().version()).isEqualTo(1);
-    assertThatThrownBy(() -> registry.rollback("m", "production")).isInstanceOf(FailedPreconditionException.class);
+    assertThatThrownBy(() -> registry.rollback("m", "production"))
+        .isInstanceOf(FailedPreconditionException.class);
   }
 
   @Test
@@ -473,7 +507,8 @@ public abstract class ModelRegistryContract {
 
     assertThat(registry.get("m", VersionSelector.alias("staging")).version()).isEqualTo(2);
     assertThat(registry.get("m", VersionSelector.alias("production")).version()).isEqualTo(1);
-    assertThatThrownBy(() -> registry.rollback("m", "staging")).isInstanceOf(FailedPreconditionException.class);
+    assertThatThrownBy(() -> registry.rollback("m", "staging"))
+        .isInstanceOf(FailedPreconditionException.class);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -548,7 +583,8 @@ public abstract class ModelRegistryContract {
     assertThat(checked.explanation()).contains("schema-b").contains(SCHEMA);
     assertThat(registry.get("m", VersionSelector.alias("production")).version()).isEqualTo(1);
 
-    PromotionDecision unchecked = registry.promoteIfBetter("m", 2, Metric.ROC_AUC, true, 0.01, false);
+    PromotionDecision unchecked =
+        registry.promoteIfBetter("m", 2, Metric.ROC_AUC, true, 0.01, false);
     assertThat(unchecked.reason()).isEqualTo(PromotionDecision.Reason.BETTER);
   }
 
@@ -604,9 +640,20 @@ public abstract class ModelRegistryContract {
     await().atMost(Duration.ofSeconds(10)).until(() -> seen.changes.size() >= 4);
     assertThat(seen.initial).isEmpty();
     assertThat(seen.changes)
-        .extracting(c -> c.alias() + ":" + c.previousVersion().orElse(0) + "->" + c.version() + ":" + c.kind())
+        .extracting(
+            c ->
+                c.alias()
+                    + ":"
+                    + c.previousVersion().orElse(0)
+                    + "->"
+                    + c.version()
+                    + ":"
+                    + c.kind())
         .containsExactly(
-            "production:0->1:SET", "production:1->3:SET", "staging:0->2:SET", "production:3->1:ROLLBACK");
+            "production:0->1:SET",
+            "production:1->3:SET",
+            "staging:0->2:SET",
+            "production:3->1:ROLLBACK");
     assertThat(seen.changes).extracting(AliasChange::changeId).isSorted().doesNotHaveDuplicates();
     assertThat(seen.changes).allSatisfy(c -> assertThat(c.name()).isEqualTo("m"));
   }
@@ -655,7 +702,8 @@ public abstract class ModelRegistryContract {
   void watchRefusesMalformedNames() {
     InvalidInputException e =
         catchThrowableOfType(
-            InvalidInputException.class, () -> registry.watch(Set.of("Not Valid"), false, new Recorder()));
+            InvalidInputException.class,
+            () -> registry.watch(Set.of("Not Valid"), false, new Recorder()));
     assertThat(e.violations()).extracting(FieldError::field).containsExactly("names[0]");
   }
 }

@@ -137,13 +137,19 @@ class RegistryGrpcTest {
                 .addFeatures(FeatureDefinition.newBuilder().setName("sessions_7d"))
                 .addFeatures(FeatureDefinition.newBuilder().setName("cart_adds_7d"))
                 .setVersionHash("abc123"))
-        .setLineage(Lineage.newBuilder().setTarget(Target.TARGET_PURCHASE).setTrainRowCount(800).setSeed(42))
+        .setLineage(
+            Lineage.newBuilder()
+                .setTarget(Target.TARGET_PURCHASE)
+                .setTrainRowCount(800)
+                .setSeed(42))
         .setArtifactFormat(ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT)
         .setArtifactSha256(BlobInfo.sha256Hex(artifact))
         .setArtifactSizeBytes(artifact.length)
         .setThreshold(0.4)
-        .addGoldenRows(GoldenRow.newBuilder().addValues(3).addValues(1).setExpectedProbability(0.27))
-        .addFeatureImportances(FeatureImportance.newBuilder().setFeature("sessions_7d").setMeanAbsShap(0.4))
+        .addGoldenRows(
+            GoldenRow.newBuilder().addValues(3).addValues(1).setExpectedProbability(0.27))
+        .addFeatureImportances(
+            FeatureImportance.newBuilder().setFeature("sessions_7d").setMeanAbsShap(0.4))
         .addTuningTrials(TuningTrial.newBuilder().setTrial(1).setCvMetricMean(0.8).setBest(true));
   }
 
@@ -151,7 +157,8 @@ class RegistryGrpcTest {
     return meta.setReportSha256(BlobInfo.sha256Hex(report)).setReportSizeBytes(report.length);
   }
 
-  static List<RegisterModelVersionRequest> messages(ModelVersion meta, byte[] artifact, int chunk, byte[] report) {
+  static List<RegisterModelVersionRequest> messages(
+      ModelVersion meta, byte[] artifact, int chunk, byte[] report) {
     List<RegisterModelVersionRequest> out = new ArrayList<>();
     out.add(RegisterModelVersionRequest.newBuilder().setModelVersion(meta).build());
     for (int off = 0; off < artifact.length; off += chunk) {
@@ -161,7 +168,10 @@ class RegistryGrpcTest {
               .build());
     }
     for (int off = 0; off < report.length; off += chunk) {
-      out.add(RegisterModelVersionRequest.newBuilder().setReportChunk(piece(report, off, chunk)).build());
+      out.add(
+          RegisterModelVersionRequest.newBuilder()
+              .setReportChunk(piece(report, off, chunk))
+              .build());
     }
     return out;
   }
@@ -238,7 +248,8 @@ class RegistryGrpcTest {
 
   @Test
   void answersHealthAndListsTheRegistryThroughReflection() throws Exception {
-    ServiceConventionsChecks.assertHealthyAndReflective(channel, "propensity.registry.v1.ModelRegistryService");
+    ServiceConventionsChecks.assertHealthyAndReflective(
+        channel, "propensity.registry.v1.ModelRegistryService");
   }
 
   @Test
@@ -255,7 +266,9 @@ class RegistryGrpcTest {
     assertThat(registered.toBuilder().clearVersion().clearCreatedAt().build()).isEqualTo(sent);
 
     Iterator<DownloadArtifactResponse> download =
-        call().downloadArtifact(DownloadArtifactRequest.newBuilder().setName("purchase-7d").setVersion(1).build());
+        call()
+            .downloadArtifact(
+                DownloadArtifactRequest.newBuilder().setName("purchase-7d").setVersion(1).build());
     DownloadArtifactResponse first = download.next();
     ByteArrayOutputStream received = new ByteArrayOutputStream();
     int chunks = 0;
@@ -270,7 +283,8 @@ class RegistryGrpcTest {
     assertThat(first.getHeader().getSizeBytes()).isEqualTo(artifact.length);
     assertThat(first.getHeader().getSha256()).isEqualTo(BlobInfo.sha256Hex(artifact));
     assertThat(first.getHeader().getContentType()).isEqualTo("text/plain");
-    assertThat(first.getHeader().getArtifactFormat()).isEqualTo(ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT);
+    assertThat(first.getHeader().getArtifactFormat())
+        .isEqualTo(ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT);
     assertThat(first.getHeader().getVersion()).isEqualTo(1);
     assertThat(chunks).isEqualTo(3);
     assertThat(received.toByteArray()).isEqualTo(artifact);
@@ -278,8 +292,12 @@ class RegistryGrpcTest {
 
     // resuming from an offset sends the header again, then only the rest
     Iterator<DownloadArtifactResponse> resumed =
-        call().downloadArtifact(
-            DownloadArtifactRequest.newBuilder().setName("purchase-7d").setOffset(artifact.length - 10).build());
+        call()
+            .downloadArtifact(
+                DownloadArtifactRequest.newBuilder()
+                    .setName("purchase-7d")
+                    .setOffset(artifact.length - 10)
+                    .build());
     assertThat(resumed.next().getHeader().getSizeBytes()).isEqualTo(artifact.length);
     Chunk tail = resumed.next().getChunk();
     assertThat(tail.getOffset()).isEqualTo(artifact.length - 10);
@@ -287,9 +305,12 @@ class RegistryGrpcTest {
     assertThat(resumed.hasNext()).isFalse();
 
     Iterator<DownloadReportResponse> html =
-        call().downloadReport(DownloadReportRequest.newBuilder().setName("purchase-7d").setVersion(1).build());
+        call()
+            .downloadReport(
+                DownloadReportRequest.newBuilder().setName("purchase-7d").setVersion(1).build());
     assertThat(html.next().getHeader().getContentType()).isEqualTo("text/html; charset=utf-8");
-    assertThat(html.next().getChunk().getData().toStringUtf8()).isEqualTo(new String(report, StandardCharsets.UTF_8));
+    assertThat(html.next().getChunk().getData().toStringUtf8())
+        .isEqualTo(new String(report, StandardCharsets.UTF_8));
     assertThat(html.hasNext()).isFalse();
   }
 
@@ -298,7 +319,9 @@ class RegistryGrpcTest {
     ModelVersion sent = register("basic-full");
 
     ModelVersion full =
-        call().getModelVersion(GetModelVersionRequest.newBuilder().setName("basic-full").build()).getModelVersion();
+        call()
+            .getModelVersion(GetModelVersionRequest.newBuilder().setName("basic-full").build())
+            .getModelVersion();
     ModelVersion basic =
         call()
             .getModelVersion(
@@ -355,7 +378,13 @@ class RegistryGrpcTest {
     assertThat(initial.getChangesList()).isEmpty();
 
     SetAliasResponse first =
-        call().setAlias(SetAliasRequest.newBuilder().setName("churn-30d").setAlias("production").setVersion(1).build());
+        call()
+            .setAlias(
+                SetAliasRequest.newBuilder()
+                    .setName("churn-30d")
+                    .setAlias("production")
+                    .setVersion(1)
+                    .build());
     SetAliasResponse second =
         call()
             .setAlias(
@@ -377,11 +406,18 @@ class RegistryGrpcTest {
                             .setVersion(1)
                             .setExpectedCurrentVersion(1)
                             .build()));
-    RollbackResponse rolledBack = call().rollback(RollbackRequest.newBuilder().setName("churn-30d").build());
+    RollbackResponse rolledBack =
+        call().rollback(RollbackRequest.newBuilder().setName("churn-30d").build());
     StatusRuntimeException nothingEarlier =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> call().rollback(RollbackRequest.newBuilder().setName("churn-30d").setAlias("production").build()));
+            () ->
+                call()
+                    .rollback(
+                        RollbackRequest.newBuilder()
+                            .setName("churn-30d")
+                            .setAlias("production")
+                            .build()));
 
     assertThat(first.getPreviousVersion()).isZero();
     assertThat(first.getModelVersion().getAliasesList()).containsExactly("production");
@@ -402,14 +438,20 @@ class RegistryGrpcTest {
     assertThat(changes)
         .extracting(c -> c.getPreviousVersion() + "->" + c.getVersion() + " " + c.getKind())
         .containsExactly(
-            "0->1 ALIAS_CHANGE_KIND_SET", "1->2 ALIAS_CHANGE_KIND_SET", "2->1 ALIAS_CHANGE_KIND_ROLLBACK");
+            "0->1 ALIAS_CHANGE_KIND_SET",
+            "1->2 ALIAS_CHANGE_KIND_SET",
+            "2->1 ALIAS_CHANGE_KIND_ROLLBACK");
     assertThat(changes).allSatisfy(c -> assertThat(c.getAlias()).isEqualTo("production"));
     assertThat(changes.get(0).hasChangedAt()).isTrue();
 
     // a new watcher's initial state is where things stand now
     Iterator<WatchModelsResponse> second2 =
         stub.withDeadlineAfter(5, TimeUnit.SECONDS)
-            .watchModels(WatchModelsRequest.newBuilder().addNames("churn-30d").setSendInitialState(true).build());
+            .watchModels(
+                WatchModelsRequest.newBuilder()
+                    .addNames("churn-30d")
+                    .setSendInitialState(true)
+                    .build());
     AliasChange now = second2.next().getChanges(0);
     assertThat(now.getKind()).isEqualTo(AliasChangeKind.ALIAS_CHANGE_KIND_INITIAL);
     assertThat(now.getVersion()).isEqualTo(1);
@@ -422,10 +464,18 @@ class RegistryGrpcTest {
     register("paged");
     register("paged");
     register("paged");
-    call().setAlias(SetAliasRequest.newBuilder().setName("paged").setAlias("staging").setVersion(3).build());
+    call()
+        .setAlias(
+            SetAliasRequest.newBuilder()
+                .setName("paged")
+                .setAlias("staging")
+                .setVersion(3)
+                .build());
 
     ListModelVersionsResponse page1 =
-        call().listModelVersions(ListModelVersionsRequest.newBuilder().setName("paged").setPageSize(2).build());
+        call()
+            .listModelVersions(
+                ListModelVersionsRequest.newBuilder().setName("paged").setPageSize(2).build());
     ListModelVersionsResponse page2 =
         call()
             .listModelVersions(
@@ -440,24 +490,35 @@ class RegistryGrpcTest {
             () ->
                 call()
                     .listModelVersions(
-                        ListModelVersionsRequest.newBuilder().setName("paged").setPageToken("garbage!").build()));
+                        ListModelVersionsRequest.newBuilder()
+                            .setName("paged")
+                            .setPageToken("garbage!")
+                            .build()));
     List<Model> models = new ArrayList<>();
     String token = "";
     do {
-      var page = call().listModels(ListModelsRequest.newBuilder().setPageSize(1).setPageToken(token).build());
+      var page =
+          call()
+              .listModels(
+                  ListModelsRequest.newBuilder().setPageSize(1).setPageToken(token).build());
       models.addAll(page.getModelsList());
       token = page.getNextPageToken();
     } while (!token.isEmpty());
 
-    assertThat(page1.getModelVersionsList()).extracting(ModelVersion::getVersion).containsExactly(3L, 2L);
+    assertThat(page1.getModelVersionsList())
+        .extracting(ModelVersion::getVersion)
+        .containsExactly(3L, 2L);
     assertThat(page1.getModelVersions(0).getGoldenRowsList()).isEmpty();
     assertThat(page1.getModelVersions(0).getAliasesList()).containsExactly("staging");
-    assertThat(page2.getModelVersionsList()).extracting(ModelVersion::getVersion).containsExactly(1L);
+    assertThat(page2.getModelVersionsList())
+        .extracting(ModelVersion::getVersion)
+        .containsExactly(1L);
     assertThat(page2.getNextPageToken()).isEmpty();
     assertThat(badToken.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(violatedFields(badToken)).containsExactly("page_token");
     assertThat(models).extracting(Model::getName).isSorted().contains("paged");
-    Model paged = models.stream().filter(m -> m.getName().equals("paged")).findFirst().orElseThrow();
+    Model paged =
+        models.stream().filter(m -> m.getName().equals("paged")).findFirst().orElseThrow();
     assertThat(paged.getLatestVersion()).isEqualTo(3);
     assertThat(paged.getVersionCount()).isEqualTo(3);
     assertThat(paged.getAliasesMap()).containsEntry("staging", 3L);
@@ -471,7 +532,10 @@ class RegistryGrpcTest {
 
     StatusRuntimeException chunkFirst =
         registerFails(
-            List.of(RegisterModelVersionRequest.newBuilder().setArtifactChunk(piece(artifact, 0, 1000)).build()));
+            List.of(
+                RegisterModelVersionRequest.newBuilder()
+                    .setArtifactChunk(piece(artifact, 0, 1000))
+                    .build()));
     StatusRuntimeException badMetadata =
         registerFails(
             messages(
@@ -484,20 +548,26 @@ class RegistryGrpcTest {
                 artifact,
                 1000,
                 new byte[0]));
-    List<RegisterModelVersionRequest> gap = new ArrayList<>(messages(good, artifact, 400, new byte[0]));
+    List<RegisterModelVersionRequest> gap =
+        new ArrayList<>(messages(good, artifact, 400, new byte[0]));
     gap.remove(2);
     StatusRuntimeException missingChunk = registerFails(gap);
-    List<RegisterModelVersionRequest> truncated = new ArrayList<>(messages(good, artifact, 400, new byte[0]));
+    List<RegisterModelVersionRequest> truncated =
+        new ArrayList<>(messages(good, artifact, 400, new byte[0]));
     truncated.remove(truncated.size() - 1);
     StatusRuntimeException tooFew = registerFails(truncated);
     byte[] tampered = artifact.clone();
     tampered[500] ^= 1;
-    StatusRuntimeException wrongChecksum = registerFails(messages(good, tampered, 400, new byte[0]));
+    StatusRuntimeException wrongChecksum =
+        registerFails(messages(good, tampered, 400, new byte[0]));
     StatusRuntimeException reportWithoutHeader =
         registerFails(messages(good, artifact, 400, "<html/>".getBytes(StandardCharsets.UTF_8)));
 
-    assertThat(List.of(chunkFirst, badMetadata, missingChunk, tooFew, wrongChecksum, reportWithoutHeader))
-        .allSatisfy(e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThat(
+            List.of(
+                chunkFirst, badMetadata, missingChunk, tooFew, wrongChecksum, reportWithoutHeader))
+        .allSatisfy(
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
     assertThat(violatedFields(chunkFirst)).containsExactly("artifact_chunk");
     assertThat(violatedFields(badMetadata))
         .containsExactly(
@@ -512,7 +582,10 @@ class RegistryGrpcTest {
     StatusRuntimeException nothingStored =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> call().getModelVersion(GetModelVersionRequest.newBuilder().setName("refused").build()));
+            () ->
+                call()
+                    .getModelVersion(
+                        GetModelVersionRequest.newBuilder().setName("refused").build()));
     assertThat(nothingStored.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
   }
 
@@ -520,16 +593,40 @@ class RegistryGrpcTest {
   void unknownModelsVersionsAliasesAndReportsAreNotFoundAndBadSelectorsInvalid() throws Exception {
     register("lookup");
 
-    assertThat(code(() -> call().getModelVersion(GetModelVersionRequest.newBuilder().setName("nobody").build())))
+    assertThat(
+            code(
+                () ->
+                    call()
+                        .getModelVersion(
+                            GetModelVersionRequest.newBuilder().setName("nobody").build())))
         .isEqualTo(Status.Code.NOT_FOUND);
-    assertThat(code(() -> call().getModelVersion(
-            GetModelVersionRequest.newBuilder().setName("lookup").setVersion(7).build())))
+    assertThat(
+            code(
+                () ->
+                    call()
+                        .getModelVersion(
+                            GetModelVersionRequest.newBuilder()
+                                .setName("lookup")
+                                .setVersion(7)
+                                .build())))
         .isEqualTo(Status.Code.NOT_FOUND);
-    assertThat(code(() -> call().getModelVersion(
-            GetModelVersionRequest.newBuilder().setName("lookup").setAlias("production").build())))
+    assertThat(
+            code(
+                () ->
+                    call()
+                        .getModelVersion(
+                            GetModelVersionRequest.newBuilder()
+                                .setName("lookup")
+                                .setAlias("production")
+                                .build())))
         .isEqualTo(Status.Code.NOT_FOUND);
-    assertThat(code(() -> call().downloadReport(
-            DownloadReportRequest.newBuilder().setName("lookup").build()).next()))
+    assertThat(
+            code(
+                () ->
+                    call()
+                        .downloadReport(
+                            DownloadReportRequest.newBuilder().setName("lookup").build())
+                        .next()))
         .isEqualTo(Status.Code.NOT_FOUND);
     assertThat(code(() -> call().rollback(RollbackRequest.newBuilder().setName("lookup").build())))
         .isEqualTo(Status.Code.NOT_FOUND);
@@ -537,17 +634,35 @@ class RegistryGrpcTest {
     StatusRuntimeException versionZero =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> call().getModelVersion(GetModelVersionRequest.newBuilder().setName("lookup").setVersion(0).build()));
+            () ->
+                call()
+                    .getModelVersion(
+                        GetModelVersionRequest.newBuilder()
+                            .setName("lookup")
+                            .setVersion(0)
+                            .build()));
     StatusRuntimeException badAlias =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> call().setAlias(
-                SetAliasRequest.newBuilder().setName("lookup").setAlias("Prod").setVersion(1).build()));
+            () ->
+                call()
+                    .setAlias(
+                        SetAliasRequest.newBuilder()
+                            .setName("lookup")
+                            .setAlias("Prod")
+                            .setVersion(1)
+                            .build()));
     StatusRuntimeException badOffset =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> call().downloadArtifact(
-                DownloadArtifactRequest.newBuilder().setName("lookup").setOffset(1001).build()).next());
+            () ->
+                call()
+                    .downloadArtifact(
+                        DownloadArtifactRequest.newBuilder()
+                            .setName("lookup")
+                            .setOffset(1001)
+                            .build())
+                    .next());
     StatusRuntimeException badPageSize =
         catchThrowableOfType(
             StatusRuntimeException.class,
@@ -555,7 +670,11 @@ class RegistryGrpcTest {
     StatusRuntimeException badWatch =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> call().watchModels(WatchModelsRequest.newBuilder().addNames("lookup").addNames("BAD").build()).next());
+            () ->
+                call()
+                    .watchModels(
+                        WatchModelsRequest.newBuilder().addNames("lookup").addNames("BAD").build())
+                    .next());
 
     assertThat(violatedFields(versionZero)).containsExactly("version");
     assertThat(violatedFields(badAlias)).containsExactly("alias");

@@ -58,8 +58,10 @@ class RegistryShutdownTest {
 
       Throwable t = ended.get(10, TimeUnit.SECONDS);
       assertThat(t).isInstanceOf(StatusRuntimeException.class);
-      assertThat(((StatusRuntimeException) t).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-      // not held up by the open stream (grpc-java would wait for it indefinitely), with room for a loaded machine
+      assertThat(((StatusRuntimeException) t).getStatus().getCode())
+          .isEqualTo(Status.Code.UNAVAILABLE);
+      // not held up by the open stream (grpc-java would wait for it indefinitely), with room for a
+      // loaded machine
       assertThat(took).isLessThan(Duration.ofSeconds(15));
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

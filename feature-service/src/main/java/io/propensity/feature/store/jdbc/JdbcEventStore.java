@@ -44,7 +44,9 @@ public final class JdbcEventStore implements EventStore {
       "event_id, user_id, session_id, occurred_at_ms, type, page, item_id, category, price,"
           + " quantity, dwell_ms, device, traffic_source, attributes";
   private static final String INSERT =
-      "INSERT INTO events (" + COLUMNS + ", ingested_at_ms)"
+      "INSERT INTO events ("
+          + COLUMNS
+          + ", ingested_at_ms)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING";
   private static final String ORDER = " ORDER BY occurred_at_ms, event_id";
   private static final EventType[] TYPES = EventType.values();
@@ -64,11 +66,25 @@ public final class JdbcEventStore implements EventStore {
   /** Opens (and migrates) the store at {@code jdbcUrl}. */
   public static JdbcEventStore open(String jdbcUrl, String user, String password, int poolSize) {
     SqlDialect dialect = SqlDialect.of(jdbcUrl);
-    HikariDataSource ds = MigratedDataSource.open(
-        new MigratedDataSource.Spec(jdbcUrl, user, password, poolSize,
-            "events-" + dialect.name().toLowerCase(java.util.Locale.ROOT), dialect == SqlDialect.SQLITE, Map.of(),
-            dialect.migrationsLocation(), "propensity_feature_schema_history"),
-        e -> new StoreException("cannot migrate the event store at " + MigratedDataSource.redact(jdbcUrl) + ": " + e.getMessage(), e));
+    HikariDataSource ds =
+        MigratedDataSource.open(
+            new MigratedDataSource.Spec(
+                jdbcUrl,
+                user,
+                password,
+                poolSize,
+                "events-" + dialect.name().toLowerCase(java.util.Locale.ROOT),
+                dialect == SqlDialect.SQLITE,
+                Map.of(),
+                dialect.migrationsLocation(),
+                "propensity_feature_schema_history"),
+            e ->
+                new StoreException(
+                    "cannot migrate the event store at "
+                        + MigratedDataSource.redact(jdbcUrl)
+                        + ": "
+                        + e.getMessage(),
+                    e));
     return new JdbcEventStore(ds, dialect);
   }
 
@@ -165,7 +181,9 @@ public final class JdbcEventStore implements EventStore {
 
   @Override
   public List<Event> history(String userId) {
-    return query("SELECT " + COLUMNS + " FROM events WHERE user_id = ?" + ORDER, ps -> ps.setString(1, userId));
+    return query(
+        "SELECT " + COLUMNS + " FROM events WHERE user_id = ?" + ORDER,
+        ps -> ps.setString(1, userId));
   }
 
   @Override
@@ -181,7 +199,8 @@ public final class JdbcEventStore implements EventStore {
   @Override
   public List<Event> latest(int limit) {
     return query(
-        "SELECT " + COLUMNS + " FROM events ORDER BY occurred_at_ms DESC, seq DESC LIMIT ?", ps -> ps.setInt(1, limit));
+        "SELECT " + COLUMNS + " FROM events ORDER BY occurred_at_ms DESC, seq DESC LIMIT ?",
+        ps -> ps.setInt(1, limit));
   }
 
   @Override
@@ -211,11 +230,15 @@ public final class JdbcEventStore implements EventStore {
 
   @Override
   public List<UserActivity> userActivity(
-      Optional<String> afterUserId, Optional<Instant> lastEventFrom, Optional<Instant> lastEventTo, int limit) {
+      Optional<String> afterUserId,
+      Optional<Instant> lastEventFrom,
+      Optional<Instant> lastEventTo,
+      int limit) {
     // A walk in user id order over the (user_id, occurred_at_ms) index: MIN, MAX and COUNT per user
     // come from the index alone, and LIMIT stops the walk after one page.
     StringBuilder sql =
-        new StringBuilder("SELECT user_id, MIN(occurred_at_ms), MAX(occurred_at_ms), COUNT(*) FROM events");
+        new StringBuilder(
+            "SELECT user_id, MIN(occurred_at_ms), MAX(occurred_at_ms), COUNT(*) FROM events");
     if (afterUserId.isPresent()) {
       sql.append(" WHERE user_id > ?");
     }
@@ -266,7 +289,9 @@ public final class JdbcEventStore implements EventStore {
     // whether older events remain; then back to time order.
     List<Event> newestFirst =
         query(
-            "SELECT " + COLUMNS + " FROM events WHERE user_id = ?"
+            "SELECT "
+                + COLUMNS
+                + " FROM events WHERE user_id = ?"
                 + (since.isPresent() ? " AND occurred_at_ms >= ?" : "")
                 + " ORDER BY occurred_at_ms DESC, event_id DESC LIMIT ?",
             ps -> {
@@ -278,7 +303,8 @@ public final class JdbcEventStore implements EventStore {
               ps.setInt(i, limit + 1);
             });
     boolean truncated = newestFirst.size() > limit;
-    List<Event> events = new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
+    List<Event> events =
+        new ArrayList<>(newestFirst.subList(0, Math.min(limit, newestFirst.size())));
     java.util.Collections.reverse(events);
     return new RecentHistory(events, truncated);
   }
@@ -306,7 +332,9 @@ public final class JdbcEventStore implements EventStore {
   @Override
   public void forEachEventSince(Instant from, Consumer<Event> consumer) {
     scan(
-        "SELECT " + COLUMNS + " FROM events WHERE occurred_at_ms >= ? ORDER BY user_id, occurred_at_ms, event_id",
+        "SELECT "
+            + COLUMNS
+            + " FROM events WHERE occurred_at_ms >= ? ORDER BY user_id, occurred_at_ms, event_id",
         ps -> ps.setLong(1, from.toEpochMilli()),
         consumer);
   }
@@ -368,7 +396,8 @@ public final class JdbcEventStore implements EventStore {
 
   private void scan(String sql, Binder binder, Consumer<Event> consumer) {
     try (Connection c = dataSource.getConnection()) {
-      // PostgreSQL only streams with a cursor inside a transaction; otherwise it buffers everything.
+      // PostgreSQL only streams with a cursor inside a transaction; otherwise it buffers
+      // everything.
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -447,10 +476,12 @@ public final class JdbcEventStore implements EventStore {
     return out;
   }
 
-  /** Times are stored in whole milliseconds: "at or after t" starts at the first millisecond not before t. */
+  /**
+   * Times are stored in whole milliseconds: "at or after t" starts at the first millisecond not
+   * before t.
+   */
   private static long ceilMillis(Instant t) {
     long ms = t.toEpochMilli();
     return t.getNano() % 1_000_000 == 0 ? ms : ms + 1;
   }
-
 }

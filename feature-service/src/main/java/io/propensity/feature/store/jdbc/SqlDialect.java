@@ -1,6 +1,8 @@
 package io.propensity.feature.store.jdbc;
 
-/** The SQL engines the JDBC event store runs on; they differ only in migrations and a few details. */
+/**
+ * The SQL engines the JDBC event store runs on; they differ only in migrations and a few details.
+ */
 public enum SqlDialect {
   /** Embedded default: a single file, WAL journal, fsync on every commit. */
   SQLITE("db/migration/sqlite"),
@@ -27,6 +29,8 @@ public enum SqlDialect {
       return POSTGRESQL;
     }
     throw new IllegalArgumentException(
-        "unsupported JDBC URL " + jdbcUrl + ": expected jdbc:sqlite:<file> or jdbc:postgresql://...");
+        "unsupported JDBC URL "
+            + jdbcUrl
+            + ": expected jdbc:sqlite:<file> or jdbc:postgresql://...");
   }
 }

@@ -5,7 +5,10 @@ import io.propensity.feature.store.EventStore;
 import io.propensity.feature.store.EventStoreContract;
 import org.junit.jupiter.api.AfterEach;
 
-/** The event store contract on a real PostgreSQL server (the configured one; see the subclass for Docker). */
+/**
+ * The event store contract on a real PostgreSQL server (the configured one; see the subclass for
+ * Docker).
+ */
 class PostgresEventStoreIT extends EventStoreContract {
   private TestPostgres.Database db;
 

@@ -18,13 +18,15 @@ import java.util.stream.IntStream;
  * and the rest rescaled); CATEGORICAL features take no part. A synthetic row interpolates each
  * NUMERIC feature between a base minority row and one of its k nearest minority neighbours (keeping
  * the base value where either is missing) and copies BOOLEAN and CATEGORICAL values from the base
- * row. The exact search is quadratic in the minority size, so on large training sets it is
- * bounded: at most {@link #MAX_BASE_ROWS} distinct base rows, and neighbours searched among a seeded
- * sample of the minority small enough to stay within {@link #SEARCH_BUDGET} distance terms (never
- * fewer than 10·k + 1 candidates). Small sets get the exact algorithm.
+ * row. The exact search is quadratic in the minority size, so on large training sets it is bounded:
+ * at most {@link #MAX_BASE_ROWS} distinct base rows, and neighbours searched among a seeded sample
+ * of the minority small enough to stay within {@link #SEARCH_BUDGET} distance terms (never fewer
+ * than 10·k + 1 candidates). Small sets get the exact algorithm.
  */
 public final class Smote {
-  /** Candidate neighbours per search at most; beyond this a seeded sample of the minority is used. */
+  /**
+   * Candidate neighbours per search at most; beyond this a seeded sample of the minority is used.
+   */
   public static final int MAX_NEIGHBOUR_POOL = 10_000;
 
   /** Distinct base rows at most; synthetic rows cycle over them. */
@@ -106,7 +108,8 @@ public final class Smote {
       order[j] = t;
     }
     int bases = Math.min(Math.min(order.length, synthetic), MAX_BASE_ROWS);
-    // candidate neighbours: all minority rows while the search fits the budget, else a seeded sample
+    // candidate neighbours: all minority rows while the search fits the budget, else a seeded
+    // sample
     long perCandidate = (long) bases * Math.max(1, dims.length);
     int poolSize =
         (int)

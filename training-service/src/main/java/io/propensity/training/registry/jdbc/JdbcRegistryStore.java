@@ -54,10 +54,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * megabytes, well within what both engines store comfortably.
  *
  * <p>Version numbers come from a per-model counter row incremented under its row lock, so
- * concurrent registrations get consecutive numbers and a rolled-back one uses up none. Alias changes
- * are serialised (a transaction-scoped advisory lock on PostgreSQL, the single writer on SQLite), so
- * the ids of {@code alias_changes} commit in increasing order and the watch feed can follow them with
- * a simple "id greater than the last one seen".
+ * concurrent registrations get consecutive numbers and a rolled-back one uses up none. Alias
+ * changes are serialised (a transaction-scoped advisory lock on PostgreSQL, the single writer on
+ * SQLite), so the ids of {@code alias_changes} commit in increasing order and the watch feed can
+ * follow them with a simple "id greater than the last one seen".
  */
 public final class JdbcRegistryStore implements RegistryStore {
   /** Key of the PostgreSQL advisory lock every alias change (and the watch snapshot) takes. */
@@ -77,7 +77,8 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   private final HikariDataSource dataSource;
   private final RegistryDialect dialect;
-  // SQLite allows one writer at a time; serialising this process's writers avoids busy-retry storms.
+  // SQLite allows one writer at a time; serialising this process's writers avoids busy-retry
+  // storms.
   private final ReentrantLock sqliteWriteLock = new ReentrantLock();
 
   private JdbcRegistryStore(HikariDataSource dataSource, RegistryDialect dialect) {
@@ -88,15 +89,29 @@ public final class JdbcRegistryStore implements RegistryStore {
   /** Opens (and migrates) the registry database at {@code jdbcUrl}. */
   public static JdbcRegistryStore open(String jdbcUrl, String user, String password, int poolSize) {
     RegistryDialect dialect = RegistryDialect.of(jdbcUrl);
-    HikariDataSource ds = MigratedDataSource.open(
-        new MigratedDataSource.Spec(jdbcUrl, user, password, poolSize,
-            "registry-" + dialect.name().toLowerCase(Locale.ROOT), dialect == RegistryDialect.SQLITE,
-            // Write transactions take the write lock up front (BEGIN IMMEDIATE), so a second registry
-            // process on the same file waits for it instead of failing with SQLITE_BUSY halfway through.
-            Map.of("transaction_mode", "IMMEDIATE"),
-            dialect.migrationsLocation(), "propensity_registry_schema_history"),
-        e -> new RegistryStoreException(
-            "cannot migrate the model registry at " + MigratedDataSource.redact(jdbcUrl) + ": " + e.getMessage(), e));
+    HikariDataSource ds =
+        MigratedDataSource.open(
+            new MigratedDataSource.Spec(
+                jdbcUrl,
+                user,
+                password,
+                poolSize,
+                "registry-" + dialect.name().toLowerCase(Locale.ROOT),
+                dialect == RegistryDialect.SQLITE,
+                // Write transactions take the write lock up front (BEGIN IMMEDIATE), so a second
+                // registry
+                // process on the same file waits for it instead of failing with SQLITE_BUSY halfway
+                // through.
+                Map.of("transaction_mode", "IMMEDIATE"),
+                dialect.migrationsLocation(),
+                "propensity_registry_schema_history"),
+            e ->
+                new RegistryStoreException(
+                    "cannot migrate the model registry at "
+                        + MigratedDataSource.redact(jdbcUrl)
+                        + ": "
+                        + e.getMessage(),
+                    e));
     return new JdbcRegistryStore(ds, dialect);
   }
 
@@ -192,7 +207,8 @@ public final class JdbcRegistryStore implements RegistryStore {
       ps.setLong(3, now.toEpochMilli());
       ps.executeUpdate();
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT latest_version FROM models WHERE name = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT latest_version FROM models WHERE name = ?")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -225,7 +241,8 @@ public final class JdbcRegistryStore implements RegistryStore {
         }
       }
     } catch (IOException e) {
-      throw new RegistryStoreException("cannot read the " + what + " to register: " + e.getMessage(), e);
+      throw new RegistryStoreException(
+          "cannot read the " + what + " to register: " + e.getMessage(), e);
     }
     if (size == 0) {
       throw InvalidInputException.of(what, "is empty; a " + what + " has at least 1 byte");
@@ -240,12 +257,19 @@ public final class JdbcRegistryStore implements RegistryStore {
     if (expected.get().sizeBytes() != actual.sizeBytes()) {
       throw InvalidInputException.of(
           what + "_size_bytes",
-          "announced " + expected.get().sizeBytes() + " bytes but " + actual.sizeBytes() + " were uploaded");
+          "announced "
+              + expected.get().sizeBytes()
+              + " bytes but "
+              + actual.sizeBytes()
+              + " were uploaded");
     }
     if (!expected.get().sha256().equals(actual.sha256())) {
       throw InvalidInputException.of(
           what + "_sha256",
-          "announced " + expected.get().sha256() + " but the uploaded bytes hash to " + actual.sha256());
+          "announced "
+              + expected.get().sha256()
+              + " but the uploaded bytes hash to "
+              + actual.sha256());
     }
   }
 
@@ -260,7 +284,9 @@ public final class JdbcRegistryStore implements RegistryStore {
           List<ModelVersionRecord> found =
               queryVersions(
                   c,
-                  "SELECT " + VERSION_COLUMNS + " FROM model_versions v LEFT JOIN aliases a"
+                  "SELECT "
+                      + VERSION_COLUMNS
+                      + " FROM model_versions v LEFT JOIN aliases a"
                       + " ON a.name = v.name AND a.version = v.version"
                       + " WHERE v.name = ? AND v.version = ? ORDER BY a.alias",
                   ps -> {
@@ -279,7 +305,9 @@ public final class JdbcRegistryStore implements RegistryStore {
           List<ModelVersionRecord> found =
               queryVersions(
                   c,
-                  "SELECT " + VERSION_COLUMNS + " FROM models m JOIN model_versions v"
+                  "SELECT "
+                      + VERSION_COLUMNS
+                      + " FROM models m JOIN model_versions v"
                       + " ON v.name = m.name AND v.version = m.latest_version LEFT JOIN aliases a"
                       + " ON a.name = v.name AND a.version = v.version WHERE m.name = ? ORDER BY a.alias",
                   ps -> ps.setString(1, name));
@@ -289,11 +317,14 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   @Override
   public OptionalLong aliasTarget(String name, String alias) {
-    return read("read alias '" + alias + "' of model '" + name + "'", c -> aliasTarget(c, name, alias));
+    return read(
+        "read alias '" + alias + "' of model '" + name + "'", c -> aliasTarget(c, name, alias));
   }
 
-  private static OptionalLong aliasTarget(Connection c, String name, String alias) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT version FROM aliases WHERE name = ? AND alias = ?")) {
+  private static OptionalLong aliasTarget(Connection c, String name, String alias)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT version FROM aliases WHERE name = ? AND alias = ?")) {
       ps.setString(1, name);
       ps.setString(2, alias);
       try (ResultSet rs = ps.executeQuery()) {
@@ -308,7 +339,8 @@ public final class JdbcRegistryStore implements RegistryStore {
   }
 
   private static OptionalLong latestVersion(Connection c, String name) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT latest_version FROM models WHERE name = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT latest_version FROM models WHERE name = ?")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
@@ -323,7 +355,9 @@ public final class JdbcRegistryStore implements RegistryStore {
         c ->
             queryVersions(
                 c,
-                "SELECT " + VERSION_COLUMNS + " FROM (SELECT * FROM model_versions WHERE name = ? AND version < ?"
+                "SELECT "
+                    + VERSION_COLUMNS
+                    + " FROM (SELECT * FROM model_versions WHERE name = ? AND version < ?"
                     + " ORDER BY version DESC LIMIT ?) v LEFT JOIN aliases a"
                     + " ON a.name = v.name AND a.version = v.version ORDER BY v.version DESC, a.alias",
                 ps -> {
@@ -375,7 +409,13 @@ public final class JdbcRegistryStore implements RegistryStore {
               Map<String, Long> a = aliases.getOrDefault(m.name(), Map.of());
               out.add(
                   new ModelSummary(
-                      m.name(), m.latestVersion(), m.versionCount(), a, m.target(), m.createdAt(), m.updatedAt()));
+                      m.name(),
+                      m.latestVersion(),
+                      m.versionCount(),
+                      a,
+                      m.target(),
+                      m.createdAt(),
+                      m.updatedAt()));
             }
             return out;
           }
@@ -392,7 +432,11 @@ public final class JdbcRegistryStore implements RegistryStore {
           long size;
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT " + what + "_blob_id, " + what + "_size_bytes FROM model_versions WHERE name = ? AND version = ?")) {
+                  "SELECT "
+                      + what
+                      + "_blob_id, "
+                      + what
+                      + "_size_bytes FROM model_versions WHERE name = ? AND version = ?")) {
             ps.setString(1, name);
             ps.setLong(2, version);
             try (ResultSet rs = ps.executeQuery()) {
@@ -404,10 +448,12 @@ public final class JdbcRegistryStore implements RegistryStore {
             }
           }
           if (blobId == null) {
-            throw new NotFoundException("version " + version + " of model '" + name + "' has no " + what);
+            throw new NotFoundException(
+                "version " + version + " of model '" + name + "' has no " + what);
           }
           if (offset < 0 || offset > size) {
-            throw InvalidInputException.of("offset", offset + " is outside 0 to the " + what + " size " + size);
+            throw InvalidInputException.of(
+                "offset", offset + " is outside 0 to the " + what + " size " + size);
           }
           int length = (int) Math.min(maxLength, size - offset);
           byte[] out = new byte[length];
@@ -435,7 +481,13 @@ public final class JdbcRegistryStore implements RegistryStore {
             }
             if (filled != length) {
               throw new RegistryStoreException(
-                  "the " + what + " of version " + version + " of model '" + name + "' is incomplete in the database",
+                  "the "
+                      + what
+                      + " of version "
+                      + version
+                      + " of model '"
+                      + name
+                      + "' is incomplete in the database",
                   null);
             }
           }
@@ -447,7 +499,8 @@ public final class JdbcRegistryStore implements RegistryStore {
   // aliases
 
   @Override
-  public AliasMove setAlias(String name, String alias, long version, AliasExpectation expected, Instant now) {
+  public AliasMove setAlias(
+      String name, String alias, long version, AliasExpectation expected, Instant now) {
     return write(
         "set alias '" + alias + "' of model '" + name + "'",
         true,
@@ -505,11 +558,18 @@ public final class JdbcRegistryStore implements RegistryStore {
           }
           if (before.isEmpty()) {
             throw new FailedPreconditionException(
-                "alias '" + alias + "' of model '" + name + "' has no earlier version to roll back to: it points at"
-                    + " version " + current.getAsLong() + ", the first version it was set to (or already rolled"
+                "alias '"
+                    + alias
+                    + "' of model '"
+                    + name
+                    + "' has no earlier version to roll back to: it points at"
+                    + " version "
+                    + current.getAsLong()
+                    + ", the first version it was set to (or already rolled"
                     + " back to)");
           }
-          try (PreparedStatement ps = c.prepareStatement("UPDATE alias_changes SET undone = 1 WHERE id = ?")) {
+          try (PreparedStatement ps =
+              c.prepareStatement("UPDATE alias_changes SET undone = 1 WHERE id = ?")) {
             ps.setLong(1, setId);
             ps.executeUpdate();
           }
@@ -537,16 +597,24 @@ public final class JdbcRegistryStore implements RegistryStore {
     }
     if (version < 1 || version > latest.getAsLong()) {
       throw new NotFoundException(
-          "model '" + name + "' has no version " + version + " (latest is " + latest.getAsLong() + ")");
+          "model '"
+              + name
+              + "' has no version "
+              + version
+              + " (latest is "
+              + latest.getAsLong()
+              + ")");
     }
   }
 
   private static void checkExpectation(
       String name, String alias, OptionalLong current, AliasExpectation expected) {
     String subject = "alias '" + alias + "' of model '" + name + "'";
-    String now = current.isPresent() ? "points at version " + current.getAsLong() : "does not exist";
+    String now =
+        current.isPresent() ? "points at version " + current.getAsLong() : "does not exist";
     if (expected instanceof AliasExpectation.Absent && current.isPresent()) {
-      throw new FailedPreconditionException(subject + " " + now + ", expected it not to exist; nothing changed");
+      throw new FailedPreconditionException(
+          subject + " " + now + ", expected it not to exist; nothing changed");
     }
     if (expected instanceof AliasExpectation.At at
         && (current.isEmpty() || current.getAsLong() != at.version())) {
@@ -568,18 +636,22 @@ public final class JdbcRegistryStore implements RegistryStore {
       ps.setLong(4, now.toEpochMilli());
       ps.executeUpdate();
     }
-    try (PreparedStatement ps = c.prepareStatement("UPDATE models SET updated_at_ms = ? WHERE name = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE models SET updated_at_ms = ? WHERE name = ?")) {
       ps.setLong(1, now.toEpochMilli());
       ps.setString(2, name);
       ps.executeUpdate();
     }
   }
 
-  private ModelVersionRecord readVersion(Connection c, String name, long version) throws SQLException {
+  private ModelVersionRecord readVersion(Connection c, String name, long version)
+      throws SQLException {
     List<ModelVersionRecord> found =
         queryVersions(
             c,
-            "SELECT " + VERSION_COLUMNS + " FROM model_versions v LEFT JOIN aliases a"
+            "SELECT "
+                + VERSION_COLUMNS
+                + " FROM model_versions v LEFT JOIN aliases a"
                 + " ON a.name = v.name AND a.version = v.version WHERE v.name = ? AND v.version = ? ORDER BY a.alias",
             ps -> {
               ps.setString(1, name);
@@ -602,7 +674,8 @@ public final class JdbcRegistryStore implements RegistryStore {
         c -> {
           List<AliasChange> aliases = new ArrayList<>();
           try (PreparedStatement ps =
-                  c.prepareStatement("SELECT name, alias, version, changed_at_ms FROM aliases ORDER BY name, alias");
+                  c.prepareStatement(
+                      "SELECT name, alias, version, changed_at_ms FROM aliases ORDER BY name, alias");
               ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               String name = rs.getString(1);
@@ -629,7 +702,8 @@ public final class JdbcRegistryStore implements RegistryStore {
   }
 
   private static long lastChangeId(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM alias_changes");
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM alias_changes");
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);
@@ -808,5 +882,4 @@ public final class JdbcRegistryStore implements RegistryStore {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
-
 }

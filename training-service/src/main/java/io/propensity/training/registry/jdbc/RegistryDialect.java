@@ -27,6 +27,8 @@ public enum RegistryDialect {
       return POSTGRESQL;
     }
     throw new IllegalArgumentException(
-        "unsupported registry JDBC URL " + jdbcUrl + ": expected jdbc:sqlite:<file> or jdbc:postgresql://...");
+        "unsupported registry JDBC URL "
+            + jdbcUrl
+            + ": expected jdbc:sqlite:<file> or jdbc:postgresql://...");
   }
 }

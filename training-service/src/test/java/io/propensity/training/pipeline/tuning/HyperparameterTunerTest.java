@@ -79,7 +79,8 @@ class HyperparameterTunerTest {
             ProgressListener.none(),
             CancellationToken.none());
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
-    // 10,000 trials would take minutes; the slack is for a loaded machine finishing the running trials
+    // 10,000 trials would take minutes; the slack is for a loaded machine finishing the running
+    // trials
     assertThat(took).isLessThan(budget.plusSeconds(10));
     assertThat(r.stopReason()).isEqualTo(TuningResult.StopReason.TIME_BUDGET);
     assertThat(r.trials().size()).isBetween(1, 9_999);

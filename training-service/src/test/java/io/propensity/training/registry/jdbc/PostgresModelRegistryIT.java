@@ -5,7 +5,10 @@ import io.propensity.training.registry.ModelRegistryContract;
 import io.propensity.training.registry.RegistryStore;
 import org.junit.jupiter.api.AfterEach;
 
-/** The registry contract on a real PostgreSQL server (the configured one; see the subclass for Docker). */
+/**
+ * The registry contract on a real PostgreSQL server (the configured one; see the subclass for
+ * Docker).
+ */
 class PostgresModelRegistryIT extends ModelRegistryContract {
   private TestPostgres.Database db;
 
@@ -24,7 +27,8 @@ class PostgresModelRegistryIT extends ModelRegistryContract {
 
   @AfterEach
   void dropSchema() {
-    closeRegistries(); // runs before the contract's own @AfterEach; nothing may poll a dropped schema
+    closeRegistries(); // runs before the contract's own @AfterEach; nothing may poll a dropped
+    // schema
     if (db != null) {
       TestPostgres.drop(db);
     }
