@@ -5,6 +5,7 @@ import io.propensity.engine.event.EventValidator;
 import io.propensity.sources.csv.CsvHeaderException;
 import io.propensity.sources.csv.EventImport;
 import io.propensity.sources.csv.EventSourceFormats;
+import io.propensity.sources.csv.GenericCsvFormat;
 import io.propensity.sources.csv.ImportReport;
 import io.propensity.sources.csv.RowError;
 import java.io.IOException;
@@ -12,7 +13,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,6 +67,19 @@ final class ImportCommand implements Callable<Integer> {
 
   @Option(names = "--fail-on-rejects", description = "exit with status 5 when any row was rejected")
   boolean failOnRejects;
+
+  /** The generic format's options, one per line, for the end of {@code import --help}. */
+  static String[] genericOptionsHelp() {
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("Options of the generic format (-o key=value):");
+    GenericCsvFormat.OPTIONS.forEach(
+        (k, v) -> {
+          lines.add("  " + k);
+          lines.add("      " + v);
+        });
+    return lines.toArray(String[]::new);
+  }
 
   @Override
   public Integer call() throws IOException {

@@ -44,6 +44,11 @@ public final class PropensityCli implements Runnable {
   /** A command line with the project's error handling: gRPC failures become one readable line. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new PropensityCli());
+    cl.getSubcommands()
+        .get("import")
+        .getCommandSpec()
+        .usageMessage()
+        .footer(ImportCommand.genericOptionsHelp());
     cl.setExecutionExceptionHandler(
         (ex, line, parseResult) -> {
           PrintWriter err = line.getErr();

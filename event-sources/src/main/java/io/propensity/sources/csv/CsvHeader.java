@@ -39,8 +39,32 @@ record CsvHeader(List<String> names, Map<String, Integer> indexByKey) {
     return names.size();
   }
 
+  /**
+   * The index of a column given by name, else by its number ({@code 1} for the first) when no
+   * column has that name.
+   */
   Optional<Integer> find(String column) {
-    return Optional.ofNullable(indexByKey.get(key(column)));
+    Integer byName = indexByKey.get(key(column));
+    if (byName != null) {
+      return Optional.of(byName);
+    }
+    String c = column.strip();
+    if (!c.isEmpty() && c.length() <= 6 && c.chars().allMatch(Character::isDigit)) {
+      int n = Integer.parseInt(c);
+      if (n >= 1 && n <= names.size()) {
+        return Optional.of(n - 1);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The header of a file without one: its columns called 1, 2, 3... */
+  static CsvHeader numbered(int columns) {
+    List<String> names = new ArrayList<>(columns);
+    for (int i = 1; i <= columns; i++) {
+      names.add(Integer.toString(i));
+    }
+    return of(names);
   }
 
   /** The exception for required columns the header lacks. */
@@ -52,6 +76,8 @@ record CsvHeader(List<String> names, Map<String, Integer> indexByKey) {
             + " of the "
             + formatName
             + " format; the header has: "
-            + String.join(", ", names));
+            + String.join(", ", names)
+            + " (a file without a header row takes header=false, or columns=a,b,c to name its"
+            + " columns; a column can also be given by number, 1 for the first)");
   }
 }

@@ -50,6 +50,11 @@ public final class EventImport implements Iterator<Event>, Closeable {
   private Event next;
   private boolean finished;
 
+  /** The first data row of a file without a header, read while binding; with its line. */
+  private CSVRecord pending;
+
+  private long pendingLine;
+
   private EventImport(
       CSVParser parser,
       Iterator<CSVRecord> records,
@@ -72,27 +77,78 @@ public final class EventImport implements Iterator<Event>, Closeable {
    */
   static EventImport open(
       Reader reader, char delimiter, RowMapper.Binder binder, EventValidator validator) {
+    return open(reader, delimiter, false, Optional.empty(), binder, validator);
+  }
+
+  /**
+   * Reads the header, or takes the given column names for a file without one, and binds the format
+   * to it.
+   *
+   * @param whitespace runs of spaces and tabs separate the fields ({@code delimiter} is ignored)
+   * @param headerless present for a file without a header row: its column names, or an empty list
+   *     to call them by number
+   * @throws CsvHeaderException when the file is empty, the names don't fit its first row, or a
+   *     required column is missing; the reader is closed then
+   */
+  static EventImport open(
+      Reader reader,
+      char delimiter,
+      boolean whitespace,
+      Optional<List<String>> headerless,
+      RowMapper.Binder binder,
+      EventValidator validator) {
     CSVFormat format =
-        CSVFormat.RFC4180.builder().setDelimiter(delimiter).setIgnoreEmptyLines(false).get();
+        CSVFormat.RFC4180
+            .builder()
+            .setDelimiter(whitespace ? '\t' : delimiter)
+            .setIgnoreEmptyLines(false)
+            .get();
     CSVParser parser;
     try {
-      parser = format.parse(reader);
+      parser = format.parse(whitespace ? new BlankRunsReader(reader) : reader);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     try {
       Iterator<CSVRecord> it = parser.iterator();
       CsvHeader header = null;
+      CSVRecord firstData = null;
+      long firstDataLine = 0;
+      long previousEnd = 0;
       while (header == null && it.hasNext()) {
         CSVRecord r = it.next();
-        if (!isBlank(r)) {
+        long line = previousEnd + 1; // where this record starts
+        previousEnd = parser.getCurrentLineNumber();
+        if (isBlank(r)) {
+          continue;
+        }
+        if (headerless.isEmpty()) {
           header = CsvHeader.of(r.toList());
+        } else {
+          List<String> names = headerless.get();
+          if (!names.isEmpty() && names.size() != r.size()) {
+            throw new CsvHeaderException(
+                "columns names "
+                    + names.size()
+                    + " columns, but line "
+                    + line
+                    + " has "
+                    + r.size()
+                    + (whitespace ? "" : " (is the delimiter right?)"));
+          }
+          header = names.isEmpty() ? CsvHeader.numbered(r.size()) : CsvHeader.of(names);
+          firstData = r;
+          firstDataLine = line;
         }
       }
       if (header == null) {
-        throw new CsvHeaderException("the file is empty: no header row");
+        throw new CsvHeaderException(
+            "the file is empty: no " + (headerless.isEmpty() ? "header row" : "data row"));
       }
-      return new EventImport(parser, it, header, binder.bind(header), validator);
+      EventImport in = new EventImport(parser, it, header, binder.bind(header), validator);
+      in.pending = firstData;
+      in.pendingLine = firstDataLine;
+      return in;
     } catch (UncheckedIOException e) {
       closeQuietly(parser);
       if (e.getCause() instanceof CSVException) {
@@ -160,11 +216,16 @@ public final class EventImport implements Iterator<Event>, Closeable {
     CSVRecord record;
     long line = lastLine + 1;
     try {
-      if (!records.hasNext()) {
+      if (pending != null) {
+        record = pending;
+        line = pendingLine;
+        pending = null;
+      } else if (!records.hasNext()) {
         finished = true;
         return;
+      } else {
+        record = records.next();
       }
-      record = records.next();
     } catch (UncheckedIOException e) {
       if (!(e.getCause() instanceof CSVException)) {
         throw e;

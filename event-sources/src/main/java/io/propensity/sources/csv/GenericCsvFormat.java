@@ -7,12 +7,14 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -25,7 +27,8 @@ import java.util.stream.Collectors;
  * @param userColumn the user id (required)
  * @param sessionColumn the tracker's session id
  * @param timeColumn when it happened (required), written as {@link #timeFormat}
- * @param typeColumn what happened (required), mapped through {@link #typeMapping}
+ * @param typeColumn what happened, mapped through {@link #typeMapping}; required unless {@link
+ *     #fixedType} is given
  * @param pageColumn page or URL path
  * @param itemColumn product id
  * @param categoryColumn product category
@@ -38,17 +41,24 @@ import java.util.stream.Collectors;
  * @param attributesColumn free attributes encoded as {@code key=value&key2=value2} (URL-encoded)
  * @param extraColumnsAsAttributes whether every column not mapped above becomes an attribute named
  *     after its header (empty cells are left out)
- * @param delimiter the field separator
+ * @param delimiter the field separator (ignored when {@link #whitespaceDelimited})
+ * @param whitespaceDelimited whether runs of spaces and tabs separate the fields (text exports of
+ *     fixed-width tables); leading and trailing blanks of a line are ignored, quotes still quote
  * @param timeFormat how the time column is written
  * @param typeMapping event type names of the file (lower case) to event types; the {@link
  *     EventType} names themselves are always accepted, in any case
+ * @param fixedType the type of every row, for a file without a type column (an export of orders is
+ *     all purchases); given instead of {@link #typeColumn}
+ * @param headerlessColumns present when the file has no header row (its first line is data): the
+ *     names of its columns in order, or an empty list to call them by number, {@code 1} for the
+ *     first. A column option may always name a column by its number when no column has that name
  */
 public record GenericCsvFormat(
     Optional<String> eventIdColumn,
     String userColumn,
     Optional<String> sessionColumn,
     String timeColumn,
-    String typeColumn,
+    Optional<String> typeColumn,
     Optional<String> pageColumn,
     Optional<String> itemColumn,
     Optional<String> categoryColumn,
@@ -61,8 +71,11 @@ public record GenericCsvFormat(
     Optional<String> attributesColumn,
     boolean extraColumnsAsAttributes,
     char delimiter,
+    boolean whitespaceDelimited,
     TimeFormat timeFormat,
-    Map<String, EventType> typeMapping) {
+    Map<String, EventType> typeMapping,
+    Optional<EventType> fixedType,
+    Optional<List<String>> headerlessColumns) {
 
   /** The unit of a dwell-time column. */
   public enum DwellUnit {
@@ -76,7 +89,17 @@ public record GenericCsvFormat(
   public GenericCsvFormat {
     userColumn = required("user-column", userColumn);
     timeColumn = required("time-column", timeColumn);
-    typeColumn = required("type-column", typeColumn);
+    typeColumn = optional(typeColumn);
+    Objects.requireNonNull(fixedType, "fixedType");
+    if (typeColumn.isPresent() == fixedType.isPresent()) {
+      throw new IllegalArgumentException(
+          typeColumn.isPresent()
+              ? "give either type-column or type, not both (type-column= with an empty value drops"
+                  + " the column)"
+              : "type-column must name a column, or type must give the type of every row (e.g."
+                  + " type=PURCHASE for an export of orders)");
+    }
+    headerlessColumns = headerlessColumns.map(GenericCsvFormat::columnNames);
     eventIdColumn = optional(eventIdColumn);
     sessionColumn = optional(sessionColumn);
     pageColumn = optional(pageColumn);
@@ -109,7 +132,7 @@ public record GenericCsvFormat(
         "user_id",
         Optional.of("session_id"),
         "occurred_at",
-        "type",
+        Optional.of("type"),
         Optional.of("page"),
         Optional.of("item_id"),
         Optional.of("category"),
@@ -122,8 +145,11 @@ public record GenericCsvFormat(
         Optional.of("attributes"),
         false,
         ',',
+        false,
         TimeFormat.ISO_8601,
-        Map.of());
+        Map.of(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /**
@@ -167,12 +193,55 @@ public record GenericCsvFormat(
         throw new IllegalArgumentException("type-map: " + e.getMessage(), e);
       }
     }
+    Optional<EventType> fixed = fixedType;
+    Optional<String> typeCol = col(o, "type-column", typeColumn);
+    if (o.containsKey("type")) {
+      String name = o.get("type").strip();
+      if (name.isEmpty()) {
+        fixed = Optional.empty();
+      } else {
+        fixed =
+            Optional.of(
+                eventType(name)
+                    .orElseThrow(
+                        () ->
+                            new IllegalArgumentException(
+                                "type: '"
+                                    + name
+                                    + "' is not an event type; expected one of "
+                                    + Arrays.toString(EventType.values()))));
+        if (!o.containsKey("type-column")) {
+          typeCol = Optional.empty(); // the default layout's type column gives way
+        }
+      }
+    }
+    Optional<List<String>> headerless = headerlessColumns;
+    if (o.containsKey("header")) {
+      headerless = bool("header", o.get("header")) ? Optional.empty() : Optional.of(List.of());
+    }
+    if (o.containsKey("columns")) {
+      List<String> names = columnNames(splitNames(o.get("columns")));
+      if (names.isEmpty()) {
+        throw new IllegalArgumentException("columns: give the names of the file's columns, a,b,c");
+      }
+      if (o.containsKey("header") && headerless.isEmpty()) {
+        throw new IllegalArgumentException(
+            "columns names the columns of a file without a header; it cannot go with header=true");
+      }
+      headerless = Optional.of(names);
+    }
+    boolean whitespace = whitespaceDelimited;
+    char sep = delimiter;
+    if (o.containsKey("delimiter")) {
+      whitespace = isWhitespace(o.get("delimiter"));
+      sep = whitespace ? delimiter : delimiter(o.get("delimiter"));
+    }
     return new GenericCsvFormat(
         col(o, "event-id-column", eventIdColumn),
         o.getOrDefault("user-column", userColumn),
         col(o, "session-column", sessionColumn),
         o.getOrDefault("time-column", timeColumn),
-        o.getOrDefault("type-column", typeColumn),
+        typeCol,
         col(o, "page-column", pageColumn),
         col(o, "item-column", itemColumn),
         col(o, "category-column", categoryColumn),
@@ -186,9 +255,12 @@ public record GenericCsvFormat(
         o.containsKey("extra-columns-as-attributes")
             ? bool("extra-columns-as-attributes", o.get("extra-columns-as-attributes"))
             : extraColumnsAsAttributes,
-        o.containsKey("delimiter") ? delimiter(o.get("delimiter")) : delimiter,
+        sep,
+        whitespace,
         time,
-        mapping);
+        mapping,
+        fixed,
+        headerless);
   }
 
   /**
@@ -273,6 +345,35 @@ public record GenericCsvFormat(
 
   private static Optional<String> col(Map<String, String> o, String key, Optional<String> current) {
     return o.containsKey(key) ? Optional.ofNullable(o.get(key)) : current;
+  }
+
+  private static List<String> splitNames(String list) {
+    List<String> names = new ArrayList<>();
+    for (String n : list.split(",", -1)) {
+      names.add(n.strip());
+    }
+    return names.size() == 1 && names.get(0).isEmpty() ? List.of() : names;
+  }
+
+  /** Column names of a headerless file: none blank, none twice (ignoring case). */
+  private static List<String> columnNames(List<String> names) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i).strip();
+      if (n.isEmpty()) {
+        throw new IllegalArgumentException(
+            "columns: column " + (i + 1) + " has no name (name every column, a,b,c)");
+      }
+      if (!seen.add(CsvHeader.key(n))) {
+        throw new IllegalArgumentException("columns: '" + n + "' is named twice");
+      }
+    }
+    return names.stream().map(String::strip).toList();
+  }
+
+  private static boolean isWhitespace(String v) {
+    String k = v.strip().toLowerCase(Locale.ROOT);
+    return k.equals("whitespace") || k.equals("spaces");
   }
 
   private static ZoneId zone(String id) {
@@ -364,7 +465,22 @@ public record GenericCsvFormat(
     Map<String, String> m = new LinkedHashMap<>();
     m.put("user-column", "column of the user id (required; default user_id)");
     m.put("time-column", "column of the event time (required; default occurred_at)");
-    m.put("type-column", "column of the event type (required; default type)");
+    m.put(
+        "type-column",
+        "column of the event type (required unless type is given; default type); a column option"
+            + " also takes a column number, 1 for the first");
+    m.put(
+        "type",
+        "the event type of every row, for a file without a type column, e.g. PURCHASE for an"
+            + " export of orders");
+    m.put(
+        "header",
+        "false: the first line is data, not a header; columns are then called 1, 2, 3... unless"
+            + " columns names them (default true)");
+    m.put(
+        "columns",
+        "names of the columns of a file without a header, in order, e.g."
+            + " user,item,category,action,ts");
     m.put(
         "event-id-column",
         "column of the event id; empty: derive ids from a hash of each row (default event_id)");
@@ -384,7 +500,9 @@ public record GenericCsvFormat(
     m.put(
         "extra-columns-as-attributes",
         "true: every other column becomes an attribute (default false)");
-    m.put("delimiter", "field separator, one character or 'tab' (default ,)");
+    m.put(
+        "delimiter",
+        "field separator, one character, 'tab', or 'whitespace' for runs of blanks (default ,)");
     m.put(
         "time-format",
         "EPOCH_SECONDS, EPOCH_MILLIS, ISO_8601 or a pattern like yyyy-MM-dd HH:mm:ss (default ISO_8601)");

@@ -46,7 +46,12 @@ public final class GenericCsvImporter implements EventImporter {
   @Override
   public EventImport open(Reader reader) {
     return EventImport.open(
-        reader, format.delimiter(), header -> new Mapper(format, header), validator);
+        reader,
+        format.delimiter(),
+        format.whitespaceDelimited(),
+        format.headerlessColumns(),
+        header -> new Mapper(format, header),
+        validator);
   }
 
   /** The format bound to one header. */
@@ -78,7 +83,9 @@ public final class GenericCsvImporter implements EventImporter {
       this.f = f;
       this.header = header;
       List<String> missing = new ArrayList<>();
-      for (String required : List.of(f.userColumn(), f.timeColumn(), f.typeColumn())) {
+      List<String> requiredColumns = new ArrayList<>(List.of(f.userColumn(), f.timeColumn()));
+      f.typeColumn().ifPresent(requiredColumns::add);
+      for (String required : requiredColumns) {
         if (header.find(required).isEmpty()) {
           missing.add(required);
         }
@@ -89,7 +96,7 @@ public final class GenericCsvImporter implements EventImporter {
       Set<Integer> mapped = new HashSet<>();
       user = bind("user_id", Optional.of(f.userColumn()), mapped);
       time = bind("occurred_at", Optional.of(f.timeColumn()), mapped);
-      type = bind("type", Optional.of(f.typeColumn()), mapped);
+      type = bind("type", f.typeColumn(), mapped);
       eventId = bind("event_id", f.eventIdColumn(), mapped);
       session = bind("session_id", f.sessionColumn(), mapped);
       page = bind("page", f.pageColumn(), mapped);
@@ -163,9 +170,11 @@ public final class GenericCsvImporter implements EventImporter {
       Optional<String> userId = Cells.required(v.get(user), name(user), "the user id", problems);
       Optional<Instant> at =
           Cells.time(v.get(time), name(time), timeParser, f.timeFormat().description(), problems);
-      Optional<EventType> eventType = Optional.empty();
-      String typeCell = v.get(type);
-      if (typeCell.isEmpty()) {
+      Optional<EventType> eventType = f.fixedType();
+      String typeCell = cell(v, type);
+      if (type == ABSENT) {
+        // every row has the format's fixed type
+      } else if (typeCell.isEmpty()) {
         problems.add(RowProblem.at(name(type), "the event type is empty"));
       } else {
         eventType = f.resolveType(typeCell);

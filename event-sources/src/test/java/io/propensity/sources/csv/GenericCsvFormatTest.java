@@ -8,6 +8,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class GenericCsvFormatTest {
 
     assertThat(f.userColumn()).isEqualTo("visitor");
     assertThat(f.timeColumn()).isEqualTo("ts");
-    assertThat(f.typeColumn()).isEqualTo("action");
+    assertThat(f.typeColumn()).contains("action");
     assertThat(f.eventIdColumn()).isEmpty();
     assertThat(f.sessionColumn()).contains("sid");
     assertThat(f.pageColumn()).contains("url");
@@ -93,7 +94,40 @@ class GenericCsvFormatTest {
     assertThat(f.timeFormat())
         .isEqualTo(new TimeFormat.Pattern("yyyy-MM-dd HH:mm:ss", ZoneId.of("Europe/Berlin")));
     assertThat(f.typeMapping()).isEqualTo(Map.of("pv", EventType.PAGE_VIEW));
-    assertThat(GenericCsvFormat.OPTIONS.keySet()).hasSize(20);
+    assertThat(GenericCsvFormat.OPTIONS.keySet()).hasSize(23);
+  }
+
+  @Test
+  void aFileWithoutHeaderOrTypeColumnIsDescribedByOptions() {
+    GenericCsvFormat f =
+        GenericCsvFormat.fromOptions(
+            Map.of("columns", " id , when ,what", "type", "purchase", "delimiter", "whitespace"));
+
+    assertThat(f.headerlessColumns()).contains(List.of("id", "when", "what"));
+    assertThat(f.fixedType()).contains(EventType.PURCHASE);
+    assertThat(f.typeColumn()).isEmpty();
+    assertThat(f.whitespaceDelimited()).isTrue();
+    assertThat(GenericCsvFormat.fromOptions(Map.of("header", "false")).headerlessColumns())
+        .contains(List.of());
+    assertThat(GenericCsvFormat.defaults().headerlessColumns()).isEmpty();
+  }
+
+  @Test
+  void headerlessAndFixedTypeOptionsThatContradictEachOtherAreRefused() {
+    assertThatThrownBy(
+            () -> GenericCsvFormat.fromOptions(Map.of("type", "PURCHASE", "type-column", "t")))
+        .hasMessageContaining("either type-column or type");
+    assertThatThrownBy(() -> GenericCsvFormat.fromOptions(Map.of("type-column", "")))
+        .hasMessageContaining("type=PURCHASE");
+    assertThatThrownBy(() -> GenericCsvFormat.fromOptions(Map.of("type", "BUY")))
+        .hasMessageContaining("type: 'BUY' is not an event type");
+    assertThatThrownBy(() -> GenericCsvFormat.fromOptions(Map.of("columns", "a,A,b")))
+        .hasMessageContaining("'A' is named twice");
+    assertThatThrownBy(() -> GenericCsvFormat.fromOptions(Map.of("columns", "a,,b")))
+        .hasMessageContaining("column 2 has no name");
+    assertThatThrownBy(
+            () -> GenericCsvFormat.fromOptions(Map.of("columns", "a,b", "header", "true")))
+        .hasMessageContaining("cannot go with header=true");
   }
 
   @Test

@@ -315,4 +315,140 @@ class GenericCsvImporterTest {
     assertThat(report.clean()).isTrue();
     assertThat(events).extracting(Event::userId).containsExactly("u1");
   }
+
+  private static List<Event> importText(
+      Map<String, String> options, String text, ImportReport[] report) {
+    return importAll(
+        new GenericCsvImporter(GenericCsvFormat.fromOptions(options), VALIDATOR),
+        new StringReader(text),
+        report);
+  }
+
+  @Test
+  void aHeaderlessFileIsReadWithTheColumnsItIsGivenAndItsFirstLineIsData() {
+    // the layout of Taobao's UserBehavior.csv: user, item, category, behaviour, epoch seconds
+    String csv = "1,2268318,2520377,pv,1704888000\n1,2333346,2520771,buy,1704888060\n";
+    ImportReport[] report = new ImportReport[1];
+    List<Event> events =
+        importText(
+            Map.of(
+                "columns", "user,item,category,behavior,ts",
+                "user-column", "user",
+                "item-column", "item",
+                "category-column", "category",
+                "type-column", "behavior",
+                "time-column", "ts",
+                "time-format", "EPOCH_SECONDS",
+                "type-map", "pv=PRODUCT_VIEW,buy=PURCHASE"),
+            csv,
+            report);
+
+    assertThat(report[0].clean()).isTrue();
+    assertThat(events).hasSize(2);
+    assertThat(events.get(0).userId()).isEqualTo("1");
+    assertThat(events.get(0).itemId()).contains("2268318");
+    assertThat(events.get(0).category()).contains("2520377");
+    assertThat(events.get(0).type()).isEqualTo(EventType.PRODUCT_VIEW);
+    assertThat(events.get(1).type()).isEqualTo(EventType.PURCHASE);
+    assertThat(events.get(1).occurredAt()).isEqualTo(Instant.ofEpochSecond(1704888060));
+  }
+
+  @Test
+  void withoutAHeaderColumnsCanBeGivenByNumber() {
+    String csv = "u1,x,2024-01-01T00:00:00Z,PAGE_VIEW\nu2,y,2024-01-02T00:00:00Z,PURCHASE\n";
+    ImportReport[] report = new ImportReport[1];
+    List<Event> events =
+        importText(
+            Map.of(
+                "header", "false",
+                "user-column", "1",
+                "time-column", "3",
+                "type-column", "4",
+                "event-id-column", "",
+                "session-column", "",
+                "item-column", "2"),
+            csv,
+            report);
+
+    assertThat(report[0].rowsRead()).isEqualTo(2);
+    assertThat(events).extracting(Event::userId).containsExactly("u1", "u2");
+    assertThat(events.get(1).itemId()).contains("y");
+  }
+
+  @Test
+  void aRowOfAHeaderlessFileIsReportedOnItsOwnLine() {
+    String csv = "\nu1,2024-01-01T00:00:00Z,PAGE_VIEW\nu2,not-a-time,PAGE_VIEW\n";
+    ImportReport[] report = new ImportReport[1];
+    List<Event> events = importText(Map.of("columns", "user_id,occurred_at,type"), csv, report);
+
+    assertThat(events).extracting(Event::userId).containsExactly("u1");
+    assertThat(report[0].errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e.lineNumber()).isEqualTo(3));
+  }
+
+  @Test
+  void columnsThatDoNotFitTheFirstLineAreRefusedWithBothCounts() {
+    assertThatThrownBy(
+            () ->
+                new GenericCsvImporter(
+                        GenericCsvFormat.fromOptions(Map.of("columns", "user_id,occurred_at,type")),
+                        VALIDATOR)
+                    .open(new StringReader("u1,2024-01-01T00:00:00Z,PAGE_VIEW,extra\n")))
+        .isInstanceOf(CsvHeaderException.class)
+        .hasMessageContaining("names 3 columns, but line 1 has 4");
+  }
+
+  @Test
+  void aMissingColumnSaysHowToReadAFileWithoutAHeader() {
+    assertThatThrownBy(
+            () -> DEFAULTS.open(new StringReader("1,2268318,2520377,pv,1511544070\n")).close())
+        .isInstanceOf(CsvHeaderException.class)
+        .hasMessageContaining("header=false")
+        .hasMessageContaining("columns=a,b,c");
+  }
+
+  @Test
+  void aWhitespaceSeparatedTableOfOrdersImportsAsPurchases() {
+    // the layout of CDNOW_master.txt: id, yyyyMMdd, units, dollar value, aligned with blanks
+    String text = " 00001 20240101  1   11.77\n 00002 20240112  5   77.00  \n\n";
+    ImportReport[] report = new ImportReport[1];
+    List<Event> events =
+        importText(
+            Map.of(
+                "delimiter", "whitespace",
+                "columns", "customer,date,units,amount",
+                "user-column", "customer",
+                "time-column", "date",
+                "time-format", "yyyyMMdd",
+                "type", "PURCHASE",
+                "price-column", "amount",
+                "quantity-column", ""),
+            text,
+            report);
+
+    assertThat(report[0].clean()).isTrue();
+    assertThat(events).hasSize(2);
+    assertThat(events).allMatch(e -> e.type() == EventType.PURCHASE);
+    assertThat(events.get(0).userId()).isEqualTo("00001");
+    assertThat(events.get(0).occurredAt()).isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
+    assertThat(events.get(1).price()).hasValue(77.00);
+    assertThat(report[0].warnings()).anyMatch(w -> w.contains("units"));
+  }
+
+  @Test
+  void quotedBlanksSurviveAWhitespaceDelimitedFile() {
+    String text = "u1  \"a  b\"   2024-01-01T00:00:00Z PAGE_VIEW\n";
+    ImportReport[] report = new ImportReport[1];
+    List<Event> events =
+        importText(
+            Map.of(
+                "delimiter", "whitespace",
+                "columns", "user_id,page,occurred_at,type"),
+            text,
+            report);
+
+    assertThat(report[0].clean()).isTrue();
+    assertThat(events.get(0).page()).contains("a  b");
+  }
 }
