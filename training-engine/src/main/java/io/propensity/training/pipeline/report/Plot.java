@@ -1,15 +1,105 @@
 package io.propensity.training.pipeline.report;
 
+import static io.propensity.training.pipeline.report.Format.coordinate;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** A small x/y chart rendered as inline SVG: axes with ticks, lines, points, bars and a legend. */
+/**
+ * A small x/y chart: axes with round ticks, lines, points, bars and a legend. This class does the
+ * geometry (data to pixel coordinates); {@link #chart()} hands it to the {@code charts :: plot}
+ * template fragment, which draws it as inline SVG.
+ */
 final class Plot {
   static final int LEFT = 56;
   static final int RIGHT = 12;
   static final int TOP = 28;
   static final int BOTTOM = 44;
+  private static final int LEGEND_X = LEFT + 8;
+  private static final String LEGEND_DEFAULT_COLOR = "#888";
+
+  /**
+   * What a chart draws inside its axes, in the order added: later marks paint over earlier ones.
+   */
+  sealed interface Mark permits Line, Dot, Bar {
+    /** Which element the template draws: "line", "dot" or "bar". */
+    String kind();
+  }
+
+  /** A polyline through {@code points} ("x,y x,y …"). */
+  record Line(String points, String color, boolean dashed) implements Mark {
+    @Override
+    public String kind() {
+      return "line";
+    }
+  }
+
+  /** A filled circle. */
+  record Dot(String cx, String cy, String r, String fill, String opacity) implements Mark {
+    @Override
+    public String kind() {
+      return "dot";
+    }
+  }
+
+  /** A bar with a tooltip. */
+  record Bar(String x, String y, String width, String height, String fill, String title)
+      implements Mark {
+    @Override
+    public String kind() {
+      return "bar";
+    }
+  }
+
+  /** A grid line across the plot area and its value written beside the axis. */
+  record Tick(
+      String x1, String y1, String x2, String y2, String textX, String textY, String text) {}
+
+  /** A legend row: a short stroke in the series' style, and its name. */
+  record LegendEntry(
+      int lineX1,
+      int lineX2,
+      int lineY,
+      int textX,
+      int textY,
+      String color,
+      String label,
+      boolean dashed) {}
+
+  /**
+   * Everything the template needs, in pixels: the canvas, the plot area ({@code frame*}), the axis
+   * labels' positions, the ticks, the marks and the legend.
+   */
+  record Chart(
+      int width,
+      int height,
+      String title,
+      String xLabel,
+      String yLabel,
+      int frameX,
+      int frameY,
+      int frameWidth,
+      int frameHeight,
+      int xLabelX,
+      int xLabelY,
+      int yLabelY,
+      List<Tick> xTicks,
+      List<Tick> yTicks,
+      List<Mark> marks,
+      List<LegendEntry> legend) {
+    public String viewBox() {
+      return "0 0 " + width + " " + height;
+    }
+
+    public int titleX() {
+      return width / 2;
+    }
+
+    public String yLabelTransform() {
+      return "rotate(-90 12 " + yLabelY + ")";
+    }
+  }
 
   private final int width;
   private final int height;
@@ -20,8 +110,8 @@ final class Plot {
   private final double xmax;
   private final double ymin;
   private final double ymax;
-  private final StringBuilder body = new StringBuilder();
-  private final List<String[]> legend = new ArrayList<>(); // {color, label, dashed}
+  private final List<Mark> marks = new ArrayList<>();
+  private final List<LegendEntry> legend = new ArrayList<>();
 
   Plot(
       int width,
@@ -65,51 +155,44 @@ final class Plot {
     return height - BOTTOM - (y - ymin) / (ymax - ymin) * (height - TOP - BOTTOM);
   }
 
+  /** A line through the finite points; {@code label} null leaves it out of the legend. */
   Plot line(double[] xs, double[] ys, String color, String label, boolean dashed) {
-    StringBuilder pts = new StringBuilder();
+    List<String> pts = new ArrayList<>();
     for (int i = 0; i < xs.length; i++) {
       if (Double.isFinite(xs[i]) && Double.isFinite(ys[i])) {
-        pts.append(f(px(xs[i]))).append(',').append(f(py(ys[i]))).append(' ');
+        pts.add(coordinate(px(xs[i])) + ',' + coordinate(py(ys[i])));
       }
     }
-    if (pts.length() > 0) {
-      body.append("<polyline fill=\"none\" stroke=\"")
-          .append(color)
-          .append("\" stroke-width=\"2\"")
-          .append(dashed ? " stroke-dasharray=\"5,4\"" : "")
-          .append(" points=\"")
-          .append(pts.toString().trim())
-          .append("\"/>\n");
+    if (!pts.isEmpty()) {
+      marks.add(new Line(String.join(" ", pts), color, dashed));
     }
     if (label != null) {
-      legend.add(new String[] {color, label, dashed ? "d" : ""});
+      addLegend(color, label, dashed);
     }
     return this;
   }
 
+  /** A dot per finite point, each in its own colour. */
   Plot points(
       double[] xs, double[] ys, String[] colors, double radius, double opacity, String label) {
     for (int i = 0; i < xs.length; i++) {
       if (Double.isFinite(xs[i]) && Double.isFinite(ys[i])) {
-        body.append("<circle cx=\"")
-            .append(f(px(xs[i])))
-            .append("\" cy=\"")
-            .append(f(py(ys[i])))
-            .append("\" r=\"")
-            .append(f(radius))
-            .append("\" fill=\"")
-            .append(colors[i])
-            .append("\" fill-opacity=\"")
-            .append(f(opacity))
-            .append("\"/>\n");
+        marks.add(
+            new Dot(
+                coordinate(px(xs[i])),
+                coordinate(py(ys[i])),
+                coordinate(radius),
+                colors[i],
+                coordinate(opacity)));
       }
     }
     if (label != null) {
-      legend.add(new String[] {colors.length > 0 ? colors[0] : "#888", label, ""});
+      addLegend(colors.length > 0 ? colors[0] : LEGEND_DEFAULT_COLOR, label, false);
     }
     return this;
   }
 
+  /** A bar per finite value, centred on its x, rising from zero (or the bottom of the axis). */
   Plot bars(double[] xs, double[] ys, double barWidth, String color, String label) {
     for (int i = 0; i < xs.length; i++) {
       if (!Double.isFinite(ys[i])) {
@@ -119,150 +202,70 @@ final class Plot {
       double x1 = px(xs[i] + barWidth / 2);
       double y0 = py(Math.max(ys[i], ymin));
       double base = py(Math.max(0, ymin));
-      body.append("<rect x=\"")
-          .append(f(x0))
-          .append("\" y=\"")
-          .append(f(Math.min(y0, base)))
-          .append("\" width=\"")
-          .append(f(x1 - x0))
-          .append("\" height=\"")
-          .append(f(Math.abs(base - y0)))
-          .append("\" fill=\"")
-          .append(color)
-          .append("\"><title>")
-          .append(Html.escape(label + ": " + Html.num(ys[i])))
-          .append("</title></rect>\n");
+      marks.add(
+          new Bar(
+              coordinate(x0),
+              coordinate(Math.min(y0, base)),
+              coordinate(x1 - x0),
+              coordinate(Math.abs(base - y0)),
+              color,
+              label + ": " + Format.INSTANCE.num(ys[i])));
     }
-    legend.add(new String[] {color, label, ""});
+    addLegend(color, label, false);
     return this;
   }
 
-  Plot text(double x, double y, String s, String color) {
-    body.append("<text x=\"")
-        .append(f(px(x)))
-        .append("\" y=\"")
-        .append(f(py(y)))
-        .append("\" font-size=\"11\" fill=\"")
-        .append(color)
-        .append("\">")
-        .append(Html.escape(s))
-        .append("</text>\n");
-    return this;
+  private void addLegend(String color, String label, boolean dashed) {
+    int y = TOP + 14 + 15 * legend.size();
+    legend.add(
+        new LegendEntry(LEGEND_X, LEGEND_X + 18, y - 4, LEGEND_X + 24, y, color, label, dashed));
   }
 
-  String render() {
-    StringBuilder s = new StringBuilder();
-    s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-        .append(width)
-        .append("\" height=\"")
-        .append(height)
-        .append("\" viewBox=\"0 0 ")
-        .append(width)
-        .append(' ')
-        .append(height)
-        .append("\" role=\"img\" aria-label=\"")
-        .append(Html.escape(title))
-        .append("\">\n");
-    s.append("<rect x=\"0\" y=\"0\" width=\"")
-        .append(width)
-        .append("\" height=\"")
-        .append(height)
-        .append("\" fill=\"#fff\"/>\n");
-    s.append("<text x=\"")
-        .append(width / 2)
-        .append("\" y=\"16\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"600\">")
-        .append(Html.escape(title))
-        .append("</text>\n");
-    // grid and ticks
+  /** The chart as drawn so far. */
+  Chart chart() {
+    List<Tick> xTicks = new ArrayList<>();
     for (double t : ticks(xmin, xmax)) {
-      double x = px(t);
-      s.append("<line x1=\"")
-          .append(f(x))
-          .append("\" y1=\"")
-          .append(TOP)
-          .append("\" x2=\"")
-          .append(f(x))
-          .append("\" y2=\"")
-          .append(height - BOTTOM)
-          .append("\" stroke=\"#eee\"/>\n");
-      s.append("<text x=\"")
-          .append(f(x))
-          .append("\" y=\"")
-          .append(height - BOTTOM + 14)
-          .append("\" text-anchor=\"middle\" font-size=\"10\">")
-          .append(Html.escape(tick(t)))
-          .append("</text>\n");
+      String x = coordinate(px(t));
+      xTicks.add(
+          new Tick(
+              x,
+              Integer.toString(TOP),
+              x,
+              Integer.toString(height - BOTTOM),
+              x,
+              Integer.toString(height - BOTTOM + 14),
+              tick(t)));
     }
+    List<Tick> yTicks = new ArrayList<>();
     for (double t : ticks(ymin, ymax)) {
       double y = py(t);
-      s.append("<line x1=\"")
-          .append(LEFT)
-          .append("\" y1=\"")
-          .append(f(y))
-          .append("\" x2=\"")
-          .append(width - RIGHT)
-          .append("\" y2=\"")
-          .append(f(y))
-          .append("\" stroke=\"#eee\"/>\n");
-      s.append("<text x=\"")
-          .append(LEFT - 4)
-          .append("\" y=\"")
-          .append(f(y + 3))
-          .append("\" text-anchor=\"end\" font-size=\"10\">")
-          .append(Html.escape(tick(t)))
-          .append("</text>\n");
+      yTicks.add(
+          new Tick(
+              Integer.toString(LEFT),
+              coordinate(y),
+              Integer.toString(width - RIGHT),
+              coordinate(y),
+              Integer.toString(LEFT - 4),
+              coordinate(y + 3),
+              tick(t)));
     }
-    s.append("<rect x=\"")
-        .append(LEFT)
-        .append("\" y=\"")
-        .append(TOP)
-        .append("\" width=\"")
-        .append(width - LEFT - RIGHT)
-        .append("\" height=\"")
-        .append(height - TOP - BOTTOM)
-        .append("\" fill=\"none\" stroke=\"#999\"/>\n");
-    s.append("<text x=\"")
-        .append((LEFT + width - RIGHT) / 2)
-        .append("\" y=\"")
-        .append(height - 8)
-        .append("\" text-anchor=\"middle\" font-size=\"11\">")
-        .append(Html.escape(xLabel))
-        .append("</text>\n");
-    s.append("<text x=\"12\" y=\"")
-        .append((TOP + height - BOTTOM) / 2)
-        .append("\" text-anchor=\"middle\" font-size=\"11\" transform=\"rotate(-90 12 ")
-        .append((TOP + height - BOTTOM) / 2)
-        .append(")\">")
-        .append(Html.escape(yLabel))
-        .append("</text>\n");
-    s.append(body);
-    int ly = TOP + 14;
-    for (String[] l : legend) {
-      int lx = LEFT + 8;
-      s.append("<line x1=\"")
-          .append(lx)
-          .append("\" y1=\"")
-          .append(ly - 4)
-          .append("\" x2=\"")
-          .append(lx + 18)
-          .append("\" y2=\"")
-          .append(ly - 4)
-          .append("\" stroke=\"")
-          .append(l[0])
-          .append("\" stroke-width=\"3\"")
-          .append(l[2].isEmpty() ? "" : " stroke-dasharray=\"5,4\"")
-          .append("/>\n");
-      s.append("<text x=\"")
-          .append(lx + 24)
-          .append("\" y=\"")
-          .append(ly)
-          .append("\" font-size=\"11\">")
-          .append(Html.escape(l[1]))
-          .append("</text>\n");
-      ly += 15;
-    }
-    s.append("</svg>\n");
-    return s.toString();
+    return new Chart(
+        width,
+        height,
+        title,
+        xLabel,
+        yLabel,
+        LEFT,
+        TOP,
+        width - LEFT - RIGHT,
+        height - TOP - BOTTOM,
+        (LEFT + width - RIGHT) / 2,
+        height - 8,
+        (TOP + height - BOTTOM) / 2,
+        List.copyOf(xTicks),
+        List.copyOf(yTicks),
+        List.copyOf(marks),
+        List.copyOf(legend));
   }
 
   /** About five round tick values covering [lo, hi]. */
@@ -285,9 +288,5 @@ final class Plot {
     }
     String s = String.format(Locale.ROOT, "%.3f", t);
     return s.replaceAll("0+$", "").replaceAll("\\.$", "");
-  }
-
-  static String f(double v) {
-    return String.format(Locale.ROOT, "%.1f", v);
   }
 }
