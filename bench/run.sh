@@ -7,7 +7,7 @@
 #   PROPENSITY_BENCH_PG_URL/_USER/_PASSWORD  add the PostgreSQL lane (loopback only); when unset, the
 #                                            PROPENSITY_TEST_PG_* of .ci/services.sh are used if set
 #   PROPENSITY_BENCH_REDIS_URL               allows `online --online redis`; defaults to PROPENSITY_TEST_REDIS_URL
-#   PROPENSITY_BENCH_SKIP_BUILD=1            reuse bench/target/benchmarks.jar and the feature-service jar as built
+#   PROPENSITY_BENCH_SKIP_BUILD=1            reuse bench/target/benchmarks.jar and the service jars as built
 #   PROPENSITY_BENCH_WORK_DIR                where scratch stores and service logs go (default: system temp dir)
 set -euo pipefail
 
@@ -63,11 +63,15 @@ if [ -z "${PROPENSITY_BENCH_REDIS_URL:-}" ] && [ -n "${PROPENSITY_TEST_REDIS_URL
 fi
 
 if [ "${PROPENSITY_BENCH_SKIP_BUILD:-0}" != "1" ]; then
+  # bench depends on libraries only; the services a benchmark starts as processes are built here for
+  # their -all jars
   modules="bench"
   case "$name" in
-    # these start inference-service from its -all jar (feature-service's and training-service's are
-    # built with bench, which depends on both)
-    inference|inference-user|reload|all) modules="bench,inference-service" ;;
+    ingest|online|trainingset|memory) modules="bench,feature-service" ;;
+    inference) modules="bench,inference-service" ;;
+    inference-user) modules="bench,feature-service,inference-service" ;;
+    reload) modules="bench,training-service,inference-service" ;;
+    all) modules="bench,feature-service,training-service,inference-service" ;;
   esac
   echo "== building $modules and what they need (mvn -q -B -DskipTests package -pl $modules -am) =="
   (cd "$ROOT" && mvn -q -B -DskipTests package -pl "$modules" -am)

@@ -25,6 +25,8 @@ import org.w3c.dom.Document;
 
 class HtmlReportTest {
   private static final String NASTY = "<b>\"price\" & 'co'</b>";
+  // a feature name that tries to run script, with a control character that XML does not allow
+  private static final String SCRIPT = "<script>alert('x')</script>\u0007";
   private static TrainingResult result;
 
   @BeforeAll
@@ -32,6 +34,7 @@ class HtmlReportTest {
     Dataset base = SyntheticData.dataset(1500, 81, -1.8, 1, false);
     List<String> names = new ArrayList<>(base.featureNames());
     names.set(3, NASTY); // a feature name that must be escaped everywhere
+    names.set(4, SCRIPT);
     Dataset.Builder b = Dataset.builder(names, base.kinds(), base.rowCount());
     for (int i = 0; i < base.rowCount(); i++) {
       b.add(base.row(i), base.label(i));
@@ -103,6 +106,15 @@ class HtmlReportTest {
     assertThat(html)
         .contains("&lt;b&gt;&quot;price&quot; &amp; &#39;co&#39;&lt;/b&gt;")
         .contains("churn &lt;30d&gt;");
+  }
+
+  @Test
+  void untrustedFeatureNamesNeverBecomeMarkup() {
+    String html = result.reportHtml();
+    assertThat(html)
+        .doesNotContain("<script")
+        .doesNotContain("\u0007")
+        .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; ");
   }
 
   @Test

@@ -1,0 +1,208 @@
+package io.propensity.training.pipeline.report;
+
+import io.propensity.runtime.metrics.BinaryEvaluation;
+import io.propensity.training.pipeline.Lineage;
+import io.propensity.training.pipeline.ShapSummary;
+import io.propensity.training.pipeline.Stage;
+import io.propensity.training.pipeline.TrainingResult;
+import io.propensity.training.pipeline.data.CategoricalVocabulary;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.thymeleaf.TemplateEngine;
+import org.thymeleaf.context.Context;
+import org.thymeleaf.templatemode.TemplateMode;
+import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
+
+/**
+ * Renders a training run as one self-contained HTML page from the Thymeleaf templates next to this
+ * class ({@code report.html} and its fragments): inline CSS and inline SVG charts, no script and
+ * nothing fetched from elsewhere, so it can be stored with the model version and opened offline.
+ * Every piece of text from the data is escaped by the templates ({@code th:text}, {@code [[…]]}).
+ */
+public final class HtmlReport {
+  private static final int SUMMARY_FEATURES = 15;
+  private static final String TEMPLATES = "io/propensity/training/pipeline/report/";
+  // control characters other than tab and newline: they have no place in text, and make the page
+  // ill-formed as XML
+  private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B-\\x1F]");
+  private static final TemplateEngine ENGINE = engine();
+
+  /** A test metric of the model and the baseline; the better of the two is marked. */
+  record MetricRow(String name, double model, double baseline, boolean higherIsBetter) {
+    public boolean modelWins() {
+      return comparable() && (higherIsBetter ? model > baseline : model < baseline);
+    }
+
+    public boolean baselineWins() {
+      return comparable() && (higherIsBetter ? baseline > model : baseline < model);
+    }
+
+    private boolean comparable() {
+      return !Double.isNaN(model) && !Double.isNaN(baseline);
+    }
+  }
+
+  /** A row of a two-column table. */
+  record Entry(String key, String value) {}
+
+  /** A model feature: its position, name, kind and, for a categorical one, how many values. */
+  record FeatureRow(int index, String name, String kind, String categories) {}
+
+  private HtmlReport() {}
+
+  private static TemplateEngine engine() {
+    ClassLoaderTemplateResolver resolver =
+        new ClassLoaderTemplateResolver(HtmlReport.class.getClassLoader());
+    resolver.setPrefix(TEMPLATES);
+    resolver.setSuffix(".html");
+    resolver.setTemplateMode(TemplateMode.HTML);
+    resolver.setCharacterEncoding(StandardCharsets.UTF_8.name());
+    resolver.setCacheable(true);
+    TemplateEngine engine = new TemplateEngine();
+    engine.setTemplateResolver(resolver);
+    return engine;
+  }
+
+  /** The report of {@code r} (its own {@code reportHtml} is ignored). */
+  public static String render(TrainingResult r) {
+    BinaryEvaluation m = r.modelEvaluation();
+    BinaryEvaluation b = r.baselineEvaluation();
+    ShapSummary shap = r.shap();
+    Context c = new Context(Locale.ROOT);
+    c.setVariable("fmt", Format.INSTANCE);
+    c.setVariable("r", r);
+    c.setVariable("m", m);
+    c.setVariable("b", b);
+    c.setVariable("metrics", metrics(m, b));
+    c.setVariable("curves", List.of(Charts.roc(m, b), Charts.precisionRecall(m, b)));
+    c.setVariable("liftCharts", List.of(Charts.lift(m, b), Charts.gain(m, b)));
+    c.setVariable("calibrationChart", Charts.calibration(m, b));
+    c.setVariable(
+        "beeswarm",
+        ShapBeeswarm.of(
+            shap.features().subList(0, Math.min(SUMMARY_FEATURES, shap.features().size()))));
+    c.setVariable("dependence", Charts.dependence(shap));
+    c.setVariable("tuning", r.tuning().orElse(null));
+    c.setVariable("tuningChart", r.tuning().map(Charts::tuning).orElse(null));
+    c.setVariable("lineage", lineage(r.lineage(), r));
+    c.setVariable("parameters", parameters(r));
+    c.setVariable("features", features(r));
+    return CONTROL.matcher(ENGINE.process("report", c)).replaceAll(" ");
+  }
+
+  private static List<MetricRow> metrics(BinaryEvaluation m, BinaryEvaluation b) {
+    return List.of(
+        new MetricRow("ROC-AUC", m.rocAuc(), b.rocAuc(), true),
+        new MetricRow("PR-AUC (average precision)", m.prAuc(), b.prAuc(), true),
+        new MetricRow("F1", m.f1(), b.f1(), true),
+        new MetricRow("precision", m.precision(), b.precision(), true),
+        new MetricRow("recall", m.recall(), b.recall(), true),
+        new MetricRow("accuracy", m.accuracy(), b.accuracy(), true),
+        new MetricRow("log loss", m.logLoss(), b.logLoss(), false),
+        new MetricRow("Brier score", m.brierScore(), b.brierScore(), false),
+        new MetricRow(
+            "top-decile lift", m.deciles().get(0).lift(), b.deciles().get(0).lift(), true));
+  }
+
+  private static List<Entry> lineage(Lineage l, TrainingResult r) {
+    Format f = Format.INSTANCE;
+    List<Entry> rows = new ArrayList<>();
+    rows.add(new Entry("source", l.source()));
+    rows.add(
+        new Entry(
+            "rows",
+            l.totalRows()
+                + " (train "
+                + l.trainRows()
+                + ", validation "
+                + l.validationRows()
+                + ", test "
+                + l.testRows()
+                + ")"));
+    rows.add(
+        new Entry(
+            "positive rate",
+            f.pct(l.positiveRate())
+                + " overall, "
+                + f.pct(l.trainPositiveRate())
+                + " train, "
+                + f.pct(l.testPositiveRate())
+                + " test"));
+    rows.add(new Entry("split", f.lower(l.splitMethod())));
+    l.firstCutoff().ifPresent(c -> rows.add(new Entry("first cutoff", c.toString())));
+    l.lastTrainCutoff()
+        .ifPresent(c -> rows.add(new Entry("last train/validation cutoff", c.toString())));
+    if (!l.testCutoffs().isEmpty()) {
+      rows.add(
+          new Entry(
+              "test cutoffs",
+              l.testCutoffs().size()
+                  + ": "
+                  + l.testCutoffs().get(0)
+                  + " … "
+                  + l.testCutoffs().get(l.testCutoffs().size() - 1)));
+    }
+    rows.add(
+        new Entry(
+            "imbalance",
+            l.imbalance()
+                + (l.syntheticRows() > 0
+                    ? " (" + l.syntheticRows() + " synthetic rows in the final fit)"
+                    : "")));
+    rows.add(
+        new Entry(
+            "final fit", l.refitOnValidation() ? "refitted on train + validation" : "train only"));
+    rows.add(new Entry("seed", Long.toString(l.seed())));
+    for (String n : l.notes()) {
+      rows.add(new Entry("note", n));
+    }
+    List<String> times = new ArrayList<>();
+    for (Map.Entry<Stage, Duration> e : r.timings().entrySet()) {
+      times.add(f.lower(e.getKey()) + ' ' + f.seconds(e.getValue()));
+    }
+    times.add("total " + f.seconds(r.totalTime()));
+    rows.add(new Entry("timings", String.join(", ", times)));
+    return List.copyOf(rows);
+  }
+
+  private static List<Entry> parameters(TrainingResult r) {
+    Format f = Format.INSTANCE;
+    List<Entry> rows = new ArrayList<>();
+    rows.add(new Entry("iterations", Integer.toString(r.iterations())));
+    rows.add(
+        new Entry(
+            "threshold",
+            f.num(r.threshold())
+                + " (validation F-"
+                + f.num(r.thresholdChoice().beta())
+                + " "
+                + f.num(r.thresholdChoice().score())
+                + ", precision "
+                + f.num(r.thresholdChoice().precision())
+                + ", recall "
+                + f.num(r.thresholdChoice().recall())
+                + ")"));
+    r.params().forEach((k, v) -> rows.add(new Entry(k, v)));
+    return List.copyOf(rows);
+  }
+
+  private static List<FeatureRow> features(TrainingResult r) {
+    List<FeatureRow> rows = new ArrayList<>();
+    for (int i = 0; i < r.featureNames().size(); i++) {
+      String name = r.featureNames().get(i);
+      CategoricalVocabulary vocab = r.vocabularies().get(name);
+      rows.add(
+          new FeatureRow(
+              i,
+              name,
+              Format.INSTANCE.lower(r.featureKinds().get(i)),
+              vocab == null ? "" : vocab.values().size() - 1 + " values"));
+    }
+    return List.copyOf(rows);
+  }
+}
