@@ -145,7 +145,8 @@ public sealed interface TimeFormat
   record Pattern(String pattern, ZoneId zone) implements TimeFormat {
     public Pattern {
       Objects.requireNonNull(zone, "zone");
-      DateTimeFormatter.ofPattern(pattern, Locale.ROOT); // fails now on a bad pattern, not per row
+      // parsed now, so a bad pattern fails here rather than on every row
+      var unused = DateTimeFormatter.ofPattern(pattern, Locale.ROOT);
     }
 
     @Override
