@@ -22,6 +22,8 @@ import io.propensity.training.pipeline.tuning.SearchMethod;
 import io.propensity.training.pipeline.tuning.TuningConfig;
 import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.ModelRegistry;
+import io.propensity.training.registry.VersionDetails.LineageSource;
+import io.propensity.training.registry.VersionDetails.TabularFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +69,7 @@ final class TrainingProtoMapper {
    *
    * @throws InvalidInputException naming every bad field
    */
-  static JobDefinition toDefinition(
+  static JobDefinition<TrainingSpec> toDefinition(
       TrainingSpec spec, String requestId, FeatureServiceLoaders featureService, Path dataDir) {
     List<FieldError> errors = new ArrayList<>();
     String name = spec.getModelName();
@@ -89,10 +91,13 @@ final class TrainingProtoMapper {
 
     // data source
     DataLoader loader = null;
+    LineageSource dataSource = null;
     boolean timeOrdered = false;
     switch (spec.getDataSource().getSourceCase()) {
       case FEATURE_SERVICE_TRAINING_SET -> {
-        loader = featureService.loader(spec.getDataSource().getFeatureServiceTrainingSet());
+        var set = spec.getDataSource().getFeatureServiceTrainingSet();
+        loader = featureService.loader(set);
+        dataSource = VersionDetailsProtoMapper.trainingSet(set);
         timeOrdered = true;
       }
       case TABULAR_FILE -> {
@@ -137,6 +142,7 @@ final class TrainingProtoMapper {
                 ',',
                 CsvOptions.DEFAULT_MAX_CATEGORIES);
         loader = (progress, cancel) -> new TrainingSource.CsvFile(resolved, options);
+        dataSource = new TabularFile(f.getPath(), "", f.getLabelColumn());
       }
       default ->
           errors.add(
@@ -376,13 +382,14 @@ final class TrainingProtoMapper {
           tun.ifPresent(b::tuning);
           return b.build();
         };
-    return new JobDefinition(
+    return new JobDefinition<>(
         name,
         loader,
         request,
+        dataSource,
         promotion,
         requestId.isEmpty() ? Optional.empty() : Optional.of(requestId),
-        spec.toByteArray());
+        spec);
   }
 
   private static Set<String> union() {
@@ -391,18 +398,14 @@ final class TrainingProtoMapper {
     return all;
   }
 
-  static propensity.training.v1.Job toProto(Job j) {
+  static propensity.training.v1.Job toProto(Job<TrainingSpec> j) {
     propensity.training.v1.Job.Builder b =
         propensity.training.v1.Job.newBuilder()
             .setJobId(j.id())
             .setState(toProto(j.state()))
             .setCreatedAt(EventProtoMapper.timestamp(j.createdAt()))
-            .setModelName(j.modelName());
-    try {
-      b.setSpec(TrainingSpec.parseFrom(j.specDetails()));
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      // the spec is ours: it always parses
-    }
+            .setModelName(j.modelName())
+            .setSpec(j.spec());
     j.failureReason().ifPresent(b::setFailureReason);
     j.startedAt().ifPresent(t -> b.setStartedAt(EventProtoMapper.timestamp(t)));
     j.finishedAt().ifPresent(t -> b.setFinishedAt(EventProtoMapper.timestamp(t)));
