@@ -10,6 +10,7 @@ import io.propensity.training.registry.ModelSummary;
 import io.propensity.training.registry.ModelVersionRecord;
 import io.propensity.training.registry.NewModelVersion;
 import io.propensity.training.registry.VersionSelector;
+import io.propensity.training.registry.VersionUpload;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ import propensity.registry.v1.ModelVersionView;
 /** Translates between the registry.v1 contract and the registry's domain types. */
 final class RegistryProtoMapper {
   /** Largest piece of a file in one message, both ways. */
-  static final int MAX_CHUNK_BYTES = 1 << 20;
+  static final int MAX_CHUNK_BYTES = VersionUpload.MAX_CHUNK_BYTES;
 
   static final String ARTIFACT_CONTENT_TYPE = "text/plain";
   static final String REPORT_CONTENT_TYPE = "text/html; charset=utf-8";
