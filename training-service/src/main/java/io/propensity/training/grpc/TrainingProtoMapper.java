@@ -19,6 +19,7 @@ import io.propensity.training.pipeline.model.EarlyStoppingMetric;
 import io.propensity.training.pipeline.model.Hyperparameters;
 import io.propensity.training.pipeline.split.SplitConfig;
 import io.propensity.training.pipeline.tuning.SearchMethod;
+import io.propensity.training.pipeline.tuning.SearchSpace;
 import io.propensity.training.pipeline.tuning.TuningConfig;
 import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.ModelRegistry;
@@ -55,16 +56,7 @@ import propensity.training.v1.TuningSpec;
 final class TrainingProtoMapper {
   private static final Set<String> ALWAYS_FIXABLE =
       Set.of("num_iterations", "num_threads", "early_stopping_round");
-  private static final Set<String> TUNED =
-      Set.of(
-          "num_leaves",
-          "learning_rate",
-          "min_data_in_leaf",
-          "feature_fraction",
-          "bagging_fraction",
-          "bagging_freq",
-          "lambda_l1",
-          "lambda_l2");
+  private static final Set<String> TUNED = Set.copyOf(SearchSpace.ORDER);
 
   private TrainingProtoMapper() {}
 
@@ -82,9 +74,9 @@ final class TrainingProtoMapper {
       TrainingSpec spec, String requestId, FeatureServiceLoaders featureService, Path dataDir) {
     List<FieldError> errors = new ArrayList<>();
     checkNames(spec, requestId, errors);
-    long seed = spec.getSeed() == 0 ? 42 : spec.getSeed();
+    long seed = spec.getSeed() == 0 ? TrainingRequest.DEFAULT_SEED : spec.getSeed();
     Optional<Rows> rows = rows(spec.getDataSource(), featureService, dataDir, errors);
-    SplitConfig split = split(spec.getSplit(), spec.getDataSource(), rows, seed, errors);
+    SplitConfig split = split(spec.getSplit(), rows, seed, errors);
     ImbalanceStrategy imbalance = imbalance(spec.getImbalance(), errors);
     EarlyStoppingMetric metric = tuningMetric(spec.getTuning(), errors);
     boolean tuned = spec.getTuning().getStrategy() != SearchStrategy.SEARCH_STRATEGY_NONE;
@@ -217,8 +209,9 @@ final class TrainingProtoMapper {
     };
   }
 
+  /** The split; its purge gap is the domain's to set, from the rows' label horizon. */
   private static SplitConfig split(
-      SplitSpec split, DataSource source, Optional<Rows> rows, long seed, List<FieldError> errors) {
+      SplitSpec split, Optional<Rows> rows, long seed, List<FieldError> errors) {
     double test = split.getTestFraction() == 0 ? 0.2 : split.getTestFraction();
     double validation = split.getValidationFraction() == 0 ? 0.2 : split.getValidationFraction();
     if (test < 0 || test > 0.5) {
@@ -245,15 +238,7 @@ final class TrainingProtoMapper {
     if (!errors.isEmpty()) {
       return SplitConfig.defaults(seed); // never used: the spec is refused
     }
-    // A label window reaches `horizon` past its cutoff: keep that gap between train and test rows
-    // so
-    // no training label covers the test period.
-    Duration purge =
-        source.hasFeatureServiceTrainingSet()
-            ? EventProtoMapper.duration(source.getFeatureServiceTrainingSet().getHorizon())
-            : Duration.ZERO;
-    return new SplitConfig(
-        mode, test, validation, purge.isNegative() ? Duration.ZERO : purge, seed);
+    return new SplitConfig(mode, test, validation, Duration.ZERO, seed);
   }
 
   private static ImbalanceStrategy imbalance(ImbalanceSpec spec, List<FieldError> errors) {
@@ -383,9 +368,7 @@ final class TrainingProtoMapper {
       }
     }
     Hyperparameters hp = Hyperparameters.defaults();
-    BoostingSettings boosting =
-        BoostingSettings.defaults(seed)
-            .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    BoostingSettings boosting = TrainingRequest.defaultBoosting(seed);
     try {
       hp =
           new Hyperparameters(
