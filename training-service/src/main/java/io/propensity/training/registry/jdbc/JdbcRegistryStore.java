@@ -79,9 +79,25 @@ public final class JdbcRegistryStore implements RegistryStore {
                     "cannot migrate the model registry at "
                         + MigratedDataSource.redact(jdbcUrl)
                         + ": "
-                        + e.getMessage(),
+                        + messages(e),
                     e));
     return new JdbcRegistryStore(new JdbcTransactions(ds, dialect), dialect);
+  }
+
+  /**
+   * The messages of {@code e} and of its causes, each said once: Flyway reports a failed Java
+   * migration as "Migration failed !", and the reason (which version cannot be converted, and what
+   * to do) is its cause's.
+   */
+  private static String messages(Throwable e) {
+    StringBuilder out = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage() == null ? "" : t.getMessage().strip();
+      if (!m.isEmpty() && out.indexOf(m) < 0) {
+        out.append(out.length() == 0 ? "" : ": ").append(m);
+      }
+    }
+    return out.toString();
   }
 
   /** The dialect in use. */
