@@ -15,7 +15,8 @@ import java.util.Optional;
  *
  * @param source where the rows come from
  * @param target the model's name (e.g. {@code purchase_7d}), for the report
- * @param split how to split train/validation/test
+ * @param split how to split train/validation/test; its purge gap is at least the source's label
+ *     horizon, so no training label covers the test period
  * @param imbalance how to counter class imbalance in fitting rows
  * @param tuning hyperparameter search, or empty to use {@code hyperparameters} as they are
  * @param hyperparameters LightGBM parameters when not tuning
@@ -51,6 +52,8 @@ public record TrainingRequest(
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(split, "split");
+    // A label reaches `horizon` past its row's cutoff: keep that gap between train and test rows.
+    split = split.withPurgeGapAtLeast(source.labelHorizon());
     Objects.requireNonNull(imbalance, "imbalance");
     Objects.requireNonNull(tuning, "tuning");
     Objects.requireNonNull(hyperparameters, "hyperparameters");
@@ -63,6 +66,15 @@ public record TrainingRequest(
       throw new IllegalArgumentException(
           "goldenRows/dependencePlots >= 0, shapRows/shapPointsPerFeature >= 1");
     }
+  }
+
+  /** The seed of a request that sets none. */
+  public static final long DEFAULT_SEED = 42;
+
+  /** The boosting settings of a request that sets none: the defaults, one thread per core. */
+  public static BoostingSettings defaultBoosting(long seed) {
+    return BoostingSettings.defaults(seed)
+        .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
 
   /** The number of cross-validation folds the data must support (2 when not tuning). */
@@ -78,7 +90,7 @@ public record TrainingRequest(
   public static final class Builder {
     private final TrainingSource source;
     private String target = "propensity";
-    private long seed = 42;
+    private long seed = DEFAULT_SEED;
     private SplitConfig split;
     private ImbalanceStrategy imbalance = ImbalanceStrategy.none();
     private TuningConfig tuning;
@@ -167,10 +179,7 @@ public record TrainingRequest(
           imbalance,
           Optional.ofNullable(tuning),
           hyperparameters,
-          boosting != null
-              ? boosting
-              : BoostingSettings.defaults(seed)
-                  .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors())),
+          boosting != null ? boosting : defaultBoosting(seed),
           baseline != null ? baseline : LogisticBaseline.Settings.defaults(seed),
           thresholdBeta,
           refit,

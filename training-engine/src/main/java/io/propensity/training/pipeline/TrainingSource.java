@@ -4,6 +4,7 @@ import io.propensity.training.pipeline.data.CsvDatasetLoader;
 import io.propensity.training.pipeline.data.CsvOptions;
 import io.propensity.training.pipeline.data.Dataset;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /** Where the training rows come from. */
@@ -17,6 +18,15 @@ public sealed interface TrainingSource {
 
   /** The label's name, for messages. */
   String labelName();
+
+  /**
+   * How far past a row's cutoff its label looks (the horizon of a point-in-time training set); zero
+   * when labels do not look ahead. A time split keeps at least this gap between training and test
+   * rows, so no training label covers the test period.
+   */
+  default Duration labelHorizon() {
+    return Duration.ZERO;
+  }
 
   /** A tabular file a user brings. */
   record CsvFile(Path path, CsvOptions options) implements TrainingSource {
@@ -47,12 +57,20 @@ public sealed interface TrainingSource {
    * @param description what the rows are, for lineage (e.g. {@code feature-service training set
    *     ts-42})
    * @param labelName what the label is called, for messages (e.g. {@code purchase_7d})
+   * @param labelHorizon how far past a row's cutoff its label looks
    */
-  record InMemory(Dataset dataset, String description, String labelName) implements TrainingSource {
+  record InMemory(Dataset dataset, String description, String labelName, Duration labelHorizon)
+      implements TrainingSource {
     public InMemory {
       Objects.requireNonNull(dataset, "dataset");
       Objects.requireNonNull(description, "description");
       Objects.requireNonNull(labelName, "labelName");
+      Objects.requireNonNull(labelHorizon, "labelHorizon");
+    }
+
+    /** Rows whose labels do not look past their cutoffs. */
+    public InMemory(Dataset dataset, String description, String labelName) {
+      this(dataset, description, labelName, Duration.ZERO);
     }
 
     @Override

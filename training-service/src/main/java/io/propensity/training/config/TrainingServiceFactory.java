@@ -14,6 +14,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import propensity.training.v1.TrainingSpec;
 
 /**
  * Wires the training side of the service: pipeline, job manager, publisher, feature-service client.
@@ -29,10 +30,10 @@ class TrainingServiceFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
-  JobManager jobManager(
+  JobManager<TrainingSpec> jobManager(
       ModelRegistry registry, TrainingConfiguration config, MeterRegistry meters) {
-    JobManager jobs =
-        new JobManager(
+    JobManager<TrainingSpec> jobs =
+        new JobManager<>(
             Executors.newSingleThreadExecutor(
                 r -> {
                   Thread t = new Thread(r, "training-job");

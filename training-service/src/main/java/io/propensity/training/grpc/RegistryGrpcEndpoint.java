@@ -12,33 +12,27 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
-import io.propensity.common.error.ResourceExhaustedException;
 import io.propensity.common.grpc.FlowControlledSender;
 import io.propensity.common.grpc.GrpcErrors;
 import io.propensity.training.registry.AliasExpectation;
 import io.propensity.training.registry.AliasMove;
 import io.propensity.training.registry.BlobInfo;
 import io.propensity.training.registry.BlobKind;
-import io.propensity.training.registry.BlobSource;
 import io.propensity.training.registry.ModelPage;
 import io.propensity.training.registry.ModelRegistry;
 import io.propensity.training.registry.ModelVersionRecord;
-import io.propensity.training.registry.NewModelVersion;
 import io.propensity.training.registry.RegistryConfiguration;
 import io.propensity.training.registry.Subscription;
 import io.propensity.training.registry.VersionPage;
-import io.propensity.training.registry.WatchListener;
+import io.propensity.training.registry.VersionUpload;
+import io.propensity.training.registry.WatchBacklog;
 import jakarta.inject.Named;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import propensity.registry.v1.Chunk;
 import propensity.registry.v1.DownloadArtifactRequest;
@@ -53,7 +47,6 @@ import propensity.registry.v1.ListModelVersionsResponse;
 import propensity.registry.v1.ListModelsRequest;
 import propensity.registry.v1.ListModelsResponse;
 import propensity.registry.v1.ModelRegistryServiceGrpc;
-import propensity.registry.v1.ModelVersion;
 import propensity.registry.v1.ModelVersionView;
 import propensity.registry.v1.RegisterModelVersionRequest;
 import propensity.registry.v1.RegisterModelVersionResponse;
@@ -69,6 +62,9 @@ import propensity.registry.v1.WatchModelsResponse;
 final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase {
   /** Most changes a watcher may fall behind before its stream is ended (it then resynchronises). */
   static final int WATCH_BACKLOG_LIMIT = 10_000;
+
+  /** How long a watch's sender waits for a change before it looks whether the server stops. */
+  private static final Duration WATCH_POLL = Duration.ofMillis(200);
 
   private final ModelRegistry registry;
   private final RegistryConfiguration config;
@@ -95,7 +91,8 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
   public StreamObserver<RegisterModelVersionRequest> registerModelVersion(
       StreamObserver<RegisterModelVersionResponse> out) {
     return new StreamObserver<>() {
-      private final Upload upload = new Upload(config.maxArtifactBytes(), config.maxReportBytes());
+      private final VersionUpload upload =
+          new VersionUpload(config.maxArtifactBytes(), config.maxReportBytes());
       private boolean failed;
 
       @Override
@@ -104,7 +101,7 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
           return;
         }
         try {
-          upload.accept(message);
+          accept(upload, message);
         } catch (RuntimeException e) {
           fail(e);
         }
@@ -121,13 +118,10 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
           return;
         }
         try {
-          upload.checkComplete();
+          VersionUpload.Completed done = upload.complete();
           ModelVersionRecord stored;
           try {
-            BlobSource artifact = upload.artifact::newInput;
-            Optional<BlobSource> report =
-                upload.report.isEmpty() ? Optional.empty() : Optional.of(upload.report::newInput);
-            stored = registry.register(upload.version, artifact, report);
+            stored = registry.register(done.version(), done.artifact(), done.report());
           } catch (InvalidInputException e) {
             throw inModelVersion(e);
           }
@@ -147,6 +141,25 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
         out.onError(GrpcErrors.toStatusException(e));
       }
     };
+  }
+
+  /** Hands one message of a registration stream to the upload. */
+  private static void accept(VersionUpload upload, RegisterModelVersionRequest message) {
+    switch (message.getPayloadCase()) {
+      case MODEL_VERSION ->
+          upload.begin(() -> RegistryProtoMapper.toNewVersion(message.getModelVersion()));
+      case ARTIFACT_CHUNK ->
+          upload.artifactChunk(
+              message.getArtifactChunk().getOffset(),
+              message.getArtifactChunk().getData().asReadOnlyByteBuffer());
+      case REPORT_CHUNK ->
+          upload.reportChunk(
+              message.getReportChunk().getOffset(),
+              message.getReportChunk().getData().asReadOnlyByteBuffer());
+      default ->
+          throw InvalidInputException.of(
+              "payload", "is empty; set model_version, artifact_chunk or report_chunk");
+    }
   }
 
   /** The domain names fields of the version itself; the request nests them in model_version. */
@@ -362,50 +375,9 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
     }
     FlowControlledSender<WatchModelsResponse> out =
         new FlowControlledSender<>((ServerCallStreamObserver<WatchModelsResponse>) plainOut);
-    // The registry calls the listener on its feed thread, which must not wait for this client: the
-    // listener queues, a worker sends at the client's pace. A client too slow to keep up is
-    // disconnected (it then resynchronises with send_initial_state) rather than buffered forever.
-    BlockingQueue<WatchModelsResponse> backlog = new LinkedBlockingQueue<>(WATCH_BACKLOG_LIMIT);
-    AtomicReference<Status> end = new AtomicReference<>();
-    WatchListener listener =
-        new WatchListener() {
-          @Override
-          public void onInitialState(List<io.propensity.training.registry.AliasChange> aliases) {
-            WatchModelsResponse.Builder b = WatchModelsResponse.newBuilder();
-            aliases.forEach(a -> b.addChanges(RegistryProtoMapper.toProto(a)));
-            enqueue(b.build());
-          }
-
-          @Override
-          public void onChange(io.propensity.training.registry.AliasChange change) {
-            enqueue(
-                WatchModelsResponse.newBuilder()
-                    .addChanges(RegistryProtoMapper.toProto(change))
-                    .build());
-          }
-
-          @Override
-          public void onClosed() {
-            end.compareAndSet(
-                null,
-                Status.UNAVAILABLE.withDescription(
-                    "the training service is shutting down; reconnect with send_initial_state = true"));
-          }
-
-          private void enqueue(WatchModelsResponse message) {
-            if (end.get() == null && !backlog.offer(message)) {
-              end.compareAndSet(
-                  null,
-                  Status.RESOURCE_EXHAUSTED.withDescription(
-                      "this watcher fell more than "
-                          + WATCH_BACKLOG_LIMIT
-                          + " changes behind; reconnect with send_initial_state = true"));
-            }
-          }
-        };
+    WatchBacklog backlog = new WatchBacklog(WATCH_BACKLOG_LIMIT);
     Subscription subscription =
-        registry.watch(
-            new LinkedHashSet<>(req.getNamesList()), req.getSendInitialState(), listener);
+        registry.watch(new LinkedHashSet<>(req.getNamesList()), req.getSendInitialState(), backlog);
     Context context = Context.current();
     try {
       streams.execute(
@@ -413,18 +385,17 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
               () -> {
                 try {
                   while (!out.isCancelled()) {
-                    WatchModelsResponse next = backlog.poll(200, TimeUnit.MILLISECONDS);
-                    if (next != null) {
-                      out.send(next);
-                    } else if (end.get() != null) {
-                      plainOut.onError(end.get().asRuntimeException());
+                    WatchBacklog.Event next = backlog.poll(WATCH_POLL).orElse(null);
+                    if (next instanceof WatchBacklog.Changes changes) {
+                      WatchModelsResponse.Builder b = WatchModelsResponse.newBuilder();
+                      changes.changes().forEach(c -> b.addChanges(RegistryProtoMapper.toProto(c)));
+                      out.send(b.build());
+                    } else if (next instanceof WatchBacklog.Ended ended) {
+                      plainOut.onError(status(ended).asRuntimeException());
                       return;
                     } else if (stopping.get()) {
                       plainOut.onError(
-                          Status.UNAVAILABLE
-                              .withDescription(
-                                  "the training service is shutting down; reconnect with send_initial_state = true")
-                              .asRuntimeException());
+                          status(WatchBacklog.Ended.shuttingDown()).asRuntimeException());
                       return;
                     }
                   }
@@ -444,136 +415,12 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
     }
   }
 
-  /**
-   * One registration in progress: the metadata, then the artifact's pieces and the report's, each
-   * checked for order and size as it arrives. The bytes are held in memory until the stream ends
-   * (bounded by propensity.registry.max-*-bytes), because the version is written only once all of
-   * it has arrived and checks out.
-   */
-  private static final class Upload {
-    private final long maxArtifactBytes;
-    private final long maxReportBytes;
-    private ModelVersion meta;
-    private NewModelVersion version;
-    private ByteString artifact = ByteString.EMPTY;
-    private ByteString report = ByteString.EMPTY;
-
-    Upload(long maxArtifactBytes, long maxReportBytes) {
-      this.maxArtifactBytes = maxArtifactBytes;
-      this.maxReportBytes = maxReportBytes;
-    }
-
-    void accept(RegisterModelVersionRequest message) {
-      switch (message.getPayloadCase()) {
-        case MODEL_VERSION -> {
-          if (meta != null) {
-            throw InvalidInputException.of("model_version", "is allowed in the first message only");
-          }
-          ModelVersion mv = message.getModelVersion();
-          version = RegistryProtoMapper.toNewVersion(mv);
-          if (mv.getArtifactSizeBytes() > maxArtifactBytes) {
-            throw new ResourceExhaustedException(
-                "model_version.artifact_size_bytes: "
-                    + mv.getArtifactSizeBytes()
-                    + " bytes is more than the "
-                    + maxArtifactBytes
-                    + " this registry accepts (propensity.registry.max-artifact-bytes)");
-          }
-          if (mv.getReportSizeBytes() > maxReportBytes) {
-            throw new ResourceExhaustedException(
-                "model_version.report_size_bytes: "
-                    + mv.getReportSizeBytes()
-                    + " bytes is more than the "
-                    + maxReportBytes
-                    + " this registry accepts (propensity.registry.max-report-bytes)");
-          }
-          meta = mv;
-        }
-        case ARTIFACT_CHUNK -> {
-          requireMetadataFirst("artifact_chunk");
-          if (!report.isEmpty()) {
-            throw InvalidInputException.of(
-                "artifact_chunk",
-                "came after a report_chunk; every artifact chunk comes before the report");
-          }
-          artifact =
-              append(
-                  "artifact_chunk",
-                  artifact,
-                  message.getArtifactChunk(),
-                  meta.getArtifactSizeBytes(),
-                  "model_version.artifact_size_bytes");
-        }
-        case REPORT_CHUNK -> {
-          requireMetadataFirst("report_chunk");
-          if (meta.getReportSizeBytes() == 0) {
-            throw InvalidInputException.of(
-                "report_chunk",
-                "was sent but model_version.report_size_bytes and report_sha256 are not set");
-          }
-          report =
-              append(
-                  "report_chunk",
-                  report,
-                  message.getReportChunk(),
-                  meta.getReportSizeBytes(),
-                  "model_version.report_size_bytes");
-        }
-        default ->
-            throw InvalidInputException.of(
-                "payload", "is empty; set model_version, artifact_chunk or report_chunk");
-      }
-    }
-
-    private void requireMetadataFirst(String field) {
-      if (meta == null) {
-        throw InvalidInputException.of(
-            field, "came before model_version; the first message carries model_version");
-      }
-    }
-
-    private static ByteString append(
-        String field, ByteString sofar, Chunk chunk, long announced, String sizeField) {
-      if (chunk.getOffset() != sofar.size()) {
-        throw InvalidInputException.of(
-            field + ".offset",
-            chunk.getOffset()
-                + " but "
-                + sofar.size()
-                + " bytes came before it; chunks come in order, without gaps");
-      }
-      int n = chunk.getData().size();
-      if (n == 0 || n > RegistryProtoMapper.MAX_CHUNK_BYTES) {
-        throw InvalidInputException.of(field + ".data", n + " bytes is outside 1 byte to 1 MiB");
-      }
-      if (sofar.size() + (long) n > announced) {
-        throw InvalidInputException.of(
-            field, "the bytes go past the " + announced + " announced in " + sizeField);
-      }
-      return sofar.concat(chunk.getData());
-    }
-
-    void checkComplete() {
-      if (meta == null) {
-        throw InvalidInputException.of(
-            "model_version", "is required in the first message; the stream was empty");
-      }
-      if (artifact.size() != meta.getArtifactSizeBytes()) {
-        throw InvalidInputException.of(
-            "artifact_chunk",
-            artifact.size()
-                + " of the "
-                + meta.getArtifactSizeBytes()
-                + " announced artifact bytes arrived");
-      }
-      if (report.size() != meta.getReportSizeBytes()) {
-        throw InvalidInputException.of(
-            "report_chunk",
-            report.size()
-                + " of the "
-                + meta.getReportSizeBytes()
-                + " announced report bytes arrived");
-      }
-    }
+  private static Status status(WatchBacklog.Ended ended) {
+    Status code =
+        switch (ended.reason()) {
+          case SHUTTING_DOWN -> Status.UNAVAILABLE;
+          case FELL_BEHIND -> Status.RESOURCE_EXHAUSTED;
+        };
+    return code.withDescription(ended.message());
   }
 }

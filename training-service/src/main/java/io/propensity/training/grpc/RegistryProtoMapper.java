@@ -1,6 +1,5 @@
 package io.propensity.training.grpc;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
@@ -11,6 +10,7 @@ import io.propensity.training.registry.ModelSummary;
 import io.propensity.training.registry.ModelVersionRecord;
 import io.propensity.training.registry.NewModelVersion;
 import io.propensity.training.registry.VersionSelector;
+import io.propensity.training.registry.VersionUpload;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ import propensity.registry.v1.ModelVersionView;
 /** Translates between the registry.v1 contract and the registry's domain types. */
 final class RegistryProtoMapper {
   /** Largest piece of a file in one message, both ways. */
-  static final int MAX_CHUNK_BYTES = 1 << 20;
+  static final int MAX_CHUNK_BYTES = VersionUpload.MAX_CHUNK_BYTES;
 
   static final String ARTIFACT_CONTENT_TYPE = "text/plain";
   static final String REPORT_CONTENT_TYPE = "text/html; charset=utf-8";
@@ -53,8 +53,7 @@ final class RegistryProtoMapper {
 
   /**
    * The domain registration of a ModelVersion sent by a client, or every reason it is malformed,
-   * named by their path in the request. Output-only fields are ignored; the stored details are the
-   * message without them.
+   * named by their path in the request. Output-only fields are ignored.
    */
   static NewModelVersion toNewVersion(ModelVersion mv) {
     String p = "model_version.";
@@ -191,15 +190,13 @@ final class RegistryProtoMapper {
               : problems.size() + " invalid fields: " + problems,
           problems);
     }
-    byte[] details =
-        mv.toBuilder().clearVersion().clearAliases().clearCreatedAt().build().toByteArray();
     NewModelVersion.Builder b =
         NewModelVersion.builder(
                 mv.getName(), mv.getFeatureSchema().getVersionHash(), mv.getThreshold())
             .artifactFormat(format)
             .metrics(metrics)
             .expectedArtifact(new BlobInfo(mv.getArtifactSha256(), mv.getArtifactSizeBytes()))
-            .details(details);
+            .details(VersionDetailsProtoMapper.toDetails(mv));
     target.ifPresent(b::target);
     if (hasReport) {
       b.expectedReport(new BlobInfo(mv.getReportSha256(), mv.getReportSizeBytes()));
@@ -212,28 +209,19 @@ final class RegistryProtoMapper {
 
   /** The stored version as the contract shows it; BASIC leaves the bulky lists empty. */
   static ModelVersion toProto(ModelVersionRecord r, ModelVersionView view) {
-    ModelVersion.Builder b;
-    try {
-      b = ModelVersion.parseFrom(r.details()).toBuilder();
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException(
-          "the stored details of version "
-              + r.version()
-              + " of model '"
-              + r.name()
-              + "' are not a ModelVersion",
-          e);
-    }
-    b.setName(r.name())
-        .setVersion(r.version())
-        .clearAliases()
-        .addAllAliases(r.aliases())
-        .setCreatedAt(timestamp(r.createdAt()))
-        .setThreshold(r.threshold())
-        .setArtifactSha256(r.artifact().sha256())
-        .setArtifactSizeBytes(r.artifact().sizeBytes())
-        .setReportSha256(r.report().map(BlobInfo::sha256).orElse(""))
-        .setReportSizeBytes(r.report().map(BlobInfo::sizeBytes).orElse(0L));
+    ModelVersion.Builder b =
+        VersionDetailsProtoMapper.toProto(r.details())
+            .setName(r.name())
+            .setVersion(r.version())
+            .addAllAliases(r.aliases())
+            .setCreatedAt(timestamp(r.createdAt()))
+            .setThreshold(r.threshold())
+            .setArtifactFormat(artifactFormat(r.artifactFormat()))
+            .setArtifactSha256(r.artifact().sha256())
+            .setArtifactSizeBytes(r.artifact().sizeBytes())
+            .setReportSha256(r.report().map(BlobInfo::sha256).orElse(""))
+            .setReportSizeBytes(r.report().map(BlobInfo::sizeBytes).orElse(0L));
+    b.getFeatureSchemaBuilder().setVersionHash(r.featureSchemaHash());
     if (view == ModelVersionView.MODEL_VERSION_VIEW_BASIC) {
       b.clearGoldenRows().clearFeatureImportances().clearTuningTrials();
       if (b.hasEvaluation()) {

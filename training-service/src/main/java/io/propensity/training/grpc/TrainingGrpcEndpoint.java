@@ -25,6 +25,7 @@ import propensity.training.v1.ListJobsResponse;
 import propensity.training.v1.StartTrainingRequest;
 import propensity.training.v1.StartTrainingResponse;
 import propensity.training.v1.TrainingServiceGrpc;
+import propensity.training.v1.TrainingSpec;
 import propensity.training.v1.WatchJobRequest;
 import propensity.training.v1.WatchJobResponse;
 
@@ -34,13 +35,13 @@ final class TrainingGrpcEndpoint extends TrainingServiceGrpc.TrainingServiceImpl
   private static final int DEFAULT_PAGE = 50;
   private static final int MAX_PAGE = 500;
 
-  private final JobManager jobs;
+  private final JobManager<TrainingSpec> jobs;
   private final FeatureServiceClient featureService;
   private final TrainingConfiguration config;
   private final Path dataDir;
 
   TrainingGrpcEndpoint(
-      JobManager jobs,
+      JobManager<TrainingSpec> jobs,
       FeatureServiceClient featureService,
       TrainingConfiguration config,
       @Value("${propensity.data-dir:data}") String dataDir) {
@@ -52,7 +53,7 @@ final class TrainingGrpcEndpoint extends TrainingServiceGrpc.TrainingServiceImpl
 
   @Override
   public void startTraining(StartTrainingRequest req, StreamObserver<StartTrainingResponse> out) {
-    Job job =
+    Job<TrainingSpec> job =
         jobs.start(
             TrainingProtoMapper.toDefinition(
                 req.getSpec(),
@@ -140,7 +141,7 @@ final class TrainingGrpcEndpoint extends TrainingServiceGrpc.TrainingServiceImpl
     }
     Optional<String> model =
         req.getModelName().isEmpty() ? Optional.empty() : Optional.of(req.getModelName());
-    List<Job> page = jobs.list(model, states, offset, size + 1);
+    List<Job<TrainingSpec>> page = jobs.list(model, states, offset, size + 1);
     ListJobsResponse.Builder b = ListJobsResponse.newBuilder();
     page.stream().limit(size).forEach(j -> b.addJobs(TrainingProtoMapper.toProto(j)));
     if (page.size() > size) {

@@ -19,9 +19,12 @@ import io.propensity.training.pipeline.model.EarlyStoppingMetric;
 import io.propensity.training.pipeline.model.Hyperparameters;
 import io.propensity.training.pipeline.split.SplitConfig;
 import io.propensity.training.pipeline.tuning.SearchMethod;
+import io.propensity.training.pipeline.tuning.SearchSpace;
 import io.propensity.training.pipeline.tuning.TuningConfig;
 import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.ModelRegistry;
+import io.propensity.training.registry.VersionDetails.LineageSource;
+import io.propensity.training.registry.VersionDetails.TabularFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,29 +34,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import propensity.training.v1.DataSource;
 import propensity.training.v1.EvaluationSummary;
+import propensity.training.v1.ImbalanceSpec;
 import propensity.training.v1.JobProgress;
 import propensity.training.v1.MetricSummary;
 import propensity.training.v1.PromotionOutcome;
+import propensity.training.v1.PromotionPolicy;
+import propensity.training.v1.SearchStrategy;
+import propensity.training.v1.SplitSpec;
 import propensity.training.v1.SplitStrategy;
+import propensity.training.v1.TabularFileSource;
+import propensity.training.v1.ThresholdSpec;
 import propensity.training.v1.TrainingSpec;
 import propensity.training.v1.TrainingStage;
+import propensity.training.v1.TuningSpec;
 
 /** Translates training.v1 messages to job definitions and job snapshots back to messages. */
 final class TrainingProtoMapper {
   private static final Set<String> ALWAYS_FIXABLE =
       Set.of("num_iterations", "num_threads", "early_stopping_round");
-  private static final Set<String> TUNED =
-      Set.of(
-          "num_leaves",
-          "learning_rate",
-          "min_data_in_leaf",
-          "feature_fraction",
-          "bagging_fraction",
-          "bagging_freq",
-          "lambda_l1",
-          "lambda_l2");
+  private static final Set<String> TUNED = Set.copyOf(SearchSpace.ORDER);
 
   private TrainingProtoMapper() {}
 
@@ -67,9 +70,50 @@ final class TrainingProtoMapper {
    *
    * @throws InvalidInputException naming every bad field
    */
-  static JobDefinition toDefinition(
+  static JobDefinition<TrainingSpec> toDefinition(
       TrainingSpec spec, String requestId, FeatureServiceLoaders featureService, Path dataDir) {
     List<FieldError> errors = new ArrayList<>();
+    checkNames(spec, requestId, errors);
+    long seed = spec.getSeed() == 0 ? TrainingRequest.DEFAULT_SEED : spec.getSeed();
+    Optional<Rows> rows = rows(spec.getDataSource(), featureService, dataDir, errors);
+    SplitConfig split = split(spec.getSplit(), rows, seed, errors);
+    ImbalanceStrategy imbalance = imbalance(spec.getImbalance(), errors);
+    EarlyStoppingMetric metric = tuningMetric(spec.getTuning(), errors);
+    boolean tuned = spec.getTuning().getStrategy() != SearchStrategy.SEARCH_STRATEGY_NONE;
+    Optional<TuningConfig> tuning =
+        tuned ? tuning(spec.getTuning(), seed, errors) : Optional.empty();
+    double thresholdBeta = thresholdBeta(spec.getThreshold(), errors);
+    FitSettings fit = fitSettings(spec.getFixedParamsMap(), tuned, metric, seed, errors);
+    Optional<JobDefinition.Promotion> promotion = promotion(spec.getPromotion(), errors);
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException("invalid training spec: " + errors.get(0), errors);
+    }
+    String name = spec.getModelName();
+    Function<TrainingSource, TrainingRequest> request =
+        source -> {
+          TrainingRequest.Builder b =
+              TrainingRequest.builder(source)
+                  .target(name)
+                  .seed(seed)
+                  .split(split)
+                  .imbalance(imbalance)
+                  .hyperparameters(fit.hyperparameters())
+                  .boosting(fit.boosting())
+                  .thresholdBeta(thresholdBeta);
+          tuning.ifPresent(b::tuning);
+          return b.build();
+        };
+    return new JobDefinition<>(
+        name,
+        rows.get().loader(),
+        request,
+        rows.get().lineage(),
+        promotion,
+        requestId.isEmpty() ? Optional.empty() : Optional.of(requestId),
+        spec);
+  }
+
+  private static void checkNames(TrainingSpec spec, String requestId, List<FieldError> errors) {
     String name = spec.getModelName();
     if (!ModelRegistry.isValidName(name)) {
       errors.add(
@@ -85,67 +129,89 @@ final class TrainingProtoMapper {
     if (requestId.length() > 128) {
       errors.add(new FieldError("request_id", requestId.length() + " characters, at most 128"));
     }
-    long seed = spec.getSeed() == 0 ? 42 : spec.getSeed();
+  }
 
-    // data source
-    DataLoader loader = null;
-    boolean timeOrdered = false;
-    switch (spec.getDataSource().getSourceCase()) {
+  /**
+   * Where a job's rows come from.
+   *
+   * @param loader produces them when the job runs
+   * @param timeOrdered whether every row has a time, so they can be split by time
+   * @param lineage the source as the new version's lineage records it
+   */
+  private record Rows(DataLoader loader, boolean timeOrdered, LineageSource lineage) {}
+
+  /** The rows of the data source; empty (and an error) when the spec names none. */
+  private static Optional<Rows> rows(
+      DataSource source,
+      FeatureServiceLoaders featureService,
+      Path dataDir,
+      List<FieldError> errors) {
+    return switch (source.getSourceCase()) {
       case FEATURE_SERVICE_TRAINING_SET -> {
-        loader = featureService.loader(spec.getDataSource().getFeatureServiceTrainingSet());
-        timeOrdered = true;
+        var set = source.getFeatureServiceTrainingSet();
+        yield Optional.of(
+            new Rows(featureService.loader(set), true, VersionDetailsProtoMapper.trainingSet(set)));
       }
-      case TABULAR_FILE -> {
-        var f = spec.getDataSource().getTabularFile();
-        if (f.getPath().isBlank()) {
-          errors.add(new FieldError("spec.data_source.tabular_file.path", "is required"));
-        }
-        if (f.getLabelColumn().isBlank()) {
-          errors.add(new FieldError("spec.data_source.tabular_file.label_column", "is required"));
-        }
-        Map<String, FeatureKind> declared = new HashMap<>();
-        for (int i = 0; i < f.getColumnsCount(); i++) {
-          var c = f.getColumns(i);
-          FeatureKind kind =
-              switch (c.getType()) {
-                case FEATURE_TYPE_NUMERIC, FEATURE_TYPE_COUNT, FEATURE_TYPE_RATIO ->
-                    FeatureKind.NUMERIC;
-                case FEATURE_TYPE_CATEGORICAL -> FeatureKind.CATEGORICAL;
-                case FEATURE_TYPE_BOOLEAN -> FeatureKind.BOOLEAN;
-                default -> null;
-              };
-          if (kind == null) {
-            errors.add(
-                new FieldError(
-                    "spec.data_source.tabular_file.columns[" + i + "].type", "is required"));
-          } else {
-            declared.put(c.getName(), kind);
-          }
-        }
-        Path path = Path.of(f.getPath());
-        Path resolved = path.isAbsolute() ? path : dataDir.resolve(path);
-        Optional<String> time =
-            f.getTimeColumn().isBlank() ? Optional.empty() : Optional.of(f.getTimeColumn());
-        timeOrdered = time.isPresent();
-        CsvOptions options =
-            new CsvOptions(
-                f.getLabelColumn(),
-                declared,
-                time,
-                Optional.empty(),
-                new HashSet<>(f.getIgnoredColumnsList()),
-                ',',
-                CsvOptions.DEFAULT_MAX_CATEGORIES);
-        loader = (progress, cancel) -> new TrainingSource.CsvFile(resolved, options);
+      case TABULAR_FILE -> Optional.of(tabularFile(source.getTabularFile(), dataDir, errors));
+      default -> {
+        errors.add(
+            new FieldError(
+                "spec.data_source", "is required: feature_service_training_set or tabular_file"));
+        yield Optional.empty();
       }
-      default ->
-          errors.add(
-              new FieldError(
-                  "spec.data_source", "is required: feature_service_training_set or tabular_file"));
-    }
+    };
+  }
 
-    // split
-    var split = spec.getSplit();
+  private static Rows tabularFile(TabularFileSource f, Path dataDir, List<FieldError> errors) {
+    String field = "spec.data_source.tabular_file.";
+    if (f.getPath().isBlank()) {
+      errors.add(new FieldError(field + "path", "is required"));
+    }
+    if (f.getLabelColumn().isBlank()) {
+      errors.add(new FieldError(field + "label_column", "is required"));
+    }
+    Map<String, FeatureKind> declared = new HashMap<>();
+    for (int i = 0; i < f.getColumnsCount(); i++) {
+      var c = f.getColumns(i);
+      Optional<FeatureKind> kind = featureKind(c.getType());
+      if (kind.isEmpty()) {
+        errors.add(new FieldError(field + "columns[" + i + "].type", "is required"));
+      } else {
+        declared.put(c.getName(), kind.get());
+      }
+    }
+    Path path = Path.of(f.getPath());
+    Path resolved = path.isAbsolute() ? path : dataDir.resolve(path);
+    Optional<String> time =
+        f.getTimeColumn().isBlank() ? Optional.empty() : Optional.of(f.getTimeColumn());
+    CsvOptions options =
+        new CsvOptions(
+            f.getLabelColumn(),
+            declared,
+            time,
+            Optional.empty(),
+            new HashSet<>(f.getIgnoredColumnsList()),
+            ',',
+            CsvOptions.DEFAULT_MAX_CATEGORIES);
+    return new Rows(
+        (progress, cancel) -> new TrainingSource.CsvFile(resolved, options),
+        time.isPresent(),
+        new TabularFile(f.getPath(), "", f.getLabelColumn()));
+  }
+
+  private static Optional<FeatureKind> featureKind(propensity.features.v1.FeatureType type) {
+    return switch (type) {
+      case FEATURE_TYPE_NUMERIC, FEATURE_TYPE_COUNT, FEATURE_TYPE_RATIO ->
+          Optional.of(FeatureKind.NUMERIC);
+      case FEATURE_TYPE_CATEGORICAL -> Optional.of(FeatureKind.CATEGORICAL);
+      case FEATURE_TYPE_BOOLEAN -> Optional.of(FeatureKind.BOOLEAN);
+      default -> Optional.empty();
+    };
+  }
+
+  /** The split; its purge gap is the domain's to set, from the rows' label horizon. */
+  private static SplitConfig split(
+      SplitSpec split, Optional<Rows> rows, long seed, List<FieldError> errors) {
     double test = split.getTestFraction() == 0 ? 0.2 : split.getTestFraction();
     double validation = split.getValidationFraction() == 0 ? 0.2 : split.getValidationFraction();
     if (test < 0 || test > 0.5) {
@@ -162,35 +228,34 @@ final class TrainingProtoMapper {
           default -> SplitConfig.SplitMode.AUTO;
         };
     if (split.getStrategy() == SplitStrategy.SPLIT_STRATEGY_TIME
-        && !timeOrdered
-        && loader != null) {
+        && rows.isPresent()
+        && !rows.get().timeOrdered()) {
       errors.add(
           new FieldError(
               "spec.split.strategy",
               "TIME needs a feature-service training set or a tabular file with time_column"));
     }
+    if (!errors.isEmpty()) {
+      return SplitConfig.defaults(seed); // never used: the spec is refused
+    }
+    return new SplitConfig(mode, test, validation, Duration.ZERO, seed);
+  }
 
-    // imbalance
-    ImbalanceStrategy imbalance = ImbalanceStrategy.none();
-    switch (spec.getImbalance().getMethodCase()) {
+  private static ImbalanceStrategy imbalance(ImbalanceSpec spec, List<FieldError> errors) {
+    switch (spec.getMethodCase()) {
       case CLASS_WEIGHTS -> {
-        if (spec.getImbalance().getClassWeights().getPositiveWeight() != 0) {
+        if (spec.getClassWeights().getPositiveWeight() != 0) {
           errors.add(
               new FieldError(
                   "spec.imbalance.class_weights.positive_weight",
                   "only 0 (negatives / positives of the training rows) is supported in this version"));
         }
-        imbalance = ImbalanceStrategy.classWeights();
+        return ImbalanceStrategy.classWeights();
       }
       case SMOTE -> {
-        int k =
-            spec.getImbalance().getSmote().getKNeighbors() == 0
-                ? 5
-                : spec.getImbalance().getSmote().getKNeighbors();
+        int k = spec.getSmote().getKNeighbors() == 0 ? 5 : spec.getSmote().getKNeighbors();
         double ratio =
-            spec.getImbalance().getSmote().getTargetRatio() == 0
-                ? 1.0
-                : spec.getImbalance().getSmote().getTargetRatio();
+            spec.getSmote().getTargetRatio() == 0 ? 1.0 : spec.getSmote().getTargetRatio();
         if (k < 1 || k > 100) {
           errors.add(
               new FieldError("spec.imbalance.smote.k_neighbors", k + " is outside 1 to 100"));
@@ -198,86 +263,95 @@ final class TrainingProtoMapper {
           errors.add(
               new FieldError("spec.imbalance.smote.target_ratio", ratio + " is outside (0, 1]"));
         } else {
-          imbalance = new ImbalanceStrategy.Smote(k, ratio);
+          return new ImbalanceStrategy.Smote(k, ratio);
         }
+        return ImbalanceStrategy.none();
       }
-      default -> {}
+      default -> {
+        return ImbalanceStrategy.none();
+      }
     }
+  }
 
-    // tuning
-    var t = spec.getTuning();
-    Optional<TuningConfig> tuning = Optional.empty();
-    EarlyStoppingMetric metric = EarlyStoppingMetric.AUC;
-    switch (t.getMetric()) {
-      case METRIC_UNSPECIFIED, METRIC_ROC_AUC -> metric = EarlyStoppingMetric.AUC;
-      case METRIC_LOG_LOSS -> metric = EarlyStoppingMetric.BINARY_LOGLOSS;
-      default ->
-          errors.add(
-              new FieldError(
-                  "spec.tuning.metric",
-                  t.getMetric() + " is not supported: use METRIC_ROC_AUC or METRIC_LOG_LOSS"));
-    }
-    boolean tuned = t.getStrategy() != propensity.training.v1.SearchStrategy.SEARCH_STRATEGY_NONE;
-    if (tuned) {
-      int trials = t.getMaxTrials() == 0 ? 30 : t.getMaxTrials();
-      int folds = t.getFolds() == 0 ? 5 : t.getFolds();
-      if (trials < 1 || trials > 1000) {
-        errors.add(new FieldError("spec.tuning.max_trials", trials + " is outside 1 to 1000"));
+  private static EarlyStoppingMetric tuningMetric(TuningSpec t, List<FieldError> errors) {
+    return switch (t.getMetric()) {
+      case METRIC_UNSPECIFIED, METRIC_ROC_AUC -> EarlyStoppingMetric.AUC;
+      case METRIC_LOG_LOSS -> EarlyStoppingMetric.BINARY_LOGLOSS;
+      default -> {
+        errors.add(
+            new FieldError(
+                "spec.tuning.metric",
+                t.getMetric() + " is not supported: use METRIC_ROC_AUC or METRIC_LOG_LOSS"));
+        yield EarlyStoppingMetric.AUC;
       }
-      if (folds < 2 || folds > 20) {
-        errors.add(new FieldError("spec.tuning.folds", folds + " is outside 2 to 20"));
-      }
-      Duration budget =
-          t.hasTimeBudget() ? EventProtoMapper.duration(t.getTimeBudget()) : Duration.ofDays(1);
-      if (budget.isNegative() || budget.isZero()) {
-        errors.add(new FieldError("spec.tuning.time_budget", budget + " must be positive"));
-      }
-      SearchMethod method =
-          t.getStrategy() == propensity.training.v1.SearchStrategy.SEARCH_STRATEGY_RANDOM
-              ? SearchMethod.RANDOM
-              : SearchMethod.TPE;
-      if (errors.isEmpty()) {
-        tuning =
-            Optional.of(
-                TuningConfig.defaults(seed)
-                    .withMethod(method)
-                    .withBudget(trials, budget)
-                    .withFolds(folds));
-      }
-    }
+    };
+  }
 
-    // threshold
-    double beta = 1.0;
-    switch (spec.getThreshold().getObjective()) {
-      case THRESHOLD_OBJECTIVE_UNSPECIFIED, THRESHOLD_OBJECTIVE_F1 -> beta = 1.0;
+  /** The search of a tuned job; empty when the spec is refused. */
+  private static Optional<TuningConfig> tuning(TuningSpec t, long seed, List<FieldError> errors) {
+    int trials = t.getMaxTrials() == 0 ? 30 : t.getMaxTrials();
+    int folds = t.getFolds() == 0 ? 5 : t.getFolds();
+    if (trials < 1 || trials > 1000) {
+      errors.add(new FieldError("spec.tuning.max_trials", trials + " is outside 1 to 1000"));
+    }
+    if (folds < 2 || folds > 20) {
+      errors.add(new FieldError("spec.tuning.folds", folds + " is outside 2 to 20"));
+    }
+    Duration budget =
+        t.hasTimeBudget() ? EventProtoMapper.duration(t.getTimeBudget()) : Duration.ofDays(1);
+    if (budget.isNegative() || budget.isZero()) {
+      errors.add(new FieldError("spec.tuning.time_budget", budget + " must be positive"));
+    }
+    if (!errors.isEmpty()) {
+      return Optional.empty();
+    }
+    SearchMethod method =
+        t.getStrategy() == SearchStrategy.SEARCH_STRATEGY_RANDOM
+            ? SearchMethod.RANDOM
+            : SearchMethod.TPE;
+    return Optional.of(
+        TuningConfig.defaults(seed).withMethod(method).withBudget(trials, budget).withFolds(folds));
+  }
+
+  private static double thresholdBeta(ThresholdSpec threshold, List<FieldError> errors) {
+    switch (threshold.getObjective()) {
+      case THRESHOLD_OBJECTIVE_UNSPECIFIED, THRESHOLD_OBJECTIVE_F1 -> {
+        return 1.0;
+      }
       case THRESHOLD_OBJECTIVE_F_BETA -> {
-        beta = spec.getThreshold().getBeta() == 0 ? 1.0 : spec.getThreshold().getBeta();
+        double beta = threshold.getBeta() == 0 ? 1.0 : threshold.getBeta();
         if (!(beta > 0) || Double.isInfinite(beta)) {
           errors.add(new FieldError("spec.threshold.beta", beta + " must be above 0"));
         }
+        return beta;
       }
-      default ->
-          errors.add(
-              new FieldError(
-                  "spec.threshold.objective",
-                  spec.getThreshold().getObjective()
-                      + " is not implemented in this version: use F1 or F_BETA"));
+      default -> {
+        errors.add(
+            new FieldError(
+                "spec.threshold.objective",
+                threshold.getObjective()
+                    + " is not implemented in this version: use F1 or F_BETA"));
+        return 1.0;
+      }
     }
+  }
 
-    // fixed params
-    Hyperparameters hp = Hyperparameters.defaults();
-    BoostingSettings boosting =
-        BoostingSettings.defaults(seed)
-            .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
-    Map<String, String> fixed = spec.getFixedParamsMap();
+  /** LightGBM's parameters and the fit's settings, with the spec's fixed values. */
+  private record FitSettings(Hyperparameters hyperparameters, BoostingSettings boosting) {}
+
+  private static FitSettings fitSettings(
+      Map<String, String> fixed,
+      boolean tuned,
+      EarlyStoppingMetric metric,
+      long seed,
+      List<FieldError> errors) {
     Map<String, Double> values = new HashMap<>();
     for (Map.Entry<String, String> p : fixed.entrySet()) {
       String field = "spec.fixed_params[" + p.getKey() + "]";
       if (!ALWAYS_FIXABLE.contains(p.getKey()) && !TUNED.contains(p.getKey())) {
-        errors.add(
-            new FieldError(
-                field,
-                "unknown or unsupported parameter; allowed: " + new java.util.TreeSet<>(union())));
+        Set<String> allowed = new TreeSet<>(ALWAYS_FIXABLE);
+        allowed.addAll(TUNED);
+        errors.add(new FieldError(field, "unknown or unsupported parameter; allowed: " + allowed));
         continue;
       }
       if (TUNED.contains(p.getKey()) && tuned) {
@@ -293,6 +367,8 @@ final class TrainingProtoMapper {
         errors.add(new FieldError(field, "'" + p.getValue() + "' is not a number"));
       }
     }
+    Hyperparameters hp = Hyperparameters.defaults();
+    BoostingSettings boosting = TrainingRequest.defaultBoosting(seed);
     try {
       hp =
           new Hyperparameters(
@@ -316,93 +392,47 @@ final class TrainingProtoMapper {
     } catch (IllegalArgumentException e) {
       errors.add(new FieldError("spec.fixed_params", e.getMessage()));
     }
+    return new FitSettings(hp, boosting);
+  }
 
-    // promotion
-    Optional<JobDefinition.Promotion> promotion = Optional.empty();
-    if (spec.getPromotion().hasPromoteIfBetter()) {
-      var p = spec.getPromotion().getPromoteIfBetter();
-      String alias = p.getAlias().isEmpty() ? ModelRegistry.PRODUCTION : p.getAlias();
-      if (!alias.equals(ModelRegistry.PRODUCTION)) {
-        errors.add(
-            new FieldError(
-                "spec.promotion.promote_if_better.alias", "only 'production' is supported"));
-      }
-      Metric m =
-          switch (p.getMetric()) {
-            case METRIC_F1 -> Metric.F1;
-            case METRIC_PRECISION -> Metric.PRECISION;
-            case METRIC_RECALL -> Metric.RECALL;
-            case METRIC_PR_AUC -> Metric.PR_AUC;
-            case METRIC_LOG_LOSS -> Metric.LOG_LOSS;
-            case METRIC_BRIER -> Metric.BRIER;
-            default -> Metric.ROC_AUC;
-          };
-      if (p.getMinMargin() < 0 || !Double.isFinite(p.getMinMargin())) {
-        errors.add(
-            new FieldError(
-                "spec.promotion.promote_if_better.min_margin", p.getMinMargin() + " must be >= 0"));
-      }
-      promotion = Optional.of(new JobDefinition.Promotion(m, p.getMinMargin(), alias));
+  private static Optional<JobDefinition.Promotion> promotion(
+      PromotionPolicy policy, List<FieldError> errors) {
+    if (!policy.hasPromoteIfBetter()) {
+      return Optional.empty();
     }
-    if (!errors.isEmpty()) {
-      throw new InvalidInputException("invalid training spec: " + errors.get(0), errors);
+    var p = policy.getPromoteIfBetter();
+    String alias = p.getAlias().isEmpty() ? ModelRegistry.PRODUCTION : p.getAlias();
+    if (!alias.equals(ModelRegistry.PRODUCTION)) {
+      errors.add(
+          new FieldError(
+              "spec.promotion.promote_if_better.alias", "only 'production' is supported"));
     }
-    ImbalanceStrategy imb = imbalance;
-    Optional<TuningConfig> tun = tuning;
-    Hyperparameters params = hp;
-    BoostingSettings boost = boosting;
-    double thresholdBeta = beta;
-    // A label window reaches `horizon` past its cutoff: keep that gap between train and test rows
-    // so
-    // no training label covers the test period.
-    Duration purge =
-        spec.getDataSource().hasFeatureServiceTrainingSet()
-            ? EventProtoMapper.duration(
-                spec.getDataSource().getFeatureServiceTrainingSet().getHorizon())
-            : Duration.ZERO;
-    SplitConfig splitConfig =
-        new SplitConfig(mode, test, validation, purge.isNegative() ? Duration.ZERO : purge, seed);
-    Function<TrainingSource, TrainingRequest> request =
-        source -> {
-          TrainingRequest.Builder b =
-              TrainingRequest.builder(source)
-                  .target(name)
-                  .seed(seed)
-                  .split(splitConfig)
-                  .imbalance(imb)
-                  .hyperparameters(params)
-                  .boosting(boost)
-                  .thresholdBeta(thresholdBeta);
-          tun.ifPresent(b::tuning);
-          return b.build();
+    Metric m =
+        switch (p.getMetric()) {
+          case METRIC_F1 -> Metric.F1;
+          case METRIC_PRECISION -> Metric.PRECISION;
+          case METRIC_RECALL -> Metric.RECALL;
+          case METRIC_PR_AUC -> Metric.PR_AUC;
+          case METRIC_LOG_LOSS -> Metric.LOG_LOSS;
+          case METRIC_BRIER -> Metric.BRIER;
+          default -> Metric.ROC_AUC;
         };
-    return new JobDefinition(
-        name,
-        loader,
-        request,
-        promotion,
-        requestId.isEmpty() ? Optional.empty() : Optional.of(requestId),
-        spec.toByteArray());
+    if (p.getMinMargin() < 0 || !Double.isFinite(p.getMinMargin())) {
+      errors.add(
+          new FieldError(
+              "spec.promotion.promote_if_better.min_margin", p.getMinMargin() + " must be >= 0"));
+    }
+    return Optional.of(new JobDefinition.Promotion(m, p.getMinMargin(), alias));
   }
 
-  private static Set<String> union() {
-    Set<String> all = new HashSet<>(ALWAYS_FIXABLE);
-    all.addAll(TUNED);
-    return all;
-  }
-
-  static propensity.training.v1.Job toProto(Job j) {
+  static propensity.training.v1.Job toProto(Job<TrainingSpec> j) {
     propensity.training.v1.Job.Builder b =
         propensity.training.v1.Job.newBuilder()
             .setJobId(j.id())
             .setState(toProto(j.state()))
             .setCreatedAt(EventProtoMapper.timestamp(j.createdAt()))
-            .setModelName(j.modelName());
-    try {
-      b.setSpec(TrainingSpec.parseFrom(j.specDetails()));
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      // the spec is ours: it always parses
-    }
+            .setModelName(j.modelName())
+            .setSpec(j.spec());
     j.failureReason().ifPresent(b::setFailureReason);
     j.startedAt().ifPresent(t -> b.setStartedAt(EventProtoMapper.timestamp(t)));
     j.finishedAt().ifPresent(t -> b.setFinishedAt(EventProtoMapper.timestamp(t)));

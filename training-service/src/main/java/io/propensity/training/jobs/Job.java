@@ -9,9 +9,10 @@ import java.util.OptionalLong;
 /**
  * A snapshot of a training job, as clients see it.
  *
+ * @param <S> the type of the caller's own description of the job
  * @param id the job id
  * @param modelName the model it trains
- * @param specDetails the spec as sent (opaque)
+ * @param spec the job as the caller described it
  * @param state lifecycle state
  * @param failureReason why it failed, in words a user can act on
  * @param createdAt when it was queued
@@ -23,10 +24,10 @@ import java.util.OptionalLong;
  * @param baseline the baseline's test evaluation, once succeeded
  * @param promotion the promotion outcome, when the job had a policy
  */
-public record Job(
+public record Job<S>(
     String id,
     String modelName,
-    byte[] specDetails,
+    S spec,
     JobState state,
     Optional<String> failureReason,
     Instant createdAt,

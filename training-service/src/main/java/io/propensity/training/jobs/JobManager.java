@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * Queues training jobs and runs them one at a time in the background (a run already uses both
  * cores), so {@link #start} returns at once. Clients follow a job with {@link #watch}, or poll it
  * with {@link #get}; a running job stops at its next checkpoint when cancelled.
+ *
+ * @param <S> the type of the callers' own descriptions of their jobs, echoed back in job views
  */
-public final class JobManager implements AutoCloseable {
+public final class JobManager<S> implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobManager.class);
 
   /** Progress reports pass to watchers at most this often (the pipeline reports per iteration). */
@@ -68,10 +70,10 @@ public final class JobManager implements AutoCloseable {
   /** A live job: its mutable state, guarded by the entry's monitor. */
   private final class Entry {
     final String id;
-    final JobDefinition definition;
+    final JobDefinition<S> definition;
     final Instant createdAt;
     final CancellationToken token = new CancellationToken();
-    final List<Consumer<Job>> watchers = new CopyOnWriteArrayList<>();
+    final List<Consumer<Job<S>>> watchers = new CopyOnWriteArrayList<>();
     JobState state = JobState.QUEUED;
     String failure;
     Instant startedAt;
@@ -82,17 +84,17 @@ public final class JobManager implements AutoCloseable {
     TrainingResult result;
     ModelPublisher.Published published;
 
-    Entry(String id, JobDefinition definition, Instant createdAt) {
+    Entry(String id, JobDefinition<S> definition, Instant createdAt) {
       this.id = id;
       this.definition = definition;
       this.createdAt = createdAt;
     }
 
-    synchronized Job snapshot() {
-      return new Job(
+    synchronized Job<S> snapshot() {
+      return new Job<>(
           id,
           definition.modelName(),
-          definition.specDetails(),
+          definition.spec(),
           state,
           Optional.ofNullable(failure),
           createdAt,
@@ -107,8 +109,8 @@ public final class JobManager implements AutoCloseable {
     }
 
     void notifyWatchers() {
-      Job now = snapshot();
-      for (Consumer<Job> w : watchers) {
+      Job<S> now = snapshot();
+      for (Consumer<Job<S>> w : watchers) {
         try {
           w.accept(now);
         } catch (RuntimeException e) {
@@ -127,7 +129,7 @@ public final class JobManager implements AutoCloseable {
    *
    * @throws ResourceExhaustedException when too many jobs wait already
    */
-  public Job start(JobDefinition definition) {
+  public Job<S> start(JobDefinition<S> definition) {
     if (definition.requestId().isPresent()) {
       String existing = byRequestId.get(definition.requestId().get());
       if (existing != null) {
@@ -245,7 +247,7 @@ public final class JobManager implements AutoCloseable {
   }
 
   /** The job's current state. */
-  public Job get(String id) {
+  public Job<S> get(String id) {
     return entry(id).snapshot();
   }
 
@@ -253,10 +255,10 @@ public final class JobManager implements AutoCloseable {
    * Calls {@code watcher} with the job now and after every change, until it is terminal. Returns a
    * handle that stops the calls.
    */
-  public Runnable watch(String id, Consumer<Job> watcher) {
+  public Runnable watch(String id, Consumer<Job<S>> watcher) {
     Entry e = entry(id);
     e.watchers.add(watcher);
-    Job now = e.snapshot();
+    Job<S> now = e.snapshot();
     watcher.accept(now);
     if (now.state().terminal()) {
       e.watchers.remove(watcher);
@@ -269,7 +271,7 @@ public final class JobManager implements AutoCloseable {
    *
    * @throws FailedPreconditionException when the job already succeeded or failed
    */
-  public Job cancel(String id) {
+  public Job<S> cancel(String id) {
     Entry e = entry(id);
     boolean cancelledNow = false;
     synchronized (e) {
@@ -296,16 +298,17 @@ public final class JobManager implements AutoCloseable {
   }
 
   /** Jobs newest first, optionally only of one model and some states; {@code offset} pages. */
-  public List<Job> list(Optional<String> modelName, Set<JobState> states, int offset, int limit) {
-    List<Job> all = new ArrayList<>();
+  public List<Job<S>> list(
+      Optional<String> modelName, Set<JobState> states, int offset, int limit) {
+    List<Job<S>> all = new ArrayList<>();
     for (Entry e : jobs.values()) {
-      Job j = e.snapshot();
+      Job<S> j = e.snapshot();
       if (modelName.map(m -> m.equals(j.modelName())).orElse(true)
           && (states.isEmpty() || states.contains(j.state()))) {
         all.add(j);
       }
     }
-    all.sort(Comparator.comparing(Job::createdAt).reversed().thenComparing(Job::id));
+    all.sort(Comparator.comparing((Job<S> j) -> j.createdAt()).reversed().thenComparing(Job::id));
     return all.subList(Math.min(offset, all.size()), Math.min(all.size(), offset + limit));
   }
 

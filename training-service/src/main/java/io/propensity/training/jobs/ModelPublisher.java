@@ -7,7 +7,7 @@ import java.util.Optional;
 public interface ModelPublisher {
 
   /** Registers {@code result} as the next version of {@code job.modelName()}. */
-  Published publish(String jobId, JobDefinition job, TrainingResult result);
+  Published publish(String jobId, JobDefinition<?> job, TrainingResult result);
 
   /**
    * What publishing did.

@@ -1,97 +1,85 @@
 package io.propensity.training.publish;
 
-import io.propensity.client.EventProtoMapper;
 import io.propensity.engine.features.FeatureCatalog;
-import io.propensity.runtime.explain.FeatureImportance;
+import io.propensity.engine.features.FeatureType;
+import io.propensity.engine.labels.Target;
 import io.propensity.runtime.metrics.BinaryEvaluation;
-import io.propensity.runtime.metrics.CalibrationBin;
-import io.propensity.runtime.metrics.LiftDecile;
-import io.propensity.runtime.metrics.PrPoint;
-import io.propensity.runtime.metrics.RocPoint;
-import io.propensity.training.pipeline.GoldenRow;
-import io.propensity.training.pipeline.Lineage;
 import io.propensity.training.pipeline.TrainingResult;
-import io.propensity.training.pipeline.data.FeatureKind;
+import io.propensity.training.pipeline.data.CategoricalVocabulary;
 import io.propensity.training.pipeline.tuning.Trial;
+import io.propensity.training.registry.Metric;
+import io.propensity.training.registry.VersionDetails;
+import io.propensity.training.registry.VersionDetails.CalibrationBin;
+import io.propensity.training.registry.VersionDetails.ConfusionMatrix;
+import io.propensity.training.registry.VersionDetails.DecileLift;
+import io.propensity.training.registry.VersionDetails.Evaluation;
+import io.propensity.training.registry.VersionDetails.FeatureDefinition;
+import io.propensity.training.registry.VersionDetails.GoldenRow;
+import io.propensity.training.registry.VersionDetails.Lineage;
+import io.propensity.training.registry.VersionDetails.LineageSource;
+import io.propensity.training.registry.VersionDetails.PrPoint;
+import io.propensity.training.registry.VersionDetails.RocPoint;
+import io.propensity.training.registry.VersionDetails.TrainingSet;
+import io.propensity.training.registry.VersionDetails.TuningTrial;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import propensity.features.v1.FeatureDefinition;
-import propensity.features.v1.FeatureSchema;
-import propensity.features.v1.FeatureType;
-import propensity.registry.v1.ArtifactFormat;
-import propensity.registry.v1.CalibrationBin.Builder;
-import propensity.registry.v1.ConfusionMatrix;
-import propensity.registry.v1.DecileLift;
-import propensity.registry.v1.Evaluation;
-import propensity.registry.v1.ModelVersion;
-import propensity.registry.v1.TuningTrial;
+import java.util.Optional;
 
 /**
- * Builds the registry.v1 {@code ModelVersion} document of a training result: what the registry
- * stores as a version's details and serves back to clients (metrics, curves, schema, lineage,
- * golden rows, importances, trials).
+ * Builds the {@link VersionDetails} of a training result: what the registry stores with the version
+ * and serves back to clients (metrics, curves, schema, lineage, golden rows, importances, trials).
  */
 final class ModelVersionDetails {
   private ModelVersionDetails() {}
 
-  static ModelVersion of(
-      String modelName,
-      String jobId,
-      TrainingResult r,
-      String schemaHash,
-      propensity.registry.v1.Lineage.Builder lineage) {
-    ModelVersion.Builder b =
-        ModelVersion.newBuilder()
-            .setName(modelName)
-            .setTrainingJobId(jobId)
-            .setDescription(
-                "LightGBM, " + r.iterations() + " trees; baseline: " + r.baselineDescription())
-            .setEvaluation(evaluation("lightgbm", r.modelEvaluation()))
-            .setBaselineEvaluation(evaluation("baseline", r.baselineEvaluation()))
-            .putAllParams(r.params())
-            .setFeatureSchema(schema(r, schemaHash))
-            .setLineage(lineage(r.lineage(), lineage))
-            .setArtifactFormat(ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT)
-            .setThreshold(r.threshold());
-    for (GoldenRow g : r.goldenRows()) {
-      propensity.registry.v1.GoldenRow.Builder gr =
-          propensity.registry.v1.GoldenRow.newBuilder()
-              .setExpectedProbability(g.expectedProbability());
-      for (double v : g.features()) {
-        gr.addValues(v);
-      }
-      g.userId().ifPresent(gr::setUserId);
-      g.cutoff().ifPresent(c -> gr.setCutoff(EventProtoMapper.timestamp(c)));
-      b.addGoldenRows(gr);
-    }
-    for (FeatureImportance fi : r.importances()) {
-      b.addFeatureImportances(
-          propensity.registry.v1.FeatureImportance.newBuilder()
-              .setFeature(fi.feature())
-              .setMeanAbsShap(fi.meanAbsShap()));
-    }
-    r.tuning()
-        .ifPresent(
-            t -> {
-              for (Trial trial : t.trials()) {
-                b.addTuningTrials(
-                    TuningTrial.newBuilder()
-                        .setTrial(trial.number())
-                        .putAllParams(trial.params().asLightGbmParams())
-                        .setMetric(trialMetric(t.metric().name()))
-                        .setCvMetricMean(finite(trial.cvMean()))
-                        .setCvMetricStddev(finite(trial.cvStd()))
-                        .setDuration(EventProtoMapper.duration(trial.duration()))
-                        .setBest(trial.best()));
-              }
-            });
-    return b.build();
+  /** The details of {@code r}, trained by job {@code jobId} on rows from {@code source}. */
+  static VersionDetails of(
+      String jobId, TrainingResult r, String schemaHash, LineageSource source) {
+    return new VersionDetails(
+        "LightGBM, " + r.iterations() + " trees; baseline: " + r.baselineDescription(),
+        jobId.isEmpty() ? Optional.empty() : Optional.of(jobId),
+        Optional.of(evaluation("lightgbm", r.modelEvaluation())),
+        Optional.of(evaluation("baseline", r.baselineEvaluation())),
+        r.params(),
+        features(r, schemaHash),
+        Optional.of(lineage(r.lineage(), source)),
+        r.goldenRows().stream()
+            .map(
+                g ->
+                    new GoldenRow(
+                        Arrays.stream(g.features()).boxed().toList(),
+                        g.expectedProbability(),
+                        g.userId(),
+                        g.cutoff()))
+            .toList(),
+        r.importances(),
+        r.tuning()
+            .map(
+                t ->
+                    t.trials().stream()
+                        .map(trial -> tuningTrial(trial, trialMetric(t.metric().name())))
+                        .toList())
+            .orElse(List.of()));
   }
 
-  private static propensity.registry.v1.Metric trialMetric(String earlyStoppingName) {
+  private static TuningTrial tuningTrial(Trial trial, Metric metric) {
+    return new TuningTrial(
+        trial.number(),
+        trial.params().asLightGbmParams(),
+        Optional.of(metric),
+        finite(trial.cvMean()),
+        finite(trial.cvStd()),
+        Optional.of(trial.duration()),
+        trial.best());
+  }
+
+  private static Metric trialMetric(String earlyStoppingName) {
     return switch (earlyStoppingName) {
-      case "AUC", "ROC_AUC" -> propensity.registry.v1.Metric.METRIC_ROC_AUC;
-      case "AVERAGE_PRECISION", "PR_AUC" -> propensity.registry.v1.Metric.METRIC_PR_AUC;
-      default -> propensity.registry.v1.Metric.METRIC_LOG_LOSS;
+      case "AUC", "ROC_AUC" -> Metric.ROC_AUC;
+      case "AVERAGE_PRECISION", "PR_AUC" -> Metric.PR_AUC;
+      default -> Metric.LOG_LOSS;
     };
   }
 
@@ -99,108 +87,117 @@ final class ModelVersionDetails {
     return Double.isFinite(v) ? v : 0;
   }
 
-  static Evaluation evaluation(String kind, BinaryEvaluation e) {
-    Evaluation.Builder b =
-        Evaluation.newBuilder()
-            .setModelKind(kind)
-            .setRowCount(e.rows())
-            .setPositiveCount(e.positives())
-            .setThreshold(e.threshold())
-            .setF1(finite(e.f1()))
-            .setPrecision(finite(e.precision()))
-            .setRecall(finite(e.recall()))
-            .setConfusionMatrix(
-                ConfusionMatrix.newBuilder()
-                    .setTruePositives(e.confusion().truePositives())
-                    .setFalsePositives(e.confusion().falsePositives())
-                    .setTrueNegatives(e.confusion().trueNegatives())
-                    .setFalseNegatives(e.confusion().falseNegatives()))
-            .setRocAuc(finite(e.rocAuc()))
-            .setPrAuc(finite(e.prAuc()))
-            .setLogLoss(finite(e.logLoss()))
-            .setBrier(finite(e.brierScore()));
-    for (LiftDecile d : e.deciles()) {
-      b.addDeciles(
-          DecileLift.newBuilder()
-              .setDecile(d.decile())
-              .setRowCount(d.rows())
-              .setPositiveCount(d.positives())
-              .setMinProbability(d.minProbability())
-              .setPositiveRate(d.positiveRate())
-              .setLift(finite(d.lift()))
-              .setCumulativeGain(finite(d.cumulativeGain()))
-              .setCumulativeLift(finite(d.cumulativeLift())));
-    }
-    for (CalibrationBin c : e.calibration()) {
-      Builder cb =
-          propensity.registry.v1.CalibrationBin.newBuilder()
-              .setLowerBound(c.lower())
-              .setUpperBound(c.upper())
-              .setRowCount(c.rows())
-              .setMeanPredictedProbability(finite(c.meanPredicted()))
-              .setObservedPositiveRate(finite(c.observedRate()));
-      b.addCalibrationBins(cb);
-    }
-    for (RocPoint p : e.rocCurve()) {
-      b.addRocCurve(
-          propensity.registry.v1.RocPoint.newBuilder()
-              .setThreshold(finite(p.threshold()))
-              .setFalsePositiveRate(p.falsePositiveRate())
-              .setTruePositiveRate(p.truePositiveRate()));
-    }
-    for (PrPoint p : e.prCurve()) {
-      b.addPrCurve(
-          propensity.registry.v1.PrPoint.newBuilder()
-              .setThreshold(finite(p.threshold()))
-              .setRecall(p.recall())
-              .setPrecision(p.precision()));
-    }
-    return b.build();
+  private static Evaluation evaluation(String kind, BinaryEvaluation e) {
+    return new Evaluation(
+        kind,
+        e.rows(),
+        e.positives(),
+        e.threshold(),
+        finite(e.f1()),
+        finite(e.precision()),
+        finite(e.recall()),
+        Optional.of(
+            new ConfusionMatrix(
+                e.confusion().truePositives(),
+                e.confusion().falsePositives(),
+                e.confusion().trueNegatives(),
+                e.confusion().falseNegatives())),
+        finite(e.rocAuc()),
+        finite(e.prAuc()),
+        finite(e.logLoss()),
+        finite(e.brierScore()),
+        e.deciles().stream()
+            .map(
+                d ->
+                    new DecileLift(
+                        d.decile(),
+                        d.rows(),
+                        d.positives(),
+                        d.minProbability(),
+                        d.positiveRate(),
+                        finite(d.lift()),
+                        finite(d.cumulativeGain()),
+                        finite(d.cumulativeLift())))
+            .toList(),
+        e.calibration().stream()
+            .map(
+                c ->
+                    new CalibrationBin(
+                        c.lower(),
+                        c.upper(),
+                        c.rows(),
+                        finite(c.meanPredicted()),
+                        finite(c.observedRate())))
+            .toList(),
+        e.rocCurve().stream()
+            .map(
+                p ->
+                    new RocPoint(
+                        finite(p.threshold()), p.falsePositiveRate(), p.truePositiveRate()))
+            .toList(),
+        e.prCurve().stream()
+            .map(p -> new PrPoint(finite(p.threshold()), p.recall(), p.precision()))
+            .toList());
   }
 
   /**
-   * The schema of the model: feature-service's definitions when the names match, else the file's
+   * The features of the model: feature-service's definitions when the names match, else the file's
    * columns.
    */
-  private static FeatureSchema schema(TrainingResult r, String schemaHash) {
-    FeatureSchema.Builder b = FeatureSchema.newBuilder().setVersionHash(schemaHash);
+  private static List<FeatureDefinition> features(TrainingResult r, String schemaHash) {
     io.propensity.engine.features.FeatureSchema engine = FeatureCatalog.schema();
     boolean engineSchema = engine.versionHash().equals(schemaHash);
     List<String> names = r.featureNames();
+    List<FeatureDefinition> out = new ArrayList<>(names.size());
     for (int i = 0; i < names.size(); i++) {
-      FeatureDefinition.Builder d = FeatureDefinition.newBuilder().setName(names.get(i));
       if (engineSchema) {
         var spec = engine.features().get(i);
-        d.setDescription(spec.description())
-            .setType(FeatureType.valueOf("FEATURE_TYPE_" + spec.type().name()));
+        out.add(
+            new FeatureDefinition(
+                names.get(i),
+                Optional.of(spec.type()),
+                spec.description(),
+                Optional.empty(),
+                Optional.empty(),
+                List.of()));
       } else {
-        FeatureKind kind = r.featureKinds().get(i);
-        d.setType(
-            switch (kind) {
-              case NUMERIC -> FeatureType.FEATURE_TYPE_NUMERIC;
-              case BOOLEAN -> FeatureType.FEATURE_TYPE_BOOLEAN;
-              case CATEGORICAL -> FeatureType.FEATURE_TYPE_CATEGORICAL;
-            });
-        var vocab = r.vocabularies().get(names.get(i));
-        if (vocab != null) {
-          d.addAllCategories(vocab.values());
-        }
+        FeatureType type =
+            switch (r.featureKinds().get(i)) {
+              case NUMERIC -> FeatureType.NUMERIC;
+              case BOOLEAN -> FeatureType.BOOLEAN;
+              case CATEGORICAL -> FeatureType.CATEGORICAL;
+            };
+        CategoricalVocabulary vocab = r.vocabularies().get(names.get(i));
+        out.add(
+            new FeatureDefinition(
+                names.get(i),
+                Optional.of(type),
+                "",
+                Optional.empty(),
+                Optional.empty(),
+                vocab == null ? List.of() : vocab.values()));
       }
-      b.addFeatures(d);
     }
-    return b.build();
+    return out;
   }
 
-  private static propensity.registry.v1.Lineage lineage(
-      Lineage l, propensity.registry.v1.Lineage.Builder b) {
-    b.setTrainRowCount(l.trainRows())
-        .setValidationRowCount(l.validationRows())
-        .setTestRowCount(l.testRows())
-        .setPositiveRate(l.positiveRate())
-        .setSeed(l.seed());
-    for (var c : l.cutoffs()) {
-      b.addCutoffs(EventProtoMapper.timestamp(c));
+  /** The run's counts, cutoffs and seed, with the source's target and label horizon. */
+  private static Lineage lineage(io.propensity.training.pipeline.Lineage l, LineageSource source) {
+    Optional<Target> target = Optional.empty();
+    Optional<Duration> horizon = Optional.empty();
+    if (source instanceof TrainingSet set) {
+      target = set.target();
+      horizon = Optional.of(set.horizon().orElse(Duration.ZERO));
     }
-    return b.build();
+    return new Lineage(
+        Optional.of(source),
+        target,
+        horizon,
+        l.cutoffs(),
+        l.trainRows(),
+        l.validationRows(),
+        l.testRows(),
+        l.positiveRate(),
+        l.seed());
   }
 }

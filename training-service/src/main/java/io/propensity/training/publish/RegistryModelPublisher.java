@@ -1,6 +1,5 @@
 package io.propensity.training.publish;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.training.jobs.JobDefinition;
@@ -11,6 +10,7 @@ import io.propensity.training.registry.ModelRegistry;
 import io.propensity.training.registry.ModelVersionRecord;
 import io.propensity.training.registry.NewModelVersion;
 import io.propensity.training.registry.PromotionDecision;
+import io.propensity.training.registry.VersionDetails.TrainingSet;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,7 +19,6 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import propensity.training.v1.TrainingSpec;
 
 /** Publishes training results into the model registry, with their details, report and promotion. */
 public final class RegistryModelPublisher implements ModelPublisher {
@@ -33,33 +32,16 @@ public final class RegistryModelPublisher implements ModelPublisher {
   }
 
   @Override
-  public Published publish(String jobId, JobDefinition job, TrainingResult result) {
+  public Published publish(String jobId, JobDefinition<?> job, TrainingResult result) {
     String schemaHash = schemaHash(result);
-    TrainingSpec spec = spec(job);
-    propensity.registry.v1.Lineage.Builder lineage = propensity.registry.v1.Lineage.newBuilder();
-    Optional<String> target = Optional.empty();
-    if (spec.getDataSource().hasFeatureServiceTrainingSet()) {
-      var set = spec.getDataSource().getFeatureServiceTrainingSet();
-      lineage
-          .setFeatureServiceTrainingSet(set)
-          .setTarget(set.getTarget())
-          .setHorizon(set.getHorizon());
-      target = Optional.of(set.getTarget().name().replace("TARGET_", "").toLowerCase(Locale.ROOT));
-    } else if (spec.getDataSource().hasTabularFile()) {
-      var file = spec.getDataSource().getTabularFile();
-      lineage.setTabularFile(
-          propensity.registry.v1.TabularFileLineage.newBuilder()
-              .setPath(file.getPath())
-              .setLabelColumn(file.getLabelColumn()));
-    }
-    byte[] details =
-        ModelVersionDetails.of(job.modelName(), jobId, result, schemaHash, lineage).toByteArray();
     NewModelVersion.Builder nv =
         NewModelVersion.builder(job.modelName(), schemaHash, result.threshold())
             .artifactFormat(LIGHTGBM_TEXT)
             .metrics(metrics(result.modelEvaluation()))
-            .details(details);
-    target.ifPresent(nv::target);
+            .details(ModelVersionDetails.of(jobId, result, schemaHash, job.dataSource()));
+    if (job.dataSource() instanceof TrainingSet set) {
+      set.target().ifPresent(t -> nv.target(t.name().toLowerCase(Locale.ROOT)));
+    }
     ModelVersionRecord record =
         registry.register(
             nv.build(),
@@ -76,14 +58,6 @@ public final class RegistryModelPublisher implements ModelPublisher {
                   d.promoted(), p.alias(), d.productionVersion().orElse(0), d.explanation()));
     }
     return new Published(record.version(), promotion);
-  }
-
-  private static TrainingSpec spec(JobDefinition job) {
-    try {
-      return TrainingSpec.parseFrom(job.specDetails());
-    } catch (InvalidProtocolBufferException e) {
-      return TrainingSpec.getDefaultInstance();
-    }
   }
 
   static Map<Metric, Double> metrics(BinaryEvaluation e) {

@@ -1,7 +1,6 @@
 package io.propensity.training.registry;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -13,8 +12,7 @@ import java.util.TreeSet;
 
 /**
  * One registered, immutable version of a model: the fields the registry queries and compares, plus
- * an opaque {@code details} blob the registering caller supplied and gets back unchanged (the gRPC
- * layer keeps the whole {@code registry.v1.ModelVersion} there; the registry never reads it).
+ * the {@link VersionDetails} the registering caller supplied and gets back unchanged.
  *
  * @param name model name
  * @param version version number, 1 for a model's first version
@@ -27,7 +25,7 @@ import java.util.TreeSet;
  * @param report size and SHA-256 of the HTML report, when there is one
  * @param metrics evaluation metrics on the held-out test rows, those the caller gave
  * @param aliases aliases pointing at this version when it was read, sorted
- * @param details opaque bytes stored with the version
+ * @param details what the version says about how it was made and how good it is
  */
 public record ModelVersionRecord(
     String name,
@@ -41,7 +39,7 @@ public record ModelVersionRecord(
     Optional<BlobInfo> report,
     Map<Metric, Double> metrics,
     Set<String> aliases,
-    byte[] details) {
+    VersionDetails details) {
 
   public ModelVersionRecord {
     Objects.requireNonNull(name, "name");
@@ -53,13 +51,7 @@ public record ModelVersionRecord(
     Objects.requireNonNull(report, "report");
     metrics = metrics.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(metrics));
     aliases = Collections.unmodifiableSet(new TreeSet<>(aliases));
-    details = details.clone();
-  }
-
-  /** A copy of the opaque details. */
-  @Override
-  public byte[] details() {
-    return details.clone();
+    Objects.requireNonNull(details, "details");
   }
 
   /** The value of {@code metric}, when the version has it. */
@@ -91,28 +83,6 @@ public record ModelVersionRecord(
   }
 
   @Override
-  public boolean equals(Object o) {
-    return o instanceof ModelVersionRecord r
-        && name.equals(r.name)
-        && version == r.version
-        && createdAt.equals(r.createdAt)
-        && target.equals(r.target)
-        && featureSchemaHash.equals(r.featureSchemaHash)
-        && Double.compare(threshold, r.threshold) == 0
-        && artifactFormat.equals(r.artifactFormat)
-        && artifact.equals(r.artifact)
-        && report.equals(r.report)
-        && metrics.equals(r.metrics)
-        && aliases.equals(r.aliases)
-        && Arrays.equals(details, r.details);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(name, version, createdAt, artifact) * 31 + Arrays.hashCode(details);
-  }
-
-  @Override
   public String toString() {
     return "ModelVersionRecord["
         + name
@@ -136,8 +106,6 @@ public record ModelVersionRecord(
         + metrics
         + ", aliases "
         + aliases
-        + ", details "
-        + details.length
-        + " bytes]";
+        + "]";
   }
 }

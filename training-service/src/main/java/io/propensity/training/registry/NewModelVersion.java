@@ -1,6 +1,5 @@
 package io.propensity.training.registry;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -8,8 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a caller registers (besides the bytes): the queryable fields of the new version and the
- * opaque details. The registry assigns the number and the time, and computes size and SHA-256.
+ * What a caller registers (besides the bytes): the queryable fields of the new version and its
+ * details. The registry assigns the number and the time, and computes size and SHA-256.
  *
  * @param name model name, {@code [a-z][a-z0-9-]{0,62}}
  * @param target target of the model, e.g. {@code purchase}; empty when the label was a column
@@ -20,7 +19,7 @@ import java.util.Optional;
  * @param expectedArtifact size and SHA-256 the caller announced for the artifact; when present the
  *     registration fails unless the bytes match
  * @param expectedReport the same for the report; when present a report must be given
- * @param details opaque bytes stored with the version and returned unchanged
+ * @param details what the version says about itself, stored and returned unchanged
  */
 public record NewModelVersion(
     String name,
@@ -31,7 +30,7 @@ public record NewModelVersion(
     Map<Metric, Double> metrics,
     Optional<BlobInfo> expectedArtifact,
     Optional<BlobInfo> expectedReport,
-    byte[] details) {
+    VersionDetails details) {
 
   public NewModelVersion {
     Objects.requireNonNull(name, "name");
@@ -41,37 +40,12 @@ public record NewModelVersion(
     Objects.requireNonNull(expectedArtifact, "expectedArtifact");
     Objects.requireNonNull(expectedReport, "expectedReport");
     metrics = metrics.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(metrics));
-    details = details.clone();
-  }
-
-  /** A copy of the opaque details. */
-  @Override
-  public byte[] details() {
-    return details.clone();
+    Objects.requireNonNull(details, "details");
   }
 
   /** A builder with the required fields; the rest default to empty. */
   public static Builder builder(String name, String featureSchemaHash, double threshold) {
     return new Builder(name, featureSchemaHash, threshold);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof NewModelVersion n
-        && name.equals(n.name)
-        && target.equals(n.target)
-        && featureSchemaHash.equals(n.featureSchemaHash)
-        && Double.compare(threshold, n.threshold) == 0
-        && artifactFormat.equals(n.artifactFormat)
-        && metrics.equals(n.metrics)
-        && expectedArtifact.equals(n.expectedArtifact)
-        && expectedReport.equals(n.expectedReport)
-        && Arrays.equals(details, n.details);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(name, featureSchemaHash) * 31 + Arrays.hashCode(details);
   }
 
   @Override
@@ -88,9 +62,7 @@ public record NewModelVersion(
         + artifactFormat
         + ", metrics "
         + metrics
-        + ", details "
-        + details.length
-        + " bytes]";
+        + "]";
   }
 
   /** Builds a {@link NewModelVersion}. */
@@ -103,7 +75,7 @@ public record NewModelVersion(
     private final Map<Metric, Double> metrics = new EnumMap<>(Metric.class);
     private Optional<BlobInfo> expectedArtifact = Optional.empty();
     private Optional<BlobInfo> expectedReport = Optional.empty();
-    private byte[] details = new byte[0];
+    private VersionDetails details = VersionDetails.EMPTY;
 
     private Builder(String name, String featureSchemaHash, double threshold) {
       this.name = name;
@@ -141,7 +113,7 @@ public record NewModelVersion(
       return this;
     }
 
-    public Builder details(byte[] value) {
+    public Builder details(VersionDetails value) {
       details = value;
       return this;
     }

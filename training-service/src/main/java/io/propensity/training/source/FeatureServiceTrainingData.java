@@ -142,7 +142,8 @@ public final class FeatureServiceTrainingData implements DataLoader {
             + ", horizon "
             + spec.getHorizon().getSeconds() / 3600
             + " h",
-        target);
+        target,
+        EventProtoMapper.duration(spec.getHorizon()));
   }
 
   private static FeatureKind kindOf(FeatureDefinition f) {

@@ -43,6 +43,9 @@ public abstract class ModelRegistryContract {
   /** Opens a store on the database under test; every call in one test reaches the same database. */
   protected abstract RegistryStore openStore();
 
+  /** Replaces the stored details of a version with {@code text}, behind the registry's back. */
+  protected abstract void overwriteStoredDetails(String name, long version, String text);
+
   /** A registry over a new store on the same database, as a second process would have. */
   protected ModelRegistry openRegistry() {
     ModelRegistry r = new ModelRegistry(openStore(), Clock.systemUTC(), POLL);
@@ -69,7 +72,7 @@ public abstract class ModelRegistryContract {
         .target("purchase")
         .metric(Metric.ROC_AUC, 0.80)
         .metric(Metric.LOG_LOSS, 0.40)
-        .details(("details of " + name).getBytes(StandardCharsets.UTF_8));
+        .details(VersionDetailsFixtures.described("details of " + name));
   }
 
   protected static byte[] bytes(int size, long seed) {
@@ -121,12 +124,46 @@ public abstract class ModelRegistryContract {
     assertThat(read.metric(Metric.F1)).hasValue(0.61);
     assertThat(read.metric(Metric.ROC_AUC)).hasValue(0.80);
     assertThat(read.metric(Metric.BRIER)).isEmpty();
-    assertThat(read.details()).isEqualTo("details of purchase-7d".getBytes(StandardCharsets.UTF_8));
+    assertThat(read.details())
+        .isEqualTo(VersionDetailsFixtures.described("details of purchase-7d"));
     assertThat(read.artifact())
         .isEqualTo(new BlobInfo(BlobInfo.sha256Hex(artifact), artifact.length));
     assertThat(read.report()).contains(new BlobInfo(BlobInfo.sha256Hex(report), report.length));
     assertThat(registry.readAll("purchase-7d", 1, BlobKind.ARTIFACT)).isEqualTo(artifact);
     assertThat(registry.readAll("purchase-7d", 1, BlobKind.REPORT)).isEqualTo(report);
+  }
+
+  @Test
+  void everyDetailOfAVersionReadsBackAsRegistered() {
+    ModelVersionRecord full =
+        register(version("purchase-7d").details(VersionDetailsFixtures.full()).build());
+    ModelVersionRecord tabular =
+        register(version("purchase-7d").details(VersionDetailsFixtures.tabular()).build());
+
+    assertThat(full.details()).isEqualTo(VersionDetailsFixtures.full());
+    assertThat(registry.get("purchase-7d", VersionSelector.version(1)).details())
+        .isEqualTo(VersionDetailsFixtures.full());
+    assertThat(registry.get("purchase-7d", VersionSelector.version(tabular.version())).details())
+        .isEqualTo(VersionDetailsFixtures.tabular());
+    assertThat(openRegistry().listVersions("purchase-7d", 10, OptionalLong.empty()).versions())
+        .extracting(ModelVersionRecord::details)
+        .containsExactly(VersionDetailsFixtures.tabular(), VersionDetailsFixtures.full());
+  }
+
+  @Test
+  void storedDetailsThatDoNotParseAreAnErrorNamingTheVersionNeverEmptyDetails() {
+    register("purchase-7d");
+    register("purchase-7d");
+    overwriteStoredDetails("purchase-7d", 1, "{\"schema_version\":1,\"description\":7}");
+
+    assertThatThrownBy(() -> registry.get("purchase-7d", VersionSelector.version(1)))
+        .isInstanceOf(CorruptRecordException.class)
+        .hasMessageContaining("version 1 of model 'purchase-7d'")
+        .hasMessageContaining("description: 7 is not a string");
+    assertThatThrownBy(() -> registry.listVersions("purchase-7d", 10, OptionalLong.empty()))
+        .isInstanceOf(CorruptRecordException.class);
+    assertThat(registry.get("purchase-7d", VersionSelector.version(2)).details().description())
+        .isEqualTo("details of purchase-7d");
   }
 
   @Test

@@ -39,6 +39,15 @@ public record SplitConfig(
     }
   }
 
+  /**
+   * This split with a purge gap of at least {@code gap} (a gap of zero or less changes nothing).
+   */
+  public SplitConfig withPurgeGapAtLeast(Duration gap) {
+    return gap.compareTo(purgeGap) <= 0
+        ? this
+        : new SplitConfig(mode, testFraction, validationFraction, gap, seed);
+  }
+
   /** 20 % test, 15 % of the rest for validation, by time when possible, no purge gap. */
   public static SplitConfig defaults(long seed) {
     return new SplitConfig(SplitMode.AUTO, 0.2, 0.15, Duration.ZERO, seed);

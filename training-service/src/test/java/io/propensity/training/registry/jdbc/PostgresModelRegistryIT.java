@@ -25,6 +25,12 @@ class PostgresModelRegistryIT extends ModelRegistryContract {
     return JdbcRegistryStore.open(db.jdbcUrl(), db.user(), db.password(), 4);
   }
 
+  @Override
+  protected void overwriteStoredDetails(String name, long version, String text) {
+    new RegistryDatabase(db.jdbcUrl(), db.user(), db.password())
+        .overwriteDetails(name, version, text);
+  }
+
   @AfterEach
   void dropSchema() {
     closeRegistries(); // runs before the contract's own @AfterEach; nothing may poll a dropped

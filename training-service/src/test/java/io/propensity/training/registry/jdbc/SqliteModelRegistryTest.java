@@ -9,8 +9,17 @@ import org.junit.jupiter.api.io.TempDir;
 class SqliteModelRegistryTest extends ModelRegistryContract {
   @TempDir Path dir;
 
+  private RegistryDatabase database() {
+    return new RegistryDatabase("jdbc:sqlite:" + dir.resolve("registry.db"), "", "");
+  }
+
   @Override
   protected RegistryStore openStore() {
-    return JdbcRegistryStore.open("jdbc:sqlite:" + dir.resolve("registry.db"), "", "", 4);
+    return JdbcRegistryStore.open(database().jdbcUrl(), "", "", 4);
+  }
+
+  @Override
+  protected void overwriteStoredDetails(String name, long version, String text) {
+    database().overwriteDetails(name, version, text);
   }
 }

@@ -1,0 +1,409 @@
+package io.propensity.training.grpc;
+
+import com.google.protobuf.ProtocolMessageEnum;
+import io.propensity.client.EventProtoMapper;
+import io.propensity.engine.features.FeatureType;
+import io.propensity.engine.labels.Target;
+import io.propensity.runtime.explain.FeatureImportance;
+import io.propensity.training.registry.Metric;
+import io.propensity.training.registry.VersionDetails;
+import io.propensity.training.registry.VersionDetails.CalibrationBin;
+import io.propensity.training.registry.VersionDetails.ConfusionMatrix;
+import io.propensity.training.registry.VersionDetails.Cutoffs;
+import io.propensity.training.registry.VersionDetails.DecileLift;
+import io.propensity.training.registry.VersionDetails.Evaluation;
+import io.propensity.training.registry.VersionDetails.ExplicitCutoffs;
+import io.propensity.training.registry.VersionDetails.FeatureDefinition;
+import io.propensity.training.registry.VersionDetails.GoldenRow;
+import io.propensity.training.registry.VersionDetails.Lineage;
+import io.propensity.training.registry.VersionDetails.LineageSource;
+import io.propensity.training.registry.VersionDetails.PrPoint;
+import io.propensity.training.registry.VersionDetails.RocPoint;
+import io.propensity.training.registry.VersionDetails.RollingCutoffs;
+import io.propensity.training.registry.VersionDetails.TabularFile;
+import io.propensity.training.registry.VersionDetails.TrainingSet;
+import io.propensity.training.registry.VersionDetails.TuningTrial;
+import io.propensity.training.registry.VersionDetails.WindowKind;
+import java.util.Optional;
+import propensity.features.v1.CutoffList;
+import propensity.features.v1.CutoffRange;
+import propensity.features.v1.TrainingSetSpec;
+import propensity.features.v1.UserFilter;
+import propensity.registry.v1.ModelVersion;
+import propensity.registry.v1.TabularFileLineage;
+
+/**
+ * Translates the descriptive part of a registry.v1 {@code ModelVersion} (evaluations, parameters,
+ * feature definitions, lineage, golden rows, importances, trials) to {@link VersionDetails} and
+ * back, field for field: a message that is set becomes a present {@code Optional}, an unset or
+ * unknown enum value an empty one. The fields the registry keeps as columns (name, number, aliases,
+ * time, threshold, format, checksums, schema hash) are {@link RegistryProtoMapper}'s.
+ */
+public final class VersionDetailsProtoMapper {
+  private VersionDetailsProtoMapper() {}
+
+  /** The details a ModelVersion message carries. */
+  public static VersionDetails toDetails(ModelVersion mv) {
+    return new VersionDetails(
+        mv.getDescription(),
+        text(mv.getTrainingJobId()),
+        mv.hasEvaluation() ? Optional.of(evaluation(mv.getEvaluation())) : Optional.empty(),
+        mv.hasBaselineEvaluation()
+            ? Optional.of(evaluation(mv.getBaselineEvaluation()))
+            : Optional.empty(),
+        mv.getParamsMap(),
+        mv.getFeatureSchema().getFeaturesList().stream()
+            .map(VersionDetailsProtoMapper::feature)
+            .toList(),
+        mv.hasLineage() ? Optional.of(lineage(mv.getLineage())) : Optional.empty(),
+        mv.getGoldenRowsList().stream().map(VersionDetailsProtoMapper::goldenRow).toList(),
+        mv.getFeatureImportancesList().stream()
+            .map(f -> new FeatureImportance(f.getFeature(), f.getMeanAbsShap()))
+            .toList(),
+        mv.getTuningTrialsList().stream().map(VersionDetailsProtoMapper::tuningTrial).toList());
+  }
+
+  /**
+   * A ModelVersion with {@code d}'s fields set; the caller adds the version's own fields (and the
+   * feature schema's version hash).
+   */
+  static ModelVersion.Builder toProto(VersionDetails d) {
+    ModelVersion.Builder b =
+        ModelVersion.newBuilder().setDescription(d.description()).putAllParams(d.params());
+    d.trainingJobId().ifPresent(b::setTrainingJobId);
+    d.evaluation().ifPresent(e -> b.setEvaluation(evaluation(e)));
+    d.baselineEvaluation().ifPresent(e -> b.setBaselineEvaluation(evaluation(e)));
+    d.features().forEach(f -> b.getFeatureSchemaBuilder().addFeatures(feature(f)));
+    d.lineage().ifPresent(l -> b.setLineage(lineage(l)));
+    d.goldenRows().forEach(g -> b.addGoldenRows(goldenRow(g)));
+    d.featureImportances()
+        .forEach(
+            f ->
+                b.addFeatureImportances(
+                    propensity.registry.v1.FeatureImportance.newBuilder()
+                        .setFeature(f.feature())
+                        .setMeanAbsShap(f.meanAbsShap())));
+    d.tuningTrials().forEach(t -> b.addTuningTrials(tuningTrial(t)));
+    return b;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // evaluation
+
+  private static Evaluation evaluation(propensity.registry.v1.Evaluation e) {
+    return new Evaluation(
+        e.getModelKind(),
+        e.getRowCount(),
+        e.getPositiveCount(),
+        e.getThreshold(),
+        e.getF1(),
+        e.getPrecision(),
+        e.getRecall(),
+        e.hasConfusionMatrix()
+            ? Optional.of(
+                new ConfusionMatrix(
+                    e.getConfusionMatrix().getTruePositives(),
+                    e.getConfusionMatrix().getFalsePositives(),
+                    e.getConfusionMatrix().getTrueNegatives(),
+                    e.getConfusionMatrix().getFalseNegatives()))
+            : Optional.empty(),
+        e.getRocAuc(),
+        e.getPrAuc(),
+        e.getLogLoss(),
+        e.getBrier(),
+        e.getDecilesList().stream()
+            .map(
+                d ->
+                    new DecileLift(
+                        d.getDecile(),
+                        d.getRowCount(),
+                        d.getPositiveCount(),
+                        d.getMinProbability(),
+                        d.getPositiveRate(),
+                        d.getLift(),
+                        d.getCumulativeGain(),
+                        d.getCumulativeLift()))
+            .toList(),
+        e.getCalibrationBinsList().stream()
+            .map(
+                c ->
+                    new CalibrationBin(
+                        c.getLowerBound(),
+                        c.getUpperBound(),
+                        c.getRowCount(),
+                        c.getMeanPredictedProbability(),
+                        c.getObservedPositiveRate()))
+            .toList(),
+        e.getRocCurveList().stream()
+            .map(
+                p ->
+                    new RocPoint(
+                        p.getThreshold(), p.getFalsePositiveRate(), p.getTruePositiveRate()))
+            .toList(),
+        e.getPrCurveList().stream()
+            .map(p -> new PrPoint(p.getThreshold(), p.getRecall(), p.getPrecision()))
+            .toList());
+  }
+
+  private static propensity.registry.v1.Evaluation evaluation(Evaluation e) {
+    propensity.registry.v1.Evaluation.Builder b =
+        propensity.registry.v1.Evaluation.newBuilder()
+            .setModelKind(e.modelKind())
+            .setRowCount(e.rowCount())
+            .setPositiveCount(e.positiveCount())
+            .setThreshold(e.threshold())
+            .setF1(e.f1())
+            .setPrecision(e.precision())
+            .setRecall(e.recall())
+            .setRocAuc(e.rocAuc())
+            .setPrAuc(e.prAuc())
+            .setLogLoss(e.logLoss())
+            .setBrier(e.brier());
+    e.confusionMatrix()
+        .ifPresent(
+            m ->
+                b.setConfusionMatrix(
+                    propensity.registry.v1.ConfusionMatrix.newBuilder()
+                        .setTruePositives(m.truePositives())
+                        .setFalsePositives(m.falsePositives())
+                        .setTrueNegatives(m.trueNegatives())
+                        .setFalseNegatives(m.falseNegatives())));
+    for (DecileLift d : e.deciles()) {
+      b.addDeciles(
+          propensity.registry.v1.DecileLift.newBuilder()
+              .setDecile(d.decile())
+              .setRowCount(d.rowCount())
+              .setPositiveCount(d.positiveCount())
+              .setMinProbability(d.minProbability())
+              .setPositiveRate(d.positiveRate())
+              .setLift(d.lift())
+              .setCumulativeGain(d.cumulativeGain())
+              .setCumulativeLift(d.cumulativeLift()));
+    }
+    for (CalibrationBin c : e.calibrationBins()) {
+      b.addCalibrationBins(
+          propensity.registry.v1.CalibrationBin.newBuilder()
+              .setLowerBound(c.lowerBound())
+              .setUpperBound(c.upperBound())
+              .setRowCount(c.rowCount())
+              .setMeanPredictedProbability(c.meanPredictedProbability())
+              .setObservedPositiveRate(c.observedPositiveRate()));
+    }
+    for (RocPoint p : e.rocCurve()) {
+      b.addRocCurve(
+          propensity.registry.v1.RocPoint.newBuilder()
+              .setThreshold(p.threshold())
+              .setFalsePositiveRate(p.falsePositiveRate())
+              .setTruePositiveRate(p.truePositiveRate()));
+    }
+    for (PrPoint p : e.prCurve()) {
+      b.addPrCurve(
+          propensity.registry.v1.PrPoint.newBuilder()
+              .setThreshold(p.threshold())
+              .setRecall(p.recall())
+              .setPrecision(p.precision()));
+    }
+    return b.build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // features, rows, trials
+
+  private static FeatureDefinition feature(propensity.features.v1.FeatureDefinition f) {
+    return new FeatureDefinition(
+        f.getName(),
+        fromProto(f.getType(), "FEATURE_TYPE_", FeatureType.class),
+        f.getDescription(),
+        fromProto(f.getWindowKind(), "WINDOW_KIND_", WindowKind.class),
+        f.hasWindow() ? Optional.of(EventProtoMapper.duration(f.getWindow())) : Optional.empty(),
+        f.getCategoriesList());
+  }
+
+  private static propensity.features.v1.FeatureDefinition feature(FeatureDefinition f) {
+    propensity.features.v1.FeatureDefinition.Builder b =
+        propensity.features.v1.FeatureDefinition.newBuilder()
+            .setName(f.name())
+            .setDescription(f.description())
+            .addAllCategories(f.categories());
+    f.type()
+        .ifPresent(
+            t -> b.setType(propensity.features.v1.FeatureType.valueOf("FEATURE_TYPE_" + t.name())));
+    f.windowKind()
+        .ifPresent(
+            k ->
+                b.setWindowKind(
+                    propensity.features.v1.WindowKind.valueOf("WINDOW_KIND_" + k.name())));
+    f.window().ifPresent(w -> b.setWindow(EventProtoMapper.duration(w)));
+    return b.build();
+  }
+
+  private static GoldenRow goldenRow(propensity.registry.v1.GoldenRow g) {
+    return new GoldenRow(
+        g.getValuesList(),
+        g.getExpectedProbability(),
+        text(g.getUserId()),
+        g.hasCutoff() ? Optional.of(EventProtoMapper.instant(g.getCutoff())) : Optional.empty());
+  }
+
+  private static propensity.registry.v1.GoldenRow goldenRow(GoldenRow g) {
+    propensity.registry.v1.GoldenRow.Builder b =
+        propensity.registry.v1.GoldenRow.newBuilder()
+            .addAllValues(g.values())
+            .setExpectedProbability(g.expectedProbability());
+    g.userId().ifPresent(b::setUserId);
+    g.cutoff().ifPresent(c -> b.setCutoff(EventProtoMapper.timestamp(c)));
+    return b.build();
+  }
+
+  private static TuningTrial tuningTrial(propensity.registry.v1.TuningTrial t) {
+    return new TuningTrial(
+        t.getTrial(),
+        t.getParamsMap(),
+        fromProto(t.getMetric(), "METRIC_", Metric.class),
+        t.getCvMetricMean(),
+        t.getCvMetricStddev(),
+        t.hasDuration()
+            ? Optional.of(EventProtoMapper.duration(t.getDuration()))
+            : Optional.empty(),
+        t.getBest());
+  }
+
+  private static propensity.registry.v1.TuningTrial tuningTrial(TuningTrial t) {
+    propensity.registry.v1.TuningTrial.Builder b =
+        propensity.registry.v1.TuningTrial.newBuilder()
+            .setTrial(t.trial())
+            .putAllParams(t.params())
+            .setCvMetricMean(t.cvMetricMean())
+            .setCvMetricStddev(t.cvMetricStddev())
+            .setBest(t.best());
+    t.metric().ifPresent(m -> b.setMetric(propensity.registry.v1.Metric.valueOf("METRIC_" + m)));
+    t.duration().ifPresent(d -> b.setDuration(EventProtoMapper.duration(d)));
+    return b.build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // lineage
+
+  private static Lineage lineage(propensity.registry.v1.Lineage l) {
+    Optional<LineageSource> source =
+        switch (l.getSourceCase()) {
+          case FEATURE_SERVICE_TRAINING_SET ->
+              Optional.of(trainingSet(l.getFeatureServiceTrainingSet()));
+          case TABULAR_FILE ->
+              Optional.of(
+                  new TabularFile(
+                      l.getTabularFile().getPath(),
+                      l.getTabularFile().getSha256(),
+                      l.getTabularFile().getLabelColumn()));
+          case SOURCE_NOT_SET -> Optional.empty();
+        };
+    return new Lineage(
+        source,
+        target(l.getTarget()),
+        l.hasHorizon() ? Optional.of(EventProtoMapper.duration(l.getHorizon())) : Optional.empty(),
+        l.getCutoffsList().stream().map(EventProtoMapper::instant).toList(),
+        l.getTrainRowCount(),
+        l.getValidationRowCount(),
+        l.getTestRowCount(),
+        l.getPositiveRate(),
+        l.getSeed());
+  }
+
+  private static propensity.registry.v1.Lineage lineage(Lineage l) {
+    propensity.registry.v1.Lineage.Builder b =
+        propensity.registry.v1.Lineage.newBuilder()
+            .setTrainRowCount(l.trainRowCount())
+            .setValidationRowCount(l.validationRowCount())
+            .setTestRowCount(l.testRowCount())
+            .setPositiveRate(l.positiveRate())
+            .setSeed(l.seed());
+    if (l.source().orElse(null) instanceof TrainingSet t) {
+      b.setFeatureServiceTrainingSet(trainingSet(t));
+    } else if (l.source().orElse(null) instanceof TabularFile f) {
+      b.setTabularFile(
+          TabularFileLineage.newBuilder()
+              .setPath(f.path())
+              .setSha256(f.sha256())
+              .setLabelColumn(f.labelColumn()));
+    }
+    l.target().ifPresent(t -> b.setTarget(target(t)));
+    l.horizon().ifPresent(h -> b.setHorizon(EventProtoMapper.duration(h)));
+    l.cutoffs().forEach(c -> b.addCutoffs(EventProtoMapper.timestamp(c)));
+    return b.build();
+  }
+
+  /** The domain record of a feature-service training set request. */
+  static TrainingSet trainingSet(TrainingSetSpec s) {
+    Optional<Cutoffs> cutoffs =
+        switch (s.getCutoffsCase()) {
+          case EXPLICIT_CUTOFFS ->
+              Optional.of(
+                  new ExplicitCutoffs(
+                      s.getExplicitCutoffs().getCutoffsList().stream()
+                          .map(EventProtoMapper::instant)
+                          .toList()));
+          case ROLLING_CUTOFFS ->
+              Optional.of(
+                  new RollingCutoffs(
+                      EventProtoMapper.instant(s.getRollingCutoffs().getStart()),
+                      EventProtoMapper.instant(s.getRollingCutoffs().getEnd()),
+                      EventProtoMapper.duration(s.getRollingCutoffs().getStep())));
+          case CUTOFFS_NOT_SET -> Optional.empty();
+        };
+    return new TrainingSet(
+        target(s.getTarget()),
+        s.hasHorizon() ? Optional.of(EventProtoMapper.duration(s.getHorizon())) : Optional.empty(),
+        cutoffs,
+        s.getUserFilter().getUserIdsList(),
+        s.getSampleLimit(),
+        s.getSeed());
+  }
+
+  private static TrainingSetSpec trainingSet(TrainingSet t) {
+    TrainingSetSpec.Builder b =
+        TrainingSetSpec.newBuilder().setSampleLimit(t.sampleLimit()).setSeed(t.seed());
+    t.target().ifPresent(v -> b.setTarget(target(v)));
+    t.horizon().ifPresent(h -> b.setHorizon(EventProtoMapper.duration(h)));
+    if (t.cutoffs().orElse(null) instanceof ExplicitCutoffs e) {
+      CutoffList.Builder list = CutoffList.newBuilder();
+      e.cutoffs().forEach(c -> list.addCutoffs(EventProtoMapper.timestamp(c)));
+      b.setExplicitCutoffs(list);
+    } else if (t.cutoffs().orElse(null) instanceof RollingCutoffs r) {
+      b.setRollingCutoffs(
+          CutoffRange.newBuilder()
+              .setStart(EventProtoMapper.timestamp(r.start()))
+              .setEnd(EventProtoMapper.timestamp(r.end()))
+              .setStep(EventProtoMapper.duration(r.step())));
+    }
+    if (!t.userIds().isEmpty()) {
+      b.setUserFilter(UserFilter.newBuilder().addAllUserIds(t.userIds()));
+    }
+    return b.build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // scalars
+
+  private static Optional<Target> target(propensity.features.v1.Target t) {
+    return fromProto(t, "TARGET_", Target.class);
+  }
+
+  private static propensity.features.v1.Target target(Target t) {
+    return propensity.features.v1.Target.valueOf("TARGET_" + t.name());
+  }
+
+  /** The domain value of a contract enum value named {@code prefix + NAME}; empty for 0. */
+  private static <E extends Enum<E>> Optional<E> fromProto(
+      ProtocolMessageEnum value, String prefix, Class<E> type) {
+    if (!(value instanceof Enum<?> e)
+        || e.name().equals("UNRECOGNIZED")
+        || value.getNumber() == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(Enum.valueOf(type, e.name().substring(prefix.length())));
+  }
+
+  private static Optional<String> text(String value) {
+    return value.isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+}

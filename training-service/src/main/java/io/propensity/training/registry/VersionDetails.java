@@ -1,0 +1,325 @@
+package io.propensity.training.registry;
+
+import io.propensity.engine.features.FeatureType;
+import io.propensity.engine.labels.Target;
+import io.propensity.runtime.explain.FeatureImportance;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a model version says about how it was made and how good it is, beyond the fields the
+ * registry queries and compares: the registering caller supplies it, the registry stores it as it
+ * is and returns it unchanged. The feature schema's hash, the threshold, the artifact format and
+ * the checksums are fields of the version itself, not repeated here.
+ *
+ * @param description free text, empty for none
+ * @param trainingJobId the training job that produced the version, when one did
+ * @param evaluation the model's evaluation on the held-out test rows
+ * @param baselineEvaluation the baseline's evaluation on the same rows
+ * @param params the model's parameters, names to values in text form
+ * @param features the definitions of the model's input features, in vector order
+ * @param lineage where the training rows came from and how they were split
+ * @param goldenRows test rows with the probabilities the model gave them, to check a loaded model
+ * @param featureImportances mean |SHAP| per feature, most important first
+ * @param tuningTrials the hyperparameter search's trials, in order
+ */
+public record VersionDetails(
+    String description,
+    Optional<String> trainingJobId,
+    Optional<Evaluation> evaluation,
+    Optional<Evaluation> baselineEvaluation,
+    Map<String, String> params,
+    List<FeatureDefinition> features,
+    Optional<Lineage> lineage,
+    List<GoldenRow> goldenRows,
+    List<FeatureImportance> featureImportances,
+    List<TuningTrial> tuningTrials) {
+
+  /** Details that say nothing. */
+  public static final VersionDetails EMPTY =
+      new VersionDetails(
+          "",
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Map.of(),
+          List.of(),
+          Optional.empty(),
+          List.of(),
+          List.of(),
+          List.of());
+
+  public VersionDetails {
+    Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(trainingJobId, "trainingJobId");
+    Objects.requireNonNull(evaluation, "evaluation");
+    Objects.requireNonNull(baselineEvaluation, "baselineEvaluation");
+    Objects.requireNonNull(lineage, "lineage");
+    params = Map.copyOf(params);
+    features = List.copyOf(features);
+    goldenRows = List.copyOf(goldenRows);
+    featureImportances = List.copyOf(featureImportances);
+    tuningTrials = List.copyOf(tuningTrials);
+  }
+
+  /**
+   * How well a model did on a set of rows, at its decision threshold and over all thresholds.
+   *
+   * @param modelKind what was evaluated, e.g. {@code lightgbm} or {@code baseline}
+   * @param rowCount rows evaluated
+   * @param positiveCount rows with a positive label
+   * @param threshold decision threshold on the probability
+   * @param confusionMatrix the decisions at {@code threshold} against the labels
+   * @param deciles lift and gain by decile of predicted probability, highest first
+   * @param calibrationBins predicted against observed positive rate, by probability bin
+   * @param rocCurve ROC points by decreasing threshold
+   * @param prCurve precision-recall points by decreasing threshold
+   */
+  public record Evaluation(
+      String modelKind,
+      long rowCount,
+      long positiveCount,
+      double threshold,
+      double f1,
+      double precision,
+      double recall,
+      Optional<ConfusionMatrix> confusionMatrix,
+      double rocAuc,
+      double prAuc,
+      double logLoss,
+      double brier,
+      List<DecileLift> deciles,
+      List<CalibrationBin> calibrationBins,
+      List<RocPoint> rocCurve,
+      List<PrPoint> prCurve) {
+    public Evaluation {
+      Objects.requireNonNull(modelKind, "modelKind");
+      Objects.requireNonNull(confusionMatrix, "confusionMatrix");
+      deciles = List.copyOf(deciles);
+      calibrationBins = List.copyOf(calibrationBins);
+      rocCurve = List.copyOf(rocCurve);
+      prCurve = List.copyOf(prCurve);
+    }
+  }
+
+  /** Decisions at the threshold against the labels. */
+  public record ConfusionMatrix(
+      long truePositives, long falsePositives, long trueNegatives, long falseNegatives) {}
+
+  /**
+   * One tenth of the rows ranked by predicted probability (decile 1 = the top 10 %).
+   *
+   * @param minProbability lowest probability in the decile
+   * @param positiveRate positives / rows of the decile
+   * @param lift positive rate of the decile / positive rate of all rows
+   * @param cumulativeGain share of all positives in deciles 1 to this one
+   * @param cumulativeLift positive rate of deciles 1 to this one / positive rate of all rows
+   */
+  public record DecileLift(
+      int decile,
+      long rowCount,
+      long positiveCount,
+      double minProbability,
+      double positiveRate,
+      double lift,
+      double cumulativeGain,
+      double cumulativeLift) {}
+
+  /** Rows whose predicted probability falls in [lowerBound, upperBound), and what happened. */
+  public record CalibrationBin(
+      double lowerBound,
+      double upperBound,
+      long rowCount,
+      double meanPredictedProbability,
+      double observedPositiveRate) {}
+
+  /** A point of the ROC curve: the rates when predicting positive at probability ≥ threshold. */
+  public record RocPoint(double threshold, double falsePositiveRate, double truePositiveRate) {}
+
+  /** A point of the precision-recall curve. */
+  public record PrPoint(double threshold, double recall, double precision) {}
+
+  /**
+   * One input feature of the model.
+   *
+   * @param type what kind of number it is, when the caller said
+   * @param description what it measures, empty for none
+   * @param windowKind the span of history it looks at, when the caller said
+   * @param window the length of a sliding window
+   * @param categories a categorical feature's levels; a value is an index into them
+   */
+  public record FeatureDefinition(
+      String name,
+      Optional<FeatureType> type,
+      String description,
+      Optional<WindowKind> windowKind,
+      Optional<Duration> window,
+      List<String> categories) {
+    public FeatureDefinition {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(description, "description");
+      Objects.requireNonNull(windowKind, "windowKind");
+      Objects.requireNonNull(window, "window");
+      categories = List.copyOf(categories);
+    }
+
+    /** A feature with a name and nothing else said about it. */
+    public static FeatureDefinition named(String name) {
+      return new FeatureDefinition(
+          name, Optional.empty(), "", Optional.empty(), Optional.empty(), List.of());
+    }
+  }
+
+  /** The span of history a feature looks at. */
+  public enum WindowKind {
+    /** A window of fixed length ending at the cutoff. */
+    SLIDING,
+    /** The session going on at the cutoff. */
+    CURRENT_SESSION,
+    /** Every event up to the cutoff. */
+    LIFETIME
+  }
+
+  /**
+   * Where a model's training rows came from and how they were used.
+   *
+   * @param source the rows' origin, when known
+   * @param target what the label is, for feature-service rows
+   * @param horizon how far past its cutoff a row's label looks
+   * @param cutoffs the cutoffs of the rows, for feature-service rows
+   * @param positiveRate share of positive rows
+   * @param seed seed of the run
+   */
+  public record Lineage(
+      Optional<LineageSource> source,
+      Optional<Target> target,
+      Optional<Duration> horizon,
+      List<Instant> cutoffs,
+      long trainRowCount,
+      long validationRowCount,
+      long testRowCount,
+      double positiveRate,
+      long seed) {
+    public Lineage {
+      Objects.requireNonNull(source, "source");
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(horizon, "horizon");
+      cutoffs = List.copyOf(cutoffs);
+    }
+  }
+
+  /** The origin of a model's training rows. */
+  public sealed interface LineageSource permits TrainingSet, TabularFile {}
+
+  /**
+   * A point-in-time training set built by feature-service, as it was asked for.
+   *
+   * @param target what the label is, when given
+   * @param horizon how far past its cutoff a row's label looks, when given
+   * @param cutoffs the cutoffs asked for, when given
+   * @param userIds only these users; empty for all
+   * @param sampleLimit most rows, 0 for no limit
+   * @param seed seed of the sampling
+   */
+  public record TrainingSet(
+      Optional<Target> target,
+      Optional<Duration> horizon,
+      Optional<Cutoffs> cutoffs,
+      List<String> userIds,
+      long sampleLimit,
+      long seed)
+      implements LineageSource {
+    public TrainingSet {
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(horizon, "horizon");
+      Objects.requireNonNull(cutoffs, "cutoffs");
+      userIds = List.copyOf(userIds);
+    }
+  }
+
+  /** The cutoffs of a training set: listed, or a rolling range. */
+  public sealed interface Cutoffs permits ExplicitCutoffs, RollingCutoffs {}
+
+  /** Cutoffs listed one by one. */
+  public record ExplicitCutoffs(List<Instant> cutoffs) implements Cutoffs {
+    public ExplicitCutoffs {
+      cutoffs = List.copyOf(cutoffs);
+    }
+  }
+
+  /** A cutoff every {@code step} from {@code start} to {@code end}. */
+  public record RollingCutoffs(Instant start, Instant end, Duration step) implements Cutoffs {
+    public RollingCutoffs {
+      Objects.requireNonNull(start, "start");
+      Objects.requireNonNull(end, "end");
+      Objects.requireNonNull(step, "step");
+    }
+  }
+
+  /**
+   * A tabular file a user brought.
+   *
+   * @param path the file's path as the training service saw it
+   * @param sha256 hex SHA-256 of the file, empty when not computed
+   * @param labelColumn the column holding the label
+   */
+  public record TabularFile(String path, String sha256, String labelColumn)
+      implements LineageSource {
+    public TabularFile {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(sha256, "sha256");
+      Objects.requireNonNull(labelColumn, "labelColumn");
+    }
+  }
+
+  /**
+   * A test row and the probability the model gave it, so a loaded model can be checked.
+   *
+   * @param values the row's feature values, in the order of the features
+   * @param expectedProbability the model's probability for the row
+   * @param userId the user of the row, when known
+   * @param cutoff the row's cutoff, when known
+   */
+  public record GoldenRow(
+      List<Double> values,
+      double expectedProbability,
+      Optional<String> userId,
+      Optional<Instant> cutoff) {
+    public GoldenRow {
+      values = List.copyOf(values);
+      Objects.requireNonNull(userId, "userId");
+      Objects.requireNonNull(cutoff, "cutoff");
+    }
+  }
+
+  /**
+   * One trial of the hyperparameter search.
+   *
+   * @param trial its number, from 1
+   * @param params the parameters tried, names to values in text form
+   * @param metric the metric cross-validation optimised, when known
+   * @param cvMetricMean mean of the metric over the folds
+   * @param cvMetricStddev standard deviation of the metric over the folds
+   * @param duration how long the trial took, when known
+   * @param best whether this trial won
+   */
+  public record TuningTrial(
+      int trial,
+      Map<String, String> params,
+      Optional<Metric> metric,
+      double cvMetricMean,
+      double cvMetricStddev,
+      Optional<Duration> duration,
+      boolean best) {
+    public TuningTrial {
+      params = Map.copyOf(params);
+      Objects.requireNonNull(metric, "metric");
+      Objects.requireNonNull(duration, "duration");
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.propensity.training.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.propensity.training.registry.VersionDetails;
+import io.propensity.training.registry.VersionDetailsFixtures;
+import org.junit.jupiter.api.Test;
+import propensity.registry.v1.ModelVersion;
+
+class VersionDetailsProtoMapperTest {
+  /** The fields the registry keeps as its own columns, which the details do not carry. */
+  private static ModelVersion withoutColumns(ModelVersion mv) {
+    ModelVersion.Builder b =
+        mv.toBuilder()
+            .clearName()
+            .clearArtifactFormat()
+            .clearArtifactSha256()
+            .clearArtifactSizeBytes()
+            .clearThreshold();
+    b.getFeatureSchemaBuilder().clearVersionHash();
+    return b.build();
+  }
+
+  @Test
+  void everyDetailOfAModelVersionBecomesTheDomainRecordAndBack() {
+    ModelVersion sent = VersionDetailsFixtures.fullProto();
+
+    VersionDetails details = VersionDetailsProtoMapper.toDetails(sent);
+
+    assertThat(details).isEqualTo(VersionDetailsFixtures.full());
+    assertThat(VersionDetailsProtoMapper.toProto(details).build()).isEqualTo(withoutColumns(sent));
+  }
+
+  @Test
+  void tabularLineageAndUnsetMessagesStayUnset() {
+    ModelVersion sent =
+        ModelVersion.newBuilder().setLineage(VersionDetailsFixtures.tabularLineageProto()).build();
+
+    VersionDetails details = VersionDetailsProtoMapper.toDetails(sent);
+
+    assertThat(details.lineage().orElseThrow())
+        .isEqualTo(VersionDetailsFixtures.tabular().lineage().orElseThrow());
+    assertThat(details.evaluation()).isEmpty();
+    assertThat(details.trainingJobId()).isEmpty();
+    assertThat(VersionDetailsProtoMapper.toProto(details).build()).isEqualTo(sent);
+  }
+
+  @Test
+  void aTrainingSetWithExplicitCutoffsBecomesTheDomainRecord() {
+    assertThat(
+            VersionDetailsProtoMapper.trainingSet(
+                VersionDetailsFixtures.explicitTrainingSetProto()))
+        .isEqualTo(VersionDetailsFixtures.explicitTrainingSet());
+  }
+}

@@ -1,0 +1,384 @@
+package io.propensity.training.registry;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.propensity.engine.features.FeatureType;
+import io.propensity.engine.labels.Target;
+import io.propensity.runtime.explain.FeatureImportance;
+import io.propensity.training.registry.VersionDetails.CalibrationBin;
+import io.propensity.training.registry.VersionDetails.ConfusionMatrix;
+import io.propensity.training.registry.VersionDetails.DecileLift;
+import io.propensity.training.registry.VersionDetails.Evaluation;
+import io.propensity.training.registry.VersionDetails.ExplicitCutoffs;
+import io.propensity.training.registry.VersionDetails.FeatureDefinition;
+import io.propensity.training.registry.VersionDetails.GoldenRow;
+import io.propensity.training.registry.VersionDetails.Lineage;
+import io.propensity.training.registry.VersionDetails.PrPoint;
+import io.propensity.training.registry.VersionDetails.RocPoint;
+import io.propensity.training.registry.VersionDetails.RollingCutoffs;
+import io.propensity.training.registry.VersionDetails.TabularFile;
+import io.propensity.training.registry.VersionDetails.TrainingSet;
+import io.propensity.training.registry.VersionDetails.TuningTrial;
+import io.propensity.training.registry.VersionDetails.WindowKind;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import propensity.features.v1.CutoffList;
+import propensity.features.v1.CutoffRange;
+import propensity.features.v1.FeatureSchema;
+import propensity.features.v1.TrainingSetSpec;
+import propensity.features.v1.UserFilter;
+import propensity.registry.v1.ArtifactFormat;
+import propensity.registry.v1.ModelVersion;
+import propensity.registry.v1.TabularFileLineage;
+
+/**
+ * Version details with every field set to a value of its own, in the domain's records and, the same
+ * values, as the registry.v1 message; and details that exercise the other variants.
+ */
+public final class VersionDetailsFixtures {
+  private static final Instant CUTOFF_1 = Instant.parse("2024-03-01T00:00:00Z");
+  private static final Instant CUTOFF_2 = Instant.parse("2024-03-08T00:00:00.123456789Z");
+
+  private VersionDetailsFixtures() {}
+
+  /** Details that say nothing but {@code description}. */
+  public static VersionDetails described(String description) {
+    VersionDetails e = VersionDetails.EMPTY;
+    return new VersionDetails(
+        description,
+        e.trainingJobId(),
+        e.evaluation(),
+        e.baselineEvaluation(),
+        e.params(),
+        e.features(),
+        e.lineage(),
+        e.goldenRows(),
+        e.featureImportances(),
+        e.tuningTrials());
+  }
+
+  /** Details with every field set, the lineage from a feature-service training set. */
+  public static VersionDetails full() {
+    return new VersionDetails(
+        "weekly retrain, with ünïcode and \"quotes\"",
+        Optional.of("job-1234"),
+        Optional.of(evaluation("lightgbm", 0.4)),
+        Optional.of(evaluation("baseline", 0.35)),
+        Map.of("num_leaves", "31", "learning_rate", "0.05"),
+        List.of(
+            new FeatureDefinition(
+                "sessions_7d",
+                Optional.of(FeatureType.COUNT),
+                "sessions in the last 7 days",
+                Optional.of(WindowKind.SLIDING),
+                Optional.of(java.time.Duration.ofDays(7)),
+                List.of()),
+            new FeatureDefinition(
+                "device",
+                Optional.of(FeatureType.CATEGORICAL),
+                "",
+                Optional.of(WindowKind.CURRENT_SESSION),
+                Optional.empty(),
+                List.of("(missing)", "desktop", "mobile")),
+            FeatureDefinition.named("unknown_kind")),
+        Optional.of(
+            new Lineage(
+                Optional.of(
+                    new TrainingSet(
+                        Optional.of(Target.PURCHASE),
+                        Optional.of(java.time.Duration.ofDays(7)),
+                        Optional.of(
+                            new RollingCutoffs(CUTOFF_1, CUTOFF_2, java.time.Duration.ofDays(1))),
+                        List.of("u1", "u2"),
+                        5000,
+                        7)),
+                Optional.of(Target.PURCHASE),
+                Optional.of(java.time.Duration.ofDays(7)),
+                List.of(CUTOFF_1, CUTOFF_2),
+                800,
+                100,
+                100,
+                0.125,
+                42)),
+        List.of(
+            new GoldenRow(List.of(3.0, 1.0, -0.5), 0.27, Optional.of("u1"), Optional.of(CUTOFF_2)),
+            new GoldenRow(List.of(0.0, 2.0, 1e-300), 1.0, Optional.empty(), Optional.empty())),
+        List.of(new FeatureImportance("sessions_7d", 0.4), new FeatureImportance("device", 0.1)),
+        List.of(
+            new TuningTrial(
+                1,
+                Map.of("num_leaves", "15"),
+                Optional.of(Metric.ROC_AUC),
+                0.8,
+                0.01,
+                Optional.of(java.time.Duration.ofMillis(1500)),
+                false),
+            new TuningTrial(2, Map.of(), Optional.empty(), 0.82, 0.0, Optional.empty(), true)));
+  }
+
+  /** Details from a tabular file, with explicit cutoffs in a training set nowhere and NaN rates. */
+  public static VersionDetails tabular() {
+    Evaluation degenerate =
+        new Evaluation(
+            "lightgbm",
+            10,
+            0,
+            0.5,
+            0,
+            0,
+            0,
+            Optional.empty(),
+            Double.NaN,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            0.25,
+            List.of(new DecileLift(1, 1, 0, 0.9, Double.NaN, 0, 0, 0)),
+            List.of(),
+            List.of(),
+            List.of());
+    return new VersionDetails(
+        "",
+        Optional.empty(),
+        Optional.of(degenerate),
+        Optional.empty(),
+        Map.of(),
+        List.of(FeatureDefinition.named("x")),
+        Optional.of(
+            new Lineage(
+                Optional.of(new TabularFile("data/conversions.csv", "", "converted")),
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                8,
+                1,
+                1,
+                0,
+                42)),
+        List.of(),
+        List.of(),
+        List.of());
+  }
+
+  /** A feature-service training set with explicit cutoffs and nothing else said. */
+  public static TrainingSet explicitTrainingSet() {
+    return new TrainingSet(
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(new ExplicitCutoffs(List.of(CUTOFF_1, CUTOFF_2))),
+        List.of(),
+        0,
+        0);
+  }
+
+  private static Evaluation evaluation(String kind, double threshold) {
+    return new Evaluation(
+        kind,
+        1000,
+        100,
+        threshold,
+        0.61,
+        0.55,
+        0.7,
+        Optional.of(new ConfusionMatrix(70, 57, 843, 30)),
+        0.83,
+        0.52,
+        0.31,
+        0.09,
+        List.of(
+            new DecileLift(1, 100, 31, 0.62, 0.31, 3.1, 0.31, 3.1),
+            new DecileLift(2, 100, 20, 0.41, 0.2, 2.0, 0.51, 2.55)),
+        List.of(new CalibrationBin(0, 0.1, 600, 0.04, 0.035)),
+        List.of(new RocPoint(Double.MAX_VALUE, 0, 0), new RocPoint(0, 1, 1)),
+        List.of(new PrPoint(0.9, 0.1, 1), new PrPoint(0, 1, 0.1)));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the same values as the contract's message
+
+  /**
+   * {@link #full()} as a registry.v1 ModelVersion, with the fields the registry keeps as columns
+   * set as a client registering it sets them.
+   */
+  public static ModelVersion fullProto() {
+    return ModelVersion.newBuilder()
+        .setName("purchase-7d")
+        .setDescription("weekly retrain, with ünïcode and \"quotes\"")
+        .setTrainingJobId("job-1234")
+        .setEvaluation(evaluationProto("lightgbm", 0.4))
+        .setBaselineEvaluation(evaluationProto("baseline", 0.35))
+        .putParams("num_leaves", "31")
+        .putParams("learning_rate", "0.05")
+        .setFeatureSchema(
+            FeatureSchema.newBuilder()
+                .setVersionHash("abc123")
+                .addFeatures(
+                    propensity.features.v1.FeatureDefinition.newBuilder()
+                        .setName("sessions_7d")
+                        .setType(propensity.features.v1.FeatureType.FEATURE_TYPE_COUNT)
+                        .setDescription("sessions in the last 7 days")
+                        .setWindowKind(propensity.features.v1.WindowKind.WINDOW_KIND_SLIDING)
+                        .setWindow(Duration.newBuilder().setSeconds(7 * 86400)))
+                .addFeatures(
+                    propensity.features.v1.FeatureDefinition.newBuilder()
+                        .setName("device")
+                        .setType(propensity.features.v1.FeatureType.FEATURE_TYPE_CATEGORICAL)
+                        .setWindowKind(
+                            propensity.features.v1.WindowKind.WINDOW_KIND_CURRENT_SESSION)
+                        .addCategories("(missing)")
+                        .addCategories("desktop")
+                        .addCategories("mobile"))
+                .addFeatures(
+                    propensity.features.v1.FeatureDefinition.newBuilder().setName("unknown_kind")))
+        .setLineage(
+            propensity.registry.v1.Lineage.newBuilder()
+                .setFeatureServiceTrainingSet(
+                    TrainingSetSpec.newBuilder()
+                        .setTarget(propensity.features.v1.Target.TARGET_PURCHASE)
+                        .setHorizon(Duration.newBuilder().setSeconds(7 * 86400))
+                        .setRollingCutoffs(
+                            CutoffRange.newBuilder()
+                                .setStart(timestamp(CUTOFF_1))
+                                .setEnd(timestamp(CUTOFF_2))
+                                .setStep(Duration.newBuilder().setSeconds(86400)))
+                        .setUserFilter(UserFilter.newBuilder().addUserIds("u1").addUserIds("u2"))
+                        .setSampleLimit(5000)
+                        .setSeed(7))
+                .setTarget(propensity.features.v1.Target.TARGET_PURCHASE)
+                .setHorizon(Duration.newBuilder().setSeconds(7 * 86400))
+                .addCutoffs(timestamp(CUTOFF_1))
+                .addCutoffs(timestamp(CUTOFF_2))
+                .setTrainRowCount(800)
+                .setValidationRowCount(100)
+                .setTestRowCount(100)
+                .setPositiveRate(0.125)
+                .setSeed(42))
+        .setArtifactFormat(ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT)
+        .setArtifactSha256("0".repeat(64))
+        .setArtifactSizeBytes(1000)
+        .setThreshold(0.4)
+        .addGoldenRows(
+            propensity.registry.v1.GoldenRow.newBuilder()
+                .addValues(3)
+                .addValues(1)
+                .addValues(-0.5)
+                .setExpectedProbability(0.27)
+                .setUserId("u1")
+                .setCutoff(timestamp(CUTOFF_2)))
+        .addGoldenRows(
+            propensity.registry.v1.GoldenRow.newBuilder()
+                .addValues(0)
+                .addValues(2)
+                .addValues(1e-300)
+                .setExpectedProbability(1))
+        .addFeatureImportances(
+            propensity.registry.v1.FeatureImportance.newBuilder()
+                .setFeature("sessions_7d")
+                .setMeanAbsShap(0.4))
+        .addFeatureImportances(
+            propensity.registry.v1.FeatureImportance.newBuilder()
+                .setFeature("device")
+                .setMeanAbsShap(0.1))
+        .addTuningTrials(
+            propensity.registry.v1.TuningTrial.newBuilder()
+                .setTrial(1)
+                .putParams("num_leaves", "15")
+                .setMetric(propensity.registry.v1.Metric.METRIC_ROC_AUC)
+                .setCvMetricMean(0.8)
+                .setCvMetricStddev(0.01)
+                .setDuration(Duration.newBuilder().setSeconds(1).setNanos(500_000_000)))
+        .addTuningTrials(
+            propensity.registry.v1.TuningTrial.newBuilder()
+                .setTrial(2)
+                .setCvMetricMean(0.82)
+                .setBest(true))
+        .build();
+  }
+
+  /** {@link #tabular()}'s lineage as the contract's message. */
+  public static propensity.registry.v1.Lineage tabularLineageProto() {
+    return propensity.registry.v1.Lineage.newBuilder()
+        .setTabularFile(
+            TabularFileLineage.newBuilder()
+                .setPath("data/conversions.csv")
+                .setLabelColumn("converted"))
+        .setTrainRowCount(8)
+        .setValidationRowCount(1)
+        .setTestRowCount(1)
+        .setSeed(42)
+        .build();
+  }
+
+  /** {@link #explicitTrainingSet()} as the contract's message. */
+  public static TrainingSetSpec explicitTrainingSetProto() {
+    return TrainingSetSpec.newBuilder()
+        .setExplicitCutoffs(
+            CutoffList.newBuilder().addCutoffs(timestamp(CUTOFF_1)).addCutoffs(timestamp(CUTOFF_2)))
+        .build();
+  }
+
+  private static propensity.registry.v1.Evaluation evaluationProto(String kind, double threshold) {
+    return propensity.registry.v1.Evaluation.newBuilder()
+        .setModelKind(kind)
+        .setRowCount(1000)
+        .setPositiveCount(100)
+        .setThreshold(threshold)
+        .setF1(0.61)
+        .setPrecision(0.55)
+        .setRecall(0.7)
+        .setConfusionMatrix(
+            propensity.registry.v1.ConfusionMatrix.newBuilder()
+                .setTruePositives(70)
+                .setFalsePositives(57)
+                .setTrueNegatives(843)
+                .setFalseNegatives(30))
+        .setRocAuc(0.83)
+        .setPrAuc(0.52)
+        .setLogLoss(0.31)
+        .setBrier(0.09)
+        .addDeciles(
+            propensity.registry.v1.DecileLift.newBuilder()
+                .setDecile(1)
+                .setRowCount(100)
+                .setPositiveCount(31)
+                .setMinProbability(0.62)
+                .setPositiveRate(0.31)
+                .setLift(3.1)
+                .setCumulativeGain(0.31)
+                .setCumulativeLift(3.1))
+        .addDeciles(
+            propensity.registry.v1.DecileLift.newBuilder()
+                .setDecile(2)
+                .setRowCount(100)
+                .setPositiveCount(20)
+                .setMinProbability(0.41)
+                .setPositiveRate(0.2)
+                .setLift(2.0)
+                .setCumulativeGain(0.51)
+                .setCumulativeLift(2.55))
+        .addCalibrationBins(
+            propensity.registry.v1.CalibrationBin.newBuilder()
+                .setLowerBound(0)
+                .setUpperBound(0.1)
+                .setRowCount(600)
+                .setMeanPredictedProbability(0.04)
+                .setObservedPositiveRate(0.035))
+        .addRocCurve(propensity.registry.v1.RocPoint.newBuilder().setThreshold(Double.MAX_VALUE))
+        .addRocCurve(
+            propensity.registry.v1.RocPoint.newBuilder()
+                .setFalsePositiveRate(1)
+                .setTruePositiveRate(1))
+        .addPrCurve(
+            propensity.registry.v1.PrPoint.newBuilder()
+                .setThreshold(0.9)
+                .setRecall(0.1)
+                .setPrecision(1))
+        .addPrCurve(propensity.registry.v1.PrPoint.newBuilder().setRecall(1).setPrecision(0.1))
+        .build();
+  }
+
+  private static Timestamp timestamp(Instant t) {
+    return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+  }
+}
