@@ -1,9 +1,7 @@
 package io.propensity.training.grpc;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Context;
 import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.grpc.annotation.GrpcService;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -13,8 +11,8 @@ import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
 import io.propensity.common.error.ResourceExhaustedException;
-import io.propensity.common.grpc.FlowControlledSender;
 import io.propensity.common.grpc.GrpcErrors;
+import io.propensity.common.grpc.ServerStreams;
 import io.propensity.training.registry.AliasExpectation;
 import io.propensity.training.registry.AliasMove;
 import io.propensity.training.registry.BlobInfo;
@@ -313,39 +311,26 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
     if (offset < 0 || offset > size) {
       throw InvalidInputException.of("offset", offset + " is outside 0 to the file size " + size);
     }
-    FlowControlledSender<T> out =
-        new FlowControlledSender<>((ServerCallStreamObserver<T>) plainOut);
-    // Read off the gRPC thread so that readiness callbacks reach the sender while it waits.
-    Context context = Context.current();
-    streams.execute(
-        context.wrap(
-            () -> {
-              try {
-                out.send(header);
-                long position = offset;
-                while (position < size && !out.isCancelled()) {
-                  byte[] data =
-                      registry.read(
-                          r.name(),
-                          r.version(),
-                          kind,
-                          position,
-                          RegistryProtoMapper.MAX_CHUNK_BYTES);
-                  out.send(
-                      chunkMessage.apply(
-                          Chunk.newBuilder()
-                              .setOffset(position)
-                              .setData(ByteString.copyFrom(data))
-                              .build()));
-                  position += data.length;
-                }
-                out.complete();
-              } catch (RuntimeException e) {
-                if (!out.isCancelled()) {
-                  plainOut.onError(GrpcErrors.toStatusException(e));
-                }
-              }
-            }));
+    ServerStreams.produceOn(
+        streams,
+        plainOut,
+        out -> {
+          out.send(header);
+          long position = offset;
+          while (position < size && !out.isCancelled()) {
+            byte[] data =
+                registry.read(
+                    r.name(), r.version(), kind, position, RegistryProtoMapper.MAX_CHUNK_BYTES);
+            out.send(
+                chunkMessage.apply(
+                    Chunk.newBuilder()
+                        .setOffset(position)
+                        .setData(ByteString.copyFrom(data))
+                        .build()));
+            position += data.length;
+          }
+          out.complete();
+        });
   }
 
   @Override
@@ -360,8 +345,6 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems.get(0).toString(), problems);
     }
-    FlowControlledSender<WatchModelsResponse> out =
-        new FlowControlledSender<>((ServerCallStreamObserver<WatchModelsResponse>) plainOut);
     // The registry calls the listener on its feed thread, which must not wait for this client: the
     // listener queues, a worker sends at the client's pace. A client too slow to keep up is
     // disconnected (it then resynchronises with send_initial_state) rather than buffered forever.
@@ -406,38 +389,32 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
     Subscription subscription =
         registry.watch(
             new LinkedHashSet<>(req.getNamesList()), req.getSendInitialState(), listener);
-    Context context = Context.current();
     try {
-      streams.execute(
-          context.wrap(
-              () -> {
-                try {
-                  while (!out.isCancelled()) {
-                    WatchModelsResponse next = backlog.poll(200, TimeUnit.MILLISECONDS);
-                    if (next != null) {
-                      out.send(next);
-                    } else if (end.get() != null) {
-                      plainOut.onError(end.get().asRuntimeException());
-                      return;
-                    } else if (stopping.get()) {
-                      plainOut.onError(
-                          Status.UNAVAILABLE
-                              .withDescription(
-                                  "the training service is shutting down; reconnect with send_initial_state = true")
-                              .asRuntimeException());
-                      return;
-                    }
-                  }
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                  if (!out.isCancelled()) {
-                    plainOut.onError(GrpcErrors.toStatusException(e));
-                  }
-                } finally {
-                  subscription.close();
+      ServerStreams.produceOn(
+          streams,
+          plainOut,
+          out -> {
+            try {
+              while (!out.isCancelled()) {
+                WatchModelsResponse next = backlog.poll(200, TimeUnit.MILLISECONDS);
+                if (next != null) {
+                  out.send(next);
+                } else if (end.get() != null) {
+                  out.fail(end.get().asRuntimeException());
+                  return;
+                } else if (stopping.get()) {
+                  out.fail(
+                      Status.UNAVAILABLE
+                          .withDescription(
+                              "the training service is shutting down; reconnect with send_initial_state = true")
+                          .asRuntimeException());
+                  return;
                 }
-              }));
+              }
+            } finally {
+              subscription.close();
+            }
+          });
     } catch (RuntimeException e) {
       subscription.close();
       throw e;
