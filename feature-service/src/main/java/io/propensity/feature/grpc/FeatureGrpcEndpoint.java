@@ -206,7 +206,7 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
     failIfCancelled();
     out.onNext(
         FeatureProtoMapper.toResponse(
-            ingestor.ingest(FeatureProtoMapper.toItems(req.getEventsList()))));
+            ingestor.ingest(FeatureProtoMapper.toEvents(req.getEventsList()))));
     out.onCompleted();
   }
 
@@ -225,7 +225,7 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
         try {
           failIfCancelled();
           tally.add(
-              ingestor.ingestStreamBatch(FeatureProtoMapper.toItems(batch.getEventsList())),
+              ingestor.ingestStreamBatch(FeatureProtoMapper.toEvents(batch.getEventsList())),
               batch.getEventsCount());
         } catch (RuntimeException e) {
           failed = true;
