@@ -5,6 +5,7 @@ import io.propensity.common.error.FailedPreconditionException;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
 import io.propensity.common.jdbc.MigratedDataSource;
+import io.propensity.common.jdbc.SqlDialect;
 import io.propensity.training.registry.AliasChange;
 import io.propensity.training.registry.AliasExpectation;
 import io.propensity.training.registry.AliasMove;
@@ -76,19 +77,19 @@ public final class JdbcRegistryStore implements RegistryStore {
   private static final int ALIAS_COLUMN = 20;
 
   private final HikariDataSource dataSource;
-  private final RegistryDialect dialect;
+  private final SqlDialect dialect;
   // SQLite allows one writer at a time; serialising this process's writers avoids busy-retry
   // storms.
   private final ReentrantLock sqliteWriteLock = new ReentrantLock();
 
-  private JdbcRegistryStore(HikariDataSource dataSource, RegistryDialect dialect) {
+  private JdbcRegistryStore(HikariDataSource dataSource, SqlDialect dialect) {
     this.dataSource = dataSource;
     this.dialect = dialect;
   }
 
   /** Opens (and migrates) the registry database at {@code jdbcUrl}. */
   public static JdbcRegistryStore open(String jdbcUrl, String user, String password, int poolSize) {
-    RegistryDialect dialect = RegistryDialect.of(jdbcUrl);
+    SqlDialect dialect = SqlDialect.of(jdbcUrl);
     HikariDataSource ds =
         MigratedDataSource.open(
             new MigratedDataSource.Spec(
@@ -97,13 +98,13 @@ public final class JdbcRegistryStore implements RegistryStore {
                 password,
                 poolSize,
                 "registry-" + dialect.name().toLowerCase(Locale.ROOT),
-                dialect == RegistryDialect.SQLITE,
+                dialect,
                 // Write transactions take the write lock up front (BEGIN IMMEDIATE), so a second
                 // registry
                 // process on the same file waits for it instead of failing with SQLITE_BUSY halfway
                 // through.
                 Map.of("transaction_mode", "IMMEDIATE"),
-                dialect.migrationsLocation(),
+                dialect.migrationsLocation("db/registry"),
                 "propensity_registry_schema_history"),
             e ->
                 new RegistryStoreException(
@@ -116,7 +117,7 @@ public final class JdbcRegistryStore implements RegistryStore {
   }
 
   /** The dialect in use. */
-  public RegistryDialect dialect() {
+  public SqlDialect dialect() {
     return dialect;
   }
 
@@ -769,7 +770,7 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   /** One write transaction; {@code aliasLock} serialises it with every other alias change. */
   private <T> T write(String what, boolean aliasLock, Work<T> work) {
-    boolean sqlite = dialect == RegistryDialect.SQLITE;
+    boolean sqlite = dialect == SqlDialect.SQLITE;
     if (sqlite) {
       sqliteWriteLock.lock();
     }
