@@ -22,6 +22,7 @@ import io.propensity.training.pipeline.tuning.SearchMethod;
 import io.propensity.training.pipeline.tuning.TuningConfig;
 import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.ModelRegistry;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,8 +123,7 @@ final class TrainingProtoMapper {
             declared.put(c.getName(), kind);
           }
         }
-        Path path = Path.of(f.getPath());
-        Path resolved = path.isAbsolute() ? path : dataDir.resolve(path);
+        Path resolved = resolve(f.getPath(), dataDir, errors);
         Optional<String> time =
             f.getTimeColumn().isBlank() ? Optional.empty() : Optional.of(f.getTimeColumn());
         timeOrdered = time.isPresent();
@@ -383,6 +383,20 @@ final class TrainingProtoMapper {
         promotion,
         requestId.isEmpty() ? Optional.empty() : Optional.of(requestId),
         spec.toByteArray());
+  }
+
+  /** The file a client names, below the data directory unless absolute; null when not a path. */
+  private static Path resolve(String path, Path dataDir, List<FieldError> errors) {
+    try {
+      Path p = Path.of(path);
+      return p.isAbsolute() ? p : dataDir.resolve(p);
+    } catch (InvalidPathException e) {
+      errors.add(
+          new FieldError(
+              "spec.data_source.tabular_file.path",
+              "'" + path + "' is not a path on this server: " + e.getReason()));
+      return null;
+    }
   }
 
   private static Set<String> union() {
