@@ -137,7 +137,7 @@ final class InferenceProtoMapper {
   }
 
   /** A domain error as the google.rpc.Status a client would receive for it, details included. */
-  static com.google.rpc.Status toStatus(Throwable error) {
+  static com.google.rpc.Status toStatus(RuntimeException error) {
     StatusRuntimeException sre = GrpcErrors.toStatusException(error);
     com.google.rpc.Status status = StatusProto.fromThrowable(sre);
     if (status != null) {

@@ -70,7 +70,7 @@ public final class FlowControlledSender<T> {
    * Ends the stream with the status {@link GrpcErrors} gives {@code error} (as for a unary call),
    * unless the client is gone.
    */
-  public void fail(Throwable error) {
+  public void fail(RuntimeException error) {
     if (!isCancelled()) {
       out.onError(GrpcErrors.toStatusException(error));
     }

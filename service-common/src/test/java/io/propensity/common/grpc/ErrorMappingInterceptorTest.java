@@ -3,6 +3,10 @@ package io.propensity.common.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.google.rpc.BadRequest;
 import com.google.rpc.RetryInfo;
 import io.grpc.ManagedChannel;
@@ -26,8 +30,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class ErrorMappingInterceptorTest {
   private Server server;
@@ -132,5 +139,42 @@ class ErrorMappingInterceptorTest {
     assertThat(e.getStatus().getDescription())
         .startsWith("internal error (incident ")
         .doesNotContain("Foo.java");
+  }
+
+  @Test
+  void anIllegalArgumentFromServerCodeIsInternalWithAnIncidentLoggedAndNoMessageLeaked()
+      throws Exception {
+    Logger log = (Logger) LoggerFactory.getLogger(GrpcErrors.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    log.addAppender(logged);
+    try {
+      var stub =
+          serve(() -> new IllegalArgumentException("rows[3] has 7 features, the model expects 9"));
+      StatusRuntimeException e =
+          catchThrowableOfType(
+              StatusRuntimeException.class,
+              () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+      Matcher incident =
+          Pattern.compile("internal error \\(incident ([0-9a-f-]{36})\\); see the server log")
+              .matcher(e.getStatus().getDescription());
+      assertThat(incident.matches()).as(e.getStatus().getDescription()).isTrue();
+      assertThat(StatusProto.fromThrowable(e).getDetailsList())
+          .as("no BadRequest blaming the client")
+          .noneMatch(a -> a.is(BadRequest.class));
+      assertThat(logged.list)
+          .singleElement()
+          .satisfies(
+              line -> {
+                assertThat(line.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(line.getFormattedMessage()).contains(incident.group(1));
+                assertThat(line.getThrowableProxy().getMessage())
+                    .isEqualTo("rows[3] has 7 features, the model expects 9");
+              });
+    } finally {
+      log.detachAppender(logged);
+    }
   }
 }
