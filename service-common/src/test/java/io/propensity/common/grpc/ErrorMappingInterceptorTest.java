@@ -59,6 +59,13 @@ class ErrorMappingInterceptorTest {
     return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
   }
 
+  /** What a client receives from a unary call whose endpoint throws {@code failure}. */
+  private StatusRuntimeException failureOf(Supplier<RuntimeException> failure) throws Exception {
+    var stub = serve(failure);
+    return catchThrowableOfType(
+        StatusRuntimeException.class, () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+  }
+
   @AfterEach
   void stop() {
     channel.shutdownNow();
@@ -67,19 +74,14 @@ class ErrorMappingInterceptorTest {
 
   @Test
   void invalidInputBecomesInvalidArgumentWithEveryFieldViolation() throws Exception {
-    var stub =
-        serve(
+    StatusRuntimeException e =
+        failureOf(
             () ->
                 new InvalidInputException(
                     "2 of 3 events are invalid",
                     List.of(
                         new FieldError("events[1].user_id", "is required"),
                         new FieldError("events[2].price", "-3.0 is negative"))));
-
-    StatusRuntimeException e =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> stub.check(HealthCheckRequest.getDefaultInstance()));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).isEqualTo("2 of 3 events are invalid");
@@ -98,26 +100,19 @@ class ErrorMappingInterceptorTest {
 
   @Test
   void notFoundKeepsItsMessage() throws Exception {
-    var stub = serve(() -> new NotFoundException("model churn-30d has no version 7"));
     StatusRuntimeException e =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+        failureOf(() -> new NotFoundException("model churn-30d has no version 7"));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(e.getStatus().getDescription()).isEqualTo("model churn-30d has no version 7");
   }
 
   @Test
   void unavailableCarriesRetryInfo() throws Exception {
-    var stub =
-        serve(
+    StatusRuntimeException e =
+        failureOf(
             () ->
                 new UnavailableException(
                     "feature-service is down", Optional.of(Duration.ofSeconds(2)), null));
-    StatusRuntimeException e =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> stub.check(HealthCheckRequest.getDefaultInstance()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     RetryInfo retry =
         StatusProto.fromThrowable(e).getDetailsList().stream()
@@ -130,11 +125,8 @@ class ErrorMappingInterceptorTest {
 
   @Test
   void unexpectedFailureIsInternalWithoutStackTrace() throws Exception {
-    var stub = serve(() -> new IllegalStateException("secret internals at Foo.java:12"));
     StatusRuntimeException e =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+        failureOf(() -> new IllegalStateException("secret internals at Foo.java:12"));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(e.getStatus().getDescription())
         .startsWith("internal error (incident ")
@@ -149,12 +141,9 @@ class ErrorMappingInterceptorTest {
     logged.start();
     log.addAppender(logged);
     try {
-      var stub =
-          serve(() -> new IllegalArgumentException("rows[3] has 7 features, the model expects 9"));
       StatusRuntimeException e =
-          catchThrowableOfType(
-              StatusRuntimeException.class,
-              () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+          failureOf(
+              () -> new IllegalArgumentException("rows[3] has 7 features, the model expects 9"));
 
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
       Matcher incident =

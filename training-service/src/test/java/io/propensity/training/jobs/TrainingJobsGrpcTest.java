@@ -214,29 +214,6 @@ class TrainingJobsGrpcTest {
   }
 
   @Test
-  void aFilePathThatIsNoPathIsInvalidArgumentNamingTheField() {
-    StatusRuntimeException e =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                training
-                    .withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .startTraining(
-                        StartTrainingRequest.newBuilder()
-                            .setSpec(
-                                csvSpec("bad-path", Path.of("data.csv"), "label")
-                                    .setDataSource(
-                                        DataSource.newBuilder()
-                                            .setTabularFile(
-                                                TabularFileSource.newBuilder()
-                                                    .setPath("nul\0.csv")
-                                                    .setLabelColumn("label"))))
-                            .build()));
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(e.getStatus().getDescription()).contains("spec.data_source.tabular_file.path");
-  }
-
-  @Test
   void unknownJobIsNotFoundAndJobsCanBeListedAndCancelled() throws Exception {
     StatusRuntimeException e =
         catchThrowableOfType(
