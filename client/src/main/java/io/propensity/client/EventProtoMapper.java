@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
 import io.propensity.engine.event.FieldViolation;
+import io.propensity.engine.event.ReceivedEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,21 +14,20 @@ import java.util.List;
 public final class EventProtoMapper {
   private EventProtoMapper() {}
 
-  /** A wire event turned into an engine event, or the reasons it cannot be one. */
-  public sealed interface Parsed {
-    /** A structurally complete event (still to be validated). */
-    record Ok(Event event) implements Parsed {}
-
-    /** Not an event: e.g. no type or no time. */
-    record Invalid(String eventId, List<FieldViolation> violations) implements Parsed {
-      public Invalid {
-        violations = List.copyOf(violations);
-      }
+  /** Maps wire events, each on its own (see {@link #fromProto(propensity.events.v1.Event)}). */
+  public static List<ReceivedEvent> fromProto(List<propensity.events.v1.Event> events) {
+    List<ReceivedEvent> out = new ArrayList<>(events.size());
+    for (propensity.events.v1.Event e : events) {
+      out.add(fromProto(e));
     }
+    return out;
   }
 
-  /** Maps a wire event; proto3 empty strings become absent values. */
-  public static Parsed fromProto(propensity.events.v1.Event e) {
+  /**
+   * Maps a wire event, or says why it is not one (no type, no time); proto3 empty strings become
+   * absent values.
+   */
+  public static ReceivedEvent fromProto(propensity.events.v1.Event e) {
     List<FieldViolation> problems = new ArrayList<>(0);
     EventType type = fromProto(e.getType());
     if (type == null) {
@@ -50,7 +50,7 @@ public final class EventProtoMapper {
       }
     }
     if (!problems.isEmpty()) {
-      return new Parsed.Invalid(e.getEventId(), problems);
+      return new ReceivedEvent.Unparseable(e.getEventId(), problems);
     }
     Event.Builder b =
         Event.builder(e.getEventId(), e.getUserId(), at, type)
@@ -69,7 +69,7 @@ public final class EventProtoMapper {
     if (e.hasPrice()) {
       b.price(e.getPrice());
     }
-    return new Parsed.Ok(b.build());
+    return new ReceivedEvent.Parsed(b.build());
   }
 
   /** The engine type of a wire type; null for unspecified or unknown values. */

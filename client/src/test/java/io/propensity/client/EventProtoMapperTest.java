@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
+import io.propensity.engine.event.ReceivedEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -33,9 +34,9 @@ class EventProtoMapperTest {
         Event.builder("e2", "u1", Instant.parse("2026-01-02T03:04:05Z"), EventType.SEARCH).build();
 
     assertThat(EventProtoMapper.fromProto(EventProtoMapper.toProto(full)))
-        .isEqualTo(new EventProtoMapper.Parsed.Ok(full));
+        .isEqualTo(new ReceivedEvent.Parsed(full));
     assertThat(EventProtoMapper.fromProto(EventProtoMapper.toProto(bare)))
-        .isEqualTo(new EventProtoMapper.Parsed.Ok(bare));
+        .isEqualTo(new ReceivedEvent.Parsed(bare));
   }
 
   @Test
@@ -44,10 +45,24 @@ class EventProtoMapperTest {
         EventProtoMapper.fromProto(propensity.events.v1.Event.newBuilder().setEventId("x").build());
     assertThat(parsed)
         .isInstanceOfSatisfying(
-            EventProtoMapper.Parsed.Invalid.class,
+            ReceivedEvent.Unparseable.class,
             i ->
                 assertThat(i.violations())
                     .extracting(Object::toString)
                     .containsExactly("type: is required", "occurred_at: is required"));
+  }
+
+  @Test
+  void aBatchIsMappedEventByEventInOrder() {
+    Event ok =
+        Event.builder("e1", "u1", Instant.parse("2026-01-02T03:04:05Z"), EventType.SEARCH).build();
+    var batch =
+        EventProtoMapper.fromProto(
+            java.util.List.of(
+                propensity.events.v1.Event.newBuilder().setEventId("bad").build(),
+                EventProtoMapper.toProto(ok)));
+    assertThat(batch).extracting(ReceivedEvent::eventId).containsExactly("bad", "e1");
+    assertThat(batch.get(0)).isInstanceOf(ReceivedEvent.Unparseable.class);
+    assertThat(batch.get(1)).isEqualTo(new ReceivedEvent.Parsed(ok));
   }
 }

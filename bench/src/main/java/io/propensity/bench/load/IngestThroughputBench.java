@@ -14,7 +14,7 @@ import io.propensity.bench.support.Table;
 import io.propensity.bench.support.TempDirs;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventValidator;
-import io.propensity.feature.ingest.IngestItem;
+import io.propensity.engine.event.ReceivedEvent;
 import io.propensity.feature.ingest.IngestListener;
 import io.propensity.feature.ingest.IngestMetrics;
 import io.propensity.feature.ingest.IngestOutcome;
@@ -320,14 +320,14 @@ public final class IngestThroughputBench {
             }
           };
       Ingestor ingestor = new Ingestor(events, EventValidator.systemDefault(), 10_000, both);
-      List<List<IngestItem>> warmupItems = items(warmup);
-      List<List<IngestItem>> items = items(measured);
-      for (List<IngestItem> b : warmupItems) {
+      List<List<ReceivedEvent>> warmupItems = items(warmup);
+      List<List<ReceivedEvent>> items = items(measured);
+      for (List<ReceivedEvent> b : warmupItems) {
         ingestor.ingestStreamBatch(b);
       }
       long accepted = 0;
       long start = System.nanoTime();
-      for (List<IngestItem> b : items) {
+      for (List<ReceivedEvent> b : items) {
         accepted += ingestor.ingestStreamBatch(b).accepted();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -339,12 +339,12 @@ public final class IngestThroughputBench {
     }
   }
 
-  private static List<List<IngestItem>> items(Workload w) {
-    List<List<IngestItem>> out = new ArrayList<>(w.batches().size());
+  private static List<List<ReceivedEvent>> items(Workload w) {
+    List<List<ReceivedEvent>> out = new ArrayList<>(w.batches().size());
     for (List<Event> b : w.batches()) {
-      List<IngestItem> parsed = new ArrayList<>(b.size());
+      List<ReceivedEvent> parsed = new ArrayList<>(b.size());
       for (Event e : b) {
-        parsed.add(new IngestItem.Parsed(e));
+        parsed.add(new ReceivedEvent.Parsed(e));
       }
       out.add(parsed);
     }

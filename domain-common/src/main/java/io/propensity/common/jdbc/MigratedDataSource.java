@@ -2,6 +2,10 @@ package io.propensity.common.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 import org.flywaydb.core.Flyway;
@@ -12,9 +16,10 @@ import org.flywaydb.core.Flyway;
  * either backend:
  *
  * <ul>
- *   <li>embedded SQLite: WAL journal with {@code synchronous=FULL} (a commit is on disk when it
- *       returns, readers never block the writer), a 30 s busy timeout, foreign keys on, plus
- *       whatever the store adds ({@link Spec#sqliteProperties});
+ *   <li>embedded SQLite: the file's folder created when missing (a fresh data directory), WAL
+ *       journal with {@code synchronous=FULL} (a commit is on disk when it returns, readers never
+ *       block the writer), a 30 s busy timeout, foreign keys on, plus whatever the store adds
+ *       ({@link Spec#sqliteProperties});
  *   <li>PostgreSQL: the user and password when given (else the URL's own or the driver's defaults).
  * </ul>
  *
@@ -31,7 +36,7 @@ public final class MigratedDataSource {
    * @param password empty for none
    * @param poolSize largest pool (at least 2 are kept)
    * @param poolName Hikari's pool name, seen in its logs and metrics
-   * @param sqlite whether the URL is SQLite's
+   * @param dialect the URL's dialect ({@link SqlDialect#of})
    * @param sqliteProperties driver properties added on SQLite only
    * @param migrations Flyway location of the dialect's migrations
    * @param historyTable Flyway's schema history table (one per store, so two stores can share a
@@ -43,7 +48,7 @@ public final class MigratedDataSource {
       String password,
       int poolSize,
       String poolName,
-      boolean sqlite,
+      SqlDialect dialect,
       Map<String, String> sqliteProperties,
       String migrations,
       String historyTable) {}
@@ -58,7 +63,8 @@ public final class MigratedDataSource {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(spec.jdbcUrl());
     config.setPoolName(spec.poolName());
-    if (spec.sqlite()) {
+    if (spec.dialect() == SqlDialect.SQLITE) {
+      createFolderOf(spec.jdbcUrl());
       config.addDataSourceProperty("journal_mode", "WAL");
       config.addDataSourceProperty("synchronous", "FULL");
       config.addDataSourceProperty("busy_timeout", "30000");
@@ -89,7 +95,22 @@ public final class MigratedDataSource {
     return ds;
   }
 
-  /** The URL with any {@code password=} parameter masked, for messages and logs. */
+  private static void createFolderOf(String sqliteUrl) {
+    Path file = Path.of(sqliteUrl.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""));
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory for " + file, e);
+    }
+  }
+
+  /**
+   * The URL with any {@code password=} parameter masked: the one way a JDBC URL goes into a message
+   * or a log line.
+   */
   public static String redact(String jdbcUrl) {
     return jdbcUrl.replaceAll("password=[^&;]*", "password=***");
   }

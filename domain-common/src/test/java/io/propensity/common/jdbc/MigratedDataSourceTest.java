@@ -23,7 +23,7 @@ class MigratedDataSourceTest {
         "",
         1,
         "test-pool",
-        true,
+        SqlDialect.SQLITE,
         extra,
         "classpath:db/migratedsource/" + migrations,
         "test_schema_history");
@@ -73,6 +73,27 @@ class MigratedDataSourceTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("cannot migrate the test store: ")
         .hasMessageContaining("V1__broken.sql");
+  }
+
+  @Test
+  void aSqliteFileGetsItsFolderWhenTheDataDirectoryIsNew() throws Exception {
+    Path file = dir.resolve("data/service/store.db");
+    try (HikariDataSource ds =
+        MigratedDataSource.open(spec(file, "good", Map.of()), IllegalStateException::new)) {
+      assertThat(file).exists();
+    }
+  }
+
+  @Test
+  void theDialectIsTheUrlsAndItsMigrationsAFolderPerDialect() {
+    assertThat(SqlDialect.of("jdbc:sqlite:/data/events.db")).isEqualTo(SqlDialect.SQLITE);
+    assertThat(SqlDialect.of("jdbc:postgresql://db:5432/p")).isEqualTo(SqlDialect.POSTGRESQL);
+    assertThat(SqlDialect.POSTGRESQL.migrationsLocation("db/registry"))
+        .isEqualTo("classpath:db/registry/postgresql");
+    assertThatThrownBy(() -> SqlDialect.of("jdbc:mysql://db/p?user=u&password=s3cret"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("jdbc:sqlite:<file> or jdbc:postgresql://")
+        .hasMessageNotContaining("s3cret");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.propensity.feature.config;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import io.propensity.common.jdbc.MigratedDataSource;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventValidator;
 import io.propensity.feature.ingest.IngestListener;
@@ -15,13 +16,8 @@ import io.propensity.feature.online.OnlineFeatures;
 import io.propensity.feature.overview.DataOverviewService;
 import io.propensity.feature.store.EventStore;
 import io.propensity.feature.store.jdbc.JdbcEventStore;
-import io.propensity.feature.store.jdbc.SqlDialect;
 import io.propensity.feature.trainingset.TrainingSets;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -36,23 +32,9 @@ class FeatureServiceFactory {
   @Bean(preDestroy = "close")
   EventStore eventStore(StoreConfiguration config) {
     String url = config.jdbcUrl();
-    if (SqlDialect.of(url) == SqlDialect.SQLITE) {
-      Path file = Path.of(url.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""));
-      try {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-          Files.createDirectories(parent);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create the data directory for " + file, e);
-      }
-    }
     JdbcEventStore store =
         JdbcEventStore.open(url, config.user(), config.password(), config.poolSize());
-    LOG.info(
-        "event store ready: {} ({})",
-        store.dialect(),
-        url.replaceAll("password=[^&;]*", "password=***"));
+    LOG.info("event store ready: {} ({})", store.dialect(), MigratedDataSource.redact(url));
     return store;
   }
 

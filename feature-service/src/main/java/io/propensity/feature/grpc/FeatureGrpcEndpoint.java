@@ -2,13 +2,13 @@ package io.propensity.feature.grpc;
 
 import io.grpc.Context;
 import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.grpc.annotation.GrpcService;
 import io.micronaut.scheduling.TaskExecutors;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.grpc.FlowControlledSender;
 import io.propensity.common.grpc.GrpcErrors;
+import io.propensity.common.grpc.ServerStreams;
 import io.propensity.engine.labels.TrainingRow;
 import io.propensity.feature.ingest.IngestTally;
 import io.propensity.feature.ingest.Ingestor;
@@ -137,21 +137,8 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
           "batch_size", req.getBatchSize() + " is outside 0 to " + MAX_BATCH);
     }
     TrainingSetPlan plan = trainingSets.plan(FeatureProtoMapper.toSpec(req.getSpec()));
-    FlowControlledSender<BuildTrainingSetResponse> out =
-        new FlowControlledSender<>((ServerCallStreamObserver<BuildTrainingSetResponse>) plainOut);
-    // Built off the gRPC thread so that readiness callbacks reach the sender while it waits.
-    Context context = Context.current();
-    builders.execute(
-        context.wrap(
-            () -> {
-              try {
-                streamTrainingSet(req, plan, batchSize, out);
-              } catch (RuntimeException e) {
-                if (!out.isCancelled()) {
-                  plainOut.onError(GrpcErrors.toStatusException(e));
-                }
-              }
-            }));
+    ServerStreams.produceOn(
+        builders, plainOut, out -> streamTrainingSet(req, plan, batchSize, out));
   }
 
   private void streamTrainingSet(
@@ -219,7 +206,7 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
     failIfCancelled();
     out.onNext(
         FeatureProtoMapper.toResponse(
-            ingestor.ingest(FeatureProtoMapper.toItems(req.getEventsList()))));
+            ingestor.ingest(FeatureProtoMapper.toEvents(req.getEventsList()))));
     out.onCompleted();
   }
 
@@ -238,7 +225,7 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
         try {
           failIfCancelled();
           tally.add(
-              ingestor.ingestStreamBatch(FeatureProtoMapper.toItems(batch.getEventsList())),
+              ingestor.ingestStreamBatch(FeatureProtoMapper.toEvents(batch.getEventsList())),
               batch.getEventsCount());
         } catch (RuntimeException e) {
           failed = true;

@@ -5,6 +5,7 @@ import io.propensity.client.EventProtoMapper;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
 import io.propensity.engine.event.FieldViolation;
+import io.propensity.engine.event.ReceivedEvent;
 import io.propensity.engine.features.FeatureSchema;
 import io.propensity.engine.features.FeatureSpec;
 import io.propensity.engine.features.FeatureType;
@@ -13,7 +14,6 @@ import io.propensity.engine.labels.Target;
 import io.propensity.engine.labels.TrainingRow;
 import io.propensity.engine.session.Session;
 import io.propensity.engine.session.SessionEvent;
-import io.propensity.feature.ingest.IngestItem;
 import io.propensity.feature.ingest.IngestOutcome;
 import io.propensity.feature.ingest.IngestTally;
 import io.propensity.feature.online.OnlineFeatures;
@@ -57,22 +57,8 @@ final class FeatureProtoMapper {
 
   private FeatureProtoMapper() {}
 
-  static List<IngestItem> toItems(List<propensity.events.v1.Event> events) {
-    List<IngestItem> out = new ArrayList<>(events.size());
-    for (propensity.events.v1.Event e : events) {
-      out.add(toItem(e));
-    }
-    return out;
-  }
-
-  /** An event, or the reasons it cannot be one; proto3 empty values become absent. */
-  static IngestItem toItem(propensity.events.v1.Event e) {
-    EventProtoMapper.Parsed parsed = EventProtoMapper.fromProto(e);
-    if (parsed instanceof EventProtoMapper.Parsed.Ok ok) {
-      return new IngestItem.Parsed(ok.event());
-    }
-    EventProtoMapper.Parsed.Invalid bad = (EventProtoMapper.Parsed.Invalid) parsed;
-    return new IngestItem.Unparseable(bad.eventId(), bad.violations());
+  static List<ReceivedEvent> toEvents(List<propensity.events.v1.Event> events) {
+    return EventProtoMapper.fromProto(events);
   }
 
   static propensity.events.v1.Event toProto(Event e) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventValidator;
+import io.propensity.engine.event.ReceivedEvent;
 import io.propensity.engine.labels.TrainingRow;
-import io.propensity.feature.ingest.IngestItem;
 import io.propensity.feature.ingest.Ingestor;
 import io.propensity.feature.online.InMemoryOnlineFeatureStore;
 import io.propensity.feature.online.OnlineFeatures;
@@ -89,9 +89,9 @@ class OnlineEqualsTrainingSetTest {
 
   private static void ingestInBatches(Ingestor ingestor, List<Event> events) {
     for (int i = 0; i < events.size(); i += 500) {
-      List<IngestItem> batch = new ArrayList<>();
+      List<ReceivedEvent> batch = new ArrayList<>();
       for (Event e : events.subList(i, Math.min(events.size(), i + 500))) {
-        batch.add(new IngestItem.Parsed(e));
+        batch.add(new ReceivedEvent.Parsed(e));
       }
       ingestor.ingest(batch);
     }

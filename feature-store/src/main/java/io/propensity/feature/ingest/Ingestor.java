@@ -6,6 +6,7 @@ import io.propensity.common.error.UnavailableException;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventValidator;
 import io.propensity.engine.event.FieldViolation;
+import io.propensity.engine.event.ReceivedEvent;
 import io.propensity.feature.store.EventStore;
 import io.propensity.feature.store.StoreException;
 import java.time.Duration;
@@ -48,7 +49,7 @@ public final class Ingestor {
    *
    * @throws InvalidInputException when the request is empty, too large, or has no valid event
    */
-  public IngestOutcome ingest(List<IngestItem> items) {
+  public IngestOutcome ingest(List<ReceivedEvent> items) {
     return ingest(items, true);
   }
 
@@ -57,11 +58,11 @@ public final class Ingestor {
    * reported event by event instead of refused, so earlier batches of the stream keep their
    * meaning.
    */
-  public IngestOutcome ingestStreamBatch(List<IngestItem> items) {
+  public IngestOutcome ingestStreamBatch(List<ReceivedEvent> items) {
     return ingest(items, false);
   }
 
-  private IngestOutcome ingest(List<IngestItem> items, boolean refuseIfNoneValid) {
+  private IngestOutcome ingest(List<ReceivedEvent> items, boolean refuseIfNoneValid) {
     long start = System.nanoTime();
     if (items.isEmpty()) {
       throw InvalidInputException.of("events", "the request carries no event");
@@ -77,10 +78,10 @@ public final class Ingestor {
     List<Event> valid = new ArrayList<>(items.size());
     List<IngestOutcome.Rejection> rejected = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      IngestItem item = items.get(i);
-      if (item instanceof IngestItem.Unparseable u) {
+      ReceivedEvent item = items.get(i);
+      if (item instanceof ReceivedEvent.Unparseable u) {
         rejected.add(new IngestOutcome.Rejection(i, u.eventId(), u.violations()));
-      } else if (item instanceof IngestItem.Parsed p) {
+      } else if (item instanceof ReceivedEvent.Parsed p) {
         List<FieldViolation> violations = validator.validate(p.event());
         if (violations.isEmpty()) {
           valid.add(p.event());

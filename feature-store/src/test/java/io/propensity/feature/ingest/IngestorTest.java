@@ -8,6 +8,7 @@ import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
 import io.propensity.engine.event.EventValidator;
 import io.propensity.engine.event.FieldViolation;
+import io.propensity.engine.event.ReceivedEvent;
 import io.propensity.feature.store.EventStore;
 import io.propensity.feature.store.jdbc.JdbcEventStore;
 import java.nio.file.Path;
@@ -41,19 +42,19 @@ class IngestorTest {
     store.close();
   }
 
-  static IngestItem ok(String id, String user) {
-    return new IngestItem.Parsed(
+  static ReceivedEvent ok(String id, String user) {
+    return new ReceivedEvent.Parsed(
         Event.builder(id, user, NOW.minusSeconds(60), EventType.PAGE_VIEW).build());
   }
 
   @Test
   void aBatchWithBadEventsStoresTheGoodOnesAndNamesEachBadOne() {
-    IngestItem future =
-        new IngestItem.Parsed(
+    ReceivedEvent future =
+        new ReceivedEvent.Parsed(
             Event.builder("f", "u1", Instant.parse("2031-01-01T00:00:00Z"), EventType.PAGE_VIEW)
                 .build());
-    IngestItem noType =
-        new IngestItem.Unparseable("t", List.of(new FieldViolation("type", "is required")));
+    ReceivedEvent noType =
+        new ReceivedEvent.Unparseable("t", List.of(new FieldViolation("type", "is required")));
 
     IngestOutcome out = ingestor.ingest(List.of(ok("a", "u1"), future, ok("b", "u2"), noType));
 
@@ -80,10 +81,10 @@ class IngestorTest {
 
   @Test
   void aRequestWithNoValidEventIsRefusedWholeAndStoresNothing() {
-    IngestItem noUser =
-        new IngestItem.Parsed(Event.builder("x", "", NOW, EventType.PAGE_VIEW).build());
-    IngestItem noUser2 =
-        new IngestItem.Parsed(Event.builder("y", " ", NOW, EventType.PAGE_VIEW).build());
+    ReceivedEvent noUser =
+        new ReceivedEvent.Parsed(Event.builder("x", "", NOW, EventType.PAGE_VIEW).build());
+    ReceivedEvent noUser2 =
+        new ReceivedEvent.Parsed(Event.builder("y", " ", NOW, EventType.PAGE_VIEW).build());
 
     assertThatThrownBy(() -> ingestor.ingest(List.of(noUser, noUser2)))
         .isInstanceOfSatisfying(
@@ -100,7 +101,7 @@ class IngestorTest {
 
   @Test
   void aRequestOverTheSizeLimitIsRefusedWhole() {
-    List<IngestItem> six = new ArrayList<>();
+    List<ReceivedEvent> six = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       six.add(ok("e" + i, "u"));
     }

@@ -1,13 +1,12 @@
 package io.propensity.inference.grpc;
 
-import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.grpc.annotation.GrpcService;
 import io.micronaut.scheduling.TaskExecutors;
 import io.propensity.common.error.NotFoundException;
-import io.propensity.common.grpc.FlowControlledSender;
 import io.propensity.common.grpc.GrpcErrors;
+import io.propensity.common.grpc.ServerStreams;
 import io.propensity.inference.live.LiveScoring;
 import io.propensity.inference.live.StreamOutcome;
 import io.propensity.inference.ranking.RankRequest;
@@ -110,28 +109,18 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
   public void rankTargets(RankTargetsRequest req, StreamObserver<RankTargetsResponse> plainOut) {
     RankRequest request = InferenceProtoMapper.toRankRequest(req);
     TargetRanker.check(request);
-    FlowControlledSender<RankTargetsResponse> out =
-        new FlowControlledSender<>((ServerCallStreamObserver<RankTargetsResponse>) plainOut);
-    // Ranked off the gRPC thread so that readiness callbacks reach the sender while it waits; the
-    // wrapped context carries the client's deadline and cancellation to feature-service calls.
-    rankers.execute(
-        Context.current()
-            .wrap(
-                () -> {
-                  try {
-                    RankingSummary summary =
-                        ranker.rank(
-                            request,
-                            t -> out.send(InferenceProtoMapper.toProto(t)),
-                            out::isCancelled);
-                    out.send(InferenceProtoMapper.toProto(summary));
-                    out.complete();
-                  } catch (RuntimeException e) {
-                    if (!out.isCancelled()) {
-                      plainOut.onError(GrpcErrors.toStatusException(e));
-                    }
-                  }
-                }));
+    // The caller's context goes with the worker: its deadline and cancellation reach the
+    // feature-service calls the ranking makes.
+    ServerStreams.produceOn(
+        rankers,
+        plainOut,
+        out -> {
+          RankingSummary summary =
+              ranker.rank(
+                  request, t -> out.send(InferenceProtoMapper.toProto(t)), out::isCancelled);
+          out.send(InferenceProtoMapper.toProto(summary));
+          out.complete();
+        });
   }
 
   @Override

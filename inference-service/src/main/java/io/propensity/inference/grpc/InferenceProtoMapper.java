@@ -5,6 +5,7 @@ import io.grpc.protobuf.StatusProto;
 import io.propensity.client.EventProtoMapper;
 import io.propensity.common.grpc.GrpcErrors;
 import io.propensity.engine.event.FieldViolation;
+import io.propensity.engine.event.ReceivedEvent;
 import io.propensity.engine.features.FeatureSchema;
 import io.propensity.engine.features.FeatureSpec;
 import io.propensity.engine.labels.Target;
@@ -13,7 +14,6 @@ import io.propensity.inference.live.StreamOutcome;
 import io.propensity.inference.ranking.RankRequest;
 import io.propensity.inference.ranking.RankedTarget;
 import io.propensity.inference.ranking.RankingSummary;
-import io.propensity.inference.scoring.EventInput;
 import io.propensity.inference.scoring.ExplainedFactor;
 import io.propensity.inference.scoring.Explanation;
 import io.propensity.inference.scoring.Prediction;
@@ -80,18 +80,8 @@ final class InferenceProtoMapper {
     return out;
   }
 
-  static List<EventInput> toEvents(List<propensity.events.v1.Event> events) {
-    List<EventInput> out = new ArrayList<>(events.size());
-    for (propensity.events.v1.Event e : events) {
-      EventProtoMapper.Parsed parsed = EventProtoMapper.fromProto(e);
-      if (parsed instanceof EventProtoMapper.Parsed.Ok ok) {
-        out.add(new EventInput.Parsed(ok.event()));
-      } else {
-        EventProtoMapper.Parsed.Invalid bad = (EventProtoMapper.Parsed.Invalid) parsed;
-        out.add(new EventInput.Unparseable(bad.eventId(), bad.violations()));
-      }
-    }
-    return out;
+  static List<ReceivedEvent> toEvents(List<propensity.events.v1.Event> events) {
+    return EventProtoMapper.fromProto(events);
   }
 
   static PredictResponse toResponse(Prediction p) {
@@ -147,7 +137,7 @@ final class InferenceProtoMapper {
   }
 
   /** A domain error as the google.rpc.Status a client would receive for it, details included. */
-  static com.google.rpc.Status toStatus(Throwable error) {
+  static com.google.rpc.Status toStatus(RuntimeException error) {
     StatusRuntimeException sre = GrpcErrors.toStatusException(error);
     com.google.rpc.Status status = StatusProto.fromThrowable(sre);
     if (status != null) {

@@ -4,7 +4,7 @@ import io.propensity.common.error.InvalidInputException;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventValidator;
 import io.propensity.engine.event.FieldViolation;
-import io.propensity.inference.scoring.EventInput;
+import io.propensity.engine.event.ReceivedEvent;
 import io.propensity.inference.scoring.FeatureRow;
 import io.propensity.inference.scoring.RowScorer;
 import io.propensity.inference.scoring.Scorer;
@@ -68,7 +68,7 @@ public final class LiveScoring {
     }
 
     /** Applies one message's events in order and answers each. */
-    public List<StreamOutcome> apply(List<EventInput> events) {
+    public List<StreamOutcome> apply(List<ReceivedEvent> events) {
       if (events.isEmpty()) {
         throw InvalidInputException.of("events", "at least 1 event per message is required");
       }
@@ -83,18 +83,18 @@ public final class LiveScoring {
       List<StreamOutcome> out = new ArrayList<>(events.size());
       long predicted = 0;
       try (ModelLease lease = models.lease(model)) {
-        for (EventInput in : events) {
+        for (ReceivedEvent in : events) {
           long started = System.nanoTime();
           long position = index++;
           List<FieldViolation> problems =
-              in instanceof EventInput.Unparseable u
+              in instanceof ReceivedEvent.Unparseable u
                   ? u.violations()
-                  : validator.validate(((EventInput.Parsed) in).event());
+                  : validator.validate(((ReceivedEvent.Parsed) in).event());
           if (!problems.isEmpty()) {
             out.add(new StreamOutcome.Rejected(position, in.eventId(), problems));
             continue;
           }
-          Event event = ((EventInput.Parsed) in).event();
+          Event event = ((ReceivedEvent.Parsed) in).event();
           HistorySeed[] seed = new HistorySeed[1];
           FeatureRow row =
               states.update(

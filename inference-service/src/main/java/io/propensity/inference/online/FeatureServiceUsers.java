@@ -7,6 +7,7 @@ import io.propensity.client.EventProtoMapper;
 import io.propensity.client.FeatureServiceClient;
 import io.propensity.common.error.UnavailableException;
 import io.propensity.engine.event.Event;
+import io.propensity.engine.event.ReceivedEvent;
 import io.propensity.inference.live.UserHistorySource;
 import io.propensity.inference.ranking.UserDirectory;
 import java.time.Duration;
@@ -62,7 +63,7 @@ public final class FeatureServiceUsers implements UserHistorySource, UserDirecto
     }
     List<Event> events = new ArrayList<>(r.getEventsCount());
     for (propensity.events.v1.Event p : r.getEventsList()) {
-      if (EventProtoMapper.fromProto(p) instanceof EventProtoMapper.Parsed.Ok ok) {
+      if (EventProtoMapper.fromProto(p) instanceof ReceivedEvent.Parsed ok) {
         events.add(ok.event());
       } else {
         throw new UnavailableException(

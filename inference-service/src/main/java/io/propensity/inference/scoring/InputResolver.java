@@ -6,6 +6,7 @@ import io.propensity.common.error.InvalidInputException;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventValidator;
 import io.propensity.engine.event.FieldViolation;
+import io.propensity.engine.event.ReceivedEvent;
 import io.propensity.engine.features.BatchFeatureComputer;
 import io.propensity.engine.features.FeatureSchema;
 import io.propensity.engine.features.FeatureType;
@@ -123,7 +124,7 @@ public final class InputResolver {
 
   /** Inline events checked and computed into features as of {@code as_of} (or now). */
   public FeatureRow events(PredictionInput.ByEvents in, String prefix) {
-    List<EventInput> inputs = in.events();
+    List<ReceivedEvent> inputs = in.events();
     String list = prefix + "events.events";
     if (inputs.isEmpty()) {
       throw InvalidInputException.of(list, "at least 1 event is required");
@@ -139,11 +140,11 @@ public final class InputResolver {
     int firstUserIndex = -1;
     for (int i = 0; i < inputs.size(); i++) {
       List<FieldViolation> problems = new ArrayList<>();
-      EventInput e = inputs.get(i);
-      if (e instanceof EventInput.Unparseable u) {
+      ReceivedEvent e = inputs.get(i);
+      if (e instanceof ReceivedEvent.Unparseable u) {
         problems.addAll(u.violations());
       } else {
-        Event event = ((EventInput.Parsed) e).event();
+        Event event = ((ReceivedEvent.Parsed) e).event();
         problems.addAll(validator.validate(event));
         if (problems.isEmpty()) {
           if (user == null) {

@@ -1,5 +1,6 @@
 package io.propensity.inference.scoring;
 
+import io.propensity.engine.event.ReceivedEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,7 @@ public sealed interface PredictionInput {
   }
 
   /** Recent events of one user, computed into features in process. */
-  record ByEvents(List<EventInput> events, Optional<Instant> asOf) implements PredictionInput {
+  record ByEvents(List<ReceivedEvent> events, Optional<Instant> asOf) implements PredictionInput {
     public ByEvents {
       events = List.copyOf(events);
     }

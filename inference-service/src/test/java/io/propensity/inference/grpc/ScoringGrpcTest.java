@@ -21,6 +21,7 @@ import io.micronaut.http.client.annotation.Client;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.propensity.client.EventProtoMapper;
+import io.propensity.engine.event.ReceivedEvent;
 import io.propensity.engine.features.BatchFeatureComputer;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.inference.reload.ModelLoader;
@@ -217,7 +218,7 @@ class ScoringGrpcTest implements TestPropertyProvider {
 
     List<io.propensity.engine.event.Event> engine =
         events.stream()
-            .map(e -> ((EventProtoMapper.Parsed.Ok) EventProtoMapper.fromProto(e)).event())
+            .map(e -> ((ReceivedEvent.Parsed) EventProtoMapper.fromProto(e)).event())
             .toList();
     double[] expected = BatchFeatureComputer.compute(engine, asOf).values();
     assertThat(p.getProbability()).isCloseTo(TestModels.reference(MODEL, expected), within(1e-12));
@@ -505,7 +506,7 @@ class ScoringGrpcTest implements TestPropertyProvider {
     assertThat(answers.get(0).getHistoryEventCount()).isEqualTo(stored.size());
     List<io.propensity.engine.event.Event> all = new ArrayList<>(stored);
     all.add(
-        ((EventProtoMapper.Parsed.Ok)
+        ((ReceivedEvent.Parsed)
                 EventProtoMapper.fromProto(
                     event("crowd-5-live", id, t, EventType.EVENT_TYPE_ADD_TO_CART)))
             .event());

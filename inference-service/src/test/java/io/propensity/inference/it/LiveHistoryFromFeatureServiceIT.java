@@ -19,6 +19,7 @@ import io.propensity.client.FeatureServiceClient;
 import io.propensity.common.testing.ServiceProcess;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
+import io.propensity.engine.event.ReceivedEvent;
 import io.propensity.engine.features.BatchFeatureComputer;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.inference.testing.FakeModelRegistry;
@@ -196,7 +197,7 @@ class LiveHistoryFromFeatureServiceIT implements TestPropertyProvider {
     List<Event> out = new ArrayList<>();
     for (propensity.events.v1.Event p :
         features.userHistory(user, Optional.empty(), 0).getEventsList()) {
-      out.add(((EventProtoMapper.Parsed.Ok) EventProtoMapper.fromProto(p)).event());
+      out.add(((ReceivedEvent.Parsed) EventProtoMapper.fromProto(p)).event());
     }
     return out;
   }
@@ -217,7 +218,7 @@ class LiveHistoryFromFeatureServiceIT implements TestPropertyProvider {
     // The client sends the event to the feature service too; the batch computation over everything
     // stored, as of the same instant, is what the stream must have computed.
     features.ingest(
-        List.of(((EventProtoMapper.Parsed.Ok) EventProtoMapper.fromProto(live)).event()).iterator(),
+        List.of(((ReceivedEvent.Parsed) EventProtoMapper.fromProto(live)).event()).iterator(),
         1,
         Duration.ofSeconds(10),
         n -> {});
@@ -271,7 +272,7 @@ class LiveHistoryFromFeatureServiceIT implements TestPropertyProvider {
 
     StreamPredictResponse answer = stream(List.of(live), 0).get(0);
     features.ingest(
-        List.of(((EventProtoMapper.Parsed.Ok) EventProtoMapper.fromProto(live)).event()).iterator(),
+        List.of(((ReceivedEvent.Parsed) EventProtoMapper.fromProto(live)).event()).iterator(),
         1,
         Duration.ofSeconds(10),
         n -> {});

@@ -5,7 +5,6 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.core.order.Ordered;
 import jakarta.inject.Singleton;
@@ -70,10 +69,5 @@ public final class ErrorMappingInterceptor implements ServerInterceptor, Ordered
     } catch (IllegalStateException alreadyClosed) {
       // The endpoint already completed the call before failing; nothing more can be sent.
     }
-  }
-
-  /** Whether {@code status} is one a client may retry. */
-  static boolean retryable(Status status) {
-    return status.getCode() == Status.Code.UNAVAILABLE;
   }
 }

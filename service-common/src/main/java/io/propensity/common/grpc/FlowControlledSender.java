@@ -65,4 +65,14 @@ public final class FlowControlledSender<T> {
       out.onCompleted();
     }
   }
+
+  /**
+   * Ends the stream with the status {@link GrpcErrors} gives {@code error} (as for a unary call),
+   * unless the client is gone.
+   */
+  public void fail(RuntimeException error) {
+    if (!isCancelled()) {
+      out.onError(GrpcErrors.toStatusException(error));
+    }
+  }
 }

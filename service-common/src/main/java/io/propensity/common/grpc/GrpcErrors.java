@@ -32,13 +32,15 @@ public final class GrpcErrors {
 
   private GrpcErrors() {}
 
-  /** The status exception a client should receive for {@code t}; never carries a stack trace. */
-  public static StatusRuntimeException toStatusException(Throwable t) {
+  /**
+   * The status exception a client should receive for {@code t}; never carries a stack trace. Only
+   * the typed errors of {@link PropensityException} say the client is at fault ({@code
+   * INVALID_ARGUMENT} only for an {@link InvalidInputException}); any other exception is {@code
+   * INTERNAL}, with an incident id that is also in the server's log line.
+   */
+  public static StatusRuntimeException toStatusException(RuntimeException t) {
     if (t instanceof StatusRuntimeException sre) {
       return sre;
-    }
-    if (t instanceof io.grpc.StatusException se) {
-      return se.getStatus().asRuntimeException(se.getTrailers());
     }
     com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder();
     if (t instanceof PropensityException pe) {
@@ -77,14 +79,9 @@ public final class GrpcErrors {
           Any.pack(ErrorInfo.newBuilder().setDomain(ERROR_DOMAIN).setReason(reasonOf(pe)).build()));
       return StatusProto.toStatusRuntimeException(status.build());
     }
-    if (t instanceof IllegalArgumentException) {
-      // Thrown by parsers and value constructors: the message names the value, the caller sent it.
-      return StatusProto.toStatusRuntimeException(
-          status
-              .setCode(Code.INVALID_ARGUMENT_VALUE)
-              .setMessage(String.valueOf(t.getMessage()))
-              .build());
-    }
+    // Anything else is a bug of ours, an IllegalArgumentException included: bad input from a
+    // client is refused with an InvalidInputException naming the field, so an argument refused
+    // anywhere else was one the server passed itself.
     String incident = UUID.randomUUID().toString();
     LOG.error("internal error, incident {}", incident, t);
     return Status.INTERNAL

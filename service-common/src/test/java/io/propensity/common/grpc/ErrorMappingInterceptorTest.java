@@ -3,6 +3,10 @@ package io.propensity.common.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.google.rpc.BadRequest;
 import com.google.rpc.RetryInfo;
 import io.grpc.ManagedChannel;
@@ -26,8 +30,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class ErrorMappingInterceptorTest {
   private Server server;
@@ -52,6 +59,13 @@ class ErrorMappingInterceptorTest {
     return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
   }
 
+  /** What a client receives from a unary call whose endpoint throws {@code failure}. */
+  private StatusRuntimeException failureOf(Supplier<RuntimeException> failure) throws Exception {
+    var stub = serve(failure);
+    return catchThrowableOfType(
+        StatusRuntimeException.class, () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+  }
+
   @AfterEach
   void stop() {
     channel.shutdownNow();
@@ -60,19 +74,14 @@ class ErrorMappingInterceptorTest {
 
   @Test
   void invalidInputBecomesInvalidArgumentWithEveryFieldViolation() throws Exception {
-    var stub =
-        serve(
+    StatusRuntimeException e =
+        failureOf(
             () ->
                 new InvalidInputException(
                     "2 of 3 events are invalid",
                     List.of(
                         new FieldError("events[1].user_id", "is required"),
                         new FieldError("events[2].price", "-3.0 is negative"))));
-
-    StatusRuntimeException e =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> stub.check(HealthCheckRequest.getDefaultInstance()));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(e.getStatus().getDescription()).isEqualTo("2 of 3 events are invalid");
@@ -91,26 +100,19 @@ class ErrorMappingInterceptorTest {
 
   @Test
   void notFoundKeepsItsMessage() throws Exception {
-    var stub = serve(() -> new NotFoundException("model churn-30d has no version 7"));
     StatusRuntimeException e =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+        failureOf(() -> new NotFoundException("model churn-30d has no version 7"));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(e.getStatus().getDescription()).isEqualTo("model churn-30d has no version 7");
   }
 
   @Test
   void unavailableCarriesRetryInfo() throws Exception {
-    var stub =
-        serve(
+    StatusRuntimeException e =
+        failureOf(
             () ->
                 new UnavailableException(
                     "feature-service is down", Optional.of(Duration.ofSeconds(2)), null));
-    StatusRuntimeException e =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> stub.check(HealthCheckRequest.getDefaultInstance()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     RetryInfo retry =
         StatusProto.fromThrowable(e).getDetailsList().stream()
@@ -123,14 +125,45 @@ class ErrorMappingInterceptorTest {
 
   @Test
   void unexpectedFailureIsInternalWithoutStackTrace() throws Exception {
-    var stub = serve(() -> new IllegalStateException("secret internals at Foo.java:12"));
     StatusRuntimeException e =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> stub.check(HealthCheckRequest.getDefaultInstance()));
+        failureOf(() -> new IllegalStateException("secret internals at Foo.java:12"));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(e.getStatus().getDescription())
         .startsWith("internal error (incident ")
         .doesNotContain("Foo.java");
+  }
+
+  @Test
+  void anIllegalArgumentFromServerCodeIsInternalWithAnIncidentLoggedAndNoMessageLeaked()
+      throws Exception {
+    Logger log = (Logger) LoggerFactory.getLogger(GrpcErrors.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    log.addAppender(logged);
+    try {
+      StatusRuntimeException e =
+          failureOf(
+              () -> new IllegalArgumentException("rows[3] has 7 features, the model expects 9"));
+
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+      Matcher incident =
+          Pattern.compile("internal error \\(incident ([0-9a-f-]{36})\\); see the server log")
+              .matcher(e.getStatus().getDescription());
+      assertThat(incident.matches()).as(e.getStatus().getDescription()).isTrue();
+      assertThat(StatusProto.fromThrowable(e).getDetailsList())
+          .as("no BadRequest blaming the client")
+          .noneMatch(a -> a.is(BadRequest.class));
+      assertThat(logged.list)
+          .singleElement()
+          .satisfies(
+              line -> {
+                assertThat(line.getLevel()).isEqualTo(Level.ERROR);
+                assertThat(line.getFormattedMessage()).contains(incident.group(1));
+                assertThat(line.getThrowableProxy().getMessage())
+                    .isEqualTo("rows[3] has 7 features, the model expects 9");
+              });
+    } finally {
+      log.detachAppender(logged);
+    }
   }
 }

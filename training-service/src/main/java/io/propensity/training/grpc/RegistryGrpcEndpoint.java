@@ -1,9 +1,7 @@
 package io.propensity.training.grpc;
 
 import com.google.protobuf.ByteString;
-import io.grpc.Context;
 import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.grpc.annotation.GrpcService;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -12,8 +10,8 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
-import io.propensity.common.grpc.FlowControlledSender;
 import io.propensity.common.grpc.GrpcErrors;
+import io.propensity.common.grpc.ServerStreams;
 import io.propensity.training.registry.AliasExpectation;
 import io.propensity.training.registry.AliasMove;
 import io.propensity.training.registry.BlobInfo;
@@ -326,39 +324,26 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
     if (offset < 0 || offset > size) {
       throw InvalidInputException.of("offset", offset + " is outside 0 to the file size " + size);
     }
-    FlowControlledSender<T> out =
-        new FlowControlledSender<>((ServerCallStreamObserver<T>) plainOut);
-    // Read off the gRPC thread so that readiness callbacks reach the sender while it waits.
-    Context context = Context.current();
-    streams.execute(
-        context.wrap(
-            () -> {
-              try {
-                out.send(header);
-                long position = offset;
-                while (position < size && !out.isCancelled()) {
-                  byte[] data =
-                      registry.read(
-                          r.name(),
-                          r.version(),
-                          kind,
-                          position,
-                          RegistryProtoMapper.MAX_CHUNK_BYTES);
-                  out.send(
-                      chunkMessage.apply(
-                          Chunk.newBuilder()
-                              .setOffset(position)
-                              .setData(ByteString.copyFrom(data))
-                              .build()));
-                  position += data.length;
-                }
-                out.complete();
-              } catch (RuntimeException e) {
-                if (!out.isCancelled()) {
-                  plainOut.onError(GrpcErrors.toStatusException(e));
-                }
-              }
-            }));
+    ServerStreams.produceOn(
+        streams,
+        plainOut,
+        out -> {
+          out.send(header);
+          long position = offset;
+          while (position < size && !out.isCancelled()) {
+            byte[] data =
+                registry.read(
+                    r.name(), r.version(), kind, position, RegistryProtoMapper.MAX_CHUNK_BYTES);
+            out.send(
+                chunkMessage.apply(
+                    Chunk.newBuilder()
+                        .setOffset(position)
+                        .setData(ByteString.copyFrom(data))
+                        .build()));
+            position += data.length;
+          }
+          out.complete();
+        });
   }
 
   @Override
@@ -373,42 +358,33 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
     if (!problems.isEmpty()) {
       throw new InvalidInputException(problems.get(0).toString(), problems);
     }
-    FlowControlledSender<WatchModelsResponse> out =
-        new FlowControlledSender<>((ServerCallStreamObserver<WatchModelsResponse>) plainOut);
     WatchBacklog backlog = new WatchBacklog(WATCH_BACKLOG_LIMIT);
     Subscription subscription =
         registry.watch(new LinkedHashSet<>(req.getNamesList()), req.getSendInitialState(), backlog);
-    Context context = Context.current();
     try {
-      streams.execute(
-          context.wrap(
-              () -> {
-                try {
-                  while (!out.isCancelled()) {
-                    WatchBacklog.Event next = backlog.poll(WATCH_POLL).orElse(null);
-                    if (next instanceof WatchBacklog.Changes changes) {
-                      WatchModelsResponse.Builder b = WatchModelsResponse.newBuilder();
-                      changes.changes().forEach(c -> b.addChanges(RegistryProtoMapper.toProto(c)));
-                      out.send(b.build());
-                    } else if (next instanceof WatchBacklog.Ended ended) {
-                      plainOut.onError(status(ended).asRuntimeException());
-                      return;
-                    } else if (stopping.get()) {
-                      plainOut.onError(
-                          status(WatchBacklog.Ended.shuttingDown()).asRuntimeException());
-                      return;
-                    }
-                  }
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                  if (!out.isCancelled()) {
-                    plainOut.onError(GrpcErrors.toStatusException(e));
-                  }
-                } finally {
-                  subscription.close();
+      ServerStreams.produceOn(
+          streams,
+          plainOut,
+          out -> {
+            try {
+              while (!out.isCancelled()) {
+                WatchBacklog.Event next = backlog.poll(WATCH_POLL).orElse(null);
+                if (next instanceof WatchBacklog.Changes changes) {
+                  WatchModelsResponse.Builder b = WatchModelsResponse.newBuilder();
+                  changes.changes().forEach(c -> b.addChanges(RegistryProtoMapper.toProto(c)));
+                  out.send(b.build());
+                } else if (next instanceof WatchBacklog.Ended ended) {
+                  out.fail(status(ended).asRuntimeException());
+                  return;
+                } else if (stopping.get()) {
+                  out.fail(status(WatchBacklog.Ended.shuttingDown()).asRuntimeException());
+                  return;
                 }
-              }));
+              }
+            } finally {
+              subscription.close();
+            }
+          });
     } catch (RuntimeException e) {
       subscription.close();
       throw e;

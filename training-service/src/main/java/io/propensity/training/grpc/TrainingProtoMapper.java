@@ -25,6 +25,7 @@ import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.ModelRegistry;
 import io.propensity.training.registry.VersionDetails.LineageSource;
 import io.propensity.training.registry.VersionDetails.TabularFile;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,6 +163,20 @@ final class TrainingProtoMapper {
     };
   }
 
+  /** The file a client names, below the data directory unless absolute; null when not a path. */
+  private static Path resolve(String path, Path dataDir, List<FieldError> errors) {
+    try {
+      Path p = Path.of(path);
+      return p.isAbsolute() ? p : dataDir.resolve(p);
+    } catch (InvalidPathException e) {
+      errors.add(
+          new FieldError(
+              "spec.data_source.tabular_file.path",
+              "'" + path + "' is not a path on this server: " + e.getReason()));
+      return null;
+    }
+  }
+
   private static Rows tabularFile(TabularFileSource f, Path dataDir, List<FieldError> errors) {
     String field = "spec.data_source.tabular_file.";
     if (f.getPath().isBlank()) {
@@ -180,8 +195,7 @@ final class TrainingProtoMapper {
         declared.put(c.getName(), kind.get());
       }
     }
-    Path path = Path.of(f.getPath());
-    Path resolved = path.isAbsolute() ? path : dataDir.resolve(path);
+    Path resolved = resolve(f.getPath(), dataDir, errors);
     Optional<String> time =
         f.getTimeColumn().isBlank() ? Optional.empty() : Optional.of(f.getTimeColumn());
     CsvOptions options =

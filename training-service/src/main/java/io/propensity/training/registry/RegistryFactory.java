@@ -3,12 +3,9 @@ package io.propensity.training.registry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
+import io.propensity.common.jdbc.MigratedDataSource;
 import io.propensity.training.registry.jdbc.JdbcRegistryStore;
-import io.propensity.training.registry.jdbc.RegistryDialect;
 import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -28,23 +25,9 @@ class RegistryFactory {
         config.jdbcUrl().isBlank()
             ? "jdbc:sqlite:" + Path.of(dataDir, "training-service", "registry.db")
             : config.jdbcUrl();
-    if (RegistryDialect.of(url) == RegistryDialect.SQLITE) {
-      Path file = Path.of(url.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""));
-      try {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-          Files.createDirectories(parent);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create the data directory for " + file, e);
-      }
-    }
     JdbcRegistryStore store =
         JdbcRegistryStore.open(url, config.user(), config.password(), config.poolSize());
-    LOG.info(
-        "model registry ready: {} ({})",
-        store.dialect(),
-        url.replaceAll("password=[^&;]*", "password=***"));
+    LOG.info("model registry ready: {} ({})", store.dialect(), MigratedDataSource.redact(url));
     return new ModelRegistry(store, Clock.systemUTC(), config.watchPollInterval());
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.zaxxer.hikari.HikariDataSource;
 import io.propensity.common.jdbc.MigratedDataSource;
+import io.propensity.common.jdbc.SqlDialect;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
 import io.propensity.feature.store.EventStore;
@@ -74,9 +75,9 @@ public final class JdbcEventStore implements EventStore {
                 password,
                 poolSize,
                 "events-" + dialect.name().toLowerCase(java.util.Locale.ROOT),
-                dialect == SqlDialect.SQLITE,
+                dialect,
                 Map.of(),
-                dialect.migrationsLocation(),
+                dialect.migrationsLocation("db/migration"),
                 "propensity_feature_schema_history"),
             e ->
                 new StoreException(

@@ -2,6 +2,7 @@ package io.propensity.training.registry.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.propensity.common.jdbc.MigratedDataSource;
+import io.propensity.common.jdbc.SqlDialect;
 import io.propensity.training.registry.AliasChange;
 import io.propensity.training.registry.AliasExpectation;
 import io.propensity.training.registry.AliasMove;
@@ -48,16 +49,16 @@ public final class JdbcRegistryStore implements RegistryStore {
   public static final String HISTORY_TABLE = "propensity_registry_schema_history";
 
   private final JdbcTransactions db;
-  private final RegistryDialect dialect;
+  private final SqlDialect dialect;
 
-  private JdbcRegistryStore(JdbcTransactions db, RegistryDialect dialect) {
+  private JdbcRegistryStore(JdbcTransactions db, SqlDialect dialect) {
     this.db = db;
     this.dialect = dialect;
   }
 
   /** Opens (and migrates) the registry database at {@code jdbcUrl}. */
   public static JdbcRegistryStore open(String jdbcUrl, String user, String password, int poolSize) {
-    RegistryDialect dialect = RegistryDialect.of(jdbcUrl);
+    SqlDialect dialect = SqlDialect.of(jdbcUrl);
     HikariDataSource ds =
         MigratedDataSource.open(
             new MigratedDataSource.Spec(
@@ -66,13 +67,13 @@ public final class JdbcRegistryStore implements RegistryStore {
                 password,
                 poolSize,
                 "registry-" + dialect.name().toLowerCase(Locale.ROOT),
-                dialect == RegistryDialect.SQLITE,
+                dialect,
                 // Write transactions take the write lock up front (BEGIN IMMEDIATE), so a second
                 // registry
                 // process on the same file waits for it instead of failing with SQLITE_BUSY halfway
                 // through.
                 Map.of("transaction_mode", "IMMEDIATE"),
-                dialect.migrationsLocation(),
+                dialect.migrationsLocation("db/registry"),
                 HISTORY_TABLE),
             e ->
                 new RegistryStoreException(
@@ -101,7 +102,7 @@ public final class JdbcRegistryStore implements RegistryStore {
   }
 
   /** The dialect in use. */
-  public RegistryDialect dialect() {
+  public SqlDialect dialect() {
     return dialect;
   }
 

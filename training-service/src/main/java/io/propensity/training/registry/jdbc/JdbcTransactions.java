@@ -1,6 +1,7 @@
 package io.propensity.training.registry.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.propensity.common.jdbc.SqlDialect;
 import io.propensity.training.registry.RegistryStoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,9 +23,9 @@ final class JdbcTransactions implements AutoCloseable {
   // storms.
   private final ReentrantLock sqliteWriteLock = new ReentrantLock();
 
-  JdbcTransactions(HikariDataSource dataSource, RegistryDialect dialect) {
+  JdbcTransactions(HikariDataSource dataSource, SqlDialect dialect) {
     this.dataSource = dataSource;
-    this.sqlite = dialect == RegistryDialect.SQLITE;
+    this.sqlite = dialect == SqlDialect.SQLITE;
   }
 
   /** Work done on one connection. */

@@ -1,5 +1,6 @@
 package io.propensity.training.registry.jdbc;
 
+import io.propensity.common.jdbc.SqlDialect;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -20,7 +21,7 @@ record RegistryDatabase(String jdbcUrl, String user, String password) {
   void migrateTo(String version) {
     Flyway.configure()
         .dataSource(jdbcUrl, user, password)
-        .locations(RegistryDialect.of(jdbcUrl).migrationsLocation())
+        .locations(SqlDialect.of(jdbcUrl).migrationsLocation("db/registry"))
         .table(JdbcRegistryStore.HISTORY_TABLE)
         .target(version)
         .load()
