@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * How a client calls: the deadline each call gets and, when given, the credentials each call
  * carries. Every client applies these in {@link #apply}, the one place a stub is configured.
  *
- * @param deadline how long each call may take, from when it starts; positive
+ * @param deadline how long each call may take, from when it starts (zero or less: every call fails
+ *     with DEADLINE_EXCEEDED, as a gRPC stub's would)
  * @param credentials attached to every call when present (bearer tokens and the like); absent by
  *     default
  */
@@ -19,9 +20,6 @@ public record ClientOptions(Duration deadline, Optional<CallCredentials> credent
   public ClientOptions {
     Objects.requireNonNull(deadline, "deadline");
     Objects.requireNonNull(credentials, "credentials");
-    if (deadline.isNegative() || deadline.isZero()) {
-      throw new IllegalArgumentException("deadline " + deadline + " is not positive");
-    }
   }
 
   /** Calls with {@code deadline} and no credentials. */

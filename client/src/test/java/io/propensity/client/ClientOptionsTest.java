@@ -1,21 +1,11 @@
 package io.propensity.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ClientOptionsTest {
-  @Test
-  void aDeadlineMustBePositive() {
-    assertThatThrownBy(() -> ClientOptions.deadline(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("PT0S");
-    assertThatThrownBy(() -> ClientOptions.deadline(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class);
-  }
-
   @Test
   void credentialsAreAbsentUntilGivenAndKeptWhenTheDeadlineChanges() {
     ClientOptions plain = ClientOptions.deadline(Duration.ofSeconds(3));
