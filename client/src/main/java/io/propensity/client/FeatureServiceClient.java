@@ -4,10 +4,8 @@ import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.propensity.engine.event.Event;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -144,51 +140,24 @@ public final class FeatureServiceClient implements AutoCloseable {
    */
   public StreamIngestEventsResponse streamIngestEvents(
       Iterator<StreamIngestEventsRequest> batches, Duration streamDeadline, LongConsumer progress) {
-    CompletableFuture<StreamIngestEventsResponse> answer = new CompletableFuture<>();
     ReentrantLock lock = new ReentrantLock();
     Condition ready = lock.newCondition();
-    Runnable signal =
-        () -> {
-          lock.lock();
-          try {
-            ready.signalAll();
-          } finally {
-            lock.unlock();
-          }
-        };
-    List<ClientCallStreamObserver<StreamIngestEventsRequest>> requests = new ArrayList<>(1);
+    ClientStreamAnswer<StreamIngestEventsRequest, StreamIngestEventsResponse> answer =
+        new ClientStreamAnswer<>(
+            "StreamIngestEvents",
+            () -> {
+              lock.lock();
+              try {
+                ready.signalAll();
+              } finally {
+                lock.unlock();
+              }
+            });
     options
         .withDeadline(streamDeadline)
         .apply(FeatureServiceGrpc.newStub(channel))
-        .streamIngestEvents(
-            new ClientResponseObserver<StreamIngestEventsRequest, StreamIngestEventsResponse>() {
-              @Override
-              public void beforeStart(ClientCallStreamObserver<StreamIngestEventsRequest> stream) {
-                requests.add(stream);
-                stream.setOnReadyHandler(signal);
-              }
-
-              @Override
-              public void onNext(StreamIngestEventsResponse value) {
-                answer.complete(value);
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                answer.completeExceptionally(t);
-                signal.run();
-              }
-
-              @Override
-              public void onCompleted() {
-                answer.completeExceptionally(
-                    Status.INTERNAL
-                        .withDescription("StreamIngestEvents ended without a summary")
-                        .asRuntimeException());
-                signal.run();
-              }
-            });
-    ClientCallStreamObserver<StreamIngestEventsRequest> out = requests.get(0);
+        .streamIngestEvents(answer);
+    ClientCallStreamObserver<StreamIngestEventsRequest> out = answer.requests();
     long sent = 0;
     while (batches.hasNext() && !answer.isDone()) {
       StreamIngestEventsRequest batch = batches.next();
@@ -203,25 +172,14 @@ public final class FeatureServiceClient implements AutoCloseable {
     if (!answer.isDone()) {
       out.onCompleted();
     }
-    try {
-      return answer.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      out.cancel("interrupted", e);
-      throw new IllegalStateException("interrupted while ingesting", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof StatusRuntimeException sre) {
-        throw sre;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+    return answer.await();
   }
 
   private static void awaitReady(
       ClientCallStreamObserver<?> out,
       ReentrantLock lock,
       Condition ready,
-      CompletableFuture<?> answer) {
+      ClientStreamAnswer<?, ?> answer) {
     lock.lock();
     try {
       while (!out.isReady() && !answer.isDone()) {

@@ -2,15 +2,12 @@ package io.propensity.client;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import propensity.registry.v1.Chunk;
 import propensity.registry.v1.DownloadArtifactRequest;
@@ -88,28 +85,10 @@ public final class ModelRegistryClient {
     if (chunkBytes < 1 || chunkBytes > 1 << 20) {
       throw new IllegalArgumentException("chunkBytes " + chunkBytes + " is outside 1 to 1 MiB");
     }
-    CompletableFuture<RegisterModelVersionResponse> done = new CompletableFuture<>();
-    StreamObserver<RegisterModelVersionRequest> requests =
-        registerModelVersion(
-            new StreamObserver<>() {
-              @Override
-              public void onNext(RegisterModelVersionResponse value) {
-                done.complete(value);
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                done.completeExceptionally(t);
-              }
-
-              @Override
-              public void onCompleted() {
-                done.completeExceptionally(
-                    Status.INTERNAL
-                        .withDescription("RegisterModelVersion ended without an answer")
-                        .asRuntimeException());
-              }
-            });
+    ClientStreamAnswer<RegisterModelVersionRequest, RegisterModelVersionResponse> answer =
+        new ClientStreamAnswer<>("RegisterModelVersion", () -> {});
+    options.apply(ModelRegistryServiceGrpc.newStub(channel)).registerModelVersion(answer);
+    ClientCallStreamObserver<RegisterModelVersionRequest> requests = answer.requests();
     requests.onNext(RegisterModelVersionRequest.newBuilder().setModelVersion(metadata).build());
     for (int off = 0; off < artifact.length; off += chunkBytes) {
       int len = Math.min(chunkBytes, artifact.length - off);
@@ -122,20 +101,7 @@ public final class ModelRegistryClient {
               .build());
     }
     requests.onCompleted();
-    try {
-      return done.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      if (requests instanceof ClientCallStreamObserver<RegisterModelVersionRequest> call) {
-        call.cancel("interrupted", e);
-      }
-      throw new IllegalStateException("interrupted while registering", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof StatusRuntimeException sre) {
-        throw sre;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+    return answer.await();
   }
 
   /** One version, by number or alias, latest when neither (GetModelVersion). */
