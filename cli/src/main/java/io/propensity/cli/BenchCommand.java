@@ -1,16 +1,13 @@
 package io.propensity.cli;
 
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthGrpc;
+import io.propensity.client.HealthClient;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.PredictRequest;
 import propensity.inference.v1.PredictionInput;
 
@@ -71,16 +68,14 @@ final class BenchCommand implements Callable<Integer> {
       throw new CliException("--explain " + explain + " is outside 0 to 50", 2);
     }
     try (Endpoints closing = endpoints) {
-      var inference = InferenceServiceGrpc.newBlockingStub(endpoints.inferenceChannel());
-      var health = HealthGrpc.newBlockingStub(endpoints.inferenceChannel());
+      var inference = endpoints.inferenceClient();
+      var health = new HealthClient(endpoints.inferenceChannel(), endpoints.deadline);
       PredictRequest predict =
           PredictRequest.newBuilder()
               .setModelName(model == null ? "" : model)
               .setInput(PredictionInput.newBuilder().setUserId(user))
               .setExplainTopK(explain)
               .build();
-      HealthCheckRequest check = HealthCheckRequest.getDefaultInstance();
-      long deadline = endpoints.deadline.toMillis();
       out.printf(
           "bench: %,d warm-up + %,d measured calls each, Predict(user %s%s) vs Health/Check on %s%n",
           warmup,
@@ -94,9 +89,9 @@ final class BenchCommand implements Callable<Integer> {
       long started = System.nanoTime();
       for (int i = -warmup; i < requests; i++) {
         long t0 = System.nanoTime();
-        inference.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS).predict(predict);
+        inference.predict(predict);
         long t1 = System.nanoTime();
-        health.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS).check(check);
+        health.check();
         long t2 = System.nanoTime();
         if (i >= 0) {
           p[i] = t1 - t0;

@@ -1,9 +1,10 @@
 package io.propensity.cli;
 
-import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import io.propensity.client.EventProtoMapper;
 import io.propensity.client.FeatureServiceClient;
+import io.propensity.client.InferenceServiceClient;
+import io.propensity.client.TrainingServiceClient;
 import io.propensity.engine.event.Event;
 import io.propensity.sources.demo.DemoConfig;
 import io.propensity.sources.demo.DemoDataGenerator;
@@ -27,7 +28,6 @@ import propensity.features.v1.Target;
 import propensity.features.v1.TrainingSetSpec;
 import propensity.inference.v1.Factor;
 import propensity.inference.v1.GetModelInfoRequest;
-import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.PredictRequest;
 import propensity.inference.v1.Prediction;
 import propensity.inference.v1.PredictionInput;
@@ -35,7 +35,6 @@ import propensity.inference.v1.ServedModel;
 import propensity.inference.v1.StreamPredictRequest;
 import propensity.inference.v1.StreamPredictResponse;
 import propensity.registry.v1.GetModelVersionRequest;
-import propensity.registry.v1.ModelRegistryServiceGrpc;
 import propensity.training.v1.DataSource;
 import propensity.training.v1.Job;
 import propensity.training.v1.JobState;
@@ -43,7 +42,6 @@ import propensity.training.v1.PromoteIfBetter;
 import propensity.training.v1.PromotionPolicy;
 import propensity.training.v1.SearchStrategy;
 import propensity.training.v1.StartTrainingRequest;
-import propensity.training.v1.TrainingServiceGrpc;
 import propensity.training.v1.TrainingSpec;
 import propensity.training.v1.TuningSpec;
 
@@ -211,8 +209,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
           overview.getEventCount(), overview.getUserCount(), overview.getSessionCount());
     }
 
-    ManagedChannel training = endpoints.trainingChannel();
-    ManagedChannel inference = endpoints.inferenceChannel();
+    TrainingServiceClient training = endpoints.trainingClient();
+    InferenceServiceClient inference = endpoints.inferenceClient();
     {
       say(
           "[3/7] training %s: point-in-time training set from feature-service, %d TPE trials, promote if better",
@@ -229,10 +227,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                       .setEnd(EventProtoMapper.timestamp(end.minus(Duration.ofDays(8))))
                       .setStep(EventProtoMapper.duration(Duration.ofDays(2))))
               .build();
-      var trainer = TrainingServiceGrpc.newBlockingStub(training);
       var start =
-          trainer
-              .withDeadlineAfter(30, TimeUnit.SECONDS)
+          training
+              .withDeadline(Duration.ofSeconds(30))
               .startTraining(
                   StartTrainingRequest.newBuilder()
                       .setSpec(
@@ -278,22 +275,21 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       say("[4/7] promotion: %s", job.getPromotion().getReason());
 
       long production =
-          ModelRegistryServiceGrpc.newBlockingStub(training)
-              .withDeadlineAfter(10, TimeUnit.SECONDS)
+          endpoints
+              .registryClient()
+              .withDeadline(Duration.ofSeconds(10))
               .getModelVersion(
                   GetModelVersionRequest.newBuilder().setName(MODEL).setAlias("production").build())
               .getModelVersion()
               .getVersion();
       say("[5/7] waiting for inference-service to hot-reload %s version %d", MODEL, production);
-      var infer = InferenceServiceGrpc.newBlockingStub(inference);
+      var infer = inference.withDeadline(Duration.ofSeconds(5));
       ServedModel served = null;
       Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
       while (Instant.now().isBefore(deadline)) {
         try {
           var info =
-              infer
-                  .withDeadlineAfter(5, TimeUnit.SECONDS)
-                  .getModelInfo(GetModelInfoRequest.newBuilder().setModelName(MODEL).build());
+              infer.getModelInfo(GetModelInfoRequest.newBuilder().setModelName(MODEL).build());
           Optional<ServedModel> s =
               info.getModelsList().stream().filter(x -> x.getName().equals(MODEL)).findFirst();
           if (s.isPresent() && s.get().getVersion() == production) {
@@ -322,7 +318,6 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
       for (String user : sample) {
         Prediction p =
             infer
-                .withDeadlineAfter(5, TimeUnit.SECONDS)
                 .predict(
                     PredictRequest.newBuilder()
                         .setModelName(MODEL)
@@ -358,7 +353,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
   /**
    * Replays the most active shoppers' latest events as if they happened now, printing predictions.
    */
-  private void replay(ManagedChannel inference, DemoDataGenerator demo, Instant end)
+  private void replay(InferenceServiceClient inference, DemoDataGenerator demo, Instant end)
       throws InterruptedException {
     List<Event> recent = new ArrayList<>();
     for (int u = 0; u < Math.min(users, 300) && recent.size() < 4 * liveEvents; u++) {
@@ -378,8 +373,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     CountDownLatch done = new CountDownLatch(1);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     StreamObserver<StreamPredictRequest> requests =
-        InferenceServiceGrpc.newStub(inference)
-            .withDeadlineAfter(10, TimeUnit.MINUTES)
+        inference
+            .withDeadline(Duration.ofMinutes(10))
             .streamPredict(
                 new StreamObserver<>() {
                   @Override

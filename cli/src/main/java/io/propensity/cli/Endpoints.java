@@ -2,15 +2,14 @@ package io.propensity.cli;
 
 import io.grpc.ManagedChannel;
 import io.propensity.client.FeatureServiceClient;
+import io.propensity.client.InferenceServiceClient;
+import io.propensity.client.ModelRegistryClient;
+import io.propensity.client.TrainingServiceClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Option;
-import propensity.inference.v1.InferenceServiceGrpc;
-import propensity.registry.v1.ModelRegistryServiceGrpc;
-import propensity.training.v1.TrainingServiceGrpc;
 
 /**
  * Where the services are, shared by the commands that talk to them: an option, else its environment
@@ -112,21 +111,18 @@ final class Endpoints implements AutoCloseable {
   }
 
   /** The training service, with the per-call deadline. */
-  TrainingServiceGrpc.TrainingServiceBlockingStub trainingStub() {
-    return TrainingServiceGrpc.newBlockingStub(trainingChannel())
-        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  TrainingServiceClient trainingClient() {
+    return new TrainingServiceClient(trainingChannel(), deadline);
   }
 
   /** The model registry (served by the training service), with the per-call deadline. */
-  ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub registryStub() {
-    return ModelRegistryServiceGrpc.newBlockingStub(trainingChannel())
-        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  ModelRegistryClient registryClient() {
+    return new ModelRegistryClient(trainingChannel(), deadline);
   }
 
   /** The inference service, with the per-call deadline. */
-  InferenceServiceGrpc.InferenceServiceBlockingStub inferenceStub() {
-    return InferenceServiceGrpc.newBlockingStub(inferenceChannel())
-        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  InferenceServiceClient inferenceClient() {
+    return new InferenceServiceClient(inferenceChannel(), deadline);
   }
 
   @Override

@@ -71,7 +71,7 @@ final class ExplainCommand implements Callable<Integer> {
                   .build();
       ExplainResponse r =
           endpoints
-              .inferenceStub()
+              .inferenceClient()
               .explain(
                   ExplainRequest.newBuilder()
                       .setModelName(model == null ? "" : model)

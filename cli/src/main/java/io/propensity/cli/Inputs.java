@@ -39,7 +39,7 @@ final class Inputs {
   static ServedModel served(Endpoints endpoints, String model) {
     var info =
         endpoints
-            .inferenceStub()
+            .inferenceClient()
             .getModelInfo(
                 GetModelInfoRequest.newBuilder().setModelName(model == null ? "" : model).build());
     String name = model == null || model.isEmpty() ? info.getDefaultModelName() : model;

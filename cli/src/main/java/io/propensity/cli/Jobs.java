@@ -1,16 +1,14 @@
 package io.propensity.cli;
 
-import io.grpc.Channel;
 import io.propensity.client.EventProtoMapper;
+import io.propensity.client.TrainingServiceClient;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import propensity.training.v1.Job;
 import propensity.training.v1.JobProgress;
 import propensity.training.v1.JobState;
-import propensity.training.v1.TrainingServiceGrpc;
 import propensity.training.v1.WatchJobRequest;
 import propensity.training.v1.WatchJobResponse;
 
@@ -23,15 +21,19 @@ final class Jobs {
    * 1.5 s, and returns the job in its terminal state.
    */
   static Job follow(
-      Channel training, String jobId, Duration timeout, PrintWriter out, String indent) {
+      TrainingServiceClient training,
+      String jobId,
+      Duration timeout,
+      PrintWriter out,
+      String indent) {
     Job last = null;
     String lastLine = "";
     JobProgress.Builder none = JobProgress.newBuilder();
     String lastStage = none.getStage().name();
     long lastAt = 0;
     Iterator<WatchJobResponse> it =
-        TrainingServiceGrpc.newBlockingStub(training)
-            .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        training
+            .withDeadline(timeout)
             .watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build());
     while (it.hasNext()) {
       WatchJobResponse r = it.next();

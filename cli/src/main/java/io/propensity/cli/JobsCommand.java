@@ -69,7 +69,7 @@ final class JobsCommand implements Callable<Integer> {
               2);
         }
       }
-      ListJobsResponse r = endpoints.trainingStub().listJobs(req.build());
+      ListJobsResponse r = endpoints.trainingClient().listJobs(req.build());
       if (r.getJobsCount() == 0) {
         out.println(
             "no jobs"
@@ -138,7 +138,7 @@ final class JobsCommand implements Callable<Integer> {
       try (Endpoints closing = endpoints) {
         Job j =
             endpoints
-                .trainingStub()
+                .trainingClient()
                 .getJob(GetJobRequest.newBuilder().setJobId(jobId).build())
                 .getJob();
         out.printf(
@@ -209,7 +209,7 @@ final class JobsCommand implements Callable<Integer> {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (Endpoints closing = endpoints) {
-        Job j = Jobs.follow(endpoints.trainingChannel(), jobId, timeout, out, "  ");
+        Job j = Jobs.follow(endpoints.trainingClient(), jobId, timeout, out, "  ");
         Jobs.printOutcome(j, out);
         return j.getState() == JobState.JOB_STATE_SUCCEEDED ? 0 : 1;
       }
@@ -235,7 +235,7 @@ final class JobsCommand implements Callable<Integer> {
       try (Endpoints closing = endpoints) {
         Job j =
             endpoints
-                .trainingStub()
+                .trainingClient()
                 .cancelJob(CancelJobRequest.newBuilder().setJobId(jobId).build())
                 .getJob();
         out.println(

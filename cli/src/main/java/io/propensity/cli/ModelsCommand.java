@@ -85,7 +85,7 @@ final class ModelsCommand implements Runnable {
         if (name == null) {
           var r =
               endpoints
-                  .registryStub()
+                  .registryClient()
                   .listModels(ListModelsRequest.newBuilder().setPageSize(limit).build());
           if (r.getModelsCount() == 0) {
             out.println("no models yet: train one (propensity train)");
@@ -107,7 +107,7 @@ final class ModelsCommand implements Runnable {
         } else {
           var r =
               endpoints
-                  .registryStub()
+                  .registryClient()
                   .listModelVersions(
                       ListModelVersionsRequest.newBuilder()
                           .setName(name)
@@ -180,19 +180,19 @@ final class ModelsCommand implements Runnable {
         if (version != null) {
           v =
               endpoints
-                  .registryStub()
+                  .registryClient()
                   .getModelVersion(req.setVersion(version).build())
                   .getModelVersion();
         } else if (alias != null) {
           v =
               endpoints
-                  .registryStub()
+                  .registryClient()
                   .getModelVersion(req.setAlias(alias).build())
                   .getModelVersion();
         } else {
           Model m =
               endpoints
-                  .registryStub()
+                  .registryClient()
                   .listModels(ListModelsRequest.newBuilder().setPageSize(500).build())
                   .getModelsList()
                   .stream()
@@ -206,7 +206,7 @@ final class ModelsCommand implements Runnable {
               m.getAliasesMap().containsKey("production")
                   ? req.setAlias("production")
                   : req.setVersion(m.getLatestVersion());
-          v = endpoints.registryStub().getModelVersion(req.build()).getModelVersion();
+          v = endpoints.registryClient().getModelVersion(req.build()).getModelVersion();
         }
         print(v, out);
         out.flush();
@@ -363,7 +363,7 @@ final class ModelsCommand implements Runnable {
       try (Endpoints closing = endpoints) {
         var r =
             endpoints
-                .registryStub()
+                .registryClient()
                 .setAlias(
                     SetAliasRequest.newBuilder()
                         .setName(name)
@@ -408,7 +408,7 @@ final class ModelsCommand implements Runnable {
       try (Endpoints closing = endpoints) {
         var r =
             endpoints
-                .registryStub()
+                .registryClient()
                 .rollback(RollbackRequest.newBuilder().setName(name).setAlias(alias).build());
         out.printf(
             "%s of %s rolled back: v%d -> v%d%n",

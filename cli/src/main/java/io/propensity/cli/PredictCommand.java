@@ -131,7 +131,7 @@ final class PredictCommand implements Callable<Integer> {
       if (inputs.size() == 1) {
         Prediction p =
             endpoints
-                .inferenceStub()
+                .inferenceClient()
                 .predict(
                     PredictRequest.newBuilder()
                         .setModelName(orEmpty(model))
@@ -145,7 +145,7 @@ final class PredictCommand implements Callable<Integer> {
           List<Inputs.Labelled> chunk = inputs.subList(from, Math.min(inputs.size(), from + 1000));
           var r =
               endpoints
-                  .inferenceStub()
+                  .inferenceClient()
                   .predictBatch(
                       PredictBatchRequest.newBuilder()
                           .setModelName(orEmpty(model))

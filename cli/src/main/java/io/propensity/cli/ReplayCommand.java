@@ -26,7 +26,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.Prediction;
 import propensity.inference.v1.StreamPredictRequest;
 import propensity.inference.v1.StreamPredictResponse;
@@ -141,8 +140,9 @@ final class ReplayCommand implements Callable<Integer> {
     List<Event> sent = new ArrayList<>(events.size());
     try (Endpoints closing = endpoints) {
       StreamObserver<StreamPredictRequest> requests =
-          InferenceServiceGrpc.newStub(endpoints.inferenceChannel())
-              .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          endpoints
+              .inferenceClient()
+              .withDeadline(timeout)
               .streamPredict(
                   new StreamObserver<>() {
                     @Override

@@ -2,9 +2,8 @@ package io.propensity.cli;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
+import io.propensity.client.HealthClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.HttpURLConnection;
@@ -231,11 +230,7 @@ final class Stack {
   static Optional<HealthCheckResponse.ServingStatus> health(String target) {
     ManagedChannel ch = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
     try {
-      return Optional.of(
-          HealthGrpc.newBlockingStub(ch)
-              .withDeadlineAfter(1, TimeUnit.SECONDS)
-              .check(HealthCheckRequest.getDefaultInstance())
-              .getStatus());
+      return Optional.of(new HealthClient(ch, Duration.ofSeconds(1)).check().getStatus());
     } catch (RuntimeException e) {
       return Optional.empty();
     } finally {

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -24,7 +23,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import propensity.inference.v1.Factor;
-import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.RankTargetsRequest;
 import propensity.inference.v1.RankTargetsResponse;
 import propensity.inference.v1.RankedTarget;
@@ -140,9 +138,7 @@ final class TargetsCommand implements Callable<Integer> {
     try (Endpoints closing = endpoints;
         BufferedWriter w = out == null ? null : Files.newBufferedWriter(out)) {
       Iterator<RankTargetsResponse> it =
-          InferenceServiceGrpc.newBlockingStub(endpoints.inferenceChannel())
-              .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
-              .rankTargets(req.build());
+          endpoints.inferenceClient().withDeadline(timeout).rankTargets(req.build());
       if (w != null) {
         w.write("rank,user_id,probability,cold_start,top_factors\n");
       } else {

@@ -268,14 +268,14 @@ final class TrainCommand implements Callable<Integer> {
       out.flush();
       var started =
           endpoints
-              .trainingStub()
+              .trainingClient()
               .startTraining(StartTrainingRequest.newBuilder().setSpec(s).build());
       out.println("job " + started.getJobId());
       out.flush();
       if (detach) {
         return 0;
       }
-      Job job = Jobs.follow(endpoints.trainingChannel(), started.getJobId(), timeout, out, "  ");
+      Job job = Jobs.follow(endpoints.trainingClient(), started.getJobId(), timeout, out, "  ");
       Jobs.printOutcome(job, out);
       if (job.getState() != JobState.JOB_STATE_SUCCEEDED) {
         return 1;
@@ -283,7 +283,7 @@ final class TrainCommand implements Callable<Integer> {
       if (promote) {
         var r =
             endpoints
-                .registryStub()
+                .registryClient()
                 .setAlias(
                     SetAliasRequest.newBuilder()
                         .setName(job.getModelName())

@@ -1,18 +1,19 @@
 package io.propensity.client;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.propensity.engine.event.Event;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,38 +25,50 @@ import propensity.features.v1.FeatureServiceGrpc;
 import propensity.features.v1.GetDataOverviewRequest;
 import propensity.features.v1.GetDataOverviewResponse;
 import propensity.features.v1.GetFeatureSchemaRequest;
+import propensity.features.v1.GetFeatureSchemaResponse;
 import propensity.features.v1.GetOnlineFeaturesRequest;
 import propensity.features.v1.GetOnlineFeaturesResponse;
 import propensity.features.v1.GetUserHistoryRequest;
 import propensity.features.v1.GetUserHistoryResponse;
+import propensity.features.v1.IngestEventsRequest;
+import propensity.features.v1.IngestEventsResponse;
 import propensity.features.v1.ListUsersRequest;
 import propensity.features.v1.ListUsersResponse;
 import propensity.features.v1.StreamIngestEventsRequest;
 import propensity.features.v1.StreamIngestEventsResponse;
 import propensity.features.v1.TrainingSetSpec;
 
-/** A client of the feature service; every call carries a deadline. */
+/**
+ * A client of the feature service ({@code features.v1.FeatureService}); every call carries the
+ * client's deadline (or the one a method takes) and its credentials, if any. Failures surface as
+ * the {@link StatusRuntimeException} the server sent.
+ */
 public final class FeatureServiceClient implements AutoCloseable {
   private final Channel channel;
-  private final ManagedChannel owned;
-  private final Duration deadline;
+  private final Optional<ManagedChannel> owned;
+  private final ClientOptions options;
 
-  /** A client on a channel the caller owns. */
+  /** A client on a channel the caller owns, each call with {@code deadline}. */
   public FeatureServiceClient(Channel channel, Duration deadline) {
-    this.channel = channel;
-    this.owned = null;
-    this.deadline = deadline;
+    this(channel, ClientOptions.deadline(deadline));
   }
 
-  private FeatureServiceClient(ManagedChannel owned, Duration deadline) {
-    this.channel = owned;
+  /** A client on a channel the caller owns. */
+  public FeatureServiceClient(Channel channel, ClientOptions options) {
+    this(channel, Optional.empty(), options);
+  }
+
+  private FeatureServiceClient(
+      Channel channel, Optional<ManagedChannel> owned, ClientOptions options) {
+    this.channel = channel;
     this.owned = owned;
-    this.deadline = deadline;
+    this.options = options;
   }
 
   /** Connects (plaintext) to {@code host:port}; closing the client closes the channel. */
   public static FeatureServiceClient connect(String target, Duration deadline) {
-    return new FeatureServiceClient(plaintext(target), deadline);
+    ManagedChannel ch = plaintext(target);
+    return new FeatureServiceClient(ch, Optional.of(ch), ClientOptions.deadline(deadline));
   }
 
   /** A plaintext channel to {@code host:port} with a message limit fit for training sets. */
@@ -66,9 +79,26 @@ public final class FeatureServiceClient implements AutoCloseable {
         .build();
   }
 
+  /**
+   * This client with another deadline for each call, on the same channel (which this one still
+   * owns, if it does).
+   */
+  public FeatureServiceClient withDeadline(Duration deadline) {
+    return new FeatureServiceClient(channel, Optional.empty(), options.withDeadline(deadline));
+  }
+
+  /** The deadline and credentials of each call. */
+  public ClientOptions options() {
+    return options;
+  }
+
   private FeatureServiceGrpc.FeatureServiceBlockingStub blocking() {
-    return FeatureServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return options.apply(FeatureServiceGrpc.newBlockingStub(channel));
+  }
+
+  /** Stores one batch of events (IngestEvents). */
+  public IngestEventsResponse ingestEvents(IngestEventsRequest request) {
+    return blocking().ingestEvents(request);
   }
 
   /**
@@ -79,86 +109,77 @@ public final class FeatureServiceClient implements AutoCloseable {
    */
   public StreamIngestEventsResponse ingest(
       Iterator<Event> events, int batchSize, Duration streamDeadline, LongConsumer progress) {
-    CompletableFuture<StreamIngestEventsResponse> answer = new CompletableFuture<>();
+    Iterator<StreamIngestEventsRequest> batches =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return events.hasNext();
+          }
+
+          @Override
+          public StreamIngestEventsRequest next() {
+            if (!events.hasNext()) {
+              throw new NoSuchElementException();
+            }
+            List<propensity.events.v1.Event> batch = new ArrayList<>(batchSize);
+            while (batch.size() < batchSize && events.hasNext()) {
+              batch.add(EventProtoMapper.toProto(events.next()));
+            }
+            return StreamIngestEventsRequest.newBuilder().addAllEvents(batch).build();
+          }
+        };
+    return streamIngestEvents(batches, streamDeadline, progress);
+  }
+
+  /**
+   * Sends every batch over one StreamIngestEvents client stream, writing a batch only when the
+   * transport is ready (flow control), and returns the server's summary. Stops sending as soon as
+   * the server answers or fails. {@code progress} hears the count of events sent after each batch.
+   *
+   * @param streamDeadline how long the whole stream may take
+   */
+  public StreamIngestEventsResponse streamIngestEvents(
+      Iterator<StreamIngestEventsRequest> batches, Duration streamDeadline, LongConsumer progress) {
     ReentrantLock lock = new ReentrantLock();
     Condition ready = lock.newCondition();
-    ClientCallStreamObserver<StreamIngestEventsRequest>[] requests =
-        new ClientCallStreamObserver[1];
-    FeatureServiceGrpc.newStub(channel)
-        .withDeadlineAfter(streamDeadline.toMillis(), TimeUnit.MILLISECONDS)
-        .streamIngestEvents(
-            new ClientResponseObserver<StreamIngestEventsRequest, StreamIngestEventsResponse>() {
-              @Override
-              public void beforeStart(ClientCallStreamObserver<StreamIngestEventsRequest> stream) {
-                requests[0] = stream;
-                stream.setOnReadyHandler(
-                    () -> {
-                      lock.lock();
-                      try {
-                        ready.signalAll();
-                      } finally {
-                        lock.unlock();
-                      }
-                    });
+    ClientStreamAnswer<StreamIngestEventsRequest, StreamIngestEventsResponse> answer =
+        new ClientStreamAnswer<>(
+            "StreamIngestEvents",
+            () -> {
+              lock.lock();
+              try {
+                ready.signalAll();
+              } finally {
+                lock.unlock();
               }
-
-              @Override
-              public void onNext(StreamIngestEventsResponse value) {
-                answer.complete(value);
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                answer.completeExceptionally(t);
-                lock.lock();
-                try {
-                  ready.signalAll();
-                } finally {
-                  lock.unlock();
-                }
-              }
-
-              @Override
-              public void onCompleted() {}
             });
-    ClientCallStreamObserver<StreamIngestEventsRequest> out = requests[0];
+    options
+        .withDeadline(streamDeadline)
+        .apply(FeatureServiceGrpc.newStub(channel))
+        .streamIngestEvents(answer);
+    ClientCallStreamObserver<StreamIngestEventsRequest> out = answer.requests();
     long sent = 0;
-    List<propensity.events.v1.Event> batch = new ArrayList<>(batchSize);
-    while (events.hasNext() && !answer.isDone()) {
-      batch.add(EventProtoMapper.toProto(events.next()));
-      if (batch.size() == batchSize || !events.hasNext()) {
-        awaitReady(out, lock, ready, answer);
-        if (answer.isDone()) {
-          break;
-        }
-        out.onNext(StreamIngestEventsRequest.newBuilder().addAllEvents(batch).build());
-        sent += batch.size();
-        batch.clear();
-        progress.accept(sent);
+    while (batches.hasNext() && !answer.isDone()) {
+      StreamIngestEventsRequest batch = batches.next();
+      awaitReady(out, lock, ready, answer);
+      if (answer.isDone()) {
+        break;
       }
+      out.onNext(batch);
+      sent += batch.getEventsCount();
+      progress.accept(sent);
     }
     if (!answer.isDone()) {
       out.onCompleted();
     }
-    try {
-      return answer.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      out.cancel("interrupted", e);
-      throw new IllegalStateException("interrupted while ingesting", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof StatusRuntimeException sre) {
-        throw sre;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+    return answer.await();
   }
 
   private static void awaitReady(
       ClientCallStreamObserver<?> out,
       ReentrantLock lock,
       Condition ready,
-      CompletableFuture<?> answer) {
+      ClientStreamAnswer<?, ?> answer) {
     lock.lock();
     try {
       while (!out.isReady() && !answer.isDone()) {
@@ -171,14 +192,29 @@ public final class FeatureServiceClient implements AutoCloseable {
     }
   }
 
+  /** Current features of some users (GetOnlineFeatures). */
+  public GetOnlineFeaturesResponse getOnlineFeatures(GetOnlineFeaturesRequest request) {
+    return blocking().getOnlineFeatures(request);
+  }
+
+  /** {@link #getOnlineFeatures} without blocking, for callers that keep many calls in flight. */
+  public ListenableFuture<GetOnlineFeaturesResponse> getOnlineFeaturesAsync(
+      GetOnlineFeaturesRequest request) {
+    return options.apply(FeatureServiceGrpc.newFutureStub(channel)).getOnlineFeatures(request);
+  }
+
   /** Current features of some users. */
   public GetOnlineFeaturesResponse onlineFeatures(List<String> userIds, boolean includeSchema) {
-    return blocking()
-        .getOnlineFeatures(
-            GetOnlineFeaturesRequest.newBuilder()
-                .addAllUserIds(userIds)
-                .setIncludeSchema(includeSchema)
-                .build());
+    return getOnlineFeatures(
+        GetOnlineFeaturesRequest.newBuilder()
+            .addAllUserIds(userIds)
+            .setIncludeSchema(includeSchema)
+            .build());
+  }
+
+  /** One page of the users with stored events, ascending by id (ListUsers). */
+  public ListUsersResponse listUsers(ListUsersRequest request) {
+    return blocking().listUsers(request);
   }
 
   /**
@@ -192,56 +228,78 @@ public final class FeatureServiceClient implements AutoCloseable {
   public ListUsersResponse listUsers(
       int pageSize,
       String pageToken,
-      java.util.Optional<java.time.Instant> activeSince,
-      java.util.Optional<java.time.Instant> activeBefore) {
+      Optional<Instant> activeSince,
+      Optional<Instant> activeBefore) {
     ListUsersRequest.Builder req =
         ListUsersRequest.newBuilder().setPageSize(pageSize).setPageToken(pageToken);
     activeSince.ifPresent(t -> req.setActiveSince(EventProtoMapper.timestamp(t)));
     activeBefore.ifPresent(t -> req.setActiveBefore(EventProtoMapper.timestamp(t)));
-    return blocking().listUsers(req.build());
+    return listUsers(req.build());
+  }
+
+  /** The stored events of one user, oldest first (GetUserHistory). */
+  public GetUserHistoryResponse getUserHistory(GetUserHistoryRequest request) {
+    return blocking().getUserHistory(request);
   }
 
   /**
    * The stored events of one user, oldest first: the newest {@code maxEvents} (0 means the server's
    * most, 10,000) of those at or after {@code since} (every event when empty).
    */
-  public GetUserHistoryResponse userHistory(
-      String userId, java.util.Optional<java.time.Instant> since, int maxEvents) {
+  public GetUserHistoryResponse userHistory(String userId, Optional<Instant> since, int maxEvents) {
     GetUserHistoryRequest.Builder req =
         GetUserHistoryRequest.newBuilder().setUserId(userId).setMaxEvents(maxEvents);
     since.ifPresent(t -> req.setSince(EventProtoMapper.timestamp(t)));
-    return blocking().getUserHistory(req.build());
+    return getUserHistory(req.build());
+  }
+
+  /** The feature schema (GetFeatureSchema). */
+  public GetFeatureSchemaResponse getFeatureSchema(GetFeatureSchemaRequest request) {
+    return blocking().getFeatureSchema(request);
   }
 
   /** The feature schema. */
   public FeatureSchema schema() {
-    return blocking().getFeatureSchema(GetFeatureSchemaRequest.getDefaultInstance()).getSchema();
+    return getFeatureSchema(GetFeatureSchemaRequest.getDefaultInstance()).getSchema();
+  }
+
+  /** The data overview (GetDataOverview). */
+  public GetDataOverviewResponse getDataOverview(GetDataOverviewRequest request) {
+    return blocking().getDataOverview(request);
   }
 
   /** The data overview. */
   public GetDataOverviewResponse overview(int sampleSize, String timeZone) {
-    return blocking()
-        .getDataOverview(
-            GetDataOverviewRequest.newBuilder()
-                .setSampleSize(sampleSize)
-                .setTimeZone(timeZone)
-                .build());
+    return getDataOverview(
+        GetDataOverviewRequest.newBuilder()
+            .setSampleSize(sampleSize)
+            .setTimeZone(timeZone)
+            .build());
   }
 
-  /** Streams a training set (header, row batches, progress, summary). */
+  /**
+   * Streams a training set (header, row batches, progress, summary), the whole stream within the
+   * client's deadline (BuildTrainingSet).
+   */
+  public Iterator<BuildTrainingSetResponse> buildTrainingSet(BuildTrainingSetRequest request) {
+    return blocking().buildTrainingSet(request);
+  }
+
+  /**
+   * Streams a training set (header, row batches, progress, summary) within {@code streamDeadline}.
+   */
   public Iterator<BuildTrainingSetResponse> trainingSet(
       TrainingSetSpec spec, Duration streamDeadline) {
-    return FeatureServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(streamDeadline.toMillis(), TimeUnit.MILLISECONDS)
+    return withDeadline(streamDeadline)
         .buildTrainingSet(BuildTrainingSetRequest.newBuilder().setSpec(spec).build());
   }
 
   @Override
   public void close() {
-    if (owned != null) {
-      owned.shutdownNow();
+    if (owned.isPresent()) {
+      owned.get().shutdownNow();
       try {
-        owned.awaitTermination(5, TimeUnit.SECONDS);
+        owned.get().awaitTermination(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -7,11 +7,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
 import io.propensity.client.EventProtoMapper;
 import io.propensity.client.FeatureServiceClient;
+import io.propensity.client.HealthClient;
+import io.propensity.client.InferenceServiceClient;
+import io.propensity.client.TrainingServiceClient;
 import io.propensity.common.testing.DockerBackends;
 import io.propensity.engine.event.Event;
 import io.propensity.sources.demo.DemoConfig;
@@ -31,7 +32,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import propensity.features.v1.BuildTrainingSetResponse;
@@ -41,7 +41,6 @@ import propensity.features.v1.Target;
 import propensity.features.v1.TrainingSetSpec;
 import propensity.features.v1.TrainingSetSummary;
 import propensity.inference.v1.GetModelInfoRequest;
-import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.PredictRequest;
 import propensity.inference.v1.Prediction;
 import propensity.inference.v1.PredictionInput;
@@ -52,7 +51,6 @@ import propensity.training.v1.PromoteIfBetter;
 import propensity.training.v1.PromotionPolicy;
 import propensity.training.v1.SearchStrategy;
 import propensity.training.v1.StartTrainingRequest;
-import propensity.training.v1.TrainingServiceGrpc;
 import propensity.training.v1.TrainingSpec;
 import propensity.training.v1.TuningSpec;
 import propensity.training.v1.WatchJobRequest;
@@ -190,11 +188,7 @@ class ComposeStackIT {
             .atMost(Duration.ofMinutes(2))
             .pollInterval(Duration.ofMillis(500))
             .until(() -> servedVersion(inferenceChannel) == version);
-        assertThat(
-                HealthGrpc.newBlockingStub(inferenceChannel)
-                    .withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .check(HealthCheckRequest.getDefaultInstance())
-                    .getStatus())
+        assertThat(new HealthClient(inferenceChannel, Duration.ofSeconds(5)).check().getStatus())
             .isEqualTo(ServingStatus.SERVING);
         lap("hot reload", t);
 
@@ -280,29 +274,27 @@ class ComposeStackIT {
   }
 
   private static Job train(ManagedChannel channel) {
-    var training = TrainingServiceGrpc.newBlockingStub(channel);
+    var training = new TrainingServiceClient(channel, RPC);
     var started =
-        training
-            .withDeadlineAfter(RPC.toSeconds(), TimeUnit.SECONDS)
-            .startTraining(
-                StartTrainingRequest.newBuilder()
-                    .setSpec(
-                        TrainingSpec.newBuilder()
-                            .setModelName(MODEL)
-                            .setDataSource(
-                                DataSource.newBuilder().setFeatureServiceTrainingSet(trainingSet()))
-                            .setTuning(
-                                TuningSpec.newBuilder()
-                                    .setStrategy(SearchStrategy.SEARCH_STRATEGY_TPE)
-                                    .setMaxTrials(2)
-                                    .setFolds(2))
-                            .setPromotion(
-                                PromotionPolicy.newBuilder()
-                                    .setPromoteIfBetter(PromoteIfBetter.getDefaultInstance())))
-                    .build());
+        training.startTraining(
+            StartTrainingRequest.newBuilder()
+                .setSpec(
+                    TrainingSpec.newBuilder()
+                        .setModelName(MODEL)
+                        .setDataSource(
+                            DataSource.newBuilder().setFeatureServiceTrainingSet(trainingSet()))
+                        .setTuning(
+                            TuningSpec.newBuilder()
+                                .setStrategy(SearchStrategy.SEARCH_STRATEGY_TPE)
+                                .setMaxTrials(2)
+                                .setFolds(2))
+                        .setPromotion(
+                            PromotionPolicy.newBuilder()
+                                .setPromoteIfBetter(PromoteIfBetter.getDefaultInstance())))
+                .build());
     List<Job> updates = new ArrayList<>();
     training
-        .withDeadlineAfter(10, TimeUnit.MINUTES)
+        .withDeadline(Duration.ofMinutes(10))
         .watchJob(WatchJobRequest.newBuilder().setJobId(started.getJobId()).build())
         .forEachRemaining(u -> updates.add(u.getJob()));
     return updates.get(updates.size() - 1);
@@ -311,15 +303,14 @@ class ComposeStackIT {
   /** The version of {@link #MODEL} inference-service serves, 0 while it serves none. */
   private static long servedVersion(ManagedChannel channel) {
     try {
-      return InferenceServiceGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(5, TimeUnit.SECONDS)
-          .getModelInfo(GetModelInfoRequest.newBuilder().setModelName(MODEL).build())
-          .getModelsList()
-          .stream()
-          .filter(m -> m.getName().equals(MODEL))
-          .mapToLong(m -> m.getVersion())
-          .findFirst()
-          .orElse(0);
+      return new InferenceServiceClient(channel, Duration.ofSeconds(5))
+              .getModelInfo(GetModelInfoRequest.newBuilder().setModelName(MODEL).build())
+              .getModelsList()
+              .stream()
+              .filter(m -> m.getName().equals(MODEL))
+              .mapToLong(m -> m.getVersion())
+              .findFirst()
+              .orElse(0);
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         return 0; // not loaded yet
@@ -329,8 +320,7 @@ class ComposeStackIT {
   }
 
   private static Prediction predict(ManagedChannel channel, String userId) {
-    return InferenceServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(RPC.toSeconds(), TimeUnit.SECONDS)
+    return new InferenceServiceClient(channel, RPC)
         .predict(
             PredictRequest.newBuilder()
                 .setModelName(MODEL)

@@ -12,6 +12,8 @@ import io.propensity.bench.support.ProtoEvents;
 import io.propensity.bench.support.StoreBackend;
 import io.propensity.bench.support.Table;
 import io.propensity.bench.support.TempDirs;
+import io.propensity.client.FeatureServiceClient;
+import io.propensity.client.InferenceServiceClient;
 import io.propensity.engine.event.Event;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +25,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import propensity.features.v1.FeatureServiceGrpc;
 import propensity.features.v1.GetOnlineFeaturesRequest;
 import propensity.features.v1.GetOnlineFeaturesResponse;
-import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.PredictRequest;
 import propensity.inference.v1.PredictResponse;
 import propensity.inference.v1.PredictionInput;
@@ -103,9 +103,7 @@ public final class PredictByUserBench {
           try {
             int k = explainK;
             PredictResponse probe =
-                InferenceServiceGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
-                    .predict(byUser(known[0], k));
+                new InferenceServiceClient(channel, callDeadline).predict(byUser(known[0], k));
             if (probe.getPrediction().getColdStart()
                 || probe.getPrediction().getFactorsCount() != k) {
               throw new IllegalStateException(
@@ -206,16 +204,11 @@ public final class PredictByUserBench {
 
   private static LatencyLanes.Lane onlineLane(
       String name, ManagedChannel channel, Duration deadline, String[] known) {
+    FeatureServiceClient client = new FeatureServiceClient(channel, deadline);
     return LatencyLanes.lane(
         name,
-        random ->
-            FeatureServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .getOnlineFeatures(request(known[random.nextInt(known.length)])),
-        random ->
-            FeatureServiceGrpc.newFutureStub(channel)
-                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .getOnlineFeatures(request(known[random.nextInt(known.length)])),
+        random -> client.getOnlineFeatures(request(known[random.nextInt(known.length)])),
+        random -> client.getOnlineFeaturesAsync(request(known[random.nextInt(known.length)])),
         (GetOnlineFeaturesResponse r) -> {
           if (r.getUsersCount() != 1 || r.getUsers(0).getColdStart()) {
             throw new IllegalStateException(

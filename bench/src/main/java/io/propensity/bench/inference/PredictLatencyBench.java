@@ -1,13 +1,13 @@
 package io.propensity.bench.inference;
 
 import io.grpc.ManagedChannel;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
 import io.propensity.bench.support.Args;
 import io.propensity.bench.support.LatencyLanes;
 import io.propensity.bench.support.Machine;
 import io.propensity.bench.support.TempDirs;
+import io.propensity.client.HealthClient;
+import io.propensity.client.InferenceServiceClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +16,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import propensity.features.v1.FeatureVector;
-import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.PredictRequest;
 import propensity.inference.v1.PredictResponse;
 import propensity.inference.v1.PredictionInput;
@@ -102,9 +101,7 @@ public final class PredictLatencyBench {
         int k = explainK;
         // a probe: the service must score the first row as LightGBM4j does, and explain it
         PredictResponse probe =
-            InferenceServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
-                .predict(inlineRequest(vectors[0], k));
+            new InferenceServiceClient(channel, callDeadline).predict(inlineRequest(vectors[0], k));
         double expected = BenchModel.reference(model.modelText(), model.rows()[0]);
         if (Math.abs(probe.getPrediction().getProbability() - expected) > 1e-6
             || probe.getPrediction().getFactorsCount() != k) {
@@ -186,16 +183,11 @@ public final class PredictLatencyBench {
       Duration deadline,
       Function<SplittableRandom, PredictRequest> requests,
       int factors) {
+    InferenceServiceClient client = new InferenceServiceClient(channel, deadline);
     return LatencyLanes.lane(
         name,
-        random ->
-            InferenceServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .predict(requests.apply(random)),
-        random ->
-            InferenceServiceGrpc.newFutureStub(channel)
-                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .predict(requests.apply(random)),
+        random -> client.predict(requests.apply(random)),
+        random -> client.predictAsync(requests.apply(random)),
         r -> {
           if (r.getPrediction().getFactorsCount() != factors) {
             throw new IllegalStateException(
@@ -206,16 +198,11 @@ public final class PredictLatencyBench {
 
   /** The standard health Check, which must answer SERVING: the "empty RPC" of a server. */
   static LatencyLanes.Lane healthLane(String name, ManagedChannel channel, Duration deadline) {
+    HealthClient client = new HealthClient(channel, deadline);
     return LatencyLanes.lane(
         name,
-        random ->
-            HealthGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .check(HealthCheckRequest.getDefaultInstance()),
-        random ->
-            HealthGrpc.newFutureStub(channel)
-                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .check(HealthCheckRequest.getDefaultInstance()),
+        random -> client.check(),
+        random -> client.checkAsync(),
         r -> {
           if (r.getStatus() != HealthCheckResponse.ServingStatus.SERVING) {
             throw new IllegalStateException("health: " + r.getStatus());

@@ -1,13 +1,14 @@
 package io.propensity.bench.inference;
 
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
+import io.grpc.StatusRuntimeException;
 import io.propensity.bench.support.Args;
 import io.propensity.bench.support.Machine;
 import io.propensity.bench.support.Prometheus;
 import io.propensity.bench.support.Table;
 import io.propensity.bench.support.TempDirs;
+import io.propensity.client.InferenceServiceClient;
+import io.propensity.client.ModelRegistryClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,20 +18,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import propensity.features.v1.FeatureVector;
-import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.PredictResponse;
-import propensity.registry.v1.Chunk;
-import propensity.registry.v1.ModelRegistryServiceGrpc;
 import propensity.registry.v1.ModelVersion;
-import propensity.registry.v1.RegisterModelVersionRequest;
-import propensity.registry.v1.RegisterModelVersionResponse;
 import propensity.registry.v1.SetAliasRequest;
 
 /**
@@ -185,6 +180,7 @@ public final class ReloadUnderLoadBench {
       Duration reloadTimeout,
       BenchModel.Trained first)
       throws InterruptedException {
+    InferenceServiceClient inference = new InferenceServiceClient(channel, callDeadline);
     // the first answer naming each version: its end time (nanoTime), 0 until seen
     AtomicLongArray firstSeen = new AtomicLongArray(versions.length);
     AtomicLong errors = new AtomicLong();
@@ -209,11 +205,9 @@ public final class ReloadUnderLoadBench {
                   }
                   try {
                     PredictResponse r =
-                        InferenceServiceGrpc.newBlockingStub(channel)
-                            .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
-                            .predict(
-                                PredictLatencyBench.inlineRequest(
-                                    vectors[random.nextInt(vectors.length)], 0));
+                        inference.predict(
+                            PredictLatencyBench.inlineRequest(
+                                vectors[random.nextInt(vectors.length)], 0));
                     long e = System.nanoTime();
                     long v = r.getPrediction().getModelVersion();
                     c.add(s, e, v);
@@ -490,54 +484,21 @@ public final class ReloadUnderLoadBench {
    * Registers {@code model} as a new version of the bench model through the registry's client
    * stream.
    */
-  private static long register(ManagedChannel channel, BenchModel.Trained model)
-      throws InterruptedException {
+  private static long register(ManagedChannel channel, BenchModel.Trained model) {
     byte[] artifact = model.modelText().getBytes(StandardCharsets.UTF_8);
     ModelVersion meta = BenchModel.registryVersion(MODEL, 0, model, 3);
-    CompletableFuture<RegisterModelVersionResponse> done = new CompletableFuture<>();
-    StreamObserver<RegisterModelVersionRequest> requests =
-        ModelRegistryServiceGrpc.newStub(channel)
-            .withDeadlineAfter(60, TimeUnit.SECONDS)
-            .registerModelVersion(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(RegisterModelVersionResponse value) {
-                    done.complete(value);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    done.completeExceptionally(
-                        new IllegalStateException("registration ended without an answer"));
-                  }
-                });
-    requests.onNext(RegisterModelVersionRequest.newBuilder().setModelVersion(meta).build());
-    for (int off = 0; off < artifact.length; off += CHUNK) {
-      int len = Math.min(CHUNK, artifact.length - off);
-      requests.onNext(
-          RegisterModelVersionRequest.newBuilder()
-              .setArtifactChunk(
-                  Chunk.newBuilder()
-                      .setOffset(off)
-                      .setData(ByteString.copyFrom(artifact, off, len)))
-              .build());
-    }
-    requests.onCompleted();
     try {
-      return done.get(70, TimeUnit.SECONDS).getModelVersion().getVersion();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return new ModelRegistryClient(channel, Duration.ofSeconds(60))
+          .registerModelVersion(meta, artifact, CHUNK)
+          .getModelVersion()
+          .getVersion();
+    } catch (StatusRuntimeException e) {
       throw new IllegalStateException("RegisterModelVersion failed: " + e, e);
     }
   }
 
   private static void setAlias(ManagedChannel channel, long version) {
-    ModelRegistryServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
+    new ModelRegistryClient(channel, Duration.ofSeconds(10))
         .setAlias(
             SetAliasRequest.newBuilder()
                 .setName(MODEL)

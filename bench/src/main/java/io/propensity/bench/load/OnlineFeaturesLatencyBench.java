@@ -1,9 +1,7 @@
 package io.propensity.bench.load;
 
 import io.grpc.ManagedChannel;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
 import io.propensity.bench.support.Args;
 import io.propensity.bench.support.ClosedLoop;
 import io.propensity.bench.support.DemoSets;
@@ -16,6 +14,8 @@ import io.propensity.bench.support.ProtoEvents;
 import io.propensity.bench.support.StoreBackend;
 import io.propensity.bench.support.Table;
 import io.propensity.bench.support.TempDirs;
+import io.propensity.client.FeatureServiceClient;
+import io.propensity.client.HealthClient;
 import io.propensity.engine.event.Event;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import propensity.features.v1.FeatureServiceGrpc;
 import propensity.features.v1.GetOnlineFeaturesRequest;
 import propensity.features.v1.GetOnlineFeaturesResponse;
 
@@ -104,11 +103,11 @@ public final class OnlineFeaturesLatencyBench {
             ingest.seconds(),
             ingest.eventsPerSecond());
         String[] known = users.toArray(String[]::new);
+        FeatureServiceClient client = new FeatureServiceClient(channel, callDeadline);
+        HealthClient healthClient = new HealthClient(channel, callDeadline);
         GetOnlineFeaturesResponse probe =
-            FeatureServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
-                .getOnlineFeatures(
-                    GetOnlineFeaturesRequest.newBuilder().addUserIds(known[0]).build());
+            client.getOnlineFeatures(
+                GetOnlineFeaturesRequest.newBuilder().addUserIds(known[0]).build());
         if (probe.getUsers(0).getColdStart()) {
           throw new IllegalStateException(
               "user " + known[0] + " is a cold start after ingest: " + probe);
@@ -117,12 +116,10 @@ public final class OnlineFeaturesLatencyBench {
         ClosedLoop.Call features =
             random -> {
               GetOnlineFeaturesResponse r =
-                  FeatureServiceGrpc.newBlockingStub(channel)
-                      .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
-                      .getOnlineFeatures(
-                          GetOnlineFeaturesRequest.newBuilder()
-                              .addUserIds(known[random.nextInt(known.length)])
-                              .build());
+                  client.getOnlineFeatures(
+                      GetOnlineFeaturesRequest.newBuilder()
+                          .addUserIds(known[random.nextInt(known.length)])
+                          .build());
               if (r.getUsersCount() != 1 || r.getUsers(0).getColdStart()) {
                 throw new IllegalStateException(
                     "unexpected answer for a known user: " + r.getUsers(0).getUserId());
@@ -130,10 +127,7 @@ public final class OnlineFeaturesLatencyBench {
             };
         ClosedLoop.Call health =
             random -> {
-              HealthCheckResponse r =
-                  HealthGrpc.newBlockingStub(channel)
-                      .withDeadlineAfter(callDeadline.toMillis(), TimeUnit.MILLISECONDS)
-                      .check(HealthCheckRequest.getDefaultInstance());
+              HealthCheckResponse r = healthClient.check();
               if (r.getStatus() != HealthCheckResponse.ServingStatus.SERVING) {
                 throw new IllegalStateException("health: " + r.getStatus());
               }

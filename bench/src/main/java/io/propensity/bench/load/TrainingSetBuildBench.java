@@ -11,6 +11,7 @@ import io.propensity.bench.support.StoreBackend;
 import io.propensity.bench.support.Table;
 import io.propensity.bench.support.TempDirs;
 import io.propensity.client.EventProtoMapper;
+import io.propensity.client.FeatureServiceClient;
 import io.propensity.feature.store.jdbc.JdbcEventStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import propensity.features.v1.BuildTrainingSetRequest;
 import propensity.features.v1.BuildTrainingSetResponse;
 import propensity.features.v1.CutoffRange;
-import propensity.features.v1.FeatureServiceGrpc;
 import propensity.features.v1.Target;
 import propensity.features.v1.TrainingSetSpec;
 import propensity.features.v1.TrainingSetSummary;
@@ -137,8 +137,7 @@ public final class TrainingSetBuildBench {
     TrainingSetSummary summary = null;
     long start = System.nanoTime();
     Iterator<BuildTrainingSetResponse> stream =
-        FeatureServiceGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        new FeatureServiceClient(channel, deadline)
             .buildTrainingSet(
                 BuildTrainingSetRequest.newBuilder().setSpec(spec).setBatchSize(batchSize).build());
     while (stream.hasNext()) {

@@ -2,9 +2,8 @@ package io.propensity.bench.support;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
+import io.propensity.client.HealthClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -81,6 +80,7 @@ public final class ServiceJars {
       throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
     ManagedChannel ch = ManagedChannelBuilder.forAddress(HOST, grpcPort).usePlaintext().build();
+    HealthClient health = new HealthClient(ch, Duration.ofSeconds(1));
     try {
       while (true) {
         if (!process.isAlive()) {
@@ -88,10 +88,7 @@ public final class ServiceJars {
               name + " exited with " + process.exitValue() + "; log:\n" + tail(log));
         }
         try {
-          HealthCheckResponse r =
-              HealthGrpc.newBlockingStub(ch)
-                  .withDeadlineAfter(1, TimeUnit.SECONDS)
-                  .check(HealthCheckRequest.getDefaultInstance());
+          HealthCheckResponse r = health.check();
           if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
             return;
           }

@@ -5,8 +5,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthGrpc;
+import io.propensity.client.FeatureServiceClient;
+import io.propensity.client.HealthClient;
+import io.propensity.client.InferenceServiceClient;
+import io.propensity.client.ModelRegistryClient;
 import io.propensity.dashboard.config.DashboardConfiguration;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -14,13 +16,10 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import propensity.features.v1.FeatureServiceGrpc;
-import propensity.inference.v1.InferenceServiceGrpc;
-import propensity.registry.v1.ModelRegistryServiceGrpc;
 
 /**
  * The dashboard's gRPC channels to the three services (connected lazily, so a service that is down
- * only fails the calls that need it) and stubs that carry a deadline on every call.
+ * only fails the calls that need it) and the clients on them, which carry a deadline on every call.
  */
 @Singleton
 public final class ServiceClients {
@@ -32,12 +31,18 @@ public final class ServiceClients {
   private final ManagedChannel features;
   private final ManagedChannel training;
   private final ManagedChannel inference;
+  private final FeatureServiceClient featureClient;
+  private final ModelRegistryClient registryClient;
+  private final InferenceServiceClient inferenceClient;
 
   public ServiceClients(DashboardConfiguration config) {
     this.config = config;
     this.features = open(config.featureService());
     this.training = open(config.trainingService());
     this.inference = open(config.inferenceService());
+    this.featureClient = new FeatureServiceClient(features, config.deadline());
+    this.registryClient = new ModelRegistryClient(training, config.deadline());
+    this.inferenceClient = new InferenceServiceClient(inference, config.deadline());
   }
 
   private static ManagedChannel open(String target) {
@@ -51,27 +56,21 @@ public final class ServiceClients {
     return config;
   }
 
-  /** Feature-service stub whose calls time out after {@code deadline}. */
-  public FeatureServiceGrpc.FeatureServiceBlockingStub features(Duration deadline) {
-    return FeatureServiceGrpc.newBlockingStub(features)
-        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  /** Feature-service client whose calls time out after {@code deadline}. */
+  public FeatureServiceClient features(Duration deadline) {
+    return featureClient.withDeadline(deadline);
   }
 
-  /** Model-registry stub (in the training-service) with the configured deadline. */
-  public ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub registry() {
-    return ModelRegistryServiceGrpc.newBlockingStub(training)
-        .withDeadlineAfter(config.deadline().toMillis(), TimeUnit.MILLISECONDS);
+  /** Model-registry client (in the training-service) with the configured deadline. */
+  public ModelRegistryClient registry() {
+    return registryClient;
   }
 
-  /** Inference stub with the configured deadline. */
-  public InferenceServiceGrpc.InferenceServiceBlockingStub inference() {
-    return InferenceServiceGrpc.newBlockingStub(inference)
-        .withDeadlineAfter(config.deadline().toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** Async inference stub for streams; the caller sets the stream's deadline. */
-  public InferenceServiceGrpc.InferenceServiceStub inferenceAsync() {
-    return InferenceServiceGrpc.newStub(inference);
+  /**
+   * Inference client with the configured deadline; a stream sets its own with {@code withDeadline}.
+   */
+  public InferenceServiceClient inference() {
+    return inferenceClient;
   }
 
   /** The address of a service by its name. */
@@ -102,10 +101,8 @@ public final class ServiceClients {
     reconnectNow(ch);
     try {
       var status =
-          HealthGrpc.newBlockingStub(ch)
-              .withDeadlineAfter(
-                  Math.min(2000, config.deadline().toMillis()), TimeUnit.MILLISECONDS)
-              .check(HealthCheckRequest.getDefaultInstance())
+          new HealthClient(ch, Duration.ofMillis(Math.min(2000, config.deadline().toMillis())))
+              .check()
               .getStatus();
       return new Health(service, target(service), status.name(), "");
     } catch (StatusRuntimeException e) {

@@ -322,11 +322,7 @@ public final class LiveReplay {
     void begin() {
       long planned = steps.get(steps.size() - 1).delayMillis();
       Duration deadline = Duration.ofMillis(planned).plusSeconds(60);
-      requests =
-          clients
-              .inferenceAsync()
-              .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-              .streamPredict(this);
+      requests = clients.inference().withDeadline(deadline).streamPredict(this);
       startNanos = System.nanoTime();
       ticks = pacer.schedule(this::sendNext, 10, TimeUnit.MILLISECONDS);
     }

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.ManagedChannel;
 import io.propensity.client.EventProtoMapper;
 import io.propensity.client.FeatureServiceClient;
+import io.propensity.client.InferenceServiceClient;
+import io.propensity.client.ModelRegistryClient;
+import io.propensity.client.TrainingServiceClient;
 import io.propensity.common.testing.ServiceProcess;
 import io.propensity.sources.demo.DemoConfig;
 import io.propensity.sources.demo.DemoDataGenerator;
@@ -29,9 +32,7 @@ import propensity.features.v1.CutoffRange;
 import propensity.features.v1.Target;
 import propensity.features.v1.TrainingSetSpec;
 import propensity.inference.v1.GetModelInfoRequest;
-import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.registry.v1.GetModelVersionRequest;
-import propensity.registry.v1.ModelRegistryServiceGrpc;
 import propensity.training.v1.DataSource;
 import propensity.training.v1.Job;
 import propensity.training.v1.JobState;
@@ -39,7 +40,6 @@ import propensity.training.v1.PromoteIfBetter;
 import propensity.training.v1.PromotionPolicy;
 import propensity.training.v1.SearchStrategy;
 import propensity.training.v1.StartTrainingRequest;
-import propensity.training.v1.TrainingServiceGrpc;
 import propensity.training.v1.TrainingSpec;
 import propensity.training.v1.TuningSpec;
 import propensity.training.v1.WatchJobRequest;
@@ -232,8 +232,7 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
 
   /** The version the production alias of {@value #MODEL} points at, read from the registry. */
   public long productionVersion() {
-    return ModelRegistryServiceGrpc.newBlockingStub(registryChannel())
-        .withDeadlineAfter(5, TimeUnit.SECONDS)
+    return new ModelRegistryClient(registryChannel(), Duration.ofSeconds(5))
         .getModelVersion(
             GetModelVersionRequest.newBuilder().setName(MODEL).setAlias("production").build())
         .getModelVersion()
@@ -242,8 +241,7 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
 
   /** The version inference-service serves for {@value #MODEL}, from its GetModelInfo. */
   public long servedVersion() {
-    return InferenceServiceGrpc.newBlockingStub(inferenceChannel)
-        .withDeadlineAfter(5, TimeUnit.SECONDS)
+    return new InferenceServiceClient(inferenceChannel, Duration.ofSeconds(5))
         .getModelInfo(GetModelInfoRequest.newBuilder().setModelName(MODEL).build())
         .getModels(0)
         .getVersion();
@@ -307,16 +305,13 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
       spec.setPromotion(
           PromotionPolicy.newBuilder().setPromoteIfBetter(PromoteIfBetter.getDefaultInstance()));
     }
-    var trainer = TrainingServiceGrpc.newBlockingStub(ch);
+    var trainer = new TrainingServiceClient(ch, Duration.ofSeconds(10));
     String jobId =
-        trainer
-            .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .startTraining(StartTrainingRequest.newBuilder().setSpec(spec).build())
-            .getJobId();
+        trainer.startTraining(StartTrainingRequest.newBuilder().setSpec(spec).build()).getJobId();
     Job last = null;
     var updates =
         trainer
-            .withDeadlineAfter(5, TimeUnit.MINUTES)
+            .withDeadline(Duration.ofMinutes(5))
             .watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build());
     while (updates.hasNext()) {
       last = updates.next().getJob();

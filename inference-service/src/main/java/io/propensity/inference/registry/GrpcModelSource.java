@@ -6,8 +6,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import io.propensity.client.ModelRegistryClient;
 import io.propensity.engine.labels.Target;
 import io.propensity.inference.reload.AliasUpdate;
 import io.propensity.inference.reload.Artifact;
@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import propensity.features.v1.FeatureDefinition;
 import propensity.registry.v1.AliasChange;
 import propensity.registry.v1.DownloadArtifactRequest;
@@ -40,7 +39,6 @@ import propensity.registry.v1.GetModelVersionRequest;
 import propensity.registry.v1.ListModelsRequest;
 import propensity.registry.v1.ListModelsResponse;
 import propensity.registry.v1.Model;
-import propensity.registry.v1.ModelRegistryServiceGrpc;
 import propensity.registry.v1.ModelVersion;
 import propensity.registry.v1.ModelVersionView;
 import propensity.registry.v1.WatchModelsRequest;
@@ -53,11 +51,10 @@ import propensity.registry.v1.WatchModelsResponse;
  * cancelled by {@link ModelSource.Watch#cancel()}.
  */
 public final class GrpcModelSource implements ModelSource {
-  private final Channel channel;
+  private final ModelRegistryClient registry;
+  private final ModelRegistryClient downloads;
   private final ManagedChannel owned;
   private final String target;
-  private final Duration deadline;
-  private final Duration downloadDeadline;
 
   /** A source on a channel the caller owns. */
   public GrpcModelSource(
@@ -71,11 +68,10 @@ public final class GrpcModelSource implements ModelSource {
       String target,
       Duration deadline,
       Duration downloadDeadline) {
-    this.channel = channel;
+    this.registry = new ModelRegistryClient(channel, deadline);
+    this.downloads = registry.withDeadline(downloadDeadline);
     this.owned = owned;
     this.target = target;
-    this.deadline = deadline;
-    this.downloadDeadline = downloadDeadline;
   }
 
   /** Connects (plaintext) to {@code host:port}; closing the source closes the channel. */
@@ -87,11 +83,6 @@ public final class GrpcModelSource implements ModelSource {
             .maxInboundMessageSize(16 << 20)
             .build();
     return new GrpcModelSource(ch, ch, target, deadline, downloadDeadline);
-  }
-
-  private ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub blocking(Duration d) {
-    return ModelRegistryServiceGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(d.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private ModelSourceException failure(String what, StatusRuntimeException e) {
@@ -115,9 +106,8 @@ public final class GrpcModelSource implements ModelSource {
     try {
       do {
         ListModelsResponse page =
-            blocking(deadline)
-                .listModels(
-                    ListModelsRequest.newBuilder().setPageSize(500).setPageToken(token).build());
+            registry.listModels(
+                ListModelsRequest.newBuilder().setPageSize(500).setPageToken(token).build());
         for (Model m : page.getModelsList()) {
           names.add(m.getName());
         }
@@ -133,7 +123,7 @@ public final class GrpcModelSource implements ModelSource {
   public OptionalLong aliasVersion(String name, String alias) {
     try {
       ModelVersion v =
-          blocking(deadline)
+          registry
               .getModelVersion(
                   GetModelVersionRequest.newBuilder()
                       .setName(name)
@@ -154,7 +144,7 @@ public final class GrpcModelSource implements ModelSource {
   public ModelDescriptor describe(String name, long version) {
     try {
       return toDescriptor(
-          blocking(deadline)
+          registry
               .getModelVersion(
                   GetModelVersionRequest.newBuilder()
                       .setName(name)
@@ -182,9 +172,8 @@ public final class GrpcModelSource implements ModelSource {
 
   private Artifact read(String name, long version, long maxBytes) throws ModelRefusedException {
     Iterator<DownloadArtifactResponse> stream =
-        blocking(downloadDeadline)
-            .downloadArtifact(
-                DownloadArtifactRequest.newBuilder().setName(name).setVersion(version).build());
+        downloads.downloadArtifact(
+            DownloadArtifactRequest.newBuilder().setName(name).setVersion(version).build());
     String label = name + "@" + version;
     try {
       if (!stream.hasNext()) {
@@ -245,16 +234,10 @@ public final class GrpcModelSource implements ModelSource {
 
   @Override
   public Watch watch(List<String> names, WatchListener listener) {
-    AtomicReference<ClientCallStreamObserver<WatchModelsRequest>> call = new AtomicReference<>();
-    ModelRegistryServiceGrpc.newStub(channel)
-        .watchModels(
+    ModelRegistryClient.Watch watch =
+        registry.watchModels(
             WatchModelsRequest.newBuilder().addAllNames(names).setSendInitialState(true).build(),
-            new ClientResponseObserver<WatchModelsRequest, WatchModelsResponse>() {
-              @Override
-              public void beforeStart(ClientCallStreamObserver<WatchModelsRequest> requestStream) {
-                call.set(requestStream);
-              }
-
+            new StreamObserver<WatchModelsResponse>() {
               @Override
               public void onNext(WatchModelsResponse value) {
                 List<AliasUpdate> updates = new ArrayList<>(value.getChangesCount());
@@ -274,12 +257,7 @@ public final class GrpcModelSource implements ModelSource {
                 listener.ended(Optional.empty());
               }
             });
-    return () -> {
-      ClientCallStreamObserver<WatchModelsRequest> c = call.get();
-      if (c != null) {
-        c.cancel("inference-service stops watching", null);
-      }
-    };
+    return () -> watch.cancel("inference-service stops watching");
   }
 
   @Override

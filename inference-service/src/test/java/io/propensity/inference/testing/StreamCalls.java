@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
+import io.propensity.client.InferenceServiceClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.StreamPredictRequest;
 import propensity.inference.v1.StreamPredictResponse;
 
@@ -28,8 +28,7 @@ public final class StreamCalls {
       Channel channel, StreamPredictRequest request, Duration wait) throws InterruptedException {
     LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
     StreamObserver<StreamPredictRequest> requests =
-        InferenceServiceGrpc.newStub(channel)
-            .withDeadlineAfter(wait.toMillis(), TimeUnit.MILLISECONDS)
+        new InferenceServiceClient(channel, wait)
             .streamPredict(
                 new StreamObserver<>() {
                   @Override

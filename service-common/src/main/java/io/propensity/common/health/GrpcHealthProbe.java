@@ -5,9 +5,9 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
+import io.propensity.client.HealthClient;
 import java.io.PrintStream;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Container health check carried by every service jar: asks the standard gRPC health service and
@@ -58,8 +58,7 @@ public final class GrpcHealthProbe {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
     try {
       ServingStatus status =
-          HealthGrpc.newBlockingStub(channel)
-              .withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
+          new HealthClient(channel, Duration.ofMillis(deadlineMs))
               .check(HealthCheckRequest.newBuilder().setService(service).build())
               .getStatus();
       boolean ok = status == ServingStatus.SERVING || alive;

@@ -2,9 +2,8 @@ package io.propensity.common.testing;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
+import io.propensity.client.HealthClient;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,6 +115,7 @@ public final class ServiceProcess implements AutoCloseable {
     process = pb.start();
     Instant deadline = Instant.now().plus(timeout);
     ManagedChannel ch = channel();
+    HealthClient health = new HealthClient(ch, Duration.ofSeconds(1));
     try {
       while (true) {
         if (!process.isAlive()) {
@@ -123,10 +123,7 @@ public final class ServiceProcess implements AutoCloseable {
               "service exited with " + process.exitValue() + "; log: " + tail());
         }
         try {
-          HealthCheckResponse r =
-              HealthGrpc.newBlockingStub(ch)
-                  .withDeadlineAfter(1, TimeUnit.SECONDS)
-                  .check(HealthCheckRequest.getDefaultInstance());
+          HealthCheckResponse r = health.check();
           if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
             return this;
           }
