@@ -60,7 +60,7 @@ public sealed interface TrainingSource {
 
     @Override
     public String moreRowsAdvice() {
-      return "add rows of the missing class to the file, or check the label column (--label)";
+      return "add rows to the file";
     }
   }
 
