@@ -36,6 +36,10 @@ class DefaultCutoffsTest {
         .contains("back to 2017-09-25T00:00:00Z")
         .contains("the last cutoff leaves the 2d horizon before the dense part ends")
         .contains("the first leaves 1d16h of history for the features");
+    // the example in the README, "Default cutoffs"
+    assertThat(stray.summary())
+        .isEqualTo(
+            "cutoffs every 12h from 2017-11-27T00:00:00Z to 2017-12-01T12:00:00Z (10 cutoffs)");
   }
 
   @Test

@@ -39,9 +39,11 @@ public enum Target {
   /**
    * How far past a cutoff the label looks: {@code horizon} for purchase and churn. A session
    * conversion's label is the rest of the session in progress, which is over once 30 minutes (the
-   * inactivity gap) pass without an event, so its reach is that gap whatever {@code horizon} says.
-   * A cutoff needs this much logged data after it for a complete label, and a time split keeps this
-   * gap between training and test rows so no training label sees the test period.
+   * inactivity gap) pass without an event, so its reach is taken as that gap whatever {@code
+   * horizon} says. A cutoff needs this much logged data after it for a complete label, and a time
+   * split keeps this gap between training and test rows so no training label sees the test period.
+   * (A session still busy 30 minutes after a cutoff reaches further; on shop logs such sessions are
+   * few, and only their rows right before a split boundary can see past it.)
    */
   public Duration labelReach(Duration horizon) {
     return usesHorizon() ? horizon : Sessionizer.INACTIVITY_GAP;
