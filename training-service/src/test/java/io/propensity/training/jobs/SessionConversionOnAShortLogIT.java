@@ -8,13 +8,10 @@ import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.propensity.client.EventProtoMapper;
-import io.propensity.client.FeatureServiceClient;
 import io.propensity.common.testing.ServiceProcess;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,7 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import propensity.features.v1.CutoffRange;
@@ -54,32 +50,28 @@ import propensity.training.v1.WatchJobResponse;
 class SessionConversionOnAShortLogIT implements TestPropertyProvider {
   static final Instant END = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
   static final Instant START = END.minus(Duration.ofHours(3));
+  static final List<Event> LOG = threeHourLog(600, 11);
+
+  /**
+   * What the CLI picks for {@code --step 10m}: the 30-minute session gap before the newest event,
+   * on the 10-minute grid.
+   */
+  static final Instant LAST_CUTOFF =
+      Instant.ofEpochSecond(
+          Math.floorDiv(
+                  LOG.get(LOG.size() - 1)
+                      .occurredAt()
+                      .minus(Duration.ofMinutes(30))
+                      .getEpochSecond(),
+                  600)
+              * 600);
+
   ServiceProcess featureService;
   @Inject GrpcEmbeddedServer server;
 
   @Override
   public Map<String, String> getProperties() {
-    Path jar = ServiceProcess.builtJarOf("feature-service").orElse(null);
-    Assumptions.assumeTrue(jar != null, "feature-service jar not built: run `mvn package` first");
-    try {
-      Path dir = Files.createTempDirectory(Path.of("target"), "fs-short-it");
-      featureService =
-          ServiceProcess.of(
-              jar,
-              Map.of("PROPENSITY_DATA_DIR", dir.resolve("data").toString()),
-              List.of("-Xmx384m"),
-              dir.resolve("feature-service.log"));
-      featureService.start(Duration.ofSeconds(60));
-      try (FeatureServiceClient client =
-          FeatureServiceClient.connect(
-              "127.0.0.1:" + featureService.grpcPort(), Duration.ofSeconds(30))) {
-        List<Event> log = threeHourLog(600, 11);
-        var summary = client.ingest(log.iterator(), 1000, Duration.ofMinutes(5), n -> {});
-        assertThat(summary.getRejectedCount()).isZero();
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    featureService = FeatureServiceWithEvents.start("fs-short-it", LOG.iterator());
     return Map.of("propensity.training.feature-service", "127.0.0.1:" + featureService.grpcPort());
   }
 
@@ -103,7 +95,7 @@ class SessionConversionOnAShortLogIT implements TestPropertyProvider {
               .setRollingCutoffs(
                   CutoffRange.newBuilder()
                       .setStart(EventProtoMapper.timestamp(START))
-                      .setEnd(EventProtoMapper.timestamp(END.minus(Duration.ofMinutes(40))))
+                      .setEnd(EventProtoMapper.timestamp(LAST_CUTOFF))
                       .setStep(EventProtoMapper.duration(Duration.ofMinutes(10))))
               .build();
       var training = TrainingServiceGrpc.newBlockingStub(ch);
