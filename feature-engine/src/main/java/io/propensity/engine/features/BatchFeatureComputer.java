@@ -20,7 +20,8 @@ public final class BatchFeatureComputer {
    * are read, so nothing after the cutoff can leak in; the input order does not matter; events
    * sharing an id count once (an id is assumed to name one event).
    *
-   * @throws IllegalArgumentException when the events belong to more than one user
+   * @throws IllegalArgumentException when the events belong to more than one user, or span more
+   *     than the 32,768 UTC days (about 89 years) a day history holds
    */
   public static FeatureVector compute(List<Event> historyOfOneUser, Instant cutoff) {
     long tMs = cutoff.toEpochMilli();

@@ -1,0 +1,47 @@
+package io.propensity.engine.features;
+
+/**
+ * Exponential decay weights {@code 0.5^(age / halfLife)}, computed with {@link StrictMath} so that
+ * every JVM on every machine gives the same bits (training and serving may run on different ones).
+ * Package-private.
+ */
+final class Decay {
+
+  /** Half-life 7 days, for whole days. */
+  static final DayTable DAYS_7 = new DayTable(7);
+
+  /** Half-life 30 days, for whole days. */
+  static final DayTable DAYS_30 = new DayTable(30);
+
+  private Decay() {}
+
+  /** {@code 0.5^(ageMs / halfLifeMs)}. */
+  static double weight(long ageMs, long halfLifeMs) {
+    return StrictMath.pow(0.5, ageMs / (double) halfLifeMs);
+  }
+
+  /**
+   * {@code 0.5^(k / halfLifeDays)} for a whole number of days {@code k >= 0}; the first 4096 are
+   * precomputed with the same expression, so a lookup and a computation give the same bits.
+   */
+  static final class DayTable {
+    private static final int SIZE = 4096;
+    private final int halfLifeDays;
+    private final double[] weights = new double[SIZE];
+
+    private DayTable(int halfLifeDays) {
+      this.halfLifeDays = halfLifeDays;
+      for (int k = 0; k < SIZE; k++) {
+        weights[k] = compute(k);
+      }
+    }
+
+    double weight(long k) {
+      return k < SIZE ? weights[(int) k] : compute(k);
+    }
+
+    private double compute(long k) {
+      return StrictMath.pow(0.5, k / (double) halfLifeDays);
+    }
+  }
+}
