@@ -67,6 +67,7 @@ class UserFeatureStateCodecTest {
     assertThat(copy.vectorAsOf(now))
         .isEqualTo(original.vectorAsOf(now))
         .isEqualTo(BatchFeatureComputer.compute(history, now));
+    assertThat(copy.vectorAsOf(now).value("active_days_365d")).isGreaterThan(100);
     assertThat(copy.estimatedBytes())
         .as("no spare capacity after a read")
         .isLessThanOrEqualTo(original.estimatedBytes());
