@@ -1,11 +1,15 @@
 package io.propensity.engine.features;
 
 /**
- * Exponential decay weights {@code 0.5^(age / halfLife)}, computed with {@link StrictMath} so that
- * every JVM on every machine gives the same bits (training and serving may run on different ones).
+ * Exponential decay weights {@code 0.5^(age / halfLife)}, computed as {@code StrictMath.exp(-ln 2 *
+ * age / halfLife)}: {@link StrictMath} gives the same bits on every JVM and machine (training and
+ * serving may run on different ones), and its {@code exp} costs a tenth of its {@code pow}.
  * Package-private.
  */
 final class Decay {
+
+  /** ln 2, the double nearest to it. */
+  static final double LN2 = 0.6931471805599453;
 
   /** Half-life 7 days, for whole days. */
   static final DayTable DAYS_7 = new DayTable(7);
@@ -17,7 +21,12 @@ final class Decay {
 
   /** {@code 0.5^(ageMs / halfLifeMs)}. */
   static double weight(long ageMs, long halfLifeMs) {
-    return StrictMath.pow(0.5, ageMs / (double) halfLifeMs);
+    return halfLives(ageMs / (double) halfLifeMs);
+  }
+
+  /** {@code 0.5^n}, for {@code n} half-lives. */
+  static double halfLives(double n) {
+    return StrictMath.exp(-LN2 * n);
   }
 
   /**
@@ -41,7 +50,7 @@ final class Decay {
     }
 
     private double compute(long k) {
-      return StrictMath.pow(0.5, k / (double) halfLifeDays);
+      return halfLives(k / (double) halfLifeDays);
     }
   }
 }

@@ -55,10 +55,14 @@ class DayHistoryTest {
               .isEqualTo(from > to ? 0 : expected.subSet(from, true, to, true).size());
           long today = 19_000 + random.nextLong(900, 1200);
           double sum = 0;
-          for (long d : expected) {
-            sum += StrictMath.pow(0.5, (today - d) / 7.0);
+          double pow = 0;
+          for (long d : expected) { // ascending
+            sum += Decay.DAYS_7.weight(today - d);
+            pow += Math.pow(0.5, (today - d) / 7.0);
           }
-          assertThat(h.decayedSum(today, Decay.DAYS_7)).isEqualTo(sum);
+          assertThat(h.decayedSum(today, Decay.DAYS_7))
+              .isEqualTo(sum)
+              .isCloseTo(pow, within(1e-12));
         });
   }
 
@@ -81,10 +85,14 @@ class DayHistoryTest {
     DayHistory h = new DayHistory();
     h.add(100);
     h.add(70);
-    assertThat(h.decayedSum(100, Decay.DAYS_30)).isEqualTo(1.5);
+    assertThat(h.decayedSum(100, Decay.DAYS_30)).isCloseTo(1.5, within(1e-15));
     assertThat(h.decayedSum(107, Decay.DAYS_7))
         .isCloseTo(0.5 + Math.pow(0.5, 37 / 7.0), within(1e-15));
-    assertThat(Decay.DAYS_7.weight(10_000)).isEqualTo(StrictMath.pow(0.5, 10_000 / 7.0));
+    // looked up below 4096 days, computed with the same expression beyond
+    assertThat(Decay.DAYS_7.weight(4095)).isEqualTo(StrictMath.exp(-Decay.LN2 * (4095 / 7.0)));
+    assertThat(Decay.DAYS_7.weight(4096)).isEqualTo(StrictMath.exp(-Decay.LN2 * (4096 / 7.0)));
+    assertThat(Decay.weight(36 * 3_600_000L, 86_400_000L))
+        .isCloseTo(Math.pow(0.5, 1.5), within(1e-15));
   }
 
   @Test
