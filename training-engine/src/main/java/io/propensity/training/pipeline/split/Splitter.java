@@ -2,6 +2,7 @@ package io.propensity.training.pipeline.split;
 
 import io.propensity.training.pipeline.TrainingDataException;
 import io.propensity.training.pipeline.data.Dataset;
+import io.propensity.training.pipeline.data.SplitPart;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,13 +17,19 @@ import java.util.stream.IntStream;
  *
  * <p>By time (when rows have cutoffs): the latest cutoffs form the test set, so the model is judged
  * on a period after everything it learnt from; validation is the latest period of what remains.
- * Stratified otherwise: each part keeps the overall positive rate; shuffles are seeded.
+ * Stratified otherwise: each part keeps the overall positive rate; shuffles are seeded. Predefined
+ * when every row names its part (a split column), so a split can be fixed before any tuning and
+ * shared with other tools.
  */
 public final class Splitter {
   private Splitter() {}
 
   /** Splits {@code data} as configured. */
   public static DataSplit split(Dataset data, SplitConfig config) {
+    if (config.mode() == SplitConfig.SplitMode.PREDEFINED
+        || (config.mode() == SplitConfig.SplitMode.AUTO && data.hasSplitParts())) {
+      return predefinedSplit(data);
+    }
     boolean byTime =
         switch (config.mode()) {
           case TIME -> {
@@ -35,6 +42,7 @@ public final class Splitter {
           }
           case STRATIFIED -> false;
           case AUTO -> data.hasCutoffs();
+          case PREDEFINED -> throw new IllegalStateException("handled above");
         };
     int[] all = IntStream.range(0, data.rowCount()).toArray();
     if (byTime) {
@@ -51,6 +59,42 @@ public final class Splitter {
           data, all, config, "all rows share one cutoff time, so the split is stratified");
     }
     return stratifiedSplit(data, all, config, "");
+  }
+
+  /** Every row where its split part puts it. */
+  private static DataSplit predefinedSplit(Dataset data) {
+    if (!data.hasSplitParts()) {
+      throw new TrainingDataException(
+          "a predefined split was requested but the rows name no split part; give a split column"
+              + " (train, validation or test per row) or split by time or stratified");
+    }
+    int[] all = IntStream.range(0, data.rowCount()).toArray();
+    int[] train = filter(all, i -> data.splitPart(i).orElseThrow() == SplitPart.TRAIN);
+    int[] validation = filter(all, i -> data.splitPart(i).orElseThrow() == SplitPart.VALIDATION);
+    int[] test = filter(all, i -> data.splitPart(i).orElseThrow() == SplitPart.TEST);
+    for (SplitPart part : SplitPart.values()) {
+      int[] rows =
+          switch (part) {
+            case TRAIN -> train;
+            case VALIDATION -> validation;
+            case TEST -> test;
+          };
+      String name = part.name().toLowerCase(java.util.Locale.ROOT);
+      if (rows.length == 0 || !hasBothClasses(data, rows)) {
+        throw new TrainingDataException(
+            "the split column puts "
+                + (rows.length == 0
+                    ? "no rows"
+                    : "only " + (data.label(rows[0]) ? "positive" : "negative") + " rows")
+                + " in "
+                + name
+                + "; each of train, validation and test needs positive and negative rows: mark"
+                + " more rows "
+                + name);
+      }
+    }
+    return new DataSplit(
+        train, validation, test, SplitConfig.SplitMode.PREDEFINED, List.of(), Optional.empty(), "");
   }
 
   private static DataSplit timeSplit(

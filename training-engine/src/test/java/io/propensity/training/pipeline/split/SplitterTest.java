@@ -1,10 +1,13 @@
 package io.propensity.training.pipeline.split;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.propensity.training.pipeline.SyntheticData;
+import io.propensity.training.pipeline.TrainingDataException;
 import io.propensity.training.pipeline.data.Dataset;
+import io.propensity.training.pipeline.data.SplitPart;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -86,6 +89,63 @@ class SplitterTest {
       assertThat(f.fit().length + f.validate().length).isEqualTo(d.rowCount());
       assertThat(rate(d, f.validate())).isCloseTo(overall, within(0.01));
     }
+  }
+
+  @Test
+  void aPredefinedSplitPutsEveryRowWhereItsPartSays() {
+    Dataset base = SyntheticData.dataset(600, 6, -1.8, 1, false);
+    Dataset.Builder b = Dataset.builder(base.featureNames(), base.kinds(), base.rowCount());
+    SplitPart[] parts = SplitPart.values();
+    for (int i = 0; i < base.rowCount(); i++) {
+      b.add(base.row(i), base.label(i), null, null, parts[(i * 7) % 3]);
+    }
+    Dataset d = b.build();
+
+    for (SplitConfig.SplitMode mode :
+        List.of(SplitConfig.SplitMode.AUTO, SplitConfig.SplitMode.PREDEFINED)) {
+      DataSplit s = Splitter.split(d, new SplitConfig(mode, 0.3, 0.3, Duration.ofDays(3), 1));
+      assertThat(s.method()).isEqualTo(SplitConfig.SplitMode.PREDEFINED);
+      assertThat(s.train())
+          .isEqualTo(IntStream.range(0, 600).filter(i -> (i * 7) % 3 == 0).toArray());
+      assertThat(s.validation())
+          .isEqualTo(IntStream.range(0, 600).filter(i -> (i * 7) % 3 == 1).toArray());
+      assertThat(s.test())
+          .isEqualTo(IntStream.range(0, 600).filter(i -> (i * 7) % 3 == 2).toArray());
+    }
+    // an explicit stratified split ignores the parts
+    assertThat(Splitter.split(d, SplitConfig.defaults(1)).method())
+        .isEqualTo(SplitConfig.SplitMode.PREDEFINED);
+    assertThat(
+            Splitter.split(
+                    d,
+                    new SplitConfig(SplitConfig.SplitMode.STRATIFIED, 0.2, 0.2, Duration.ZERO, 1))
+                .method())
+        .isEqualTo(SplitConfig.SplitMode.STRATIFIED);
+  }
+
+  @Test
+  void aPredefinedSplitWithoutPartsOrWithAnEmptyPartIsRefusedWithWhatToChange() {
+    Dataset noParts = SyntheticData.dataset(100, 6, -1.8, 1, false);
+    SplitConfig predefined =
+        new SplitConfig(SplitConfig.SplitMode.PREDEFINED, 0.2, 0.2, Duration.ZERO, 1);
+    assertThatThrownBy(() -> Splitter.split(noParts, predefined))
+        .isInstanceOf(TrainingDataException.class)
+        .hasMessageContaining("give a split column");
+
+    Dataset.Builder b = Dataset.builder(noParts.featureNames(), noParts.kinds());
+    for (int i = 0; i < noParts.rowCount(); i++) {
+      b.add(
+          noParts.row(i),
+          noParts.label(i),
+          null,
+          null,
+          i % 2 == 0 ? SplitPart.TRAIN : SplitPart.TEST);
+    }
+    assertThatThrownBy(() -> Splitter.split(b.build(), predefined))
+        .isInstanceOf(TrainingDataException.class)
+        .hasMessage(
+            "the split column puts no rows in validation; each of train, validation and test needs"
+                + " positive and negative rows: mark more rows validation");
   }
 
   private static void assertPartition(Dataset d, DataSplit s) {
