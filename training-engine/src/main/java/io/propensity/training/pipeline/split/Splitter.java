@@ -3,6 +3,7 @@ package io.propensity.training.pipeline.split;
 import io.propensity.training.pipeline.TrainingDataException;
 import io.propensity.training.pipeline.data.Dataset;
 import io.propensity.training.pipeline.data.SplitPart;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -214,23 +215,74 @@ public final class Splitter {
    * (seeded).
    */
   public static List<Fold> folds(Dataset data, int[] rows, int k, boolean byTime, long seed) {
+    return folds(data, rows, k, byTime, Duration.ZERO, 1, seed);
+  }
+
+  /**
+   * Cross-validation folds over {@code rows}.
+   *
+   * <p>When {@code byTime} and the rows have cutoffs: forward-chaining time blocks. The rows are
+   * cut along time into k+1 blocks of about equal size (a cutoff is never split); fold i validates
+   * on block i+1 and fits on the rows whose cutoff plus {@code purgeGap} is before that block, so
+   * no fold validates on a cutoff at or before its fit rows' latest cutoff + purge gap (no label
+   * window of a fit row reaches into the validated period). When k blocks cannot each hold both
+   * classes, fewer folds are tried, down to 2.
+   *
+   * <p>Otherwise (no cutoffs, or no time-block folds possible): stratified k-fold, repeated {@code
+   * repeats} times with different shuffles, so a trial on few rows is judged by more than one
+   * random partition. Fold indices run 0 .. k·repeats − 1.
+   *
+   * @param purgeGap time between a fit row's cutoff and the first validated cutoff, ≥ 0
+   * @param repeats stratified repetitions, ≥ 1 (time-block folds are never repeated)
+   */
+  public static List<Fold> folds(
+      Dataset data, int[] rows, int k, boolean byTime, Duration purgeGap, int repeats, long seed) {
     if (k < 2) {
       throw new IllegalArgumentException("need at least 2 folds, got " + k);
     }
+    if (repeats < 1 || purgeGap.isNegative()) {
+      throw new IllegalArgumentException("need repeats >= 1 and a purge gap >= 0");
+    }
     if (byTime && data.hasCutoffs()) {
       TreeMap<Long, Integer> counts = cutoffCounts(data, rows);
-      if (counts.size() > k) {
-        List<Fold> folds = timeBlockFolds(data, rows, k, counts);
-        if (folds != null) {
-          return folds;
+      for (int kk = k; kk >= 2; kk--) {
+        if (counts.size() > kk) {
+          List<Fold> folds = timeBlockFolds(data, rows, kk, counts, purgeGap.toMillis());
+          if (folds != null) {
+            return folds;
+          }
         }
       }
     }
-    return stratifiedFolds(data, rows, k, seed);
+    List<Fold> out = new ArrayList<>();
+    for (int r = 0; r < repeats; r++) {
+      // repeat 0 shuffles exactly as a single k-fold does, so one repeat is the plain k-fold
+      out.addAll(stratifiedFolds(data, rows, k, seed + 1_000_003L * r, r * k));
+    }
+    return out;
+  }
+
+  /** Whether every fold validates only on cutoffs after its fit rows' latest cutoff + gap. */
+  public static boolean isTimeBlocked(Dataset data, List<Fold> folds, Duration purgeGap) {
+    if (!data.hasCutoffs() || folds.isEmpty()) {
+      return false;
+    }
+    for (Fold f : folds) {
+      long maxFit = Long.MIN_VALUE;
+      for (int i : f.fit()) {
+        maxFit = Math.max(maxFit, data.cutoffMillis(i));
+      }
+      for (int i : f.validate()) {
+        if (data.cutoffMillis(i) <= maxFit + purgeGap.toMillis()) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static List<Fold> timeBlockFolds(
-      Dataset data, int[] rows, int k, TreeMap<Long, Integer> counts) {
+      Dataset data, int[] rows, int k, TreeMap<Long, Integer> counts, long gapMillis) {
     // k+1 blocks of about equal row counts along time, never splitting one cutoff
     long[] blockStart = new long[k + 1];
     double perBlock = rows.length / (double) (k + 1);
@@ -251,7 +303,7 @@ public final class Splitter {
     for (int f = 0; f < k; f++) {
       long validFrom = blockStart[f + 1];
       long validTo = f + 2 <= k ? blockStart[f + 2] : Long.MAX_VALUE;
-      int[] fit = filter(rows, i -> data.cutoffMillis(i) < validFrom);
+      int[] fit = filter(rows, i -> data.cutoffMillis(i) + gapMillis < validFrom);
       int[] validate =
           filter(rows, i -> data.cutoffMillis(i) >= validFrom && data.cutoffMillis(i) < validTo);
       if (!hasBothClasses(data, fit) || !hasBothClasses(data, validate)) {
@@ -262,7 +314,8 @@ public final class Splitter {
     return folds;
   }
 
-  private static List<Fold> stratifiedFolds(Dataset data, int[] rows, int k, long seed) {
+  private static List<Fold> stratifiedFolds(
+      Dataset data, int[] rows, int k, long seed, int firstIndex) {
     Random rnd = new Random(seed);
     int[] foldOf = new int[data.rowCount()];
     Arrays.fill(foldOf, -1);
@@ -287,7 +340,10 @@ public final class Splitter {
     for (int f = 0; f < k; f++) {
       int ff = f;
       folds.add(
-          new Fold(f, filter(rows, i -> foldOf[i] != ff), filter(rows, i -> foldOf[i] == ff)));
+          new Fold(
+              firstIndex + f,
+              filter(rows, i -> foldOf[i] != ff),
+              filter(rows, i -> foldOf[i] == ff)));
     }
     return folds;
   }

@@ -92,6 +92,65 @@ class SplitterTest {
   }
 
   @Test
+  void timeBlockFoldsNeverValidateOnACutoffWithinThePurgeGapOfTheirFitRows() {
+    Dataset d = SyntheticData.dataset(3000, 4, -1.8, 12, true); // monthly cutoffs
+    int[] rows = IntStream.range(0, d.rowCount()).toArray();
+    for (Duration gap : List.of(Duration.ZERO, Duration.ofDays(7), Duration.ofDays(40))) {
+      List<Fold> folds = Splitter.folds(d, rows, 4, true, gap, 3, 1);
+      assertThat(folds).as("gap " + gap).hasSizeBetween(2, 4); // never repeated
+      assertThat(Splitter.isTimeBlocked(d, folds, gap)).isTrue();
+      for (Fold f : folds) {
+        long minValid = Arrays.stream(f.validate()).mapToLong(d::cutoffMillis).min().orElseThrow();
+        assertThat(minValid).as("gap " + gap).isGreaterThan(maxCutoff(d, f.fit()) + gap.toMillis());
+        // forward chaining: each fold validates later than the one before
+        if (f.index() > 0) {
+          Fold previous = folds.get(f.index() - 1);
+          assertThat(minValid).isGreaterThan(maxCutoff(d, previous.validate()));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aGapTooWideForKBlocksGivesFewerTimeBlockFoldsBeforeFallingBackToStratified() {
+    Dataset d = SyntheticData.dataset(1600, 4, -1.8, 8, true); // 8 monthly cutoffs
+    int[] rows = IntStream.range(0, d.rowCount()).toArray();
+
+    List<Fold> twoMonthGap = Splitter.folds(d, rows, 4, true, Duration.ofDays(62), 1, 1);
+    assertThat(Splitter.isTimeBlocked(d, twoMonthGap, Duration.ofDays(62))).isTrue();
+    assertThat(twoMonthGap).hasSize(2); // 4 and 3 blocks leave the first fold nothing to fit
+
+    List<Fold> yearGap = Splitter.folds(d, rows, 4, true, Duration.ofDays(365), 1, 1);
+    assertThat(Splitter.isTimeBlocked(d, yearGap, Duration.ofDays(365))).isFalse();
+    assertThat(yearGap).hasSize(4); // stratified
+  }
+
+  @Test
+  void repeatedStratifiedFoldsPartitionTheRowsOncePerRepeatWithOtherShuffles() {
+    Dataset d = SyntheticData.dataset(900, 5, -1.8, 1, false);
+    int[] rows = IntStream.range(0, d.rowCount()).toArray();
+    List<Fold> folds = Splitter.folds(d, rows, 3, true, Duration.ZERO, 3, 9);
+
+    assertThat(folds).hasSize(9);
+    assertThat(folds).extracting(Fold::index).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8);
+    for (int r = 0; r < 3; r++) {
+      int[] validated =
+          folds.subList(3 * r, 3 * r + 3).stream()
+              .flatMapToInt(f -> Arrays.stream(f.validate()))
+              .sorted()
+              .toArray();
+      assertThat(validated).as("repeat " + r).isEqualTo(rows);
+    }
+    assertThat(folds.get(0).validate()).isNotEqualTo(folds.get(3).validate());
+    assertThat(folds.get(3).validate()).isNotEqualTo(folds.get(6).validate());
+    // the first repeat is the plain k-fold
+    List<Fold> once = Splitter.folds(d, rows, 3, true, 9);
+    for (int f = 0; f < 3; f++) {
+      assertThat(folds.get(f).validate()).isEqualTo(once.get(f).validate());
+    }
+  }
+
+  @Test
   void aPredefinedSplitPutsEveryRowWhereItsPartSays() {
     Dataset base = SyntheticData.dataset(600, 6, -1.8, 1, false);
     Dataset.Builder b = Dataset.builder(base.featureNames(), base.kinds(), base.rowCount());
