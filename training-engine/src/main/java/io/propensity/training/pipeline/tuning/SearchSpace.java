@@ -48,19 +48,8 @@ public record SearchSpace(List<Dimension> dimensions) {
     }
   }
 
-  /** The searched parameters, in dimension order. */
-  public static final List<String> ORDER =
-      List.of(
-          "num_leaves",
-          "learning_rate",
-          "min_data_in_leaf",
-          "feature_fraction",
-          "bagging_fraction",
-          "bagging_freq",
-          "lambda_l1",
-          "lambda_l2",
-          "max_depth",
-          "min_sum_hessian_in_leaf");
+  /** The searched parameters, in dimension order: every tunable LightGBM parameter. */
+  public static final List<String> ORDER = Hyperparameters.NAMES;
 
   public SearchSpace {
     dimensions = List.copyOf(dimensions);
