@@ -291,6 +291,9 @@ final class ModelsCommand implements Runnable {
           l.getTestRowCount(),
           100 * l.getPositiveRate(),
           l.getSeed());
+      for (String note : l.getNotesList()) {
+        out.printf("  note        %s%n", note);
+      }
       out.printf(
           "  schema      %d features, hash %s%n",
           v.getFeatureSchema().getFeaturesCount(), v.getFeatureSchema().getVersionHash());

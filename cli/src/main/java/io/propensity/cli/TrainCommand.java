@@ -125,6 +125,13 @@ final class TrainCommand implements Callable<Integer> {
   String timeColumn;
 
   @Option(
+      names = "--split-column",
+      description =
+          "with --csv: column naming each row's part, train | validation | test (any case);"
+              + " fixes the split, not a feature")
+  String splitColumn;
+
+  @Option(
       names = "--ignore",
       split = ",",
       description = "with --csv: columns that are not features, e.g. user_id,cutoff")
@@ -256,9 +263,14 @@ final class TrainCommand implements Callable<Integer> {
       if (csv != null) {
         tabular(s);
       } else {
-        if (label != null || timeColumn != null || !ignore.isEmpty() || !categorical.isEmpty()) {
+        if (label != null
+            || timeColumn != null
+            || splitColumn != null
+            || !ignore.isEmpty()
+            || !categorical.isEmpty()) {
           throw new CliException(
-              "--label, --time-column, --ignore and --categorical go with --csv", 2);
+              "--label, --time-column, --split-column, --ignore and --categorical go with --csv",
+              2);
         }
         featureServiceSet(s, out);
       }
@@ -320,6 +332,13 @@ final class TrainCommand implements Callable<Integer> {
             .addAllIgnoredColumns(ignore);
     if (timeColumn != null) {
       f.setTimeColumn(timeColumn);
+    }
+    if (splitColumn != null) {
+      if (split != null || testFraction != 0) {
+        throw new CliException(
+            "--split-column fixes the split: leave out --split and --test-fraction", 2);
+      }
+      f.setSplitColumn(splitColumn);
     }
     for (String c : categorical) {
       f.addColumns(

@@ -160,7 +160,9 @@ public final class QualityBench {
       if (d.tabular()) {
         Path table = SplitColumn.write(file.get(), dir.resolve(d.name() + ".csv"), 42);
         train.addAll(List.of("--csv", table.toString()));
-        train.addAll(List.of("--ignore", SplitColumn.COLUMN));
+        // the table's own split, fixed before any model is trained: Propensity trains, picks its
+        // threshold and tests on exactly the rows the reference run of another library uses
+        train.addAll(List.of("--split-column", SplitColumn.COLUMN));
       } else {
         System.out.println("importing " + file.get());
         List<String> imp = new ArrayList<>(List.of("import", file.get().toString()));

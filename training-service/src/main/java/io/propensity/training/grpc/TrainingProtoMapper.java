@@ -19,7 +19,6 @@ import io.propensity.training.pipeline.model.EarlyStoppingMetric;
 import io.propensity.training.pipeline.model.Hyperparameters;
 import io.propensity.training.pipeline.split.SplitConfig;
 import io.propensity.training.pipeline.tuning.SearchMethod;
-import io.propensity.training.pipeline.tuning.SearchSpace;
 import io.propensity.training.pipeline.tuning.TuningConfig;
 import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.ModelRegistry;
@@ -57,7 +56,7 @@ import propensity.training.v1.TuningSpec;
 final class TrainingProtoMapper {
   private static final Set<String> ALWAYS_FIXABLE =
       Set.of("num_iterations", "num_threads", "early_stopping_round");
-  private static final Set<String> TUNED = Set.copyOf(SearchSpace.ORDER);
+  private static final Set<String> TUNED = Set.copyOf(Hyperparameters.NAMES);
 
   private TrainingProtoMapper() {}
 
@@ -98,7 +97,7 @@ final class TrainingProtoMapper {
                   .seed(seed)
                   .split(split)
                   .imbalance(imbalance)
-                  .hyperparameters(fit.hyperparameters())
+                  .fixedParameters(fit.hyperparameters())
                   .boosting(fit.boosting())
                   .thresholdBeta(thresholdBeta);
           tuning.ifPresent(b::tuning);
@@ -137,9 +136,11 @@ final class TrainingProtoMapper {
    *
    * @param loader produces them when the job runs
    * @param timeOrdered whether every row has a time, so they can be split by time
+   * @param predefinedSplit whether every row names its part of the split
    * @param lineage the source as the new version's lineage records it
    */
-  private record Rows(DataLoader loader, boolean timeOrdered, LineageSource lineage) {}
+  private record Rows(
+      DataLoader loader, boolean timeOrdered, boolean predefinedSplit, LineageSource lineage) {}
 
   /** The rows of the data source; empty (and an error) when the spec names none. */
   private static Optional<Rows> rows(
@@ -151,7 +152,11 @@ final class TrainingProtoMapper {
       case FEATURE_SERVICE_TRAINING_SET -> {
         var set = source.getFeatureServiceTrainingSet();
         yield Optional.of(
-            new Rows(featureService.loader(set), true, VersionDetailsProtoMapper.trainingSet(set)));
+            new Rows(
+                featureService.loader(set),
+                true,
+                false,
+                VersionDetailsProtoMapper.trainingSet(set)));
       }
       case TABULAR_FILE -> Optional.of(tabularFile(source.getTabularFile(), dataDir, errors));
       default -> {
@@ -198,6 +203,8 @@ final class TrainingProtoMapper {
     Path resolved = resolve(f.getPath(), dataDir, errors);
     Optional<String> time =
         f.getTimeColumn().isBlank() ? Optional.empty() : Optional.of(f.getTimeColumn());
+    Optional<String> splitColumn =
+        f.getSplitColumn().isBlank() ? Optional.empty() : Optional.of(f.getSplitColumn());
     CsvOptions options =
         new CsvOptions(
             f.getLabelColumn(),
@@ -206,10 +213,12 @@ final class TrainingProtoMapper {
             Optional.empty(),
             new HashSet<>(f.getIgnoredColumnsList()),
             ',',
-            CsvOptions.DEFAULT_MAX_CATEGORIES);
+            CsvOptions.DEFAULT_MAX_CATEGORIES,
+            splitColumn);
     return new Rows(
         (progress, cancel) -> new TrainingSource.CsvFile(resolved, options),
         time.isPresent(),
+        splitColumn.isPresent(),
         new TabularFile(f.getPath(), "", f.getLabelColumn()));
   }
 
@@ -235,12 +244,21 @@ final class TrainingProtoMapper {
       errors.add(
           new FieldError("spec.split.validation_fraction", validation + " is outside 0 to 0.5"));
     }
+    boolean predefined = rows.isPresent() && rows.get().predefinedSplit();
     SplitConfig.SplitMode mode =
         switch (split.getStrategy()) {
           case SPLIT_STRATEGY_TIME -> SplitConfig.SplitMode.TIME;
           case SPLIT_STRATEGY_STRATIFIED -> SplitConfig.SplitMode.STRATIFIED;
-          default -> SplitConfig.SplitMode.AUTO;
+          default -> predefined ? SplitConfig.SplitMode.PREDEFINED : SplitConfig.SplitMode.AUTO;
         };
+    if (predefined && mode != SplitConfig.SplitMode.PREDEFINED) {
+      errors.add(
+          new FieldError(
+              "spec.split.strategy",
+              split.getStrategy()
+                  + " conflicts with tabular_file.split_column, which fixes the split: leave the"
+                  + " strategy unspecified"));
+    }
     if (split.getStrategy() == SplitStrategy.SPLIT_STRATEGY_TIME
         && rows.isPresent()
         && !rows.get().timeOrdered()) {
@@ -350,8 +368,11 @@ final class TrainingProtoMapper {
     }
   }
 
-  /** LightGBM's parameters and the fit's settings, with the spec's fixed values. */
-  private record FitSettings(Hyperparameters hyperparameters, BoostingSettings boosting) {}
+  /**
+   * The spec's fixed LightGBM parameters (the untuned fit's defaults fill the rest, scaled to the
+   * data when the job runs) and the fit's settings.
+   */
+  private record FitSettings(Map<String, Double> hyperparameters, BoostingSettings boosting) {}
 
   private static FitSettings fitSettings(
       Map<String, String> fixed,
@@ -381,19 +402,11 @@ final class TrainingProtoMapper {
         errors.add(new FieldError(field, "'" + p.getValue() + "' is not a number"));
       }
     }
-    Hyperparameters hp = Hyperparameters.defaults();
+    Map<String, Double> hp = new HashMap<>(values);
+    hp.keySet().retainAll(TUNED);
     BoostingSettings boosting = TrainingRequest.defaultBoosting(seed);
     try {
-      hp =
-          new Hyperparameters(
-              values.getOrDefault("num_leaves", (double) hp.numLeaves()).intValue(),
-              values.getOrDefault("learning_rate", hp.learningRate()),
-              values.getOrDefault("min_data_in_leaf", (double) hp.minDataInLeaf()).intValue(),
-              values.getOrDefault("feature_fraction", hp.featureFraction()),
-              values.getOrDefault("bagging_fraction", hp.baggingFraction()),
-              values.getOrDefault("bagging_freq", (double) hp.baggingFreq()).intValue(),
-              values.getOrDefault("lambda_l1", hp.lambdaL1()),
-              values.getOrDefault("lambda_l2", hp.lambdaL2()));
+      Hyperparameters.defaults().with(hp); // the ranges, checked before the job is queued
       boosting =
           new BoostingSettings(
               values.getOrDefault("num_iterations", (double) boosting.maxIterations()).intValue(),

@@ -306,7 +306,8 @@ public final class VersionDetailsProtoMapper {
         l.getValidationRowCount(),
         l.getTestRowCount(),
         l.getPositiveRate(),
-        l.getSeed());
+        l.getSeed(),
+        l.getNotesList());
   }
 
   private static propensity.registry.v1.Lineage lineage(Lineage l) {
@@ -329,6 +330,7 @@ public final class VersionDetailsProtoMapper {
     l.target().ifPresent(t -> b.setTarget(target(t)));
     l.horizon().ifPresent(h -> b.setHorizon(EventProtoMapper.duration(h)));
     l.cutoffs().forEach(c -> b.addCutoffs(EventProtoMapper.timestamp(c)));
+    b.addAllNotes(l.notes());
     return b.build();
   }
 

@@ -198,6 +198,7 @@ final class ModelVersionDetails {
         l.validationRows(),
         l.testRows(),
         l.positiveRate(),
-        l.seed());
+        l.seed(),
+        l.notes());
   }
 }

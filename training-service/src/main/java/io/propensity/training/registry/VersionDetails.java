@@ -194,6 +194,7 @@ public record VersionDetails(
    * @param cutoffs the cutoffs of the rows, for feature-service rows
    * @param positiveRate share of positive rows
    * @param seed seed of the run
+   * @param notes what the run decided on its own or found in the data (e.g. constant features)
    */
   public record Lineage(
       Optional<LineageSource> source,
@@ -204,12 +205,38 @@ public record VersionDetails(
       long validationRowCount,
       long testRowCount,
       double positiveRate,
-      long seed) {
+      long seed,
+      List<String> notes) {
     public Lineage {
       Objects.requireNonNull(source, "source");
       Objects.requireNonNull(target, "target");
       Objects.requireNonNull(horizon, "horizon");
       cutoffs = List.copyOf(cutoffs);
+      notes = List.copyOf(notes);
+    }
+
+    /** A lineage without notes. */
+    public Lineage(
+        Optional<LineageSource> source,
+        Optional<Target> target,
+        Optional<Duration> horizon,
+        List<Instant> cutoffs,
+        long trainRowCount,
+        long validationRowCount,
+        long testRowCount,
+        double positiveRate,
+        long seed) {
+      this(
+          source,
+          target,
+          horizon,
+          cutoffs,
+          trainRowCount,
+          validationRowCount,
+          testRowCount,
+          positiveRate,
+          seed,
+          List.of());
     }
   }
 

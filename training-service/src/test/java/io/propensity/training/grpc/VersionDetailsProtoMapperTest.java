@@ -52,4 +52,22 @@ class VersionDetailsProtoMapperTest {
                 VersionDetailsFixtures.explicitTrainingSetProto()))
         .isEqualTo(VersionDetailsFixtures.explicitTrainingSet());
   }
+
+  @Test
+  void lineageNotesTravelBothWays() {
+    propensity.registry.v1.Lineage withNotes =
+        VersionDetailsFixtures.tabularLineageProto().toBuilder()
+            .addNotes("constant in the training rows, left out of the baseline: price")
+            .addNotes("almost constant in the training rows: dwell")
+            .build();
+    ModelVersion sent = ModelVersion.newBuilder().setLineage(withNotes).build();
+
+    VersionDetails details = VersionDetailsProtoMapper.toDetails(sent);
+
+    assertThat(details.lineage().orElseThrow().notes())
+        .containsExactly(
+            "constant in the training rows, left out of the baseline: price",
+            "almost constant in the training rows: dwell");
+    assertThat(VersionDetailsProtoMapper.toProto(details).build()).isEqualTo(sent);
+  }
 }

@@ -345,6 +345,9 @@ public final class VersionDetailsJson {
     o.put("test_row_count", l.testRowCount());
     number(o, "positive_rate", l.positiveRate());
     o.put("seed", l.seed());
+    if (!l.notes().isEmpty()) {
+      o.set("notes", array(l.notes(), n -> JSON.getNodeFactory().textNode(n)));
+    }
     return o;
   }
 
@@ -358,7 +361,9 @@ public final class VersionDetailsJson {
         in.int64("validation_row_count"),
         in.int64("test_row_count"),
         in.number("positive_rate"),
-        in.int64("seed"));
+        in.int64("seed"),
+        // optional: documents written before notes were recorded have none
+        in.present("notes").isPresent() ? in.list("notes", In::asText) : List.of());
   }
 
   private static ObjectNode source(LineageSource s) {

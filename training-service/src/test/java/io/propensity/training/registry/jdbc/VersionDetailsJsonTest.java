@@ -64,6 +64,24 @@ class VersionDetailsJsonTest {
   }
 
   @Test
+  void lineageNotesReadBackAndADocumentWrittenWithoutThemHasNone() {
+    String withoutNotes = VersionDetailsJson.write(VersionDetailsFixtures.tabular());
+    assertThat(withoutNotes).doesNotContain("\"notes\"").contains("\"seed\":42");
+    assertThat(VersionDetailsJson.read(withoutNotes, WHAT).lineage().orElseThrow().notes())
+        .isEmpty();
+
+    VersionDetails noted =
+        VersionDetailsJson.read(
+            withoutNotes.replace(
+                "\"seed\":42", "\"seed\":42,\"notes\":[\"constant in the training rows: price\"]"),
+            WHAT);
+
+    assertThat(noted.lineage().orElseThrow().notes())
+        .containsExactly("constant in the training rows: price");
+    assertThat(roundTrip(noted)).isEqualTo(noted);
+  }
+
+  @Test
   void theStoredFormNamesItsSchemaVersion() {
     assertThat(VersionDetailsJson.write(VersionDetails.EMPTY))
         .startsWith("{\"schema_version\":" + VersionDetailsJson.SCHEMA_VERSION + ",");
