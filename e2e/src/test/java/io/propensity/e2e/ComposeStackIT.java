@@ -167,10 +167,11 @@ class ComposeStackIT {
         assertThat(job.getState())
             .as(job.getFailureReason())
             .isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-        if (job.getEvaluation().getBaselineDifference().getPrAuc().getLower() > 0) {
+        if (job.getEvaluation().getBaselineDifference().getRocAuc().getLower() > 0) {
           assertThat(job.getPromotion().getPromoted()).as("promoted to production").isTrue();
         } else {
-          // refused: it does not beat its baseline on PR-AUC by more than the interval
+          // refused: it does not beat its baseline on ROC-AUC (the default metric) by more than the
+          // interval
           assertThat(job.getPromotion().getReason())
               .contains("does not beat its logistic baseline");
           new io.propensity.client.ModelRegistryClient(trainingChannel, Duration.ofSeconds(10))
