@@ -191,7 +191,16 @@ public final class QualityBench {
         return QualityReport.Outcome.failed(
             "training failed (exit " + t.exitCode() + "): " + lastLines(t.output(), 3).strip());
       }
-      return QualityReport.Outcome.trained(latest(cli.trainingPort(), d.name()));
+      QualityReport.Outcome trained =
+          QualityReport.Outcome.trained(latest(cli.trainingPort(), d.name()));
+      if (d.tabular()) {
+        System.out.println("outside reference on the same split: " + ReferenceRun.SCRIPT);
+        ReferenceRun.Outcome ref =
+            ReferenceRun.run(repo, d, dir.resolve(d.name() + ".csv"), dir.resolve("reference.log"));
+        System.out.println(ref.problem().isEmpty() ? String.join("\n", ref.rows()) : ref.problem());
+        trained = trained.withReference(ref);
+      }
+      return trained;
     } finally {
       if (!keep) {
         cli.down();

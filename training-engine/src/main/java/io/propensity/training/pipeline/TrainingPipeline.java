@@ -83,7 +83,8 @@ public final class TrainingPipeline {
       // LOADING
       begin(Stage.LOADING, "loading " + req.source().description());
       Dataset data = req.source().load();
-      DatasetChecks.requireTrainable(data, req.requiredFolds(), req.source().labelName());
+      DatasetChecks.requireTrainable(
+          data, req.requiredFolds(), req.source().labelName(), req.source().moreRowsAdvice());
       List<String> names = data.featureNames();
       int[] categorical = data.categoricalIndices();
 

@@ -250,7 +250,7 @@ class TrainingPipelineTest {
                 new TrainingPipeline().run(req, ProgressListener.none(), CancellationToken.none()))
         .isInstanceOf(TrainingDataException.class)
         .hasMessage(
-            "only 4 rows, fewer than the 5 cross-validation folds; add rows or lower the number of"
-                + " folds");
+            "only 4 rows, fewer than the 5 cross-validation folds: lower the folds to 4 (--folds"
+                + " 4), train without tuning (--trials 0), or add rows to the file");
   }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
@@ -53,37 +54,68 @@ public final class Splitter {
     return stratifiedSplit(data, all, config, "");
   }
 
+  /**
+   * The test set is the latest cutoffs holding about {@code testFraction} of the rows, validation
+   * the latest of the rest. When those boundaries would leave a part without positive (or negative)
+   * rows, the nearest boundaries that give every part both classes are used instead, and a note
+   * says so; when none exist, the refusal says what to change.
+   */
   private static DataSplit timeSplit(
       Dataset data, int[] all, TreeMap<Long, Integer> counts, SplitConfig config) {
-    long testFrom = latestCutoffsCovering(counts, config.testFraction() * all.length);
-    long latestTrain =
-        testFrom - config.purgeGap().toMillis(); // a label window T+gap must end by the test start
-    int[] test = filter(all, i -> data.cutoffMillis(i) >= testFrom);
-    int[] rest =
-        filter(all, i -> data.cutoffMillis(i) < testFrom && data.cutoffMillis(i) <= latestTrain);
-    if (rest.length == 0) {
-      throw new TrainingDataException(
-          "no rows are left for training before the test period starting "
-              + Instant.ofEpochMilli(testFrom)
-              + " with a purge gap of "
-              + config.purgeGap()
-              + "; shorten the purge gap or add earlier data");
+    CutoffTable table = CutoffTable.of(data, all);
+    int m = table.size();
+    long gap = config.purgeGap().toMillis();
+    int askedTest = table.coveringFromEnd(m, config.testFraction() * all.length);
+    int latestTest = table.latestStartWithBothClasses();
+    int earliestTest = 1;
+    while (earliestTest <= latestTest && !trainable(table, restEnd(table, earliestTest, gap))) {
+      earliestTest++;
     }
-    TreeMap<Long, Integer> restCounts = cutoffCounts(data, rest);
+    if (latestTest < 1 || earliestTest > latestTest) {
+      throw new TrainingDataException(noTimeSplit(table, latestTest, gap));
+    }
+    int t = Math.min(Math.max(askedTest, earliestTest), latestTest);
+    long testFrom = table.cutoff(t);
+    int r = restEnd(table, t, gap);
+    List<String> notes = new ArrayList<>();
+    if (t != askedTest) {
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "the test period starts at %s (%.0f%% of the rows; %.0f%% were asked for) so that"
+                  + " training, validation and test each hold positive and negative rows",
+              Instant.ofEpochMilli(testFrom),
+              100.0 * table.rows(t, m) / all.length,
+              100 * config.testFraction()));
+    }
+    long restLast = table.cutoff(r - 1);
+    int[] test = filter(all, i -> data.cutoffMillis(i) >= testFrom);
+    int[] rest = filter(all, i -> data.cutoffMillis(i) <= restLast);
     int[] train;
     int[] validation;
-    String note = "";
-    if (restCounts.size() >= 2) {
-      long validFrom = latestCutoffsCovering(restCounts, config.validationFraction() * rest.length);
+    int[] byTime = table.boundariesWithBothClasses(r);
+    if (byTime[0] <= byTime[1]) {
+      int asked = table.coveringFromEnd(r, config.validationFraction() * table.rows(0, r));
+      int v = Math.min(Math.max(asked, byTime[0]), byTime[1]);
+      long validFrom = table.cutoff(v);
       validation = filter(rest, i -> data.cutoffMillis(i) >= validFrom);
       train = filter(rest, i -> data.cutoffMillis(i) < validFrom);
+      if (v != asked) {
+        notes.add(
+            "the validation period starts at "
+                + Instant.ofEpochMilli(validFrom)
+                + " so that training and validation each hold positive and negative rows");
+      }
     } else {
       int[][] tv = stratified(data, rest, config.validationFraction(), config.seed() + 1);
       train = tv[0];
       validation = tv[1];
-      note =
-          "the rows before the test period share one cutoff, so validation is a stratified sample"
-              + " of them";
+      notes.add(
+          r == 1
+              ? "the rows before the test period share one cutoff, so validation is a stratified"
+                  + " sample of them"
+              : "no validation period after the training rows holds both classes, so validation"
+                  + " is a stratified sample of the rows before the test period");
     }
     requireBothClasses(data, train, "train");
     requireBothClasses(data, validation, "validation");
@@ -96,28 +128,88 @@ public final class Splitter {
         test,
         SplitConfig.SplitMode.TIME,
         testCutoffs,
-        Optional.of(Instant.ofEpochMilli(restCounts.lastKey())),
-        note);
+        Optional.of(Instant.ofEpochMilli(restLast)),
+        String.join("; ", notes));
   }
 
   /**
-   * The earliest cutoff such that rows at or after it number at least {@code target}, keeping one
-   * cutoff back.
+   * The number of cutoffs before a test period starting at cutoff {@code t} that stay {@code gap}
+   * before it: the training and validation rows.
    */
-  private static long latestCutoffsCovering(TreeMap<Long, Integer> counts, double target) {
-    long from = counts.lastKey();
-    int covered = 0;
-    for (Long c : counts.descendingKeySet()) {
-      if (c.equals(counts.firstKey())) {
-        break; // the earliest cutoff always stays on the training side
-      }
-      from = c;
-      covered += counts.get(c);
-      if (covered >= target) {
-        break;
-      }
+  private static int restEnd(CutoffTable table, int t, long gap) {
+    return Math.min(t, table.countAtOrBefore(table.cutoff(t) - gap));
+  }
+
+  /**
+   * Whether the cutoffs [0, to) can give training and validation both classes: split by time, or as
+   * a stratified sample (two rows of each class).
+   */
+  private static boolean trainable(CutoffTable table, int to) {
+    int[] byTime = table.boundariesWithBothClasses(to);
+    int positives = table.positives(0, to);
+    return byTime[0] <= byTime[1] || (positives >= 2 && table.rows(0, to) - positives >= 2);
+  }
+
+  /** Why no time split works, and what would make one (or another split) work. */
+  private static String noTimeSplit(CutoffTable table, int latestTest, long gap) {
+    int m = table.size();
+    int positives = table.positives(0, m);
+    String stratified =
+        Math.min(positives, table.rows(0, m) - positives) >= 3
+            ? "; or split stratified (--split stratified)"
+            : "; or add rows of both classes";
+    String first = Instant.ofEpochMilli(table.cutoff(0)).toString();
+    if (latestTest < 1) {
+      String missing = table.positives(1, m) == 0 ? "positive" : "negative";
+      return "no test period after the training rows can hold a "
+          + missing
+          + " row: every "
+          + missing
+          + " row has the earliest cutoff, "
+          + first
+          + "; move the cutoffs so that later ones hold "
+          + missing
+          + " rows too (a later --to)"
+          + stratified;
     }
-    return from;
+    int r = restEnd(table, latestTest, gap);
+    int restPositives = table.positives(0, r);
+    int restNegatives = table.rows(0, r) - restPositives;
+    String held =
+        r == 0
+            ? "no row"
+            : String.format(
+                Locale.ROOT,
+                "%,d positive and %,d negative rows (cutoffs %s .. %s)",
+                restPositives,
+                restNegatives,
+                first,
+                Instant.ofEpochMilli(table.cutoff(r - 1)));
+    return "the rows before the test period hold "
+        + held
+        + ", even with the latest test period that still holds both classes (from "
+        + Instant.ofEpochMilli(table.cutoff(latestTest))
+        + (gap > 0 ? ", training cutoffs ending a " + format(gap) + " purge gap before it" : "")
+        + "); training and validation need positive and negative rows: start the cutoffs before "
+        + first
+        + " (an earlier --from) so that training sees more "
+        + (restPositives <= restNegatives ? "positives" : "negatives")
+        + stratified;
+  }
+
+  /** A gap in the one unit that states it exactly: 7d, 30m, 90s. */
+  private static String format(long millis) {
+    if (millis % 1000 != 0) {
+      return millis + "ms";
+    }
+    long s = millis / 1000;
+    if (s % 86_400 == 0) {
+      return s / 86_400 + "d";
+    }
+    if (s % 3_600 == 0) {
+      return s / 3_600 + "h";
+    }
+    return s % 60 == 0 ? s / 60 + "m" : s + "s";
   }
 
   private static DataSplit stratifiedSplit(
@@ -232,7 +324,11 @@ public final class Splitter {
                 + (cls ? "positive" : "negative")
                 + " training rows, fewer than the "
                 + k
-                + " cross-validation folds; add rows or lower the number of folds");
+                + " cross-validation folds: "
+                + (members.length >= 2
+                    ? "lower the folds to " + members.length + " (--folds " + members.length + "), "
+                    : "")
+                + "train without tuning (--trials 0), or add rows");
       }
       shuffle(members, rnd);
       for (int i = 0; i < members.length; i++) {
@@ -259,17 +355,24 @@ public final class Splitter {
   private static void requireBothClasses(Dataset data, int[] rows, String part) {
     if (rows.length == 0) {
       throw new TrainingDataException(
-          "the " + part + " set is empty; add rows or change the split fractions");
-    }
-    if (!hasBothClasses(data, rows)) {
-      throw new TrainingDataException(
           "the "
               + part
-              + " set has only "
-              + (data.label(rows[0]) ? "positive" : "negative")
-              + " rows ("
-              + rows.length
-              + "); it needs both classes: add rows or change the split fractions");
+              + " set is empty; add rows or change the split fractions (--test-fraction)");
+    }
+    if (!hasBothClasses(data, rows)) {
+      boolean positive = data.label(rows[0]);
+      int missing = positive ? data.rowCount() - data.positiveCount() : data.positiveCount();
+      throw new TrainingDataException(
+          String.format(
+              Locale.ROOT,
+              "the %s set has only %s rows (%,d): the data hold %,d %s rows in all, and train,"
+                  + " validation and test need at least one each; add rows with %s",
+              part,
+              positive ? "positive" : "negative",
+              rows.length,
+              missing,
+              positive ? "negative" : "positive",
+              positive ? "negatives" : "positives"));
     }
   }
 

@@ -144,8 +144,8 @@ class CsvDatasetLoaderTest {
     assertThatThrownBy(() -> DatasetChecks.requireTrainable(d, 5, "bought"))
         .isInstanceOf(TrainingDataException.class)
         .hasMessage(
-            "only 3 rows, fewer than the 5 cross-validation folds; add rows or lower the number of"
-                + " folds");
+            "only 3 rows, fewer than the 5 cross-validation folds: lower the folds to 3 (--folds"
+                + " 3), train without tuning (--trials 0), or add rows");
   }
 
   @Test

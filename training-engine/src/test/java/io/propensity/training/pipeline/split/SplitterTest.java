@@ -1,13 +1,18 @@
 package io.propensity.training.pipeline.split;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.propensity.training.pipeline.SyntheticData;
+import io.propensity.training.pipeline.TrainingDataException;
 import io.propensity.training.pipeline.data.Dataset;
+import io.propensity.training.pipeline.data.FeatureKind;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +93,62 @@ class SplitterTest {
     }
   }
 
+  @Test
+  void aShortSessionLogWithoutPositivesInItsLastCutoffsMovesTheTestPeriodBack() {
+    // a 3-hour log, cutoffs every 10 minutes, purge gap the 30-minute session gap; positives only
+    // at cutoffs 2, 3, 6 and 10, none in the latest 20% of the rows that a test period would take
+    Dataset d = sessions(15, 30, Map.of(2, 1, 3, 1, 6, 1, 10, 1));
+    SplitConfig config =
+        new SplitConfig(SplitConfig.SplitMode.TIME, 0.2, 0.15, Duration.ofMinutes(30), 7);
+
+    DataSplit s = Splitter.split(d, config);
+
+    assertThat(s.method()).isEqualTo(SplitConfig.SplitMode.TIME);
+    for (int[] part : List.of(s.train(), s.validation(), s.test())) {
+      assertThat(Arrays.stream(part).filter(d::label).count()).isPositive();
+      assertThat(Arrays.stream(part).filter(i -> !d.label(i)).count()).isPositive();
+    }
+    long earliestTest = Arrays.stream(s.test()).mapToLong(d::cutoffMillis).min().orElseThrow();
+    assertThat(earliestTest).isEqualTo(cutoff(10));
+    assertThat(maxCutoff(d, s.trainAndValidation()))
+        .isLessThanOrEqualTo(earliestTest - Duration.ofMinutes(30).toMillis());
+    assertThat(maxCutoff(d, s.train()))
+        .isLessThan(Arrays.stream(s.validation()).mapToLong(d::cutoffMillis).min().orElseThrow());
+    assertThat(s.note())
+        .contains("the test period starts at " + Instant.ofEpochMilli(cutoff(10)))
+        .contains("20% were asked for");
+  }
+
+  @Test
+  void aValidationPeriodWithoutPositivesMovesToTheNearestThatHasThem() {
+    // positives at cutoffs 2, 3 and 13: the asked validation period (cutoffs 8-9) has none
+    Dataset d = sessions(15, 30, Map.of(2, 1, 3, 1, 13, 2));
+    SplitConfig config =
+        new SplitConfig(SplitConfig.SplitMode.TIME, 0.2, 0.15, Duration.ofMinutes(30), 7);
+
+    DataSplit s = Splitter.split(d, config);
+
+    for (int[] part : List.of(s.train(), s.validation(), s.test())) {
+      assertThat(Arrays.stream(part).filter(d::label).count()).isPositive();
+    }
+    assertThat(s.note()).contains("the validation period starts at");
+    assertPartitionWithin(d, s);
+  }
+
+  @Test
+  void aTimeSplitThatCannotHoldBothClassesSaysWhichOptionsWould() {
+    // every positive at the earliest cutoff: no later test period can hold one
+    Dataset d = sessions(15, 30, Map.of(0, 4));
+    SplitConfig config =
+        new SplitConfig(SplitConfig.SplitMode.TIME, 0.2, 0.15, Duration.ofMinutes(30), 7);
+
+    assertThatThrownBy(() -> Splitter.split(d, config))
+        .isInstanceOf(TrainingDataException.class)
+        .hasMessageContaining("no test period after the training rows can hold a positive row")
+        .hasMessageContaining("(a later --to)")
+        .hasMessageContaining("--split stratified");
+  }
+
   private static void assertPartition(Dataset d, DataSplit s) {
     int[] all =
         IntStream.concat(
@@ -97,6 +158,38 @@ class SplitterTest {
             .toArray();
     assertThat(all).doesNotHaveDuplicates();
     assertThat(all.length).isEqualTo(d.rowCount());
+  }
+
+  /** With a purge gap some rows are in no part; the parts never overlap. */
+  private static void assertPartitionWithin(Dataset d, DataSplit s) {
+    int[] all =
+        IntStream.concat(
+                IntStream.concat(Arrays.stream(s.train()), Arrays.stream(s.validation())),
+                Arrays.stream(s.test()))
+            .toArray();
+    assertThat(all).doesNotHaveDuplicates();
+    assertThat(all.length).isLessThanOrEqualTo(d.rowCount());
+  }
+
+  private static final Instant LOG_START = Instant.parse("2019-10-01T02:00:00Z");
+
+  private static long cutoff(int k) {
+    return LOG_START.plus(Duration.ofMinutes(10L * k)).toEpochMilli();
+  }
+
+  /**
+   * In-session rows of a short log: {@code rowsPerCutoff} rows at each of {@code cutoffs} cutoffs
+   * 10 minutes apart, {@code positives.get(k)} of those at cutoff k positive.
+   */
+  private static Dataset sessions(int cutoffs, int rowsPerCutoff, Map<Integer, Integer> positives) {
+    Dataset.Builder b = Dataset.builder(List.of("depth"), List.of(FeatureKind.NUMERIC));
+    for (int k = 0; k < cutoffs; k++) {
+      int pos = positives.getOrDefault(k, 0);
+      for (int i = 0; i < rowsPerCutoff; i++) {
+        b.add(new double[] {i}, i < pos, Instant.ofEpochMilli(cutoff(k)), "s" + k + "-" + i);
+      }
+    }
+    return b.build();
   }
 
   private static long maxCutoff(Dataset d, int[] rows) {
