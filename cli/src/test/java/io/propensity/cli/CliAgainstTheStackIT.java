@@ -161,6 +161,10 @@ class CliAgainstTheStackIT {
         .contains("registered purchase-7d version 1")
         .containsPattern("LightGBM +ROC-AUC 0\\.\\d{3}")
         .contains("baseline")
+        .contains("confidence intervals: ")
+        .containsPattern("LightGBM − baseline +ROC-AUC [+−]\\d\\.\\d{3} \\[")
+        .contains("bought in the last 30 days")
+        .containsPattern("verdict: LightGBM (beats|does not beat)")
         .contains("production of purchase-7d now points at version 1 (was unset)");
   }
 
@@ -390,6 +394,10 @@ class CliAgainstTheStackIT {
         .contains("test evaluation")
         .containsPattern("lightgbm +ROC-AUC")
         .containsPattern("baseline +ROC-AUC")
+        .contains("confidence intervals: 1000 bootstrap resamples of")
+        .containsPattern("lightgbm +ROC-AUC 0\\.\\d{3} \\[0\\.\\d{3}, [01]\\.\\d{3}\\]")
+        .containsPattern("model − baseline +ROC-AUC [+−]\\d\\.\\d{3} \\[")
+        .contains("verdict: ")
         .contains("confusion matrix at")
         .contains("actual yes")
         .contains("predicted no")

@@ -6,6 +6,8 @@ import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.runtime.metrics.Evaluator;
 import io.propensity.runtime.metrics.ThresholdChoice;
 import io.propensity.runtime.metrics.ThresholdSelector;
+import io.propensity.training.pipeline.comparison.Comparisons;
+import io.propensity.training.pipeline.comparison.ModelComparison;
 import io.propensity.training.pipeline.data.ConstantFeatures;
 import io.propensity.training.pipeline.data.Dataset;
 import io.propensity.training.pipeline.data.DatasetChecks;
@@ -244,12 +246,27 @@ public final class TrainingPipeline {
       FitData test = FitData.of(data, split.test());
       double[][] testRows = test.toRows();
       BinaryEvaluation modelEval;
+      double[] baselineTest = baseline.predictProbabilities(test);
       BinaryEvaluation baselineEval =
-          Evaluator.evaluate(
-              baseline.predictProbabilities(test), test.labels(), baselineThreshold.threshold());
+          Evaluator.evaluate(baselineTest, test.labels(), baselineThreshold.threshold());
       try (LightGbmModel model = load(finalFit.modelText())) {
         double[] p = model.predictProbabilities(testRows);
         modelEval = Evaluator.evaluate(p, test.labels(), threshold.threshold());
+        listener.onProgress(
+            Progress.stage(
+                Stage.EVALUATING,
+                STAGE_SPAN[Stage.EVALUATING.ordinal()][0],
+                "bootstrapping confidence intervals against the baseline and naive rules"));
+        ModelComparison comparison =
+            Comparisons.compare(
+                data,
+                train,
+                split.test(),
+                p,
+                threshold.threshold(),
+                baselineTest,
+                baselineThreshold.threshold(),
+                req.comparison());
 
         // EXPLAINING
         begin(Stage.EXPLAINING, "computing SHAP values on test rows");
@@ -291,7 +308,8 @@ public final class TrainingPipeline {
                 "",
                 timings,
                 elapsedTotal(),
-                constant);
+                constant,
+                comparison);
         String html = HtmlReport.render(result);
         end();
         listener.onProgress(Progress.stage(Stage.REPORTING, 100, "done"));
@@ -318,7 +336,8 @@ public final class TrainingPipeline {
             html,
             timings,
             elapsedTotal(),
-            result.constantFeatures());
+            result.constantFeatures(),
+            result.comparison());
       }
     }
 

@@ -1,5 +1,6 @@
 package io.propensity.training.pipeline;
 
+import io.propensity.training.pipeline.comparison.ComparisonSettings;
 import io.propensity.training.pipeline.imbalance.ImbalanceStrategy;
 import io.propensity.training.pipeline.model.BoostingSettings;
 import io.propensity.training.pipeline.model.Hyperparameters;
@@ -34,6 +35,8 @@ import java.util.Optional;
  * @param shapPointsPerFeature beeswarm points per feature
  * @param dependencePlots features with a dependence plot
  * @param seed the run's seed (splits, SMOTE, baseline, LightGBM, tuning)
+ * @param comparison how the model is compared with the baseline and the naive rules on the test
+ *     rows (bootstrap intervals, rule settings)
  */
 public record TrainingRequest(
     TrainingSource source,
@@ -51,7 +54,8 @@ public record TrainingRequest(
     int shapRows,
     int shapPointsPerFeature,
     int dependencePlots,
-    long seed) {
+    long seed,
+    ComparisonSettings comparison) {
 
   public TrainingRequest {
     Objects.requireNonNull(source, "source");
@@ -76,6 +80,7 @@ public record TrainingRequest(
     if (!(thresholdBeta > 0) || Double.isInfinite(thresholdBeta)) {
       throw new IllegalArgumentException("thresholdBeta must be a positive number");
     }
+    Objects.requireNonNull(comparison, "comparison");
     if (goldenRows < 0 || shapRows < 1 || shapPointsPerFeature < 1 || dependencePlots < 0) {
       throw new IllegalArgumentException(
           "goldenRows/dependencePlots >= 0, shapRows/shapPointsPerFeature >= 1");
@@ -128,6 +133,7 @@ public record TrainingRequest(
     private int shapRows = 2000;
     private int shapPointsPerFeature = 300;
     private int dependencePlots = 4;
+    private ComparisonSettings comparison;
 
     private Builder(TrainingSource source) {
       this.source = Objects.requireNonNull(source, "source");
@@ -203,6 +209,12 @@ public record TrainingRequest(
       return this;
     }
 
+    /** Bootstrap and naive-rule settings of the comparison on the test rows. */
+    public Builder comparison(ComparisonSettings c) {
+      this.comparison = c;
+      return this;
+    }
+
     public TrainingRequest build() {
       return new TrainingRequest(
           source,
@@ -220,7 +232,8 @@ public record TrainingRequest(
           shapRows,
           shapPointsPerFeature,
           dependencePlots,
-          seed);
+          seed,
+          comparison != null ? comparison : ComparisonSettings.defaults(seed));
     }
   }
 }

@@ -3,6 +3,7 @@ package io.propensity.training.pipeline;
 import io.propensity.runtime.explain.FeatureImportance;
 import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.runtime.metrics.ThresholdChoice;
+import io.propensity.training.pipeline.comparison.ModelComparison;
 import io.propensity.training.pipeline.data.CategoricalVocabulary;
 import io.propensity.training.pipeline.data.ConstantFeatures;
 import io.propensity.training.pipeline.data.FeatureKind;
@@ -40,6 +41,8 @@ import java.util.Optional;
  * @param totalTime wall-clock time of the whole run
  * @param constantFeatures features constant (left out of the baseline; LightGBM cannot split on
  *     them) or almost constant in the training and validation rows; also in the lineage's notes
+ * @param comparison bootstrap intervals of the model, the baseline and the naive rules on the test
+ *     rows, the model's paired lead over each, and the verdict against the baseline
  */
 public record TrainingResult(
     String target,
@@ -64,7 +67,8 @@ public record TrainingResult(
     String reportHtml,
     Map<Stage, Duration> timings,
     Duration totalTime,
-    ConstantFeatures constantFeatures) {
+    ConstantFeatures constantFeatures,
+    ModelComparison comparison) {
 
   public TrainingResult {
     featureNames = List.copyOf(featureNames);
@@ -79,5 +83,6 @@ public record TrainingResult(
     t.putAll(timings);
     timings = java.util.Collections.unmodifiableMap(t);
     java.util.Objects.requireNonNull(constantFeatures, "constantFeatures");
+    java.util.Objects.requireNonNull(comparison, "comparison");
   }
 }

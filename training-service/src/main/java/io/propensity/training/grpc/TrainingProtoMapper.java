@@ -4,6 +4,10 @@ import io.propensity.client.EventProtoMapper;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.runtime.metrics.BinaryEvaluation;
+import io.propensity.runtime.metrics.BootstrapResult;
+import io.propensity.runtime.metrics.BootstrapSettings;
+import io.propensity.runtime.metrics.ConfidenceInterval;
+import io.propensity.runtime.metrics.IntervalMetric;
 import io.propensity.training.jobs.DataLoader;
 import io.propensity.training.jobs.Job;
 import io.propensity.training.jobs.JobDefinition;
@@ -11,6 +15,9 @@ import io.propensity.training.jobs.JobState;
 import io.propensity.training.pipeline.Progress;
 import io.propensity.training.pipeline.TrainingRequest;
 import io.propensity.training.pipeline.TrainingSource;
+import io.propensity.training.pipeline.comparison.ComparisonSettings;
+import io.propensity.training.pipeline.comparison.ModelComparison;
+import io.propensity.training.pipeline.comparison.RuleResult;
 import io.propensity.training.pipeline.data.CsvOptions;
 import io.propensity.training.pipeline.data.FeatureKind;
 import io.propensity.training.pipeline.imbalance.ImbalanceStrategy;
@@ -22,6 +29,7 @@ import io.propensity.training.pipeline.tuning.SearchMethod;
 import io.propensity.training.pipeline.tuning.TuningConfig;
 import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.ModelRegistry;
+import io.propensity.training.registry.VersionDetails;
 import io.propensity.training.registry.VersionDetails.LineageSource;
 import io.propensity.training.registry.VersionDetails.TabularFile;
 import java.nio.file.InvalidPathException;
@@ -36,6 +44,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import propensity.registry.v1.MetricIntervals;
+import propensity.registry.v1.ReferenceStatus;
+import propensity.training.v1.ComparisonSpec;
 import propensity.training.v1.DataSource;
 import propensity.training.v1.EvaluationSummary;
 import propensity.training.v1.ImbalanceSpec;
@@ -43,6 +54,7 @@ import propensity.training.v1.JobProgress;
 import propensity.training.v1.MetricSummary;
 import propensity.training.v1.PromotionOutcome;
 import propensity.training.v1.PromotionPolicy;
+import propensity.training.v1.RuleSummary;
 import propensity.training.v1.SearchStrategy;
 import propensity.training.v1.SplitSpec;
 import propensity.training.v1.SplitStrategy;
@@ -85,6 +97,7 @@ final class TrainingProtoMapper {
     double thresholdBeta = thresholdBeta(spec.getThreshold(), errors);
     FitSettings fit = fitSettings(spec.getFixedParamsMap(), tuned, metric, seed, errors);
     Optional<JobDefinition.Promotion> promotion = promotion(spec.getPromotion(), errors);
+    ComparisonSettings comparison = comparison(spec.getComparison(), seed, errors);
     if (!errors.isEmpty()) {
       throw new InvalidInputException("invalid training spec: " + errors.get(0), errors);
     }
@@ -99,7 +112,8 @@ final class TrainingProtoMapper {
                   .imbalance(imbalance)
                   .fixedParameters(fit.hyperparameters())
                   .boosting(fit.boosting())
-                  .thresholdBeta(thresholdBeta);
+                  .thresholdBeta(thresholdBeta)
+                  .comparison(comparison);
           tuning.ifPresent(b::tuning);
           return b.build();
         };
@@ -452,6 +466,38 @@ final class TrainingProtoMapper {
     return Optional.of(new JobDefinition.Promotion(m, p.getMinMargin(), alias));
   }
 
+  /** Bootstrap resamples and the recent-purchase rule's days; 0 means the default. */
+  private static ComparisonSettings comparison(
+      ComparisonSpec spec, long seed, List<FieldError> errors) {
+    ComparisonSettings defaults = ComparisonSettings.defaults(seed);
+    int resamples =
+        spec.getBootstrapResamples() == 0
+            ? defaults.bootstrap().resamples()
+            : spec.getBootstrapResamples();
+    if (resamples < 1 || resamples > BootstrapSettings.MAX_RESAMPLES) {
+      errors.add(
+          new FieldError(
+              "spec.comparison.bootstrap_resamples",
+              spec.getBootstrapResamples()
+                  + " is outside 0 to "
+                  + BootstrapSettings.MAX_RESAMPLES));
+      resamples = defaults.bootstrap().resamples();
+    }
+    int days =
+        spec.getRecentPurchaseDays() == 0
+            ? defaults.recentPurchaseDays()
+            : spec.getRecentPurchaseDays();
+    if (days < 1 || days > 89) {
+      errors.add(
+          new FieldError(
+              "spec.comparison.recent_purchase_days",
+              spec.getRecentPurchaseDays()
+                  + " is outside 0 to 89 (purchase recency stops at 90 days)"));
+      days = defaults.recentPurchaseDays();
+    }
+    return new ComparisonSettings(defaults.bootstrap().withResamples(resamples), days);
+  }
+
   static propensity.training.v1.Job toProto(Job<TrainingSpec> j) {
     propensity.training.v1.Job.Builder b =
         propensity.training.v1.Job.newBuilder()
@@ -475,6 +521,7 @@ final class TrainingProtoMapper {
                       ? 0
                       : (double) j.model().get().positives() / j.model().get().rows());
       j.baseline().ifPresent(base -> e.setBaseline(summary(base)));
+      j.comparison().ifPresent(c -> comparison(e, c));
       b.setEvaluation(e);
     }
     j.promotion()
@@ -487,6 +534,45 @@ final class TrainingProtoMapper {
                         .setPreviousVersion(p.previousVersion())
                         .setReason(p.reason())));
     return b.build();
+  }
+
+  /** The intervals, verdict and rules of a comparison, added to the summary {@code e}. */
+  private static void comparison(EvaluationSummary.Builder e, ModelComparison c) {
+    BootstrapResult b = c.bootstrap();
+    e.getModelBuilder().setIntervals(intervals(b.intervals().get(ModelComparison.MODEL)));
+    if (e.hasBaseline()) {
+      e.getBaselineBuilder().setIntervals(intervals(b.intervals().get(ModelComparison.BASELINE)));
+    }
+    e.setBaselineDifference(intervals(b.differences().get(ModelComparison.BASELINE)))
+        .setVerdict(c.verdict().text())
+        .setBeatsBaseline(c.verdict().beatsBaseline())
+        .setIntervalMethod(b.describe());
+    for (RuleResult rule : c.rules()) {
+      RuleSummary.Builder r =
+          RuleSummary.newBuilder()
+              .setName(rule.name())
+              .setDescription(rule.title())
+              .setStatus(
+                  switch (rule.status()) {
+                    case EVALUATED -> ReferenceStatus.REFERENCE_STATUS_EVALUATED;
+                    case NOT_APPLICABLE -> ReferenceStatus.REFERENCE_STATUS_NOT_APPLICABLE;
+                    case NEVER_FIRES -> ReferenceStatus.REFERENCE_STATUS_NEVER_FIRES;
+                  })
+              .setNote(rule.note());
+      rule.evaluation()
+          .ifPresent(
+              ev ->
+                  r.setMetrics(
+                          summary(ev).toBuilder()
+                              .setIntervals(intervals(b.intervals().get(rule.name()))))
+                      .setModelDifference(intervals(b.differences().get(rule.name()))));
+      e.addRules(r);
+    }
+  }
+
+  /** The defined intervals in contract form. */
+  private static MetricIntervals intervals(Map<IntervalMetric, ConfidenceInterval> intervals) {
+    return VersionDetailsProtoMapper.intervals(VersionDetails.definedIntervals(intervals));
   }
 
   private static MetricSummary summary(BinaryEvaluation e) {

@@ -1,7 +1,9 @@
 package io.propensity.training.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.propensity.common.error.InvalidInputException;
 import io.propensity.training.registry.VersionDetails;
 import io.propensity.training.registry.VersionDetailsFixtures;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,30 @@ class VersionDetailsProtoMapperTest {
 
     assertThat(details).isEqualTo(VersionDetailsFixtures.full());
     assertThat(VersionDetailsProtoMapper.toProto(details).build()).isEqualTo(withoutColumns(sent));
+  }
+
+  @Test
+  void intervalsAndTheComparisonBecomeTheDomainRecordAndBack() {
+    ModelVersion sent = VersionDetailsFixtures.comparedProto();
+
+    VersionDetails details = VersionDetailsProtoMapper.toDetails(sent);
+
+    assertThat(details).isEqualTo(VersionDetailsFixtures.compared());
+    assertThat(VersionDetailsProtoMapper.toProto(details).build()).isEqualTo(withoutColumns(sent));
+  }
+
+  @Test
+  void anIntervalWithLowerAboveUpperIsInvalidNamingTheField() {
+    ModelVersion.Builder b = VersionDetailsFixtures.comparedProto().toBuilder();
+    b.getComparisonBuilder()
+        .getBaselineDifferenceBuilder()
+        .getPrAucBuilder()
+        .setLower(0.5)
+        .setUpper(0.1);
+
+    assertThatThrownBy(() -> VersionDetailsProtoMapper.toDetails(b.build()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("model_version.comparison.baseline_difference.pr_auc");
   }
 
   @Test

@@ -23,6 +23,28 @@ class VersionDetailsJsonTest {
   }
 
   @Test
+  void intervalsAndTheComparisonReadBackAsWritten() {
+    VersionDetails compared = VersionDetailsFixtures.compared();
+
+    assertThat(roundTrip(compared)).isEqualTo(compared);
+    assertThat(VersionDetailsJson.write(VersionDetailsFixtures.full()))
+        .doesNotContain("\"comparison\"")
+        .doesNotContain("\"intervals\"");
+  }
+
+  @Test
+  void anIntervalWithLowerAboveUpperIsACorruptRecordNamingTheField() {
+    String json =
+        VersionDetailsJson.write(VersionDetailsFixtures.compared())
+            .replace("\"lower\":0.012", "\"lower\":0.9");
+
+    assertThatThrownBy(() -> VersionDetailsJson.read(json, WHAT))
+        .isInstanceOf(CorruptRecordException.class)
+        .hasMessageContaining("baseline_difference")
+        .hasMessageContaining("ROC_AUC");
+  }
+
+  @Test
   void tabularLineageAbsentValuesAndNonFiniteNumbersReadBackAsWritten() {
     VersionDetails tabular = VersionDetailsFixtures.tabular();
 
