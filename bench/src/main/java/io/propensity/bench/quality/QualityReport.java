@@ -5,8 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import propensity.registry.v1.BootstrapUnit;
+import propensity.registry.v1.ConfidenceInterval;
 import propensity.registry.v1.Evaluation;
+import propensity.registry.v1.MetricIntervals;
+import propensity.registry.v1.ModelComparison;
 import propensity.registry.v1.ModelVersion;
+import propensity.registry.v1.ReferenceEvaluation;
+import propensity.registry.v1.ReferenceStatus;
 
 /**
  * The benchmark's table, in Markdown: per data set, the test rows and their positives, then one row
@@ -74,7 +80,10 @@ final class QualityReport {
                 "Every data set through the CLI on a fresh local stack: import, point-in-time"
                     + " training set, TPE tuning (%d trials, %d-fold cross-validation), LightGBM and"
                     + " a logistic-regression baseline, evaluated on the test rows (the later"
-                    + " cutoffs for logs; a fixed split column for tables).%n%n",
+                    + " cutoffs for logs; a fixed split column for tables) beside two naive rules."
+                    + " Every figure has its bootstrap 95%% interval in brackets; the"
+                    + " \"LightGBM − baseline\" row gives paired differences on the same"
+                    + " resamples (for log loss and Brier, negative is better).%n%n",
                 trials,
                 folds))
         .append(HEADER);
@@ -92,6 +101,15 @@ final class QualityReport {
           .append(e.dataset().note())
           .append(String.format(Locale.ROOT, " (%.0f s)", e.took().toMillis() / 1000.0))
           .append('\n');
+      e.outcome()
+          .version()
+          .ifPresent(
+              v -> {
+                sb.append("  - verdict: ").append(verdict(v)).append('\n');
+                for (String note : v.getLineage().getNotesList()) {
+                  sb.append("  - ").append(note).append('\n');
+                }
+              });
     }
     return sb.toString();
   }
@@ -141,24 +159,85 @@ final class QualityReport {
     ModelVersion v = e.outcome().version().get();
     Evaluation m = v.getEvaluation();
     String rows = String.format(Locale.ROOT, "%,d (%,d)", m.getRowCount(), m.getPositiveCount());
-    row(sb, name, rows, "LightGBM", m);
+    row(sb, name, rows, "**LightGBM**", m);
     if (v.hasBaselineEvaluation()) {
       row(sb, "", "", "logistic baseline", v.getBaselineEvaluation());
     }
+    if (v.hasComparison()) {
+      ModelComparison c = v.getComparison();
+      if (c.hasBaselineDifference()) {
+        differenceRow(sb, "LightGBM − baseline", c.getBaselineDifference());
+      }
+      for (ReferenceEvaluation r : c.getReferenceEvaluationsList()) {
+        String rule = "rule: " + r.getDescription();
+        if (r.getStatus() == ReferenceStatus.REFERENCE_STATUS_EVALUATED) {
+          row(sb, "", "", rule, r.getEvaluation());
+        } else {
+          sb.append("| | | ")
+              .append(rule)
+              .append(" | ")
+              .append(r.getNote().replace("|", "/"))
+              .append(" | | | | |\n");
+        }
+      }
+    }
+  }
+
+  /** One line per data set under the table: the verdict and how its intervals were drawn. */
+  private static String verdict(ModelVersion v) {
+    if (!v.hasComparison()) {
+      return "no intervals recorded";
+    }
+    ModelComparison c = v.getComparison();
+    return String.format(
+        Locale.ROOT,
+        "%s (%,d bootstrap resamples of %,d %s, %.0f%% percentile intervals)",
+        c.getVerdict(),
+        c.getBootstrapResamples(),
+        c.getBootstrapUnitCount(),
+        c.getBootstrapUnit() == BootstrapUnit.BOOTSTRAP_UNIT_USER ? "users" : "rows",
+        100 * c.getConfidenceLevel());
   }
 
   private static void row(StringBuilder sb, String name, String rows, String scorer, Evaluation e) {
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "| %s | %s | %s | %.3f | %.3f | %.3f | %.4f | %.4f |%n",
-            name,
-            rows,
-            scorer,
-            e.getRocAuc(),
-            e.getPrAuc(),
-            e.getF1(),
-            e.getLogLoss(),
-            e.getBrier()));
+    MetricIntervals ci = e.hasIntervals() ? e.getIntervals() : MetricIntervals.getDefaultInstance();
+    sb.append("| ")
+        .append(name)
+        .append(" | ")
+        .append(rows)
+        .append(" | ")
+        .append(scorer)
+        .append(" | ")
+        .append(cell(e.getRocAuc(), ci.hasRocAuc(), ci.getRocAuc()))
+        .append(" | ")
+        .append(cell(e.getPrAuc(), ci.hasPrAuc(), ci.getPrAuc()))
+        .append(" | ")
+        .append(cell(e.getF1(), ci.hasF1(), ci.getF1()))
+        .append(" | ")
+        .append(cell(e.getLogLoss(), ci.hasLogLoss(), ci.getLogLoss()))
+        .append(" | ")
+        .append(cell(e.getBrier(), ci.hasBrier(), ci.getBrier()))
+        .append(" |\n");
+  }
+
+  private static void differenceRow(StringBuilder sb, String scorer, MetricIntervals d) {
+    sb.append("| | | ").append(scorer);
+    for (var ci : List.of(d.getRocAuc(), d.getPrAuc(), d.getF1(), d.getLogLoss(), d.getBrier())) {
+      sb.append(" | ")
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "%+.3f [%+.3f, %+.3f]",
+                  ci.getEstimate(),
+                  ci.getLower(),
+                  ci.getUpper()));
+    }
+    sb.append(" |\n");
+  }
+
+  private static String cell(double value, boolean hasInterval, ConfidenceInterval ci) {
+    return hasInterval
+        ? String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", value, ci.getLower(), ci.getUpper())
+        : String.format(Locale.ROOT, "%.3f", value);
   }
 }
