@@ -107,6 +107,7 @@ final class Jobs {
         if (e.hasBaseline()) {
           out.println(Show.metrics("baseline", e.getBaseline()));
         }
+        Show.comparison(e).forEach(out::println);
         if (job.hasPromotion()) {
           var p = job.getPromotion();
           out.println(

@@ -239,6 +239,11 @@ final class ModelsCommand implements Runnable {
         Evaluation b = v.getBaselineEvaluation();
         out.println(Show.metrics(b.getModelKind().isEmpty() ? "baseline" : b.getModelKind(), b));
       }
+      if (v.hasComparison()) {
+        out.println();
+        Show.comparison(e, v.getBaselineEvaluation(), v.hasBaselineEvaluation(), v.getComparison())
+            .forEach(out::println);
+      }
       ConfusionMatrix c = e.getConfusionMatrix();
       out.printf("%nconfusion matrix at %.4f    predicted yes  predicted no%n", e.getThreshold());
       out.printf(
@@ -291,6 +296,9 @@ final class ModelsCommand implements Runnable {
           l.getTestRowCount(),
           100 * l.getPositiveRate(),
           l.getSeed());
+      for (String note : l.getNotesList()) {
+        out.printf("  note        %s%n", note);
+      }
       out.printf(
           "  schema      %d features, hash %s%n",
           v.getFeatureSchema().getFeaturesCount(), v.getFeatureSchema().getVersionHash());

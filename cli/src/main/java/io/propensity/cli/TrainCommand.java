@@ -22,6 +22,7 @@ import propensity.registry.v1.Metric;
 import propensity.registry.v1.SetAliasRequest;
 import propensity.training.v1.ClassWeights;
 import propensity.training.v1.ColumnSpec;
+import propensity.training.v1.ComparisonSpec;
 import propensity.training.v1.DataSource;
 import propensity.training.v1.ImbalanceSpec;
 import propensity.training.v1.Job;
@@ -125,6 +126,13 @@ final class TrainCommand implements Callable<Integer> {
   String timeColumn;
 
   @Option(
+      names = "--split-column",
+      description =
+          "with --csv: column naming each row's part, train | validation | test (any case);"
+              + " fixes the split, not a feature")
+  String splitColumn;
+
+  @Option(
       names = "--ignore",
       split = ",",
       description = "with --csv: columns that are not features, e.g. user_id,cutoff")
@@ -189,6 +197,19 @@ final class TrainCommand implements Callable<Integer> {
   boolean noBaseline;
 
   @Option(
+      names = "--bootstrap-resamples",
+      defaultValue = "0",
+      description =
+          "bootstrap resamples of the 95% confidence intervals, up to 100000 (default 0 = 1000)")
+  int bootstrapResamples;
+
+  @Option(
+      names = "--recent-purchase-days",
+      defaultValue = "0",
+      description = "N of the naive rule \"bought in the last N days\", 1 to 89 (default 0 = 30)")
+  int recentPurchaseDays;
+
+  @Option(
       names = "--seed",
       defaultValue = "42",
       description = "seed of every random choice (default ${DEFAULT-VALUE})")
@@ -207,7 +228,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--promote-if-better",
-      description = "let the job promote the new version only if it beats the alias's version")
+      description =
+          "let the job promote the new version only if it beats the alias's version, and its own"
+              + " logistic baseline on the metric by more than the 95% confidence interval")
   boolean promoteIfBetter;
 
   @Option(
@@ -256,9 +279,14 @@ final class TrainCommand implements Callable<Integer> {
       if (csv != null) {
         tabular(s);
       } else {
-        if (label != null || timeColumn != null || !ignore.isEmpty() || !categorical.isEmpty()) {
+        if (label != null
+            || timeColumn != null
+            || splitColumn != null
+            || !ignore.isEmpty()
+            || !categorical.isEmpty()) {
           throw new CliException(
-              "--label, --time-column, --ignore and --categorical go with --csv", 2);
+              "--label, --time-column, --split-column, --ignore and --categorical go with --csv",
+              2);
         }
         featureServiceSet(s, out);
       }
@@ -320,6 +348,13 @@ final class TrainCommand implements Callable<Integer> {
             .addAllIgnoredColumns(ignore);
     if (timeColumn != null) {
       f.setTimeColumn(timeColumn);
+    }
+    if (splitColumn != null) {
+      if (split != null || testFraction != 0) {
+        throw new CliException(
+            "--split-column fixes the split: leave out --split and --test-fraction", 2);
+      }
+      f.setSplitColumn(splitColumn);
     }
     for (String c : categorical) {
       f.addColumns(
@@ -402,6 +437,13 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (noBaseline) {
       s.setTrainBaseline(false);
+    }
+    if (bootstrapResamples != 0 || recentPurchaseDays != 0) {
+      // the service checks the ranges and names the field
+      s.setComparison(
+          ComparisonSpec.newBuilder()
+              .setBootstrapResamples(bootstrapResamples)
+              .setRecentPurchaseDays(recentPurchaseDays));
     }
     if (promoteIfBetter) {
       s.setPromotion(

@@ -242,16 +242,10 @@ record QualityDataset(
             true,
             "6b4691437a204c13d461783838103862a2e6620c5db3be2e94ba4f9c7eb7f0c4",
             List.of("--format", "rees46"),
-            List.of(
-                "--target",
-                "session-conversion",
-                "--from",
-                "2019-10-01T00:00:00Z",
-                "--to",
-                "2019-10-01T02:50:00Z",
-                "--step",
-                "10m"),
-            "in-session target: a row after every few events of each session"));
+            List.of("--target", "session-conversion", "--step", "10m"),
+            "in-session target: will the session going on at a cutoff end in a purchase; cutoffs"
+                + " every 10 minutes where the CLI's default places them (the dense part of the"
+                + " log, the 30-minute session gap kept before its end)"));
     // A table of sessions with a label.
     d.add(
         new QualityDataset(
@@ -265,8 +259,8 @@ record QualityDataset(
                 "--label", "Revenue",
                 "--categorical",
                     "Month,VisitorType,Weekend,OperatingSystems,Browser,Region,TrafficType"),
-            "a fixed split column added by the benchmark (SplitColumn): 20 % test, 15 % of the"
-                + " rest validation"));
+            "a fixed split column added by the benchmark (SplitColumn, trained with"
+                + " --split-column): 20 % test, 15 % of the rest validation"));
     d.add(
         new QualityDataset(
             "online-shoppers-no-pv",

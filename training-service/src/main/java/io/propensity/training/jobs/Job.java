@@ -2,6 +2,7 @@ package io.propensity.training.jobs;
 
 import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.training.pipeline.Progress;
+import io.propensity.training.pipeline.comparison.ModelComparison;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -23,6 +24,7 @@ import java.util.OptionalLong;
  * @param model the model's test evaluation, once succeeded
  * @param baseline the baseline's test evaluation, once succeeded
  * @param promotion the promotion outcome, when the job had a policy
+ * @param comparison intervals, verdict and naive rules on the test rows, once succeeded
  */
 public record Job<S>(
     String id,
@@ -38,4 +40,5 @@ public record Job<S>(
     OptionalLong modelVersion,
     Optional<BinaryEvaluation> model,
     Optional<BinaryEvaluation> baseline,
-    Optional<ModelPublisher.PromotionOutcome> promotion) {}
+    Optional<ModelPublisher.PromotionOutcome> promotion,
+    Optional<ModelComparison> comparison) {}

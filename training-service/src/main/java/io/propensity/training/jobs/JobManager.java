@@ -105,7 +105,8 @@ public final class JobManager<S> implements AutoCloseable {
           published == null ? OptionalLong.empty() : OptionalLong.of(published.version()),
           Optional.ofNullable(result).map(TrainingResult::modelEvaluation),
           Optional.ofNullable(result).map(TrainingResult::baselineEvaluation),
-          published == null ? Optional.empty() : published.promotion());
+          published == null ? Optional.empty() : published.promotion(),
+          Optional.ofNullable(result).map(TrainingResult::comparison));
     }
 
     void notifyWatchers() {

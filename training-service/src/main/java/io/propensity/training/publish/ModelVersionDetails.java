@@ -4,12 +4,19 @@ import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.labels.Target;
 import io.propensity.runtime.metrics.BinaryEvaluation;
+import io.propensity.runtime.metrics.BootstrapResult;
+import io.propensity.runtime.metrics.ConfidenceInterval;
+import io.propensity.runtime.metrics.IntervalMetric;
 import io.propensity.training.pipeline.TrainingResult;
+import io.propensity.training.pipeline.comparison.ModelComparison;
+import io.propensity.training.pipeline.comparison.RuleResult;
 import io.propensity.training.pipeline.data.CategoricalVocabulary;
 import io.propensity.training.pipeline.tuning.Trial;
 import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.VersionDetails;
+import io.propensity.training.registry.VersionDetails.BootstrapUnit;
 import io.propensity.training.registry.VersionDetails.CalibrationBin;
+import io.propensity.training.registry.VersionDetails.Comparison;
 import io.propensity.training.registry.VersionDetails.ConfusionMatrix;
 import io.propensity.training.registry.VersionDetails.DecileLift;
 import io.propensity.training.registry.VersionDetails.Evaluation;
@@ -18,6 +25,8 @@ import io.propensity.training.registry.VersionDetails.GoldenRow;
 import io.propensity.training.registry.VersionDetails.Lineage;
 import io.propensity.training.registry.VersionDetails.LineageSource;
 import io.propensity.training.registry.VersionDetails.PrPoint;
+import io.propensity.training.registry.VersionDetails.ReferenceEvaluation;
+import io.propensity.training.registry.VersionDetails.ReferenceStatus;
 import io.propensity.training.registry.VersionDetails.RocPoint;
 import io.propensity.training.registry.VersionDetails.TrainingSet;
 import io.propensity.training.registry.VersionDetails.TuningTrial;
@@ -25,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,8 +50,16 @@ final class ModelVersionDetails {
     return new VersionDetails(
         "LightGBM, " + r.iterations() + " trees; baseline: " + r.baselineDescription(),
         jobId.isEmpty() ? Optional.empty() : Optional.of(jobId),
-        Optional.of(evaluation("lightgbm", r.modelEvaluation())),
-        Optional.of(evaluation("baseline", r.baselineEvaluation())),
+        Optional.of(
+            evaluation(
+                "lightgbm",
+                r.modelEvaluation(),
+                intervals(r.comparison().bootstrap().intervals().get(ModelComparison.MODEL)))),
+        Optional.of(
+            evaluation(
+                "baseline",
+                r.baselineEvaluation(),
+                intervals(r.comparison().bootstrap().intervals().get(ModelComparison.BASELINE)))),
         r.params(),
         features(r, schemaHash),
         Optional.of(lineage(r.lineage(), source)),
@@ -61,7 +79,45 @@ final class ModelVersionDetails {
                     t.trials().stream()
                         .map(trial -> tuningTrial(trial, trialMetric(t.metric().name())))
                         .toList())
-            .orElse(List.of()));
+            .orElse(List.of()),
+        Optional.of(comparison(r.comparison())));
+  }
+
+  /** The comparison as the registry keeps it: settings, paired differences, verdict, rules. */
+  static Comparison comparison(ModelComparison c) {
+    BootstrapResult b = c.bootstrap();
+    List<ReferenceEvaluation> references = new ArrayList<>();
+    for (RuleResult rule : c.rules()) {
+      references.add(
+          new ReferenceEvaluation(
+              rule.name(),
+              rule.title(),
+              switch (rule.status()) {
+                case EVALUATED -> ReferenceStatus.EVALUATED;
+                case NOT_APPLICABLE -> ReferenceStatus.NOT_APPLICABLE;
+                case NEVER_FIRES -> ReferenceStatus.NEVER_FIRES;
+              },
+              rule.note(),
+              rule.evaluation()
+                  .map(e -> evaluation(rule.name(), e, intervals(b.intervals().get(rule.name())))),
+              rule.evaluated() ? intervals(b.differences().get(rule.name())) : Map.of()));
+    }
+    return new Comparison(
+        b.settings().resamples(),
+        b.settings().level(),
+        b.settings().seed(),
+        b.unit() == BootstrapResult.Unit.CLUSTERS ? BootstrapUnit.USER : BootstrapUnit.ROW,
+        b.units(),
+        intervals(b.differences().get(ModelComparison.BASELINE)),
+        c.verdict().beatsOnRocAuc(),
+        c.verdict().beatsOnPrAuc(),
+        c.verdict().text(),
+        references);
+  }
+
+  private static Map<Metric, ConfidenceInterval> intervals(
+      Map<IntervalMetric, ConfidenceInterval> intervals) {
+    return VersionDetails.definedIntervals(intervals);
   }
 
   private static TuningTrial tuningTrial(Trial trial, Metric metric) {
@@ -87,7 +143,8 @@ final class ModelVersionDetails {
     return Double.isFinite(v) ? v : 0;
   }
 
-  private static Evaluation evaluation(String kind, BinaryEvaluation e) {
+  private static Evaluation evaluation(
+      String kind, BinaryEvaluation e, Map<Metric, ConfidenceInterval> intervals) {
     return new Evaluation(
         kind,
         e.rows(),
@@ -137,7 +194,8 @@ final class ModelVersionDetails {
             .toList(),
         e.prCurve().stream()
             .map(p -> new PrPoint(finite(p.threshold()), p.recall(), p.precision()))
-            .toList());
+            .toList(),
+        intervals);
   }
 
   /**
@@ -198,6 +256,7 @@ final class ModelVersionDetails {
         l.validationRows(),
         l.testRows(),
         l.positiveRate(),
-        l.seed());
+        l.seed(),
+        l.notes());
   }
 }

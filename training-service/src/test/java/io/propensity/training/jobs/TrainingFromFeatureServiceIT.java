@@ -113,7 +113,29 @@ class TrainingFromFeatureServiceIT implements TestPropertyProvider {
       assertThat(job.getEvaluation().getModel().getRocAuc())
           .as("ROC-AUC on later cutoffs")
           .isGreaterThan(0.7);
-      assertThat(job.getPromotion().getPromoted()).isTrue();
+      // promote-if-better (on ROC-AUC when the metric is unset) with no production promotes
+      // unless the model does not beat its baseline on ROC-AUC by more than the interval; then
+      // it says so and the test promotes it
+      var rocAuc = job.getEvaluation().getBaselineDifference().getRocAuc();
+      if (rocAuc.getLower() > 0) {
+        assertThat(job.getPromotion().getPromoted()).as(job.getPromotion().getReason()).isTrue();
+      } else {
+        assertThat(job.getPromotion().getPromoted()).isFalse();
+        assertThat(job.getPromotion().getReason())
+            .contains("does not beat its logistic baseline on roc_auc by more than the 95%");
+        ModelRegistryServiceGrpc.newBlockingStub(ch)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .setAlias(
+                propensity.registry.v1.SetAliasRequest.newBuilder()
+                    .setName("purchase-7d")
+                    .setAlias("production")
+                    .setVersion(job.getModelVersion())
+                    .build());
+      }
+      assertThat(job.getEvaluation().getVerdict()).contains("logistic baseline");
+      assertThat(job.getEvaluation().getRulesList())
+          .extracting(r -> r.getName())
+          .contains("bought_in_last_30d");
       ModelVersion v =
           ModelRegistryServiceGrpc.newBlockingStub(ch)
               .withDeadlineAfter(10, TimeUnit.SECONDS)

@@ -2,6 +2,8 @@ package io.propensity.training.pipeline.split;
 
 import io.propensity.training.pipeline.TrainingDataException;
 import io.propensity.training.pipeline.data.Dataset;
+import io.propensity.training.pipeline.data.SplitPart;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,13 +19,19 @@ import java.util.stream.IntStream;
  *
  * <p>By time (when rows have cutoffs): the latest cutoffs form the test set, so the model is judged
  * on a period after everything it learnt from; validation is the latest period of what remains.
- * Stratified otherwise: each part keeps the overall positive rate; shuffles are seeded.
+ * Stratified otherwise: each part keeps the overall positive rate; shuffles are seeded. Predefined
+ * when every row names its part (a split column), so a split can be fixed before any tuning and
+ * shared with other tools.
  */
 public final class Splitter {
   private Splitter() {}
 
   /** Splits {@code data} as configured. */
   public static DataSplit split(Dataset data, SplitConfig config) {
+    if (config.mode() == SplitConfig.SplitMode.PREDEFINED
+        || (config.mode() == SplitConfig.SplitMode.AUTO && data.hasSplitParts())) {
+      return predefinedSplit(data);
+    }
     boolean byTime =
         switch (config.mode()) {
           case TIME -> {
@@ -36,6 +44,7 @@ public final class Splitter {
           }
           case STRATIFIED -> false;
           case AUTO -> data.hasCutoffs();
+          case PREDEFINED -> throw new IllegalStateException("handled above");
         };
     int[] all = IntStream.range(0, data.rowCount()).toArray();
     if (byTime) {
@@ -52,6 +61,42 @@ public final class Splitter {
           data, all, config, "all rows share one cutoff time, so the split is stratified");
     }
     return stratifiedSplit(data, all, config, "");
+  }
+
+  /** Every row where its split part puts it. */
+  private static DataSplit predefinedSplit(Dataset data) {
+    if (!data.hasSplitParts()) {
+      throw new TrainingDataException(
+          "a predefined split was requested but the rows name no split part; give a split column"
+              + " (train, validation or test per row) or split by time or stratified");
+    }
+    int[] all = IntStream.range(0, data.rowCount()).toArray();
+    int[] train = filter(all, i -> data.splitPart(i).orElseThrow() == SplitPart.TRAIN);
+    int[] validation = filter(all, i -> data.splitPart(i).orElseThrow() == SplitPart.VALIDATION);
+    int[] test = filter(all, i -> data.splitPart(i).orElseThrow() == SplitPart.TEST);
+    for (SplitPart part : SplitPart.values()) {
+      int[] rows =
+          switch (part) {
+            case TRAIN -> train;
+            case VALIDATION -> validation;
+            case TEST -> test;
+          };
+      String name = part.name().toLowerCase(java.util.Locale.ROOT);
+      if (rows.length == 0 || !hasBothClasses(data, rows)) {
+        throw new TrainingDataException(
+            "the split column puts "
+                + (rows.length == 0
+                    ? "no rows"
+                    : "only " + (data.label(rows[0]) ? "positive" : "negative") + " rows")
+                + " in "
+                + name
+                + "; each of train, validation and test needs positive and negative rows: mark"
+                + " more rows "
+                + name);
+      }
+    }
+    return new DataSplit(
+        train, validation, test, SplitConfig.SplitMode.PREDEFINED, List.of(), Optional.empty(), "");
   }
 
   /**
@@ -262,23 +307,74 @@ public final class Splitter {
    * (seeded).
    */
   public static List<Fold> folds(Dataset data, int[] rows, int k, boolean byTime, long seed) {
+    return folds(data, rows, k, byTime, Duration.ZERO, 1, seed);
+  }
+
+  /**
+   * Cross-validation folds over {@code rows}.
+   *
+   * <p>When {@code byTime} and the rows have cutoffs: forward-chaining time blocks. The rows are
+   * cut along time into k+1 blocks of about equal size (a cutoff is never split); fold i validates
+   * on block i+1 and fits on the rows whose cutoff plus {@code purgeGap} is before that block, so
+   * no fold validates on a cutoff at or before its fit rows' latest cutoff + purge gap (no label
+   * window of a fit row reaches into the validated period). When k blocks cannot each hold both
+   * classes, fewer folds are tried, down to 2.
+   *
+   * <p>Otherwise (no cutoffs, or no time-block folds possible): stratified k-fold, repeated {@code
+   * repeats} times with different shuffles, so a trial on few rows is judged by more than one
+   * random partition. Fold indices run 0 .. k·repeats − 1.
+   *
+   * @param purgeGap time between a fit row's cutoff and the first validated cutoff, ≥ 0
+   * @param repeats stratified repetitions, ≥ 1 (time-block folds are never repeated)
+   */
+  public static List<Fold> folds(
+      Dataset data, int[] rows, int k, boolean byTime, Duration purgeGap, int repeats, long seed) {
     if (k < 2) {
       throw new IllegalArgumentException("need at least 2 folds, got " + k);
     }
+    if (repeats < 1 || purgeGap.isNegative()) {
+      throw new IllegalArgumentException("need repeats >= 1 and a purge gap >= 0");
+    }
     if (byTime && data.hasCutoffs()) {
       TreeMap<Long, Integer> counts = cutoffCounts(data, rows);
-      if (counts.size() > k) {
-        List<Fold> folds = timeBlockFolds(data, rows, k, counts);
-        if (folds != null) {
-          return folds;
+      for (int kk = k; kk >= 2; kk--) {
+        if (counts.size() > kk) {
+          List<Fold> folds = timeBlockFolds(data, rows, kk, counts, purgeGap.toMillis());
+          if (folds != null) {
+            return folds;
+          }
         }
       }
     }
-    return stratifiedFolds(data, rows, k, seed);
+    List<Fold> out = new ArrayList<>();
+    for (int r = 0; r < repeats; r++) {
+      // repeat 0 shuffles exactly as a single k-fold does, so one repeat is the plain k-fold
+      out.addAll(stratifiedFolds(data, rows, k, seed + 1_000_003L * r, r * k));
+    }
+    return out;
+  }
+
+  /** Whether every fold validates only on cutoffs after its fit rows' latest cutoff + gap. */
+  public static boolean isTimeBlocked(Dataset data, List<Fold> folds, Duration purgeGap) {
+    if (!data.hasCutoffs() || folds.isEmpty()) {
+      return false;
+    }
+    for (Fold f : folds) {
+      long maxFit = Long.MIN_VALUE;
+      for (int i : f.fit()) {
+        maxFit = Math.max(maxFit, data.cutoffMillis(i));
+      }
+      for (int i : f.validate()) {
+        if (data.cutoffMillis(i) <= maxFit + purgeGap.toMillis()) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static List<Fold> timeBlockFolds(
-      Dataset data, int[] rows, int k, TreeMap<Long, Integer> counts) {
+      Dataset data, int[] rows, int k, TreeMap<Long, Integer> counts, long gapMillis) {
     // k+1 blocks of about equal row counts along time, never splitting one cutoff
     long[] blockStart = new long[k + 1];
     double perBlock = rows.length / (double) (k + 1);
@@ -299,7 +395,7 @@ public final class Splitter {
     for (int f = 0; f < k; f++) {
       long validFrom = blockStart[f + 1];
       long validTo = f + 2 <= k ? blockStart[f + 2] : Long.MAX_VALUE;
-      int[] fit = filter(rows, i -> data.cutoffMillis(i) < validFrom);
+      int[] fit = filter(rows, i -> data.cutoffMillis(i) + gapMillis < validFrom);
       int[] validate =
           filter(rows, i -> data.cutoffMillis(i) >= validFrom && data.cutoffMillis(i) < validTo);
       if (!hasBothClasses(data, fit) || !hasBothClasses(data, validate)) {
@@ -310,7 +406,8 @@ public final class Splitter {
     return folds;
   }
 
-  private static List<Fold> stratifiedFolds(Dataset data, int[] rows, int k, long seed) {
+  private static List<Fold> stratifiedFolds(
+      Dataset data, int[] rows, int k, long seed, int firstIndex) {
     Random rnd = new Random(seed);
     int[] foldOf = new int[data.rowCount()];
     Arrays.fill(foldOf, -1);
@@ -339,7 +436,10 @@ public final class Splitter {
     for (int f = 0; f < k; f++) {
       int ff = f;
       folds.add(
-          new Fold(f, filter(rows, i -> foldOf[i] != ff), filter(rows, i -> foldOf[i] == ff)));
+          new Fold(
+              firstIndex + f,
+              filter(rows, i -> foldOf[i] != ff),
+              filter(rows, i -> foldOf[i] == ff)));
     }
     return folds;
   }
