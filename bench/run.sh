@@ -100,7 +100,13 @@ run() {
     online)      java -Xmx1g -cp "$JAR" io.propensity.bench.load.OnlineFeaturesLatencyBench "$@" ;;
     trainingset) java -Xmx1g -cp "$JAR" io.propensity.bench.load.TrainingSetBuildBench "$@" ;;
     memory)      java -Xmx1g -cp "$JAR" io.propensity.bench.load.OnlineStateMemoryCheck "$@" ;;
-    quality)     java -Xmx1g -cp "$JAR" io.propensity.bench.quality.QualityBench "$@" ;;
+    quality)
+      # data sets not kept in the repository: fetched and cached once (a set that cannot be had is
+      # skipped by the benchmark, saying why); PROPENSITY_BENCH_SKIP_FETCH=1 uses the cache as it is
+      if [ "${PROPENSITY_BENCH_SKIP_FETCH:-0}" != "1" ]; then
+        "$ROOT/bench/quality/fetch-data.sh" || echo "fetch-data.sh could not get every data set; going on" >&2
+      fi
+      java -Xmx1g -cp "$JAR" io.propensity.bench.quality.QualityBench "$@" ;;
     training)
       # LightGBM4j extracts its native library into java.io.tmpdir at start: a private one per run,
       # so another JVM loading the library from a shared temp dir is never disturbed

@@ -46,6 +46,16 @@ def parse_args(argv):
     p.add_argument("--categorical", default="")
     p.add_argument("--drop", default="")
     p.add_argument("--split-column", default="split")
+    p.add_argument("--time-column", default="",
+                   help="split by time on this column instead of a split column (a training set"
+                        " from `propensity training-set`: its `cutoff`)")
+    p.add_argument("--test-fraction", type=float, default=0.25)
+    p.add_argument("--validation-fraction", type=float, default=0.15)
+    p.add_argument("--purge-hours", type=float, default=0.0,
+                   help="rows whose cutoff is within this many hours before the test period are"
+                        " dropped (the label horizon), as the time split of Propensity does")
+    p.add_argument("--user-column", default="",
+                   help="draw users with all their rows in the bootstrap (a training set's user_id)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--trials", type=int, default=20)
     p.add_argument("--bootstrap", type=int, default=1000)
@@ -68,6 +78,31 @@ def design(frame, categorical, train_mask):
         else:
             parts.append(pd.to_numeric(frame[col], errors="coerce").astype(float))
     return pd.concat(parts, axis=1)
+
+
+def latest_covering(times, fraction):
+    """The earliest time t such that the rows at t or later are about `fraction` of the rows."""
+    values, counts = np.unique(times, return_counts=True)
+    want = fraction * len(times)
+    total = 0
+    for value, count in zip(values[::-1], counts[::-1]):
+        total += count
+        if total >= want:
+            return value
+    return values[0]
+
+
+def time_split(column, test_fraction, validation_fraction, purge_hours):
+    """Test: the latest cutoffs holding about test_fraction of the rows; rows within the purge
+    gap before the test period dropped; validation: the latest cutoffs of the rest holding about
+    validation_fraction of it; train: the earlier ones."""
+    times = pd.to_datetime(column, utc=True).astype("int64").to_numpy()
+    test_from = latest_covering(times, test_fraction)
+    rest = times <= test_from - int(purge_hours * 3600e9)
+    valid_from = latest_covering(times[rest], validation_fraction)
+    split = np.where(times >= test_from, "test", "dropped").astype(object)
+    split[rest] = np.where(times[rest] >= valid_from, "validation", "train")
+    return pd.Series(split)
 
 
 def best_f1_threshold(y, p):
@@ -118,18 +153,25 @@ def check_against_sklearn(y, p, threshold):
         "brier": brier_score_loss(y, p),
     }
     for k, v in theirs.items():
-        if abs(ours[k] - v) > 1e-9:
+        if abs(ours[k] - v) > 1e-6:
             raise AssertionError(f"{k}: {ours[k]} here, {v} by scikit-learn")
 
 
-def with_intervals(y, p, threshold, rounds, seed):
+def with_intervals(y, p, threshold, rounds, seed, clusters=None):
     check_against_sklearn(y, p, threshold)
     point = metrics(y, p, threshold)
     rng = np.random.default_rng(seed)
     draws = {k: [] for k in point}
     n = len(y)
+    if clusters is not None:
+        _, cluster_of = np.unique(clusters, return_inverse=True)
+        members = np.split(np.argsort(cluster_of, kind="mergesort"),
+                           np.cumsum(np.bincount(cluster_of))[:-1])
     for _ in range(rounds):
-        idx = rng.integers(0, n, n)
+        if clusters is None:
+            idx = rng.integers(0, n, n)
+        else:
+            idx = np.concatenate([members[c] for c in rng.integers(0, len(members), len(members))])
         if y[idx].min() == y[idx].max():
             continue
         for k, v in metrics(y[idx], p[idx], threshold).items():
@@ -143,14 +185,19 @@ def with_intervals(y, p, threshold, rounds, seed):
 
 def xgb(params, seed):
     return xgboost.XGBClassifier(
-        n_estimators=2000, early_stopping_rounds=50, eval_metric="logloss", tree_method="hist",
+        n_estimators=1000, early_stopping_rounds=50, eval_metric="logloss", tree_method="hist",
         random_state=seed, n_jobs=2, **params)
 
 
 def main(argv):
     a = parse_args(argv)
     frame = pd.read_csv(a.csv, dtype=str, keep_default_na=False)
-    split = frame.pop(a.split_column).str.strip().str.lower()
+    users = frame.pop(a.user_column).to_numpy() if a.user_column else None
+    if a.time_column:
+        split = time_split(frame.pop(a.time_column), a.test_fraction, a.validation_fraction,
+                           a.purge_hours)
+    else:
+        split = frame.pop(a.split_column).str.strip().str.lower()
     y_all = frame.pop(a.label).str.strip().str.lower().isin(TRUE_WORDS).astype(int).to_numpy()
     for col in names(a.drop):
         frame.pop(col)
@@ -161,6 +208,7 @@ def main(argv):
     x_tr, x_va, x_te = x_all[train], x_all[valid], x_all[test]
     y_tr, y_va, y_te = y_all[train], y_all[valid], y_all[test]
     print(f"rows: train {train.sum()}, validation {valid.sum()}, test {test.sum()} "
+          f"(dropped in the purge gap: {(split == 'dropped').sum()}) "
           f"({y_te.sum()} positive); {x_all.shape[1]} columns after one-hot; "
           f"xgboost {xgboost.__version__}, scikit-learn {sklearn.__version__}", file=sys.stderr)
 
@@ -183,7 +231,7 @@ def main(argv):
     for _ in range(a.trials):
         params = {
             "max_depth": int(rng.integers(2, 9)),
-            "learning_rate": float(10 ** rng.uniform(-2, -0.5)),
+            "learning_rate": float(10 ** rng.uniform(-1.5, -0.5)),
             "min_child_weight": float(10 ** rng.uniform(0, 1.5)),
             "subsample": float(rng.uniform(0.6, 1.0)),
             "colsample_bytree": float(rng.uniform(0.5, 1.0)),
@@ -203,7 +251,8 @@ def main(argv):
     print("| reference model | ROC-AUC | PR-AUC | F1 | log loss | Brier |")
     print("|---|---|---|---|---|---|")
     for name, threshold, p, extra in results:
-        m = with_intervals(y_te, p, threshold, a.bootstrap, a.seed)
+        m = with_intervals(y_te, p, threshold, a.bootstrap, a.seed,
+                           users[test] if users is not None else None)
         cell = lambda k: f"{m[k]['value']:.3f} [{m[k]['low']:.3f}, {m[k]['high']:.3f}]"
         print(f"| {name} | {cell('roc_auc')} | {cell('pr_auc')} | {cell('f1')} | "
               f"{cell('log_loss')} | {cell('brier')} |")

@@ -201,6 +201,8 @@ public final class QualityBench {
             ReferenceRun.run(repo, d, dir.resolve(d.name() + ".csv"), dir.resolve("reference.log"));
         System.out.println(ref.problem().isEmpty() ? String.join("\n", ref.rows()) : ref.problem());
         trained = trained.withReference(ref);
+      } else {
+        trained = trained.withReference(referenceOnTrainingSet(d, repo, dir, cli));
       }
       return trained;
     } finally {
@@ -208,6 +210,47 @@ public final class QualityBench {
         cli.down();
       }
     }
+  }
+
+  /**
+   * The outside reference of a log: the same target and cutoffs written as a training set by the
+   * CLI, then scikit-learn and XGBoost on it with a time split like Propensity's.
+   */
+  private static ReferenceRun.Outcome referenceOnTrainingSet(
+      QualityDataset d, Path repo, Path dir, CliRunner cli)
+      throws IOException, InterruptedException {
+    Path csv = dir.resolve(d.name() + "-training-set.csv");
+    List<String> ts = new ArrayList<>(List.of("training-set", "--out", csv.toString()));
+    ts.addAll(d.trainArgs());
+    System.out.println("outside reference: propensity " + String.join(" ", ts));
+    CliRunner.Result r = cli.run(ts, Duration.ofMinutes(30));
+    if (!r.ok()) {
+      return new ReferenceRun.Outcome(
+          List.of(),
+          "training-set failed (exit " + r.exitCode() + "): " + lastLines(r.output(), 2).strip(),
+          "propensity " + String.join(" ", ts));
+    }
+    ReferenceRun.Outcome ref =
+        ReferenceRun.runOnTrainingSet(repo, csv, purgeHours(d), dir.resolve("reference.log"));
+    System.out.println(ref.problem().isEmpty() ? String.join("\n", ref.rows()) : ref.problem());
+    return ref;
+  }
+
+  /** The purge gap of a data set's time split: its label horizon, or the 30-minute session gap. */
+  static double purgeHours(QualityDataset d) {
+    int t = d.trainArgs().indexOf("--target");
+    if (t >= 0 && d.trainArgs().get(t + 1).equals("session-conversion")) {
+      return 0.5;
+    }
+    int h = d.trainArgs().indexOf("--horizon");
+    String v = h >= 0 ? d.trainArgs().get(h + 1) : "30d";
+    double n = Double.parseDouble(v.substring(0, v.length() - 1));
+    return switch (v.charAt(v.length() - 1)) {
+      case 'd' -> n * 24;
+      case 'h' -> n;
+      case 'm' -> n / 60;
+      default -> throw new IllegalArgumentException("horizon " + v);
+    };
   }
 
   /** The newest version of {@code name} in the registry on {@code port}, fully. */

@@ -126,7 +126,11 @@ final class QualityReport {
       ReferenceRun.Outcome r = e.outcome().reference().get();
       sb.append("Outside reference for **")
           .append(e.dataset().name())
-          .append("**, the same file and split (`")
+          .append(
+              e.dataset().tabular()
+                  ? "**, the same file and split (`"
+                  : "**, the same target and cutoffs as a training set, split by time like"
+                      + " Propensity's (`")
           .append(r.command())
           .append("`):\n\n");
       if (!r.problem().isEmpty()) {

@@ -31,13 +31,47 @@ final class ReferenceRun {
    */
   static Outcome run(Path repo, QualityDataset d, Path table, Path log)
       throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>();
+    option(d.trainArgs(), "--label").ifPresent(v -> args.addAll(List.of("--label", v)));
+    option(d.trainArgs(), "--categorical").ifPresent(v -> args.addAll(List.of("--categorical", v)));
+    option(d.trainArgs(), "--ignore").ifPresent(v -> args.addAll(List.of("--drop", v)));
+    args.addAll(List.of("--split-column", SplitColumn.COLUMN, "--seed", "42"));
+    return run(repo, table, args, log);
+  }
+
+  /**
+   * Runs the reference on a point-in-time training set that {@code propensity training-set} wrote
+   * for the data set's target and cutoffs, split by time as Propensity's time split does: the
+   * latest quarter of the rows by cutoff for test, rows within {@code purgeHours} before it
+   * dropped, the latest 15 % of the rest for validation; users drawn whole in the bootstrap.
+   */
+  static Outcome runOnTrainingSet(Path repo, Path trainingSet, double purgeHours, Path log)
+      throws IOException, InterruptedException {
+    return run(
+        repo,
+        trainingSet,
+        List.of(
+            "--label",
+            "label",
+            "--time-column",
+            "cutoff",
+            "--user-column",
+            "user_id",
+            "--test-fraction",
+            "0.25",
+            "--purge-hours",
+            Double.toString(purgeHours),
+            "--seed",
+            "42"),
+        log);
+  }
+
+  private static Outcome run(Path repo, Path file, List<String> args, Path log)
+      throws IOException, InterruptedException {
     String python = System.getenv().getOrDefault(PYTHON_ENV, "/usr/bin/python3");
     List<String> cmd = new ArrayList<>(List.of(python, repo.resolve(SCRIPT).toString()));
-    cmd.add(table.toString());
-    option(d.trainArgs(), "--label").ifPresent(v -> cmd.addAll(List.of("--label", v)));
-    option(d.trainArgs(), "--categorical").ifPresent(v -> cmd.addAll(List.of("--categorical", v)));
-    option(d.trainArgs(), "--ignore").ifPresent(v -> cmd.addAll(List.of("--drop", v)));
-    cmd.addAll(List.of("--split-column", SplitColumn.COLUMN, "--seed", "42"));
+    cmd.add(file.toString());
+    cmd.addAll(args);
     String shown = String.join(" ", cmd).replace(repo + "/", "");
     if (!Files.isExecutable(Path.of(python))) {
       return new Outcome(List.of(), "no " + python + " (set " + PYTHON_ENV + ")", shown);
