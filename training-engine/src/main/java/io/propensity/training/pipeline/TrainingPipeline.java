@@ -2,8 +2,14 @@ package io.propensity.training.pipeline;
 
 import io.propensity.runtime.LightGbmModel;
 import io.propensity.runtime.ModelLoadException;
+import io.propensity.runtime.ScoringModel;
+import io.propensity.runtime.calibration.CalibratedModel;
+import io.propensity.runtime.calibration.Calibration;
+import io.propensity.runtime.calibration.CalibrationFit;
+import io.propensity.runtime.calibration.Calibrator;
 import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.runtime.metrics.Evaluator;
+import io.propensity.runtime.metrics.Reliability;
 import io.propensity.runtime.metrics.ThresholdChoice;
 import io.propensity.runtime.metrics.ThresholdSelector;
 import io.propensity.training.pipeline.data.Dataset;
@@ -33,12 +39,15 @@ import java.util.TreeSet;
 
 /**
  * One training run, start to finish: load → split → baseline → tune (optional) → final LightGBM fit
- * → threshold → evaluation on test → SHAP → golden rows → HTML report.
+ * → calibration and threshold → evaluation on test → SHAP → golden rows → HTML report.
  *
  * <p>The test rows are scored exactly once, by the finished models: tuning sees only train rows
- * (cross-validated), early stopping and threshold choice only validation rows, and resampling only
- * the rows being fitted. Predictions, metrics and SHAP come from model-runtime, the same code that
- * serves the model, so the numbers in the result are what serving will reproduce.
+ * (cross-validated), early stopping, calibration and threshold choice only validation rows, and
+ * resampling only the rows being fitted. The calibration is fitted on the validation rows' raw
+ * scores from the model fitted on the training rows, and the threshold is chosen on the calibrated
+ * validation probabilities; the baseline's probabilities are calibrated the same way. Predictions,
+ * metrics and SHAP come from model-runtime, the same code that serves the model (calibration
+ * included), so the numbers in the result are what serving will reproduce.
  *
  * <p>Plain domain code: no gRPC, no framework. Thread-safe (no shared state); a run is
  * single-threaded apart from LightGBM's own threads and concurrent tuning trials.
@@ -101,7 +110,10 @@ public final class TrainingPipeline {
       begin(Stage.BASELINE, "fitting the logistic-regression baseline");
       LogisticBaseline baseline =
           LogisticBaseline.fit(fitTrain, data.kinds(), req.baseline(), cancel);
-      double[] baselineValidation = baseline.predictProbabilities(validation);
+      double[] baselineOwn = baseline.predictProbabilities(validation);
+      CalibrationFit baselineCalibration =
+          Calibrator.fit(req.calibration(), logits(baselineOwn), validation.labels());
+      double[] baselineValidation = calibrated(baselineCalibration, baselineOwn);
       ThresholdChoice baselineThreshold =
           ThresholdSelector.bestFBeta(baselineValidation, validation.labels(), req.thresholdBeta());
 
@@ -152,8 +164,17 @@ public final class TrainingPipeline {
                           "iteration " + it)),
               cancel);
       ThresholdChoice threshold;
+      CalibrationFit calibration;
       try (LightGbmModel early = load(fit.modelText())) {
-        double[] p = early.predictProbabilities(validation.toRows());
+        double[][] validationMatrix = validation.toRows();
+        double[] raw = new double[validationMatrix.length];
+        for (int i = 0; i < raw.length; i++) {
+          raw[i] = early.predictRaw(validationMatrix[i]);
+        }
+        calibration = Calibrator.fit(req.calibration(), raw, validation.labels());
+        double[] p =
+            CalibratedModel.of(early, calibration.calibration())
+                .predictProbabilities(validationMatrix);
         threshold = ThresholdSelector.bestFBeta(p, validation.labels(), req.thresholdBeta());
       }
       LightGbmFit finalFit = fit;
@@ -194,10 +215,25 @@ public final class TrainingPipeline {
       BinaryEvaluation modelEval;
       BinaryEvaluation baselineEval =
           Evaluator.evaluate(
-              baseline.predictProbabilities(test), test.labels(), baselineThreshold.threshold());
+              calibrated(baselineCalibration, baseline.predictProbabilities(test)),
+              test.labels(),
+              baselineThreshold.threshold());
       try (LightGbmModel model = load(finalFit.modelText())) {
-        double[] p = model.predictProbabilities(testRows);
+        ScoringModel served = CalibratedModel.of(model, calibration.calibration());
+        double[] p = served.predictProbabilities(testRows);
         modelEval = Evaluator.evaluate(p, test.labels(), threshold.threshold());
+        BinaryEvaluation uncalibrated =
+            served == model
+                ? modelEval
+                : Evaluator.evaluate(
+                    model.predictProbabilities(testRows), test.labels(), threshold.threshold());
+        CalibrationReport calibrationReport =
+            new CalibrationReport(
+                req.calibration(),
+                calibration,
+                baselineCalibration,
+                Reliability.of(uncalibrated),
+                Reliability.of(modelEval));
 
         // EXPLAINING
         begin(Stage.EXPLAINING, "computing SHAP values on test rows");
@@ -210,7 +246,7 @@ public final class TrainingPipeline {
                 req.shapPointsPerFeature(),
                 req.dependencePlots(),
                 req.seed());
-        List<GoldenRow> golden = goldenRows(data, split.test(), testRows, model);
+        List<GoldenRow> golden = goldenRows(data, split.test(), testRows, served);
 
         // REPORTING
         begin(Stage.REPORTING, "writing the report");
@@ -231,6 +267,7 @@ public final class TrainingPipeline {
                 hp,
                 finalFit.params(),
                 finalFit.bestIteration(),
+                calibrationReport,
                 lineage,
                 golden,
                 shap.importances(),
@@ -257,6 +294,7 @@ public final class TrainingPipeline {
             result.hyperparameters(),
             result.params(),
             result.iterations(),
+            result.calibration(),
             result.lineage(),
             result.goldenRows(),
             result.importances(),
@@ -268,8 +306,9 @@ public final class TrainingPipeline {
       }
     }
 
+    /** Test rows with the served (calibrated) probability and the raw score of the model. */
     private List<GoldenRow> goldenRows(
-        Dataset data, int[] testIdx, double[][] testRows, LightGbmModel model) {
+        Dataset data, int[] testIdx, double[][] testRows, ScoringModel model) {
       int[] pick =
           ShapAnalysis.sample(testIdx.length, req.goldenRows(), new Random(req.seed() + 7));
       List<GoldenRow> out = new ArrayList<>();
@@ -321,6 +360,25 @@ public final class TrainingPipeline {
           req.seed(),
           notes,
           Instant.now());
+    }
+
+    /**
+     * The log-odds of probabilities, so that a model that only gives probabilities (the baseline)
+     * can be calibrated like one with raw scores; 0 and 1 are moved in by 1e-15 first.
+     */
+    private static double[] logits(double[] probabilities) {
+      double[] out = new double[probabilities.length];
+      for (int i = 0; i < out.length; i++) {
+        double p = Math.min(1 - 1e-15, Math.max(1e-15, probabilities[i]));
+        out[i] = Math.log(p / (1 - p));
+      }
+      return out;
+    }
+
+    /** Probabilities through a calibration of their log-odds; unchanged without one. */
+    private static double[] calibrated(CalibrationFit fit, double[] probabilities) {
+      Calibration c = fit.calibration();
+      return c instanceof Calibration.None ? probabilities : c.probabilities(logits(probabilities));
     }
 
     private static double rate(Dataset data, int[] rows) {

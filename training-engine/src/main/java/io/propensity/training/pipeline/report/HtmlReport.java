@@ -1,6 +1,9 @@
 package io.propensity.training.pipeline.report;
 
+import io.propensity.runtime.calibration.CalibrationMethod;
 import io.propensity.runtime.metrics.BinaryEvaluation;
+import io.propensity.runtime.metrics.CalibrationBin;
+import io.propensity.training.pipeline.CalibrationReport;
 import io.propensity.training.pipeline.Lineage;
 import io.propensity.training.pipeline.ShapSummary;
 import io.propensity.training.pipeline.Stage;
@@ -47,6 +50,20 @@ public final class HtmlReport {
     }
   }
 
+  /**
+   * One reliability bin on the test rows, before and after calibration.
+   *
+   * @param bin the probability range, e.g. {@code 0.1–0.2}
+   */
+  record ReliabilityRow(
+      String bin,
+      long rowsBefore,
+      double predictedBefore,
+      double observedBefore,
+      long rowsAfter,
+      double predictedAfter,
+      double observedAfter) {}
+
   /** A row of a two-column table. */
   record Entry(String key, String value) {}
 
@@ -81,7 +98,10 @@ public final class HtmlReport {
     c.setVariable("metrics", metrics(m, b));
     c.setVariable("curves", List.of(Charts.roc(m, b), Charts.precisionRecall(m, b)));
     c.setVariable("liftCharts", List.of(Charts.lift(m, b), Charts.gain(m, b)));
-    c.setVariable("calibrationChart", Charts.calibration(m, b));
+    c.setVariable("calibrationChart", Charts.calibration(r.calibration(), b));
+    c.setVariable("calibration", r.calibration());
+    c.setVariable("calibrated", r.calibration().model().method() != CalibrationMethod.NONE);
+    c.setVariable("reliabilityRows", reliabilityRows(r.calibration()));
     c.setVariable(
         "beeswarm",
         ShapBeeswarm.of(
@@ -106,7 +126,32 @@ public final class HtmlReport {
         new MetricRow("log loss", m.logLoss(), b.logLoss(), false),
         new MetricRow("Brier score", m.brierScore(), b.brierScore(), false),
         new MetricRow(
+            "expected calibration error",
+            m.expectedCalibrationError(),
+            b.expectedCalibrationError(),
+            false),
+        new MetricRow(
             "top-decile lift", m.deciles().get(0).lift(), b.deciles().get(0).lift(), true));
+  }
+
+  private static List<ReliabilityRow> reliabilityRows(CalibrationReport c) {
+    List<CalibrationBin> before = c.uncalibrated().bins();
+    List<CalibrationBin> after = c.calibrated().bins();
+    List<ReliabilityRow> rows = new ArrayList<>();
+    for (int i = 0; i < after.size(); i++) {
+      CalibrationBin a = after.get(i);
+      CalibrationBin u = i < before.size() ? before.get(i) : a;
+      rows.add(
+          new ReliabilityRow(
+              Format.INSTANCE.num(a.lower()) + "–" + Format.INSTANCE.num(a.upper()),
+              u.rows(),
+              u.meanPredicted(),
+              u.observedRate(),
+              a.rows(),
+              a.meanPredicted(),
+              a.observedRate()));
+    }
+    return List.copyOf(rows);
   }
 
   private static List<Entry> lineage(Lineage l, TrainingResult r) {
