@@ -3,7 +3,9 @@ package io.propensity.training.publish;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.labels.Target;
+import io.propensity.runtime.calibration.CalibrationMethod;
 import io.propensity.runtime.metrics.BinaryEvaluation;
+import io.propensity.runtime.metrics.Reliability;
 import io.propensity.training.pipeline.TrainingResult;
 import io.propensity.training.pipeline.data.CategoricalVocabulary;
 import io.propensity.training.pipeline.tuning.Trial;
@@ -18,6 +20,7 @@ import io.propensity.training.registry.VersionDetails.GoldenRow;
 import io.propensity.training.registry.VersionDetails.Lineage;
 import io.propensity.training.registry.VersionDetails.LineageSource;
 import io.propensity.training.registry.VersionDetails.PrPoint;
+import io.propensity.training.registry.VersionDetails.ReliabilityFigures;
 import io.propensity.training.registry.VersionDetails.RocPoint;
 import io.propensity.training.registry.VersionDetails.TrainingSet;
 import io.propensity.training.registry.VersionDetails.TuningTrial;
@@ -29,7 +32,8 @@ import java.util.Optional;
 
 /**
  * Builds the {@link VersionDetails} of a training result: what the registry stores with the version
- * and serves back to clients (metrics, curves, schema, lineage, golden rows, importances, trials).
+ * and serves back to clients (metrics, curves, schema, lineage, golden rows, importances, trials,
+ * and the calibration inference applies).
  */
 final class ModelVersionDetails {
   private ModelVersionDetails() {}
@@ -40,8 +44,14 @@ final class ModelVersionDetails {
     return new VersionDetails(
         "LightGBM, " + r.iterations() + " trees; baseline: " + r.baselineDescription(),
         jobId.isEmpty() ? Optional.empty() : Optional.of(jobId),
-        Optional.of(evaluation("lightgbm", r.modelEvaluation())),
-        Optional.of(evaluation("baseline", r.baselineEvaluation())),
+        Optional.of(
+            evaluation(
+                "lightgbm",
+                r.modelEvaluation(),
+                r.calibration().model().method() == CalibrationMethod.NONE
+                    ? Optional.empty()
+                    : Optional.of(r.calibration().uncalibrated()))),
+        Optional.of(evaluation("baseline", r.baselineEvaluation(), Optional.empty())),
         r.params(),
         features(r, schemaHash),
         Optional.of(lineage(r.lineage(), source)),
@@ -61,7 +71,8 @@ final class ModelVersionDetails {
                     t.trials().stream()
                         .map(trial -> tuningTrial(trial, trialMetric(t.metric().name())))
                         .toList())
-            .orElse(List.of()));
+            .orElse(List.of()),
+        r.calibration().model());
   }
 
   private static TuningTrial tuningTrial(Trial trial, Metric metric) {
@@ -87,7 +98,8 @@ final class ModelVersionDetails {
     return Double.isFinite(v) ? v : 0;
   }
 
-  private static Evaluation evaluation(String kind, BinaryEvaluation e) {
+  private static Evaluation evaluation(
+      String kind, BinaryEvaluation e, Optional<Reliability> uncalibrated) {
     return new Evaluation(
         kind,
         e.rows(),
@@ -119,16 +131,7 @@ final class ModelVersionDetails {
                         finite(d.cumulativeGain()),
                         finite(d.cumulativeLift())))
             .toList(),
-        e.calibration().stream()
-            .map(
-                c ->
-                    new CalibrationBin(
-                        c.lower(),
-                        c.upper(),
-                        c.rows(),
-                        finite(c.meanPredicted()),
-                        finite(c.observedRate())))
-            .toList(),
+        calibrationBins(e.calibration()),
         e.rocCurve().stream()
             .map(
                 p ->
@@ -137,7 +140,29 @@ final class ModelVersionDetails {
             .toList(),
         e.prCurve().stream()
             .map(p -> new PrPoint(finite(p.threshold()), p.recall(), p.precision()))
-            .toList());
+            .toList(),
+        finite(e.expectedCalibrationError()),
+        uncalibrated.map(
+            u ->
+                new ReliabilityFigures(
+                    finite(u.brierScore()),
+                    finite(u.logLoss()),
+                    finite(u.expectedCalibrationError()),
+                    calibrationBins(u.bins()))));
+  }
+
+  private static List<CalibrationBin> calibrationBins(
+      List<io.propensity.runtime.metrics.CalibrationBin> bins) {
+    return bins.stream()
+        .map(
+            c ->
+                new CalibrationBin(
+                    c.lower(),
+                    c.upper(),
+                    c.rows(),
+                    finite(c.meanPredicted()),
+                    finite(c.observedRate())))
+        .toList();
   }
 
   /**

@@ -2,7 +2,9 @@ package io.propensity.training.registry;
 
 import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.labels.Target;
+import io.propensity.runtime.calibration.CalibrationFit;
 import io.propensity.runtime.explain.FeatureImportance;
+import io.propensity.runtime.metrics.Reliability;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +28,8 @@ import java.util.Optional;
  * @param goldenRows test rows with the probabilities the model gave them, to check a loaded model
  * @param featureImportances mean |SHAP| per feature, most important first
  * @param tuningTrials the hyperparameter search's trials, in order
+ * @param calibration how the artifact's raw score becomes the probability served, fitted on the
+ *     validation rows; {@link CalibrationFit#none()} for a version without one
  */
 public record VersionDetails(
     String description,
@@ -37,7 +41,8 @@ public record VersionDetails(
     Optional<Lineage> lineage,
     List<GoldenRow> goldenRows,
     List<FeatureImportance> featureImportances,
-    List<TuningTrial> tuningTrials) {
+    List<TuningTrial> tuningTrials,
+    CalibrationFit calibration) {
 
   /** Details that say nothing. */
   public static final VersionDetails EMPTY =
@@ -53,6 +58,32 @@ public record VersionDetails(
           List.of(),
           List.of());
 
+  /** Details of a version that is not calibrated. */
+  public VersionDetails(
+      String description,
+      Optional<String> trainingJobId,
+      Optional<Evaluation> evaluation,
+      Optional<Evaluation> baselineEvaluation,
+      Map<String, String> params,
+      List<FeatureDefinition> features,
+      Optional<Lineage> lineage,
+      List<GoldenRow> goldenRows,
+      List<FeatureImportance> featureImportances,
+      List<TuningTrial> tuningTrials) {
+    this(
+        description,
+        trainingJobId,
+        evaluation,
+        baselineEvaluation,
+        params,
+        features,
+        lineage,
+        goldenRows,
+        featureImportances,
+        tuningTrials,
+        CalibrationFit.none());
+  }
+
   public VersionDetails {
     Objects.requireNonNull(description, "description");
     Objects.requireNonNull(trainingJobId, "trainingJobId");
@@ -64,6 +95,7 @@ public record VersionDetails(
     goldenRows = List.copyOf(goldenRows);
     featureImportances = List.copyOf(featureImportances);
     tuningTrials = List.copyOf(tuningTrials);
+    Objects.requireNonNull(calibration, "calibration");
   }
 
   /**
@@ -78,6 +110,9 @@ public record VersionDetails(
    * @param calibrationBins predicted against observed positive rate, by probability bin
    * @param rocCurve ROC points by decreasing threshold
    * @param prCurve precision-recall points by decreasing threshold
+   * @param expectedCalibrationError the rows-weighted mean |predicted − observed| of the bins
+   * @param uncalibrated the same rows' reliability without the version's calibration, when it has
+   *     one
    */
   public record Evaluation(
       String modelKind,
@@ -95,7 +130,9 @@ public record VersionDetails(
       List<DecileLift> deciles,
       List<CalibrationBin> calibrationBins,
       List<RocPoint> rocCurve,
-      List<PrPoint> prCurve) {
+      List<PrPoint> prCurve,
+      double expectedCalibrationError,
+      Optional<ReliabilityFigures> uncalibrated) {
     public Evaluation {
       Objects.requireNonNull(modelKind, "modelKind");
       Objects.requireNonNull(confusionMatrix, "confusionMatrix");
@@ -103,6 +140,82 @@ public record VersionDetails(
       calibrationBins = List.copyOf(calibrationBins);
       rocCurve = List.copyOf(rocCurve);
       prCurve = List.copyOf(prCurve);
+      Objects.requireNonNull(uncalibrated, "uncalibrated");
+    }
+
+    /**
+     * An evaluation without calibration figures: its expected calibration error is that of its
+     * bins, and nothing is said about uncalibrated probabilities.
+     */
+    public Evaluation(
+        String modelKind,
+        long rowCount,
+        long positiveCount,
+        double threshold,
+        double f1,
+        double precision,
+        double recall,
+        Optional<ConfusionMatrix> confusionMatrix,
+        double rocAuc,
+        double prAuc,
+        double logLoss,
+        double brier,
+        List<DecileLift> deciles,
+        List<CalibrationBin> calibrationBins,
+        List<RocPoint> rocCurve,
+        List<PrPoint> prCurve) {
+      this(
+          modelKind,
+          rowCount,
+          positiveCount,
+          threshold,
+          f1,
+          precision,
+          recall,
+          confusionMatrix,
+          rocAuc,
+          prAuc,
+          logLoss,
+          brier,
+          deciles,
+          calibrationBins,
+          rocCurve,
+          prCurve,
+          expectedCalibrationError(calibrationBins),
+          Optional.empty());
+    }
+
+    /** The expected calibration error of reliability bins; NaN when they hold no row. */
+    public static double expectedCalibrationError(List<CalibrationBin> bins) {
+      return Reliability.expectedCalibrationError(
+          bins.stream()
+              .map(
+                  b ->
+                      new io.propensity.runtime.metrics.CalibrationBin(
+                          b.lowerBound(),
+                          b.upperBound(),
+                          b.rowCount(),
+                          b.meanPredictedProbability(),
+                          b.observedPositiveRate()))
+              .toList());
+    }
+  }
+
+  /**
+   * How well probabilities match observed rates on a set of rows.
+   *
+   * @param brier mean squared difference between probability and label
+   * @param logLoss mean binary cross-entropy
+   * @param expectedCalibrationError the rows-weighted mean |predicted − observed| of the bins
+   * @param calibrationBins predicted against observed positive rate, by probability bin
+   */
+  public record ReliabilityFigures(
+      double brier,
+      double logLoss,
+      double expectedCalibrationError,
+      List<CalibrationBin> calibrationBins) {
+    public ReliabilityFigures {
+      calibrationBins = List.copyOf(calibrationBins);
     }
   }
 
