@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds what the benchmarks need and runs them by name. See bench/README.md.
 #
-#   bench/run.sh engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|all [options of that benchmark]
+#   bench/run.sh engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|all [options of that benchmark]
 #
 # Environment:
 #   PROPENSITY_BENCH_PG_URL/_USER/_PASSWORD  add the PostgreSQL lane (loopback only); when unset, the
@@ -31,6 +31,9 @@ usage: bench/run.sh <benchmark> [options]
   scoring      JMH: ns per row of model-runtime's LightGbmModel vs a bare LightGBM4j single-row call (and with SHAP)
   reload       SetAlias(production) -> first Predict answer on the new version, under load; failed calls; latency
                during reload windows vs outside (training-service registry, inference-service)
+  quality      model quality on public shop data sets (bench/quality): each imported through the CLI into a fresh
+               stack, trained from a point-in-time training set, LightGBM vs its logistic baseline and naive rules
+               on later cutoffs with bootstrap 95% intervals; not part of 'all' (about an hour on 2 cores)
   all          engine, ingest, online, trainingset, memory, inference, inference-user, scoring and reload with their
                default (short) settings, about 20 minutes on 2 cores
 
@@ -45,7 +48,7 @@ fi
 name="$1"
 shift
 case "$name" in
-  engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|all) ;;
+  engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|all) ;;
   *) echo "unknown benchmark '$name'" >&2; usage >&2; exit 2 ;;
 esac
 if [ "$name" = "all" ] && [ $# -gt 0 ]; then
@@ -72,6 +75,8 @@ if [ "${PROPENSITY_BENCH_SKIP_BUILD:-0}" != "1" ]; then
     inference-user) modules="bench,feature-service,inference-service" ;;
     reload) modules="bench,training-service,inference-service" ;;
     all) modules="bench,feature-service,training-service,inference-service" ;;
+    # the CLI starts the whole local stack, dashboard included
+    quality) modules="bench,cli,feature-service,training-service,inference-service,dashboard" ;;
   esac
   echo "== building $modules and what they need (mvn -q -B -DskipTests package -pl $modules -am) =="
   (cd "$ROOT" && mvn -q -B -DskipTests package -pl "$modules" -am)
@@ -95,6 +100,7 @@ run() {
     online)      java -Xmx1g -cp "$JAR" io.propensity.bench.load.OnlineFeaturesLatencyBench "$@" ;;
     trainingset) java -Xmx1g -cp "$JAR" io.propensity.bench.load.TrainingSetBuildBench "$@" ;;
     memory)      java -Xmx1g -cp "$JAR" io.propensity.bench.load.OnlineStateMemoryCheck "$@" ;;
+    quality)     java -Xmx1g -cp "$JAR" io.propensity.bench.quality.QualityBench "$@" ;;
     training)
       # LightGBM4j extracts its native library into java.io.tmpdir at start: a private one per run,
       # so another JVM loading the library from a shared temp dir is never disturbed

@@ -29,8 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * same model and rows — {@code LGBMBooster.predictForMatSingleRow} for a probability and {@code
  * predictForMat} with {@code C_API_PREDICT_CONTRIB} for SHAP values (its single-row call returns
  * only the first value). The model is the inference benchmarks' (feature-engine vectors of
- * synthetic users, 71 features), trained deterministically in each fork, so every fork scores the
- * same model; rows are its training rows, one per call, in rotation.
+ * synthetic users, every feature of the schema: 107), trained deterministically in each fork, so
+ * every fork scores the same model; rows are its training rows, one per call, in rotation.
  *
  * <p>LightGBM4j rewrites {@code ${java.io.tmpdir}/lib_lightgbm.so} when it loads: run with a
  * private {@code -Djava.io.tmpdir} ({@code bench/run.sh scoring} does).
@@ -104,7 +104,7 @@ public class ScoringBench {
     return bare.predictForMatSingleRow(row(), PredictionType.C_API_PREDICT_NORMAL);
   }
 
-  /** model-runtime: SHAP contributions (71 features + bias) of one row. */
+  /** model-runtime: SHAP contributions (one per feature + bias) of one row. */
   @Benchmark
   public Contributions scorerContributions() {
     return scorer.contributions(row());

@@ -4,6 +4,7 @@ import io.propensity.bench.support.Args;
 import io.propensity.bench.support.Machine;
 import io.propensity.bench.support.Table;
 import io.propensity.bench.support.TempDirs;
+import io.propensity.engine.features.FeatureCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,7 +123,9 @@ public final class ScoringReport {
                 + trees
                 + " trees x "
                 + leaves
-                + " leaves, 71 features, "
+                + " leaves, "
+                + FeatureCatalog.schema().size()
+                + " features, "
                 + rows
                 + " rows in rotation",
             "what",

@@ -20,7 +20,8 @@ public final class BatchFeatureComputer {
    * are read, so nothing after the cutoff can leak in; the input order does not matter; events
    * sharing an id count once (an id is assumed to name one event).
    *
-   * @throws IllegalArgumentException when the events belong to more than one user
+   * @throws IllegalArgumentException when the events belong to more than one user, or span more
+   *     than the 32,768 UTC days (about 89 years) a day history holds
    */
   public static FeatureVector compute(List<Event> historyOfOneUser, Instant cutoff) {
     long tMs = cutoff.toEpochMilli();
@@ -55,7 +56,9 @@ public final class BatchFeatureComputer {
   /**
    * The vector of a user without any event at or before the cutoff (the same for every cutoff):
    * counts, sums, shares and rates are 0, recencies are at their 2160-hour cap, days between visits
-   * is 30, dominant device and source are 0 (unknown), and no session is active.
+   * is 30, dominant device and source are 0 (unknown), no session is active, and {@code
+   * hour_of_day} and {@code day_of_week}, which describe the cutoff only for a user with an event,
+   * are 0.
    */
   public static FeatureVector coldStart() {
     return compute(List.of(), Instant.EPOCH);

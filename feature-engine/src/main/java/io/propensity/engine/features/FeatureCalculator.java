@@ -14,9 +14,15 @@ final class FeatureCalculator {
    * none after T; {@code life} totals every event at or before T.
    */
   static FeatureVector compute(PackedEvents recent, LifetimeTotals life, long tMs) {
+    int from30 = recent.firstAfter(tMs - 30 * WindowStats.DAY_MS);
     FeatureContext c =
         new FeatureContext(
-            window(recent, tMs, 1), window(recent, tMs, 7), window(recent, tMs, 30), life, tMs);
+            window(recent, tMs, 1),
+            window(recent, tMs, 7),
+            WindowStats.of(recent, from30, tMs, 30),
+            DecayedCounts.of(recent, from30, tMs),
+            life,
+            tMs);
     List<FeatureDefinition> defs = FeatureCatalog.definitions();
     double[] values = new double[defs.size()];
     for (int i = 0; i < values.length; i++) {

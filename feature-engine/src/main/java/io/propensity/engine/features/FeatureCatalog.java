@@ -108,7 +108,7 @@ public final class FeatureCatalog {
         NUMERIC,
         LIFETIME,
         "monetary_lifetime / purchases_lifetime; 0 when there is no purchase.",
-        c -> c.life().purchases == 0 ? 0.0 : money(c.life().monetaryCents) / c.life().purchases);
+        FeatureContext::meanOrderValueLifetime);
     add(
         d,
         "purchases_per_product_view_lifetime",
@@ -501,7 +501,341 @@ public final class FeatureCatalog {
         CURRENT_SESSION,
         "1 when the current session has begun a checkout or purchased.",
         c -> bool(c.d30().sessionReachedCheckout));
+
+    dayHistory(d);
+    trends(d);
+    repetition(d);
+    cartsWithoutPurchase(d);
+    priceLevel(d);
+    sessionIntent(d);
+    habitsAndTimeOfT(d);
+    decayedCounts(d);
     return List.copyOf(d);
+  }
+
+  /** Day-level history beyond 30 days, from the lifetime sets of active and purchase UTC days. */
+  private static void dayHistory(List<FeatureDefinition> d) {
+    for (int days : new int[] {90, 365}) {
+      add(
+          d,
+          "active_days_" + days + "d",
+          COUNT,
+          LIFETIME,
+          "Active UTC days in the last "
+              + days
+              + ": UTC calendar days with an event among the "
+              + days
+              + " days ending with the UTC day of T.",
+          c -> c.activeDays(days));
+    }
+    add(
+        d,
+        "purchase_days_lifetime",
+        COUNT,
+        LIFETIME,
+        "Purchase days: UTC calendar days with a purchase at or before T.",
+        c -> c.life().purchaseDays.count());
+    for (int days : new int[] {90, 365}) {
+      add(
+          d,
+          "purchase_days_" + days + "d",
+          COUNT,
+          LIFETIME,
+          "Purchase days in the last "
+              + days
+              + ": UTC calendar days with a purchase among the "
+              + days
+              + " days ending with the UTC day of T.",
+          c -> c.purchaseDays(days));
+    }
+    add(
+        d,
+        "days_since_first_purchase",
+        NUMERIC,
+        LIFETIME,
+        "Days from the first purchase to T; 0 when there is none.",
+        c ->
+            c.life().purchases == 0
+                ? 0.0
+                : (c.tMs() - c.life().firstPurchaseMs) / (double) WindowStats.DAY_MS);
+    add(
+        d,
+        "mean_days_between_purchase_days",
+        NUMERIC,
+        LIFETIME,
+        "Mean gap in days between purchase days: (last purchase day - first purchase day) /"
+            + " (purchase_days_lifetime - 1); 0 when fewer than two purchase days.",
+        FeatureContext::meanDaysBetweenPurchaseDays);
+    add(
+        d,
+        "purchase_overdue_ratio",
+        RATIO,
+        LIFETIME,
+        "Purchase overdue ratio: whole days from the last purchase day to the UTC day of T /"
+            + " mean_days_between_purchase_days, capped at 10; 0 when fewer than two purchase"
+            + " days.",
+        FeatureContext::purchaseOverdueRatio);
+    add(
+        d,
+        "decayed_purchase_days",
+        NUMERIC,
+        LIFETIME,
+        "Decayed purchase days: the sum over purchase days d of 0.5^((D - d) / 30), D the UTC day"
+            + " of T (half-life 30 days).",
+        c -> c.life().purchaseDays.decayedSum(c.today(), Decay.DAYS_30));
+    add(
+        d,
+        "decayed_active_days",
+        NUMERIC,
+        LIFETIME,
+        "Decayed active days: the sum over UTC days d with an event of 0.5^((D - d) / 7), D the"
+            + " UTC day of T (half-life 7 days).",
+        c -> c.life().activeDays.decayedSum(c.today(), Decay.DAYS_7));
+  }
+
+  /** Recent activity against a longer baseline. */
+  private static void trends(List<FeatureDefinition> d) {
+    add(
+        d,
+        "events_1d_vs_7d",
+        RATIO,
+        DAYS_7,
+        "Events of the last day vs the daily mean of the window: events_1d / (events_7d / 7); 0"
+            + " when events_7d is 0.",
+        c -> c.d7().events == 0 ? 0.0 : c.d1().events / (c.d7().events / 7.0));
+    add(
+        d,
+        "events_7d_vs_30d",
+        RATIO,
+        DAYS_30,
+        "Events of the last 7 days vs the weekly mean of the window: events_7d / (events_30d * 7 /"
+            + " 30); 0 when events_30d is 0.",
+        c -> c.d30().events == 0 ? 0.0 : c.d7().events / (c.d30().events * 7 / 30.0));
+    add(
+        d,
+        "active_days_30d_vs_90d",
+        RATIO,
+        LIFETIME,
+        "Active UTC days of the last 30 vs their mean over the last 90: UTC calendar days with an"
+            + " event among the 30 days ending with the UTC day of T / (active_days_90d / 3); 0"
+            + " when active_days_90d is 0.",
+        c -> {
+          int days90 = c.activeDays(90);
+          return days90 == 0 ? 0.0 : c.activeDays(30) / (days90 / 3.0);
+        });
+  }
+
+  /** How often the same items and categories come back among product views. */
+  private static void repetition(List<FeatureDefinition> d) {
+    add(
+        d,
+        "repeat_item_view_share_30d",
+        RATIO,
+        DAYS_30,
+        "Share of repeat item views: (product views with an item - distinct items among them) /"
+            + " product views with an item; 0 when there is none.",
+        c -> ratio(c.d30().viewsWithItem - c.d30().distinctItemsViewed, c.d30().viewsWithItem));
+    add(
+        d,
+        "max_views_of_one_item_30d",
+        COUNT,
+        DAYS_30,
+        "Most views of one item: product views of the most viewed item; 0 when no product view"
+            + " has an item.",
+        c -> c.d30().maxViewsOfOneItem);
+    add(
+        d,
+        "top_category_view_share_30d",
+        RATIO,
+        DAYS_30,
+        "Top category share of views: product views in the most viewed category / product views"
+            + " with a category; 0 when there is none.",
+        c -> ratio(c.d30().topCategoryViews, c.d30().viewsWithCategory));
+    add(
+        d,
+        "distinct_categories_viewed_7d",
+        COUNT,
+        DAYS_7,
+        "Distinct categories among product views.",
+        c -> c.d7().distinctCategoriesViewed);
+    add(
+        d,
+        "distinct_items_carted_30d",
+        COUNT,
+        DAYS_30,
+        "Distinct items among cart adds.",
+        c -> c.d30().distinctItemsCarted);
+    add(
+        d,
+        "distinct_items_purchased_30d",
+        COUNT,
+        DAYS_30,
+        "Distinct items among purchases.",
+        c -> c.d30().distinctItemsPurchased);
+  }
+
+  /** Carts filled and not bought. */
+  private static void cartsWithoutPurchase(List<FeatureDefinition> d) {
+    add(
+        d,
+        "carted_since_last_purchase",
+        BOOLEAN,
+        LIFETIME,
+        "1 when the latest cart add at or before T is later than the latest purchase (in the same"
+            + " millisecond is not later), or there is a cart add and no purchase.",
+        c -> bool(c.life().lastCartAddMs > c.life().lastPurchaseMs));
+    add(
+        d,
+        "hours_since_oldest_open_cart_add_30d",
+        NUMERIC,
+        DAYS_30,
+        "Hours from the oldest add behind open_cart_items_30d (each open item's first add since it"
+            + " was last removed or bought) to T; 0 when the cart is empty.",
+        c ->
+            c.d30().openCartItems == 0
+                ? 0.0
+                : (c.tMs() - c.d30().oldestOpenCartAddMs) / (double) WindowStats.HOUR_MS);
+  }
+
+  /** Prices seen, carted and paid (price x quantity in whole cents; 0 means no usable price). */
+  private static void priceLevel(List<FeatureDefinition> d) {
+    add(
+        d,
+        "mean_price_viewed_30d",
+        NUMERIC,
+        DAYS_30,
+        "Mean price x quantity over product views with a price, in currency units; 0 when none"
+            + " has.",
+        FeatureContext::meanPriceViewed30d);
+    add(
+        d,
+        "price_range_viewed_30d",
+        NUMERIC,
+        DAYS_30,
+        "Highest minus lowest price x quantity among product views with a price, in currency"
+            + " units; 0 when none has.",
+        c -> money(c.d30().maxPricedViewCents - c.d30().minPricedViewCents));
+    add(
+        d,
+        "mean_price_carted_30d",
+        NUMERIC,
+        DAYS_30,
+        "Mean price x quantity over cart adds with a price, in currency units; 0 when none has.",
+        c ->
+            c.d30().pricedCartAdds == 0
+                ? 0.0
+                : money(c.d30().pricedCartAddCents) / c.d30().pricedCartAdds);
+    add(
+        d,
+        "viewed_to_bought_price_ratio",
+        RATIO,
+        LIFETIME,
+        "mean_price_viewed_30d / mean_order_value_lifetime; 0 when either is 0.",
+        c -> {
+          double viewed = c.meanPriceViewed30d();
+          double bought = c.meanOrderValueLifetime();
+          return viewed == 0.0 || bought == 0.0 ? 0.0 : viewed / bought;
+        });
+  }
+
+  /** Depth and pace of the current session. */
+  private static void sessionIntent(List<FeatureDefinition> d) {
+    add(
+        d,
+        "session_minutes_to_first_cart_add",
+        NUMERIC,
+        CURRENT_SESSION,
+        "Minutes from the first event of the current session to its first cart add; 0 when it has"
+            + " none.",
+        c -> c.d30().sessionMsToFirstCartAdd / (double) WindowStats.MINUTE_MS);
+    add(
+        d,
+        "session_distinct_items_viewed",
+        COUNT,
+        CURRENT_SESSION,
+        "Distinct items among product views in the current session.",
+        c -> c.d30().sessionDistinctItemsViewed);
+    add(
+        d,
+        "session_view_to_cart_rate",
+        RATIO,
+        CURRENT_SESSION,
+        "session_cart_adds / session_product_views (may exceed 1); 0 when there is no product"
+            + " view.",
+        c -> ratio(c.d30().sessionCartAdds, c.d30().sessionProductViews));
+  }
+
+  /** Whether T falls when the user usually shops, and when T is (UTC). */
+  private static void habitsAndTimeOfT(List<FeatureDefinition> d) {
+    add(
+        d,
+        "same_weekday_share_30d",
+        RATIO,
+        DAYS_30,
+        "Share of events on the UTC weekday of T; 0 when there is no event.",
+        c -> ratio(c.d30().byWeekday[WindowStats.weekday(c.tMs())], c.d30().events));
+    add(
+        d,
+        "same_part_of_day_share_30d",
+        RATIO,
+        DAYS_30,
+        "Share of events in the 6-hour UTC part of the day of T (from 00:00, 06:00, 12:00 or"
+            + " 18:00); 0 when there is no event.",
+        c -> ratio(c.d30().partOfDay[WindowStats.partOfDay(c.tMs())], c.d30().events));
+    add(
+        d,
+        "hour_of_day",
+        NUMERIC,
+        LIFETIME,
+        "UTC hour of T with its fraction, 0 <= x < 24; 0 when there is no event at or before T.",
+        c ->
+            c.life().events == 0
+                ? 0.0
+                : Math.floorMod(c.tMs(), WindowStats.DAY_MS) / (double) WindowStats.HOUR_MS);
+    add(
+        d,
+        "day_of_week",
+        CATEGORICAL,
+        LIFETIME,
+        "UTC weekday of T: 1 Monday, 2 Tuesday, 3 Wednesday, 4 Thursday, 5 Friday, 6 Saturday, 7"
+            + " Sunday; 0 only when there is no event at or before T.",
+        c -> c.life().events == 0 ? 0.0 : WindowStats.weekday(c.tMs()) + 1);
+  }
+
+  /** Event counts of the 30-day window, each event weighing less the older it is. */
+  private static void decayedCounts(List<FeatureDefinition> d) {
+    add(
+        d,
+        "decayed_events_1d",
+        NUMERIC,
+        DAYS_30,
+        "Events decayed with a 1-day half-life: the sum over the window's events at t of"
+            + " 0.5^((T - t) / 1 day).",
+        c -> c.decayed().events1d());
+    add(
+        d,
+        "decayed_events_7d",
+        NUMERIC,
+        DAYS_30,
+        "Events decayed with a 7-day half-life: the sum over the window's events at t of"
+            + " 0.5^((T - t) / 7 days).",
+        c -> c.decayed().events7d());
+    add(
+        d,
+        "decayed_product_views_7d",
+        NUMERIC,
+        DAYS_30,
+        "Product views decayed with a 7-day half-life: the sum over the window's product views at"
+            + " t of 0.5^((T - t) / 7 days).",
+        c -> c.decayed().productViews7d());
+    add(
+        d,
+        "decayed_cart_adds_7d",
+        NUMERIC,
+        DAYS_30,
+        "Cart adds decayed with a 7-day half-life: the sum over the window's cart adds at t of"
+            + " 0.5^((T - t) / 7 days).",
+        c -> c.decayed().cartAdds7d());
   }
 
   private static void add(

@@ -11,8 +11,9 @@ import java.util.Optional;
  *
  * <p>Events may arrive late and in any order. The state keeps the events within {@link #RETENTION}
  * of the watermark (the latest event time applied) in packed form, 32 bytes each, and folds older
- * ones, whenever they arrive, into order-independent lifetime totals. Duplicates (same event id)
- * are ignored while the original is retained; a copy of an event already folded into the totals
+ * ones, whenever they arrive, into order-independent lifetime totals, which include the UTC days
+ * with an event and with a purchase (about one bit per day of tenure each). Duplicates (same event
+ * id) are ignored while the original is retained; a copy of an event already folded into the totals
  * would be counted again, so replays older than the retention must be deduplicated upstream
  * (feature-service stores events deduplicated by id). Not thread-safe: one writer per user.
  */
@@ -24,7 +25,10 @@ public final class UserFeatureState {
   private static final long NO_WATERMARK = Long.MIN_VALUE;
 
   /** Version byte of {@link #toBytes()}; bump when the layout or any feature definition changes. */
-  public static final byte CODEC_VERSION = 1;
+  public static final byte CODEC_VERSION = 2;
+
+  /** The last feature schema that codec version 1 was written for; {@link #fromBytes} reads it. */
+  static final String VERSION_1_SCHEMA = "21d5a4e5c9764be6";
 
   private final PackedEvents recent;
   private final LifetimeTotals folded;
@@ -42,12 +46,12 @@ public final class UserFeatureState {
   }
 
   /**
-   * The state in a compact binary form (version byte, schema hash, watermark, lifetime totals,
-   * packed events), for keeping it outside the JVM, e.g. in Redis.
+   * The state in a compact binary form (version byte, schema hash, watermark, lifetime totals with
+   * their day histories, packed events), for keeping it outside the JVM, e.g. in Redis.
    */
   public byte[] toBytes() {
     java.io.ByteArrayOutputStream bytes =
-        new java.io.ByteArrayOutputStream(64 + 32 * recent.size());
+        new java.io.ByteArrayOutputStream(160 + 32 * recent.size());
     try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
       out.writeByte(CODEC_VERSION);
       out.writeUTF(FeatureCatalog.schema().versionHash());
@@ -62,7 +66,12 @@ public final class UserFeatureState {
   }
 
   /**
-   * Reads a state written by {@link #toBytes()}.
+   * Reads a state written by {@link #toBytes()}: by this codec version for the current schema, or
+   * by codec version 1 for schema {@value #VERSION_1_SCHEMA} (the 71 features before the day
+   * history). A version-1 state knows the days of its retained events but, of the older folded
+   * events, only the days of the first and last event, last cart add and last purchase (see {@link
+   * LifetimeTotals#readVersion1}): features over more than 30 days read lower bounds until the
+   * state is rebuilt from events, as feature-service does when the schema changes.
    *
    * @throws IllegalArgumentException when the bytes are corrupt, or were written by another codec
    *     version or feature schema (the state must then be rebuilt from events)
@@ -71,21 +80,28 @@ public final class UserFeatureState {
     try (java.io.DataInputStream in =
         new java.io.DataInputStream(new java.io.ByteArrayInputStream(data))) {
       byte version = in.readByte();
-      if (version != CODEC_VERSION) {
+      if (version != CODEC_VERSION && version != 1) {
         throw new IllegalArgumentException(
-            "state codec version " + version + ", expected " + CODEC_VERSION);
+            "state codec version " + version + ", expected " + CODEC_VERSION + " or 1");
       }
+      String expected = version == 1 ? VERSION_1_SCHEMA : FeatureCatalog.schema().versionHash();
       String schema = in.readUTF();
-      if (!schema.equals(FeatureCatalog.schema().versionHash())) {
+      if (!schema.equals(expected)) {
         throw new IllegalArgumentException(
             "state written for feature schema "
                 + schema
-                + ", current is "
-                + FeatureCatalog.schema().versionHash());
+                + " with codec version "
+                + version
+                + ", which reads only "
+                + expected
+                + " (current is "
+                + FeatureCatalog.schema().versionHash()
+                + ")");
       }
       long second = in.readLong();
       int nano = in.readInt();
-      LifetimeTotals totals = LifetimeTotals.readFrom(in);
+      LifetimeTotals totals =
+          version == 1 ? LifetimeTotals.readVersion1(in) : LifetimeTotals.readFrom(in);
       PackedEvents packed = PackedEvents.readFrom(in);
       if (in.read() != -1) {
         throw new IllegalArgumentException("corrupt state: trailing bytes");
@@ -102,12 +118,16 @@ public final class UserFeatureState {
   /**
    * Applies one event of this user, in any order. Returns false when the event was ignored as a
    * duplicate of a retained event.
+   *
+   * @throws IllegalArgumentException (leaving the state unchanged) when the user's events would
+   *     span more than the 32,768 UTC days a day history holds (about 89 years)
    */
   public boolean apply(Event event) {
     PackedEvents.Packed p = PackedEvents.pack(event);
     if (recent.containsId(p.fingerprint())) {
       return false;
     }
+    requireDaySpanWith(p.timeMs());
     Instant t = event.occurredAt();
     if (watermarkSecond == NO_WATERMARK || t.isAfter(watermarkInstant())) {
       watermarkSecond = t.getEpochSecond();
@@ -138,6 +158,20 @@ public final class UserFeatureState {
     return FeatureCalculator.compute(recent, life, now.toEpochMilli());
   }
 
+  private void requireDaySpanWith(long timeMs) {
+    long lo = DayHistory.dayOf(timeMs);
+    long hi = lo;
+    if (!folded.activeDays.isEmpty()) {
+      lo = Math.min(lo, folded.activeDays.first());
+      hi = Math.max(hi, folded.activeDays.last());
+    }
+    if (recent.size() > 0) {
+      lo = Math.min(lo, DayHistory.dayOf(recent.timeMs(0)));
+      hi = Math.max(hi, DayHistory.dayOf(recent.timeMs(recent.size() - 1)));
+    }
+    DayHistory.requireSpan(lo, hi);
+  }
+
   /** The latest event time applied, if any. */
   public Optional<Instant> watermark() {
     return watermarkSecond == NO_WATERMARK ? Optional.empty() : Optional.of(watermarkInstant());
@@ -150,11 +184,12 @@ public final class UserFeatureState {
 
   /**
    * Approximate heap footprint in bytes (64-bit JVM, compressed oops): this object, the packed
-   * events with their spare capacity, and the lifetime totals.
+   * events with their spare capacity, and the lifetime totals with their day histories (about one
+   * bit per day from the first folded day to the last, for days with an event and with a purchase).
    */
   public long estimatedBytes() {
     long self = MemoryLayout.align(MemoryLayout.OBJECT_HEADER + 2 * MemoryLayout.REFERENCE + 8 + 4);
-    return self + recent.estimatedBytes() + LifetimeTotals.estimatedBytes();
+    return self + recent.estimatedBytes() + folded.estimatedBytes();
   }
 
   private Instant watermarkInstant() {

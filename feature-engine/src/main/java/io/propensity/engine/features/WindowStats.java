@@ -46,16 +46,32 @@ final class WindowStats {
   int weekend;
   int distinctItemsViewed;
   int distinctCategoriesViewed;
+  int viewsWithItem;
+  int maxViewsOfOneItem;
+  int viewsWithCategory;
+  int topCategoryViews;
+  int distinctItemsCarted;
+  int distinctItemsPurchased;
+  final int[] byWeekday = new int[7];
+  int pricedViews;
+  long pricedViewCents;
+  int minPricedViewCents;
+  int maxPricedViewCents;
+  int pricedCartAdds;
+  long pricedCartAddCents;
   final int[] byDevice = new int[8];
   final int[] byChannel = new int[8];
   int openCartItems;
   long openCartValueCents;
+  long oldestOpenCartAddMs;
   boolean sessionActive;
   int sessionEvents;
   long sessionMs;
   int sessionProductViews;
   int sessionCartAdds;
   boolean sessionReachedCheckout;
+  long sessionMsToFirstCartAdd;
+  int sessionDistinctItemsViewed;
 
   private WindowStats(int days) {
     this.days = days;
@@ -96,9 +112,15 @@ final class WindowStats {
     boolean[] activeDay = new boolean[days];
     int[] viewedItems = new int[n];
     int[] viewedCategories = new int[n];
+    int[] cartedItems = new int[n];
+    int[] purchasedItems = new int[n];
     int items = 0;
     int categories = 0;
+    int carted = 0;
+    int purchased = 0;
     Map<Integer, Long> openCart = new HashMap<>();
+    // first add of each open item since it was last closed (events come in time order)
+    Map<Integer, Long> openCartSince = new HashMap<>();
 
     for (int k = 0; k < n; k++) {
       int i = from + k;
@@ -111,9 +133,9 @@ final class WindowStats {
 
       int day = (int) ((tMs - t) / DAY_MS);
       activeDay[day] = true;
-      w.partOfDay[(int) (Math.floorMod(t, DAY_MS) / HOUR_MS) / 6]++;
-      int dayOfWeek =
-          (int) Math.floorMod(Math.floorDiv(t, DAY_MS) + 3, 7); // 1970-01-01 was a Thursday
+      w.partOfDay[partOfDay(t)]++;
+      int dayOfWeek = weekday(t);
+      w.byWeekday[dayOfWeek]++;
       if (dayOfWeek >= 5) {
         w.weekend++;
       }
@@ -129,6 +151,7 @@ final class WindowStats {
           w.otherDwellCount++;
         }
       }
+      int value = ev.valueCents(i);
       if (ty == PRODUCT_VIEW) {
         if (ev.item(i) != 0) {
           viewedItems[items++] = ev.item(i);
@@ -136,15 +159,34 @@ final class WindowStats {
         if (ev.category(i) != 0) {
           viewedCategories[categories++] = ev.category(i);
         }
+        if (value > 0) {
+          w.minPricedViewCents = w.pricedViews == 0 ? value : Math.min(w.minPricedViewCents, value);
+          w.maxPricedViewCents = Math.max(w.maxPricedViewCents, value);
+          w.pricedViews++;
+          w.pricedViewCents += value;
+        }
       } else if (ty == ADD_TO_CART) {
         lastCartAdd[s] = k;
-        openCart.merge(ev.item(i), (long) ev.valueCents(i), Long::sum);
+        openCart.merge(ev.item(i), (long) value, Long::sum);
+        openCartSince.putIfAbsent(ev.item(i), t);
+        if (ev.item(i) != 0) {
+          cartedItems[carted++] = ev.item(i);
+        }
+        if (value > 0) {
+          w.pricedCartAdds++;
+          w.pricedCartAddCents += value;
+        }
       } else if (ty == REMOVE_FROM_CART) {
         openCart.remove(ev.item(i));
+        openCartSince.remove(ev.item(i));
       } else if (ty == PURCHASE) {
         lastPurchase[s] = k;
-        w.monetaryCents += ev.valueCents(i);
+        w.monetaryCents += value;
         openCart.clear();
+        openCartSince.clear();
+        if (ev.item(i) != 0) {
+          purchasedItems[purchased++] = ev.item(i);
+        }
       }
     }
 
@@ -170,17 +212,31 @@ final class WindowStats {
         w.lastActiveDay = d;
       }
     }
-    w.distinctItemsViewed = distinct(viewedItems, items);
-    w.distinctCategoriesViewed = distinct(viewedCategories, categories);
+    w.viewsWithItem = items;
+    w.viewsWithCategory = categories;
+    Multiplicity viewed = Multiplicity.of(viewedItems, items);
+    w.distinctItemsViewed = viewed.distinct();
+    w.maxViewsOfOneItem = viewed.mostFrequent();
+    Multiplicity viewedCategory = Multiplicity.of(viewedCategories, categories);
+    w.distinctCategoriesViewed = viewedCategory.distinct();
+    w.topCategoryViews = viewedCategory.mostFrequent();
+    w.distinctItemsCarted = Multiplicity.of(cartedItems, carted).distinct();
+    w.distinctItemsPurchased = Multiplicity.of(purchasedItems, purchased).distinct();
     w.openCartItems = openCart.size();
     for (long v : openCart.values()) {
       w.openCartValueCents += v;
+    }
+    w.oldestOpenCartAddMs = Long.MAX_VALUE;
+    for (long since : openCartSince.values()) {
+      w.oldestOpenCartAddMs = Math.min(w.oldestOpenCartAddMs, since);
     }
 
     int current = sessionOf[n - 1];
     if (tMs - millis[n - 1] < GAP_MS) {
       w.sessionActive = true;
       w.sessionMs = sessionLast[current] - sessionFirst[current];
+      int[] sessionItems = new int[n];
+      int sessionItemCount = 0;
       for (int k = 0; k < n; k++) {
         if (sessionOf[k] != current) {
           continue;
@@ -188,32 +244,59 @@ final class WindowStats {
         w.sessionEvents++;
         if (type[k] == PRODUCT_VIEW) {
           w.sessionProductViews++;
+          if (ev.item(from + k) != 0) {
+            sessionItems[sessionItemCount++] = ev.item(from + k);
+          }
         } else if (type[k] == ADD_TO_CART) {
+          if (w.sessionCartAdds == 0) {
+            w.sessionMsToFirstCartAdd = millis[k] - sessionFirst[current];
+          }
           w.sessionCartAdds++;
         } else if (type[k] == BEGIN_CHECKOUT || type[k] == PURCHASE) {
           w.sessionReachedCheckout = true;
         }
       }
+      w.sessionDistinctItemsViewed = Multiplicity.of(sessionItems, sessionItemCount).distinct();
     }
     return w;
+  }
+
+  /** The 6-hour UTC part of the day of an instant: 0 from 00:00, 1 from 06:00, 2 12:00, 3 18:00. */
+  static int partOfDay(long epochMs) {
+    return (int) (Math.floorMod(epochMs, DAY_MS) / HOUR_MS) / 6;
+  }
+
+  /** The UTC weekday of an instant in epoch milliseconds: 0 Monday .. 6 Sunday. */
+  static int weekday(long epochMs) {
+    return (int) Math.floorMod(Math.floorDiv(epochMs, DAY_MS) + 3, 7); // 1970-01-01: a Thursday
   }
 
   int count(EventType t) {
     return byType[t.ordinal()];
   }
 
-  private static int distinct(int[] values, int n) {
-    if (n == 0) {
-      return 0;
-    }
-    int[] v = Arrays.copyOf(values, n);
-    Arrays.sort(v);
-    int d = 1;
-    for (int i = 1; i < n; i++) {
-      if (v[i] != v[i - 1]) {
-        d++;
+  /** Of some values: how many distinct ones, and how often the most frequent one occurs. */
+  private record Multiplicity(int distinct, int mostFrequent) {
+
+    /** Of the first {@code n} of {@code values}. */
+    static Multiplicity of(int[] values, int n) {
+      if (n == 0) {
+        return new Multiplicity(0, 0);
       }
+      int[] v = Arrays.copyOf(values, n);
+      Arrays.sort(v);
+      int distinct = 1;
+      int run = 1;
+      int mostFrequent = 1;
+      for (int i = 1; i < n; i++) {
+        if (v[i] != v[i - 1]) {
+          distinct++;
+          run = 1;
+        } else {
+          mostFrequent = Math.max(mostFrequent, ++run);
+        }
+      }
+      return new Multiplicity(distinct, mostFrequent);
     }
-    return d;
   }
 }

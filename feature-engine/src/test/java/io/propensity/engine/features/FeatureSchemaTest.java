@@ -100,5 +100,5 @@ class FeatureSchemaTest {
         .contains(FeatureWindow.values());
   }
 
-  static final String CATALOG_HASH = "21d5a4e5c9764be6";
+  static final String CATALOG_HASH = "000e1052f75509a5";
 }

@@ -120,6 +120,32 @@ class UserFeatureStateTest {
         .isEqualTo(365 * 3);
   }
 
+  @Test
+  void theDayHistoryTakesAboutOneBitPerDayOfTenure() {
+    long oneYear = bytesForYears(1);
+    long threeYears = bytesForYears(3);
+    System.out.printf(
+        "UserFeatureState estimatedBytes, a visit a day and an order a week: 1 year %d, 3 years"
+            + " %d%n",
+        oneYear, threeYears);
+    // two day histories (events, purchases) of one bit per day each, in 64-day words
+    long twoMoreYearsOfBits = 2 * (2 * 365 / 64 + 1) * 8L;
+    assertThat(threeYears - oneYear).isBetween(twoMoreYearsOfBits - 32, twoMoreYearsOfBits + 32);
+  }
+
+  /** A visit (two product views) every day for {@code years}, a purchase every seventh day. */
+  private static long bytesForYears(int years) {
+    UserFeatureState state = new UserFeatureState();
+    for (int day = 0; day < 365 * years; day++) {
+      Instant t = T.plus(Duration.ofDays(day));
+      state.apply(at(t, PRODUCT_VIEW).itemId("a").build());
+      state.apply(
+          at(t.plusSeconds(60), day % 7 == 0 ? PURCHASE : PRODUCT_VIEW).itemId("b").build());
+    }
+    assertThat(state.retainedEvents()).isEqualTo(60);
+    return state.estimatedBytes();
+  }
+
   /** A user with {@code n} events spread over 30 days in sessions of five, items and prices set. */
   private static long bytesFor(int n) {
     UserFeatureState state = new UserFeatureState();

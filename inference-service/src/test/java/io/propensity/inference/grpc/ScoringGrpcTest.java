@@ -275,7 +275,10 @@ class ScoringGrpcTest implements TestPropertyProvider {
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(violations(e))
-        .containsExactly("input.features.values: 70 values, the schema has 71 features");
+        .containsExactly(
+            "input.features.values: 70 values, the schema has "
+                + FeatureCatalog.schema().size()
+                + " features");
   }
 
   @Test
@@ -305,7 +308,7 @@ class ScoringGrpcTest implements TestPropertyProvider {
     StatusRuntimeException e =
         failure(
             PredictRequest.newBuilder()
-                .setInput(vector("0123456789abcdef", new double[71]))
+                .setInput(vector("0123456789abcdef", new double[FeatureCatalog.schema().size()]))
                 .build());
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
@@ -387,7 +390,10 @@ class ScoringGrpcTest implements TestPropertyProvider {
     assertThat(r.getResults(2).getError().getCode())
         .isEqualTo(Status.Code.INVALID_ARGUMENT.value());
     assertThat(violations(r.getResults(2).getError()))
-        .containsExactly("features.values: 3 values, the schema has 71 features");
+        .containsExactly(
+            "features.values: 3 values, the schema has "
+                + FeatureCatalog.schema().size()
+                + " features");
     assertThat(violations(r.getResults(3).getError()))
         .containsExactly("input: one of user_id, features or events is required");
     assertThat(r.getResults(4).getPrediction()).isEqualTo(r.getResults(1).getPrediction());
@@ -709,7 +715,7 @@ class ScoringGrpcTest implements TestPropertyProvider {
     assertThat(m.getThreshold()).isEqualTo(0.5);
     assertThat(m.getFeatureSchema().getVersionHash())
         .isEqualTo(FeatureCatalog.schema().versionHash());
-    assertThat(m.getFeatureSchema().getFeaturesCount()).isEqualTo(71);
+    assertThat(m.getFeatureSchema().getFeaturesCount()).isEqualTo(FeatureCatalog.schema().size());
     assertThat(m.getArtifactSha256())
         .isEqualTo(ModelLoader.sha256(MODEL.getBytes(StandardCharsets.UTF_8)));
     assertThat(m.getEvaluation().getRocAuc()).isEqualTo(0.81);

@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Small real LightGBM models over the service's 71-feature schema, trained in-process with
- * LightGBM4j on vectors computed by the feature engine from synthetic histories. The label follows
- * a learnable signal (recent cart adds, past purchases, recency), so events move predictions.
+ * Small real LightGBM models over the service's feature schema (107 features), trained in-process
+ * with LightGBM4j on vectors computed by the feature engine from synthetic histories. The label
+ * follows a learnable signal (recent cart adds, past purchases, recency), so events move
+ * predictions.
  */
 public final class TestModels {
   public static final FeatureSchema SCHEMA = FeatureCatalog.schema();
