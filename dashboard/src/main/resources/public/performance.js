@@ -1,5 +1,6 @@
-// Model performance of one registered version: metrics beside the baseline, confusion matrix,
-// ROC and PR curves, gain and lift by decile, calibration (reliability curve), tuning trials.
+// Model performance of one registered version: metrics beside the baseline, confidence intervals,
+// the verdict and naive rules, confusion matrix, ROC and PR curves, gain and lift by decile,
+// calibration (reliability curve), tuning trials.
 'use strict';
 
 async function page_performance() {
@@ -18,6 +19,8 @@ async function showVersion(name, version) {
     ['Log loss (lower is better)', 'logLoss'], ['Brier (lower is better)', 'brier'], ['Threshold', 'threshold']];
   el('metrics').innerHTML = table(['metric', ['model (' + (m.modelKind || 'lightgbm') + ')', 'num'], ['baseline' + (b && b.modelKind && b.modelKind !== 'baseline' ? ' (' + b.modelKind + ')' : ''), 'num'], ['model − baseline', 'num']],
     rows.map(([label, key]) => [label, m[key], b ? b[key] : '–', b ? +(m[key] - b[key]).toFixed(3) : '–']));
+
+  showComparison(v);
 
   const cm = m.confusionMatrix || {};
   el('threshold').textContent = '(at threshold ' + fmt(m.threshold) + ')';
@@ -124,4 +127,44 @@ function showCalibration(c, m) {
     ? table(['test rows', ["model's own", 'num'], ['served', 'num'], ['change', 'num']],
       rows.map(([label, key]) => [label, u[key], m[key], +(m[key] - u[key]).toFixed(4)]))
     : table(['test rows', ['model', 'num']], rows.map(([label, key]) => [label, m[key]]));
+}
+
+/** A metric with its interval, e.g. 0.812 [0.791, 0.830]; signed for differences. */
+function interval(ci, signed) {
+  if (!ci) return '–';
+  const n = x => {
+    let t = x.toFixed(3);
+    if (t === '-0.000') t = '0.000';
+    if (signed && !t.startsWith('-')) t = '+' + t;
+    return t.replace('-', '−');
+  };
+  return n(ci.estimate) + ' [' + n(ci.lower) + ', ' + n(ci.upper) + ']';
+}
+
+/** The bootstrap intervals of model, baseline and their difference, the verdict and the rules. */
+function showComparison(v) {
+  const c = v.comparison, m = v.evaluation, b = v.baselineEvaluation;
+  if (!c) {
+    el('interval-method').textContent = '';
+    el('verdict').textContent = 'This version was registered without confidence intervals.';
+    el('intervals').innerHTML = '';
+    el('rules').innerHTML = '';
+    return;
+  }
+  const users = c.bootstrapUnit === 'BOOTSTRAP_UNIT_USER';
+  el('interval-method').textContent = '(' + fmt(c.bootstrapResamples) + ' bootstrap resamples of ' +
+    fmt(c.bootstrapUnitCount) + (users ? ' users, all rows of a user drawn together' : ' rows') + ', seed ' + c.bootstrapSeed + ')';
+  el('verdict').textContent = c.verdict;
+  el('verdict').className = c.beatsBaselineOnRocAuc && c.beatsBaselineOnPrAuc ? 'ok' : 'warn';
+  const metrics = [['ROC-AUC', 'rocAuc'], ['PR-AUC', 'prAuc'], ['F1', 'f1'], ['Log loss (lower is better)', 'logLoss'],
+    ['Brier (lower is better)', 'brier']];
+  const of = e => (e && e.intervals) || {};
+  el('intervals').innerHTML = table(['metric', ['model', 'num'], ['baseline', 'num'], ['model − baseline', 'num']],
+    metrics.map(([label, key]) => [label, interval(of(m)[key]), interval(of(b)[key]), interval((c.baselineDifference || {})[key], true)]));
+  el('rules').innerHTML = table(['rule', ['ROC-AUC', 'num'], ['PR-AUC', 'num'], ['F1', 'num'], ['model − rule, ROC-AUC', 'num'],
+    ['model − rule, PR-AUC', 'num']],
+    (c.referenceEvaluations || []).map(r => r.status === 'REFERENCE_STATUS_EVALUATED'
+      ? [r.description, interval(of(r.evaluation).rocAuc), interval(of(r.evaluation).prAuc), interval(of(r.evaluation).f1),
+        interval((r.modelDifference || {}).rocAuc, true), interval((r.modelDifference || {}).prAuc, true)]
+      : [r.description, { html: '<span class="muted">not evaluated: ' + esc(r.note) + '</span>' }, '', '', '', '']));
 }

@@ -68,6 +68,29 @@ final class Args {
     throw new CliException("--speed " + value + " is not a speed-up such as 10x, 0.5x or max", 2);
   }
 
+  /**
+   * " (--step)" when a request field a service refused is set by a command-line option, so the user
+   * sees what to change; empty otherwise.
+   */
+  static String optionOf(String field) {
+    String option =
+        switch (field.replaceFirst("^spec\\.", "")) {
+          case "target" -> "--target";
+          case "horizon" -> "--horizon";
+          case "rolling_cutoffs.start" -> "--from";
+          case "rolling_cutoffs.end" -> "--to";
+          case "rolling_cutoffs.step" -> "--step";
+          case "rolling_cutoffs", "explicit_cutoffs.cutoffs" -> "--from, --to, --step";
+          case "sample_limit" -> "--sample";
+          case "split.test_fraction" -> "--test-fraction";
+          case "split.strategy" -> "--split";
+          case "tuning.folds" -> "--folds";
+          case "tuning.max_trials" -> "--trials";
+          default -> "";
+        };
+    return option.isEmpty() ? "" : " (" + option + ")";
+  }
+
   static Duration positive(String option, Duration d) {
     if (d.isNegative() || d.isZero()) {
       throw new CliException(option + " must be positive", 2);

@@ -35,6 +35,7 @@ import propensity.inference.v1.ServedModel;
 import propensity.inference.v1.StreamPredictRequest;
 import propensity.inference.v1.StreamPredictResponse;
 import propensity.registry.v1.GetModelVersionRequest;
+import propensity.registry.v1.SetAliasRequest;
 import propensity.training.v1.DataSource;
 import propensity.training.v1.Job;
 import propensity.training.v1.JobState;
@@ -273,6 +274,24 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
           "        %-10s ROC-AUC %.3f  PR-AUC %.3f  F1 %.3f  precision %.3f  recall %.3f",
           "baseline", b.getRocAuc(), b.getPrAuc(), b.getF1(), b.getPrecision(), b.getRecall());
       say("[4/7] promotion: %s", job.getPromotion().getReason());
+      Show.comparison(job.getEvaluation()).forEach(line -> say("      %s", line));
+      if (!job.getPromotion().getPromoted() && job.getPromotion().getPreviousVersion() == 0) {
+        // refused (it does not beat its baseline by more than the interval): the tour needs a
+        // served model, so the demo promotes it explicitly, as `propensity models promote` would
+        endpoints
+            .registryClient()
+            .withDeadline(Duration.ofSeconds(10))
+            .setAlias(
+                SetAliasRequest.newBuilder()
+                    .setName(MODEL)
+                    .setAlias("production")
+                    .setVersion(job.getModelVersion())
+                    .build());
+        say(
+            "      the demo serves version %d anyway so the tour can go on (an explicit promotion,"
+                + " as `propensity models promote %s %d`)",
+            job.getModelVersion(), MODEL, job.getModelVersion());
+      }
 
       long production =
           endpoints

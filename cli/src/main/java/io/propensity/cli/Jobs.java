@@ -110,6 +110,7 @@ final class Jobs {
         if (e.hasCalibration()) {
           out.println(Show.calibration(e.getCalibration()));
         }
+        Show.comparison(e).forEach(out::println);
         if (job.hasPromotion()) {
           var p = job.getPromotion();
           out.println(

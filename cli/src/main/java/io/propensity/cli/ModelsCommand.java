@@ -241,6 +241,11 @@ final class ModelsCommand implements Runnable {
       }
       out.println();
       out.print(Show.calibration(v));
+      if (v.hasComparison()) {
+        out.println();
+        Show.comparison(e, v.getBaselineEvaluation(), v.hasBaselineEvaluation(), v.getComparison())
+            .forEach(out::println);
+      }
       ConfusionMatrix c = e.getConfusionMatrix();
       out.printf("%nconfusion matrix at %.4f    predicted yes  predicted no%n", e.getThreshold());
       out.printf(
@@ -293,6 +298,9 @@ final class ModelsCommand implements Runnable {
           l.getTestRowCount(),
           100 * l.getPositiveRate(),
           l.getSeed());
+      for (String note : l.getNotesList()) {
+        out.printf("  note        %s%n", note);
+      }
       out.printf(
           "  schema      %d features, hash %s%n",
           v.getFeatureSchema().getFeaturesCount(), v.getFeatureSchema().getVersionHash());

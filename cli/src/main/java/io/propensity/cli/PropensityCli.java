@@ -60,7 +60,12 @@ public final class PropensityCli implements Runnable {
               for (com.google.protobuf.Any a : details.getDetailsList()) {
                 if (a.is(com.google.rpc.BadRequest.class)) {
                   for (var v : a.unpack(com.google.rpc.BadRequest.class).getFieldViolationsList()) {
-                    err.println("  " + v.getField() + ": " + v.getDescription());
+                    err.println(
+                        "  "
+                            + v.getField()
+                            + Args.optionOf(v.getField())
+                            + ": "
+                            + v.getDescription());
                   }
                 }
               }

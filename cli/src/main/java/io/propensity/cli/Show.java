@@ -1,13 +1,22 @@
 package io.propensity.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import propensity.inference.v1.Factor;
 import propensity.inference.v1.Prediction;
 import propensity.registry.v1.CalibrationBin;
+import propensity.registry.v1.ConfidenceInterval;
 import propensity.registry.v1.Evaluation;
+import propensity.registry.v1.MetricIntervals;
+import propensity.registry.v1.ModelComparison;
 import propensity.registry.v1.ModelVersion;
+import propensity.registry.v1.ReferenceEvaluation;
+import propensity.registry.v1.ReferenceStatus;
 import propensity.training.v1.CalibrationSummary;
+import propensity.training.v1.EvaluationSummary;
 import propensity.training.v1.MetricSummary;
+import propensity.training.v1.RuleSummary;
 
 /** How predictions, factors and metrics read on a terminal. */
 final class Show {
@@ -178,5 +187,128 @@ final class Show {
 
   private static String binValue(long rows, double v) {
     return rows == 0 ? "-" : f("%.3f", v);
+  }
+
+  /** A metric with its interval: {@code 0.812 [0.791, 0.830]}. */
+  static String interval(ConfidenceInterval ci) {
+    return number(ci.getEstimate(), false)
+        + " ["
+        + number(ci.getLower(), false)
+        + ", "
+        + number(ci.getUpper(), false)
+        + "]";
+  }
+
+  /** A difference with its interval, signed: {@code +0.004 [−0.006, +0.013]}. */
+  static String difference(ConfidenceInterval ci) {
+    return number(ci.getEstimate(), true)
+        + " ["
+        + number(ci.getLower(), true)
+        + ", "
+        + number(ci.getUpper(), true)
+        + "]";
+  }
+
+  /**
+   * One line of the intervals that are set: {@code ROC-AUC 0.812 [0.791, 0.830] PR-AUC ...}; each a
+   * signed difference when {@code signed}. Empty when none is set.
+   */
+  static String intervals(String label, MetricIntervals m, boolean signed) {
+    List<String> parts = new ArrayList<>();
+    add(parts, "ROC-AUC", m.hasRocAuc(), m.getRocAuc(), signed);
+    add(parts, "PR-AUC", m.hasPrAuc(), m.getPrAuc(), signed);
+    add(parts, "F1", m.hasF1(), m.getF1(), signed);
+    add(parts, "log loss", m.hasLogLoss(), m.getLogLoss(), signed);
+    add(parts, "Brier", m.hasBrier(), m.getBrier(), signed);
+    return parts.isEmpty() ? "" : f("  %-20s %s", label, String.join("  ", parts));
+  }
+
+  /**
+   * The intervals, the verdict against the baseline and the naive rules of a job's evaluation; no
+   * lines when it has no intervals.
+   */
+  static List<String> comparison(EvaluationSummary e) {
+    List<String> lines = new ArrayList<>();
+    if (e.getVerdict().isEmpty()) {
+      return lines;
+    }
+    lines.add("confidence intervals: " + e.getIntervalMethod());
+    line(lines, intervals("LightGBM", e.getModel().getIntervals(), false));
+    if (e.hasBaseline()) {
+      line(lines, intervals("baseline", e.getBaseline().getIntervals(), false));
+    }
+    line(lines, intervals("LightGBM − baseline", e.getBaselineDifference(), true));
+    for (RuleSummary r : e.getRulesList()) {
+      if (r.getStatus() == ReferenceStatus.REFERENCE_STATUS_EVALUATED) {
+        line(lines, intervals(r.getDescription(), r.getMetrics().getIntervals(), false));
+        line(lines, intervals("LightGBM − rule", r.getModelDifference(), true));
+      } else {
+        lines.add(f("  %-20s not evaluated: %s", r.getDescription(), r.getNote()));
+      }
+    }
+    lines.add("verdict: " + e.getVerdict());
+    return lines;
+  }
+
+  /** The same for a registered version's comparison. */
+  static List<String> comparison(
+      Evaluation model, Evaluation baseline, boolean hasBaseline, ModelComparison c) {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        f(
+            "confidence intervals: %d bootstrap resamples of %,d %s, %s percentile intervals, seed %d",
+            c.getBootstrapResamples(),
+            c.getBootstrapUnitCount(),
+            c.getBootstrapUnit() == propensity.registry.v1.BootstrapUnit.BOOTSTRAP_UNIT_USER
+                ? "users (all rows of a user drawn together)"
+                : "rows",
+            percent(c.getConfidenceLevel()),
+            c.getBootstrapSeed()));
+    line(lines, intervals(label(model, "model"), model.getIntervals(), false));
+    if (hasBaseline) {
+      line(lines, intervals(label(baseline, "baseline"), baseline.getIntervals(), false));
+    }
+    line(lines, intervals("model − baseline", c.getBaselineDifference(), true));
+    for (ReferenceEvaluation r : c.getReferenceEvaluationsList()) {
+      if (r.getStatus() == ReferenceStatus.REFERENCE_STATUS_EVALUATED) {
+        line(lines, intervals(r.getDescription(), r.getEvaluation().getIntervals(), false));
+        line(lines, intervals("model − rule", r.getModelDifference(), true));
+      } else {
+        lines.add(f("  %-20s not evaluated: %s", r.getDescription(), r.getNote()));
+      }
+    }
+    lines.add("verdict: " + c.getVerdict());
+    return lines;
+  }
+
+  private static String label(Evaluation e, String otherwise) {
+    return e.getModelKind().isEmpty() ? otherwise : e.getModelKind();
+  }
+
+  private static String percent(double level) {
+    double pct = 100 * level;
+    return pct == Math.rint(pct) ? Long.toString(Math.round(pct)) + "%" : pct + "%";
+  }
+
+  private static void line(List<String> lines, String line) {
+    if (!line.isEmpty()) {
+      lines.add(line);
+    }
+  }
+
+  private static void add(
+      List<String> parts, String name, boolean set, ConfidenceInterval ci, boolean signed) {
+    if (set) {
+      parts.add(name + " " + (signed ? difference(ci) : interval(ci)));
+    }
+  }
+
+  private static String number(double v, boolean signed) {
+    // a true minus sign, as in print; -0.000 reads as 0
+    String s = f(signed ? "%+.3f" : "%.3f", v);
+    if (s.equals("-0.000")) {
+      s = signed ? "+0.000" : "0.000";
+    }
+    return s.replace('-', '−');
   }
 }

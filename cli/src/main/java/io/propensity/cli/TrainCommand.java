@@ -5,8 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import propensity.features.v1.CutoffRange;
 import propensity.features.v1.FeatureType;
 import propensity.features.v1.Target;
 import propensity.features.v1.TrainingSetSpec;
@@ -26,6 +23,7 @@ import propensity.registry.v1.SetAliasRequest;
 import propensity.training.v1.CalibrationMethod;
 import propensity.training.v1.ClassWeights;
 import propensity.training.v1.ColumnSpec;
+import propensity.training.v1.ComparisonSpec;
 import propensity.training.v1.DataSource;
 import propensity.training.v1.ImbalanceSpec;
 import propensity.training.v1.Job;
@@ -80,28 +78,31 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--horizon",
-      defaultValue = "7d",
       converter = DurationConverter.class,
-      description = "label window after each cutoff (default ${DEFAULT-VALUE})")
+      description =
+          "label window after each cutoff, 1m to 365d (churn: 30m or more); ignored by"
+              + " session-conversion (default 7d)")
   Duration horizon;
 
   @Option(
       names = "--from",
       description =
-          "first cutoff, ISO-8601 or an age like 40d (default: 4 weeks before --to, at most 7 days after the first stored event)")
+          "first cutoff, ISO-8601 or an age like 40d (default: where the events are dense, with"
+              + " history before it; see README \"Default cutoffs\")")
   String from;
 
   @Option(
       names = "--to",
       description =
-          "last cutoff, ISO-8601 or an age like 8d (default: horizon + 1 day before the newest stored event)")
+          "last cutoff, ISO-8601 or an age like 8d (default: the horizon, or the 30m session gap,"
+              + " before the dense part of the events ends)")
   String to;
 
   @Option(
       names = "--step",
-      defaultValue = "2d",
       converter = DurationConverter.class,
-      description = "spacing of cutoffs (default ${DEFAULT-VALUE})")
+      description =
+          "spacing of cutoffs, 1m or more (default: 1m to 7d, at least 8 intervals over the range)")
   Duration step;
 
   @Option(
@@ -124,6 +125,13 @@ final class TrainCommand implements Callable<Integer> {
       names = "--time-column",
       description = "with --csv: ISO-8601 time of each row, enables --split time; not a feature")
   String timeColumn;
+
+  @Option(
+      names = "--split-column",
+      description =
+          "with --csv: column naming each row's part, train | validation | test (any case);"
+              + " fixes the split, not a feature")
+  String splitColumn;
 
   @Option(
       names = "--ignore",
@@ -199,6 +207,19 @@ final class TrainCommand implements Callable<Integer> {
   boolean noBaseline;
 
   @Option(
+      names = "--bootstrap-resamples",
+      defaultValue = "0",
+      description =
+          "bootstrap resamples of the 95% confidence intervals, up to 100000 (default 0 = 1000)")
+  int bootstrapResamples;
+
+  @Option(
+      names = "--recent-purchase-days",
+      defaultValue = "0",
+      description = "N of the naive rule \"bought in the last N days\", 1 to 89 (default 0 = 30)")
+  int recentPurchaseDays;
+
+  @Option(
       names = "--seed",
       defaultValue = "42",
       description = "seed of every random choice (default ${DEFAULT-VALUE})")
@@ -217,7 +238,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--promote-if-better",
-      description = "let the job promote the new version only if it beats the alias's version")
+      description =
+          "let the job promote the new version only if it beats the alias's version, and its own"
+              + " logistic baseline on the metric by more than the 95% confidence interval")
   boolean promoteIfBetter;
 
   @Option(
@@ -266,9 +289,14 @@ final class TrainCommand implements Callable<Integer> {
       if (csv != null) {
         tabular(s);
       } else {
-        if (label != null || timeColumn != null || !ignore.isEmpty() || !categorical.isEmpty()) {
+        if (label != null
+            || timeColumn != null
+            || splitColumn != null
+            || !ignore.isEmpty()
+            || !categorical.isEmpty()) {
           throw new CliException(
-              "--label, --time-column, --ignore and --categorical go with --csv", 2);
+              "--label, --time-column, --split-column, --ignore and --categorical go with --csv",
+              2);
         }
         featureServiceSet(s, out);
       }
@@ -331,6 +359,13 @@ final class TrainCommand implements Callable<Integer> {
     if (timeColumn != null) {
       f.setTimeColumn(timeColumn);
     }
+    if (splitColumn != null) {
+      if (split != null || testFraction != 0) {
+        throw new CliException(
+            "--split-column fixes the split: leave out --split and --test-fraction", 2);
+      }
+      f.setSplitColumn(splitColumn);
+    }
     for (String c : categorical) {
       f.addColumns(
           ColumnSpec.newBuilder().setName(c).setType(FeatureType.FEATURE_TYPE_CATEGORICAL));
@@ -340,67 +375,19 @@ final class TrainCommand implements Callable<Integer> {
 
   private void featureServiceSet(TrainingSpec.Builder s, PrintWriter out) {
     Target t = Args.target(target);
-    Instant now = Instant.now();
-    Instant first = null;
-    Instant last = null;
-    if (from == null || to == null) {
-      try (var features = endpoints.featureClient()) {
-        var o = features.overview(1, "UTC");
-        if (!o.hasLastEventAt()) {
-          throw new CliException(
-              "feature-service at "
-                  + endpoints.feature()
-                  + " holds no events: import some first (propensity import)",
-              1);
-        }
-        first = EventProtoMapper.instant(o.getFirstEventAt());
-        last = EventProtoMapper.instant(o.getLastEventAt());
-      }
-    }
-    Instant end =
-        to != null
-            ? Args.instantOrAge("--to", to, now)
-            : last.minus(horizon).minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.DAYS);
-    Instant start =
-        from != null
-            ? Args.instantOrAge("--from", from, now)
-            : latest(
-                end.minus(Duration.ofDays(28)),
-                first.plus(Duration.ofDays(7)).truncatedTo(ChronoUnit.DAYS));
-    if (start.isAfter(end)) {
-      throw new CliException(
-          "no cutoff fits: first cutoff "
-              + start
-              + " is after the last "
-              + end
-              + " (the label window needs "
-              + horizon.toDays()
-              + " days of events after each cutoff); give --from/--to",
-          2);
-    }
-    if (from == null || to == null) {
-      out.printf("cutoffs every %s from %s to %s%n", DurationConverter.format(step), start, end);
-    }
+    TrainingSetSpec.Builder set =
+        TrainingSetRequests.spec(endpoints, t, horizon, from, to, step, out)
+            .setSampleLimit(sample)
+            .setSeed(seed);
     String name =
-        model != null ? model : Args.targetName(t) + "-" + DurationConverter.format(horizon);
-    s.setModelName(name)
-        .setDataSource(
-            DataSource.newBuilder()
-                .setFeatureServiceTrainingSet(
-                    TrainingSetSpec.newBuilder()
-                        .setTarget(t)
-                        .setHorizon(EventProtoMapper.duration(horizon))
-                        .setRollingCutoffs(
-                            CutoffRange.newBuilder()
-                                .setStart(EventProtoMapper.timestamp(start))
-                                .setEnd(EventProtoMapper.timestamp(end))
-                                .setStep(EventProtoMapper.duration(step)))
-                        .setSampleLimit(sample)
-                        .setSeed(seed)));
-  }
-
-  private static Instant latest(Instant a, Instant b) {
-    return a.isAfter(b) ? a : b;
+        model != null
+            ? model
+            : TrainingSetRequests.engineTarget(t).usesHorizon()
+                ? Args.targetName(t)
+                    + "-"
+                    + DurationConverter.format(TrainingSetRequests.horizonOrDefault(horizon))
+                : Args.targetName(t);
+    s.setModelName(name).setDataSource(DataSource.newBuilder().setFeatureServiceTrainingSet(set));
   }
 
   private void options(TrainingSpec.Builder s) {
@@ -461,6 +448,13 @@ final class TrainCommand implements Callable<Integer> {
     s.setCalibration(calibration(calibration));
     if (noBaseline) {
       s.setTrainBaseline(false);
+    }
+    if (bootstrapResamples != 0 || recentPurchaseDays != 0) {
+      // the service checks the ranges and names the field
+      s.setComparison(
+          ComparisonSpec.newBuilder()
+              .setBootstrapResamples(bootstrapResamples)
+              .setRecentPurchaseDays(recentPurchaseDays));
     }
     if (promoteIfBetter) {
       s.setPromotion(

@@ -8,7 +8,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,7 +16,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import propensity.features.v1.BuildTrainingSetResponse;
-import propensity.features.v1.CutoffRange;
 import propensity.features.v1.FeatureDefinition;
 import propensity.features.v1.Target;
 import propensity.features.v1.TrainingRow;
@@ -28,7 +26,8 @@ import propensity.features.v1.TrainingSetSpec;
     name = "training-set",
     mixinStandardHelpOptions = true,
     description =
-        "Build a point-in-time training set (rolling cutoffs) and write it as CSV with a label column.")
+        "Build a point-in-time training set (rolling cutoffs) and write it as CSV with a label"
+            + " column. Cutoffs left out are placed where the stored events are dense.")
 final class TrainingSetCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin Endpoints endpoints;
@@ -41,26 +40,31 @@ final class TrainingSetCommand implements Callable<Integer> {
 
   @Option(
       names = "--horizon",
-      defaultValue = "7d",
       converter = DurationConverter.class,
-      description = "label window after each cutoff (default ${DEFAULT-VALUE})")
+      description =
+          "label window after each cutoff, 1m to 365d (churn: 30m or more); ignored by"
+              + " session-conversion (default 7d)")
   Duration horizon;
 
   @Option(
       names = "--from",
-      required = true,
       description =
-          "first cutoff, ISO-8601 (e.g. 2026-03-01T00:00:00Z) or an age (40d = 40 days ago)")
+          "first cutoff, ISO-8601 (e.g. 2026-03-01T00:00:00Z) or an age (40d = 40 days ago)"
+              + " (default: where the events are dense, with history before it)")
   String from;
 
-  @Option(names = "--to", required = true, description = "last cutoff, ISO-8601 or an age")
+  @Option(
+      names = "--to",
+      description =
+          "last cutoff, ISO-8601 or an age (default: the horizon, or the 30m session gap, before"
+              + " the dense part of the events ends)")
   String to;
 
   @Option(
       names = "--step",
-      defaultValue = "1d",
       converter = DurationConverter.class,
-      description = "spacing of cutoffs (default ${DEFAULT-VALUE})")
+      description =
+          "spacing of cutoffs, 1m or more (default: 1m to 7d, at least 8 intervals over the range)")
   Duration step;
 
   @Option(
@@ -76,16 +80,8 @@ final class TrainingSetCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter console = spec.commandLine().getOut();
     Target t = Args.target(target);
-    Instant now = Instant.now();
     TrainingSetSpec s =
-        TrainingSetSpec.newBuilder()
-            .setTarget(t)
-            .setHorizon(EventProtoMapper.duration(horizon))
-            .setRollingCutoffs(
-                CutoffRange.newBuilder()
-                    .setStart(EventProtoMapper.timestamp(Args.instantOrAge("--from", from, now)))
-                    .setEnd(EventProtoMapper.timestamp(Args.instantOrAge("--to", to, now)))
-                    .setStep(EventProtoMapper.duration(step)))
+        TrainingSetRequests.spec(endpoints, t, horizon, from, to, step, console)
             .setSampleLimit(sample)
             .build();
     try (FeatureServiceClient client = endpoints.featureClient();

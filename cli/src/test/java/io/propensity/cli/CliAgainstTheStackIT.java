@@ -161,6 +161,10 @@ class CliAgainstTheStackIT {
         .contains("registered purchase-7d version 1")
         .containsPattern("LightGBM +ROC-AUC 0\\.\\d{3}")
         .contains("baseline")
+        .contains("confidence intervals: ")
+        .containsPattern("LightGBM − baseline +ROC-AUC [+−]\\d\\.\\d{3} \\[")
+        .contains("bought in the last 30 days")
+        .containsPattern("verdict: LightGBM (beats|does not beat)")
         .contains("production of purchase-7d now points at version 1 (was unset)");
   }
 
@@ -239,6 +243,34 @@ class CliAgainstTheStackIT {
     CliRun.Run show = cli("models", "show", "csv-buyers", "1");
     assertThat(show.exit()).as(show.all()).isZero();
     assertThat(show.out()).contains("CSV " + csv.toAbsolutePath()).contains("label bought");
+
+    // a predefined split: every fifth row is test, every fifth but one validation
+    Path parted = dir.resolve("customers-parted.csv");
+    List<String> lines = Files.readAllLines(csv);
+    StringBuilder p = new StringBuilder(lines.get(0)).append(",part\n");
+    for (int i = 1; i < lines.size(); i++) {
+      String part = i % 5 == 0 ? "test" : i % 5 == 1 ? "validation" : "train";
+      p.append(lines.get(i)).append(',').append(part).append('\n');
+    }
+    Files.writeString(parted, p);
+    CliRun.Run predefined =
+        cli(
+            "train",
+            "--csv",
+            parted.toString(),
+            "--label",
+            "bought",
+            "--model",
+            "csv-parted",
+            "--ignore",
+            "customer",
+            "--split-column",
+            "part",
+            "--trials",
+            "0");
+    assertThat(predefined.exit()).as(predefined.all()).isZero();
+    CliRun.Run partedShow = cli("models", "show", "csv-parted", "1");
+    assertThat(partedShow.out()).as(partedShow.all()).contains("train 240, validation 80, test 80");
   }
 
   @Test
@@ -249,6 +281,24 @@ class CliAgainstTheStackIT {
     CliRun.Run badTarget = cli("train", "--target", "love");
     assertThat(badTarget.exit()).isEqualTo(2);
     assertThat(badTarget.err()).contains("purchase, churn, session-conversion");
+    CliRun.Run splitColumnWithoutCsv = cli("train", "--split-column", "part");
+    assertThat(splitColumnWithoutCsv.exit()).isEqualTo(2);
+    assertThat(splitColumnWithoutCsv.err()).contains("--split-column");
+    CliRun.Run splitColumnAndSplit =
+        cli(
+            "train",
+            "--csv",
+            "x.csv",
+            "--label",
+            "y",
+            "--model",
+            "m",
+            "--split-column",
+            "part",
+            "--split",
+            "stratified");
+    assertThat(splitColumnAndSplit.exit()).isEqualTo(2);
+    assertThat(splitColumnAndSplit.err()).contains("--split-column fixes the split");
     CliRun.Run notANumber = cli("train", "--trials", "many");
     assertThat(notANumber.exit()).isEqualTo(2);
     assertThat(notANumber.err()).contains("--trials");
@@ -344,6 +394,10 @@ class CliAgainstTheStackIT {
         .contains("test evaluation")
         .containsPattern("lightgbm +ROC-AUC")
         .containsPattern("baseline +ROC-AUC")
+        .contains("confidence intervals: 1000 bootstrap resamples of")
+        .containsPattern("lightgbm +ROC-AUC 0\\.\\d{3} \\[0\\.\\d{3}, [01]\\.\\d{3}\\]")
+        .containsPattern("model − baseline +ROC-AUC [+−]\\d\\.\\d{3} \\[")
+        .contains("verdict: ")
         .contains("confusion matrix at")
         .contains("actual yes")
         .contains("predicted no")

@@ -98,6 +98,7 @@ class DemoThroughTheCliIT {
         .contains("gRPC 127.0.0.1:" + (base + 3))
         .contains("version 1 on")
         .contains("[4/7] promotion:")
+        .containsPattern("verdict: LightGBM (beats|does not beat)")
         .contains("serving purchase-7d v1")
         .contains("[7/7] replaying 8 live events")
         .contains("./propensity down --base-port " + base)

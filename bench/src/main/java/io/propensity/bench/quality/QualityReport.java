@@ -16,17 +16,26 @@ import propensity.registry.v1.ModelVersion;
 final class QualityReport {
 
   /** How one data set's run ended. */
-  record Outcome(Optional<ModelVersion> version, String problem, boolean skipped) {
+  record Outcome(
+      Optional<ModelVersion> version,
+      String problem,
+      boolean skipped,
+      Optional<ReferenceRun.Outcome> reference) {
     static Outcome trained(ModelVersion v) {
-      return new Outcome(Optional.of(v), "", false);
+      return new Outcome(Optional.of(v), "", false, Optional.empty());
     }
 
     static Outcome skipped(String why) {
-      return new Outcome(Optional.empty(), why, true);
+      return new Outcome(Optional.empty(), why, true, Optional.empty());
     }
 
     static Outcome failed(String why) {
-      return new Outcome(Optional.empty(), why, false);
+      return new Outcome(Optional.empty(), why, false, Optional.empty());
+    }
+
+    /** This outcome with the outside reference run on the same split. */
+    Outcome withReference(ReferenceRun.Outcome r) {
+      return new Outcome(version, problem, skipped, Optional.of(r));
     }
   }
 
@@ -73,6 +82,7 @@ final class QualityReport {
       rows(e, sb);
     }
     sb.append('\n');
+    references(sb);
     for (Entry e : entries) {
       sb.append("- **")
           .append(e.dataset().name())
@@ -84,6 +94,32 @@ final class QualityReport {
           .append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * The outside reference of every tabular set that has one: the script's own rows (bootstrap
+   * intervals over test rows) and the command that reproduces them.
+   */
+  private void references(StringBuilder sb) {
+    for (Entry e : entries) {
+      if (e.outcome().reference().isEmpty()) {
+        continue;
+      }
+      ReferenceRun.Outcome r = e.outcome().reference().get();
+      sb.append("Outside reference for **")
+          .append(e.dataset().name())
+          .append("**, the same file and split (`")
+          .append(r.command())
+          .append("`):\n\n");
+      if (!r.problem().isEmpty()) {
+        sb.append("not run: ").append(r.problem()).append("\n\n");
+        continue;
+      }
+      sb.append("| reference model | ROC-AUC | PR-AUC | F1 | log loss | Brier |\n")
+          .append("|---|---|---|---|---|---|\n");
+      r.rows().forEach(row -> sb.append(row).append('\n'));
+      sb.append('\n');
+    }
   }
 
   private static final String HEADER =

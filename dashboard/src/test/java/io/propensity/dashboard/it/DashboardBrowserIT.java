@@ -67,7 +67,7 @@ class DashboardBrowserIT {
   }
 
   @Test
-  void modelPerformanceRendersMetricsCurvesLiftAndTrials() throws Exception {
+  void modelPerformanceRendersMetricsIntervalsCurvesLiftAndTrials() throws Exception {
     assertPage(
         "/performance.html",
         "2-performance",
@@ -87,6 +87,15 @@ class DashboardBrowserIT {
     assertThat(browser.chartPoints("chart-calibration")).isGreaterThan(2);
     assertThat(browser.text("calibration")).contains("Brier").contains("ECE");
     assertThat(browser.text("calibration-method")).startsWith("(calibration: ");
+    assertThat(browser.text("comparison"))
+        .contains("95% confidence intervals")
+        .contains("bootstrap resamples of")
+        .contains("logistic baseline");
+    assertThat(browser.text("intervals"))
+        .contains("model − baseline")
+        .containsPattern("ROC-AUC\\s+0\\.[0-9]{3} \\[0\\.[0-9]{3}, [01]\\.[0-9]{3}\\]")
+        .containsPattern("[+−][0-9]\\.[0-9]{3} \\[[+−][0-9]\\.[0-9]{3}, [+−][0-9]\\.[0-9]{3}\\]");
+    assertThat(browser.text("rules")).contains("bought in the last 30 days");
   }
 
   @Test

@@ -31,6 +31,7 @@ import java.util.Optional;
 import propensity.events.v1.EventRejection;
 import propensity.features.v1.CutoffRange;
 import propensity.features.v1.DailyCount;
+import propensity.features.v1.EventTimeQuantiles;
 import propensity.features.v1.EventTypeCount;
 import propensity.features.v1.FeatureDefinition;
 import propensity.features.v1.FunnelStage;
@@ -317,6 +318,14 @@ final class FeatureProtoMapper {
               .setEventCount(d.events())
               .setUserCount(d.users()));
     }
+    o.eventTimes()
+        .ifPresent(
+            t -> {
+              EventTimeQuantiles.Builder q =
+                  EventTimeQuantiles.newBuilder().setSampleSize(t.sampleSize());
+              t.permilles().forEach(p -> q.addPermilles(timestamp(p)));
+              b.setEventTimeQuantiles(q);
+            });
     return b.build();
   }
 

@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * What the dashboard shows about the stored data: volumes, time range, samples of raw events,
- * processed sessions and feature rows, dwell by hour of day, the session funnel and daily volume.
+ * processed sessions and feature rows, dwell by hour of day, the session funnel, daily volume and
+ * the quantiles of event times.
  */
 public record DataOverview(
     long events,
@@ -28,6 +29,7 @@ public record DataOverview(
     List<HourDwell> dwellByHour,
     List<FunnelStep> funnel,
     List<Day> days,
+    Optional<EventTimes> eventTimes,
     Instant computedAt) {
 
   /** Dwell of the events that occurred in one hour of the day (0–23, in the requested zone). */
@@ -47,4 +49,17 @@ public record DataOverview(
 
   /** Events and distinct users on one day. */
   public record Day(LocalDate day, long events, long users) {}
+
+  /**
+   * Where in time the events lie.
+   *
+   * @param permilles 1,001 ascending times: entry k is the earliest time by which at least k/1000
+   *     of the events had occurred (0 = oldest, 1,000 = newest)
+   * @param sampleSize events they were computed from: all, or a uniform sample of them
+   */
+  public record EventTimes(List<Instant> permilles, long sampleSize) {
+    public EventTimes {
+      permilles = List.copyOf(permilles);
+    }
+  }
 }

@@ -77,6 +77,7 @@ public final class DataOverviewService {
     Map<LocalDate, Long> usersPerDay = new TreeMap<>();
     Map<LocalDate, Long> eventsPerDay = new TreeMap<>();
     List<Session> sampleSessions = new ArrayList<>();
+    EventTimeSample times = new EventTimeSample(EventTimeSample.CAPACITY, 42);
 
     store.forEachUser(
         h -> {
@@ -91,6 +92,7 @@ public final class DataOverviewService {
               LocalDate day = e.occurredAt().atZone(zone).toLocalDate();
               days.add(day);
               eventsPerDay.merge(day, 1L, Long::sum);
+              times.add(e.occurredAt());
               stageOf(e.type()).ifPresent(st -> reached[st.ordinal()] = true);
               if (se.dwell().isPresent()) {
                 int hour = e.occurredAt().atZone(zone).getHour();
@@ -159,6 +161,7 @@ public final class DataOverviewService {
         byHour,
         steps,
         days,
+        times.quantiles(),
         now);
   }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -29,9 +30,18 @@ import java.util.function.Consumer;
 public final class TrainingSets {
   public static final int MAX_CUTOFFS = 1_000;
   public static final int MAX_USER_IDS = 100_000;
-  public static final Duration MIN_HORIZON = Duration.ofHours(1);
+
+  /**
+   * Most candidate rows (cutoffs × users) of a purchase or churn set: each user gets at most one
+   * row per cutoff, and a consumer holds the rows in memory. Session conversion has no such bound
+   * to check: its rows are in-session events, never more than the stored events.
+   */
+  public static final long MAX_CANDIDATE_ROWS = 50_000_000;
+
   public static final Duration MAX_HORIZON = Duration.ofDays(365);
-  public static final Duration MIN_STEP = Duration.ofHours(1);
+
+  /** The shortest step of rolling cutoffs, for session-level targets on logs of a few hours. */
+  public static final Duration MIN_STEP = Duration.ofMinutes(1);
 
   private final EventStore store;
 
@@ -49,11 +59,15 @@ public final class TrainingSets {
   }
 
   /**
-   * Validates {@code spec} and resolves its cutoffs.
+   * Validates {@code spec} and resolves its cutoffs. The rules depend on the target: purchase and
+   * churn need a horizon ({@link Target#minimumHorizon} to 365 days) and are bounded by cutoffs ×
+   * users; session conversion ignores the horizon (its label is the rest of the session). Every
+   * refusal names a value that would pass where one can be computed.
    *
    * @throws InvalidInputException naming every bad field
    * @throws FailedPreconditionException when the store has no events, or a cutoff's label window
-   *     runs past the newest stored event (its labels would be incomplete)
+   *     (the horizon; for session conversion the 30-minute session gap) runs past the newest stored
+   *     event (its labels would be incomplete)
    */
   public TrainingSetPlan plan(TrainingSetSpec spec) {
     List<FieldError> errors = new ArrayList<>();
@@ -62,44 +76,29 @@ public final class TrainingSets {
       errors.add(
           new FieldError("spec.target", "is required (PURCHASE, CHURN or SESSION_CONVERSION)"));
     }
-    boolean needsHorizon = target != Target.SESSION_CONVERSION;
     Duration horizon = spec.horizon().orElse(null);
-    if (needsHorizon && target != null) {
-      if (horizon == null) {
-        errors.add(new FieldError("spec.horizon", "is required for " + target));
-      } else if (horizon.compareTo(MIN_HORIZON) < 0 || horizon.compareTo(MAX_HORIZON) > 0) {
-        errors.add(new FieldError("spec.horizon", horizon + " is outside 1 hour to 365 days"));
-      }
+    if (target != null && target.usesHorizon()) {
+      checkHorizon(target, horizon, errors);
     }
     List<Instant> cutoffs = new ArrayList<>();
+    String cutoffsField = "spec.rolling_cutoffs";
     if (!spec.explicitCutoffs().isEmpty() && spec.rolling().isPresent()) {
       errors.add(
           new FieldError("spec.cutoffs", "give explicit cutoffs or a rolling range, not both"));
     } else if (spec.rolling().isPresent()) {
-      TrainingSetSpec.Rolling r = spec.rolling().get();
-      if (r.step().compareTo(MIN_STEP) < 0) {
-        errors.add(
-            new FieldError("spec.rolling_cutoffs.step", r.step() + " is shorter than 1 hour"));
-      } else if (r.end().isBefore(r.start())) {
-        errors.add(
-            new FieldError("spec.rolling_cutoffs.end", r.end() + " is before start " + r.start()));
-      } else {
-        long n = Duration.between(r.start(), r.end()).dividedBy(r.step()) + 1;
-        if (n > MAX_CUTOFFS) {
-          errors.add(
-              new FieldError(
-                  "spec.rolling_cutoffs", n + " cutoffs, at most " + MAX_CUTOFFS + " allowed"));
-        } else {
-          cutoffs.addAll(Cutoffs.rolling(r.start(), r.end(), r.step()));
-        }
-      }
+      cutoffs.addAll(rolling(spec.rolling().get(), errors));
     } else if (!spec.explicitCutoffs().isEmpty()) {
+      cutoffsField = "spec.explicit_cutoffs.cutoffs";
       TreeSet<Instant> distinct = new TreeSet<>(spec.explicitCutoffs());
       if (distinct.size() > MAX_CUTOFFS) {
         errors.add(
             new FieldError(
-                "spec.explicit_cutoffs.cutoffs",
-                distinct.size() + " cutoffs, at most " + MAX_CUTOFFS + " allowed"));
+                cutoffsField,
+                String.format(
+                    Locale.ROOT,
+                    "%,d distinct cutoffs, at most %,d allowed; give fewer, or a rolling range",
+                    distinct.size(),
+                    MAX_CUTOFFS)));
       }
       cutoffs.addAll(distinct);
     } else {
@@ -121,11 +120,11 @@ public final class TrainingSets {
       }
     }
     if (spec.sampleLimit() < 0) {
-      errors.add(new FieldError("spec.sample_limit", spec.sampleLimit() + " is negative"));
+      errors.add(
+          new FieldError(
+              "spec.sample_limit", spec.sampleLimit() + " is negative; use 0 (all rows) or more"));
     }
-    if (!errors.isEmpty()) {
-      throw new InvalidInputException("invalid training set spec: " + errors.get(0), errors);
-    }
+    refuseIfAny(errors);
 
     EventStore.StoreStatistics stats = store.statistics();
     Instant newest =
@@ -135,17 +134,30 @@ public final class TrainingSets {
                 () ->
                     new FailedPreconditionException(
                         "the event store is empty: ingest events first"));
+    List<String> userIds = new ArrayList<>(new TreeSet<>(spec.userIds()));
+    if (target.usesHorizon()) {
+      long users = userIds.isEmpty() ? stats.users() : userIds.size();
+      checkCandidateRows(cutoffsField, spec, cutoffs, users, errors);
+      refuseIfAny(errors);
+    }
+    Duration reach = target.labelReach(horizon);
     Instant last = cutoffs.get(cutoffs.size() - 1);
-    if (needsHorizon && last.plus(horizon).isAfter(newest)) {
+    if (last.plus(reach).isAfter(newest)) {
       throw new FailedPreconditionException(
           "cutoff "
               + last
-              + " + horizon "
-              + horizon
+              + (target.usesHorizon()
+                  ? " + horizon " + Cutoffs.format(reach)
+                  : " + the " + Cutoffs.format(reach) + " session gap")
               + " runs past the newest stored event "
               + newest
-              + ": its labels would be incomplete; use cutoffs up to "
-              + newest.minus(horizon));
+              + ": "
+              + (target.usesHorizon()
+                  ? "its labels would be incomplete"
+                  : "a session in progress then could still convert after the log ends")
+              + "; use cutoffs up to "
+              + newest.minus(reach)
+              + (target.usesHorizon() ? " or a shorter horizon" : ""));
     }
     LabelDefinition definition =
         switch (target) {
@@ -153,12 +165,142 @@ public final class TrainingSets {
           case CHURN -> LabelDefinition.churn(horizon);
           case SESSION_CONVERSION -> LabelDefinition.sessionConversion();
         };
-    return new TrainingSetPlan(
-        definition,
-        cutoffs,
-        new ArrayList<>(new TreeSet<>(spec.userIds())),
-        spec.sampleLimit(),
-        spec.seed());
+    return new TrainingSetPlan(definition, cutoffs, userIds, spec.sampleLimit(), spec.seed());
+  }
+
+  private static void checkHorizon(Target target, Duration horizon, List<FieldError> errors) {
+    Duration min = target.minimumHorizon();
+    String range = " (" + Cutoffs.format(min) + " to " + Cutoffs.format(MAX_HORIZON) + ")";
+    if (horizon == null || horizon.isZero()) {
+      errors.add(
+          new FieldError(
+              "spec.horizon",
+              "is required for " + target + ": the label window after each cutoff" + range));
+    } else if (horizon.compareTo(min) < 0) {
+      errors.add(
+          new FieldError(
+              "spec.horizon",
+              Cutoffs.format(horizon)
+                  + " is shorter than "
+                  + Cutoffs.format(min)
+                  + ", the shortest "
+                  + target
+                  + " horizon"
+                  + (target == Target.CHURN
+                      ? " (a shorter silence is a pause between clicks, not a churn)"
+                      : "")
+                  + "; use "
+                  + Cutoffs.format(min)
+                  + " or more"));
+    } else if (horizon.compareTo(MAX_HORIZON) > 0) {
+      errors.add(
+          new FieldError(
+              "spec.horizon",
+              Cutoffs.format(horizon)
+                  + " is longer than "
+                  + Cutoffs.format(MAX_HORIZON)
+                  + "; use at most "
+                  + Cutoffs.format(MAX_HORIZON)));
+    }
+  }
+
+  private static List<Instant> rolling(TrainingSetSpec.Rolling r, List<FieldError> errors) {
+    if (r.step().compareTo(MIN_STEP) < 0) {
+      errors.add(
+          new FieldError(
+              "spec.rolling_cutoffs.step",
+              Cutoffs.format(r.step())
+                  + " is shorter than "
+                  + Cutoffs.format(MIN_STEP)
+                  + ", the shortest step; use "
+                  + Cutoffs.format(MIN_STEP)
+                  + " or more"));
+      return List.of();
+    }
+    if (r.end().isBefore(r.start())) {
+      errors.add(
+          new FieldError(
+              "spec.rolling_cutoffs.end",
+              r.end() + " is before start " + r.start() + "; give an end at or after the start"));
+      return List.of();
+    }
+    long n = Cutoffs.count(r.start(), r.end(), r.step());
+    if (n > MAX_CUTOFFS) {
+      errors.add(
+          new FieldError(
+              "spec.rolling_cutoffs.step",
+              String.format(
+                  Locale.ROOT,
+                  "%s from %s to %s gives %,d cutoffs, at most %,d allowed; use a step of %s or"
+                      + " more, or a shorter range",
+                  Cutoffs.format(r.step()),
+                  r.start(),
+                  r.end(),
+                  n,
+                  MAX_CUTOFFS,
+                  Cutoffs.format(stepFor(Duration.between(r.start(), r.end()), MAX_CUTOFFS)))));
+      return List.of();
+    }
+    return Cutoffs.rolling(r.start(), r.end(), r.step());
+  }
+
+  /**
+   * Purchase and churn: at most one row per user and cutoff, so cutoffs × users bounds the rows;
+   * past {@link #MAX_CANDIDATE_ROWS} the set is refused with the changes that would fit.
+   */
+  private static void checkCandidateRows(
+      String field,
+      TrainingSetSpec spec,
+      List<Instant> cutoffs,
+      long users,
+      List<FieldError> errors) {
+    long candidates = (long) cutoffs.size() * users;
+    if (candidates <= MAX_CANDIDATE_ROWS) {
+      return;
+    }
+    long fittingCutoffs = Math.max(1, MAX_CANDIDATE_ROWS / Math.max(1, users));
+    StringBuilder what =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%,d cutoffs x %,d users = %,d candidate rows, more than the %,d allowed; use at"
+                    + " most %,d cutoffs",
+                cutoffs.size(),
+                users,
+                candidates,
+                MAX_CANDIDATE_ROWS,
+                fittingCutoffs));
+    if (spec.rolling().isPresent() && cutoffs.size() > 1) {
+      TrainingSetSpec.Rolling r = spec.rolling().get();
+      what.append(" (a step of ")
+          .append(
+              Cutoffs.format(stepFor(Duration.between(r.start(), r.end()), (int) fittingCutoffs)))
+          .append(" or more, or a shorter range)");
+    }
+    what.append(
+        String.format(
+            Locale.ROOT,
+            ", or restrict the users (at most %,d with these cutoffs)",
+            MAX_CANDIDATE_ROWS / cutoffs.size()));
+    errors.add(new FieldError(field, what.toString()));
+  }
+
+  /**
+   * The shortest whole-minute step that keeps a range of {@code span} to at most {@code maxCutoffs}
+   * cutoffs.
+   */
+  static Duration stepFor(Duration span, int maxCutoffs) {
+    if (maxCutoffs <= 1) {
+      return span.plus(MIN_STEP);
+    }
+    long perGapMillis = -Math.floorDiv(-span.toMillis(), maxCutoffs - 1);
+    return Duration.ofMinutes(Math.max(1, -Math.floorDiv(-perGapMillis, 60_000L)));
+  }
+
+  private static void refuseIfAny(List<FieldError> errors) {
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException("invalid training set spec: " + errors.get(0), errors);
+    }
   }
 
   /**

@@ -12,6 +12,9 @@ import io.propensity.runtime.metrics.Evaluator;
 import io.propensity.runtime.metrics.Reliability;
 import io.propensity.runtime.metrics.ThresholdChoice;
 import io.propensity.runtime.metrics.ThresholdSelector;
+import io.propensity.training.pipeline.comparison.Comparisons;
+import io.propensity.training.pipeline.comparison.ModelComparison;
+import io.propensity.training.pipeline.data.ConstantFeatures;
 import io.propensity.training.pipeline.data.Dataset;
 import io.propensity.training.pipeline.data.DatasetChecks;
 import io.propensity.training.pipeline.explain.ShapAnalysis;
@@ -26,6 +29,7 @@ import io.propensity.training.pipeline.report.HtmlReport;
 import io.propensity.training.pipeline.split.DataSplit;
 import io.propensity.training.pipeline.split.Splitter;
 import io.propensity.training.pipeline.tuning.HyperparameterTuner;
+import io.propensity.training.pipeline.tuning.TuningConfig;
 import io.propensity.training.pipeline.tuning.TuningResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +38,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -43,11 +49,14 @@ import java.util.TreeSet;
  *
  * <p>The test rows are scored exactly once, by the finished models: tuning sees only train rows
  * (cross-validated), early stopping, calibration and threshold choice only validation rows, and
- * resampling only the rows being fitted. The calibration is fitted on the validation rows' raw
- * scores from the model fitted on the training rows, and the threshold is chosen on the calibrated
- * validation probabilities; the baseline's probabilities are calibrated the same way. Predictions,
- * metrics and SHAP come from model-runtime, the same code that serves the model (calibration
- * included), so the numbers in the result are what serving will reproduce.
+ * resampling only the rows being fitted. With tuning, the number of boosting rounds comes from the
+ * cross-validation folds, not from the validation rows, which then serve calibration and the
+ * threshold alone. The calibration is fitted on the validation rows' raw scores from the model
+ * fitted on the training rows, and the threshold is chosen on the calibrated validation
+ * probabilities; the baseline's probabilities are calibrated the same way. Features constant in the
+ * training rows are reported in the notes and left out of the baseline. Predictions, metrics and
+ * SHAP come from model-runtime, the same code that serves the model (calibration included), so the
+ * numbers in the result are what serving will reproduce.
  *
  * <p>Plain domain code: no gRPC, no framework. Thread-safe (no shared state); a run is
  * single-threaded apart from LightGBM's own threads and concurrent tuning trials.
@@ -90,7 +99,8 @@ public final class TrainingPipeline {
       // LOADING
       begin(Stage.LOADING, "loading " + req.source().description());
       Dataset data = req.source().load();
-      DatasetChecks.requireTrainable(data, req.requiredFolds(), req.source().labelName());
+      DatasetChecks.requireTrainable(
+          data, req.requiredFolds(), req.source().labelName(), req.source().moreRowsAdvice());
       List<String> names = data.featureNames();
       int[] categorical = data.categoricalIndices();
 
@@ -103,13 +113,22 @@ public final class TrainingPipeline {
       }
       int[] train = split.train();
       int[] validationRows = split.validation();
+      // constant over train + validation means constant in every fit (folds, train, refit), so
+      // LightGBM can never split on it; the vector keeps it, as serving passes the whole vector
+      ConstantFeatures constant = ConstantFeatures.find(data, split.trainAndValidation());
+      notes.addAll(constant.notes());
       FitData fitTrain = ImbalanceHandler.prepareFit(data, train, req.imbalance(), req.seed());
       FitData validation = FitData.of(data, validationRows);
 
       // BASELINE
       begin(Stage.BASELINE, "fitting the logistic-regression baseline");
       LogisticBaseline baseline =
-          LogisticBaseline.fit(fitTrain, data.kinds(), req.baseline(), cancel);
+          LogisticBaseline.fit(
+              fitTrain,
+              data.kinds(),
+              req.baseline(),
+              Set.copyOf(constant.constantIndices()),
+              cancel);
       double[] baselineOwn = baseline.predictProbabilities(validation);
       CalibrationFit baselineCalibration =
           Calibrator.fit(req.calibration(), logits(baselineOwn), validation.labels());
@@ -118,51 +137,78 @@ public final class TrainingPipeline {
           ThresholdSelector.bestFBeta(baselineValidation, validation.labels(), req.thresholdBeta());
 
       // TUNING
-      Hyperparameters hp = req.hyperparameters();
+      Hyperparameters hp = req.untunedHyperparameters(train.length, positives(data, train));
       Optional<TuningResult> tuning = Optional.empty();
       if (req.tuning().isPresent()) {
         begin(Stage.TUNING, "tuning hyperparameters");
+        TuningConfig config = req.tuning().get();
         TuningResult t =
             HyperparameterTuner.tune(
                 data,
                 train,
                 names,
-                req.tuning().get(),
+                config,
                 req.imbalance(),
                 req.boosting(),
+                req.split().purgeGap(),
                 scaled(Stage.TUNING),
                 cancel);
         tuning = Optional.of(t);
         hp = t.bestParams();
         if (t.best().isEmpty()) {
-          notes.add("no tuning trial completed; the default hyperparameters were used");
+          notes.add(
+              "no tuning trial completed; conservative hyperparameters scaled to the training rows"
+                  + " were used");
+        }
+        if (data.hasCutoffs() && config.timeBlockFolds() && t.foldMethod().equals("stratified")) {
+          notes.add(
+              "the training rows' cutoffs could not form forward-chaining time-block folds with"
+                  + " both classes in each (purge gap "
+                  + req.split().purgeGap()
+                  + "), so tuning used stratified folds");
         }
       }
 
       // TRAINING
       begin(Stage.TRAINING, "fitting LightGBM");
       ProgressListener training = scaled(Stage.TRAINING);
-      int maxIt = req.boosting().maxIterations();
       boolean refit = req.refitOnTrainAndValidation();
+      // with tuning, the number of rounds comes from the cross-validation folds (robust on small
+      // data) and the validation rows are left to the threshold alone; without, early stopping on
+      // the validation rows decides it
+      OptionalInt cvIterations = cvRounds(tuning, train.length);
+      int maxIt = cvIterations.orElse(req.boosting().maxIterations());
+      LightGbmTrainer.IterationListener firstFit =
+          (it, metric, value) ->
+              training.onProgress(
+                  new Progress(
+                      Stage.TRAINING,
+                      0,
+                      0,
+                      it,
+                      metric,
+                      value,
+                      (refit ? 70.0 : 100.0) * it / maxIt,
+                      "iteration " + it));
       LightGbmFit fit =
-          LightGbmTrainer.fit(
-              new PreparedFold(fitTrain, validation),
-              names,
-              categorical,
-              hp,
-              req.boosting(),
-              (it, metric, value) ->
-                  training.onProgress(
-                      new Progress(
-                          Stage.TRAINING,
-                          0,
-                          0,
-                          it,
-                          metric,
-                          value,
-                          (refit ? 70.0 : 100.0) * it / maxIt,
-                          "iteration " + it)),
-              cancel);
+          cvIterations.isPresent()
+              ? LightGbmTrainer.fitFixed(
+                  fitTrain,
+                  names,
+                  categorical,
+                  hp,
+                  req.boosting(),
+                  cvIterations.getAsInt(),
+                  firstFit,
+                  cancel)
+              : LightGbmTrainer.fit(
+                  new PreparedFold(fitTrain, validation),
+                  names,
+                  categorical,
+                  hp,
+                  req.boosting(),
+                  firstFit,
+                  cancel);
       ThresholdChoice threshold;
       CalibrationFit calibration;
       try (LightGbmModel early = load(fit.modelText())) {
@@ -181,11 +227,11 @@ public final class TrainingPipeline {
       int syntheticRows = fitTrain.syntheticRows();
       fitTrain = null; // the resampled matrix can go before the refit builds its own
       if (refit) {
+        int[] trainAndValidation = split.trainAndValidation();
         FitData all =
-            ImbalanceHandler.prepareFit(
-                data, split.trainAndValidation(), req.imbalance(), req.seed() + 1);
+            ImbalanceHandler.prepareFit(data, trainAndValidation, req.imbalance(), req.seed() + 1);
         syntheticRows = all.syntheticRows();
-        int iterations = fit.bestIteration();
+        int iterations = cvRounds(tuning, trainAndValidation.length).orElse(fit.bestIteration());
         finalFit =
             LightGbmTrainer.fitFixed(
                 all,
@@ -207,17 +253,23 @@ public final class TrainingPipeline {
                             "refit iteration " + it + "/" + iterations)),
                 cancel);
       }
+      if (cvIterations.isPresent()) {
+        notes.add(
+            "boosting rounds from cross-validation (median of the folds' best iterations, scaled"
+                + " by the square root of the rows): "
+                + fit.bestIteration()
+                + " on the training rows"
+                + (refit ? ", " + finalFit.bestIteration() + " in the refit" : ""));
+      }
 
       // EVALUATING
       begin(Stage.EVALUATING, "scoring the test rows");
       FitData test = FitData.of(data, split.test());
       double[][] testRows = test.toRows();
       BinaryEvaluation modelEval;
+      double[] baselineTest = calibrated(baselineCalibration, baseline.predictProbabilities(test));
       BinaryEvaluation baselineEval =
-          Evaluator.evaluate(
-              calibrated(baselineCalibration, baseline.predictProbabilities(test)),
-              test.labels(),
-              baselineThreshold.threshold());
+          Evaluator.evaluate(baselineTest, test.labels(), baselineThreshold.threshold());
       try (LightGbmModel model = load(finalFit.modelText())) {
         ScoringModel served = CalibratedModel.of(model, calibration.calibration());
         double[] p = served.predictProbabilities(testRows);
@@ -234,6 +286,21 @@ public final class TrainingPipeline {
                 baselineCalibration,
                 Reliability.of(uncalibrated),
                 Reliability.of(modelEval));
+        listener.onProgress(
+            Progress.stage(
+                Stage.EVALUATING,
+                STAGE_SPAN[Stage.EVALUATING.ordinal()][0],
+                "bootstrapping confidence intervals against the baseline and naive rules"));
+        ModelComparison comparison =
+            Comparisons.compare(
+                data,
+                train,
+                split.test(),
+                p,
+                threshold.threshold(),
+                baselineTest,
+                baselineThreshold.threshold(),
+                req.comparison());
 
         // EXPLAINING
         begin(Stage.EXPLAINING, "computing SHAP values on test rows");
@@ -275,7 +342,9 @@ public final class TrainingPipeline {
                 tuning,
                 "",
                 timings,
-                elapsedTotal());
+                elapsedTotal(),
+                constant,
+                comparison);
         String html = HtmlReport.render(result);
         end();
         listener.onProgress(Progress.stage(Stage.REPORTING, 100, "done"));
@@ -302,7 +371,9 @@ public final class TrainingPipeline {
             result.tuning(),
             html,
             timings,
-            elapsedTotal());
+            elapsedTotal(),
+            result.constantFeatures(),
+            result.comparison());
       }
     }
 
@@ -379,6 +450,27 @@ public final class TrainingPipeline {
     private static double[] calibrated(CalibrationFit fit, double[] probabilities) {
       Calibration c = fit.calibration();
       return c instanceof Calibration.None ? probabilities : c.probabilities(logits(probabilities));
+    }
+
+    /** Boosting rounds for a fit on {@code rows} rows from cross-validation, at most the cap. */
+    private OptionalInt cvRounds(Optional<TuningResult> tuning, int rows) {
+      if (tuning.isEmpty()) {
+        return OptionalInt.empty();
+      }
+      OptionalInt n = tuning.get().iterationsFor(rows);
+      return n.isPresent()
+          ? OptionalInt.of(Math.min(n.getAsInt(), req.boosting().maxIterations()))
+          : n;
+    }
+
+    private static int positives(Dataset data, int[] rows) {
+      int p = 0;
+      for (int i : rows) {
+        if (data.label(i)) {
+          p++;
+        }
+      }
+      return p;
     }
 
     private static double rate(Dataset data, int[] rows) {

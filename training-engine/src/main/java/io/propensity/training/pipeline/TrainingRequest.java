@@ -1,12 +1,14 @@
 package io.propensity.training.pipeline;
 
 import io.propensity.runtime.calibration.CalibrationMethod;
+import io.propensity.training.pipeline.comparison.ComparisonSettings;
 import io.propensity.training.pipeline.imbalance.ImbalanceStrategy;
 import io.propensity.training.pipeline.model.BoostingSettings;
 import io.propensity.training.pipeline.model.Hyperparameters;
 import io.propensity.training.pipeline.model.LogisticBaseline;
 import io.propensity.training.pipeline.split.SplitConfig;
 import io.propensity.training.pipeline.tuning.TuningConfig;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,8 +21,11 @@ import java.util.Optional;
  * @param split how to split train/validation/test; its purge gap is at least the source's label
  *     horizon, so no training label covers the test period
  * @param imbalance how to counter class imbalance in fitting rows
- * @param tuning hyperparameter search, or empty to use {@code hyperparameters} as they are
- * @param hyperparameters LightGBM parameters when not tuning
+ * @param tuning hyperparameter search, or empty to fit once with {@code hyperparameters}
+ * @param hyperparameters LightGBM parameters when not tuning, or empty for conservative ones scaled
+ *     to the training rows ({@link Hyperparameters#forData})
+ * @param fixedParameters LightGBM parameters by name ({@link Hyperparameters#NAMES}) that replace
+ *     those of the untuned fit (e.g. a user's {@code num_leaves=15}); only without tuning
  * @param boosting iterations, early stopping, threads and seed of the final fit
  * @param baseline the logistic-regression baseline's settings
  * @param thresholdBeta the threshold maximises F-β on validation; 1 = F1
@@ -34,6 +39,8 @@ import java.util.Optional;
  * @param shapPointsPerFeature beeswarm points per feature
  * @param dependencePlots features with a dependence plot
  * @param seed the run's seed (splits, SMOTE, baseline, LightGBM, tuning)
+ * @param comparison how the model is compared with the baseline and the naive rules on the test
+ *     rows (bootstrap intervals, rule settings)
  */
 public record TrainingRequest(
     TrainingSource source,
@@ -41,7 +48,8 @@ public record TrainingRequest(
     SplitConfig split,
     ImbalanceStrategy imbalance,
     Optional<TuningConfig> tuning,
-    Hyperparameters hyperparameters,
+    Optional<Hyperparameters> hyperparameters,
+    Map<String, Double> fixedParameters,
     BoostingSettings boosting,
     LogisticBaseline.Settings baseline,
     double thresholdBeta,
@@ -51,7 +59,8 @@ public record TrainingRequest(
     int shapRows,
     int shapPointsPerFeature,
     int dependencePlots,
-    long seed) {
+    long seed,
+    ComparisonSettings comparison) {
 
   public TrainingRequest {
     Objects.requireNonNull(source, "source");
@@ -62,12 +71,22 @@ public record TrainingRequest(
     Objects.requireNonNull(imbalance, "imbalance");
     Objects.requireNonNull(tuning, "tuning");
     Objects.requireNonNull(hyperparameters, "hyperparameters");
+    fixedParameters =
+        java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(fixedParameters));
+    if (!fixedParameters.isEmpty()) {
+      if (tuning.isPresent()) {
+        throw new IllegalArgumentException(
+            "LightGBM parameters can be fixed only without tuning: " + fixedParameters.keySet());
+      }
+      Hyperparameters.defaults().with(fixedParameters); // names and ranges, checked up front
+    }
     Objects.requireNonNull(boosting, "boosting");
     Objects.requireNonNull(baseline, "baseline");
     if (!(thresholdBeta > 0) || Double.isInfinite(thresholdBeta)) {
       throw new IllegalArgumentException("thresholdBeta must be a positive number");
     }
     Objects.requireNonNull(calibration, "calibration");
+    Objects.requireNonNull(comparison, "comparison");
     if (goldenRows < 0 || shapRows < 1 || shapPointsPerFeature < 1 || dependencePlots < 0) {
       throw new IllegalArgumentException(
           "goldenRows/dependencePlots >= 0, shapRows/shapPointsPerFeature >= 1");
@@ -81,6 +100,16 @@ public record TrainingRequest(
   public static BoostingSettings defaultBoosting(long seed) {
     return BoostingSettings.defaults(seed)
         .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * The hyperparameters of the untuned fit on {@code rows} training rows of which {@code positives}
+   * are positive: the given ones or the data-scaled defaults, with the fixed parameters applied.
+   */
+  public Hyperparameters untunedHyperparameters(int rows, int positives) {
+    return hyperparameters
+        .orElseGet(() -> Hyperparameters.forData(rows, positives))
+        .with(fixedParameters);
   }
 
   /** The number of cross-validation folds the data must support (2 when not tuning). */
@@ -100,7 +129,8 @@ public record TrainingRequest(
     private SplitConfig split;
     private ImbalanceStrategy imbalance = ImbalanceStrategy.none();
     private TuningConfig tuning;
-    private Hyperparameters hyperparameters = Hyperparameters.defaults();
+    private Hyperparameters hyperparameters;
+    private Map<String, Double> fixedParameters = Map.of();
     private BoostingSettings boosting;
     private LogisticBaseline.Settings baseline;
     private double thresholdBeta = 1.0;
@@ -110,6 +140,7 @@ public record TrainingRequest(
     private int shapRows = 2000;
     private int shapPointsPerFeature = 300;
     private int dependencePlots = 4;
+    private ComparisonSettings comparison;
 
     private Builder(TrainingSource source) {
       this.source = Objects.requireNonNull(source, "source");
@@ -141,8 +172,15 @@ public record TrainingRequest(
       return this;
     }
 
+    /** Fits with exactly these parameters when not tuning (instead of data-scaled ones). */
     public Builder hyperparameters(Hyperparameters h) {
       this.hyperparameters = h;
+      return this;
+    }
+
+    /** LightGBM parameters by name that replace those of the untuned fit. */
+    public Builder fixedParameters(Map<String, Double> named) {
+      this.fixedParameters = Map.copyOf(named);
       return this;
     }
 
@@ -184,6 +222,12 @@ public record TrainingRequest(
       return this;
     }
 
+    /** Bootstrap and naive-rule settings of the comparison on the test rows. */
+    public Builder comparison(ComparisonSettings c) {
+      this.comparison = c;
+      return this;
+    }
+
     public TrainingRequest build() {
       return new TrainingRequest(
           source,
@@ -191,7 +235,8 @@ public record TrainingRequest(
           split != null ? split : SplitConfig.defaults(seed),
           imbalance,
           Optional.ofNullable(tuning),
-          hyperparameters,
+          Optional.ofNullable(hyperparameters),
+          fixedParameters,
           boosting != null ? boosting : defaultBoosting(seed),
           baseline != null ? baseline : LogisticBaseline.Settings.defaults(seed),
           thresholdBeta,
@@ -201,7 +246,8 @@ public record TrainingRequest(
           shapRows,
           shapPointsPerFeature,
           dependencePlots,
-          seed);
+          seed,
+          comparison != null ? comparison : ComparisonSettings.defaults(seed));
     }
   }
 }

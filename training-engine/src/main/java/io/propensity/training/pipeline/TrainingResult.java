@@ -3,7 +3,9 @@ package io.propensity.training.pipeline;
 import io.propensity.runtime.explain.FeatureImportance;
 import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.runtime.metrics.ThresholdChoice;
+import io.propensity.training.pipeline.comparison.ModelComparison;
 import io.propensity.training.pipeline.data.CategoricalVocabulary;
+import io.propensity.training.pipeline.data.ConstantFeatures;
 import io.propensity.training.pipeline.data.FeatureKind;
 import io.propensity.training.pipeline.model.Hyperparameters;
 import io.propensity.training.pipeline.tuning.TuningResult;
@@ -39,6 +41,10 @@ import java.util.Optional;
  * @param reportHtml a self-contained HTML report
  * @param timings wall-clock time per stage, in stage order
  * @param totalTime wall-clock time of the whole run
+ * @param constantFeatures features constant (left out of the baseline; LightGBM cannot split on
+ *     them) or almost constant in the training and validation rows; also in the lineage's notes
+ * @param comparison bootstrap intervals of the model, the baseline and the naive rules on the test
+ *     rows, the model's paired lead over each, and the verdict against the baseline
  */
 public record TrainingResult(
     String target,
@@ -63,7 +69,9 @@ public record TrainingResult(
     Optional<TuningResult> tuning,
     String reportHtml,
     Map<Stage, Duration> timings,
-    Duration totalTime) {
+    Duration totalTime,
+    ConstantFeatures constantFeatures,
+    ModelComparison comparison) {
 
   public TrainingResult {
     java.util.Objects.requireNonNull(calibration, "calibration");
@@ -78,5 +86,7 @@ public record TrainingResult(
     java.util.EnumMap<Stage, Duration> t = new java.util.EnumMap<>(Stage.class);
     t.putAll(timings);
     timings = java.util.Collections.unmodifiableMap(t);
+    java.util.Objects.requireNonNull(constantFeatures, "constantFeatures");
+    java.util.Objects.requireNonNull(comparison, "comparison");
   }
 }

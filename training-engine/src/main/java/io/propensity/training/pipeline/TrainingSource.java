@@ -28,6 +28,14 @@ public sealed interface TrainingSource {
     return Duration.ZERO;
   }
 
+  /**
+   * What a user can change to get more rows, or rows of a missing class, for refusals: e.g. for a
+   * feature-service training set "widen the cutoffs (an earlier --from or a later --to)".
+   */
+  default String moreRowsAdvice() {
+    return "add rows";
+  }
+
   /** A tabular file a user brings. */
   record CsvFile(Path path, CsvOptions options) implements TrainingSource {
     public CsvFile {
@@ -49,6 +57,11 @@ public sealed interface TrainingSource {
     public String labelName() {
       return options.labelColumn();
     }
+
+    @Override
+    public String moreRowsAdvice() {
+      return "add rows to the file";
+    }
   }
 
   /**
@@ -58,14 +71,27 @@ public sealed interface TrainingSource {
    *     ts-42})
    * @param labelName what the label is called, for messages (e.g. {@code purchase_7d})
    * @param labelHorizon how far past a row's cutoff its label looks
+   * @param moreRowsAdvice what to change for more rows, for refusals (see {@link
+   *     TrainingSource#moreRowsAdvice})
    */
-  record InMemory(Dataset dataset, String description, String labelName, Duration labelHorizon)
+  record InMemory(
+      Dataset dataset,
+      String description,
+      String labelName,
+      Duration labelHorizon,
+      String moreRowsAdvice)
       implements TrainingSource {
     public InMemory {
       Objects.requireNonNull(dataset, "dataset");
       Objects.requireNonNull(description, "description");
       Objects.requireNonNull(labelName, "labelName");
       Objects.requireNonNull(labelHorizon, "labelHorizon");
+      Objects.requireNonNull(moreRowsAdvice, "moreRowsAdvice");
+    }
+
+    /** Rows whose labels look {@code labelHorizon} past their cutoffs. */
+    public InMemory(Dataset dataset, String description, String labelName, Duration labelHorizon) {
+      this(dataset, description, labelName, labelHorizon, "add rows");
     }
 
     /** Rows whose labels do not look past their cutoffs. */

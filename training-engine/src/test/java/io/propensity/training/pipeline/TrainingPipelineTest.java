@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.within;
 import io.propensity.runtime.LightGbmModel;
 import io.propensity.runtime.ScoringModel;
 import io.propensity.runtime.calibration.CalibratedModel;
+import io.propensity.runtime.metrics.BootstrapResult;
+import io.propensity.runtime.metrics.IntervalMetric;
+import io.propensity.training.pipeline.comparison.ModelComparison;
+import io.propensity.training.pipeline.comparison.RuleResult;
 import io.propensity.training.pipeline.data.CsvOptions;
 import io.propensity.training.pipeline.data.Dataset;
 import io.propensity.training.pipeline.data.FeatureKind;
@@ -100,6 +104,26 @@ class TrainingPipelineTest {
     }
     assertThat(r.threshold()).isEqualTo(r.thresholdChoice().threshold()).isBetween(0.0, 1.0);
     assertThat(r.iterations()).isPositive();
+    // how sure: intervals by user (a user has rows at several cutoffs), around the test metrics
+    ModelComparison c = r.comparison();
+    assertThat(c.bootstrap().unit()).isEqualTo(BootstrapResult.Unit.CLUSTERS);
+    assertThat(c.bootstrap().settings().resamples()).isEqualTo(1000);
+    assertThat(c.model(IntervalMetric.ROC_AUC).estimate())
+        .isCloseTo(r.modelEvaluation().rocAuc(), within(1e-12));
+    assertThat(c.baseline(IntervalMetric.PR_AUC).estimate())
+        .isCloseTo(r.baselineEvaluation().prAuc(), within(1e-12));
+    assertThat(c.model(IntervalMetric.F1).estimate())
+        .isCloseTo(r.modelEvaluation().f1(), within(1e-12));
+    assertThat(c.model(IntervalMetric.ROC_AUC).contains(r.modelEvaluation().rocAuc())).isTrue();
+    assertThat(c.modelMinusBaseline(IntervalMetric.ROC_AUC).estimate())
+        .isCloseTo(r.modelEvaluation().rocAuc() - r.baselineEvaluation().rocAuc(), within(1e-12));
+    // the baseline cannot see the XOR: the model beats it by more than the interval
+    assertThat(c.verdict().beatsBaseline()).as(c.verdict().text()).isTrue();
+    // a table of its own has none of feature-engine's features: no rule applies
+    assertThat(c.rules())
+        .extracting(RuleResult::status)
+        .containsOnly(RuleResult.Status.NOT_APPLICABLE);
+    assertThat(r.reportHtml()).contains(c.verdict().text().substring(0, 40));
     // progress: every stage, in order, percent never going back
     List<Stage> stages = new ArrayList<>();
     double last = -1;
@@ -229,7 +253,7 @@ class TrainingPipelineTest {
                 new TrainingPipeline().run(req, ProgressListener.none(), CancellationToken.none()))
         .isInstanceOf(TrainingDataException.class)
         .hasMessage(
-            "only 4 rows, fewer than the 5 cross-validation folds; add rows or lower the number of"
-                + " folds");
+            "only 4 rows, fewer than the 5 cross-validation folds: lower the folds to 4 (--folds"
+                + " 4), train without tuning (--trials 0), or add rows to the file");
   }
 }

@@ -282,6 +282,13 @@ final class RegistryProtoMapper {
       if (b.hasBaselineEvaluation()) {
         b.setBaselineEvaluation(basic(b.getBaselineEvaluation()));
       }
+      if (b.hasComparison()) {
+        for (var ref : b.getComparisonBuilder().getReferenceEvaluationsBuilderList()) {
+          if (ref.hasEvaluation()) {
+            ref.setEvaluation(basic(ref.getEvaluation()));
+          }
+        }
+      }
     }
     return b.build();
   }

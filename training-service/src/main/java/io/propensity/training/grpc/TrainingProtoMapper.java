@@ -5,6 +5,10 @@ import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.runtime.calibration.CalibrationMethod;
 import io.propensity.runtime.metrics.BinaryEvaluation;
+import io.propensity.runtime.metrics.BootstrapResult;
+import io.propensity.runtime.metrics.BootstrapSettings;
+import io.propensity.runtime.metrics.ConfidenceInterval;
+import io.propensity.runtime.metrics.IntervalMetric;
 import io.propensity.training.jobs.DataLoader;
 import io.propensity.training.jobs.Job;
 import io.propensity.training.jobs.JobDefinition;
@@ -13,6 +17,9 @@ import io.propensity.training.pipeline.CalibrationReport;
 import io.propensity.training.pipeline.Progress;
 import io.propensity.training.pipeline.TrainingRequest;
 import io.propensity.training.pipeline.TrainingSource;
+import io.propensity.training.pipeline.comparison.ComparisonSettings;
+import io.propensity.training.pipeline.comparison.ModelComparison;
+import io.propensity.training.pipeline.comparison.RuleResult;
 import io.propensity.training.pipeline.data.CsvOptions;
 import io.propensity.training.pipeline.data.FeatureKind;
 import io.propensity.training.pipeline.imbalance.ImbalanceStrategy;
@@ -21,10 +28,10 @@ import io.propensity.training.pipeline.model.EarlyStoppingMetric;
 import io.propensity.training.pipeline.model.Hyperparameters;
 import io.propensity.training.pipeline.split.SplitConfig;
 import io.propensity.training.pipeline.tuning.SearchMethod;
-import io.propensity.training.pipeline.tuning.SearchSpace;
 import io.propensity.training.pipeline.tuning.TuningConfig;
 import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.ModelRegistry;
+import io.propensity.training.registry.VersionDetails;
 import io.propensity.training.registry.VersionDetails.LineageSource;
 import io.propensity.training.registry.VersionDetails.TabularFile;
 import java.nio.file.InvalidPathException;
@@ -39,7 +46,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import propensity.registry.v1.MetricIntervals;
+import propensity.registry.v1.ReferenceStatus;
 import propensity.training.v1.CalibrationSummary;
+import propensity.training.v1.ComparisonSpec;
 import propensity.training.v1.DataSource;
 import propensity.training.v1.EvaluationSummary;
 import propensity.training.v1.ImbalanceSpec;
@@ -47,6 +57,7 @@ import propensity.training.v1.JobProgress;
 import propensity.training.v1.MetricSummary;
 import propensity.training.v1.PromotionOutcome;
 import propensity.training.v1.PromotionPolicy;
+import propensity.training.v1.RuleSummary;
 import propensity.training.v1.SearchStrategy;
 import propensity.training.v1.SplitSpec;
 import propensity.training.v1.SplitStrategy;
@@ -60,7 +71,7 @@ import propensity.training.v1.TuningSpec;
 final class TrainingProtoMapper {
   private static final Set<String> ALWAYS_FIXABLE =
       Set.of("num_iterations", "num_threads", "early_stopping_round");
-  private static final Set<String> TUNED = Set.copyOf(SearchSpace.ORDER);
+  private static final Set<String> TUNED = Set.copyOf(Hyperparameters.NAMES);
 
   private TrainingProtoMapper() {}
 
@@ -90,6 +101,7 @@ final class TrainingProtoMapper {
     CalibrationMethod calibration = calibration(spec.getCalibration(), errors);
     FitSettings fit = fitSettings(spec.getFixedParamsMap(), tuned, metric, seed, errors);
     Optional<JobDefinition.Promotion> promotion = promotion(spec.getPromotion(), errors);
+    ComparisonSettings comparison = comparison(spec.getComparison(), seed, errors);
     if (!errors.isEmpty()) {
       throw new InvalidInputException("invalid training spec: " + errors.get(0), errors);
     }
@@ -102,10 +114,11 @@ final class TrainingProtoMapper {
                   .seed(seed)
                   .split(split)
                   .imbalance(imbalance)
-                  .hyperparameters(fit.hyperparameters())
+                  .fixedParameters(fit.hyperparameters())
                   .boosting(fit.boosting())
                   .thresholdBeta(thresholdBeta)
-                  .calibration(calibration);
+                  .calibration(calibration)
+                  .comparison(comparison);
           tuning.ifPresent(b::tuning);
           return b.build();
         };
@@ -142,9 +155,11 @@ final class TrainingProtoMapper {
    *
    * @param loader produces them when the job runs
    * @param timeOrdered whether every row has a time, so they can be split by time
+   * @param predefinedSplit whether every row names its part of the split
    * @param lineage the source as the new version's lineage records it
    */
-  private record Rows(DataLoader loader, boolean timeOrdered, LineageSource lineage) {}
+  private record Rows(
+      DataLoader loader, boolean timeOrdered, boolean predefinedSplit, LineageSource lineage) {}
 
   /** The rows of the data source; empty (and an error) when the spec names none. */
   private static Optional<Rows> rows(
@@ -156,7 +171,11 @@ final class TrainingProtoMapper {
       case FEATURE_SERVICE_TRAINING_SET -> {
         var set = source.getFeatureServiceTrainingSet();
         yield Optional.of(
-            new Rows(featureService.loader(set), true, VersionDetailsProtoMapper.trainingSet(set)));
+            new Rows(
+                featureService.loader(set),
+                true,
+                false,
+                VersionDetailsProtoMapper.trainingSet(set)));
       }
       case TABULAR_FILE -> Optional.of(tabularFile(source.getTabularFile(), dataDir, errors));
       default -> {
@@ -203,6 +222,8 @@ final class TrainingProtoMapper {
     Path resolved = resolve(f.getPath(), dataDir, errors);
     Optional<String> time =
         f.getTimeColumn().isBlank() ? Optional.empty() : Optional.of(f.getTimeColumn());
+    Optional<String> splitColumn =
+        f.getSplitColumn().isBlank() ? Optional.empty() : Optional.of(f.getSplitColumn());
     CsvOptions options =
         new CsvOptions(
             f.getLabelColumn(),
@@ -211,10 +232,12 @@ final class TrainingProtoMapper {
             Optional.empty(),
             new HashSet<>(f.getIgnoredColumnsList()),
             ',',
-            CsvOptions.DEFAULT_MAX_CATEGORIES);
+            CsvOptions.DEFAULT_MAX_CATEGORIES,
+            splitColumn);
     return new Rows(
         (progress, cancel) -> new TrainingSource.CsvFile(resolved, options),
         time.isPresent(),
+        splitColumn.isPresent(),
         new TabularFile(f.getPath(), "", f.getLabelColumn()));
   }
 
@@ -240,12 +263,21 @@ final class TrainingProtoMapper {
       errors.add(
           new FieldError("spec.split.validation_fraction", validation + " is outside 0 to 0.5"));
     }
+    boolean predefined = rows.isPresent() && rows.get().predefinedSplit();
     SplitConfig.SplitMode mode =
         switch (split.getStrategy()) {
           case SPLIT_STRATEGY_TIME -> SplitConfig.SplitMode.TIME;
           case SPLIT_STRATEGY_STRATIFIED -> SplitConfig.SplitMode.STRATIFIED;
-          default -> SplitConfig.SplitMode.AUTO;
+          default -> predefined ? SplitConfig.SplitMode.PREDEFINED : SplitConfig.SplitMode.AUTO;
         };
+    if (predefined && mode != SplitConfig.SplitMode.PREDEFINED) {
+      errors.add(
+          new FieldError(
+              "spec.split.strategy",
+              split.getStrategy()
+                  + " conflicts with tabular_file.split_column, which fixes the split: leave the"
+                  + " strategy unspecified"));
+    }
     if (split.getStrategy() == SplitStrategy.SPLIT_STRATEGY_TIME
         && rows.isPresent()
         && !rows.get().timeOrdered()) {
@@ -355,8 +387,11 @@ final class TrainingProtoMapper {
     }
   }
 
-  /** LightGBM's parameters and the fit's settings, with the spec's fixed values. */
-  private record FitSettings(Hyperparameters hyperparameters, BoostingSettings boosting) {}
+  /**
+   * The spec's fixed LightGBM parameters (the untuned fit's defaults fill the rest, scaled to the
+   * data when the job runs) and the fit's settings.
+   */
+  private record FitSettings(Map<String, Double> hyperparameters, BoostingSettings boosting) {}
 
   private static FitSettings fitSettings(
       Map<String, String> fixed,
@@ -386,19 +421,11 @@ final class TrainingProtoMapper {
         errors.add(new FieldError(field, "'" + p.getValue() + "' is not a number"));
       }
     }
-    Hyperparameters hp = Hyperparameters.defaults();
+    Map<String, Double> hp = new HashMap<>(values);
+    hp.keySet().retainAll(TUNED);
     BoostingSettings boosting = TrainingRequest.defaultBoosting(seed);
     try {
-      hp =
-          new Hyperparameters(
-              values.getOrDefault("num_leaves", (double) hp.numLeaves()).intValue(),
-              values.getOrDefault("learning_rate", hp.learningRate()),
-              values.getOrDefault("min_data_in_leaf", (double) hp.minDataInLeaf()).intValue(),
-              values.getOrDefault("feature_fraction", hp.featureFraction()),
-              values.getOrDefault("bagging_fraction", hp.baggingFraction()),
-              values.getOrDefault("bagging_freq", (double) hp.baggingFreq()).intValue(),
-              values.getOrDefault("lambda_l1", hp.lambdaL1()),
-              values.getOrDefault("lambda_l2", hp.lambdaL2()));
+      Hyperparameters.defaults().with(hp); // the ranges, checked before the job is queued
       boosting =
           new BoostingSettings(
               values.getOrDefault("num_iterations", (double) boosting.maxIterations()).intValue(),
@@ -472,6 +499,38 @@ final class TrainingProtoMapper {
     return Optional.of(new JobDefinition.Promotion(m, p.getMinMargin(), alias));
   }
 
+  /** Bootstrap resamples and the recent-purchase rule's days; 0 means the default. */
+  private static ComparisonSettings comparison(
+      ComparisonSpec spec, long seed, List<FieldError> errors) {
+    ComparisonSettings defaults = ComparisonSettings.defaults(seed);
+    int resamples =
+        spec.getBootstrapResamples() == 0
+            ? defaults.bootstrap().resamples()
+            : spec.getBootstrapResamples();
+    if (resamples < 1 || resamples > BootstrapSettings.MAX_RESAMPLES) {
+      errors.add(
+          new FieldError(
+              "spec.comparison.bootstrap_resamples",
+              spec.getBootstrapResamples()
+                  + " is outside 0 to "
+                  + BootstrapSettings.MAX_RESAMPLES));
+      resamples = defaults.bootstrap().resamples();
+    }
+    int days =
+        spec.getRecentPurchaseDays() == 0
+            ? defaults.recentPurchaseDays()
+            : spec.getRecentPurchaseDays();
+    if (days < 1 || days > 89) {
+      errors.add(
+          new FieldError(
+              "spec.comparison.recent_purchase_days",
+              spec.getRecentPurchaseDays()
+                  + " is outside 0 to 89 (purchase recency stops at 90 days)"));
+      days = defaults.recentPurchaseDays();
+    }
+    return new ComparisonSettings(defaults.bootstrap().withResamples(resamples), days);
+  }
+
   static propensity.training.v1.Job toProto(Job<TrainingSpec> j) {
     propensity.training.v1.Job.Builder b =
         propensity.training.v1.Job.newBuilder()
@@ -496,6 +555,7 @@ final class TrainingProtoMapper {
                       : (double) j.model().get().positives() / j.model().get().rows());
       j.baseline().ifPresent(base -> e.setBaseline(summary(base)));
       j.calibration().ifPresent(c -> e.setCalibration(summary(c)));
+      j.comparison().ifPresent(c -> comparison(e, c));
       b.setEvaluation(e);
     }
     j.promotion()
@@ -508,6 +568,45 @@ final class TrainingProtoMapper {
                         .setPreviousVersion(p.previousVersion())
                         .setReason(p.reason())));
     return b.build();
+  }
+
+  /** The intervals, verdict and rules of a comparison, added to the summary {@code e}. */
+  private static void comparison(EvaluationSummary.Builder e, ModelComparison c) {
+    BootstrapResult b = c.bootstrap();
+    e.getModelBuilder().setIntervals(intervals(b.intervals().get(ModelComparison.MODEL)));
+    if (e.hasBaseline()) {
+      e.getBaselineBuilder().setIntervals(intervals(b.intervals().get(ModelComparison.BASELINE)));
+    }
+    e.setBaselineDifference(intervals(b.differences().get(ModelComparison.BASELINE)))
+        .setVerdict(c.verdict().text())
+        .setBeatsBaseline(c.verdict().beatsBaseline())
+        .setIntervalMethod(b.describe());
+    for (RuleResult rule : c.rules()) {
+      RuleSummary.Builder r =
+          RuleSummary.newBuilder()
+              .setName(rule.name())
+              .setDescription(rule.title())
+              .setStatus(
+                  switch (rule.status()) {
+                    case EVALUATED -> ReferenceStatus.REFERENCE_STATUS_EVALUATED;
+                    case NOT_APPLICABLE -> ReferenceStatus.REFERENCE_STATUS_NOT_APPLICABLE;
+                    case NEVER_FIRES -> ReferenceStatus.REFERENCE_STATUS_NEVER_FIRES;
+                  })
+              .setNote(rule.note());
+      rule.evaluation()
+          .ifPresent(
+              ev ->
+                  r.setMetrics(
+                          summary(ev).toBuilder()
+                              .setIntervals(intervals(b.intervals().get(rule.name()))))
+                      .setModelDifference(intervals(b.differences().get(rule.name()))));
+      e.addRules(r);
+    }
+  }
+
+  /** The defined intervals in contract form. */
+  private static MetricIntervals intervals(Map<IntervalMetric, ConfidenceInterval> intervals) {
+    return VersionDetailsProtoMapper.intervals(VersionDetails.definedIntervals(intervals));
   }
 
   private static MetricSummary summary(BinaryEvaluation e) {

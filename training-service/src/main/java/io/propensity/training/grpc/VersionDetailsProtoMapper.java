@@ -2,14 +2,18 @@ package io.propensity.training.grpc;
 
 import com.google.protobuf.ProtocolMessageEnum;
 import io.propensity.client.EventProtoMapper;
+import io.propensity.common.error.InvalidInputException;
 import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.labels.Target;
 import io.propensity.runtime.calibration.Calibration;
 import io.propensity.runtime.calibration.CalibrationFit;
 import io.propensity.runtime.explain.FeatureImportance;
+import io.propensity.runtime.metrics.ConfidenceInterval;
 import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.VersionDetails;
+import io.propensity.training.registry.VersionDetails.BootstrapUnit;
 import io.propensity.training.registry.VersionDetails.CalibrationBin;
+import io.propensity.training.registry.VersionDetails.Comparison;
 import io.propensity.training.registry.VersionDetails.ConfusionMatrix;
 import io.propensity.training.registry.VersionDetails.Cutoffs;
 import io.propensity.training.registry.VersionDetails.DecileLift;
@@ -20,6 +24,8 @@ import io.propensity.training.registry.VersionDetails.GoldenRow;
 import io.propensity.training.registry.VersionDetails.Lineage;
 import io.propensity.training.registry.VersionDetails.LineageSource;
 import io.propensity.training.registry.VersionDetails.PrPoint;
+import io.propensity.training.registry.VersionDetails.ReferenceEvaluation;
+import io.propensity.training.registry.VersionDetails.ReferenceStatus;
 import io.propensity.training.registry.VersionDetails.ReliabilityFigures;
 import io.propensity.training.registry.VersionDetails.RocPoint;
 import io.propensity.training.registry.VersionDetails.RollingCutoffs;
@@ -27,7 +33,10 @@ import io.propensity.training.registry.VersionDetails.TabularFile;
 import io.propensity.training.registry.VersionDetails.TrainingSet;
 import io.propensity.training.registry.VersionDetails.TuningTrial;
 import io.propensity.training.registry.VersionDetails.WindowKind;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import propensity.features.v1.CutoffList;
 import propensity.features.v1.CutoffRange;
@@ -35,6 +44,8 @@ import propensity.features.v1.TrainingSetSpec;
 import propensity.features.v1.UserFilter;
 import propensity.registry.v1.CalibrationPoint;
 import propensity.registry.v1.IsotonicCalibration;
+import propensity.registry.v1.MetricIntervals;
+import propensity.registry.v1.ModelComparison;
 import propensity.registry.v1.ModelVersion;
 import propensity.registry.v1.NoCalibration;
 import propensity.registry.v1.PlattScaling;
@@ -57,9 +68,12 @@ public final class VersionDetailsProtoMapper {
     return new VersionDetails(
         mv.getDescription(),
         text(mv.getTrainingJobId()),
-        mv.hasEvaluation() ? Optional.of(evaluation(mv.getEvaluation())) : Optional.empty(),
+        mv.hasEvaluation()
+            ? Optional.of(evaluation(mv.getEvaluation(), "model_version.evaluation"))
+            : Optional.empty(),
         mv.hasBaselineEvaluation()
-            ? Optional.of(evaluation(mv.getBaselineEvaluation()))
+            ? Optional.of(
+                evaluation(mv.getBaselineEvaluation(), "model_version.baseline_evaluation"))
             : Optional.empty(),
         mv.getParamsMap(),
         mv.getFeatureSchema().getFeaturesList().stream()
@@ -71,6 +85,7 @@ public final class VersionDetailsProtoMapper {
             .map(f -> new FeatureImportance(f.getFeature(), f.getMeanAbsShap()))
             .toList(),
         mv.getTuningTrialsList().stream().map(VersionDetailsProtoMapper::tuningTrial).toList(),
+        mv.hasComparison() ? Optional.of(comparison(mv.getComparison())) : Optional.empty(),
         mv.hasCalibration() ? calibration(mv.getCalibration()) : CalibrationFit.none());
   }
 
@@ -95,6 +110,7 @@ public final class VersionDetailsProtoMapper {
                         .setFeature(f.feature())
                         .setMeanAbsShap(f.meanAbsShap())));
     d.tuningTrials().forEach(t -> b.addTuningTrials(tuningTrial(t)));
+    d.comparison().ifPresent(c -> b.setComparison(comparison(c)));
     if (!d.calibration().equals(CalibrationFit.none())) {
       b.setCalibration(calibration(d.calibration()));
     }
@@ -155,7 +171,7 @@ public final class VersionDetailsProtoMapper {
   // ---------------------------------------------------------------------------------------------
   // evaluation
 
-  private static Evaluation evaluation(propensity.registry.v1.Evaluation e) {
+  private static Evaluation evaluation(propensity.registry.v1.Evaluation e, String field) {
     return new Evaluation(
         e.getModelKind(),
         e.getRowCount(),
@@ -199,6 +215,7 @@ public final class VersionDetailsProtoMapper {
         e.getPrCurveList().stream()
             .map(p -> new PrPoint(p.getThreshold(), p.getRecall(), p.getPrecision()))
             .toList(),
+        intervals(e.getIntervals(), field + ".intervals"),
         expectedCalibrationError(e),
         e.hasUncalibrated()
             ? Optional.of(
@@ -308,6 +325,127 @@ public final class VersionDetailsProtoMapper {
               .setRecall(p.recall())
               .setPrecision(p.precision()));
     }
+    if (!e.intervals().isEmpty()) {
+      b.setIntervals(intervals(e.intervals()));
+    }
+    return b.build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // confidence intervals and the comparison with the baseline and rules
+
+  private static Comparison comparison(ModelComparison c) {
+    String field = "model_version.comparison";
+    List<ReferenceEvaluation> references = new ArrayList<>();
+    for (int i = 0; i < c.getReferenceEvaluationsCount(); i++) {
+      var r = c.getReferenceEvaluations(i);
+      String at = field + ".reference_evaluations[" + i + "]";
+      references.add(
+          new ReferenceEvaluation(
+              r.getName(),
+              r.getDescription(),
+              fromProto(r.getStatus(), "REFERENCE_STATUS_", ReferenceStatus.class)
+                  .orElse(ReferenceStatus.NOT_APPLICABLE),
+              r.getNote(),
+              r.hasEvaluation()
+                  ? Optional.of(evaluation(r.getEvaluation(), at + ".evaluation"))
+                  : Optional.empty(),
+              intervals(r.getModelDifference(), at + ".model_difference")));
+    }
+    return new Comparison(
+        c.getBootstrapResamples(),
+        c.getConfidenceLevel(),
+        c.getBootstrapSeed(),
+        fromProto(c.getBootstrapUnit(), "BOOTSTRAP_UNIT_", BootstrapUnit.class)
+            .orElse(BootstrapUnit.ROW),
+        c.getBootstrapUnitCount(),
+        intervals(c.getBaselineDifference(), field + ".baseline_difference"),
+        c.getBeatsBaselineOnRocAuc(),
+        c.getBeatsBaselineOnPrAuc(),
+        c.getVerdict(),
+        references);
+  }
+
+  private static ModelComparison comparison(Comparison c) {
+    ModelComparison.Builder b =
+        ModelComparison.newBuilder()
+            .setBootstrapResamples(c.resamples())
+            .setConfidenceLevel(c.level())
+            .setBootstrapSeed(c.seed())
+            .setBootstrapUnit(
+                propensity.registry.v1.BootstrapUnit.valueOf("BOOTSTRAP_UNIT_" + c.unit().name()))
+            .setBootstrapUnitCount(c.unitCount())
+            .setBaselineDifference(intervals(c.baselineDifference()))
+            .setBeatsBaselineOnRocAuc(c.beatsBaselineOnRocAuc())
+            .setBeatsBaselineOnPrAuc(c.beatsBaselineOnPrAuc())
+            .setVerdict(c.verdict());
+    for (ReferenceEvaluation r : c.references()) {
+      var ref =
+          propensity.registry.v1.ReferenceEvaluation.newBuilder()
+              .setName(r.name())
+              .setDescription(r.description())
+              .setStatus(
+                  propensity.registry.v1.ReferenceStatus.valueOf(
+                      "REFERENCE_STATUS_" + r.status().name()))
+              .setNote(r.note());
+      r.evaluation().ifPresent(e -> ref.setEvaluation(evaluation(e)));
+      if (!r.modelDifference().isEmpty()) {
+        ref.setModelDifference(intervals(r.modelDifference()));
+      }
+      b.addReferenceEvaluations(ref);
+    }
+    return b.build();
+  }
+
+  /** The intervals set in {@code m}, by metric; an interval with lower above upper is refused. */
+  private static Map<Metric, ConfidenceInterval> intervals(MetricIntervals m, String field) {
+    Map<Metric, ConfidenceInterval> out = new EnumMap<>(Metric.class);
+    if (m.hasRocAuc()) {
+      out.put(Metric.ROC_AUC, interval(m.getRocAuc(), field + ".roc_auc"));
+    }
+    if (m.hasPrAuc()) {
+      out.put(Metric.PR_AUC, interval(m.getPrAuc(), field + ".pr_auc"));
+    }
+    if (m.hasF1()) {
+      out.put(Metric.F1, interval(m.getF1(), field + ".f1"));
+    }
+    if (m.hasLogLoss()) {
+      out.put(Metric.LOG_LOSS, interval(m.getLogLoss(), field + ".log_loss"));
+    }
+    if (m.hasBrier()) {
+      out.put(Metric.BRIER, interval(m.getBrier(), field + ".brier"));
+    }
+    return out;
+  }
+
+  private static ConfidenceInterval interval(
+      propensity.registry.v1.ConfidenceInterval ci, String field) {
+    if (!(ci.getLower() <= ci.getUpper())) {
+      throw InvalidInputException.of(
+          field, "lower " + ci.getLower() + " is not at most upper " + ci.getUpper());
+    }
+    return new ConfidenceInterval(ci.getEstimate(), ci.getLower(), ci.getUpper());
+  }
+
+  /** The contract form of intervals; metrics without a contract field (precision) are left out. */
+  static MetricIntervals intervals(Map<Metric, ConfidenceInterval> intervals) {
+    MetricIntervals.Builder b = MetricIntervals.newBuilder();
+    intervals.forEach(
+        (metric, ci) -> {
+          var v =
+              propensity.registry.v1.ConfidenceInterval.newBuilder()
+                  .setEstimate(ci.estimate())
+                  .setLower(ci.lower())
+                  .setUpper(ci.upper());
+          switch (metric) {
+            case ROC_AUC -> b.setRocAuc(v);
+            case PR_AUC -> b.setPrAuc(v);
+            case F1 -> b.setF1(v);
+            case LOG_LOSS -> b.setLogLoss(v);
+            case BRIER -> b.setBrier(v);
+            case PRECISION, RECALL -> {}
+          }
+        });
     return b.build();
   }
 
@@ -411,7 +549,8 @@ public final class VersionDetailsProtoMapper {
         l.getValidationRowCount(),
         l.getTestRowCount(),
         l.getPositiveRate(),
-        l.getSeed());
+        l.getSeed(),
+        l.getNotesList());
   }
 
   private static propensity.registry.v1.Lineage lineage(Lineage l) {
@@ -434,6 +573,7 @@ public final class VersionDetailsProtoMapper {
     l.target().ifPresent(t -> b.setTarget(target(t)));
     l.horizon().ifPresent(h -> b.setHorizon(EventProtoMapper.duration(h)));
     l.cutoffs().forEach(c -> b.addCutoffs(EventProtoMapper.timestamp(c)));
+    b.addAllNotes(l.notes());
     return b.build();
   }
 

@@ -3,6 +3,7 @@ package io.propensity.training.jobs;
 import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.training.pipeline.CalibrationReport;
 import io.propensity.training.pipeline.Progress;
+import io.propensity.training.pipeline.comparison.ModelComparison;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -26,6 +27,7 @@ import java.util.OptionalLong;
  * @param calibration how the model's probabilities were calibrated and the test rows' reliability
  *     before and after, once succeeded
  * @param promotion the promotion outcome, when the job had a policy
+ * @param comparison intervals, verdict and naive rules on the test rows, once succeeded
  */
 public record Job<S>(
     String id,
@@ -42,4 +44,5 @@ public record Job<S>(
     Optional<BinaryEvaluation> model,
     Optional<BinaryEvaluation> baseline,
     Optional<CalibrationReport> calibration,
-    Optional<ModelPublisher.PromotionOutcome> promotion) {}
+    Optional<ModelPublisher.PromotionOutcome> promotion,
+    Optional<ModelComparison> comparison) {}

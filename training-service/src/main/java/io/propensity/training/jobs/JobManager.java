@@ -106,7 +106,8 @@ public final class JobManager<S> implements AutoCloseable {
           Optional.ofNullable(result).map(TrainingResult::modelEvaluation),
           Optional.ofNullable(result).map(TrainingResult::baselineEvaluation),
           Optional.ofNullable(result).map(TrainingResult::calibration),
-          published == null ? Optional.empty() : published.promotion());
+          published == null ? Optional.empty() : published.promotion(),
+          Optional.ofNullable(result).map(TrainingResult::comparison));
     }
 
     void notifyWatchers() {

@@ -5,13 +5,20 @@ import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.labels.Target;
 import io.propensity.runtime.calibration.CalibrationMethod;
 import io.propensity.runtime.metrics.BinaryEvaluation;
+import io.propensity.runtime.metrics.BootstrapResult;
+import io.propensity.runtime.metrics.ConfidenceInterval;
+import io.propensity.runtime.metrics.IntervalMetric;
 import io.propensity.runtime.metrics.Reliability;
 import io.propensity.training.pipeline.TrainingResult;
+import io.propensity.training.pipeline.comparison.ModelComparison;
+import io.propensity.training.pipeline.comparison.RuleResult;
 import io.propensity.training.pipeline.data.CategoricalVocabulary;
 import io.propensity.training.pipeline.tuning.Trial;
 import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.VersionDetails;
+import io.propensity.training.registry.VersionDetails.BootstrapUnit;
 import io.propensity.training.registry.VersionDetails.CalibrationBin;
+import io.propensity.training.registry.VersionDetails.Comparison;
 import io.propensity.training.registry.VersionDetails.ConfusionMatrix;
 import io.propensity.training.registry.VersionDetails.DecileLift;
 import io.propensity.training.registry.VersionDetails.Evaluation;
@@ -20,6 +27,8 @@ import io.propensity.training.registry.VersionDetails.GoldenRow;
 import io.propensity.training.registry.VersionDetails.Lineage;
 import io.propensity.training.registry.VersionDetails.LineageSource;
 import io.propensity.training.registry.VersionDetails.PrPoint;
+import io.propensity.training.registry.VersionDetails.ReferenceEvaluation;
+import io.propensity.training.registry.VersionDetails.ReferenceStatus;
 import io.propensity.training.registry.VersionDetails.ReliabilityFigures;
 import io.propensity.training.registry.VersionDetails.RocPoint;
 import io.propensity.training.registry.VersionDetails.TrainingSet;
@@ -28,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,10 +58,16 @@ final class ModelVersionDetails {
             evaluation(
                 "lightgbm",
                 r.modelEvaluation(),
+                intervals(r.comparison().bootstrap().intervals().get(ModelComparison.MODEL)),
                 r.calibration().model().method() == CalibrationMethod.NONE
                     ? Optional.empty()
                     : Optional.of(r.calibration().uncalibrated()))),
-        Optional.of(evaluation("baseline", r.baselineEvaluation(), Optional.empty())),
+        Optional.of(
+            evaluation(
+                "baseline",
+                r.baselineEvaluation(),
+                intervals(r.comparison().bootstrap().intervals().get(ModelComparison.BASELINE)),
+                Optional.empty())),
         r.params(),
         features(r, schemaHash),
         Optional.of(lineage(r.lineage(), source)),
@@ -72,7 +88,51 @@ final class ModelVersionDetails {
                         .map(trial -> tuningTrial(trial, trialMetric(t.metric().name())))
                         .toList())
             .orElse(List.of()),
+        Optional.of(comparison(r.comparison())),
         r.calibration().model());
+  }
+
+  /** The comparison as the registry keeps it: settings, paired differences, verdict, rules. */
+  static Comparison comparison(ModelComparison c) {
+    BootstrapResult b = c.bootstrap();
+    List<ReferenceEvaluation> references = new ArrayList<>();
+    for (RuleResult rule : c.rules()) {
+      references.add(
+          new ReferenceEvaluation(
+              rule.name(),
+              rule.title(),
+              switch (rule.status()) {
+                case EVALUATED -> ReferenceStatus.EVALUATED;
+                case NOT_APPLICABLE -> ReferenceStatus.NOT_APPLICABLE;
+                case NEVER_FIRES -> ReferenceStatus.NEVER_FIRES;
+              },
+              rule.note(),
+              rule.evaluation()
+                  .map(
+                      e ->
+                          evaluation(
+                              rule.name(),
+                              e,
+                              intervals(b.intervals().get(rule.name())),
+                              Optional.empty())),
+              rule.evaluated() ? intervals(b.differences().get(rule.name())) : Map.of()));
+    }
+    return new Comparison(
+        b.settings().resamples(),
+        b.settings().level(),
+        b.settings().seed(),
+        b.unit() == BootstrapResult.Unit.CLUSTERS ? BootstrapUnit.USER : BootstrapUnit.ROW,
+        b.units(),
+        intervals(b.differences().get(ModelComparison.BASELINE)),
+        c.verdict().beatsOnRocAuc(),
+        c.verdict().beatsOnPrAuc(),
+        c.verdict().text(),
+        references);
+  }
+
+  private static Map<Metric, ConfidenceInterval> intervals(
+      Map<IntervalMetric, ConfidenceInterval> intervals) {
+    return VersionDetails.definedIntervals(intervals);
   }
 
   private static TuningTrial tuningTrial(Trial trial, Metric metric) {
@@ -99,7 +159,10 @@ final class ModelVersionDetails {
   }
 
   private static Evaluation evaluation(
-      String kind, BinaryEvaluation e, Optional<Reliability> uncalibrated) {
+      String kind,
+      BinaryEvaluation e,
+      Map<Metric, ConfidenceInterval> intervals,
+      Optional<Reliability> uncalibrated) {
     return new Evaluation(
         kind,
         e.rows(),
@@ -141,6 +204,7 @@ final class ModelVersionDetails {
         e.prCurve().stream()
             .map(p -> new PrPoint(finite(p.threshold()), p.recall(), p.precision()))
             .toList(),
+        intervals,
         finite(e.expectedCalibrationError()),
         uncalibrated.map(
             u ->
@@ -223,6 +287,7 @@ final class ModelVersionDetails {
         l.validationRows(),
         l.testRows(),
         l.positiveRate(),
-        l.seed());
+        l.seed(),
+        l.notes());
   }
 }

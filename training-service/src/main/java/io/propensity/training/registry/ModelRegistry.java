@@ -3,6 +3,8 @@ package io.propensity.training.registry;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
+import io.propensity.runtime.metrics.ConfidenceInterval;
+import io.propensity.runtime.metrics.IntervalFormat;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -255,6 +257,13 @@ public final class ModelRegistry implements AutoCloseable {
    * feature-schema hash. With no production version yet, the candidate is promoted. The move is a
    * compare-and-set against the production version the decision was based on.
    *
+   * <p>Whatever production holds, a candidate that does not beat its own logistic baseline on
+   * {@code metric} by more than the confidence interval is refused ({@link
+   * PromotionDecision.Reason#NOT_BETTER_THAN_BASELINE}): the paired bootstrap interval of (model −
+   * baseline) in its details must lie wholly on the better side of 0. A candidate without that
+   * interval (registered before intervals, or a metric without one such as precision) is judged as
+   * before.
+   *
    * @throws NotFoundException when the model or version does not exist
    * @throws io.propensity.common.error.FailedPreconditionException when production moved while the
    *     policy ran; nothing changed, run it again
@@ -274,6 +283,24 @@ public final class ModelRegistry implements AutoCloseable {
     OptionalDouble candidateValue = candidate.metric(metric);
     OptionalLong productionVersion = store.aliasTarget(name, PRODUCTION);
     String metricName = metric.name().toLowerCase(java.util.Locale.ROOT);
+    Optional<String> notBetterThanBaseline =
+        notBetterThanBaseline(candidate, metric, higherIsBetter);
+    if (notBetterThanBaseline.isPresent()) {
+      return new PromotionDecision(
+          name,
+          version,
+          false,
+          PromotionDecision.Reason.NOT_BETTER_THAN_BASELINE,
+          productionVersion,
+          metric,
+          candidateValue,
+          OptionalDouble.empty(),
+          (productionVersion.isEmpty()
+                  ? "did not promote version " + version + " of '" + name + "'"
+                  : "kept version " + productionVersion.getAsLong() + " in production")
+              + ": "
+              + notBetterThanBaseline.get());
+    }
     if (productionVersion.isEmpty()) {
       setAlias(name, PRODUCTION, version, AliasExpectation.absent());
       return new PromotionDecision(
@@ -396,6 +423,38 @@ public final class ModelRegistry implements AutoCloseable {
             + " is not better by the"
             + " margin: "
             + comparison);
+  }
+
+  /**
+   * Why {@code candidate} does not beat its logistic baseline on {@code metric} by more than the
+   * confidence interval, or empty when it does or has no such interval.
+   */
+  static Optional<String> notBetterThanBaseline(
+      ModelVersionRecord candidate, Metric metric, boolean higherIsBetter) {
+    Optional<VersionDetails.Comparison> comparison = candidate.details().comparison();
+    if (comparison.isEmpty()) {
+      return Optional.empty();
+    }
+    ConfidenceInterval d = comparison.get().baselineDifference().get(metric);
+    if (d == null || !d.isDefined()) {
+      return Optional.empty();
+    }
+    boolean beats = higherIsBetter ? d.lower() > 0 : d.upper() < 0;
+    if (beats) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "version "
+            + candidate.version()
+            + " does not beat its logistic baseline on "
+            + metric.name().toLowerCase(java.util.Locale.ROOT)
+            + " by more than the "
+            + comparison.get().levelPercent()
+            + " confidence interval: model − baseline "
+            + IntervalFormat.difference(d)
+            + " ("
+            + (higherIsBetter ? "higher" : "lower")
+            + " is better; the interval must not reach 0)");
   }
 
   /** {@link #promoteIfBetter} with the metric's natural direction and the schema check on. */

@@ -41,6 +41,11 @@ public record PromotionDecision(
     /** Not promoted: the candidate or production lacks the metric. */
     METRIC_MISSING,
     /** Not promoted: the candidate already is production. */
-    ALREADY_PRODUCTION
+    ALREADY_PRODUCTION,
+    /**
+     * Not promoted: the candidate does not beat its own logistic baseline on the metric by more
+     * than the confidence interval (the paired interval of model − baseline reaches 0).
+     */
+    NOT_BETTER_THAN_BASELINE
   }
 }

@@ -4,9 +4,13 @@ import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.labels.Target;
 import io.propensity.runtime.calibration.CalibrationFit;
 import io.propensity.runtime.explain.FeatureImportance;
+import io.propensity.runtime.metrics.ConfidenceInterval;
+import io.propensity.runtime.metrics.IntervalMetric;
 import io.propensity.runtime.metrics.Reliability;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +32,8 @@ import java.util.Optional;
  * @param goldenRows test rows with the probabilities the model gave them, to check a loaded model
  * @param featureImportances mean |SHAP| per feature, most important first
  * @param tuningTrials the hyperparameter search's trials, in order
+ * @param comparison bootstrap intervals, the model's paired lead over its baseline, the verdict and
+ *     the naive rules; empty for versions registered before intervals were computed
  * @param calibration how the artifact's raw score becomes the probability served, fitted on the
  *     validation rows; {@link CalibrationFit#none()} for a version without one
  */
@@ -42,6 +48,7 @@ public record VersionDetails(
     List<GoldenRow> goldenRows,
     List<FeatureImportance> featureImportances,
     List<TuningTrial> tuningTrials,
+    Optional<Comparison> comparison,
     CalibrationFit calibration) {
 
   /** Details that say nothing. */
@@ -56,9 +63,29 @@ public record VersionDetails(
           Optional.empty(),
           List.of(),
           List.of(),
-          List.of());
+          List.of(),
+          Optional.empty(),
+          CalibrationFit.none());
 
-  /** Details of a version that is not calibrated. */
+  public VersionDetails {
+    Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(trainingJobId, "trainingJobId");
+    Objects.requireNonNull(evaluation, "evaluation");
+    Objects.requireNonNull(baselineEvaluation, "baselineEvaluation");
+    Objects.requireNonNull(lineage, "lineage");
+    params = Map.copyOf(params);
+    features = List.copyOf(features);
+    goldenRows = List.copyOf(goldenRows);
+    featureImportances = List.copyOf(featureImportances);
+    tuningTrials = List.copyOf(tuningTrials);
+    Objects.requireNonNull(comparison, "comparison");
+    Objects.requireNonNull(calibration, "calibration");
+  }
+
+  /**
+   * Details without a comparison and without calibration (as every version registered before either
+   * existed).
+   */
   public VersionDetails(
       String description,
       Optional<String> trainingJobId,
@@ -81,21 +108,102 @@ public record VersionDetails(
         goldenRows,
         featureImportances,
         tuningTrials,
+        Optional.empty(),
         CalibrationFit.none());
   }
 
-  public VersionDetails {
-    Objects.requireNonNull(description, "description");
-    Objects.requireNonNull(trainingJobId, "trainingJobId");
-    Objects.requireNonNull(evaluation, "evaluation");
-    Objects.requireNonNull(baselineEvaluation, "baselineEvaluation");
-    Objects.requireNonNull(lineage, "lineage");
-    params = Map.copyOf(params);
-    features = List.copyOf(features);
-    goldenRows = List.copyOf(goldenRows);
-    featureImportances = List.copyOf(featureImportances);
-    tuningTrials = List.copyOf(tuningTrials);
-    Objects.requireNonNull(calibration, "calibration");
+  /** Details with a comparison, of a version that is not calibrated. */
+  public VersionDetails(
+      String description,
+      Optional<String> trainingJobId,
+      Optional<Evaluation> evaluation,
+      Optional<Evaluation> baselineEvaluation,
+      Map<String, String> params,
+      List<FeatureDefinition> features,
+      Optional<Lineage> lineage,
+      List<GoldenRow> goldenRows,
+      List<FeatureImportance> featureImportances,
+      List<TuningTrial> tuningTrials,
+      Optional<Comparison> comparison) {
+    this(
+        description,
+        trainingJobId,
+        evaluation,
+        baselineEvaluation,
+        params,
+        features,
+        lineage,
+        goldenRows,
+        featureImportances,
+        tuningTrials,
+        comparison,
+        CalibrationFit.none());
+  }
+
+  /** Details of a calibrated version, without a comparison. */
+  public VersionDetails(
+      String description,
+      Optional<String> trainingJobId,
+      Optional<Evaluation> evaluation,
+      Optional<Evaluation> baselineEvaluation,
+      Map<String, String> params,
+      List<FeatureDefinition> features,
+      Optional<Lineage> lineage,
+      List<GoldenRow> goldenRows,
+      List<FeatureImportance> featureImportances,
+      List<TuningTrial> tuningTrials,
+      CalibrationFit calibration) {
+    this(
+        description,
+        trainingJobId,
+        evaluation,
+        baselineEvaluation,
+        params,
+        features,
+        lineage,
+        goldenRows,
+        featureImportances,
+        tuningTrials,
+        Optional.empty(),
+        calibration);
+  }
+
+  /** These details with {@code c} as their comparison. */
+  public VersionDetails withComparison(Optional<Comparison> c) {
+    return new VersionDetails(
+        description,
+        trainingJobId,
+        evaluation,
+        baselineEvaluation,
+        params,
+        features,
+        lineage,
+        goldenRows,
+        featureImportances,
+        tuningTrials,
+        c,
+        calibration);
+  }
+
+  /**
+   * The intervals of a bootstrap that are defined (finite bounds and estimate), by the registry's
+   * metric of the same name.
+   */
+  public static Map<Metric, ConfidenceInterval> definedIntervals(
+      Map<IntervalMetric, ConfidenceInterval> intervals) {
+    Map<Metric, ConfidenceInterval> out = new EnumMap<>(Metric.class);
+    intervals.forEach(
+        (m, ci) -> {
+          if (ci.isDefined() && Double.isFinite(ci.estimate())) {
+            out.put(Metric.valueOf(m.name()), ci);
+          }
+        });
+    return copyOfIntervals(out);
+  }
+
+  /** An immutable copy of intervals by metric, in metric order. */
+  static Map<Metric, ConfidenceInterval> copyOfIntervals(Map<Metric, ConfidenceInterval> m) {
+    return m.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(m));
   }
 
   /**
@@ -110,6 +218,8 @@ public record VersionDetails(
    * @param calibrationBins predicted against observed positive rate, by probability bin
    * @param rocCurve ROC points by decreasing threshold
    * @param prCurve precision-recall points by decreasing threshold
+   * @param intervals bootstrap confidence intervals of the metrics that have one (ROC-AUC, PR-AUC,
+   *     F1, log loss, Brier); empty when none were computed
    * @param expectedCalibrationError the rows-weighted mean |predicted − observed| of the bins
    * @param uncalibrated the same rows' reliability without the version's calibration, when it has
    *     one
@@ -131,6 +241,7 @@ public record VersionDetails(
       List<CalibrationBin> calibrationBins,
       List<RocPoint> rocCurve,
       List<PrPoint> prCurve,
+      Map<Metric, ConfidenceInterval> intervals,
       double expectedCalibrationError,
       Optional<ReliabilityFigures> uncalibrated) {
     public Evaluation {
@@ -140,12 +251,13 @@ public record VersionDetails(
       calibrationBins = List.copyOf(calibrationBins);
       rocCurve = List.copyOf(rocCurve);
       prCurve = List.copyOf(prCurve);
+      intervals = copyOfIntervals(intervals);
       Objects.requireNonNull(uncalibrated, "uncalibrated");
     }
 
     /**
-     * An evaluation without calibration figures: its expected calibration error is that of its
-     * bins, and nothing is said about uncalibrated probabilities.
+     * An evaluation without intervals and without calibration figures: its expected calibration
+     * error is that of its bins, and nothing is said about uncalibrated probabilities.
      */
     public Evaluation(
         String modelKind,
@@ -181,8 +293,93 @@ public record VersionDetails(
           calibrationBins,
           rocCurve,
           prCurve,
+          Map.of());
+    }
+
+    /**
+     * An evaluation with intervals, without calibration figures: its expected calibration error is
+     * that of its bins, and nothing is said about uncalibrated probabilities.
+     */
+    public Evaluation(
+        String modelKind,
+        long rowCount,
+        long positiveCount,
+        double threshold,
+        double f1,
+        double precision,
+        double recall,
+        Optional<ConfusionMatrix> confusionMatrix,
+        double rocAuc,
+        double prAuc,
+        double logLoss,
+        double brier,
+        List<DecileLift> deciles,
+        List<CalibrationBin> calibrationBins,
+        List<RocPoint> rocCurve,
+        List<PrPoint> prCurve,
+        Map<Metric, ConfidenceInterval> intervals) {
+      this(
+          modelKind,
+          rowCount,
+          positiveCount,
+          threshold,
+          f1,
+          precision,
+          recall,
+          confusionMatrix,
+          rocAuc,
+          prAuc,
+          logLoss,
+          brier,
+          deciles,
+          calibrationBins,
+          rocCurve,
+          prCurve,
+          intervals,
           expectedCalibrationError(calibrationBins),
           Optional.empty());
+    }
+
+    /** An evaluation with calibration figures, without intervals. */
+    public Evaluation(
+        String modelKind,
+        long rowCount,
+        long positiveCount,
+        double threshold,
+        double f1,
+        double precision,
+        double recall,
+        Optional<ConfusionMatrix> confusionMatrix,
+        double rocAuc,
+        double prAuc,
+        double logLoss,
+        double brier,
+        List<DecileLift> deciles,
+        List<CalibrationBin> calibrationBins,
+        List<RocPoint> rocCurve,
+        List<PrPoint> prCurve,
+        double expectedCalibrationError,
+        Optional<ReliabilityFigures> uncalibrated) {
+      this(
+          modelKind,
+          rowCount,
+          positiveCount,
+          threshold,
+          f1,
+          precision,
+          recall,
+          confusionMatrix,
+          rocAuc,
+          prAuc,
+          logLoss,
+          brier,
+          deciles,
+          calibrationBins,
+          rocCurve,
+          prCurve,
+          Map.of(),
+          expectedCalibrationError,
+          uncalibrated);
     }
 
     /** The expected calibration error of reliability bins; NaN when they hold no row. */
@@ -217,6 +414,92 @@ public record VersionDetails(
     public ReliabilityFigures {
       calibrationBins = List.copyOf(calibrationBins);
     }
+  }
+
+  /**
+   * How sure a version's evaluation is: how its bootstrap intervals were drawn, the model's paired
+   * lead over its baseline, the verdict, and naive rules on the same test rows.
+   *
+   * @param resamples bootstrap resamples drawn
+   * @param level confidence level of every interval, e.g. 0.95
+   * @param seed seed of the resampling
+   * @param unit what a resample draws
+   * @param unitCount how many rows or users there were to draw from
+   * @param baselineDifference paired intervals of model − baseline, by metric (for log loss and
+   *     Brier a negative difference means the model is better)
+   * @param beatsBaselineOnRocAuc whether the ROC-AUC difference's lower bound is above 0
+   * @param beatsBaselineOnPrAuc whether the PR-AUC difference's lower bound is above 0
+   * @param verdict the verdict in one sentence
+   * @param references the naive rules, evaluated or with why not, in order
+   */
+  public record Comparison(
+      int resamples,
+      double level,
+      long seed,
+      BootstrapUnit unit,
+      long unitCount,
+      Map<Metric, ConfidenceInterval> baselineDifference,
+      boolean beatsBaselineOnRocAuc,
+      boolean beatsBaselineOnPrAuc,
+      String verdict,
+      List<ReferenceEvaluation> references) {
+    public Comparison {
+      Objects.requireNonNull(unit, "unit");
+      baselineDifference = copyOfIntervals(baselineDifference);
+      Objects.requireNonNull(verdict, "verdict");
+      references = List.copyOf(references);
+    }
+
+    /** The level as a percentage, e.g. {@code 95%}. */
+    public String levelPercent() {
+      double pct = 100 * level;
+      return (pct == Math.rint(pct) ? Long.toString(Math.round(pct)) : Double.toString(pct)) + "%";
+    }
+  }
+
+  /** What a bootstrap resample draws. */
+  public enum BootstrapUnit {
+    /** Rows, independently. */
+    ROW,
+    /** Users, each with all of its rows. */
+    USER
+  }
+
+  /**
+   * A naive rule evaluated beside the model on the same test rows, or why it was not.
+   *
+   * @param name identifier, e.g. {@code bought_in_last_30d}
+   * @param description the rule in words
+   * @param status whether it was evaluated
+   * @param note why it was not evaluated, empty when it was
+   * @param evaluation its evaluation (with intervals), when evaluated
+   * @param modelDifference paired intervals of model − rule, by metric
+   */
+  public record ReferenceEvaluation(
+      String name,
+      String description,
+      ReferenceStatus status,
+      String note,
+      Optional<Evaluation> evaluation,
+      Map<Metric, ConfidenceInterval> modelDifference) {
+    public ReferenceEvaluation {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(description, "description");
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(note, "note");
+      Objects.requireNonNull(evaluation, "evaluation");
+      modelDifference = copyOfIntervals(modelDifference);
+    }
+  }
+
+  /** Whether a reference rule was evaluated. */
+  public enum ReferenceStatus {
+    /** Evaluated on the test rows. */
+    EVALUATED,
+    /** The data lacks the rule's features. */
+    NOT_APPLICABLE,
+    /** The rule fires on no training row. */
+    NEVER_FIRES
   }
 
   /** Decisions at the threshold against the labels. */
@@ -307,6 +590,7 @@ public record VersionDetails(
    * @param cutoffs the cutoffs of the rows, for feature-service rows
    * @param positiveRate share of positive rows
    * @param seed seed of the run
+   * @param notes what the run decided on its own or found in the data (e.g. constant features)
    */
   public record Lineage(
       Optional<LineageSource> source,
@@ -317,12 +601,38 @@ public record VersionDetails(
       long validationRowCount,
       long testRowCount,
       double positiveRate,
-      long seed) {
+      long seed,
+      List<String> notes) {
     public Lineage {
       Objects.requireNonNull(source, "source");
       Objects.requireNonNull(target, "target");
       Objects.requireNonNull(horizon, "horizon");
       cutoffs = List.copyOf(cutoffs);
+      notes = List.copyOf(notes);
+    }
+
+    /** A lineage without notes. */
+    public Lineage(
+        Optional<LineageSource> source,
+        Optional<Target> target,
+        Optional<Duration> horizon,
+        List<Instant> cutoffs,
+        long trainRowCount,
+        long validationRowCount,
+        long testRowCount,
+        double positiveRate,
+        long seed) {
+      this(
+          source,
+          target,
+          horizon,
+          cutoffs,
+          trainRowCount,
+          validationRowCount,
+          testRowCount,
+          positiveRate,
+          seed,
+          List.of());
     }
   }
 

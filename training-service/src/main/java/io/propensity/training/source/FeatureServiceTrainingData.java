@@ -1,10 +1,16 @@
 package io.propensity.training.source;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import io.propensity.client.EventProtoMapper;
 import io.propensity.client.FeatureServiceClient;
 import io.propensity.common.error.UnavailableException;
+import io.propensity.engine.labels.Cutoffs;
+import io.propensity.engine.labels.Target;
 import io.propensity.training.jobs.DataLoader;
 import io.propensity.training.pipeline.CancellationToken;
 import io.propensity.training.pipeline.Progress;
@@ -45,6 +51,7 @@ public final class FeatureServiceTrainingData implements DataLoader {
   public TrainingSource load(ProgressListener progress, CancellationToken cancel) {
     progress.onProgress(
         Progress.stage(Stage.LOADING, 0, "requesting the training set from feature-service"));
+    Target target = targetOf(spec);
     Iterator<BuildTrainingSetResponse> stream;
     Dataset.Builder rows = null;
     int features = 0;
@@ -120,11 +127,16 @@ public final class FeatureServiceTrainingData implements DataLoader {
           "feature-service refused the training set: "
               + e.getStatus().getCode()
               + ": "
-              + e.getStatus().getDescription());
+              + refusal(e));
     }
     if (rows == null || rows.rowCount() == 0) {
       throw new TrainingDataException(
-          "the training set is empty: no user is eligible at the requested cutoffs; ingest more events or move the cutoffs");
+          "the training set is empty: no user is eligible at the requested cutoffs"
+              + (target == Target.SESSION_CONVERSION
+                  ? " (no session has an event between the first and last cutoff)"
+                  : " (no user has an event in the 30 days before a cutoff)")
+              + "; move the cutoffs to where the events are (--from, --to; without them the"
+              + " CLI places them where the events are dense), or ingest more events");
     }
     if (expected != rows.rowCount()) {
       throw new TrainingDataException(
@@ -134,16 +146,64 @@ public final class FeatureServiceTrainingData implements DataLoader {
               + expected
               + " rows arrived");
     }
-    String target = spec.getTarget().name().replace("TARGET_", "").toLowerCase(Locale.ROOT);
+    String name = spec.getTarget().name().replace("TARGET_", "").toLowerCase(Locale.ROOT);
+    Duration horizon = EventProtoMapper.duration(spec.getHorizon());
     return new TrainingSource.InMemory(
         rows.build(),
         "feature-service training set: target "
-            + target
-            + ", horizon "
-            + spec.getHorizon().getSeconds() / 3600
-            + " h",
-        target,
-        EventProtoMapper.duration(spec.getHorizon()));
+            + name
+            + (target.usesHorizon() ? ", horizon " + Cutoffs.format(horizon) : ""),
+        name,
+        target.labelReach(horizon),
+        moreRowsAdvice(target));
+  }
+
+  /** The target of {@code spec}; feature-service has refused any other before rows arrive. */
+  private static Target targetOf(TrainingSetSpec spec) {
+    return switch (spec.getTarget()) {
+      case TARGET_CHURN -> Target.CHURN;
+      case TARGET_SESSION_CONVERSION -> Target.SESSION_CONVERSION;
+      default -> Target.PURCHASE;
+    };
+  }
+
+  /** What to change in the request for more rows, or rows of a missing class. */
+  static String moreRowsAdvice(Target target) {
+    return switch (target) {
+      case PURCHASE ->
+          "widen the cutoffs (an earlier --from or a later --to) or lengthen the horizon"
+              + " (--horizon), so that more rows see a purchase";
+      case CHURN ->
+          "widen the cutoffs (an earlier --from or a later --to) or change the horizon"
+              + " (--horizon), so that both active and silent users appear";
+      case SESSION_CONVERSION ->
+          "widen the cutoffs (an earlier --from or a later --to) to cover more sessions,"
+              + " converting ones among them";
+    };
+  }
+
+  /** The status description and every field violation it carries, on one line. */
+  private static String refusal(StatusRuntimeException e) {
+    StringBuilder out =
+        new StringBuilder(Optional.ofNullable(e.getStatus().getDescription()).orElse(""));
+    com.google.rpc.Status details = StatusProto.fromThrowable(e);
+    if (details != null) {
+      for (Any a : details.getDetailsList()) {
+        if (a.is(BadRequest.class)) {
+          try {
+            for (var v : a.unpack(BadRequest.class).getFieldViolationsList()) {
+              String violation = v.getField() + ": " + v.getDescription();
+              if (out.indexOf(violation) < 0) { // the description often names the first
+                out.append("; ").append(violation);
+              }
+            }
+          } catch (InvalidProtocolBufferException unreadable) {
+            // the description alone then
+          }
+        }
+      }
+    }
+    return out.toString();
   }
 
   private static FeatureKind kindOf(FeatureDefinition f) {

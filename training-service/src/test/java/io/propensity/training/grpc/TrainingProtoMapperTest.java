@@ -6,12 +6,22 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.runtime.calibration.CalibrationMethod;
+import io.propensity.training.jobs.JobDefinition;
+import io.propensity.training.pipeline.CancellationToken;
+import io.propensity.training.pipeline.TrainingRequest;
+import io.propensity.training.pipeline.TrainingSource;
+import io.propensity.training.pipeline.data.Dataset;
+import io.propensity.training.pipeline.model.Hyperparameters;
+import io.propensity.training.pipeline.split.SplitConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import propensity.training.v1.DataSource;
 import propensity.training.v1.SearchStrategy;
+import propensity.training.v1.SplitSpec;
+import propensity.training.v1.SplitStrategy;
 import propensity.training.v1.TabularFileSource;
 import propensity.training.v1.TrainingSpec;
 import propensity.training.v1.TuningSpec;
@@ -71,5 +81,94 @@ class TrainingProtoMapperTest {
       assertThat(TrainingProtoMapper.calibration(TrainingProtoMapper.toProto(m), errors))
           .isEqualTo(m);
     }
+  }
+
+  private static JobDefinition<TrainingSpec> define(TrainingSpec spec) {
+    return TrainingProtoMapper.toDefinition(
+        spec,
+        "",
+        s -> {
+          throw new AssertionError("no feature-service training set asked for");
+        },
+        Path.of("data"));
+  }
+
+  private static TrainingSpec.Builder tabular(TabularFileSource.Builder file) {
+    return TrainingSpec.newBuilder()
+        .setModelName("split-column")
+        .setDataSource(DataSource.newBuilder().setTabularFile(file));
+  }
+
+  private static TrainingRequest requestFor(JobDefinition<TrainingSpec> job) {
+    Dataset rows =
+        Dataset.ofNumeric(List.of("x"), new double[][] {{1}, {2}}, new boolean[] {true, false});
+    return job.request().apply(new TrainingSource.InMemory(rows, "rows", "label"));
+  }
+
+  @Test
+  void aSplitColumnMakesThePredefinedSplitAndReachesTheCsvReader() {
+    JobDefinition<TrainingSpec> job =
+        define(
+            tabular(
+                    TabularFileSource.newBuilder()
+                        .setPath("/data/rows.csv")
+                        .setLabelColumn("bought")
+                        .setSplitColumn("part"))
+                .build());
+
+    assertThat(requestFor(job).split().mode()).isEqualTo(SplitConfig.SplitMode.PREDEFINED);
+    TrainingSource source = job.loader().load(p -> {}, CancellationToken.none());
+    assertThat(((TrainingSource.CsvFile) source).options().splitColumn()).contains("part");
+  }
+
+  @Test
+  void aSplitColumnWithASplitStrategyIsAFieldViolation() {
+    TrainingSpec spec =
+        tabular(
+                TabularFileSource.newBuilder()
+                    .setPath("/data/rows.csv")
+                    .setLabelColumn("bought")
+                    .setSplitColumn("part"))
+            .setSplit(SplitSpec.newBuilder().setStrategy(SplitStrategy.SPLIT_STRATEGY_STRATIFIED))
+            .build();
+
+    InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> define(spec));
+
+    assertThat(e.violations()).extracting(FieldError::field).containsExactly("spec.split.strategy");
+  }
+
+  @Test
+  void theNewRegularisationParametersCanBeFixedWithoutTuningAndTheRestScaleToTheData() {
+    TrainingSpec spec =
+        tabular(TabularFileSource.newBuilder().setPath("/data/rows.csv").setLabelColumn("bought"))
+            .setTuning(TuningSpec.newBuilder().setStrategy(SearchStrategy.SEARCH_STRATEGY_NONE))
+            .putFixedParams("max_depth", "3")
+            .putFixedParams("min_sum_hessian_in_leaf", "0.5")
+            .putFixedParams("num_threads", "1")
+            .build();
+
+    TrainingRequest request = requestFor(define(spec));
+
+    assertThat(request.hyperparameters()).isEmpty();
+    assertThat(request.fixedParameters())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("max_depth", 3.0, "min_sum_hessian_in_leaf", 0.5));
+    assertThat(request.boosting().numThreads()).isEqualTo(1);
+    Hyperparameters hp = request.untunedHyperparameters(1000, 50);
+    assertThat(hp.maxDepth()).isEqualTo(3);
+    assertThat(hp.minDataInLeaf()).isEqualTo(Hyperparameters.forData(1000, 50).minDataInLeaf());
+
+    InvalidInputException e =
+        catchThrowableOfType(
+            InvalidInputException.class,
+            () ->
+                define(
+                    spec.toBuilder()
+                        .setTuning(TuningSpec.getDefaultInstance())
+                        .putFixedParams("min_sum_hessian_in_leaf", "-1")
+                        .build()));
+    assertThat(e.violations())
+        .extracting(FieldError::field)
+        .contains("spec.fixed_params[max_depth]", "spec.fixed_params[min_sum_hessian_in_leaf]");
   }
 }

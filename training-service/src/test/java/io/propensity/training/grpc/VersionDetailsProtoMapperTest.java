@@ -1,7 +1,9 @@
 package io.propensity.training.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.propensity.common.error.InvalidInputException;
 import io.propensity.training.registry.VersionDetails;
 import io.propensity.training.registry.VersionDetailsFixtures;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,30 @@ class VersionDetailsProtoMapperTest {
   }
 
   @Test
+  void intervalsAndTheComparisonBecomeTheDomainRecordAndBack() {
+    ModelVersion sent = VersionDetailsFixtures.comparedProto();
+
+    VersionDetails details = VersionDetailsProtoMapper.toDetails(sent);
+
+    assertThat(details).isEqualTo(VersionDetailsFixtures.compared());
+    assertThat(VersionDetailsProtoMapper.toProto(details).build()).isEqualTo(withoutColumns(sent));
+  }
+
+  @Test
+  void anIntervalWithLowerAboveUpperIsInvalidNamingTheField() {
+    ModelVersion.Builder b = VersionDetailsFixtures.comparedProto().toBuilder();
+    b.getComparisonBuilder()
+        .getBaselineDifferenceBuilder()
+        .getPrAucBuilder()
+        .setLower(0.5)
+        .setUpper(0.1);
+
+    assertThatThrownBy(() -> VersionDetailsProtoMapper.toDetails(b.build()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("model_version.comparison.baseline_difference.pr_auc");
+  }
+
+  @Test
   void tabularLineageAndUnsetMessagesStayUnset() {
     ModelVersion sent =
         ModelVersion.newBuilder().setLineage(VersionDetailsFixtures.tabularLineageProto()).build();
@@ -51,5 +77,23 @@ class VersionDetailsProtoMapperTest {
             VersionDetailsProtoMapper.trainingSet(
                 VersionDetailsFixtures.explicitTrainingSetProto()))
         .isEqualTo(VersionDetailsFixtures.explicitTrainingSet());
+  }
+
+  @Test
+  void lineageNotesTravelBothWays() {
+    propensity.registry.v1.Lineage withNotes =
+        VersionDetailsFixtures.tabularLineageProto().toBuilder()
+            .addNotes("constant in the training rows, left out of the baseline: price")
+            .addNotes("almost constant in the training rows: dwell")
+            .build();
+    ModelVersion sent = ModelVersion.newBuilder().setLineage(withNotes).build();
+
+    VersionDetails details = VersionDetailsProtoMapper.toDetails(sent);
+
+    assertThat(details.lineage().orElseThrow().notes())
+        .containsExactly(
+            "constant in the training rows, left out of the baseline: price",
+            "almost constant in the training rows: dwell");
+    assertThat(VersionDetailsProtoMapper.toProto(details).build()).isEqualTo(sent);
   }
 }

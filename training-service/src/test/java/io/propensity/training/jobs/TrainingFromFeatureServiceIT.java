@@ -8,14 +8,11 @@ import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.propensity.client.EventProtoMapper;
-import io.propensity.client.FeatureServiceClient;
 import io.propensity.common.testing.ServiceProcess;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.sources.demo.DemoConfig;
 import io.propensity.sources.demo.DemoDataGenerator;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -24,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import propensity.features.v1.CutoffRange;
@@ -58,27 +54,9 @@ class TrainingFromFeatureServiceIT implements TestPropertyProvider {
 
   @Override
   public Map<String, String> getProperties() {
-    Path jar = ServiceProcess.builtJarOf("feature-service").orElse(null);
-    Assumptions.assumeTrue(jar != null, "feature-service jar not built: run `mvn package` first");
-    try {
-      Path dir = Files.createTempDirectory(Path.of("target"), "fs-it");
-      featureService =
-          ServiceProcess.of(
-              jar,
-              Map.of("PROPENSITY_DATA_DIR", dir.resolve("data").toString()),
-              List.of("-Xmx384m"),
-              dir.resolve("feature-service.log"));
-      featureService.start(Duration.ofSeconds(60));
-      try (FeatureServiceClient client =
-          FeatureServiceClient.connect(
-              "127.0.0.1:" + featureService.grpcPort(), Duration.ofSeconds(30))) {
-        var demo = new DemoDataGenerator(DemoConfig.defaults(1500, END));
-        var summary = client.ingest(demo.events().iterator(), 1000, Duration.ofMinutes(5), n -> {});
-        assertThat(summary.getRejectedCount()).isZero();
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    featureService =
+        FeatureServiceWithEvents.start(
+            "fs-it", new DemoDataGenerator(DemoConfig.defaults(1500, END)).events().iterator());
     return Map.of("propensity.training.feature-service", "127.0.0.1:" + featureService.grpcPort());
   }
 
@@ -135,7 +113,29 @@ class TrainingFromFeatureServiceIT implements TestPropertyProvider {
       assertThat(job.getEvaluation().getModel().getRocAuc())
           .as("ROC-AUC on later cutoffs")
           .isGreaterThan(0.7);
-      assertThat(job.getPromotion().getPromoted()).isTrue();
+      // promote-if-better (on ROC-AUC when the metric is unset) with no production promotes
+      // unless the model does not beat its baseline on ROC-AUC by more than the interval; then
+      // it says so and the test promotes it
+      var rocAuc = job.getEvaluation().getBaselineDifference().getRocAuc();
+      if (rocAuc.getLower() > 0) {
+        assertThat(job.getPromotion().getPromoted()).as(job.getPromotion().getReason()).isTrue();
+      } else {
+        assertThat(job.getPromotion().getPromoted()).isFalse();
+        assertThat(job.getPromotion().getReason())
+            .contains("does not beat its logistic baseline on roc_auc by more than the 95%");
+        ModelRegistryServiceGrpc.newBlockingStub(ch)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .setAlias(
+                propensity.registry.v1.SetAliasRequest.newBuilder()
+                    .setName("purchase-7d")
+                    .setAlias("production")
+                    .setVersion(job.getModelVersion())
+                    .build());
+      }
+      assertThat(job.getEvaluation().getVerdict()).contains("logistic baseline");
+      assertThat(job.getEvaluation().getRulesList())
+          .extracting(r -> r.getName())
+          .contains("bought_in_last_30d");
       ModelVersion v =
           ModelRegistryServiceGrpc.newBlockingStub(ch)
               .withDeadlineAfter(10, TimeUnit.SECONDS)

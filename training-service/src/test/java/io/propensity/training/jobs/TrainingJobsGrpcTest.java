@@ -196,6 +196,28 @@ class TrainingJobsGrpcTest {
         .isEqualTo(c.getExpectedCalibrationError());
     assertThat(v.getEvaluation().getUncalibrated().getBrier()).isEqualTo(c.getUncalibratedBrier());
     assertThat(v.getEvaluation().getUncalibrated().getCalibrationBinsCount()).isEqualTo(10);
+
+    // intervals, the verdict and the naive rules, which a tabular file cannot feed
+    var e = done.getEvaluation();
+    assertThat(e.getVerdict()).contains("logistic baseline");
+    assertThat(e.getIntervalMethod()).contains("resamples");
+    assertThat(e.getModel().getIntervals().getRocAuc().getLower())
+        .isLessThanOrEqualTo(e.getModel().getRocAuc());
+    assertThat(e.getModel().getIntervals().getRocAuc().getUpper())
+        .isGreaterThanOrEqualTo(e.getModel().getRocAuc());
+    assertThat(e.getRulesList())
+        .isNotEmpty()
+        .allSatisfy(
+            r -> {
+              assertThat(r.getStatus())
+                  .isEqualTo(
+                      propensity.registry.v1.ReferenceStatus.REFERENCE_STATUS_NOT_APPLICABLE);
+              assertThat(r.getNote()).isNotEmpty();
+            });
+    assertThat(v.getComparison().getVerdict()).isEqualTo(e.getVerdict());
+    assertThat(v.getComparison().getBootstrapUnit())
+        .isEqualTo(propensity.registry.v1.BootstrapUnit.BOOTSTRAP_UNIT_ROW);
+    assertThat(v.getEvaluation().getIntervals()).isEqualTo(e.getModel().getIntervals());
   }
 
   @Test

@@ -641,6 +641,63 @@ public abstract class ModelRegistryContract {
         .isInstanceOf(InvalidInputException.class);
   }
 
+  @Test
+  void candidateThatDoesNotBeatItsBaselineByMoreThanTheIntervalIsRefusedEvenWithoutProduction() {
+    // compared(): model − baseline PR-AUC +0.004 [−0.006, +0.013], ROC-AUC +0.031 [+0.012, +0.049]
+    register(
+        version("m")
+            .metric(Metric.PR_AUC, 0.52)
+            .details(VersionDetailsFixtures.compared())
+            .build());
+
+    PromotionDecision d = registry.promoteIfBetter("m", 1, Metric.PR_AUC, true, 0, true);
+
+    assertThat(d.promoted()).isFalse();
+    assertThat(d.reason()).isEqualTo(PromotionDecision.Reason.NOT_BETTER_THAN_BASELINE);
+    assertThat(d.explanation())
+        .startsWith("did not promote version 1 of 'm': ")
+        .contains("does not beat its logistic baseline on pr_auc by more than the 95%")
+        .contains("+0.004 [−0.006, +0.013]");
+    assertThatThrownBy(() -> registry.get("m", VersionSelector.alias("production")))
+        .isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void candidateThatBeatsItsBaselineByMoreThanTheIntervalIsJudgedAgainstProduction() {
+    register(version("m").metric(Metric.ROC_AUC, 0.80).build());
+    register(
+        version("m")
+            .metric(Metric.ROC_AUC, 0.83)
+            .metric(Metric.PR_AUC, 0.52)
+            .metric(Metric.LOG_LOSS, 0.30)
+            .details(VersionDetailsFixtures.compared())
+            .build());
+    registry.setAlias("m", "production", 1);
+
+    PromotionDecision refused = registry.promoteIfBetter("m", 2, Metric.PR_AUC, true, 0, true);
+    assertThat(refused.reason()).isEqualTo(PromotionDecision.Reason.NOT_BETTER_THAN_BASELINE);
+    assertThat(refused.explanation()).startsWith("kept version 1 in production: version 2");
+
+    // log loss: model − baseline −0.02 [−0.03, −0.01] lies below 0, so the model is better
+    PromotionDecision byLogLoss = registry.promoteIfBetter("m", 2, Metric.LOG_LOSS, 0.05);
+    assertThat(byLogLoss.reason()).isEqualTo(PromotionDecision.Reason.BETTER);
+
+    registry.setAlias("m", "production", 1);
+    PromotionDecision byRocAuc = registry.promoteIfBetter("m", 2, Metric.ROC_AUC, true, 0.01, true);
+    assertThat(byRocAuc.reason()).isEqualTo(PromotionDecision.Reason.BETTER);
+    assertThat(registry.get("m", VersionSelector.alias("production")).version()).isEqualTo(2);
+  }
+
+  @Test
+  void aMetricWithoutABaselineIntervalIsJudgedAsBefore() {
+    // compared() has no paired F1 interval
+    register(
+        version("m").metric(Metric.F1, 0.6).details(VersionDetailsFixtures.compared()).build());
+
+    assertThat(registry.promoteIfBetter("m", 1, Metric.F1, true, 0, true).reason())
+        .isEqualTo(PromotionDecision.Reason.NO_PRODUCTION_YET);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // watch
 

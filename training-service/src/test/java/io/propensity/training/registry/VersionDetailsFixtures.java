@@ -7,6 +7,7 @@ import io.propensity.engine.labels.Target;
 import io.propensity.runtime.calibration.Calibration;
 import io.propensity.runtime.calibration.CalibrationFit;
 import io.propensity.runtime.explain.FeatureImportance;
+import io.propensity.runtime.metrics.ConfidenceInterval;
 import io.propensity.training.registry.VersionDetails.CalibrationBin;
 import io.propensity.training.registry.VersionDetails.ConfusionMatrix;
 import io.propensity.training.registry.VersionDetails.DecileLift;
@@ -33,9 +34,14 @@ import propensity.features.v1.FeatureSchema;
 import propensity.features.v1.TrainingSetSpec;
 import propensity.features.v1.UserFilter;
 import propensity.registry.v1.ArtifactFormat;
+import propensity.registry.v1.BootstrapUnit;
 import propensity.registry.v1.CalibrationPoint;
 import propensity.registry.v1.IsotonicCalibration;
+import propensity.registry.v1.MetricIntervals;
+import propensity.registry.v1.ModelComparison;
 import propensity.registry.v1.ModelVersion;
+import propensity.registry.v1.ReferenceEvaluation;
+import propensity.registry.v1.ReferenceStatus;
 import propensity.registry.v1.Reliability;
 import propensity.registry.v1.TabularFileLineage;
 
@@ -170,6 +176,99 @@ public final class VersionDetailsFixtures {
         List.of(),
         List.of(),
         List.of());
+  }
+
+  /**
+   * {@link #full()} with bootstrap intervals on both evaluations and a comparison with the baseline
+   * and two naive rules (one evaluated, one not applicable).
+   */
+  public static VersionDetails compared() {
+    VersionDetails f = full();
+    return new VersionDetails(
+        f.description(),
+        f.trainingJobId(),
+        f.evaluation().map(e -> withIntervals(e, modelIntervals())),
+        f.baselineEvaluation().map(e -> withIntervals(e, baselineIntervals())),
+        f.params(),
+        f.features(),
+        f.lineage(),
+        f.goldenRows(),
+        f.featureImportances(),
+        f.tuningTrials(),
+        Optional.of(comparison()),
+        f.calibration());
+  }
+
+  /** The comparison of {@link #compared()}: the model does not beat the baseline on PR-AUC. */
+  public static VersionDetails.Comparison comparison() {
+    return new VersionDetails.Comparison(
+        1000,
+        0.95,
+        42,
+        VersionDetails.BootstrapUnit.USER,
+        412,
+        Map.of(
+            Metric.ROC_AUC, new ConfidenceInterval(0.031, 0.012, 0.049),
+            Metric.PR_AUC, new ConfidenceInterval(0.004, -0.006, 0.013),
+            Metric.LOG_LOSS, new ConfidenceInterval(-0.02, -0.03, -0.01)),
+        true,
+        false,
+        "LightGBM beats the logistic baseline on ROC-AUC but not on PR-AUC by more than the 95%"
+            + " interval: ROC-AUC +0.031 [+0.012, +0.049], PR-AUC +0.004 [−0.006, +0.013]",
+        List.of(
+            new VersionDetails.ReferenceEvaluation(
+                "bought_in_last_30d",
+                "bought in the last 30 days",
+                VersionDetails.ReferenceStatus.EVALUATED,
+                "",
+                Optional.of(
+                    withIntervals(
+                        evaluation("bought_in_last_30d", 0.5),
+                        Map.of(Metric.ROC_AUC, new ConfidenceInterval(0.6, 0.55, 0.65)))),
+                Map.of(Metric.ROC_AUC, new ConfidenceInterval(0.23, 0.2, 0.26))),
+            new VersionDetails.ReferenceEvaluation(
+                "carted_not_bought",
+                "carted and did not buy",
+                VersionDetails.ReferenceStatus.NOT_APPLICABLE,
+                "the data has no cart features",
+                Optional.empty(),
+                Map.of())));
+  }
+
+  private static Map<Metric, ConfidenceInterval> modelIntervals() {
+    return Map.of(
+        Metric.ROC_AUC, new ConfidenceInterval(0.83, 0.81, 0.85),
+        Metric.PR_AUC, new ConfidenceInterval(0.52, 0.48, 0.56),
+        Metric.F1, new ConfidenceInterval(0.61, 0.57, 0.65),
+        Metric.LOG_LOSS, new ConfidenceInterval(0.31, 0.29, 0.33),
+        Metric.BRIER, new ConfidenceInterval(0.09, 0.08, 0.1));
+  }
+
+  private static Map<Metric, ConfidenceInterval> baselineIntervals() {
+    return Map.of(Metric.ROC_AUC, new ConfidenceInterval(0.8, 0.78, 0.82));
+  }
+
+  private static Evaluation withIntervals(Evaluation e, Map<Metric, ConfidenceInterval> ci) {
+    return new Evaluation(
+        e.modelKind(),
+        e.rowCount(),
+        e.positiveCount(),
+        e.threshold(),
+        e.f1(),
+        e.precision(),
+        e.recall(),
+        e.confusionMatrix(),
+        e.rocAuc(),
+        e.prAuc(),
+        e.logLoss(),
+        e.brier(),
+        e.deciles(),
+        e.calibrationBins(),
+        e.rocCurve(),
+        e.prCurve(),
+        ci,
+        e.expectedCalibrationError(),
+        e.uncalibrated());
   }
 
   /** A feature-service training set with explicit cutoffs and nothing else said. */
@@ -326,6 +425,62 @@ public final class VersionDetailsFixtures {
 
   private static CalibrationPoint point(double raw, double probability) {
     return CalibrationPoint.newBuilder().setRawScore(raw).setProbability(probability).build();
+  }
+
+  /** {@link #compared()} as a registry.v1 ModelVersion. */
+  public static ModelVersion comparedProto() {
+    ModelVersion.Builder b = fullProto().toBuilder();
+    b.getEvaluationBuilder()
+        .setIntervals(
+            MetricIntervals.newBuilder()
+                .setRocAuc(interval(0.83, 0.81, 0.85))
+                .setPrAuc(interval(0.52, 0.48, 0.56))
+                .setF1(interval(0.61, 0.57, 0.65))
+                .setLogLoss(interval(0.31, 0.29, 0.33))
+                .setBrier(interval(0.09, 0.08, 0.1)));
+    b.getBaselineEvaluationBuilder()
+        .setIntervals(MetricIntervals.newBuilder().setRocAuc(interval(0.8, 0.78, 0.82)));
+    b.setComparison(
+        ModelComparison.newBuilder()
+            .setBootstrapResamples(1000)
+            .setConfidenceLevel(0.95)
+            .setBootstrapSeed(42)
+            .setBootstrapUnit(BootstrapUnit.BOOTSTRAP_UNIT_USER)
+            .setBootstrapUnitCount(412)
+            .setBaselineDifference(
+                MetricIntervals.newBuilder()
+                    .setRocAuc(interval(0.031, 0.012, 0.049))
+                    .setPrAuc(interval(0.004, -0.006, 0.013))
+                    .setLogLoss(interval(-0.02, -0.03, -0.01)))
+            .setBeatsBaselineOnRocAuc(true)
+            .setVerdict(comparison().verdict())
+            .addReferenceEvaluations(
+                ReferenceEvaluation.newBuilder()
+                    .setName("bought_in_last_30d")
+                    .setDescription("bought in the last 30 days")
+                    .setStatus(ReferenceStatus.REFERENCE_STATUS_EVALUATED)
+                    .setEvaluation(
+                        evaluationProto("bought_in_last_30d", 0.5).toBuilder()
+                            .setIntervals(
+                                MetricIntervals.newBuilder().setRocAuc(interval(0.6, 0.55, 0.65))))
+                    .setModelDifference(
+                        MetricIntervals.newBuilder().setRocAuc(interval(0.23, 0.2, 0.26))))
+            .addReferenceEvaluations(
+                ReferenceEvaluation.newBuilder()
+                    .setName("carted_not_bought")
+                    .setDescription("carted and did not buy")
+                    .setStatus(ReferenceStatus.REFERENCE_STATUS_NOT_APPLICABLE)
+                    .setNote("the data has no cart features")));
+    return b.build();
+  }
+
+  private static propensity.registry.v1.ConfidenceInterval interval(
+      double estimate, double lower, double upper) {
+    return propensity.registry.v1.ConfidenceInterval.newBuilder()
+        .setEstimate(estimate)
+        .setLower(lower)
+        .setUpper(upper)
+        .build();
   }
 
   /** {@link #tabular()}'s lineage as the contract's message. */

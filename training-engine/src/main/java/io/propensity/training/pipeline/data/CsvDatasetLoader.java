@@ -32,7 +32,8 @@ import org.apache.commons.csv.CSVRecord;
  * <p>The file is streamed, never held in memory as text: a first pass checks the header and labels
  * and detects each column's kind, a second collects categorical vocabularies (only if there are
  * categorical columns), the last fills one exactly-sized value array. Kinds are detected per
- * column: all values true/false → BOOLEAN, all numbers → NUMERIC, anything else → CATEGORICAL.
+ * column: all values true/false → BOOLEAN, all numbers → NUMERIC, anything else → CATEGORICAL. A
+ * split column, when given, assigns each row to train, validation or test and is not a feature.
  * Missing values (empty, {@code NA}, {@code null}, {@code NaN}) become NaN, or code 0 in a
  * categorical column. Every problem is reported as a {@link TrainingDataException} naming the line
  * and column.
@@ -83,6 +84,7 @@ public final class CsvDatasetLoader {
     private int labelIndex;
     private int cutoffIndex = -1;
     private int userIdIndex = -1;
+    private int splitIndex = -1;
     private final List<Integer> featureColumns = new ArrayList<>(); // file column of each feature
     private final List<String> featureNames = new ArrayList<>();
 
@@ -117,6 +119,9 @@ public final class CsvDatasetLoader {
             }
             if (cutoffIndex >= 0) {
               parseCutoff(rec.get(cutoffIndex), line);
+            }
+            if (splitIndex >= 0) {
+              parsePart(rec.get(splitIndex), line);
             }
             for (int f = 0; f < featureColumns.size(); f++) {
               String raw = rec.get(featureColumns.get(f));
@@ -251,7 +256,8 @@ public final class CsvDatasetLoader {
             }
             Instant cutoff = cutoffIndex >= 0 ? parseCutoff(rec.get(cutoffIndex), line) : null;
             String user = userIdIndex >= 0 ? emptyToNull(rec.get(userIdIndex).trim()) : null;
-            builder.add(row, parseLabel(rec.get(labelIndex)), cutoff, user);
+            SplitPart part = splitIndex >= 0 ? parsePart(rec.get(splitIndex), line) : null;
+            builder.add(row, parseLabel(rec.get(labelIndex)), cutoff, user, part);
           });
       return builder.build(vocab);
     }
@@ -336,6 +342,13 @@ public final class CsvDatasetLoader {
       }
       cutoffIndex = options.cutoffColumn().map(c -> requireColumn(c, "cutoff")).orElse(-1);
       userIdIndex = options.userIdColumn().map(c -> requireColumn(c, "user id")).orElse(-1);
+      splitIndex = options.splitColumn().map(c -> requireColumn(c, "split")).orElse(-1);
+      if (splitIndex >= 0 && (splitIndex == labelIndex || splitIndex == cutoffIndex)) {
+        throw new TrainingDataException(
+            "split column \""
+                + header.get(splitIndex)
+                + "\" is also the label or cutoff column; name a column of its own");
+      }
       for (String declared : options.declaredKinds().keySet()) {
         requireColumn(declared, "declared");
       }
@@ -344,6 +357,7 @@ public final class CsvDatasetLoader {
         if (i == labelIndex
             || i == cutoffIndex
             || i == userIdIndex
+            || i == splitIndex
             || options.ignoredColumns().contains(name)) {
           continue;
         }
@@ -367,6 +381,20 @@ public final class CsvDatasetLoader {
                 + String.join(", ", header));
       }
       return i;
+    }
+
+    private SplitPart parsePart(String raw, long line) {
+      return SplitPart.parse(raw)
+          .orElseThrow(
+              () ->
+                  new TrainingDataException(
+                      "line "
+                          + line
+                          + ", split column \""
+                          + header.get(splitIndex)
+                          + "\": \""
+                          + raw.trim()
+                          + "\" is not a split part; use train, validation or test"));
     }
 
     private Instant parseCutoff(String raw, long line) {

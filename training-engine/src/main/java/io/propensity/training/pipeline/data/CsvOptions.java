@@ -9,7 +9,8 @@ import java.util.TreeSet;
 
 /**
  * How to read a training CSV file: which column is the label, which columns have a declared kind
- * (the rest are detected), which column holds the cutoff time and the user id, which to ignore.
+ * (the rest are detected), which column holds the cutoff time, the user id and the split part,
+ * which to ignore.
  *
  * @param labelColumn Required. The binary label column (true/false, 1/0, case-insensitive).
  * @param declaredKinds Optional. Kinds of columns that must not be auto-detected.
@@ -18,6 +19,8 @@ import java.util.TreeSet;
  * @param ignoredColumns Optional. Columns not to use at all.
  * @param delimiter the field separator, {@code ','} by default
  * @param maxCategories a categorical column with more distinct values fails (likely an id column)
+ * @param splitColumn Optional. Each row's part of a predefined split: {@code train}, {@code
+ *     validation} or {@code test} (any case); never a feature.
  */
 public record CsvOptions(
     String labelColumn,
@@ -26,7 +29,8 @@ public record CsvOptions(
     Optional<String> userIdColumn,
     Set<String> ignoredColumns,
     char delimiter,
-    int maxCategories) {
+    int maxCategories,
+    Optional<String> splitColumn) {
 
   public static final int DEFAULT_MAX_CATEGORIES = 10_000;
 
@@ -37,6 +41,27 @@ public record CsvOptions(
     if (maxCategories < 1) {
       throw new IllegalArgumentException("maxCategories must be >= 1");
     }
+    Objects.requireNonNull(splitColumn, "splitColumn");
+  }
+
+  /** Options without a split column. */
+  public CsvOptions(
+      String labelColumn,
+      Map<String, FeatureKind> declaredKinds,
+      Optional<String> cutoffColumn,
+      Optional<String> userIdColumn,
+      Set<String> ignoredColumns,
+      char delimiter,
+      int maxCategories) {
+    this(
+        labelColumn,
+        declaredKinds,
+        cutoffColumn,
+        userIdColumn,
+        ignoredColumns,
+        delimiter,
+        maxCategories,
+        Optional.empty());
   }
 
   /** Options with only a label column: every other column is a feature of detected kind. */
@@ -55,7 +80,14 @@ public record CsvOptions(
     Map<String, FeatureKind> m = new LinkedHashMap<>(declaredKinds);
     m.put(column, kind);
     return new CsvOptions(
-        labelColumn, m, cutoffColumn, userIdColumn, ignoredColumns, delimiter, maxCategories);
+        labelColumn,
+        m,
+        cutoffColumn,
+        userIdColumn,
+        ignoredColumns,
+        delimiter,
+        maxCategories,
+        splitColumn);
   }
 
   public CsvOptions numeric(String column) {
@@ -78,7 +110,8 @@ public record CsvOptions(
         userIdColumn,
         ignoredColumns,
         delimiter,
-        maxCategories);
+        maxCategories,
+        splitColumn);
   }
 
   public CsvOptions userId(String column) {
@@ -89,23 +122,58 @@ public record CsvOptions(
         Optional.of(column),
         ignoredColumns,
         delimiter,
-        maxCategories);
+        maxCategories,
+        splitColumn);
   }
 
   public CsvOptions ignore(String... columns) {
     Set<String> s = new TreeSet<>(ignoredColumns);
     s.addAll(java.util.Arrays.asList(columns));
     return new CsvOptions(
-        labelColumn, declaredKinds, cutoffColumn, userIdColumn, s, delimiter, maxCategories);
+        labelColumn,
+        declaredKinds,
+        cutoffColumn,
+        userIdColumn,
+        s,
+        delimiter,
+        maxCategories,
+        splitColumn);
   }
 
   public CsvOptions delimiter(char d) {
     return new CsvOptions(
-        labelColumn, declaredKinds, cutoffColumn, userIdColumn, ignoredColumns, d, maxCategories);
+        labelColumn,
+        declaredKinds,
+        cutoffColumn,
+        userIdColumn,
+        ignoredColumns,
+        d,
+        maxCategories,
+        splitColumn);
   }
 
   public CsvOptions maxCategories(int max) {
     return new CsvOptions(
-        labelColumn, declaredKinds, cutoffColumn, userIdColumn, ignoredColumns, delimiter, max);
+        labelColumn,
+        declaredKinds,
+        cutoffColumn,
+        userIdColumn,
+        ignoredColumns,
+        delimiter,
+        max,
+        splitColumn);
+  }
+
+  /** These options with each row's predefined split part read from {@code column}. */
+  public CsvOptions splitColumn(String column) {
+    return new CsvOptions(
+        labelColumn,
+        declaredKinds,
+        cutoffColumn,
+        userIdColumn,
+        ignoredColumns,
+        delimiter,
+        maxCategories,
+        Optional.of(column));
   }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * A labelled table of feature rows for training: feature names and kinds, row-major values in one
  * flat {@code double[]} (NaN = missing), a boolean label per row, and optionally a cutoff time and
- * a user id per row (for time splits and golden rows).
+ * a user id per row (for time splits and golden rows) and a predefined split part per row.
  *
  * <p>Memory-lean by design: 1M rows × 50 features is one 400 MB array, no boxing. Instances are
  * immutable: accessors copy, and {@link Builder#build()} hands its arrays over without copying.
@@ -30,6 +30,7 @@ public final class Dataset {
   private final boolean[] labels;
   private final long[] cutoffMillis; // null when the dataset has no cutoffs
   private final String[] userIds; // null when the dataset has no user ids
+  private final SplitPart[] parts; // null when the dataset has no predefined split
 
   private Dataset(
       List<String> featureNames,
@@ -39,7 +40,8 @@ public final class Dataset {
       int rows,
       boolean[] labels,
       long[] cutoffMillis,
-      String[] userIds) {
+      String[] userIds,
+      SplitPart[] parts) {
     this.featureNames = featureNames;
     this.kinds = kinds;
     this.vocabularies = vocabularies;
@@ -49,6 +51,7 @@ public final class Dataset {
     this.labels = labels;
     this.cutoffMillis = cutoffMillis;
     this.userIds = userIds;
+    this.parts = parts;
   }
 
   /** A builder for a dataset with these columns; add rows one by one. */
@@ -200,6 +203,16 @@ public final class Dataset {
     return userIds == null ? Optional.empty() : Optional.ofNullable(userIds[row]);
   }
 
+  /** Whether every row has a predefined split part. */
+  public boolean hasSplitParts() {
+    return parts != null;
+  }
+
+  /** The predefined split part of a row; empty when the dataset has none. */
+  public Optional<SplitPart> splitPart(int row) {
+    return parts == null ? Optional.empty() : Optional.of(parts[row]);
+  }
+
   /** A new dataset of the selected rows, in the given order (values copied). */
   public Dataset select(int[] indices) {
     boolean[] l = labels(indices);
@@ -217,8 +230,15 @@ public final class Dataset {
         u[i] = userIds[indices[i]];
       }
     }
+    SplitPart[] p = null;
+    if (parts != null) {
+      p = new SplitPart[indices.length];
+      for (int i = 0; i < indices.length; i++) {
+        p[i] = parts[indices[i]];
+      }
+    }
     return new Dataset(
-        featureNames, kinds, vocabularies, flatRows(indices), indices.length, l, c, u);
+        featureNames, kinds, vocabularies, flatRows(indices), indices.length, l, c, u, p);
   }
 
   /** The same rows with categorical vocabularies attached (by feature name). */
@@ -237,7 +257,8 @@ public final class Dataset {
         rows,
         labels,
         cutoffMillis,
-        userIds);
+        userIds,
+        parts);
   }
 
   /** Accumulates rows; {@link #build()} hands the arrays to the dataset without a copy. */
@@ -249,8 +270,10 @@ public final class Dataset {
     private boolean[] labels;
     private long[] cutoffs;
     private String[] userIds;
+    private SplitPart[] parts;
     private int rows;
     private Boolean withCutoffs;
+    private Boolean withParts;
     private boolean withUserIds;
     private boolean built;
 
@@ -287,6 +310,15 @@ public final class Dataset {
      * @throws TrainingDataException if a value does not fit its feature's kind
      */
     public Builder add(double[] row, boolean label, Instant cutoff, String userId) {
+      return add(row, label, cutoff, userId, null);
+    }
+
+    /**
+     * Adds a row with its part of a predefined split. Either every row has a part or none does.
+     *
+     * @throws TrainingDataException if a value does not fit its feature's kind
+     */
+    public Builder add(double[] row, boolean label, Instant cutoff, String userId, SplitPart part) {
       if (built) {
         throw new IllegalStateException("already built");
       }
@@ -304,6 +336,16 @@ public final class Dataset {
                 + (hasCutoff ? " has" : " has no")
                 + " cutoff time, unlike the rows before it;"
                 + " give every row a cutoff or none");
+      }
+      boolean hasPart = part != null;
+      if (withParts == null) {
+        withParts = hasPart;
+      } else if (withParts != hasPart) {
+        throw new TrainingDataException(
+            "row "
+                + rows
+                + (hasPart ? " has" : " has no")
+                + " split part, unlike the rows before it; give every row a part or none");
       }
       for (int f = 0; f < cols; f++) {
         double v = row[f];
@@ -352,6 +394,12 @@ public final class Dataset {
         }
         cutoffs[rows] = cutoff.toEpochMilli();
       }
+      if (hasPart) {
+        if (parts == null) {
+          parts = new SplitPart[labels.length];
+        }
+        parts[rows] = part;
+      }
       if (userId != null) {
         if (userIds == null) {
           userIds = new String[labels.length];
@@ -380,6 +428,9 @@ public final class Dataset {
       if (userIds != null) {
         userIds = Arrays.copyOf(userIds, cap);
       }
+      if (parts != null) {
+        parts = Arrays.copyOf(parts, cap);
+      }
     }
 
     /** The dataset; the builder cannot be used afterwards. */
@@ -398,7 +449,8 @@ public final class Dataset {
       boolean[] l = Arrays.copyOf(labels, rows);
       long[] c = cutoffs == null ? null : Arrays.copyOf(cutoffs, rows);
       String[] u = withUserIds ? Arrays.copyOf(userIds, rows) : null;
-      Dataset d = new Dataset(names, kinds, Map.of(), v, rows, l, c, u);
+      SplitPart[] p = parts == null ? null : Arrays.copyOf(parts, rows);
+      Dataset d = new Dataset(names, kinds, Map.of(), v, rows, l, c, u, p);
       return vocabularies.isEmpty() ? d : d.withVocabularies(new LinkedHashMap<>(vocabularies));
     }
   }

@@ -13,10 +13,20 @@ public final class DatasetChecks {
    * @param labelName how to call the label in messages (e.g. the CSV column)
    */
   public static void requireTrainable(Dataset d, int folds, String labelName) {
+    requireTrainable(d, folds, labelName, "add rows");
+  }
+
+  /**
+   * As {@link #requireTrainable(Dataset, int, String)}, each refusal ending with {@code
+   * moreRowsAdvice}: what the user can change for more rows of the missing class (e.g. "widen the
+   * cutoffs (an earlier --from or a later --to)").
+   */
+  public static void requireTrainable(
+      Dataset d, int folds, String labelName, String moreRowsAdvice) {
     int n = d.rowCount();
     if (n == 0) {
       throw new TrainingDataException(
-          "the training set is empty: it has a header but no data rows");
+          "the training set is empty: it has a header but no data rows; " + moreRowsAdvice);
     }
     int pos = d.positiveCount();
     int neg = n - pos;
@@ -28,7 +38,8 @@ public final class DatasetChecks {
               + n
               + " rows are "
               + (pos == 0 ? "negative (false)" : "positive (true)")
-              + "; a classifier needs both positive and negative rows");
+              + "; a classifier needs both positive and negative rows: "
+              + moreRowsAdvice);
     }
     if (n < folds) {
       throw new TrainingDataException(
@@ -36,8 +47,10 @@ public final class DatasetChecks {
               + n
               + " rows, fewer than the "
               + folds
-              + " cross-validation folds;"
-              + " add rows or lower the number of folds");
+              + " cross-validation folds: "
+              + fewerFolds(n)
+              + "or "
+              + moreRowsAdvice);
     }
     int minority = Math.min(pos, neg);
     if (minority < folds) {
@@ -48,7 +61,22 @@ public final class DatasetChecks {
               + (pos < neg ? "positive" : "negative")
               + " rows, fewer than the "
               + folds
-              + " cross-validation folds; add rows or lower the number of folds");
+              + " cross-validation folds: "
+              + fewerFolds(minority)
+              + "or "
+              + moreRowsAdvice);
     }
+  }
+
+  /** The fold settings that would fit {@code rows} rows of the rarer class; none below 2. */
+  private static String fewerFolds(int rows) {
+    return rows < 2
+        ? ""
+        : "lower the folds to "
+            + rows
+            + " (--folds "
+            + rows
+            + "), train without tuning (--trials"
+            + " 0), ";
   }
 }

@@ -31,6 +31,31 @@ public record BoostingSettings(
     return new BoostingSettings(1000, 50, EarlyStoppingMetric.BINARY_LOGLOSS, 1, seed);
   }
 
+  /** The learning rate at which {@link #patienceAt} is {@link #earlyStoppingRounds()}. */
+  public static final double REFERENCE_LEARNING_RATE = 0.05;
+
+  /** Patience never scales below this many rounds: a validation metric is noisy. */
+  public static final int MIN_SCALED_PATIENCE = 10;
+
+  /**
+   * Early-stopping patience for a fit at {@code learningRate}: {@link #earlyStoppingRounds()} at
+   * {@link #REFERENCE_LEARNING_RATE}, inversely proportional to the learning rate (a smaller step
+   * needs more rounds to show the same progress), at least {@link #MIN_SCALED_PATIENCE} (or the
+   * configured patience if lower) and at most {@link #maxIterations()}.
+   */
+  public int patienceAt(double learningRate) {
+    if (!(learningRate > 0)) {
+      throw new IllegalArgumentException("learningRate must be > 0, was " + learningRate);
+    }
+    long scaled = Math.round(earlyStoppingRounds * REFERENCE_LEARNING_RATE / learningRate);
+    long floor = Math.min(earlyStoppingRounds, MIN_SCALED_PATIENCE);
+    return (int) Math.max(1, Math.min(maxIterations, Math.max(floor, scaled)));
+  }
+
+  public BoostingSettings withEarlyStoppingRounds(int rounds) {
+    return new BoostingSettings(maxIterations, rounds, metric, numThreads, seed);
+  }
+
   public BoostingSettings withThreads(int threads) {
     return new BoostingSettings(maxIterations, earlyStoppingRounds, metric, threads, seed);
   }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.tribuo.Example;
@@ -78,12 +79,25 @@ public final class LogisticBaseline {
     this.description = description;
   }
 
-  /** Fits the baseline on {@code fit}. */
+  /** Fits the baseline on {@code fit}, on every column. */
   public static LogisticBaseline fit(
       FitData fit, List<FeatureKind> kinds, Settings settings, CancellationToken cancel) {
+    return fit(fit, kinds, settings, Set.of(), cancel);
+  }
+
+  /**
+   * Fits the baseline on {@code fit}, leaving out the columns {@code leftOut} (e.g. the constant
+   * ones: a linear model gains nothing from them but a useless input).
+   */
+  public static LogisticBaseline fit(
+      FitData fit,
+      List<FeatureKind> kinds,
+      Settings settings,
+      Set<Integer> leftOut,
+      CancellationToken cancel) {
     cancel.throwIfCancelled();
     int[] rows = sample(fit.rows(), settings.maxRows(), settings.seed());
-    Encoder encoder = Encoder.learn(fit, rows, kinds, settings.maxLevels());
+    Encoder encoder = Encoder.learn(fit, rows, kinds, settings.maxLevels(), leftOut);
     LabelFactory factory = new LabelFactory();
     MutableDataset<Label> data =
         new MutableDataset<>(
@@ -119,7 +133,8 @@ public final class LogisticBaseline {
             + rows.length
             + " standardised rows, "
             + encoder.width()
-            + " inputs";
+            + " inputs"
+            + (leftOut.isEmpty() ? "" : ", " + leftOut.size() + " constant columns left out");
     return new LogisticBaseline(model, encoder, description);
   }
 
@@ -169,6 +184,7 @@ public final class LogisticBaseline {
   /** Standardisation and one-hot encoding learnt from the fitting rows. */
   private static final class Encoder {
     private final List<FeatureKind> kinds;
+    private final boolean[] leftOut;
     private final double[] mean;
     private final double[] sd;
     private final boolean[] hasMissing;
@@ -181,11 +197,13 @@ public final class LogisticBaseline {
 
     private Encoder(
         List<FeatureKind> kinds,
+        boolean[] leftOut,
         double[] mean,
         double[] sd,
         boolean[] hasMissing,
         List<Map<Integer, String>> levels) {
       this.kinds = kinds;
+      this.leftOut = leftOut;
       this.mean = mean;
       this.sd = sd;
       this.hasMissing = hasMissing;
@@ -201,15 +219,19 @@ public final class LogisticBaseline {
       }
     }
 
-    static Encoder learn(FitData fit, int[] rows, List<FeatureKind> kinds, int maxLevels) {
+    static Encoder learn(
+        FitData fit, int[] rows, List<FeatureKind> kinds, int maxLevels, Set<Integer> skip) {
       int cols = fit.cols();
+      boolean[] leftOut = new boolean[cols];
       double[] mean = new double[cols];
       double[] sd = new double[cols];
       boolean[] hasMissing = new boolean[cols];
       List<Map<Integer, String>> levels = new ArrayList<>();
       for (int f = 0; f < cols; f++) {
         Map<Integer, String> lv = new HashMap<>();
-        if (kinds.get(f) == FeatureKind.CATEGORICAL) {
+        if (skip.contains(f)) {
+          leftOut[f] = true;
+        } else if (kinds.get(f) == FeatureKind.CATEGORICAL) {
           Map<Integer, Integer> freq = new HashMap<>();
           for (int r : rows) {
             double v = fit.value(r, f);
@@ -247,12 +269,15 @@ public final class LogisticBaseline {
         }
         levels.add(lv);
       }
-      return new Encoder(kinds, mean, sd, hasMissing, levels);
+      return new Encoder(kinds, leftOut, mean, sd, hasMissing, levels);
     }
 
     int width() {
       int w = 0;
       for (int f = 0; f < kinds.size(); f++) {
+        if (leftOut[f]) {
+          continue;
+        }
         if (kinds.get(f) == FeatureKind.CATEGORICAL) {
           w += levels.get(f).size() + 1;
         } else if (sd[f] > 0) {
@@ -268,6 +293,9 @@ public final class LogisticBaseline {
     void encode(FitData data, int row, ArrayExample<Label> ex) {
       ex.add("const", 1.0); // never an empty example, even when every value is missing
       for (int f = 0; f < kinds.size(); f++) {
+        if (leftOut[f]) {
+          continue;
+        }
         double v = data.value(row, f);
         if (Double.isNaN(v)) {
           if (hasMissing[f]) {

@@ -3,11 +3,16 @@ package io.propensity.training.pipeline.report;
 import io.propensity.runtime.calibration.CalibrationMethod;
 import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.runtime.metrics.CalibrationBin;
+import io.propensity.runtime.metrics.ConfidenceInterval;
+import io.propensity.runtime.metrics.IntervalFormat;
+import io.propensity.runtime.metrics.IntervalMetric;
 import io.propensity.training.pipeline.CalibrationReport;
 import io.propensity.training.pipeline.Lineage;
 import io.propensity.training.pipeline.ShapSummary;
 import io.propensity.training.pipeline.Stage;
 import io.propensity.training.pipeline.TrainingResult;
+import io.propensity.training.pipeline.comparison.ModelComparison;
+import io.propensity.training.pipeline.comparison.RuleResult;
 import io.propensity.training.pipeline.data.CategoricalVocabulary;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,8 +40,21 @@ public final class HtmlReport {
   private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B-\\x1F]");
   private static final TemplateEngine ENGINE = engine();
 
-  /** A test metric of the model and the baseline; the better of the two is marked. */
-  record MetricRow(String name, double model, double baseline, boolean higherIsBetter) {
+  /**
+   * A test metric of the model and the baseline; the better of the two is marked. The intervals are
+   * "[lower, upper]", empty for a metric without one.
+   */
+  record MetricRow(
+      String name,
+      double model,
+      double baseline,
+      boolean higherIsBetter,
+      String modelInterval,
+      String baselineInterval) {
+    MetricRow(String name, double model, double baseline, boolean higherIsBetter) {
+      this(name, model, baseline, higherIsBetter, "", "");
+    }
+
     public boolean modelWins() {
       return comparable() && (higherIsBetter ? model > baseline : model < baseline);
     }
@@ -63,6 +81,37 @@ public final class HtmlReport {
       long rowsAfter,
       double predictedAfter,
       double observedAfter) {}
+
+  /**
+   * A scorer (model, baseline or rule) and its metrics with intervals, in {@link #COMPARED} order.
+   */
+  record ScorerRow(String name, List<String> cells) {}
+
+  /** The model's paired lead over one reference, per metric of {@link #COMPARED}. */
+  record DifferenceRow(String reference, List<String> cells, List<Boolean> modelBetter) {}
+
+  /** A rule that was not evaluated, and why. */
+  record RuleNote(String title, String note) {}
+
+  /** The model beside the baseline and the rules: intervals, paired differences, verdict. */
+  record ComparisonView(
+      String verdict,
+      boolean beatsBaseline,
+      String level,
+      String method,
+      List<String> metrics,
+      List<ScorerRow> scorers,
+      List<DifferenceRow> differences,
+      List<RuleNote> notEvaluated) {}
+
+  /** The metrics of the comparison table, in column order. */
+  static final List<IntervalMetric> COMPARED =
+      List.of(
+          IntervalMetric.ROC_AUC,
+          IntervalMetric.PR_AUC,
+          IntervalMetric.F1,
+          IntervalMetric.LOG_LOSS,
+          IntervalMetric.BRIER);
 
   /** A row of a two-column table. */
   record Entry(String key, String value) {}
@@ -95,7 +144,8 @@ public final class HtmlReport {
     c.setVariable("r", r);
     c.setVariable("m", m);
     c.setVariable("b", b);
-    c.setVariable("metrics", metrics(m, b));
+    c.setVariable("metrics", metrics(m, b, r.comparison()));
+    c.setVariable("comparison", comparison(r.comparison()));
     c.setVariable("curves", List.of(Charts.roc(m, b), Charts.precisionRecall(m, b)));
     c.setVariable("liftCharts", List.of(Charts.lift(m, b), Charts.gain(m, b)));
     c.setVariable("calibrationChart", Charts.calibration(r.calibration(), b));
@@ -115,16 +165,19 @@ public final class HtmlReport {
     return CONTROL.matcher(ENGINE.process("report", c)).replaceAll(" ");
   }
 
-  private static List<MetricRow> metrics(BinaryEvaluation m, BinaryEvaluation b) {
+  private static List<MetricRow> metrics(
+      BinaryEvaluation m, BinaryEvaluation b, ModelComparison comparison) {
     return List.of(
-        new MetricRow("ROC-AUC", m.rocAuc(), b.rocAuc(), true),
-        new MetricRow("PR-AUC (average precision)", m.prAuc(), b.prAuc(), true),
-        new MetricRow("F1", m.f1(), b.f1(), true),
+        withIntervals("ROC-AUC", m.rocAuc(), b.rocAuc(), IntervalMetric.ROC_AUC, comparison),
+        withIntervals(
+            "PR-AUC (average precision)", m.prAuc(), b.prAuc(), IntervalMetric.PR_AUC, comparison),
+        withIntervals("F1", m.f1(), b.f1(), IntervalMetric.F1, comparison),
         new MetricRow("precision", m.precision(), b.precision(), true),
         new MetricRow("recall", m.recall(), b.recall(), true),
         new MetricRow("accuracy", m.accuracy(), b.accuracy(), true),
-        new MetricRow("log loss", m.logLoss(), b.logLoss(), false),
-        new MetricRow("Brier score", m.brierScore(), b.brierScore(), false),
+        withIntervals("log loss", m.logLoss(), b.logLoss(), IntervalMetric.LOG_LOSS, comparison),
+        withIntervals(
+            "Brier score", m.brierScore(), b.brierScore(), IntervalMetric.BRIER, comparison),
         new MetricRow(
             "expected calibration error",
             m.expectedCalibrationError(),
@@ -152,6 +205,69 @@ public final class HtmlReport {
               a.observedRate()));
     }
     return List.copyOf(rows);
+  }
+
+  private static MetricRow withIntervals(
+      String name, double model, double baseline, IntervalMetric metric, ModelComparison c) {
+    return new MetricRow(
+        name,
+        model,
+        baseline,
+        metric.higherIsBetter(),
+        bounds(c.model(metric)),
+        bounds(c.baseline(metric)));
+  }
+
+  /** "[lower, upper]" of an interval, empty when it has none. */
+  private static String bounds(ConfidenceInterval ci) {
+    String v = IntervalFormat.value(ci);
+    int open = v.indexOf('[');
+    return open < 0 ? "" : v.substring(open);
+  }
+
+  private static ComparisonView comparison(ModelComparison c) {
+    List<ScorerRow> scorers = new ArrayList<>();
+    List<DifferenceRow> differences = new ArrayList<>();
+    List<RuleNote> notEvaluated = new ArrayList<>();
+    scorers.add(scorerRow("LightGBM", ModelComparison.MODEL, c));
+    scorers.add(scorerRow("logistic baseline", ModelComparison.BASELINE, c));
+    differences.add(differenceRow("logistic baseline", ModelComparison.BASELINE, c));
+    for (RuleResult rule : c.rules()) {
+      if (rule.evaluated()) {
+        scorers.add(scorerRow("rule: " + rule.title(), rule.name(), c));
+        differences.add(differenceRow("rule: " + rule.title(), rule.name(), c));
+      } else {
+        notEvaluated.add(new RuleNote(rule.title(), rule.note()));
+      }
+    }
+    return new ComparisonView(
+        c.verdict().text(),
+        c.verdict().beatsBaseline(),
+        c.bootstrap().settings().levelPercent(),
+        c.bootstrap().describe(),
+        COMPARED.stream().map(IntervalMetric::label).toList(),
+        scorers,
+        differences,
+        notEvaluated);
+  }
+
+  private static ScorerRow scorerRow(String title, String scorer, ModelComparison c) {
+    return new ScorerRow(
+        title,
+        COMPARED.stream()
+            .map(m -> IntervalFormat.value(c.bootstrap().interval(scorer, m)))
+            .toList());
+  }
+
+  private static DifferenceRow differenceRow(String title, String reference, ModelComparison c) {
+    List<String> cells = new ArrayList<>();
+    List<Boolean> better = new ArrayList<>();
+    for (IntervalMetric m : COMPARED) {
+      ConfidenceInterval d = c.bootstrap().difference(reference, m);
+      cells.add(IntervalFormat.difference(d));
+      better.add(d.isDefined() && (m.higherIsBetter() ? d.lower() > 0 : d.upper() < 0));
+    }
+    return new DifferenceRow("LightGBM − " + title, cells, better);
   }
 
   private static List<Entry> lineage(Lineage l, TrainingResult r) {

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * How to cut a dataset into train, validation and test.
  *
- * @param mode AUTO = by time when every row has a cutoff, else stratified
+ * @param mode AUTO = as predefined when every row names its part, else by time when every row has a
+ *     cutoff, else stratified
  * @param testFraction share of rows for the test set, in (0, 0.9]
  * @param validationFraction share of the remaining (non-test) rows for validation, in (0, 0.9]
  * @param purgeGap time split only: train rows need a cutoff at least this long before the first
@@ -21,7 +22,9 @@ public record SplitConfig(
   public enum SplitMode {
     AUTO,
     TIME,
-    STRATIFIED
+    STRATIFIED,
+    /** Each row names its part (e.g. a CSV split column); fractions and purge gap do not apply. */
+    PREDEFINED
   }
 
   public SplitConfig {

@@ -20,6 +20,7 @@ import io.propensity.training.pipeline.split.Splitter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -35,6 +36,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Searches LightGBM hyperparameters by k-fold cross-validation on the training rows only (the
  * validation and test sets are never seen), with early stopping inside each fold.
  *
+ * <p>Built for small and noisy data as much as for large: the ranges scale with the training rows
+ * ({@link SearchSpace#forData}); rows with cutoffs are cross-validated on forward-chaining time
+ * blocks with the split's purge gap between fit and validated cutoffs; other rows on stratified
+ * k-fold, repeated with other shuffles when the rows are few ({@link TuningConfig#repeatsFor}), so
+ * one lucky partition does not pick the winner; early-stopping patience grows as the learning rate
+ * shrinks ({@link BoostingSettings#patienceAt}), and every fold's best iteration is kept so the
+ * final fit can take its number of rounds from cross-validation ({@link
+ * TuningResult#iterationsFor}).
+ *
  * <p>Trials run {@link TuningConfig#parallelism()} at a time, each with {@link
  * TuningConfig#threadsPerTrial()} LightGBM threads; on two cores, two single-threaded trials use
  * both cores with no OpenMP contention. Proposals are made on the calling thread from the trials
@@ -45,6 +55,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HyperparameterTuner {
   private HyperparameterTuner() {}
 
+  /** Tunes with no purge gap between time-block folds (labels that do not look ahead). */
   public static TuningResult tune(
       Dataset data,
       int[] trainRows,
@@ -54,11 +65,52 @@ public final class HyperparameterTuner {
       BoostingSettings boosting,
       ProgressListener progress,
       CancellationToken cancel) {
+    return tune(
+        data,
+        trainRows,
+        featureNames,
+        config,
+        imbalance,
+        boosting,
+        Duration.ZERO,
+        progress,
+        cancel);
+  }
+
+  /**
+   * Tunes on {@code trainRows}.
+   *
+   * @param purgeGap time-block folds keep at least this gap between a fit row's cutoff and the
+   *     first validated cutoff (the label horizon, as in the train/test split)
+   */
+  public static TuningResult tune(
+      Dataset data,
+      int[] trainRows,
+      List<String> featureNames,
+      TuningConfig config,
+      ImbalanceStrategy imbalance,
+      BoostingSettings boosting,
+      Duration purgeGap,
+      ProgressListener progress,
+      CancellationToken cancel) {
     Instant start = Instant.now();
     CancellationToken budget = cancel.withDeadline(start.plus(config.timeBudget()));
+    int n = trainRows.length;
+    int positives = (int) Arrays.stream(trainRows).filter(data::label).count();
+    SearchSpace space = config.space().orElseGet(() -> SearchSpace.forData(n, positives));
     List<Fold> folds =
-        Splitter.folds(data, trainRows, config.folds(), config.timeBlockFolds(), config.seed());
-    String foldMethod = isTimeBlocked(data, folds) ? "time-block" : "stratified";
+        Splitter.folds(
+            data,
+            trainRows,
+            config.folds(),
+            config.timeBlockFolds(),
+            purgeGap,
+            config.repeatsFor(n, positives),
+            config.seed());
+    boolean timeBlocked = Splitter.isTimeBlocked(data, folds, purgeGap);
+    String foldMethod = timeBlocked ? "time-block" : "stratified";
+    int repeats = timeBlocked ? 1 : Math.max(1, folds.size() / config.folds());
+    List<Integer> foldFitRows = folds.stream().map(f -> f.fit().length).toList();
     int[] categorical = data.categoricalIndices();
     BoostingSettings trialBoosting = boosting.withThreads(config.threadsPerTrial());
 
@@ -101,13 +153,10 @@ public final class HyperparameterTuner {
             && started < config.maxTrials()
             && !budget.isCancelled()) {
           boolean random = config.method() == SearchMethod.RANDOM || tpe.warmingUp(history.size());
-          double[] point =
-              random
-                  ? config.space().randomUnit(rnd)
-                  : tpe.propose(history, config.space().size(), rnd);
+          double[] point = random ? space.randomUnit(rnd) : tpe.propose(history, space.size(), rnd);
           int number = ++started;
           points.put(number, point);
-          Hyperparameters hp = config.space().toHyperparameters(point);
+          Hyperparameters hp = space.toHyperparameters(point, n);
           String by = random ? "random" : "tpe";
           completions.submit(
               () ->
@@ -173,7 +222,7 @@ public final class HyperparameterTuner {
         bestIndex = i;
       }
     }
-    Hyperparameters bestParams = Hyperparameters.defaults();
+    Hyperparameters bestParams = Hyperparameters.forData(n, positives);
     int bestIteration = 0;
     if (bestIndex >= 0) {
       Trial b = trials.get(bestIndex).asBest();
@@ -195,7 +244,10 @@ public final class HyperparameterTuner {
         foldMethod,
         folds.size(),
         Duration.between(start, Instant.now()),
-        reason);
+        reason,
+        space,
+        repeats,
+        foldFitRows);
   }
 
   private static Trial runTrial(
@@ -215,7 +267,9 @@ public final class HyperparameterTuner {
       CancellationToken userCancel) {
     long t0 = System.nanoTime();
     List<Double> metrics = new ArrayList<>();
-    int iterations = 0;
+    List<Integer> foldIterations = new ArrayList<>();
+    BoostingSettings patient =
+        boosting.withEarlyStoppingRounds(boosting.patienceAt(hp.learningRate()));
     try {
       for (int f = 0; f < folds.size(); f++) {
         budget.throwIfCancelled();
@@ -228,7 +282,7 @@ public final class HyperparameterTuner {
                 featureNames,
                 categorical,
                 hp,
-                boosting,
+                patient,
                 (it, name, value) -> {
                   if (it % 25 == 0) {
                     progress.onProgress(
@@ -245,8 +299,9 @@ public final class HyperparameterTuner {
                 },
                 budget);
         metrics.add(fit.bestValidationMetric());
-        iterations += fit.bestIteration();
+        foldIterations.add(fit.bestIteration());
       }
+      int iterations = foldIterations.stream().mapToInt(Integer::intValue).sum();
       double mean = metrics.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
       double var =
           metrics.stream().mapToDouble(m -> (m - mean) * (m - mean)).average().orElse(Double.NaN);
@@ -261,7 +316,8 @@ public final class HyperparameterTuner {
           Math.round((float) iterations / folds.size()),
           elapsed(t0),
           false,
-          "");
+          "",
+          foldIterations);
     } catch (CancelledException e) {
       Trial.TrialStatus s =
           userCancel.isCancelled() ? Trial.TrialStatus.CANCELLED : Trial.TrialStatus.TIMED_OUT;
@@ -297,24 +353,6 @@ public final class HyperparameterTuner {
       Dataset data, Fold f, ImbalanceStrategy imbalance, long seed) {
     return ImbalanceHandler.prepare(
         data, f.fit(), f.validate(), imbalance, seed + 31L * (f.index() + 1));
-  }
-
-  private static boolean isTimeBlocked(Dataset data, List<Fold> folds) {
-    if (!data.hasCutoffs()) {
-      return false;
-    }
-    for (Fold f : folds) {
-      long maxFit = Long.MIN_VALUE;
-      for (int i : f.fit()) {
-        maxFit = Math.max(maxFit, data.cutoffMillis(i));
-      }
-      for (int i : f.validate()) {
-        if (data.cutoffMillis(i) <= maxFit) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   private static Trial take(CompletionService<Trial> completions) {

@@ -6,19 +6,26 @@ import java.util.Random;
 
 /**
  * The hyperparameter search space. Each dimension is searched in a unit interval [0, 1] and mapped
- * to its parameter range, linearly or on a log scale (for rates and penalties, whose effect is
- * multiplicative); integer parameters are rounded.
+ * to its parameter range, linearly or on a log scale (for rates, penalties and sizes, whose effect
+ * is multiplicative); integer parameters are rounded.
  *
- * <p>Default ranges ({@link #defaults()}):
+ * <p>The ranges come from the training rows ({@link #forData}): with n rows, p of them positive,
  *
  * <ul>
- *   <li>num_leaves 8–128 (log)
- *   <li>learning_rate 0.01–0.3 (log)
- *   <li>min_data_in_leaf 5–200 (log)
- *   <li>feature_fraction 0.5–1.0
- *   <li>bagging_fraction 0.5–1.0, bagging_freq 0–5 (0 = no bagging)
- *   <li>lambda_l1 1e-8–10 (log), lambda_l2 1e-8–10 (log)
+ *   <li>min_data_in_leaf max(5, n/1000) – max(20, n/10) (log): small data cannot support tiny
+ *       leaves, and a leaf of a large set may hold many rows
+ *   <li>num_leaves 4 – clamp(n / (2 · max(5, n/1000)), 8, 64) (log); a trial's value is also capped
+ *       at n / min_data_in_leaf and 2^max_depth, as more leaves than that cannot be grown
+ *   <li>max_depth 2 – 10
+ *   <li>learning_rate 0.02 – 0.2 (log)
+ *   <li>feature_fraction 0.3 – 1.0; bagging_fraction 0.5 – 1.0, bagging_freq 0 – 5 (0 = no bagging)
+ *   <li>lambda_l1 10⁻⁴ – 10 (log), lambda_l2 10⁻³ – 100 (log)
+ *   <li>min_sum_hessian_in_leaf 10⁻³ – clamp(p/20, 0.01, 10) (log): for log loss a row adds p(1−p)
+ *       to a leaf's hessian, so with few positives this keeps leaves from isolating a handful of
+ *       them
  * </ul>
+ *
+ * <p>No range depends on a particular data set: only on n and p.
  */
 public record SearchSpace(List<Dimension> dimensions) {
 
@@ -41,16 +48,8 @@ public record SearchSpace(List<Dimension> dimensions) {
     }
   }
 
-  public static final List<String> ORDER =
-      List.of(
-          "num_leaves",
-          "learning_rate",
-          "min_data_in_leaf",
-          "feature_fraction",
-          "bagging_fraction",
-          "bagging_freq",
-          "lambda_l1",
-          "lambda_l2");
+  /** The searched parameters, in dimension order: every tunable LightGBM parameter. */
+  public static final List<String> ORDER = Hyperparameters.NAMES;
 
   public SearchSpace {
     dimensions = List.copyOf(dimensions);
@@ -64,18 +63,46 @@ public record SearchSpace(List<Dimension> dimensions) {
     }
   }
 
-  /** The documented default ranges. */
-  public static SearchSpace defaults() {
+  /**
+   * The documented ranges for {@code n} training rows of which {@code positives} are positive.
+   *
+   * @throws IllegalArgumentException when {@code n < 1} or {@code positives} is outside 0..n
+   */
+  public static SearchSpace forData(int n, int positives) {
+    if (n < 1 || positives < 0 || positives > n) {
+      throw new IllegalArgumentException(
+          "need n >= 1 and 0 <= positives <= n, got n=" + n + ", positives=" + positives);
+    }
+    double minDataLow = Math.round(Hyperparameters.minDataLow(n));
+    double minDataHigh = Math.round(Hyperparameters.minDataHigh(n));
+    double leavesHigh = Math.max(8, Math.min(64, Math.floor(n / (2 * minDataLow))));
+    double hessianHigh = Math.max(0.01, Math.min(10, positives / 20.0));
     return new SearchSpace(
         List.of(
-            new Dimension("num_leaves", 8, 128, true, true),
-            new Dimension("learning_rate", 0.01, 0.3, true, false),
-            new Dimension("min_data_in_leaf", 5, 200, true, true),
-            new Dimension("feature_fraction", 0.5, 1.0, false, false),
+            new Dimension("num_leaves", 4, leavesHigh, true, true),
+            new Dimension("learning_rate", 0.02, 0.2, true, false),
+            new Dimension("min_data_in_leaf", minDataLow, minDataHigh, true, true),
+            new Dimension("feature_fraction", 0.3, 1.0, false, false),
             new Dimension("bagging_fraction", 0.5, 1.0, false, false),
             new Dimension("bagging_freq", 0, 5, false, true),
-            new Dimension("lambda_l1", 1e-8, 10, true, false),
-            new Dimension("lambda_l2", 1e-8, 10, true, false)));
+            new Dimension("lambda_l1", 1e-4, 10, true, false),
+            new Dimension("lambda_l2", 1e-3, 100, true, false),
+            new Dimension("max_depth", 2, 10, false, true),
+            new Dimension(
+                "min_sum_hessian_in_leaf",
+                Hyperparameters.LIGHTGBM_MIN_SUM_HESSIAN,
+                hessianHigh,
+                true,
+                false)));
+  }
+
+  /** The dimension named {@code name}. */
+  public Dimension dimension(String name) {
+    int i = ORDER.indexOf(name);
+    if (i < 0) {
+      throw new IllegalArgumentException("no dimension " + name + "; dimensions: " + ORDER);
+    }
+    return dimensions.get(i);
   }
 
   public int size() {
@@ -91,7 +118,29 @@ public record SearchSpace(List<Dimension> dimensions) {
     return u;
   }
 
-  /** The hyperparameters at a unit-cube point. */
+  /**
+   * The hyperparameters at a unit-cube point, with num_leaves capped at what {@code n} rows can
+   * grow under the point's min_data_in_leaf and max_depth.
+   */
+  public Hyperparameters toHyperparameters(double[] u, int n) {
+    Hyperparameters hp = toHyperparameters(u);
+    long byRows = Math.max(2, (long) n / hp.minDataInLeaf());
+    long byDepth = 1L << Math.min(30, hp.maxDepth());
+    int leaves = (int) Math.max(2, Math.min(hp.numLeaves(), Math.min(byRows, byDepth)));
+    return new Hyperparameters(
+        leaves,
+        hp.learningRate(),
+        hp.minDataInLeaf(),
+        hp.featureFraction(),
+        hp.baggingFraction(),
+        hp.baggingFreq(),
+        hp.lambdaL1(),
+        hp.lambdaL2(),
+        hp.maxDepth(),
+        hp.minSumHessianInLeaf());
+  }
+
+  /** The hyperparameters at a unit-cube point, exactly as the ranges map it. */
   public Hyperparameters toHyperparameters(double[] u) {
     return new Hyperparameters(
         (int) dimensions.get(0).fromUnit(u[0]),
@@ -101,6 +150,8 @@ public record SearchSpace(List<Dimension> dimensions) {
         dimensions.get(4).fromUnit(u[4]),
         (int) dimensions.get(5).fromUnit(u[5]),
         dimensions.get(6).fromUnit(u[6]),
-        dimensions.get(7).fromUnit(u[7]));
+        dimensions.get(7).fromUnit(u[7]),
+        (int) dimensions.get(8).fromUnit(u[8]),
+        dimensions.get(9).fromUnit(u[9]));
   }
 }

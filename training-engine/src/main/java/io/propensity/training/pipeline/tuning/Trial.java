@@ -18,6 +18,7 @@ import java.util.List;
  * @param duration wall-clock time of the trial
  * @param best whether this is the selected trial
  * @param error why the trial failed, or empty
+ * @param foldIterations the best iteration of each finished fold, in fold order
  */
 public record Trial(
     int number,
@@ -30,10 +31,40 @@ public record Trial(
     int bestIteration,
     Duration duration,
     boolean best,
-    String error) {
+    String error,
+    List<Integer> foldIterations) {
 
   public Trial {
     foldMetrics = List.copyOf(foldMetrics);
+    foldIterations = List.copyOf(foldIterations);
+  }
+
+  /** A trial without per-fold iterations. */
+  public Trial(
+      int number,
+      Hyperparameters params,
+      String proposedBy,
+      TrialStatus status,
+      double cvMean,
+      double cvStd,
+      List<Double> foldMetrics,
+      int bestIteration,
+      Duration duration,
+      boolean best,
+      String error) {
+    this(
+        number,
+        params,
+        proposedBy,
+        status,
+        cvMean,
+        cvStd,
+        foldMetrics,
+        bestIteration,
+        duration,
+        best,
+        error,
+        List.of());
   }
 
   /** How a trial ended. */
@@ -57,6 +88,7 @@ public record Trial(
         bestIteration,
         duration,
         true,
-        error);
+        error,
+        foldIterations);
   }
 }

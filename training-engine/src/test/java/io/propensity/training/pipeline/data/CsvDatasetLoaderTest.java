@@ -144,8 +144,8 @@ class CsvDatasetLoaderTest {
     assertThatThrownBy(() -> DatasetChecks.requireTrainable(d, 5, "bought"))
         .isInstanceOf(TrainingDataException.class)
         .hasMessage(
-            "only 3 rows, fewer than the 5 cross-validation folds; add rows or lower the number of"
-                + " folds");
+            "only 3 rows, fewer than the 5 cross-validation folds: lower the folds to 3 (--folds"
+                + " 3), train without tuning (--trials 0), or add rows");
   }
 
   @Test
@@ -156,5 +156,42 @@ class CsvDatasetLoaderTest {
     assertThat(d.positiveCount()).isEqualTo(3);
     assertThat(d.kinds())
         .containsExactly(FeatureKind.NUMERIC, FeatureKind.CATEGORICAL, FeatureKind.BOOLEAN);
+  }
+
+  @Test
+  void aSplitColumnAssignsEveryRowItsPartAndIsNotAFeature() {
+    String csv =
+        "x,part,bought\n1,train,true\n2,TRAIN,false\n3, Validation ,true\n4,test,false\n"
+            + "5,Test,true\n";
+    Dataset d = load(csv, CsvOptions.label("bought").splitColumn("part"));
+
+    assertThat(d.featureNames()).containsExactly("x");
+    assertThat(d.hasSplitParts()).isTrue();
+    assertThat(java.util.stream.IntStream.range(0, 5).mapToObj(i -> d.splitPart(i).orElseThrow()))
+        .containsExactly(
+            SplitPart.TRAIN, SplitPart.TRAIN, SplitPart.VALIDATION, SplitPart.TEST, SplitPart.TEST);
+    assertThat(d.select(new int[] {4, 2}).splitPart(1)).contains(SplitPart.VALIDATION);
+    assertThat(load(csv, CsvOptions.label("bought")).hasSplitParts()).isFalse();
+  }
+
+  @Test
+  void aSplitValueOtherThanTrainValidationOrTestNamesItsLine() {
+    String csv = "x,part,bought\n1,train,true\n2,holdout,false\n3,test,true\n";
+    assertThatThrownBy(() -> load(csv, CsvOptions.label("bought").splitColumn("part")))
+        .isInstanceOf(TrainingDataException.class)
+        .hasMessage(
+            "line 3, split column \"part\": \"holdout\" is not a split part; use train,"
+                + " validation or test");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "x,part,bought\n1,,true\n2,test,false\n",
+                    CsvOptions.label("bought").splitColumn("part")))
+        .hasMessage(
+            "line 2, split column \"part\": \"\" is not a split part; use train, validation or"
+                + " test");
+    assertThatThrownBy(
+            () -> load("x,bought\n1,true\n", CsvOptions.label("bought").splitColumn("part")))
+        .hasMessage("split column \"part\" not found; the file has columns: x, bought");
   }
 }

@@ -2,6 +2,8 @@ package io.propensity.training.pipeline.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.propensity.runtime.metrics.IntervalFormat;
+import io.propensity.runtime.metrics.IntervalMetric;
 import io.propensity.training.pipeline.CancellationToken;
 import io.propensity.training.pipeline.ProgressListener;
 import io.propensity.training.pipeline.SyntheticData;
@@ -62,6 +64,7 @@ class HtmlReportTest {
     for (String id :
         List.of(
             "metrics",
+            "comparison",
             "confusion",
             "curves",
             "lift",
@@ -83,6 +86,26 @@ class HtmlReportTest {
         .contains("SHAP value (log-odds)")
         .contains("★");
     assertThat(countOf(html, "<svg")).isGreaterThanOrEqualTo(8);
+  }
+
+  @Test
+  void showsIntervalsBesideEachMetricTheRulesAndTheVerdict() {
+    String html = result.reportHtml();
+    var c = result.comparison();
+    assertThat(html)
+        .contains("id=\"verdict\"")
+        .contains("95% interval")
+        .contains("Model vs baseline vs naive rules")
+        .contains("paired differences".substring(1))
+        .contains("LightGBM − logistic baseline")
+        .contains(
+            IntervalFormat.value(c.model(IntervalMetric.ROC_AUC))
+                .substring(IntervalFormat.value(c.model(IntervalMetric.ROC_AUC)).indexOf('[')))
+        .contains(IntervalFormat.difference(c.modelMinusBaseline(IntervalMetric.PR_AUC)))
+        // in-memory rows without feature-engine's features: the rules say why they are absent
+        .contains("not applicable: the data has no hours_since_last_purchase column")
+        .contains("1000 resamples of");
+    assertThat(html).contains(c.verdict().text().replace("&", "&amp;").substring(0, 30));
   }
 
   @Test
@@ -127,7 +150,7 @@ class HtmlReportTest {
             .parse(new ByteArrayInputStream(result.reportHtml().getBytes(StandardCharsets.UTF_8)));
     assertThat(doc.getDocumentElement().getTagName()).isEqualTo("html");
     assertThat(doc.getElementsByTagName("svg").getLength()).isGreaterThanOrEqualTo(8);
-    assertThat(doc.getElementsByTagName("section").getLength()).isEqualTo(10);
+    assertThat(doc.getElementsByTagName("section").getLength()).isEqualTo(11);
   }
 
   private static int countOf(String s, String needle) {

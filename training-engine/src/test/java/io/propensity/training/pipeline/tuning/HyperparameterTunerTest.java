@@ -42,7 +42,8 @@ class HyperparameterTunerTest {
             data,
             train,
             data.featureNames(),
-            config(SearchMethod.TPE, 6, Duration.ofMinutes(5), 2),
+            // one k-fold: this test counts folds (repeats are tested apart)
+            config(SearchMethod.TPE, 6, Duration.ofMinutes(5), 2).withRepeats(1),
             ImbalanceStrategy.none(),
             boosting,
             progress::add,
@@ -146,5 +147,90 @@ class HyperparameterTunerTest {
                     cancelAfterFirstTrial,
                     cancel))
         .isInstanceOf(CancelledException.class);
+  }
+
+  @Test
+  void fewTrainingRowsAreCrossValidatedOnRepeatedStratifiedFoldsAndManyOnOne() {
+    TuningResult small =
+        HyperparameterTuner.tune(
+            data,
+            train,
+            data.featureNames(),
+            config(SearchMethod.RANDOM, 2, Duration.ofMinutes(5), 1),
+            ImbalanceStrategy.none(),
+            boosting,
+            ProgressListener.none(),
+            CancellationToken.none());
+    assertThat(small.repeats()).isEqualTo(TuningConfig.SMALL_DATA_REPEATS);
+    assertThat(small.folds()).isEqualTo(3 * TuningConfig.SMALL_DATA_REPEATS);
+    assertThat(small.trials())
+        .allMatch(t -> t.foldMetrics().size() == 9 && t.foldIterations().size() == 9);
+    assertThat(small.foldFitRows()).hasSize(9).allMatch(r -> r >= 660 && r <= 672);
+
+    Dataset large = SyntheticData.dataset(6000, 42, -1.8, 1, false); // ~30 % positives
+    TuningResult many =
+        HyperparameterTuner.tune(
+            large,
+            IntStream.range(0, large.rowCount()).toArray(),
+            large.featureNames(),
+            config(SearchMethod.RANDOM, 1, Duration.ofMinutes(5), 1),
+            ImbalanceStrategy.none(),
+            boosting,
+            ProgressListener.none(),
+            CancellationToken.none());
+    assertThat(many.repeats()).isEqualTo(1);
+    assertThat(many.folds()).isEqualTo(3);
+  }
+
+  @Test
+  void rowsWithCutoffsAreCrossValidatedOnTimeBlocksWithThePurgeGap() {
+    Dataset timed = SyntheticData.dataset(1200, 43, -1.8, 12, true);
+    TuningResult r =
+        HyperparameterTuner.tune(
+            timed,
+            IntStream.range(0, timed.rowCount()).toArray(),
+            timed.featureNames(),
+            config(SearchMethod.RANDOM, 2, Duration.ofMinutes(5), 1),
+            ImbalanceStrategy.none(),
+            boosting,
+            Duration.ofDays(31),
+            ProgressListener.none(),
+            CancellationToken.none());
+    assertThat(r.foldMethod()).isEqualTo("time-block");
+    assertThat(r.repeats()).isEqualTo(1);
+    assertThat(r.folds()).isEqualTo(3);
+    // forward chaining: later folds fit on more rows
+    assertThat(r.foldFitRows()).isSorted();
+  }
+
+  @Test
+  void theSearchSpaceScalesToTheTrainingRowsUnlessOneIsGiven() {
+    TuningResult scaled =
+        HyperparameterTuner.tune(
+            data,
+            train,
+            data.featureNames(),
+            config(SearchMethod.RANDOM, 3, Duration.ofMinutes(5), 1),
+            ImbalanceStrategy.none(),
+            boosting,
+            ProgressListener.none(),
+            CancellationToken.none());
+    int positives = data.positiveCount();
+    assertThat(scaled.space()).isEqualTo(SearchSpace.forData(data.rowCount(), positives));
+    assertThat(scaled.trials())
+        .allMatch(t -> t.params().minDataInLeaf() >= 5 && t.params().minDataInLeaf() <= 100);
+
+    SearchSpace fixed = SearchSpace.forData(50_000, 5_000);
+    TuningResult given =
+        HyperparameterTuner.tune(
+            data,
+            train,
+            data.featureNames(),
+            config(SearchMethod.RANDOM, 2, Duration.ofMinutes(5), 1).withSpace(fixed),
+            ImbalanceStrategy.none(),
+            boosting,
+            ProgressListener.none(),
+            CancellationToken.none());
+    assertThat(given.space()).isEqualTo(fixed);
   }
 }

@@ -10,10 +10,13 @@ import io.propensity.engine.labels.Target;
 import io.propensity.runtime.calibration.Calibration;
 import io.propensity.runtime.calibration.CalibrationFit;
 import io.propensity.runtime.explain.FeatureImportance;
+import io.propensity.runtime.metrics.ConfidenceInterval;
 import io.propensity.training.registry.CorruptRecordException;
 import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.VersionDetails;
+import io.propensity.training.registry.VersionDetails.BootstrapUnit;
 import io.propensity.training.registry.VersionDetails.CalibrationBin;
+import io.propensity.training.registry.VersionDetails.Comparison;
 import io.propensity.training.registry.VersionDetails.ConfusionMatrix;
 import io.propensity.training.registry.VersionDetails.Cutoffs;
 import io.propensity.training.registry.VersionDetails.DecileLift;
@@ -24,6 +27,8 @@ import io.propensity.training.registry.VersionDetails.GoldenRow;
 import io.propensity.training.registry.VersionDetails.Lineage;
 import io.propensity.training.registry.VersionDetails.LineageSource;
 import io.propensity.training.registry.VersionDetails.PrPoint;
+import io.propensity.training.registry.VersionDetails.ReferenceEvaluation;
+import io.propensity.training.registry.VersionDetails.ReferenceStatus;
 import io.propensity.training.registry.VersionDetails.ReliabilityFigures;
 import io.propensity.training.registry.VersionDetails.RocPoint;
 import io.propensity.training.registry.VersionDetails.RollingCutoffs;
@@ -35,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +54,10 @@ import java.util.function.Function;
  * ISO-8601, non-finite numbers as the strings {@code NaN}, {@code Infinity}, {@code -Infinity}), so
  * neither the registry.v1 contract nor a renamed Java field changes what is on disk. A change of
  * this form raises {@link #SCHEMA_VERSION} and brings a migration of the stored rows.
+ *
+ * <p>Fields added after a schema version was first written are optional (older rows lack them), so
+ * adding one raises nothing: the bootstrap {@code comparison} and an evaluation's {@code intervals}
+ * are such fields.
  *
  * <p>Reading is strict: a document that is not JSON, has another schema version, lacks a required
  * field or holds a value of the wrong type is a {@link CorruptRecordException} naming the field,
@@ -82,6 +92,7 @@ public final class VersionDetailsJson {
         "feature_importances",
         array(details.featureImportances(), VersionDetailsJson::featureImportance));
     o.set("tuning_trials", array(details.tuningTrials(), VersionDetailsJson::tuningTrial));
+    details.comparison().ifPresent(c -> o.set("comparison", comparison(c)));
     if (!details.calibration().equals(CalibrationFit.none())) {
       o.set("calibration", calibration(details.calibration()));
     }
@@ -125,6 +136,7 @@ public final class VersionDetailsJson {
           in.list("golden_rows", VersionDetailsJson::goldenRow),
           in.list("feature_importances", VersionDetailsJson::featureImportance),
           in.list("tuning_trials", VersionDetailsJson::tuningTrial),
+          in.optional("comparison", VersionDetailsJson::comparison),
           in.optional("calibration", VersionDetailsJson::calibration)
               .orElse(CalibrationFit.none()));
     } catch (Malformed e) {
@@ -197,6 +209,9 @@ public final class VersionDetailsJson {
               number(n, "precision", p.precision());
               return n;
             }));
+    if (!e.intervals().isEmpty()) {
+      o.set("intervals", intervals(e.intervals()));
+    }
     number(o, "expected_calibration_error", e.expectedCalibrationError());
     e.uncalibrated()
         .ifPresent(
@@ -278,6 +293,7 @@ public final class VersionDetailsJson {
         in.list(
             "pr_curve",
             p -> new PrPoint(p.number("threshold"), p.number("recall"), p.number("precision"))),
+        in.optional("intervals", VersionDetailsJson::intervals).orElse(Map.of()),
         in.optionalNumber("expected_calibration_error")
             .orElseGet(() -> Evaluation.expectedCalibrationError(bins)),
         in.optional(
@@ -288,6 +304,94 @@ public final class VersionDetailsJson {
                     u.number("log_loss"),
                     u.number("expected_calibration_error"),
                     u.list("calibration_bins", VersionDetailsJson::calibrationBin))));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // confidence intervals and the comparison with the baseline and rules
+
+  private static ObjectNode intervals(Map<Metric, ConfidenceInterval> intervals) {
+    ObjectNode o = JSON.createObjectNode();
+    intervals.forEach(
+        (metric, ci) -> {
+          ObjectNode n = o.putObject(metric.name());
+          number(n, "estimate", ci.estimate());
+          number(n, "lower", ci.lower());
+          number(n, "upper", ci.upper());
+        });
+    return o;
+  }
+
+  private static Map<Metric, ConfidenceInterval> intervals(In in) {
+    Map<Metric, ConfidenceInterval> out = new EnumMap<>(Metric.class);
+    for (Iterator<String> it = in.node.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      Metric metric;
+      try {
+        metric = Metric.valueOf(name);
+      } catch (IllegalArgumentException e) {
+        throw new Malformed(in.path(name), "'" + name + "' is not a Metric name");
+      }
+      In ci = in.optional(name, x -> x).orElseThrow(() -> new Malformed(in.path(name), "is null"));
+      double lower = ci.number("lower");
+      double upper = ci.number("upper");
+      if (lower > upper) {
+        throw new Malformed(in.path(name), "lower " + lower + " is above upper " + upper);
+      }
+      out.put(metric, new ConfidenceInterval(ci.number("estimate"), lower, upper));
+    }
+    return out;
+  }
+
+  private static ObjectNode comparison(Comparison c) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("resamples", c.resamples());
+    number(o, "level", c.level());
+    o.put("seed", c.seed());
+    o.put("unit", c.unit().name());
+    o.put("unit_count", c.unitCount());
+    o.set("baseline_difference", intervals(c.baselineDifference()));
+    o.put("beats_baseline_on_roc_auc", c.beatsBaselineOnRocAuc());
+    o.put("beats_baseline_on_pr_auc", c.beatsBaselineOnPrAuc());
+    o.put("verdict", c.verdict());
+    o.set(
+        "references",
+        array(
+            c.references(),
+            r -> {
+              ObjectNode n = JSON.createObjectNode();
+              n.put("name", r.name());
+              n.put("description", r.description());
+              n.put("status", r.status().name());
+              n.put("note", r.note());
+              r.evaluation().ifPresent(e -> n.set("evaluation", evaluation(e)));
+              n.set("model_difference", intervals(r.modelDifference()));
+              return n;
+            }));
+    return o;
+  }
+
+  private static Comparison comparison(In in) {
+    return new Comparison(
+        in.int32("resamples"),
+        in.number("level"),
+        in.int64("seed"),
+        in.requiredEnum("unit", BootstrapUnit.class),
+        in.int64("unit_count"),
+        in.optional("baseline_difference", VersionDetailsJson::intervals).orElse(Map.of()),
+        in.bool("beats_baseline_on_roc_auc"),
+        in.bool("beats_baseline_on_pr_auc"),
+        in.text("verdict"),
+        in.list(
+            "references",
+            r ->
+                new ReferenceEvaluation(
+                    r.text("name"),
+                    r.text("description"),
+                    r.requiredEnum("status", ReferenceStatus.class),
+                    r.text("note"),
+                    r.optional("evaluation", VersionDetailsJson::evaluation),
+                    r.optional("model_difference", VersionDetailsJson::intervals)
+                        .orElse(Map.of()))));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -438,6 +542,9 @@ public final class VersionDetailsJson {
     o.put("test_row_count", l.testRowCount());
     number(o, "positive_rate", l.positiveRate());
     o.put("seed", l.seed());
+    if (!l.notes().isEmpty()) {
+      o.set("notes", array(l.notes(), n -> JSON.getNodeFactory().textNode(n)));
+    }
     return o;
   }
 
@@ -451,7 +558,9 @@ public final class VersionDetailsJson {
         in.int64("validation_row_count"),
         in.int64("test_row_count"),
         in.number("positive_rate"),
-        in.int64("seed"));
+        in.int64("seed"),
+        // optional: documents written before notes were recorded have none
+        in.present("notes").isPresent() ? in.list("notes", In::asText) : List.of());
   }
 
   private static ObjectNode source(LineageSource s) {
@@ -641,6 +750,11 @@ public final class VersionDetailsJson {
                       in.path, "'" + name + "' is not a " + type.getSimpleName() + " name");
                 }
               });
+    }
+
+    <E extends Enum<E>> E requiredEnum(String field, Class<E> type) {
+      required(field);
+      return optionalEnum(field, type).orElseThrow();
     }
 
     <T> Optional<T> optional(String field, Function<In, T> read) {

@@ -29,6 +29,28 @@ class VersionDetailsJsonTest {
   }
 
   @Test
+  void intervalsAndTheComparisonReadBackAsWritten() {
+    VersionDetails compared = VersionDetailsFixtures.compared();
+
+    assertThat(roundTrip(compared)).isEqualTo(compared);
+    assertThat(VersionDetailsJson.write(VersionDetailsFixtures.full()))
+        .doesNotContain("\"comparison\"")
+        .doesNotContain("\"intervals\"");
+  }
+
+  @Test
+  void anIntervalWithLowerAboveUpperIsACorruptRecordNamingTheField() {
+    String json =
+        VersionDetailsJson.write(VersionDetailsFixtures.compared())
+            .replace("\"lower\":0.012", "\"lower\":0.9");
+
+    assertThatThrownBy(() -> VersionDetailsJson.read(json, WHAT))
+        .isInstanceOf(CorruptRecordException.class)
+        .hasMessageContaining("baseline_difference")
+        .hasMessageContaining("ROC_AUC");
+  }
+
+  @Test
   void tabularLineageAbsentValuesAndNonFiniteNumbersReadBackAsWritten() {
     VersionDetails tabular = VersionDetailsFixtures.tabular();
 
@@ -125,7 +147,26 @@ class VersionDetailsJsonTest {
         f.goldenRows(),
         f.featureImportances(),
         f.tuningTrials(),
+        f.comparison(),
         fit);
+  }
+
+  @Test
+  void lineageNotesReadBackAndADocumentWrittenWithoutThemHasNone() {
+    String withoutNotes = VersionDetailsJson.write(VersionDetailsFixtures.tabular());
+    assertThat(withoutNotes).doesNotContain("\"notes\"").contains("\"seed\":42");
+    assertThat(VersionDetailsJson.read(withoutNotes, WHAT).lineage().orElseThrow().notes())
+        .isEmpty();
+
+    VersionDetails noted =
+        VersionDetailsJson.read(
+            withoutNotes.replace(
+                "\"seed\":42", "\"seed\":42,\"notes\":[\"constant in the training rows: price\"]"),
+            WHAT);
+
+    assertThat(noted.lineage().orElseThrow().notes())
+        .containsExactly("constant in the training rows: price");
+    assertThat(roundTrip(noted)).isEqualTo(noted);
   }
 
   @Test
