@@ -1,6 +1,6 @@
 // Model performance of one registered version: metrics beside the baseline, confidence intervals,
-// the verdict and naive rules, confusion matrix, ROC and PR curves, gain and lift by decile, tuning
-// trials.
+// the verdict and naive rules, confusion matrix, ROC and PR curves, gain and lift by decile,
+// calibration (reliability curve), tuning trials.
 'use strict';
 
 async function page_performance() {
@@ -71,6 +71,8 @@ async function showVersion(name, version) {
     ].filter(Boolean),
   });
 
+  showCalibration(v.calibration || {}, m);
+
   const trials = v.tuningTrials || [];
   el('trials-empty').classList.toggle('hidden', trials.length > 0);
   el('chart-trials').classList.toggle('hidden', trials.length === 0);
@@ -92,6 +94,39 @@ async function showVersion(name, version) {
     el('trials').innerHTML = '';
   }
   done('ready');
+}
+
+/**
+ * The reliability curve of the test rows: mean predicted probability against the observed positive
+ * rate per probability bin, for the probabilities served (calibrated) and, when the version is
+ * calibrated, for the model's own; a well-calibrated model lies on the diagonal. Beside it Brier,
+ * ECE and log loss before and after calibration.
+ */
+function showCalibration(c, m) {
+  const method = c.platt ? 'Platt scaling' : c.isotonic ? 'isotonic, ' + c.isotonic.points.length + ' points' : 'none';
+  el('calibration-method').textContent = '(calibration: ' + method +
+    (c.validationRowCount && +c.validationRowCount ? ', fitted on ' + fmt(+c.validationRowCount) + ' validation rows' : '') + ')';
+  el('calibration-reason').textContent = c.reason || '';
+  const u = m.uncalibrated;
+  const points = bins => (bins || []).filter(b => +b.rowCount > 0)
+    .map(b => [+b.meanPredictedProbability.toFixed(4), +b.observedPositiveRate.toFixed(4), +b.rowCount]);
+  chart('chart-calibration', {
+    tooltip: { trigger: 'item', formatter: p => p.seriesName + '<br>predicted ' + fmt(p.data[0]) + ', observed ' + fmt(p.data[1]) +
+      (p.data[2] !== undefined ? ' (' + fmt(p.data[2]) + ' rows)' : '') },
+    legend: {},
+    xAxis: { type: 'value', name: 'mean predicted probability', min: 0, max: 1, nameLocation: 'middle', nameGap: 25 },
+    yAxis: { type: 'value', name: 'observed positive rate', min: 0, max: 1 },
+    series: [
+      { name: u ? 'served (calibrated)' : 'model', type: 'line', symbolSize: 7, data: points(m.calibrationBins) },
+      u ? { name: "model's own (uncalibrated)", type: 'line', symbolSize: 5, data: points(u.calibrationBins), lineStyle: { opacity: .6 } } : null,
+      { name: 'perfectly calibrated', type: 'line', showSymbol: false, data: [[0, 0], [1, 1]], lineStyle: { type: 'dashed', color: '#9aa5b1' } },
+    ].filter(Boolean),
+  });
+  const rows = [['Brier (lower is better)', 'brier'], ['ECE (lower is better)', 'expectedCalibrationError'], ['Log loss (lower is better)', 'logLoss']];
+  el('calibration').innerHTML = u
+    ? table(['test rows', ["model's own", 'num'], ['served', 'num'], ['change', 'num']],
+      rows.map(([label, key]) => [label, u[key], m[key], +(m[key] - u[key]).toFixed(4)]))
+    : table(['test rows', ['model', 'num']], rows.map(([label, key]) => [label, m[key]]));
 }
 
 /** A metric with its interval, e.g. 0.812 [0.791, 0.830]; signed for differences. */

@@ -107,6 +107,9 @@ final class Jobs {
         if (e.hasBaseline()) {
           out.println(Show.metrics("baseline", e.getBaseline()));
         }
+        if (e.hasCalibration()) {
+          out.println(Show.calibration(e.getCalibration()));
+        }
         Show.comparison(e).forEach(out::println);
         if (job.hasPromotion()) {
           var p = job.getPromotion();

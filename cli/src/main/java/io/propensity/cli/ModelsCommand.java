@@ -142,7 +142,7 @@ final class ModelsCommand implements Runnable {
       name = "show",
       mixinStandardHelpOptions = true,
       description =
-          "Show a version: test metrics beside the baseline, confusion matrix, threshold, lift by decile, parameters, lineage, top feature importances.")
+          "Show a version: test metrics beside the baseline, calibration with its reliability curve, confusion matrix, threshold, lift by decile, parameters, lineage, top feature importances.")
   static final class ShowModel implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
     @Mixin Endpoints endpoints;
@@ -239,6 +239,8 @@ final class ModelsCommand implements Runnable {
         Evaluation b = v.getBaselineEvaluation();
         out.println(Show.metrics(b.getModelKind().isEmpty() ? "baseline" : b.getModelKind(), b));
       }
+      out.println();
+      out.print(Show.calibration(v));
       if (v.hasComparison()) {
         out.println();
         Show.comparison(e, v.getBaselineEvaluation(), v.hasBaselineEvaluation(), v.getComparison())

@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.Locale;
 import propensity.inference.v1.Factor;
 import propensity.inference.v1.Prediction;
+import propensity.registry.v1.CalibrationBin;
 import propensity.registry.v1.ConfidenceInterval;
 import propensity.registry.v1.Evaluation;
 import propensity.registry.v1.MetricIntervals;
 import propensity.registry.v1.ModelComparison;
+import propensity.registry.v1.ModelVersion;
 import propensity.registry.v1.ReferenceEvaluation;
 import propensity.registry.v1.ReferenceStatus;
+import propensity.training.v1.CalibrationSummary;
 import propensity.training.v1.EvaluationSummary;
 import propensity.training.v1.MetricSummary;
 import propensity.training.v1.RuleSummary;
@@ -81,6 +84,109 @@ final class Show {
         m.getRecall(),
         m.getLogLoss(),
         m.getBrier());
+  }
+
+  /** Lower-case method name of a training-contract calibration method, e.g. {@code isotonic}. */
+  static String method(propensity.training.v1.CalibrationMethod m) {
+    return m.name().replace("CALIBRATION_METHOD_", "").toLowerCase(Locale.ROOT);
+  }
+
+  /** A finished job's calibration and what it did to the test rows' reliability. */
+  static String calibration(CalibrationSummary c) {
+    return f(
+        "  calibration %s%s%n    test rows: Brier %.4f -> %.4f, ECE %.4f -> %.4f, log loss %.4f ->"
+            + " %.4f (model's own -> served)",
+        method(c.getMethod()),
+        c.getReason().isEmpty() ? "" : ": " + c.getReason(),
+        c.getUncalibratedBrier(),
+        c.getBrier(),
+        c.getUncalibratedExpectedCalibrationError(),
+        c.getExpectedCalibrationError(),
+        c.getUncalibratedLogLoss(),
+        c.getLogLoss());
+  }
+
+  /**
+   * A version's calibration: the method and what it was fitted on, Brier and ECE of the test rows
+   * before and after, and the reliability curve (mean predicted against observed positive rate per
+   * probability bin) of the probabilities served, beside the model's own when it is calibrated.
+   */
+  static String calibration(ModelVersion v) {
+    StringBuilder s = new StringBuilder();
+    var c = v.getCalibration();
+    String method =
+        switch (c.getMethodCase()) {
+          case PLATT ->
+              f(
+                  "Platt scaling (slope %.4f, intercept %.4f)",
+                  c.getPlatt().getSlope(), c.getPlatt().getIntercept());
+          case ISOTONIC -> f("isotonic (%d points)", c.getIsotonic().getPointsCount());
+          default -> "none (the model's own probability)";
+        };
+    s.append(f("calibration %s", method));
+    if (c.getValidationRowCount() > 0) {
+      s.append(
+          f(
+              ", fitted on %,d validation rows (%,d positive)",
+              c.getValidationRowCount(), c.getValidationPositiveCount()));
+    }
+    s.append(System.lineSeparator());
+    if (!c.getReason().isEmpty()) {
+      s.append("  ").append(c.getReason()).append(System.lineSeparator());
+    }
+    Evaluation e = v.getEvaluation();
+    boolean before = e.hasUncalibrated();
+    if (before) {
+      s.append(
+          f(
+              "  test rows   Brier %.4f -> %.4f   ECE %.4f -> %.4f   log loss %.4f -> %.4f"
+                  + " (model's own -> served)%n",
+              e.getUncalibrated().getBrier(),
+              e.getBrier(),
+              e.getUncalibrated().getExpectedCalibrationError(),
+              e.getExpectedCalibrationError(),
+              e.getUncalibrated().getLogLoss(),
+              e.getLogLoss()));
+    } else {
+      s.append(
+          f(
+              "  test rows   Brier %.4f   ECE %.4f   log loss %.4f%n",
+              e.getBrier(), e.getExpectedCalibrationError(), e.getLogLoss()));
+    }
+    if (e.getCalibrationBinsCount() > 0) {
+      s.append(
+          before
+              ? f(
+                  "  reliability  bin         rows  predicted  observed    own rows  own predicted"
+                      + "  own observed%n")
+              : f("  reliability  bin         rows  predicted  observed%n"));
+      for (int i = 0; i < e.getCalibrationBinsCount(); i++) {
+        CalibrationBin b = e.getCalibrationBins(i);
+        s.append(
+            f(
+                "               %.1f-%.1f %8d  %9s  %8s",
+                b.getLowerBound(),
+                b.getUpperBound(),
+                b.getRowCount(),
+                binValue(b.getRowCount(), b.getMeanPredictedProbability()),
+                binValue(b.getRowCount(), b.getObservedPositiveRate())));
+        if (before && i < e.getUncalibrated().getCalibrationBinsCount()) {
+          CalibrationBin u = e.getUncalibrated().getCalibrationBins(i);
+          s.append(
+              f(
+                  "  %10d  %13s  %12s",
+                  u.getRowCount(),
+                  binValue(u.getRowCount(), u.getMeanPredictedProbability()),
+                  binValue(u.getRowCount(), u.getObservedPositiveRate())));
+        }
+        s.append(System.lineSeparator());
+      }
+    }
+    return s.toString();
+  }
+
+  private static String binValue(long rows, double v) {
+    return rows == 0 ? "-" : f("%.3f", v);
   }
 
   /** A metric with its interval: {@code 0.812 [0.791, 0.830]}. */

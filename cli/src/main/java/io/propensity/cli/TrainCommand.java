@@ -20,6 +20,7 @@ import propensity.features.v1.Target;
 import propensity.features.v1.TrainingSetSpec;
 import propensity.registry.v1.Metric;
 import propensity.registry.v1.SetAliasRequest;
+import propensity.training.v1.CalibrationMethod;
 import propensity.training.v1.ClassWeights;
 import propensity.training.v1.ColumnSpec;
 import propensity.training.v1.ComparisonSpec;
@@ -192,6 +193,15 @@ final class TrainCommand implements Callable<Integer> {
       defaultValue = "1",
       description = "threshold maximises F-beta on validation rows (default ${DEFAULT-VALUE} = F1)")
   double beta;
+
+  @Option(
+      names = "--calibration",
+      defaultValue = "auto",
+      description =
+          "how raw scores become probabilities, fitted on validation rows: auto | platt | isotonic"
+              + " | none (default ${DEFAULT-VALUE}: isotonic with 100+ positives and negatives, else"
+              + " Platt)")
+  String calibration;
 
   @Option(names = "--no-baseline", description = "skip the logistic-regression baseline")
   boolean noBaseline;
@@ -435,6 +445,7 @@ final class TrainCommand implements Callable<Integer> {
               .setObjective(ThresholdObjective.THRESHOLD_OBJECTIVE_F_BETA)
               .setBeta(beta));
     }
+    s.setCalibration(calibration(calibration));
     if (noBaseline) {
       s.setTrainBaseline(false);
     }
@@ -454,6 +465,18 @@ final class TrainCommand implements Callable<Integer> {
                       .setMinMargin(minMargin)
                       .setAlias(alias)));
     }
+  }
+
+  static CalibrationMethod calibration(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "auto" -> CalibrationMethod.CALIBRATION_METHOD_AUTO;
+      case "platt" -> CalibrationMethod.CALIBRATION_METHOD_PLATT;
+      case "isotonic" -> CalibrationMethod.CALIBRATION_METHOD_ISOTONIC;
+      case "none" -> CalibrationMethod.CALIBRATION_METHOD_NONE;
+      default ->
+          throw new CliException(
+              "--calibration " + name + " is not one of auto, platt, isotonic, none", 2);
+    };
   }
 
   static Metric metric(String name) {

@@ -71,12 +71,22 @@ class DashboardBrowserIT {
     assertPage(
         "/performance.html",
         "2-performance",
-        List.of("chart-confusion", "chart-roc", "chart-pr", "chart-gain", "chart-trials"));
+        List.of(
+            "chart-confusion",
+            "chart-roc",
+            "chart-pr",
+            "chart-gain",
+            "chart-calibration",
+            "chart-trials"));
     assertThat(browser.text("metrics"))
         .contains("F1")
         .contains("Precision")
         .contains("Recall")
         .contains("baseline");
+    // the reliability curve has its bins beside the two ends of the diagonal
+    assertThat(browser.chartPoints("chart-calibration")).isGreaterThan(2);
+    assertThat(browser.text("calibration")).contains("Brier").contains("ECE");
+    assertThat(browser.text("calibration-method")).startsWith("(calibration: ");
     assertThat(browser.text("comparison"))
         .contains("95% confidence intervals")
         .contains("bootstrap resamples of")

@@ -21,6 +21,7 @@ import io.propensity.inference.scoring.PredictionInput;
 import io.propensity.inference.scoring.RowOutcome;
 import io.propensity.inference.serving.ModelEvaluation;
 import io.propensity.inference.serving.ServedModel;
+import io.propensity.runtime.calibration.Calibration;
 import io.propensity.runtime.metrics.CalibrationBin;
 import io.propensity.runtime.metrics.LiftDecile;
 import java.util.ArrayList;
@@ -40,9 +41,13 @@ import propensity.inference.v1.PredictResponse;
 import propensity.inference.v1.RankTargetsRequest;
 import propensity.inference.v1.RankTargetsResponse;
 import propensity.inference.v1.StreamPredictResponse;
+import propensity.registry.v1.CalibrationPoint;
 import propensity.registry.v1.ConfusionMatrix;
 import propensity.registry.v1.DecileLift;
 import propensity.registry.v1.Evaluation;
+import propensity.registry.v1.IsotonicCalibration;
+import propensity.registry.v1.NoCalibration;
+import propensity.registry.v1.PlattScaling;
 
 /** Translates between the inference.v1 contract and the service's domain types, nothing else. */
 final class InferenceProtoMapper {
@@ -116,7 +121,10 @@ final class InferenceProtoMapper {
 
   static ExplainResponse toResponse(Explanation e) {
     ExplainResponse.Builder b =
-        ExplainResponse.newBuilder().setPrediction(toProto(e.prediction())).setBias(e.bias());
+        ExplainResponse.newBuilder()
+            .setPrediction(toProto(e.prediction()))
+            .setBias(e.bias())
+            .setRawScore(e.rawScore());
     for (ExplainedFactor f : e.contributions()) {
       b.addContributions(toProto(f));
     }
@@ -248,6 +256,27 @@ final class InferenceProtoMapper {
             .setArtifactSha256(m.verifiedSha256())
             .setTarget(toProto(m.descriptor().target()));
     m.descriptor().evaluation().ifPresent(e -> b.setEvaluation(toProto(e)));
+    b.setCalibration(toProto(m.descriptor().calibration()));
+    return b.build();
+  }
+
+  /** The contract form of the calibration a version serves through. */
+  static propensity.registry.v1.Calibration toProto(Calibration c) {
+    propensity.registry.v1.Calibration.Builder b = propensity.registry.v1.Calibration.newBuilder();
+    if (c instanceof Calibration.Platt p) {
+      b.setPlatt(PlattScaling.newBuilder().setSlope(p.slope()).setIntercept(p.intercept()));
+    } else if (c instanceof Calibration.Isotonic iso) {
+      IsotonicCalibration.Builder points = IsotonicCalibration.newBuilder();
+      double[] raw = iso.rawScores();
+      double[] probabilities = iso.probabilities();
+      for (int i = 0; i < raw.length; i++) {
+        points.addPoints(
+            CalibrationPoint.newBuilder().setRawScore(raw[i]).setProbability(probabilities[i]));
+      }
+      b.setIsotonic(points);
+    } else {
+      b.setNone(NoCalibration.getDefaultInstance());
+    }
     return b.build();
   }
 

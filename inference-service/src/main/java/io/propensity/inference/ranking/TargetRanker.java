@@ -25,7 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * Scores a segment of users with one version and hands them out ranked, highest probability first
- * (ties by user id), then totals them.
+ * (ties by the raw score, which separates users an isotonic calibration's flat steps give the same
+ * probability, then by user id), then totals them.
  *
  * <p>Candidates are the request's user ids or, when it names none, every user of the {@link
  * UserDirectory} (the feature service's ListUsers, paged, with the activity bounds applied there);
@@ -47,11 +48,20 @@ public final class TargetRanker {
 
   private static final Comparator<Candidate> BEST_FIRST =
       Comparator.comparingDouble(Candidate::probability)
+          .thenComparingDouble(Candidate::rawScore)
           .reversed()
           .thenComparing(Candidate::userId);
 
+  /**
+   * @param rawScore the model's raw score when the probability has steps, else the probability (it
+   *     then orders like the raw score)
+   */
   private record Candidate(
-      String userId, double probability, boolean coldStart, RowScorer.CompactFactors factors) {}
+      String userId,
+      double probability,
+      double rawScore,
+      boolean coldStart,
+      RowScorer.CompactFactors factors) {}
 
   private final ServedModels models;
   private final OnlineFeatureSource features;
@@ -193,6 +203,7 @@ public final class TargetRanker {
       List<Candidate> selection;
       try (ModelLease lease = models.lease(r.model())) {
         ServedModel m = lease.served();
+        boolean steps = lease.probabilityHasSteps();
         modelName = m.name();
         modelVersion = m.version();
         threshold = m.threshold();
@@ -219,13 +230,14 @@ public final class TargetRanker {
               continue;
             }
             double p = lease.probability(u.values());
+            double raw = steps ? lease.rawScore(u.values()) : p;
             scored++;
             sumAll += p;
             if (r.minProbability().isPresent() && p < r.minProbability().getAsDouble()) {
               continue;
             }
             Candidate c =
-                new Candidate(u.userId(), p, u.coldStart(), RowScorer.CompactFactors.NONE);
+                new Candidate(u.userId(), p, raw, u.coldStart(), RowScorer.CompactFactors.NONE);
             if (r.topK() > 0 && heap.size() == r.topK()) {
               if (BEST_FIRST.compare(c, heap.peek()) >= 0) {
                 continue;
@@ -237,6 +249,7 @@ public final class TargetRanker {
                   new Candidate(
                       c.userId(),
                       p,
+                      raw,
                       c.coldStart(),
                       rows.compactTopFactors(lease, u.values(), r.explainTopK()));
             }

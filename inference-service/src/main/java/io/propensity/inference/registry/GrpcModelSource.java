@@ -19,6 +19,7 @@ import io.propensity.inference.serving.ArtifactFormat;
 import io.propensity.inference.serving.GoldenRow;
 import io.propensity.inference.serving.ModelDescriptor;
 import io.propensity.inference.serving.ModelEvaluation;
+import io.propensity.runtime.calibration.Calibration;
 import io.propensity.runtime.metrics.CalibrationBin;
 import io.propensity.runtime.metrics.ConfusionMatrix;
 import io.propensity.runtime.metrics.LiftDecile;
@@ -273,6 +274,9 @@ public final class GrpcModelSource implements ModelSource {
   }
 
   static ModelDescriptor toDescriptor(ModelVersion v) {
+    List<String> problems = new ArrayList<>(1);
+    Optional<Calibration> calibration = calibration(v, problems);
+    Optional<String> calibrationProblem = problems.stream().findFirst();
     List<GoldenRow> golden = new ArrayList<>(v.getGoldenRowsCount());
     for (var g : v.getGoldenRowsList()) {
       golden.add(
@@ -293,7 +297,46 @@ public final class GrpcModelSource implements ModelSource {
         v.getArtifactSha256(),
         v.getArtifactSizeBytes(),
         golden,
-        v.hasEvaluation() ? Optional.of(evaluation(v.getEvaluation())) : Optional.empty());
+        v.hasEvaluation() ? Optional.of(evaluation(v.getEvaluation())) : Optional.empty(),
+        calibration.orElse(Calibration.none()),
+        calibrationProblem);
+  }
+
+  /**
+   * The calibration a version serves through; empty, with the reason in {@code problem}, when its
+   * numbers do not make one, or when it is missing although the version's evaluation compares
+   * calibrated with uncalibrated probabilities (its probabilities were calibrated when it was
+   * evaluated).
+   */
+  static Optional<Calibration> calibration(ModelVersion v, List<String> problem) {
+    propensity.registry.v1.Calibration c = v.getCalibration();
+    Calibration calibration;
+    try {
+      calibration =
+          switch (c.getMethodCase()) {
+            case PLATT -> Calibration.platt(c.getPlatt().getSlope(), c.getPlatt().getIntercept());
+            case ISOTONIC ->
+                Calibration.isotonic(
+                    c.getIsotonic().getPointsList().stream()
+                        .mapToDouble(propensity.registry.v1.CalibrationPoint::getRawScore)
+                        .toArray(),
+                    c.getIsotonic().getPointsList().stream()
+                        .mapToDouble(propensity.registry.v1.CalibrationPoint::getProbability)
+                        .toArray());
+            case NONE, METHOD_NOT_SET -> Calibration.none();
+          };
+    } catch (IllegalArgumentException e) {
+      problem.add(e.getMessage());
+      return Optional.empty();
+    }
+    if (calibration instanceof Calibration.None
+        && v.hasEvaluation()
+        && v.getEvaluation().hasUncalibrated()) {
+      problem.add(
+          "the version has no calibration, but it was evaluated on calibrated probabilities");
+      return Optional.empty();
+    }
+    return Optional.of(calibration);
   }
 
   static Optional<Target> target(propensity.features.v1.Target t) {

@@ -9,6 +9,7 @@ import io.propensity.inference.serving.ServedModel;
 import io.propensity.runtime.LightGbmModel;
 import io.propensity.runtime.ModelLoadException;
 import io.propensity.runtime.ScoringModel;
+import io.propensity.runtime.calibration.CalibratedModel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,10 +21,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Turns a registry version into a {@link ServedModel}, or refuses it. In order: format and schema
- * (before downloading), size and SHA-256 of the bytes against both the registered and the announced
- * checksum, LightGBM load, feature count, golden rows, warm-up. Nothing is served unless every
- * check passes, and a refused model holds no native memory afterwards.
+ * Turns a registry version into a {@link ServedModel}, or refuses it. In order: format, schema and
+ * calibration (before downloading), size and SHA-256 of the bytes against both the registered and
+ * the announced checksum, LightGBM load, feature count, golden rows (scored through the version's
+ * calibration, as every served probability is), warm-up. Nothing is served unless every check
+ * passes, and a refused model holds no native memory afterwards.
  */
 public final class ModelLoader {
 
@@ -86,7 +88,9 @@ public final class ModelLoader {
     return settings;
   }
 
-  /** Checks what can be checked before the download: format, schema, size, threshold. */
+  /**
+   * Checks what can be checked before the download: format, schema, size, threshold, calibration.
+   */
   public void checkDescriptor(ModelDescriptor d) throws ModelRefusedException {
     if (d.format() != ArtifactFormat.LIGHTGBM_TEXT) {
       throw new ModelRefusedException(
@@ -122,6 +126,11 @@ public final class ModelLoader {
           RefusalReason.METADATA,
           d.label() + ": threshold " + d.threshold() + " is outside 0 to 1");
     }
+    if (d.calibrationProblem().isPresent()) {
+      throw new ModelRefusedException(
+          RefusalReason.CALIBRATION,
+          d.label() + ": the registered calibration is unusable: " + d.calibrationProblem().get());
+    }
   }
 
   /**
@@ -136,8 +145,11 @@ public final class ModelLoader {
     ScoringModel model;
     try {
       model =
-          nativeLoader.load(
-              new String(artifact.bytes(), StandardCharsets.UTF_8), settings.concurrentScorers());
+          CalibratedModel.of(
+              nativeLoader.load(
+                  new String(artifact.bytes(), StandardCharsets.UTF_8),
+                  settings.concurrentScorers()),
+              d.calibration());
     } catch (ModelLoadException e) {
       throw new ModelRefusedException(RefusalReason.CORRUPT, d.label() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {

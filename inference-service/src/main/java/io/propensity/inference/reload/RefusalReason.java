@@ -17,7 +17,13 @@ public enum RefusalReason {
   /** The loaded model fails while scoring its warm-up rows. */
   WARM_UP,
   /** The registered metadata is unusable (e.g. a threshold outside 0 to 1). */
-  METADATA;
+  METADATA,
+  /**
+   * The registered calibration is corrupt, or missing although the version was evaluated on
+   * calibrated probabilities: serving the artifact's own probabilities instead would be wrong
+   * without anyone noticing.
+   */
+  CALIBRATION;
 
   /** Lower-case tag value. */
   public String tag() {

@@ -100,6 +100,7 @@ public final class RowScorer {
               contribution,
               describer.describe(i, values[i], contribution)));
     }
-    return new Explanation(prediction(lease.served(), row, p, List.of()), c.bias(), all);
+    return new Explanation(
+        prediction(lease.served(), row, p, List.of()), c.bias(), all, c.rawScore());
   }
 }

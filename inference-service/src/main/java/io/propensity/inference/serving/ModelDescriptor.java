@@ -1,6 +1,7 @@
 package io.propensity.inference.serving;
 
 import io.propensity.engine.labels.Target;
+import io.propensity.runtime.calibration.Calibration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,12 +14,17 @@ import java.util.Optional;
  * @param schemaHash version hash of the feature schema the model was trained on
  * @param featureNames the schema's feature names, in order, as registered
  * @param target what the model predicts, when recorded
- * @param threshold decision threshold on the probability, 0 to 1
+ * @param threshold decision threshold on the (calibrated) probability, 0 to 1
  * @param format artifact format
  * @param artifactSha256 lower-case hex SHA-256 of the artifact, as registered
  * @param artifactSizeBytes artifact size as registered
  * @param goldenRows reference rows the loaded artifact must reproduce
  * @param evaluation the test evaluation, when recorded
+ * @param calibration how the artifact's raw score becomes the probability served ({@link
+ *     Calibration#none()} for a version without one)
+ * @param calibrationProblem why the registered calibration cannot be served (corrupt numbers, or
+ *     missing although the evaluation was made on calibrated probabilities); a version with a
+ *     problem is refused, never served with another calibration
  */
 public record ModelDescriptor(
     String name,
@@ -31,7 +37,39 @@ public record ModelDescriptor(
     String artifactSha256,
     long artifactSizeBytes,
     List<GoldenRow> goldenRows,
-    Optional<ModelEvaluation> evaluation) {
+    Optional<ModelEvaluation> evaluation,
+    Calibration calibration,
+    Optional<String> calibrationProblem) {
+
+  /** A version without calibration. */
+  public ModelDescriptor(
+      String name,
+      long version,
+      String schemaHash,
+      List<String> featureNames,
+      Optional<Target> target,
+      double threshold,
+      ArtifactFormat format,
+      String artifactSha256,
+      long artifactSizeBytes,
+      List<GoldenRow> goldenRows,
+      Optional<ModelEvaluation> evaluation) {
+    this(
+        name,
+        version,
+        schemaHash,
+        featureNames,
+        target,
+        threshold,
+        format,
+        artifactSha256,
+        artifactSizeBytes,
+        goldenRows,
+        evaluation,
+        Calibration.none(),
+        Optional.empty());
+  }
+
   public ModelDescriptor {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(schemaHash, "schemaHash");
@@ -41,6 +79,8 @@ public record ModelDescriptor(
     Objects.requireNonNull(artifactSha256, "artifactSha256");
     goldenRows = List.copyOf(goldenRows);
     Objects.requireNonNull(evaluation, "evaluation");
+    Objects.requireNonNull(calibration, "calibration");
+    Objects.requireNonNull(calibrationProblem, "calibrationProblem");
   }
 
   /** {@code name@version}, for logs and messages. */

@@ -1,6 +1,7 @@
 package io.propensity.inference.serving;
 
 import io.propensity.runtime.Contributions;
+import io.propensity.runtime.calibration.Calibration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -23,6 +24,19 @@ public final class ModelLease implements AutoCloseable {
   /** Probability of the positive class for one row in schema order. */
   public double probability(double[] row) {
     return served.model().predictProbability(row);
+  }
+
+  /**
+   * The model's raw score (log-odds) of one row, before calibration: it orders rows like the
+   * probability does, and also within an isotonic calibration's flat steps.
+   */
+  public double rawScore(double[] row) {
+    return served.model().predictRaw(row);
+  }
+
+  /** Whether the probability can tie where the raw score does not (an isotonic calibration). */
+  public boolean probabilityHasSteps() {
+    return served.model().calibration() instanceof Calibration.Isotonic;
   }
 
   /** SHAP contributions (log-odds) of one row. */

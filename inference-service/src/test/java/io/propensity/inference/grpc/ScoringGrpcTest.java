@@ -264,6 +264,7 @@ class ScoringGrpcTest implements TestPropertyProvider {
     double sum =
         e.getBias() + e.getContributionsList().stream().mapToDouble(Factor::getContribution).sum();
     assertThat(sum).isCloseTo(Math.log(p / (1 - p)), within(1e-9));
+    assertThat(e.getRawScore()).isCloseTo(sum, within(1e-9));
     assertThat(e.getPrediction().getFactorsCount()).isZero();
   }
 

@@ -14,6 +14,8 @@ import io.propensity.inference.serving.ModelDescriptor;
 import io.propensity.inference.serving.ServedModel;
 import io.propensity.inference.serving.ServedModels;
 import io.propensity.inference.testing.FakeScoringModel;
+import io.propensity.runtime.calibration.CalibratedModel;
+import io.propensity.runtime.calibration.Calibration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -157,6 +159,48 @@ class TargetRankerTest {
               got.isEmpty() || mean == 0 ? 0 : (selected / got.size()) / mean, within(1e-12));
       assertThat(summary[0].modelVersion()).isEqualTo(4);
     }
+  }
+
+  @Test
+  void aCalibratedVersionRanksByItsServedProbabilityAndSeparatesIsotonicStepsByRawScore() {
+    // one isotonic step: every raw score up to 0 serves 0.1, from 1 on 0.6
+    Calibration steps = Calibration.isotonic(new double[] {0, 1}, new double[] {0.1, 0.6});
+    ModelDescriptor d =
+        new ModelDescriptor(
+            "m",
+            5,
+            FeatureCatalog.schema().versionHash(),
+            List.of(),
+            Optional.empty(),
+            0.3,
+            ArtifactFormat.LIGHTGBM_TEXT,
+            "sha",
+            1,
+            List.of(),
+            Optional.empty(),
+            steps,
+            Optional.empty());
+    served.swapIn(
+        new ServedModel(
+            d,
+            CalibratedModel.of(new FakeScoringModel(N), steps),
+            FeatureCatalog.schema(),
+            "production",
+            "sha",
+            NOW));
+    // raw scores: a -2.2, b 2.2, c -0.4, z 1.4 (the logit of the fake's probability)
+    probability.put("a", 0.1);
+    probability.put("b", 0.9);
+    probability.put("c", 0.4);
+    probability.put("z", 0.8);
+    RankingSummary[] summary = new RankingSummary[1];
+    List<RankedTarget> got =
+        rank(request(List.of("a", "b", "c", "z"), 10, OptionalDouble.empty()), summary);
+
+    assertThat(got).extracting(RankedTarget::userId).containsExactly("b", "z", "c", "a");
+    assertThat(got).extracting(RankedTarget::probability).containsExactly(0.6, 0.6, 0.1, 0.1);
+    assertThat(summary[0].modelVersion()).isEqualTo(5);
+    assertThat(summary[0].expectedConversions()).isCloseTo(1.4, within(1e-12));
   }
 
   @Test

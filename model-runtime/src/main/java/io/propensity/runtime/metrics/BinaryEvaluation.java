@@ -54,6 +54,14 @@ public record BinaryEvaluation(
     return rows == 0 ? Double.NaN : (double) positives / rows;
   }
 
+  /**
+   * Expected calibration error over the {@link #calibration()} bins: Σ (bin rows / rows) · |mean
+   * predicted − observed rate|, 0 to 1.
+   */
+  public double expectedCalibrationError() {
+    return Reliability.expectedCalibrationError(calibration);
+  }
+
   /** Share of rows decided correctly at {@code threshold}. */
   public double accuracy() {
     return confusion.accuracy();

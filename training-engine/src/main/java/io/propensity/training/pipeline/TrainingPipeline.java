@@ -2,8 +2,14 @@ package io.propensity.training.pipeline;
 
 import io.propensity.runtime.LightGbmModel;
 import io.propensity.runtime.ModelLoadException;
+import io.propensity.runtime.ScoringModel;
+import io.propensity.runtime.calibration.CalibratedModel;
+import io.propensity.runtime.calibration.Calibration;
+import io.propensity.runtime.calibration.CalibrationFit;
+import io.propensity.runtime.calibration.Calibrator;
 import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.runtime.metrics.Evaluator;
+import io.propensity.runtime.metrics.Reliability;
 import io.propensity.runtime.metrics.ThresholdChoice;
 import io.propensity.runtime.metrics.ThresholdSelector;
 import io.propensity.training.pipeline.comparison.Comparisons;
@@ -39,15 +45,18 @@ import java.util.TreeSet;
 
 /**
  * One training run, start to finish: load → split → baseline → tune (optional) → final LightGBM fit
- * → threshold → evaluation on test → SHAP → golden rows → HTML report.
+ * → calibration and threshold → evaluation on test → SHAP → golden rows → HTML report.
  *
  * <p>The test rows are scored exactly once, by the finished models: tuning sees only train rows
- * (cross-validated), early stopping and threshold choice only validation rows, and resampling only
- * the rows being fitted. With tuning, the number of boosting rounds comes from the cross-validation
- * folds, not from the validation rows, which then serve the threshold alone. Features constant in
- * the training rows are reported in the notes and left out of the baseline. Predictions, metrics
- * and SHAP come from model-runtime, the same code that serves the model, so the numbers in the
- * result are what serving will reproduce.
+ * (cross-validated), early stopping, calibration and threshold choice only validation rows, and
+ * resampling only the rows being fitted. With tuning, the number of boosting rounds comes from the
+ * cross-validation folds, not from the validation rows, which then serve calibration and the
+ * threshold alone. The calibration is fitted on the validation rows' raw scores from the model
+ * fitted on the training rows, and the threshold is chosen on the calibrated validation
+ * probabilities; the baseline's probabilities are calibrated the same way. Features constant in the
+ * training rows are reported in the notes and left out of the baseline. Predictions, metrics and
+ * SHAP come from model-runtime, the same code that serves the model (calibration included), so the
+ * numbers in the result are what serving will reproduce.
  *
  * <p>Plain domain code: no gRPC, no framework. Thread-safe (no shared state); a run is
  * single-threaded apart from LightGBM's own threads and concurrent tuning trials.
@@ -120,7 +129,10 @@ public final class TrainingPipeline {
               req.baseline(),
               Set.copyOf(constant.constantIndices()),
               cancel);
-      double[] baselineValidation = baseline.predictProbabilities(validation);
+      double[] baselineOwn = baseline.predictProbabilities(validation);
+      CalibrationFit baselineCalibration =
+          Calibrator.fit(req.calibration(), logits(baselineOwn), validation.labels());
+      double[] baselineValidation = calibrated(baselineCalibration, baselineOwn);
       ThresholdChoice baselineThreshold =
           ThresholdSelector.bestFBeta(baselineValidation, validation.labels(), req.thresholdBeta());
 
@@ -198,8 +210,17 @@ public final class TrainingPipeline {
                   firstFit,
                   cancel);
       ThresholdChoice threshold;
+      CalibrationFit calibration;
       try (LightGbmModel early = load(fit.modelText())) {
-        double[] p = early.predictProbabilities(validation.toRows());
+        double[][] validationMatrix = validation.toRows();
+        double[] raw = new double[validationMatrix.length];
+        for (int i = 0; i < raw.length; i++) {
+          raw[i] = early.predictRaw(validationMatrix[i]);
+        }
+        calibration = Calibrator.fit(req.calibration(), raw, validation.labels());
+        double[] p =
+            CalibratedModel.of(early, calibration.calibration())
+                .predictProbabilities(validationMatrix);
         threshold = ThresholdSelector.bestFBeta(p, validation.labels(), req.thresholdBeta());
       }
       LightGbmFit finalFit = fit;
@@ -246,12 +267,25 @@ public final class TrainingPipeline {
       FitData test = FitData.of(data, split.test());
       double[][] testRows = test.toRows();
       BinaryEvaluation modelEval;
-      double[] baselineTest = baseline.predictProbabilities(test);
+      double[] baselineTest = calibrated(baselineCalibration, baseline.predictProbabilities(test));
       BinaryEvaluation baselineEval =
           Evaluator.evaluate(baselineTest, test.labels(), baselineThreshold.threshold());
       try (LightGbmModel model = load(finalFit.modelText())) {
-        double[] p = model.predictProbabilities(testRows);
+        ScoringModel served = CalibratedModel.of(model, calibration.calibration());
+        double[] p = served.predictProbabilities(testRows);
         modelEval = Evaluator.evaluate(p, test.labels(), threshold.threshold());
+        BinaryEvaluation uncalibrated =
+            served == model
+                ? modelEval
+                : Evaluator.evaluate(
+                    model.predictProbabilities(testRows), test.labels(), threshold.threshold());
+        CalibrationReport calibrationReport =
+            new CalibrationReport(
+                req.calibration(),
+                calibration,
+                baselineCalibration,
+                Reliability.of(uncalibrated),
+                Reliability.of(modelEval));
         listener.onProgress(
             Progress.stage(
                 Stage.EVALUATING,
@@ -279,7 +313,7 @@ public final class TrainingPipeline {
                 req.shapPointsPerFeature(),
                 req.dependencePlots(),
                 req.seed());
-        List<GoldenRow> golden = goldenRows(data, split.test(), testRows, model);
+        List<GoldenRow> golden = goldenRows(data, split.test(), testRows, served);
 
         // REPORTING
         begin(Stage.REPORTING, "writing the report");
@@ -300,6 +334,7 @@ public final class TrainingPipeline {
                 hp,
                 finalFit.params(),
                 finalFit.bestIteration(),
+                calibrationReport,
                 lineage,
                 golden,
                 shap.importances(),
@@ -328,6 +363,7 @@ public final class TrainingPipeline {
             result.hyperparameters(),
             result.params(),
             result.iterations(),
+            result.calibration(),
             result.lineage(),
             result.goldenRows(),
             result.importances(),
@@ -341,8 +377,9 @@ public final class TrainingPipeline {
       }
     }
 
+    /** Test rows with the served (calibrated) probability and the raw score of the model. */
     private List<GoldenRow> goldenRows(
-        Dataset data, int[] testIdx, double[][] testRows, LightGbmModel model) {
+        Dataset data, int[] testIdx, double[][] testRows, ScoringModel model) {
       int[] pick =
           ShapAnalysis.sample(testIdx.length, req.goldenRows(), new Random(req.seed() + 7));
       List<GoldenRow> out = new ArrayList<>();
@@ -394,6 +431,25 @@ public final class TrainingPipeline {
           req.seed(),
           notes,
           Instant.now());
+    }
+
+    /**
+     * The log-odds of probabilities, so that a model that only gives probabilities (the baseline)
+     * can be calibrated like one with raw scores; 0 and 1 are moved in by 1e-15 first.
+     */
+    private static double[] logits(double[] probabilities) {
+      double[] out = new double[probabilities.length];
+      for (int i = 0; i < out.length; i++) {
+        double p = Math.min(1 - 1e-15, Math.max(1e-15, probabilities[i]));
+        out[i] = Math.log(p / (1 - p));
+      }
+      return out;
+    }
+
+    /** Probabilities through a calibration of their log-odds; unchanged without one. */
+    private static double[] calibrated(CalibrationFit fit, double[] probabilities) {
+      Calibration c = fit.calibration();
+      return c instanceof Calibration.None ? probabilities : c.probabilities(logits(probabilities));
     }
 
     /** Boosting rounds for a fit on {@code rows} rows from cross-validation, at most the cap. */

@@ -1,5 +1,6 @@
 package io.propensity.training.pipeline;
 
+import io.propensity.runtime.calibration.CalibrationMethod;
 import io.propensity.training.pipeline.comparison.ComparisonSettings;
 import io.propensity.training.pipeline.imbalance.ImbalanceStrategy;
 import io.propensity.training.pipeline.model.BoostingSettings;
@@ -28,8 +29,11 @@ import java.util.Optional;
  * @param boosting iterations, early stopping, threads and seed of the final fit
  * @param baseline the logistic-regression baseline's settings
  * @param thresholdBeta the threshold maximises F-β on validation; 1 = F1
+ * @param calibration how the model's raw scores become probabilities, fitted on the validation rows
+ *     (the threshold is then chosen on the calibrated validation probabilities)
  * @param refitOnTrainAndValidation refit the final model on train + validation with the best
- *     iteration count found on validation (the threshold stays the one chosen on validation)
+ *     iteration count found on validation (the threshold and the calibration stay the ones fitted
+ *     on validation with the model fitted on train only)
  * @param goldenRows test rows stored with their expected probabilities
  * @param shapRows test rows explained at most (a seeded sample)
  * @param shapPointsPerFeature beeswarm points per feature
@@ -49,6 +53,7 @@ public record TrainingRequest(
     BoostingSettings boosting,
     LogisticBaseline.Settings baseline,
     double thresholdBeta,
+    CalibrationMethod calibration,
     boolean refitOnTrainAndValidation,
     int goldenRows,
     int shapRows,
@@ -80,6 +85,7 @@ public record TrainingRequest(
     if (!(thresholdBeta > 0) || Double.isInfinite(thresholdBeta)) {
       throw new IllegalArgumentException("thresholdBeta must be a positive number");
     }
+    Objects.requireNonNull(calibration, "calibration");
     Objects.requireNonNull(comparison, "comparison");
     if (goldenRows < 0 || shapRows < 1 || shapPointsPerFeature < 1 || dependencePlots < 0) {
       throw new IllegalArgumentException(
@@ -128,6 +134,7 @@ public record TrainingRequest(
     private BoostingSettings boosting;
     private LogisticBaseline.Settings baseline;
     private double thresholdBeta = 1.0;
+    private CalibrationMethod calibration = CalibrationMethod.AUTO;
     private boolean refit = true;
     private int goldenRows = 20;
     private int shapRows = 2000;
@@ -192,6 +199,12 @@ public record TrainingRequest(
       return this;
     }
 
+    /** How to calibrate the model's probabilities; {@link CalibrationMethod#AUTO} by default. */
+    public Builder calibration(CalibrationMethod c) {
+      this.calibration = c;
+      return this;
+    }
+
     public Builder refitOnTrainAndValidation(boolean r) {
       this.refit = r;
       return this;
@@ -227,6 +240,7 @@ public record TrainingRequest(
           boosting != null ? boosting : defaultBoosting(seed),
           baseline != null ? baseline : LogisticBaseline.Settings.defaults(seed),
           thresholdBeta,
+          calibration,
           refit,
           goldenRows,
           shapRows,

@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param hyperparameters the LightGBM hyperparameters of the final model
  * @param params every LightGBM parameter of the final fit
  * @param iterations boosting iterations in the final model
+ * @param calibration how raw scores become probabilities (fitted on validation), with the test
+ *     rows' reliability before and after
  * @param lineage data, split and seed
  * @param goldenRows test rows with the probabilities the model must reproduce
  * @param importances mean |SHAP| per feature on test rows, most important first
@@ -59,6 +61,7 @@ public record TrainingResult(
     Hyperparameters hyperparameters,
     Map<String, String> params,
     int iterations,
+    CalibrationReport calibration,
     Lineage lineage,
     List<GoldenRow> goldenRows,
     List<FeatureImportance> importances,
@@ -71,6 +74,7 @@ public record TrainingResult(
     ModelComparison comparison) {
 
   public TrainingResult {
+    java.util.Objects.requireNonNull(calibration, "calibration");
     featureNames = List.copyOf(featureNames);
     featureKinds = List.copyOf(featureKinds);
     vocabularies =

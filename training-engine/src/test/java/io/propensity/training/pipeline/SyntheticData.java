@@ -54,27 +54,27 @@ public final class SyntheticData {
       double x5 = rnd.nextDouble() < 0.1 ? Double.NaN : rnd.nextDouble() * 4;
       int dev = rnd.nextInt(5); // 0 = missing
       double member = rnd.nextDouble() < 0.4 ? 1 : 0;
-      boolean xor = (x1 > 0.5) != (x2 > 0.5);
-      double logit =
-          intercept
-              + 3.2 * (xor ? 1 : 0)
-              + 0.8 * x3
-              + (dev == 2 ? 1.0 : 0)
-              + 0.5 * member
-              + (Double.isNaN(x5) ? 0 : 1.2 * Math.sin(2 * x5));
-      boolean label = rnd.nextDouble() < 1 / (1 + Math.exp(-logit));
+      double[] x = {x1, x2, x3, x4, x5, dev, member};
+      boolean label = rnd.nextDouble() < trueProbability(x, intercept);
       int month = i % cutoffs;
       Instant cutoff = FIRST_CUTOFF.plusMonths(month).atStartOfDay().toInstant(ZoneOffset.UTC);
       String device = dev == 0 ? "" : DEVICES[dev - 1];
-      out[i] =
-          new Row(
-              new double[] {x1, x2, x3, x4, x5, dev, member},
-              label,
-              cutoff,
-              "u" + (i % (n / 3 + 1)),
-              device);
+      out[i] = new Row(x, label, cutoff, "u" + (i % (n / 3 + 1)), device);
     }
     return out;
+  }
+
+  /** The probability a row's label was drawn with: the truth a calibrated model should match. */
+  public static double trueProbability(double[] x, double intercept) {
+    boolean xor = (x[0] > 0.5) != (x[1] > 0.5);
+    double logit =
+        intercept
+            + 3.2 * (xor ? 1 : 0)
+            + 0.8 * x[2]
+            + (x[5] == 2 ? 1.0 : 0)
+            + 0.5 * x[6]
+            + (Double.isNaN(x[4]) ? 0 : 1.2 * Math.sin(2 * x[4]));
+    return 1 / (1 + Math.exp(-logit));
   }
 
   /** An in-memory dataset (device codes 0–4, 0 = missing), with cutoffs and user ids when asked. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.propensity.runtime.LightGbmModel;
+import io.propensity.runtime.ScoringModel;
+import io.propensity.runtime.calibration.CalibratedModel;
 import io.propensity.runtime.metrics.BootstrapResult;
 import io.propensity.runtime.metrics.IntervalMetric;
 import io.propensity.training.pipeline.comparison.ModelComparison;
@@ -89,11 +91,12 @@ class TrainingPipelineTest {
     assertThat(r.tuning().orElseThrow().trials()).hasSize(5);
     assertThat(r.tuning().orElseThrow().best().orElseThrow().params())
         .isEqualTo(r.hyperparameters());
-    // golden rows are reproduced by model-runtime from the stored model text
+    // golden rows are reproduced by model-runtime from the stored model text and calibration
     assertThat(r.goldenRows()).hasSize(20);
     try (LightGbmModel m = LightGbmModel.fromModelText(r.modelText())) {
+      ScoringModel served = CalibratedModel.of(m, r.calibration().model().calibration());
       for (GoldenRow g : r.goldenRows()) {
-        assertThat(m.predictProbability(g.features()))
+        assertThat(served.predictProbability(g.features()))
             .isCloseTo(g.expectedProbability(), within(1e-12));
         assertThat(g.userId()).isPresent();
         assertThat(g.cutoff().orElseThrow()).isAfter(l.lastTrainCutoff().orElseThrow());

@@ -43,6 +43,8 @@ final class RegistryProtoMapper {
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final int MAX_DESCRIPTION_CHARS = 1024;
   private static final int MAX_GOLDEN_ROWS = 100;
+  private static final int MAX_CALIBRATION_POINTS = 10_000;
+  private static final int MAX_REASON_CHARS = 1024;
   private static final String VERSIONS_TOKEN = "v:";
   private static final String MODELS_TOKEN = "m:";
 
@@ -183,6 +185,9 @@ final class RegistryProtoMapper {
                 row.getExpectedProbability() + " is outside 0 to 1"));
       }
     }
+    if (mv.hasCalibration()) {
+      checkCalibration(mv.getCalibration(), p + "calibration", problems);
+    }
     if (!problems.isEmpty()) {
       throw new InvalidInputException(
           problems.size() == 1
@@ -202,6 +207,52 @@ final class RegistryProtoMapper {
       b.expectedReport(new BlobInfo(mv.getReportSha256(), mv.getReportSizeBytes()));
     }
     return b.build();
+  }
+
+  /**
+   * Adds what is wrong with a calibration: the numbers must make a monotone map (the domain
+   * calibration's own rules, named by the sub-message that breaks them) within the contract's
+   * limits.
+   */
+  private static void checkCalibration(
+      propensity.registry.v1.Calibration c, String path, List<FieldError> problems) {
+    if (c.getIsotonic().getPointsCount() > MAX_CALIBRATION_POINTS) {
+      problems.add(
+          new FieldError(
+              path + ".isotonic.points",
+              c.getIsotonic().getPointsCount() + " points is more than " + MAX_CALIBRATION_POINTS));
+      return;
+    }
+    if (c.getReason().length() > MAX_REASON_CHARS) {
+      problems.add(
+          new FieldError(
+              path + ".reason",
+              c.getReason().length() + " characters is more than " + MAX_REASON_CHARS));
+    }
+    long rows = c.getValidationRowCount();
+    long positives = c.getValidationPositiveCount();
+    if (rows < 0) {
+      problems.add(new FieldError(path + ".validation_row_count", rows + " is negative"));
+      return;
+    }
+    if (positives < 0 || positives > rows) {
+      problems.add(
+          new FieldError(
+              path + ".validation_positive_count",
+              positives + " is outside 0 to validation_row_count " + rows));
+      return;
+    }
+    try {
+      VersionDetailsProtoMapper.calibration(c);
+    } catch (IllegalArgumentException e) {
+      String where =
+          switch (c.getMethodCase()) {
+            case PLATT -> path + ".platt";
+            case ISOTONIC -> path + ".isotonic.points";
+            default -> path;
+          };
+      problems.add(new FieldError(where, e.getMessage()));
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -224,6 +275,7 @@ final class RegistryProtoMapper {
     b.getFeatureSchemaBuilder().setVersionHash(r.featureSchemaHash());
     if (view == ModelVersionView.MODEL_VERSION_VIEW_BASIC) {
       b.clearGoldenRows().clearFeatureImportances().clearTuningTrials();
+      // the calibration stays whole: it is how the version scores
       if (b.hasEvaluation()) {
         b.setEvaluation(basic(b.getEvaluation()));
       }
@@ -242,7 +294,11 @@ final class RegistryProtoMapper {
   }
 
   private static Evaluation basic(Evaluation e) {
-    return e.toBuilder().clearCalibrationBins().clearRocCurve().clearPrCurve().build();
+    Evaluation.Builder b = e.toBuilder().clearCalibrationBins().clearRocCurve().clearPrCurve();
+    if (b.hasUncalibrated()) {
+      b.getUncalibratedBuilder().clearCalibrationBins();
+    }
+    return b.build();
   }
 
   /** The view asked for, {@code fallback} when unspecified. */

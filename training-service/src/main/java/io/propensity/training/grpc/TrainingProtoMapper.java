@@ -3,6 +3,7 @@ package io.propensity.training.grpc;
 import io.propensity.client.EventProtoMapper;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
+import io.propensity.runtime.calibration.CalibrationMethod;
 import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.runtime.metrics.BootstrapResult;
 import io.propensity.runtime.metrics.BootstrapSettings;
@@ -12,6 +13,7 @@ import io.propensity.training.jobs.DataLoader;
 import io.propensity.training.jobs.Job;
 import io.propensity.training.jobs.JobDefinition;
 import io.propensity.training.jobs.JobState;
+import io.propensity.training.pipeline.CalibrationReport;
 import io.propensity.training.pipeline.Progress;
 import io.propensity.training.pipeline.TrainingRequest;
 import io.propensity.training.pipeline.TrainingSource;
@@ -46,6 +48,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import propensity.registry.v1.MetricIntervals;
 import propensity.registry.v1.ReferenceStatus;
+import propensity.training.v1.CalibrationSummary;
 import propensity.training.v1.ComparisonSpec;
 import propensity.training.v1.DataSource;
 import propensity.training.v1.EvaluationSummary;
@@ -95,6 +98,7 @@ final class TrainingProtoMapper {
     Optional<TuningConfig> tuning =
         tuned ? tuning(spec.getTuning(), seed, errors) : Optional.empty();
     double thresholdBeta = thresholdBeta(spec.getThreshold(), errors);
+    CalibrationMethod calibration = calibration(spec.getCalibration(), errors);
     FitSettings fit = fitSettings(spec.getFixedParamsMap(), tuned, metric, seed, errors);
     Optional<JobDefinition.Promotion> promotion = promotion(spec.getPromotion(), errors);
     ComparisonSettings comparison = comparison(spec.getComparison(), seed, errors);
@@ -113,6 +117,7 @@ final class TrainingProtoMapper {
                   .fixedParameters(fit.hyperparameters())
                   .boosting(fit.boosting())
                   .thresholdBeta(thresholdBeta)
+                  .calibration(calibration)
                   .comparison(comparison);
           tuning.ifPresent(b::tuning);
           return b.build();
@@ -436,6 +441,34 @@ final class TrainingProtoMapper {
     return new FitSettings(hp, boosting);
   }
 
+  /** The calibration a spec asks for; unspecified means auto. */
+  static CalibrationMethod calibration(
+      propensity.training.v1.CalibrationMethod method, List<FieldError> errors) {
+    return switch (method) {
+      case CALIBRATION_METHOD_UNSPECIFIED, CALIBRATION_METHOD_AUTO -> CalibrationMethod.AUTO;
+      case CALIBRATION_METHOD_NONE -> CalibrationMethod.NONE;
+      case CALIBRATION_METHOD_PLATT -> CalibrationMethod.PLATT;
+      case CALIBRATION_METHOD_ISOTONIC -> CalibrationMethod.ISOTONIC;
+      case UNRECOGNIZED -> {
+        errors.add(
+            new FieldError(
+                "spec.calibration",
+                "unknown calibration method; use CALIBRATION_METHOD_AUTO, _NONE, _PLATT or"
+                    + " _ISOTONIC"));
+        yield CalibrationMethod.AUTO;
+      }
+    };
+  }
+
+  static propensity.training.v1.CalibrationMethod toProto(CalibrationMethod m) {
+    return switch (m) {
+      case AUTO -> propensity.training.v1.CalibrationMethod.CALIBRATION_METHOD_AUTO;
+      case NONE -> propensity.training.v1.CalibrationMethod.CALIBRATION_METHOD_NONE;
+      case PLATT -> propensity.training.v1.CalibrationMethod.CALIBRATION_METHOD_PLATT;
+      case ISOTONIC -> propensity.training.v1.CalibrationMethod.CALIBRATION_METHOD_ISOTONIC;
+    };
+  }
+
   private static Optional<JobDefinition.Promotion> promotion(
       PromotionPolicy policy, List<FieldError> errors) {
     if (!policy.hasPromoteIfBetter()) {
@@ -521,6 +554,7 @@ final class TrainingProtoMapper {
                       ? 0
                       : (double) j.model().get().positives() / j.model().get().rows());
       j.baseline().ifPresent(base -> e.setBaseline(summary(base)));
+      j.calibration().ifPresent(c -> e.setCalibration(summary(c)));
       j.comparison().ifPresent(c -> comparison(e, c));
       b.setEvaluation(e);
     }
@@ -584,6 +618,20 @@ final class TrainingProtoMapper {
         .setRocAuc(finite(e.rocAuc()))
         .setPrAuc(finite(e.prAuc()))
         .setLogLoss(finite(e.logLoss()))
+        .build();
+  }
+
+  private static CalibrationSummary summary(CalibrationReport c) {
+    return CalibrationSummary.newBuilder()
+        .setMethod(toProto(c.model().method()))
+        .setReason(c.model().reason())
+        .setBrier(finite(c.calibrated().brierScore()))
+        .setUncalibratedBrier(finite(c.uncalibrated().brierScore()))
+        .setExpectedCalibrationError(finite(c.calibrated().expectedCalibrationError()))
+        .setUncalibratedExpectedCalibrationError(
+            finite(c.uncalibrated().expectedCalibrationError()))
+        .setLogLoss(finite(c.calibrated().logLoss()))
+        .setUncalibratedLogLoss(finite(c.uncalibrated().logLoss()))
         .build();
   }
 

@@ -5,6 +5,8 @@ import io.propensity.client.EventProtoMapper;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.labels.Target;
+import io.propensity.runtime.calibration.Calibration;
+import io.propensity.runtime.calibration.CalibrationFit;
 import io.propensity.runtime.explain.FeatureImportance;
 import io.propensity.runtime.metrics.ConfidenceInterval;
 import io.propensity.training.registry.Metric;
@@ -24,6 +26,7 @@ import io.propensity.training.registry.VersionDetails.LineageSource;
 import io.propensity.training.registry.VersionDetails.PrPoint;
 import io.propensity.training.registry.VersionDetails.ReferenceEvaluation;
 import io.propensity.training.registry.VersionDetails.ReferenceStatus;
+import io.propensity.training.registry.VersionDetails.ReliabilityFigures;
 import io.propensity.training.registry.VersionDetails.RocPoint;
 import io.propensity.training.registry.VersionDetails.RollingCutoffs;
 import io.propensity.training.registry.VersionDetails.TabularFile;
@@ -39,17 +42,23 @@ import propensity.features.v1.CutoffList;
 import propensity.features.v1.CutoffRange;
 import propensity.features.v1.TrainingSetSpec;
 import propensity.features.v1.UserFilter;
+import propensity.registry.v1.CalibrationPoint;
+import propensity.registry.v1.IsotonicCalibration;
 import propensity.registry.v1.MetricIntervals;
 import propensity.registry.v1.ModelComparison;
 import propensity.registry.v1.ModelVersion;
+import propensity.registry.v1.NoCalibration;
+import propensity.registry.v1.PlattScaling;
+import propensity.registry.v1.Reliability;
 import propensity.registry.v1.TabularFileLineage;
 
 /**
  * Translates the descriptive part of a registry.v1 {@code ModelVersion} (evaluations, parameters,
- * feature definitions, lineage, golden rows, importances, trials) to {@link VersionDetails} and
- * back, field for field: a message that is set becomes a present {@code Optional}, an unset or
- * unknown enum value an empty one. The fields the registry keeps as columns (name, number, aliases,
- * time, threshold, format, checksums, schema hash) are {@link RegistryProtoMapper}'s.
+ * feature definitions, lineage, golden rows, importances, trials, calibration) to {@link
+ * VersionDetails} and back, field for field: a message that is set becomes a present {@code
+ * Optional}, an unset or unknown enum value an empty one. The fields the registry keeps as columns
+ * (name, number, aliases, time, threshold, format, checksums, schema hash) are {@link
+ * RegistryProtoMapper}'s.
  */
 public final class VersionDetailsProtoMapper {
   private VersionDetailsProtoMapper() {}
@@ -76,7 +85,8 @@ public final class VersionDetailsProtoMapper {
             .map(f -> new FeatureImportance(f.getFeature(), f.getMeanAbsShap()))
             .toList(),
         mv.getTuningTrialsList().stream().map(VersionDetailsProtoMapper::tuningTrial).toList(),
-        mv.hasComparison() ? Optional.of(comparison(mv.getComparison())) : Optional.empty());
+        mv.hasComparison() ? Optional.of(comparison(mv.getComparison())) : Optional.empty(),
+        mv.hasCalibration() ? calibration(mv.getCalibration()) : CalibrationFit.none());
   }
 
   /**
@@ -101,7 +111,61 @@ public final class VersionDetailsProtoMapper {
                         .setMeanAbsShap(f.meanAbsShap())));
     d.tuningTrials().forEach(t -> b.addTuningTrials(tuningTrial(t)));
     d.comparison().ifPresent(c -> b.setComparison(comparison(c)));
+    if (!d.calibration().equals(CalibrationFit.none())) {
+      b.setCalibration(calibration(d.calibration()));
+    }
     return b;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // calibration
+
+  /**
+   * The domain calibration of a contract one.
+   *
+   * @throws IllegalArgumentException when its numbers do not make a calibration (not finite, a
+   *     negative slope, isotonic points that do not increase, probabilities outside 0 to 1,
+   *     positives above rows), with a message saying which
+   */
+  static CalibrationFit calibration(propensity.registry.v1.Calibration c) {
+    Calibration calibration =
+        switch (c.getMethodCase()) {
+          case PLATT -> Calibration.platt(c.getPlatt().getSlope(), c.getPlatt().getIntercept());
+          case ISOTONIC ->
+              Calibration.isotonic(
+                  c.getIsotonic().getPointsList().stream()
+                      .mapToDouble(CalibrationPoint::getRawScore)
+                      .toArray(),
+                  c.getIsotonic().getPointsList().stream()
+                      .mapToDouble(CalibrationPoint::getProbability)
+                      .toArray());
+          case NONE, METHOD_NOT_SET -> Calibration.none();
+        };
+    return new CalibrationFit(
+        calibration, c.getReason(), c.getValidationRowCount(), c.getValidationPositiveCount());
+  }
+
+  private static propensity.registry.v1.Calibration calibration(CalibrationFit fit) {
+    propensity.registry.v1.Calibration.Builder b =
+        propensity.registry.v1.Calibration.newBuilder()
+            .setValidationRowCount(fit.rows())
+            .setValidationPositiveCount(fit.positives())
+            .setReason(fit.reason());
+    if (fit.calibration() instanceof Calibration.Platt p) {
+      b.setPlatt(PlattScaling.newBuilder().setSlope(p.slope()).setIntercept(p.intercept()));
+    } else if (fit.calibration() instanceof Calibration.Isotonic iso) {
+      IsotonicCalibration.Builder points = IsotonicCalibration.newBuilder();
+      double[] raw = iso.rawScores();
+      double[] probability = iso.probabilities();
+      for (int i = 0; i < raw.length; i++) {
+        points.addPoints(
+            CalibrationPoint.newBuilder().setRawScore(raw[i]).setProbability(probability[i]));
+      }
+      b.setIsotonic(points);
+    } else {
+      b.setNone(NoCalibration.getDefaultInstance());
+    }
+    return b.build();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -141,16 +205,7 @@ public final class VersionDetailsProtoMapper {
                         d.getCumulativeGain(),
                         d.getCumulativeLift()))
             .toList(),
-        e.getCalibrationBinsList().stream()
-            .map(
-                c ->
-                    new CalibrationBin(
-                        c.getLowerBound(),
-                        c.getUpperBound(),
-                        c.getRowCount(),
-                        c.getMeanPredictedProbability(),
-                        c.getObservedPositiveRate()))
-            .toList(),
+        calibrationBins(e.getCalibrationBinsList()),
         e.getRocCurveList().stream()
             .map(
                 p ->
@@ -160,7 +215,49 @@ public final class VersionDetailsProtoMapper {
         e.getPrCurveList().stream()
             .map(p -> new PrPoint(p.getThreshold(), p.getRecall(), p.getPrecision()))
             .toList(),
-        intervals(e.getIntervals(), field + ".intervals"));
+        intervals(e.getIntervals(), field + ".intervals"),
+        expectedCalibrationError(e),
+        e.hasUncalibrated()
+            ? Optional.of(
+                new ReliabilityFigures(
+                    e.getUncalibrated().getBrier(),
+                    e.getUncalibrated().getLogLoss(),
+                    e.getUncalibrated().getExpectedCalibrationError(),
+                    calibrationBins(e.getUncalibrated().getCalibrationBinsList())))
+            : Optional.empty());
+  }
+
+  /** The stated expected calibration error; from the bins when a client left it unset (0). */
+  private static double expectedCalibrationError(propensity.registry.v1.Evaluation e) {
+    double stated = e.getExpectedCalibrationError();
+    if (stated != 0 || e.getCalibrationBinsCount() == 0) {
+      return stated;
+    }
+    return Evaluation.expectedCalibrationError(calibrationBins(e.getCalibrationBinsList()));
+  }
+
+  private static List<CalibrationBin> calibrationBins(
+      List<propensity.registry.v1.CalibrationBin> bins) {
+    return bins.stream()
+        .map(
+            c ->
+                new CalibrationBin(
+                    c.getLowerBound(),
+                    c.getUpperBound(),
+                    c.getRowCount(),
+                    c.getMeanPredictedProbability(),
+                    c.getObservedPositiveRate()))
+        .toList();
+  }
+
+  private static propensity.registry.v1.CalibrationBin calibrationBin(CalibrationBin c) {
+    return propensity.registry.v1.CalibrationBin.newBuilder()
+        .setLowerBound(c.lowerBound())
+        .setUpperBound(c.upperBound())
+        .setRowCount(c.rowCount())
+        .setMeanPredictedProbability(c.meanPredictedProbability())
+        .setObservedPositiveRate(c.observedPositiveRate())
+        .build();
   }
 
   private static propensity.registry.v1.Evaluation evaluation(Evaluation e) {
@@ -176,7 +273,20 @@ public final class VersionDetailsProtoMapper {
             .setRocAuc(e.rocAuc())
             .setPrAuc(e.prAuc())
             .setLogLoss(e.logLoss())
-            .setBrier(e.brier());
+            .setBrier(e.brier())
+            .setExpectedCalibrationError(e.expectedCalibrationError());
+    e.uncalibrated()
+        .ifPresent(
+            u ->
+                b.setUncalibrated(
+                    Reliability.newBuilder()
+                        .setBrier(u.brier())
+                        .setLogLoss(u.logLoss())
+                        .setExpectedCalibrationError(u.expectedCalibrationError())
+                        .addAllCalibrationBins(
+                            u.calibrationBins().stream()
+                                .map(VersionDetailsProtoMapper::calibrationBin)
+                                .toList())));
     e.confusionMatrix()
         .ifPresent(
             m ->
@@ -199,13 +309,7 @@ public final class VersionDetailsProtoMapper {
               .setCumulativeLift(d.cumulativeLift()));
     }
     for (CalibrationBin c : e.calibrationBins()) {
-      b.addCalibrationBins(
-          propensity.registry.v1.CalibrationBin.newBuilder()
-              .setLowerBound(c.lowerBound())
-              .setUpperBound(c.upperBound())
-              .setRowCount(c.rowCount())
-              .setMeanPredictedProbability(c.meanPredictedProbability())
-              .setObservedPositiveRate(c.observedPositiveRate()));
+      b.addCalibrationBins(calibrationBin(c));
     }
     for (RocPoint p : e.rocCurve()) {
       b.addRocCurve(

@@ -1,6 +1,7 @@
 package io.propensity.training.jobs;
 
 import io.propensity.runtime.metrics.BinaryEvaluation;
+import io.propensity.training.pipeline.CalibrationReport;
 import io.propensity.training.pipeline.Progress;
 import io.propensity.training.pipeline.comparison.ModelComparison;
 import java.time.Instant;
@@ -23,6 +24,8 @@ import java.util.OptionalLong;
  * @param modelVersion the registered version, once succeeded
  * @param model the model's test evaluation, once succeeded
  * @param baseline the baseline's test evaluation, once succeeded
+ * @param calibration how the model's probabilities were calibrated and the test rows' reliability
+ *     before and after, once succeeded
  * @param promotion the promotion outcome, when the job had a policy
  * @param comparison intervals, verdict and naive rules on the test rows, once succeeded
  */
@@ -40,5 +43,6 @@ public record Job<S>(
     OptionalLong modelVersion,
     Optional<BinaryEvaluation> model,
     Optional<BinaryEvaluation> baseline,
+    Optional<CalibrationReport> calibration,
     Optional<ModelPublisher.PromotionOutcome> promotion,
     Optional<ModelComparison> comparison) {}

@@ -105,6 +105,7 @@ public final class JobManager<S> implements AutoCloseable {
           published == null ? OptionalLong.empty() : OptionalLong.of(published.version()),
           Optional.ofNullable(result).map(TrainingResult::modelEvaluation),
           Optional.ofNullable(result).map(TrainingResult::baselineEvaluation),
+          Optional.ofNullable(result).map(TrainingResult::calibration),
           published == null ? Optional.empty() : published.promotion(),
           Optional.ofNullable(result).map(TrainingResult::comparison));
     }

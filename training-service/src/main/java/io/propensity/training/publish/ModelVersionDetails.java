@@ -3,10 +3,12 @@ package io.propensity.training.publish;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.labels.Target;
+import io.propensity.runtime.calibration.CalibrationMethod;
 import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.runtime.metrics.BootstrapResult;
 import io.propensity.runtime.metrics.ConfidenceInterval;
 import io.propensity.runtime.metrics.IntervalMetric;
+import io.propensity.runtime.metrics.Reliability;
 import io.propensity.training.pipeline.TrainingResult;
 import io.propensity.training.pipeline.comparison.ModelComparison;
 import io.propensity.training.pipeline.comparison.RuleResult;
@@ -27,6 +29,7 @@ import io.propensity.training.registry.VersionDetails.LineageSource;
 import io.propensity.training.registry.VersionDetails.PrPoint;
 import io.propensity.training.registry.VersionDetails.ReferenceEvaluation;
 import io.propensity.training.registry.VersionDetails.ReferenceStatus;
+import io.propensity.training.registry.VersionDetails.ReliabilityFigures;
 import io.propensity.training.registry.VersionDetails.RocPoint;
 import io.propensity.training.registry.VersionDetails.TrainingSet;
 import io.propensity.training.registry.VersionDetails.TuningTrial;
@@ -39,7 +42,8 @@ import java.util.Optional;
 
 /**
  * Builds the {@link VersionDetails} of a training result: what the registry stores with the version
- * and serves back to clients (metrics, curves, schema, lineage, golden rows, importances, trials).
+ * and serves back to clients (metrics, curves, schema, lineage, golden rows, importances, trials,
+ * and the calibration inference applies).
  */
 final class ModelVersionDetails {
   private ModelVersionDetails() {}
@@ -54,12 +58,16 @@ final class ModelVersionDetails {
             evaluation(
                 "lightgbm",
                 r.modelEvaluation(),
-                intervals(r.comparison().bootstrap().intervals().get(ModelComparison.MODEL)))),
+                intervals(r.comparison().bootstrap().intervals().get(ModelComparison.MODEL)),
+                r.calibration().model().method() == CalibrationMethod.NONE
+                    ? Optional.empty()
+                    : Optional.of(r.calibration().uncalibrated()))),
         Optional.of(
             evaluation(
                 "baseline",
                 r.baselineEvaluation(),
-                intervals(r.comparison().bootstrap().intervals().get(ModelComparison.BASELINE)))),
+                intervals(r.comparison().bootstrap().intervals().get(ModelComparison.BASELINE)),
+                Optional.empty())),
         r.params(),
         features(r, schemaHash),
         Optional.of(lineage(r.lineage(), source)),
@@ -80,7 +88,8 @@ final class ModelVersionDetails {
                         .map(trial -> tuningTrial(trial, trialMetric(t.metric().name())))
                         .toList())
             .orElse(List.of()),
-        Optional.of(comparison(r.comparison())));
+        Optional.of(comparison(r.comparison())),
+        r.calibration().model());
   }
 
   /** The comparison as the registry keeps it: settings, paired differences, verdict, rules. */
@@ -99,7 +108,13 @@ final class ModelVersionDetails {
               },
               rule.note(),
               rule.evaluation()
-                  .map(e -> evaluation(rule.name(), e, intervals(b.intervals().get(rule.name())))),
+                  .map(
+                      e ->
+                          evaluation(
+                              rule.name(),
+                              e,
+                              intervals(b.intervals().get(rule.name())),
+                              Optional.empty())),
               rule.evaluated() ? intervals(b.differences().get(rule.name())) : Map.of()));
     }
     return new Comparison(
@@ -144,7 +159,10 @@ final class ModelVersionDetails {
   }
 
   private static Evaluation evaluation(
-      String kind, BinaryEvaluation e, Map<Metric, ConfidenceInterval> intervals) {
+      String kind,
+      BinaryEvaluation e,
+      Map<Metric, ConfidenceInterval> intervals,
+      Optional<Reliability> uncalibrated) {
     return new Evaluation(
         kind,
         e.rows(),
@@ -176,16 +194,7 @@ final class ModelVersionDetails {
                         finite(d.cumulativeGain()),
                         finite(d.cumulativeLift())))
             .toList(),
-        e.calibration().stream()
-            .map(
-                c ->
-                    new CalibrationBin(
-                        c.lower(),
-                        c.upper(),
-                        c.rows(),
-                        finite(c.meanPredicted()),
-                        finite(c.observedRate())))
-            .toList(),
+        calibrationBins(e.calibration()),
         e.rocCurve().stream()
             .map(
                 p ->
@@ -195,7 +204,29 @@ final class ModelVersionDetails {
         e.prCurve().stream()
             .map(p -> new PrPoint(finite(p.threshold()), p.recall(), p.precision()))
             .toList(),
-        intervals);
+        intervals,
+        finite(e.expectedCalibrationError()),
+        uncalibrated.map(
+            u ->
+                new ReliabilityFigures(
+                    finite(u.brierScore()),
+                    finite(u.logLoss()),
+                    finite(u.expectedCalibrationError()),
+                    calibrationBins(u.bins()))));
+  }
+
+  private static List<CalibrationBin> calibrationBins(
+      List<io.propensity.runtime.metrics.CalibrationBin> bins) {
+    return bins.stream()
+        .map(
+            c ->
+                new CalibrationBin(
+                    c.lower(),
+                    c.upper(),
+                    c.rows(),
+                    finite(c.meanPredicted()),
+                    finite(c.observedRate())))
+        .toList();
   }
 
   /**

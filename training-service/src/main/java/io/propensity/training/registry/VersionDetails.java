@@ -2,9 +2,11 @@ package io.propensity.training.registry;
 
 import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.labels.Target;
+import io.propensity.runtime.calibration.CalibrationFit;
 import io.propensity.runtime.explain.FeatureImportance;
 import io.propensity.runtime.metrics.ConfidenceInterval;
 import io.propensity.runtime.metrics.IntervalMetric;
+import io.propensity.runtime.metrics.Reliability;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -32,6 +34,8 @@ import java.util.Optional;
  * @param tuningTrials the hyperparameter search's trials, in order
  * @param comparison bootstrap intervals, the model's paired lead over its baseline, the verdict and
  *     the naive rules; empty for versions registered before intervals were computed
+ * @param calibration how the artifact's raw score becomes the probability served, fitted on the
+ *     validation rows; {@link CalibrationFit#none()} for a version without one
  */
 public record VersionDetails(
     String description,
@@ -44,7 +48,8 @@ public record VersionDetails(
     List<GoldenRow> goldenRows,
     List<FeatureImportance> featureImportances,
     List<TuningTrial> tuningTrials,
-    Optional<Comparison> comparison) {
+    Optional<Comparison> comparison,
+    CalibrationFit calibration) {
 
   /** Details that say nothing. */
   public static final VersionDetails EMPTY =
@@ -59,7 +64,8 @@ public record VersionDetails(
           List.of(),
           List.of(),
           List.of(),
-          Optional.empty());
+          Optional.empty(),
+          CalibrationFit.none());
 
   public VersionDetails {
     Objects.requireNonNull(description, "description");
@@ -73,9 +79,13 @@ public record VersionDetails(
     featureImportances = List.copyOf(featureImportances);
     tuningTrials = List.copyOf(tuningTrials);
     Objects.requireNonNull(comparison, "comparison");
+    Objects.requireNonNull(calibration, "calibration");
   }
 
-  /** Details without a comparison (as every version registered before intervals existed). */
+  /**
+   * Details without a comparison and without calibration (as every version registered before either
+   * existed).
+   */
   public VersionDetails(
       String description,
       Optional<String> trainingJobId,
@@ -98,7 +108,64 @@ public record VersionDetails(
         goldenRows,
         featureImportances,
         tuningTrials,
-        Optional.empty());
+        Optional.empty(),
+        CalibrationFit.none());
+  }
+
+  /** Details with a comparison, of a version that is not calibrated. */
+  public VersionDetails(
+      String description,
+      Optional<String> trainingJobId,
+      Optional<Evaluation> evaluation,
+      Optional<Evaluation> baselineEvaluation,
+      Map<String, String> params,
+      List<FeatureDefinition> features,
+      Optional<Lineage> lineage,
+      List<GoldenRow> goldenRows,
+      List<FeatureImportance> featureImportances,
+      List<TuningTrial> tuningTrials,
+      Optional<Comparison> comparison) {
+    this(
+        description,
+        trainingJobId,
+        evaluation,
+        baselineEvaluation,
+        params,
+        features,
+        lineage,
+        goldenRows,
+        featureImportances,
+        tuningTrials,
+        comparison,
+        CalibrationFit.none());
+  }
+
+  /** Details of a calibrated version, without a comparison. */
+  public VersionDetails(
+      String description,
+      Optional<String> trainingJobId,
+      Optional<Evaluation> evaluation,
+      Optional<Evaluation> baselineEvaluation,
+      Map<String, String> params,
+      List<FeatureDefinition> features,
+      Optional<Lineage> lineage,
+      List<GoldenRow> goldenRows,
+      List<FeatureImportance> featureImportances,
+      List<TuningTrial> tuningTrials,
+      CalibrationFit calibration) {
+    this(
+        description,
+        trainingJobId,
+        evaluation,
+        baselineEvaluation,
+        params,
+        features,
+        lineage,
+        goldenRows,
+        featureImportances,
+        tuningTrials,
+        Optional.empty(),
+        calibration);
   }
 
   /** These details with {@code c} as their comparison. */
@@ -114,7 +181,8 @@ public record VersionDetails(
         goldenRows,
         featureImportances,
         tuningTrials,
-        c);
+        c,
+        calibration);
   }
 
   /**
@@ -152,6 +220,9 @@ public record VersionDetails(
    * @param prCurve precision-recall points by decreasing threshold
    * @param intervals bootstrap confidence intervals of the metrics that have one (ROC-AUC, PR-AUC,
    *     F1, log loss, Brier); empty when none were computed
+   * @param expectedCalibrationError the rows-weighted mean |predicted − observed| of the bins
+   * @param uncalibrated the same rows' reliability without the version's calibration, when it has
+   *     one
    */
   public record Evaluation(
       String modelKind,
@@ -170,7 +241,9 @@ public record VersionDetails(
       List<CalibrationBin> calibrationBins,
       List<RocPoint> rocCurve,
       List<PrPoint> prCurve,
-      Map<Metric, ConfidenceInterval> intervals) {
+      Map<Metric, ConfidenceInterval> intervals,
+      double expectedCalibrationError,
+      Optional<ReliabilityFigures> uncalibrated) {
     public Evaluation {
       Objects.requireNonNull(modelKind, "modelKind");
       Objects.requireNonNull(confusionMatrix, "confusionMatrix");
@@ -179,9 +252,13 @@ public record VersionDetails(
       rocCurve = List.copyOf(rocCurve);
       prCurve = List.copyOf(prCurve);
       intervals = copyOfIntervals(intervals);
+      Objects.requireNonNull(uncalibrated, "uncalibrated");
     }
 
-    /** An evaluation without intervals. */
+    /**
+     * An evaluation without intervals and without calibration figures: its expected calibration
+     * error is that of its bins, and nothing is said about uncalibrated probabilities.
+     */
     public Evaluation(
         String modelKind,
         long rowCount,
@@ -217,6 +294,125 @@ public record VersionDetails(
           rocCurve,
           prCurve,
           Map.of());
+    }
+
+    /**
+     * An evaluation with intervals, without calibration figures: its expected calibration error is
+     * that of its bins, and nothing is said about uncalibrated probabilities.
+     */
+    public Evaluation(
+        String modelKind,
+        long rowCount,
+        long positiveCount,
+        double threshold,
+        double f1,
+        double precision,
+        double recall,
+        Optional<ConfusionMatrix> confusionMatrix,
+        double rocAuc,
+        double prAuc,
+        double logLoss,
+        double brier,
+        List<DecileLift> deciles,
+        List<CalibrationBin> calibrationBins,
+        List<RocPoint> rocCurve,
+        List<PrPoint> prCurve,
+        Map<Metric, ConfidenceInterval> intervals) {
+      this(
+          modelKind,
+          rowCount,
+          positiveCount,
+          threshold,
+          f1,
+          precision,
+          recall,
+          confusionMatrix,
+          rocAuc,
+          prAuc,
+          logLoss,
+          brier,
+          deciles,
+          calibrationBins,
+          rocCurve,
+          prCurve,
+          intervals,
+          expectedCalibrationError(calibrationBins),
+          Optional.empty());
+    }
+
+    /** An evaluation with calibration figures, without intervals. */
+    public Evaluation(
+        String modelKind,
+        long rowCount,
+        long positiveCount,
+        double threshold,
+        double f1,
+        double precision,
+        double recall,
+        Optional<ConfusionMatrix> confusionMatrix,
+        double rocAuc,
+        double prAuc,
+        double logLoss,
+        double brier,
+        List<DecileLift> deciles,
+        List<CalibrationBin> calibrationBins,
+        List<RocPoint> rocCurve,
+        List<PrPoint> prCurve,
+        double expectedCalibrationError,
+        Optional<ReliabilityFigures> uncalibrated) {
+      this(
+          modelKind,
+          rowCount,
+          positiveCount,
+          threshold,
+          f1,
+          precision,
+          recall,
+          confusionMatrix,
+          rocAuc,
+          prAuc,
+          logLoss,
+          brier,
+          deciles,
+          calibrationBins,
+          rocCurve,
+          prCurve,
+          Map.of(),
+          expectedCalibrationError,
+          uncalibrated);
+    }
+
+    /** The expected calibration error of reliability bins; NaN when they hold no row. */
+    public static double expectedCalibrationError(List<CalibrationBin> bins) {
+      return Reliability.expectedCalibrationError(
+          bins.stream()
+              .map(
+                  b ->
+                      new io.propensity.runtime.metrics.CalibrationBin(
+                          b.lowerBound(),
+                          b.upperBound(),
+                          b.rowCount(),
+                          b.meanPredictedProbability(),
+                          b.observedPositiveRate()))
+              .toList());
+    }
+  }
+
+  /**
+   * How well probabilities match observed rates on a set of rows.
+   *
+   * @param brier mean squared difference between probability and label
+   * @param logLoss mean binary cross-entropy
+   * @param expectedCalibrationError the rows-weighted mean |predicted − observed| of the bins
+   * @param calibrationBins predicted against observed positive rate, by probability bin
+   */
+  public record ReliabilityFigures(
+      double brier,
+      double logLoss,
+      double expectedCalibrationError,
+      List<CalibrationBin> calibrationBins) {
+    public ReliabilityFigures {
+      calibrationBins = List.copyOf(calibrationBins);
     }
   }
 

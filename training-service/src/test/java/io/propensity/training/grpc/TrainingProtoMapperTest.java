@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
+import io.propensity.runtime.calibration.CalibrationMethod;
 import io.propensity.training.jobs.JobDefinition;
 import io.propensity.training.pipeline.CancellationToken;
 import io.propensity.training.pipeline.TrainingRequest;
@@ -13,6 +14,7 @@ import io.propensity.training.pipeline.data.Dataset;
 import io.propensity.training.pipeline.model.Hyperparameters;
 import io.propensity.training.pipeline.split.SplitConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,31 @@ class TrainingProtoMapperTest {
     assertThat(e.violations())
         .extracting(FieldError::field)
         .containsExactly("spec.data_source.tabular_file.path");
+  }
+
+  @Test
+  void theSpecsCalibrationReachesTheRequestAutoWhenUnsetAndAnUnknownOneIsAViolation() {
+    List<FieldError> errors = new ArrayList<>();
+
+    assertThat(
+            TrainingProtoMapper.calibration(
+                propensity.training.v1.CalibrationMethod.CALIBRATION_METHOD_UNSPECIFIED, errors))
+        .isEqualTo(CalibrationMethod.AUTO);
+    assertThat(
+            TrainingProtoMapper.calibration(
+                propensity.training.v1.CalibrationMethod.CALIBRATION_METHOD_ISOTONIC, errors))
+        .isEqualTo(CalibrationMethod.ISOTONIC);
+    assertThat(
+            TrainingProtoMapper.calibration(
+                propensity.training.v1.CalibrationMethod.CALIBRATION_METHOD_NONE, errors))
+        .isEqualTo(CalibrationMethod.NONE);
+    assertThat(errors).isEmpty();
+    TrainingProtoMapper.calibration(propensity.training.v1.CalibrationMethod.UNRECOGNIZED, errors);
+    assertThat(errors).extracting(FieldError::field).containsExactly("spec.calibration");
+    for (CalibrationMethod m : CalibrationMethod.values()) {
+      assertThat(TrainingProtoMapper.calibration(TrainingProtoMapper.toProto(m), errors))
+          .isEqualTo(m);
+    }
   }
 
   private static JobDefinition<TrainingSpec> define(TrainingSpec spec) {

@@ -27,6 +27,8 @@ import propensity.registry.v1.GetModelVersionRequest;
 import propensity.registry.v1.Metric;
 import propensity.registry.v1.ModelRegistryServiceGrpc;
 import propensity.registry.v1.ModelVersion;
+import propensity.training.v1.CalibrationMethod;
+import propensity.training.v1.CalibrationSummary;
 import propensity.training.v1.CancelJobRequest;
 import propensity.training.v1.DataSource;
 import propensity.training.v1.GetJobRequest;
@@ -175,6 +177,25 @@ class TrainingJobsGrpcTest {
         .containsExactly("x1", "x2", "noise", "plan");
     assertThat(v.getGoldenRowsCount()).isPositive();
     assertThat(v.getFeatureImportancesCount()).isEqualTo(4);
+    // class weights inflate the probabilities; the calibration fitted on validation rows (auto by
+    // default) repairs them, is stored with the version and summarised on the job
+    CalibrationSummary c = done.getEvaluation().getCalibration();
+    assertThat(c.getMethod())
+        .isIn(
+            CalibrationMethod.CALIBRATION_METHOD_PLATT,
+            CalibrationMethod.CALIBRATION_METHOD_ISOTONIC);
+    assertThat(c.getReason()).startsWith("auto chose");
+    assertThat(c.getExpectedCalibrationError())
+        .isLessThan(c.getUncalibratedExpectedCalibrationError());
+    assertThat(c.getBrier()).isLessThan(c.getUncalibratedBrier());
+    assertThat(v.getCalibration().getMethodCase().name())
+        .isEqualTo(c.getMethod().name().replace("CALIBRATION_METHOD_", ""));
+    assertThat(v.getCalibration().getValidationRowCount())
+        .isEqualTo(v.getLineage().getValidationRowCount());
+    assertThat(v.getEvaluation().getExpectedCalibrationError())
+        .isEqualTo(c.getExpectedCalibrationError());
+    assertThat(v.getEvaluation().getUncalibrated().getBrier()).isEqualTo(c.getUncalibratedBrier());
+    assertThat(v.getEvaluation().getUncalibrated().getCalibrationBinsCount()).isEqualTo(10);
 
     // intervals, the verdict and the naive rules, which a tabular file cannot feed
     var e = done.getEvaluation();

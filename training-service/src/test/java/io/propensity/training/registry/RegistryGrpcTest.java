@@ -38,7 +38,9 @@ import propensity.features.v1.Target;
 import propensity.registry.v1.AliasChange;
 import propensity.registry.v1.AliasChangeKind;
 import propensity.registry.v1.ArtifactFormat;
+import propensity.registry.v1.Calibration;
 import propensity.registry.v1.CalibrationBin;
+import propensity.registry.v1.CalibrationPoint;
 import propensity.registry.v1.Chunk;
 import propensity.registry.v1.DecileLift;
 import propensity.registry.v1.DownloadArtifactRequest;
@@ -49,6 +51,7 @@ import propensity.registry.v1.Evaluation;
 import propensity.registry.v1.FeatureImportance;
 import propensity.registry.v1.GetModelVersionRequest;
 import propensity.registry.v1.GoldenRow;
+import propensity.registry.v1.IsotonicCalibration;
 import propensity.registry.v1.Lineage;
 import propensity.registry.v1.ListModelVersionsRequest;
 import propensity.registry.v1.ListModelVersionsResponse;
@@ -57,6 +60,7 @@ import propensity.registry.v1.Model;
 import propensity.registry.v1.ModelRegistryServiceGrpc;
 import propensity.registry.v1.ModelVersion;
 import propensity.registry.v1.ModelVersionView;
+import propensity.registry.v1.PlattScaling;
 import propensity.registry.v1.PrPoint;
 import propensity.registry.v1.RegisterModelVersionRequest;
 import propensity.registry.v1.RegisterModelVersionResponse;
@@ -150,7 +154,13 @@ class RegistryGrpcTest {
             GoldenRow.newBuilder().addValues(3).addValues(1).setExpectedProbability(0.27))
         .addFeatureImportances(
             FeatureImportance.newBuilder().setFeature("sessions_7d").setMeanAbsShap(0.4))
-        .addTuningTrials(TuningTrial.newBuilder().setTrial(1).setCvMetricMean(0.8).setBest(true));
+        .addTuningTrials(TuningTrial.newBuilder().setTrial(1).setCvMetricMean(0.8).setBest(true))
+        .setCalibration(
+            Calibration.newBuilder()
+                .setPlatt(PlattScaling.newBuilder().setSlope(0.9).setIntercept(-1.7))
+                .setValidationRowCount(200)
+                .setValidationPositiveCount(30)
+                .setReason("Platt scaling as asked"));
   }
 
   static ModelVersion.Builder withReport(ModelVersion.Builder meta, byte[] report) {
@@ -344,6 +354,54 @@ class RegistryGrpcTest {
     assertThat(basic.getEvaluation().getDecilesCount()).isEqualTo(1);
     assertThat(basic.getEvaluation().getRocAuc()).isEqualTo(0.83);
     assertThat(basic.getDescription()).isEqualTo("weekly retrain");
+    // the calibration is how the version scores: both views carry it whole
+    assertThat(full.getCalibration().getPlatt().getIntercept()).isEqualTo(-1.7);
+    assertThat(basic.getCalibration()).isEqualTo(full.getCalibration());
+  }
+
+  @Test
+  void aCalibrationThatIsNotMonotoneOrFiniteIsInvalidArgumentNamingIt() {
+    byte[] artifact = bytes(1000, 6);
+    ModelVersion.Builder good = metadata("miscalibrated", artifact);
+    Calibration decreasing =
+        Calibration.newBuilder()
+            .setIsotonic(
+                IsotonicCalibration.newBuilder()
+                    .addPoints(CalibrationPoint.newBuilder().setRawScore(-1).setProbability(0.4))
+                    .addPoints(CalibrationPoint.newBuilder().setRawScore(1).setProbability(0.2)))
+            .build();
+    Calibration notFinite =
+        Calibration.newBuilder()
+            .setPlatt(PlattScaling.newBuilder().setSlope(Double.NaN).setIntercept(0))
+            .build();
+    Calibration countsOff =
+        Calibration.newBuilder()
+            .setPlatt(PlattScaling.newBuilder().setSlope(1))
+            .setValidationRowCount(10)
+            .setValidationPositiveCount(11)
+            .build();
+
+    StatusRuntimeException notMonotone =
+        registerFails(
+            messages(good.clone().setCalibration(decreasing).build(), artifact, 1000, new byte[0]));
+    StatusRuntimeException nan =
+        registerFails(
+            messages(good.clone().setCalibration(notFinite).build(), artifact, 1000, new byte[0]));
+    StatusRuntimeException counts =
+        registerFails(
+            messages(good.clone().setCalibration(countsOff).build(), artifact, 1000, new byte[0]));
+
+    assertThat(List.of(notMonotone, nan, counts))
+        .allSatisfy(
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThat(violatedFields(notMonotone))
+        .containsExactly("model_version.calibration.isotonic.points");
+    assertThat(notMonotone.getStatus().getDescription())
+        .contains("point 1: probability 0.2 is below the previous point's 0.4");
+    assertThat(violatedFields(nan)).containsExactly("model_version.calibration.platt");
+    assertThat(nan.getStatus().getDescription()).contains("slope NaN is not a finite number");
+    assertThat(violatedFields(counts))
+        .containsExactly("model_version.calibration.validation_positive_count");
   }
 
   @Test

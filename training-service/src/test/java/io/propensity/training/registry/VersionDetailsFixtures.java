@@ -4,6 +4,8 @@ import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.labels.Target;
+import io.propensity.runtime.calibration.Calibration;
+import io.propensity.runtime.calibration.CalibrationFit;
 import io.propensity.runtime.explain.FeatureImportance;
 import io.propensity.runtime.metrics.ConfidenceInterval;
 import io.propensity.training.registry.VersionDetails.CalibrationBin;
@@ -15,6 +17,7 @@ import io.propensity.training.registry.VersionDetails.FeatureDefinition;
 import io.propensity.training.registry.VersionDetails.GoldenRow;
 import io.propensity.training.registry.VersionDetails.Lineage;
 import io.propensity.training.registry.VersionDetails.PrPoint;
+import io.propensity.training.registry.VersionDetails.ReliabilityFigures;
 import io.propensity.training.registry.VersionDetails.RocPoint;
 import io.propensity.training.registry.VersionDetails.RollingCutoffs;
 import io.propensity.training.registry.VersionDetails.TabularFile;
@@ -32,11 +35,14 @@ import propensity.features.v1.TrainingSetSpec;
 import propensity.features.v1.UserFilter;
 import propensity.registry.v1.ArtifactFormat;
 import propensity.registry.v1.BootstrapUnit;
+import propensity.registry.v1.CalibrationPoint;
+import propensity.registry.v1.IsotonicCalibration;
 import propensity.registry.v1.MetricIntervals;
 import propensity.registry.v1.ModelComparison;
 import propensity.registry.v1.ModelVersion;
 import propensity.registry.v1.ReferenceEvaluation;
 import propensity.registry.v1.ReferenceStatus;
+import propensity.registry.v1.Reliability;
 import propensity.registry.v1.TabularFileLineage;
 
 /**
@@ -121,7 +127,12 @@ public final class VersionDetailsFixtures {
                 0.01,
                 Optional.of(java.time.Duration.ofMillis(1500)),
                 false),
-            new TuningTrial(2, Map.of(), Optional.empty(), 0.82, 0.0, Optional.empty(), true)));
+            new TuningTrial(2, Map.of(), Optional.empty(), 0.82, 0.0, Optional.empty(), true)),
+        new CalibrationFit(
+            Calibration.isotonic(new double[] {-2.5, -0.25, 1.5}, new double[] {0.01, 0.1, 0.6}),
+            "auto chose isotonic",
+            100,
+            12));
   }
 
   /** Details from a tabular file, with explicit cutoffs in a training set nowhere and NaN rates. */
@@ -184,7 +195,8 @@ public final class VersionDetailsFixtures {
         f.goldenRows(),
         f.featureImportances(),
         f.tuningTrials(),
-        Optional.of(comparison()));
+        Optional.of(comparison()),
+        f.calibration());
   }
 
   /** The comparison of {@link #compared()}: the model does not beat the baseline on PR-AUC. */
@@ -254,7 +266,9 @@ public final class VersionDetailsFixtures {
         e.calibrationBins(),
         e.rocCurve(),
         e.prCurve(),
-        ci);
+        ci,
+        e.expectedCalibrationError(),
+        e.uncalibrated());
   }
 
   /** A feature-service training set with explicit cutoffs and nothing else said. */
@@ -269,6 +283,7 @@ public final class VersionDetailsFixtures {
   }
 
   private static Evaluation evaluation(String kind, double threshold) {
+    boolean model = kind.equals("lightgbm");
     return new Evaluation(
         kind,
         1000,
@@ -287,7 +302,13 @@ public final class VersionDetailsFixtures {
             new DecileLift(2, 100, 20, 0.41, 0.2, 2.0, 0.51, 2.55)),
         List.of(new CalibrationBin(0, 0.1, 600, 0.04, 0.035)),
         List.of(new RocPoint(Double.MAX_VALUE, 0, 0), new RocPoint(0, 1, 1)),
-        List.of(new PrPoint(0.9, 0.1, 1), new PrPoint(0, 1, 0.1)));
+        List.of(new PrPoint(0.9, 0.1, 1), new PrPoint(0, 1, 0.1)),
+        model ? 0.012 : 0.02,
+        model
+            ? Optional.of(
+                new ReliabilityFigures(
+                    0.15, 0.45, 0.21, List.of(new CalibrationBin(0.3, 0.4, 600, 0.35, 0.04))))
+            : Optional.empty());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -389,7 +410,21 @@ public final class VersionDetailsFixtures {
                 .setTrial(2)
                 .setCvMetricMean(0.82)
                 .setBest(true))
+        .setCalibration(
+            propensity.registry.v1.Calibration.newBuilder()
+                .setIsotonic(
+                    IsotonicCalibration.newBuilder()
+                        .addPoints(point(-2.5, 0.01))
+                        .addPoints(point(-0.25, 0.1))
+                        .addPoints(point(1.5, 0.6)))
+                .setValidationRowCount(100)
+                .setValidationPositiveCount(12)
+                .setReason("auto chose isotonic"))
         .build();
+  }
+
+  private static CalibrationPoint point(double raw, double probability) {
+    return CalibrationPoint.newBuilder().setRawScore(raw).setProbability(probability).build();
   }
 
   /** {@link #compared()} as a registry.v1 ModelVersion. */
@@ -471,8 +506,25 @@ public final class VersionDetailsFixtures {
   }
 
   private static propensity.registry.v1.Evaluation evaluationProto(String kind, double threshold) {
-    return propensity.registry.v1.Evaluation.newBuilder()
-        .setModelKind(kind)
+    propensity.registry.v1.Evaluation.Builder b = propensity.registry.v1.Evaluation.newBuilder();
+    if (kind.equals("lightgbm")) {
+      b.setExpectedCalibrationError(0.012)
+          .setUncalibrated(
+              Reliability.newBuilder()
+                  .setBrier(0.15)
+                  .setLogLoss(0.45)
+                  .setExpectedCalibrationError(0.21)
+                  .addCalibrationBins(
+                      propensity.registry.v1.CalibrationBin.newBuilder()
+                          .setLowerBound(0.3)
+                          .setUpperBound(0.4)
+                          .setRowCount(600)
+                          .setMeanPredictedProbability(0.35)
+                          .setObservedPositiveRate(0.04)));
+    } else {
+      b.setExpectedCalibrationError(0.02);
+    }
+    return b.setModelKind(kind)
         .setRowCount(1000)
         .setPositiveCount(100)
         .setThreshold(threshold)

@@ -1,9 +1,11 @@
 package io.propensity.training.pipeline.report;
 
+import io.propensity.runtime.calibration.CalibrationMethod;
 import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.runtime.metrics.CalibrationBin;
 import io.propensity.runtime.metrics.PrPoint;
 import io.propensity.runtime.metrics.RocPoint;
+import io.propensity.training.pipeline.CalibrationReport;
 import io.propensity.training.pipeline.ShapSummary;
 import io.propensity.training.pipeline.tuning.Trial;
 import io.propensity.training.pipeline.tuning.TuningResult;
@@ -14,6 +16,7 @@ import java.util.List;
 final class Charts {
   static final String MODEL_COLOR = "#1565c0";
   private static final String BASELINE_COLOR = "#ef6c00";
+  private static final String UNCALIBRATED_COLOR = "#7e57c2";
   private static final String GUIDE_COLOR = "#9e9e9e";
   private static final String BEST_COLOR = "#2e7d32";
 
@@ -139,7 +142,11 @@ final class Charts {
     return Double.isFinite(v) ? v : 0;
   }
 
-  static Plot.Chart calibration(BinaryEvaluation m, BinaryEvaluation b) {
+  /**
+   * The reliability curve on the test rows: the baseline, the model's own probabilities (dashed)
+   * and its calibrated ones, when it was calibrated.
+   */
+  static Plot.Chart calibration(CalibrationReport c, BinaryEvaluation b) {
     Plot p =
         new Plot(
             380,
@@ -152,17 +159,29 @@ final class Charts {
             0,
             1);
     p.line(new double[] {0, 1}, new double[] {0, 1}, GUIDE_COLOR, "perfect", true);
-    calibrationLine(p, b.calibration(), BASELINE_COLOR, "baseline");
-    calibrationLine(p, m.calibration(), MODEL_COLOR, "LightGBM");
+    calibrationLine(p, b.calibration(), BASELINE_COLOR, "baseline", false);
+    boolean calibrated = c.model().method() != CalibrationMethod.NONE;
+    if (calibrated) {
+      calibrationLine(
+          p, c.uncalibrated().bins(), UNCALIBRATED_COLOR, "LightGBM uncalibrated", true);
+    }
+    calibrationLine(
+        p,
+        c.calibrated().bins(),
+        MODEL_COLOR,
+        calibrated
+            ? "LightGBM calibrated (" + Format.INSTANCE.lower(c.model().method()) + ")"
+            : "LightGBM",
+        false);
     return p.chart();
   }
 
   private static void calibrationLine(
-      Plot p, List<CalibrationBin> bins, String color, String label) {
+      Plot p, List<CalibrationBin> bins, String color, String label, boolean dashed) {
     List<CalibrationBin> used = bins.stream().filter(c -> c.rows() > 0).toList();
     double[] x = used.stream().mapToDouble(CalibrationBin::meanPredicted).toArray();
     double[] y = used.stream().mapToDouble(CalibrationBin::observedRate).toArray();
-    p.line(x, y, color, label, false);
+    p.line(x, y, color, label, dashed);
     String[] colors = new String[x.length];
     Arrays.fill(colors, color);
     p.points(x, y, colors, 3.5, 1, null);

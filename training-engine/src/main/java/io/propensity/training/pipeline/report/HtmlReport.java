@@ -1,9 +1,12 @@
 package io.propensity.training.pipeline.report;
 
+import io.propensity.runtime.calibration.CalibrationMethod;
 import io.propensity.runtime.metrics.BinaryEvaluation;
+import io.propensity.runtime.metrics.CalibrationBin;
 import io.propensity.runtime.metrics.ConfidenceInterval;
 import io.propensity.runtime.metrics.IntervalFormat;
 import io.propensity.runtime.metrics.IntervalMetric;
+import io.propensity.training.pipeline.CalibrationReport;
 import io.propensity.training.pipeline.Lineage;
 import io.propensity.training.pipeline.ShapSummary;
 import io.propensity.training.pipeline.Stage;
@@ -64,6 +67,20 @@ public final class HtmlReport {
       return !Double.isNaN(model) && !Double.isNaN(baseline);
     }
   }
+
+  /**
+   * One reliability bin on the test rows, before and after calibration.
+   *
+   * @param bin the probability range, e.g. {@code 0.1–0.2}
+   */
+  record ReliabilityRow(
+      String bin,
+      long rowsBefore,
+      double predictedBefore,
+      double observedBefore,
+      long rowsAfter,
+      double predictedAfter,
+      double observedAfter) {}
 
   /**
    * A scorer (model, baseline or rule) and its metrics with intervals, in {@link #COMPARED} order.
@@ -131,7 +148,10 @@ public final class HtmlReport {
     c.setVariable("comparison", comparison(r.comparison()));
     c.setVariable("curves", List.of(Charts.roc(m, b), Charts.precisionRecall(m, b)));
     c.setVariable("liftCharts", List.of(Charts.lift(m, b), Charts.gain(m, b)));
-    c.setVariable("calibrationChart", Charts.calibration(m, b));
+    c.setVariable("calibrationChart", Charts.calibration(r.calibration(), b));
+    c.setVariable("calibration", r.calibration());
+    c.setVariable("calibrated", r.calibration().model().method() != CalibrationMethod.NONE);
+    c.setVariable("reliabilityRows", reliabilityRows(r.calibration()));
     c.setVariable(
         "beeswarm",
         ShapBeeswarm.of(
@@ -159,7 +179,32 @@ public final class HtmlReport {
         withIntervals(
             "Brier score", m.brierScore(), b.brierScore(), IntervalMetric.BRIER, comparison),
         new MetricRow(
+            "expected calibration error",
+            m.expectedCalibrationError(),
+            b.expectedCalibrationError(),
+            false),
+        new MetricRow(
             "top-decile lift", m.deciles().get(0).lift(), b.deciles().get(0).lift(), true));
+  }
+
+  private static List<ReliabilityRow> reliabilityRows(CalibrationReport c) {
+    List<CalibrationBin> before = c.uncalibrated().bins();
+    List<CalibrationBin> after = c.calibrated().bins();
+    List<ReliabilityRow> rows = new ArrayList<>();
+    for (int i = 0; i < after.size(); i++) {
+      CalibrationBin a = after.get(i);
+      CalibrationBin u = i < before.size() ? before.get(i) : a;
+      rows.add(
+          new ReliabilityRow(
+              Format.INSTANCE.num(a.lower()) + "–" + Format.INSTANCE.num(a.upper()),
+              u.rows(),
+              u.meanPredicted(),
+              u.observedRate(),
+              a.rows(),
+              a.meanPredicted(),
+              a.observedRate()));
+    }
+    return List.copyOf(rows);
   }
 
   private static MetricRow withIntervals(

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.labels.Target;
+import io.propensity.runtime.calibration.Calibration;
+import io.propensity.runtime.calibration.CalibrationFit;
 import io.propensity.runtime.explain.FeatureImportance;
 import io.propensity.runtime.metrics.ConfidenceInterval;
 import io.propensity.training.registry.CorruptRecordException;
@@ -27,6 +29,7 @@ import io.propensity.training.registry.VersionDetails.LineageSource;
 import io.propensity.training.registry.VersionDetails.PrPoint;
 import io.propensity.training.registry.VersionDetails.ReferenceEvaluation;
 import io.propensity.training.registry.VersionDetails.ReferenceStatus;
+import io.propensity.training.registry.VersionDetails.ReliabilityFigures;
 import io.propensity.training.registry.VersionDetails.RocPoint;
 import io.propensity.training.registry.VersionDetails.RollingCutoffs;
 import io.propensity.training.registry.VersionDetails.TabularFile;
@@ -59,6 +62,11 @@ import java.util.function.Function;
  * <p>Reading is strict: a document that is not JSON, has another schema version, lacks a required
  * field or holds a value of the wrong type is a {@link CorruptRecordException} naming the field,
  * never a default. Unknown fields are ignored.
+ *
+ * <p>Fields added to schema version 1 after its first rows were written are optional, with the
+ * value the older rows meant: {@code calibration} (absent: none), and in an evaluation {@code
+ * expected_calibration_error} (absent: computed from its {@code calibration_bins}) and {@code
+ * uncalibrated} (absent: none). They are still strict when present.
  */
 public final class VersionDetailsJson {
   /** Version of the stored form this code writes and reads. */
@@ -85,6 +93,9 @@ public final class VersionDetailsJson {
         array(details.featureImportances(), VersionDetailsJson::featureImportance));
     o.set("tuning_trials", array(details.tuningTrials(), VersionDetailsJson::tuningTrial));
     details.comparison().ifPresent(c -> o.set("comparison", comparison(c)));
+    if (!details.calibration().equals(CalibrationFit.none())) {
+      o.set("calibration", calibration(details.calibration()));
+    }
     try {
       return JSON.writeValueAsString(o);
     } catch (JsonProcessingException e) {
@@ -125,7 +136,9 @@ public final class VersionDetailsJson {
           in.list("golden_rows", VersionDetailsJson::goldenRow),
           in.list("feature_importances", VersionDetailsJson::featureImportance),
           in.list("tuning_trials", VersionDetailsJson::tuningTrial),
-          in.optional("comparison", VersionDetailsJson::comparison));
+          in.optional("comparison", VersionDetailsJson::comparison),
+          in.optional("calibration", VersionDetailsJson::calibration)
+              .orElse(CalibrationFit.none()));
     } catch (Malformed e) {
       throw new CorruptRecordException(
           "the stored details of " + what + " are unreadable: " + e.getMessage(), e);
@@ -173,19 +186,7 @@ public final class VersionDetailsJson {
               number(n, "cumulative_lift", d.cumulativeLift());
               return n;
             }));
-    o.set(
-        "calibration_bins",
-        array(
-            e.calibrationBins(),
-            b -> {
-              ObjectNode n = JSON.createObjectNode();
-              number(n, "lower_bound", b.lowerBound());
-              number(n, "upper_bound", b.upperBound());
-              n.put("row_count", b.rowCount());
-              number(n, "mean_predicted_probability", b.meanPredictedProbability());
-              number(n, "observed_positive_rate", b.observedPositiveRate());
-              return n;
-            }));
+    o.set("calibration_bins", calibrationBins(e.calibrationBins()));
     o.set(
         "roc_curve",
         array(
@@ -211,10 +212,44 @@ public final class VersionDetailsJson {
     if (!e.intervals().isEmpty()) {
       o.set("intervals", intervals(e.intervals()));
     }
+    number(o, "expected_calibration_error", e.expectedCalibrationError());
+    e.uncalibrated()
+        .ifPresent(
+            u -> {
+              ObjectNode n = o.putObject("uncalibrated");
+              number(n, "brier", u.brier());
+              number(n, "log_loss", u.logLoss());
+              number(n, "expected_calibration_error", u.expectedCalibrationError());
+              n.set("calibration_bins", calibrationBins(u.calibrationBins()));
+            });
     return o;
   }
 
+  private static ArrayNode calibrationBins(List<CalibrationBin> bins) {
+    return array(
+        bins,
+        b -> {
+          ObjectNode n = JSON.createObjectNode();
+          number(n, "lower_bound", b.lowerBound());
+          number(n, "upper_bound", b.upperBound());
+          n.put("row_count", b.rowCount());
+          number(n, "mean_predicted_probability", b.meanPredictedProbability());
+          number(n, "observed_positive_rate", b.observedPositiveRate());
+          return n;
+        });
+  }
+
+  private static CalibrationBin calibrationBin(In b) {
+    return new CalibrationBin(
+        b.number("lower_bound"),
+        b.number("upper_bound"),
+        b.int64("row_count"),
+        b.number("mean_predicted_probability"),
+        b.number("observed_positive_rate"));
+  }
+
   private static Evaluation evaluation(In in) {
+    List<CalibrationBin> bins = in.list("calibration_bins", VersionDetailsJson::calibrationBin);
     return new Evaluation(
         in.text("model_kind"),
         in.int64("row_count"),
@@ -247,15 +282,7 @@ public final class VersionDetailsJson {
                     d.number("lift"),
                     d.number("cumulative_gain"),
                     d.number("cumulative_lift"))),
-        in.list(
-            "calibration_bins",
-            b ->
-                new CalibrationBin(
-                    b.number("lower_bound"),
-                    b.number("upper_bound"),
-                    b.int64("row_count"),
-                    b.number("mean_predicted_probability"),
-                    b.number("observed_positive_rate"))),
+        bins,
         in.list(
             "roc_curve",
             p ->
@@ -266,7 +293,17 @@ public final class VersionDetailsJson {
         in.list(
             "pr_curve",
             p -> new PrPoint(p.number("threshold"), p.number("recall"), p.number("precision"))),
-        in.optional("intervals", VersionDetailsJson::intervals).orElse(Map.of()));
+        in.optional("intervals", VersionDetailsJson::intervals).orElse(Map.of()),
+        in.optionalNumber("expected_calibration_error")
+            .orElseGet(() -> Evaluation.expectedCalibrationError(bins)),
+        in.optional(
+            "uncalibrated",
+            u ->
+                new ReliabilityFigures(
+                    u.number("brier"),
+                    u.number("log_loss"),
+                    u.number("expected_calibration_error"),
+                    u.list("calibration_bins", VersionDetailsJson::calibrationBin))));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -355,6 +392,62 @@ public final class VersionDetailsJson {
                     r.optional("evaluation", VersionDetailsJson::evaluation),
                     r.optional("model_difference", VersionDetailsJson::intervals)
                         .orElse(Map.of()))));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // calibration
+
+  private static ObjectNode calibration(CalibrationFit fit) {
+    ObjectNode o = JSON.createObjectNode();
+    Calibration c = fit.calibration();
+    o.put("method", c.method().name());
+    if (c instanceof Calibration.Platt platt) {
+      number(o, "slope", platt.slope());
+      number(o, "intercept", platt.intercept());
+    } else if (c instanceof Calibration.Isotonic isotonic) {
+      ArrayNode points = o.putArray("points");
+      double[] raw = isotonic.rawScores();
+      double[] probability = isotonic.probabilities();
+      for (int i = 0; i < raw.length; i++) {
+        ObjectNode n = points.addObject();
+        number(n, "raw_score", raw[i]);
+        number(n, "probability", probability[i]);
+      }
+    }
+    o.put("validation_row_count", fit.rows());
+    o.put("validation_positive_count", fit.positives());
+    o.put("reason", fit.reason());
+    return o;
+  }
+
+  private static CalibrationFit calibration(In in) {
+    String method = in.text("method");
+    Calibration c;
+    try {
+      c =
+          switch (method) {
+            case "NONE" -> Calibration.none();
+            case "PLATT" -> Calibration.platt(in.number("slope"), in.number("intercept"));
+            case "ISOTONIC" -> {
+              List<double[]> points =
+                  in.list(
+                      "points", p -> new double[] {p.number("raw_score"), p.number("probability")});
+              yield Calibration.isotonic(
+                  points.stream().mapToDouble(p -> p[0]).toArray(),
+                  points.stream().mapToDouble(p -> p[1]).toArray());
+            }
+            default ->
+                throw new Malformed(
+                    in.path("method"), "'" + method + "' is not NONE, PLATT or ISOTONIC");
+          };
+      return new CalibrationFit(
+          c,
+          in.text("reason"),
+          in.int64("validation_row_count"),
+          in.int64("validation_positive_count"));
+    } catch (IllegalArgumentException e) {
+      throw new Malformed(in.path, e.getMessage());
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -615,6 +708,10 @@ public final class VersionDetailsJson {
 
     double number(String field) {
       return new In(required(field), path(field)).asNumber();
+    }
+
+    Optional<Double> optionalNumber(String field) {
+      return present(field).map(In::asNumber);
     }
 
     boolean bool(String field) {

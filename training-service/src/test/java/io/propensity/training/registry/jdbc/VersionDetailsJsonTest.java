@@ -2,7 +2,12 @@ package io.propensity.training.registry.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.propensity.runtime.calibration.Calibration;
+import io.propensity.runtime.calibration.CalibrationFit;
 import io.propensity.training.registry.CorruptRecordException;
 import io.propensity.training.registry.VersionDetails;
 import io.propensity.training.registry.VersionDetailsFixtures;
@@ -12,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class VersionDetailsJsonTest {
   private static final String WHAT = "version 3 of model 'churn'";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static VersionDetails roundTrip(VersionDetails d) {
     return VersionDetailsJson.read(VersionDetailsJson.write(d), WHAT);
@@ -83,6 +89,66 @@ class VersionDetailsJsonTest {
 
     assertThat(roundTrip(explicit)).isEqualTo(explicit);
     assertThat(roundTrip(VersionDetails.EMPTY)).isEqualTo(VersionDetails.EMPTY);
+  }
+
+  @Test
+  void aVersionStoredBeforeCalibrationReadsAsUncalibratedWithTheErrorOfItsBins() throws Exception {
+    ObjectNode stored =
+        (ObjectNode) JSON.readTree(VersionDetailsJson.write(VersionDetailsFixtures.full()));
+    stored.remove("calibration");
+    ObjectNode evaluation = (ObjectNode) stored.get("evaluation");
+    evaluation.remove("expected_calibration_error");
+    evaluation.remove("uncalibrated");
+
+    VersionDetails read = VersionDetailsJson.read(JSON.writeValueAsString(stored), WHAT);
+
+    assertThat(read.calibration()).isEqualTo(CalibrationFit.none());
+    VersionDetails.Evaluation e = read.evaluation().orElseThrow();
+    assertThat(e.uncalibrated()).isEmpty();
+    // one bin of 600 rows, 0.04 predicted, 0.035 observed
+    assertThat(e.expectedCalibrationError()).isCloseTo(0.005, within(1e-12));
+  }
+
+  @Test
+  void aStoredPlattCalibrationReadsBackAsWrittenAndABrokenOneIsACorruptRecord() {
+    VersionDetails platt =
+        withCalibration(
+            new CalibrationFit(Calibration.platt(0.8, -2.1), "Platt scaling as asked", 500, 40));
+    assertThat(roundTrip(platt)).isEqualTo(platt);
+    VersionDetails none =
+        withCalibration(
+            new CalibrationFit(Calibration.none(), "left uncalibrated: no positive", 50, 0));
+    assertThat(roundTrip(none)).isEqualTo(none);
+
+    String stored = VersionDetailsJson.write(VersionDetailsFixtures.full());
+    assertThat(stored).contains("\"method\":\"ISOTONIC\"").contains("\"raw_score\":-0.25");
+    assertThatThrownBy(
+            () ->
+                VersionDetailsJson.read(
+                    stored.replace("\"probability\":0.6", "\"probability\":0.05"), WHAT))
+        .isInstanceOf(CorruptRecordException.class)
+        .hasMessageContaining("calibration: point 2: probability 0.05 is below");
+    assertThatThrownBy(
+            () -> VersionDetailsJson.read(stored.replace("\"ISOTONIC\"", "\"SPLINE\""), WHAT))
+        .isInstanceOf(CorruptRecordException.class)
+        .hasMessageContaining("calibration.method: 'SPLINE' is not NONE, PLATT or ISOTONIC");
+  }
+
+  private static VersionDetails withCalibration(CalibrationFit fit) {
+    VersionDetails f = VersionDetailsFixtures.full();
+    return new VersionDetails(
+        f.description(),
+        f.trainingJobId(),
+        f.evaluation(),
+        f.baselineEvaluation(),
+        f.params(),
+        f.features(),
+        f.lineage(),
+        f.goldenRows(),
+        f.featureImportances(),
+        f.tuningTrials(),
+        f.comparison(),
+        fit);
   }
 
   @Test
