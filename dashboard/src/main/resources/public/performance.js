@@ -113,9 +113,10 @@ function showCalibration(c, m) {
   chart('chart-calibration', {
     tooltip: { trigger: 'item', formatter: p => p.seriesName + '<br>predicted ' + fmt(p.data[0]) + ', observed ' + fmt(p.data[1]) +
       (p.data[2] !== undefined ? ' (' + fmt(p.data[2]) + ' rows)' : '') },
-    legend: {},
+    legend: { top: 0 },
+    grid: { top: 40, left: 60 },
     xAxis: { type: 'value', name: 'mean predicted probability', min: 0, max: 1, nameLocation: 'middle', nameGap: 25 },
-    yAxis: { type: 'value', name: 'observed positive rate', min: 0, max: 1 },
+    yAxis: { type: 'value', name: 'observed positive rate', min: 0, max: 1, nameLocation: 'middle', nameGap: 40 },
     series: [
       { name: u ? 'served (calibrated)' : 'model', type: 'line', symbolSize: 7, data: points(m.calibrationBins) },
       u ? { name: "model's own (uncalibrated)", type: 'line', symbolSize: 5, data: points(u.calibrationBins), lineStyle: { opacity: .6 } } : null,
