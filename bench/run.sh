@@ -33,7 +33,7 @@ usage: bench/run.sh <benchmark> [options]
                during reload windows vs outside (training-service registry, inference-service)
   quality      model quality on public shop data sets (bench/quality): each imported through the CLI into a fresh
                stack, trained from a point-in-time training set, LightGBM vs its logistic baseline and naive rules
-               on later cutoffs with bootstrap 95% intervals; not part of 'all' (about an hour on 2 cores)
+               on later cutoffs with bootstrap 95% intervals; not part of 'all' (about 10 minutes on an idle 2-core machine)
   all          engine, ingest, online, trainingset, memory, inference, inference-user, scoring and reload with their
                default (short) settings, about 20 minutes on 2 cores
 
