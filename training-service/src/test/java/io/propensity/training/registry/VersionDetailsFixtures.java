@@ -68,7 +68,9 @@ public final class VersionDetailsFixtures {
         e.lineage(),
         e.goldenRows(),
         e.featureImportances(),
-        e.tuningTrials());
+        e.tuningTrials(),
+        Optional.empty(),
+        CalibrationFit.none());
   }
 
   /** Details with every field set, the lineage from a feature-service training set. */
@@ -128,6 +130,7 @@ public final class VersionDetailsFixtures {
                 Optional.of(java.time.Duration.ofMillis(1500)),
                 false),
             new TuningTrial(2, Map.of(), Optional.empty(), 0.82, 0.0, Optional.empty(), true)),
+        Optional.empty(),
         new CalibrationFit(
             Calibration.isotonic(new double[] {-2.5, -0.25, 1.5}, new double[] {0.01, 0.1, 0.6}),
             "auto chose isotonic",
@@ -175,7 +178,9 @@ public final class VersionDetailsFixtures {
                 42)),
         List.of(),
         List.of(),
-        List.of());
+        List.of(),
+        Optional.empty(),
+        CalibrationFit.none());
   }
 
   /**

@@ -85,7 +85,9 @@ class VersionDetailsJsonTest {
                     0)),
             List.of(),
             List.of(),
-            List.of());
+            List.of(),
+            Optional.empty(),
+            io.propensity.runtime.calibration.CalibrationFit.none());
 
     assertThat(roundTrip(explicit)).isEqualTo(explicit);
     assertThat(roundTrip(VersionDetails.EMPTY)).isEqualTo(VersionDetails.EMPTY);
