@@ -1,5 +1,8 @@
 package io.propensity.training.pipeline.data;
 
+import io.propensity.runtime.table.ColumnKind;
+import io.propensity.runtime.table.TableColumn;
+import io.propensity.runtime.table.TableValueException;
 import io.propensity.training.pipeline.TrainingDataException;
 import java.io.IOException;
 import java.io.Reader;
@@ -18,7 +21,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -35,11 +37,11 @@ import org.apache.commons.csv.CSVRecord;
  * column: all values true/false → BOOLEAN, all numbers → NUMERIC, anything else → CATEGORICAL. A
  * split column, when given, assigns each row to train, validation or test and is not a feature.
  * Missing values (empty, {@code NA}, {@code null}, {@code NaN}) become NaN, or code 0 in a
- * categorical column. Every problem is reported as a {@link TrainingDataException} naming the line
- * and column.
+ * categorical column. Cells are read by model-runtime's {@link TableColumn}, the one definition
+ * serving shares, so a provided row scores as its training row did. Every problem is reported as a
+ * {@link TrainingDataException} naming the line and column.
  */
 public final class CsvDatasetLoader {
-  private static final Set<String> MISSING = Set.of("", "na", "n/a", "null", "nan", "none");
   private static final int MAX_LABEL_EXAMPLES = 5;
 
   /** Opens the same text again for each pass. */
@@ -133,7 +135,7 @@ public final class CsvDatasetLoader {
                 if (declared == FeatureKind.NUMERIC) {
                   parseNumber(raw, line, featureNames.get(f));
                 } else if (declared == FeatureKind.BOOLEAN) {
-                  if (parseBoolean(raw, true) == null) {
+                  if (TableColumn.parseBoolean(raw).isEmpty()) {
                     throw new TrainingDataException(
                         "line "
                             + line
@@ -199,7 +201,6 @@ public final class CsvDatasetLoader {
           cats.add(f);
         }
       }
-      Map<Integer, Map<String, Integer>> codes = new HashMap<>();
       if (!cats.isEmpty()) {
         Map<Integer, TreeSet<String>> distinct = new HashMap<>();
         for (int f : cats) {
@@ -229,30 +230,29 @@ public final class CsvDatasetLoader {
           values.addAll(distinct.get(f));
           CategoricalVocabulary v = new CategoricalVocabulary(featureNames.get(f), values);
           vocab.put(featureNames.get(f), v);
-          codes.put(f, v.codes());
         }
       }
 
       // last pass: values
       Dataset.Builder builder = Dataset.builder(featureNames, kinds, n);
+      TableColumn[] columns = new TableColumn[featureNames.size()];
+      for (int f = 0; f < columns.length; f++) {
+        CategoricalVocabulary v = vocab.get(featureNames.get(f));
+        columns[f] =
+            v != null
+                ? v.column()
+                : TableColumn.of(featureNames.get(f), ColumnKind.valueOf(kinds.get(f).name()));
+      }
       double[] row = new double[featureNames.size()];
       scan(
           (line, rec) -> {
             for (int f = 0; f < row.length; f++) {
-              String raw = rec.get(featureColumns.get(f));
-              if (isMissing(raw)) {
-                row[f] =
-                    kinds.get(f) == FeatureKind.CATEGORICAL
-                        ? CategoricalVocabulary.MISSING_CODE
-                        : Double.NaN;
-                continue;
+              try {
+                row[f] = columns[f].encodeCell(rec.get(featureColumns.get(f)));
+              } catch (TableValueException e) {
+                throw new TrainingDataException(
+                    "line " + line + ", column \"" + featureNames.get(f) + "\": " + e.getMessage());
               }
-              row[f] =
-                  switch (kinds.get(f)) {
-                    case NUMERIC -> parseNumber(raw, line, featureNames.get(f));
-                    case BOOLEAN -> parseBoolean(raw, true) ? 1.0 : 0.0;
-                    case CATEGORICAL -> codes.get(f).get(raw.trim());
-                  };
             }
             Instant cutoff = cutoffIndex >= 0 ? parseCutoff(rec.get(cutoffIndex), line) : null;
             String user = userIdIndex >= 0 ? emptyToNull(rec.get(userIdIndex).trim()) : null;
@@ -436,7 +436,7 @@ public final class CsvDatasetLoader {
       return current;
     }
     boolean isBool = isBooleanWord(raw);
-    boolean isNum = !isBool && looksNumeric(raw.trim());
+    boolean isNum = !isBool && TableColumn.parseNumber(raw).isPresent();
     return switch (current) {
       case UNKNOWN -> isBool ? Detected.BOOLEAN : isNum ? Detected.NUMERIC : Detected.CATEGORICAL;
       case BOOLEAN -> isBool ? Detected.BOOLEAN : Detected.CATEGORICAL;
@@ -446,62 +446,29 @@ public final class CsvDatasetLoader {
   }
 
   static boolean isMissing(String raw) {
-    String s = raw.trim();
-    return s.isEmpty() || MISSING.contains(s.toLowerCase(Locale.ROOT));
+    return TableColumn.isMissing(raw);
   }
 
   private static boolean isBooleanWord(String raw) {
-    String s = raw.trim().toLowerCase(Locale.ROOT);
-    return s.equals("true") || s.equals("false");
-  }
-
-  /** true/false (any case); with {@code digits}, also 1/0. Null when neither. */
-  static Boolean parseBoolean(String raw, boolean digits) {
-    String s = raw.trim().toLowerCase(Locale.ROOT);
-    if (s.equals("true") || (digits && (s.equals("1") || s.equals("1.0")))) {
-      return Boolean.TRUE;
-    }
-    if (s.equals("false") || (digits && (s.equals("0") || s.equals("0.0")))) {
-      return Boolean.FALSE;
-    }
-    return null;
+    return TableColumn.isBooleanWord(raw);
   }
 
   private static Boolean parseLabel(String raw) {
-    return parseBoolean(raw, true);
-  }
-
-  /** Plain decimal or scientific notation; no hex, no type suffixes, no NaN/Infinity words. */
-  private static boolean looksNumeric(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    boolean digit = false;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c >= '0' && c <= '9') {
-        digit = true;
-      } else if (c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') {
-        return false;
-      }
-    }
-    if (!digit) {
-      return false;
-    }
-    try {
-      return Double.isFinite(Double.parseDouble(s));
-    } catch (NumberFormatException e) {
-      return false;
-    }
+    return TableColumn.parseBoolean(raw).orElse(null);
   }
 
   private static double parseNumber(String raw, long line, String column) {
-    String s = raw.trim();
-    if (!looksNumeric(s)) {
-      throw new TrainingDataException(
-          "line " + line + ", column \"" + column + "\": \"" + s + "\" is not a number");
-    }
-    return Double.parseDouble(s);
+    return TableColumn.parseNumber(raw)
+        .orElseThrow(
+            () ->
+                new TrainingDataException(
+                    "line "
+                        + line
+                        + ", column \""
+                        + column
+                        + "\": \""
+                        + raw.trim()
+                        + "\" is not a number"));
   }
 
   private static String emptyToNull(String s) {

@@ -3,17 +3,16 @@ package io.propensity.training.pipeline.model;
 import io.github.metarank.lightgbm4j.LGBMBooster;
 import io.github.metarank.lightgbm4j.LGBMDataset;
 import io.github.metarank.lightgbm4j.LGBMException;
+import io.propensity.runtime.LightGbmFeatures;
 import io.propensity.training.pipeline.CancellationToken;
 import io.propensity.training.pipeline.TrainingFailedException;
 import io.propensity.training.pipeline.imbalance.FitData;
 import io.propensity.training.pipeline.imbalance.PreparedFold;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -119,20 +118,7 @@ public final class LightGbmTrainer {
    * (LightGBM rejects JSON special characters), and collisions get a numeric suffix.
    */
   public static List<String> lightGbmFeatureNames(List<String> names) {
-    List<String> out = new ArrayList<>();
-    Set<String> used = new HashSet<>();
-    for (String n : names) {
-      String s = n.replaceAll("[^A-Za-z0-9_.\\-]", "_");
-      if (s.isEmpty()) {
-        s = "_";
-      }
-      String candidate = s;
-      for (int i = 2; !used.add(candidate); i++) {
-        candidate = s + "_" + i;
-      }
-      out.add(candidate);
-    }
-    return List.copyOf(out);
+    return LightGbmFeatures.lightGbmNames(names);
   }
 
   private static LightGbmFit run(
