@@ -4,6 +4,8 @@ import io.propensity.engine.features.FeatureSchema;
 import io.propensity.engine.features.FeatureSpec;
 import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.features.FeatureWindow;
+import io.propensity.inference.serving.ModelSchema;
+import io.propensity.runtime.table.CategoryLevels;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -72,6 +74,36 @@ public final class FactorDescriber {
       int index = (int) value;
       if (index < names.size() && names.get(index) != null) {
         return names.get(index);
+      }
+    }
+    return number(value);
+  }
+
+  /**
+   * A factor of a PROVIDED model, named as in the team's table: {@code Month: Nov (raises)}, a
+   * categorical value by its level's name, a boolean as yes/no.
+   */
+  public static String describeProvided(
+      ModelSchema.Feature feature, double value, double contribution) {
+    String effect = contribution > 0 ? "raises" : contribution < 0 ? "lowers" : "no effect";
+    return feature.name() + ": " + renderProvided(feature, value) + " (" + effect + ")";
+  }
+
+  private static String renderProvided(ModelSchema.Feature feature, double value) {
+    if (Double.isNaN(value)) {
+      return "missing";
+    }
+    FeatureType type = feature.type().orElse(FeatureType.NUMERIC);
+    if (type == FeatureType.BOOLEAN && (value == 0 || value == 1)) {
+      return value == 1 ? "yes" : "no";
+    }
+    if (type == FeatureType.CATEGORICAL && value == Math.rint(value) && value >= 0) {
+      int code = (int) value;
+      if (code == CategoryLevels.MISSING_CODE) {
+        return "missing";
+      }
+      if (code < feature.categories().size()) {
+        return feature.categories().get(code);
       }
     }
     return number(value);

@@ -18,19 +18,25 @@ import io.propensity.inference.scoring.ExplainedFactor;
 import io.propensity.inference.scoring.Explanation;
 import io.propensity.inference.scoring.Prediction;
 import io.propensity.inference.scoring.PredictionInput;
+import io.propensity.inference.scoring.ProvidedValue;
 import io.propensity.inference.scoring.RowOutcome;
 import io.propensity.inference.serving.ModelEvaluation;
+import io.propensity.inference.serving.ModelSchema;
 import io.propensity.inference.serving.ServedModel;
 import io.propensity.runtime.calibration.Calibration;
 import io.propensity.runtime.metrics.CalibrationBin;
 import io.propensity.runtime.metrics.LiftDecile;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import propensity.events.v1.EventRejection;
 import propensity.features.v1.FeatureDefinition;
+import propensity.features.v1.FeatureSource;
 import propensity.features.v1.FeatureType;
+import propensity.features.v1.MissingValues;
 import propensity.features.v1.WindowKind;
 import propensity.inference.v1.ExplainResponse;
 import propensity.inference.v1.Factor;
@@ -38,6 +44,8 @@ import propensity.inference.v1.GetModelInfoResponse;
 import propensity.inference.v1.PredictBatchResponse;
 import propensity.inference.v1.PredictBatchResult;
 import propensity.inference.v1.PredictResponse;
+import propensity.inference.v1.ProvidedFeatureValue;
+import propensity.inference.v1.ProvidedFeatures;
 import propensity.inference.v1.RankTargetsRequest;
 import propensity.inference.v1.RankTargetsResponse;
 import propensity.inference.v1.StreamPredictResponse;
@@ -72,8 +80,31 @@ final class InferenceProtoMapper {
             in.getEvents().hasAsOf()
                 ? Optional.of(EventProtoMapper.instant(in.getEvents().getAsOf()))
                 : Optional.empty());
+      case PROVIDED:
+        return toProvided(in.getProvided());
       default:
         return new PredictionInput.Missing();
+    }
+  }
+
+  static PredictionInput.ByProvided toProvided(ProvidedFeatures p) {
+    Map<String, ProvidedValue> values = new HashMap<>();
+    p.getValuesMap().forEach((name, v) -> values.put(name, toValue(v)));
+    return new PredictionInput.ByProvided(p.getRowId(), values);
+  }
+
+  static ProvidedValue toValue(ProvidedFeatureValue v) {
+    switch (v.getValueCase()) {
+      case NUMBER:
+        return new ProvidedValue.OfNumber(v.getNumber());
+      case CATEGORY:
+        return new ProvidedValue.OfText(v.getCategory());
+      case FLAG:
+        return new ProvidedValue.OfFlag(v.getFlag());
+      case MISSING:
+        return new ProvidedValue.Missing();
+      default:
+        return new ProvidedValue.Unset();
     }
   }
 
@@ -204,7 +235,8 @@ final class InferenceProtoMapper {
             : Optional.empty(),
         r.getTopK(),
         r.hasMinProbability() ? OptionalDouble.of(r.getMinProbability()) : OptionalDouble.empty(),
-        r.getExplainTopK());
+        r.getExplainTopK(),
+        r.getSegment().getRowsList().stream().map(InferenceProtoMapper::toProvided).toList());
   }
 
   static RankTargetsResponse toProto(RankedTarget t) {
@@ -250,7 +282,12 @@ final class InferenceProtoMapper {
             .setName(m.name())
             .setVersion(m.version())
             .setAlias(m.alias())
-            .setFeatureSchema(toProto(m.schema()))
+            .setFeatureSchema(
+                m.provided()
+                    ? toProto(m.features())
+                    : toProto(m.schema()).toBuilder()
+                        .setSource(FeatureSource.FEATURE_SOURCE_ENGINE)
+                        .build())
             .setThreshold(m.threshold())
             .setLoadedAt(EventProtoMapper.timestamp(m.loadedAt()))
             .setArtifactSha256(m.verifiedSha256())
@@ -315,6 +352,30 @@ final class InferenceProtoMapper {
         default:
           d.setWindowKind(WindowKind.WINDOW_KIND_SLIDING);
           f.window().length().ifPresent(len -> d.setWindow(EventProtoMapper.duration(len)));
+      }
+      b.addFeatures(d);
+    }
+    return b.build();
+  }
+
+  /** A PROVIDED version's own schema, as registered, with how its missing values are fed. */
+  static propensity.features.v1.FeatureSchema toProto(ModelSchema schema) {
+    propensity.features.v1.FeatureSchema.Builder b =
+        propensity.features.v1.FeatureSchema.newBuilder()
+            .setVersionHash(schema.versionHash())
+            .setSource(
+                schema.provided()
+                    ? FeatureSource.FEATURE_SOURCE_PROVIDED
+                    : FeatureSource.FEATURE_SOURCE_ENGINE);
+    for (ModelSchema.Feature f : schema.features()) {
+      FeatureDefinition.Builder d =
+          FeatureDefinition.newBuilder()
+              .setName(f.name())
+              .setDescription(f.description())
+              .addAllCategories(f.categories());
+      f.type().ifPresent(t -> d.setType(toProto(t)));
+      if (schema.provided()) {
+        d.setMissingValues(MissingValues.MISSING_VALUES_NATIVE);
       }
       b.addFeatures(d);
     }

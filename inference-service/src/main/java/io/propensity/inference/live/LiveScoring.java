@@ -6,6 +6,7 @@ import io.propensity.engine.event.EventValidator;
 import io.propensity.engine.event.FieldViolation;
 import io.propensity.engine.event.ReceivedEvent;
 import io.propensity.inference.scoring.FeatureRow;
+import io.propensity.inference.scoring.InputResolver;
 import io.propensity.inference.scoring.RowScorer;
 import io.propensity.inference.scoring.Scorer;
 import io.propensity.inference.scoring.ScoringMetrics;
@@ -50,7 +51,11 @@ public final class LiveScoring {
    */
   public Session open(Optional<String> model, int topK) {
     Scorer.checkTopK(topK, Scorer.MAX_TOP_K, "explain_top_k");
-    models.lease(model).close();
+    try (ModelLease lease = models.lease(model)) {
+      if (lease.served().provided()) {
+        throw InputResolver.takesProvidedFeatures(lease.served(), "an event stream");
+      }
+    }
     return new Session(model, topK);
   }
 
@@ -83,6 +88,10 @@ public final class LiveScoring {
       List<StreamOutcome> out = new ArrayList<>(events.size());
       long predicted = 0;
       try (ModelLease lease = models.lease(model)) {
+        if (lease.served().provided()) {
+          // the alias moved to a version of provided features while the stream was open
+          throw InputResolver.takesProvidedFeatures(lease.served(), "an event stream");
+        }
         for (ReceivedEvent in : events) {
           long started = System.nanoTime();
           long position = index++;

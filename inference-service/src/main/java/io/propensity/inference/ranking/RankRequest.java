@@ -1,5 +1,6 @@
 package io.propensity.inference.ranking;
 
+import io.propensity.inference.scoring.PredictionInput;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +16,8 @@ import java.util.OptionalDouble;
  * @param topK most users returned; 0 means no count limit
  * @param minProbability least probability returned
  * @param explainTopK factors per ranked user, 0 to 10
+ * @param rows for a model of provided features, the candidate rows themselves (then the only
+ *     filter); empty otherwise
  */
 public record RankRequest(
     Optional<String> model,
@@ -23,8 +26,22 @@ public record RankRequest(
     Optional<Instant> activeBefore,
     int topK,
     OptionalDouble minProbability,
-    int explainTopK) {
+    int explainTopK,
+    List<PredictionInput.ByProvided> rows) {
   public RankRequest {
     userIds = List.copyOf(userIds);
+    rows = List.copyOf(rows);
+  }
+
+  /** A request for users (no provided rows). */
+  public RankRequest(
+      Optional<String> model,
+      List<String> userIds,
+      Optional<Instant> activeSince,
+      Optional<Instant> activeBefore,
+      int topK,
+      OptionalDouble minProbability,
+      int explainTopK) {
+    this(model, userIds, activeSince, activeBefore, topK, minProbability, explainTopK, List.of());
   }
 }

@@ -3,10 +3,12 @@ package io.propensity.inference.ranking;
 import io.propensity.common.error.FailedPreconditionException;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
+import io.propensity.inference.scoring.FeatureRow;
 import io.propensity.inference.scoring.InputResolver;
 import io.propensity.inference.scoring.OnlineFeatureSource;
 import io.propensity.inference.scoring.OnlineFeatureSource.OnlineFeatures;
 import io.propensity.inference.scoring.OnlineFeatureSource.UserFeatures;
+import io.propensity.inference.scoring.PredictionInput;
 import io.propensity.inference.scoring.RowScorer;
 import io.propensity.inference.scoring.ScoringMetrics;
 import io.propensity.inference.serving.ModelLease;
@@ -15,8 +17,10 @@ import io.propensity.inference.serving.ServedModels;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.function.BooleanSupplier;
@@ -173,6 +177,7 @@ public final class TargetRanker {
         }
       }
     }
+    checkRows(r, bad);
     if (r.activeSince().isPresent()
         && r.activeBefore().isPresent()
         && r.activeSince().get().isAfter(r.activeBefore().get())) {
@@ -183,6 +188,125 @@ public final class TargetRanker {
     if (!bad.isEmpty()) {
       throw new InvalidInputException(bad.get(0).toString(), bad);
     }
+  }
+
+  /** Provided rows: how many, alone, each with a short row id unique in the request. */
+  private static void checkRows(RankRequest r, List<FieldError> bad) {
+    if (r.rows().isEmpty()) {
+      return;
+    }
+    if (!r.userIds().isEmpty() || r.activeSince().isPresent() || r.activeBefore().isPresent()) {
+      bad.add(
+          new FieldError(
+              "segment.rows",
+              "rows are the only filter allowed with them: leave segment.user_ids,"
+                  + " active_since and active_before unset"));
+    }
+    if (r.rows().size() > MAX_USER_IDS) {
+      bad.add(
+          new FieldError(
+              "segment.rows", r.rows().size() + " rows, at most " + MAX_USER_IDS + " allowed"));
+      return;
+    }
+    Map<String, Integer> first = new HashMap<>();
+    for (int i = 0; i < r.rows().size() && bad.size() < 100; i++) {
+      String id = r.rows().get(i).rowId();
+      String field = "segment.rows[" + i + "].row_id";
+      if (id.isEmpty()) {
+        bad.add(
+            new FieldError(
+                field,
+                "is required: each ranked row is named by its row_id (1 to "
+                    + InputResolver.MAX_USER_ID_LENGTH
+                    + " characters)"));
+      } else if (id.length() > InputResolver.MAX_USER_ID_LENGTH) {
+        bad.add(
+            new FieldError(
+                field, id.length() + " characters, at most " + InputResolver.MAX_USER_ID_LENGTH));
+      } else {
+        Integer before = first.putIfAbsent(id, i);
+        if (before != null) {
+          bad.add(
+              new FieldError(
+                  field,
+                  "'"
+                      + id
+                      + "' is also segment.rows["
+                      + before
+                      + "].row_id: row ids must be unique in a request"));
+        }
+      }
+    }
+  }
+
+  /** Candidates with their vectors, one batch at a time; an empty batch ends them. */
+  private interface Batches {
+    List<UserFeatures> next();
+  }
+
+  /** The users of a request with their online features, checked against an ENGINE model. */
+  private Batches userBatches(RankRequest r, ServedModel m, Instant[] asOf) {
+    if (m.provided()) {
+      throw InputResolver.takesProvidedFeatures(
+          m, "users (segment.user_ids, active bounds or all users)");
+    }
+    Chunks candidates = candidates(r);
+    return () -> {
+      List<String> chunk = candidates.next();
+      if (chunk.isEmpty()) {
+        return List.of();
+      }
+      OnlineFeatures f = features.fetch(chunk);
+      if (!f.schemaHash().equals(m.descriptor().schemaHash())) {
+        throw new FailedPreconditionException(
+            "the feature service computes feature schema '"
+                + f.schemaHash()
+                + "', model "
+                + m.descriptor().label()
+                + " reads '"
+                + m.descriptor().schemaHash()
+                + "'");
+      }
+      asOf[0] = asOf[0] == null || f.asOf().isAfter(asOf[0]) ? f.asOf() : asOf[0];
+      return f.users(); // one per requested id, so only the end of the candidates is empty
+    };
+  }
+
+  /** The request's provided rows, encoded for a PROVIDED model, as one batch. */
+  private static Batches rowBatches(RankRequest r, ServedModel m) {
+    if (!m.provided()) {
+      throw InputResolver.computesItsFeatures(m, "segment.rows");
+    }
+    List<UserFeatures> encoded = new ArrayList<>(r.rows().size());
+    List<FieldError> bad = new ArrayList<>();
+    int total = 0;
+    for (int i = 0; i < r.rows().size(); i++) {
+      PredictionInput.ByProvided row = r.rows().get(i);
+      try {
+        FeatureRow f = InputResolver.provided(row, m, "segment.rows[" + i + "]");
+        encoded.add(new UserFeatures(row.rowId(), f.values(), false, Optional.empty()));
+      } catch (InvalidInputException e) {
+        total += e.violations().size();
+        for (FieldError v : e.violations()) {
+          if (bad.size() < 100) {
+            bad.add(v);
+          }
+        }
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw new InvalidInputException(
+          total + " invalid provided value" + (total == 1 ? "" : "s") + ", first: " + bad.get(0),
+          bad);
+    }
+    boolean[] given = {false};
+    return () -> {
+      if (given[0]) {
+        return List.of();
+      }
+      given[0] = true;
+      return encoded;
+    };
   }
 
   /**
@@ -201,31 +325,21 @@ public final class TargetRanker {
       double sumAll = 0;
       Instant asOf = null;
       List<Candidate> selection;
+      ServedModel served;
       try (ModelLease lease = models.lease(r.model())) {
         ServedModel m = lease.served();
         boolean steps = lease.probabilityHasSteps();
         modelName = m.name();
         modelVersion = m.version();
         threshold = m.threshold();
-        Chunks candidates = candidates(r);
+        Instant[] newest = {null};
+        Batches batches = r.rows().isEmpty() ? userBatches(r, m, newest) : rowBatches(r, m);
         PriorityQueue<Candidate> heap = new PriorityQueue<>(BEST_FIRST.reversed());
         List<Candidate> unbounded = new ArrayList<>();
-        for (List<String> chunk = candidates.next();
-            !chunk.isEmpty() && !cancelled.getAsBoolean();
-            chunk = candidates.next()) {
-          OnlineFeatures f = features.fetch(chunk);
-          if (!f.schemaHash().equals(m.descriptor().schemaHash())) {
-            throw new FailedPreconditionException(
-                "the feature service computes feature schema '"
-                    + f.schemaHash()
-                    + "', model "
-                    + m.descriptor().label()
-                    + " reads '"
-                    + m.descriptor().schemaHash()
-                    + "'");
-          }
-          asOf = asOf == null || f.asOf().isAfter(asOf) ? f.asOf() : asOf;
-          for (UserFeatures u : f.users()) {
+        for (List<UserFeatures> batch = batches.next();
+            !batch.isEmpty() && !cancelled.getAsBoolean();
+            batch = batches.next()) {
+          for (UserFeatures u : batch) {
             if (!active(u, r)) {
               continue;
             }
@@ -262,6 +376,8 @@ public final class TargetRanker {
         }
         metrics.predicted(m, "rank", scored);
         selection = r.topK() > 0 ? new ArrayList<>(heap) : unbounded;
+        asOf = newest[0];
+        served = m;
       }
       selection.sort(BEST_FIRST);
       double selectedSum = 0;
@@ -272,7 +388,11 @@ public final class TargetRanker {
         }
         sink.accept(
             new RankedTarget(
-                ++rank, c.userId(), c.probability(), c.coldStart(), rows.describe(c.factors())));
+                ++rank,
+                c.userId(),
+                c.probability(),
+                c.coldStart(),
+                rows.describe(served, c.factors())));
         selectedSum += c.probability();
       }
       double baseRate = scored == 0 ? 0 : sumAll / scored;

@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.propensity.client.ModelRegistryClient;
+import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.labels.Target;
 import io.propensity.inference.reload.AliasUpdate;
 import io.propensity.inference.reload.Artifact;
@@ -16,9 +17,11 @@ import io.propensity.inference.reload.ModelSource;
 import io.propensity.inference.reload.ModelSourceException;
 import io.propensity.inference.reload.RefusalReason;
 import io.propensity.inference.serving.ArtifactFormat;
+import io.propensity.inference.serving.FeatureSource;
 import io.propensity.inference.serving.GoldenRow;
 import io.propensity.inference.serving.ModelDescriptor;
 import io.propensity.inference.serving.ModelEvaluation;
+import io.propensity.inference.serving.ModelSchema;
 import io.propensity.runtime.calibration.Calibration;
 import io.propensity.runtime.metrics.CalibrationBin;
 import io.propensity.runtime.metrics.ConfusionMatrix;
@@ -287,8 +290,7 @@ public final class GrpcModelSource implements ModelSource {
     return new ModelDescriptor(
         v.getName(),
         v.getVersion(),
-        v.getFeatureSchema().getVersionHash(),
-        v.getFeatureSchema().getFeaturesList().stream().map(FeatureDefinition::getName).toList(),
+        schema(v.getFeatureSchema()),
         target(v.getLineage().getTarget()),
         v.getThreshold(),
         v.getArtifactFormat() == propensity.registry.v1.ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT
@@ -300,6 +302,38 @@ public final class GrpcModelSource implements ModelSource {
         v.hasEvaluation() ? Optional.of(evaluation(v.getEvaluation())) : Optional.empty(),
         calibration.orElse(Calibration.none()),
         calibrationProblem);
+  }
+
+  /**
+   * A version's schema; one registered before schemas recorded their source reads as ENGINE when
+   * its hash is feature-engine's, PROVIDED otherwise.
+   */
+  static ModelSchema schema(propensity.features.v1.FeatureSchema s) {
+    Optional<FeatureSource> registered =
+        switch (s.getSource()) {
+          case FEATURE_SOURCE_ENGINE -> Optional.of(FeatureSource.ENGINE);
+          case FEATURE_SOURCE_PROVIDED -> Optional.of(FeatureSource.PROVIDED);
+          default -> Optional.empty();
+        };
+    List<ModelSchema.Feature> features = new ArrayList<>(s.getFeaturesCount());
+    for (FeatureDefinition f : s.getFeaturesList()) {
+      features.add(
+          new ModelSchema.Feature(
+              f.getName(), featureType(f.getType()), f.getDescription(), f.getCategoriesList()));
+    }
+    return new ModelSchema(
+        ModelSchema.sourceOf(registered, s.getVersionHash()), s.getVersionHash(), features);
+  }
+
+  private static Optional<FeatureType> featureType(propensity.features.v1.FeatureType t) {
+    return switch (t) {
+      case FEATURE_TYPE_NUMERIC -> Optional.of(FeatureType.NUMERIC);
+      case FEATURE_TYPE_COUNT -> Optional.of(FeatureType.COUNT);
+      case FEATURE_TYPE_RATIO -> Optional.of(FeatureType.RATIO);
+      case FEATURE_TYPE_BOOLEAN -> Optional.of(FeatureType.BOOLEAN);
+      case FEATURE_TYPE_CATEGORICAL -> Optional.of(FeatureType.CATEGORICAL);
+      default -> Optional.empty();
+    };
   }
 
   /**

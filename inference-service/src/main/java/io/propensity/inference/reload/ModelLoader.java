@@ -2,14 +2,18 @@ package io.propensity.inference.reload;
 
 import io.propensity.engine.features.BatchFeatureComputer;
 import io.propensity.engine.features.FeatureSchema;
+import io.propensity.engine.features.FeatureType;
 import io.propensity.inference.serving.ArtifactFormat;
 import io.propensity.inference.serving.GoldenRow;
 import io.propensity.inference.serving.ModelDescriptor;
+import io.propensity.inference.serving.ModelSchema;
 import io.propensity.inference.serving.ServedModel;
+import io.propensity.runtime.LightGbmFeatures;
 import io.propensity.runtime.LightGbmModel;
 import io.propensity.runtime.ModelLoadException;
 import io.propensity.runtime.ScoringModel;
 import io.propensity.runtime.calibration.CalibratedModel;
+import io.propensity.runtime.table.TableColumn;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,11 +25,13 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Turns a registry version into a {@link ServedModel}, or refuses it. In order: format, schema and
- * calibration (before downloading), size and SHA-256 of the bytes against both the registered and
- * the announced checksum, LightGBM load, feature count, golden rows (scored through the version's
- * calibration, as every served probability is), warm-up. Nothing is served unless every check
- * passes, and a refused model holds no native memory afterwards.
+ * Turns a registry version into a {@link ServedModel}, or refuses it. In order: format, schema (an
+ * ENGINE version's must be the service's; a PROVIDED version's must say how to encode each feature
+ * and, once downloaded, describe the artifact's features) and calibration (before downloading),
+ * size and SHA-256 of the bytes against both the registered and the announced checksum, LightGBM
+ * load, feature count, golden rows (scored through the version's calibration, as every served
+ * probability is), warm-up. Nothing is served unless every check passes, and a refused model holds
+ * no native memory afterwards.
  */
 public final class ModelLoader {
 
@@ -96,20 +102,10 @@ public final class ModelLoader {
       throw new ModelRefusedException(
           RefusalReason.FORMAT, d.label() + ": artifact format is not LightGBM text");
     }
-    if (!d.schemaHash().equals(schema.versionHash())) {
-      throw new ModelRefusedException(
-          RefusalReason.SCHEMA,
-          d.label()
-              + " was trained on feature schema '"
-              + d.schemaHash()
-              + "', this service computes '"
-              + schema.versionHash()
-              + "'");
-    }
-    if (!d.featureNames().isEmpty() && !d.featureNames().equals(schema.names())) {
-      throw new ModelRefusedException(
-          RefusalReason.SCHEMA,
-          d.label() + ": registered feature names differ from the schema's despite an equal hash");
+    if (d.provided()) {
+      checkProvidedSchema(d);
+    } else {
+      checkEngineSchema(d);
     }
     if (d.artifactSizeBytes() > settings.maxArtifactBytes()) {
       throw new ModelRefusedException(
@@ -133,6 +129,98 @@ public final class ModelLoader {
     }
   }
 
+  /** An ENGINE version must be of the schema this service computes. */
+  private void checkEngineSchema(ModelDescriptor d) throws ModelRefusedException {
+    if (!d.schemaHash().equals(schema.versionHash())) {
+      throw new ModelRefusedException(
+          RefusalReason.SCHEMA,
+          d.label()
+              + " was trained on feature schema '"
+              + d.schemaHash()
+              + "', this service computes '"
+              + schema.versionHash()
+              + "'");
+    }
+    if (!d.featureNames().isEmpty() && !d.featureNames().equals(schema.names())) {
+      throw new ModelRefusedException(
+          RefusalReason.SCHEMA,
+          d.label() + ": registered feature names differ from the schema's despite an equal hash");
+    }
+  }
+
+  /** A PROVIDED version's schema must say how to encode every feature. */
+  private static void checkProvidedSchema(ModelDescriptor d) throws ModelRefusedException {
+    if (d.schema().features().isEmpty()) {
+      throw new ModelRefusedException(
+          RefusalReason.SCHEMA,
+          d.label() + ": its provided feature schema '" + d.schemaHash() + "' lists no features");
+    }
+    try {
+      d.schema().columns();
+    } catch (IllegalArgumentException e) {
+      throw new ModelRefusedException(
+          RefusalReason.SCHEMA,
+          d.label() + ": its provided feature schema is unusable: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * A PROVIDED version's schema must describe its artifact: the same features, named the same, in
+   * the same order (as LightGBM names a table's columns), and categorical exactly where the model
+   * splits on sets of codes.
+   */
+  private static void checkDescribesArtifact(ModelDescriptor d, String modelText)
+      throws ModelRefusedException {
+    LightGbmFeatures read;
+    try {
+      read = LightGbmFeatures.read(modelText);
+    } catch (ModelLoadException e) {
+      throw new ModelRefusedException(RefusalReason.CORRUPT, d.label() + ": " + e.getMessage(), e);
+    }
+    List<String> names = d.featureNames();
+    if (read.names().size() != names.size()) {
+      throw new ModelRefusedException(
+          RefusalReason.SCHEMA,
+          d.label()
+              + ": the schema does not describe the artifact: the model reads "
+              + read.names().size()
+              + " features, the schema lists "
+              + names.size());
+    }
+    List<String> expected = LightGbmFeatures.lightGbmNames(names);
+    for (int i = 0; i < names.size(); i++) {
+      if (!expected.get(i).equals(read.names().get(i))) {
+        throw new ModelRefusedException(
+            RefusalReason.SCHEMA,
+            d.label()
+                + ": the schema does not describe the artifact: feature "
+                + i
+                + " is '"
+                + names.get(i)
+                + "' in the schema, '"
+                + read.names().get(i)
+                + "' in the model");
+      }
+    }
+    List<ModelSchema.Feature> features = d.schema().features();
+    for (int i = 0; i < features.size(); i++) {
+      boolean schemaCategorical = features.get(i).type().orElse(null) == FeatureType.CATEGORICAL;
+      if (schemaCategorical != read.categorical().contains(i)) {
+        throw new ModelRefusedException(
+            RefusalReason.SCHEMA,
+            d.label()
+                + ": the schema does not describe the artifact: feature '"
+                + names.get(i)
+                + "' is "
+                + (schemaCategorical ? "" : "not ")
+                + "categorical in the schema but "
+                + (schemaCategorical ? "not " : "")
+                + "in the model");
+      }
+    }
+  }
+
   /**
    * Verifies, loads, validates and warms up a version.
    *
@@ -142,14 +230,15 @@ public final class ModelLoader {
       throws ModelRefusedException {
     checkDescriptor(d);
     String sha = verifyBytes(d, artifact);
+    String text = new String(artifact.bytes(), StandardCharsets.UTF_8);
+    if (d.provided()) {
+      checkDescribesArtifact(d, text);
+    }
     ScoringModel model;
     try {
       model =
           CalibratedModel.of(
-              nativeLoader.load(
-                  new String(artifact.bytes(), StandardCharsets.UTF_8),
-                  settings.concurrentScorers()),
-              d.calibration());
+              nativeLoader.load(text, settings.concurrentScorers()), d.calibration());
     } catch (ModelLoadException e) {
       throw new ModelRefusedException(RefusalReason.CORRUPT, d.label() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -157,14 +246,15 @@ public final class ModelLoader {
           RefusalReason.CORRUPT, d.label() + ": the model could not be loaded: " + e, e);
     }
     try {
-      if (model.featureCount() != schema.size()) {
+      int size = size(d);
+      if (model.featureCount() != size) {
         throw new ModelRefusedException(
             RefusalReason.SCHEMA,
             d.label()
                 + ": the model reads "
                 + model.featureCount()
                 + " features, the schema has "
-                + schema.size());
+                + size);
       }
       checkGoldenRows(d, model);
       warmUp(d, model);
@@ -173,6 +263,11 @@ public final class ModelLoader {
       model.close();
       throw e;
     }
+  }
+
+  /** Features a row of this version has: its own schema's when provided, else the service's. */
+  private int size(ModelDescriptor d) {
+    return d.provided() ? d.schema().size() : schema.size();
   }
 
   private String verifyBytes(ModelDescriptor d, Artifact a) throws ModelRefusedException {
@@ -216,7 +311,7 @@ public final class ModelLoader {
     List<GoldenRow> rows = d.goldenRows();
     for (int i = 0; i < rows.size(); i++) {
       double[] values = rows.get(i).values();
-      if (values.length != schema.size()) {
+      if (values.length != size(d)) {
         throw new ModelRefusedException(
             RefusalReason.GOLDEN_ROWS,
             d.label()
@@ -225,7 +320,7 @@ public final class ModelLoader {
                 + " has "
                 + values.length
                 + " values, the schema has "
-                + schema.size());
+                + size(d));
       }
       double expected = rows.get(i).expectedProbability();
       double actual;
@@ -260,8 +355,13 @@ public final class ModelLoader {
    */
   private void warmUp(ModelDescriptor d, ScoringModel model) throws ModelRefusedException {
     List<double[]> rows = new ArrayList<>();
-    rows.add(BatchFeatureComputer.coldStart().values());
-    double[] missing = new double[schema.size()];
+    if (d.provided()) {
+      // every value missing, as a provided row may send it
+      rows.add(d.schema().columns().stream().mapToDouble(TableColumn::missing).toArray());
+    } else {
+      rows.add(BatchFeatureComputer.coldStart().values());
+    }
+    double[] missing = new double[size(d)];
     Arrays.fill(missing, Double.NaN);
     rows.add(missing);
     d.goldenRows().stream().limit(8).forEach(g -> rows.add(g.values()));

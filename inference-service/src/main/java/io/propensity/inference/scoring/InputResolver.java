@@ -11,11 +11,16 @@ import io.propensity.engine.features.BatchFeatureComputer;
 import io.propensity.engine.features.FeatureSchema;
 import io.propensity.engine.features.FeatureType;
 import io.propensity.inference.serving.ServedModel;
+import io.propensity.runtime.table.TableColumn;
+import io.propensity.runtime.table.TableValueException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Checks inline inputs and turns them into feature rows. Field paths are the caller's prefix
@@ -74,15 +79,19 @@ public final class InputResolver {
               + "'");
     }
     double[] values = v.values();
-    if (values.length != schema.size()) {
+    int size = model.provided() ? model.columns().size() : schema.size();
+    if (values.length != size) {
       throw InvalidInputException.of(
           prefix + "features.values",
-          values.length + " values, the schema has " + schema.size() + " features");
+          values.length + " values, the schema has " + size + " features");
     }
     List<FieldError> bad = new ArrayList<>();
     int total = 0;
     for (int i = 0; i < values.length; i++) {
-      String why = valueProblem(i, values[i]);
+      String why =
+          model.provided()
+              ? providedValueProblem(model.columns().get(i), values[i])
+              : valueProblem(i, values[i]);
       if (why != null) {
         total++;
         if (bad.size() < MAX_LISTED_VIOLATIONS) {
@@ -120,6 +129,160 @@ public final class InputResolver {
               : name + " is categorical: " + v + " is not a level index >= 0";
       default -> null;
     };
+  }
+
+  /**
+   * Why a value cannot be an encoded value of a provided feature, or null. NaN (missing) is always
+   * allowed.
+   */
+  private static String providedValueProblem(TableColumn c, double v) {
+    if (Double.isNaN(v)) {
+      return null;
+    }
+    if (Double.isInfinite(v)) {
+      return c.name() + ": " + v + " is not allowed (NaN means missing)";
+    }
+    return switch (c.kind()) {
+      case BOOLEAN ->
+          v == 0 || v == 1 ? null : c.name() + " is boolean: " + v + " is neither 0 nor 1";
+      case CATEGORICAL -> {
+        int levels = c.levels().orElseThrow().values().size();
+        yield v >= 0 && v < levels && v == Math.rint(v)
+            ? null
+            : c.name() + " is categorical: " + v + " is not a level code from 0 to " + (levels - 1);
+      }
+      case NUMERIC -> null;
+    };
+  }
+
+  /**
+   * A provided row checked against a PROVIDED model's schema and encoded exactly as training read
+   * its table.
+   *
+   * @param path the row's path in the request, e.g. {@code input.provided} or {@code
+   *     segment.rows[3]}; each value's path is {@code path.values[name]}
+   * @throws InvalidInputException naming every unknown, missing or unencodable value, or a too long
+   *     row id
+   */
+  public static FeatureRow provided(PredictionInput.ByProvided p, ServedModel model, String path) {
+    List<FieldError> bad = new ArrayList<>();
+    int total = 0;
+    if (p.rowId().length() > MAX_USER_ID_LENGTH) {
+      total++;
+      bad.add(
+          new FieldError(
+              path + ".row_id",
+              p.rowId().length() + " characters, at most " + MAX_USER_ID_LENGTH + " allowed"));
+    }
+    List<TableColumn> columns = model.columns();
+    Set<String> known = new HashSet<>(model.featureNames());
+    for (String name : new TreeSet<>(p.values().keySet())) {
+      if (!known.contains(name)) {
+        total++;
+        if (bad.size() < MAX_LISTED_VIOLATIONS) {
+          bad.add(
+              new FieldError(
+                  path + ".values[" + name + "]",
+                  "'"
+                      + name
+                      + "' is not a feature of model "
+                      + model.descriptor().label()
+                      + "; its "
+                      + columns.size()
+                      + " features are: "
+                      + abbreviatedList(model.featureNames())));
+        }
+      }
+    }
+    double[] values = new double[columns.size()];
+    for (int i = 0; i < columns.size(); i++) {
+      TableColumn c = columns.get(i);
+      ProvidedValue v = p.values().get(c.name());
+      String why = null;
+      if (v == null) {
+        why =
+            "is missing: every feature of model "
+                + model.descriptor().label()
+                + " needs a value (send missing when it is unknown)";
+      } else {
+        try {
+          values[i] = encode(c, v);
+        } catch (TableValueException e) {
+          String m = e.getMessage();
+          why = c.name() + (m.startsWith("is ") ? " " : ": ") + m;
+        }
+      }
+      if (why != null) {
+        total++;
+        if (bad.size() < MAX_LISTED_VIOLATIONS) {
+          bad.add(new FieldError(path + ".values[" + c.name() + "]", why));
+        }
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw new InvalidInputException(
+          total + " invalid provided value" + (total == 1 ? "" : "s") + ", first: " + bad.get(0),
+          bad);
+    }
+    return new FeatureRow(
+        p.rowId().isEmpty() ? Optional.empty() : Optional.of(p.rowId()),
+        values,
+        false,
+        Optional.empty());
+  }
+
+  private static double encode(TableColumn c, ProvidedValue v) {
+    if (v instanceof ProvidedValue.OfNumber n) {
+      return c.encodeNumber(n.value());
+    }
+    if (v instanceof ProvidedValue.OfText t) {
+      return c.encodeText(t.value());
+    }
+    if (v instanceof ProvidedValue.OfFlag f) {
+      return c.encodeFlag(f.value());
+    }
+    if (v instanceof ProvidedValue.Missing) {
+      return c.missing();
+    }
+    throw new TableValueException("is unset: set one of number, category, flag or missing");
+  }
+
+  private static String abbreviatedList(List<String> names) {
+    int shown = Math.min(names.size(), 20);
+    String list = String.join(", ", names.subList(0, shown));
+    return shown < names.size() ? list + ", … (" + (names.size() - shown) + " more)" : list;
+  }
+
+  /**
+   * The answer to an input a PROVIDED model cannot score: it cannot compute its features.
+   *
+   * @param what what was sent, e.g. {@code a user id}
+   */
+  public static FailedPreconditionException takesProvidedFeatures(ServedModel m, String what) {
+    return new FailedPreconditionException(
+        "model "
+            + m.descriptor().label()
+            + " takes provided features (it was trained on a team's own feature table, schema '"
+            + m.descriptor().schemaHash()
+            + "'), so it cannot score "
+            + what
+            + ": send each row's values by name (PredictionInput.provided, or SegmentFilter.rows"
+            + " for RankTargets; GetModelInfo lists its features and levels), or a FeatureVector"
+            + " of schema '"
+            + m.descriptor().schemaHash()
+            + "'");
+  }
+
+  /** The answer to provided values sent to an ENGINE model. */
+  public static FailedPreconditionException computesItsFeatures(ServedModel m, String field) {
+    return new FailedPreconditionException(
+        field
+            + ": model "
+            + m.descriptor().label()
+            + " computes its features from events (feature schema '"
+            + m.descriptor().schemaHash()
+            + "'); provided feature values are for models trained on a team's own table: send a"
+            + " user id, inline events or a FeatureVector");
   }
 
   /** Inline events checked and computed into features as of {@code as_of} (or now). */

@@ -3,9 +3,14 @@ package io.propensity.inference.scoring;
 import io.propensity.engine.event.ReceivedEvent;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
-/** What to score: a user id, a feature vector, or a user's recent events. */
+/**
+ * What to score: a user id, a feature vector, a user's recent events, or a provided row (feature
+ * values by name, for a model of a team's own table).
+ */
 public sealed interface PredictionInput {
   /** A user scored on online features from the feature service. */
   record ByUser(String userId) implements PredictionInput {}
@@ -26,6 +31,19 @@ public sealed interface PredictionInput {
   record ByEvents(List<ReceivedEvent> events, Optional<Instant> asOf) implements PredictionInput {
     public ByEvents {
       events = List.copyOf(events);
+    }
+  }
+
+  /**
+   * One row of a caller's own features by name.
+   *
+   * @param rowId the caller's id of the row, echoed in the answer; may be empty
+   * @param values one value per feature name
+   */
+  record ByProvided(String rowId, Map<String, ProvidedValue> values) implements PredictionInput {
+    public ByProvided {
+      Objects.requireNonNull(rowId, "rowId");
+      values = Map.copyOf(values);
     }
   }
 

@@ -12,11 +12,24 @@ import java.util.List;
 /** Scores resolved rows with a leased version: probability, label, and factors when asked. */
 public final class RowScorer {
   private final FactorDescriber describer;
-  private final List<String> names;
+  private final List<String> engineNames;
 
   public RowScorer(FactorDescriber describer) {
     this.describer = describer;
-    this.names = describer.schema().names();
+    this.engineNames = describer.schema().names();
+  }
+
+  /** Feature names of a version's rows: the service's schema, or a PROVIDED version's own. */
+  private List<String> names(ServedModel m) {
+    return m.provided() ? m.featureNames() : engineNames;
+  }
+
+  /** One factor for people: the schema's phrase for ENGINE, the column's name for PROVIDED. */
+  private String text(ServedModel m, int feature, double value, double contribution) {
+    return m.provided()
+        ? FactorDescriber.describeProvided(
+            m.features().features().get(feature), value, contribution)
+        : describer.describe(feature, value, contribution);
   }
 
   /** The prediction of one row, with the top {@code topK} factors (none when 0). */
@@ -43,7 +56,7 @@ public final class RowScorer {
 
   /** The {@code k} features that moved this row's score most, described. */
   public List<ExplainedFactor> topFactors(ModelLease lease, double[] values, int k) {
-    return describe(compactTopFactors(lease, values, k));
+    return describe(lease.served(), compactTopFactors(lease, values, k));
   }
 
   /**
@@ -58,20 +71,22 @@ public final class RowScorer {
   /** The {@code k} features that moved this row's score most, compactly. */
   public CompactFactors compactTopFactors(ModelLease lease, double[] values, int k) {
     Contributions c = lease.contributions(values);
-    List<Factor> top = TopFactors.top(c, values, names, k);
+    List<String> rowNames = names(lease.served());
+    List<Factor> top = TopFactors.top(c, values, rowNames, k);
     int[] features = new int[top.size()];
     double[] vals = new double[top.size()];
     double[] contributions = new double[top.size()];
     for (int i = 0; i < top.size(); i++) {
-      features[i] = describer.schema().indexOf(top.get(i).feature());
+      features[i] = rowNames.indexOf(top.get(i).feature());
       vals[i] = top.get(i).value();
       contributions[i] = top.get(i).contribution();
     }
     return new CompactFactors(features, vals, contributions);
   }
 
-  /** Compact factors with names and descriptions. */
-  public List<ExplainedFactor> describe(CompactFactors f) {
+  /** Compact factors of a version's row with names and descriptions. */
+  public List<ExplainedFactor> describe(ServedModel m, CompactFactors f) {
+    List<String> names = names(m);
     List<ExplainedFactor> out = new ArrayList<>(f.features().length);
     for (int i = 0; i < f.features().length; i++) {
       int index = f.features()[i];
@@ -80,7 +95,7 @@ public final class RowScorer {
               names.get(index),
               f.values()[i],
               f.contributions()[i],
-              describer.describe(index, f.values()[i], f.contributions()[i])));
+              text(m, index, f.values()[i], f.contributions()[i])));
     }
     return out;
   }
@@ -90,6 +105,7 @@ public final class RowScorer {
     double[] values = row.values();
     double p = lease.probability(values);
     Contributions c = lease.contributions(values);
+    List<String> names = names(lease.served());
     List<ExplainedFactor> all = new ArrayList<>(values.length);
     for (int i = 0; i < values.length; i++) {
       double contribution = c.contribution(i);
@@ -98,7 +114,7 @@ public final class RowScorer {
               names.get(i),
               values[i],
               contribution,
-              describer.describe(i, values[i], contribution)));
+              text(lease.served(), i, values[i], contribution)));
     }
     return new Explanation(
         prediction(lease.served(), row, p, List.of()), c.bias(), all, c.rawScore());

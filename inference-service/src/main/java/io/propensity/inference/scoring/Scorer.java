@@ -19,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Scores single inputs, batches and explanations with the version each request leases: by user id
- * (online features from the feature service), by inline feature vector, or by inline events.
+ * (online features from the feature service), by inline feature vector, by inline events, or (for a
+ * model of a team's own table) by provided feature values.
  */
 public final class Scorer {
   /** Most factors a prediction may ask for. */
@@ -107,7 +108,9 @@ public final class Scorer {
       for (int i = 0; i < inputs.size(); i++) {
         PredictionInput in = inputs.get(i);
         try {
-          if (in instanceof PredictionInput.ByUser u) {
+          if (in instanceof PredictionInput.ByUser && m.provided()) {
+            throw InputResolver.takesProvidedFeatures(m, "a user id");
+          } else if (in instanceof PredictionInput.ByUser u) {
             users.add(InputResolver.checkUserId(u.userId(), "user_id"));
           } else {
             resolved[i] = resolve(m, in, "");
@@ -151,6 +154,18 @@ public final class Scorer {
   }
 
   private FeatureRow resolve(ServedModel m, PredictionInput input, String prefix) {
+    if (input instanceof PredictionInput.ByProvided p) {
+      if (!m.provided()) {
+        throw InputResolver.computesItsFeatures(m, prefix + "provided");
+      }
+      return InputResolver.provided(p, m, prefix + "provided");
+    }
+    if (m.provided() && input instanceof PredictionInput.ByUser) {
+      throw InputResolver.takesProvidedFeatures(m, "a user id");
+    }
+    if (m.provided() && input instanceof PredictionInput.ByEvents) {
+      throw InputResolver.takesProvidedFeatures(m, "inline events");
+    }
     if (input instanceof PredictionInput.ByUser u) {
       Object row =
           userRows(m, List.of(InputResolver.checkUserId(u.userId(), prefix + "user_id"))).get(0);
@@ -167,7 +182,9 @@ public final class Scorer {
     }
     throw InvalidInputException.of(
         prefix.isEmpty() ? "input" : prefix.substring(0, prefix.length() - 1),
-        "one of user_id, features or events is required");
+        m.provided()
+            ? "one of provided or features is required"
+            : "one of user_id, features or events is required");
   }
 
   /**
@@ -215,6 +232,9 @@ public final class Scorer {
     }
     if (input instanceof PredictionInput.ByEvents) {
       return "events";
+    }
+    if (input instanceof PredictionInput.ByProvided) {
+      return "provided";
     }
     return "none";
   }

@@ -11,8 +11,8 @@ import java.util.Optional;
  *
  * @param name model name, e.g. {@code purchase-7d}
  * @param version version number, ≥ 1
- * @param schemaHash version hash of the feature schema the model was trained on
- * @param featureNames the schema's feature names, in order, as registered
+ * @param schema the feature schema the model was trained on, as registered (its source, hash and
+ *     features)
  * @param target what the model predicts, when recorded
  * @param threshold decision threshold on the (calibrated) probability, 0 to 1
  * @param format artifact format
@@ -29,8 +29,7 @@ import java.util.Optional;
 public record ModelDescriptor(
     String name,
     long version,
-    String schemaHash,
-    List<String> featureNames,
+    ModelSchema schema,
     Optional<Target> target,
     double threshold,
     ArtifactFormat format,
@@ -40,6 +39,36 @@ public record ModelDescriptor(
     Optional<ModelEvaluation> evaluation,
     Calibration calibration,
     Optional<String> calibrationProblem) {
+
+  /** A version known by schema hash and feature names (source by {@link ModelSchema#sourceOf}). */
+  public ModelDescriptor(
+      String name,
+      long version,
+      String schemaHash,
+      List<String> featureNames,
+      Optional<Target> target,
+      double threshold,
+      ArtifactFormat format,
+      String artifactSha256,
+      long artifactSizeBytes,
+      List<GoldenRow> goldenRows,
+      Optional<ModelEvaluation> evaluation,
+      Calibration calibration,
+      Optional<String> calibrationProblem) {
+    this(
+        name,
+        version,
+        ModelSchema.ofNames(schemaHash, featureNames),
+        target,
+        threshold,
+        format,
+        artifactSha256,
+        artifactSizeBytes,
+        goldenRows,
+        evaluation,
+        calibration,
+        calibrationProblem);
+  }
 
   /** A version without calibration. */
   public ModelDescriptor(
@@ -72,8 +101,7 @@ public record ModelDescriptor(
 
   public ModelDescriptor {
     Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(schemaHash, "schemaHash");
-    featureNames = List.copyOf(featureNames);
+    Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(artifactSha256, "artifactSha256");
@@ -81,6 +109,21 @@ public record ModelDescriptor(
     Objects.requireNonNull(evaluation, "evaluation");
     Objects.requireNonNull(calibration, "calibration");
     Objects.requireNonNull(calibrationProblem, "calibrationProblem");
+  }
+
+  /** Version hash of the feature schema the model was trained on. */
+  public String schemaHash() {
+    return schema.versionHash();
+  }
+
+  /** The schema's feature names, in order, as registered. */
+  public List<String> featureNames() {
+    return schema.names();
+  }
+
+  /** Whether the model takes provided features (a team's own table) rather than computing them. */
+  public boolean provided() {
+    return schema.provided();
   }
 
   /** {@code name@version}, for logs and messages. */

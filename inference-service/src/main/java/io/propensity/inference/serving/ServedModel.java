@@ -2,7 +2,9 @@ package io.propensity.inference.serving;
 
 import io.propensity.engine.features.FeatureSchema;
 import io.propensity.runtime.ScoringModel;
+import io.propensity.runtime.table.TableColumn;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -23,6 +25,7 @@ public final class ServedModel {
   private final String alias;
   private final String verifiedSha256;
   private final Instant loadedAt;
+  private final List<TableColumn> columns;
   private final AtomicInteger references = new AtomicInteger(1);
   private volatile Consumer<ServedModel> onFreed = m -> {};
 
@@ -39,6 +42,7 @@ public final class ServedModel {
     this.alias = Objects.requireNonNull(alias, "alias");
     this.verifiedSha256 = Objects.requireNonNull(verifiedSha256, "verifiedSha256");
     this.loadedAt = Objects.requireNonNull(loadedAt, "loadedAt");
+    this.columns = descriptor.provided() ? descriptor.schema().columns() : List.of();
   }
 
   public ModelDescriptor descriptor() {
@@ -57,9 +61,32 @@ public final class ServedModel {
     return descriptor.threshold();
   }
 
-  /** The schema rows must follow (the service's feature schema; checked at load). */
+  /**
+   * The service's feature schema, which an ENGINE version's rows follow (checked at load); a
+   * PROVIDED version's rows follow {@link #features()} instead.
+   */
   public FeatureSchema schema() {
     return schema;
+  }
+
+  /** The version's own schema as registered: its source, hash and features. */
+  public ModelSchema features() {
+    return descriptor.schema();
+  }
+
+  /** Whether the version takes provided features (a team's own table) rather than events. */
+  public boolean provided() {
+    return descriptor.provided();
+  }
+
+  /** How each provided value becomes the model's input, in vector order (empty for ENGINE). */
+  public List<TableColumn> columns() {
+    return columns;
+  }
+
+  /** Feature names of a row, in vector order. */
+  public List<String> featureNames() {
+    return provided() ? descriptor.featureNames() : schema.names();
   }
 
   /** The alias this version was served for, e.g. {@code production}. */
