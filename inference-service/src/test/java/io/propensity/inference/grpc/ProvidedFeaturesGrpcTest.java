@@ -238,6 +238,14 @@ class ProvidedFeaturesGrpcTest implements TestPropertyProvider {
       withMissing += String.join(",", ProvidedModels.table().cells(i)).contains(",,") ? 1 : 0;
     }
     assertThat(withMissing).as("rows with a missing cell among those scored").isPositive();
+    Counter counted =
+        meters
+            .find("propensity.inference.predictions")
+            .tag("model", SESSIONS)
+            .tag("input", "provided")
+            .counter();
+    assertThat(counted).isNotNull();
+    assertThat(counted.count()).isGreaterThanOrEqualTo(40);
   }
 
   @Test
