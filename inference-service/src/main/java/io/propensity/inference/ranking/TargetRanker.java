@@ -37,7 +37,9 @@ import java.util.function.Supplier;
  * without a directory (no feature service configured), the users this replica has seen on
  * StreamPredict streams. Features come in chunks of one page; only the selection is kept in memory
  * (a bounded heap for top-K), with factors computed when a user enters it and kept as a few numbers
- * until sent, so ranking 100,000 users fits a small heap. The model version is released before the
+ * until sent, so ranking 100,000 users fits a small heap. A model of provided features (a team's
+ * own table) ranks the request's own rows instead ({@code segment.rows}, each named by its row id),
+ * every row checked and encoded before any is scored. The model version is released before the
  * targets are streamed, so a slow reader does not hold a retired version.
  */
 public final class TargetRanker {
