@@ -3,6 +3,7 @@ package io.propensity.training.registry;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
+import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.runtime.metrics.ConfidenceInterval;
 import io.propensity.runtime.metrics.IntervalFormat;
 import java.io.ByteArrayOutputStream;
@@ -95,7 +96,13 @@ public final class ModelRegistry implements AutoCloseable {
       problems.add(new FieldError("report_sha256", "is set but no report was uploaded"));
     }
     throwIfAny(problems);
-    return store.insertVersion(version, artifact, report, clock.instant());
+    NewModelVersion resolved =
+        version.withDetails(
+            version
+                .details()
+                .withSourceResolved(
+                    version.featureSchemaHash(), FeatureCatalog.schema().versionHash()));
+    return store.insertVersion(resolved, artifact, report, clock.instant());
   }
 
   /**

@@ -9,6 +9,10 @@ import io.propensity.common.error.FailedPreconditionException;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
+import io.propensity.engine.features.FeatureCatalog;
+import io.propensity.training.registry.VersionDetails.FeatureDefinition;
+import io.propensity.training.registry.VersionDetails.FeatureSource;
+import io.propensity.training.registry.VersionDetails.MissingValues;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -148,6 +152,53 @@ public abstract class ModelRegistryContract {
     assertThat(openRegistry().listVersions("purchase-7d", 10, OptionalLong.empty()).versions())
         .extracting(ModelVersionRecord::details)
         .containsExactly(VersionDetailsFixtures.tabular(), VersionDetailsFixtures.full());
+  }
+
+  @Test
+  void theRegistrySaysWhereAVersionsFeaturesComeFromWhenTheCallerDidNot() {
+    String engineHash = FeatureCatalog.schema().versionHash();
+    VersionDetails unsaid = VersionDetailsFixtures.unsaid(VersionDetailsFixtures.full());
+
+    ModelVersionRecord engine =
+        register(NewModelVersion.builder("engine-model", engineHash, 0.5).details(unsaid).build());
+    ModelVersionRecord provided = register(version("table-model").details(unsaid).build());
+    ModelVersionRecord said =
+        register(
+            NewModelVersion.builder("said-model", engineHash, 0.5)
+                .details(VersionDetailsFixtures.tabular())
+                .build());
+
+    assertThat(engine.details().featureSource()).contains(FeatureSource.ENGINE);
+    assertThat(engine.details().features()).isEqualTo(unsaid.features());
+    assertThat(provided.details().featureSource()).contains(FeatureSource.PROVIDED);
+    assertThat(provided.details().features())
+        .extracting(FeatureDefinition::missingValues)
+        .containsOnly(Optional.of(MissingValues.NATIVE));
+    assertThat(said.details()).isEqualTo(VersionDetailsFixtures.tabular());
+    assertThat(registry.get("table-model", VersionSelector.latest())).isEqualTo(provided);
+  }
+
+  @Test
+  void aVersionStoredBeforeVersionsSaidTheirFeatureSourceReadsByItsSchemaHash() {
+    String engineHash = FeatureCatalog.schema().versionHash();
+    register(NewModelVersion.builder("engine-model", engineHash, 0.5).build());
+    register(version("table-model").build());
+    String oldShape =
+        "{\"schema_version\":1,\"description\":\"trained in 2025\",\"params\":{},"
+            + "\"features\":[{\"name\":\"Month\",\"type\":\"CATEGORICAL\",\"description\":\"\","
+            + "\"categories\":[\"(missing)\",\"Feb\",\"Nov\"]}],"
+            + "\"golden_rows\":[],\"feature_importances\":[],\"tuning_trials\":[]}";
+    overwriteStoredDetails("engine-model", 1, oldShape);
+    overwriteStoredDetails("table-model", 1, oldShape);
+
+    VersionDetails engine = registry.get("engine-model", VersionSelector.latest()).details();
+    VersionDetails table = registry.get("table-model", VersionSelector.latest()).details();
+
+    assertThat(engine.featureSource()).contains(FeatureSource.ENGINE);
+    assertThat(engine.features().get(0).missingValues()).isEmpty();
+    assertThat(table.featureSource()).contains(FeatureSource.PROVIDED);
+    assertThat(table.features().get(0).missingValues()).contains(MissingValues.NATIVE);
+    assertThat(table.features().get(0).categories()).containsExactly("(missing)", "Feb", "Nov");
   }
 
   @Test

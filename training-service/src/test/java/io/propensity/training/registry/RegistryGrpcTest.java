@@ -34,6 +34,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import propensity.features.v1.FeatureDefinition;
 import propensity.features.v1.FeatureSchema;
+import propensity.features.v1.FeatureSource;
+import propensity.features.v1.MissingValues;
 import propensity.features.v1.Target;
 import propensity.registry.v1.AliasChange;
 import propensity.registry.v1.AliasChangeKind;
@@ -163,6 +165,19 @@ class RegistryGrpcTest {
                 .setReason("Platt scaling as asked"));
   }
 
+  /**
+   * {@code sent} with what the registry adds to its schema: the source PROVIDED (its hash is not
+   * feature-engine's) and native missing values.
+   */
+  static ModelVersion asStored(ModelVersion sent) {
+    ModelVersion.Builder b = sent.toBuilder();
+    b.getFeatureSchemaBuilder().setSource(FeatureSource.FEATURE_SOURCE_PROVIDED);
+    for (FeatureDefinition.Builder f : b.getFeatureSchemaBuilder().getFeaturesBuilderList()) {
+      f.setMissingValues(MissingValues.MISSING_VALUES_NATIVE);
+    }
+    return b.build();
+  }
+
   static ModelVersion.Builder withReport(ModelVersion.Builder meta, byte[] report) {
     return meta.setReportSha256(BlobInfo.sha256Hex(report)).setReportSizeBytes(report.length);
   }
@@ -273,7 +288,8 @@ class RegistryGrpcTest {
     assertThat(registered.getVersion()).isEqualTo(1);
     assertThat(registered.hasCreatedAt()).isTrue();
     assertThat(registered.getArtifactSha256()).isEqualTo(BlobInfo.sha256Hex(artifact));
-    assertThat(registered.toBuilder().clearVersion().clearCreatedAt().build()).isEqualTo(sent);
+    assertThat(registered.toBuilder().clearVersion().clearCreatedAt().build())
+        .isEqualTo(asStored(sent));
 
     Iterator<DownloadArtifactResponse> download =
         call()
