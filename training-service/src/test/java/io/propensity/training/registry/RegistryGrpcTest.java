@@ -112,6 +112,20 @@ class RegistryGrpcTest {
     return b;
   }
 
+  /**
+   * {@code size} bytes of a LightGBM text model over the features {@link #metadata} names
+   * (sessions_7d, cart_adds_7d), padded with random bytes after its end.
+   */
+  static byte[] artifact(int size, long seed) {
+    byte[] text =
+        VersionDetailsFixtures.lightGbmText(
+                List.of("sessions_7d", "cart_adds_7d"), List.of("[0:10]", "[0:5]"), "")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] b = bytes(size, seed);
+    System.arraycopy(text, 0, b, 0, text.length);
+    return b;
+  }
+
   static ModelVersion.Builder metadata(String name, byte[] artifact) {
     Evaluation evaluation =
         Evaluation.newBuilder()
@@ -243,7 +257,7 @@ class RegistryGrpcTest {
   }
 
   ModelVersion register(String name) throws Exception {
-    byte[] artifact = bytes(1000, name.hashCode());
+    byte[] artifact = artifact(1000, name.hashCode());
     return register(messages(metadata(name, artifact).build(), artifact, 400, new byte[0]));
   }
 
@@ -279,7 +293,7 @@ class RegistryGrpcTest {
 
   @Test
   void streamedArtifactBiggerThanAChunkDownloadsByteForByteWithItsChecksum() throws Exception {
-    byte[] artifact = bytes(2 * MIB + 300_000, 11);
+    byte[] artifact = artifact(2 * MIB + 300_000, 11);
     byte[] report = "<html><body>metrics</body></html>".getBytes(StandardCharsets.UTF_8);
     ModelVersion sent = withReport(metadata("purchase-7d", artifact), report).build();
 
@@ -377,7 +391,7 @@ class RegistryGrpcTest {
 
   @Test
   void aCalibrationThatIsNotMonotoneOrFiniteIsInvalidArgumentNamingIt() {
-    byte[] artifact = bytes(1000, 6);
+    byte[] artifact = artifact(1000, 6);
     ModelVersion.Builder good = metadata("miscalibrated", artifact);
     Calibration decreasing =
         Calibration.newBuilder()
@@ -600,8 +614,44 @@ class RegistryGrpcTest {
   }
 
   @Test
+  void aVersionWhoseSchemaDoesNotDescribeItsArtifactIsInvalidArgumentSayingWhatDiffers() {
+    byte[] artifact = artifact(1000, 8);
+    ModelVersion.Builder swapped = metadata("mismatched", artifact);
+    swapped.getFeatureSchemaBuilder().getFeaturesBuilder(0).setName("cart_adds_7d");
+    swapped.getFeatureSchemaBuilder().getFeaturesBuilder(1).setName("sessions_7d");
+    ModelVersion.Builder categorical = metadata("mismatched", artifact);
+    categorical
+        .getFeatureSchemaBuilder()
+        .getFeaturesBuilder(1)
+        .setType(propensity.features.v1.FeatureType.FEATURE_TYPE_CATEGORICAL);
+
+    StatusRuntimeException names =
+        registerFails(messages(swapped.build(), artifact, 400, new byte[0]));
+    StatusRuntimeException notCategorical =
+        registerFails(messages(categorical.build(), artifact, 400, new byte[0]));
+
+    assertThat(names.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(violatedFields(names))
+        .containsExactly("model_version.feature_schema.features[0].name");
+    assertThat(names.getStatus().getDescription())
+        .contains("expected 'cart_adds_7d' at position 0")
+        .contains("feature_names has 'sessions_7d' there");
+    assertThat(notCategorical.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(violatedFields(notCategorical))
+        .containsExactly("model_version.feature_schema.features[1].type");
+    StatusRuntimeException nothingStored =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                call()
+                    .getModelVersion(
+                        GetModelVersionRequest.newBuilder().setName("mismatched").build()));
+    assertThat(nothingStored.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  @Test
   void malformedRegistrationsAreInvalidArgumentNamingTheFieldAndStoreNothing() {
-    byte[] artifact = bytes(1000, 5);
+    byte[] artifact = artifact(1000, 5);
     ModelVersion good = metadata("refused", artifact).build();
 
     StatusRuntimeException chunkFirst =

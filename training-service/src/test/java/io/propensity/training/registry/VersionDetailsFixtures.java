@@ -57,6 +57,42 @@ public final class VersionDetailsFixtures {
 
   private VersionDetailsFixtures() {}
 
+  /**
+   * The text of a LightGBM model (one stump) over {@code names}, with {@code infos} as its
+   * feature_infos and {@code categorical} as its categorical_feature parameter (none when empty).
+   */
+  public static String lightGbmText(List<String> names, List<String> infos, String categorical) {
+    return "tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nlabel_index=0\n"
+        + "max_feature_idx="
+        + (names.size() - 1)
+        + "\nobjective=binary sigmoid:1\nfeature_names="
+        + String.join(" ", names)
+        + "\nfeature_infos="
+        + String.join(" ", infos)
+        + "\ntree_sizes=100\n\nTree=0\nnum_leaves=1\nnum_cat=0\nleaf_value=-1.5\n"
+        + "shrinkage=1\n\n\nend of trees\n\nparameters:\n[boosting: gbdt]\n"
+        + (categorical.isEmpty() ? "" : "[categorical_feature: " + categorical + "]\n")
+        + "end of parameters\n\npandas_categorical:null\n";
+  }
+
+  /** {@code d} with {@code features} as its schema's features. */
+  public static VersionDetails withFeatures(VersionDetails d, List<FeatureDefinition> features) {
+    return new VersionDetails(
+        d.description(),
+        d.trainingJobId(),
+        d.evaluation(),
+        d.baselineEvaluation(),
+        d.params(),
+        features,
+        d.lineage(),
+        d.goldenRows(),
+        d.featureImportances(),
+        d.tuningTrials(),
+        d.comparison(),
+        d.calibration(),
+        d.featureSource());
+  }
+
   /** {@code d} without its feature source, as a caller that does not say it registers it. */
   public static VersionDetails unsaid(VersionDetails d) {
     return new VersionDetails(
