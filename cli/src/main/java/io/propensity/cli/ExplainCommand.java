@@ -4,11 +4,9 @@ import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -70,19 +68,7 @@ final class ExplainCommand implements Callable<Integer> {
       description = "with --features-file: the N-th data row, from 1 (default ${DEFAULT-VALUE})")
   int row;
 
-  @Option(
-      names = "--id-column",
-      paramLabel = "C",
-      description = "with --features-file of a table's model: the column of row ids")
-  String idColumn;
-
-  @Option(
-      names = "--ignore-columns",
-      split = ",",
-      paramLabel = "A,B",
-      description =
-          "with --features-file of a table's model: columns that are not features (e.g. the label)")
-  Set<String> ignoreColumns = new LinkedHashSet<>();
+  @Mixin TableRowOptions rowOptions;
 
   @Option(
       names = "--top",
@@ -113,14 +99,7 @@ final class ExplainCommand implements Callable<Integer> {
       } else {
         FeatureSchema schema = Inputs.served(endpoints, model).getFeatureSchema();
         if (ProvidedRows.isProvided(schema)) {
-          table =
-              Optional.of(
-                  ProvidedRows.read(
-                      schema,
-                      input.featuresFile,
-                      Optional.ofNullable(idColumn),
-                      ignoreColumns,
-                      row));
+          table = Optional.of(rowOptions.read(schema, input.featuresFile, row));
           in = PredictionInput.newBuilder().setProvided(nth(table.get().rows()).features()).build();
           label = nth(table.get().rows()).label();
         } else {

@@ -5,11 +5,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -92,19 +90,7 @@ final class PredictCommand implements Callable<Integer> {
       description = "served model name (default: the service's default model)")
   String model;
 
-  @Option(
-      names = "--id-column",
-      paramLabel = "C",
-      description = "with --features-file of a table's model: the column of row ids (else row N)")
-  String idColumn;
-
-  @Option(
-      names = "--ignore-columns",
-      split = ",",
-      paramLabel = "A,B",
-      description =
-          "with --features-file of a table's model: columns that are not features (e.g. the label)")
-  Set<String> ignoreColumns = new LinkedHashSet<>();
+  @Mixin TableRowOptions rowOptions;
 
   @Option(
       names = "--explain",
@@ -143,13 +129,7 @@ final class PredictCommand implements Callable<Integer> {
       } else if (input.featuresFile != null) {
         FeatureSchema schema = Inputs.served(endpoints, model).getFeatureSchema();
         if (ProvidedRows.isProvided(schema)) {
-          ProvidedRows.Table table =
-              ProvidedRows.read(
-                  schema,
-                  input.featuresFile,
-                  Optional.ofNullable(idColumn),
-                  ignoreColumns,
-                  limit + 1);
+          ProvidedRows.Table table = rowOptions.read(schema, input.featuresFile, limit + 1);
           if (table.rows().size() > limit) {
             out.printf("scoring the first %,d rows of %s (--limit)%n", limit, input.featuresFile);
             table = table.first(limit);

@@ -93,18 +93,7 @@ final class TargetsCommand implements Callable<Integer> {
               + " text, empty = missing); at most 100,000 rows")
   Path featuresFile;
 
-  @Option(
-      names = "--id-column",
-      paramLabel = "C",
-      description = "with --features-file: the column of row ids (else row N)")
-  String idColumn;
-
-  @Option(
-      names = "--ignore-columns",
-      split = ",",
-      paramLabel = "A,B",
-      description = "with --features-file: columns that are not features (e.g. the label)")
-  Set<String> ignoreColumns = new LinkedHashSet<>();
+  @Mixin TableRowOptions rowOptions;
 
   @Option(
       names = "--explain",
@@ -161,14 +150,7 @@ final class TargetsCommand implements Callable<Integer> {
                 + " computes its features from events: rank users with --users FILE or --user",
             2);
       }
-      table =
-          Optional.of(
-              ProvidedRows.read(
-                  schema,
-                  featuresFile,
-                  Optional.ofNullable(idColumn),
-                  ignoreColumns,
-                  MAX_ROWS + 1));
+      table = Optional.of(rowOptions.read(schema, featuresFile, MAX_ROWS + 1));
       if (table.get().rows().size() > MAX_ROWS) {
         throw new CliException(
             featuresFile + " has more than " + MAX_ROWS + " rows; a ranking takes at most that", 2);
