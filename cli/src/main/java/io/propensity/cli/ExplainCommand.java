@@ -1,15 +1,19 @@
 package io.propensity.cli;
 
+import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import propensity.features.v1.FeatureSchema;
 import propensity.inference.v1.ExplainRequest;
 import propensity.inference.v1.ExplainResponse;
 import propensity.inference.v1.Factor;
@@ -28,7 +32,7 @@ final class ExplainCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin Endpoints endpoints;
 
-  /** A user or an inline vector. */
+  /** A user, an inline vector or a row of a CSV. */
   static final class Input {
     @Option(
         names = {"-u", "--user"},
@@ -40,6 +44,13 @@ final class ExplainCommand implements Callable<Integer> {
         split = ",",
         description = "inline feature values name=value,…; unnamed features are missing")
     Map<String, String> features;
+
+    @Option(
+        names = "--features-file",
+        description =
+            "CSV of feature rows (header of feature names); explains the row given by --row. For a"
+                + " model trained on a table: its own columns, categories as text")
+    Path featuresFile;
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -51,6 +62,15 @@ final class ExplainCommand implements Callable<Integer> {
   String model;
 
   @Option(
+      names = "--row",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "with --features-file: the N-th data row, from 1 (default ${DEFAULT-VALUE})")
+  int row;
+
+  @Mixin TableRowOptions rowOptions;
+
+  @Option(
       names = "--top",
       defaultValue = "15",
       description =
@@ -60,27 +80,53 @@ final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (row < 1) {
+      throw new CliException("--row " + row + " is not a row number (from 1)", 2);
+    }
     try (Endpoints closing = endpoints) {
-      PredictionInput in =
-          input.user != null
-              ? PredictionInput.newBuilder().setUserId(input.user).build()
-              : PredictionInput.newBuilder()
-                  .setFeatures(
-                      Inputs.inline(
-                          Inputs.served(endpoints, model).getFeatureSchema(), input.features))
-                  .build();
-      ExplainResponse r =
-          endpoints
-              .inferenceClient()
-              .explain(
-                  ExplainRequest.newBuilder()
-                      .setModelName(model == null ? "" : model)
-                      .setInput(in)
-                      .build());
+      PredictionInput in;
+      String label = "(inline)";
+      Optional<ProvidedRows.Table> table = Optional.empty();
+      if (input.user != null) {
+        in = PredictionInput.newBuilder().setUserId(input.user).build();
+      } else if (input.features != null) {
+        in =
+            PredictionInput.newBuilder()
+                .setFeatures(
+                    Inputs.inline(
+                        Inputs.served(endpoints, model).getFeatureSchema(), input.features))
+                .build();
+      } else {
+        FeatureSchema schema = Inputs.served(endpoints, model).getFeatureSchema();
+        if (ProvidedRows.isProvided(schema)) {
+          table = Optional.of(rowOptions.read(schema, input.featuresFile, row));
+          in = PredictionInput.newBuilder().setProvided(nth(table.get().rows()).features()).build();
+          label = nth(table.get().rows()).label();
+        } else {
+          Inputs.Labelled l = nth(Inputs.featureRows(schema, input.featuresFile, row));
+          in = l.input();
+          label = l.label();
+        }
+      }
+      ExplainResponse r;
+      try {
+        r =
+            endpoints
+                .inferenceClient()
+                .explain(
+                    ExplainRequest.newBuilder()
+                        .setModelName(model == null ? "" : model)
+                        .setInput(in)
+                        .build());
+      } catch (StatusRuntimeException e) {
+        if (table.isPresent()) {
+          throw table.get().refused(e, Optional.of(nth(table.get().rows())));
+        }
+        throw e;
+      }
       var p = r.getPrediction();
       out.println(
-          Show.prediction(
-              p.getUserId().isEmpty() ? p.toBuilder().setUserId("(inline)").build() : p));
+          Show.prediction(p.getUserId().isEmpty() ? p.toBuilder().setUserId(label).build() : p));
       double sum = r.getContributionsList().stream().mapToDouble(Factor::getContribution).sum();
       out.println(
           Show.f(
@@ -100,5 +146,14 @@ final class ExplainCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+  }
+
+  /** Row {@code --row} of a file's rows (read up to it). */
+  private <T> T nth(List<T> rows) {
+    if (rows.size() < row) {
+      throw new CliException(
+          "--row " + row + ": " + input.featuresFile + " has only " + rows.size() + " rows", 2);
+    }
+    return rows.get(row - 1);
   }
 }

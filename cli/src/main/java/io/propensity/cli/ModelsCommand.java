@@ -304,6 +304,7 @@ final class ModelsCommand implements Runnable {
       out.printf(
           "  schema      %d features, hash %s%n",
           v.getFeatureSchema().getFeaturesCount(), v.getFeatureSchema().getVersionHash());
+      out.printf("  features    %s%n", Show.featureSource(v.getFeatureSchema().getSource()));
       out.printf(
           "  artifact    %,d bytes, sha256 %s%n", v.getArtifactSizeBytes(), v.getArtifactSha256());
       if (v.getTuningTrialsCount() > 0) {

@@ -1,19 +1,23 @@
 package io.propensity.cli;
 
+import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import propensity.features.v1.FeatureSchema;
 import propensity.inference.v1.Factor;
 import propensity.inference.v1.PredictBatchRequest;
+import propensity.inference.v1.PredictBatchResponse;
 import propensity.inference.v1.PredictBatchResult;
 import propensity.inference.v1.PredictRequest;
 import propensity.inference.v1.Prediction;
@@ -34,6 +38,9 @@ import propensity.inference.v1.PredictionInput;
       "model version and, with --explain K, the top K reasons."
     })
 final class PredictCommand implements Callable<Integer> {
+  /** Rows per PredictBatch call, the contract's most. */
+  static final int BATCH = 1000;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin Endpoints endpoints;
 
@@ -53,7 +60,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(
         names = "--features-file",
         description =
-            "CSV of feature rows: header of feature names; other columns ignored, user_id labels rows")
+            "CSV of feature rows, a header of feature names. For a model trained on a table (PROVIDED):"
+                + " the table's own columns and values (categories as text, empty = missing), batched;"
+                + " for an events model: other columns ignored, user_id labels rows")
     Path featuresFile;
 
     @Option(
@@ -80,6 +89,8 @@ final class PredictCommand implements Callable<Integer> {
       names = "--model",
       description = "served model name (default: the service's default model)")
   String model;
+
+  @Mixin TableRowOptions rowOptions;
 
   @Option(
       names = "--explain",
@@ -116,9 +127,16 @@ final class PredictCommand implements Callable<Integer> {
                     .setFeatures(Inputs.inline(schema, input.features))
                     .build()));
       } else if (input.featuresFile != null) {
-        inputs.addAll(
-            Inputs.featureRows(
-                Inputs.served(endpoints, model).getFeatureSchema(), input.featuresFile, limit));
+        FeatureSchema schema = Inputs.served(endpoints, model).getFeatureSchema();
+        if (ProvidedRows.isProvided(schema)) {
+          ProvidedRows.Table table = rowOptions.read(schema, input.featuresFile, limit + 1);
+          if (table.rows().size() > limit) {
+            out.printf("scoring the first %,d rows of %s (--limit)%n", limit, input.featuresFile);
+            table = table.first(limit);
+          }
+          return predictProvided(table, out);
+        }
+        inputs.addAll(Inputs.featureRows(schema, input.featuresFile, limit));
       } else {
         inputs.addAll(
             Inputs.events(EventFiles.readSorted(input.events, format, options, 1_000_000, out)));
@@ -172,6 +190,58 @@ final class PredictCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /**
+   * Scores the rows of a table's model in batches of {@value #BATCH}; a row the service refuses is
+   * printed with its CSV line and column.
+   */
+  private int predictProvided(ProvidedRows.Table table, PrintWriter out) {
+    int failed = 0;
+    List<ProvidedRows.Row> rows = table.rows();
+    for (int from = 0; from < rows.size(); from += BATCH) {
+      List<ProvidedRows.Row> chunk = rows.subList(from, Math.min(rows.size(), from + BATCH));
+      PredictBatchResponse r;
+      try {
+        r =
+            endpoints
+                .inferenceClient()
+                .predictBatch(
+                    PredictBatchRequest.newBuilder()
+                        .setModelName(orEmpty(model))
+                        .addAllInputs(
+                            chunk.stream()
+                                .map(
+                                    row ->
+                                        PredictionInput.newBuilder()
+                                            .setProvided(row.features())
+                                            .build())
+                                .toList())
+                        .setExplainTopK(explain)
+                        .build());
+      } catch (StatusRuntimeException e) {
+        throw table.refused(e, Optional.empty());
+      }
+      for (int i = 0; i < chunk.size(); i++) {
+        PredictBatchResult res = r.getResults(i);
+        if (res.hasPrediction()) {
+          print(chunk.get(i).label(), res.getPrediction(), out);
+        } else {
+          failed++;
+          for (String line : table.explain(res.getError(), Optional.of(chunk.get(i)))) {
+            out.printf("%-12s error: %s%n", chunk.get(i).label(), line);
+          }
+        }
+      }
+    }
+    out.flush();
+    if (failed > 0) {
+      spec.commandLine()
+          .getErr()
+          .printf("error: %d of %d rows could not be scored%n", failed, rows.size());
+      return 3;
+    }
+    return 0;
   }
 
   private static String orEmpty(String s) {

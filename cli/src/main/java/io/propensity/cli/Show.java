@@ -3,6 +3,7 @@ package io.propensity.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import propensity.features.v1.FeatureSource;
 import propensity.inference.v1.Factor;
 import propensity.inference.v1.Prediction;
 import propensity.registry.v1.CalibrationBin;
@@ -24,6 +25,21 @@ final class Show {
 
   static String f(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
+  }
+
+  /**
+   * Where a model's features come from and so what it scores, e.g. {@code PROVIDED (the team's own
+   * features): scores rows you send: predict --features-file}.
+   */
+  static String featureSource(FeatureSource source) {
+    return switch (source) {
+      case FEATURE_SOURCE_PROVIDED ->
+          "PROVIDED (the team's own features): scores rows you send: predict --features-file";
+      case FEATURE_SOURCE_ENGINE ->
+          "ENGINE (feature-engine's, computed from events): scores users by id (predict --user),"
+              + " inline events and streams";
+      default -> "not said (a registry older than feature sources)";
+    };
   }
 
   /** One line: who, probability, decision, version. */

@@ -1,5 +1,6 @@
 package io.propensity.cli;
 
+import io.grpc.StatusRuntimeException;
 import io.propensity.client.EventProtoMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.commons.csv.CSVFormat;
@@ -22,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import propensity.features.v1.FeatureSchema;
 import propensity.inference.v1.Factor;
 import propensity.inference.v1.RankTargetsRequest;
 import propensity.inference.v1.RankTargetsResponse;
@@ -38,14 +41,18 @@ import propensity.inference.v1.SegmentFilter;
       "Rank campaign targets by probability into a CSV, with expected conversions and lift.",
       "Writes rank,user_id,probability,cold_start,top_factors",
       "to a CSV; then print the expected conversions, base rate and lift of the selection.",
-      "Candidates: --users FILE / --user IDs, else every user stored in feature-service (narrowed by --active-since/--active-before)."
+      "Candidates: --users FILE / --user IDs, else every user stored in feature-service (narrowed by --active-since/--active-before).",
+      "For a model trained on a table (PROVIDED): the rows of --features-file, ranked by row id (--id-column)."
     })
 final class TargetsCommand implements Callable<Integer> {
+  /** Most candidate rows of a ranking (SegmentFilter.rows). */
+  static final int MAX_ROWS = 100_000;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
   @Mixin Endpoints endpoints;
 
   @Option(
-      names = "--top",
+      names = {"--top", "--top-k"},
       defaultValue = "0",
       paramLabel = "N",
       description = "most users selected (0 = no count limit; then give --min-probability)")
@@ -78,6 +85,15 @@ final class TargetsCommand implements Callable<Integer> {
       names = {"-u", "--user"},
       description = "a candidate user id (repeatable)")
   List<String> users = new ArrayList<>();
+
+  @Option(
+      names = "--features-file",
+      description =
+          "for a model trained on a table: a CSV of candidate rows, its own columns (categories as"
+              + " text, empty = missing); at most 100,000 rows")
+  Path featuresFile;
+
+  @Mixin TableRowOptions rowOptions;
 
   @Option(
       names = "--explain",
@@ -117,7 +133,32 @@ final class TargetsCommand implements Callable<Integer> {
       throw new CliException("--explain " + explain + " is outside 0 to 10", 2);
     }
     Instant now = Instant.now();
-    SegmentFilter.Builder segment = SegmentFilter.newBuilder().addAllUserIds(candidates());
+    Optional<ProvidedRows.Table> table = Optional.empty();
+    SegmentFilter.Builder segment = SegmentFilter.newBuilder();
+    if (featuresFile != null) {
+      if (usersFile != null || !users.isEmpty() || activeSince != null || activeBefore != null) {
+        throw new CliException(
+            "--features-file ranks the rows of that file alone: leave out --users, --user,"
+                + " --active-since and --active-before",
+            2);
+      }
+      FeatureSchema schema = Inputs.served(endpoints, model).getFeatureSchema();
+      if (!ProvidedRows.isProvided(schema)) {
+        throw new CliException(
+            "--features-file ranks the rows of a model trained on a table; "
+                + (model == null ? "the default model" : model)
+                + " computes its features from events: rank users with --users FILE or --user",
+            2);
+      }
+      table = Optional.of(rowOptions.read(schema, featuresFile, MAX_ROWS + 1));
+      if (table.get().rows().size() > MAX_ROWS) {
+        throw new CliException(
+            featuresFile + " has more than " + MAX_ROWS + " rows; a ranking takes at most that", 2);
+      }
+      table.get().rows().forEach(r -> segment.addRows(r.features()));
+    } else {
+      segment.addAllUserIds(candidates());
+    }
     if (activeSince != null) {
       segment.setActiveSince(
           EventProtoMapper.timestamp(Args.instantOrAge("--active-since", activeSince, now)));
@@ -148,7 +189,7 @@ final class TargetsCommand implements Callable<Integer> {
       }
       RankingSummary summary = null;
       long rows = 0;
-      while (it.hasNext()) {
+      while (hasNext(it, table)) {
         RankTargetsResponse r = it.next();
         if (r.hasTarget()) {
           RankedTarget t = r.getTarget();
@@ -202,6 +243,19 @@ final class TargetsCommand implements Callable<Integer> {
       }
       console.flush();
       return 0;
+    }
+  }
+
+  /** Whether the stream has more; a refusal of a file's rows names their CSV lines and columns. */
+  private static boolean hasNext(
+      Iterator<RankTargetsResponse> it, Optional<ProvidedRows.Table> table) {
+    try {
+      return it.hasNext();
+    } catch (StatusRuntimeException e) {
+      if (table.isPresent()) {
+        throw table.get().refused(e, Optional.empty());
+      }
+      throw e;
     }
   }
 

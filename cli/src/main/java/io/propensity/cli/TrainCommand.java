@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import propensity.features.v1.FeatureSource;
 import propensity.features.v1.FeatureType;
 import propensity.features.v1.Target;
 import propensity.features.v1.TrainingSetSpec;
@@ -318,6 +319,13 @@ final class TrainCommand implements Callable<Integer> {
       if (job.getState() != JobState.JOB_STATE_SUCCEEDED) {
         return 1;
       }
+      // a table's model is PROVIDED, a feature-service training set's ENGINE (the registry's rule)
+      out.println(
+          "features: "
+              + Show.featureSource(
+                  csv != null
+                      ? FeatureSource.FEATURE_SOURCE_PROVIDED
+                      : FeatureSource.FEATURE_SOURCE_ENGINE));
       if (promote) {
         var r =
             endpoints

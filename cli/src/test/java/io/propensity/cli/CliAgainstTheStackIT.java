@@ -207,6 +207,10 @@ class CliAgainstTheStackIT {
             "0");
     assertThat(first.exit()).as(first.all()).isZero();
     assertThat(first.out()).contains("registered csv-buyers version 1").contains("ROC-AUC");
+    assertThat(first.out())
+        .contains(
+            "features: PROVIDED (the team's own features): scores rows you send:"
+                + " predict --features-file");
     CliRun.Run second =
         cli(
             "train",
@@ -243,6 +247,7 @@ class CliAgainstTheStackIT {
     CliRun.Run show = cli("models", "show", "csv-buyers", "1");
     assertThat(show.exit()).as(show.all()).isZero();
     assertThat(show.out()).contains("CSV " + csv.toAbsolutePath()).contains("label bought");
+    assertThat(show.out()).contains("  features    PROVIDED (the team's own features)");
 
     // a predefined split: every fifth row is test, every fifth but one validation
     Path parted = dir.resolve("customers-parted.csv");

@@ -122,4 +122,14 @@ class ShowTest {
         .contains("not evaluated: no training row has a cart without a purchase")
         .endsWith("verdict: " + VERDICT);
   }
+
+  @Test
+  void aModelsFeatureSourceSaysWhatItScores() {
+    assertThat(Show.featureSource(propensity.features.v1.FeatureSource.FEATURE_SOURCE_PROVIDED))
+        .isEqualTo(
+            "PROVIDED (the team's own features): scores rows you send: predict --features-file");
+    assertThat(Show.featureSource(propensity.features.v1.FeatureSource.FEATURE_SOURCE_ENGINE))
+        .startsWith("ENGINE")
+        .contains("predict --user");
+  }
 }

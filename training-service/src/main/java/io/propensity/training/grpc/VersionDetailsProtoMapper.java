@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import propensity.features.v1.CutoffList;
 import propensity.features.v1.CutoffRange;
+import propensity.features.v1.FeatureSource;
 import propensity.features.v1.TrainingSetSpec;
 import propensity.features.v1.UserFilter;
 import propensity.registry.v1.CalibrationPoint;
@@ -86,7 +87,9 @@ public final class VersionDetailsProtoMapper {
             .toList(),
         mv.getTuningTrialsList().stream().map(VersionDetailsProtoMapper::tuningTrial).toList(),
         mv.hasComparison() ? Optional.of(comparison(mv.getComparison())) : Optional.empty(),
-        mv.hasCalibration() ? calibration(mv.getCalibration()) : CalibrationFit.none());
+        mv.hasCalibration() ? calibration(mv.getCalibration()) : CalibrationFit.none(),
+        // output only: the registry says where a version's features come from
+        Optional.empty());
   }
 
   /**
@@ -100,6 +103,15 @@ public final class VersionDetailsProtoMapper {
     d.evaluation().ifPresent(e -> b.setEvaluation(evaluation(e)));
     d.baselineEvaluation().ifPresent(e -> b.setBaselineEvaluation(evaluation(e)));
     d.features().forEach(f -> b.getFeatureSchemaBuilder().addFeatures(feature(f)));
+    d.featureSource()
+        .ifPresent(
+            s ->
+                b.getFeatureSchemaBuilder()
+                    .setSource(
+                        switch (s) {
+                          case ENGINE -> FeatureSource.FEATURE_SOURCE_ENGINE;
+                          case PROVIDED -> FeatureSource.FEATURE_SOURCE_PROVIDED;
+                        }));
     d.lineage().ifPresent(l -> b.setLineage(lineage(l)));
     d.goldenRows().forEach(g -> b.addGoldenRows(goldenRow(g)));
     d.featureImportances()
@@ -459,7 +471,9 @@ public final class VersionDetailsProtoMapper {
         f.getDescription(),
         fromProto(f.getWindowKind(), "WINDOW_KIND_", WindowKind.class),
         f.hasWindow() ? Optional.of(EventProtoMapper.duration(f.getWindow())) : Optional.empty(),
-        f.getCategoriesList());
+        f.getCategoriesList(),
+        // output only, like the schema's source
+        Optional.empty());
   }
 
   private static propensity.features.v1.FeatureDefinition feature(FeatureDefinition f) {
@@ -477,6 +491,13 @@ public final class VersionDetailsProtoMapper {
                 b.setWindowKind(
                     propensity.features.v1.WindowKind.valueOf("WINDOW_KIND_" + k.name())));
     f.window().ifPresent(w -> b.setWindow(EventProtoMapper.duration(w)));
+    f.missingValues()
+        .ifPresent(
+            m ->
+                b.setMissingValues(
+                    switch (m) {
+                      case NATIVE -> propensity.features.v1.MissingValues.MISSING_VALUES_NATIVE;
+                    }));
     return b.build();
   }
 

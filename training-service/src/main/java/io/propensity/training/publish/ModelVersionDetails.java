@@ -23,9 +23,11 @@ import io.propensity.training.registry.VersionDetails.ConfusionMatrix;
 import io.propensity.training.registry.VersionDetails.DecileLift;
 import io.propensity.training.registry.VersionDetails.Evaluation;
 import io.propensity.training.registry.VersionDetails.FeatureDefinition;
+import io.propensity.training.registry.VersionDetails.FeatureSource;
 import io.propensity.training.registry.VersionDetails.GoldenRow;
 import io.propensity.training.registry.VersionDetails.Lineage;
 import io.propensity.training.registry.VersionDetails.LineageSource;
+import io.propensity.training.registry.VersionDetails.MissingValues;
 import io.propensity.training.registry.VersionDetails.PrPoint;
 import io.propensity.training.registry.VersionDetails.ReferenceEvaluation;
 import io.propensity.training.registry.VersionDetails.ReferenceStatus;
@@ -51,6 +53,7 @@ final class ModelVersionDetails {
   /** The details of {@code r}, trained by job {@code jobId} on rows from {@code source}. */
   static VersionDetails of(
       String jobId, TrainingResult r, String schemaHash, LineageSource source) {
+    FeatureSource featureSource = featureSource(source, schemaHash);
     return new VersionDetails(
         "LightGBM, " + r.iterations() + " trees; baseline: " + r.baselineDescription(),
         jobId.isEmpty() ? Optional.empty() : Optional.of(jobId),
@@ -69,7 +72,7 @@ final class ModelVersionDetails {
                 intervals(r.comparison().bootstrap().intervals().get(ModelComparison.BASELINE)),
                 Optional.empty())),
         r.params(),
-        features(r, schemaHash),
+        features(r, featureSource),
         Optional.of(lineage(r.lineage(), source)),
         r.goldenRows().stream()
             .map(
@@ -89,7 +92,19 @@ final class ModelVersionDetails {
                         .toList())
             .orElse(List.of()),
         Optional.of(comparison(r.comparison())),
-        r.calibration().model());
+        r.calibration().model(),
+        Optional.of(featureSource));
+  }
+
+  /**
+   * Where the model's features come from: feature-engine's when it was trained on the feature
+   * service's rows of this engine's schema, the caller's own when it was trained on a table (even
+   * one whose columns carry feature-engine's names: its values are whatever the table held).
+   */
+  static FeatureSource featureSource(LineageSource source, String schemaHash) {
+    return source instanceof TrainingSet && FeatureCatalog.schema().versionHash().equals(schemaHash)
+        ? FeatureSource.ENGINE
+        : FeatureSource.PROVIDED;
   }
 
   /** The comparison as the registry keeps it: settings, paired differences, verdict, rules. */
@@ -230,12 +245,14 @@ final class ModelVersionDetails {
   }
 
   /**
-   * The features of the model: feature-service's definitions when the names match, else the file's
-   * columns.
+   * The features of the model: feature-service's definitions for an ENGINE model, else the table's
+   * columns with their kinds, their categorical levels in code order (level {@code i} is the value
+   * training encoded as {@code i}; level 0 is {@link CategoricalVocabulary#MISSING_LABEL}) and
+   * native missing values.
    */
-  private static List<FeatureDefinition> features(TrainingResult r, String schemaHash) {
+  private static List<FeatureDefinition> features(TrainingResult r, FeatureSource source) {
     io.propensity.engine.features.FeatureSchema engine = FeatureCatalog.schema();
-    boolean engineSchema = engine.versionHash().equals(schemaHash);
+    boolean engineSchema = source == FeatureSource.ENGINE;
     List<String> names = r.featureNames();
     List<FeatureDefinition> out = new ArrayList<>(names.size());
     for (int i = 0; i < names.size(); i++) {
@@ -248,7 +265,8 @@ final class ModelVersionDetails {
                 spec.description(),
                 Optional.empty(),
                 Optional.empty(),
-                List.of()));
+                List.of(),
+                Optional.empty()));
       } else {
         FeatureType type =
             switch (r.featureKinds().get(i)) {
@@ -264,7 +282,8 @@ final class ModelVersionDetails {
                 "",
                 Optional.empty(),
                 Optional.empty(),
-                vocab == null ? List.of() : vocab.values()));
+                vocab == null ? List.of() : vocab.values(),
+                Optional.of(MissingValues.NATIVE)));
       }
     }
     return out;

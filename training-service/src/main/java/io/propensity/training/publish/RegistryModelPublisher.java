@@ -23,7 +23,7 @@ import java.util.Optional;
 /** Publishes training results into the model registry, with their details, report and promotion. */
 public final class RegistryModelPublisher implements ModelPublisher {
   /** Artifact format recorded for LightGBM text models. */
-  public static final String LIGHTGBM_TEXT = "lightgbm_text";
+  public static final String LIGHTGBM_TEXT = ModelRegistry.LIGHTGBM_TEXT;
 
   private final ModelRegistry registry;
 

@@ -3,9 +3,12 @@ package io.propensity.training.registry;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
+import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.runtime.metrics.ConfidenceInterval;
 import io.propensity.runtime.metrics.IntervalFormat;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +34,9 @@ import java.util.regex.Pattern;
 public final class ModelRegistry implements AutoCloseable {
   /** The alias serving systems load. */
   public static final String PRODUCTION = "production";
+
+  /** The artifact format of LightGBM text models, whose schema the registry checks. */
+  public static final String LIGHTGBM_TEXT = "lightgbm_text";
 
   /** The alias of the version under trial. */
   public static final String STAGING = "staging";
@@ -63,8 +69,12 @@ public final class ModelRegistry implements AutoCloseable {
    * Registers the next version of {@code version.name()}: stores the bytes, checks them against the
    * announced sizes and checksums, and publishes the version with number latest + 1, atomically.
    *
-   * @throws InvalidInputException when a field is malformed or the bytes do not match what was
-   *     announced; nothing is stored
+   * <p>A LightGBM text artifact must be the model its schema describes: the same features, by
+   * LightGBM's names, in the same order, and every CATEGORICAL feature categorical in the model;
+   * otherwise it could never be served, so it is refused here rather than at inference.
+   *
+   * @throws InvalidInputException when a field is malformed, the schema does not describe the
+   *     artifact, or the bytes do not match what was announced; nothing is stored
    */
   public ModelVersionRecord register(
       NewModelVersion version, BlobSource artifact, Optional<BlobSource> report) {
@@ -95,7 +105,45 @@ public final class ModelRegistry implements AutoCloseable {
       problems.add(new FieldError("report_sha256", "is set but no report was uploaded"));
     }
     throwIfAny(problems);
-    return store.insertVersion(version, artifact, report, clock.instant());
+    if (LIGHTGBM_TEXT.equals(version.artifactFormat())) {
+      throwIfAny(schemaProblems(version.details(), artifact));
+    }
+    NewModelVersion resolved =
+        version.withDetails(
+            version
+                .details()
+                .withSourceResolved(
+                    version.featureSchemaHash(), FeatureCatalog.schema().versionHash()));
+    return store.insertVersion(resolved, artifact, report, clock.instant());
+  }
+
+  /**
+   * What the schema of a LightGBM text artifact gets wrong about it (see {@link
+   * LightGbmArtifactSchema#problems}); one problem when the bytes are no such model.
+   */
+  private static List<FieldError> schemaProblems(VersionDetails details, BlobSource artifact) {
+    Optional<LightGbmArtifactSchema> model;
+    try (InputStream in = artifact.open()) {
+      model = LightGbmArtifactSchema.read(in);
+    } catch (IOException e) {
+      throw new RegistryStoreException("reading the artifact failed: " + e.getMessage(), e);
+    }
+    if (model.isEmpty()) {
+      return List.of(
+          new FieldError(
+              "artifact",
+              "is not a LightGBM text model: it should start with a 'tree' line and have a"
+                  + " feature_names line in its header"));
+    }
+    if (details.features().isEmpty()) {
+      return List.of(
+          new FieldError(
+              "feature_schema.features",
+              "is empty but the artifact has "
+                  + model.get().names().size()
+                  + " features; a version's schema names its model's features, in order"));
+    }
+    return model.get().problems(details.features());
   }
 
   /**

@@ -43,6 +43,20 @@ public record NewModelVersion(
     Objects.requireNonNull(details, "details");
   }
 
+  /** This version with {@code d} as its details. */
+  public NewModelVersion withDetails(VersionDetails d) {
+    return new NewModelVersion(
+        name,
+        target,
+        featureSchemaHash,
+        threshold,
+        artifactFormat,
+        metrics,
+        expectedArtifact,
+        expectedReport,
+        d);
+  }
+
   /** A builder with the required fields; the rest default to empty. */
   public static Builder builder(String name, String featureSchemaHash, double threshold) {
     return new Builder(name, featureSchemaHash, threshold);

@@ -36,6 +36,8 @@ import java.util.Optional;
  *     the naive rules; empty for versions registered before intervals were computed
  * @param calibration how the artifact's raw score becomes the probability served, fitted on the
  *     validation rows; {@link CalibrationFit#none()} for a version without one
+ * @param featureSource where the values of {@code features} come from; empty when the caller did
+ *     not say, and then the registry decides by the schema hash ({@link #withSourceResolved})
  */
 public record VersionDetails(
     String description,
@@ -49,7 +51,8 @@ public record VersionDetails(
     List<FeatureImportance> featureImportances,
     List<TuningTrial> tuningTrials,
     Optional<Comparison> comparison,
-    CalibrationFit calibration) {
+    CalibrationFit calibration,
+    Optional<FeatureSource> featureSource) {
 
   /** Details that say nothing. */
   public static final VersionDetails EMPTY =
@@ -65,7 +68,8 @@ public record VersionDetails(
           List.of(),
           List.of(),
           Optional.empty(),
-          CalibrationFit.none());
+          CalibrationFit.none(),
+          Optional.empty());
 
   public VersionDetails {
     Objects.requireNonNull(description, "description");
@@ -80,6 +84,7 @@ public record VersionDetails(
     tuningTrials = List.copyOf(tuningTrials);
     Objects.requireNonNull(comparison, "comparison");
     Objects.requireNonNull(calibration, "calibration");
+    Objects.requireNonNull(featureSource, "featureSource");
   }
 
   /** These details with {@code c} as their comparison. */
@@ -96,7 +101,46 @@ public record VersionDetails(
         featureImportances,
         tuningTrials,
         c,
-        calibration);
+        calibration,
+        featureSource);
+  }
+
+  /**
+   * These details with their feature source said: kept when present, else {@link
+   * FeatureSource#ENGINE} when {@code featureSchemaHash} is feature-engine's ({@code engineHash})
+   * and {@link FeatureSource#PROVIDED} otherwise (the rule for versions registered before the
+   * source was recorded, and for uploads, whose source is the registry's to say). The features of a
+   * PROVIDED schema take missing values natively ({@link MissingValues#NATIVE}), as LightGBM was
+   * trained on them.
+   */
+  public VersionDetails withSourceResolved(String featureSchemaHash, String engineHash) {
+    FeatureSource source =
+        featureSource.orElse(
+            featureSchemaHash.equals(engineHash) ? FeatureSource.ENGINE : FeatureSource.PROVIDED);
+    List<FeatureDefinition> resolved =
+        source == FeatureSource.PROVIDED
+            ? features.stream()
+                .map(
+                    f ->
+                        f.missingValues().isPresent()
+                            ? f
+                            : f.withMissingValues(MissingValues.NATIVE))
+                .toList()
+            : features;
+    return new VersionDetails(
+        description,
+        trainingJobId,
+        evaluation,
+        baselineEvaluation,
+        params,
+        resolved,
+        lineage,
+        goldenRows,
+        featureImportances,
+        tuningTrials,
+        comparison,
+        calibration,
+        Optional.of(source));
   }
 
   /**
@@ -461,6 +505,8 @@ public record VersionDetails(
    * @param windowKind the span of history it looks at, when the caller said
    * @param window the length of a sliding window
    * @param categories a categorical feature's levels; a value is an index into them
+   * @param missingValues how a missing value reaches the model, for the features of a PROVIDED
+   *     schema; empty for ENGINE schemas, whose vectors hold none
    */
   public record FeatureDefinition(
       String name,
@@ -468,7 +514,8 @@ public record VersionDetails(
       String description,
       Optional<WindowKind> windowKind,
       Optional<Duration> window,
-      List<String> categories) {
+      List<String> categories,
+      Optional<MissingValues> missingValues) {
     public FeatureDefinition {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(type, "type");
@@ -476,13 +523,43 @@ public record VersionDetails(
       Objects.requireNonNull(windowKind, "windowKind");
       Objects.requireNonNull(window, "window");
       categories = List.copyOf(categories);
+      Objects.requireNonNull(missingValues, "missingValues");
     }
 
     /** A feature with a name and nothing else said about it. */
     public static FeatureDefinition named(String name) {
       return new FeatureDefinition(
-          name, Optional.empty(), "", Optional.empty(), Optional.empty(), List.of());
+          name,
+          Optional.empty(),
+          "",
+          Optional.empty(),
+          Optional.empty(),
+          List.of(),
+          Optional.empty());
     }
+
+    /** This feature with {@code m} as its missing-value handling. */
+    public FeatureDefinition withMissingValues(MissingValues m) {
+      return new FeatureDefinition(
+          name, type, description, windowKind, window, categories, Optional.of(m));
+    }
+  }
+
+  /** Where the values of a model's features come from. */
+  public enum FeatureSource {
+    /** feature-engine's schema, computed from events by the feature service. */
+    ENGINE,
+    /** The caller's own features: the model was trained on a team's table. */
+    PROVIDED
+  }
+
+  /** How a missing feature value is fed to a model. */
+  public enum MissingValues {
+    /**
+     * As the training table's missing cells were: NaN for a number or flag (LightGBM's learned
+     * default branch), the code of {@code (missing)} (index 0 of the categories) for a category.
+     */
+    NATIVE
   }
 
   /** The span of history a feature looks at. */

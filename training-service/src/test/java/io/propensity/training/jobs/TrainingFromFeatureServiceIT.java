@@ -147,6 +147,11 @@ class TrainingFromFeatureServiceIT implements TestPropertyProvider {
               .getModelVersion();
       assertThat(v.getFeatureSchema().getVersionHash())
           .isEqualTo(FeatureCatalog.schema().versionHash());
+      assertThat(v.getFeatureSchema().getSource())
+          .isEqualTo(propensity.features.v1.FeatureSource.FEATURE_SOURCE_ENGINE);
+      assertThat(v.getFeatureSchema().getFeaturesList())
+          .extracting(f -> f.getMissingValues())
+          .containsOnly(propensity.features.v1.MissingValues.MISSING_VALUES_UNSPECIFIED);
       assertThat(v.getTuningTrialsCount()).isBetween(1, 4);
       assertThat(v.getLineage().getTestRowCount()).isPositive();
       assertThat(v.getLineage().hasFeatureServiceTrainingSet()).isTrue();

@@ -175,6 +175,22 @@ class TrainingJobsGrpcTest {
     assertThat(v.getFeatureSchema().getFeaturesList())
         .extracting(f -> f.getName())
         .containsExactly("x1", "x2", "noise", "plan");
+    // a model of a table scores the rows a caller sends: its schema says so, with each level's
+    // code (its index) as training encoded it and missing values fed natively
+    assertThat(v.getFeatureSchema().getSource())
+        .isEqualTo(propensity.features.v1.FeatureSource.FEATURE_SOURCE_PROVIDED);
+    propensity.features.v1.FeatureDefinition plan = v.getFeatureSchema().getFeatures(3);
+    assertThat(plan.getType())
+        .isEqualTo(propensity.features.v1.FeatureType.FEATURE_TYPE_CATEGORICAL);
+    assertThat(plan.getCategoriesList()).containsExactly("(missing)", "basic", "free", "pro");
+    assertThat(v.getFeatureSchema().getFeaturesList())
+        .extracting(f -> f.getMissingValues())
+        .containsOnly(propensity.features.v1.MissingValues.MISSING_VALUES_NATIVE);
+    assertThat(v.getFeatureSchema().getFeatures(0).getType())
+        .isEqualTo(propensity.features.v1.FeatureType.FEATURE_TYPE_NUMERIC);
+    assertThat(v.getGoldenRowsList())
+        .extracting(g -> g.getValues(3))
+        .allSatisfy(code -> assertThat(code).isIn(1.0, 2.0, 3.0));
     assertThat(v.getGoldenRowsCount()).isPositive();
     assertThat(v.getFeatureImportancesCount()).isEqualTo(4);
     // class weights inflate the probabilities; the calibration fitted on validation rows (auto by

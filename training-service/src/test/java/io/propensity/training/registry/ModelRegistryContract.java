@@ -9,6 +9,11 @@ import io.propensity.common.error.FailedPreconditionException;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
+import io.propensity.engine.features.FeatureCatalog;
+import io.propensity.engine.features.FeatureType;
+import io.propensity.training.registry.VersionDetails.FeatureDefinition;
+import io.propensity.training.registry.VersionDetails.FeatureSource;
+import io.propensity.training.registry.VersionDetails.MissingValues;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,8 +72,15 @@ public abstract class ModelRegistryContract {
     opened.clear();
   }
 
+  /**
+   * An artifact format the registry stores without reading: the storage tests below use random
+   * bytes; a LightGBM text artifact must match its schema (see the tests of that below).
+   */
+  protected static final String OPAQUE = "opaque-test-bytes";
+
   protected static NewModelVersion.Builder version(String name) {
     return NewModelVersion.builder(name, SCHEMA, 0.5)
+        .artifactFormat(OPAQUE)
         .target("purchase")
         .metric(Metric.ROC_AUC, 0.80)
         .metric(Metric.LOG_LOSS, 0.40)
@@ -148,6 +160,169 @@ public abstract class ModelRegistryContract {
     assertThat(openRegistry().listVersions("purchase-7d", 10, OptionalLong.empty()).versions())
         .extracting(ModelVersionRecord::details)
         .containsExactly(VersionDetailsFixtures.tabular(), VersionDetailsFixtures.full());
+  }
+
+  @Test
+  void theRegistrySaysWhereAVersionsFeaturesComeFromWhenTheCallerDidNot() {
+    String engineHash = FeatureCatalog.schema().versionHash();
+    VersionDetails unsaid = VersionDetailsFixtures.unsaid(VersionDetailsFixtures.full());
+
+    ModelVersionRecord engine =
+        register(
+            NewModelVersion.builder("engine-model", engineHash, 0.5)
+                .artifactFormat(OPAQUE)
+                .details(unsaid)
+                .build());
+    ModelVersionRecord provided = register(version("table-model").details(unsaid).build());
+    ModelVersionRecord said =
+        register(
+            NewModelVersion.builder("said-model", engineHash, 0.5)
+                .artifactFormat(OPAQUE)
+                .details(VersionDetailsFixtures.tabular())
+                .build());
+
+    assertThat(engine.details().featureSource()).contains(FeatureSource.ENGINE);
+    assertThat(engine.details().features()).isEqualTo(unsaid.features());
+    assertThat(provided.details().featureSource()).contains(FeatureSource.PROVIDED);
+    assertThat(provided.details().features())
+        .extracting(FeatureDefinition::missingValues)
+        .containsOnly(Optional.of(MissingValues.NATIVE));
+    assertThat(said.details()).isEqualTo(VersionDetailsFixtures.tabular());
+    assertThat(registry.get("table-model", VersionSelector.latest())).isEqualTo(provided);
+  }
+
+  @Test
+  void aVersionStoredBeforeVersionsSaidTheirFeatureSourceReadsByItsSchemaHash() {
+    String engineHash = FeatureCatalog.schema().versionHash();
+    register(
+        NewModelVersion.builder("engine-model", engineHash, 0.5).artifactFormat(OPAQUE).build());
+    register(version("table-model").build());
+    String oldShape =
+        "{\"schema_version\":1,\"description\":\"trained in 2025\",\"params\":{},"
+            + "\"features\":[{\"name\":\"Month\",\"type\":\"CATEGORICAL\",\"description\":\"\","
+            + "\"categories\":[\"(missing)\",\"Feb\",\"Nov\"]}],"
+            + "\"golden_rows\":[],\"feature_importances\":[],\"tuning_trials\":[]}";
+    overwriteStoredDetails("engine-model", 1, oldShape);
+    overwriteStoredDetails("table-model", 1, oldShape);
+
+    VersionDetails engine = registry.get("engine-model", VersionSelector.latest()).details();
+    VersionDetails table = registry.get("table-model", VersionSelector.latest()).details();
+
+    assertThat(engine.featureSource()).contains(FeatureSource.ENGINE);
+    assertThat(engine.features().get(0).missingValues()).isEmpty();
+    assertThat(table.featureSource()).contains(FeatureSource.PROVIDED);
+    assertThat(table.features().get(0).missingValues()).contains(MissingValues.NATIVE);
+    assertThat(table.features().get(0).categories()).containsExactly("(missing)", "Feb", "Nov");
+  }
+
+  private static final List<String> TABLE_COLUMNS =
+      List.of("Administrative", "Month", "VisitorType");
+
+  private static byte[] tableModel() {
+    return VersionDetailsFixtures.lightGbmText(
+            TABLE_COLUMNS, List.of("[0:27]", "1:2:3", "1:2"), "1,2")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static NewModelVersion.Builder lightGbmVersion(String name, List<FeatureDefinition> f) {
+    return NewModelVersion.builder(name, SCHEMA, 0.5)
+        .artifactFormat(ModelRegistry.LIGHTGBM_TEXT)
+        .details(VersionDetailsFixtures.withFeatures(VersionDetailsFixtures.tabular(), f));
+  }
+
+  private static FeatureDefinition feature(String name, FeatureType type, String... levels) {
+    return new FeatureDefinition(
+        name,
+        Optional.of(type),
+        "",
+        Optional.empty(),
+        Optional.empty(),
+        List.of(levels),
+        Optional.empty());
+  }
+
+  private static List<FeatureDefinition> tableSchema() {
+    return List.of(
+        feature("Administrative", FeatureType.NUMERIC),
+        feature("Month", FeatureType.CATEGORICAL, "(missing)", "Feb", "Nov"),
+        feature("VisitorType", FeatureType.CATEGORICAL, "(missing)", "New", "Returning"));
+  }
+
+  @Test
+  void aLightGbmVersionWhoseSchemaDescribesItsArtifactIsRegistered() {
+    ModelVersionRecord r =
+        registry.register(
+            lightGbmVersion("table-model", tableSchema()).build(), tableModel(), Optional.empty());
+
+    assertThat(r.details().features()).extracting(FeatureDefinition::name).isEqualTo(TABLE_COLUMNS);
+    assertThat(r.details().featureSource()).contains(FeatureSource.PROVIDED);
+  }
+
+  @Test
+  void aLightGbmVersionWhoseSchemaDoesNotDescribeItsArtifactIsRefusedAndNothingIsStored() {
+    List<FeatureDefinition> renamed = new ArrayList<>(tableSchema());
+    renamed.set(2, feature("Visitor", FeatureType.CATEGORICAL, "(missing)", "New"));
+    List<FeatureDefinition> numericMonth = new ArrayList<>(tableSchema());
+    numericMonth.set(1, feature("Month", FeatureType.CATEGORICAL));
+    String numericMonthModel =
+        VersionDetailsFixtures.lightGbmText(TABLE_COLUMNS, List.of("[0:27]", "[1:12]", "1:2"), "2");
+
+    InvalidInputException wrongName =
+        catchThrowableOfType(
+            InvalidInputException.class,
+            () ->
+                registry.register(
+                    lightGbmVersion("table-model", renamed).build(),
+                    tableModel(),
+                    Optional.empty()));
+    InvalidInputException fewer =
+        catchThrowableOfType(
+            InvalidInputException.class,
+            () ->
+                registry.register(
+                    lightGbmVersion("table-model", tableSchema().subList(0, 2)).build(),
+                    tableModel(),
+                    Optional.empty()));
+    InvalidInputException notCategorical =
+        catchThrowableOfType(
+            InvalidInputException.class,
+            () ->
+                registry.register(
+                    lightGbmVersion("table-model", numericMonth).build(),
+                    numericMonthModel.getBytes(StandardCharsets.UTF_8),
+                    Optional.empty()));
+    InvalidInputException noSchema =
+        catchThrowableOfType(
+            InvalidInputException.class,
+            () ->
+                registry.register(
+                    lightGbmVersion("table-model", List.of()).build(),
+                    tableModel(),
+                    Optional.empty()));
+    InvalidInputException notAModel =
+        catchThrowableOfType(
+            InvalidInputException.class,
+            () ->
+                registry.register(
+                    lightGbmVersion("table-model", tableSchema()).build(),
+                    bytes(100, 1),
+                    Optional.empty()));
+
+    assertThat(wrongName.violations())
+        .extracting(FieldError::field)
+        .containsExactly("feature_schema.features[2].name");
+    assertThat(wrongName.getMessage())
+        .contains("expected 'Visitor' at position 2")
+        .contains("has 'VisitorType' there");
+    assertThat(fewer.violations().get(0).field()).isEqualTo("feature_schema.features");
+    assertThat(fewer.getMessage()).contains("2 features").contains("feature_names has 3");
+    assertThat(notCategorical.violations())
+        .extracting(FieldError::field)
+        .containsExactly("feature_schema.features[1].type");
+    assertThat(noSchema.violations().get(0).field()).isEqualTo("feature_schema.features");
+    assertThat(notAModel.violations().get(0).field()).isEqualTo("artifact");
+    assertThatThrownBy(() -> registry.get("table-model", VersionSelector.latest()))
+        .isInstanceOf(NotFoundException.class);
   }
 
   @Test
@@ -611,7 +786,11 @@ public abstract class ModelRegistryContract {
   @Test
   void candidateOnAnotherFeatureSchemaIsNotPromotedUnlessTheCheckIsOff() {
     register(version("m").metric(Metric.ROC_AUC, 0.80).build());
-    register(NewModelVersion.builder("m", "schema-b", 0.5).metric(Metric.ROC_AUC, 0.90).build());
+    register(
+        NewModelVersion.builder("m", "schema-b", 0.5)
+            .artifactFormat(OPAQUE)
+            .metric(Metric.ROC_AUC, 0.90)
+            .build());
     registry.setAlias("m", "production", 1);
 
     PromotionDecision checked = registry.promoteIfBetter("m", 2, Metric.ROC_AUC, true, 0.01, true);

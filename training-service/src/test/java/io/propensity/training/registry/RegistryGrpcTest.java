@@ -34,6 +34,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import propensity.features.v1.FeatureDefinition;
 import propensity.features.v1.FeatureSchema;
+import propensity.features.v1.FeatureSource;
+import propensity.features.v1.MissingValues;
 import propensity.features.v1.Target;
 import propensity.registry.v1.AliasChange;
 import propensity.registry.v1.AliasChangeKind;
@@ -110,6 +112,20 @@ class RegistryGrpcTest {
     return b;
   }
 
+  /**
+   * {@code size} bytes of a LightGBM text model over the features {@link #metadata} names
+   * (sessions_7d, cart_adds_7d), padded with random bytes after its end.
+   */
+  static byte[] artifact(int size, long seed) {
+    byte[] text =
+        VersionDetailsFixtures.lightGbmText(
+                List.of("sessions_7d", "cart_adds_7d"), List.of("[0:10]", "[0:5]"), "")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] b = bytes(size, seed);
+    System.arraycopy(text, 0, b, 0, text.length);
+    return b;
+  }
+
   static ModelVersion.Builder metadata(String name, byte[] artifact) {
     Evaluation evaluation =
         Evaluation.newBuilder()
@@ -161,6 +177,19 @@ class RegistryGrpcTest {
                 .setValidationRowCount(200)
                 .setValidationPositiveCount(30)
                 .setReason("Platt scaling as asked"));
+  }
+
+  /**
+   * {@code sent} with what the registry adds to its schema: the source PROVIDED (its hash is not
+   * feature-engine's) and native missing values.
+   */
+  static ModelVersion asStored(ModelVersion sent) {
+    ModelVersion.Builder b = sent.toBuilder();
+    b.getFeatureSchemaBuilder().setSource(FeatureSource.FEATURE_SOURCE_PROVIDED);
+    for (FeatureDefinition.Builder f : b.getFeatureSchemaBuilder().getFeaturesBuilderList()) {
+      f.setMissingValues(MissingValues.MISSING_VALUES_NATIVE);
+    }
+    return b.build();
   }
 
   static ModelVersion.Builder withReport(ModelVersion.Builder meta, byte[] report) {
@@ -228,7 +257,7 @@ class RegistryGrpcTest {
   }
 
   ModelVersion register(String name) throws Exception {
-    byte[] artifact = bytes(1000, name.hashCode());
+    byte[] artifact = artifact(1000, name.hashCode());
     return register(messages(metadata(name, artifact).build(), artifact, 400, new byte[0]));
   }
 
@@ -264,7 +293,7 @@ class RegistryGrpcTest {
 
   @Test
   void streamedArtifactBiggerThanAChunkDownloadsByteForByteWithItsChecksum() throws Exception {
-    byte[] artifact = bytes(2 * MIB + 300_000, 11);
+    byte[] artifact = artifact(2 * MIB + 300_000, 11);
     byte[] report = "<html><body>metrics</body></html>".getBytes(StandardCharsets.UTF_8);
     ModelVersion sent = withReport(metadata("purchase-7d", artifact), report).build();
 
@@ -273,7 +302,8 @@ class RegistryGrpcTest {
     assertThat(registered.getVersion()).isEqualTo(1);
     assertThat(registered.hasCreatedAt()).isTrue();
     assertThat(registered.getArtifactSha256()).isEqualTo(BlobInfo.sha256Hex(artifact));
-    assertThat(registered.toBuilder().clearVersion().clearCreatedAt().build()).isEqualTo(sent);
+    assertThat(registered.toBuilder().clearVersion().clearCreatedAt().build())
+        .isEqualTo(asStored(sent));
 
     Iterator<DownloadArtifactResponse> download =
         call()
@@ -361,7 +391,7 @@ class RegistryGrpcTest {
 
   @Test
   void aCalibrationThatIsNotMonotoneOrFiniteIsInvalidArgumentNamingIt() {
-    byte[] artifact = bytes(1000, 6);
+    byte[] artifact = artifact(1000, 6);
     ModelVersion.Builder good = metadata("miscalibrated", artifact);
     Calibration decreasing =
         Calibration.newBuilder()
@@ -584,8 +614,44 @@ class RegistryGrpcTest {
   }
 
   @Test
+  void aVersionWhoseSchemaDoesNotDescribeItsArtifactIsInvalidArgumentSayingWhatDiffers() {
+    byte[] artifact = artifact(1000, 8);
+    ModelVersion.Builder swapped = metadata("mismatched", artifact);
+    swapped.getFeatureSchemaBuilder().getFeaturesBuilder(0).setName("cart_adds_7d");
+    swapped.getFeatureSchemaBuilder().getFeaturesBuilder(1).setName("sessions_7d");
+    ModelVersion.Builder categorical = metadata("mismatched", artifact);
+    categorical
+        .getFeatureSchemaBuilder()
+        .getFeaturesBuilder(1)
+        .setType(propensity.features.v1.FeatureType.FEATURE_TYPE_CATEGORICAL);
+
+    StatusRuntimeException names =
+        registerFails(messages(swapped.build(), artifact, 400, new byte[0]));
+    StatusRuntimeException notCategorical =
+        registerFails(messages(categorical.build(), artifact, 400, new byte[0]));
+
+    assertThat(names.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(violatedFields(names))
+        .containsExactly("model_version.feature_schema.features[0].name");
+    assertThat(names.getStatus().getDescription())
+        .contains("expected 'cart_adds_7d' at position 0")
+        .contains("feature_names has 'sessions_7d' there");
+    assertThat(notCategorical.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(violatedFields(notCategorical))
+        .containsExactly("model_version.feature_schema.features[1].type");
+    StatusRuntimeException nothingStored =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                call()
+                    .getModelVersion(
+                        GetModelVersionRequest.newBuilder().setName("mismatched").build()));
+    assertThat(nothingStored.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  @Test
   void malformedRegistrationsAreInvalidArgumentNamingTheFieldAndStoreNothing() {
-    byte[] artifact = bytes(1000, 5);
+    byte[] artifact = artifact(1000, 5);
     ModelVersion good = metadata("refused", artifact).build();
 
     StatusRuntimeException chunkFirst =

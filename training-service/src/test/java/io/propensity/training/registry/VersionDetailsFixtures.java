@@ -14,8 +14,10 @@ import io.propensity.training.registry.VersionDetails.DecileLift;
 import io.propensity.training.registry.VersionDetails.Evaluation;
 import io.propensity.training.registry.VersionDetails.ExplicitCutoffs;
 import io.propensity.training.registry.VersionDetails.FeatureDefinition;
+import io.propensity.training.registry.VersionDetails.FeatureSource;
 import io.propensity.training.registry.VersionDetails.GoldenRow;
 import io.propensity.training.registry.VersionDetails.Lineage;
+import io.propensity.training.registry.VersionDetails.MissingValues;
 import io.propensity.training.registry.VersionDetails.PrPoint;
 import io.propensity.training.registry.VersionDetails.ReliabilityFigures;
 import io.propensity.training.registry.VersionDetails.RocPoint;
@@ -55,6 +57,60 @@ public final class VersionDetailsFixtures {
 
   private VersionDetailsFixtures() {}
 
+  /**
+   * The text of a LightGBM model (one stump) over {@code names}, with {@code infos} as its
+   * feature_infos and {@code categorical} as its categorical_feature parameter (none when empty).
+   */
+  public static String lightGbmText(List<String> names, List<String> infos, String categorical) {
+    return "tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nlabel_index=0\n"
+        + "max_feature_idx="
+        + (names.size() - 1)
+        + "\nobjective=binary sigmoid:1\nfeature_names="
+        + String.join(" ", names)
+        + "\nfeature_infos="
+        + String.join(" ", infos)
+        + "\ntree_sizes=100\n\nTree=0\nnum_leaves=1\nnum_cat=0\nleaf_value=-1.5\n"
+        + "shrinkage=1\n\n\nend of trees\n\nparameters:\n[boosting: gbdt]\n"
+        + (categorical.isEmpty() ? "" : "[categorical_feature: " + categorical + "]\n")
+        + "end of parameters\n\npandas_categorical:null\n";
+  }
+
+  /** {@code d} with {@code features} as its schema's features. */
+  public static VersionDetails withFeatures(VersionDetails d, List<FeatureDefinition> features) {
+    return new VersionDetails(
+        d.description(),
+        d.trainingJobId(),
+        d.evaluation(),
+        d.baselineEvaluation(),
+        d.params(),
+        features,
+        d.lineage(),
+        d.goldenRows(),
+        d.featureImportances(),
+        d.tuningTrials(),
+        d.comparison(),
+        d.calibration(),
+        d.featureSource());
+  }
+
+  /** {@code d} without its feature source, as a caller that does not say it registers it. */
+  public static VersionDetails unsaid(VersionDetails d) {
+    return new VersionDetails(
+        d.description(),
+        d.trainingJobId(),
+        d.evaluation(),
+        d.baselineEvaluation(),
+        d.params(),
+        d.features(),
+        d.lineage(),
+        d.goldenRows(),
+        d.featureImportances(),
+        d.tuningTrials(),
+        d.comparison(),
+        d.calibration(),
+        Optional.empty());
+  }
+
   /** Details that say nothing but {@code description}. */
   public static VersionDetails described(String description) {
     VersionDetails e = VersionDetails.EMPTY;
@@ -70,7 +126,9 @@ public final class VersionDetailsFixtures {
         e.featureImportances(),
         e.tuningTrials(),
         Optional.empty(),
-        CalibrationFit.none());
+        CalibrationFit.none(),
+        // what the registry says of a version whose schema hash is not feature-engine's
+        Optional.of(FeatureSource.PROVIDED));
   }
 
   /** Details with every field set, the lineage from a feature-service training set. */
@@ -88,14 +146,16 @@ public final class VersionDetailsFixtures {
                 "sessions in the last 7 days",
                 Optional.of(WindowKind.SLIDING),
                 Optional.of(java.time.Duration.ofDays(7)),
-                List.of()),
+                List.of(),
+                Optional.empty()),
             new FeatureDefinition(
                 "device",
                 Optional.of(FeatureType.CATEGORICAL),
                 "",
                 Optional.of(WindowKind.CURRENT_SESSION),
                 Optional.empty(),
-                List.of("(missing)", "desktop", "mobile")),
+                List.of("(missing)", "desktop", "mobile"),
+                Optional.empty()),
             FeatureDefinition.named("unknown_kind")),
         Optional.of(
             new Lineage(
@@ -135,7 +195,8 @@ public final class VersionDetailsFixtures {
             Calibration.isotonic(new double[] {-2.5, -0.25, 1.5}, new double[] {0.01, 0.1, 0.6}),
             "auto chose isotonic",
             100,
-            12));
+            12),
+        Optional.of(FeatureSource.ENGINE));
   }
 
   /** Details from a tabular file, with explicit cutoffs in a training set nowhere and NaN rates. */
@@ -164,7 +225,7 @@ public final class VersionDetailsFixtures {
         Optional.of(degenerate),
         Optional.empty(),
         Map.of(),
-        List.of(FeatureDefinition.named("x")),
+        List.of(FeatureDefinition.named("x").withMissingValues(MissingValues.NATIVE)),
         Optional.of(
             new Lineage(
                 Optional.of(new TabularFile("data/conversions.csv", "", "converted")),
@@ -180,7 +241,8 @@ public final class VersionDetailsFixtures {
         List.of(),
         List.of(),
         Optional.empty(),
-        CalibrationFit.none());
+        CalibrationFit.none(),
+        Optional.of(FeatureSource.PROVIDED));
   }
 
   /**
@@ -201,7 +263,8 @@ public final class VersionDetailsFixtures {
         f.featureImportances(),
         f.tuningTrials(),
         Optional.of(comparison()),
-        f.calibration());
+        f.calibration(),
+        f.featureSource());
   }
 
   /** The comparison of {@link #compared()}: the model does not beat the baseline on PR-AUC. */

@@ -23,9 +23,11 @@ import io.propensity.training.registry.VersionDetails.DecileLift;
 import io.propensity.training.registry.VersionDetails.Evaluation;
 import io.propensity.training.registry.VersionDetails.ExplicitCutoffs;
 import io.propensity.training.registry.VersionDetails.FeatureDefinition;
+import io.propensity.training.registry.VersionDetails.FeatureSource;
 import io.propensity.training.registry.VersionDetails.GoldenRow;
 import io.propensity.training.registry.VersionDetails.Lineage;
 import io.propensity.training.registry.VersionDetails.LineageSource;
+import io.propensity.training.registry.VersionDetails.MissingValues;
 import io.propensity.training.registry.VersionDetails.PrPoint;
 import io.propensity.training.registry.VersionDetails.ReferenceEvaluation;
 import io.propensity.training.registry.VersionDetails.ReferenceStatus;
@@ -66,7 +68,9 @@ import java.util.function.Function;
  * <p>Fields added to schema version 1 after its first rows were written are optional, with the
  * value the older rows meant: {@code calibration} (absent: none), and in an evaluation {@code
  * expected_calibration_error} (absent: computed from its {@code calibration_bins}) and {@code
- * uncalibrated} (absent: none). They are still strict when present.
+ * uncalibrated} (absent: none). They are still strict when present. So are {@code feature_source}
+ * and a feature's {@code missing_values} (absent: not said; the registry reads a version without a
+ * source by its schema hash, see {@link VersionDetails#withSourceResolved}).
  */
 public final class VersionDetailsJson {
   /** Version of the stored form this code writes and reads. */
@@ -96,6 +100,7 @@ public final class VersionDetailsJson {
     if (!details.calibration().equals(CalibrationFit.none())) {
       o.set("calibration", calibration(details.calibration()));
     }
+    details.featureSource().ifPresent(f -> o.put("feature_source", f.name()));
     try {
       return JSON.writeValueAsString(o);
     } catch (JsonProcessingException e) {
@@ -137,8 +142,8 @@ public final class VersionDetailsJson {
           in.list("feature_importances", VersionDetailsJson::featureImportance),
           in.list("tuning_trials", VersionDetailsJson::tuningTrial),
           in.optional("comparison", VersionDetailsJson::comparison),
-          in.optional("calibration", VersionDetailsJson::calibration)
-              .orElse(CalibrationFit.none()));
+          in.optional("calibration", VersionDetailsJson::calibration).orElse(CalibrationFit.none()),
+          in.optionalEnum("feature_source", FeatureSource.class));
     } catch (Malformed e) {
       throw new CorruptRecordException(
           "the stored details of " + what + " are unreadable: " + e.getMessage(), e);
@@ -461,6 +466,7 @@ public final class VersionDetailsJson {
     f.windowKind().ifPresent(k -> o.put("window_kind", k.name()));
     f.window().ifPresent(w -> o.put("window", w.toString()));
     o.set("categories", array(f.categories(), JSON.getNodeFactory()::textNode));
+    f.missingValues().ifPresent(m -> o.put("missing_values", m.name()));
     return o;
   }
 
@@ -471,7 +477,8 @@ public final class VersionDetailsJson {
         in.text("description"),
         in.optionalEnum("window_kind", WindowKind.class),
         in.optionalDuration("window"),
-        in.list("categories", In::asText));
+        in.list("categories", In::asText),
+        in.optionalEnum("missing_values", MissingValues.class));
   }
 
   private static ObjectNode goldenRow(GoldenRow g) {

@@ -1,6 +1,7 @@
 package io.propensity.training.registry.jdbc;
 
 import io.propensity.common.error.NotFoundException;
+import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.training.registry.BlobInfo;
 import io.propensity.training.registry.CorruptRecordException;
 import io.propensity.training.registry.Metric;
@@ -326,7 +327,9 @@ final class VersionRows {
         report,
         metrics,
         Set.of(),
-        details(rs.getString("details_json"), name, version));
+        details(rs.getString("details_json"), name, version)
+            .withSourceResolved(
+                rs.getString("feature_schema_hash"), FeatureCatalog.schema().versionHash()));
   }
 
   private static VersionDetails details(String json, String name, long version) {

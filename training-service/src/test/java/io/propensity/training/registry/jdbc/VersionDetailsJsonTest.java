@@ -87,7 +87,8 @@ class VersionDetailsJsonTest {
             List.of(),
             List.of(),
             Optional.empty(),
-            io.propensity.runtime.calibration.CalibrationFit.none());
+            io.propensity.runtime.calibration.CalibrationFit.none(),
+            Optional.empty());
 
     assertThat(roundTrip(explicit)).isEqualTo(explicit);
     assertThat(roundTrip(VersionDetails.EMPTY)).isEqualTo(VersionDetails.EMPTY);
@@ -150,7 +151,8 @@ class VersionDetailsJsonTest {
         f.featureImportances(),
         f.tuningTrials(),
         f.comparison(),
-        fit);
+        fit,
+        f.featureSource());
   }
 
   @Test
