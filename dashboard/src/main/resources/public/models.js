@@ -30,7 +30,7 @@ async function renderModels() {
           (isProd ? ' disabled title="already in production"' : '') + ' class="promote">Promote to production</button>' },
       ];
     });
-    return '<div class="card"><h2>' + esc(m.name) + ' <span class="muted">' + esc(short(m.target)) + ' · ' + m.versionCount + ' versions · updated ' +
+    return '<div class="card"><h2>' + esc(m.name) + ' <span class="muted">' + esc(m.target === 'TARGET_UNSPECIFIED' ? 'label of its own table' : short(m.target)) + ' · ' + m.versionCount + ' versions · updated ' +
       time(m.updatedAt) + '</span></h2><div class="controls">' + (aliases || '<span class="muted">no alias yet</span>') +
       '<button class="secondary rollback" id="rollback-' + esc(m.name) + '" data-model="' + esc(m.name) + '"' +
       (production ? '' : ' disabled') + '>Roll back production</button></div>' +

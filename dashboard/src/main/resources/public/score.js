@@ -56,7 +56,7 @@ function input(f, i) {
       levelsOf(f).map(l => '<option value="' + esc(l) + '">' + esc(l) + '</option>').join('') + '</select>';
   }
   if (type === 'boolean') {
-    return '<select ' + id + '><option value="" data-missing="true">(missing)</option><option>true</option><option>false</option></select>';
+    return '<select ' + id + '><option value="" data-missing="true">(missing)</option><option value="true">true</option><option value="false">false</option></select>';
   }
   return '<input type="number" step="any" ' + id + ' placeholder="missing">';
 }
