@@ -1,10 +1,13 @@
 package io.propensity.dashboard.it;
 
+import static io.propensity.dashboard.testing.SessionsTable.category;
+import static io.propensity.dashboard.testing.SessionsTable.flag;
+import static io.propensity.dashboard.testing.SessionsTable.missing;
+import static io.propensity.dashboard.testing.SessionsTable.number;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import io.propensity.client.InferenceServiceClient;
 import io.propensity.dashboard.testing.Json;
 import io.propensity.dashboard.testing.RunningStack;
 import io.propensity.dashboard.testing.StackExtension;
@@ -16,10 +19,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import propensity.inference.v1.PredictRequest;
 import propensity.inference.v1.Prediction;
-import propensity.inference.v1.PredictionInput;
-import propensity.inference.v1.ProvidedFeatureValue;
 import propensity.inference.v1.ProvidedFeatures;
 
 /**
@@ -255,17 +255,14 @@ class DashboardApiIT {
     assertThat(s.status()).as(s.body().toString()).isEqualTo(200);
     Map<String, Object> p = s.map("prediction");
     Prediction direct =
-        predict(
+        stack.predictProvided(
             ProvidedFeatures.newBuilder()
                 .setRowId("session-1")
-                .putValues("Month", ProvidedFeatureValue.newBuilder().setCategory("Nov").build())
-                .putValues(
-                    "VisitorType",
-                    ProvidedFeatureValue.newBuilder().setCategory("New_Visitor").build())
-                .putValues("Weekend", ProvidedFeatureValue.newBuilder().setFlag(true).build())
-                .putValues("PageValues", ProvidedFeatureValue.newBuilder().setNumber(12.5).build())
-                .putValues(
-                    "ProductDuration", ProvidedFeatureValue.newBuilder().setMissing(true).build())
+                .putValues("Month", category("Nov"))
+                .putValues("VisitorType", category("New_Visitor"))
+                .putValues("Weekend", flag(true))
+                .putValues("PageValues", number(12.5))
+                .putValues("ProductDuration", missing())
                 .build());
     assertThat(((Number) p.get("probability")).doubleValue())
         .isCloseTo(direct.getProbability(), within(1e-9));
@@ -310,17 +307,6 @@ class DashboardApiIT {
         Json.post(stack.url("/api/score/" + P), "{\"values\":{\"Month\":[\"Nov\"]}}");
     assertThat(shape.status()).isEqualTo(400);
     assertThat(shape.body().toString()).contains("values[Month]");
-  }
-
-  private Prediction predict(ProvidedFeatures row) {
-    return new InferenceServiceClient(stack.inferenceChannel(), Duration.ofSeconds(10))
-        .predict(
-            PredictRequest.newBuilder()
-                .setModelName(P)
-                .setInput(PredictionInput.newBuilder().setProvided(row))
-                .setExplainTopK(5)
-                .build())
-        .getPrediction();
   }
 
   private long seqOfLast() {

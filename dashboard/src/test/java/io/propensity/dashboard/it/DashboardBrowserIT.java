@@ -1,10 +1,13 @@
 package io.propensity.dashboard.it;
 
+import static io.propensity.dashboard.testing.SessionsTable.category;
+import static io.propensity.dashboard.testing.SessionsTable.flag;
+import static io.propensity.dashboard.testing.SessionsTable.missing;
+import static io.propensity.dashboard.testing.SessionsTable.number;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import io.propensity.client.InferenceServiceClient;
 import io.propensity.dashboard.testing.Browser;
 import io.propensity.dashboard.testing.RunningStack;
 import io.propensity.dashboard.testing.StackExtension;
@@ -19,10 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
-import propensity.inference.v1.PredictRequest;
 import propensity.inference.v1.Prediction;
-import propensity.inference.v1.PredictionInput;
-import propensity.inference.v1.ProvidedFeatureValue;
 import propensity.inference.v1.ProvidedFeatures;
 
 /**
@@ -215,32 +215,14 @@ class DashboardBrowserIT {
     double shown =
         Double.parseDouble(driver.findElement(By.id("probability")).getAttribute("data-value"));
     Prediction direct =
-        new InferenceServiceClient(stack.inferenceChannel(), Duration.ofSeconds(10))
-            .predict(
-                PredictRequest.newBuilder()
-                    .setModelName(RunningStack.PROVIDED_MODEL)
-                    .setInput(
-                        PredictionInput.newBuilder()
-                            .setProvided(
-                                ProvidedFeatures.newBuilder()
-                                    .putValues("Month", category("Nov"))
-                                    .putValues(
-                                        "VisitorType",
-                                        ProvidedFeatureValue.newBuilder().setMissing(true).build())
-                                    .putValues(
-                                        "Weekend",
-                                        ProvidedFeatureValue.newBuilder().setFlag(true).build())
-                                    .putValues(
-                                        "PageValues",
-                                        ProvidedFeatureValue.newBuilder().setNumber(12.5).build())
-                                    .putValues(
-                                        "ProductDuration",
-                                        ProvidedFeatureValue.newBuilder()
-                                            .setMissing(true)
-                                            .build())))
-                    .setExplainTopK(5)
-                    .build())
-            .getPrediction();
+        stack.predictProvided(
+            ProvidedFeatures.newBuilder()
+                .putValues("Month", category("Nov"))
+                .putValues("VisitorType", missing())
+                .putValues("Weekend", flag(true))
+                .putValues("PageValues", number(12.5))
+                .putValues("ProductDuration", missing())
+                .build());
     assertThat(shown).isCloseTo(direct.getProbability(), within(1e-9));
     assertThat(browser.text("decision")).isEqualTo(direct.getLabel() ? "positive" : "negative");
     assertThat(browser.text("result")).contains("session-7");
@@ -295,9 +277,5 @@ class DashboardBrowserIT {
                   browser.driver().findElement(By.tagName("body")).getAttribute("data-action");
               return "done".equals(action) || "failed".equals(action);
             });
-  }
-
-  private static ProvidedFeatureValue category(String level) {
-    return ProvidedFeatureValue.newBuilder().setCategory(level).build();
   }
 }

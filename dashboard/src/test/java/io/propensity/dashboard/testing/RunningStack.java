@@ -32,6 +32,10 @@ import propensity.features.v1.CutoffRange;
 import propensity.features.v1.Target;
 import propensity.features.v1.TrainingSetSpec;
 import propensity.inference.v1.GetModelInfoRequest;
+import propensity.inference.v1.PredictRequest;
+import propensity.inference.v1.Prediction;
+import propensity.inference.v1.PredictionInput;
+import propensity.inference.v1.ProvidedFeatures;
 import propensity.registry.v1.GetModelVersionRequest;
 import propensity.registry.v1.SetAliasRequest;
 import propensity.training.v1.DataSource;
@@ -240,6 +244,21 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
   /** The channel to the inference-service (started by {@link #trainAndServe()}). */
   public ManagedChannel inferenceChannel() {
     return inferenceChannel;
+  }
+
+  /**
+   * What inference-service's Predict answers for a row of {@value #PROVIDED_MODEL}, with its top 5
+   * factors.
+   */
+  public Prediction predictProvided(ProvidedFeatures row) {
+    return new InferenceServiceClient(inferenceChannel, Duration.ofSeconds(10))
+        .predict(
+            PredictRequest.newBuilder()
+                .setModelName(PROVIDED_MODEL)
+                .setInput(PredictionInput.newBuilder().setProvided(row))
+                .setExplainTopK(5)
+                .build())
+        .getPrediction();
   }
 
   /** The version the production alias of {@value #MODEL} points at, read from the registry. */

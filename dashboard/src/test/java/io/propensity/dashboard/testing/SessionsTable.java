@@ -1,6 +1,7 @@
 package io.propensity.dashboard.testing;
 
 import java.util.Random;
+import propensity.inference.v1.ProvidedFeatureValue;
 
 /**
  * A small table of shop sessions as a team might export it: string categoricals with empty cells
@@ -48,5 +49,25 @@ public final class SessionsTable {
           .append('\n');
     }
     return sb.toString();
+  }
+
+  /** A provided number. */
+  public static ProvidedFeatureValue number(double v) {
+    return ProvidedFeatureValue.newBuilder().setNumber(v).build();
+  }
+
+  /** A provided categorical level. */
+  public static ProvidedFeatureValue category(String level) {
+    return ProvidedFeatureValue.newBuilder().setCategory(level).build();
+  }
+
+  /** A provided boolean. */
+  public static ProvidedFeatureValue flag(boolean v) {
+    return ProvidedFeatureValue.newBuilder().setFlag(v).build();
+  }
+
+  /** A provided missing value. */
+  public static ProvidedFeatureValue missing() {
+    return ProvidedFeatureValue.newBuilder().setMissing(true).build();
   }
 }
