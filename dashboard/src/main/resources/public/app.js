@@ -6,12 +6,13 @@ const PAGES = [
   ['performance', '/performance.html', 'Model performance'],
   ['importance', '/importance.html', 'Feature importance'],
   ['models', '/models.html', 'Models'],
+  ['score', '/score.html', 'Score a row'],
   ['live', '/live.html', 'Live'],
 ];
 
 window.dashboard = { charts: {} };
 
-/** GET or POST JSON; a non-2xx answer throws an Error with the server's message. */
+/** GET or POST JSON; a non-2xx answer throws an Error with the server's message, its status and body. */
 async function api(url, body) {
   const init = body === undefined ? {} :
     { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
@@ -25,7 +26,10 @@ async function api(url, body) {
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch (e) { /* not JSON */ }
   if (!response.ok) {
-    throw new Error((json && (json.error || json.message)) || (response.status + ' ' + response.statusText));
+    const error = new Error((json && (json.error || json.message)) || (response.status + ' ' + response.statusText));
+    error.status = response.status;
+    error.body = json || {};
+    throw error;
   }
   return json;
 }
@@ -60,7 +64,7 @@ function pct(v) { return v === null || v === undefined ? '–' : (100 * v).toFix
 
 function time(iso) { return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '–'; }
 
-function short(name) { return String(name || '').replace(/^(EVENT_TYPE_|FUNNEL_STAGE_|FEATURE_TYPE_|TARGET_|METRIC_|WINDOW_KIND_)/, '').toLowerCase(); }
+function short(name) { return String(name || '').replace(/^(EVENT_TYPE_|FUNNEL_STAGE_|FEATURE_TYPE_|TARGET_|METRIC_|WINDOW_KIND_|MISSING_VALUES_)/, '').toLowerCase(); }
 
 /** Renders an ECharts chart into the element with this id and remembers it for tests. */
 function chart(id, option) {
@@ -104,6 +108,37 @@ async function loadModels() {
 }
 
 function productionOf(model) { return model.aliases && model.aliases.production; }
+
+/** What a schema's source means for the model: where its features come from, in words. */
+function featureSourceText(schema) {
+  return schema.source === 'PROVIDED'
+    ? 'PROVIDED: scores rows you send (' + schema.featureCount + ' features of your own table)'
+    : 'ENGINE: features computed from events by feature-service (' + schema.featureCount + ' features)';
+}
+
+/** A categorical feature's levels without the code of a missing value, (missing). */
+function levelsOf(feature) { return (feature.categories || []).filter((c, i) => !(i === 0 && c === '(missing)')); }
+
+/** Up to `max` levels, then how many more. */
+function levelsText(feature, max) {
+  const levels = levelsOf(feature);
+  const shown = levels.slice(0, max || 8).join(', ');
+  return levels.length > (max || 8) ? shown + ' … (' + levels.length + ' levels)' : shown;
+}
+
+/** How a missing value reaches the model; a PROVIDED schema registered before this was recorded is served natively too. */
+function missingText(feature, schema) {
+  if (feature.missingValues === 'MISSING_VALUES_NATIVE' || schema.source === 'PROVIDED') {
+    return short(feature.type) === 'categorical' ? 'native: the (missing) level' : 'native: NaN, each split\'s learned default branch';
+  }
+  return '–';
+}
+
+/** A PROVIDED schema as a table: name, type, categorical levels (truncated), missing values. */
+function schemaTable(schema) {
+  return table(['feature', 'type', 'levels', 'missing values'], schema.features.map(f => [
+    f.name, short(f.type), short(f.type) === 'categorical' ? levelsText(f) : '', missingText(f, schema)]));
+}
 
 document.addEventListener('DOMContentLoaded', () => {
   const page = document.body.dataset.page;

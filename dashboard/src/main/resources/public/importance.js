@@ -47,8 +47,9 @@ async function showImportance(name, version) {
   el('feature').value = ranked.includes(current) ? current : ranked[0];
   el('feature').onchange = plotDependence;
   const test = shapData.rows.filter(r => r.source === 'test row').length;
-  el('dependence-info').textContent = '(served v' + shapData.version + ': ' + test + ' held-out test rows and ' + (shapData.rows.length - test) +
-    ' users\' current features, explained by inference-service)';
+  el('dependence-info').textContent = '(served v' + shapData.version + ': ' + test + ' held-out test rows' +
+    (shapData.featureSource === 'PROVIDED' ? ' (features provided by callers: no online rows)'
+      : ' and ' + (shapData.rows.length - test) + ' users\' current features') + ', explained by inference-service)';
   plotDependence();
   done('ready');
 }
@@ -59,8 +60,10 @@ function plotDependence() {
   const def = shapData.features[i];
   const points = shapData.rows.filter(r => r.values[i] !== null).map(r => [r.values[i], +r.contributions[i].toFixed(4), r.probability, r.userId, r.source]);
   const missing = shapData.rows.length - points.length;
-  el('feature-description').textContent = def.description + (missing ? ' · ' + missing + ' rows with the value missing not shown' : '');
   const categorical = def.type === 'FEATURE_TYPE_CATEGORICAL' && def.categories.length;
+  // a feature of a team's own table has no description: say its type (and levels) instead
+  const about = def.description || (name + ': ' + short(def.type) + (categorical ? ', levels ' + levelsText(def) : ''));
+  el('feature-description').textContent = about + (missing ? ' · ' + missing + ' rows with the value missing not shown' : '');
   chart('chart-dependence', {
     tooltip: { formatter: p => esc(p.data[3]) + '<br>' + esc(name) + ' = ' + (categorical ? esc(def.categories[p.data[0]]) : fmt(p.data[0])) +
       '<br>SHAP ' + fmt(p.data[1]) + '<br>p = ' + fmt(p.data[2]) + '<br>' + esc(p.data[4]) },

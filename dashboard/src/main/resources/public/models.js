@@ -1,5 +1,6 @@
-// Models: every registered model with its versions, aliases and test metrics; promote a version to
-// production or roll production back (through the dashboard server to the registry).
+// Models: every registered model with its versions, aliases, test metrics and where its features
+// come from (ENGINE: computed from events; PROVIDED: the caller's own table, with its schema); promote
+// a version to production or roll production back (through the dashboard server to the registry).
 'use strict';
 
 async function page_models() {
@@ -24,21 +25,36 @@ async function renderModels() {
         time(v.createdAt),
         { html: v.aliases.map(a => '<span class="tag ' + esc(a) + '">' + esc(a) + '</span>').join('') },
         e.f1, e.precision, e.recall, e.rocAuc, e.prAuc, b.f1 === undefined ? '–' : b.f1, b.rocAuc === undefined ? '–' : b.rocAuc,
-        e.rowCount, v.threshold, { html: '<span title="' + esc(v.description) + '">' + esc((v.description || '').substring(0, 40)) + ((v.description || '').length > 40 ? '…' : '') + '</span>' },
+        e.rowCount, v.threshold, short(v.featureSchema.source), { html: '<span title="' + esc(v.description) + '">' + esc((v.description || '').substring(0, 40)) + ((v.description || '').length > 40 ? '…' : '') + '</span>' },
         { html: '<button id="promote-' + esc(m.name) + '-' + v.version + '" data-model="' + esc(m.name) + '" data-version="' + v.version + '"' +
           (isProd ? ' disabled title="already in production"' : '') + ' class="promote">Promote to production</button>' },
       ];
     });
-    return '<div class="card"><h2>' + esc(m.name) + ' <span class="muted">' + esc(short(m.target)) + ' · ' + m.versionCount + ' versions · updated ' +
+    return '<div class="card"><h2>' + esc(m.name) + ' <span class="muted">' + esc(m.target === 'TARGET_UNSPECIFIED' ? 'label of its own table' : short(m.target)) + ' · ' + m.versionCount + ' versions · updated ' +
       time(m.updatedAt) + '</span></h2><div class="controls">' + (aliases || '<span class="muted">no alias yet</span>') +
       '<button class="secondary rollback" id="rollback-' + esc(m.name) + '" data-model="' + esc(m.name) + '"' +
       (production ? '' : ' disabled') + '>Roll back production</button></div>' +
       table(['version', 'registered', 'aliases', ['F1', 'num'], ['precision', 'num'], ['recall', 'num'], ['ROC-AUC', 'num'], ['PR-AUC', 'num'],
-        ['baseline F1', 'num'], ['baseline ROC-AUC', 'num'], ['test rows', 'num'], ['threshold', 'num'], 'description', ''], rows) + '</div>';
+        ['baseline F1', 'num'], ['baseline ROC-AUC', 'num'], ['test rows', 'num'], ['threshold', 'num'], 'features', 'description', ''], rows) +
+      features(m, production) + '</div>';
   }).join('');
   document.querySelectorAll('button.promote').forEach(b => b.onclick = () => act(b, 'promote', { version: Number(b.dataset.version), alias: 'production' }));
   document.querySelectorAll('button.rollback').forEach(b => b.onclick = () => act(b, 'rollback', { alias: 'production' }));
   return true;
+}
+
+/** Where the features of the production version (else the newest) come from; a PROVIDED schema in full. */
+function features(m, production) {
+  const v = m.versions.find(x => x.version === production) || m.versions[0];
+  if (!v) return '';
+  const schema = v.featureSchema;
+  const id = 'features-' + esc(m.name);
+  if (schema.source !== 'PROVIDED') {
+    return '<p class="muted" id="' + id + '">v' + v.version + ' features: ' + esc(featureSourceText(schema)) + '</p>';
+  }
+  return '<div id="' + id + '"><p>v' + v.version + ' features: ' + esc(featureSourceText(schema)) +
+    ' · <a href="/score.html?model=' + encodeURIComponent(m.name) + '">score a row</a></p>' +
+    '<div class="scroll">' + schemaTable(schema) + '</div></div>';
 }
 
 async function act(button, action, body) {

@@ -13,7 +13,7 @@ async function showVersion(name, version) {
   el('content').classList.remove('hidden');
   const m = v.evaluation, b = v.baselineEvaluation;
   el('version-info').textContent = 'registered ' + time(v.createdAt) + (v.description ? ' · ' + v.description : '') +
-    (v.aliases.length ? ' · ' + v.aliases.join(', ') : '');
+    (v.aliases.length ? ' · ' + v.aliases.join(', ') : '') + ' · features ' + featureSourceText(v.featureSchema);
   el('test-rows').textContent = '(' + fmt(m.rowCount) + ' held-out test rows, ' + fmt(m.positiveCount) + ' positive)';
   const rows = [['F1', 'f1'], ['Precision', 'precision'], ['Recall', 'recall'], ['ROC-AUC', 'rocAuc'], ['PR-AUC', 'prAuc'],
     ['Log loss (lower is better)', 'logLoss'], ['Brier (lower is better)', 'brier'], ['Threshold', 'threshold']];

@@ -73,6 +73,13 @@ class ServicesDownTest implements TestPropertyProvider {
     assertUnavailable(
         HttpRequest.GET("/api/models/purchase-7d/shap"), "inference-service", inference);
     assertUnavailable(HttpRequest.GET("/api/live/models"), "inference-service", inference);
+    assertUnavailable(HttpRequest.GET("/api/score/models"), "inference-service", inference);
+    assertUnavailable(
+        HttpRequest.POST(
+            "/api/score/sessions-csv",
+            Map.of("values", Map.of("Month", "Nov", "PageValues", 1.5, "Weekend", true))),
+        "inference-service",
+        inference);
     assertUnavailable(
         HttpRequest.POST("/api/live/replay", Map.of("events", 5)), "feature-service", features);
   }
@@ -97,6 +104,9 @@ class ServicesDownTest implements TestPropertyProvider {
           .contains("/webjars/echarts/")
           .doesNotContain("${");
     }
+    assertThat((String) http.toBlocking().retrieve("/score.html"))
+        .contains("<header id=\"nav\">")
+        .contains("/score.js");
     String html = http.toBlocking().retrieve("/");
     String echarts =
         html.substring(

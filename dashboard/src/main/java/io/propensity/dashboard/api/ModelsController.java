@@ -25,7 +25,9 @@ import propensity.registry.v1.SetAliasRequest;
  * The model registry (in the training-service) for the models, performance and importance pages:
  * {@code GET /api/models} (models with their versions, aliases and metrics), {@code GET
  * /api/models/{name}/versions/{version}} (one version in full: curves, lift, trials, importances;
- * {@code version} is a number, an alias or {@code latest}), and the buttons {@code POST
+ * {@code version} is a number, an alias or {@code latest}), each version's {@code featureSchema}
+ * with its {@code source} resolved ({@code ENGINE} or {@code PROVIDED}; the features themselves
+ * listed for a PROVIDED version, and for every version in full), and the buttons {@code POST
  * /api/models/{name}/promote} and {@code POST /api/models/{name}/rollback}.
  */
 @Controller("/api/models")
@@ -84,7 +86,12 @@ final class ModelsController {
       List<Map<String, Object>> vs = new ArrayList<>();
       for (ModelVersion v : versions.getModelVersionsList()) {
         Map<String, Object> vm = ProtoJson.toMap(v);
-        vm.remove("featureSchema");
+        // an ENGINE schema is feature-engine's (over a hundred features, the same for every
+        // version): its source and size are enough here; a PROVIDED one is the team's own table
+        vm.put(
+            "featureSchema",
+            FeatureSources.describe(
+                v.getFeatureSchema(), FeatureSources.provided(v.getFeatureSchema())));
         vm.remove("goldenRows");
         vs.add(vm);
       }
@@ -112,6 +119,7 @@ final class ModelsController {
             .call(REGISTRY, () -> clients.registry().getModelVersion(request.build()))
             .getModelVersion();
     Map<String, Object> out = ProtoJson.toMap(v);
+    out.put("featureSchema", FeatureSources.describe(v.getFeatureSchema(), true));
     out.remove("goldenRows");
     out.put("goldenRowCount", v.getGoldenRowsCount());
     return out;

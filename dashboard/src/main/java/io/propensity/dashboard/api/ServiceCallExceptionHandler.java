@@ -1,5 +1,9 @@
 package io.propensity.dashboard.api;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.BadRequest;
+import io.grpc.protobuf.StatusProto;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -7,14 +11,18 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Maps a failed service call to an HTTP status and a JSON body the pages show as is: {@code
- * {"error": "...", "code": "UNAVAILABLE", "service": "feature-service", "target": "host:port"}}.
+ * {"error": "...", "code": "UNAVAILABLE", "service": "feature-service", "target": "host:port"}},
+ * with the service's {@code google.rpc.BadRequest} field violations, when it sent any, as {@code
+ * "violations": [{"field": "input.provided.values[Month]", "description": "..."}]}.
  */
 @Produces
 @Singleton
@@ -39,6 +47,36 @@ final class ServiceCallExceptionHandler
     body.put("code", e.status().getCode().name());
     body.put("service", e.service());
     body.put("target", e.target());
+    List<Map<String, String>> violations = violations(e);
+    if (!violations.isEmpty()) {
+      body.put("violations", violations);
+    }
     return HttpResponse.<Map<String, Object>>status(status).body(body);
+  }
+
+  /** The field violations in the status details of the failed call, in the service's order. */
+  static List<Map<String, String>> violations(ServiceCallException e) {
+    com.google.rpc.Status status = StatusProto.fromThrowable(e.getCause());
+    if (status == null) {
+      return List.of();
+    }
+    List<Map<String, String>> out = new ArrayList<>();
+    for (Any detail : status.getDetailsList()) {
+      if (!detail.is(BadRequest.class)) {
+        continue;
+      }
+      try {
+        for (BadRequest.FieldViolation v :
+            detail.unpack(BadRequest.class).getFieldViolationsList()) {
+          Map<String, String> m = new LinkedHashMap<>();
+          m.put("field", v.getField());
+          m.put("description", v.getDescription());
+          out.add(m);
+        }
+      } catch (InvalidProtocolBufferException ex) {
+        LOG.warn("unreadable BadRequest detail from {}: {}", e.service(), ex.getMessage());
+      }
+    }
+    return out;
   }
 }

@@ -27,10 +27,11 @@ import propensity.registry.v1.ModelVersionView;
 
 /**
  * {@code GET /api/models/{name}/shap}: per-row SHAP contributions for a dependence plot. The rows
- * are the served version's golden rows (real held-out rows the registry keeps with the version) and
- * the current online features of the users in the feature-service's overview sample, each explained
- * in full by the inference-service's {@code Explain}. Answers {@code served: false} with a message
- * when inference serves no version of the model.
+ * are the served version's golden rows (real held-out rows the registry keeps with the version)
+ * and, for an ENGINE model, the current online features of the users in the feature-service's
+ * overview sample, each explained in full by the inference-service's {@code Explain}; a PROVIDED
+ * model (its features are its callers' own) has its golden rows only. Answers {@code served: false}
+ * with a message when inference serves no version of the model.
  */
 @Controller("/api/models")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -104,24 +105,9 @@ final class ShapController {
     for (GoldenRow row : v.getGoldenRowsList().subList(0, limit)) {
       bias = explainInto(rows, name, hash, row.getValuesList(), row.getUserId(), "test row");
     }
-    // plus the current online features of a sample of users, so the plot has more than the few
-    // golden rows
-    var overview =
-        clients.call(
-            ServiceClients.FEATURE_SERVICE,
-            () ->
-                clients
-                    .features(clients.config().overviewDeadline())
-                    .getDataOverview(
-                        GetDataOverviewRequest.newBuilder()
-                            .setSampleSize(Math.min(100, clients.config().explainRows()))
-                            .build()));
-    for (UserFeatures user : overview.getSampleFeatureRowsList()) {
-      if (user.getVector().getSchemaVersionHash().equals(hash)) {
-        bias =
-            explainInto(
-                rows, name, hash, user.getVector().getValuesList(), user.getUserId(), "online");
-      }
+    boolean provided = FeatureSources.provided(v.getFeatureSchema());
+    if (!provided) {
+      bias = addOnlineRows(rows, name, hash, bias);
     }
     List<Map<String, Object>> features = new ArrayList<>();
     for (FeatureDefinition d : v.getFeatureSchema().getFeaturesList()) {
@@ -137,9 +123,38 @@ final class ShapController {
     out.put("name", name);
     out.put("version", version);
     out.put("bias", bias);
+    out.put("featureSource", provided ? "PROVIDED" : "ENGINE");
     out.put("features", features);
     out.put("featureImportances", ProtoJson.toMaps(v.getFeatureImportancesList()));
     out.put("rows", rows);
+    return out;
+  }
+
+  /**
+   * Adds the current online features of a sample of users, so the plot of an ENGINE model has more
+   * than the few golden rows (a PROVIDED model has no online features: the caller holds them);
+   * returns the model's bias, {@code bias} when no row was added.
+   */
+  private double addOnlineRows(
+      List<Map<String, Object>> rows, String name, String hash, double bias) {
+    double out = bias;
+    var overview =
+        clients.call(
+            ServiceClients.FEATURE_SERVICE,
+            () ->
+                clients
+                    .features(clients.config().overviewDeadline())
+                    .getDataOverview(
+                        GetDataOverviewRequest.newBuilder()
+                            .setSampleSize(Math.min(100, clients.config().explainRows()))
+                            .build()));
+    for (UserFeatures user : overview.getSampleFeatureRowsList()) {
+      if (user.getVector().getSchemaVersionHash().equals(hash)) {
+        out =
+            explainInto(
+                rows, name, hash, user.getVector().getValuesList(), user.getUserId(), "online");
+      }
+    }
     return out;
   }
 

@@ -1,6 +1,11 @@
 package io.propensity.dashboard.it;
 
+import static io.propensity.dashboard.testing.SessionsTable.category;
+import static io.propensity.dashboard.testing.SessionsTable.flag;
+import static io.propensity.dashboard.testing.SessionsTable.missing;
+import static io.propensity.dashboard.testing.SessionsTable.number;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.propensity.dashboard.testing.Browser;
@@ -15,11 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import propensity.inference.v1.Prediction;
+import propensity.inference.v1.ProvidedFeatures;
 
 /**
  * Every page in headless Chromium against the running stack: it loads without console errors, its
  * charts hold data and are painted, the promote and rollback buttons move the registry's production
- * alias, and the live page shows predictions of a replay it starts. Screenshots go to
+ * alias, the live page shows predictions of a replay it starts, and a PROVIDED model (trained from
+ * a CSV table) shows its schema, its performance and importance, and scores a row typed into its
+ * form exactly as inference-service's Predict does. Screenshots go to
  * /tmp/propensity-dashboard-screens.
  */
 @Order(3)
@@ -33,7 +44,7 @@ class DashboardBrowserIT {
   void start(RunningStack stack) throws Exception {
     this.stack = stack;
     browser = Browser.start();
-    stack.trainAndServe();
+    stack.trainProvidedAndServe();
   }
 
   @AfterAll
@@ -158,5 +169,113 @@ class DashboardBrowserIT {
       assertThat(browser.severeConsoleEntries()).isEmpty();
       stack.awaitServing(before);
     }
+  }
+
+  @Test
+  void modelsPageSaysWhereFeaturesComeFromWithAProvidedModelsSchema() throws Exception {
+    assertPage("/models.html", "6-models-sources", List.of());
+    assertThat(browser.text("features-" + RunningStack.MODEL))
+        .contains("ENGINE: features computed from events by feature-service");
+    assertThat(browser.text("features-" + RunningStack.PROVIDED_MODEL))
+        .contains("PROVIDED: scores rows you send (5 features")
+        .contains("Month")
+        .contains("Dec, Feb, Mar, May, Nov")
+        .contains("VisitorType")
+        .contains("native");
+  }
+
+  @Test
+  void performanceAndImportanceOfAProvidedModelRenderAsForAnEngineOne() throws Exception {
+    String model = "?model=" + RunningStack.PROVIDED_MODEL;
+    assertPage(
+        "/performance.html" + model,
+        "7-provided-performance",
+        List.of("chart-confusion", "chart-roc", "chart-pr", "chart-gain", "chart-calibration"));
+    assertThat(browser.text("version-info")).contains("PROVIDED: scores rows you send");
+    assertPage(
+        "/importance.html" + model,
+        "8-provided-importance",
+        List.of("chart-importance", "chart-dependence"));
+    assertThat(browser.text("dependence-info")).contains("no online rows");
+    assertThat(browser.text("feature-description")).isNotBlank();
+  }
+
+  @Test
+  void aRowTypedIntoTheFormScoresAsInferencePredictsItWithItsTopFactors() throws Exception {
+    assertPage("/score.html?model=" + RunningStack.PROVIDED_MODEL, "9-score-form", List.of());
+    var driver = browser.driver();
+    driver.findElement(By.id("row-id")).sendKeys("session-7");
+    choose(field("Month"), "Nov");
+    choose(field("VisitorType"), "");
+    choose(field("Weekend"), "true");
+    field("PageValues").sendKeys("12.5");
+    // ProductDuration left empty: missing
+    submit();
+    assertThat(browser.text("message")).isEmpty();
+    double shown =
+        Double.parseDouble(driver.findElement(By.id("probability")).getAttribute("data-value"));
+    Prediction direct =
+        stack.predictProvided(
+            ProvidedFeatures.newBuilder()
+                .putValues("Month", category("Nov"))
+                .putValues("VisitorType", missing())
+                .putValues("Weekend", flag(true))
+                .putValues("PageValues", number(12.5))
+                .putValues("ProductDuration", missing())
+                .build());
+    assertThat(shown).isCloseTo(direct.getProbability(), within(1e-9));
+    assertThat(browser.text("decision")).isEqualTo(direct.getLabel() ? "positive" : "negative");
+    assertThat(browser.text("result")).contains("session-7");
+    assertThat(driver.findElements(By.cssSelector("#factors .factor"))).hasSize(5);
+    assertThat(browser.text("factors")).contains(direct.getFactors(0).getFeature());
+    browser.screenshot("9-score-result");
+    assertThat(browser.severeConsoleEntries()).as("a 200 leaves no console error").isEmpty();
+  }
+
+  @Test
+  void aLevelTheModelDoesNotKnowIsShownNextToItsFieldAndAnEngineModelGetsNoForm() throws Exception {
+    assertPage("/score.html?model=" + RunningStack.PROVIDED_MODEL, "10-score-error", List.of());
+    var driver = browser.driver();
+    // a page older than the served version may offer a level the model no longer knows
+    ((JavascriptExecutor) driver)
+        .executeScript(
+            "const s = arguments[0]; const o = document.createElement('option');"
+                + " o.value = o.textContent = 'Jan'; s.appendChild(o); s.value = 'Jan';",
+            field("Month"));
+    submit();
+    assertThat(driver.findElement(By.tagName("body")).getAttribute("data-action"))
+        .isEqualTo("failed");
+    assertThat(browser.text("violation-0")).contains("Jan");
+    assertThat(browser.text("violation-1")).isEmpty();
+    assertThat(browser.text("message")).contains("inference-service");
+    browser.screenshot("10-score-error");
+    browser.severeConsoleEntries(); // the 400 itself is logged by the browser
+
+    choose(driver.findElement(By.id("model")), RunningStack.MODEL);
+    assertThat(browser.text("message"))
+        .contains(RunningStack.MODEL + " is an ENGINE model")
+        .contains("computed from events by feature-service");
+    assertThat(driver.findElement(By.id("content")).isDisplayed()).isFalse();
+  }
+
+  private WebElement field(String feature) {
+    return browser.driver().findElement(By.cssSelector("#fields [data-feature='" + feature + "']"));
+  }
+
+  /** Picks the option of a select by its value, as a click does (firing its change event). */
+  private static void choose(WebElement select, String value) {
+    select.findElement(By.cssSelector("option[value='" + value + "']")).click();
+  }
+
+  private void submit() {
+    browser.driver().findElement(By.id("score")).click();
+    await("the row scored or refused")
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              String action =
+                  browser.driver().findElement(By.tagName("body")).getAttribute("data-action");
+              return "done".equals(action) || "failed".equals(action);
+            });
   }
 }

@@ -32,6 +32,10 @@ import propensity.features.v1.CutoffRange;
 import propensity.features.v1.Target;
 import propensity.features.v1.TrainingSetSpec;
 import propensity.inference.v1.GetModelInfoRequest;
+import propensity.inference.v1.PredictRequest;
+import propensity.inference.v1.Prediction;
+import propensity.inference.v1.PredictionInput;
+import propensity.inference.v1.ProvidedFeatures;
 import propensity.registry.v1.GetModelVersionRequest;
 import propensity.registry.v1.SetAliasRequest;
 import propensity.training.v1.DataSource;
@@ -41,6 +45,7 @@ import propensity.training.v1.PromoteIfBetter;
 import propensity.training.v1.PromotionPolicy;
 import propensity.training.v1.SearchStrategy;
 import propensity.training.v1.StartTrainingRequest;
+import propensity.training.v1.TabularFileSource;
 import propensity.training.v1.TrainingSpec;
 import propensity.training.v1.TuningSpec;
 import propensity.training.v1.WatchJobRequest;
@@ -54,6 +59,10 @@ import propensity.training.v1.WatchJobRequest;
  */
 public final class RunningStack implements ExtensionContext.Store.CloseableResource, AutoCloseable {
   public static final String MODEL = "purchase-7d";
+
+  /** A model of a team's own session table (string categoricals), trained from a CSV file. */
+  public static final String PROVIDED_MODEL = "sessions-csv";
+
   static final Instant END = Instant.now().truncatedTo(ChronoUnit.HOURS);
 
   private final Path dir;
@@ -66,6 +75,7 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
   private final ManagedChannel registryChannel;
   private final ManagedChannel inferenceChannel;
   private boolean served;
+  private boolean providedServed;
 
   private RunningStack() throws Exception {
     dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "stack");
@@ -231,6 +241,26 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
     return registryChannel;
   }
 
+  /** The channel to the inference-service (started by {@link #trainAndServe()}). */
+  public ManagedChannel inferenceChannel() {
+    return inferenceChannel;
+  }
+
+  /**
+   * What inference-service's Predict answers for a row of {@value #PROVIDED_MODEL}, with its top 5
+   * factors.
+   */
+  public Prediction predictProvided(ProvidedFeatures row) {
+    return new InferenceServiceClient(inferenceChannel, Duration.ofSeconds(10))
+        .predict(
+            PredictRequest.newBuilder()
+                .setModelName(PROVIDED_MODEL)
+                .setInput(PredictionInput.newBuilder().setProvided(row))
+                .setExplainTopK(5)
+                .build())
+        .getPrediction();
+  }
+
   /** The version the production alias of {@value #MODEL} points at, read from the registry. */
   public long productionVersion() {
     return new ModelRegistryClient(registryChannel(), Duration.ofSeconds(5))
@@ -291,6 +321,59 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
     served = true;
   }
 
+  /**
+   * After {@link #trainAndServe()}: trains {@value #PROVIDED_MODEL} through the training service
+   * from a CSV of shop sessions (string categoricals {@code Month} and {@code VisitorType} with
+   * empty cells, a boolean, numbers with empty cells), as {@code propensity train --csv} does,
+   * promotes v1 to production and waits until inference serves it beside {@value #MODEL}. Runs
+   * once.
+   */
+  public synchronized void trainProvidedAndServe() throws Exception {
+    trainAndServe();
+    if (providedServed) {
+      return;
+    }
+    Path csv = dir.resolve("sessions.csv");
+    Files.writeString(csv, SessionsTable.csv(600, 5));
+    TrainingSpec.Builder spec =
+        TrainingSpec.newBuilder()
+            .setModelName(PROVIDED_MODEL)
+            .setDescription("dashboard test: a team's own sessions table")
+            .setDataSource(
+                DataSource.newBuilder()
+                    .setTabularFile(
+                        TabularFileSource.newBuilder()
+                            .setPath(csv.toAbsolutePath().toString())
+                            .setLabelColumn(SessionsTable.LABEL)))
+            .setSeed(3)
+            .setTuning(
+                TuningSpec.newBuilder()
+                    .setStrategy(SearchStrategy.SEARCH_STRATEGY_TPE)
+                    .setMaxTrials(2)
+                    .setFolds(2));
+    Job v1 = run(registryChannel(), spec);
+    assertThat(v1.getModelVersion()).isEqualTo(1);
+    new ModelRegistryClient(registryChannel(), Duration.ofSeconds(10))
+        .setAlias(
+            SetAliasRequest.newBuilder()
+                .setName(PROVIDED_MODEL)
+                .setAlias("production")
+                .setVersion(1)
+                .build());
+    await("inference serves " + PROVIDED_MODEL + " v1")
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(
+            () ->
+                new InferenceServiceClient(inferenceChannel, Duration.ofSeconds(5))
+                        .getModelInfo(
+                            GetModelInfoRequest.newBuilder().setModelName(PROVIDED_MODEL).build())
+                        .getModels(0)
+                        .getVersion()
+                    == 1);
+    providedServed = true;
+  }
+
   private static Job train(ManagedChannel ch, int trials, boolean promote) {
     TrainingSetSpec set =
         TrainingSetSpec.newBuilder()
@@ -317,6 +400,11 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
       spec.setPromotion(
           PromotionPolicy.newBuilder().setPromoteIfBetter(PromoteIfBetter.getDefaultInstance()));
     }
+    return run(ch, spec);
+  }
+
+  /** Runs a training job to its end; it must succeed. */
+  private static Job run(ManagedChannel ch, TrainingSpec.Builder spec) {
     var trainer = new TrainingServiceClient(ch, Duration.ofSeconds(10));
     String jobId =
         trainer.startTraining(StartTrainingRequest.newBuilder().setSpec(spec).build()).getJobId();
