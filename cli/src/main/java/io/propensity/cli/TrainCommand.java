@@ -191,14 +191,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--threshold-beta",
       defaultValue = "1",
-      description = "threshold maximises F-beta on validation rows (default ${DEFAULT-VALUE} = F1)")
+      description = "threshold maximises F-beta on held-out rows (default ${DEFAULT-VALUE} = F1)")
   double beta;
 
   @Option(
       names = "--calibration",
       defaultValue = "auto",
       description =
-          "how raw scores become probabilities, fitted on validation rows: auto | platt | isotonic"
+          "how raw scores become probabilities, fitted on held-out rows: auto | platt | isotonic"
               + " | none (default ${DEFAULT-VALUE}: isotonic with 100+ positives and negatives, else"
               + " Platt)")
   String calibration;
