@@ -216,7 +216,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--recent-purchase-days",
       defaultValue = "0",
-      description = "N of the naive rule \"bought in the last N days\", 1 to 89 (default 0 = 30)")
+      description =
+          "N of the naive rule \"bought in the last N days\", 1 to 89 (default 0 = 30, or the"
+              + " training rows' median purchase recency when 30 fires on every row or none)")
   int recentPurchaseDays;
 
   @Option(
