@@ -26,8 +26,9 @@ import java.util.function.IntUnaryOperator;
  * refit scores more confidently, so the calibrated probabilities and the threshold drift.
  * Out-of-fold scores of models fitted the same way as the refit (same parameters, rounds scaled to
  * the fold's rows) stand in for the refit's scores on unseen rows, and cover many more rows than
- * the validation set alone. With forward-chaining time-block folds only the later blocks are
- * scored, each by a model of the rows before it, as in serving.
+ * the validation set alone. Used for exchangeable rows (stratified or predefined splits): rows
+ * split by time keep the validation rows, the latest period before the test ({@link
+ * TrainingPipeline}).
  *
  * @param raw each scored row's out-of-fold raw score (log-odds)
  * @param labels each scored row's label

@@ -28,6 +28,7 @@ import io.propensity.training.pipeline.model.LogisticBaseline;
 import io.propensity.training.pipeline.report.HtmlReport;
 import io.propensity.training.pipeline.split.DataSplit;
 import io.propensity.training.pipeline.split.Fold;
+import io.propensity.training.pipeline.split.SplitConfig;
 import io.propensity.training.pipeline.split.Splitter;
 import io.propensity.training.pipeline.tuning.HyperparameterTuner;
 import io.propensity.training.pipeline.tuning.TuningConfig;
@@ -52,15 +53,16 @@ import java.util.TreeSet;
  * (cross-validated), early stopping only validation rows, calibration and threshold choice only
  * held-out scores of train and validation rows, and resampling only the rows being fitted. With
  * tuning, the number of boosting rounds comes from the cross-validation folds, not from the
- * validation rows. When the final model is refitted on train + validation (the default), it has no
- * unseen rows left, so its calibration is fitted on out-of-fold raw scores of those rows from fold
- * models fitted the same way ({@link CrossFittedScores}); otherwise on the validation rows' raw
- * scores from the model fitted on the training rows. The threshold is chosen on the same rows'
- * calibrated probabilities. The baseline (fitted on the training rows) is calibrated and
- * thresholded on its own validation probabilities. Features constant in the training rows are
- * reported in the notes and left out of the baseline. Predictions, metrics and SHAP come from
- * model-runtime, the same code that serves the model (calibration included), so the numbers in the
- * result are what serving will reproduce.
+ * validation rows. When the final model is refitted on train + validation (the default) and the
+ * rows are not split by time, it has no unseen rows left, so its calibration is fitted on
+ * out-of-fold raw scores of those rows from fold models fitted the same way ({@link
+ * CrossFittedScores}); otherwise (no refit, or rows split by time, whose validation rows are the
+ * latest period before the test) on the validation rows' raw scores from the model fitted on the
+ * training rows. The threshold is chosen on the same rows' calibrated probabilities. The baseline
+ * (fitted on the training rows) is calibrated and thresholded on its own validation probabilities.
+ * Features constant in the training rows are reported in the notes and left out of the baseline.
+ * Predictions, metrics and SHAP come from model-runtime, the same code that serves the model
+ * (calibration included), so the numbers in the result are what serving will reproduce.
  *
  * <p>Plain domain code: no gRPC, no framework. Thread-safe (no shared state); a run is
  * single-threaded apart from LightGBM's own threads and concurrent tuning trials.
@@ -225,13 +227,26 @@ public final class TrainingPipeline {
       int syntheticRows = fitTrain.syntheticRows();
       fitTrain = null; // the resampled matrix can go before the other fits build their own
 
-      // the calibration and the threshold: on the validation rows when the served model is the one
-      // fitted on the training rows; on out-of-fold scores of the training + validation rows when
-      // it is refitted on them (it has no unseen rows left), see CrossFittedScores
+      // the calibration and the threshold: on out-of-fold scores of the training + validation
+      // rows when the served model is refitted on them (it has no unseen rows left, see
+      // CrossFittedScores) and the rows are exchangeable; on the validation rows when the served
+      // model is the one fitted on the training rows, or when the rows are split by time: there
+      // the validation rows are the latest period before the test rows, the nearest thing to what
+      // the served model meets next, and older periods scored by models of still older rows
+      // calibrate worse (measured: log loss 0.589 -> 0.636 on uci-online-retail, bench/quality)
       double[] heldOutRaw;
       boolean[] heldOutLabels;
+      boolean byTime = split.method() == SplitConfig.SplitMode.TIME;
       Optional<CrossFittedScores> crossFitted =
-          refit ? crossFit(data, split, names, hp, tuning, iterations, training) : Optional.empty();
+          refit && !byTime
+              ? crossFit(data, split, names, hp, tuning, iterations, training)
+              : Optional.empty();
+      if (refit && byTime) {
+        notes.add(
+            "calibration and threshold from the validation rows, the latest period before the test"
+                + " rows, scored by the model of the earlier training rows (rows split by time are"
+                + " not cross-fitted: the most recent period is what the served model meets next)");
+      }
       if (crossFitted.isPresent()) {
         heldOutRaw = crossFitted.get().raw();
         heldOutLabels = crossFitted.get().labels();
@@ -490,8 +505,8 @@ public final class TrainingPipeline {
 
     /**
      * Out-of-fold scores of the training + validation rows from fold models fitted like the refit
-     * (the tuning's folds and fold method; rounds from cross-validation scaled to each fold's rows,
-     * else {@code iterations}); empty, with a note, when the rows cannot form such folds.
+     * (stratified, as many folds as tuning used; rounds from cross-validation scaled to each fold's
+     * rows, else {@code iterations}); empty, with a note, when the rows cannot form such folds.
      */
     private Optional<CrossFittedScores> crossFit(
         Dataset data,
@@ -502,12 +517,10 @@ public final class TrainingPipeline {
         int iterations,
         ProgressListener training) {
       int k = req.tuning().map(TuningConfig::folds).orElse(CROSS_FIT_FOLDS);
-      boolean byTime = req.tuning().map(TuningConfig::timeBlockFolds).orElse(true);
       List<Fold> folds;
       try {
-        folds =
-            Splitter.folds(
-                data, split.trainAndValidation(), k, byTime, req.split().purgeGap(), 1, req.seed());
+        // stratified: only rows not split by time are cross-fitted
+        folds = Splitter.folds(data, split.trainAndValidation(), k, false, req.seed());
       } catch (TrainingDataException | IllegalArgumentException e) {
         notes.add(
             "calibration and threshold from the validation rows (scored by the model of the"

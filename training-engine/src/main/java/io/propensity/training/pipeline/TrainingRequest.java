@@ -33,8 +33,9 @@ import java.util.Optional;
  *     (the threshold is then chosen on the same rows' calibrated probabilities)
  * @param refitOnTrainAndValidation refit the final model on train + validation with the rounds
  *     found by cross-validation or on validation; its calibration and threshold then come from
- *     out-of-fold scores of train + validation (cross-fitting); without the refit, from the
- *     validation rows scored by the model fitted on train only
+ *     out-of-fold scores of train + validation (cross-fitting) unless the rows are split by time;
+ *     without the refit or with a time split, from the validation rows scored by the model fitted
+ *     on train only
  * @param goldenRows test rows stored with their expected probabilities
  * @param shapRows test rows explained at most (a seeded sample)
  * @param shapPointsPerFeature beeswarm points per feature

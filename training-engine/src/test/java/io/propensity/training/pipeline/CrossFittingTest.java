@@ -78,15 +78,14 @@ class CrossFittingTest {
   }
 
   @Test
-  void rowsWithCutoffsAreCrossFittedForwardInTime() {
-    // 8 monthly cutoffs: forward-chaining blocks leave the earliest block unscored (no model of
-    // earlier rows exists for it), as a served model only ever scores rows after its training data
+  void rowsSplitByTimeAreCalibratedOnTheirLatestPeriodNotCrossFitted() {
+    // 8 monthly cutoffs, split by time: the validation rows are the latest period before the test
     Dataset d = SyntheticData.dataset(4000, 403, -2.0, 8, true);
-    TrainingResult r = run(request(d, 403)); // the default split is by time for rows with cutoffs
+    TrainingResult r = run(request(d, 403));
 
-    Lineage l = r.lineage();
-    int refitRows = l.trainRows() + l.validationRows();
-    assertThat(r.calibration().model().rows()).isLessThan(refitRows).isGreaterThan(refitRows / 3);
-    assertThat(l.notes()).anyMatch(n -> n.contains("out-of-fold scores of"));
+    assertThat(r.calibration().model().rows()).isEqualTo(r.lineage().validationRows());
+    assertThat(r.lineage().notes())
+        .anyMatch(n -> n.contains("rows split by time are not cross-fitted"))
+        .noneMatch(n -> n.contains("out-of-fold"));
   }
 }
