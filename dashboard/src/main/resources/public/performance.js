@@ -105,7 +105,7 @@ async function showVersion(name, version) {
 function showCalibration(c, m) {
   const method = c.platt ? 'Platt scaling' : c.isotonic ? 'isotonic, ' + c.isotonic.points.length + ' points' : 'none';
   el('calibration-method').textContent = '(calibration: ' + method +
-    (c.validationRowCount && +c.validationRowCount ? ', fitted on ' + fmt(+c.validationRowCount) + ' validation rows' : '') + ')';
+    (c.validationRowCount && +c.validationRowCount ? ', fitted on ' + fmt(+c.validationRowCount) + ' held-out rows' : '') + ')';
   el('calibration-reason').textContent = c.reason || '';
   const u = m.uncalibrated;
   const points = bins => (bins || []).filter(b => +b.rowCount > 0)

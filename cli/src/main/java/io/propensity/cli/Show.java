@@ -143,7 +143,7 @@ final class Show {
     if (c.getValidationRowCount() > 0) {
       s.append(
           f(
-              ", fitted on %,d validation rows (%,d positive)",
+              ", fitted on %,d held-out rows (%,d positive)",
               c.getValidationRowCount(), c.getValidationPositiveCount()));
     }
     s.append(System.lineSeparator());

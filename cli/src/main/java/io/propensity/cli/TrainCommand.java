@@ -192,14 +192,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--threshold-beta",
       defaultValue = "1",
-      description = "threshold maximises F-beta on validation rows (default ${DEFAULT-VALUE} = F1)")
+      description = "threshold maximises F-beta on held-out rows (default ${DEFAULT-VALUE} = F1)")
   double beta;
 
   @Option(
       names = "--calibration",
       defaultValue = "auto",
       description =
-          "how raw scores become probabilities, fitted on validation rows: auto | platt | isotonic"
+          "how raw scores become probabilities, fitted on held-out rows: auto | platt | isotonic"
               + " | none (default ${DEFAULT-VALUE}: isotonic with 100+ positives and negatives, else"
               + " Platt)")
   String calibration;
@@ -217,7 +217,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--recent-purchase-days",
       defaultValue = "0",
-      description = "N of the naive rule \"bought in the last N days\", 1 to 89 (default 0 = 30)")
+      description =
+          "N of the naive rule \"bought in the last N days\", 1 to 89 (default 0 = 30, or the"
+              + " training rows' median purchase recency when 30 fires on every row or none)")
   int recentPurchaseDays;
 
   @Option(

@@ -69,7 +69,7 @@ class CalibrationShowTest {
     String shown = Show.calibration(v);
     assertThat(shown)
         .contains("calibration Platt scaling (slope 0.8000, intercept -1.5000)")
-        .contains("fitted on 4,000 validation rows (60 positive)")
+        .contains("fitted on 4,000 held-out rows (60 positive)")
         .contains("auto chose Platt: only 60 positives")
         .contains("Brier 0.0900 -> 0.0500")
         .contains("ECE 0.2000 -> 0.0100")

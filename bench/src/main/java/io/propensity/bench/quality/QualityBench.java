@@ -47,7 +47,9 @@ public final class QualityBench {
         --folds      cross-validation folds (default 3)
         --out        also write the report (Markdown) to FILE
         --work-dir   state directories and logs (default: a new temporary directory)
-        --base-port  first stack's base port; each data set gets its own stack 100 ports higher (default 42000)
+        --base-port  first stack's base port; each data set gets its own stack 100 ports higher (default 22000:
+                     below Linux's ephemeral range 32768-60999, where another process's outgoing
+                     connection can take a port between two stacks)
         --keep-stacks  leave each stack running after its data set (default false)
 
       Data sets not kept in the repository come from bench/quality/fetch-data.sh, cached in
@@ -67,7 +69,7 @@ public final class QualityBench {
     int folds = args.intValue("folds", 3, 2, 20);
     String out = args.string("out", "");
     String workDirArg = args.string("work-dir", "");
-    int basePort = args.intValue("base-port", 42_000, 2_000, 60_000);
+    int basePort = args.intValue("base-port", 22_000, 2_000, 60_000);
     boolean keep = args.bool("keep-stacks", false);
     args.done();
 

@@ -3,8 +3,8 @@ package io.propensity.runtime.calibration;
 import java.util.Arrays;
 
 /**
- * How a model's raw score (log-odds) becomes the probability it serves. Fitted on validation rows
- * by {@link Calibrator}, stored with the model version and applied by {@link CalibratedModel}, so
+ * How a model's raw score (log-odds) becomes the probability it serves. Fitted on held-out rows by
+ * {@link Calibrator}, stored with the model version and applied by {@link CalibratedModel}, so
  * training evaluates and serving answers with the same map.
  *
  * <p>Every calibration is monotone non-decreasing in the raw score, so it never reverses the

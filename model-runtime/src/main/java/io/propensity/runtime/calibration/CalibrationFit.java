@@ -8,7 +8,7 @@ import java.util.Objects;
  * @param calibration the fitted map from raw score to probability
  * @param reason why this method, in words (e.g. why {@code auto} chose it, or why calibration was
  *     left off); empty when there is nothing to say
- * @param rows validation rows it was fitted on (0 for none)
+ * @param rows held-out rows it was fitted on (0 for none)
  * @param positives positive rows among them
  */
 public record CalibrationFit(Calibration calibration, String reason, long rows, long positives) {

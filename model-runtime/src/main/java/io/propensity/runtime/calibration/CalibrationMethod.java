@@ -6,7 +6,7 @@ package io.propensity.runtime.calibration;
  */
 public enum CalibrationMethod {
   /**
-   * {@link #ISOTONIC} when the validation rows hold at least {@link
+   * {@link #ISOTONIC} when the held-out rows hold at least {@link
    * Calibrator#MIN_CLASS_ROWS_FOR_ISOTONIC} positives and as many negatives, else {@link #PLATT}.
    */
   AUTO,

@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * Fits a {@link Calibration} to raw scores (log-odds) and true labels of held-out rows: in
- * training, the validation rows scored by the model fitted on the training rows only.
+ * training, out-of-fold scores of the rows a refitted model is trained on, or the validation rows
+ * scored by the model fitted on the training rows only.
  *
  * <p>Written by hand on purpose: both fits are short, numerically simple and must give the same
  * numbers on every machine, and no maintained, Apache-licensed Java library offers them (Tribuo has
@@ -28,7 +29,7 @@ import java.util.Objects;
  *       would tie every row of a block, and lower ROC-AUC); it is flat beyond the extreme blocks.
  * </ul>
  *
- * <p>Neither fit may reverse the model's ranking: when the validation rows show no rising relation
+ * <p>Neither fit may reverse the model's ranking: when the held-out rows show no rising relation
  * between raw score and outcome (a Platt slope ≤ 0, a single isotonic block), or hold a single
  * class, the result is no calibration, with the reason.
  */
@@ -67,7 +68,7 @@ public final class Calibrator {
           Calibration.none(),
           "left uncalibrated: the "
               + rows
-              + " validation rows hold "
+              + " held-out rows hold "
               + (positives == 0 ? "no positive" : "no negative")
               + ", so there is nothing to calibrate against",
           rows,
@@ -82,7 +83,7 @@ public final class Calibrator {
       why =
           String.format(
               Locale.ROOT,
-              "auto chose %s: the validation rows hold %d positives and %d negatives (isotonic"
+              "auto chose %s: the held-out rows hold %d positives and %d negatives (isotonic"
                   + " needs at least %d of each)",
               enough ? "isotonic" : "Platt scaling",
               positives,
@@ -91,7 +92,7 @@ public final class Calibrator {
     } else {
       why = (method == CalibrationMethod.PLATT ? "Platt scaling" : "isotonic") + " as asked";
     }
-    String on = String.format(Locale.ROOT, "%d validation rows, %d positive", rows, positives);
+    String on = String.format(Locale.ROOT, "%d held-out rows, %d positive", rows, positives);
     if (method == CalibrationMethod.PLATT) {
       Calibration.Platt platt = platt(rawScores, labels);
       if (!(platt.slope() > 0)) {

@@ -9,8 +9,9 @@ import java.util.Objects;
  * How a run calibrated its probabilities, and what that did on the test rows.
  *
  * @param requested the method asked for ({@link CalibrationMethod#AUTO} by default)
- * @param model the model's calibration, fitted on the validation rows scored by the model fitted on
- *     the training rows only; stored with the version and applied when serving
+ * @param model the model's calibration, fitted on held-out raw scores (out-of-fold scores of train
+ *     + validation for a refitted model, else the validation rows scored by the model fitted on the
+ *     training rows); stored with the version and applied when serving
  * @param baseline the baseline's calibration, fitted the same way on its own validation
  *     probabilities, so that log loss and Brier compare like with like
  * @param uncalibrated the test rows scored by the final model without calibration (the sigmoid of

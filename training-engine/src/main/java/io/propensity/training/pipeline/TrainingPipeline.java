@@ -27,6 +27,8 @@ import io.propensity.training.pipeline.model.LightGbmTrainer;
 import io.propensity.training.pipeline.model.LogisticBaseline;
 import io.propensity.training.pipeline.report.HtmlReport;
 import io.propensity.training.pipeline.split.DataSplit;
+import io.propensity.training.pipeline.split.Fold;
+import io.propensity.training.pipeline.split.SplitConfig;
 import io.propensity.training.pipeline.split.Splitter;
 import io.propensity.training.pipeline.tuning.HyperparameterTuner;
 import io.propensity.training.pipeline.tuning.TuningConfig;
@@ -48,20 +50,27 @@ import java.util.TreeSet;
  * → calibration and threshold → evaluation on test → SHAP → golden rows → HTML report.
  *
  * <p>The test rows are scored exactly once, by the finished models: tuning sees only train rows
- * (cross-validated), early stopping, calibration and threshold choice only validation rows, and
- * resampling only the rows being fitted. With tuning, the number of boosting rounds comes from the
- * cross-validation folds, not from the validation rows, which then serve calibration and the
- * threshold alone. The calibration is fitted on the validation rows' raw scores from the model
- * fitted on the training rows, and the threshold is chosen on the calibrated validation
- * probabilities; the baseline's probabilities are calibrated the same way. Features constant in the
- * training rows are reported in the notes and left out of the baseline. Predictions, metrics and
- * SHAP come from model-runtime, the same code that serves the model (calibration included), so the
- * numbers in the result are what serving will reproduce.
+ * (cross-validated), early stopping only validation rows, calibration and threshold choice only
+ * held-out scores of train and validation rows, and resampling only the rows being fitted. With
+ * tuning, the number of boosting rounds comes from the cross-validation folds, not from the
+ * validation rows. When the final model is refitted on train + validation (the default) and the
+ * rows are not split by time, it has no unseen rows left, so its calibration is fitted on
+ * out-of-fold raw scores of those rows from fold models fitted the same way ({@link
+ * CrossFittedScores}); otherwise (no refit, or rows split by time, whose validation rows are the
+ * latest period before the test) on the validation rows' raw scores from the model fitted on the
+ * training rows. The threshold is chosen on the same rows' calibrated probabilities. The baseline
+ * (fitted on the training rows) is calibrated and thresholded on its own validation probabilities.
+ * Features constant in the training rows are reported in the notes and left out of the baseline.
+ * Predictions, metrics and SHAP come from model-runtime, the same code that serves the model
+ * (calibration included), so the numbers in the result are what serving will reproduce.
  *
  * <p>Plain domain code: no gRPC, no framework. Thread-safe (no shared state); a run is
  * single-threaded apart from LightGBM's own threads and concurrent tuning trials.
  */
 public final class TrainingPipeline {
+  /** Cross-fitting folds when the request does not tune (tuning's folds otherwise). */
+  private static final int CROSS_FIT_FOLDS = 3;
+
   private static final double[][] STAGE_SPAN = {
     {0, 5}, {5, 7}, {7, 12}, {12, 60}, {60, 82}, {82, 86}, {86, 96}, {96, 100}
   };
@@ -174,64 +183,105 @@ public final class TrainingPipeline {
       ProgressListener training = scaled(Stage.TRAINING);
       boolean refit = req.refitOnTrainAndValidation();
       // with tuning, the number of rounds comes from the cross-validation folds (robust on small
-      // data) and the validation rows are left to the threshold alone; without, early stopping on
-      // the validation rows decides it
+      // data); without, early stopping on the validation rows decides it
       OptionalInt cvIterations = cvRounds(tuning, train.length);
-      int maxIt = cvIterations.orElse(req.boosting().maxIterations());
-      LightGbmTrainer.IterationListener firstFit =
-          (it, metric, value) ->
-              training.onProgress(
-                  new Progress(
-                      Stage.TRAINING,
-                      0,
-                      0,
-                      it,
-                      metric,
-                      value,
-                      (refit ? 70.0 : 100.0) * it / maxIt,
-                      "iteration " + it));
-      LightGbmFit fit =
-          cvIterations.isPresent()
-              ? LightGbmTrainer.fitFixed(
-                  fitTrain,
-                  names,
-                  categorical,
-                  hp,
-                  req.boosting(),
-                  cvIterations.getAsInt(),
-                  firstFit,
-                  cancel)
-              : LightGbmTrainer.fit(
-                  new PreparedFold(fitTrain, validation),
-                  names,
-                  categorical,
-                  hp,
-                  req.boosting(),
-                  firstFit,
-                  cancel);
-      ThresholdChoice threshold;
-      CalibrationFit calibration;
-      try (LightGbmModel early = load(fit.modelText())) {
-        double[][] validationMatrix = validation.toRows();
-        double[] raw = new double[validationMatrix.length];
-        for (int i = 0; i < raw.length; i++) {
-          raw[i] = early.predictRaw(validationMatrix[i]);
-        }
-        calibration = Calibrator.fit(req.calibration(), raw, validation.labels());
-        double[] p =
-            CalibratedModel.of(early, calibration.calibration())
-                .predictProbabilities(validationMatrix);
-        threshold = ThresholdSelector.bestFBeta(p, validation.labels(), req.thresholdBeta());
+      LightGbmFit fit = null;
+      int iterations;
+      if (cvIterations.isPresent() && refit) {
+        iterations = cvIterations.getAsInt(); // the refit's rounds come from cross-validation too
+      } else {
+        int maxIt = cvIterations.orElse(req.boosting().maxIterations());
+        LightGbmTrainer.IterationListener firstFit =
+            (it, metric, value) ->
+                training.onProgress(
+                    new Progress(
+                        Stage.TRAINING,
+                        0,
+                        0,
+                        it,
+                        metric,
+                        value,
+                        (refit ? 30.0 : 100.0) * it / maxIt,
+                        "iteration " + it));
+        fit =
+            cvIterations.isPresent()
+                ? LightGbmTrainer.fitFixed(
+                    fitTrain,
+                    names,
+                    categorical,
+                    hp,
+                    req.boosting(),
+                    cvIterations.getAsInt(),
+                    firstFit,
+                    cancel)
+                : LightGbmTrainer.fit(
+                    new PreparedFold(fitTrain, validation),
+                    names,
+                    categorical,
+                    hp,
+                    req.boosting(),
+                    firstFit,
+                    cancel);
+        iterations = fit.bestIteration();
       }
-      LightGbmFit finalFit = fit;
       int syntheticRows = fitTrain.syntheticRows();
-      fitTrain = null; // the resampled matrix can go before the refit builds its own
+      fitTrain = null; // the resampled matrix can go before the other fits build their own
+
+      // the calibration and the threshold: on out-of-fold scores of the training + validation
+      // rows when the served model is refitted on them (it has no unseen rows left, see
+      // CrossFittedScores) and the rows are exchangeable; on the validation rows when the served
+      // model is the one fitted on the training rows, or when the rows are split by time: there
+      // the validation rows are the latest period before the test rows, the nearest thing to what
+      // the served model meets next, and older periods scored by models of still older rows
+      // calibrate worse (measured: log loss 0.589 -> 0.636 on uci-online-retail, bench/quality)
+      double[] heldOutRaw;
+      boolean[] heldOutLabels;
+      boolean byTime = split.method() == SplitConfig.SplitMode.TIME;
+      Optional<CrossFittedScores> crossFitted =
+          refit && !byTime
+              ? crossFit(data, split, names, hp, tuning, iterations, training)
+              : Optional.empty();
+      if (refit && byTime) {
+        notes.add(
+            "calibration and threshold from the validation rows, the latest period before the test"
+                + " rows, scored by the model of the earlier training rows (rows split by time are"
+                + " not cross-fitted: the most recent period is what the served model meets next)");
+      }
+      if (crossFitted.isPresent()) {
+        heldOutRaw = crossFitted.get().raw();
+        heldOutLabels = crossFitted.get().labels();
+        notes.add(
+            "calibration and threshold from out-of-fold scores of "
+                + heldOutRaw.length
+                + " training + validation rows ("
+                + crossFitted.get().positives()
+                + " positive; "
+                + crossFitted.get().folds()
+                + " fold models fitted like the refit), as the refitted model has no unseen rows"
+                + " left");
+      } else {
+        heldOutLabels = validation.labels();
+        heldOutRaw = new double[heldOutLabels.length];
+        LightGbmFit first = fit != null ? fit : fitOnTrain(data, train, names, hp, iterations);
+        try (LightGbmModel early = load(first.modelText())) {
+          for (int i = 0; i < heldOutRaw.length; i++) {
+            heldOutRaw[i] = early.predictRaw(validation.row(i));
+          }
+        }
+      }
+      CalibrationFit calibration = Calibrator.fit(req.calibration(), heldOutRaw, heldOutLabels);
+      ThresholdChoice threshold =
+          ThresholdSelector.bestFBeta(
+              calibration.calibration().probabilities(heldOutRaw),
+              heldOutLabels,
+              req.thresholdBeta());
+      LightGbmFit finalFit = fit;
       if (refit) {
         int[] trainAndValidation = split.trainAndValidation();
         FitData all =
             ImbalanceHandler.prepareFit(data, trainAndValidation, req.imbalance(), req.seed() + 1);
         syntheticRows = all.syntheticRows();
-        int iterations = cvRounds(tuning, trainAndValidation.length).orElse(fit.bestIteration());
+        int refitRounds = cvRounds(tuning, trainAndValidation.length).orElse(iterations);
         finalFit =
             LightGbmTrainer.fitFixed(
                 all,
@@ -239,7 +289,7 @@ public final class TrainingPipeline {
                 categorical,
                 hp,
                 req.boosting(),
-                iterations,
+                refitRounds,
                 (it, metric, value) ->
                     training.onProgress(
                         new Progress(
@@ -249,17 +299,18 @@ public final class TrainingPipeline {
                             it,
                             "",
                             Double.NaN,
-                            70.0 + 30.0 * it / iterations,
-                            "refit iteration " + it + "/" + iterations)),
+                            70.0 + 30.0 * it / refitRounds,
+                            "refit iteration " + it + "/" + refitRounds)),
                 cancel);
       }
       if (cvIterations.isPresent()) {
         notes.add(
             "boosting rounds from cross-validation (median of the folds' best iterations, scaled"
                 + " by the square root of the rows): "
-                + fit.bestIteration()
-                + " on the training rows"
-                + (refit ? ", " + finalFit.bestIteration() + " in the refit" : ""));
+                + (fit != null
+                    ? fit.bestIteration() + " on the training rows" + (refit ? ", " : "")
+                    : "")
+                + (refit ? finalFit.bestIteration() + " in the refit" : ""));
       }
 
       // EVALUATING
@@ -450,6 +501,82 @@ public final class TrainingPipeline {
     private static double[] calibrated(CalibrationFit fit, double[] probabilities) {
       Calibration c = fit.calibration();
       return c instanceof Calibration.None ? probabilities : c.probabilities(logits(probabilities));
+    }
+
+    /**
+     * Out-of-fold scores of the training + validation rows from fold models fitted like the refit
+     * (stratified, as many folds as tuning used; rounds from cross-validation scaled to each fold's
+     * rows, else {@code iterations}); empty, with a note, when the rows cannot form such folds.
+     */
+    private Optional<CrossFittedScores> crossFit(
+        Dataset data,
+        DataSplit split,
+        List<String> names,
+        Hyperparameters hp,
+        Optional<TuningResult> tuning,
+        int iterations,
+        ProgressListener training) {
+      int k = req.tuning().map(TuningConfig::folds).orElse(CROSS_FIT_FOLDS);
+      List<Fold> folds;
+      try {
+        // stratified: only rows not split by time are cross-fitted
+        folds = Splitter.folds(data, split.trainAndValidation(), k, false, req.seed());
+      } catch (TrainingDataException | IllegalArgumentException e) {
+        notes.add(
+            "calibration and threshold from the validation rows (scored by the model of the"
+                + " training rows): the training + validation rows could not form cross-fitting"
+                + " folds ("
+                + e.getMessage()
+                + ")");
+        return Optional.empty();
+      }
+      CrossFittedScores scores =
+          CrossFittedScores.compute(
+              data,
+              folds,
+              names,
+              hp,
+              req.boosting(),
+              req.imbalance(),
+              req.seed(),
+              rows -> cvRounds(tuning, rows).orElse(iterations),
+              fold ->
+                  training.onProgress(
+                      new Progress(
+                          Stage.TRAINING,
+                          fold,
+                          folds.size(),
+                          0,
+                          "",
+                          Double.NaN,
+                          30.0 + 40.0 * fold / folds.size(),
+                          "cross-fitting for calibration and threshold: fold "
+                              + fold
+                              + "/"
+                              + folds.size())),
+              cancel);
+      int positives = scores.positives();
+      if (positives == 0 || positives == scores.raw().length) {
+        notes.add(
+            "calibration and threshold from the validation rows: the out-of-fold rows hold only"
+                + " one class");
+        return Optional.empty();
+      }
+      return Optional.of(scores);
+    }
+
+    /** A fit on the training rows alone with {@code iterations} rounds. */
+    private LightGbmFit fitOnTrain(
+        Dataset data, int[] train, List<String> names, Hyperparameters hp, int iterations) {
+      return LightGbmTrainer.fitFixed(
+          ImbalanceHandler.prepareFit(data, train, req.imbalance(), req.seed()),
+          names,
+          data.categoricalIndices(),
+          hp,
+          req.boosting(),
+          iterations,
+          (it, metric, value) -> {},
+          cancel);
     }
 
     /** Boosting rounds for a fit on {@code rows} rows from cross-validation, at most the cap. */

@@ -28,12 +28,14 @@ import java.util.Optional;
  *     those of the untuned fit (e.g. a user's {@code num_leaves=15}); only without tuning
  * @param boosting iterations, early stopping, threads and seed of the final fit
  * @param baseline the logistic-regression baseline's settings
- * @param thresholdBeta the threshold maximises F-β on validation; 1 = F1
- * @param calibration how the model's raw scores become probabilities, fitted on the validation rows
- *     (the threshold is then chosen on the calibrated validation probabilities)
- * @param refitOnTrainAndValidation refit the final model on train + validation with the best
- *     iteration count found on validation (the threshold and the calibration stay the ones fitted
- *     on validation with the model fitted on train only)
+ * @param thresholdBeta the threshold maximises F-β on held-out rows; 1 = F1
+ * @param calibration how the model's raw scores become probabilities, fitted on held-out scores
+ *     (the threshold is then chosen on the same rows' calibrated probabilities)
+ * @param refitOnTrainAndValidation refit the final model on train + validation with the rounds
+ *     found by cross-validation or on validation; its calibration and threshold then come from
+ *     out-of-fold scores of train + validation (cross-fitting) unless the rows are split by time;
+ *     without the refit or with a time split, from the validation rows scored by the model fitted
+ *     on train only
  * @param goldenRows test rows stored with their expected probabilities
  * @param shapRows test rows explained at most (a seeded sample)
  * @param shapPointsPerFeature beeswarm points per feature

@@ -24,7 +24,7 @@ import java.util.Optional;
  * @param vocabularies code ↔ value of categorical features, by feature name
  * @param modelFeatureNames the names inside {@code modelText} (sanitised for LightGBM)
  * @param threshold the decision threshold (predict positive when probability ≥ threshold)
- * @param thresholdChoice how the threshold did on the validation rows it was chosen on
+ * @param thresholdChoice how the threshold did on the held-out rows it was chosen on
  * @param modelEvaluation the final model on the test rows at {@code threshold}
  * @param baselineEvaluation the baseline on the test rows at its own validation-chosen threshold
  * @param baselineDescription what the baseline is

@@ -115,8 +115,11 @@ class CalibrationPipelineTest {
     assertThat(platt.intercept()).isNegative();
     assertThat(c.calibrated().expectedCalibrationError())
         .isLessThan(c.uncalibrated().expectedCalibrationError() / 3);
-    // fitted on the validation rows, nothing else
-    assertThat(c.model().rows()).isEqualTo(r.lineage().validationRows());
+    // the refitted model's calibration is fitted on out-of-fold scores of its own rows: every
+    // train + validation row once (stratified folds, as the rows have no cutoffs), no test row
+    assertThat(c.model().rows()).isEqualTo(r.lineage().trainRows() + r.lineage().validationRows());
+    assertThat(r.lineage().notes())
+        .anyMatch(n -> n.startsWith("calibration and threshold from out-of-fold scores of"));
     // the test metrics are those of the calibrated probabilities
     assertThat(c.calibrated()).isEqualTo(Reliability.of(r.modelEvaluation()));
     // golden rows hold what serving the model text with this calibration gives

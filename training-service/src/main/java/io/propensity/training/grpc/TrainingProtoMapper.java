@@ -516,11 +516,8 @@ final class TrainingProtoMapper {
                   + BootstrapSettings.MAX_RESAMPLES));
       resamples = defaults.bootstrap().resamples();
     }
-    int days =
-        spec.getRecentPurchaseDays() == 0
-            ? defaults.recentPurchaseDays()
-            : spec.getRecentPurchaseDays();
-    if (days < 1 || days > 89) {
+    int days = spec.getRecentPurchaseDays(); // 0: chosen from the training rows
+    if (days < 0 || days > 89) {
       errors.add(
           new FieldError(
               "spec.comparison.recent_purchase_days",

@@ -34,8 +34,8 @@ import java.util.Optional;
  * @param tuningTrials the hyperparameter search's trials, in order
  * @param comparison bootstrap intervals, the model's paired lead over its baseline, the verdict and
  *     the naive rules; empty for versions registered before intervals were computed
- * @param calibration how the artifact's raw score becomes the probability served, fitted on the
- *     validation rows; {@link CalibrationFit#none()} for a version without one
+ * @param calibration how the artifact's raw score becomes the probability served, fitted on
+ *     held-out scores; {@link CalibrationFit#none()} for a version without one
  * @param featureSource where the values of {@code features} come from; empty when the caller did
  *     not say, and then the registry decides by the schema hash ({@link #withSourceResolved})
  */

@@ -193,7 +193,7 @@ class TrainingJobsGrpcTest {
         .allSatisfy(code -> assertThat(code).isIn(1.0, 2.0, 3.0));
     assertThat(v.getGoldenRowsCount()).isPositive();
     assertThat(v.getFeatureImportancesCount()).isEqualTo(4);
-    // class weights inflate the probabilities; the calibration fitted on validation rows (auto by
+    // class weights inflate the probabilities; the calibration fitted on held-out rows (auto by
     // default) repairs them, is stored with the version and summarised on the job
     CalibrationSummary c = done.getEvaluation().getCalibration();
     assertThat(c.getMethod())
@@ -206,8 +206,10 @@ class TrainingJobsGrpcTest {
     assertThat(c.getBrier()).isLessThan(c.getUncalibratedBrier());
     assertThat(v.getCalibration().getMethodCase().name())
         .isEqualTo(c.getMethod().name().replace("CALIBRATION_METHOD_", ""));
+    // the refitted model of rows split at random is calibrated on out-of-fold scores of every
+    // training + validation row
     assertThat(v.getCalibration().getValidationRowCount())
-        .isEqualTo(v.getLineage().getValidationRowCount());
+        .isEqualTo(v.getLineage().getTrainRowCount() + v.getLineage().getValidationRowCount());
     assertThat(v.getEvaluation().getExpectedCalibrationError())
         .isEqualTo(c.getExpectedCalibrationError());
     assertThat(v.getEvaluation().getUncalibrated().getBrier()).isEqualTo(c.getUncalibratedBrier());

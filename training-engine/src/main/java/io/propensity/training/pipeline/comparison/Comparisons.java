@@ -46,7 +46,12 @@ public final class Comparisons {
     scorers.add(
         Scorer.atThreshold(ModelComparison.BASELINE, baselineProbabilities, baselineThreshold));
     List<RuleResult> rules = new ArrayList<>();
-    for (NaiveRule rule : NaiveRule.defaults(settings.recentPurchaseDays())) {
+    NaiveRule.BoughtRecently recency =
+        settings.recentPurchaseDays() == ComparisonSettings.AUTO_RECENT_PURCHASE_DAYS
+            ? NaiveRule.BoughtRecently.forTrainingRows(
+                data, trainRows, ComparisonSettings.DEFAULT_RECENT_PURCHASE_DAYS)
+            : new NaiveRule.BoughtRecently(settings.recentPurchaseDays());
+    for (NaiveRule rule : NaiveRule.defaults(recency)) {
       rules.add(evaluateRule(rule, data, trainRows, testRows, labels, scorers));
     }
     BootstrapResult bootstrap =

@@ -1,7 +1,9 @@
 package io.propensity.training.pipeline.comparison;
 
 import io.propensity.training.pipeline.data.Dataset;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -48,7 +50,12 @@ public sealed interface NaiveRule permits NaiveRule.BoughtRecently, NaiveRule.Ca
 
   /** The rules of a comparison: bought in the last {@code days} days, carted and did not buy. */
   static List<NaiveRule> defaults(int days) {
-    return List.of(new BoughtRecently(days), new CartedNotBought());
+    return defaults(new BoughtRecently(days));
+  }
+
+  /** The rules of a comparison: {@code recency}, carted and did not buy. */
+  static List<NaiveRule> defaults(BoughtRecently recency) {
+    return List.of(recency, new CartedNotBought());
   }
 
   /**
@@ -57,12 +64,67 @@ public sealed interface NaiveRule permits NaiveRule.BoughtRecently, NaiveRule.Ca
    *
    * @param days N, 1 to 89 (the cap ends the features' memory at 90 days)
    */
-  record BoughtRecently(int days) implements NaiveRule {
+  record BoughtRecently(int days, String why) implements NaiveRule {
     public BoughtRecently {
       if (days < 1 || days * 24.0 >= RECENCY_CAP_HOURS) {
         throw new IllegalArgumentException(
             "days is " + days + "; expected 1 to 89 (purchase recency stops at 90 days)");
       }
+      Objects.requireNonNull(why, "why");
+    }
+
+    /** The rule with N = {@code days}, as asked. */
+    public BoughtRecently(int days) {
+      this(days, "");
+    }
+
+    /**
+     * The rule a marketer would pick for these rows: {@code preferredDays}, unless it fires on
+     * every training row or on none of them (say, an order export whose users all bought in the
+     * last 30 days: the rule then cannot tell anyone apart). Then N is the training rows' median
+     * purchase recency in whole days (rounded up, 1 to 89), counted over the rows with a purchase,
+     * when that N does tell rows apart. Decided on the training rows only.
+     */
+    static BoughtRecently forTrainingRows(Dataset data, int[] trainRows, int preferredDays) {
+      BoughtRecently preferred = new BoughtRecently(preferredDays);
+      if (preferred.notApplicable(data.featureNames()).isPresent()) {
+        return preferred;
+      }
+      boolean[] fires = preferred.fires(data, trainRows);
+      if (fires.length == 0 || separates(fires)) {
+        return preferred;
+      }
+      int f = data.featureNames().indexOf(HOURS_SINCE_LAST_PURCHASE);
+      double[] recency =
+          Arrays.stream(trainRows)
+              .mapToDouble(r -> data.value(r, f))
+              .filter(h -> h < RECENCY_CAP_HOURS) // NaN and the cap (no purchase) drop out
+              .sorted()
+              .toArray();
+      if (recency.length == 0) {
+        return preferred;
+      }
+      double medianHours = recency[(recency.length - 1) / 2];
+      int days = (int) Math.min(89, Math.max(1, Math.ceil(medianHours / 24.0)));
+      BoughtRecently byMedian =
+          new BoughtRecently(
+              days,
+              "N is the training rows' median purchase recency: "
+                  + preferredDays
+                  + " days fires on "
+                  + (fires[0] ? "every" : "no")
+                  + " training row");
+      return separates(byMedian.fires(data, trainRows)) ? byMedian : preferred;
+    }
+
+    private static boolean separates(boolean[] fires) {
+      boolean any = false;
+      boolean all = true;
+      for (boolean b : fires) {
+        any |= b;
+        all &= b;
+      }
+      return any && !all;
     }
 
     @Override
@@ -72,7 +134,7 @@ public sealed interface NaiveRule permits NaiveRule.BoughtRecently, NaiveRule.Ca
 
     @Override
     public String title() {
-      return "bought in the last " + days + " days";
+      return "bought in the last " + days + " days" + (why.isEmpty() ? "" : " (" + why + ")");
     }
 
     @Override

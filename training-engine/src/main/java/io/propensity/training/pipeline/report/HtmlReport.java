@@ -339,7 +339,7 @@ public final class HtmlReport {
         new Entry(
             "threshold",
             f.num(r.threshold())
-                + " (validation F-"
+                + " (held-out F-"
                 + f.num(r.thresholdChoice().beta())
                 + " "
                 + f.num(r.thresholdChoice().score())

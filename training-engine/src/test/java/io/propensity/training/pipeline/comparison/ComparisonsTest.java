@@ -65,6 +65,47 @@ class ComparisonsTest {
     return IntStream.range(from, to).toArray();
   }
 
+  /** An order export: every row bought within the last 30 days (days 1..30 since the latest). */
+  private static Dataset ordersOfRecentBuyers(int rows) {
+    List<String> names = List.of(NaiveRule.HOURS_SINCE_LAST_PURCHASE, "noise");
+    Dataset.Builder b = Dataset.builder(names, Collections.nCopies(2, FeatureKind.NUMERIC), rows);
+    Random random = new Random(4);
+    for (int i = 0; i < rows; i++) {
+      double hours = 24 * (1 + random.nextInt(30)) - random.nextDouble() * 23;
+      boolean label = random.nextDouble() < (hours < 24 * 8 ? 0.6 : 0.2);
+      b.add(new double[] {hours, random.nextGaussian()}, label, null, null);
+    }
+    return b.build();
+  }
+
+  @Test
+  void byDefaultARecencyRuleThatFiresOnEveryTrainingRowTakesTheirMedianRecencyInstead() {
+    Dataset data = ordersOfRecentBuyers(1000);
+    int[] train = range(0, 700);
+    int[] test = range(700, 1000);
+    double[] p = new double[test.length];
+    java.util.Arrays.fill(p, 0.5);
+    ComparisonSettings auto =
+        new ComparisonSettings(
+            new BootstrapSettings(200, 0.95, 5), ComparisonSettings.AUTO_RECENT_PURCHASE_DAYS);
+
+    RuleResult chosen = Comparisons.compare(data, train, test, p, 0.5, p, 0.5, auto).rules().get(0);
+    // 30 days fires on every row; the median recency (about 15 days) splits them in two halves
+    assertThat(chosen.name()).matches("bought_in_last_1[4-7]d");
+    assertThat(chosen.title())
+        .contains("N is the training rows' median purchase recency: 30 days fires on every");
+    assertThat(chosen.status()).isEqualTo(RuleResult.Status.EVALUATED);
+    assertThat(chosen.trainFiringShare()).isBetween(0.4, 0.6);
+    assertThat(chosen.evaluation().orElseThrow().rocAuc()).isGreaterThan(0.6);
+
+    // asked for explicitly, N stays what was asked, however little it tells apart
+    RuleResult asked =
+        Comparisons.compare(data, train, test, p, 0.5, p, 0.5, SETTINGS).rules().get(0);
+    assertThat(asked.name()).isEqualTo("bought_in_last_30d");
+    assertThat(asked.trainFiringShare()).isEqualTo(1.0);
+    assertThat(asked.evaluation().orElseThrow().rocAuc()).isEqualTo(0.5);
+  }
+
   @Test
   void rulesScoreTheirTrainingGroupsPositiveRateAndDecideByFiring() {
     Dataset data = engineRows(400, true, true);
