@@ -3,9 +3,7 @@ package io.propensity.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
-import io.propensity.client.FeatureServiceClient;
 import io.propensity.client.ModelRegistryClient;
-import io.propensity.common.testing.ServiceProcess;
 import io.propensity.sources.csv.GenericCsvWriter;
 import io.propensity.sources.demo.DemoConfig;
 import io.propensity.sources.demo.DemoDataGenerator;
@@ -31,7 +29,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -57,9 +54,7 @@ class TableModelThroughTheCliIT {
       Path.of("..", "bench", "quality", "data", "online-shoppers-intention.csv.gz");
 
   @TempDir static Path dir;
-  ServiceProcess features;
-  ServiceProcess training;
-  ServiceProcess inference;
+  LocalStack stack;
   CliRun.Run tableTraining;
   List<String> header;
   List<String[]> heldOut;
@@ -67,58 +62,17 @@ class TableModelThroughTheCliIT {
 
   @BeforeAll
   void startTheStackServeAnEventsModelThenTrainAndPromoteATableModel() throws Exception {
-    Path fsJar = ServiceProcess.builtJarOf("feature-service").orElse(null);
-    Path tsJar = ServiceProcess.builtJarOf("training-service").orElse(null);
-    Path isJar = ServiceProcess.builtJarOf("inference-service").orElse(null);
-    Assumptions.assumeTrue(
-        fsJar != null && tsJar != null && isJar != null,
-        "service jars not built: run `mvn -DskipTests package` (feature-, training-, inference-service) first");
-    Path data = dir.resolve("data");
-    features =
-        ServiceProcess.of(
-            fsJar,
-            Map.of("PROPENSITY_DATA_DIR", data.toString()),
-            List.of("-Xmx384m"),
-            dir.resolve("fs.log"));
-    features.start(Duration.ofSeconds(90));
-    Files.createDirectories(dir.resolve("tmp-ts"));
-    training =
-        ServiceProcess.of(
-            tsJar,
-            Map.of(
-                "PROPENSITY_DATA_DIR",
-                data.toString(),
-                "PROPENSITY_TRAINING_FEATURE_SERVICE",
-                fs()),
-            List.of("-Xmx1g", "-Djava.io.tmpdir=" + dir.resolve("tmp-ts")),
-            dir.resolve("ts.log"));
-    training.start(Duration.ofSeconds(90));
+    stack = LocalStack.ofBuiltJars(dir);
+    stack.startFeaturesAndTraining();
 
     // the events (ENGINE) model the stack serves first: demo events imported, trained, promoted
     CliRun.Run imported = cli("import", writeDemoEvents().toString());
     assertThat(imported.exit()).as(imported.all()).isZero();
     CliRun.Run engine =
         cli("train", "--target", "purchase", "--horizon", "7d", "--trials", "0", "--promote");
-    assertThat(engine.exit()).as(engine.all() + training.tail()).isZero();
-
-    Files.createDirectories(dir.resolve("tmp-is"));
-    inference =
-        ServiceProcess.of(
-            isJar,
-            Map.of(
-                "PROPENSITY_DATA_DIR",
-                data.toString(),
-                "PROPENSITY_INFERENCE_REGISTRY_TARGET",
-                ts(),
-                "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET",
-                fs(),
-                "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE",
-                "5s",
-                "PROPENSITY_INFERENCE_REGISTRY_POLL_INTERVAL",
-                "2s"),
-            List.of("-Xmx384m", "-Djava.io.tmpdir=" + dir.resolve("tmp-is")),
-            dir.resolve("is.log"));
-    inference.start(Duration.ofSeconds(90)); // SERVING once purchase-7d is loaded
+    assertThat(engine.exit()).as(engine.all() + stack.training.tail()).isZero();
+    // SERVING once purchase-7d is loaded; a short poll besides the registry's watch stream
+    stack.startInference(Map.of("PROPENSITY_INFERENCE_REGISTRY_POLL_INTERVAL", "2s"), "384m");
 
     // the table model, trained and promoted while inference-service runs
     Path table = writeShoppersSubset();
@@ -144,31 +98,11 @@ class TableModelThroughTheCliIT {
 
   @AfterAll
   void stopTheStack() throws Exception {
-    for (ServiceProcess p : new ServiceProcess[] {inference, training, features}) {
-      if (p != null) {
-        p.stop();
-      }
-    }
+    stack.stop();
   }
 
-  String fs() {
-    return "127.0.0.1:" + features.grpcPort();
-  }
-
-  String ts() {
-    return "127.0.0.1:" + training.grpcPort();
-  }
-
-  /** The CLI pointed at this test's services. */
   CliRun.Run cli(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(
-        List.of(
-            "--feature-service=" + fs(),
-            "--training-service=" + ts(),
-            "--inference-service=127.0.0.1:"
-                + (inference == null ? "1" : Integer.toString(inference.grpcPort()))));
-    return CliRun.run(all.toArray(String[]::new));
+    return stack.cli(args);
   }
 
   /** A command on rows of the table model: its options for the id, label and split columns. */
@@ -196,7 +130,7 @@ class TableModelThroughTheCliIT {
 
   @Test
   void theHeldOutRowsScoreThroughTheCliExactlyAsTheTrainingServiceScoredThem() throws Exception {
-    assertThat(tableTraining.exit()).as(tableTraining.all() + training.tail()).isZero();
+    assertThat(tableTraining.exit()).as(tableTraining.all() + stack.training.tail()).isZero();
     assertThat(tableTraining.out())
         .contains("registered " + MODEL + " version 1")
         .contains("features: PROVIDED")
@@ -204,7 +138,7 @@ class TableModelThroughTheCliIT {
 
     Path scores = dir.resolve("scores.csv");
     CliRun.Run predicted = predictOnceServed(scores);
-    assertThat(predicted.exit()).as(predicted.all() + inference.tail()).isZero();
+    assertThat(predicted.exit()).as(predicted.all() + stack.inference.tail()).isZero();
     assertThat(predicted.out())
         .containsPattern("s\\d+ +p=0\\.\\d{4} .*" + MODEL + " v1")
         .contains("wrote " + String.format("%,d", heldOut.size()) + " predictions to");
@@ -213,7 +147,7 @@ class TableModelThroughTheCliIT {
 
     // the training service's own scores of test rows, kept with the version
     List<GoldenRow> golden;
-    var channel = FeatureServiceClient.plaintext(ts());
+    var channel = stack.training.channel();
     try {
       golden =
           new ModelRegistryClient(channel, Duration.ofSeconds(30))
@@ -300,7 +234,7 @@ class TableModelThroughTheCliIT {
   void theTableModelsBadRequestsAreAnsweredClearlyThroughTheCli() throws Exception {
     assertThat(tableTraining.exit()).as(tableTraining.all()).isZero();
     CliRun.Run served = predictOnceServed(dir.resolve("ignored.csv"));
-    assertThat(served.exit()).as(served.all() + inference.tail()).isZero();
+    assertThat(served.exit()).as(served.all() + stack.inference.tail()).isZero();
 
     // an unseen category: the second row's Month is no month of the table
     int month = header.indexOf("Month");
