@@ -1,7 +1,10 @@
 package io.propensity.cli;
 
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,6 +103,18 @@ final class PredictCommand implements Callable<Integer> {
   int explain;
 
   @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description =
+          "also write the predictions to this CSV: id,probability,target,threshold,model,version,"
+              + " the probability in full precision (the shortest decimal that reads back as the"
+              + " served double)")
+  Path outFile;
+
+  /** The CSV lines of {@link #outFile}, in the order printed. */
+  private final List<String> written = new ArrayList<>();
+
+  @Option(
       names = "--limit",
       defaultValue = "1000",
       description = "most rows or users scored from a file (default ${DEFAULT-VALUE})")
@@ -134,7 +149,7 @@ final class PredictCommand implements Callable<Integer> {
             out.printf("scoring the first %,d rows of %s (--limit)%n", limit, input.featuresFile);
             table = table.first(limit);
           }
-          return predictProvided(table, out);
+          return written(predictProvided(table, out));
         }
         inputs.addAll(Inputs.featureRows(schema, input.featuresFile, limit));
       } else {
@@ -186,10 +201,26 @@ final class PredictCommand implements Callable<Integer> {
         spec.commandLine()
             .getErr()
             .printf("error: %d of %d inputs could not be scored%n", failed, inputs.size());
-        return 3;
+        return written(3);
       }
-      return 0;
+      return written(0);
     }
+  }
+
+  /** Writes {@link #outFile} when asked for, then answers {@code exit}. */
+  private int written(int exit) {
+    if (outFile != null) {
+      List<String> lines = new ArrayList<>();
+      lines.add("id,probability,target,threshold,model,version");
+      lines.addAll(written);
+      try {
+        Files.write(outFile, lines);
+      } catch (IOException | UncheckedIOException e) {
+        throw new CliException("cannot write " + outFile + ": " + e.getMessage(), 2);
+      }
+      spec.commandLine().getOut().printf("wrote %,d predictions to %s%n", written.size(), outFile);
+    }
+    return exit;
   }
 
   /**
@@ -248,8 +279,17 @@ final class PredictCommand implements Callable<Integer> {
     return s == null ? "" : s;
   }
 
-  private static void print(String label, Prediction p, PrintWriter out) {
+  private void print(String label, Prediction p, PrintWriter out) {
     Prediction shown = p.getUserId().isEmpty() ? p.toBuilder().setUserId(label).build() : p;
+    written.add(
+        String.join(
+            ",",
+            Tables.csvCell(shown.getUserId()),
+            Double.toString(p.getProbability()),
+            Boolean.toString(p.getLabel()),
+            Double.toString(p.getThreshold()),
+            Tables.csvCell(p.getModelName()),
+            Long.toString(p.getModelVersion())));
     out.println(Show.prediction(shown));
     for (Factor f : p.getFactorsList()) {
       out.println(Show.factor(f));

@@ -18,6 +18,13 @@ final class Tables {
     return String.format("%.4g", v);
   }
 
+  /** A CSV cell: quoted (RFC 4180) when it holds a comma, a quote or a line break. */
+  static String csvCell(String s) {
+    return s.contains(",") || s.contains("\"") || s.contains("\n")
+        ? "\"" + s.replace("\"", "\"\"") + "\""
+        : s;
+  }
+
   /** A bar of {@code width} cells for a fraction in [0, 1]. */
   static String bar(double fraction, int width) {
     int n = (int) Math.round(Math.max(0, Math.min(1, fraction)) * width);

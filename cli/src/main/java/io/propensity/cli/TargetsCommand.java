@@ -198,13 +198,13 @@ final class TargetsCommand implements Callable<Integer> {
             w.write(
                 t.getRank()
                     + ","
-                    + csv(t.getUserId())
+                    + Tables.csvCell(t.getUserId())
                     + ","
                     + String.format(Locale.ROOT, "%.6f", t.getProbability())
                     + ","
                     + t.getColdStart()
                     + ","
-                    + csv(factors(t.getFactorsList()))
+                    + Tables.csvCell(factors(t.getFactorsList()))
                     + "\n");
           } else {
             console.printf(
@@ -325,11 +325,5 @@ final class TargetsCommand implements Callable<Integer> {
                   f.getContribution()));
     }
     return s.toString();
-  }
-
-  private static String csv(String s) {
-    return s.contains(",") || s.contains("\"") || s.contains("\n")
-        ? "\"" + s.replace("\"", "\"\"") + "\""
-        : s;
   }
 }

@@ -135,6 +135,13 @@ final class TrainCommand implements Callable<Integer> {
   String splitColumn;
 
   @Option(
+      names = "--id-column",
+      description =
+          "with --csv: each row's id, e.g. session_id; not a feature, kept with the version's"
+              + " golden test rows so they can be found in the file again")
+  String idColumn;
+
+  @Option(
       names = "--ignore",
       split = ",",
       description = "with --csv: columns that are not features, e.g. user_id,cutoff")
@@ -295,10 +302,12 @@ final class TrainCommand implements Callable<Integer> {
         if (label != null
             || timeColumn != null
             || splitColumn != null
+            || idColumn != null
             || !ignore.isEmpty()
             || !categorical.isEmpty()) {
           throw new CliException(
-              "--label, --time-column, --split-column, --ignore and --categorical go with --csv",
+              "--label, --time-column, --split-column, --id-column, --ignore and --categorical"
+                  + " go with --csv",
               2);
         }
         featureServiceSet(s, out);
@@ -368,6 +377,9 @@ final class TrainCommand implements Callable<Integer> {
             .addAllIgnoredColumns(ignore);
     if (timeColumn != null) {
       f.setTimeColumn(timeColumn);
+    }
+    if (idColumn != null) {
+      f.setIdColumn(idColumn);
     }
     if (splitColumn != null) {
       if (split != null || testFraction != 0) {

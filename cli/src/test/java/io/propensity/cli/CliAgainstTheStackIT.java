@@ -23,7 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -40,47 +39,21 @@ class CliAgainstTheStackIT {
       new DemoDataGenerator(
           DemoConfig.defaults(400, END).withWindow(END.minus(Duration.ofDays(40)), END));
   @TempDir static Path dir;
-  ServiceProcess features;
-  ServiceProcess training;
-  ServiceProcess inference;
+  LocalStack stack;
   CliRun.Run firstTraining;
 
   @BeforeAll
   void startTheStackAndTrainAModel() throws Exception {
-    Path fsJar = ServiceProcess.builtJarOf("feature-service").orElse(null);
-    Path tsJar = ServiceProcess.builtJarOf("training-service").orElse(null);
-    Path isJar = ServiceProcess.builtJarOf("inference-service").orElse(null);
-    Assumptions.assumeTrue(
-        fsJar != null && tsJar != null && isJar != null,
-        "service jars not built: run `mvn -DskipTests package` (feature-, training-, inference-service) first");
-    Path data = dir.resolve("data");
-    features =
-        ServiceProcess.of(
-            fsJar,
-            Map.of("PROPENSITY_DATA_DIR", data.toString()),
-            List.of("-Xmx384m"),
-            dir.resolve("fs.log"));
-    features.start(Duration.ofSeconds(90));
+    stack = LocalStack.ofBuiltJars(dir);
+    stack.startFeaturesAndTraining();
     try (var client =
-        io.propensity.client.FeatureServiceClient.connect(fs(), Duration.ofSeconds(30))) {
+        io.propensity.client.FeatureServiceClient.connect(stack.fs(), Duration.ofSeconds(30))) {
       assertThat(
               client
                   .ingest(DEMO.events().iterator(), 1000, Duration.ofMinutes(5), n -> {})
                   .getRejectedCount())
           .isZero();
     }
-    Files.createDirectories(dir.resolve("tmp-ts"));
-    training =
-        ServiceProcess.of(
-            tsJar,
-            Map.of(
-                "PROPENSITY_DATA_DIR",
-                data.toString(),
-                "PROPENSITY_TRAINING_FEATURE_SERVICE",
-                fs()),
-            List.of("-Xmx1g", "-Djava.io.tmpdir=" + dir.resolve("tmp-ts")),
-            dir.resolve("ts.log"));
-    training.start(Duration.ofSeconds(90));
 
     firstTraining =
         cli(
@@ -95,65 +68,24 @@ class CliAgainstTheStackIT {
             "2",
             "--promote");
 
-    Files.createDirectories(dir.resolve("tmp-is"));
-    // a generous feature-service deadline: a busy CI machine can stall a by-user call past the 300
-    // ms
-    // production default, which would fail the CLI commands under test for a reason that is not
-    // theirs
-    inference =
-        ServiceProcess.of(
-            isJar,
-            Map.of(
-                "PROPENSITY_DATA_DIR",
-                data.toString(),
-                "PROPENSITY_INFERENCE_REGISTRY_TARGET",
-                ts(),
-                "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET",
-                fs(),
-                "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE",
-                "5s"),
-            List.of("-Xmx256m", "-Djava.io.tmpdir=" + dir.resolve("tmp-is")),
-            dir.resolve("is.log"));
     if (firstTraining.exit() == 0) {
-      inference.start(Duration.ofSeconds(90)); // SERVING once it has loaded the production model
+      stack.startInference(Map.of(), "256m"); // SERVING once it has loaded the production model
     }
   }
 
   @AfterAll
   void stopTheStack() throws Exception {
-    for (ServiceProcess p : new ServiceProcess[] {inference, training, features}) {
-      if (p != null) {
-        p.stop();
-      }
-    }
-  }
-
-  String fs() {
-    return "127.0.0.1:" + features.grpcPort();
-  }
-
-  String ts() {
-    return "127.0.0.1:" + training.grpcPort();
-  }
-
-  String is() {
-    return "127.0.0.1:" + inference.grpcPort();
+    stack.stop();
   }
 
   /** The CLI pointed at this test's services. */
   CliRun.Run cli(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(
-        List.of(
-            "--feature-service=" + fs(),
-            "--training-service=" + ts(),
-            "--inference-service=" + (inference == null ? "127.0.0.1:1" : is())));
-    return CliRun.run(all.toArray(String[]::new));
+    return stack.cli(args);
   }
 
   @Test
   void trainFromFeatureServiceFollowsTheJobPrintsTheEvaluationAndPromotes() {
-    assertThat(firstTraining.exit()).as(firstTraining.all() + training.tail()).isZero();
+    assertThat(firstTraining.exit()).as(firstTraining.all() + stack.training.tail()).isZero();
     assertThat(firstTraining.out())
         .contains("training purchase-7d on a feature-service training set")
         .contains("cutoffs every 2d")

@@ -229,7 +229,7 @@ final class TrainingProtoMapper {
             f.getLabelColumn(),
             declared,
             time,
-            Optional.empty(),
+            f.getIdColumn().isBlank() ? Optional.empty() : Optional.of(f.getIdColumn()),
             new HashSet<>(f.getIgnoredColumnsList()),
             ',',
             CsvOptions.DEFAULT_MAX_CATEGORIES,

@@ -122,6 +122,32 @@ class TrainingProtoMapperTest {
   }
 
   @Test
+  void anIdColumnReachesTheCsvReaderAsTheRowsUserIdAndNoneLeavesItUnset() {
+    TrainingSource withId =
+        define(
+                tabular(
+                        TabularFileSource.newBuilder()
+                            .setPath("/data/rows.csv")
+                            .setLabelColumn("bought")
+                            .setIdColumn("session_id"))
+                    .build())
+            .loader()
+            .load(p -> {}, CancellationToken.none());
+    TrainingSource without =
+        define(
+                tabular(
+                        TabularFileSource.newBuilder()
+                            .setPath("/data/rows.csv")
+                            .setLabelColumn("bought"))
+                    .build())
+            .loader()
+            .load(p -> {}, CancellationToken.none());
+
+    assertThat(((TrainingSource.CsvFile) withId).options().userIdColumn()).contains("session_id");
+    assertThat(((TrainingSource.CsvFile) without).options().userIdColumn()).isEmpty();
+  }
+
+  @Test
   void aSplitColumnWithASplitStrategyIsAFieldViolation() {
     TrainingSpec spec =
         tabular(
