@@ -8,6 +8,7 @@ import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.inference.serving.ArtifactFormat;
 import io.propensity.inference.serving.GoldenRow;
 import io.propensity.inference.serving.ModelDescriptor;
+import io.propensity.inference.serving.ModelSchema;
 import io.propensity.inference.serving.ServedModel;
 import io.propensity.inference.serving.ServedModels;
 import io.propensity.inference.testing.TestModels;
@@ -43,8 +44,7 @@ class CalibratedLoadTest {
     return new ModelDescriptor(
         "purchase-7d",
         3,
-        FeatureCatalog.schema().versionHash(),
-        FeatureCatalog.schema().names(),
+        ModelSchema.ofNames(FeatureCatalog.schema().versionHash(), FeatureCatalog.schema().names()),
         Optional.empty(),
         0.4,
         ArtifactFormat.LIGHTGBM_TEXT,
