@@ -164,13 +164,7 @@ class ProvidedFeaturesGrpcTest implements TestPropertyProvider {
   }
 
   double refused(String model, String reason) {
-    Counter c =
-        meters
-            .find("propensity.inference.model.refused")
-            .tag("model", model)
-            .tag("reason", reason)
-            .counter();
-    return c == null ? 0 : c.count();
+    return HotReloadGrpcTest.refused(meters, model, reason);
   }
 
   /** Row {@code i} of the table as a caller sends it: each CSV cell by column name. */
