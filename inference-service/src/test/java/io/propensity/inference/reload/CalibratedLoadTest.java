@@ -13,7 +13,6 @@ import io.propensity.inference.serving.ServedModel;
 import io.propensity.inference.serving.ServedModels;
 import io.propensity.inference.testing.TestModels;
 import io.propensity.runtime.calibration.Calibration;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -23,12 +22,7 @@ class CalibratedLoadTest {
   static final Calibration PLATT = Calibration.platt(0.6, -1.2);
 
   final ModelLoaderTest.Counting natives = new ModelLoaderTest.Counting();
-  final ModelLoader loader =
-      new ModelLoader(
-          FeatureCatalog.schema(),
-          new ModelLoader.Settings(1, 1e-6, 1 << 24, 1),
-          natives,
-          Clock.systemUTC());
+  final ModelLoader loader = ModelLoaderTest.loaderWith(1, natives);
 
   static double logit(double p) {
     return Math.log(p / (1 - p));
