@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -185,25 +186,15 @@ final class PredictCommand implements Callable<Integer> {
                           .addAllInputs(chunk.stream().map(Inputs.Labelled::input).toList())
                           .setExplainTopK(explain)
                           .build());
-          for (int i = 0; i < chunk.size(); i++) {
-            PredictBatchResult res = r.getResults(i);
-            if (res.hasPrediction()) {
-              print(chunk.get(i).label(), res.getPrediction(), out);
-            } else {
-              failed++;
-              out.printf("%-12s error: %s%n", chunk.get(i).label(), res.getError().getMessage());
-            }
-          }
+          failed +=
+              printResults(
+                  r,
+                  chunk.stream().map(Inputs.Labelled::label).toList(),
+                  (i, error) -> List.of(error.getMessage()),
+                  out);
         }
       }
-      out.flush();
-      if (failed > 0) {
-        spec.commandLine()
-            .getErr()
-            .printf("error: %d of %d inputs could not be scored%n", failed, inputs.size());
-        return written(3);
-      }
-      return written(0);
+      return written(exitCode(failed, inputs.size(), "inputs", out));
     }
   }
 
@@ -253,23 +244,47 @@ final class PredictCommand implements Callable<Integer> {
       } catch (StatusRuntimeException e) {
         throw table.refused(e, Optional.empty());
       }
-      for (int i = 0; i < chunk.size(); i++) {
-        PredictBatchResult res = r.getResults(i);
-        if (res.hasPrediction()) {
-          print(chunk.get(i).label(), res.getPrediction(), out);
-        } else {
-          failed++;
-          for (String line : table.explain(res.getError(), Optional.of(chunk.get(i)))) {
-            out.printf("%-12s error: %s%n", chunk.get(i).label(), line);
-          }
+      failed +=
+          printResults(
+              r,
+              chunk.stream().map(ProvidedRows.Row::label).toList(),
+              (i, error) -> table.explain(error, Optional.of(chunk.get(i))),
+              out);
+    }
+    return exitCode(failed, rows.size(), "rows", out);
+  }
+
+  /**
+   * Prints each result of a batch under its input's label, a refused one as its error lines;
+   * returns how many were refused.
+   */
+  private static int printResults(
+      PredictBatchResponse r,
+      List<String> labels,
+      BiFunction<Integer, com.google.rpc.Status, List<String>> errorLines,
+      PrintWriter out) {
+    int failed = 0;
+    for (int i = 0; i < labels.size(); i++) {
+      PredictBatchResult res = r.getResults(i);
+      if (res.hasPrediction()) {
+        print(labels.get(i), res.getPrediction(), out);
+      } else {
+        failed++;
+        for (String line : errorLines.apply(i, res.getError())) {
+          out.printf("%-12s error: %s%n", labels.get(i), line);
         }
       }
     }
+    return failed;
+  }
+
+  /** Flushes the output; when some were refused, says how many (of {@code what}) and exits 3. */
+  private int exitCode(int failed, int total, String what, PrintWriter out) {
     out.flush();
     if (failed > 0) {
       spec.commandLine()
           .getErr()
-          .printf("error: %d of %d rows could not be scored%n", failed, rows.size());
+          .printf("error: %d of %d %s could not be scored%n", failed, total, what);
       return 3;
     }
     return 0;

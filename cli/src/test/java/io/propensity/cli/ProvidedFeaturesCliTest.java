@@ -49,6 +49,11 @@ import propensity.inference.v1.ServedModel;
 class ProvidedFeaturesCliTest {
   private static final String LEVEL_UNSEEN = "'Dec' is not a level the model was trained on";
 
+  /** The options that read {@link #table}: rows named by session, the label column left out. */
+  private static final String[] SESSION_COLUMNS = {
+    "--id-column", "session", "--ignore-columns", "Revenue"
+  };
+
   @TempDir Path dir;
 
   private final List<PredictBatchRequest> batches = new CopyOnWriteArrayList<>();
@@ -219,6 +224,16 @@ class ProvidedFeaturesCliTest {
     return "127.0.0.1:" + server.getPort();
   }
 
+  /** {@code predict} of {@code csv} against the fake service, with {@code options}. */
+  CliRun.Run predict(Path csv, String... options) {
+    return CliRun.run(
+        concat(
+            new String[] {
+              "predict", "--inference-service", address(), "--features-file", csv.toString()
+            },
+            options));
+  }
+
   /** A session table as a team exports it: an id, the features, and the label column Revenue. */
   Path table(String... rows) throws IOException {
     Path csv = dir.resolve("rows.csv");
@@ -255,20 +270,7 @@ class ProvidedFeaturesCliTest {
     Path csv = table(rows);
 
     CliRun.Run run =
-        CliRun.run(
-            "predict",
-            "--inference-service",
-            address(),
-            "--model",
-            "sessions",
-            "--features-file",
-            csv.toString(),
-            "--id-column",
-            "session",
-            "--ignore-columns",
-            "Revenue",
-            "--limit",
-            "5000");
+        predict(csv, concat(SESSION_COLUMNS, "--model", "sessions", "--limit", "5000"));
 
     assertThat(run.exit()).as(run.all()).isZero();
     assertThat(batches).hasSize(2);
@@ -298,17 +300,7 @@ class ProvidedFeaturesCliTest {
     assertThat(run.out()).contains("s1 ").contains("not target");
 
     batches.clear();
-    CliRun.Run limited =
-        CliRun.run(
-            "predict",
-            "--inference-service",
-            address(),
-            "--features-file",
-            csv.toString(),
-            "--ignore-columns",
-            "Revenue,session",
-            "--limit",
-            "2");
+    CliRun.Run limited = predict(csv, "--ignore-columns", "Revenue,session", "--limit", "2");
     assertThat(limited.out()).contains("scoring the first 2 rows");
     assertThat(batches).hasSize(1);
     // without --id-column a row is named by its number
@@ -324,18 +316,8 @@ class ProvidedFeaturesCliTest {
     Path noMonth = dir.resolve("no-month.csv");
     Files.writeString(noMonth, "Administrative,VisitorType,Weekend\n1,New_Visitor,true\n");
 
-    CliRun.Run extra =
-        CliRun.run(
-            "predict",
-            "--inference-service",
-            address(),
-            "--features-file",
-            csv.toString(),
-            "--id-column",
-            "session");
-    CliRun.Run absent =
-        CliRun.run(
-            "predict", "--inference-service", address(), "--features-file", noMonth.toString());
+    CliRun.Run extra = predict(csv, "--id-column", "session");
+    CliRun.Run absent = predict(noMonth);
 
     assertThat(extra.exit()).isEqualTo(2);
     assertThat(extra.err())
@@ -355,17 +337,7 @@ class ProvidedFeaturesCliTest {
             "s2,1,Dec,Returning_Visitor,FALSE,FALSE",
             "s3,2,Feb,New_Visitor,TRUE,FALSE");
 
-    CliRun.Run run =
-        CliRun.run(
-            "predict",
-            "--inference-service",
-            address(),
-            "--features-file",
-            csv.toString(),
-            "--id-column",
-            "session",
-            "--ignore-columns",
-            "Revenue");
+    CliRun.Run run = predict(csv, SESSION_COLUMNS);
 
     assertThat(run.exit()).isEqualTo(3);
     assertThat(run.out())
@@ -379,17 +351,7 @@ class ProvidedFeaturesCliTest {
   void aCellThatIsNotANumberIsRefusedBeforeAnyCallWithItsLineAndColumn() throws IOException {
     Path csv = table("s1,3,Nov,Returning_Visitor,FALSE,TRUE", "s2,many,Nov,New_Visitor,no,TRUE");
 
-    CliRun.Run run =
-        CliRun.run(
-            "predict",
-            "--inference-service",
-            address(),
-            "--features-file",
-            csv.toString(),
-            "--id-column",
-            "session",
-            "--ignore-columns",
-            "Revenue");
+    CliRun.Run run = predict(csv, SESSION_COLUMNS);
 
     assertThat(run.exit()).isEqualTo(2);
     assertThat(run.err())
@@ -401,17 +363,12 @@ class ProvidedFeaturesCliTest {
   void explainSendsTheChosenRowAndPointsARefusalAtItsCell() throws IOException {
     Path csv =
         table("s1,3,Nov,Returning_Visitor,FALSE,TRUE", "s2,7,Dec,Returning_Visitor,FALSE,FALSE");
-    String[] common = {
-      "explain",
-      "--inference-service",
-      address(),
-      "--features-file",
-      csv.toString(),
-      "--id-column",
-      "session",
-      "--ignore-columns",
-      "Revenue"
-    };
+    String[] common =
+        concat(
+            new String[] {
+              "explain", "--inference-service", address(), "--features-file", csv.toString()
+            },
+            SESSION_COLUMNS);
 
     CliRun.Run first = CliRun.run(concat(common, "--row", "1"));
     CliRun.Run second = CliRun.run(concat(common, "--row", "2"));
@@ -433,17 +390,10 @@ class ProvidedFeaturesCliTest {
   void targetsRanksTheFilesRowsAndPointsARefusedRowAtItsLine() throws IOException {
     Path good =
         table("s1,3,Nov,Returning_Visitor,FALSE,TRUE", "s2,7,Feb,Returning_Visitor,TRUE,FALSE");
-    String[] common = {
-      "targets",
-      "--inference-service",
-      address(),
-      "--top-k",
-      "2",
-      "--ignore-columns",
-      "Revenue",
-      "--id-column",
-      "session"
-    };
+    String[] common =
+        concat(
+            new String[] {"targets", "--inference-service", address(), "--top-k", "2"},
+            SESSION_COLUMNS);
 
     CliRun.Run ranked = CliRun.run(concat(common, "--features-file", good.toString()));
     Path bad =
@@ -475,8 +425,7 @@ class ProvidedFeaturesCliTest {
     Path csv = dir.resolve("vectors.csv");
     Files.writeString(csv, "user_id,Administrative,Weekend\nu1,3,true\nu2,4,false\n");
 
-    CliRun.Run predicted =
-        CliRun.run("predict", "--inference-service", address(), "--features-file", csv.toString());
+    CliRun.Run predicted = predict(csv);
     CliRun.Run ranked =
         CliRun.run(
             "targets",

@@ -1,6 +1,5 @@
 package io.propensity.inference.ranking;
 
-import io.propensity.common.error.FailedPreconditionException;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.inference.scoring.FeatureRow;
@@ -260,14 +259,7 @@ public final class TargetRanker {
       }
       OnlineFeatures f = features.fetch(chunk);
       if (!f.schemaHash().equals(m.descriptor().schemaHash())) {
-        throw new FailedPreconditionException(
-            "the feature service computes feature schema '"
-                + f.schemaHash()
-                + "', model "
-                + m.descriptor().label()
-                + " reads '"
-                + m.descriptor().schemaHash()
-                + "'");
+        throw InputResolver.otherComputedSchema(m, f.schemaHash(), "");
       }
       asOf[0] = asOf[0] == null || f.asOf().isAfter(asOf[0]) ? f.asOf() : asOf[0];
       return f.users(); // one per requested id, so only the end of the candidates is empty

@@ -273,6 +273,25 @@ public final class InputResolver {
             + "'");
   }
 
+  /**
+   * The answer to features the feature service computes with another schema than the model reads.
+   *
+   * @param computedHash version hash of the schema the feature service computes
+   * @param advice what ends the message: empty, or a hint beginning with {@code ": "}
+   */
+  public static FailedPreconditionException otherComputedSchema(
+      ServedModel m, String computedHash, String advice) {
+    return new FailedPreconditionException(
+        "the feature service computes feature schema '"
+            + computedHash
+            + "', model "
+            + m.descriptor().label()
+            + " reads '"
+            + m.descriptor().schemaHash()
+            + "'"
+            + advice);
+  }
+
   /** The answer to provided values sent to an ENGINE model. */
   public static FailedPreconditionException computesItsFeatures(ServedModel m, String field) {
     return new FailedPreconditionException(

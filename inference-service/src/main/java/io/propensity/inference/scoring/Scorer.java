@@ -1,6 +1,5 @@
 package io.propensity.inference.scoring;
 
-import io.propensity.common.error.FailedPreconditionException;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
 import io.propensity.common.error.PropensityException;
@@ -196,14 +195,7 @@ public final class Scorer {
   public List<Object> userRows(ServedModel m, List<String> userIds) {
     OnlineFeatures f = features.fetch(userIds);
     if (!f.schemaHash().equals(m.descriptor().schemaHash())) {
-      throw new FailedPreconditionException(
-          "the feature service computes feature schema '"
-              + f.schemaHash()
-              + "', model "
-              + m.descriptor().label()
-              + " reads '"
-              + m.descriptor().schemaHash()
-              + "': deploy matching versions");
+      throw InputResolver.otherComputedSchema(m, f.schemaHash(), ": deploy matching versions");
     }
     List<Object> out = new ArrayList<>(f.users().size());
     for (UserFeatures u : f.users()) {

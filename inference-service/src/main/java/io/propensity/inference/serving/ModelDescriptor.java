@@ -40,37 +40,10 @@ public record ModelDescriptor(
     Calibration calibration,
     Optional<String> calibrationProblem) {
 
-  /** A version known by schema hash and feature names (source by {@link ModelSchema#sourceOf}). */
-  public ModelDescriptor(
-      String name,
-      long version,
-      String schemaHash,
-      List<String> featureNames,
-      Optional<Target> target,
-      double threshold,
-      ArtifactFormat format,
-      String artifactSha256,
-      long artifactSizeBytes,
-      List<GoldenRow> goldenRows,
-      Optional<ModelEvaluation> evaluation,
-      Calibration calibration,
-      Optional<String> calibrationProblem) {
-    this(
-        name,
-        version,
-        ModelSchema.ofNames(schemaHash, featureNames),
-        target,
-        threshold,
-        format,
-        artifactSha256,
-        artifactSizeBytes,
-        goldenRows,
-        evaluation,
-        calibration,
-        calibrationProblem);
-  }
-
-  /** A version without calibration. */
+  /**
+   * A version without calibration, known by schema hash and feature names (source by {@link
+   * ModelSchema#sourceOf}).
+   */
   public ModelDescriptor(
       String name,
       long version,
@@ -86,8 +59,7 @@ public record ModelDescriptor(
     this(
         name,
         version,
-        schemaHash,
-        featureNames,
+        ModelSchema.ofNames(schemaHash, featureNames),
         target,
         threshold,
         format,

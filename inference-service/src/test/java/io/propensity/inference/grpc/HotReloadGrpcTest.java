@@ -94,10 +94,15 @@ class HotReloadGrpcTest implements TestPropertyProvider {
   }
 
   double refused(String reason) {
+    return refused(meters, NAME, reason);
+  }
+
+  /** How many versions of {@code model} were refused for {@code reason}, by the metric. */
+  static double refused(MeterRegistry meters, String model, String reason) {
     Counter c =
         meters
             .find("propensity.inference.model.refused")
-            .tag("model", NAME)
+            .tag("model", model)
             .tag("reason", reason)
             .counter();
     return c == null ? 0 : c.count();

@@ -164,13 +164,7 @@ class ProvidedFeaturesGrpcTest implements TestPropertyProvider {
   }
 
   double refused(String model, String reason) {
-    Counter c =
-        meters
-            .find("propensity.inference.model.refused")
-            .tag("model", model)
-            .tag("reason", reason)
-            .counter();
-    return c == null ? 0 : c.count();
+    return HotReloadGrpcTest.refused(meters, model, reason);
   }
 
   /** Row {@code i} of the table as a caller sends it: each CSV cell by column name. */
@@ -446,6 +440,19 @@ class ProvidedFeaturesGrpcTest implements TestPropertyProvider {
     return out;
   }
 
+  /** The refusal of a ranking of {@code segment}'s top 5 by {@code model}. */
+  StatusRuntimeException rankFails(String model, SegmentFilter.Builder segment) {
+    return catchThrowableOfType(
+        StatusRuntimeException.class,
+        () ->
+            rank(
+                RankTargetsRequest.newBuilder()
+                    .setModelName(model)
+                    .setSegment(segment)
+                    .setTopK(5)
+                    .build()));
+  }
+
   @Test
   void rowsAreRankedAsSentByRowIdWithASummary() throws Exception {
     SegmentFilter.Builder segment = SegmentFilter.newBuilder();
@@ -487,16 +494,7 @@ class ProvidedFeaturesGrpcTest implements TestPropertyProvider {
             .addRows(providedRow(0, "a"))
             .addRows(providedRow(1, "b"))
             .addRows(providedRow(2, "a"));
-    StatusRuntimeException duplicate =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                rank(
-                    RankTargetsRequest.newBuilder()
-                        .setModelName(SESSIONS)
-                        .setSegment(dup)
-                        .setTopK(5)
-                        .build()));
+    StatusRuntimeException duplicate = rankFails(SESSIONS, dup);
     assertThat(duplicate.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(violations(duplicate))
         .containsExactly(
@@ -511,16 +509,7 @@ class ProvidedFeaturesGrpcTest implements TestPropertyProvider {
                     .putValues(
                         "VisitorType",
                         ProvidedFeatureValue.newBuilder().setCategory("Robot").build()));
-    StatusRuntimeException badValue =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                rank(
-                    RankTargetsRequest.newBuilder()
-                        .setModelName(SESSIONS)
-                        .setSegment(unseen)
-                        .setTopK(5)
-                        .build()));
+    StatusRuntimeException badValue = rankFails(SESSIONS, unseen);
     assertThat(badValue.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(violations(badValue))
         .singleElement()
@@ -528,28 +517,12 @@ class ProvidedFeaturesGrpcTest implements TestPropertyProvider {
         .startsWith("segment.rows[1].values[VisitorType]: VisitorType: \"Robot\" is not a level");
 
     StatusRuntimeException noRows =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                rank(
-                    RankTargetsRequest.newBuilder()
-                        .setModelName(SESSIONS)
-                        .setSegment(SegmentFilter.newBuilder().addUserIds("u-1"))
-                        .setTopK(5)
-                        .build()));
+        rankFails(SESSIONS, SegmentFilter.newBuilder().addUserIds("u-1"));
     assertThat(noRows.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
     assertThat(noRows.getStatus().getDescription()).contains("SegmentFilter.rows");
 
     StatusRuntimeException rowsToEngine =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                rank(
-                    RankTargetsRequest.newBuilder()
-                        .setModelName(ENGINE)
-                        .setSegment(SegmentFilter.newBuilder().addRows(providedRow(0, "a")))
-                        .setTopK(5)
-                        .build()));
+        rankFails(ENGINE, SegmentFilter.newBuilder().addRows(providedRow(0, "a")));
     assertThat(rowsToEngine.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
   }
 

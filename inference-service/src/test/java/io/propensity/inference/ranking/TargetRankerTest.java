@@ -11,6 +11,7 @@ import io.propensity.inference.scoring.RowScorer;
 import io.propensity.inference.scoring.ScoringMetrics;
 import io.propensity.inference.serving.ArtifactFormat;
 import io.propensity.inference.serving.ModelDescriptor;
+import io.propensity.inference.serving.ModelSchema;
 import io.propensity.inference.serving.ServedModel;
 import io.propensity.inference.serving.ServedModels;
 import io.propensity.inference.testing.FakeScoringModel;
@@ -169,8 +170,7 @@ class TargetRankerTest {
         new ModelDescriptor(
             "m",
             5,
-            FeatureCatalog.schema().versionHash(),
-            List.of(),
+            ModelSchema.ofNames(FeatureCatalog.schema().versionHash(), List.of()),
             Optional.empty(),
             0.3,
             ArtifactFormat.LIGHTGBM_TEXT,

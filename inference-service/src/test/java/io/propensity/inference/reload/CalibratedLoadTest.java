@@ -8,11 +8,11 @@ import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.inference.serving.ArtifactFormat;
 import io.propensity.inference.serving.GoldenRow;
 import io.propensity.inference.serving.ModelDescriptor;
+import io.propensity.inference.serving.ModelSchema;
 import io.propensity.inference.serving.ServedModel;
 import io.propensity.inference.serving.ServedModels;
 import io.propensity.inference.testing.TestModels;
 import io.propensity.runtime.calibration.Calibration;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -22,12 +22,7 @@ class CalibratedLoadTest {
   static final Calibration PLATT = Calibration.platt(0.6, -1.2);
 
   final ModelLoaderTest.Counting natives = new ModelLoaderTest.Counting();
-  final ModelLoader loader =
-      new ModelLoader(
-          FeatureCatalog.schema(),
-          new ModelLoader.Settings(1, 1e-6, 1 << 24, 1),
-          natives,
-          Clock.systemUTC());
+  final ModelLoader loader = ModelLoaderTest.loaderWith(1, natives);
 
   static double logit(double p) {
     return Math.log(p / (1 - p));
@@ -43,8 +38,7 @@ class CalibratedLoadTest {
     return new ModelDescriptor(
         "purchase-7d",
         3,
-        FeatureCatalog.schema().versionHash(),
-        FeatureCatalog.schema().names(),
+        ModelSchema.ofNames(FeatureCatalog.schema().versionHash(), FeatureCatalog.schema().names()),
         Optional.empty(),
         0.4,
         ArtifactFormat.LIGHTGBM_TEXT,

@@ -70,12 +70,16 @@ class ModelLoaderTest {
   }
 
   final Counting natives = new Counting();
-  final ModelLoader loader =
-      new ModelLoader(
-          FeatureCatalog.schema(),
-          new ModelLoader.Settings(2, 1e-6, 1 << 24, 1),
-          natives,
-          Clock.systemUTC());
+  final ModelLoader loader = loaderWith(2, natives);
+
+  /** A loader of feature-engine's schema with {@code scorers} native scorers per model. */
+  static ModelLoader loaderWith(int scorers, ModelLoader.NativeLoader natives) {
+    return new ModelLoader(
+        FeatureCatalog.schema(),
+        new ModelLoader.Settings(scorers, 1e-6, 1 << 24, 1),
+        natives,
+        Clock.systemUTC());
+  }
 
   static ModelDescriptor descriptor(String hash, String sha, long size, List<GoldenRow> golden) {
     return new ModelDescriptor(
@@ -214,12 +218,7 @@ class ModelLoaderTest {
             throw new io.propensity.runtime.ScoringException("native failure");
           }
         };
-    ModelLoader failing =
-        new ModelLoader(
-            FeatureCatalog.schema(),
-            new ModelLoader.Settings(1, 1e-6, 1 << 24, 1),
-            (t, s) -> broken,
-            Clock.systemUTC());
+    ModelLoader failing = loaderWith(1, (t, s) -> broken);
     ModelRefusedException e =
         catchThrowableOfType(
             ModelRefusedException.class,

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
-import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.engine.features.FeatureType;
 import io.propensity.inference.serving.ArtifactFormat;
 import io.propensity.inference.serving.FeatureSource;
@@ -19,7 +18,6 @@ import io.propensity.runtime.calibration.Calibration;
 import io.propensity.training.pipeline.data.CategoricalVocabulary;
 import io.propensity.training.pipeline.data.Dataset;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,12 +30,7 @@ class ProvidedModelLoadTest {
   static final String SHA = ModelLoader.sha256(BYTES);
 
   final ModelLoaderTest.Counting natives = new ModelLoaderTest.Counting();
-  final ModelLoader loader =
-      new ModelLoader(
-          FeatureCatalog.schema(),
-          new ModelLoader.Settings(1, 1e-6, 1 << 24, 1),
-          natives,
-          Clock.systemUTC());
+  final ModelLoader loader = ModelLoaderTest.loaderWith(1, natives);
 
   /** The table's features as registered. */
   static List<ModelSchema.Feature> features() {

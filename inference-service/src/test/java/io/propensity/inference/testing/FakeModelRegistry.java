@@ -111,14 +111,19 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
                     .setRocAuc(0.81)
                     .setF1(0.6));
     for (double[] row : TestModels.rows(goldenRows)) {
-      GoldenRow.Builder g =
-          GoldenRow.newBuilder().setExpectedProbability(TestModels.reference(modelText, row));
-      for (double v : row) {
-        g.addValues(v);
-      }
-      b.addGoldenRows(g);
+      b.addGoldenRows(goldenRow(modelText, row));
     }
     return b;
+  }
+
+  /** {@code row} with the probability model-runtime gives it under {@code modelText}. */
+  public static GoldenRow goldenRow(String modelText, double[] row) {
+    GoldenRow.Builder g =
+        GoldenRow.newBuilder().setExpectedProbability(TestModels.reference(modelText, row));
+    for (double v : row) {
+      g.addValues(v);
+    }
+    return g.build();
   }
 
   /** Registers a good version of {@code modelText}; returns its number. */

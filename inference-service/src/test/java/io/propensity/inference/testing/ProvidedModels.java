@@ -21,7 +21,6 @@ import propensity.features.v1.FeatureSource;
 import propensity.features.v1.FeatureType;
 import propensity.features.v1.MissingValues;
 import propensity.registry.v1.ArtifactFormat;
-import propensity.registry.v1.GoldenRow;
 import propensity.registry.v1.ModelVersion;
 
 /**
@@ -169,13 +168,7 @@ public final class ProvidedModels {
             .setFeatureSchema(schema)
             .setArtifactFormat(ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT);
     for (int i = 0; i < 3; i++) {
-      double[] row = table().dataset().row(i);
-      GoldenRow.Builder g =
-          GoldenRow.newBuilder().setExpectedProbability(TestModels.reference(modelText, row));
-      for (double v : row) {
-        g.addValues(v);
-      }
-      b.addGoldenRows(g);
+      b.addGoldenRows(FakeModelRegistry.goldenRow(modelText, table().dataset().row(i)));
     }
     return b;
   }

@@ -89,20 +89,7 @@ public record VersionDetails(
 
   /** These details with {@code c} as their comparison. */
   public VersionDetails withComparison(Optional<Comparison> c) {
-    return new VersionDetails(
-        description,
-        trainingJobId,
-        evaluation,
-        baselineEvaluation,
-        params,
-        features,
-        lineage,
-        goldenRows,
-        featureImportances,
-        tuningTrials,
-        c,
-        calibration,
-        featureSource);
+    return copy(features, c, featureSource);
   }
 
   /**
@@ -127,20 +114,26 @@ public record VersionDetails(
                             : f.withMissingValues(MissingValues.NATIVE))
                 .toList()
             : features;
+    return copy(resolved, comparison, Optional.of(source));
+  }
+
+  /** These details with the features, comparison and source given, the rest kept. */
+  private VersionDetails copy(
+      List<FeatureDefinition> f, Optional<Comparison> c, Optional<FeatureSource> source) {
     return new VersionDetails(
         description,
         trainingJobId,
         evaluation,
         baselineEvaluation,
         params,
-        resolved,
+        f,
         lineage,
         goldenRows,
         featureImportances,
         tuningTrials,
-        comparison,
+        c,
         calibration,
-        Optional.of(source));
+        source);
   }
 
   /**

@@ -230,6 +230,15 @@ public abstract class ModelRegistryContract {
         .details(VersionDetailsFixtures.withFeatures(VersionDetailsFixtures.tabular(), f));
   }
 
+  /** The refusal of {@code artifact} registered as a version of table-model over {@code f}. */
+  private InvalidInputException lightGbmRefusal(List<FeatureDefinition> f, byte[] artifact) {
+    return catchThrowableOfType(
+        InvalidInputException.class,
+        () ->
+            registry.register(
+                lightGbmVersion("table-model", f).build(), artifact, Optional.empty()));
+  }
+
   private static FeatureDefinition feature(String name, FeatureType type, String... levels) {
     return new FeatureDefinition(
         name,
@@ -267,46 +276,12 @@ public abstract class ModelRegistryContract {
     String numericMonthModel =
         VersionDetailsFixtures.lightGbmText(TABLE_COLUMNS, List.of("[0:27]", "[1:12]", "1:2"), "2");
 
-    InvalidInputException wrongName =
-        catchThrowableOfType(
-            InvalidInputException.class,
-            () ->
-                registry.register(
-                    lightGbmVersion("table-model", renamed).build(),
-                    tableModel(),
-                    Optional.empty()));
-    InvalidInputException fewer =
-        catchThrowableOfType(
-            InvalidInputException.class,
-            () ->
-                registry.register(
-                    lightGbmVersion("table-model", tableSchema().subList(0, 2)).build(),
-                    tableModel(),
-                    Optional.empty()));
+    InvalidInputException wrongName = lightGbmRefusal(renamed, tableModel());
+    InvalidInputException fewer = lightGbmRefusal(tableSchema().subList(0, 2), tableModel());
     InvalidInputException notCategorical =
-        catchThrowableOfType(
-            InvalidInputException.class,
-            () ->
-                registry.register(
-                    lightGbmVersion("table-model", numericMonth).build(),
-                    numericMonthModel.getBytes(StandardCharsets.UTF_8),
-                    Optional.empty()));
-    InvalidInputException noSchema =
-        catchThrowableOfType(
-            InvalidInputException.class,
-            () ->
-                registry.register(
-                    lightGbmVersion("table-model", List.of()).build(),
-                    tableModel(),
-                    Optional.empty()));
-    InvalidInputException notAModel =
-        catchThrowableOfType(
-            InvalidInputException.class,
-            () ->
-                registry.register(
-                    lightGbmVersion("table-model", tableSchema()).build(),
-                    bytes(100, 1),
-                    Optional.empty()));
+        lightGbmRefusal(numericMonth, numericMonthModel.getBytes(StandardCharsets.UTF_8));
+    InvalidInputException noSchema = lightGbmRefusal(List.of(), tableModel());
+    InvalidInputException notAModel = lightGbmRefusal(tableSchema(), bytes(100, 1));
 
     assertThat(wrongName.violations())
         .extracting(FieldError::field)

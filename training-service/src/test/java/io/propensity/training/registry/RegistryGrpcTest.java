@@ -265,6 +265,13 @@ class RegistryGrpcTest {
     return catchThrowableOfType(StatusRuntimeException.class, () -> register(requests));
   }
 
+  /** The refusal of a lookup of model {@code name}'s newest version. */
+  StatusRuntimeException lookupFails(String name) {
+    return catchThrowableOfType(
+        StatusRuntimeException.class,
+        () -> call().getModelVersion(GetModelVersionRequest.newBuilder().setName(name).build()));
+  }
+
   static List<String> violatedFields(StatusRuntimeException e) {
     return StatusProto.fromThrowable(e).getDetailsList().stream()
         .filter(a -> a.is(BadRequest.class))
@@ -639,13 +646,7 @@ class RegistryGrpcTest {
     assertThat(notCategorical.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(violatedFields(notCategorical))
         .containsExactly("model_version.feature_schema.features[1].type");
-    StatusRuntimeException nothingStored =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                call()
-                    .getModelVersion(
-                        GetModelVersionRequest.newBuilder().setName("mismatched").build()));
+    StatusRuntimeException nothingStored = lookupFails("mismatched");
     assertThat(nothingStored.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
   }
 
@@ -703,13 +704,7 @@ class RegistryGrpcTest {
     assertThat(violatedFields(tooFew)).containsExactly("artifact_chunk");
     assertThat(violatedFields(wrongChecksum)).containsExactly("model_version.artifact_sha256");
     assertThat(violatedFields(reportWithoutHeader)).containsExactly("report_chunk");
-    StatusRuntimeException nothingStored =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                call()
-                    .getModelVersion(
-                        GetModelVersionRequest.newBuilder().setName("refused").build()));
+    StatusRuntimeException nothingStored = lookupFails("refused");
     assertThat(nothingStored.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
   }
 

@@ -77,6 +77,16 @@ public final class VersionDetailsFixtures {
 
   /** {@code d} with {@code features} as its schema's features. */
   public static VersionDetails withFeatures(VersionDetails d, List<FeatureDefinition> features) {
+    return copy(d, features, d.featureSource());
+  }
+
+  /** {@code d} without its feature source, as a caller that does not say it registers it. */
+  public static VersionDetails unsaid(VersionDetails d) {
+    return copy(d, d.features(), Optional.empty());
+  }
+
+  private static VersionDetails copy(
+      VersionDetails d, List<FeatureDefinition> features, Optional<FeatureSource> source) {
     return new VersionDetails(
         d.description(),
         d.trainingJobId(),
@@ -90,25 +100,7 @@ public final class VersionDetailsFixtures {
         d.tuningTrials(),
         d.comparison(),
         d.calibration(),
-        d.featureSource());
-  }
-
-  /** {@code d} without its feature source, as a caller that does not say it registers it. */
-  public static VersionDetails unsaid(VersionDetails d) {
-    return new VersionDetails(
-        d.description(),
-        d.trainingJobId(),
-        d.evaluation(),
-        d.baselineEvaluation(),
-        d.params(),
-        d.features(),
-        d.lineage(),
-        d.goldenRows(),
-        d.featureImportances(),
-        d.tuningTrials(),
-        d.comparison(),
-        d.calibration(),
-        Optional.empty());
+        source);
   }
 
   /** Details that say nothing but {@code description}. */
