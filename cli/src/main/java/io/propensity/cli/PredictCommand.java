@@ -258,7 +258,7 @@ final class PredictCommand implements Callable<Integer> {
    * Prints each result of a batch under its input's label, a refused one as its error lines;
    * returns how many were refused.
    */
-  private static int printResults(
+  private int printResults(
       PredictBatchResponse r,
       List<String> labels,
       BiFunction<Integer, com.google.rpc.Status, List<String>> errorLines,
