@@ -206,7 +206,8 @@ public final class ModelLoader {
     List<ModelSchema.Feature> features = d.schema().features();
     for (int i = 0; i < features.size(); i++) {
       boolean schemaCategorical = features.get(i).type().orElse(null) == FeatureType.CATEGORICAL;
-      if (schemaCategorical != read.categorical().contains(i)) {
+      // a feature no tree uses cannot be misread, whatever its kind (as the registry checks it)
+      if (!read.unused(i) && schemaCategorical != read.categorical().contains(i)) {
         throw new ModelRefusedException(
             RefusalReason.SCHEMA,
             d.label()

@@ -120,6 +120,17 @@ record LightGbmArtifactSchema(LightGbmFeatures model) {
                     + "' is numerical (feature_infos "
                     + (i < model.infos().size() ? model.infos().get(i) : "absent")
                     + ", not in categorical_feature)"));
+      } else if (!declared && isCategorical(i)) {
+        out.add(
+            new FieldError(
+                "feature_schema.features[" + i + "].type",
+                schema.get(i).type().map(Enum::name).orElse("unset")
+                    + " but the artifact's feature "
+                    + i
+                    + " '"
+                    + names().get(i)
+                    + "' is categorical (it would read the value as a category code); declare it"
+                    + " CATEGORICAL with its levels"));
       }
     }
     return out;

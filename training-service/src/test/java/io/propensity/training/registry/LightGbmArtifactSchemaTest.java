@@ -128,6 +128,26 @@ class LightGbmArtifactSchemaTest {
   }
 
   @Test
+  void aFeatureTheModelTreatsAsCategoricalButTheSchemaDoesNotIsAProblem() throws IOException {
+    // Weekend is categorical in the model (declared, codes in feature_infos); the schema says
+    // BOOLEAN
+    String model =
+        lightGbmText(
+            List.of("Administrative", "Month", "Visitor_Type", "Weekend"),
+            List.of("[0:27]", "1:2:3:4", "1:3", "0:1"),
+            "1,2,3");
+
+    List<FieldError> p = read(model).problems(schema("Visitor_Type", FeatureType.BOOLEAN));
+
+    assertThat(p)
+        .containsExactly(
+            new FieldError(
+                "feature_schema.features[3].type",
+                "BOOLEAN but the artifact's feature 3 'Weekend' is categorical (it would read the"
+                    + " value as a category code); declare it CATEGORICAL with its levels"));
+  }
+
+  @Test
   void aCategoricalFeatureNoTreeUsesIsNoProblem() throws IOException {
     String model =
         lightGbmText(
