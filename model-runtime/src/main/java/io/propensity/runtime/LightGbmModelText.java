@@ -82,8 +82,10 @@ final class LightGbmModelText {
     }
     Map<String, String> header = new HashMap<>();
     int i = first + 1;
+    boolean averageOutput = false;
     for (; i < lines.length && !isTreeStart(lines[i]) && !isEndOfTrees(lines[i]); i++) {
       putField(header, lines[i]);
+      averageOutput |= lines[i].strip().equals("average_output"); // a bare flag, no '='
     }
     for (String key : new String[] {"version", "num_class", "max_feature_idx", "objective"}) {
       if (!header.containsKey(key)) {
@@ -146,11 +148,7 @@ final class LightGbmModelText {
     }
     String nativeText = text.replaceFirst("(?m)^tree_sizes=.*\\R", "");
     return new LightGbmModelText(
-        featureCount,
-        nativeText,
-        trees,
-        header.containsKey("average_output"),
-        sigmoid(header.get("objective").strip()));
+        featureCount, nativeText, trees, averageOutput, sigmoid(header.get("objective").strip()));
   }
 
   private static void checkObjective(String objective, String numClass) throws ModelLoadException {

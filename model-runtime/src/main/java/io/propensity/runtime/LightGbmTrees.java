@@ -27,7 +27,6 @@ public final class LightGbmTrees {
 
   private final int featureCount;
   private final int treeCount;
-  private final boolean averageOutput;
   private final double sigmoid;
 
   /** Per tree: index of its root in the node arrays, or −1 for a single-leaf tree. */
@@ -67,7 +66,6 @@ public final class LightGbmTrees {
     List<LightGbmModelText.Tree> trees = text.trees;
     featureCount = text.featureCount;
     treeCount = trees.size();
-    averageOutput = text.averageOutput;
     sigmoid = text.sigmoid;
     int nodes = 0;
     int leaves = 0;

@@ -7,6 +7,7 @@ import io.github.metarank.lightgbm4j.LGBMBooster;
 import io.github.metarank.lightgbm4j.LGBMDataset;
 import io.github.metarank.lightgbm4j.LGBMException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class LightGbmTreesDifferentialTest {
     long started = System.nanoTime();
     long checked = 0;
     double maxDelta = 0;
-    int categoricalSplits = 0;
+    Coverage coverage = new Coverage();
     for (int m = 0; m < MODELS; m++) {
       long seed = BASE_SEED + m;
       Random random = new Random(seed);
@@ -77,33 +78,69 @@ class LightGbmTreesDifferentialTest {
         assertThat(delta)
             .as(
                 "seed %d (model %d, params '%s'), row %d %s: java %s, LightGBM %s",
-                seed, m, task.params(), r, java.util.Arrays.toString(rows[r]), actual, expected[r])
+                seed, m, task.params(), r, Arrays.toString(rows[r]), actual, expected[r])
             .isLessThanOrEqualTo(TOLERANCE);
         maxDelta = Math.max(maxDelta, delta);
         checked++;
       }
-      categoricalSplits += countMatches(text, "decision_type=", '1');
+      coverage.add(text);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     System.out.printf(
         "LightGbmTrees differential: %d models, %d rows, max |delta| %s, %.1f s, base seed %d%n",
         MODELS, checked, maxDelta, seconds, BASE_SEED);
-    assertThat(categoricalSplits).as("some generated models split on categories").isPositive();
+    System.out.printf(
+        "  categorical splits %d (multi-word bitsets %d, words with bit 31 %d),"
+            + " zero-missing splits %d, NaN-missing splits %d%n",
+        coverage.categoricalSplits,
+        coverage.multiWordBitsets,
+        coverage.highBitWords,
+        coverage.zeroMissingSplits,
+        coverage.nanMissingSplits);
+    assertThat(coverage.categoricalSplits).as("categorical splits").isPositive();
+    assertThat(coverage.multiWordBitsets).as("bitsets beyond 32 categories").isPositive();
+    assertThat(coverage.highBitWords).as("bitset words with bit 31 set").isPositive();
+    assertThat(coverage.zeroMissingSplits).as("zero-as-missing splits").isPositive();
+    assertThat(coverage.nanMissingSplits).as("NaN-missing splits").isPositive();
   }
 
-  /** Rough count of categorical decision types (odd values) across the model, to prove coverage. */
-  private static int countMatches(String text, String field, char unused) {
-    int count = 0;
-    for (String line : text.split("\n")) {
-      if (line.startsWith(field)) {
-        for (String token : line.substring(field.length()).trim().split(" ")) {
-          if (!token.isEmpty() && (Integer.parseInt(token) & 1) != 0) {
-            count++;
+  /** What the generated models exercise, counted from their texts, so coverage is proven. */
+  private static final class Coverage {
+    int categoricalSplits;
+    int multiWordBitsets;
+    int highBitWords;
+    int zeroMissingSplits;
+    int nanMissingSplits;
+
+    void add(String text) {
+      for (String line : text.split("\n")) {
+        if (line.startsWith("decision_type=")) {
+          for (long type : values(line)) {
+            categoricalSplits += (type & 1) != 0 ? 1 : 0;
+            zeroMissingSplits += (type & 1) == 0 && ((type >> 2) & 3) == 1 ? 1 : 0;
+            nanMissingSplits += (type & 1) == 0 && ((type >> 2) & 3) == 2 ? 1 : 0;
+          }
+        } else if (line.startsWith("cat_boundaries=")) {
+          long[] bounds = values(line);
+          for (int k = 1; k < bounds.length; k++) {
+            multiWordBitsets += bounds[k] - bounds[k - 1] > 1 ? 1 : 0;
+          }
+        } else if (line.startsWith("cat_threshold=")) {
+          for (long word : values(line)) {
+            highBitWords += word > Integer.MAX_VALUE ? 1 : 0;
           }
         }
       }
     }
-    return count;
+
+    private static long[] values(String line) {
+      String[] tokens = line.substring(line.indexOf('=') + 1).trim().split(" ");
+      long[] out = new long[tokens.length];
+      for (int k = 0; k < tokens.length; k++) {
+        out[k] = Long.parseLong(tokens[k]);
+      }
+      return out;
+    }
   }
 
   private static Task task(Random random) {
@@ -129,7 +166,7 @@ class LightGbmTreesDifferentialTest {
         if (levels[f] > 0) {
           double u = random.nextDouble();
           v = u < nanRate ? Double.NaN : u < nanRate + 0.02 ? -1 : random.nextInt(levels[f]);
-          signal += Double.isNaN(v) ? 0.3 : ((int) v * 7919 % 5 - 2) * weights[f];
+          signal += Double.isNaN(v) ? 0.3 : (((int) v) * 7919 % 5 - 2) * weights[f];
         } else {
           double u = random.nextDouble();
           v =
@@ -222,7 +259,7 @@ class LightGbmTreesDifferentialTest {
         rows.add(row);
       }
       double[] all = new double[cols];
-      java.util.Arrays.fill(all, special);
+      Arrays.fill(all, special);
       rows.add(all);
     }
     double[] thresholds = trees.thresholds();
