@@ -25,10 +25,43 @@ final class LightGbmModelText {
   final int treeBlocks;
   final String nativeText;
 
-  private LightGbmModelText(int featureCount, int treeBlocks, String nativeText) {
+  /** The checked trees in model order, for the Java scorer ({@link LightGbmTrees}). */
+  final List<Tree> trees;
+
+  /** Whether the header says {@code average_output} (random forest): raw = mean, not sum. */
+  final boolean averageOutput;
+
+  /** The objective's {@code sigmoid:} parameter (1 when not stated; other values are refused). */
+  final double sigmoid;
+
+  /**
+   * One checked tree as the text states it: node arrays of length {@code leaves - 1}, children
+   * negative for leaves ({@code ~leaf}), {@code catThreshold} holding the uint32 bitset words as
+   * ints. Null arrays when the tree has a single leaf or no categorical split.
+   */
+  record Tree(
+      int leaves,
+      double[] leafValue,
+      int[] splitFeature,
+      int[] decisionType,
+      double[] threshold,
+      int[] left,
+      int[] right,
+      int[] catBoundaries,
+      int[] catThreshold) {}
+
+  private LightGbmModelText(
+      int featureCount,
+      String nativeText,
+      List<Tree> trees,
+      boolean averageOutput,
+      double sigmoid) {
     this.featureCount = featureCount;
-    this.treeBlocks = treeBlocks;
+    this.treeBlocks = trees.size();
     this.nativeText = nativeText;
+    this.trees = List.copyOf(trees);
+    this.averageOutput = averageOutput;
+    this.sigmoid = sigmoid;
   }
 
   static LightGbmModelText check(String text) throws ModelLoadException {
@@ -49,8 +82,10 @@ final class LightGbmModelText {
     }
     Map<String, String> header = new HashMap<>();
     int i = first + 1;
+    boolean averageOutput = false;
     for (; i < lines.length && !isTreeStart(lines[i]) && !isEndOfTrees(lines[i]); i++) {
       putField(header, lines[i]);
+      averageOutput |= lines[i].strip().equals("average_output"); // a bare flag, no '='
     }
     for (String key : new String[] {"version", "num_class", "max_feature_idx", "objective"}) {
       if (!header.containsKey(key)) {
@@ -64,6 +99,7 @@ final class LightGbmModelText {
       throw new ModelLoadException("LightGBM model has no features");
     }
 
+    List<Tree> trees = new ArrayList<>();
     int treeBlocks = 0;
     boolean endOfTrees = false;
     while (i < lines.length) {
@@ -83,7 +119,7 @@ final class LightGbmModelText {
       if (j == lines.length) {
         break; // truncated inside this tree; reported below
       }
-      checkTree(treeBlocks, tree, featureCount);
+      trees.add(checkTree(treeBlocks, tree, featureCount));
       treeBlocks++;
       i = j;
     }
@@ -111,7 +147,8 @@ final class LightGbmModelText {
       }
     }
     String nativeText = text.replaceFirst("(?m)^tree_sizes=.*\\R", "");
-    return new LightGbmModelText(featureCount, treeBlocks, nativeText);
+    return new LightGbmModelText(
+        featureCount, nativeText, trees, averageOutput, sigmoid(header.get("objective").strip()));
   }
 
   private static void checkObjective(String objective, String numClass) throws ModelLoadException {
@@ -135,7 +172,16 @@ final class LightGbmModelText {
     }
   }
 
-  private static void checkTree(int index, Map<String, String> tree, int featureCount)
+  private static double sigmoid(String objective) {
+    for (String token : objective.split("\\s+")) {
+      if (token.startsWith("sigmoid:")) {
+        return Double.parseDouble(token.substring("sigmoid:".length()));
+      }
+    }
+    return 1.0;
+  }
+
+  private static Tree checkTree(int index, Map<String, String> tree, int featureCount)
       throws ModelLoadException {
     String where = "tree " + index;
     int leaves = parseInt(required(tree, "num_leaves", where), where + " num_leaves");
@@ -157,7 +203,7 @@ final class LightGbmModelText {
       }
     }
     if (leaves == 1) {
-      return;
+      return new Tree(1, leafValues, null, null, null, null, null, null, null);
     }
     int nodes = leaves - 1;
     int[] splitFeature =
@@ -168,31 +214,57 @@ final class LightGbmModelText {
     int[] left = ints(required(tree, "left_child", where), nodes, where, "left_child");
     int[] right = ints(required(tree, "right_child", where), nodes, where, "right_child");
     int[] catBoundaries = null;
+    int[] catThreshold = null;
     if (numCat > 0) {
       catBoundaries =
           ints(required(tree, "cat_boundaries", where), numCat + 1, where, "cat_boundaries");
       for (int k = 0; k < numCat; k++) {
         if (catBoundaries[0] != 0 || catBoundaries[k + 1] < catBoundaries[k]) {
-          throw corrupt(where, "cat_boundaries are not increasing from 0");
+          throw corrupt(where, "cat_boundaries: not increasing from 0");
         }
       }
-      ints(required(tree, "cat_threshold", where), catBoundaries[numCat], where, "cat_threshold");
+      catThreshold =
+          bitsetWords(
+              required(tree, "cat_threshold", where),
+              catBoundaries[numCat],
+              where,
+              "cat_threshold");
     }
     for (int n = 0; n < nodes; n++) {
       if (splitFeature[n] < 0 || splitFeature[n] >= featureCount) {
         throw corrupt(
-            where, "node " + n + " splits on feature " + splitFeature[n] + " of " + featureCount);
+            where,
+            "split_feature: node "
+                + n
+                + " splits on feature "
+                + splitFeature[n]
+                + " of "
+                + featureCount);
       }
       checkChild(where, n, "left_child", left[n], nodes, leaves);
       checkChild(where, n, "right_child", right[n], nodes, leaves);
       if ((decisionType[n] & CATEGORICAL_MASK) != 0) {
         int catIndex = (int) threshold[n];
-        if (catBoundaries == null || catIndex < 0 || catIndex >= numCat) {
-          throw corrupt(where, "node " + n + " refers to categorical split " + catIndex);
+        if (catBoundaries == null
+            || catIndex != threshold[n]
+            || catIndex < 0
+            || catIndex >= numCat) {
+          throw corrupt(
+              where, "threshold: categorical node " + n + " refers to bitset " + threshold[n]);
         }
       }
     }
     checkIsATree(where, left, right, leaves);
+    return new Tree(
+        leaves,
+        leafValues,
+        splitFeature,
+        decisionType,
+        threshold,
+        left,
+        right,
+        catBoundaries,
+        catThreshold);
   }
 
   /** Every node and leaf is reached exactly once from the root: no cycle, nothing shared. */
@@ -209,7 +281,7 @@ final class LightGbmModelText {
       boolean[] seen = child >= 0 ? seenNode : seenLeaf;
       int at = child >= 0 ? child : ~child;
       if (seen[at]) {
-        throw corrupt(where, "a node is reached twice (not a tree)");
+        throw corrupt(where, "left_child/right_child: a node is reached twice (not a tree)");
       }
       seen[at] = true;
       reached++;
@@ -219,7 +291,8 @@ final class LightGbmModelText {
       }
     }
     if (reached != left.length + leaves) {
-      throw corrupt(where, "some nodes or leaves are unreachable from the root");
+      throw corrupt(
+          where, "left_child/right_child: some nodes or leaves are unreachable from the root");
     }
   }
 
@@ -247,6 +320,33 @@ final class LightGbmModelText {
     int[] out = new int[expected];
     for (int k = 0; k < expected; k++) {
       out[k] = parseInt(tokens[k], where + " " + name);
+    }
+    return out;
+  }
+
+  /** LightGBM writes bitset words as uint32; kept as the same 32 bits in an int. */
+  private static int[] bitsetWords(String field, int expected, String where, String name)
+      throws ModelLoadException {
+    String[] tokens = tokens(field, expected, where, name);
+    int[] out = new int[expected];
+    for (int k = 0; k < expected; k++) {
+      long word;
+      try {
+        word = Long.parseLong(tokens[k]);
+      } catch (NumberFormatException e) {
+        word = -1;
+      }
+      if (word < 0 || word > 0xFFFF_FFFFL) {
+        throw new ModelLoadException(
+            "corrupt LightGBM model: "
+                + where
+                + " "
+                + name
+                + " is not a 32-bit unsigned integer: '"
+                + abbreviate(tokens[k])
+                + "'");
+      }
+      out[k] = (int) word;
     }
     return out;
   }

@@ -87,7 +87,8 @@ class ModelLoadingTest {
     String corrupted = modelText.replaceFirst("split_feature=\\d+", "split_feature=9");
     assertThatThrownBy(() -> LightGbmModel.fromModelText(corrupted))
         .isInstanceOf(ModelLoadException.class)
-        .hasMessage("corrupt LightGBM model: tree 0: node 0 splits on feature 9 of 5");
+        .hasMessage(
+            "corrupt LightGBM model: tree 0: split_feature: node 0 splits on feature 9 of 5");
   }
 
   @Test
