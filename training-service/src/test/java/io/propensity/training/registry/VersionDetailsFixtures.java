@@ -210,7 +210,10 @@ public final class VersionDetailsFixtures {
             List.of(new DecileLift(1, 1, 0, 0.9, Double.NaN, 0, 0, 0)),
             List.of(),
             List.of(),
-            List.of());
+            List.of(),
+            Map.of(),
+            Evaluation.expectedCalibrationError(List.of()),
+            Optional.empty());
     return new VersionDetails(
         "",
         Optional.empty(),
@@ -363,6 +366,7 @@ public final class VersionDetailsFixtures {
         List.of(new CalibrationBin(0, 0.1, 600, 0.04, 0.035)),
         List.of(new RocPoint(Double.MAX_VALUE, 0, 0), new RocPoint(0, 1, 1)),
         List.of(new PrPoint(0.9, 0.1, 1), new PrPoint(0, 1, 0.1)),
+        Map.of(),
         model ? 0.012 : 0.02,
         model
             ? Optional.of(
