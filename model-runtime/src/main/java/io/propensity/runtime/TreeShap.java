@@ -50,6 +50,9 @@ final class TreeShap {
   /** Most doubles of per-thread scratch one tree may use before it is explained classically. */
   static final int SCRATCH_CAP = 1 << 20;
 
+  /** Most doubles of precomputed edge factors per model; later trees compute them per row. */
+  static final int FACTOR_BUDGET = 1 << 23;
+
   /** The deepest tree explained (the classic fallback's scratch grows with depth²). */
   static final int MAX_DEPTH = 1000;
 
@@ -88,6 +91,16 @@ final class TreeShap {
 
   /** Per preorder position: the product of the fractions of the earlier splits on its feature. */
   private final double[] previousZero;
+
+  /**
+   * Per tree: where its edge factors start in {@link #factors}, or −1 when they are computed on the
+   * fly (over {@link #FACTOR_BUDGET}). Per preorder position p of a first split on its feature,
+   * four blocks of the tree's points: left child followed (z + (1 − z)t), left not followed (z(1 −
+   * t)), right followed, right not followed.
+   */
+  private final int[] factorBase;
+
+  private final double[] factors;
 
   /** Quadrature points t on [0, 1], 1 − t, and weights, per tree at {@link #pointsBase}. */
   private final double[] qt;
@@ -172,6 +185,32 @@ final class TreeShap {
         qt[pointsBase[t] + j] = rule[0][j];
         qu[pointsBase[t] + j] = 1.0 - rule[0][j];
         qw[pointsBase[t] + j] = rule[1][j];
+      }
+    }
+    factorBase = new int[treeCount];
+    long factorTotal = 0;
+    for (int t = 0; t < treeCount; t++) {
+      long need = 4L * orderSize[t] * points[t];
+      boolean fits = !classic[t] && factorTotal + need <= FACTOR_BUDGET;
+      factorBase[t] = fits ? (int) factorTotal : -1;
+      factorTotal += fits ? need : 0;
+    }
+    factors = new double[(int) factorTotal];
+    for (int t = 0; t < treeCount; t++) {
+      for (int p = 0; p < orderSize[t] && factorBase[t] >= 0; p++) {
+        int node = orderNode[orderBase[t] + p];
+        int m = points[t];
+        for (int j = 0; j < m; j++) {
+          double tj = qt[pointsBase[t] + j];
+          double u = qu[pointsBase[t] + j];
+          double zl = trees.leftFraction(node);
+          double zr = trees.rightFraction(node);
+          int at = factorBase[t] + 4 * p * m + j;
+          factors[at] = zl + (1.0 - zl) * tj;
+          factors[at + m] = zl * u;
+          factors[at + 2 * m] = zr + (1.0 - zr) * tj;
+          factors[at + 3 * m] = zr * u;
+        }
       }
     }
     scratchDoubles = maxScratch;
@@ -350,6 +389,7 @@ final class TreeShap {
     double[] sub = s.sub;
     boolean[] goLeft = s.goLeft;
     boolean[] hot = s.hot;
+    int fb = factorBase[t];
     System.arraycopy(qw, qb, preW, 0, m);
     // Top-down: decisions, whether the row follows every earlier split on the node's feature,
     // and the weighted product of the factors above each node.
@@ -364,7 +404,15 @@ final class TreeShap {
       int lp = orderLeft[at];
       int rp = orderRight[at];
       int off = p * m;
-      if (prev < 0) {
+      if (prev < 0 && fb >= 0) {
+        int edges = fb + 4 * p * m;
+        if (lp >= 0) {
+          scale(preW, off, lp * m, m, factors, edges + (left ? 0 : m));
+        }
+        if (rp >= 0) {
+          scale(preW, off, rp * m, m, factors, edges + (left ? 3 * m : 2 * m));
+        }
+      } else if (prev < 0) {
         if (lp >= 0) {
           down(preW, off, lp * m, m, qb, trees.leftFraction(node), left);
         }
@@ -438,6 +486,12 @@ final class TreeShap {
   private static int fill(double[] sub, int at, int m, double value) {
     Arrays.fill(sub, at, at + m, value);
     return at;
+  }
+
+  private static void scale(double[] preW, int from, int to, int m, double[] factors, int factor) {
+    for (int j = 0; j < m; j++) {
+      preW[to + j] = preW[from + j] * factors[factor + j];
+    }
   }
 
   /**
