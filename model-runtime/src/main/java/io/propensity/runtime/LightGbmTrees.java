@@ -302,6 +302,9 @@ public final class LightGbmTrees {
    * feature after the first k that cannot enter the prefix costs more than one comparison.
    */
   static int selectTop(double[] phi, int count, int k, int[] features, double[] values) {
+    if (k == 0) {
+      return 0;
+    }
     int n = 0;
     for (int f = 0; f < count; f++) {
       double v = phi[f];
