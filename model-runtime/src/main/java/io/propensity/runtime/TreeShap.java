@@ -378,15 +378,16 @@ final class TreeShap {
    */
   double accumulate(double[] row, double[] phi) {
     Scratch s = scratch.get();
+    double[] x = trees.prepare(row);
     double raw = 0.0;
     for (int t = 0; t < orderSize.length; t++) {
       if (orderSize[t] == 0) {
-        raw += trees.leafValue(trees.leafOf(t, row));
+        raw += trees.leafValue(trees.leafOf(t, x, row));
       } else if (classic[t]) {
-        raw += trees.leafValue(trees.leafOf(t, row));
+        raw += trees.leafValue(trees.leafOf(t, x, row));
         classicTree(row, phi, s, orderNode[orderBase[t]], 0, 0, 1.0, 1.0, -1);
       } else {
-        raw += quadratureTree(t, row, phi, s);
+        raw += quadratureTree(t, x, row, phi, s);
       }
     }
     return raw;
@@ -397,7 +398,7 @@ final class TreeShap {
     return scratch.get().phi;
   }
 
-  private double quadratureTree(int t, double[] row, double[] phi, Scratch s) {
+  private double quadratureTree(int t, double[] x, double[] row, double[] phi, Scratch s) {
     int base = orderBase[t];
     int nodes = orderSize[t];
     int m = points[t];
@@ -413,7 +414,7 @@ final class TreeShap {
     for (int p = 0; p < nodes; p++) {
       int at = base + p;
       int node = orderNode[at];
-      boolean left = trees.goesLeft(node, row);
+      boolean left = trees.goesLeft(node, x, row);
       goLeft[p] = left;
       int prev = previous[at];
       boolean followed = prev < 0 || (hot[prev] && goLeft[prev] == previousLeft[at]);
