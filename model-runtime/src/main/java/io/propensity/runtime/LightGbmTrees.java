@@ -409,14 +409,18 @@ public final class LightGbmTrees {
     }
   }
 
-  /** Whether the row goes to the left child of global node {@code node}. */
-  boolean goesLeft(int node, double[] row) {
-    return decide(node, row[splitFeature[node]]) == left[node];
-  }
-
-  /** As {@link #goesLeft(int, double[])}, with {@code x} the row {@link #prepare}d. */
-  boolean goesLeft(int node, double[] x, double[] row) {
-    return step(node, x, row) == left[node];
+  /**
+   * Decides every node of every tree for one row, {@link #prepare}d as {@code x}: {@code out[node]}
+   * is whether the row goes left there.
+   */
+  void decideAll(double[] x, double[] row, boolean[] out) {
+    for (int node = 0; node < threshold.length; node++) {
+      int read = packed[node << 2];
+      out[node] =
+          read >= 0
+              ? x[read] <= threshold[node]
+              : decide(node, row[splitFeature[node]]) == left[node];
+    }
   }
 
   double leafValue(int globalLeaf) {

@@ -118,6 +118,7 @@ final class TreeShap {
   private final int maxPoints;
   private final int scratchNodes;
   private final int classicPath;
+  private final int totalNodes;
 
   /** Per-thread working memory, so a row allocates nothing. */
   private final ThreadLocal<Scratch> scratch;
@@ -133,10 +134,11 @@ final class TreeShap {
     points = new int[treeCount];
     pointsBase = new int[treeCount];
     classic = new boolean[treeCount];
-    int totalNodes = 0;
+    int allNodes = 0;
     for (LightGbmModelText.Tree tree : texts) {
-      totalNodes += tree.leaves() - 1;
+      allNodes += tree.leaves() - 1;
     }
+    totalNodes = allNodes;
     orderNode = new int[totalNodes];
     orderLeft = new int[totalNodes];
     orderRight = new int[totalNodes];
@@ -379,6 +381,8 @@ final class TreeShap {
   double accumulate(double[] row, double[] phi) {
     Scratch s = scratch.get();
     double[] x = trees.prepare(row);
+    // Every split of every tree decided in one straight pass over the nodes.
+    trees.decideAll(x, row, s.goesLeft);
     double raw = 0.0;
     for (int t = 0; t < orderSize.length; t++) {
       if (orderSize[t] == 0) {
@@ -387,7 +391,7 @@ final class TreeShap {
         raw += trees.leafValue(trees.leafOf(t, x, row));
         classicTree(row, phi, s, orderNode[orderBase[t]], 0, 0, 1.0, 1.0, -1);
       } else {
-        raw += quadratureTree(t, x, row, phi, s);
+        raw += quadratureTree(t, phi, s);
       }
     }
     return raw;
@@ -398,7 +402,7 @@ final class TreeShap {
     return scratch.get().phi;
   }
 
-  private double quadratureTree(int t, double[] x, double[] row, double[] phi, Scratch s) {
+  private double quadratureTree(int t, double[] phi, Scratch s) {
     int base = orderBase[t];
     int nodes = orderSize[t];
     int m = points[t];
@@ -414,7 +418,7 @@ final class TreeShap {
     for (int p = 0; p < nodes; p++) {
       int at = base + p;
       int node = orderNode[at];
-      boolean left = trees.goesLeft(node, x, row);
+      boolean left = s.goesLeft[node];
       goLeft[p] = left;
       int prev = previous[at];
       boolean followed = prev < 0 || (hot[prev] && goLeft[prev] == previousLeft[at]);
@@ -623,7 +627,7 @@ final class TreeShap {
       return;
     }
     int split = trees.splitFeatureOf(node);
-    boolean hotLeft = trees.goesLeft(node, row);
+    boolean hotLeft = s.goesLeft[node];
     int hot = hotLeft ? trees.leftChild(node) : trees.rightChild(node);
     int cold = hotLeft ? trees.rightChild(node) : trees.leftChild(node);
     double hotZero = hotLeft ? trees.leftFraction(node) : trees.rightFraction(node);
@@ -718,6 +722,10 @@ final class TreeShap {
     final double[] preW = new double[scratchDoubles];
     final double[] sub = new double[scratchDoubles + 2 * maxPoints];
     final boolean[] goLeft = new boolean[scratchNodes];
+
+    /** Per global node: whether the row goes left there. */
+    final boolean[] goesLeft = new boolean[totalNodes];
+
     final boolean[] hot = new boolean[scratchNodes];
     final int[] pathFeature = new int[classicPath];
     final double[] pathZero = new double[classicPath];
