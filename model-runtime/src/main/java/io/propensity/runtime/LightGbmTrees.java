@@ -1,5 +1,6 @@
 package io.propensity.runtime;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -62,6 +63,21 @@ public final class LightGbmTrees {
   private final double[] leafValue;
   private final int[] catThreshold;
 
+  /** Per node: {@code count(left child) / count(node)}, TreeSHAP's zero fraction going left. */
+  private final double[] leftFraction;
+
+  /** Per node: {@code count(right child) / count(node)}. */
+  private final double[] rightFraction;
+
+  /** Per tree: the depth of its deepest leaf (0 for a single-leaf tree). */
+  private final int[] treeDepth;
+
+  /** Sum over trees of LightGBM's {@code Tree::ExpectedValue}, in tree order. */
+  private final double expectedValue;
+
+  /** Per-thread working memory for explanations, so a row allocates nothing. */
+  private final ThreadLocal<ShapScratch> scratch;
+
   private LightGbmTrees(LightGbmModelText text) {
     List<LightGbmModelText.Tree> trees = text.trees;
     featureCount = text.featureCount;
@@ -86,6 +102,10 @@ public final class LightGbmTrees {
     catWords = new int[nodes];
     leafValue = new double[leaves];
     catThreshold = new int[words];
+    leftFraction = new double[nodes];
+    rightFraction = new double[nodes];
+    treeDepth = new int[treeCount];
+    double expected = 0.0;
     int nodeBase = 0;
     int leafBase = 0;
     int wordBase = 0;
@@ -107,7 +127,12 @@ public final class LightGbmTrees {
           catStart[at] = wordBase + tree.catBoundaries()[cat];
           catWords[at] = tree.catBoundaries()[cat + 1] - tree.catBoundaries()[cat];
         }
+        double count = tree.internalCount()[n];
+        leftFraction[at] = countOf(tree, tree.left()[n]) / count;
+        rightFraction[at] = countOf(tree, tree.right()[n]) / count;
       }
+      treeDepth[t] = treeNodes == 0 ? 0 : depth(tree, 0);
+      expected += expectedValue(tree);
       if (tree.catThreshold() != null) {
         System.arraycopy(
             tree.catThreshold(), 0, catThreshold, wordBase, tree.catThreshold().length);
@@ -116,6 +141,53 @@ public final class LightGbmTrees {
       nodeBase += treeNodes;
       leafBase += tree.leaves();
     }
+    expectedValue = expected;
+    int maxDepth = 0;
+    for (int depth : treeDepth) {
+      maxDepth = Math.max(maxDepth, depth);
+    }
+    int pathCapacity = (maxDepth + 2) * (maxDepth + 3) / 2;
+    scratch = ThreadLocal.withInitial(() -> new ShapScratch(featureCount, pathCapacity));
+  }
+
+  private static double countOf(LightGbmModelText.Tree tree, int child) {
+    return child >= 0 ? tree.internalCount()[child] : tree.leafCount()[~child];
+  }
+
+  /** The depth below local node {@code node}, iteratively (a leaf-wise tree can be a chain). */
+  private static int depth(LightGbmModelText.Tree tree, int root) {
+    int nodes = tree.leaves() - 1;
+    int[] nodeDepth = new int[nodes];
+    int deepest = 0;
+    // LightGBM numbers a node after its parent (Tree::Split), but do not rely on it: a stack.
+    int[] stack = new int[nodes];
+    int top = 0;
+    stack[top++] = root;
+    while (top > 0) {
+      int n = stack[--top];
+      for (int child : new int[] {tree.left()[n], tree.right()[n]}) {
+        if (child >= 0) {
+          nodeDepth[child] = nodeDepth[n] + 1;
+          stack[top++] = child;
+        } else {
+          deepest = Math.max(deepest, nodeDepth[n] + 1);
+        }
+      }
+    }
+    return deepest;
+  }
+
+  /** LightGBM's {@code Tree::ExpectedValue}: leaf values weighted by leaf_count / root count. */
+  private static double expectedValue(LightGbmModelText.Tree tree) {
+    if (tree.leaves() == 1) {
+      return tree.leafValue()[0];
+    }
+    double total = tree.internalCount()[0];
+    double sum = 0.0;
+    for (int l = 0; l < tree.leaves(); l++) {
+      sum += (tree.leafCount()[l] / total) * tree.leafValue()[l];
+    }
+    return sum;
   }
 
   private static int global(int child, int nodeBase, int leafBase) {
@@ -153,10 +225,7 @@ public final class LightGbmTrees {
    * @throws IllegalArgumentException if the row has fewer than {@link #featureCount()} values
    */
   public double predictRaw(double[] row) {
-    if (row.length < featureCount) {
-      throw new IllegalArgumentException(
-          "row has " + row.length + " values, the model needs " + featureCount);
-    }
+    checkRow(row);
     double sum = 0.0;
     for (int t = 0; t < treeCount; t++) {
       sum += leafValue[leafOf(t, row)];
@@ -167,6 +236,235 @@ public final class LightGbmTrees {
   /** The probability of the positive class: {@code 1 / (1 + exp(-sigmoid · raw))}. */
   public double predictProbability(double[] row) {
     return 1.0 / (1.0 + Math.exp(-sigmoid * predictRaw(row)));
+  }
+
+  /** Size of the array {@link #contributions} fills: {@code featureCount() + 1}. */
+  public int contributionCount() {
+    return featureCount + 1;
+  }
+
+  /** The expected raw score over the training rows: the bias of every explanation. */
+  public double expectedValue() {
+    return expectedValue;
+  }
+
+  /**
+   * Exact TreeSHAP of one row, as LightGBM's {@code pred_contrib}: {@code out[0..featureCount)} per
+   * feature, {@code out[featureCount]} the expected value; they sum to {@link
+   * #predictRaw(double[])}. Thread-safe, lock-free, allocates nothing.
+   *
+   * @return the raw score of the row
+   * @throws IllegalArgumentException if {@code row.length < featureCount()} or {@code out.length <
+   *     contributionCount()}
+   */
+  public double contributions(double[] row, double[] out) {
+    checkRow(row);
+    if (out.length < featureCount + 1) {
+      throw new IllegalArgumentException(
+          "out has " + out.length + " slots, contributions need " + (featureCount + 1));
+    }
+    return explain(row, out, scratch.get());
+  }
+
+  /**
+   * The {@code k} features with the largest |SHAP value| for one row, in decreasing |value| (ties:
+   * lower feature index first); features whose value is exactly 0 are never listed. Selects without
+   * sorting every feature. Writes feature indices into {@code features[0..n)} and their SHAP values
+   * into {@code values[0..n)}. Thread-safe, lock-free, allocates nothing.
+   *
+   * @return n ≤ k, the number of features written
+   * @throws IllegalArgumentException if k is negative, the row is too short, or an output array is
+   *     shorter than {@code min(k, featureCount())}
+   */
+  public int topContributions(double[] row, int k, int[] features, double[] values) {
+    checkRow(row);
+    if (k < 0) {
+      throw new IllegalArgumentException("k is " + k + ", expected ≥ 0");
+    }
+    int wanted = Math.min(k, featureCount);
+    if (features.length < wanted || values.length < wanted) {
+      throw new IllegalArgumentException(
+          "features/values hold "
+              + Math.min(features.length, values.length)
+              + " entries, "
+              + wanted
+              + " are needed");
+    }
+    ShapScratch s = scratch.get();
+    explain(row, s.phi, s);
+    return selectTop(s.phi, featureCount, wanted, features, values);
+  }
+
+  /**
+   * Partial selection: one pass over the features keeping the best {@code k} in a small sorted
+   * prefix of the outputs (insertion), so the cost is O(features) plus O(k) per insertion; no
+   * feature after the first k that cannot enter the prefix costs more than one comparison.
+   */
+  static int selectTop(double[] phi, int count, int k, int[] features, double[] values) {
+    int n = 0;
+    for (int f = 0; f < count; f++) {
+      double v = phi[f];
+      double a = Math.abs(v);
+      if (a == 0.0 || (n == k && !(a > Math.abs(values[n - 1])))) {
+        continue; // exact zeros never listed; a tie with the k-th keeps the lower index
+      }
+      int at = n == k ? k - 1 : n++;
+      while (at > 0 && a > Math.abs(values[at - 1])) {
+        features[at] = features[at - 1];
+        values[at] = values[at - 1];
+        at--;
+      }
+      features[at] = f;
+      values[at] = v;
+    }
+    return n;
+  }
+
+  private double explain(double[] row, double[] out, ShapScratch s) {
+    Arrays.fill(out, 0, featureCount, 0.0);
+    double raw = 0.0;
+    for (int t = 0; t < treeCount; t++) {
+      raw += leafValue[leafOf(t, row)];
+      int root = treeRoot[t];
+      if (root >= 0) {
+        treeShap(row, out, s, root, 0, 0, 1.0, 1.0, -1);
+      }
+    }
+    out[featureCount] = expectedValue;
+    return raw;
+  }
+
+  /**
+   * Lundberg's TreeSHAP (Algorithm 2, as LightGBM's {@code Tree::TreeSHAP} runs it): the path of
+   * unique features from the root, each with the fraction of training rows that follow it (zero
+   * fraction) and whether this row follows it (one fraction), and the permutation weights of every
+   * subset size; a repeated feature is unwound and re-entered with the product of its fractions.
+   * The path of depth {@code d} lives at {@code s.path*[base .. base + d]}, the child's right after
+   * it, so the recursion copies instead of undoing.
+   */
+  private void treeShap(
+      double[] row,
+      double[] phi,
+      ShapScratch s,
+      int node,
+      int parentBase,
+      int depth,
+      double zeroFraction,
+      double oneFraction,
+      int feature) {
+    int base = parentBase + depth;
+    if (depth > 0) {
+      System.arraycopy(s.pathFeature, parentBase, s.pathFeature, base, depth);
+      System.arraycopy(s.pathZero, parentBase, s.pathZero, base, depth);
+      System.arraycopy(s.pathOne, parentBase, s.pathOne, base, depth);
+      System.arraycopy(s.pathWeight, parentBase, s.pathWeight, base, depth);
+    }
+    extendPath(s, base, depth, zeroFraction, oneFraction, feature);
+    if (node < 0) {
+      double value = leafValue[~node];
+      for (int i = 1; i <= depth; i++) {
+        double w = unwoundPathSum(s, base, depth, i);
+        phi[s.pathFeature[base + i]] += w * (s.pathOne[base + i] - s.pathZero[base + i]) * value;
+      }
+      return;
+    }
+    int split = splitFeature[node];
+    int hot = decide(node, row[split]);
+    boolean hotLeft = hot == left[node];
+    int cold = hotLeft ? right[node] : left[node];
+    double hotZero = hotLeft ? leftFraction[node] : rightFraction[node];
+    double coldZero = hotLeft ? rightFraction[node] : leftFraction[node];
+    double incomingZero = 1.0;
+    double incomingOne = 1.0;
+    int d = depth;
+    int at = 0;
+    while (at <= d && s.pathFeature[base + at] != split) {
+      at++;
+    }
+    if (at <= d) {
+      incomingZero = s.pathZero[base + at];
+      incomingOne = s.pathOne[base + at];
+      unwindPath(s, base, d, at);
+      d--;
+    }
+    treeShap(row, phi, s, hot, base, d + 1, hotZero * incomingZero, incomingOne, split);
+    treeShap(row, phi, s, cold, base, d + 1, coldZero * incomingZero, 0.0, split);
+  }
+
+  private static void extendPath(
+      ShapScratch s, int base, int depth, double zeroFraction, double oneFraction, int feature) {
+    double[] w = s.pathWeight;
+    s.pathFeature[base + depth] = feature;
+    s.pathZero[base + depth] = zeroFraction;
+    s.pathOne[base + depth] = oneFraction;
+    w[base + depth] = depth == 0 ? 1.0 : 0.0;
+    for (int i = depth - 1; i >= 0; i--) {
+      w[base + i + 1] += oneFraction * w[base + i] * (i + 1) / (double) (depth + 1);
+      w[base + i] = zeroFraction * w[base + i] * (depth - i) / (double) (depth + 1);
+    }
+  }
+
+  private static void unwindPath(ShapScratch s, int base, int depth, int index) {
+    double[] w = s.pathWeight;
+    double one = s.pathOne[base + index];
+    double zero = s.pathZero[base + index];
+    double next = w[base + depth];
+    for (int i = depth - 1; i >= 0; i--) {
+      if (one != 0) {
+        double tmp = w[base + i];
+        w[base + i] = next * (depth + 1) / ((i + 1) * one);
+        next = tmp - w[base + i] * zero * (depth - i) / (double) (depth + 1);
+      } else {
+        w[base + i] = w[base + i] * (depth + 1) / (zero * (depth - i));
+      }
+    }
+    for (int i = index; i < depth; i++) {
+      s.pathFeature[base + i] = s.pathFeature[base + i + 1];
+      s.pathZero[base + i] = s.pathZero[base + i + 1];
+      s.pathOne[base + i] = s.pathOne[base + i + 1];
+    }
+  }
+
+  private static double unwoundPathSum(ShapScratch s, int base, int depth, int index) {
+    double[] w = s.pathWeight;
+    double one = s.pathOne[base + index];
+    double zero = s.pathZero[base + index];
+    double next = w[base + depth];
+    double total = 0.0;
+    for (int i = depth - 1; i >= 0; i--) {
+      if (one != 0) {
+        double tmp = next * (depth + 1) / ((i + 1) * one);
+        total += tmp;
+        next = w[base + i] - tmp * zero * ((depth - i) / (double) (depth + 1));
+      } else {
+        total += (w[base + i] / zero) / ((depth - i) / (double) (depth + 1));
+      }
+    }
+    return total;
+  }
+
+  /** Per-thread working memory of one explanation; never shared between threads. */
+  private static final class ShapScratch {
+    final double[] phi;
+    final int[] pathFeature;
+    final double[] pathZero;
+    final double[] pathOne;
+    final double[] pathWeight;
+
+    ShapScratch(int featureCount, int pathCapacity) {
+      phi = new double[featureCount + 1];
+      pathFeature = new int[pathCapacity];
+      pathZero = new double[pathCapacity];
+      pathOne = new double[pathCapacity];
+      pathWeight = new double[pathCapacity];
+    }
+  }
+
+  private void checkRow(double[] row) {
+    if (row.length < featureCount) {
+      throw new IllegalArgumentException(
+          "row has " + row.length + " values, the model needs " + featureCount);
+    }
   }
 
   /** The global leaf index row reaches in tree {@code t}. */
@@ -213,6 +511,11 @@ public final class LightGbmTrees {
       return left[node];
     }
     return right[node];
+  }
+
+  /** The depth of the deepest tree, for tests that must cover deep chains. */
+  int maxDepth() {
+    return Arrays.stream(treeDepth).max().orElse(0);
   }
 
   /** Per node thresholds, for tests that probe values exactly at split points. */
