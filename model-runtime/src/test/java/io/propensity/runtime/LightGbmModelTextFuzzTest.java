@@ -44,8 +44,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Feeds thousands of structure-aware mutants of real LightGBM model texts to the Java parser: every
  * mutant must either be refused with a {@link ModelLoadException} or be accepted and then score
- * exactly as LightGBM itself scores the same text. Any other exception, a hang, or a text the Java
- * parser accepts but LightGBM refuses or scores differently is a failure.
+ * exactly as LightGBM itself scores the same text, with TreeSHAP values that sum to the raw score
+ * and match LightGBM's pred_contrib. Any other exception, a hang, or a text the Java parser accepts
+ * but LightGBM refuses or scores differently is a failure.
  *
  * <p>The base models are trained with LightGBM4j (numerical and categorical features, one-hot and
  * multi-word bitset splits, NaN- and zero-as-missing, shallow and deep trees, single-leaf trees),
@@ -69,6 +70,7 @@ class LightGbmModelTextFuzzTest {
   private static final int ONLY = Integer.getInteger("fuzz.only", -1);
   private static final long PARSE_TIMEOUT_SECONDS = 20;
   private static final double TOLERANCE = 1e-12;
+  private static final double SHAP_TOLERANCE = 1e-9;
   private static final int MAX_REPORTED = 25;
 
   /** Boundary values and garbage a mutated number becomes; n is the field's value count. */
@@ -322,6 +324,12 @@ class LightGbmModelTextFuzzTest {
     if (failure.contains("did not answer")) {
       return "LightGBM hung on a text Java accepted";
     }
+    if (failure.contains("Java SHAP values sum")) {
+      return "Java SHAP values do not sum to the raw score";
+    }
+    if (failure.contains("Java SHAP value ")) {
+      return "Java SHAP and LightGBM pred_contrib differ";
+    }
     if (failure.contains("Java raw score")) {
       return "Java and LightGBM scores differ";
     }
@@ -371,12 +379,66 @@ class LightGbmModelTextFuzzTest {
             + ", LightGBM "
             + answer.raw()[r];
       }
+      String shap = compareContributions(trees, rows[r], actual, answer, r);
+      if (shap != null) {
+        return shap;
+      }
     }
     return null;
   }
 
-  /** What LightGBM made of a text: its feature count and raw scores, or why it has none. */
-  private record NativeAnswer(String problem, int features, double[] raw) {}
+  /**
+   * Null when the Java TreeSHAP of the row sums to its raw score and matches LightGBM's
+   * pred_contrib, both to 1e-9 of 1 + the sum of the values' magnitudes. Rows whose raw score is
+   * not finite (leaf values near the largest double overflow in the sum) have no meaningful
+   * contributions and are skipped.
+   */
+  private static String compareContributions(
+      LightGbmTrees trees, double[] row, double raw, NativeAnswer answer, int r) {
+    if (!Double.isFinite(raw)) {
+      return null;
+    }
+    int count = trees.contributionCount();
+    double[] values = new double[count];
+    double returned = trees.contributions(row, values);
+    double sum = 0;
+    double magnitude = 1; // contributions of huge leaf values cancel: the rounding scales with them
+    for (double v : values) {
+      sum += v;
+      magnitude += Math.abs(v);
+    }
+    if (Math.abs(sum - raw) > SHAP_TOLERANCE * magnitude || Double.compare(returned, raw) != 0) {
+      return "row "
+          + Arrays.toString(row)
+          + ": Java SHAP values sum to "
+          + sum
+          + " (contributions() returned "
+          + returned
+          + "), the raw score is "
+          + raw;
+    }
+    for (int k = 0; k < count; k++) {
+      double expected = answer.contributions()[r * count + k];
+      if (Math.abs(values[k] - expected) > SHAP_TOLERANCE * magnitude
+          && Double.compare(values[k], expected) != 0) {
+        return "row "
+            + Arrays.toString(row)
+            + ": Java SHAP value "
+            + (k < count - 1 ? "of feature " + k : "bias")
+            + " "
+            + values[k]
+            + ", LightGBM pred_contrib "
+            + expected;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * What LightGBM made of a text: its feature count, raw scores and pred_contrib (rows × (features
+   * + 1)), or why it has none.
+   */
+  private record NativeAnswer(String problem, int features, double[] raw, double[] contributions) {}
 
   /**
    * LightGBM (through LightGBM4j) in a child JVM: a text that crashes or hangs LightGBM's parser
@@ -433,22 +495,33 @@ class LightGbmModelTextFuzzTest {
                 + "; its last output: "
                 + String.join(" / ", log);
         stop();
-        return new NativeAnswer(problem, -1, null);
+        return new NativeAnswer(problem, -1, null, null);
       }
       if (answer.startsWith("REFUSED ")) {
         return new NativeAnswer(
             "LightGbmTrees accepted it but LightGBM refused it: "
                 + answer.substring("REFUSED ".length()),
             -1,
+            null,
             null);
       }
       String[] parts = answer.split(" ", 3);
-      String[] values = parts[2].split(" ");
-      double[] raw = new double[values.length];
-      for (int k = 0; k < values.length; k++) {
-        raw[k] = Double.longBitsToDouble(Long.parseUnsignedLong(values[k], 16));
+      int features = Integer.parseInt(parts[1]);
+      if (features != cols) {
+        return new NativeAnswer(null, features, null, null);
       }
-      return new NativeAnswer(null, Integer.parseInt(parts[1]), raw);
+      String[] values = parts[2].split(" ");
+      double[] raw = new double[rows.length];
+      double[] contributions = new double[values.length - rows.length];
+      for (int k = 0; k < values.length; k++) {
+        double v = Double.longBitsToDouble(Long.parseUnsignedLong(values[k], 16));
+        if (k < rows.length) {
+          raw[k] = v;
+        } else {
+          contributions[k - rows.length] = v;
+        }
+      }
+      return new NativeAnswer(null, features, raw, contributions);
     }
 
     private void start() throws IOException {
@@ -568,14 +641,15 @@ class LightGbmModelTextFuzzTest {
           int features = booster.getNumFeature();
           answer.append("OK ").append(features);
           if (features == cols) {
-            double[] raw =
-                booster.predictForMat(
-                    flat, rows, cols, true, PredictionType.C_API_PREDICT_RAW_SCORE);
-            for (double v : raw) {
-              answer.append(' ').append(Long.toHexString(Double.doubleToRawLongBits(v)));
+            // the raw scores, then pred_contrib: rows × (cols + 1)
+            for (PredictionType type :
+                new PredictionType[] {
+                  PredictionType.C_API_PREDICT_RAW_SCORE, PredictionType.C_API_PREDICT_CONTRIB
+                }) {
+              for (double v : booster.predictForMat(flat, rows, cols, true, type)) {
+                answer.append(' ').append(Long.toHexString(Double.doubleToRawLongBits(v)));
+              }
             }
-          } else {
-            answer.append(" 0");
           }
         } catch (LGBMException | RuntimeException e) {
           answer.setLength(ANSWER.length());

@@ -29,11 +29,13 @@ import org.openjdk.jmh.infra.ThreadParams;
  * In-process cost of scoring one row, three ways on the very same model and rows: model-runtime's
  * pure-Java {@link LightGbmTrees}, model-runtime's native {@link LightGbmModel} (LightGBM's
  * single-row fast path) and a bare LightGBM4j 4.3.0-1 call ({@code
- * LGBMBooster.predictForMatSingleRow}); for SHAP, native {@code LightGbmModel.contributions} and
- * bare {@code predictForMat} with {@code C_API_PREDICT_CONTRIB} (LightGBM4j's single-row call
- * returns only the first value). The model is the inference benchmarks' (feature-engine vectors of
- * synthetic users, every feature of the schema: 107), trained deterministically in each fork, so
- * every fork scores the same model; rows are its training rows, one per call, in rotation.
+ * LGBMBooster.predictForMatSingleRow}); for SHAP, the Java scorer's exact TreeSHAP (all
+ * contributions, and the top 5 an explanation lists), native {@code LightGbmModel.contributions}
+ * and bare {@code predictForMat} with {@code C_API_PREDICT_CONTRIB} (LightGBM4j's single-row call
+ * returns only the first value). The Java lanes write into per-thread arrays, as a server would.
+ * The model is the inference benchmarks' (feature-engine vectors of synthetic users, every feature
+ * of the schema: 107), trained deterministically in each fork, so every fork scores the same model;
+ * rows are its training rows, one per call, in rotation.
  *
  * <p>{@link #javaProbabilityTwoThreads} scores with the Java scorer from two threads at once, each
  * on its own rows: with the one-thread lane it shows whether the lock-free scorer scales.
@@ -47,6 +49,9 @@ import org.openjdk.jmh.infra.ThreadParams;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class ScoringBench {
+
+  /** Features an explanation lists, as inference-service's {@code explain_top_k=5}. */
+  static final int TOP_K = 5;
 
   /** The model, its rows and the three scorers, shared by the benchmark threads. */
   @State(Scope.Benchmark)
@@ -77,6 +82,7 @@ public class ScoringBench {
       bare = LGBMBooster.loadModelFromString(model.modelText());
       for (int r = 0; r < data.length; r += 97) {
         check(r);
+        checkContributions(r);
       }
       System.out.println(
           "model sha256 "
@@ -109,6 +115,26 @@ public class ScoringBench {
       }
     }
 
+    /** The Java TreeSHAP agrees with LightGBM's pred_contrib on a row before anything is timed. */
+    private void checkContributions(int r) {
+      double[] javaValues = new double[java.contributionCount()];
+      java.contributions(data[r], javaValues);
+      Contributions nativeValues = nativeModel.contributions(data[r]);
+      for (int f = 0; f < java.featureCount(); f++) {
+        if (Math.abs(javaValues[f] - nativeValues.contribution(f)) > 1e-9) {
+          throw new IllegalStateException(
+              "SHAP disagrees on row "
+                  + r
+                  + ", feature "
+                  + f
+                  + ": java "
+                  + javaValues[f]
+                  + ", native "
+                  + nativeValues.contribution(f));
+        }
+      }
+    }
+
     @TearDown
     public void tearDown() throws LGBMException {
       nativeModel.close();
@@ -121,10 +147,14 @@ public class ScoringBench {
   public static class Cursor {
     private double[][] data;
     private int next;
+    private double[] contributions;
+    private final int[] topFeatures = new int[TOP_K];
+    private final double[] topValues = new double[TOP_K];
 
     @Setup
     public void setUp(Model model, ThreadParams thread) {
       data = model.data;
+      contributions = new double[model.java.contributionCount()];
       // threads start far apart, so two threads never score the same row at the same time
       next = (int) ((long) thread.getThreadIndex() * data.length / thread.getThreadCount());
     }
@@ -147,6 +177,18 @@ public class ScoringBench {
   @Threads(2)
   public double javaProbabilityTwoThreads(Model m, Cursor c) {
     return m.java.predictProbability(c.row());
+  }
+
+  /** model-runtime, pure Java: the five features of largest |SHAP value| of one row. */
+  @Benchmark
+  public int javaTopContributions(Model m, Cursor c) {
+    return m.java.topContributions(c.row(), TOP_K, c.topFeatures, c.topValues);
+  }
+
+  /** model-runtime, pure Java: SHAP contributions (one per feature + bias) of one row. */
+  @Benchmark
+  public double javaContributions(Model m, Cursor c) {
+    return m.java.contributions(c.row(), c.contributions);
   }
 
   /** model-runtime, native: probability of one row through LightGBM's single-row fast path. */
