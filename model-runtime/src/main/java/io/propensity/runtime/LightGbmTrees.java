@@ -75,10 +75,10 @@ public final class LightGbmTrees {
   /** Sum over trees of LightGBM's {@code Tree::ExpectedValue}, in tree order. */
   private final double expectedValue;
 
-  /** Per-thread working memory for explanations, so a row allocates nothing. */
-  private final ThreadLocal<ShapScratch> scratch;
+  /** TreeSHAP's precomputed tables and per-thread scratch. */
+  private final TreeShap shap;
 
-  private LightGbmTrees(LightGbmModelText text) {
+  private LightGbmTrees(LightGbmModelText text, int scratchCap) throws ModelLoadException {
     List<LightGbmModelText.Tree> trees = text.trees;
     featureCount = text.featureCount;
     treeCount = trees.size();
@@ -142,12 +142,7 @@ public final class LightGbmTrees {
       leafBase += tree.leaves();
     }
     expectedValue = expected;
-    int maxDepth = 0;
-    for (int depth : treeDepth) {
-      maxDepth = Math.max(maxDepth, depth);
-    }
-    int pathCapacity = (maxDepth + 2) * (maxDepth + 3) / 2;
-    scratch = ThreadLocal.withInitial(() -> new ShapScratch(featureCount, pathCapacity));
+    shap = new TreeShap(this, trees, scratchCap);
   }
 
   private static double countOf(LightGbmModelText.Tree tree, int child) {
@@ -200,13 +195,19 @@ public final class LightGbmTrees {
    * @throws ModelLoadException naming the tree and field when the text is malformed or unsupported
    */
   public static LightGbmTrees fromModelText(String modelText) throws ModelLoadException {
+    return fromModelText(modelText, TreeShap.SCRATCH_CAP);
+  }
+
+  /** As {@link #fromModelText(String)}, with TreeSHAP's per-tree scratch cap (tests). */
+  static LightGbmTrees fromModelText(String modelText, int shapScratchCap)
+      throws ModelLoadException {
     LightGbmModelText text = LightGbmModelText.check(modelText);
     if (text.averageOutput) {
       throw new ModelLoadException(
           "unsupported LightGBM model: average_output (boosting=rf) is not supported by the Java"
               + " scorer; load it with LightGbmModel");
     }
-    return new LightGbmTrees(text);
+    return new LightGbmTrees(text, shapScratchCap);
   }
 
   /** Number of features a row must have (max_feature_idx + 1). */
@@ -263,7 +264,7 @@ public final class LightGbmTrees {
       throw new IllegalArgumentException(
           "out has " + out.length + " slots, contributions need " + (featureCount + 1));
     }
-    return explain(row, out, scratch.get());
+    return explain(row, out);
   }
 
   /**
@@ -290,9 +291,9 @@ public final class LightGbmTrees {
               + wanted
               + " are needed");
     }
-    ShapScratch s = scratch.get();
-    explain(row, s.phi, s);
-    return selectTop(s.phi, featureCount, wanted, features, values);
+    double[] phi = shap.scratchPhi();
+    explain(row, phi);
+    return selectTop(phi, featureCount, wanted, features, values);
   }
 
   /**
@@ -320,144 +321,11 @@ public final class LightGbmTrees {
     return n;
   }
 
-  private double explain(double[] row, double[] out, ShapScratch s) {
+  private double explain(double[] row, double[] out) {
     Arrays.fill(out, 0, featureCount, 0.0);
-    double raw = 0.0;
-    for (int t = 0; t < treeCount; t++) {
-      raw += leafValue[leafOf(t, row)];
-      int root = treeRoot[t];
-      if (root >= 0) {
-        treeShap(row, out, s, root, 0, 0, 1.0, 1.0, -1);
-      }
-    }
+    double raw = shap.accumulate(row, out);
     out[featureCount] = expectedValue;
     return raw;
-  }
-
-  /**
-   * Lundberg's TreeSHAP (Algorithm 2, as LightGBM's {@code Tree::TreeSHAP} runs it): the path of
-   * unique features from the root, each with the fraction of training rows that follow it (zero
-   * fraction) and whether this row follows it (one fraction), and the permutation weights of every
-   * subset size; a repeated feature is unwound and re-entered with the product of its fractions.
-   * The path of depth {@code d} lives at {@code s.path*[base .. base + d]}, the child's right after
-   * it, so the recursion copies instead of undoing.
-   */
-  private void treeShap(
-      double[] row,
-      double[] phi,
-      ShapScratch s,
-      int node,
-      int parentBase,
-      int depth,
-      double zeroFraction,
-      double oneFraction,
-      int feature) {
-    int base = parentBase + depth;
-    if (depth > 0) {
-      System.arraycopy(s.pathFeature, parentBase, s.pathFeature, base, depth);
-      System.arraycopy(s.pathZero, parentBase, s.pathZero, base, depth);
-      System.arraycopy(s.pathOne, parentBase, s.pathOne, base, depth);
-      System.arraycopy(s.pathWeight, parentBase, s.pathWeight, base, depth);
-    }
-    extendPath(s, base, depth, zeroFraction, oneFraction, feature);
-    if (node < 0) {
-      double value = leafValue[~node];
-      for (int i = 1; i <= depth; i++) {
-        double w = unwoundPathSum(s, base, depth, i);
-        phi[s.pathFeature[base + i]] += w * (s.pathOne[base + i] - s.pathZero[base + i]) * value;
-      }
-      return;
-    }
-    int split = splitFeature[node];
-    int hot = decide(node, row[split]);
-    boolean hotLeft = hot == left[node];
-    int cold = hotLeft ? right[node] : left[node];
-    double hotZero = hotLeft ? leftFraction[node] : rightFraction[node];
-    double coldZero = hotLeft ? rightFraction[node] : leftFraction[node];
-    double incomingZero = 1.0;
-    double incomingOne = 1.0;
-    int d = depth;
-    int at = 0;
-    while (at <= d && s.pathFeature[base + at] != split) {
-      at++;
-    }
-    if (at <= d) {
-      incomingZero = s.pathZero[base + at];
-      incomingOne = s.pathOne[base + at];
-      unwindPath(s, base, d, at);
-      d--;
-    }
-    treeShap(row, phi, s, hot, base, d + 1, hotZero * incomingZero, incomingOne, split);
-    treeShap(row, phi, s, cold, base, d + 1, coldZero * incomingZero, 0.0, split);
-  }
-
-  private static void extendPath(
-      ShapScratch s, int base, int depth, double zeroFraction, double oneFraction, int feature) {
-    double[] w = s.pathWeight;
-    s.pathFeature[base + depth] = feature;
-    s.pathZero[base + depth] = zeroFraction;
-    s.pathOne[base + depth] = oneFraction;
-    w[base + depth] = depth == 0 ? 1.0 : 0.0;
-    for (int i = depth - 1; i >= 0; i--) {
-      w[base + i + 1] += oneFraction * w[base + i] * (i + 1) / (double) (depth + 1);
-      w[base + i] = zeroFraction * w[base + i] * (depth - i) / (double) (depth + 1);
-    }
-  }
-
-  private static void unwindPath(ShapScratch s, int base, int depth, int index) {
-    double[] w = s.pathWeight;
-    double one = s.pathOne[base + index];
-    double zero = s.pathZero[base + index];
-    double next = w[base + depth];
-    for (int i = depth - 1; i >= 0; i--) {
-      if (one != 0) {
-        double tmp = w[base + i];
-        w[base + i] = next * (depth + 1) / ((i + 1) * one);
-        next = tmp - w[base + i] * zero * (depth - i) / (double) (depth + 1);
-      } else {
-        w[base + i] = w[base + i] * (depth + 1) / (zero * (depth - i));
-      }
-    }
-    for (int i = index; i < depth; i++) {
-      s.pathFeature[base + i] = s.pathFeature[base + i + 1];
-      s.pathZero[base + i] = s.pathZero[base + i + 1];
-      s.pathOne[base + i] = s.pathOne[base + i + 1];
-    }
-  }
-
-  private static double unwoundPathSum(ShapScratch s, int base, int depth, int index) {
-    double[] w = s.pathWeight;
-    double one = s.pathOne[base + index];
-    double zero = s.pathZero[base + index];
-    double next = w[base + depth];
-    double total = 0.0;
-    for (int i = depth - 1; i >= 0; i--) {
-      if (one != 0) {
-        double tmp = next * (depth + 1) / ((i + 1) * one);
-        total += tmp;
-        next = w[base + i] - tmp * zero * ((depth - i) / (double) (depth + 1));
-      } else {
-        total += (w[base + i] / zero) / ((depth - i) / (double) (depth + 1));
-      }
-    }
-    return total;
-  }
-
-  /** Per-thread working memory of one explanation; never shared between threads. */
-  private static final class ShapScratch {
-    final double[] phi;
-    final int[] pathFeature;
-    final double[] pathZero;
-    final double[] pathOne;
-    final double[] pathWeight;
-
-    ShapScratch(int featureCount, int pathCapacity) {
-      phi = new double[featureCount + 1];
-      pathFeature = new int[pathCapacity];
-      pathZero = new double[pathCapacity];
-      pathOne = new double[pathCapacity];
-      pathWeight = new double[pathCapacity];
-    }
   }
 
   private void checkRow(double[] row) {
@@ -465,6 +333,40 @@ public final class LightGbmTrees {
       throw new IllegalArgumentException(
           "row has " + row.length + " values, the model needs " + featureCount);
     }
+  }
+
+  /** Whether the row goes to the left child of global node {@code node}. */
+  boolean goesLeft(int node, double[] row) {
+    return decide(node, row[splitFeature[node]]) == left[node];
+  }
+
+  double leafValue(int globalLeaf) {
+    return leafValue[globalLeaf];
+  }
+
+  int splitFeatureOf(int node) {
+    return splitFeature[node];
+  }
+
+  int leftChild(int node) {
+    return left[node];
+  }
+
+  int rightChild(int node) {
+    return right[node];
+  }
+
+  double leftFraction(int node) {
+    return leftFraction[node];
+  }
+
+  double rightFraction(int node) {
+    return rightFraction[node];
+  }
+
+  /** Whether some tree is explained by the classic fallback rather than by quadrature. */
+  boolean explainsClassically() {
+    return shap.anyClassic();
   }
 
   /** The global leaf index row reaches in tree {@code t}. */

@@ -3,10 +3,13 @@ package io.propensity.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.ml.lightgbm.PredictionType;
+import io.github.metarank.lightgbm4j.LGBMBooster;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +28,11 @@ class LightGbmTreesShapDifferentialTest {
   private static final int SYNTHETIC = Integer.getInteger("shap.synthetic", 150);
   private static final double TOLERANCE = 1e-9;
 
+  @BeforeAll
+  static void loadLightGbm() throws IOException {
+    LGBMBooster.loadNative(); // before PredictionType's static initializer needs the natives
+  }
+
   @Test
   void javaShapEqualsLightGbmPredContribOnTrainedModels() throws Exception {
     Stats stats = new Stats();
@@ -36,7 +44,12 @@ class LightGbmTreesShapDifferentialTest {
       LightGbmTrees trees = LightGbmTrees.fromModelText(text);
       double[][] rows = LightGbmTreesDifferentialTest.probeRows(random, task, trees);
       compare(
-          "trained, seed " + seed + " params '" + task.params() + "'", text, rows, random, stats);
+          "trained, seed " + seed + " params '" + task.params() + "'",
+          text,
+          trees,
+          rows,
+          random,
+          stats);
     }
     stats.print("trained", TRAINED);
   }
@@ -49,15 +62,33 @@ class LightGbmTreesShapDifferentialTest {
       Random random = new Random(seed);
       SyntheticModels.Model model = SyntheticModels.model(random);
       double[][] rows = SyntheticModels.rows(random, model, 200);
-      compare("synthetic, seed " + seed, model.text(), rows, random, stats);
+      LightGbmTrees trees = LightGbmTrees.fromModelText(model.text());
+      compare("synthetic, seed " + seed, model.text(), trees, rows, random, stats);
     }
     stats.print("synthetic", SYNTHETIC);
     assertThat(stats.maxDepth).as("deepest tree").isGreaterThanOrEqualTo(30);
   }
 
-  private static void compare(String what, String text, double[][] rows, Random random, Stats stats)
-      throws Exception {
-    LightGbmTrees trees = LightGbmTrees.fromModelText(text);
+  @Test
+  void classicFallbackForTreesOverTheScratchCapEqualsLightGbmToo() throws Exception {
+    Stats stats = new Stats();
+    int models = Math.max(1, SYNTHETIC / 3);
+    for (int m = 0; m < models; m++) {
+      long seed = BASE_SEED + 2_000_000 + m;
+      Random random = new Random(seed);
+      SyntheticModels.Model model = SyntheticModels.model(random);
+      double[][] rows = SyntheticModels.rows(random, model, 100);
+      LightGbmTrees trees = LightGbmTrees.fromModelText(model.text(), 0);
+      if (trees.maxDepth() > 0) {
+        assertThat(trees.explainsClassically()).as("seed %d: classic fallback", seed).isTrue();
+      }
+      compare("synthetic, classic, seed " + seed, model.text(), trees, rows, random, stats);
+    }
+    stats.print("synthetic, classic fallback", models);
+  }
+
+  private static void compare(
+      String what, String text, LightGbmTrees trees, double[][] rows, Random random, Stats stats) {
     int width = trees.contributionCount();
     assertThat(width).isEqualTo(trees.featureCount() + 1);
     double[] expected =
