@@ -74,16 +74,14 @@ public final class LightGbmTrees {
   /** Per node: {@code count(right child) / count(node)}. */
   private final double[] rightFraction;
 
-  /** Per tree: the depth of its deepest leaf (0 for a single-leaf tree). */
-  private final int[] treeDepth;
-
   /** Sum over trees of LightGBM's {@code Tree::ExpectedValue}, in tree order. */
   private final double expectedValue;
 
   /** TreeSHAP's precomputed tables and per-thread scratch. */
   private final TreeShap shap;
 
-  private LightGbmTrees(LightGbmModelText text, int scratchCap) throws ModelLoadException {
+  private LightGbmTrees(LightGbmModelText text, int scratchCap, int factorBudget)
+      throws ModelLoadException {
     List<LightGbmModelText.Tree> trees = text.trees;
     featureCount = text.featureCount;
     treeCount = trees.size();
@@ -109,7 +107,6 @@ public final class LightGbmTrees {
     catThreshold = new int[words];
     leftFraction = new double[nodes];
     rightFraction = new double[nodes];
-    treeDepth = new int[treeCount];
     double expected = 0.0;
     int nodeBase = 0;
     int leafBase = 0;
@@ -136,7 +133,6 @@ public final class LightGbmTrees {
         leftFraction[at] = countOf(tree, tree.left()[n]) / count;
         rightFraction[at] = countOf(tree, tree.right()[n]) / count;
       }
-      treeDepth[t] = treeNodes == 0 ? 0 : depth(tree, 0);
       expected += expectedValue(tree);
       if (tree.catThreshold() != null) {
         System.arraycopy(
@@ -147,34 +143,11 @@ public final class LightGbmTrees {
       leafBase += tree.leaves();
     }
     expectedValue = expected;
-    shap = new TreeShap(this, trees, scratchCap);
+    shap = new TreeShap(this, trees, scratchCap, factorBudget);
   }
 
   private static double countOf(LightGbmModelText.Tree tree, int child) {
     return child >= 0 ? tree.internalCount()[child] : tree.leafCount()[~child];
-  }
-
-  /** The depth below local node {@code node}, iteratively (a leaf-wise tree can be a chain). */
-  private static int depth(LightGbmModelText.Tree tree, int root) {
-    int nodes = tree.leaves() - 1;
-    int[] nodeDepth = new int[nodes];
-    int deepest = 0;
-    // LightGBM numbers a node after its parent (Tree::Split), but do not rely on it: a stack.
-    int[] stack = new int[nodes];
-    int top = 0;
-    stack[top++] = root;
-    while (top > 0) {
-      int n = stack[--top];
-      for (int child : new int[] {tree.left()[n], tree.right()[n]}) {
-        if (child >= 0) {
-          nodeDepth[child] = nodeDepth[n] + 1;
-          stack[top++] = child;
-        } else {
-          deepest = Math.max(deepest, nodeDepth[n] + 1);
-        }
-      }
-    }
-    return deepest;
   }
 
   /** LightGBM's {@code Tree::ExpectedValue}: leaf values weighted by leaf_count / root count. */
@@ -200,11 +173,14 @@ public final class LightGbmTrees {
    * @throws ModelLoadException naming the tree and field when the text is malformed or unsupported
    */
   public static LightGbmTrees fromModelText(String modelText) throws ModelLoadException {
-    return fromModelText(modelText, TreeShap.SCRATCH_CAP);
+    return fromModelText(modelText, TreeShap.SCRATCH_CAP, TreeShap.FACTOR_BUDGET);
   }
 
-  /** As {@link #fromModelText(String)}, with TreeSHAP's per-tree scratch cap (tests). */
-  static LightGbmTrees fromModelText(String modelText, int shapScratchCap)
+  /**
+   * As {@link #fromModelText(String)}, with TreeSHAP's per-tree scratch cap and per-model factor
+   * budget (tests of the fallbacks).
+   */
+  static LightGbmTrees fromModelText(String modelText, int shapScratchCap, int shapFactorBudget)
       throws ModelLoadException {
     LightGbmModelText text = LightGbmModelText.check(modelText);
     if (text.averageOutput) {
@@ -212,7 +188,7 @@ public final class LightGbmTrees {
           "unsupported LightGBM model: average_output (boosting=rf) is not supported by the Java"
               + " scorer; load it with LightGbmModel");
     }
-    return new LightGbmTrees(text, shapScratchCap);
+    return new LightGbmTrees(text, shapScratchCap, shapFactorBudget);
   }
 
   /** Number of features a row must have (max_feature_idx + 1). */
@@ -425,7 +401,7 @@ public final class LightGbmTrees {
 
   /** The depth of the deepest tree, for tests that must cover deep chains. */
   int maxDepth() {
-    return Arrays.stream(treeDepth).max().orElse(0);
+    return shap.maxDepth();
   }
 
   /** Per node thresholds, for tests that probe values exactly at split points. */
