@@ -17,6 +17,15 @@ import java.util.regex.Pattern;
  * out of bounds at prediction time. So the structure of every tree (array lengths, index ranges,
  * numbers) is verified here, and {@code tree_sizes} is dropped from the native copy, which makes
  * LightGBM parse sequentially and report anything we missed as an ordinary error.
+ *
+ * <p>The Java scorer ({@link LightGbmTrees}) must read the very model LightGBM reads, so the text
+ * is read by LightGBM's own rules ({@code LoadModelFromString}, {@code Tree::Tree}, {@code
+ * Atoi}/{@code Atof}) wherever they are unambiguous, and refused wherever LightGBM would read it
+ * differently, crash on it, or refuse it: a tree block ends at its first empty line and holds only
+ * known fields, each once; every header key appears once; every number, including those only
+ * LightGBM reads, is ASCII in the form LightGBM writes; every declared size is compared with the
+ * values present before anything is allocated. The parser fuzz test ({@code
+ * LightGbmModelTextFuzzTest}) holds the rule: a text is refused, or scored as LightGBM scores it.
  */
 final class LightGbmModelText {
 

@@ -38,7 +38,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,7 +65,7 @@ import org.junit.jupiter.api.Test;
 class LightGbmModelTextFuzzTest {
 
   private static final long SEED = Long.getLong("fuzz.seed", 20261207L);
-  private static final int MUTANTS = Integer.getInteger("fuzz.mutants", 2_500);
+  private static final int MUTANTS = Integer.getInteger("fuzz.mutants", 2_000);
   private static final int ONLY = Integer.getInteger("fuzz.only", -1);
   private static final long PARSE_TIMEOUT_SECONDS = 20;
   private static final double TOLERANCE = 1e-12;
@@ -223,16 +222,6 @@ class LightGbmModelTextFuzzTest {
   }
 
   @Test
-  @Disabled(
-      "finds Java-check gaps in LightGbmModelText, whose fix belongs to its owner (issue 13):"
-          + " LightGBM crashes its JVM on texts Java accepts (num_tree_per_iteration other than 1;"
-          + " a duplicated tree_sizes line, only the first is dropped; Unicode digits such as"
-          + " '\u0661' that Integer.parseInt reads), scores differ (is_linear neither 0 nor 1, a"
-          + " tree block without its blank line), num_leaves=2147483647 is an OutOfMemoryError,"
-          + " and LightGBM refuses texts Java accepts (objective without sigmoid:, feature_names or"
-          + " feature_infos missing or of the wrong size, label_index missing, num_cat missing,"
-          + " non-numeric split_gain/leaf_weight/internal_* values or wrong-size arrays)."
-          + " Run it with -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
   void everyMutantIsRefusedOrScoredExactlyAsLightGbmScoresIt() throws Exception {
     long started = System.nanoTime();
     int accepted = 0;
@@ -302,9 +291,10 @@ class LightGbmModelTextFuzzTest {
         .as("mutants neither refused nor scored as LightGBM scores them (seed %d)", SEED)
         .isEmpty();
     if (ONLY < 0) {
-      // the mutations must reach both outcomes, or the test proves nothing
+      // the mutations must reach both outcomes, or the test proves nothing; the check refuses
+      // anything LightGBM could read differently, so only about one mutant in seven is accepted
       assertThat(rejected).as("rejected mutants").isGreaterThan(MUTANTS / 10);
-      assertThat(accepted).as("accepted mutants").isGreaterThan(MUTANTS / 10);
+      assertThat(accepted).as("accepted mutants").isGreaterThan(MUTANTS / 20);
     }
   }
 
