@@ -28,7 +28,8 @@ usage: bench/run.sh <benchmark> [options]
                closed loop and at a fixed rate
   inference-user  Predict by user id (one hop to a real feature-service) vs Health/Check, closed loop and fixed rate;
                also vs GetOnlineFeatures alone
-  scoring      JMH: ns per row of model-runtime's LightGbmModel vs a bare LightGBM4j single-row call (and with SHAP)
+  scoring      JMH: ns per row of the pure-Java scorer and model-runtime's native LightGbmModel vs a bare LightGBM4j
+               single-row call, and of their SHAP (Java top-5 and full TreeSHAP, native, bare CONTRIB); 100 and 500 trees
   reload       SetAlias(production) -> first Predict answer on the new version, under load; failed calls; latency
                during reload windows vs outside (training-service registry, inference-service)
   quality      model quality on public shop data sets (bench/quality): each imported through the CLI into a fresh

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks a LightGBM text model in Java before the native parser sees it, and prepares the text the
@@ -15,11 +17,51 @@ import java.util.Map;
  * out of bounds at prediction time. So the structure of every tree (array lengths, index ranges,
  * numbers) is verified here, and {@code tree_sizes} is dropped from the native copy, which makes
  * LightGBM parse sequentially and report anything we missed as an ordinary error.
+ *
+ * <p>The Java scorer ({@link LightGbmTrees}) must read the very model LightGBM reads, so the text
+ * is read by LightGBM's own rules ({@code LoadModelFromString}, {@code Tree::Tree}, {@code
+ * Atoi}/{@code Atof}) wherever they are unambiguous, and refused wherever LightGBM would read it
+ * differently, crash on it, or refuse it: a tree block ends at its first empty line and holds only
+ * known fields, each once; every header key appears once; every number, including those only
+ * LightGBM reads, is ASCII in the form LightGBM writes; every declared size is compared with the
+ * values present before anything is allocated. The parser fuzz test ({@code
+ * LightGbmModelTextFuzzTest}) holds the rule: a text is refused, or scored as LightGBM scores it.
  */
 final class LightGbmModelText {
 
   private static final String END_OF_TREES = "end of trees";
   private static final int CATEGORICAL_MASK = 1;
+
+  /** Categorical, default-left and the two missing-type bits. */
+  private static final int MAX_DECISION_TYPE = 15;
+
+  private static final double SIGMOID = 1.0;
+  private static final Pattern INT = Pattern.compile("[-+]?[0-9]+");
+  private static final Pattern DOUBLE =
+      Pattern.compile("-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]{1,3})?");
+  private static final Pattern HEADER_KEY = Pattern.compile("[a-z_]+");
+
+  /** The fields LightGBM writes for a tree without linear models. */
+  private static final Set<String> TREE_KEYS =
+      Set.of(
+          "num_leaves",
+          "num_cat",
+          "split_feature",
+          "split_gain",
+          "threshold",
+          "decision_type",
+          "left_child",
+          "right_child",
+          "leaf_value",
+          "leaf_weight",
+          "leaf_count",
+          "internal_value",
+          "internal_weight",
+          "internal_count",
+          "cat_boundaries",
+          "cat_threshold",
+          "is_linear",
+          "shrinkage");
 
   final int featureCount;
   final int treeBlocks;
@@ -71,8 +113,10 @@ final class LightGbmModelText {
     if (text == null || text.isBlank()) {
       throw new ModelLoadException("model text is empty: expected a LightGBM text model");
     }
-    String[] lines =
-        text.split("\n", -1); // a one-char split skips the regex engine; '\r' is stripped later
+    checkLineBreaks(text);
+    // LightGBM ends a line at '\r' or '\n' and skips one "\r\n" as a single break; lone '\r's
+    // are refused above, so splitting on '\n' after this sees the lines LightGBM sees.
+    String[] lines = text.replace("\r\n", "\n").split("\n", -1);
     int first = 0;
     while (first < lines.length && lines[first].isBlank()) {
       first++;
@@ -83,47 +127,103 @@ final class LightGbmModelText {
               + abbreviate(lines[first])
               + "'");
     }
+    // LightGBM's header runs up to the first line starting with "Tree=", whatever precedes it.
     Map<String, String> header = new HashMap<>();
     int i = first + 1;
-    boolean averageOutput = false;
-    for (; i < lines.length && !isTreeStart(lines[i]) && !isEndOfTrees(lines[i]); i++) {
-      putField(header, lines[i]);
-      averageOutput |= lines[i].strip().equals("average_output"); // a bare flag, no '='
+    for (; i < lines.length && !isTreeStart(lines[i]); i++) {
+      putHeaderField(header, lines[i]);
     }
-    for (String key : new String[] {"version", "num_class", "max_feature_idx", "objective"}) {
+    for (String key :
+        new String[] {
+          "version",
+          "num_class",
+          "label_index",
+          "max_feature_idx",
+          "objective",
+          "feature_names",
+          "feature_infos"
+        }) {
       if (!header.containsKey(key)) {
         throw new ModelLoadException(
             "corrupt LightGBM model: header field '" + key + "' is missing");
       }
     }
-    checkObjective(header.get("objective").strip(), header.get("num_class").strip());
+    checkObjective(header.get("objective"), header.get("num_class"));
+    String perIteration = header.get("num_tree_per_iteration");
+    if (perIteration != null && !perIteration.equals("1")) {
+      throw new ModelLoadException(
+          "unsupported LightGBM model: header num_tree_per_iteration is '"
+              + abbreviate(perIteration)
+              + "'; a binary classifier has exactly 1");
+    }
+    parseInt(header.get("label_index"), "header label_index");
     int featureCount = parseInt(header.get("max_feature_idx"), "header max_feature_idx") + 1;
     if (featureCount < 1) {
       throw new ModelLoadException("LightGBM model has no features");
     }
+    for (String key : new String[] {"feature_names", "feature_infos"}) {
+      int count = countTokens(header.get(key));
+      if (count != featureCount) {
+        throw new ModelLoadException(
+            "corrupt LightGBM model: header "
+                + key
+                + " has "
+                + count
+                + " values but max_feature_idx declares "
+                + featureCount
+                + " features");
+      }
+    }
+    String monotone = header.get("monotone_constraints");
+    if (monotone != null) {
+      int[] constraints = ints(monotone, featureCount, "header", "monotone_constraints");
+      for (int c : constraints) {
+        if (c < -1 || c > 1) {
+          throw corrupt("header", "monotone_constraints contains " + c);
+        }
+      }
+    }
+    boolean averageOutput = header.containsKey("average_output"); // a flag: LightGBM's test
 
     List<Tree> trees = new ArrayList<>();
-    int treeBlocks = 0;
     boolean endOfTrees = false;
+    String misnumbered = null; // reported after tree_sizes, which names a lost tree better
     while (i < lines.length) {
-      if (isEndOfTrees(lines[i])) {
-        endOfTrees = true;
-        break;
-      }
-      if (!isTreeStart(lines[i])) {
+      String line = lines[i];
+      if (line.isEmpty()) { // LightGBM skips empty lines between trees, nothing else
         i++;
         continue;
       }
+      if (line.equals(END_OF_TREES)) {
+        endOfTrees = true;
+        break;
+      }
+      String where = "tree " + trees.size();
+      if (!isTreeStart(line) || !INT.matcher(line.substring("Tree=".length())).matches()) {
+        // LightGBM stops reading trees at any line not starting with "Tree="
+        throw corrupt(
+            where,
+            "expected 'Tree="
+                + trees.size()
+                + "' or '"
+                + END_OF_TREES
+                + "' but found '"
+                + abbreviate(line)
+                + "'");
+      }
+      if (misnumbered == null && !line.equals("Tree=" + trees.size())) {
+        misnumbered = where + ": its block starts with '" + abbreviate(line) + "'";
+      }
       Map<String, String> tree = new HashMap<>();
       int j = i + 1;
-      for (; j < lines.length && !isTreeStart(lines[j]) && !isEndOfTrees(lines[j]); j++) {
-        putField(tree, lines[j]);
+      // LightGBM reads a tree's fields up to the first empty line: a block must end with one
+      for (; j < lines.length && !lines[j].isEmpty(); j++) {
+        putTreeField(tree, lines[j], where);
       }
-      if (j == lines.length) {
-        break; // truncated inside this tree; reported below
+      if (j >= lines.length - 1) {
+        break; // the text ends inside or right after this tree; reported below
       }
-      trees.add(checkTree(treeBlocks, tree, featureCount));
-      treeBlocks++;
+      trees.add(checkTree(trees.size(), tree, featureCount));
       i = j;
     }
     if (!endOfTrees) {
@@ -131,57 +231,83 @@ final class LightGbmModelText {
           "truncated LightGBM model: the '"
               + END_OF_TREES
               + "' marker is missing after "
-              + treeBlocks
+              + trees.size()
               + " complete tree(s); re-export the whole model");
     }
-    if (treeBlocks == 0) {
+    if (trees.isEmpty()) {
       throw new ModelLoadException("LightGBM model has no trees");
     }
     String treeSizes = header.get("tree_sizes");
-    if (treeSizes != null && !treeSizes.isBlank()) {
-      int declared = treeSizes.strip().split("\\s+").length;
-      if (declared != treeBlocks) {
+    if (treeSizes != null) {
+      int declared = countTokens(treeSizes);
+      if (declared != trees.size()) {
         throw new ModelLoadException(
             "corrupt LightGBM model: header declares "
                 + declared
                 + " trees (tree_sizes) but "
-                + treeBlocks
+                + trees.size()
                 + " were found");
       }
+      for (int size : ints(treeSizes, declared, "header", "tree_sizes")) {
+        if (size < 0) {
+          throw corrupt("header", "tree_sizes contains " + size);
+        }
+      }
+    }
+    if (misnumbered != null) {
+      throw new ModelLoadException("corrupt LightGBM model: " + misnumbered);
     }
     String nativeText = text.replaceFirst("(?m)^tree_sizes=.*\\R", "");
-    return new LightGbmModelText(
-        featureCount, nativeText, trees, averageOutput, sigmoid(header.get("objective").strip()));
+    return new LightGbmModelText(featureCount, nativeText, trees, averageOutput, SIGMOID);
   }
 
+  /** A NUL ends LightGBM's C string early, and a lone '\r' is a line break only to LightGBM. */
+  private static void checkLineBreaks(String text) throws ModelLoadException {
+    for (int k = 0; k < text.length(); k++) {
+      char c = text.charAt(k);
+      if (c == '\0' || (c == '\r' && (k + 1 == text.length() || text.charAt(k + 1) != '\n'))) {
+        throw new ModelLoadException(
+            "corrupt LightGBM model: character "
+                + k
+                + " is "
+                + (c == '\0' ? "a NUL" : "a carriage return without a line feed"));
+      }
+    }
+  }
+
+  /**
+   * LightGBM's binary objective reads its {@code sigmoid:} parameter and refuses the model without
+   * one; the ScoringModel contract is probability == sigmoid(raw score), so it must be exactly 1.
+   */
   private static void checkObjective(String objective, String numClass) throws ModelLoadException {
-    String[] tokens = objective.split("\\s+");
+    String[] tokens = objective.split(" ");
     if (!numClass.equals("1") || !tokens[0].equals("binary")) {
       throw new ModelLoadException(
           "unsupported LightGBM model: objective '"
-              + objective
+              + abbreviate(objective)
               + "' with num_class="
-              + numClass
+              + abbreviate(numClass)
               + "; Propensity serves binary classifiers only (objective=binary, num_class=1)");
     }
+    int sigmoids = 0;
     for (String token : tokens) {
-      if (token.startsWith("sigmoid:") && !isOne(token.substring("sigmoid:".length()))) {
-        // The ScoringModel contract is probability == sigmoid(raw score); keep it exact.
-        throw new ModelLoadException(
-            "unsupported LightGBM model: objective parameter '"
-                + token
-                + "'; only sigmoid:1 (the default) is supported");
+      if (token.startsWith("sigmoid")) {
+        sigmoids++;
+        String value = token.startsWith("sigmoid:") ? token.substring("sigmoid:".length()) : "";
+        if (!DOUBLE.matcher(value).matches() || Double.parseDouble(value) != SIGMOID) {
+          throw new ModelLoadException(
+              "unsupported LightGBM model: objective parameter '"
+                  + abbreviate(token)
+                  + "'; only sigmoid:1 (the default) is supported");
+        }
       }
     }
-  }
-
-  private static double sigmoid(String objective) {
-    for (String token : objective.split("\\s+")) {
-      if (token.startsWith("sigmoid:")) {
-        return Double.parseDouble(token.substring("sigmoid:".length()));
-      }
+    if (sigmoids != 1) {
+      throw new ModelLoadException(
+          "corrupt LightGBM model: header objective '"
+              + abbreviate(objective)
+              + "' should state sigmoid:1 exactly once");
     }
-    return 1.0;
   }
 
   private static Tree checkTree(int index, Map<String, String> tree, int featureCount)
@@ -191,13 +317,25 @@ final class LightGbmModelText {
     if (leaves < 1) {
       throw corrupt(where, "num_leaves is " + leaves);
     }
-    int numCat = parseInt(tree.getOrDefault("num_cat", "0"), where + " num_cat");
-    if ("1".equals(tree.getOrDefault("is_linear", "0").strip())) {
+    int numCat = parseInt(required(tree, "num_cat", where), where + " num_cat");
+    if (numCat < 0 || numCat > leaves - 1) {
+      // every categorical split has its own bitset, so a tree has at most one per node
+      throw corrupt(where, "num_cat is " + numCat + " with " + (leaves - 1) + " split(s)");
+    }
+    String linear = tree.getOrDefault("is_linear", "0");
+    if (linear.equals("1")) {
       throw new ModelLoadException(
           "unsupported LightGBM model: "
               + where
               + " is a linear tree (linear_tree=true); its SHAP values would not add up to the"
               + " score");
+    }
+    if (!linear.equals("0")) {
+      // LightGBM reads any leading integer here (1d, 1.5, +3...): only its own "0" is certain
+      throw corrupt(where, "is_linear is '" + abbreviate(linear) + "', expected 0");
+    }
+    if (tree.containsKey("shrinkage")) {
+      doubles(tree.get("shrinkage"), 1, where, "shrinkage");
     }
     double[] leafValues = doubles(required(tree, "leaf_value", where), leaves, where, "leaf_value");
     for (double v : leafValues) {
@@ -206,7 +344,12 @@ final class LightGbmModelText {
       }
     }
     if (leaves == 1) {
-      // LightGBM's ExpectedValue and TreeSHAP never read the counts of a single-leaf tree.
+      // LightGBM reads nothing else of a single-leaf tree but leaf_count, and its ExpectedValue
+      // and TreeSHAP never use that count.
+      String count = tree.getOrDefault("leaf_count", "");
+      if (countTokens(count) > 0) {
+        ints(count, 1, where, "leaf_count");
+      }
       return new Tree(1, leafValues, null, null, null, null, null, null, null, null, null);
     }
     int nodes = leaves - 1;
@@ -214,7 +357,21 @@ final class LightGbmModelText {
         ints(required(tree, "split_feature", where), nodes, where, "split_feature");
     int[] decisionType =
         ints(required(tree, "decision_type", where), nodes, where, "decision_type");
-    double[] threshold = doubles(required(tree, "threshold", where), nodes, where, "threshold");
+    for (int n = 0; n < nodes; n++) {
+      if (decisionType[n] < 0 || decisionType[n] > MAX_DECISION_TYPE) {
+        // LightGBM keeps an int8 of categorical, default-left and missing-type bits
+        throw corrupt(where, "decision_type: node " + n + " has " + decisionType[n]);
+      }
+    }
+    for (String optional : new String[] {"split_gain", "internal_value", "internal_weight"}) {
+      if (tree.containsKey(optional)) {
+        doubles(tree.get(optional), nodes, where, optional);
+      }
+    }
+    if (tree.containsKey("leaf_weight")) {
+      doubles(tree.get("leaf_weight"), leaves, where, "leaf_weight");
+    }
+    double[] threshold = thresholds(required(tree, "threshold", where), nodes, where);
     int[] left = ints(required(tree, "left_child", where), nodes, where, "left_child");
     int[] right = ints(required(tree, "right_child", where), nodes, where, "right_child");
     int[] catBoundaries = null;
@@ -377,11 +534,10 @@ final class LightGbmModelText {
     String[] tokens = tokens(field, expected, where, name);
     int[] out = new int[expected];
     for (int k = 0; k < expected; k++) {
-      long word;
-      try {
-        word = Long.parseLong(tokens[k]);
-      } catch (NumberFormatException e) {
-        word = -1;
+      String token = tokens[k];
+      long word = -1;
+      if (token.length() <= 10 && INT.matcher(token).matches() && token.charAt(0) != '-') {
+        word = Long.parseLong(token);
       }
       if (word < 0 || word > 0xFFFF_FFFFL) {
         throw new ModelLoadException(
@@ -390,7 +546,7 @@ final class LightGbmModelText {
                 + " "
                 + name
                 + " is not a 32-bit unsigned integer: '"
-                + abbreviate(tokens[k])
+                + abbreviate(token)
                 + "'");
       }
       out[k] = (int) word;
@@ -408,86 +564,148 @@ final class LightGbmModelText {
     return out;
   }
 
+  /**
+   * LightGBM writes an infinite threshold as {@code inf} or {@code -inf} (a split above the largest
+   * bin) and reads it back with {@code strtod}; any other value is a finite number.
+   */
+  private static double[] thresholds(String field, int expected, String where)
+      throws ModelLoadException {
+    String[] tokens = tokens(field, expected, where, "threshold");
+    double[] out = new double[expected];
+    for (int k = 0; k < expected; k++) {
+      out[k] =
+          switch (tokens[k]) {
+            case "inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> parseDouble(tokens[k], where + " threshold");
+          };
+    }
+    return out;
+  }
+
+  /**
+   * The values of a field as LightGBM splits them (on single spaces, empty pieces dropped), counted
+   * before anything is allocated: a declared size is trusted only once the text holds that many.
+   */
   private static String[] tokens(String field, int expected, String where, String name)
       throws ModelLoadException {
-    List<String> tokens = new ArrayList<>(expected);
+    int count = countTokens(field);
+    if (count != expected) {
+      throw corrupt(where, name + " has " + count + " values, expected " + expected);
+    }
+    String[] tokens = new String[expected];
     int n = field.length();
     int i = 0;
-    while (i < n) {
-      while (i < n && Character.isWhitespace(field.charAt(i))) {
+    for (int k = 0; k < expected; k++) {
+      while (field.charAt(i) == ' ') {
         i++;
       }
       int start = i;
-      while (i < n && !Character.isWhitespace(field.charAt(i))) {
+      while (i < n && field.charAt(i) != ' ') {
         i++;
       }
-      if (i > start) {
-        tokens.add(field.substring(start, i));
-      }
+      tokens[k] = field.substring(start, i);
     }
-    if (tokens.size() != expected) {
-      throw corrupt(where, name + " has " + tokens.size() + " values, expected " + expected);
-    }
-    return tokens.toArray(String[]::new);
+    return tokens;
   }
 
+  private static int countTokens(String field) {
+    int count = 0;
+    boolean inToken = false;
+    for (int i = 0; i < field.length(); i++) {
+      boolean space = field.charAt(i) == ' ';
+      if (!space && !inToken) {
+        count++;
+      }
+      inToken = !space;
+    }
+    return count;
+  }
+
+  /**
+   * An ASCII decimal int as LightGBM's {@code Atoi} reads it in full. {@code Atoi} stops silently
+   * at the first other character ('1d', '1.5', '\u0661'), so anything else is refused.
+   */
   private static int parseInt(String s, String what) throws ModelLoadException {
-    try {
-      return Integer.parseInt(s.strip());
-    } catch (NumberFormatException e) {
-      throw new ModelLoadException(
-          "corrupt LightGBM model: " + what + " is not an integer: '" + abbreviate(s) + "'");
+    if (s.length() <= 11 && INT.matcher(s).matches()) {
+      long value = Long.parseLong(s);
+      if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
+        return (int) value;
+      }
     }
+    throw new ModelLoadException(
+        "corrupt LightGBM model: " + what + " is not an integer: '" + abbreviate(s) + "'");
   }
 
+  /**
+   * A finite ASCII decimal number in the form LightGBM writes ({@code %.17g}), which its two number
+   * parsers ({@code Atof}, {@code AtofPrecise}) and Java read alike.
+   */
   private static double parseDouble(String s, String what) throws ModelLoadException {
-    String t = s.strip();
-    switch (t) {
-      case "inf", "+inf" -> {
-        return Double.POSITIVE_INFINITY;
-      }
-      case "-inf" -> {
-        return Double.NEGATIVE_INFINITY;
-      }
-      case "nan", "-nan" -> {
-        return Double.NaN;
-      }
-      default -> {
-        try {
-          return Double.parseDouble(t);
-        } catch (NumberFormatException e) {
-          throw new ModelLoadException(
-              "corrupt LightGBM model: " + what + " is not a number: '" + abbreviate(s) + "'");
-        }
+    if (DOUBLE.matcher(s).matches()) {
+      double value = Double.parseDouble(s);
+      if (Double.isFinite(value)) {
+        return value;
       }
     }
+    throw new ModelLoadException(
+        "corrupt LightGBM model: "
+            + what
+            + " is not a number: '"
+            + abbreviate(s)
+            + "' (expected a finite decimal as LightGBM writes it)");
   }
 
   private static ModelLoadException corrupt(String where, String detail) {
     return new ModelLoadException("corrupt LightGBM model: " + where + ": " + detail);
   }
 
-  private static void putField(Map<String, String> fields, String line) {
+  /**
+   * A header line as LightGBM's {@code LoadModelFromString} keeps it: {@code key=value}, or a bare
+   * flag such as {@code average_output}. A second '=' (LightGBM refuses the line or reads it
+   * differently), an odd key, or a key given twice (LightGBM keeps the last, Java checked the
+   * first) is refused.
+   */
+  private static void putHeaderField(Map<String, String> header, String line)
+      throws ModelLoadException {
+    if (line.isBlank()) {
+      return;
+    }
     int eq = line.indexOf('=');
-    if (eq > 0) {
-      fields.put(line.substring(0, eq).strip(), line.substring(eq + 1));
+    String key = eq < 0 ? line : line.substring(0, eq);
+    String value = eq < 0 ? "" : line.substring(eq + 1);
+    if (!HEADER_KEY.matcher(key).matches() || value.indexOf('=') >= 0) {
+      throw corrupt("header", "line '" + abbreviate(line) + "' is not a key=value field");
+    }
+    if (header.put(key, value) != null) {
+      throw corrupt("header", "field '" + key + "' is given twice");
+    }
+  }
+
+  /**
+   * A line of a tree block as LightGBM's {@code Tree} constructor reads it: the key up to the first
+   * '=', the value to the end of the line. LightGBM scans past the line end for a line without '='
+   * (a block that lost its empty last line, a parameter line moved into it), so only the fields it
+   * writes are accepted, each once.
+   */
+  private static void putTreeField(Map<String, String> tree, String line, String where)
+      throws ModelLoadException {
+    int eq = line.indexOf('=');
+    String key = eq < 0 ? line : line.substring(0, eq);
+    if (eq < 0 || !TREE_KEYS.contains(key)) {
+      throw corrupt(
+          where,
+          "unexpected line '"
+              + abbreviate(line)
+              + "' (a tree block holds its fields and ends with an empty line)");
+    }
+    if (tree.put(key, line.substring(eq + 1)) != null) {
+      throw corrupt(where, "field '" + key + "' is given twice");
     }
   }
 
   private static boolean isTreeStart(String line) {
     return line.startsWith("Tree=");
-  }
-
-  private static boolean isEndOfTrees(String line) {
-    return line.strip().equals(END_OF_TREES);
-  }
-
-  private static boolean isOne(String number) {
-    try {
-      return Double.parseDouble(number) == 1.0;
-    } catch (NumberFormatException e) {
-      return false;
-    }
   }
 
   private static String abbreviate(String s) {

@@ -264,7 +264,11 @@ class LightGbmTreesShapTest {
         new StringBuilder("tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\n")
             .append("label_index=0\nmax_feature_idx=")
             .append(features - 1)
-            .append("\nobjective=binary sigmoid:1\n\n");
+            .append("\nobjective=binary sigmoid:1\nfeature_names=")
+            .append(" x".repeat(features).strip()) // LightGBM needs one name and info each
+            .append("\nfeature_infos=")
+            .append(" [-1:1]".repeat(features).strip())
+            .append("\n\n");
     for (int t = 0; t < trees.length; t++) {
       text.append("Tree=").append(t).append('\n').append(trees[t]);
     }

@@ -15,7 +15,7 @@ class LightGbmTreesTest {
    * One tree, written by hand: node 0 splits feature 1 on categories {0, 2, 63} (bitset words 5 and
    * 2^31), node 1 splits feature 0 at 0.5 with NaN as missing going left.
    */
-  private static final String CATEGORICAL =
+  static final String CATEGORICAL =
       """
       tree
       version=v4
@@ -129,8 +129,8 @@ class LightGbmTreesTest {
         "fractional bitset index | threshold=0 0.5 | threshold=0.5 0.5 | threshold: categorical",
         "non-integer child | left_child=1 -1 | left_child=x -1 | left_child is not an integer",
         "linear tree | is_linear=0 | is_linear=1 | linear tree",
-        "missing leaf counts | leaf_count=1 1 1 | leaf_cnt=1 1 1 | field 'leaf_count' is missing",
-        "missing node counts | internal_count=3 2 | internal_cnt=3 2 | field 'internal_count'",
+        "misspelt leaf counts | leaf_count=1 1 1 | leaf_cnt=1 1 1 | unexpected line 'leaf_cnt",
+        "misspelt node counts | internal_count=3 2 | internal_cnt=3 2 | unexpected line 'internal_cnt",
         "truncated leaf counts | leaf_count=1 1 1 | leaf_count=1 1 | leaf_count has 2 values",
         "negative leaf count | leaf_count=1 1 1 | leaf_count=1 -1 1 | leaf_count: leaf 1 has count -1",
         "zero leaf count | leaf_count=1 1 1 | leaf_count=1 0 1 | leaf_count: leaf 1 has count 0",

@@ -74,12 +74,12 @@ class ModelLoadingTest {
   }
 
   @Test
-  void fieldsOnlyLightGbmReadsAreStillCheckedByLightGbmWithoutCrashingTheJvm() {
-    // leaf_weight is not needed to score, so only LightGBM reads it; it still must not abort.
+  void fieldsOnlyLightGbmReadsAreCheckedToo() {
+    // leaf_weight is not needed to score, but LightGBM refuses a wrong-size one: so does the check.
     String corrupted = modelText.replaceFirst("leaf_weight=[^\\n]*", "leaf_weight=1 2");
     assertThatThrownBy(() -> LightGbmModel.fromModelText(corrupted))
         .isInstanceOf(ModelLoadException.class)
-        .hasMessageContaining("LightGBM refused the model text");
+        .hasMessage("corrupt LightGBM model: tree 0: leaf_weight has 2 values, expected 8");
   }
 
   @Test
