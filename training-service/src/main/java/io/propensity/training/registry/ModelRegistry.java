@@ -341,32 +341,11 @@ public final class ModelRegistry implements AutoCloseable {
    */
   private void requireServable(String name, String alias, long version) {
     Optional<ModelVersionRecord> found = store.findVersion(name, version);
-    if (found.isEmpty() || !LIGHTGBM_TEXT.equals(found.get().artifactFormat())) {
-      return; // a missing version is the store's to report, with the model's latest version
+    if (found.isEmpty()) {
+      return; // the store reports a missing version, with the model's latest
     }
-    ModelVersionRecord r = found.get();
-    String why;
-    if (r.artifact().sizeBytes() > maxModelTextBytes) {
-      why =
-          "its artifact of "
-              + r.artifact().sizeBytes()
-              + " bytes is more than the "
-              + maxModelTextBytes
-              + " this registry parses to check it (propensity.registry.max-model-text-bytes)";
-    } else {
-      byte[] text = readAll(name, version, BlobKind.ARTIFACT);
-      if (!BlobInfo.of(text).equals(r.artifact())) {
-        why = "its stored artifact no longer matches its SHA-256 " + r.artifact().sha256();
-      } else {
-        List<FieldError> problems = servingProblems(r.details(), text);
-        why =
-            problems.isEmpty()
-                ? null
-                : problems.get(0)
-                    + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "");
-      }
-    }
-    if (why != null) {
+    Optional<String> why = whyNotServable(found.get());
+    if (why.isPresent()) {
       String description =
           "version "
               + version
@@ -375,10 +354,36 @@ public final class ModelRegistry implements AutoCloseable {
               + "' cannot be served, so alias '"
               + alias
               + "' was not moved: "
-              + why;
+              + why.get();
       throw new FailedPreconditionException(
           "version: " + description, List.of(new FieldError("version", description)));
     }
+  }
+
+  /** Why a stored version cannot be served; empty when it can, or its format is not checked. */
+  private Optional<String> whyNotServable(ModelVersionRecord r) {
+    if (!LIGHTGBM_TEXT.equals(r.artifactFormat())) {
+      return Optional.empty();
+    }
+    if (r.artifact().sizeBytes() > maxModelTextBytes) {
+      return Optional.of(
+          "its artifact of "
+              + r.artifact().sizeBytes()
+              + " bytes is more than the "
+              + maxModelTextBytes
+              + " this registry parses to check it (propensity.registry.max-model-text-bytes)");
+    }
+    byte[] text = readAll(r.name(), r.version(), BlobKind.ARTIFACT);
+    if (!BlobInfo.of(text).equals(r.artifact())) {
+      return Optional.of(
+          "its stored artifact no longer matches its SHA-256 " + r.artifact().sha256());
+    }
+    List<FieldError> problems = servingProblems(r.details(), text);
+    if (problems.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
   }
 
   /**
