@@ -110,34 +110,24 @@ public final class VersionDetailsFixtures {
 
   /** {@code d} with {@code features} as its schema's features. */
   public static VersionDetails withFeatures(VersionDetails d, List<FeatureDefinition> features) {
-    return copy(d, features, d.featureSource());
+    return copy(d, features, d.goldenRows(), d.featureSource());
   }
 
   /** {@code d} with {@code rows} as its golden rows. */
   public static VersionDetails withGoldenRows(VersionDetails d, List<GoldenRow> rows) {
-    return new VersionDetails(
-        d.description(),
-        d.trainingJobId(),
-        d.evaluation(),
-        d.baselineEvaluation(),
-        d.params(),
-        d.features(),
-        d.lineage(),
-        rows,
-        d.featureImportances(),
-        d.tuningTrials(),
-        d.comparison(),
-        d.calibration(),
-        d.featureSource());
+    return copy(d, d.features(), rows, d.featureSource());
   }
 
   /** {@code d} without its feature source, as a caller that does not say it registers it. */
   public static VersionDetails unsaid(VersionDetails d) {
-    return copy(d, d.features(), Optional.empty());
+    return copy(d, d.features(), d.goldenRows(), Optional.empty());
   }
 
   private static VersionDetails copy(
-      VersionDetails d, List<FeatureDefinition> features, Optional<FeatureSource> source) {
+      VersionDetails d,
+      List<FeatureDefinition> features,
+      List<GoldenRow> goldenRows,
+      Optional<FeatureSource> source) {
     return new VersionDetails(
         d.description(),
         d.trainingJobId(),
@@ -146,7 +136,7 @@ public final class VersionDetailsFixtures {
         d.params(),
         features,
         d.lineage(),
-        d.goldenRows(),
+        goldenRows,
         d.featureImportances(),
         d.tuningTrials(),
         d.comparison(),
