@@ -15,6 +15,7 @@ import io.propensity.common.error.NotFoundException;
 import io.propensity.common.error.PropensityException;
 import io.propensity.common.error.ResourceExhaustedException;
 import io.propensity.common.error.UnavailableException;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,18 +48,14 @@ public final class GrpcErrors {
       status.setMessage(pe.getMessage() == null ? "" : pe.getMessage());
       if (pe instanceof InvalidInputException iie) {
         status.setCode(Code.INVALID_ARGUMENT_VALUE);
-        BadRequest.Builder bad = BadRequest.newBuilder();
-        for (FieldError v : iie.violations()) {
-          bad.addFieldViolations(
-              BadRequest.FieldViolation.newBuilder()
-                  .setField(v.field())
-                  .setDescription(v.description()));
-        }
-        status.addDetails(Any.pack(bad.build()));
+        status.addDetails(Any.pack(badRequest(iie.violations())));
       } else if (pe instanceof NotFoundException) {
         status.setCode(Code.NOT_FOUND_VALUE);
-      } else if (pe instanceof FailedPreconditionException) {
+      } else if (pe instanceof FailedPreconditionException fpe) {
         status.setCode(Code.FAILED_PRECONDITION_VALUE);
+        if (!fpe.violations().isEmpty()) {
+          status.addDetails(Any.pack(badRequest(fpe.violations())));
+        }
       } else if (pe instanceof ResourceExhaustedException) {
         status.setCode(Code.RESOURCE_EXHAUSTED_VALUE);
       } else if (pe instanceof UnavailableException ue) {
@@ -87,6 +84,17 @@ public final class GrpcErrors {
     return Status.INTERNAL
         .withDescription("internal error (incident " + incident + "); see the server log")
         .asRuntimeException();
+  }
+
+  private static BadRequest badRequest(List<FieldError> violations) {
+    BadRequest.Builder bad = BadRequest.newBuilder();
+    for (FieldError v : violations) {
+      bad.addFieldViolations(
+          BadRequest.FieldViolation.newBuilder()
+              .setField(v.field())
+              .setDescription(v.description()));
+    }
+    return bad.build();
   }
 
   private static String reasonOf(PropensityException pe) {

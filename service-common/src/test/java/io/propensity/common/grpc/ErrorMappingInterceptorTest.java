@@ -21,6 +21,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
+import io.propensity.common.error.FailedPreconditionException;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
@@ -96,6 +97,32 @@ class ErrorMappingInterceptorTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("events[1].user_id", "is required"),
             org.assertj.core.groups.Tuple.tuple("events[2].price", "-3.0 is negative"));
+  }
+
+  @Test
+  void aFailedPreconditionNamingAFieldCarriesItAsAViolationAndOneWithoutNone() throws Exception {
+    StatusRuntimeException named =
+        failureOf(
+            () ->
+                new FailedPreconditionException(
+                    "version: version 3 cannot be served",
+                    List.of(new FieldError("version", "version 3 cannot be served"))));
+    StatusRuntimeException plain =
+        failureOf(() -> new FailedPreconditionException("alias has no earlier version"));
+
+    assertThat(named.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(
+            StatusProto.fromThrowable(named).getDetailsList().stream()
+                .filter(a -> a.is(BadRequest.class))
+                .findFirst()
+                .orElseThrow()
+                .unpack(BadRequest.class)
+                .getFieldViolationsList())
+        .extracting(BadRequest.FieldViolation::getField)
+        .containsExactly("version");
+    assertThat(plain.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    assertThat(StatusProto.fromThrowable(plain).getDetailsList())
+        .noneMatch(a -> a.is(BadRequest.class));
   }
 
   @Test

@@ -160,13 +160,21 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
     }
   }
 
-  /** The domain names fields of the version itself; the request nests them in model_version. */
+  /**
+   * The domain names fields of the version itself, which the request nests in model_version, and
+   * the {@code artifact} as a whole (the bytes of every artifact_chunk), which stays as it is.
+   */
   private static InvalidInputException inModelVersion(InvalidInputException e) {
     List<FieldError> renamed = new ArrayList<>();
     for (FieldError f : e.violations()) {
-      renamed.add(new FieldError("model_version." + f.field(), f.description()));
+      String field = f.field().equals("artifact") ? f.field() : "model_version." + f.field();
+      renamed.add(new FieldError(field, f.description()));
     }
-    return new InvalidInputException("model_version." + e.getMessage(), renamed);
+    return new InvalidInputException(
+        renamed.size() == 1
+            ? renamed.get(0).toString()
+            : renamed.size() + " invalid fields: " + renamed,
+        renamed);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.propensity.training.registry;
 import io.propensity.common.error.InvalidInputException;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +28,28 @@ public record BlobInfo(String sha256, long sizeBytes) {
   /** Size and SHA-256 of {@code bytes}. */
   public static BlobInfo of(byte[] bytes) {
     return new BlobInfo(sha256Hex(bytes), bytes.length);
+  }
+
+  /**
+   * Fails unless these are the size and checksum the caller announced for {@code what} ({@code
+   * artifact} or {@code report}), when it announced any.
+   *
+   * @throws InvalidInputException naming {@code <what>_size_bytes} or {@code <what>_sha256}
+   */
+  public void requireAnnounced(Optional<BlobInfo> expected, String what) {
+    if (expected.isEmpty()) {
+      return;
+    }
+    if (expected.get().sizeBytes() != sizeBytes) {
+      throw InvalidInputException.of(
+          what + "_size_bytes",
+          "announced " + expected.get().sizeBytes() + " bytes but " + sizeBytes + " were uploaded");
+    }
+    if (!expected.get().sha256().equals(sha256)) {
+      throw InvalidInputException.of(
+          what + "_sha256",
+          "announced " + expected.get().sha256() + " but the uploaded bytes hash to " + sha256);
+    }
   }
 
   /** Lower-case hex SHA-256 of {@code bytes}. */

@@ -5,12 +5,6 @@ import io.propensity.engine.features.FeatureType;
 import io.propensity.runtime.LightGbmFeatures;
 import io.propensity.runtime.ModelLoadException;
 import io.propensity.training.registry.VersionDetails.FeatureDefinition;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,21 +23,13 @@ record LightGbmArtifactSchema(LightGbmFeatures model) {
   private static final int MAX_LISTED = 5;
 
   /**
-   * Reads the features of the LightGBM text model in {@code in}, line by line.
+   * Reads the features of the LightGBM text model {@code text}.
    *
-   * @return empty when the bytes are not a LightGBM text model with a {@code feature_names} line
+   * @return empty when the text is not a LightGBM text model with a {@code feature_names} line
    */
-  static Optional<LightGbmArtifactSchema> read(InputStream in) throws IOException {
-    BufferedReader r =
-        new BufferedReader(
-            new InputStreamReader(
-                in,
-                StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPLACE)
-                    .onUnmappableCharacter(CodingErrorAction.REPLACE)));
+  static Optional<LightGbmArtifactSchema> read(String text) {
     try {
-      return Optional.of(new LightGbmArtifactSchema(LightGbmFeatures.read(r)));
+      return Optional.of(new LightGbmArtifactSchema(LightGbmFeatures.read(text)));
     } catch (ModelLoadException e) {
       return Optional.empty();
     }

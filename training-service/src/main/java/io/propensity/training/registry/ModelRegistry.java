@@ -1,14 +1,17 @@
 package io.propensity.training.registry;
 
+import io.propensity.common.error.FailedPreconditionException;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
+import io.propensity.common.error.ResourceExhaustedException;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.runtime.metrics.ConfidenceInterval;
 import io.propensity.runtime.metrics.IntervalFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,18 +50,39 @@ public final class ModelRegistry implements AutoCloseable {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
   private static final Pattern ALIAS = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
+  /** Largest LightGBM text artifact parsed by default: inference-service's default limit. */
+  public static final long DEFAULT_MAX_MODEL_TEXT_BYTES = 64L << 20;
+
   private final RegistryStore store;
   private final Clock clock;
   private final AliasChangeFeed feed;
+  private final long maxModelTextBytes;
+  private final StorageQuota quota;
+  // One artifact parsed at a time: a parse holds a few copies of the text, and concurrent uploads
+  // must not multiply that.
+  private final Object parsing = new Object();
 
   /**
    * A registry over {@code store}.
    *
    * @param watchPollInterval how often alias changes (including other processes') are looked for
+   * @param maxModelTextBytes largest LightGBM text artifact accepted (each is parsed in memory)
+   * @param quota how many bytes of artifacts and reports the registry keeps
    */
-  public ModelRegistry(RegistryStore store, Clock clock, Duration watchPollInterval) {
+  public ModelRegistry(
+      RegistryStore store,
+      Clock clock,
+      Duration watchPollInterval,
+      long maxModelTextBytes,
+      StorageQuota quota) {
+    if (maxModelTextBytes < 1 || maxModelTextBytes > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException(
+          "maxModelTextBytes must be 1 to " + (Integer.MAX_VALUE - 16) + ": " + maxModelTextBytes);
+    }
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.maxModelTextBytes = maxModelTextBytes;
+    this.quota = Objects.requireNonNull(quota, "quota");
     this.feed = new AliasChangeFeed(store, watchPollInterval);
   }
 
@@ -69,12 +93,17 @@ public final class ModelRegistry implements AutoCloseable {
    * Registers the next version of {@code version.name()}: stores the bytes, checks them against the
    * announced sizes and checksums, and publishes the version with number latest + 1, atomically.
    *
-   * <p>A LightGBM text artifact must be the model its schema describes: the same features, by
-   * LightGBM's names, in the same order, and every CATEGORICAL feature categorical in the model;
-   * otherwise it could never be served, so it is refused here rather than at inference.
+   * <p>A LightGBM text artifact must be servable, checked as inference-service checks it before it
+   * serves ({@link LightGbmArtifactCheck}): a model that parses with every index in range, the
+   * features its schema names (by LightGBM's names, in the same order, every CATEGORICAL feature
+   * categorical in the model), as many features as the schema has, and golden rows it scores within
+   * 1e-6 through the version's calibration. Anything else could never be served, so it is refused
+   * here rather than at inference.
    *
-   * @throws InvalidInputException when a field is malformed, the schema does not describe the
-   *     artifact, or the bytes do not match what was announced; nothing is stored
+   * @throws InvalidInputException when a field is malformed, the artifact cannot be served with
+   *     these details, or the bytes do not match what was announced; nothing is stored
+   * @throws ResourceExhaustedException when a LightGBM text artifact is larger than this registry
+   *     parses, or the version would go past a storage quota; nothing is stored
    */
   public ModelVersionRecord register(
       NewModelVersion version, BlobSource artifact, Optional<BlobSource> report) {
@@ -105,8 +134,12 @@ public final class ModelRegistry implements AutoCloseable {
       problems.add(new FieldError("report_sha256", "is set but no report was uploaded"));
     }
     throwIfAny(problems);
+    BlobSource stored = artifact;
     if (LIGHTGBM_TEXT.equals(version.artifactFormat())) {
-      throwIfAny(schemaProblems(version.details(), artifact));
+      byte[] text = readModelText(artifact, version.expectedArtifact());
+      BlobInfo.of(text).requireAnnounced(version.expectedArtifact(), "artifact");
+      throwIfAny(servingProblems(version.details(), text));
+      stored = BlobSource.of(text);
     }
     NewModelVersion resolved =
         version.withDetails(
@@ -114,36 +147,48 @@ public final class ModelRegistry implements AutoCloseable {
                 .details()
                 .withSourceResolved(
                     version.featureSchemaHash(), FeatureCatalog.schema().versionHash()));
-    return store.insertVersion(resolved, artifact, report, clock.instant());
+    return store.insertVersion(resolved, stored, report, quota, clock.instant());
   }
 
   /**
-   * What the schema of a LightGBM text artifact gets wrong about it (see {@link
-   * LightGbmArtifactSchema#problems}); one problem when the bytes are no such model.
+   * The bytes of a LightGBM text artifact, read once; refused before reading when announced larger
+   * than {@code maxModelTextBytes}, and as soon as more arrive.
    */
-  private static List<FieldError> schemaProblems(VersionDetails details, BlobSource artifact) {
-    Optional<LightGbmArtifactSchema> model;
+  private byte[] readModelText(BlobSource artifact, Optional<BlobInfo> expected) {
+    long announced = expected.map(BlobInfo::sizeBytes).orElse(0L);
+    if (announced > maxModelTextBytes) {
+      throw modelTextTooLarge(announced + " bytes");
+    }
+    byte[] bytes;
     try (InputStream in = artifact.open()) {
-      model = LightGbmArtifactSchema.read(in);
+      bytes = in.readNBytes((int) maxModelTextBytes + 1);
     } catch (IOException e) {
       throw new RegistryStoreException("reading the artifact failed: " + e.getMessage(), e);
     }
-    if (model.isEmpty()) {
-      return List.of(
-          new FieldError(
-              "artifact",
-              "is not a LightGBM text model: it should start with a 'tree' line and have a"
-                  + " feature_names line in its header"));
+    if (bytes.length > maxModelTextBytes) {
+      throw modelTextTooLarge("more than " + maxModelTextBytes + " bytes");
     }
-    if (details.features().isEmpty()) {
-      return List.of(
-          new FieldError(
-              "feature_schema.features",
-              "is empty but the artifact has "
-                  + model.get().names().size()
-                  + " features; a version's schema names its model's features, in order"));
+    if (bytes.length == 0) {
+      throw InvalidInputException.of("artifact", "is empty; an artifact has at least 1 byte");
     }
-    return model.get().problems(details.features());
+    return bytes;
+  }
+
+  private ResourceExhaustedException modelTextTooLarge(String size) {
+    return new ResourceExhaustedException(
+        "artifact: a LightGBM text model of "
+            + size
+            + " is more than the "
+            + maxModelTextBytes
+            + " bytes this registry parses to check it"
+            + " (propensity.registry.max-model-text-bytes)");
+  }
+
+  /** What keeps the LightGBM text {@code text} from being served with {@code details}. */
+  private List<FieldError> servingProblems(VersionDetails details, byte[] text) {
+    synchronized (parsing) {
+      return LightGbmArtifactCheck.problems(details, new String(text, StandardCharsets.UTF_8));
+    }
   }
 
   /**
@@ -265,9 +310,15 @@ public final class ModelRegistry implements AutoCloseable {
    * for rollback and notifies watchers. Pointing it at the version it already points at changes
    * nothing and notifies nobody.
    *
+   * <p>A LightGBM text version is checked again first, as at registration: its stored artifact must
+   * still match its checksum and be servable with its details under the checks of this release
+   * (versions registered before the registry checked artifacts, or under looser checks, were never
+   * refused). The stored artifact is re-read rather than a past verdict trusted, because the checks
+   * are the ones inference applies today.
+   *
    * @throws NotFoundException when the model or version does not exist
-   * @throws io.propensity.common.error.FailedPreconditionException when {@code expected} does not
-   *     hold; nothing changed
+   * @throws FailedPreconditionException when {@code expected} does not hold, or the version cannot
+   *     be served (then with a violation on {@code version}); nothing changed
    */
   public AliasMove setAlias(String name, String alias, long version, AliasExpectation expected) {
     requireName(name);
@@ -276,6 +327,7 @@ public final class ModelRegistry implements AutoCloseable {
     if (expected instanceof AliasExpectation.At at) {
       requireVersionNumber(at.version(), "expected_current_version");
     }
+    requireServable(name, alias, version);
     AliasMove move = store.setAlias(name, alias, version, expected, clock.instant());
     if (move.changed()) {
       feed.wake();
@@ -284,11 +336,67 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
+   * Fails unless version {@code version} of {@code name} can be served: its stored artifact matches
+   * its checksum and, for LightGBM text, passes the checks of registration.
+   */
+  private void requireServable(String name, String alias, long version) {
+    Optional<ModelVersionRecord> found = store.findVersion(name, version);
+    if (found.isEmpty()) {
+      return; // the store reports a missing version, with the model's latest
+    }
+    Optional<String> why = whyNotServable(found.get());
+    if (why.isPresent()) {
+      String description =
+          "version "
+              + version
+              + " of model '"
+              + name
+              + "' cannot be served, so alias '"
+              + alias
+              + "' was not moved: "
+              + why.get();
+      throw new FailedPreconditionException(
+          "version: " + description, List.of(new FieldError("version", description)));
+    }
+  }
+
+  /** Why a stored version cannot be served; empty when it can, or its format is not checked. */
+  private Optional<String> whyNotServable(ModelVersionRecord r) {
+    if (!LIGHTGBM_TEXT.equals(r.artifactFormat())) {
+      return Optional.empty();
+    }
+    if (r.artifact().sizeBytes() > maxModelTextBytes) {
+      return Optional.of(
+          "its artifact of "
+              + r.artifact().sizeBytes()
+              + " bytes is more than the "
+              + maxModelTextBytes
+              + " this registry parses to check it (propensity.registry.max-model-text-bytes)");
+    }
+    byte[] text = readAll(r.name(), r.version(), BlobKind.ARTIFACT);
+    if (!BlobInfo.of(text).equals(r.artifact())) {
+      return Optional.of(
+          "its stored artifact no longer matches its SHA-256 " + r.artifact().sha256());
+    }
+    List<FieldError> problems = servingProblems(r.details(), text);
+    if (problems.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""));
+  }
+
+  /**
    * Moves {@code alias} back to the version it pointed at before its last change that is not rolled
    * back yet (see the class comment).
    *
+   * <p>The version rolled back to is not checked again: the alias pointed at it before, after
+   * {@link #setAlias} checked it (alias history older than those checks excepted), and the store
+   * pops the history in one transaction, where parsing an artifact under the alias lock would stall
+   * every other alias change.
+   *
    * @throws NotFoundException when the model or alias does not exist
-   * @throws io.propensity.common.error.FailedPreconditionException when there is no earlier version
+   * @throws FailedPreconditionException when there is no earlier version
    */
   public AliasMove rollback(String name, String alias) {
     requireName(name);
@@ -313,8 +421,8 @@ public final class ModelRegistry implements AutoCloseable {
    * before.
    *
    * @throws NotFoundException when the model or version does not exist
-   * @throws io.propensity.common.error.FailedPreconditionException when production moved while the
-   *     policy ran; nothing changed, run it again
+   * @throws FailedPreconditionException when production moved while the policy ran (nothing
+   *     changed, run it again), or the candidate cannot be served (see {@link #setAlias})
    */
   public PromotionDecision promoteIfBetter(
       String name,

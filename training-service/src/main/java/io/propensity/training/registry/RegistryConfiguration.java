@@ -18,6 +18,11 @@ import java.time.Duration;
  * @param maxArtifactBytes largest artifact RegisterModelVersion accepts (held in memory while it
  *     uploads)
  * @param maxReportBytes largest HTML report RegisterModelVersion accepts
+ * @param maxModelTextBytes largest LightGBM text artifact accepted: each is parsed in memory to
+ *     check it, at registration and again when an alias is set to it (inference-service loads at
+ *     most its own {@code propensity.inference.max-artifact-bytes}, also 64 MiB by default)
+ * @param modelQuotaBytes most bytes (artifacts and reports) the versions of one model hold
+ * @param totalQuotaBytes most bytes all versions of all models hold
  */
 @ConfigurationProperties("propensity.registry")
 public record RegistryConfiguration(
@@ -27,4 +32,13 @@ public record RegistryConfiguration(
     @Bindable(defaultValue = "4") int poolSize,
     @Bindable(defaultValue = "500ms") Duration watchPollInterval,
     @Bindable(defaultValue = "268435456") long maxArtifactBytes,
-    @Bindable(defaultValue = "67108864") long maxReportBytes) {}
+    @Bindable(defaultValue = "67108864") long maxReportBytes,
+    @Bindable(defaultValue = "67108864") long maxModelTextBytes,
+    @Bindable(defaultValue = "2147483648") long modelQuotaBytes,
+    @Bindable(defaultValue = "21474836480") long totalQuotaBytes) {
+
+  /** The storage quotas. */
+  public StorageQuota quota() {
+    return new StorageQuota(modelQuotaBytes, totalQuotaBytes);
+  }
+}

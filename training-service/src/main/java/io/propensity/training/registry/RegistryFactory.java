@@ -28,6 +28,11 @@ class RegistryFactory {
     JdbcRegistryStore store =
         JdbcRegistryStore.open(url, config.user(), config.password(), config.poolSize());
     LOG.info("model registry ready: {} ({})", store.dialect(), MigratedDataSource.redact(url));
-    return new ModelRegistry(store, Clock.systemUTC(), config.watchPollInterval());
+    return new ModelRegistry(
+        store,
+        Clock.systemUTC(),
+        config.watchPollInterval(),
+        config.maxModelTextBytes(),
+        config.quota());
   }
 }

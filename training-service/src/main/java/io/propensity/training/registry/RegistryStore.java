@@ -18,13 +18,21 @@ public interface RegistryStore extends AutoCloseable {
   /**
    * Stores the bytes, checks them against the expectations, assigns the next version number and
    * publishes the version, all in one transaction: a reader sees the version with its files or not
-   * at all, and a failed registration uses up no number.
+   * at all, and a failed registration uses up no number. The bytes stored count against {@code
+   * quota}, checked in the same transaction and serialised with every other registration, so
+   * concurrent registrations (through any registry on the database) never go past it together.
    *
    * @throws io.propensity.common.error.InvalidInputException when the bytes do not match the
    *     expected size or checksum, or are empty
+   * @throws io.propensity.common.error.ResourceExhaustedException when the version would go past
+   *     {@code quota}
    */
   ModelVersionRecord insertVersion(
-      NewModelVersion version, BlobSource artifact, Optional<BlobSource> report, Instant now);
+      NewModelVersion version,
+      BlobSource artifact,
+      Optional<BlobSource> report,
+      StorageQuota quota,
+      Instant now);
 
   /** Version {@code version} of model {@code name}. */
   Optional<ModelVersionRecord> findVersion(String name, long version);

@@ -81,7 +81,8 @@ public final class VersionUpload {
    * The next piece of the artifact, which starts at {@code offset}.
    *
    * @throws InvalidInputException when it is out of place, out of order, empty, larger than {@link
-   *     #MAX_CHUNK_BYTES} or goes past the announced size
+   *     #MAX_CHUNK_BYTES} (the contract's 1 MiB) or goes past the announced size; a chunk's error
+   *     names its index among the file's chunks, from 0
    */
   public void artifactChunk(long offset, ByteBuffer data) {
     requireBegun("artifact_chunk");
@@ -170,19 +171,32 @@ public final class VersionUpload {
       this.field = field;
     }
 
+    /**
+     * Appends the next chunk; errors name it by its index among this file's chunks, e.g. {@code
+     * artifact_chunk[3].data}.
+     */
     void append(long offset, ByteBuffer data, long announced, String sizeField) {
+      String chunk = field + "[" + pieces.size() + "]";
       if (offset != size) {
         throw InvalidInputException.of(
-            field + ".offset",
+            chunk + ".offset",
             offset + " but " + size + " bytes came before it; chunks come in order, without gaps");
       }
       int n = data.remaining();
-      if (n == 0 || n > MAX_CHUNK_BYTES) {
-        throw InvalidInputException.of(field + ".data", n + " bytes is outside 1 byte to 1 MiB");
+      if (n == 0) {
+        throw InvalidInputException.of(chunk + ".data", "is empty; a chunk holds 1 byte to 1 MiB");
+      }
+      if (n > MAX_CHUNK_BYTES) {
+        throw InvalidInputException.of(
+            chunk + ".data",
+            n
+                + " bytes is more than the "
+                + MAX_CHUNK_BYTES
+                + " (1 MiB) a chunk may hold; send the file in chunks of at most 1 MiB");
       }
       if (size + n > announced) {
         throw InvalidInputException.of(
-            field, "the bytes go past the " + announced + " announced in " + sizeField);
+            chunk, "the bytes go past the " + announced + " announced in " + sizeField);
       }
       pieces.add(data.asReadOnlyBuffer());
       size += n;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.propensity.common.error.FieldError;
 import io.propensity.engine.features.FeatureType;
 import io.propensity.training.registry.VersionDetails.FeatureDefinition;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -22,9 +21,7 @@ class LightGbmArtifactSchemaTest {
           "1,2");
 
   static LightGbmArtifactSchema read(String text) throws IOException {
-    return LightGbmArtifactSchema.read(
-            new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))
-        .orElseThrow();
+    return LightGbmArtifactSchema.read(text).orElseThrow();
   }
 
   static FeatureDefinition feature(String name, FeatureType type) {
@@ -60,13 +57,9 @@ class LightGbmArtifactSchemaTest {
   void bytesThatAreNoLightGbmModelOrLackFeatureNamesReadAsNone() throws IOException {
     assertThat(
             LightGbmArtifactSchema.read(
-                new ByteArrayInputStream(new byte[] {(byte) 0xff, 0, 12, '\n', 'x'})))
+                new String(new byte[] {(byte) 0xff, 0, 12, '\n', 'x'}, StandardCharsets.UTF_8)))
         .isEmpty();
-    assertThat(
-            LightGbmArtifactSchema.read(
-                new ByteArrayInputStream(
-                    "tree\nversion=v4\n\nTree=0\nfeature_names=a b\n"
-                        .getBytes(StandardCharsets.UTF_8))))
+    assertThat(LightGbmArtifactSchema.read("tree\nversion=v4\n\nTree=0\nfeature_names=a b\n"))
         .isEmpty();
   }
 

@@ -9,6 +9,7 @@ import io.propensity.common.error.FailedPreconditionException;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
+import io.propensity.common.error.ResourceExhaustedException;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.engine.features.FeatureType;
 import io.propensity.training.registry.VersionDetails.FeatureDefinition;
@@ -53,7 +54,18 @@ public abstract class ModelRegistryContract {
 
   /** A registry over a new store on the same database, as a second process would have. */
   protected ModelRegistry openRegistry() {
-    ModelRegistry r = new ModelRegistry(openStore(), Clock.systemUTC(), POLL);
+    return openRegistry(StorageQuota.DEFAULT);
+  }
+
+  /** {@link #openRegistry()} with the storage quota {@code quota}. */
+  protected ModelRegistry openRegistry(StorageQuota quota) {
+    ModelRegistry r =
+        new ModelRegistry(
+            openStore(),
+            Clock.systemUTC(),
+            POLL,
+            ModelRegistry.DEFAULT_MAX_MODEL_TEXT_BYTES,
+            quota);
     opened.add(r);
     return r;
   }
@@ -482,6 +494,161 @@ public abstract class ModelRegistryContract {
     }
     assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(registry.get("busy", VersionSelector.latest()).version()).isEqualTo(threads * each);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // storage quotas
+
+  @Test
+  void aRegistrationPastItsModelsQuotaIsRefusedStoresNothingAndUsesUpNoNumber() {
+    ModelRegistry small = openRegistry(new StorageQuota(250, 10_000));
+    small.register(version("m").build(), bytes(100, 1), Optional.empty());
+    small.register(version("m").build(), bytes(100, 2), Optional.empty());
+
+    ResourceExhaustedException full =
+        catchThrowableOfType(
+            ResourceExhaustedException.class,
+            () -> small.register(version("m").build(), bytes(60, 3), Optional.empty()));
+    byte[] report = bytes(40, 4);
+    ResourceExhaustedException reportCounts =
+        catchThrowableOfType(
+            ResourceExhaustedException.class,
+            () ->
+                small.register(
+                    version("m").expectedReport(BlobInfo.of(report)).build(),
+                    bytes(20, 5),
+                    Optional.of(report)));
+    ModelVersionRecord otherModel =
+        small.register(version("other").build(), bytes(200, 6), Optional.empty());
+    ModelVersionRecord fits = small.register(version("m").build(), bytes(50, 7), Optional.empty());
+
+    assertThat(full)
+        .hasMessageContaining("model 'm' would hold 260 bytes")
+        .hasMessageContaining("(200 stored + 60 new)")
+        .hasMessageContaining("quota of 250 bytes (propensity.registry.model-quota-bytes)");
+    assertThat(reportCounts).hasMessageContaining("would hold 260 bytes");
+    assertThat(otherModel.version()).isEqualTo(1);
+    assertThat(fits.version()).isEqualTo(3);
+  }
+
+  @Test
+  void concurrentRegistrationsThroughTwoRegistriesNeverGoPastTheTotalQuotaTogether()
+      throws Exception {
+    StorageQuota quota = new StorageQuota(10_000, 1000);
+    ModelRegistry other = openRegistry(quota);
+    ModelRegistry mine = openRegistry(quota);
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Optional<String>>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      ModelRegistry r = t % 2 == 0 ? mine : other;
+      String name = "model-" + t;
+      long seed = t;
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                try {
+                  r.register(version(name).build(), bytes(300, seed), Optional.empty());
+                  return Optional.empty();
+                } catch (ResourceExhaustedException e) {
+                  return Optional.of(e.getMessage());
+                }
+              }));
+    }
+    start.countDown();
+    List<String> refusals = new ArrayList<>();
+    for (Future<Optional<String>> f : futures) {
+      f.get(60, TimeUnit.SECONDS).ifPresent(refusals::add);
+    }
+    pool.shutdown();
+
+    assertThat(refusals).hasSize(threads - 3);
+    assertThat(refusals)
+        .allSatisfy(
+            m ->
+                assertThat(m)
+                    .contains("the registry would hold 1200 bytes")
+                    .contains("(propensity.registry.total-quota-bytes)"));
+    assertThat(mine.listModels(MODEL_PAGE, Optional.empty()).models()).hasSize(3);
+  }
+
+  private static final int MODEL_PAGE = 100;
+
+  // ---------------------------------------------------------------------------------------------
+  // only servable versions get an alias
+
+  private static NewModelVersion.Builder servableVersion(List<VersionDetails.GoldenRow> golden) {
+    return NewModelVersion.builder("served", SCHEMA, 0.5)
+        .artifactFormat(ModelRegistry.LIGHTGBM_TEXT)
+        .details(
+            VersionDetailsFixtures.withGoldenRows(
+                VersionDetailsFixtures.withFeatures(
+                    VersionDetailsFixtures.tabular(),
+                    VersionDetailsFixtures.SERVABLE_FEATURES.stream()
+                        .map(FeatureDefinition::named)
+                        .toList()),
+                golden));
+  }
+
+  private static VersionDetails.GoldenRow golden(double sessions, double carts, double p) {
+    return new VersionDetails.GoldenRow(
+        List.of(sessions, carts), p, Optional.empty(), Optional.empty());
+  }
+
+  @Test
+  void anAliasCannotPointAtAStoredVersionThatCannotBeServedAndRollbackStillWorks() {
+    byte[] model = VersionDetailsFixtures.servableModel().getBytes(StandardCharsets.UTF_8);
+    // leaf 2 (raw 1.1) without calibration: the sigmoid
+    double leaf2 = 1 / (1 + Math.exp(-1.1));
+    registry.register(
+        servableVersion(List.of(golden(3, 1, leaf2))).build(), model, Optional.empty());
+    registry.register(servableVersion(List.of()).build(), model, Optional.empty());
+    // versions 3 and 4 as a registry stored them before it checked artifacts
+    try (RegistryStore behind = openStore()) {
+      behind.insertVersion(
+          servableVersion(List.of()).build(),
+          BlobSource.of(
+              VersionDetailsFixtures.servableModel("-1 -2", "7 -3")
+                  .getBytes(StandardCharsets.UTF_8)),
+          Optional.empty(),
+          StorageQuota.DEFAULT,
+          Instant.now());
+      behind.insertVersion(
+          servableVersion(List.of(golden(3, 1, 0.27))).build(),
+          BlobSource.of(model),
+          Optional.empty(),
+          StorageQuota.DEFAULT,
+          Instant.now());
+    }
+    registry.setAlias("served", ModelRegistry.PRODUCTION, 1);
+    registry.setAlias("served", ModelRegistry.PRODUCTION, 2);
+
+    FailedPreconditionException brokenTree =
+        catchThrowableOfType(
+            FailedPreconditionException.class,
+            () -> registry.setAlias("served", ModelRegistry.PRODUCTION, 3));
+    FailedPreconditionException wrongGolden =
+        catchThrowableOfType(
+            FailedPreconditionException.class, () -> registry.setAlias("served", "staging", 4));
+
+    assertThat(brokenTree.violations()).extracting(FieldError::field).containsExactly("version");
+    assertThat(brokenTree)
+        .hasMessageContaining("version 3 of model 'served' cannot be served")
+        .hasMessageContaining("alias 'production' was not moved")
+        .hasMessageContaining("tree 0: node 0 has right_child 7");
+    assertThat(wrongGolden.violations()).extracting(FieldError::field).containsExactly("version");
+    assertThat(wrongGolden)
+        .hasMessageContaining("version 4 of model 'served' cannot be served")
+        .hasMessageContaining("golden_rows[0]")
+        .hasMessageContaining("expected_probability is 0.27");
+    assertThat(registry.get("served", VersionSelector.alias(ModelRegistry.PRODUCTION)).version())
+        .isEqualTo(2);
+    assertThatThrownBy(() -> registry.get("served", VersionSelector.alias("staging")))
+        .isInstanceOf(NotFoundException.class);
+    assertThat(registry.rollback("served", ModelRegistry.PRODUCTION).target().version())
+        .isEqualTo(1);
   }
 
   @Test

@@ -114,17 +114,24 @@ class RegistryGrpcTest {
 
   /**
    * {@code size} bytes of a LightGBM text model over the features {@link #metadata} names
-   * (sessions_7d, cart_adds_7d), padded with random bytes after its end.
+   * (sessions_7d, cart_adds_7d), padded with random bytes after its end (which no parser reads).
    */
   static byte[] artifact(int size, long seed) {
-    byte[] text =
-        VersionDetailsFixtures.lightGbmText(
-                List.of("sessions_7d", "cart_adds_7d"), List.of("[0:10]", "[0:5]"), "")
-            .getBytes(StandardCharsets.UTF_8);
+    return padded(VersionDetailsFixtures.servableModel(), size, seed);
+  }
+
+  static byte[] padded(String model, int size, long seed) {
+    byte[] text = model.getBytes(StandardCharsets.UTF_8);
     byte[] b = bytes(size, seed);
     System.arraycopy(text, 0, b, 0, text.length);
     return b;
   }
+
+  /**
+   * The probability {@link #metadata}'s golden row (3, 1) gets: leaf 2 of {@link
+   * VersionDetailsFixtures#servableModel()}, raw score 1.1, through Platt scaling (0.9, −1.7).
+   */
+  static final double GOLDEN_PROBABILITY = 1 / (1 + Math.exp(-(0.9 * 1.1 - 1.7)));
 
   static ModelVersion.Builder metadata(String name, byte[] artifact) {
     Evaluation evaluation =
@@ -167,7 +174,10 @@ class RegistryGrpcTest {
         .setArtifactSizeBytes(artifact.length)
         .setThreshold(0.4)
         .addGoldenRows(
-            GoldenRow.newBuilder().addValues(3).addValues(1).setExpectedProbability(0.27))
+            GoldenRow.newBuilder()
+                .addValues(3)
+                .addValues(1)
+                .setExpectedProbability(GOLDEN_PROBABILITY))
         .addFeatureImportances(
             FeatureImportance.newBuilder().setFeature("sessions_7d").setMeanAbsShap(0.4))
         .addTuningTrials(TuningTrial.newBuilder().setTrial(1).setCvMetricMean(0.8).setBest(true))
@@ -700,12 +710,99 @@ class RegistryGrpcTest {
             "model_version.feature_schema",
             "model_version.artifact_format",
             "model_version.artifact_sha256");
-    assertThat(violatedFields(missingChunk)).containsExactly("artifact_chunk.offset");
+    assertThat(violatedFields(missingChunk)).containsExactly("artifact_chunk[1].offset");
     assertThat(violatedFields(tooFew)).containsExactly("artifact_chunk");
     assertThat(violatedFields(wrongChecksum)).containsExactly("model_version.artifact_sha256");
     assertThat(violatedFields(reportWithoutHeader)).containsExactly("report_chunk");
     StatusRuntimeException nothingStored = lookupFails("refused");
     assertThat(nothingStored.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  @Test
+  void anArtifactInferenceCouldNotServeIsInvalidArgumentSayingWhyAndNothingIsStored() {
+    String model = VersionDetailsFixtures.servableModel();
+    byte[] truncated =
+        model.substring(0, model.indexOf("leaf_value")).getBytes(StandardCharsets.UTF_8);
+    byte[] random = bytes(1000, 99);
+    byte[] childOutside = padded(VersionDetailsFixtures.servableModel("-1 -2", "7 -3"), 1000, 1);
+    byte[] childIsItself = padded(VersionDetailsFixtures.servableModel("-1 -2", "0 -3"), 1000, 2);
+    byte[] cycle = padded(VersionDetailsFixtures.servableModel("-1 0", "1 -3"), 1000, 3);
+    byte[] threeFeatures = padded(model.replace("max_feature_idx=1", "max_feature_idx=2"), 1000, 4);
+    byte[] good = artifact(1000, 5);
+    ModelVersion.Builder wrongGolden = metadata("unservable", good);
+    wrongGolden.getGoldenRowsBuilder(0).setExpectedProbability(0.27);
+    ModelVersion.Builder threeInSchema = metadata("unservable", good);
+    threeInSchema
+        .getFeatureSchemaBuilder()
+        .addFeatures(FeatureDefinition.newBuilder().setName("x"));
+    threeInSchema.getGoldenRowsBuilder(0).addValues(0);
+
+    StatusRuntimeException cut = registerFails(messages(truncated));
+    StatusRuntimeException noise = registerFails(messages(random));
+    StatusRuntimeException outside = registerFails(messages(childOutside));
+    StatusRuntimeException itself = registerFails(messages(childIsItself));
+    StatusRuntimeException loop = registerFails(messages(cycle));
+    StatusRuntimeException featureCount = registerFails(messages(threeFeatures));
+    StatusRuntimeException golden =
+        registerFails(messages(wrongGolden.build(), good, 400, new byte[0]));
+    StatusRuntimeException schemaCount =
+        registerFails(messages(threeInSchema.build(), good, 400, new byte[0]));
+
+    assertThat(List.of(cut, noise, outside, itself, loop, featureCount, golden, schemaCount))
+        .allSatisfy(
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThat(List.of(cut, noise, outside, itself, loop, featureCount))
+        .allSatisfy(e -> assertThat(violatedFields(e)).containsExactly("artifact"));
+    assertThat(cut.getStatus().getDescription()).contains("truncated LightGBM model");
+    assertThat(noise.getStatus().getDescription()).contains("not a LightGBM text model");
+    assertThat(outside.getStatus().getDescription())
+        .contains("tree 0")
+        .contains("node 0 has right_child 7");
+    assertThat(itself.getStatus().getDescription()).contains("tree 0").contains("not a tree");
+    assertThat(loop.getStatus().getDescription()).contains("tree 0").contains("not a tree");
+    assertThat(featureCount.getStatus().getDescription())
+        .contains("reads 3 features")
+        .contains("the schema has 2");
+    assertThat(violatedFields(golden)).containsExactly("model_version.golden_rows[0]");
+    assertThat(golden.getStatus().getDescription())
+        .contains("scores " + GOLDEN_PROBABILITY)
+        .contains("expected_probability is 0.27");
+    assertThat(violatedFields(schemaCount))
+        .containsExactly("model_version.feature_schema.features");
+    StatusRuntimeException nothingStored = lookupFails("unservable");
+    assertThat(nothingStored.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  /** The messages registering {@code artifact} as a version of model unservable. */
+  static List<RegisterModelVersionRequest> messages(byte[] artifact) {
+    return messages(metadata("unservable", artifact).build(), artifact, 400, new byte[0]);
+  }
+
+  @Test
+  void aChunkOverTheContractsOneMibIsInvalidArgumentNamingIt() {
+    byte[] artifact = artifact(3 * MIB, 12);
+    ModelVersion meta = metadata("big-chunks", artifact).build();
+    List<RegisterModelVersionRequest> requests =
+        new ArrayList<>(messages(meta, artifact, MIB, new byte[0]));
+    // the second chunk carries 1 MiB + 1 byte; the third starts 1 byte later to stay in order
+    requests.set(
+        2,
+        RegisterModelVersionRequest.newBuilder()
+            .setArtifactChunk(piece(artifact, MIB, MIB + 1))
+            .build());
+    requests.set(
+        3,
+        RegisterModelVersionRequest.newBuilder()
+            .setArtifactChunk(piece(artifact, 2 * MIB + 1, MIB))
+            .build());
+
+    StatusRuntimeException tooBig = registerFails(requests);
+
+    assertThat(tooBig.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(violatedFields(tooBig)).containsExactly("artifact_chunk[1].data");
+    assertThat(tooBig.getStatus().getDescription())
+        .contains((MIB + 1) + " bytes is more than the " + MIB + " (1 MiB) a chunk may hold");
+    assertThat(lookupFails("big-chunks").getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
   }
 
   @Test

@@ -75,18 +75,59 @@ public final class VersionDetailsFixtures {
         + "end of parameters\n\npandas_categorical:null\n";
   }
 
+  /** The features of {@link #servableModel}, in order. */
+  public static final List<String> SERVABLE_FEATURES = List.of("sessions_7d", "cart_adds_7d");
+
+  /**
+   * A LightGBM text model over {@link #SERVABLE_FEATURES} as LightGBM writes one, with one tree of
+   * three leaves: node 0 sends sessions_7d ≤ 2.5 to leaf 0 (raw score −1.2), the rest to node 1,
+   * which sends cart_adds_7d ≤ 0.5 to leaf 1 (0.3), the rest to leaf 2 (1.1).
+   */
+  public static String servableModel() {
+    return servableModel("-1 -2", "1 -3");
+  }
+
+  /**
+   * {@link #servableModel()} with {@code leftChild} and {@code rightChild} as its tree's child
+   * lists (a child ≥ 0 is a node, ~leaf otherwise), to break it.
+   */
+  public static String servableModel(String leftChild, String rightChild) {
+    return "tree\nversion=v4\nnum_class=1\nnum_tree_per_iteration=1\nlabel_index=0\n"
+        + "max_feature_idx=1\nobjective=binary sigmoid:1\n"
+        + "feature_names=sessions_7d cart_adds_7d\nfeature_infos=[0:10] [0:5]\ntree_sizes=400\n\n"
+        + "Tree=0\nnum_leaves=3\nnum_cat=0\nsplit_feature=0 1\nsplit_gain=12.5 4.25\n"
+        + "threshold=2.5 0.5\ndecision_type=2 2\nleft_child="
+        + leftChild
+        + "\nright_child="
+        + rightChild
+        + "\nleaf_value=-1.2 0.3 1.1\nleaf_weight=50 30 20\nleaf_count=50 30 20\n"
+        + "internal_value=0 0.62\ninternal_weight=100 50\ninternal_count=100 50\n"
+        + "is_linear=0\nshrinkage=1\n\n\nend of trees\n\n"
+        + "feature_importances:\nsessions_7d=1\ncart_adds_7d=1\n\n"
+        + "parameters:\n[boosting: gbdt]\n[objective: binary]\nend of parameters\n\n"
+        + "pandas_categorical:null\n";
+  }
+
   /** {@code d} with {@code features} as its schema's features. */
   public static VersionDetails withFeatures(VersionDetails d, List<FeatureDefinition> features) {
-    return copy(d, features, d.featureSource());
+    return copy(d, features, d.goldenRows(), d.featureSource());
+  }
+
+  /** {@code d} with {@code rows} as its golden rows. */
+  public static VersionDetails withGoldenRows(VersionDetails d, List<GoldenRow> rows) {
+    return copy(d, d.features(), rows, d.featureSource());
   }
 
   /** {@code d} without its feature source, as a caller that does not say it registers it. */
   public static VersionDetails unsaid(VersionDetails d) {
-    return copy(d, d.features(), Optional.empty());
+    return copy(d, d.features(), d.goldenRows(), Optional.empty());
   }
 
   private static VersionDetails copy(
-      VersionDetails d, List<FeatureDefinition> features, Optional<FeatureSource> source) {
+      VersionDetails d,
+      List<FeatureDefinition> features,
+      List<GoldenRow> goldenRows,
+      Optional<FeatureSource> source) {
     return new VersionDetails(
         d.description(),
         d.trainingJobId(),
@@ -95,7 +136,7 @@ public final class VersionDetailsFixtures {
         d.params(),
         features,
         d.lineage(),
-        d.goldenRows(),
+        goldenRows,
         d.featureImportances(),
         d.tuningTrials(),
         d.comparison(),

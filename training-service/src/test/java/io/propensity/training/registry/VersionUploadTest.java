@@ -114,10 +114,11 @@ class VersionUploadTest {
     assertThat(field(chunkFirst)).isEqualTo("artifact_chunk");
     assertThat(field(empty)).isEqualTo("model_version");
     assertThat(field(secondMetadata)).isEqualTo("model_version");
-    assertThat(field(gap)).isEqualTo("artifact_chunk.offset");
-    assertThat(field(emptyChunk)).isEqualTo("artifact_chunk.data");
-    assertThat(field(tooLarge)).isEqualTo("artifact_chunk.data");
-    assertThat(field(pastAnnounced)).isEqualTo("artifact_chunk");
+    assertThat(field(gap)).isEqualTo("artifact_chunk[0].offset");
+    assertThat(field(emptyChunk)).isEqualTo("artifact_chunk[0].data");
+    assertThat(field(tooLarge)).isEqualTo("artifact_chunk[0].data");
+    assertThat(tooLarge).hasMessageContaining("1048577 bytes is more than the 1048576 (1 MiB)");
+    assertThat(field(pastAnnounced)).isEqualTo("artifact_chunk[0]");
     assertThat(tooFew).hasMessageContaining("5 of the 10 announced artifact bytes arrived");
     assertThat(field(artifactAfterReport)).isEqualTo("artifact_chunk");
   }

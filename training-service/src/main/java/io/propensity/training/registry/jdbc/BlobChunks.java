@@ -17,7 +17,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HexFormat;
-import java.util.Optional;
 
 /**
  * The {@code blob_chunks} table: files (artifacts, reports) in numbered pieces of {@value
@@ -59,30 +58,6 @@ final class BlobChunks {
       throw InvalidInputException.of(what, "is empty; a " + what + " has at least 1 byte");
     }
     return new BlobInfo(HexFormat.of().formatHex(sha.digest()), size);
-  }
-
-  /** Fails unless the stored bytes are what the caller announced, when it announced anything. */
-  static void checkExpected(BlobInfo actual, Optional<BlobInfo> expected, String what) {
-    if (expected.isEmpty()) {
-      return;
-    }
-    if (expected.get().sizeBytes() != actual.sizeBytes()) {
-      throw InvalidInputException.of(
-          what + "_size_bytes",
-          "announced "
-              + expected.get().sizeBytes()
-              + " bytes but "
-              + actual.sizeBytes()
-              + " were uploaded");
-    }
-    if (!expected.get().sha256().equals(actual.sha256())) {
-      throw InvalidInputException.of(
-          what + "_sha256",
-          "announced "
-              + expected.get().sha256()
-              + " but the uploaded bytes hash to "
-              + actual.sha256());
-    }
   }
 
   /** Up to {@code maxLength} bytes of a version's file from {@code offset}. */

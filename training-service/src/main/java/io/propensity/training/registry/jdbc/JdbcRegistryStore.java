@@ -14,6 +14,7 @@ import io.propensity.training.registry.ModelVersionRecord;
 import io.propensity.training.registry.NewModelVersion;
 import io.propensity.training.registry.RegistryStore;
 import io.propensity.training.registry.RegistryStoreException;
+import io.propensity.training.registry.StorageQuota;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -108,7 +109,11 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   @Override
   public ModelVersionRecord insertVersion(
-      NewModelVersion v, BlobSource artifact, Optional<BlobSource> report, Instant now) {
+      NewModelVersion v,
+      BlobSource artifact,
+      Optional<BlobSource> report,
+      StorageQuota quota,
+      Instant now) {
     return db.write(
         "register a version of model '" + v.name() + "'",
         false,
@@ -117,14 +122,23 @@ public final class JdbcRegistryStore implements RegistryStore {
           // written last, and all of it commits (or not) together.
           String artifactId = UUID.randomUUID().toString();
           BlobInfo artifactInfo = BlobChunks.write(c, artifactId, artifact, "artifact");
-          BlobChunks.checkExpected(artifactInfo, v.expectedArtifact(), "artifact");
+          artifactInfo.requireAnnounced(v.expectedArtifact(), "artifact");
           Optional<String> reportId = Optional.empty();
           Optional<BlobInfo> reportInfo = Optional.empty();
           if (report.isPresent()) {
             reportId = Optional.of(UUID.randomUUID().toString());
             reportInfo = Optional.of(BlobChunks.write(c, reportId.get(), report.get(), "report"));
-            BlobChunks.checkExpected(reportInfo.get(), v.expectedReport(), "report");
+            reportInfo.get().requireAnnounced(v.expectedReport(), "report");
           }
+          // The quota is checked under a lock every registration takes (SQLite: the single
+          // writer), held to commit, so two registrations cannot both fit in the last free bytes.
+          db.lockStorage(c);
+          VersionRows.StorageUse use = VersionRows.storageUse(c, v.name());
+          quota.check(
+              v.name(),
+              use.modelBytes(),
+              use.totalBytes(),
+              artifactInfo.sizeBytes() + reportInfo.map(BlobInfo::sizeBytes).orElse(0L));
           long version = VersionRows.nextVersion(c, v.name(), now);
           VersionRows.insert(c, v, version, now, artifactId, artifactInfo, reportId, reportInfo);
           return new ModelVersionRecord(

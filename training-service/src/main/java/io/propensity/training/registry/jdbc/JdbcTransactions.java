@@ -17,6 +17,13 @@ final class JdbcTransactions implements AutoCloseable {
   /** Key of the PostgreSQL advisory lock every alias change (and the watch snapshot) takes. */
   private static final long ALIAS_LOCK_KEY = 0x7072_6f70_7265_6731L;
 
+  /**
+   * Key of the PostgreSQL advisory lock under which a registration checks the storage quotas and
+   * commits. Always taken before a model's counter row, so it cannot deadlock with another
+   * registration.
+   */
+  private static final long STORAGE_LOCK_KEY = 0x7072_6f70_7265_6732L;
+
   private final HikariDataSource dataSource;
   private final boolean sqlite;
   // SQLite allows one writer at a time; serialising this process's writers avoids busy-retry
@@ -50,11 +57,8 @@ final class JdbcTransactions implements AutoCloseable {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        if (aliasLock && !sqlite) {
-          try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-            ps.setLong(1, ALIAS_LOCK_KEY);
-            ps.execute();
-          }
+        if (aliasLock) {
+          advisoryLock(c, ALIAS_LOCK_KEY);
         }
         T result = work.run(c);
         c.commit();
@@ -71,6 +75,25 @@ final class JdbcTransactions implements AutoCloseable {
       if (sqlite) {
         sqliteWriteLock.unlock();
       }
+    }
+  }
+
+  /**
+   * Within a {@link #write}: serialises the rest of the transaction with every other that takes
+   * this lock, to commit; storage quotas are checked under it. (On SQLite every write is already
+   * the single writer.)
+   */
+  void lockStorage(Connection c) throws SQLException {
+    advisoryLock(c, STORAGE_LOCK_KEY);
+  }
+
+  private void advisoryLock(Connection c, long key) throws SQLException {
+    if (sqlite) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      ps.setLong(1, key);
+      ps.execute();
     }
   }
 

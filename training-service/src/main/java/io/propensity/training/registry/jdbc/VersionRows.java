@@ -99,6 +99,32 @@ final class VersionRows {
     return latestVersion(c, name).orElseThrow();
   }
 
+  /**
+   * Bytes of artifacts and reports stored.
+   *
+   * @param modelBytes by the versions of one model
+   * @param totalBytes by every version
+   */
+  record StorageUse(long modelBytes, long totalBytes) {}
+
+  /** The bytes the versions of {@code name}, and all versions, hold. */
+  static StorageUse storageUse(Connection c, String name) throws SQLException {
+    String size = "artifact_size_bytes + COALESCE(report_size_bytes, 0)";
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT COALESCE(SUM(CASE WHEN name = ? THEN "
+                + size
+                + " ELSE 0 END), 0) AS model_bytes, COALESCE(SUM("
+                + size
+                + "), 0) AS total_bytes FROM model_versions")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new StorageUse(rs.getLong("model_bytes"), rs.getLong("total_bytes"));
+      }
+    }
+  }
+
   /** The number of the newest version of {@code name}; empty when the model does not exist. */
   static OptionalLong latestVersion(Connection c, String name) throws SQLException {
     try (PreparedStatement ps =

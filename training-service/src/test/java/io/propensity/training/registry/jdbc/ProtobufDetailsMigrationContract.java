@@ -10,6 +10,7 @@ import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.ModelRegistry;
 import io.propensity.training.registry.ModelVersionRecord;
 import io.propensity.training.registry.RegistryStoreException;
+import io.propensity.training.registry.StorageQuota;
 import io.propensity.training.registry.VersionDetails;
 import io.propensity.training.registry.VersionDetailsFixtures;
 import io.propensity.training.registry.VersionSelector;
@@ -69,7 +70,9 @@ public abstract class ProtobufDetailsMigrationContract {
     return new ModelRegistry(
         JdbcRegistryStore.open(db.jdbcUrl(), db.user(), db.password(), 2),
         Clock.systemUTC(),
-        Duration.ofMillis(100));
+        Duration.ofMillis(100),
+        ModelRegistry.DEFAULT_MAX_MODEL_TEXT_BYTES,
+        StorageQuota.DEFAULT);
   }
 
   @Test
