@@ -49,8 +49,12 @@ public final class LightGbmTrees {
    */
   private final int[] packed;
 
-  /** Per-thread prepared rows (see {@link #prepare}), so scoring allocates nothing. */
-  private final ThreadLocal<double[]> prepared;
+  /**
+   * Per-thread prepared rows (see {@link #prepare}), shared by every model and grown to the widest
+   * one, so scoring allocates nothing once warm and no thread's scratch refers to a retired model.
+   */
+  private static final ThreadLocal<double[][]> PREPARED =
+      ThreadLocal.withInitial(() -> new double[][] {new double[0]});
 
   /** Per node (all trees): the feature it splits on. */
   private final int[] splitFeature;
@@ -156,7 +160,6 @@ public final class LightGbmTrees {
       leafBase += tree.leaves();
     }
     expectedValue = expected;
-    prepared = ThreadLocal.withInitial(() -> new double[2 * featureCount]);
     shap = new TreeShap(this, trees, scratchCap, factorBudget);
   }
 
@@ -283,7 +286,12 @@ public final class LightGbmTrees {
    * LightGBM. The array is reused by the next call on this thread.
    */
   double[] prepare(double[] row) {
-    double[] x = prepared.get();
+    double[][] holder = PREPARED.get();
+    double[] x = holder[0];
+    if (x.length < 2 * featureCount) {
+      x = new double[2 * featureCount];
+      holder[0] = x;
+    }
     int n = featureCount;
     for (int f = 0; f < n; f++) {
       double v = row[f];

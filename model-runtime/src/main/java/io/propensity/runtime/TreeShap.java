@@ -120,8 +120,13 @@ final class TreeShap {
   private final int classicPath;
   private final int totalNodes;
 
-  /** Per-thread working memory, so a row allocates nothing. */
-  private final ThreadLocal<Scratch> scratch;
+  /**
+   * Per-thread working memory shared by every model, grown to the largest model the thread has
+   * explained, so a row allocates nothing once warm. It is static on purpose: a per-model thread
+   * local whose value is tied to the model would keep every retired model explained on a long-lived
+   * (gRPC) thread reachable, which leaked one model per hot reload.
+   */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   TreeShap(
       LightGbmTrees trees, List<LightGbmModelText.Tree> texts, int scratchCap, int factorBudget)
@@ -234,7 +239,19 @@ final class TreeShap {
     maxPoints = Arrays.stream(points).max().orElse(1);
     scratchNodes = maxNodes;
     classicPath = classicDepth == 0 ? 1 : (classicDepth + 2) * (classicDepth + 3) / 2;
-    scratch = ThreadLocal.withInitial(Scratch::new);
+  }
+
+  /** The calling thread's scratch, large enough for this model. */
+  private Scratch scratch() {
+    Scratch s = SCRATCH.get();
+    s.fit(
+        featureCount + 1,
+        scratchDoubles,
+        scratchDoubles + 2 * maxPoints,
+        scratchNodes,
+        totalNodes,
+        classicPath);
+    return s;
   }
 
   /**
@@ -379,7 +396,7 @@ final class TreeShap {
    * caller cleared) and returns the raw score.
    */
   double accumulate(double[] row, double[] phi) {
-    Scratch s = scratch.get();
+    Scratch s = scratch();
     double[] x = trees.prepare(row);
     // Every split of every tree decided in one straight pass over the nodes.
     trees.decideAll(x, row, s.goesLeft);
@@ -399,7 +416,7 @@ final class TreeShap {
 
   /** The scratch phi vector of the calling thread, for top-k selection without allocating. */
   double[] scratchPhi() {
-    return scratch.get().phi;
+    return scratch().phi;
   }
 
   private double quadratureTree(int t, double[] phi, Scratch s) {
@@ -716,21 +733,49 @@ final class TreeShap {
     return false;
   }
 
-  /** Per-thread working memory of one explanation; never shared between threads. */
-  private final class Scratch {
-    final double[] phi = new double[featureCount + 1];
-    final double[] preW = new double[scratchDoubles];
-    final double[] sub = new double[scratchDoubles + 2 * maxPoints];
-    final boolean[] goLeft = new boolean[scratchNodes];
+  /**
+   * Per-thread working memory of one explanation; never shared between threads, and holding no
+   * reference to any model. Arrays only grow; every pass writes what it reads first.
+   */
+  private static final class Scratch {
+    double[] phi = new double[0];
+    double[] preW = new double[0];
+    double[] sub = new double[0];
+    boolean[] goLeft = new boolean[0];
 
     /** Per global node: whether the row goes left there. */
-    final boolean[] goesLeft = new boolean[totalNodes];
+    boolean[] goesLeft = new boolean[0];
 
-    final boolean[] hot = new boolean[scratchNodes];
-    final int[] pathFeature = new int[classicPath];
-    final double[] pathZero = new double[classicPath];
-    final double[] pathOne = new double[classicPath];
-    final double[] pathWeight = new double[classicPath];
+    boolean[] hot = new boolean[0];
+    int[] pathFeature = new int[0];
+    double[] pathZero = new double[0];
+    double[] pathOne = new double[0];
+    double[] pathWeight = new double[0];
+
+    void fit(int phiSize, int pre, int subSize, int nodes, int allNodes, int path) {
+      if (phi.length < phiSize) {
+        phi = new double[phiSize];
+      }
+      if (preW.length < pre) {
+        preW = new double[pre];
+      }
+      if (sub.length < subSize) {
+        sub = new double[subSize];
+      }
+      if (goLeft.length < nodes) {
+        goLeft = new boolean[nodes];
+        hot = new boolean[nodes];
+      }
+      if (goesLeft.length < allNodes) {
+        goesLeft = new boolean[allNodes];
+      }
+      if (pathFeature.length < path) {
+        pathFeature = new int[path];
+        pathZero = new double[path];
+        pathOne = new double[path];
+        pathWeight = new double[path];
+      }
+    }
   }
 
   @Override

@@ -158,6 +158,33 @@ class LightGbmTreesShapTest {
   }
 
   @Test
+  void aModelExplainedOnALongLivedThreadCanStillBeCollected() throws Exception {
+    // inference-service explains on gRPC threads that outlive every model version; a thread's
+    // scratch must not keep a retired version reachable (it did: one leaked model per reload).
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      java.lang.ref.WeakReference<LightGbmTrees> retired =
+          pool.submit(
+                  () -> {
+                    LightGbmTrees trees = LightGbmTrees.fromModelText(TrainedModels.smallBinary());
+                    double[] row = new double[trees.featureCount()];
+                    trees.contributions(row, new double[trees.contributionCount()]);
+                    trees.topContributions(row, 3, new int[3], new double[3]);
+                    trees.predictRaw(row);
+                    return new java.lang.ref.WeakReference<>(trees);
+                  })
+              .get();
+      for (int i = 0; i < 50 && retired.get() != null; i++) {
+        System.gc();
+        Thread.sleep(20);
+      }
+      assertThat(retired.get()).as("the model after it was explained on a live thread").isNull();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void fourThreadsExplainExactlyLikeOneThread() throws Exception {
     Random random = new Random(9);
     SyntheticModels.Model model = SyntheticModels.model(random);
