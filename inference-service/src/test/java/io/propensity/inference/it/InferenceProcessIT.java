@@ -32,6 +32,7 @@ import propensity.inference.v1.PredictRequest;
 /**
  * The packaged service as a real process with a 256 MiB heap, configured by environment variables:
  * it serves through 60 reloads of a 1 MiB model under load, and its resident memory stays flat.
+ * With the default (Java) scorer it never maps LightGBM's native library.
  */
 class InferenceProcessIT {
   @TempDir Path dir;
@@ -64,13 +65,7 @@ class InferenceProcessIT {
               dir.resolve("inference.log"));
       try (service) {
         service.start(Duration.ofSeconds(60));
-        long pid =
-            ProcessHandle.current()
-                .children()
-                .filter(p -> p.info().commandLine().orElse("").contains("inference-service"))
-                .findFirst()
-                .orElseThrow()
-                .pid();
+        long pid = servicePid();
         ManagedChannel channel = service.channel();
         var stub = InferenceServiceGrpc.newBlockingStub(channel);
         assertThat(
@@ -140,12 +135,37 @@ class InferenceProcessIT {
 
         assertThat(failures).isEmpty();
         assertThat(calls.get()).isGreaterThan(100);
+        // 61 models loaded and ~every call explained, and not one native library mapped
+        assertThat(nativeLibraries(pid)).isEmpty();
+        assertThat(metrics).contains("propensity_inference_scorer{scorer=\"java\"} 1.0");
         assertThat(metrics)
             .contains("propensity_inference_model_freed_total{model=\"purchase-7d\"} 60.0");
         // 50 more versions x 2 native scorers kept alive would add well over this.
         assertThat(rssAt60 - rssAt10).isLessThan(96);
       }
     }
+  }
+
+  /**
+   * The LightGBM native libraries a process has mapped ({@code lib_lightgbm.so}, {@code
+   * lib_lightgbm_swig.so}, wherever LightGBM4j extracted them), from {@code /proc/<pid>/maps}.
+   */
+  static List<String> nativeLibraries(long pid) throws Exception {
+    return Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
+        .filter(line -> line.contains("lib_lightgbm"))
+        .map(line -> line.substring(line.lastIndexOf(' ') + 1))
+        .distinct()
+        .toList();
+  }
+
+  /** The process id of the service a test started (a child of this JVM). */
+  static long servicePid() {
+    return ProcessHandle.current()
+        .children()
+        .filter(p -> p.info().commandLine().orElse("").contains("inference-service"))
+        .findFirst()
+        .orElseThrow()
+        .pid();
   }
 
   private static long rssMiB(long pid) throws Exception {
