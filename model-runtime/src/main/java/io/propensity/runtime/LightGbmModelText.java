@@ -37,7 +37,8 @@ final class LightGbmModelText {
   /**
    * One checked tree as the text states it: node arrays of length {@code leaves - 1}, children
    * negative for leaves ({@code ~leaf}), {@code catThreshold} holding the uint32 bitset words as
-   * ints. Null arrays when the tree has a single leaf or no categorical split.
+   * ints, {@code leafCount}/{@code internalCount} the training rows that reached each leaf and node
+   * (TreeSHAP's path weights). Null arrays when the tree has a single leaf or no categorical split.
    */
   record Tree(
       int leaves,
@@ -48,7 +49,9 @@ final class LightGbmModelText {
       int[] left,
       int[] right,
       int[] catBoundaries,
-      int[] catThreshold) {}
+      int[] catThreshold,
+      int[] leafCount,
+      int[] internalCount) {}
 
   private LightGbmModelText(
       int featureCount,
@@ -203,7 +206,8 @@ final class LightGbmModelText {
       }
     }
     if (leaves == 1) {
-      return new Tree(1, leafValues, null, null, null, null, null, null, null);
+      // LightGBM's ExpectedValue and TreeSHAP never read the counts of a single-leaf tree.
+      return new Tree(1, leafValues, null, null, null, null, null, null, null, null, null);
     }
     int nodes = leaves - 1;
     int[] splitFeature =
@@ -255,6 +259,10 @@ final class LightGbmModelText {
       }
     }
     checkIsATree(where, left, right, leaves);
+    int[] leafCount = ints(required(tree, "leaf_count", where), leaves, where, "leaf_count");
+    int[] internalCount =
+        ints(required(tree, "internal_count", where), nodes, where, "internal_count");
+    checkCounts(where, left, right, leafCount, internalCount);
     return new Tree(
         leaves,
         leafValues,
@@ -264,7 +272,46 @@ final class LightGbmModelText {
         left,
         right,
         catBoundaries,
-        catThreshold);
+        catThreshold,
+        leafCount,
+        internalCount);
+  }
+
+  /**
+   * TreeSHAP weights each branch by {@code count(child) / count(node)} and the expected value by
+   * {@code leaf_count / internal_count[0]} (LightGBM's {@code Tree::TreeSHAP} and {@code
+   * Tree::ExpectedValue}), so every count must be positive (LightGBM itself would divide by zero
+   * and explain with NaN) and each node's count must be the sum of its children's, as LightGBM's
+   * {@code Tree::Split} writes them; otherwise the fractions are not a distribution and the
+   * contributions would not add up to the score.
+   */
+  private static void checkCounts(
+      String where, int[] left, int[] right, int[] leafCount, int[] internalCount)
+      throws ModelLoadException {
+    for (int l = 0; l < leafCount.length; l++) {
+      if (leafCount[l] < 1) {
+        throw corrupt(where, "leaf_count: leaf " + l + " has count " + leafCount[l]);
+      }
+    }
+    for (int n = 0; n < internalCount.length; n++) {
+      long children =
+          (long) count(left[n], leafCount, internalCount)
+              + count(right[n], leafCount, internalCount);
+      if (internalCount[n] < 1 || internalCount[n] != children) {
+        throw corrupt(
+            where,
+            "internal_count: node "
+                + n
+                + " has count "
+                + internalCount[n]
+                + " but its children have "
+                + children);
+      }
+    }
+  }
+
+  private static int count(int child, int[] leafCount, int[] internalCount) {
+    return child >= 0 ? internalCount[child] : leafCount[~child];
   }
 
   /** Every node and leaf is reached exactly once from the root: no cycle, nothing shared. */

@@ -1,5 +1,6 @@
 package io.propensity.runtime;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -62,7 +63,22 @@ public final class LightGbmTrees {
   private final double[] leafValue;
   private final int[] catThreshold;
 
-  private LightGbmTrees(LightGbmModelText text) {
+  /** Per node: {@code count(left child) / count(node)}, TreeSHAP's zero fraction going left. */
+  private final double[] leftFraction;
+
+  /** Per node: {@code count(right child) / count(node)}. */
+  private final double[] rightFraction;
+
+  /** Per tree: the depth of its deepest leaf (0 for a single-leaf tree). */
+  private final int[] treeDepth;
+
+  /** Sum over trees of LightGBM's {@code Tree::ExpectedValue}, in tree order. */
+  private final double expectedValue;
+
+  /** TreeSHAP's precomputed tables and per-thread scratch. */
+  private final TreeShap shap;
+
+  private LightGbmTrees(LightGbmModelText text, int scratchCap) throws ModelLoadException {
     List<LightGbmModelText.Tree> trees = text.trees;
     featureCount = text.featureCount;
     treeCount = trees.size();
@@ -86,6 +102,10 @@ public final class LightGbmTrees {
     catWords = new int[nodes];
     leafValue = new double[leaves];
     catThreshold = new int[words];
+    leftFraction = new double[nodes];
+    rightFraction = new double[nodes];
+    treeDepth = new int[treeCount];
+    double expected = 0.0;
     int nodeBase = 0;
     int leafBase = 0;
     int wordBase = 0;
@@ -107,7 +127,12 @@ public final class LightGbmTrees {
           catStart[at] = wordBase + tree.catBoundaries()[cat];
           catWords[at] = tree.catBoundaries()[cat + 1] - tree.catBoundaries()[cat];
         }
+        double count = tree.internalCount()[n];
+        leftFraction[at] = countOf(tree, tree.left()[n]) / count;
+        rightFraction[at] = countOf(tree, tree.right()[n]) / count;
       }
+      treeDepth[t] = treeNodes == 0 ? 0 : depth(tree, 0);
+      expected += expectedValue(tree);
       if (tree.catThreshold() != null) {
         System.arraycopy(
             tree.catThreshold(), 0, catThreshold, wordBase, tree.catThreshold().length);
@@ -116,6 +141,48 @@ public final class LightGbmTrees {
       nodeBase += treeNodes;
       leafBase += tree.leaves();
     }
+    expectedValue = expected;
+    shap = new TreeShap(this, trees, scratchCap);
+  }
+
+  private static double countOf(LightGbmModelText.Tree tree, int child) {
+    return child >= 0 ? tree.internalCount()[child] : tree.leafCount()[~child];
+  }
+
+  /** The depth below local node {@code node}, iteratively (a leaf-wise tree can be a chain). */
+  private static int depth(LightGbmModelText.Tree tree, int root) {
+    int nodes = tree.leaves() - 1;
+    int[] nodeDepth = new int[nodes];
+    int deepest = 0;
+    // LightGBM numbers a node after its parent (Tree::Split), but do not rely on it: a stack.
+    int[] stack = new int[nodes];
+    int top = 0;
+    stack[top++] = root;
+    while (top > 0) {
+      int n = stack[--top];
+      for (int child : new int[] {tree.left()[n], tree.right()[n]}) {
+        if (child >= 0) {
+          nodeDepth[child] = nodeDepth[n] + 1;
+          stack[top++] = child;
+        } else {
+          deepest = Math.max(deepest, nodeDepth[n] + 1);
+        }
+      }
+    }
+    return deepest;
+  }
+
+  /** LightGBM's {@code Tree::ExpectedValue}: leaf values weighted by leaf_count / root count. */
+  private static double expectedValue(LightGbmModelText.Tree tree) {
+    if (tree.leaves() == 1) {
+      return tree.leafValue()[0];
+    }
+    double total = tree.internalCount()[0];
+    double sum = 0.0;
+    for (int l = 0; l < tree.leaves(); l++) {
+      sum += (tree.leafCount()[l] / total) * tree.leafValue()[l];
+    }
+    return sum;
   }
 
   private static int global(int child, int nodeBase, int leafBase) {
@@ -128,13 +195,19 @@ public final class LightGbmTrees {
    * @throws ModelLoadException naming the tree and field when the text is malformed or unsupported
    */
   public static LightGbmTrees fromModelText(String modelText) throws ModelLoadException {
+    return fromModelText(modelText, TreeShap.SCRATCH_CAP);
+  }
+
+  /** As {@link #fromModelText(String)}, with TreeSHAP's per-tree scratch cap (tests). */
+  static LightGbmTrees fromModelText(String modelText, int shapScratchCap)
+      throws ModelLoadException {
     LightGbmModelText text = LightGbmModelText.check(modelText);
     if (text.averageOutput) {
       throw new ModelLoadException(
           "unsupported LightGBM model: average_output (boosting=rf) is not supported by the Java"
               + " scorer; load it with LightGbmModel");
     }
-    return new LightGbmTrees(text);
+    return new LightGbmTrees(text, shapScratchCap);
   }
 
   /** Number of features a row must have (max_feature_idx + 1). */
@@ -153,10 +226,7 @@ public final class LightGbmTrees {
    * @throws IllegalArgumentException if the row has fewer than {@link #featureCount()} values
    */
   public double predictRaw(double[] row) {
-    if (row.length < featureCount) {
-      throw new IllegalArgumentException(
-          "row has " + row.length + " values, the model needs " + featureCount);
-    }
+    checkRow(row);
     double sum = 0.0;
     for (int t = 0; t < treeCount; t++) {
       sum += leafValue[leafOf(t, row)];
@@ -167,6 +237,136 @@ public final class LightGbmTrees {
   /** The probability of the positive class: {@code 1 / (1 + exp(-sigmoid · raw))}. */
   public double predictProbability(double[] row) {
     return 1.0 / (1.0 + Math.exp(-sigmoid * predictRaw(row)));
+  }
+
+  /** Size of the array {@link #contributions} fills: {@code featureCount() + 1}. */
+  public int contributionCount() {
+    return featureCount + 1;
+  }
+
+  /** The expected raw score over the training rows: the bias of every explanation. */
+  public double expectedValue() {
+    return expectedValue;
+  }
+
+  /**
+   * Exact TreeSHAP of one row, as LightGBM's {@code pred_contrib}: {@code out[0..featureCount)} per
+   * feature, {@code out[featureCount]} the expected value; they sum to {@link
+   * #predictRaw(double[])}. Thread-safe, lock-free, allocates nothing.
+   *
+   * @return the raw score of the row
+   * @throws IllegalArgumentException if {@code row.length < featureCount()} or {@code out.length <
+   *     contributionCount()}
+   */
+  public double contributions(double[] row, double[] out) {
+    checkRow(row);
+    if (out.length < featureCount + 1) {
+      throw new IllegalArgumentException(
+          "out has " + out.length + " slots, contributions need " + (featureCount + 1));
+    }
+    return explain(row, out);
+  }
+
+  /**
+   * The {@code k} features with the largest |SHAP value| for one row, in decreasing |value| (ties:
+   * lower feature index first); features whose value is exactly 0 are never listed. Selects without
+   * sorting every feature. Writes feature indices into {@code features[0..n)} and their SHAP values
+   * into {@code values[0..n)}. Thread-safe, lock-free, allocates nothing.
+   *
+   * @return n ≤ k, the number of features written
+   * @throws IllegalArgumentException if k is negative, the row is too short, or an output array is
+   *     shorter than {@code min(k, featureCount())}
+   */
+  public int topContributions(double[] row, int k, int[] features, double[] values) {
+    checkRow(row);
+    if (k < 0) {
+      throw new IllegalArgumentException("k is " + k + ", expected ≥ 0");
+    }
+    int wanted = Math.min(k, featureCount);
+    if (features.length < wanted || values.length < wanted) {
+      throw new IllegalArgumentException(
+          "features/values hold "
+              + Math.min(features.length, values.length)
+              + " entries, "
+              + wanted
+              + " are needed");
+    }
+    double[] phi = shap.scratchPhi();
+    explain(row, phi);
+    return selectTop(phi, featureCount, wanted, features, values);
+  }
+
+  /**
+   * Partial selection: one pass over the features keeping the best {@code k} in a small sorted
+   * prefix of the outputs (insertion), so the cost is O(features) plus O(k) per insertion; no
+   * feature after the first k that cannot enter the prefix costs more than one comparison.
+   */
+  static int selectTop(double[] phi, int count, int k, int[] features, double[] values) {
+    int n = 0;
+    for (int f = 0; f < count; f++) {
+      double v = phi[f];
+      double a = Math.abs(v);
+      if (a == 0.0 || (n == k && !(a > Math.abs(values[n - 1])))) {
+        continue; // exact zeros never listed; a tie with the k-th keeps the lower index
+      }
+      int at = n == k ? k - 1 : n++;
+      while (at > 0 && a > Math.abs(values[at - 1])) {
+        features[at] = features[at - 1];
+        values[at] = values[at - 1];
+        at--;
+      }
+      features[at] = f;
+      values[at] = v;
+    }
+    return n;
+  }
+
+  private double explain(double[] row, double[] out) {
+    Arrays.fill(out, 0, featureCount, 0.0);
+    double raw = shap.accumulate(row, out);
+    out[featureCount] = expectedValue;
+    return raw;
+  }
+
+  private void checkRow(double[] row) {
+    if (row.length < featureCount) {
+      throw new IllegalArgumentException(
+          "row has " + row.length + " values, the model needs " + featureCount);
+    }
+  }
+
+  /** Whether the row goes to the left child of global node {@code node}. */
+  boolean goesLeft(int node, double[] row) {
+    return decide(node, row[splitFeature[node]]) == left[node];
+  }
+
+  double leafValue(int globalLeaf) {
+    return leafValue[globalLeaf];
+  }
+
+  int splitFeatureOf(int node) {
+    return splitFeature[node];
+  }
+
+  int leftChild(int node) {
+    return left[node];
+  }
+
+  int rightChild(int node) {
+    return right[node];
+  }
+
+  double leftFraction(int node) {
+    return leftFraction[node];
+  }
+
+  double rightFraction(int node) {
+    return rightFraction[node];
+  }
+
+  /** Whether some tree is explained by the classic fallback rather than by quadrature. */
+  boolean explainsClassically() {
+    return shap.anyClassic();
   }
 
   /** The global leaf index row reaches in tree {@code t}. */
@@ -213,6 +413,11 @@ public final class LightGbmTrees {
       return left[node];
     }
     return right[node];
+  }
+
+  /** The depth of the deepest tree, for tests that must cover deep chains. */
+  int maxDepth() {
+    return Arrays.stream(treeDepth).max().orElse(0);
   }
 
   /** Per node thresholds, for tests that probe values exactly at split points. */

@@ -55,7 +55,7 @@ class LightGbmTreesDifferentialTest {
       };
 
   /** One generated training task: which columns are categorical, and how many levels they have. */
-  private record Task(double[][] rows, float[] labels, int[] levels, String params, int rounds) {}
+  record Task(double[][] rows, float[] labels, int[] levels, String params, int rounds) {}
 
   @Test
   void javaRawScoreEqualsLightGbmOnGeneratedModels() throws Exception {
@@ -143,7 +143,7 @@ class LightGbmTreesDifferentialTest {
     }
   }
 
-  private static Task task(Random random) {
+  static Task task(Random random) {
     int features = 3 + random.nextInt(6);
     int rows = 200 + random.nextInt(400);
     int[] levels = new int[features];
@@ -209,7 +209,7 @@ class LightGbmTreesDifferentialTest {
     return new Task(x, y, levels, params.toString(), 1 + random.nextInt(40));
   }
 
-  private static String train(Task task) throws LGBMException {
+  static String train(Task task) throws LGBMException {
     int rows = task.rows().length;
     int cols = task.rows()[0].length;
     double[] flat = new double[rows * cols];
@@ -233,7 +233,7 @@ class LightGbmTreesDifferentialTest {
    * negative and unseen categories) and rows with values at, just below and just above every
    * threshold of the model.
    */
-  private static double[][] probeRows(Random random, Task task, LightGbmTrees trees) {
+  static double[][] probeRows(Random random, Task task, LightGbmTrees trees) {
     int cols = task.rows()[0].length;
     List<double[]> rows = new ArrayList<>();
     for (int r = 0; r < RANDOM_ROWS; r++) {

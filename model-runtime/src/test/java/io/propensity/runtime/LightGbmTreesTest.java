@@ -42,7 +42,7 @@ class LightGbmTreesTest {
       leaf_count=1 1 1
       internal_value=0 0
       internal_weight=1 1
-      internal_count=2 2
+      internal_count=3 2
       cat_boundaries=0 2
       cat_threshold=5 2147483648
       is_linear=0
@@ -129,6 +129,16 @@ class LightGbmTreesTest {
         "fractional bitset index | threshold=0 0.5 | threshold=0.5 0.5 | threshold: categorical",
         "non-integer child | left_child=1 -1 | left_child=x -1 | left_child is not an integer",
         "linear tree | is_linear=0 | is_linear=1 | linear tree",
+        "missing leaf counts | leaf_count=1 1 1 | leaf_cnt=1 1 1 | field 'leaf_count' is missing",
+        "missing node counts | internal_count=3 2 | internal_cnt=3 2 | field 'internal_count'",
+        "truncated leaf counts | leaf_count=1 1 1 | leaf_count=1 1 | leaf_count has 2 values",
+        "negative leaf count | leaf_count=1 1 1 | leaf_count=1 -1 1 | leaf_count: leaf 1 has count -1",
+        "zero leaf count | leaf_count=1 1 1 | leaf_count=1 0 1 | leaf_count: leaf 1 has count 0",
+        "non-numeric count | internal_count=3 2 | internal_count=3 x | internal_count is not an integer",
+        "count beyond int | internal_count=3 2 | internal_count=3 9999999999 | internal_count is not",
+        "counts not adding up | internal_count=3 2 | internal_count=4 2 | internal_count: node 0 has"
+            + " count 4 but its children have 3",
+        "negative node count | internal_count=3 2 | internal_count=3 -2 | internal_count: node 0",
       })
   void malformedTreesAreRefusedNamingTreeAndField(
       String name, String original, String replacement, String message) {
