@@ -67,7 +67,10 @@ public interface ScoringModel extends AutoCloseable {
   default int topContributions(double[] row, int k, int[] features, double[] values) {
     TopContributions.check(k, featureCount(), features, values);
     Contributions c = contributions(row);
-    return TopContributions.select(c::contribution, c.featureCount(), k, features, values);
+    int count = c.featureCount();
+    return k == 0
+        ? 0
+        : LightGbmTrees.selectTop(c.perFeature(), count, Math.min(k, count), features, values);
   }
 
   @Override

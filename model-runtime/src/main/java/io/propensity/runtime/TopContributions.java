@@ -1,8 +1,6 @@
 package io.propensity.runtime;
 
-import java.util.function.IntToDoubleFunction;
-
-/** Argument checks and a partial selection shared by the {@code topContributions} methods. */
+/** Argument checks shared by the {@code topContributions} methods. */
 final class TopContributions {
 
   private TopContributions() {}
@@ -32,40 +30,5 @@ final class TopContributions {
               + " and "
               + values.length);
     }
-  }
-
-  /**
-   * Keeps the {@code k} non-zero contributions of largest magnitude among {@code count}, in
-   * decreasing magnitude with ties in index order, by insertion into the k-long prefix of the
-   * output arrays: O(count · k) for the few factors a request asks for, instead of sorting every
-   * feature.
-   *
-   * @return how many were written, at most {@code k}
-   */
-  static int select(
-      IntToDoubleFunction contribution, int count, int k, int[] features, double[] values) {
-    int n = 0;
-    for (int f = 0; f < count && k > 0; f++) {
-      double c = contribution.applyAsDouble(f);
-      if (c == 0.0) {
-        continue;
-      }
-      double magnitude = Math.abs(c);
-      // Strictly larger magnitudes move ahead; an equal one stays behind the earlier feature.
-      int at = n;
-      while (at > 0 && Math.abs(values[at - 1]) < magnitude) {
-        at--;
-      }
-      if (at == k) {
-        continue;
-      }
-      int last = Math.min(n, k - 1);
-      System.arraycopy(features, at, features, at + 1, last - at);
-      System.arraycopy(values, at, values, at + 1, last - at);
-      features[at] = f;
-      values[at] = c;
-      n = Math.min(n + 1, k);
-    }
-    return n;
   }
 }
