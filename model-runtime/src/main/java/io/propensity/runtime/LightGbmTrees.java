@@ -13,8 +13,13 @@ import java.util.List;
  * sums the leaf values in tree order in {@code double}, so the raw score is LightGBM's to the last
  * bit; {@code LightGbmTreesDifferentialTest} checks this against LightGBM4j on generated models.
  *
- * <p>Immutable after construction: any number of threads may score at once, without locks, and a
- * row allocates nothing. Not yet the serving default; {@link LightGbmModel} still scores natively.
+ * <p>{@link #contributions} and {@link #topContributions} explain a row with exact TreeSHAP
+ * (LightGBM's {@code pred_contrib}), from tables {@link TreeShap} builds at load; {@code
+ * LightGbmTreesShapDifferentialTest} checks them against LightGBM4j to 1e-9.
+ *
+ * <p>Immutable after construction: any number of threads may score and explain at once, without
+ * locks (explanations use per-thread scratch), and a row allocates nothing. Not yet the serving
+ * default; {@link LightGbmModel} still scores natively.
  */
 public final class LightGbmTrees {
 
@@ -302,6 +307,9 @@ public final class LightGbmTrees {
    * feature after the first k that cannot enter the prefix costs more than one comparison.
    */
   static int selectTop(double[] phi, int count, int k, int[] features, double[] values) {
+    if (k == 0) {
+      return 0;
+    }
     int n = 0;
     for (int f = 0; f < count; f++) {
       double v = phi[f];

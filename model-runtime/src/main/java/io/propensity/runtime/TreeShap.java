@@ -50,6 +50,12 @@ final class TreeShap {
   /** Most doubles of per-thread scratch one tree may use before it is explained classically. */
   static final int SCRATCH_CAP = 1 << 20;
 
+  /** Blocks of precomputed factors per node: see {@link #factorBase}. */
+  private static final int FACTOR_BLOCKS = 5;
+
+  /** Most doubles of precomputed edge factors per model; later trees compute them per row. */
+  static final int FACTOR_BUDGET = 1 << 23;
+
   /** The deepest tree explained (the classic fallback's scratch grows with depth²). */
   static final int MAX_DEPTH = 1000;
 
@@ -88,6 +94,16 @@ final class TreeShap {
 
   /** Per preorder position: the product of the fractions of the earlier splits on its feature. */
   private final double[] previousZero;
+
+  /**
+   * Per tree: where its edge factors start in {@link #factors}, or −1 when they are computed on the
+   * fly (over {@link #FACTOR_BUDGET}). Per preorder position p of a first split on its feature,
+   * four blocks of the tree's points: left child followed (z + (1 − z)t), left not followed (z(1 −
+   * t)), right followed, right not followed.
+   */
+  private final int[] factorBase;
+
+  private final double[] factors;
 
   /** Quadrature points t on [0, 1], 1 − t, and weights, per tree at {@link #pointsBase}. */
   private final double[] qt;
@@ -172,6 +188,37 @@ final class TreeShap {
         qt[pointsBase[t] + j] = rule[0][j];
         qu[pointsBase[t] + j] = 1.0 - rule[0][j];
         qw[pointsBase[t] + j] = rule[1][j];
+      }
+    }
+    factorBase = new int[treeCount];
+    long factorTotal = 0;
+    for (int t = 0; t < treeCount; t++) {
+      long need = (long) FACTOR_BLOCKS * orderSize[t] * points[t];
+      boolean fits = !classic[t] && factorTotal + need <= FACTOR_BUDGET;
+      factorBase[t] = fits ? (int) factorTotal : -1;
+      factorTotal += fits ? need : 0;
+    }
+    factors = new double[(int) factorTotal];
+    for (int t = 0; t < treeCount; t++) {
+      for (int p = 0; p < orderSize[t] && factorBase[t] >= 0; p++) {
+        int at = orderBase[t] + p;
+        int node = orderNode[at];
+        int m = points[t];
+        // With zp = 1 at a first split on the feature, one formula serves both kinds of node.
+        double zp = previousZero[at];
+        double zl = zp * trees.leftFraction(node);
+        double zr = zp * trees.rightFraction(node);
+        for (int j = 0; j < m; j++) {
+          double tj = qt[pointsBase[t] + j];
+          double u = qu[pointsBase[t] + j];
+          double before = zp * u + tj;
+          int block = factorBase[t] + FACTOR_BLOCKS * p * m + j;
+          factors[block] = (zl * u + tj) / before;
+          factors[block + m] = zl * u / before;
+          factors[block + 2 * m] = (zr * u + tj) / before;
+          factors[block + 3 * m] = zr * u / before;
+          factors[block + 4 * m] = 1.0 / before;
+        }
       }
     }
     scratchDoubles = maxScratch;
@@ -350,6 +397,7 @@ final class TreeShap {
     double[] sub = s.sub;
     boolean[] goLeft = s.goLeft;
     boolean[] hot = s.hot;
+    int fb = factorBase[t];
     System.arraycopy(qw, qb, preW, 0, m);
     // Top-down: decisions, whether the row follows every earlier split on the node's feature,
     // and the weighted product of the factors above each node.
@@ -364,7 +412,23 @@ final class TreeShap {
       int lp = orderLeft[at];
       int rp = orderRight[at];
       int off = p * m;
-      if (prev < 0) {
+      if (fb >= 0 && followed) {
+        int edges = fb + FACTOR_BLOCKS * p * m;
+        if (lp >= 0) {
+          scale(preW, off, lp * m, m, factors, edges + (left ? 0 : m));
+        }
+        if (rp >= 0) {
+          scale(preW, off, rp * m, m, factors, edges + (left ? 3 * m : 2 * m));
+        }
+      } else if (fb >= 0) {
+        // The row left an earlier split on this feature: the combined factor only gains z.
+        if (lp >= 0) {
+          scale(preW, off, lp * m, m, trees.leftFraction(node));
+        }
+        if (rp >= 0) {
+          scale(preW, off, rp * m, m, trees.rightFraction(node));
+        }
+      } else if (prev < 0) {
         if (lp >= 0) {
           down(preW, off, lp * m, m, qb, trees.leftFraction(node), left);
         }
@@ -393,12 +457,23 @@ final class TreeShap {
       int coldChild = left ? orderRight[at] : orderLeft[at];
       double zh = left ? trees.leftFraction(node) : trees.rightFraction(node);
       double zc = left ? trees.rightFraction(node) : trees.leftFraction(node);
-      int hOff = hotChild >= 0 ? hotChild * m : fill(sub, spare, m, trees.leafValue(~hotChild));
-      int cOff =
-          coldChild >= 0 ? coldChild * m : fill(sub, spare + m, m, trees.leafValue(~coldChild));
       int off = p * m;
       double acc = 0.0;
-      if (previous[at] < 0) {
+      if (previous[at] < 0 && hotChild < 0 && coldChild < 0) {
+        // Two leaves: the same difference at every point.
+        double vh = trees.leafValue(~hotChild);
+        double both = zh * vh + zc * trees.leafValue(~coldChild);
+        double delta = vh - both;
+        double weight = 0.0;
+        for (int j = 0; j < m; j++) {
+          sub[off + j] = both + qt[qb + j] * delta;
+          weight += preW[off + j];
+        }
+        acc = weight * delta;
+      } else if (previous[at] < 0) {
+        int hOff = hotChild >= 0 ? hotChild * m : fill(sub, spare, m, trees.leafValue(~hotChild));
+        int cOff =
+            coldChild >= 0 ? coldChild * m : fill(sub, spare + m, m, trees.leafValue(~coldChild));
         for (int j = 0; j < m; j++) {
           double sh = sub[hOff + j];
           double both = zh * sh + zc * sub[cOff + j];
@@ -406,7 +481,35 @@ final class TreeShap {
           sub[off + j] = both + qt[qb + j] * delta;
           acc += preW[off + j] * delta;
         }
+      } else if (!hot[p]) {
+        // The row left an earlier split on this feature, so no leaf below can turn it on: no
+        // contribution, and the sums mix the children by their fractions alone.
+        int hOff = hotChild >= 0 ? hotChild * m : fill(sub, spare, m, trees.leafValue(~hotChild));
+        int cOff =
+            coldChild >= 0 ? coldChild * m : fill(sub, spare + m, m, trees.leafValue(~coldChild));
+        for (int j = 0; j < m; j++) {
+          sub[off + j] = zh * sub[hOff + j] + zc * sub[cOff + j];
+        }
+      } else if (fb >= 0) {
+        int hOff = hotChild >= 0 ? hotChild * m : fill(sub, spare, m, trees.leafValue(~hotChild));
+        int cOff =
+            coldChild >= 0 ? coldChild * m : fill(sub, spare + m, m, trees.leafValue(~coldChild));
+        int inverse = fb + FACTOR_BLOCKS * p * m + 4 * m;
+        double zp = previousZero[at];
+        double zch = zp * zh;
+        double zcc = zp * zc;
+        for (int j = 0; j < m; j++) {
+          double sh = sub[hOff + j];
+          double sc = sub[cOff + j];
+          double inv = factors[inverse + j];
+          double sum = ((zch * qu[qb + j] + qt[qb + j]) * sh + zcc * qu[qb + j] * sc) * inv;
+          sub[off + j] = sum;
+          acc += preW[off + j] * (((1.0 - zch) * sh - zcc * sc - (1.0 - zp) * sum) * inv);
+        }
       } else {
+        int hOff = hotChild >= 0 ? hotChild * m : fill(sub, spare, m, trees.leafValue(~hotChild));
+        int cOff =
+            coldChild >= 0 ? coldChild * m : fill(sub, spare + m, m, trees.leafValue(~coldChild));
         double zp = previousZero[at];
         double op = hot[p] ? 1.0 : 0.0;
         double zch = zp * zh;
@@ -436,8 +539,22 @@ final class TreeShap {
   }
 
   private static int fill(double[] sub, int at, int m, double value) {
-    Arrays.fill(sub, at, at + m, value);
+    for (int j = 0; j < m; j++) {
+      sub[at + j] = value;
+    }
     return at;
+  }
+
+  private static void scale(double[] preW, int from, int to, int m, double z) {
+    for (int j = 0; j < m; j++) {
+      preW[to + j] = preW[from + j] * z;
+    }
+  }
+
+  private static void scale(double[] preW, int from, int to, int m, double[] factors, int factor) {
+    for (int j = 0; j < m; j++) {
+      preW[to + j] = preW[from + j] * factors[factor + j];
+    }
   }
 
   /**
