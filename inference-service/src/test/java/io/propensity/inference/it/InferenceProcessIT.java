@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import propensity.inference.v1.GetModelInfoRequest;
@@ -106,15 +107,21 @@ class InferenceProcessIT {
           long v =
               registry.register(FakeModelRegistry.meta("purchase-7d", big, 0.5, 0), bytes, null);
           registry.promote("purchase-7d", v);
-          await()
-              .atMost(Duration.ofSeconds(30))
-              .until(
-                  () ->
-                      stub.withDeadlineAfter(5, TimeUnit.SECONDS)
-                              .getModelInfo(GetModelInfoRequest.getDefaultInstance())
-                              .getModels(0)
-                              .getVersion()
-                          == v);
+          try {
+            await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                    () ->
+                        stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+                                .getModelInfo(GetModelInfoRequest.getDefaultInstance())
+                                .getModels(0)
+                                .getVersion()
+                            == v);
+          } catch (ConditionTimeoutException e) {
+            throw new AssertionError(
+                "reload " + i + " (version " + v + ") not served; service log: " + service.tail(),
+                e);
+          }
           long rss = rssMiB(pid);
           rssPeak = Math.max(rssPeak, rss);
           if (i == 10) {
