@@ -35,11 +35,22 @@ public final class LightGbmTrees {
   private final int treeCount;
   private final double sigmoid;
 
-  /** Per tree: index of its root in the node arrays, or −1 for a single-leaf tree. */
+  /**
+   * Per tree: index of its root in the node arrays, or {@code ~globalLeafIndex} for a single-leaf
+   * tree, so that every walk starts the same way.
+   */
   private final int[] treeRoot;
 
-  /** Per tree: index of its first leaf in {@link #leafValue}. */
-  private final int[] treeLeafBase;
+  /**
+   * Per node, four ints: where the walk reads the node's value in the prepared row (see {@link
+   * #prepare}), or −1 when the node needs the full decision ({@link #decide}); then the left and
+   * right child (as {@link #left}, {@link #right}); the fourth is padding, so a node is 16 aligned
+   * bytes. With {@link #threshold}, everything the common numeric node needs is one compare.
+   */
+  private final int[] packed;
+
+  /** Per-thread prepared rows (see {@link #prepare}), so scoring allocates nothing. */
+  private final ThreadLocal<double[]> prepared;
 
   /** Per node (all trees): the feature it splits on. */
   private final int[] splitFeature;
@@ -74,16 +85,14 @@ public final class LightGbmTrees {
   /** Per node: {@code count(right child) / count(node)}. */
   private final double[] rightFraction;
 
-  /** Per tree: the depth of its deepest leaf (0 for a single-leaf tree). */
-  private final int[] treeDepth;
-
   /** Sum over trees of LightGBM's {@code Tree::ExpectedValue}, in tree order. */
   private final double expectedValue;
 
   /** TreeSHAP's precomputed tables and per-thread scratch. */
   private final TreeShap shap;
 
-  private LightGbmTrees(LightGbmModelText text, int scratchCap) throws ModelLoadException {
+  private LightGbmTrees(LightGbmModelText text, int scratchCap, int factorBudget)
+      throws ModelLoadException {
     List<LightGbmModelText.Tree> trees = text.trees;
     featureCount = text.featureCount;
     treeCount = trees.size();
@@ -97,7 +106,6 @@ public final class LightGbmTrees {
       words += tree.catThreshold() == null ? 0 : tree.catThreshold().length;
     }
     treeRoot = new int[treeCount];
-    treeLeafBase = new int[treeCount];
     splitFeature = new int[nodes];
     threshold = new double[nodes];
     decisionType = new byte[nodes];
@@ -109,17 +117,16 @@ public final class LightGbmTrees {
     catThreshold = new int[words];
     leftFraction = new double[nodes];
     rightFraction = new double[nodes];
-    treeDepth = new int[treeCount];
+    packed = new int[4 * nodes];
     double expected = 0.0;
     int nodeBase = 0;
     int leafBase = 0;
     int wordBase = 0;
     for (int t = 0; t < treeCount; t++) {
       LightGbmModelText.Tree tree = trees.get(t);
-      treeLeafBase[t] = leafBase;
       System.arraycopy(tree.leafValue(), 0, leafValue, leafBase, tree.leaves());
       int treeNodes = tree.leaves() - 1;
-      treeRoot[t] = treeNodes == 0 ? -1 : nodeBase;
+      treeRoot[t] = treeNodes == 0 ? ~leafBase : nodeBase;
       for (int n = 0; n < treeNodes; n++) {
         int at = nodeBase + n;
         splitFeature[at] = tree.splitFeature()[n];
@@ -132,11 +139,13 @@ public final class LightGbmTrees {
           catStart[at] = wordBase + tree.catBoundaries()[cat];
           catWords[at] = tree.catBoundaries()[cat + 1] - tree.catBoundaries()[cat];
         }
+        packed[4 * at] = readAt(tree.decisionType()[n], tree.splitFeature()[n], threshold[at]);
+        packed[4 * at + 1] = left[at];
+        packed[4 * at + 2] = right[at];
         double count = tree.internalCount()[n];
         leftFraction[at] = countOf(tree, tree.left()[n]) / count;
         rightFraction[at] = countOf(tree, tree.right()[n]) / count;
       }
-      treeDepth[t] = treeNodes == 0 ? 0 : depth(tree, 0);
       expected += expectedValue(tree);
       if (tree.catThreshold() != null) {
         System.arraycopy(
@@ -147,34 +156,40 @@ public final class LightGbmTrees {
       leafBase += tree.leaves();
     }
     expectedValue = expected;
-    shap = new TreeShap(this, trees, scratchCap);
+    prepared = ThreadLocal.withInitial(() -> new double[2 * featureCount]);
+    shap = new TreeShap(this, trees, scratchCap, factorBudget);
+  }
+
+  /**
+   * Where a numerical node reads its value in the prepared row, so that {@code value <= threshold}
+   * alone is LightGBM's decision: at {@code feature} (NaN read as −∞, so it goes left) or at {@code
+   * featureCount + feature} (NaN read as +∞, right), both with LightGBM's rounding to zero done; −1
+   * for a node that needs {@link #decide} (categorical, a zero-as-missing default that the
+   * threshold contradicts, or a threshold that is not below +∞).
+   */
+  private int readAt(int type, int feature, double threshold) {
+    if ((type & CATEGORICAL) != 0 || !(threshold < Double.POSITIVE_INFINITY)) {
+      return -1;
+    }
+    int missing = (type >> 2) & 3;
+    boolean defaultLeft = (type & DEFAULT_LEFT) != 0;
+    boolean nanLeft;
+    if (missing == MISSING_ZERO) {
+      // zero (after rounding) and NaN take the default; zero must agree with the compare
+      if ((0.0 <= threshold) != defaultLeft) {
+        return -1;
+      }
+      nanLeft = defaultLeft;
+    } else if (missing == MISSING_NAN) {
+      nanLeft = defaultLeft;
+    } else {
+      nanLeft = 0.0 <= threshold; // NaN is scored as zero
+    }
+    return nanLeft ? feature : featureCount + feature;
   }
 
   private static double countOf(LightGbmModelText.Tree tree, int child) {
     return child >= 0 ? tree.internalCount()[child] : tree.leafCount()[~child];
-  }
-
-  /** The depth below local node {@code node}, iteratively (a leaf-wise tree can be a chain). */
-  private static int depth(LightGbmModelText.Tree tree, int root) {
-    int nodes = tree.leaves() - 1;
-    int[] nodeDepth = new int[nodes];
-    int deepest = 0;
-    // LightGBM numbers a node after its parent (Tree::Split), but do not rely on it: a stack.
-    int[] stack = new int[nodes];
-    int top = 0;
-    stack[top++] = root;
-    while (top > 0) {
-      int n = stack[--top];
-      for (int child : new int[] {tree.left()[n], tree.right()[n]}) {
-        if (child >= 0) {
-          nodeDepth[child] = nodeDepth[n] + 1;
-          stack[top++] = child;
-        } else {
-          deepest = Math.max(deepest, nodeDepth[n] + 1);
-        }
-      }
-    }
-    return deepest;
   }
 
   /** LightGBM's {@code Tree::ExpectedValue}: leaf values weighted by leaf_count / root count. */
@@ -200,11 +215,14 @@ public final class LightGbmTrees {
    * @throws ModelLoadException naming the tree and field when the text is malformed or unsupported
    */
   public static LightGbmTrees fromModelText(String modelText) throws ModelLoadException {
-    return fromModelText(modelText, TreeShap.SCRATCH_CAP);
+    return fromModelText(modelText, TreeShap.SCRATCH_CAP, TreeShap.FACTOR_BUDGET);
   }
 
-  /** As {@link #fromModelText(String)}, with TreeSHAP's per-tree scratch cap (tests). */
-  static LightGbmTrees fromModelText(String modelText, int shapScratchCap)
+  /**
+   * As {@link #fromModelText(String)}, with TreeSHAP's per-tree scratch cap and per-model factor
+   * budget (tests of the fallbacks).
+   */
+  static LightGbmTrees fromModelText(String modelText, int shapScratchCap, int shapFactorBudget)
       throws ModelLoadException {
     LightGbmModelText text = LightGbmModelText.check(modelText);
     if (text.averageOutput) {
@@ -212,7 +230,7 @@ public final class LightGbmTrees {
           "unsupported LightGBM model: average_output (boosting=rf) is not supported by the Java"
               + " scorer; load it with LightGbmModel");
     }
-    return new LightGbmTrees(text, shapScratchCap);
+    return new LightGbmTrees(text, shapScratchCap, shapFactorBudget);
   }
 
   /** Number of features a row must have (max_feature_idx + 1). */
@@ -232,11 +250,59 @@ public final class LightGbmTrees {
    */
   public double predictRaw(double[] row) {
     checkRow(row);
+    double[] x = prepare(row);
     double sum = 0.0;
-    for (int t = 0; t < treeCount; t++) {
-      sum += leafValue[leafOf(t, row)];
+    int t = 0;
+    // Two trees at a time: their walks are independent, so the CPU overlaps their loads.
+    for (; t + 1 < treeCount; t += 2) {
+      int a = treeRoot[t];
+      int b = treeRoot[t + 1];
+      while (a >= 0 && b >= 0) {
+        a = step(a, x, row);
+        b = step(b, x, row);
+      }
+      while (a >= 0) {
+        a = step(a, x, row);
+      }
+      while (b >= 0) {
+        b = step(b, x, row);
+      }
+      sum += leafValue[~a];
+      sum += leafValue[~b];
+    }
+    if (t < treeCount) {
+      sum += leafValue[leafOf(t, x, row)];
     }
     return sum;
+  }
+
+  /**
+   * The row as the walk reads it, in this thread's scratch: LightGBM's rounding of values within
+   * ±kZeroThreshold to zero done once, NaN as −∞ at {@code [0, featureCount)} and as +∞ at {@code
+   * [featureCount, 2·featureCount)} (see {@link #readAt}). A real ±∞ compares as itself, as in
+   * LightGBM. The array is reused by the next call on this thread.
+   */
+  double[] prepare(double[] row) {
+    double[] x = prepared.get();
+    int n = featureCount;
+    for (int f = 0; f < n; f++) {
+      double v = row[f];
+      double rounded = Math.abs(v) <= ZERO_THRESHOLD ? 0.0 : v;
+      boolean nan = Double.isNaN(v);
+      x[f] = nan ? Double.NEGATIVE_INFINITY : rounded;
+      x[n + f] = nan ? Double.POSITIVE_INFINITY : rounded;
+    }
+    return x;
+  }
+
+  /** One step of a walk from global node {@code node}: the child the row goes to. */
+  private int step(int node, double[] x, double[] row) {
+    int at = node << 2;
+    int read = packed[at];
+    if (read >= 0) {
+      return x[read] <= threshold[node] ? packed[at + 1] : packed[at + 2];
+    }
+    return decide(node, row[splitFeature[node]]);
   }
 
   /** The probability of the positive class: {@code 1 / (1 + exp(-sigmoid · raw))}. */
@@ -348,6 +414,11 @@ public final class LightGbmTrees {
     return decide(node, row[splitFeature[node]]) == left[node];
   }
 
+  /** As {@link #goesLeft(int, double[])}, with {@code x} the row {@link #prepare}d. */
+  boolean goesLeft(int node, double[] x, double[] row) {
+    return step(node, x, row) == left[node];
+  }
+
   double leafValue(int globalLeaf) {
     return leafValue[globalLeaf];
   }
@@ -377,14 +448,11 @@ public final class LightGbmTrees {
     return shap.anyClassic();
   }
 
-  /** The global leaf index row reaches in tree {@code t}. */
-  int leafOf(int t, double[] row) {
+  /** The global leaf index the row, {@link #prepare}d as {@code x}, reaches in tree {@code t}. */
+  int leafOf(int t, double[] x, double[] row) {
     int node = treeRoot[t];
-    if (node < 0) {
-      return treeLeafBase[t];
-    }
     while (node >= 0) {
-      node = decide(node, row[splitFeature[node]]);
+      node = step(node, x, row);
     }
     return ~node;
   }
@@ -425,7 +493,7 @@ public final class LightGbmTrees {
 
   /** The depth of the deepest tree, for tests that must cover deep chains. */
   int maxDepth() {
-    return Arrays.stream(treeDepth).max().orElse(0);
+    return shap.maxDepth();
   }
 
   /** Per node thresholds, for tests that probe values exactly at split points. */

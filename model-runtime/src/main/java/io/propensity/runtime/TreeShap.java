@@ -97,9 +97,11 @@ final class TreeShap {
 
   /**
    * Per tree: where its edge factors start in {@link #factors}, or −1 when they are computed on the
-   * fly (over {@link #FACTOR_BUDGET}). Per preorder position p of a first split on its feature,
-   * four blocks of the tree's points: left child followed (z + (1 − z)t), left not followed (z(1 −
-   * t)), right followed, right not followed.
+   * fly (over {@link #FACTOR_BUDGET}). Per preorder position, five blocks of the tree's points: the
+   * factor of the left child followed, not followed, the right child followed, not followed (for a
+   * first split on the feature z + (1 − z)t and z(1 − t); for a repeated one whose earlier splits
+   * the row followed, the ratio of the combined factors), and 1 / (zp(1 − t) + t), the earlier
+   * splits' combined factor inverted.
    */
   private final int[] factorBase;
 
@@ -111,6 +113,7 @@ final class TreeShap {
   private final double[] qu;
   private final double[] qw;
 
+  private final int maxDepth;
   private final int scratchDoubles;
   private final int maxPoints;
   private final int scratchNodes;
@@ -119,7 +122,8 @@ final class TreeShap {
   /** Per-thread working memory, so a row allocates nothing. */
   private final ThreadLocal<Scratch> scratch;
 
-  TreeShap(LightGbmTrees trees, List<LightGbmModelText.Tree> texts, int scratchCap)
+  TreeShap(
+      LightGbmTrees trees, List<LightGbmModelText.Tree> texts, int scratchCap, int factorBudget)
       throws ModelLoadException {
     this.trees = trees;
     this.featureCount = trees.featureCount();
@@ -145,6 +149,7 @@ final class TreeShap {
     int maxScratch = 1;
     int maxNodes = 1;
     int classicDepth = 0;
+    int deepest = 0;
     int nodeBase = 0;
     int leafBase = 0;
     for (int t = 0; t < treeCount; t++) {
@@ -153,6 +158,7 @@ final class TreeShap {
       orderBase[t] = nodeBase;
       orderSize[t] = nodes;
       int depth = nodes == 0 ? 0 : layOut(tree, nodeBase, leafBase);
+      deepest = Math.max(deepest, depth);
       if (depth > MAX_DEPTH) {
         throw new ModelLoadException(
             "unsupported LightGBM model: tree "
@@ -194,7 +200,7 @@ final class TreeShap {
     long factorTotal = 0;
     for (int t = 0; t < treeCount; t++) {
       long need = (long) FACTOR_BLOCKS * orderSize[t] * points[t];
-      boolean fits = !classic[t] && factorTotal + need <= FACTOR_BUDGET;
+      boolean fits = !classic[t] && factorTotal + need <= factorBudget;
       factorBase[t] = fits ? (int) factorTotal : -1;
       factorTotal += fits ? need : 0;
     }
@@ -221,6 +227,7 @@ final class TreeShap {
         }
       }
     }
+    maxDepth = deepest;
     scratchDoubles = maxScratch;
     maxPoints = Arrays.stream(points).max().orElse(1);
     scratchNodes = maxNodes;
@@ -330,30 +337,15 @@ final class TreeShap {
     double[] w = new double[m];
     for (int i = 0; i < (m + 1) / 2; i++) {
       double z = Math.cos(Math.PI * (i + 0.75) / (m + 0.5));
-      double derivative = 0;
       for (int iteration = 0; iteration < 100; iteration++) {
-        double p0 = 1.0;
-        double p1 = 0.0;
-        for (int k = 1; k <= m; k++) {
-          double p2 = p1;
-          p1 = p0;
-          p0 = ((2.0 * k - 1.0) * z * p1 - (k - 1.0) * p2) / k;
-        }
-        derivative = m * (z * p0 - p1) / (z * z - 1.0);
-        double step = p0 / derivative;
+        double[] p = legendre(m, z);
+        double step = p[0] / derivative(m, z, p);
         z -= step;
         if (Math.abs(step) < 1e-17) {
           break;
         }
       }
-      double p0 = 1.0;
-      double p1 = 0.0;
-      for (int k = 1; k <= m; k++) {
-        double p2 = p1;
-        p1 = p0;
-        p0 = ((2.0 * k - 1.0) * z * p1 - (k - 1.0) * p2) / k;
-      }
-      derivative = m * (z * p0 - p1) / (z * z - 1.0);
+      double derivative = derivative(m, z, legendre(m, z));
       double weight = 2.0 / ((1.0 - z * z) * derivative * derivative);
       x[i] = (1.0 - z) / 2.0;
       x[m - 1 - i] = (1.0 + z) / 2.0;
@@ -363,21 +355,39 @@ final class TreeShap {
     return new double[][] {x, w};
   }
 
+  /** {P_m(z), P_(m−1)(z)} by the three-term recurrence. */
+  private static double[] legendre(int m, double z) {
+    double p0 = 1.0;
+    double p1 = 0.0;
+    for (int k = 1; k <= m; k++) {
+      double p2 = p1;
+      p1 = p0;
+      p0 = ((2.0 * k - 1.0) * z * p1 - (k - 1.0) * p2) / k;
+    }
+    return new double[] {p0, p1};
+  }
+
+  /** P_m'(z) from P_m(z) and P_(m−1)(z). */
+  private static double derivative(int m, double z, double[] p) {
+    return m * (z * p[0] - p[1]) / (z * z - 1.0);
+  }
+
   /**
    * Adds every tree's SHAP values of {@code row} into {@code phi[0..featureCount)} (which the
    * caller cleared) and returns the raw score.
    */
   double accumulate(double[] row, double[] phi) {
     Scratch s = scratch.get();
+    double[] x = trees.prepare(row);
     double raw = 0.0;
     for (int t = 0; t < orderSize.length; t++) {
       if (orderSize[t] == 0) {
-        raw += trees.leafValue(trees.leafOf(t, row));
+        raw += trees.leafValue(trees.leafOf(t, x, row));
       } else if (classic[t]) {
-        raw += trees.leafValue(trees.leafOf(t, row));
+        raw += trees.leafValue(trees.leafOf(t, x, row));
         classicTree(row, phi, s, orderNode[orderBase[t]], 0, 0, 1.0, 1.0, -1);
       } else {
-        raw += quadratureTree(t, row, phi, s);
+        raw += quadratureTree(t, x, row, phi, s);
       }
     }
     return raw;
@@ -388,7 +398,7 @@ final class TreeShap {
     return scratch.get().phi;
   }
 
-  private double quadratureTree(int t, double[] row, double[] phi, Scratch s) {
+  private double quadratureTree(int t, double[] x, double[] row, double[] phi, Scratch s) {
     int base = orderBase[t];
     int nodes = orderSize[t];
     int m = points[t];
@@ -404,7 +414,7 @@ final class TreeShap {
     for (int p = 0; p < nodes; p++) {
       int at = base + p;
       int node = orderNode[at];
-      boolean left = trees.goesLeft(node, row);
+      boolean left = trees.goesLeft(node, x, row);
       goLeft[p] = left;
       int prev = previous[at];
       boolean followed = prev < 0 || (hot[prev] && goLeft[prev] == previousLeft[at]);
@@ -490,7 +500,8 @@ final class TreeShap {
         for (int j = 0; j < m; j++) {
           sub[off + j] = zh * sub[hOff + j] + zc * sub[cOff + j];
         }
-      } else if (fb >= 0) {
+      } else {
+        // The row followed every earlier split on this feature (op = 1).
         int hOff = hotChild >= 0 ? hotChild * m : fill(sub, spare, m, trees.leafValue(~hotChild));
         int cOff =
             coldChild >= 0 ? coldChild * m : fill(sub, spare + m, m, trees.leafValue(~coldChild));
@@ -501,28 +512,11 @@ final class TreeShap {
         for (int j = 0; j < m; j++) {
           double sh = sub[hOff + j];
           double sc = sub[cOff + j];
-          double inv = factors[inverse + j];
-          double sum = ((zch * qu[qb + j] + qt[qb + j]) * sh + zcc * qu[qb + j] * sc) * inv;
+          double u = qu[qb + j];
+          double inv = fb >= 0 ? factors[inverse + j] : 1.0 / (zp * u + qt[qb + j]);
+          double sum = ((zch * u + qt[qb + j]) * sh + zcc * u * sc) * inv;
           sub[off + j] = sum;
           acc += preW[off + j] * (((1.0 - zch) * sh - zcc * sc - (1.0 - zp) * sum) * inv);
-        }
-      } else {
-        int hOff = hotChild >= 0 ? hotChild * m : fill(sub, spare, m, trees.leafValue(~hotChild));
-        int cOff =
-            coldChild >= 0 ? coldChild * m : fill(sub, spare + m, m, trees.leafValue(~coldChild));
-        double zp = previousZero[at];
-        double op = hot[p] ? 1.0 : 0.0;
-        double zch = zp * zh;
-        double zcc = zp * zc;
-        for (int j = 0; j < m; j++) {
-          double sh = sub[hOff + j];
-          double sc = sub[cOff + j];
-          double u = qu[qb + j];
-          double tj = qt[qb + j];
-          double before = zp * u + op * tj;
-          double sum = ((zch * u + op * tj) * sh + zcc * u * sc) / before;
-          sub[off + j] = sum;
-          acc += preW[off + j] * (((op - zch) * sh - zcc * sc - (op - zp) * sum) / before);
         }
       }
       phi[trees.splitFeatureOf(node)] += acc;
@@ -701,6 +695,11 @@ final class TreeShap {
       }
     }
     return total;
+  }
+
+  /** The depth of the deepest tree. */
+  int maxDepth() {
+    return maxDepth;
   }
 
   /** Whether any tree is explained classically (for tests of the fallback). */

@@ -78,13 +78,29 @@ class LightGbmTreesShapDifferentialTest {
       Random random = new Random(seed);
       SyntheticModels.Model model = SyntheticModels.model(random);
       double[][] rows = SyntheticModels.rows(random, model, 100);
-      LightGbmTrees trees = LightGbmTrees.fromModelText(model.text(), 0);
+      LightGbmTrees trees = LightGbmTrees.fromModelText(model.text(), 0, 0);
       if (trees.maxDepth() > 0) {
         assertThat(trees.explainsClassically()).as("seed %d: classic fallback", seed).isTrue();
       }
       compare("synthetic, classic, seed " + seed, model.text(), trees, rows, random, stats);
     }
     stats.print("synthetic, classic fallback", models);
+  }
+
+  @Test
+  void factorsComputedPerRowOverTheBudgetEqualLightGbmToo() throws Exception {
+    Stats stats = new Stats();
+    int models = Math.max(1, SYNTHETIC / 3);
+    for (int m = 0; m < models; m++) {
+      long seed = BASE_SEED + 3_000_000 + m;
+      Random random = new Random(seed);
+      SyntheticModels.Model model = SyntheticModels.model(random);
+      double[][] rows = SyntheticModels.rows(random, model, 100);
+      LightGbmTrees trees = LightGbmTrees.fromModelText(model.text(), TreeShap.SCRATCH_CAP, 0);
+      assertThat(trees.explainsClassically()).isFalse();
+      compare("synthetic, per-row factors, seed " + seed, model.text(), trees, rows, random, stats);
+    }
+    stats.print("synthetic, per-row factors", models);
   }
 
   private static void compare(

@@ -124,7 +124,8 @@ class LightGbmTreesShapTest {
         List.of(
             LightGbmTrees.fromModelText(TrainedModels.smallBinary()),
             LightGbmTrees.fromModelText(synthetic.text()),
-            LightGbmTrees.fromModelText(synthetic.text(), 0), // classic fallback
+            LightGbmTrees.fromModelText(synthetic.text(), 0, 0), // classic fallback
+            LightGbmTrees.fromModelText(synthetic.text(), TreeShap.SCRATCH_CAP, 0),
             LightGbmTrees.fromModelText(chain(200)));
     for (LightGbmTrees trees : models) {
       double[][] rows = new double[512][trees.featureCount()];

@@ -14,7 +14,7 @@ import java.util.Random;
 final class SyntheticModels {
 
   /** A generated model: its text, how many features it has and which are categorical. */
-  record Model(String text, int features, boolean[] categorical, List<Double> thresholds) {}
+  record Model(String text, int features, List<Boolean> categorical, List<Double> thresholds) {}
 
   private static final double[] GRID = {-2, -1, -0.5, 0, 1e-35, 0.25, 0.5, 1, 2, 7.5};
 
@@ -61,7 +61,11 @@ final class SyntheticModels {
       text.append('\n');
     }
     text.append("end of trees\n\npandas_categorical:null\n");
-    return new Model(text.toString(), features, categorical, thresholds);
+    List<Boolean> kinds = new ArrayList<>();
+    for (boolean c : categorical) {
+      kinds.add(c);
+    }
+    return new Model(text.toString(), features, List.copyOf(kinds), List.copyOf(thresholds));
   }
 
   /** Grows one tree as LightGBM's {@code Tree::Split} numbers it: node i is the i-th split. */
@@ -180,7 +184,7 @@ final class SyntheticModels {
         int pick = random.nextInt(10);
         if (pick == 0) {
           row[f] = SPECIAL[random.nextInt(SPECIAL.length)];
-        } else if (model.categorical()[f]) {
+        } else if (model.categorical().get(f)) {
           row[f] = random.nextInt(100);
         } else if (thresholds.isEmpty() || pick < 3) {
           row[f] = Math.round(random.nextGaussian() * 20) / 8.0;
