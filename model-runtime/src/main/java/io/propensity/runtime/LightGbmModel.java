@@ -375,23 +375,11 @@ public final class LightGbmModel implements ScoringModel {
   }
 
   private void checkRow(double[] row, int index) {
-    String name = index < 0 ? "row" : "rows[" + index + "]";
-    if (row == null) {
-      throw new IllegalArgumentException(name + " is null");
-    }
-    if (row.length != featureCount) {
-      throw new IllegalArgumentException(
-          name + " has " + row.length + " features, the model expects " + featureCount);
-    }
+    Rows.check(row, index, featureCount);
   }
 
   private void checkRows(double[][] rows) {
-    if (rows == null) {
-      throw new IllegalArgumentException("rows is null");
-    }
-    for (int i = 0; i < rows.length; i++) {
-      checkRow(rows[i], i);
-    }
+    Rows.checkAll(rows, featureCount);
   }
 
   @Override

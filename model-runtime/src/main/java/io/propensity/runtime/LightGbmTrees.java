@@ -18,8 +18,9 @@ import java.util.List;
  * LightGbmTreesShapDifferentialTest} checks them against LightGBM4j to 1e-9.
  *
  * <p>Immutable after construction: any number of threads may score and explain at once, without
- * locks (explanations use per-thread scratch), and a row allocates nothing. Not yet the serving
- * default; {@link LightGbmModel} still scores natively.
+ * locks (scoring and explanations use per-thread scratch shared by all models), and a row allocates
+ * nothing. {@link LightGbmJavaModel} serves it as a {@link ScoringModel}, inference-service's
+ * default; {@link LightGbmModel} scores natively.
  */
 public final class LightGbmTrees {
 

@@ -3,6 +3,7 @@ package io.propensity.inference.config;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
+import io.propensity.inference.reload.ScorerKind;
 import java.util.List;
 
 /**
@@ -15,14 +16,18 @@ import java.util.List;
  * @param coldStart {@code score} (an unknown user gets the empty-history vector, flagged cold
  *     start) or {@code reject} (NOT_FOUND)
  * @param scorersPerModel native LightGBM scorers per loaded version, i.e. rows scored in parallel;
- *     0 means one per processor
+ *     0 means one per processor (only the {@code native} scorer pools; the {@code java} one scores
+ *     any number of rows at once), and warm-up passes per version
  * @param goldenTolerance largest accepted |probability - expected| on a golden row; the registry
  *     contract promises 1e-6, and the same LightGBM build reproduces rows exactly
  * @param maxArtifactBytes largest model artifact accepted
  * @param warmUpRounds warm-up passes per scorer before a version is swapped in
  * @param scoringThreads LightGBM {@code num_threads} given to every loaded model's predictors; 0
  *     means the OpenMP default (one per processor). LightGBM keeps this count process-wide, and
- *     single-row scoring gains nothing from more than 1 (see model-runtime's README)
+ *     single-row scoring gains nothing from more than 1 (see model-runtime's README); used by the
+ *     {@code native} scorer only
+ * @param scorer {@code java} (the default: model-runtime's pure-Java scorer and TreeSHAP, no native
+ *     library in the process) or {@code native} (LightGBM's library through JNI)
  */
 @ConfigurationProperties("propensity.inference")
 public record InferenceConfiguration(
@@ -34,9 +39,11 @@ public record InferenceConfiguration(
     @Bindable(defaultValue = "1e-6") double goldenTolerance,
     @Bindable(defaultValue = "67108864") long maxArtifactBytes,
     @Bindable(defaultValue = "2") int warmUpRounds,
-    @Bindable(defaultValue = "1") int scoringThreads) {
+    @Bindable(defaultValue = "1") int scoringThreads,
+    @Bindable(defaultValue = "java") String scorer) {
 
   public InferenceConfiguration {
+    ScorerKind.parse(scorer); // refuse a misspelt value when the service starts
     if (scoringThreads < 0) {
       throw new IllegalArgumentException(
           "propensity.inference.scoring-threads must be 0 (OpenMP default) or more, got "
@@ -49,6 +56,11 @@ public record InferenceConfiguration(
     return models == null
         ? List.of()
         : models.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** The configured scorer. */
+  public ScorerKind scorerKind() {
+    return ScorerKind.parse(scorer);
   }
 
   /** Scorers per version, resolving 0 to the processor count. */

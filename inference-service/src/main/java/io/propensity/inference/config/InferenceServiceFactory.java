@@ -29,6 +29,7 @@ import io.propensity.inference.reload.ModelLoader;
 import io.propensity.inference.reload.ModelReloader;
 import io.propensity.inference.reload.ModelSource;
 import io.propensity.inference.reload.ReloadMetrics;
+import io.propensity.inference.reload.ScorerKind;
 import io.propensity.inference.scoring.ColdStartPolicy;
 import io.propensity.inference.scoring.InputResolver;
 import io.propensity.inference.scoring.OnlineFeatureSource;
@@ -87,7 +88,19 @@ class InferenceServiceFactory {
 
   @Singleton
   ModelLoader modelLoader(
-      InferenceConfiguration config, FeatureSchema schema, @Named("inference") Clock clock) {
+      InferenceConfiguration config,
+      FeatureSchema schema,
+      @Named("inference") Clock clock,
+      MeterRegistry meters) {
+    ScorerKind scorer = config.scorerKind();
+    LOG.info(
+        "scoring and explaining with the {} scorer{}",
+        scorer.value(),
+        scorer == ScorerKind.JAVA ? " (no native library)" : " (LightGBM's native library)");
+    Gauge.builder("propensity.inference.scorer", () -> 1)
+        .description("The scorer serving every model (tag scorer: java or native); always 1")
+        .tag("scorer", scorer.value())
+        .register(meters);
     return new ModelLoader(
         schema,
         new ModelLoader.Settings(
@@ -95,7 +108,7 @@ class InferenceServiceFactory {
             config.goldenTolerance(),
             config.maxArtifactBytes(),
             Math.max(1, config.warmUpRounds())),
-        ModelLoader.lightGbm(config.scoringThreads()),
+        ModelLoader.loaderOf(scorer, config.scoringThreads()),
         clock);
   }
 

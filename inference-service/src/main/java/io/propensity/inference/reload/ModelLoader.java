@@ -9,6 +9,7 @@ import io.propensity.inference.serving.ModelDescriptor;
 import io.propensity.inference.serving.ModelSchema;
 import io.propensity.inference.serving.ServedModel;
 import io.propensity.runtime.LightGbmFeatures;
+import io.propensity.runtime.LightGbmJavaModel;
 import io.propensity.runtime.LightGbmModel;
 import io.propensity.runtime.ModelLoadException;
 import io.propensity.runtime.ScoringModel;
@@ -29,26 +30,40 @@ import java.util.Objects;
  * ENGINE version's must be the service's; a PROVIDED version's must say how to encode each feature
  * and, once downloaded, describe the artifact's features) and calibration (before downloading),
  * size and SHA-256 of the bytes against both the registered and the announced checksum, LightGBM
- * load, feature count, golden rows (scored through the version's calibration, as every served
- * probability is), warm-up. Nothing is served unless every check passes, and a refused model holds
- * no native memory afterwards.
+ * load by the configured {@link ScorerLoader} (the pure-Java scorer by default: its trees and
+ * TreeSHAP tables are built here, before {@link ModelReloader} swaps the version in), feature
+ * count, golden rows (scored through the version's calibration, as every served probability is),
+ * warm-up. Nothing is served unless every check passes, and a refused model is closed (holding no
+ * native memory afterwards with the native scorer).
  */
 public final class ModelLoader {
 
-  /** Builds the native model from its text; the seam where a faster scorer could plug in. */
+  /**
+   * Builds the scoring model from its text: the seam where the scorer is chosen ({@link #JAVA} or
+   * {@link #nativeLightGbm}). A model it returns must be complete (parsed, checked, its tables
+   * built), because {@link #load} hands it on to be swapped in as is.
+   */
   @FunctionalInterface
-  public interface NativeLoader {
+  public interface ScorerLoader {
     ScoringModel load(String modelText, int concurrentScorers) throws ModelLoadException;
   }
 
-  /** LightGBM through model-runtime, with one scoring thread (the service's default). */
-  public static final NativeLoader LIGHTGBM = lightGbm(1);
+  /**
+   * model-runtime's pure-Java scorer: trees and TreeSHAP tables built at load, no native library,
+   * no temp file, no pool (any number of requests score one model at once), so {@code
+   * concurrentScorers} is not used.
+   */
+  public static final ScorerLoader JAVA = (text, scorers) -> LightGbmJavaModel.fromModelText(text);
+
+  /** LightGBM's native library through model-runtime, with one scoring thread. */
+  public static final ScorerLoader NATIVE = nativeLightGbm(1);
 
   /**
-   * LightGBM through model-runtime; {@code scoringThreads} is LightGBM's process-wide {@code
-   * num_threads} set by each load (0 = OpenMP default).
+   * LightGBM's native library through model-runtime, {@code concurrentScorers} boosters per model;
+   * {@code scoringThreads} is LightGBM's process-wide {@code num_threads} set by each load (0 =
+   * OpenMP default).
    */
-  public static NativeLoader lightGbm(int scoringThreads) {
+  public static ScorerLoader nativeLightGbm(int scoringThreads) {
     return (text, scorers) ->
         LightGbmModel.fromModelText(
             text,
@@ -57,10 +72,19 @@ public final class ModelLoader {
                 .withScoringThreads(scoringThreads));
   }
 
+  /** The loader of a configured scorer; {@code scoringThreads} matters to {@code native} only. */
+  public static ScorerLoader loaderOf(ScorerKind kind, int scoringThreads) {
+    return switch (kind) {
+      case JAVA -> JAVA;
+      case NATIVE -> nativeLightGbm(scoringThreads);
+    };
+  }
+
   /**
    * Load settings.
    *
-   * @param concurrentScorers native scorers per model (rows scored in parallel per version)
+   * @param concurrentScorers native scorers per model (rows scored in parallel per version, for the
+   *     native scorer) and the multiplier of warm-up passes
    * @param goldenTolerance largest accepted |probability - expected| on a golden row
    * @param maxArtifactBytes largest artifact accepted
    * @param warmUpRounds passes over the warm-up rows per scorer
@@ -79,14 +103,14 @@ public final class ModelLoader {
 
   private final FeatureSchema schema;
   private final Settings settings;
-  private final NativeLoader nativeLoader;
+  private final ScorerLoader scorerLoader;
   private final Clock clock;
 
   public ModelLoader(
-      FeatureSchema schema, Settings settings, NativeLoader nativeLoader, Clock clock) {
+      FeatureSchema schema, Settings settings, ScorerLoader scorerLoader, Clock clock) {
     this.schema = Objects.requireNonNull(schema, "schema");
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.nativeLoader = Objects.requireNonNull(nativeLoader, "nativeLoader");
+    this.scorerLoader = Objects.requireNonNull(scorerLoader, "scorerLoader");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -239,7 +263,7 @@ public final class ModelLoader {
     try {
       model =
           CalibratedModel.of(
-              nativeLoader.load(text, settings.concurrentScorers()), d.calibration());
+              scorerLoader.load(text, settings.concurrentScorers()), d.calibration());
     } catch (ModelLoadException e) {
       throw new ModelRefusedException(RefusalReason.CORRUPT, d.label() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -351,8 +375,9 @@ public final class ModelLoader {
   }
 
   /**
-   * Scores every prediction type on a few rows through every native scorer (the pool hands scorers
-   * out round-robin), so that the first real requests do not pay for lazy native set-up.
+   * Scores every prediction type on a few rows, as many passes as there are native scorers (the
+   * pool hands them out round-robin), so that the first real requests pay neither for lazy native
+   * set-up nor, with the Java scorer, for running the scoring code interpreted.
    */
   private void warmUp(ModelDescriptor d, ScoringModel model) throws ModelRefusedException {
     List<double[]> rows = new ArrayList<>();

@@ -4,9 +4,8 @@ import io.propensity.inference.explain.FactorDescriber;
 import io.propensity.inference.serving.ModelLease;
 import io.propensity.inference.serving.ServedModel;
 import io.propensity.runtime.Contributions;
-import io.propensity.runtime.explain.Factor;
-import io.propensity.runtime.explain.TopFactors;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Scores resolved rows with a leased version: probability, label, and factors when asked. */
@@ -68,20 +67,27 @@ public final class RowScorer {
         new CompactFactors(new int[0], new double[0], new double[0]);
   }
 
-  /** The {@code k} features that moved this row's score most, compactly. */
+  /**
+   * The {@code k} features that moved this row's score most, compactly: the model selects them (the
+   * Java scorer without building every contribution or sorting them), in decreasing |contribution|
+   * with ties in schema order, features that did not move the score left out.
+   */
   public CompactFactors compactTopFactors(ModelLease lease, double[] values, int k) {
-    Contributions c = lease.contributions(values);
-    List<String> rowNames = names(lease.served());
-    List<Factor> top = TopFactors.top(c, values, rowNames, k);
-    int[] features = new int[top.size()];
-    double[] vals = new double[top.size()];
-    double[] contributions = new double[top.size()];
-    for (int i = 0; i < top.size(); i++) {
-      features[i] = rowNames.indexOf(top.get(i).feature());
-      vals[i] = top.get(i).value();
-      contributions[i] = top.get(i).contribution();
+    int capacity = Math.min(k, values.length);
+    int[] features = new int[capacity];
+    double[] contributions = new double[capacity];
+    int n = lease.topContributions(values, k, features, contributions);
+    if (n == 0) {
+      return CompactFactors.NONE;
     }
-    return new CompactFactors(features, vals, contributions);
+    double[] vals = new double[n];
+    for (int i = 0; i < n; i++) {
+      vals[i] = values[features[i]];
+    }
+    return new CompactFactors(
+        n == capacity ? features : Arrays.copyOf(features, n),
+        vals,
+        n == capacity ? contributions : Arrays.copyOf(contributions, n));
   }
 
   /** Compact factors of a version's row with names and descriptions. */

@@ -44,6 +44,15 @@ public final class ModelLease implements AutoCloseable {
     return served.model().contributions(row);
   }
 
+  /**
+   * The {@code k} features that moved one row's raw score most (see {@code
+   * ScoringModel#topContributions}): indices into {@code features}, contributions into {@code
+   * values}; returns how many.
+   */
+  public int topContributions(double[] row, int k, int[] features, double[] values) {
+    return served.model().topContributions(row, k, features, values);
+  }
+
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {

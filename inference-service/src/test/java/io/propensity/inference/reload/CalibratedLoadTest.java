@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 class CalibratedLoadTest {
   static final Calibration PLATT = Calibration.platt(0.6, -1.2);
 
-  final ModelLoaderTest.Counting natives = new ModelLoaderTest.Counting();
-  final ModelLoader loader = ModelLoaderTest.loaderWith(1, natives);
+  final ModelLoaderTest.Counting models = new ModelLoaderTest.Counting(ModelLoader.JAVA);
+  final ModelLoader loader = ModelLoaderTest.loaderWith(1, models);
 
   static double logit(double p) {
     return Math.log(p / (1 - p));
@@ -72,7 +72,7 @@ class CalibratedLoadTest {
       assertThat(lease.contributions(row).rawScore()).isCloseTo(logit(own), within(1e-9));
     }
     served.close();
-    assertThat(natives.closed.get()).isEqualTo(natives.opened.get()).isEqualTo(1);
+    assertThat(models.closed.get()).isEqualTo(models.opened.get()).isEqualTo(1);
   }
 
   @Test
@@ -86,7 +86,7 @@ class CalibratedLoadTest {
                     ModelLoaderTest.artifact(ModelLoaderTest.BYTES, ModelLoaderTest.SHA),
                     "production"));
     assertThat(e.reason()).isEqualTo(RefusalReason.GOLDEN_ROWS);
-    assertThat(natives.closed.get()).isEqualTo(natives.opened.get());
+    assertThat(models.closed.get()).isEqualTo(models.opened.get());
   }
 
   @Test
@@ -106,6 +106,6 @@ class CalibratedLoadTest {
         .contains("purchase-7d@3")
         .contains("calibration is unusable")
         .contains("point 1");
-    assertThat(natives.opened.get()).isZero();
+    assertThat(models.opened.get()).isZero();
   }
 }

@@ -29,8 +29,8 @@ class ProvidedModelLoadTest {
   static final byte[] BYTES = TEXT.getBytes(StandardCharsets.UTF_8);
   static final String SHA = ModelLoader.sha256(BYTES);
 
-  final ModelLoaderTest.Counting natives = new ModelLoaderTest.Counting();
-  final ModelLoader loader = ModelLoaderTest.loaderWith(1, natives);
+  final ModelLoaderTest.Counting models = new ModelLoaderTest.Counting(ModelLoader.JAVA);
+  final ModelLoader loader = ModelLoaderTest.loaderWith(1, models);
 
   /** The table's features as registered. */
   static List<ModelSchema.Feature> features() {
@@ -94,7 +94,7 @@ class ProvidedModelLoadTest {
     assertThat(m.provided()).isTrue();
     assertThat(m.featureNames()).containsExactlyElementsOf(ProvidedModels.featureNames());
     served.close();
-    assertThat(natives.closed.get()).isEqualTo(natives.opened.get()).isEqualTo(1);
+    assertThat(models.closed.get()).isEqualTo(models.opened.get()).isEqualTo(1);
   }
 
   @Test
@@ -105,7 +105,7 @@ class ProvidedModelLoadTest {
   }
 
   @Test
-  void aSchemaWithAFeatureTooFewIsRefusedBeforeTheNativeLoad() {
+  void aSchemaWithAFeatureTooFewIsRefusedBeforeTheModelIsLoaded() {
     List<ModelSchema.Feature> f = new ArrayList<>(features());
     f.remove(4);
     ModelRefusedException e = refusal(descriptor(FeatureSource.PROVIDED, f));
@@ -114,7 +114,7 @@ class ProvidedModelLoadTest {
         .isEqualTo(
             "sessions@1: the schema does not describe the artifact: the model reads 5 features,"
                 + " the schema lists 4");
-    assertThat(natives.opened.get()).isZero();
+    assertThat(models.opened.get()).isZero();
   }
 
   @Test

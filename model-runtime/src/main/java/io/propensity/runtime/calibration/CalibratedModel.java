@@ -70,6 +70,11 @@ public final class CalibratedModel implements ScoringModel {
   }
 
   @Override
+  public int topContributions(double[] row, int k, int[] features, double[] values) {
+    return model.topContributions(row, k, features, values);
+  }
+
+  @Override
   public Calibration calibration() {
     return calibration;
   }
