@@ -347,6 +347,75 @@ class ScoringGrpcTest implements TestPropertyProvider {
   }
 
   @Test
+  void oneClientCancellingItsStreamNeitherCutsTheHistoryCallNorPausesSeedingForOthers()
+      throws Exception {
+    Instant t = NOW.minus(Duration.ofMinutes(10));
+    features.add(
+        List.of(
+            io.propensity.engine.event.Event.builder(
+                    "slow-seed-old",
+                    "slow-seed",
+                    t.minusSeconds(3600),
+                    io.propensity.engine.event.EventType.PAGE_VIEW)
+                .build()));
+    features.add(
+        List.of(
+            io.propensity.engine.event.Event.builder(
+                    "after-cancel-old",
+                    "after-cancel",
+                    t.minusSeconds(3600),
+                    io.propensity.engine.event.EventType.PAGE_VIEW)
+                .build()));
+    features.slowHistory("slow-seed", Duration.ofMillis(1500));
+    StreamObserver<StreamPredictRequest> leaving =
+        InferenceServiceGrpc.newStub(channel)
+            .withDeadlineAfter(20, TimeUnit.SECONDS)
+            .streamPredict(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(StreamPredictResponse value) {}
+
+                  @Override
+                  public void onError(Throwable t) {}
+
+                  @Override
+                  public void onCompleted() {}
+                });
+    leaving.onNext(
+        StreamPredictRequest.newBuilder()
+            .addEvents(event("slow-seed-live", "slow-seed", t, EventType.EVENT_TYPE_PAGE_VIEW))
+            .build());
+    assertThat(features.awaitHistoryAsked("slow-seed", Duration.ofSeconds(10))).isTrue();
+    ((io.grpc.stub.ClientCallStreamObserver<StreamPredictRequest>) leaving)
+        .cancel("the client leaves", null);
+    List<StreamPredictResponse> other =
+        stream(
+            List.of(event("after-cancel-live", "after-cancel", t, EventType.EVENT_TYPE_PAGE_VIEW)));
+    assertThat(other.get(0).getHistorySeed())
+        .as("another client's new user is seeded from stored history")
+        .isEqualTo(propensity.inference.v1.HistorySeed.HISTORY_SEED_STORED);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> features.slowHistoryCancelled("slow-seed").isPresent());
+    assertThat(features.slowHistoryCancelled("slow-seed"))
+        .as("the service's own history call ran to its answer")
+        .contains(false);
+
+    // The cancelled stream's user was seeded all the same: a later stream finds them seeded.
+    List<StreamPredictResponse> back =
+        stream(
+            List.of(
+                event(
+                    "slow-seed-back",
+                    "slow-seed",
+                    t.plusSeconds(1),
+                    EventType.EVENT_TYPE_PAGE_VIEW)));
+    assertThat(back.get(0).getHistorySeed())
+        .isEqualTo(propensity.inference.v1.HistorySeed.HISTORY_SEED_STORED);
+  }
+
+  @Test
   void anUnknownModelIsNotFound() {
     StatusRuntimeException e =
         failure(PredictRequest.newBuilder().setModelName("nope-1d").setInput(user("u")).build());
