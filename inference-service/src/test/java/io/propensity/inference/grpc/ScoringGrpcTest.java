@@ -347,6 +347,70 @@ class ScoringGrpcTest implements TestPropertyProvider {
   }
 
   @Test
+  void inlineTimestampsOutsideTheirRangeAreInvalidArgumentNeverInternal() {
+    Instant t = NOW.minusSeconds(3600);
+    com.google.protobuf.Timestamp farFuture =
+        com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MAX_VALUE).build();
+    PredictionInput badEvent =
+        PredictionInput.newBuilder()
+            .setEvents(
+                InlineEvents.newBuilder()
+                    .addEvents(event("a", "ua", t, EventType.EVENT_TYPE_PAGE_VIEW))
+                    .addEvents(
+                        event("b", "ua", t, EventType.EVENT_TYPE_PAGE_VIEW).toBuilder()
+                            .setOccurredAt(farFuture)
+                            .setDwell(
+                                com.google.protobuf.Duration.newBuilder()
+                                    .setSeconds(Long.MIN_VALUE)
+                                    .setNanos(-999_999_999))))
+            .build();
+    StatusRuntimeException e = failure(PredictRequest.newBuilder().setInput(badEvent).build());
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(violations(e))
+        .extracting(v -> v.substring(0, v.indexOf(':')))
+        .containsExactly("input.events.events[1].occurred_at", "input.events.events[1].dwell");
+
+    PredictionInput badAsOf =
+        PredictionInput.newBuilder()
+            .setEvents(
+                InlineEvents.newBuilder()
+                    .addEvents(event("a", "ua", t, EventType.EVENT_TYPE_PAGE_VIEW))
+                    .setAsOf(com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MIN_VALUE)))
+            .build();
+    StatusRuntimeException asOf = failure(PredictRequest.newBuilder().setInput(badAsOf).build());
+    assertThat(asOf.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(violations(asOf)).singleElement().asString().startsWith("input.events.as_of: ");
+    StatusRuntimeException inBatch =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                stub()
+                    .predictBatch(
+                        PredictBatchRequest.newBuilder()
+                            .addInputs(user("u"))
+                            .addInputs(badAsOf)
+                            .build()));
+    assertThat(inBatch.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(violations(inBatch))
+        .singleElement()
+        .asString()
+        .startsWith("inputs[1].events.as_of: ");
+  }
+
+  @Test
+  void aStreamedEventWithAnOutOfRangeTimestampIsRejectedNotAnInternalError() throws Exception {
+    List<StreamPredictResponse> answers =
+        stream(
+            List.of(
+                event("far", "far-user", NOW, EventType.EVENT_TYPE_PAGE_VIEW).toBuilder()
+                    .setOccurredAt(
+                        com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MAX_VALUE))
+                    .build()));
+    assertThat(answers).singleElement().satisfies(a -> assertThat(a.hasRejection()).isTrue());
+    assertThat(answers.get(0).getRejection().getViolations(0).getField()).isEqualTo("occurred_at");
+  }
+
+  @Test
   void oneClientCancellingItsStreamNeitherCutsTheHistoryCallNorPausesSeedingForOthers()
       throws Exception {
     Instant t = NOW.minus(Duration.ofMinutes(10));
