@@ -129,11 +129,22 @@ final class ImportCommand implements Callable<Integer> {
         report.rejected(),
         report.blankLines());
     out.printf(
-        "feature-service: %,d accepted, %,d duplicates, %,d rejected, in %.1f s%n",
+        "feature-service: %,d accepted, %,d duplicates, %,d conflicts, %,d rejected, in %.1f s%n",
         summary.getAcceptedCount(),
         summary.getDuplicateCount(),
+        summary.getConflictCount(),
         summary.getRejectedCount(),
         seconds);
+    int conflictsShown = 0;
+    for (var c : summary.getConflictsList()) {
+      if (conflictsShown++ == maxErrorsShown) {
+        out.printf("  … %,d more conflicts%n", summary.getConflictCount() - maxErrorsShown);
+        break;
+      }
+      out.printf(
+          "  event %,d: event_id %s is stored with other content (%s differ); not stored%n",
+          c.getIndex(), c.getEventId(), String.join(", ", c.getFieldsList()));
+    }
     int shown = 0;
     for (RowError e : report.errors()) {
       if (shown++ == maxErrorsShown) {

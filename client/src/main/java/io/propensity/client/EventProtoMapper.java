@@ -9,9 +9,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The one mapping between {@code propensity.events.v1.Event} and the engine's {@link Event}. */
 public final class EventProtoMapper {
+  /** Seconds of 0001-01-01T00:00:00Z, the earliest valid {@code google.protobuf.Timestamp}. */
+  static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
+
+  /** Seconds of 9999-12-31T23:59:59Z, the latest valid {@code google.protobuf.Timestamp}. */
+  static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
+
+  /** Largest magnitude of a valid {@code google.protobuf.Duration}: 10,000 years in seconds. */
+  static final long MAX_DURATION_SECONDS = 315_576_000_000L;
+
   private EventProtoMapper() {}
 
   /** Maps wire events, each on its own (see {@link #fromProto(propensity.events.v1.Event)}). */
@@ -42,12 +52,15 @@ public final class EventProtoMapper {
     if (!e.hasOccurredAt()) {
       problems.add(new FieldViolation("occurred_at", "is required"));
     } else {
-      Timestamp ts = e.getOccurredAt();
-      if (ts.getNanos() < 0 || ts.getNanos() > 999_999_999) {
-        problems.add(new FieldViolation("occurred_at", "nanos " + ts.getNanos() + " out of range"));
+      Optional<String> bad = timestampProblem(e.getOccurredAt());
+      if (bad.isPresent()) {
+        problems.add(new FieldViolation("occurred_at", bad.get()));
       } else {
-        at = Instant.ofEpochSecond(ts.getSeconds(), ts.getNanos());
+        at = instant(e.getOccurredAt());
       }
+    }
+    if (e.hasDwell()) {
+      durationProblem(e.getDwell()).ifPresent(p -> problems.add(new FieldViolation("dwell", p)));
     }
     if (!problems.isEmpty()) {
       return new ReceivedEvent.Unparseable(e.getEventId(), problems);
@@ -70,6 +83,46 @@ public final class EventProtoMapper {
       b.price(e.getPrice());
     }
     return new ReceivedEvent.Parsed(b.build());
+  }
+
+  /**
+   * Why {@code t} is not a valid {@code google.protobuf.Timestamp} (seconds outside
+   * 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, or nanos outside 0 to 999,999,999), so that it is
+   * refused as bad input before any conversion; empty when it is valid.
+   */
+  public static Optional<String> timestampProblem(Timestamp t) {
+    if (t.getSeconds() < MIN_TIMESTAMP_SECONDS || t.getSeconds() > MAX_TIMESTAMP_SECONDS) {
+      return Optional.of(
+          "seconds "
+              + t.getSeconds()
+              + " is outside the valid timestamp range 0001-01-01T00:00:00Z to"
+              + " 9999-12-31T23:59:59Z");
+    }
+    if (t.getNanos() < 0 || t.getNanos() > 999_999_999) {
+      return Optional.of("nanos " + t.getNanos() + " is outside 0 to 999999999");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why {@code d} is not a valid {@code google.protobuf.Duration} (seconds beyond ±10,000 years,
+   * nanos beyond ±999,999,999, or nanos whose sign differs from that of seconds); empty when it is
+   * valid.
+   */
+  public static Optional<String> durationProblem(com.google.protobuf.Duration d) {
+    long s = d.getSeconds();
+    int n = d.getNanos();
+    if (s < -MAX_DURATION_SECONDS || s > MAX_DURATION_SECONDS) {
+      return Optional.of(
+          "seconds " + s + " is outside the valid duration range of ±" + MAX_DURATION_SECONDS);
+    }
+    if (n < -999_999_999 || n > 999_999_999) {
+      return Optional.of("nanos " + n + " is outside -999999999 to 999999999");
+    }
+    if ((s > 0 && n < 0) || (s < 0 && n > 0)) {
+      return Optional.of("seconds " + s + " and nanos " + n + " have different signs");
+    }
+    return Optional.empty();
   }
 
   /** The engine type of a wire type; null for unspecified or unknown values. */
@@ -133,12 +186,18 @@ public final class EventProtoMapper {
         .build();
   }
 
-  /** The instant of a protobuf timestamp. */
+  /**
+   * The instant of a protobuf timestamp; the caller has checked {@link #timestampProblem} for
+   * timestamps from outside.
+   */
   public static Instant instant(Timestamp t) {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
-  /** The duration of a protobuf duration. */
+  /**
+   * The duration of a protobuf duration; the caller has checked {@link #durationProblem} for
+   * durations from outside.
+   */
   public static Duration duration(com.google.protobuf.Duration d) {
     return Duration.ofSeconds(d.getSeconds(), d.getNanos());
   }

@@ -7,6 +7,7 @@ import io.propensity.engine.event.EventType;
 import io.propensity.engine.event.ReceivedEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -64,5 +65,70 @@ class EventProtoMapperTest {
     assertThat(batch).extracting(ReceivedEvent::eventId).containsExactly("bad", "e1");
     assertThat(batch.get(0)).isInstanceOf(ReceivedEvent.Unparseable.class);
     assertThat(batch.get(1)).isEqualTo(new ReceivedEvent.Parsed(ok));
+  }
+
+  @Test
+  void timestampsOutsideTheProtobufRangeAreViolationsNotExceptions() {
+    propensity.events.v1.Event base =
+        EventProtoMapper.toProto(
+            Event.builder("e1", "u1", Instant.parse("2026-01-02T03:04:05Z"), EventType.SEARCH)
+                .build());
+    for (com.google.protobuf.Timestamp bad :
+        List.of(
+            com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MAX_VALUE).build(),
+            com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MIN_VALUE).build(),
+            com.google.protobuf.Timestamp.newBuilder().setSeconds(253_402_300_800L).build(),
+            com.google.protobuf.Timestamp.newBuilder().setSeconds(-62_135_596_801L).build(),
+            com.google.protobuf.Timestamp.newBuilder().setSeconds(0).setNanos(-1).build(),
+            com.google.protobuf.Timestamp.newBuilder()
+                .setSeconds(0)
+                .setNanos(1_000_000_000)
+                .build())) {
+      var parsed = EventProtoMapper.fromProto(base.toBuilder().setOccurredAt(bad).build());
+      assertThat(parsed)
+          .as("%s", bad)
+          .isInstanceOfSatisfying(
+              ReceivedEvent.Unparseable.class,
+              u ->
+                  assertThat(u.violations())
+                      .extracting(v -> v.field())
+                      .containsExactly("occurred_at"));
+    }
+    var latest =
+        EventProtoMapper.fromProto(
+            base.toBuilder()
+                .setOccurredAt(
+                    com.google.protobuf.Timestamp.newBuilder()
+                        .setSeconds(253_402_300_799L)
+                        .setNanos(999_999_999))
+                .build());
+    assertThat(latest).isInstanceOf(ReceivedEvent.Parsed.class);
+  }
+
+  @Test
+  void invalidDurationsAreViolationsNotExceptions() {
+    propensity.events.v1.Event base =
+        EventProtoMapper.toProto(
+            Event.builder("e1", "u1", Instant.parse("2026-01-02T03:04:05Z"), EventType.SEARCH)
+                .build());
+    for (com.google.protobuf.Duration bad :
+        List.of(
+            com.google.protobuf.Duration.newBuilder()
+                .setSeconds(Long.MAX_VALUE)
+                .setNanos(999_999_999)
+                .build(),
+            com.google.protobuf.Duration.newBuilder()
+                .setSeconds(Long.MIN_VALUE)
+                .setNanos(-999_999_999)
+                .build(),
+            com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(-5).build(),
+            com.google.protobuf.Duration.newBuilder().setNanos(1_000_000_000).build())) {
+      var parsed = EventProtoMapper.fromProto(base.toBuilder().setDwell(bad).build());
+      assertThat(parsed)
+          .as("%s", bad)
+          .isInstanceOfSatisfying(
+              ReceivedEvent.Unparseable.class,
+              u -> assertThat(u.violations()).extracting(v -> v.field()).containsExactly("dwell"));
+    }
   }
 }

@@ -174,14 +174,16 @@ class GenericCsvImporterTest {
     String csv =
         "user_id,occurred_at,type,page\r\n"
             + "u1,2024-01-01T00:00:00Z,PAGE_VIEW,\"/a\r\nb, c\"\r\n"
-            + "u2,not a time,PAGE_VIEW,/\r\n";
+            + "u2,not a time,PAGE_VIEW,/\r\n"
+            + "u3,2024-01-01T00:00:00Z,PAGE_VIEW,\"/a, b\"\r\n";
     ImportReport[] report = new ImportReport[1];
     List<Event> events = importAll(DEFAULTS, new StringReader(csv), report);
 
-    assertThat(events.get(0).page()).contains("/a\r\nb, c");
-    assertThat(report[0].errors())
-        .singleElement()
-        .satisfies(e -> assertThat(e.lineNumber()).isEqualTo(4));
+    // A line break is read as part of the quoted page, which the event contract then refuses.
+    assertThat(events).extracting(Event::userId).containsExactly("u3");
+    assertThat(events.get(0).page()).contains("/a, b");
+    assertThat(report[0].errors()).extracting(e -> e.lineNumber()).containsExactly(2L, 4L);
+    assertThat(report[0].errors().get(0).toString()).contains("page", "U+000D");
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.propensity.engine.event;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -58,6 +60,34 @@ public record Event(
     Objects.requireNonNull(device, "device");
     Objects.requireNonNull(trafficSource, "trafficSource");
     attributes = Map.copyOf(Objects.requireNonNull(attributes, "attributes"));
+  }
+
+  /**
+   * Contract names of the fields whose values differ between this event and {@code other}, in
+   * contract order; the event id is not compared. Empty when both say the same.
+   */
+  public List<String> differingFields(Event other) {
+    List<String> out = new ArrayList<>(0);
+    differs(out, "user_id", userId, other.userId);
+    differs(out, "session_id", sessionId, other.sessionId);
+    differs(out, "occurred_at", occurredAt, other.occurredAt);
+    differs(out, "type", type, other.type);
+    differs(out, "page", page, other.page);
+    differs(out, "item_id", itemId, other.itemId);
+    differs(out, "category", category, other.category);
+    differs(out, "price", price, other.price);
+    differs(out, "quantity", quantity, other.quantity);
+    differs(out, "dwell", dwell, other.dwell);
+    differs(out, "device", device, other.device);
+    differs(out, "traffic_source", trafficSource, other.trafficSource);
+    differs(out, "attributes", attributes, other.attributes);
+    return out;
+  }
+
+  private static void differs(List<String> out, String field, Object a, Object b) {
+    if (!Objects.equals(a, b)) {
+      out.add(field);
+    }
   }
 
   /** Starts a builder with the required fields; optional ones default to absent, quantity to 1. */

@@ -196,4 +196,117 @@ class EventValidatorTest {
             "attributes[mid]",
             "attributes[zeta]");
   }
+
+  @Test
+  void aPriceAboveItsMaximumIsRefusedAndTheMaximumAccepted() {
+    assertThat(violations(valid().price(EventValidator.MAX_PRICE))).isEmpty();
+    assertThat(violations(valid().price(1e308)))
+        .extracting(FieldViolation::field)
+        .containsExactly("price");
+    assertThat(violations(valid().price(Math.nextUp(EventValidator.MAX_PRICE))))
+        .extracting(FieldViolation::field)
+        .containsExactly("price");
+  }
+
+  @Test
+  void aQuantityAboveItsMaximumIsRefusedAndTheMaximumAccepted() {
+    assertThat(violations(valid().quantity(EventValidator.MAX_QUANTITY))).isEmpty();
+    assertThat(violations(valid().quantity(Integer.MAX_VALUE)))
+        .extracting(FieldViolation::field)
+        .containsExactly("quantity");
+  }
+
+  @Test
+  void idsWithControlWhitespaceOrMarkupCharactersAreRefusedWithoutEchoingThem() {
+    for (String bad :
+        List.of(
+            "u\n1",
+            "u\u00001",
+            "u 1",
+            "u\t1",
+            "<script>",
+            "a&b",
+            "a\"b",
+            "a'b",
+            "a\\b",
+            "u\u202e1",
+            "u\u00851")) {
+      for (String field : List.of("event_id", "user_id", "session_id", "item_id")) {
+        Event.Builder b = valid();
+        switch (field) {
+          case "event_id" -> b.eventId(bad);
+          case "user_id" -> b.userId(bad);
+          case "session_id" -> b.sessionId(bad);
+          default -> b.itemId(bad);
+        }
+        List<FieldViolation> v = violations(b);
+        assertThat(v).as("%s in %s", bad, field).hasSize(1);
+        assertThat(v.get(0).field()).isEqualTo(field);
+        assertThat(v.get(0).reason()).startsWith("has character U+").doesNotContain(bad);
+      }
+    }
+    assertThat(violations(valid().userId("u1\n")).get(0).reason())
+        .startsWith("has character U+000A at position 2");
+  }
+
+  @Test
+  void idsOfLettersDigitsAndCommonPunctuationAreAccepted() {
+    for (String ok :
+        List.of(
+            "3f2b9c1e-8d4a-4b7e-9c0f-2a1b3c4d5e6f",
+            "user@example.com",
+            "urn:shop:order/42#1",
+            "Müller_Ωmega.7",
+            "ID(1)[2]{3}|x^y?z=w+v~u!t$s%r*q,p;o")) {
+      assertThat(violations(valid().eventId(ok).userId(ok).sessionId(ok).itemId(ok)))
+          .as(ok)
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void freeTextWithControlCharactersLineBreaksOrMarkupIsRefused() {
+    for (String bad :
+        List.of(
+            "a\nb", "a\rb", "nul\u0000", "<b>bold</b>", "x > y", "bidi\u202eevil", "a\u2028b")) {
+      assertThat(violations(valid().page(bad)))
+          .as(bad)
+          .singleElement()
+          .satisfies(
+              v -> {
+                assertThat(v.field()).isEqualTo("page");
+                assertThat(v.reason()).startsWith("has character U+").doesNotContain(bad);
+              });
+      assertThat(violations(valid().category(bad)))
+          .extracting(FieldViolation::field)
+          .containsExactly("category");
+      assertThat(violations(valid().device(bad)))
+          .extracting(FieldViolation::field)
+          .containsExactly("device");
+      assertThat(violations(valid().trafficSource(bad)))
+          .extracting(FieldViolation::field)
+          .containsExactly("traffic_source");
+      assertThat(violations(valid().attributes(Map.of("q", bad))))
+          .extracting(FieldViolation::field)
+          .containsExactly("attributes[q]");
+      assertThat(violations(valid().attributes(Map.of(bad, "v"))))
+          .singleElement()
+          .satisfies(
+              v -> {
+                assertThat(v.field()).isEqualTo("attributes");
+                assertThat(v.reason()).startsWith("a key has character U+").doesNotContain(bad);
+              });
+    }
+  }
+
+  @Test
+  void freeTextKeepsSpacesQuotesAndAnyScript() {
+    assertThat(
+            violations(
+                valid()
+                    .page("/search?q=\"red shoes\" & socks")
+                    .category("Küche & Haushalt / 家庭用品")
+                    .attributes(Map.of("query", "it's 50% off \uD83D\uDC5F"))))
+        .isEmpty();
+  }
 }

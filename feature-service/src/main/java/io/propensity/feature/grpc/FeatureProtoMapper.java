@@ -2,6 +2,7 @@ package io.propensity.feature.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.propensity.client.EventProtoMapper;
+import io.propensity.common.error.InvalidInputException;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
 import io.propensity.engine.event.FieldViolation;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import propensity.events.v1.EventConflict;
 import propensity.events.v1.EventRejection;
 import propensity.features.v1.CutoffRange;
 import propensity.features.v1.DailyCount;
@@ -78,11 +80,29 @@ final class FeatureProtoMapper {
     return EventProtoMapper.duration(d);
   }
 
-  static Instant instant(Timestamp t) {
+  /**
+   * The instant of a client's timestamp {@code field}.
+   *
+   * @throws InvalidInputException when it is not a valid Timestamp (outside years 1 to 9999)
+   */
+  static Instant instant(Timestamp t, String field) {
+    Optional<String> bad = EventProtoMapper.timestampProblem(t);
+    if (bad.isPresent()) {
+      throw InvalidInputException.of(field, bad.get());
+    }
     return EventProtoMapper.instant(t);
   }
 
-  static Duration duration(com.google.protobuf.Duration d) {
+  /**
+   * The duration of a client's duration {@code field}.
+   *
+   * @throws InvalidInputException when it is not a valid Duration
+   */
+  static Duration duration(com.google.protobuf.Duration d, String field) {
+    Optional<String> bad = EventProtoMapper.durationProblem(d);
+    if (bad.isPresent()) {
+      throw InvalidInputException.of(field, bad.get());
+    }
     return EventProtoMapper.duration(d);
   }
 
@@ -159,8 +179,12 @@ final class FeatureProtoMapper {
     return new UserDirectory.UserQuery(
         r.getPageSize(),
         r.getPageToken().isEmpty() ? Optional.empty() : Optional.of(r.getPageToken()),
-        r.hasActiveSince() ? Optional.of(instant(r.getActiveSince())) : Optional.empty(),
-        r.hasActiveBefore() ? Optional.of(instant(r.getActiveBefore())) : Optional.empty());
+        r.hasActiveSince()
+            ? Optional.of(instant(r.getActiveSince(), "active_since"))
+            : Optional.empty(),
+        r.hasActiveBefore()
+            ? Optional.of(instant(r.getActiveBefore(), "active_before"))
+            : Optional.empty());
   }
 
   static ListUsersResponse toResponse(UserDirectory.UserPage page) {
@@ -180,7 +204,7 @@ final class FeatureProtoMapper {
   static UserDirectory.HistoryQuery toQuery(GetUserHistoryRequest r) {
     return new UserDirectory.HistoryQuery(
         r.getUserId(),
-        r.hasSince() ? Optional.of(instant(r.getSince())) : Optional.empty(),
+        r.hasSince() ? Optional.of(instant(r.getSince(), "since")) : Optional.empty(),
         r.getMaxEvents());
   }
 
@@ -202,19 +226,22 @@ final class FeatureProtoMapper {
           default -> Optional.empty();
         };
     Optional<Duration> horizon =
-        p.hasHorizon() ? Optional.of(duration(p.getHorizon())) : Optional.empty();
+        p.hasHorizon() ? Optional.of(duration(p.getHorizon(), "spec.horizon")) : Optional.empty();
     List<Instant> explicit = new ArrayList<>();
     Optional<TrainingSetSpec.Rolling> rolling = Optional.empty();
     if (p.hasExplicitCutoffs()) {
-      for (Timestamp t : p.getExplicitCutoffs().getCutoffsList()) {
-        explicit.add(instant(t));
+      List<Timestamp> cutoffs = p.getExplicitCutoffs().getCutoffsList();
+      for (int i = 0; i < cutoffs.size(); i++) {
+        explicit.add(instant(cutoffs.get(i), "spec.explicit_cutoffs.cutoffs[" + i + "]"));
       }
     } else if (p.hasRollingCutoffs()) {
       CutoffRange r = p.getRollingCutoffs();
       rolling =
           Optional.of(
               new TrainingSetSpec.Rolling(
-                  instant(r.getStart()), instant(r.getEnd()), duration(r.getStep())));
+                  instant(r.getStart(), "spec.rolling_cutoffs.start"),
+                  instant(r.getEnd(), "spec.rolling_cutoffs.end"),
+                  duration(r.getStep(), "spec.rolling_cutoffs.step")));
     }
     return new TrainingSetSpec(
         target,
@@ -358,12 +385,30 @@ final class FeatureProtoMapper {
     return out;
   }
 
+  static List<EventConflict> conflicts(List<IngestOutcome.Conflict> conflicts) {
+    List<EventConflict> out = new ArrayList<>(Math.min(conflicts.size(), MAX_LISTED_REJECTIONS));
+    for (IngestOutcome.Conflict c : conflicts) {
+      if (out.size() == MAX_LISTED_REJECTIONS) {
+        break;
+      }
+      out.add(
+          EventConflict.newBuilder()
+              .setIndex(c.index())
+              .setEventId(c.eventId())
+              .addAllFields(c.fields())
+              .build());
+    }
+    return out;
+  }
+
   static IngestEventsResponse toResponse(IngestOutcome o) {
     return IngestEventsResponse.newBuilder()
         .setAcceptedCount(o.accepted())
         .setDuplicateCount(o.duplicates())
         .setRejectedCount(o.rejected().size())
         .addAllRejections(rejections(o.rejected()))
+        .setConflictCount(o.conflicts().size())
+        .addAllConflicts(conflicts(o.conflicts()))
         .build();
   }
 
@@ -374,6 +419,8 @@ final class FeatureProtoMapper {
         .setRejectedCount(t.rejected())
         .addAllRejections(rejections(t.listedRejections()))
         .setBatchCount(t.batches())
+        .setConflictCount(t.conflicts())
+        .addAllConflicts(conflicts(t.listedConflicts()))
         .build();
   }
 }

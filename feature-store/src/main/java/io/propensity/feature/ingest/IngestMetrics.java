@@ -9,11 +9,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Prometheus figures of ingestion: events accepted, rejected, duplicate; latency; store size. */
+/**
+ * Prometheus figures of ingestion: events accepted, rejected, duplicate, conflicting; latency;
+ * store size.
+ */
 public final class IngestMetrics implements IngestListener {
   private final Counter accepted;
   private final Counter rejected;
   private final Counter duplicates;
+  private final Counter conflicts;
   private final Timer latency;
   private final AtomicLong storedEvents;
 
@@ -31,6 +35,11 @@ public final class IngestMetrics implements IngestListener {
     duplicates =
         Counter.builder("propensity.ingest.events")
             .tag("outcome", "duplicate")
+            .description("Events ingested, by outcome")
+            .register(registry);
+    conflicts =
+        Counter.builder("propensity.ingest.events")
+            .tag("outcome", "conflict")
             .description("Events ingested, by outcome")
             .register(registry);
     latency =
@@ -54,6 +63,7 @@ public final class IngestMetrics implements IngestListener {
     accepted.increment(outcome.accepted());
     rejected.increment(outcome.rejected().size());
     duplicates.increment(outcome.duplicates());
+    conflicts.increment(outcome.conflicts().size());
     latency.record(nanos, TimeUnit.NANOSECONDS);
   }
 }

@@ -5,15 +5,17 @@ import java.util.List;
 
 /**
  * Running totals over the batches of one ingest stream. Counts stay exact; only the first {@code
- * maxListed} rejections are kept (with indexes counted over the whole stream), so a long stream of
- * bad events cannot exhaust memory.
+ * maxListed} rejections and conflicts are kept (with indexes counted over the whole stream), so a
+ * long stream of bad events cannot exhaust memory.
  */
 public final class IngestTally {
   private final int maxListed;
   private final List<IngestOutcome.Rejection> listed = new ArrayList<>();
+  private final List<IngestOutcome.Conflict> listedConflicts = new ArrayList<>();
   private long accepted;
   private long duplicates;
   private long rejected;
+  private long conflicts;
   private long events;
   private long batches;
 
@@ -32,6 +34,13 @@ public final class IngestTally {
             new IngestOutcome.Rejection((int) (r.index() + events), r.eventId(), r.violations()));
       }
     }
+    conflicts += o.conflicts().size();
+    for (IngestOutcome.Conflict c : o.conflicts()) {
+      if (listedConflicts.size() < maxListed) {
+        listedConflicts.add(
+            new IngestOutcome.Conflict((int) (c.index() + events), c.eventId(), c.fields()));
+      }
+    }
     events += batchSize;
     batches++;
   }
@@ -46,6 +55,15 @@ public final class IngestTally {
 
   public long rejected() {
     return rejected;
+  }
+
+  public long conflicts() {
+    return conflicts;
+  }
+
+  /** The first conflicts, in stream order. */
+  public List<IngestOutcome.Conflict> listedConflicts() {
+    return List.copyOf(listedConflicts);
   }
 
   public long batches() {

@@ -76,6 +76,7 @@ public final class Ingestor {
               + " allowed; split the batch");
     }
     List<Event> valid = new ArrayList<>(items.size());
+    List<Integer> validIndex = new ArrayList<>(items.size());
     List<IngestOutcome.Rejection> rejected = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       ReceivedEvent item = items.get(i);
@@ -85,6 +86,7 @@ public final class Ingestor {
         List<FieldViolation> violations = validator.validate(p.event());
         if (violations.isEmpty()) {
           valid.add(p.event());
+          validIndex.add(i);
         } else {
           rejected.add(new IngestOutcome.Rejection(i, p.event().eventId(), violations));
         }
@@ -94,7 +96,7 @@ public final class Ingestor {
       if (refuseIfNoneValid) {
         throw wholeRequestInvalid(items.size(), rejected);
       }
-      IngestOutcome none = new IngestOutcome(0, 0, rejected, List.of());
+      IngestOutcome none = new IngestOutcome(0, 0, rejected, List.of(), List.of());
       listener.onOutcome(none, System.nanoTime() - start);
       return none;
     }
@@ -107,8 +109,14 @@ public final class Ingestor {
           Optional.of(Duration.ofSeconds(1)),
           e);
     }
+    List<IngestOutcome.Conflict> conflicts = new ArrayList<>(result.conflicts().size());
+    for (EventStore.Conflict c : result.conflicts()) {
+      conflicts.add(
+          new IngestOutcome.Conflict(validIndex.get(c.position()), c.eventId(), c.fields()));
+    }
     IngestOutcome outcome =
-        new IngestOutcome(result.stored().size(), result.duplicates(), rejected, result.stored());
+        new IngestOutcome(
+            result.stored().size(), result.duplicates(), rejected, conflicts, result.stored());
     if (!result.stored().isEmpty()) {
       listener.onStored(result.stored());
     }

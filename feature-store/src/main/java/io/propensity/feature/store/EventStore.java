@@ -15,9 +15,10 @@ import java.util.function.Consumer;
 public interface EventStore extends AutoCloseable {
 
   /**
-   * Stores the events whose id is not stored yet, in one transaction, and commits it durably.
-   * Events repeating an id already stored, or repeating an earlier event of the same call, are
-   * duplicates: counted, never stored twice.
+   * Stores the events whose id is not stored yet, in one transaction, and commits it durably. An
+   * event repeating an id already stored, or an earlier event of the same call, is never stored
+   * twice: it is a duplicate when it says the same as the stored one (as stored: times to the
+   * millisecond), and a conflict, listed with the fields that differ, when it does not.
    */
   AppendResult append(List<Event> events);
 
@@ -87,10 +88,28 @@ public interface EventStore extends AutoCloseable {
     }
   }
 
-  /** Outcome of an {@link #append}: the events newly stored, in input order, and the duplicates. */
-  record AppendResult(List<Event> stored, int duplicates) {
+  /**
+   * Outcome of an {@link #append}: the events newly stored, in input order, the number of plain
+   * duplicates, and the conflicts, in input order.
+   */
+  record AppendResult(List<Event> stored, int duplicates, List<Conflict> conflicts) {
     public AppendResult {
       stored = List.copyOf(stored);
+      conflicts = List.copyOf(conflicts);
+    }
+  }
+
+  /**
+   * An event not stored because its id is already taken by an event with other content.
+   *
+   * @param position position of the event in the list given to {@link #append}
+   * @param eventId the id both share
+   * @param fields contract names of the fields that differ from the stored event (or from the
+   *     earlier event of the same call)
+   */
+  record Conflict(int position, String eventId, List<String> fields) {
+    public Conflict {
+      fields = List.copyOf(fields);
     }
   }
 

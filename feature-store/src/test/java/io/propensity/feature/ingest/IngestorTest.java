@@ -80,6 +80,22 @@ class IngestorTest {
   }
 
   @Test
+  void aResentIdWithOtherContentIsAConflictAtItsIndexInTheRequest() {
+    ingestor.ingest(List.of(ok("a", "u1")));
+    ReceivedEvent bad =
+        new ReceivedEvent.Unparseable("t", List.of(new FieldViolation("type", "is required")));
+
+    IngestOutcome again =
+        ingestor.ingest(List.of(bad, ok("b", "u1"), ok("a", "u2"), ok("a", "u1")));
+
+    assertThat(again.accepted()).isEqualTo(1);
+    assertThat(again.duplicates()).isEqualTo(1);
+    assertThat(again.conflicts())
+        .containsExactly(new IngestOutcome.Conflict(2, "a", List.of("user_id")));
+    assertThat(store.history("u2")).isEmpty();
+  }
+
+  @Test
   void aRequestWithNoValidEventIsRefusedWholeAndStoresNothing() {
     ReceivedEvent noUser =
         new ReceivedEvent.Parsed(Event.builder("x", "", NOW, EventType.PAGE_VIEW).build());

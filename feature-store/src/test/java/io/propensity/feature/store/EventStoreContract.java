@@ -83,6 +83,68 @@ public abstract class EventStoreContract {
   }
 
   @Test
+  void aResentIdWithOtherContentIsAConflictListedWithTheFieldsThatDiffer() {
+    Event a = event("a", "u1", T0, EventType.PAGE_VIEW).toBuilder().price(10).quantity(2).build();
+    store.append(List.of(a));
+
+    Event otherUser = a.toBuilder().userId("u2").build();
+    Event otherTypeAndTime =
+        a.toBuilder().type(EventType.PURCHASE).occurredAt(T0.plusSeconds(1)).build();
+    Event otherPrice = a.toBuilder().price(11).build();
+    Event same = a.toBuilder().build();
+    EventStore.AppendResult r =
+        store.append(
+            List.of(
+                event("new", "u1", T0, EventType.SEARCH),
+                otherUser,
+                same,
+                otherTypeAndTime,
+                otherPrice));
+
+    assertThat(r.stored()).extracting(Event::eventId).containsExactly("new");
+    assertThat(r.duplicates()).isEqualTo(1);
+    assertThat(r.conflicts())
+        .containsExactly(
+            new EventStore.Conflict(1, "a", List.of("user_id")),
+            new EventStore.Conflict(3, "a", List.of("occurred_at", "type")),
+            new EventStore.Conflict(4, "a", List.of("price")));
+    assertThat(store.history("u1")).contains(a);
+    assertThat(store.history("u2")).isEmpty();
+  }
+
+  @Test
+  void aRepeatInsideOneCallWithOtherContentIsAConflictWithItsFirstOccurrence() {
+    Event a = event("a", "u1", T0, EventType.PAGE_VIEW);
+    EventStore.AppendResult r =
+        store.append(
+            List.of(a, a.toBuilder().attributes(Map.of("k", "v")).build(), a.toBuilder().build()));
+
+    assertThat(r.stored()).containsExactly(a);
+    assertThat(r.duplicates()).isEqualTo(1);
+    assertThat(r.conflicts())
+        .containsExactly(new EventStore.Conflict(1, "a", List.of("attributes")));
+  }
+
+  @Test
+  void aResentEventDifferingOnlyBelowTheStoredPrecisionIsAPlainDuplicate() {
+    Event a =
+        event("a", "u1", T0.plusNanos(1_000_000), EventType.PAGE_VIEW).toBuilder()
+            .dwell(java.time.Duration.ofMillis(1500))
+            .build();
+    store.append(List.of(a));
+    Event finer =
+        a.toBuilder()
+            .occurredAt(T0.plusNanos(1_000_001))
+            .dwell(java.time.Duration.ofNanos(1_500_000_300))
+            .build();
+
+    EventStore.AppendResult r = store.append(List.of(finer));
+
+    assertThat(r.conflicts()).isEmpty();
+    assertThat(r.duplicates()).isEqualTo(1);
+  }
+
+  @Test
   void historyIsTimeOrderedWhateverTheArrivalOrder() {
     store.append(List.of(event("late", "u1", T0.plusSeconds(60), EventType.PURCHASE)));
     store.append(List.of(event("early", "u1", T0, EventType.PAGE_VIEW)));

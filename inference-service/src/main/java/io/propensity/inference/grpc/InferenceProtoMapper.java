@@ -1,8 +1,10 @@
 package io.propensity.inference.grpc;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.propensity.client.EventProtoMapper;
+import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.grpc.GrpcErrors;
 import io.propensity.engine.event.FieldViolation;
 import io.propensity.engine.event.ReceivedEvent;
@@ -26,6 +28,7 @@ import io.propensity.inference.serving.ServedModel;
 import io.propensity.runtime.calibration.Calibration;
 import io.propensity.runtime.metrics.CalibrationBin;
 import io.propensity.runtime.metrics.LiftDecile;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,6 +70,14 @@ final class InferenceProtoMapper {
   }
 
   static PredictionInput toInput(propensity.inference.v1.PredictionInput in) {
+    return toInput(in, "input.");
+  }
+
+  /**
+   * @param prefix path of {@code in} in its request, e.g. {@code input.} or {@code inputs[3].}
+   * @throws InvalidInputException when a timestamp is outside the range a Timestamp may hold
+   */
+  static PredictionInput toInput(propensity.inference.v1.PredictionInput in, String prefix) {
     switch (in.getInputCase()) {
       case USER_ID:
         return new PredictionInput.ByUser(in.getUserId());
@@ -78,7 +89,7 @@ final class InferenceProtoMapper {
         return new PredictionInput.ByEvents(
             toEvents(in.getEvents().getEventsList()),
             in.getEvents().hasAsOf()
-                ? Optional.of(EventProtoMapper.instant(in.getEvents().getAsOf()))
+                ? Optional.of(instant(in.getEvents().getAsOf(), prefix + "events.as_of"))
                 : Optional.empty());
       case PROVIDED:
         return toProvided(in.getProvided());
@@ -110,10 +121,19 @@ final class InferenceProtoMapper {
 
   static List<PredictionInput> toInputs(List<propensity.inference.v1.PredictionInput> inputs) {
     List<PredictionInput> out = new ArrayList<>(inputs.size());
-    for (propensity.inference.v1.PredictionInput in : inputs) {
-      out.add(toInput(in));
+    for (int i = 0; i < inputs.size(); i++) {
+      out.add(toInput(inputs.get(i), "inputs[" + i + "]."));
     }
     return out;
+  }
+
+  /** The instant of a client's timestamp, or a field violation when it is not a valid one. */
+  private static Instant instant(Timestamp t, String field) {
+    Optional<String> bad = EventProtoMapper.timestampProblem(t);
+    if (bad.isPresent()) {
+      throw InvalidInputException.of(field, bad.get());
+    }
+    return EventProtoMapper.instant(t);
   }
 
   static List<ReceivedEvent> toEvents(List<propensity.events.v1.Event> events) {
@@ -228,10 +248,10 @@ final class InferenceProtoMapper {
         modelName(r.getModelName()),
         r.getSegment().getUserIdsList(),
         r.getSegment().hasActiveSince()
-            ? Optional.of(EventProtoMapper.instant(r.getSegment().getActiveSince()))
+            ? Optional.of(instant(r.getSegment().getActiveSince(), "segment.active_since"))
             : Optional.empty(),
         r.getSegment().hasActiveBefore()
-            ? Optional.of(EventProtoMapper.instant(r.getSegment().getActiveBefore()))
+            ? Optional.of(instant(r.getSegment().getActiveBefore(), "segment.active_before"))
             : Optional.empty(),
         r.getTopK(),
         r.hasMinProbability() ? OptionalDouble.of(r.getMinProbability()) : OptionalDouble.empty(),

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * Seeds a user's new live state with their stored events, so that a user with months of history
  * does not look new on a stream. Never fails: without a history source, or when it fails, the state
  * stays empty (and the seed says so); after a failure it is not asked again for {@code pause}, so
- * that a down feature service does not cost every new user a timeout.
+ * that a down feature service does not cost every new user a timeout. A call this side gave up on
+ * ({@link UserHistorySource.AbandonedException}) is no failure of the source: it pauses nothing,
+ * and the user's state stays unseeded, to be seeded at their next event.
  */
 public final class StateSeeder {
   private static final Logger LOG = LoggerFactory.getLogger(StateSeeder.class);
@@ -46,7 +48,12 @@ public final class StateSeeder {
     return new StateSeeder(Optional.empty(), Duration.ZERO, Clock.systemUTC(), o -> {});
   }
 
-  /** Applies the user's stored events to {@code state} (new and empty) and says how it went. */
+  /**
+   * Applies the user's stored events to {@code state} (new and empty) and says how it went.
+   *
+   * @throws UnavailableException only when this side gave up waiting for the history; {@code state}
+   *     is then untouched
+   */
   public HistorySeed seed(String userId, UserFeatureState state) {
     HistorySeed seed = load(userId, state);
     counter.accept(seed.origin());
@@ -60,6 +67,11 @@ public final class StateSeeder {
     UserHistorySource.StoredHistory history;
     try {
       history = source.get().history(userId);
+    } catch (UserHistorySource.AbandonedException e) {
+      throw new UnavailableException(
+          "stopped waiting for the stored history of user " + userId + ": " + e.getMessage(),
+          Optional.of(pause),
+          e);
     } catch (UnavailableException e) {
       pausedUntilMillis = clock.millis() + pause.toMillis();
       LOG.warn(

@@ -1,6 +1,7 @@
 package io.propensity.inference.online;
 
 import io.grpc.Channel;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.propensity.client.EventProtoMapper;
@@ -21,9 +22,11 @@ import propensity.features.v1.UserActivity;
 
 /**
  * Users and their stored events from the feature service ({@code features.v1.ListUsers} and {@code
- * GetUserHistory}), each call with a deadline (a caller's shorter gRPC deadline applies by itself).
- * Any failure, including a stored event this service cannot read, becomes {@link
- * UnavailableException} with a retry hint.
+ * GetUserHistory}), each call with a deadline. A ListUsers caller's shorter gRPC deadline applies
+ * by itself; a history, which seeds live state shared by every stream, is fetched detached from its
+ * caller, so that one client cancelling its stream cannot cancel it. Any failure, including a
+ * stored event this service cannot read, becomes {@link UnavailableException} with a retry hint,
+ * except a call given up on this side ({@link UserHistorySource.AbandonedException}).
  */
 public final class FeatureServiceUsers implements UserHistorySource, UserDirectory {
   private final FeatureServiceClient client;
@@ -56,10 +59,21 @@ public final class FeatureServiceUsers implements UserHistorySource, UserDirecto
   @Override
   public StoredHistory history(String userId) {
     GetUserHistoryResponse r;
+    Context caller = Context.current();
     try {
-      r = client.userHistory(userId, Optional.empty(), maxHistoryEvents);
+      // fork(): the caller's values without its cancellation or deadline.
+      r = caller.fork().call(() -> client.userHistory(userId, Optional.empty(), maxHistoryEvents));
     } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.CANCELLED
+          && (caller.isCancelled() || Thread.currentThread().isInterrupted())) {
+        throw new UserHistorySource.AbandonedException(
+            "GetUserHistory was cancelled on this side", e);
+      }
       throw translate("GetUserHistory", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("a blocking stub call throws only unchecked exceptions", e);
     }
     List<Event> events = new ArrayList<>(r.getEventsCount());
     for (propensity.events.v1.Event p : r.getEventsList()) {

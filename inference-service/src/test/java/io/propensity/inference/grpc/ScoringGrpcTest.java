@@ -347,6 +347,139 @@ class ScoringGrpcTest implements TestPropertyProvider {
   }
 
   @Test
+  void inlineTimestampsOutsideTheirRangeAreInvalidArgumentNeverInternal() {
+    Instant t = NOW.minusSeconds(3600);
+    com.google.protobuf.Timestamp farFuture =
+        com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MAX_VALUE).build();
+    PredictionInput badEvent =
+        PredictionInput.newBuilder()
+            .setEvents(
+                InlineEvents.newBuilder()
+                    .addEvents(event("a", "ua", t, EventType.EVENT_TYPE_PAGE_VIEW))
+                    .addEvents(
+                        event("b", "ua", t, EventType.EVENT_TYPE_PAGE_VIEW).toBuilder()
+                            .setOccurredAt(farFuture)
+                            .setDwell(
+                                com.google.protobuf.Duration.newBuilder()
+                                    .setSeconds(Long.MIN_VALUE)
+                                    .setNanos(-999_999_999))))
+            .build();
+    StatusRuntimeException e = failure(PredictRequest.newBuilder().setInput(badEvent).build());
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(violations(e))
+        .extracting(v -> v.substring(0, v.indexOf(':')))
+        .containsExactly("input.events.events[1].occurred_at", "input.events.events[1].dwell");
+
+    PredictionInput badAsOf =
+        PredictionInput.newBuilder()
+            .setEvents(
+                InlineEvents.newBuilder()
+                    .addEvents(event("a", "ua", t, EventType.EVENT_TYPE_PAGE_VIEW))
+                    .setAsOf(com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MIN_VALUE)))
+            .build();
+    StatusRuntimeException asOf = failure(PredictRequest.newBuilder().setInput(badAsOf).build());
+    assertThat(asOf.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(violations(asOf)).singleElement().asString().startsWith("input.events.as_of: ");
+    StatusRuntimeException inBatch =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                stub()
+                    .predictBatch(
+                        PredictBatchRequest.newBuilder()
+                            .addInputs(user("u"))
+                            .addInputs(badAsOf)
+                            .build()));
+    assertThat(inBatch.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(violations(inBatch))
+        .singleElement()
+        .asString()
+        .startsWith("inputs[1].events.as_of: ");
+  }
+
+  @Test
+  void aStreamedEventWithAnOutOfRangeTimestampIsRejectedNotAnInternalError() throws Exception {
+    List<StreamPredictResponse> answers =
+        stream(
+            List.of(
+                event("far", "far-user", NOW, EventType.EVENT_TYPE_PAGE_VIEW).toBuilder()
+                    .setOccurredAt(
+                        com.google.protobuf.Timestamp.newBuilder().setSeconds(Long.MAX_VALUE))
+                    .build()));
+    assertThat(answers).singleElement().satisfies(a -> assertThat(a.hasRejection()).isTrue());
+    assertThat(answers.get(0).getRejection().getViolations(0).getField()).isEqualTo("occurred_at");
+  }
+
+  @Test
+  void oneClientCancellingItsStreamNeitherCutsTheHistoryCallNorPausesSeedingForOthers()
+      throws Exception {
+    Instant t = NOW.minus(Duration.ofMinutes(10));
+    features.add(
+        List.of(
+            io.propensity.engine.event.Event.builder(
+                    "slow-seed-old",
+                    "slow-seed",
+                    t.minusSeconds(3600),
+                    io.propensity.engine.event.EventType.PAGE_VIEW)
+                .build()));
+    features.add(
+        List.of(
+            io.propensity.engine.event.Event.builder(
+                    "after-cancel-old",
+                    "after-cancel",
+                    t.minusSeconds(3600),
+                    io.propensity.engine.event.EventType.PAGE_VIEW)
+                .build()));
+    features.slowHistory("slow-seed", Duration.ofMillis(1500));
+    StreamObserver<StreamPredictRequest> leaving =
+        InferenceServiceGrpc.newStub(channel)
+            .withDeadlineAfter(20, TimeUnit.SECONDS)
+            .streamPredict(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(StreamPredictResponse value) {}
+
+                  @Override
+                  public void onError(Throwable t) {}
+
+                  @Override
+                  public void onCompleted() {}
+                });
+    leaving.onNext(
+        StreamPredictRequest.newBuilder()
+            .addEvents(event("slow-seed-live", "slow-seed", t, EventType.EVENT_TYPE_PAGE_VIEW))
+            .build());
+    assertThat(features.awaitHistoryAsked("slow-seed", Duration.ofSeconds(10))).isTrue();
+    ((io.grpc.stub.ClientCallStreamObserver<StreamPredictRequest>) leaving)
+        .cancel("the client leaves", null);
+    List<StreamPredictResponse> other =
+        stream(
+            List.of(event("after-cancel-live", "after-cancel", t, EventType.EVENT_TYPE_PAGE_VIEW)));
+    assertThat(other.get(0).getHistorySeed())
+        .as("another client's new user is seeded from stored history")
+        .isEqualTo(propensity.inference.v1.HistorySeed.HISTORY_SEED_STORED);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> features.slowHistoryCancelled("slow-seed").isPresent());
+    assertThat(features.slowHistoryCancelled("slow-seed"))
+        .as("the service's own history call ran to its answer")
+        .contains(false);
+
+    // The cancelled stream's user was seeded all the same: a later stream finds them seeded.
+    List<StreamPredictResponse> back =
+        stream(
+            List.of(
+                event(
+                    "slow-seed-back",
+                    "slow-seed",
+                    t.plusSeconds(1),
+                    EventType.EVENT_TYPE_PAGE_VIEW)));
+    assertThat(back.get(0).getHistorySeed())
+        .isEqualTo(propensity.inference.v1.HistorySeed.HISTORY_SEED_STORED);
+  }
+
+  @Test
   void anUnknownModelIsNotFound() {
     StatusRuntimeException e =
         failure(PredictRequest.newBuilder().setModelName("nope-1d").setInput(user("u")).build());

@@ -49,6 +49,9 @@ class StateSeederTest {
         if (down.get()) {
           throw new UnavailableException("down");
         }
+        if (user.equals("abandoned")) {
+          throw new UserHistorySource.AbandonedException("interrupted", null);
+        }
         return switch (user) {
           case "long" -> new UserHistorySource.StoredHistory(events(user, 3), true);
           case "known" -> new UserHistorySource.StoredHistory(events(user, 5), false);
@@ -138,5 +141,20 @@ class StateSeederTest {
     }
     assertThat(asked).hasValue(1);
     assertThat(states.peek("known", UserFeatureState::retainedEvents)).contains(5 + 4);
+  }
+
+  @Test
+  void aCallGivenUpOnThisSidePausesNothingAndLeavesTheStateUnseeded() {
+    UserFeatureState state = new UserFeatureState();
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowableOfType(
+                UnavailableException.class, () -> seeder.seed("abandoned", state)))
+        .hasMessageContaining("stopped waiting for the stored history of user abandoned");
+    assertThat(state.watermark()).isEmpty();
+
+    assertThat(seeder.seed("known", new UserFeatureState()).origin())
+        .as("the very next user is seeded: no pause")
+        .isEqualTo(HistorySeed.Origin.STORED);
+    assertThat(asked).hasValue(2);
   }
 }

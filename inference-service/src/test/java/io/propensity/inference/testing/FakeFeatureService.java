@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -32,12 +33,17 @@ import propensity.features.v1.UserFeatures;
 /**
  * A real gRPC feature service on loopback answering GetOnlineFeatures from events held in memory,
  * computed by the feature engine as of now, like the real one, and ListUsers / GetUserHistory from
- * the same events. Users listed as slow make it sleep.
+ * the same events. Users listed as slow make it sleep (in GetOnlineFeatures; in GetUserHistory for
+ * those listed with a slow history).
  */
 public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceImplBase
     implements AutoCloseable {
   private final Map<String, List<Event>> events = new ConcurrentHashMap<>();
   private final Set<String> slowUsers = ConcurrentHashMap.newKeySet();
+  private final Map<String, Duration> slowHistories = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.CountDownLatch> historyAsked =
+      new ConcurrentHashMap<>();
+  private final Map<String, Boolean> slowHistoryCancelled = new ConcurrentHashMap<>();
   private final AtomicInteger calls = new AtomicInteger();
   private volatile Duration slowness = Duration.ofSeconds(3);
   private volatile Instant fixedNow;
@@ -70,6 +76,28 @@ public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceI
   public void slow(String userId, Duration delay) {
     slowUsers.add(userId);
     slowness = delay;
+  }
+
+  /** Makes GetUserHistory of {@code userId} take {@code delay} before it answers. */
+  public void slowHistory(String userId, Duration delay) {
+    slowHistories.put(userId, delay);
+  }
+
+  /** Waits until GetUserHistory of {@code userId} has been asked for; false on timeout. */
+  public boolean awaitHistoryAsked(String userId, Duration timeout) throws InterruptedException {
+    return historyLatch(userId).await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Whether the last slow GetUserHistory of {@code userId} found its call cancelled by the client
+   * when it was ready to answer; empty until such a call has finished.
+   */
+  public Optional<Boolean> slowHistoryCancelled(String userId) {
+    return Optional.ofNullable(slowHistoryCancelled.get(userId));
+  }
+
+  private java.util.concurrent.CountDownLatch historyLatch(String userId) {
+    return historyAsked.computeIfAbsent(userId, u -> new java.util.concurrent.CountDownLatch(1));
   }
 
   /**
@@ -124,6 +152,18 @@ public final class FakeFeatureService extends FeatureServiceGrpc.FeatureServiceI
   public void getUserHistory(
       GetUserHistoryRequest req, StreamObserver<GetUserHistoryResponse> out) {
     calls.incrementAndGet();
+    historyLatch(req.getUserId()).countDown();
+    Duration delay = slowHistories.get(req.getUserId());
+    if (delay != null) {
+      try {
+        Thread.sleep(delay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      slowHistoryCancelled.put(
+          req.getUserId(),
+          ((io.grpc.stub.ServerCallStreamObserver<GetUserHistoryResponse>) out).isCancelled());
+    }
     GetUserHistoryResponse.Builder b = GetUserHistoryResponse.newBuilder();
     events.getOrDefault(req.getUserId(), List.of()).stream()
         .sorted(java.util.Comparator.comparing(Event::occurredAt).thenComparing(Event::eventId))

@@ -31,6 +31,29 @@ public final class GrpcErrors {
   /** Domain of {@code google.rpc.ErrorInfo} details. */
   public static final String ERROR_DOMAIN = "propensity.io";
 
+  /**
+   * Most bytes of a serialized {@code google.rpc.Status} (message and details) sent to a client. It
+   * travels base64-encoded in the {@code grpc-status-details-bin} trailer (4/3 larger) beside the
+   * percent-encoded {@code grpc-message}; 3 KiB keeps both well inside the 8 KiB of headers a
+   * grpc-java client accepts by default, where a larger error would be a {@code RST_STREAM}.
+   */
+  public static final int MAX_STATUS_BYTES = 3 * 1024;
+
+  /** Most UTF-8 bytes of a status message (percent-encoded, it may triple). */
+  public static final int MAX_MESSAGE_BYTES = 512;
+
+  /** Most characters of one field violation's field path. */
+  static final int MAX_FIELD_CHARS = 256;
+
+  /** Most characters of one field violation's description. */
+  static final int MAX_DESCRIPTION_CHARS = 512;
+
+  /** Field path of the last violation when some were left out to fit {@link #MAX_STATUS_BYTES}. */
+  public static final String TRUNCATED_FIELD = "(truncated)";
+
+  /** Room kept for the violation that says how many were left out. */
+  private static final int TRUNCATION_NOTE_BYTES = 160;
+
   private GrpcErrors() {}
 
   /**
@@ -45,16 +68,19 @@ public final class GrpcErrors {
     }
     com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder();
     if (t instanceof PropensityException pe) {
-      status.setMessage(pe.getMessage() == null ? "" : pe.getMessage());
+      status.setMessage(
+          clipUtf8(pe.getMessage() == null ? "" : pe.getMessage(), MAX_MESSAGE_BYTES));
+      Any errorInfo =
+          Any.pack(ErrorInfo.newBuilder().setDomain(ERROR_DOMAIN).setReason(reasonOf(pe)).build());
       if (pe instanceof InvalidInputException iie) {
         status.setCode(Code.INVALID_ARGUMENT_VALUE);
-        status.addDetails(Any.pack(badRequest(iie.violations())));
+        status.addDetails(badRequest(iie.violations(), status.build(), errorInfo));
       } else if (pe instanceof NotFoundException) {
         status.setCode(Code.NOT_FOUND_VALUE);
       } else if (pe instanceof FailedPreconditionException fpe) {
         status.setCode(Code.FAILED_PRECONDITION_VALUE);
         if (!fpe.violations().isEmpty()) {
-          status.addDetails(Any.pack(badRequest(fpe.violations())));
+          status.addDetails(badRequest(fpe.violations(), status.build(), errorInfo));
         }
       } else if (pe instanceof ResourceExhaustedException) {
         status.setCode(Code.RESOURCE_EXHAUSTED_VALUE);
@@ -72,8 +98,7 @@ public final class GrpcErrors {
                                         .setNanos(d.getNano()))
                                 .build())));
       }
-      status.addDetails(
-          Any.pack(ErrorInfo.newBuilder().setDomain(ERROR_DOMAIN).setReason(reasonOf(pe)).build()));
+      status.addDetails(errorInfo);
       return StatusProto.toStatusRuntimeException(status.build());
     }
     // Anything else is a bug of ours, an IllegalArgumentException included: bad input from a
@@ -86,15 +111,80 @@ public final class GrpcErrors {
         .asRuntimeException();
   }
 
-  private static BadRequest badRequest(List<FieldError> violations) {
+  /**
+   * The {@code BadRequest} of {@code violations}, each clipped, keeping the first ones in order
+   * while {@code base} with it and {@code errorInfo} fits {@link #MAX_STATUS_BYTES}; when some are
+   * left out, a last violation with field {@link #TRUNCATED_FIELD} says how many.
+   */
+  static Any badRequest(List<FieldError> violations, com.google.rpc.Status base, Any errorInfo) {
+    int fixed = base.toBuilder().addDetails(errorInfo).build().getSerializedSize();
     BadRequest.Builder bad = BadRequest.newBuilder();
+    int kept = 0;
     for (FieldError v : violations) {
+      BadRequest.FieldViolation fv =
+          BadRequest.FieldViolation.newBuilder()
+              .setField(clip(v.field(), MAX_FIELD_CHARS))
+              .setDescription(clip(v.description(), MAX_DESCRIPTION_CHARS))
+              .build();
+      boolean last = kept == violations.size() - 1;
+      int size = fixed + anySize(bad.clone().addFieldViolations(fv).build());
+      if (size + (last ? 0 : TRUNCATION_NOTE_BYTES) > MAX_STATUS_BYTES) {
+        break;
+      }
+      bad.addFieldViolations(fv);
+      kept++;
+    }
+    int omitted = violations.size() - kept;
+    if (omitted > 0) {
       bad.addFieldViolations(
           BadRequest.FieldViolation.newBuilder()
-              .setField(v.field())
-              .setDescription(v.description()));
+              .setField(TRUNCATED_FIELD)
+              .setDescription(
+                  omitted
+                      + " more field violation"
+                      + (omitted == 1 ? "" : "s")
+                      + " left out so that the error fits in the response headers; the first "
+                      + kept
+                      + " are listed"));
     }
-    return bad.build();
+    return Any.pack(bad.build());
+  }
+
+  private static int anySize(BadRequest bad) {
+    return com.google.protobuf.CodedOutputStream.computeMessageSize(3, Any.pack(bad));
+  }
+
+  /** {@code s} cut to at most {@code max} characters (never inside a surrogate pair), marked … */
+  static String clip(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    int end = max - 1;
+    if (Character.isHighSurrogate(s.charAt(end - 1))) {
+      end--;
+    }
+    return s.substring(0, end) + "…";
+  }
+
+  /** {@code s} cut to at most {@code maxBytes} UTF-8 bytes (on a character boundary), marked … */
+  static String clipUtf8(String s, int maxBytes) {
+    if (s.length() * 3 <= maxBytes
+        || s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= maxBytes) {
+      return s;
+    }
+    int budget = maxBytes - 3; // the ellipsis is 3 bytes
+    int bytes = 0;
+    int i = 0;
+    while (i < s.length()) {
+      int cp = s.codePointAt(i);
+      int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (bytes + n > budget) {
+        break;
+      }
+      bytes += n;
+      i += Character.charCount(cp);
+    }
+    return s.substring(0, i) + "…";
   }
 
   private static String reasonOf(PropensityException pe) {

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,8 @@ public final class JdbcEventStore implements EventStore {
   private static final EventType[] TYPES = EventType.values();
   private static final JsonFactory JSON = new JsonFactory();
   private static final int READ_FETCH_SIZE = 2_000;
+  // Well under the bind-parameter limits of both dialects.
+  private static final int IDS_PER_QUERY = 500;
 
   private final HikariDataSource dataSource;
   private final SqlDialect dialect;
@@ -97,17 +100,16 @@ public final class JdbcEventStore implements EventStore {
   @Override
   public AppendResult append(List<Event> events) {
     if (events.isEmpty()) {
-      return new AppendResult(List.of(), 0);
+      return new AppendResult(List.of(), 0, List.of());
     }
-    // Repeats inside the batch are duplicates of their first occurrence.
-    List<Event> unique = new ArrayList<>(events.size());
+    // The first occurrence of an id in the batch is the one offered to the store.
+    List<Integer> firsts = new ArrayList<>(events.size());
     Set<String> seen = new HashSet<>();
-    for (Event e : events) {
-      if (seen.add(e.eventId())) {
-        unique.add(e);
+    for (int i = 0; i < events.size(); i++) {
+      if (seen.add(events.get(i).eventId())) {
+        firsts.add(i);
       }
     }
-    int duplicatesInBatch = events.size() - unique.size();
     boolean lock = dialect == SqlDialect.SQLITE;
     if (lock) {
       sqliteWriteLock.lock();
@@ -116,19 +118,47 @@ public final class JdbcEventStore implements EventStore {
       c.setAutoCommit(false);
       try (PreparedStatement ps = c.prepareStatement(INSERT)) {
         long now = System.currentTimeMillis();
-        for (Event e : unique) {
-          bind(ps, e, now);
+        for (int i : firsts) {
+          bind(ps, events.get(i), now);
           ps.addBatch();
         }
         int[] counts = ps.executeBatch();
-        c.commit();
-        List<Event> stored = new ArrayList<>(unique.size());
-        for (int i = 0; i < counts.length; i++) {
-          if (counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO) {
-            stored.add(unique.get(i));
+        List<Integer> taken = new ArrayList<>(0);
+        Set<Integer> storedAt = new HashSet<>();
+        for (int k = 0; k < counts.length; k++) {
+          if (counts[k] > 0 || counts[k] == Statement.SUCCESS_NO_INFO) {
+            storedAt.add(firsts.get(k));
+          } else {
+            taken.add(firsts.get(k));
           }
         }
-        return new AppendResult(stored, duplicatesInBatch + unique.size() - stored.size());
+        // The event holding each id: read for the ids already taken, in this transaction (a
+        // concurrent writer's row is committed by now: the insert waited for it).
+        Map<String, Event> holders = byId(c, taken, events);
+        c.commit();
+        List<Event> stored = new ArrayList<>(storedAt.size());
+        List<EventStore.Conflict> conflicts = new ArrayList<>(0);
+        int duplicates = 0;
+        for (int i = 0; i < events.size(); i++) {
+          Event e = events.get(i);
+          if (storedAt.contains(i)) {
+            stored.add(e);
+            holders.put(e.eventId(), e);
+            continue;
+          }
+          Event holder = holders.get(e.eventId());
+          if (holder == null) {
+            throw new StoreException(
+                "event " + e.eventId() + " was neither stored nor found stored", null);
+          }
+          List<String> fields = asStored(e).differingFields(asStored(holder));
+          if (fields.isEmpty()) {
+            duplicates++;
+          } else {
+            conflicts.add(new EventStore.Conflict(i, e.eventId(), fields));
+          }
+        }
+        return new AppendResult(stored, duplicates, conflicts);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
@@ -140,6 +170,41 @@ public final class JdbcEventStore implements EventStore {
         sqliteWriteLock.unlock();
       }
     }
+  }
+
+  /** {@code e} as a row keeps it: times to the whole millisecond. */
+  static Event asStored(Event e) {
+    Event.Builder b = e.toBuilder().occurredAt(Instant.ofEpochMilli(e.occurredAt().toEpochMilli()));
+    e.dwell().ifPresent(d -> b.dwell(Duration.ofMillis(d.toMillis())));
+    return b.build();
+  }
+
+  /** The stored events holding the ids of {@code events} at {@code positions}, by id. */
+  private static Map<String, Event> byId(Connection c, List<Integer> positions, List<Event> events)
+      throws SQLException {
+    Map<String, Event> out = new HashMap<>();
+    for (int from = 0; from < positions.size(); from += IDS_PER_QUERY) {
+      List<Integer> chunk =
+          positions.subList(from, Math.min(positions.size(), from + IDS_PER_QUERY));
+      String sql =
+          "SELECT "
+              + COLUMNS
+              + " FROM events WHERE event_id IN ("
+              + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"))
+              + ")";
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < chunk.size(); i++) {
+          ps.setString(i + 1, events.get(chunk.get(i)).eventId());
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Event e = read(rs);
+            out.put(e.eventId(), e);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static void bind(PreparedStatement ps, Event e, long now) throws SQLException {
