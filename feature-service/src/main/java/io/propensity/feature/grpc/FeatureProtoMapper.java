@@ -2,7 +2,7 @@ package io.propensity.feature.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.propensity.client.EventProtoMapper;
-import io.propensity.common.error.InvalidInputException;
+import io.propensity.common.grpc.ClientTimes;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
 import io.propensity.engine.event.FieldViolation;
@@ -80,32 +80,6 @@ final class FeatureProtoMapper {
     return EventProtoMapper.duration(d);
   }
 
-  /**
-   * The instant of a client's timestamp {@code field}.
-   *
-   * @throws InvalidInputException when it is not a valid Timestamp (outside years 1 to 9999)
-   */
-  static Instant instant(Timestamp t, String field) {
-    Optional<String> bad = EventProtoMapper.timestampProblem(t);
-    if (bad.isPresent()) {
-      throw InvalidInputException.of(field, bad.get());
-    }
-    return EventProtoMapper.instant(t);
-  }
-
-  /**
-   * The duration of a client's duration {@code field}.
-   *
-   * @throws InvalidInputException when it is not a valid Duration
-   */
-  static Duration duration(com.google.protobuf.Duration d, String field) {
-    Optional<String> bad = EventProtoMapper.durationProblem(d);
-    if (bad.isPresent()) {
-      throw InvalidInputException.of(field, bad.get());
-    }
-    return EventProtoMapper.duration(d);
-  }
-
   static propensity.features.v1.FeatureSchema toProto(FeatureSchema schema) {
     propensity.features.v1.FeatureSchema.Builder b =
         propensity.features.v1.FeatureSchema.newBuilder().setVersionHash(schema.versionHash());
@@ -180,10 +154,10 @@ final class FeatureProtoMapper {
         r.getPageSize(),
         r.getPageToken().isEmpty() ? Optional.empty() : Optional.of(r.getPageToken()),
         r.hasActiveSince()
-            ? Optional.of(instant(r.getActiveSince(), "active_since"))
+            ? Optional.of(ClientTimes.instant(r.getActiveSince(), "active_since"))
             : Optional.empty(),
         r.hasActiveBefore()
-            ? Optional.of(instant(r.getActiveBefore(), "active_before"))
+            ? Optional.of(ClientTimes.instant(r.getActiveBefore(), "active_before"))
             : Optional.empty());
   }
 
@@ -204,7 +178,7 @@ final class FeatureProtoMapper {
   static UserDirectory.HistoryQuery toQuery(GetUserHistoryRequest r) {
     return new UserDirectory.HistoryQuery(
         r.getUserId(),
-        r.hasSince() ? Optional.of(instant(r.getSince(), "since")) : Optional.empty(),
+        r.hasSince() ? Optional.of(ClientTimes.instant(r.getSince(), "since")) : Optional.empty(),
         r.getMaxEvents());
   }
 
@@ -226,22 +200,25 @@ final class FeatureProtoMapper {
           default -> Optional.empty();
         };
     Optional<Duration> horizon =
-        p.hasHorizon() ? Optional.of(duration(p.getHorizon(), "spec.horizon")) : Optional.empty();
+        p.hasHorizon()
+            ? Optional.of(ClientTimes.duration(p.getHorizon(), "spec.horizon"))
+            : Optional.empty();
     List<Instant> explicit = new ArrayList<>();
     Optional<TrainingSetSpec.Rolling> rolling = Optional.empty();
     if (p.hasExplicitCutoffs()) {
       List<Timestamp> cutoffs = p.getExplicitCutoffs().getCutoffsList();
       for (int i = 0; i < cutoffs.size(); i++) {
-        explicit.add(instant(cutoffs.get(i), "spec.explicit_cutoffs.cutoffs[" + i + "]"));
+        explicit.add(
+            ClientTimes.instant(cutoffs.get(i), "spec.explicit_cutoffs.cutoffs[" + i + "]"));
       }
     } else if (p.hasRollingCutoffs()) {
       CutoffRange r = p.getRollingCutoffs();
       rolling =
           Optional.of(
               new TrainingSetSpec.Rolling(
-                  instant(r.getStart(), "spec.rolling_cutoffs.start"),
-                  instant(r.getEnd(), "spec.rolling_cutoffs.end"),
-                  duration(r.getStep(), "spec.rolling_cutoffs.step")));
+                  ClientTimes.instant(r.getStart(), "spec.rolling_cutoffs.start"),
+                  ClientTimes.instant(r.getEnd(), "spec.rolling_cutoffs.end"),
+                  ClientTimes.duration(r.getStep(), "spec.rolling_cutoffs.step")));
     }
     return new TrainingSetSpec(
         target,

@@ -1,10 +1,10 @@
 package io.propensity.inference.grpc;
 
-import com.google.protobuf.Timestamp;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.propensity.client.EventProtoMapper;
 import io.propensity.common.error.InvalidInputException;
+import io.propensity.common.grpc.ClientTimes;
 import io.propensity.common.grpc.GrpcErrors;
 import io.propensity.engine.event.FieldViolation;
 import io.propensity.engine.event.ReceivedEvent;
@@ -28,7 +28,6 @@ import io.propensity.inference.serving.ServedModel;
 import io.propensity.runtime.calibration.Calibration;
 import io.propensity.runtime.metrics.CalibrationBin;
 import io.propensity.runtime.metrics.LiftDecile;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -89,7 +88,8 @@ final class InferenceProtoMapper {
         return new PredictionInput.ByEvents(
             toEvents(in.getEvents().getEventsList()),
             in.getEvents().hasAsOf()
-                ? Optional.of(instant(in.getEvents().getAsOf(), prefix + "events.as_of"))
+                ? Optional.of(
+                    ClientTimes.instant(in.getEvents().getAsOf(), prefix + "events.as_of"))
                 : Optional.empty());
       case PROVIDED:
         return toProvided(in.getProvided());
@@ -125,15 +125,6 @@ final class InferenceProtoMapper {
       out.add(toInput(inputs.get(i), "inputs[" + i + "]."));
     }
     return out;
-  }
-
-  /** The instant of a client's timestamp, or a field violation when it is not a valid one. */
-  private static Instant instant(Timestamp t, String field) {
-    Optional<String> bad = EventProtoMapper.timestampProblem(t);
-    if (bad.isPresent()) {
-      throw InvalidInputException.of(field, bad.get());
-    }
-    return EventProtoMapper.instant(t);
   }
 
   static List<ReceivedEvent> toEvents(List<propensity.events.v1.Event> events) {
@@ -248,10 +239,12 @@ final class InferenceProtoMapper {
         modelName(r.getModelName()),
         r.getSegment().getUserIdsList(),
         r.getSegment().hasActiveSince()
-            ? Optional.of(instant(r.getSegment().getActiveSince(), "segment.active_since"))
+            ? Optional.of(
+                ClientTimes.instant(r.getSegment().getActiveSince(), "segment.active_since"))
             : Optional.empty(),
         r.getSegment().hasActiveBefore()
-            ? Optional.of(instant(r.getSegment().getActiveBefore(), "segment.active_before"))
+            ? Optional.of(
+                ClientTimes.instant(r.getSegment().getActiveBefore(), "segment.active_before"))
             : Optional.empty(),
         r.getTopK(),
         r.hasMinProbability() ? OptionalDouble.of(r.getMinProbability()) : OptionalDouble.empty(),
