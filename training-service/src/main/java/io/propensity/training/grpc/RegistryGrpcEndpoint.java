@@ -119,7 +119,7 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
           VersionUpload.Completed done = upload.complete();
           ModelVersionRecord stored;
           try {
-            stored = registry.register(done.version(), done.artifact(), done.report());
+            stored = registry.registerUpload(done.version(), done.artifact(), done.report());
           } catch (InvalidInputException e) {
             throw inModelVersion(e);
           }
@@ -270,15 +270,14 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
             RegistryProtoMapper.selector(
                 req.hasVersion(), req.getVersion(), req.hasAlias(), req.getAlias()));
     var format = RegistryProtoMapper.artifactFormat(r.artifactFormat());
-    FileHeader header =
-        header(r, r.artifact(), RegistryProtoMapper.contentType(format))
-            .setArtifactFormat(format)
-            .build();
+    FileHeader.Builder header =
+        header(r, r.artifact(), RegistryProtoMapper.contentType(format)).setArtifactFormat(format);
+    r.signature().ifPresent(s -> header.setSignature(RegistryProtoMapper.toProto(s)));
     download(
         r,
         BlobKind.ARTIFACT,
         req.getOffset(),
-        DownloadArtifactResponse.newBuilder().setHeader(header).build(),
+        DownloadArtifactResponse.newBuilder().setHeader(header.build()).build(),
         chunk -> DownloadArtifactResponse.newBuilder().setChunk(chunk).build(),
         out);
   }

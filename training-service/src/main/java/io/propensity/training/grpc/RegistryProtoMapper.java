@@ -1,8 +1,10 @@
 package io.propensity.training.grpc;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
+import io.propensity.runtime.signing.ModelSignature;
 import io.propensity.training.registry.BlobInfo;
 import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.ModelRegistry;
@@ -203,6 +205,9 @@ final class RegistryProtoMapper {
             .expectedArtifact(new BlobInfo(mv.getArtifactSha256(), mv.getArtifactSizeBytes()))
             .details(VersionDetailsProtoMapper.toDetails(mv));
     target.ifPresent(b::target);
+    if (mv.hasUploadSignature()) {
+      b.uploadSignature(signature(mv.getUploadSignature()));
+    }
     if (hasReport) {
       b.expectedReport(new BlobInfo(mv.getReportSha256(), mv.getReportSizeBytes()));
     }
@@ -273,6 +278,8 @@ final class RegistryProtoMapper {
             .setReportSha256(r.report().map(BlobInfo::sha256).orElse(""))
             .setReportSizeBytes(r.report().map(BlobInfo::sizeBytes).orElse(0L));
     b.getFeatureSchemaBuilder().setVersionHash(r.featureSchemaHash());
+    r.signature().ifPresent(sig -> b.setSignature(toProto(sig)));
+    r.uploadSignature().ifPresent(sig -> b.setUploadSignature(toProto(sig)));
     if (view == ModelVersionView.MODEL_VERSION_VIEW_BASIC) {
       b.clearGoldenRows().clearFeatureImportances().clearTuningTrials();
       // the calibration stays whole: it is how the version scores
@@ -291,6 +298,20 @@ final class RegistryProtoMapper {
       }
     }
     return b.build();
+  }
+
+  /** A signature as the contract shows it. */
+  static propensity.registry.v1.ModelSignature toProto(ModelSignature s) {
+    return propensity.registry.v1.ModelSignature.newBuilder()
+        .setKeyId(s.keyId())
+        .setAlgorithm(s.algorithm())
+        .setSignature(ByteString.copyFrom(s.signature()))
+        .build();
+  }
+
+  /** An uploaded signature; whether it verifies is the registry's to decide. */
+  private static ModelSignature signature(propensity.registry.v1.ModelSignature s) {
+    return new ModelSignature(s.getKeyId(), s.getAlgorithm(), s.getSignature().toByteArray());
   }
 
   private static Evaluation basic(Evaluation e) {

@@ -8,6 +8,8 @@ import io.propensity.common.error.ResourceExhaustedException;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.runtime.metrics.ConfidenceInterval;
 import io.propensity.runtime.metrics.IntervalFormat;
+import io.propensity.runtime.signing.ModelSignature;
+import io.propensity.runtime.signing.ModelStatement;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +60,7 @@ public final class ModelRegistry implements AutoCloseable {
   private final AliasChangeFeed feed;
   private final long maxModelTextBytes;
   private final StorageQuota quota;
+  private final RegistrySigning signing;
   // One artifact parsed at a time: a parse holds a few copies of the text, and concurrent uploads
   // must not multiply that.
   private final Object parsing = new Object();
@@ -68,13 +71,15 @@ public final class ModelRegistry implements AutoCloseable {
    * @param watchPollInterval how often alias changes (including other processes') are looked for
    * @param maxModelTextBytes largest LightGBM text artifact accepted (each is parsed in memory)
    * @param quota how many bytes of artifacts and reports the registry keeps
+   * @param signing the key versions are signed with, and the keys uploads may be signed by
    */
   public ModelRegistry(
       RegistryStore store,
       Clock clock,
       Duration watchPollInterval,
       long maxModelTextBytes,
-      StorageQuota quota) {
+      StorageQuota quota,
+      RegistrySigning signing) {
     if (maxModelTextBytes < 1 || maxModelTextBytes > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException(
           "maxModelTextBytes must be 1 to " + (Integer.MAX_VALUE - 16) + ": " + maxModelTextBytes);
@@ -83,6 +88,7 @@ public final class ModelRegistry implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.maxModelTextBytes = maxModelTextBytes;
     this.quota = Objects.requireNonNull(quota, "quota");
+    this.signing = Objects.requireNonNull(signing, "signing");
     this.feed = new AliasChangeFeed(store, watchPollInterval);
   }
 
@@ -107,6 +113,31 @@ public final class ModelRegistry implements AutoCloseable {
    */
   public ModelVersionRecord register(
       NewModelVersion version, BlobSource artifact, Optional<BlobSource> report) {
+    return register(version, artifact, report, false);
+  }
+
+  /**
+   * Registers a version a client uploaded, as {@link #register(NewModelVersion, BlobSource,
+   * Optional)} does, but when the registry trusts uploader keys ({@link RegistrySigning}) the
+   * version must carry a valid upload signature by one of them.
+   *
+   * @throws InvalidInputException also when the upload signature is missing or does not verify
+   */
+  public ModelVersionRecord registerUpload(
+      NewModelVersion version, BlobSource artifact, Optional<BlobSource> report) {
+    return register(version, artifact, report, true);
+  }
+
+  /** The id of the key this registry signs with. */
+  public String signingKeyId() {
+    return signing.signer().keyId();
+  }
+
+  private ModelVersionRecord register(
+      NewModelVersion version,
+      BlobSource artifact,
+      Optional<BlobSource> report,
+      boolean uploadSignatureRequired) {
     List<FieldError> problems = new ArrayList<>();
     checkName(version.name(), "name", problems);
     if (version.featureSchemaHash().isBlank()) {
@@ -135,11 +166,31 @@ public final class ModelRegistry implements AutoCloseable {
     }
     throwIfAny(problems);
     BlobSource stored = artifact;
+    Optional<ModelSignature> signature = Optional.empty();
     if (LIGHTGBM_TEXT.equals(version.artifactFormat())) {
       byte[] text = readModelText(artifact, version.expectedArtifact());
-      BlobInfo.of(text).requireAnnounced(version.expectedArtifact(), "artifact");
+      BlobInfo computed = BlobInfo.of(text);
+      computed.requireAnnounced(version.expectedArtifact(), "artifact");
+      ModelStatement statement = statement(version, computed);
+      // the uploader's signature is checked before the parse: an unknown uploader's bytes never
+      // reach the parser
+      signing.checkUpload(statement, version.uploadSignature(), uploadSignatureRequired);
       throwIfAny(servingProblems(version.details(), text));
       stored = BlobSource.of(text);
+      // signed only now: the signature says that these bytes passed the checks above
+      signature = Optional.of(signing.signer().sign(statement));
+    } else if (version.uploadSignature().isPresent() || uploadSignatureRequired) {
+      // the store refuses bytes that differ from the announced size and checksum
+      signing.checkUpload(
+          version
+              .expectedArtifact()
+              .map(a -> statement(version, a))
+              .orElseThrow(
+                  () ->
+                      InvalidInputException.of(
+                          "artifact_sha256", "is required to check the upload signature")),
+          version.uploadSignature(),
+          uploadSignatureRequired);
     }
     NewModelVersion resolved =
         version.withDetails(
@@ -147,7 +198,16 @@ public final class ModelRegistry implements AutoCloseable {
                 .details()
                 .withSourceResolved(
                     version.featureSchemaHash(), FeatureCatalog.schema().versionHash()));
-    return store.insertVersion(resolved, stored, report, quota, clock.instant());
+    return store.insertVersion(resolved, stored, report, signature, quota, clock.instant());
+  }
+
+  private static ModelStatement statement(NewModelVersion version, BlobInfo artifact) {
+    return new ModelStatement(
+        version.name(),
+        version.artifactFormat(),
+        artifact.sha256(),
+        artifact.sizeBytes(),
+        version.featureSchemaHash());
   }
 
   /**

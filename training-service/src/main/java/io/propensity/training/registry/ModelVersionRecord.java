@@ -1,5 +1,7 @@
 package io.propensity.training.registry;
 
+import io.propensity.runtime.signing.ModelSignature;
+import io.propensity.runtime.signing.ModelStatement;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -26,6 +28,10 @@ import java.util.TreeSet;
  * @param metrics evaluation metrics on the held-out test rows, those the caller gave
  * @param aliases aliases pointing at this version when it was read, sorted
  * @param details what the version says about how it was made and how good it is
+ * @param signature the registry's signature, made after the artifact passed the registration
+ *     checks; empty for versions registered before the registry signed, and for formats it does not
+ *     check
+ * @param uploadSignature the uploader's signature as verified at registration, when one was given
  */
 public record ModelVersionRecord(
     String name,
@@ -39,7 +45,9 @@ public record ModelVersionRecord(
     Optional<BlobInfo> report,
     Map<Metric, Double> metrics,
     Set<String> aliases,
-    VersionDetails details) {
+    VersionDetails details,
+    Optional<ModelSignature> signature,
+    Optional<ModelSignature> uploadSignature) {
 
   public ModelVersionRecord {
     Objects.requireNonNull(name, "name");
@@ -52,6 +60,14 @@ public record ModelVersionRecord(
     metrics = metrics.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(metrics));
     aliases = Collections.unmodifiableSet(new TreeSet<>(aliases));
     Objects.requireNonNull(details, "details");
+    Objects.requireNonNull(signature, "signature");
+    Objects.requireNonNull(uploadSignature, "uploadSignature");
+  }
+
+  /** The statement the signatures of this version vouch for. */
+  public ModelStatement statement() {
+    return new ModelStatement(
+        name, artifactFormat, artifact.sha256(), artifact.sizeBytes(), featureSchemaHash);
   }
 
   /** The value of {@code metric}, when the version has it. */
@@ -79,7 +95,9 @@ public record ModelVersionRecord(
         report,
         metrics,
         newAliases,
-        details);
+        details,
+        signature,
+        uploadSignature);
   }
 
   @Override
@@ -106,6 +124,8 @@ public record ModelVersionRecord(
         + metrics
         + ", aliases "
         + aliases
+        + ", signed by "
+        + signature.map(ModelSignature::keyId).orElse("-")
         + "]";
   }
 }

@@ -1,5 +1,6 @@
 package io.propensity.training.registry;
 
+import io.propensity.runtime.signing.ModelSignature;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.Optional;
  *     registration fails unless the bytes match
  * @param expectedReport the same for the report; when present a report must be given
  * @param details what the version says about itself, stored and returned unchanged
+ * @param uploadSignature the uploader's own signature of the version's statement, checked against
+ *     the keys the registry trusts (see {@link RegistrySigning})
  */
 public record NewModelVersion(
     String name,
@@ -30,7 +33,8 @@ public record NewModelVersion(
     Map<Metric, Double> metrics,
     Optional<BlobInfo> expectedArtifact,
     Optional<BlobInfo> expectedReport,
-    VersionDetails details) {
+    VersionDetails details,
+    Optional<ModelSignature> uploadSignature) {
 
   public NewModelVersion {
     Objects.requireNonNull(name, "name");
@@ -41,6 +45,7 @@ public record NewModelVersion(
     Objects.requireNonNull(expectedReport, "expectedReport");
     metrics = metrics.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(metrics));
     Objects.requireNonNull(details, "details");
+    Objects.requireNonNull(uploadSignature, "uploadSignature");
   }
 
   /** This version with {@code d} as its details. */
@@ -54,7 +59,8 @@ public record NewModelVersion(
         metrics,
         expectedArtifact,
         expectedReport,
-        d);
+        d,
+        uploadSignature);
   }
 
   /** A builder with the required fields; the rest default to empty. */
@@ -90,6 +96,7 @@ public record NewModelVersion(
     private Optional<BlobInfo> expectedArtifact = Optional.empty();
     private Optional<BlobInfo> expectedReport = Optional.empty();
     private VersionDetails details = VersionDetails.EMPTY;
+    private Optional<ModelSignature> uploadSignature = Optional.empty();
 
     private Builder(String name, String featureSchemaHash, double threshold) {
       this.name = name;
@@ -132,6 +139,11 @@ public record NewModelVersion(
       return this;
     }
 
+    public Builder uploadSignature(ModelSignature value) {
+      uploadSignature = Optional.of(value);
+      return this;
+    }
+
     public NewModelVersion build() {
       return new NewModelVersion(
           name,
@@ -142,7 +154,8 @@ public record NewModelVersion(
           metrics,
           expectedArtifact,
           expectedReport,
-          details);
+          details,
+          uploadSignature);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.propensity.training.registry;
 
+import io.propensity.runtime.signing.ModelSignature;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,11 +27,13 @@ public interface RegistryStore extends AutoCloseable {
    *     expected size or checksum, or are empty
    * @throws io.propensity.common.error.ResourceExhaustedException when the version would go past
    *     {@code quota}
+   * @param signature the registry's signature of the version, stored with it
    */
   ModelVersionRecord insertVersion(
       NewModelVersion version,
       BlobSource artifact,
       Optional<BlobSource> report,
+      Optional<ModelSignature> signature,
       StorageQuota quota,
       Instant now);
 

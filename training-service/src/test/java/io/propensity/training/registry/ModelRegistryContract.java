@@ -12,6 +12,11 @@ import io.propensity.common.error.NotFoundException;
 import io.propensity.common.error.ResourceExhaustedException;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.engine.features.FeatureType;
+import io.propensity.runtime.signing.ModelKeys;
+import io.propensity.runtime.signing.ModelSignature;
+import io.propensity.runtime.signing.ModelSigner;
+import io.propensity.runtime.signing.ModelStatement;
+import io.propensity.runtime.signing.TrustedModelKeys;
 import io.propensity.training.registry.VersionDetails.FeatureDefinition;
 import io.propensity.training.registry.VersionDetails.FeatureSource;
 import io.propensity.training.registry.VersionDetails.MissingValues;
@@ -43,6 +48,11 @@ public abstract class ModelRegistryContract {
   protected static final String SCHEMA = "schema-a";
   protected static final Duration POLL = Duration.ofMillis(100);
 
+  /** The registry's key: every registry a test opens signs with it, as replicas share a key. */
+  private static final ModelSigner REGISTRY_KEY = new ModelSigner(ModelKeys.generate());
+
+  private static final RegistrySigning SIGNING = RegistrySigning.with(REGISTRY_KEY);
+
   protected ModelRegistry registry;
   private final List<ModelRegistry> opened = new ArrayList<>();
 
@@ -59,13 +69,19 @@ public abstract class ModelRegistryContract {
 
   /** {@link #openRegistry()} with the storage quota {@code quota}. */
   protected ModelRegistry openRegistry(StorageQuota quota) {
+    return openRegistry(quota, SIGNING);
+  }
+
+  /** {@link #openRegistry()} with the storage quota {@code quota} and {@code signing}. */
+  protected ModelRegistry openRegistry(StorageQuota quota, RegistrySigning signing) {
     ModelRegistry r =
         new ModelRegistry(
             openStore(),
             Clock.systemUTC(),
             POLL,
             ModelRegistry.DEFAULT_MAX_MODEL_TEXT_BYTES,
-            quota);
+            quota,
+            signing);
     opened.add(r);
     return r;
   }
@@ -310,6 +326,120 @@ public abstract class ModelRegistryContract {
     assertThat(notAModel.violations().get(0).field()).isEqualTo("artifact");
     assertThatThrownBy(() -> registry.get("table-model", VersionSelector.latest()))
         .isInstanceOf(NotFoundException.class);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // signatures
+
+  @Test
+  void aValidatedVersionIsSignedByTheRegistryAndReadsBackWithAVerifyingSignature() {
+    ModelVersionRecord registered =
+        registry.register(
+            lightGbmVersion("table-model", tableSchema()).build(), tableModel(), Optional.empty());
+    ModelVersionRecord read =
+        openRegistry().get("table-model", VersionSelector.version(registered.version()));
+    TrustedModelKeys registryKey = TrustedModelKeys.of(List.of(REGISTRY_KEY.publicKey()));
+
+    assertThat(registered.signature()).isPresent();
+    assertThat(read.signature()).isEqualTo(registered.signature());
+    assertThat(read.signature().get().keyId()).isEqualTo(REGISTRY_KEY.keyId());
+    assertThat(registry.signingKeyId()).isEqualTo(REGISTRY_KEY.keyId());
+    assertThat(read.statement())
+        .isEqualTo(
+            new ModelStatement(
+                "table-model",
+                ModelRegistry.LIGHTGBM_TEXT,
+                BlobInfo.of(tableModel()).sha256(),
+                tableModel().length,
+                SCHEMA));
+    assertThat(registryKey.whyUntrusted(read.statement(), read.signature())).isEmpty();
+    assertThat(read.uploadSignature()).isEmpty();
+  }
+
+  @Test
+  void aVersionOfAFormatTheRegistryDoesNotCheckIsNotSigned() {
+    ModelVersionRecord r = register("purchase-7d");
+
+    assertThat(r.signature()).isEmpty();
+    assertThat(registry.get("purchase-7d", VersionSelector.latest()).signature()).isEmpty();
+  }
+
+  @Test
+  void anUploadMustCarryAValidSignatureByATrustedKeyWhenTheRegistryTrustsUploaders() {
+    ModelSigner uploader = new ModelSigner(ModelKeys.generate());
+    ModelSigner stranger = new ModelSigner(ModelKeys.generate());
+    ModelRegistry strict =
+        openRegistry(
+            StorageQuota.DEFAULT,
+            new RegistrySigning(REGISTRY_KEY, TrustedModelKeys.of(List.of(uploader.publicKey()))));
+    ModelStatement statement =
+        new ModelStatement(
+            "table-model",
+            ModelRegistry.LIGHTGBM_TEXT,
+            BlobInfo.of(tableModel()).sha256(),
+            tableModel().length,
+            SCHEMA);
+    byte[] tampered = tableModel().clone();
+    tampered[tampered.length - 2] ^= 1; // a byte of the trailing text, still a servable model
+
+    InvalidInputException unsigned = uploadRefusal(strict, Optional.empty(), tableModel());
+    InvalidInputException byStranger =
+        uploadRefusal(strict, Optional.of(stranger.sign(statement)), tableModel());
+    InvalidInputException otherBytes =
+        uploadRefusal(strict, Optional.of(uploader.sign(statement)), tampered);
+
+    assertThat(unsigned.violations())
+        .extracting(FieldError::field)
+        .containsExactly("upload_signature");
+    assertThat(unsigned.getMessage()).contains("not signed").contains(uploader.keyId());
+    assertThat(byStranger.getMessage()).contains(stranger.keyId()).contains("not trusted");
+    assertThat(otherBytes.getMessage()).contains("does not match");
+    assertThatThrownBy(() -> registry.get("table-model", VersionSelector.latest()))
+        .isInstanceOf(NotFoundException.class);
+
+    ModelSignature signed = uploader.sign(statement);
+    ModelVersionRecord accepted =
+        strict.registerUpload(
+            lightGbmVersion("table-model", tableSchema()).uploadSignature(signed).build(),
+            BlobSource.of(tableModel()),
+            Optional.empty());
+    // a version the training service trains itself is registered in process, unsigned
+    ModelVersionRecord trained =
+        strict.register(
+            lightGbmVersion("table-model", tableSchema()).build(), tableModel(), Optional.empty());
+
+    assertThat(accepted.version()).isEqualTo(1);
+    assertThat(registry.get("table-model", VersionSelector.version(1)).uploadSignature())
+        .contains(signed);
+    assertThat(accepted.signature().get().keyId()).isEqualTo(REGISTRY_KEY.keyId());
+    assertThat(trained.uploadSignature()).isEmpty();
+    assertThat(trained.signature()).isPresent();
+  }
+
+  @Test
+  void anUploadSignatureIsRefusedWhenTheRegistryTrustsNoUploaderKeys() {
+    ModelSigner uploader = new ModelSigner(ModelKeys.generate());
+    ModelStatement statement =
+        new ModelStatement(
+            "table-model",
+            ModelRegistry.LIGHTGBM_TEXT,
+            BlobInfo.of(tableModel()).sha256(),
+            tableModel().length,
+            SCHEMA);
+
+    InvalidInputException e =
+        uploadRefusal(registry, Optional.of(uploader.sign(statement)), tableModel());
+
+    assertThat(e.getMessage()).contains("trusts no uploader keys");
+  }
+
+  private static InvalidInputException uploadRefusal(
+      ModelRegistry r, Optional<ModelSignature> signature, byte[] artifact) {
+    NewModelVersion.Builder v = lightGbmVersion("table-model", tableSchema());
+    signature.ifPresent(v::uploadSignature);
+    return catchThrowableOfType(
+        InvalidInputException.class,
+        () -> r.registerUpload(v.build(), BlobSource.of(artifact), Optional.empty()));
   }
 
   @Test
@@ -613,11 +743,13 @@ public abstract class ModelRegistryContract {
               VersionDetailsFixtures.servableModel("-1 -2", "7 -3")
                   .getBytes(StandardCharsets.UTF_8)),
           Optional.empty(),
+          Optional.empty(),
           StorageQuota.DEFAULT,
           Instant.now());
       behind.insertVersion(
           servableVersion(List.of(golden(3, 1, 0.27))).build(),
           BlobSource.of(model),
+          Optional.empty(),
           Optional.empty(),
           StorageQuota.DEFAULT,
           Instant.now());

@@ -3,6 +3,7 @@ package io.propensity.training.registry.jdbc;
 import com.zaxxer.hikari.HikariDataSource;
 import io.propensity.common.jdbc.MigratedDataSource;
 import io.propensity.common.jdbc.SqlDialect;
+import io.propensity.runtime.signing.ModelSignature;
 import io.propensity.training.registry.AliasChange;
 import io.propensity.training.registry.AliasExpectation;
 import io.propensity.training.registry.AliasMove;
@@ -112,6 +113,7 @@ public final class JdbcRegistryStore implements RegistryStore {
       NewModelVersion v,
       BlobSource artifact,
       Optional<BlobSource> report,
+      Optional<ModelSignature> signature,
       StorageQuota quota,
       Instant now) {
     return db.write(
@@ -140,7 +142,8 @@ public final class JdbcRegistryStore implements RegistryStore {
               use.totalBytes(),
               artifactInfo.sizeBytes() + reportInfo.map(BlobInfo::sizeBytes).orElse(0L));
           long version = VersionRows.nextVersion(c, v.name(), now);
-          VersionRows.insert(c, v, version, now, artifactId, artifactInfo, reportId, reportInfo);
+          VersionRows.insert(
+              c, v, version, now, artifactId, artifactInfo, reportId, reportInfo, signature);
           return new ModelVersionRecord(
               v.name(),
               version,
@@ -153,7 +156,9 @@ public final class JdbcRegistryStore implements RegistryStore {
               reportInfo,
               v.metrics(),
               Set.of(),
-              v.details());
+              v.details(),
+              signature,
+              v.uploadSignature());
         });
   }
 

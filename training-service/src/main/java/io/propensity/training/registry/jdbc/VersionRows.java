@@ -2,6 +2,7 @@ package io.propensity.training.registry.jdbc;
 
 import io.propensity.common.error.NotFoundException;
 import io.propensity.engine.features.FeatureCatalog;
+import io.propensity.runtime.signing.ModelSignature;
 import io.propensity.training.registry.BlobInfo;
 import io.propensity.training.registry.CorruptRecordException;
 import io.propensity.training.registry.Metric;
@@ -49,7 +50,11 @@ final class VersionRows {
           + " v.artifact_format, v.artifact_sha256, v.artifact_size_bytes, v.report_sha256,"
           + " v.report_size_bytes, "
           + METRIC_COLUMNS.stream().map(c -> "v." + c).collect(Collectors.joining(", "))
-          + ", v.details_json, a.alias";
+          + ", v.details_json, "
+          + signatureColumns("v.", "signature")
+          + ", "
+          + signatureColumns("v.", "upload_signature")
+          + ", a.alias";
 
   /** The columns of a new version row, in the order {@link #insert} binds them. */
   private static final List<String> INSERT_COLUMNS =
@@ -69,7 +74,9 @@ final class VersionRows {
                   "report_sha256",
                   "report_size_bytes"),
               METRIC_COLUMNS.stream(),
-              Stream.of("details_json"))
+              Stream.of("details_json"),
+              Stream.of(signatureColumns("", "signature").split(", ")),
+              Stream.of(signatureColumns("", "upload_signature").split(", ")))
           .flatMap(s -> s)
           .toList();
 
@@ -78,6 +85,11 @@ final class VersionRows {
   /** Binds the parameters of a query. */
   interface Binder {
     void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  /** The key id, algorithm and signature columns of signature {@code base}. */
+  private static String signatureColumns(String prefix, String base) {
+    return prefix + base + "_key_id, " + prefix + base + "_algorithm, " + prefix + base;
   }
 
   private static String metricColumn(Metric m) {
@@ -145,7 +157,8 @@ final class VersionRows {
       String artifactBlobId,
       BlobInfo artifact,
       Optional<String> reportBlobId,
-      Optional<BlobInfo> report)
+      Optional<BlobInfo> report,
+      Optional<ModelSignature> signature)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -181,7 +194,35 @@ final class VersionRows {
         }
       }
       ps.setString(++i, VersionDetailsJson.write(v.details()));
+      i = setSignature(ps, i, signature);
+      setSignature(ps, i, v.uploadSignature());
       ps.executeUpdate();
+    }
+  }
+
+  /** Binds the three columns of {@code signature} after parameter {@code i}; the last index. */
+  private static int setSignature(PreparedStatement ps, int i, Optional<ModelSignature> signature)
+      throws SQLException {
+    setText(ps, ++i, signature.map(ModelSignature::keyId));
+    setText(ps, ++i, signature.map(ModelSignature::algorithm));
+    setText(ps, ++i, signature.map(ModelSignature::base64));
+    return i;
+  }
+
+  /** The signature in the columns of {@code base}, when the row has one. */
+  private static Optional<ModelSignature> signature(ResultSet rs, String base, String what)
+      throws SQLException {
+    String keyId = rs.getString(base + "_key_id");
+    String algorithm = rs.getString(base + "_algorithm");
+    String bytes = rs.getString(base);
+    if (keyId == null && algorithm == null && bytes == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ModelSignature.fromBase64(keyId, algorithm, bytes));
+    } catch (RuntimeException e) {
+      LOG.error("the model registry cannot read a stored signature of {}: {}", what, e.toString());
+      throw new CorruptRecordException("the stored " + base + " of " + what + " is corrupt");
     }
   }
 
@@ -355,7 +396,9 @@ final class VersionRows {
         Set.of(),
         details(rs.getString("details_json"), name, version)
             .withSourceResolved(
-                rs.getString("feature_schema_hash"), FeatureCatalog.schema().versionHash()));
+                rs.getString("feature_schema_hash"), FeatureCatalog.schema().versionHash()),
+        signature(rs, "signature", "version " + version + " of model '" + name + "'"),
+        signature(rs, "upload_signature", "version " + version + " of model '" + name + "'"));
   }
 
   private static VersionDetails details(String json, String name, long version) {

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.propensity.engine.features.FeatureCatalog;
+import io.propensity.runtime.signing.ModelKeys;
+import io.propensity.runtime.signing.ModelSigner;
 import io.propensity.training.registry.BlobInfo;
 import io.propensity.training.registry.BlobKind;
 import io.propensity.training.registry.Metric;
 import io.propensity.training.registry.ModelRegistry;
 import io.propensity.training.registry.ModelVersionRecord;
+import io.propensity.training.registry.RegistrySigning;
 import io.propensity.training.registry.RegistryStoreException;
 import io.propensity.training.registry.StorageQuota;
 import io.propensity.training.registry.VersionDetails;
@@ -72,7 +75,8 @@ public abstract class ProtobufDetailsMigrationContract {
         Clock.systemUTC(),
         Duration.ofMillis(100),
         ModelRegistry.DEFAULT_MAX_MODEL_TEXT_BYTES,
-        StorageQuota.DEFAULT);
+        StorageQuota.DEFAULT,
+        RegistrySigning.with(new ModelSigner(ModelKeys.generate())));
   }
 
   @Test
