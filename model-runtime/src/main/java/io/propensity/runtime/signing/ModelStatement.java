@@ -25,6 +25,9 @@ public record ModelStatement(
     long artifactSizeBytes,
     String featureSchemaHash) {
 
+  /** The artifact format of LightGBM text models, as the registry names it. */
+  public static final String LIGHTGBM_TEXT = "lightgbm_text";
+
   /** Tag of the canonical encoding; a new encoding gets a new tag, never a changed meaning. */
   static final String ENCODING = "propensity-model-statement/v1";
 

@@ -324,8 +324,11 @@ class RegistryGrpcTest {
     assertThat(registered.getVersion()).isEqualTo(1);
     assertThat(registered.hasCreatedAt()).isTrue();
     assertThat(registered.getArtifactSha256()).isEqualTo(BlobInfo.sha256Hex(artifact));
-    assertThat(registered.toBuilder().clearVersion().clearCreatedAt().build())
+    assertThat(registered.toBuilder().clearVersion().clearCreatedAt().clearSignature().build())
         .isEqualTo(asStored(sent));
+    assertThat(registered.getSignature().getKeyId()).matches("[0-9a-f]{16}");
+    assertThat(registered.getSignature().getAlgorithm()).isEqualTo("Ed25519");
+    assertThat(registered.getSignature().getSignature().size()).isEqualTo(64);
 
     Iterator<DownloadArtifactResponse> download =
         call()
@@ -348,6 +351,7 @@ class RegistryGrpcTest {
     assertThat(first.getHeader().getArtifactFormat())
         .isEqualTo(ArtifactFormat.ARTIFACT_FORMAT_LIGHTGBM_TEXT);
     assertThat(first.getHeader().getVersion()).isEqualTo(1);
+    assertThat(first.getHeader().getSignature()).isEqualTo(registered.getSignature());
     assertThat(chunks).isEqualTo(3);
     assertThat(received.toByteArray()).isEqualTo(artifact);
     assertThat(BlobInfo.sha256Hex(received.toByteArray())).isEqualTo(first.getHeader().getSha256());
