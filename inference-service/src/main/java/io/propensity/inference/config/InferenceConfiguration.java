@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.bind.annotation.Bindable;
 import io.propensity.inference.reload.ScorerKind;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -28,6 +29,11 @@ import java.util.List;
  *     {@code native} scorer only
  * @param scorer {@code java} (the default: model-runtime's pure-Java scorer and TreeSHAP, no native
  *     library in the process) or {@code native} (LightGBM's library through JNI)
+ * @param trustedModelKeys PEM public key files (comma-separated in the environment) of the
+ *     registries whose signatures are trusted, e.g. training-service's {@code
+ *     registry-signing-key.pem.pub.pem}; when set, a version that is unsigned or whose signature
+ *     does not verify is refused (the previous version keeps serving); unset means signatures are
+ *     not verified
  */
 @ConfigurationProperties("propensity.inference")
 public record InferenceConfiguration(
@@ -40,7 +46,8 @@ public record InferenceConfiguration(
     @Bindable(defaultValue = "67108864") long maxArtifactBytes,
     @Bindable(defaultValue = "2") int warmUpRounds,
     @Bindable(defaultValue = "1") int scoringThreads,
-    @Bindable(defaultValue = "java") String scorer) {
+    @Bindable(defaultValue = "java") String scorer,
+    @Nullable List<String> trustedModelKeys) {
 
   public InferenceConfiguration {
     ScorerKind.parse(scorer); // refuse a misspelt value when the service starts
@@ -56,6 +63,17 @@ public record InferenceConfiguration(
     return models == null
         ? List.of()
         : models.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** The configured trusted model key files; none when signatures are not verified. */
+  public List<Path> trustedModelKeyFiles() {
+    return trustedModelKeys == null
+        ? List.of()
+        : trustedModelKeys.stream()
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .map(Path::of)
+            .toList();
   }
 
   /** The configured scorer. */

@@ -37,6 +37,7 @@ import io.propensity.inference.scoring.RowScorer;
 import io.propensity.inference.scoring.Scorer;
 import io.propensity.inference.scoring.ScoringMetrics;
 import io.propensity.inference.serving.ServedModels;
+import io.propensity.runtime.signing.TrustedModelKeys;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -109,7 +110,25 @@ class InferenceServiceFactory {
             config.maxArtifactBytes(),
             Math.max(1, config.warmUpRounds())),
         ModelLoader.loaderOf(scorer, config.scoringThreads()),
-        clock);
+        clock,
+        trustedModelKeys(config));
+  }
+
+  /** The keys model signatures are verified with; empty (and said once) when none is configured. */
+  private static Optional<TrustedModelKeys> trustedModelKeys(InferenceConfiguration config) {
+    if (config.trustedModelKeyFiles().isEmpty()) {
+      LOG.warn(
+          "model signatures are NOT verified: any version the registry serves is loaded. Set"
+              + " propensity.inference.trusted-model-keys (PROPENSITY_INFERENCE_TRUSTED_MODEL_KEYS)"
+              + " to the registry's public key file to load signed versions only");
+      return Optional.empty();
+    }
+    TrustedModelKeys keys = TrustedModelKeys.fromPemFiles(config.trustedModelKeyFiles());
+    LOG.info(
+        "loading only model versions signed by key {} ({})",
+        keys.keyIds(),
+        config.trustedModelKeyFiles());
+    return Optional.of(keys);
   }
 
   /** Created with the context so that watching the registry starts before the server listens. */

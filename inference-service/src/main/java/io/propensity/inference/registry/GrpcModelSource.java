@@ -26,6 +26,7 @@ import io.propensity.runtime.calibration.Calibration;
 import io.propensity.runtime.metrics.CalibrationBin;
 import io.propensity.runtime.metrics.ConfusionMatrix;
 import io.propensity.runtime.metrics.LiftDecile;
+import io.propensity.runtime.signing.ModelSignature;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -228,7 +229,18 @@ public final class GrpcModelSource implements ModelSource {
         next.getChunk().getData().writeTo(bytes);
       }
       return new Artifact(
-          name, version, bytes.toByteArray(), header.getSha256(), header.getSizeBytes());
+          name,
+          version,
+          bytes.toByteArray(),
+          header.getSha256(),
+          header.getSizeBytes(),
+          header.hasSignature()
+              ? Optional.of(
+                  new ModelSignature(
+                      header.getSignature().getKeyId(),
+                      header.getSignature().getAlgorithm(),
+                      header.getSignature().getSignature().toByteArray()))
+              : Optional.empty());
     } catch (StatusRuntimeException e) {
       throw failure("DownloadArtifact(" + label + ")", e);
     } catch (java.io.IOException e) {

@@ -14,6 +14,8 @@ import io.propensity.runtime.LightGbmModel;
 import io.propensity.runtime.ModelLoadException;
 import io.propensity.runtime.ScoringModel;
 import io.propensity.runtime.calibration.CalibratedModel;
+import io.propensity.runtime.signing.ModelStatement;
+import io.propensity.runtime.signing.TrustedModelKeys;
 import io.propensity.runtime.table.TableColumn;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,12 +26,14 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Turns a registry version into a {@link ServedModel}, or refuses it. In order: format, schema (an
  * ENGINE version's must be the service's; a PROVIDED version's must say how to encode each feature
  * and, once downloaded, describe the artifact's features) and calibration (before downloading),
- * size and SHA-256 of the bytes against both the registered and the announced checksum, LightGBM
+ * size and SHA-256 of the bytes against both the registered and the announced checksum, the
+ * registry's signature when signatures are verified (before anything parses the bytes), LightGBM
  * load by the configured {@link ScorerLoader} (the pure-Java scorer by default: its trees and
  * TreeSHAP tables are built here, before {@link ModelReloader} swaps the version in), feature
  * count, golden rows (scored through the version's calibration, as every served probability is),
@@ -105,13 +109,29 @@ public final class ModelLoader {
   private final Settings settings;
   private final ScorerLoader scorerLoader;
   private final Clock clock;
+  private final Optional<TrustedModelKeys> trustedKeys;
 
+  /** A loader that does not verify model signatures. */
   public ModelLoader(
       FeatureSchema schema, Settings settings, ScorerLoader scorerLoader, Clock clock) {
+    this(schema, settings, scorerLoader, clock, Optional.empty());
+  }
+
+  /**
+   * A loader that, when {@code trustedKeys} is present, loads only versions signed by one of them
+   * over the bytes received, the version's name and its schema.
+   */
+  public ModelLoader(
+      FeatureSchema schema,
+      Settings settings,
+      ScorerLoader scorerLoader,
+      Clock clock,
+      Optional<TrustedModelKeys> trustedKeys) {
     this.schema = Objects.requireNonNull(schema, "schema");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.scorerLoader = Objects.requireNonNull(scorerLoader, "scorerLoader");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.trustedKeys = Objects.requireNonNull(trustedKeys, "trustedKeys");
   }
 
   public Settings settings() {
@@ -255,6 +275,7 @@ public final class ModelLoader {
       throws ModelRefusedException {
     checkDescriptor(d);
     String sha = verifyBytes(d, artifact);
+    verifySignature(d, artifact, sha);
     String text = new String(artifact.bytes(), StandardCharsets.UTF_8);
     if (d.provided()) {
       checkDescribesArtifact(d, text);
@@ -321,6 +342,27 @@ public final class ModelLoader {
               + a.announcedSha256());
     }
     return actual;
+  }
+
+  /**
+   * With signatures verified, the registry's signature must vouch for exactly these bytes under
+   * this name and schema. Checked before any parser sees the bytes: the model parser is the attack
+   * surface a forged artifact aims at.
+   */
+  private void verifySignature(ModelDescriptor d, Artifact a, String sha)
+      throws ModelRefusedException {
+    if (trustedKeys.isEmpty()) {
+      return;
+    }
+    ModelStatement statement =
+        new ModelStatement(
+            d.name(), ModelStatement.LIGHTGBM_TEXT, sha, a.bytes().length, d.schemaHash());
+    Optional<String> why = trustedKeys.get().whyUntrusted(statement, a.signature());
+    if (why.isPresent()) {
+      throw new ModelRefusedException(
+          RefusalReason.SIGNATURE,
+          d.label() + ": refused before parsing, model signatures are verified and " + why.get());
+    }
   }
 
   /** Lower-case hex SHA-256. */

@@ -23,7 +23,13 @@ public enum RefusalReason {
    * calibrated probabilities: serving the artifact's own probabilities instead would be wrong
    * without anyone noticing.
    */
-  CALIBRATION;
+  CALIBRATION,
+  /**
+   * Model signatures are verified ({@code propensity.inference.trusted-model-keys}) and the version
+   * is unsigned, signed by a key not trusted, or its signature does not match the bytes received,
+   * its name or its schema. Checked before the artifact is parsed.
+   */
+  SIGNATURE;
 
   /** Lower-case tag value. */
   public String tag() {

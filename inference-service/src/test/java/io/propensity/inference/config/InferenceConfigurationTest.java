@@ -7,14 +7,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.propensity.inference.reload.ModelLoader;
 import io.propensity.inference.reload.ScorerKind;
+import io.propensity.runtime.signing.ModelKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InferenceConfigurationTest {
 
   private static InferenceConfiguration with(int threads, String scorer) {
     return new InferenceConfiguration(
-        "purchase-7d", null, "production", "score", 0, 1e-6, 1 << 26, 2, threads, scorer);
+        "purchase-7d", null, "production", "score", 0, 1e-6, 1 << 26, 2, threads, scorer, null);
   }
 
   private static InferenceConfiguration withScoringThreads(int threads) {
@@ -74,6 +78,32 @@ class InferenceConfigurationTest {
       assertThat(context.getBean(InferenceConfiguration.class).scorerKind())
           .isEqualTo(ScorerKind.NATIVE);
     }
+  }
+
+  @Test
+  void trustedModelKeysAreCommaSeparatedPemFilesAndAnUnreadableOneStopsTheServiceAtStart(
+      @TempDir Path dir) throws Exception {
+    Path a = Files.writeString(dir.resolve("a.pem"), publicKeyPem());
+    Path b = Files.writeString(dir.resolve("b.pem"), publicKeyPem());
+
+    try (ApplicationContext context =
+        start(Map.of("propensity.inference.trusted-model-keys", " " + a + ", " + b + " ,"))) {
+      assertThat(context.getBean(InferenceConfiguration.class).trustedModelKeyFiles())
+          .containsExactly(a, b);
+      context.getBean(ModelLoader.class);
+    }
+    try (ApplicationContext context = start(Map.of())) {
+      assertThat(context.getBean(InferenceConfiguration.class).trustedModelKeyFiles()).isEmpty();
+    }
+    String missing = dir.resolve("missing.pem").toString();
+    assertThatThrownBy(
+            () -> start(Map.of("propensity.inference.trusted-model-keys", missing)).close())
+        .rootCause()
+        .hasMessageContaining("missing.pem");
+  }
+
+  private static String publicKeyPem() {
+    return ModelKeys.publicKeyPem(ModelKeys.generate().getPublic());
   }
 
   @Test

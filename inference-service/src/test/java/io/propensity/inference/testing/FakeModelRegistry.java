@@ -262,10 +262,14 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
       return;
     }
     downloads.incrementAndGet();
+    FileHeader.Builder header = FileHeader.newBuilder();
+    if (s.meta().hasSignature()) {
+      header.setSignature(s.meta().getSignature());
+    }
     out.onNext(
         DownloadArtifactResponse.newBuilder()
             .setHeader(
-                FileHeader.newBuilder()
+                header
                     .setName(req.getName())
                     .setVersion(s.meta().getVersion())
                     .setSizeBytes(s.artifact().length)
