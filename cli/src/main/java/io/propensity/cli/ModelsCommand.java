@@ -115,12 +115,20 @@ final class ModelsCommand implements Runnable {
                           .setView(ModelVersionView.MODEL_VERSION_VIEW_BASIC)
                           .build());
           out.printf(
-              "%-8s %-20s %-20s %8s %8s %8s %8s  %s%n",
-              "version", "aliases", "created", "ROC-AUC", "PR-AUC", "F1", "thresh", "job");
+              "%-8s %-20s %-20s %8s %8s %8s %8s  %-16s %s%n",
+              "version",
+              "aliases",
+              "created",
+              "ROC-AUC",
+              "PR-AUC",
+              "F1",
+              "thresh",
+              "signed by",
+              "job");
           for (ModelVersion v : r.getModelVersionsList()) {
             Evaluation e = v.getEvaluation();
             out.printf(
-                "%-8s %-20s %-20s %8.3f %8.3f %8.3f %8.3f  %s%n",
+                "%-8s %-20s %-20s %8.3f %8.3f %8.3f %8.3f  %-16s %s%n",
                 "v" + v.getVersion(),
                 v.getAliasesCount() == 0 ? "-" : String.join(",", v.getAliasesList()),
                 EventProtoMapper.instant(v.getCreatedAt()).truncatedTo(ChronoUnit.SECONDS),
@@ -128,6 +136,7 @@ final class ModelsCommand implements Runnable {
                 e.getPrAuc(),
                 e.getF1(),
                 v.getThreshold(),
+                v.hasSignature() ? v.getSignature().getKeyId() : "-",
                 v.getTrainingJobId().isEmpty() ? "-" : v.getTrainingJobId());
           }
         }
@@ -307,6 +316,16 @@ final class ModelsCommand implements Runnable {
       out.printf("  features    %s%n", Show.featureSource(v.getFeatureSchema().getSource()));
       out.printf(
           "  artifact    %,d bytes, sha256 %s%n", v.getArtifactSizeBytes(), v.getArtifactSha256());
+      out.printf(
+          "  signature   %s%n",
+          v.hasSignature()
+              ? v.getSignature().getAlgorithm()
+                  + " by registry key "
+                  + v.getSignature().getKeyId()
+                  + (v.hasUploadSignature()
+                      ? ", uploaded signed by key " + v.getUploadSignature().getKeyId()
+                      : "")
+              : "none (registered before signing, or a format the registry does not check)");
       if (v.getTuningTrialsCount() > 0) {
         var best = v.getTuningTrialsList().stream().filter(t -> t.getBest()).findFirst();
         out.printf(
