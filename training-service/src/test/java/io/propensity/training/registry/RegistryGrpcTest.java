@@ -670,6 +670,25 @@ class RegistryGrpcTest {
   }
 
   @Test
+  void anUploadSignatureIsRefusedByARegistryThatTrustsNoUploaderKeysAndNothingIsStored() {
+    byte[] artifact = artifact(1000, 9);
+    ModelVersion.Builder signed = metadata("self-signed", artifact);
+    signed
+        .getUploadSignatureBuilder()
+        .setKeyId("0123456789abcdef")
+        .setAlgorithm("Ed25519")
+        .setSignature(ByteString.copyFrom(new byte[64]));
+
+    StatusRuntimeException refused =
+        registerFails(messages(signed.build(), artifact, 400, new byte[0]));
+
+    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(violatedFields(refused)).containsExactly("model_version.upload_signature");
+    assertThat(refused.getStatus().getDescription()).contains("trusts no uploader keys");
+    assertThat(lookupFails("self-signed").getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+  }
+
+  @Test
   void malformedRegistrationsAreInvalidArgumentNamingTheFieldAndStoreNothing() {
     byte[] artifact = artifact(1000, 5);
     ModelVersion good = metadata("refused", artifact).build();
