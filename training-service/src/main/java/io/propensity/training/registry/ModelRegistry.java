@@ -106,6 +106,11 @@ public final class ModelRegistry implements AutoCloseable {
    * 1e-6 through the version's calibration. Anything else could never be served, so it is refused
    * here rather than at inference.
    *
+   * <p>A LightGBM text version that passes is signed with the registry's key ({@link
+   * RegistrySigning}) over its {@link ModelStatement}, and the signature stored with it: a serving
+   * system that trusts that key knows the bytes it downloads are the ones checked here. An upload
+   * signature the version carries is verified (before the artifact is parsed) and kept.
+   *
    * @throws InvalidInputException when a field is malformed, the artifact cannot be served with
    *     these details, or the bytes do not match what was announced; nothing is stored
    * @throws ResourceExhaustedException when a LightGBM text artifact is larger than this registry
@@ -179,7 +184,8 @@ public final class ModelRegistry implements AutoCloseable {
       stored = BlobSource.of(text);
       // signed only now: the signature says that these bytes passed the checks above
       signature = Optional.of(signing.signer().sign(statement));
-    } else if (version.uploadSignature().isPresent() || uploadSignatureRequired) {
+    } else if (version.uploadSignature().isPresent()
+        || (uploadSignatureRequired && !signing.uploaders().isEmpty())) {
       // the store refuses bytes that differ from the announced size and checksum
       signing.checkUpload(
           version
