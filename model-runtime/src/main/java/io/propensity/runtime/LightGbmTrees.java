@@ -62,15 +62,17 @@ public final class LightGbmTrees {
   static final int LOCKSTEP = 8;
 
   /**
-   * The scorer's own layout of every tree, leaves included: per walk node four ints, where the node
-   * reads its value in the prepared row (or −1, see {@link #readAt}), its left and right child as
-   * walk nodes, and padding. A leaf is a node whose children are itself, so a walk can take more
-   * steps than its tree is deep and stay at its leaf: trees walked together need no per-tree exit
-   * test. Each tree is laid out breadth-first, so its top levels share cache lines.
+   * The scorer's own layout of every tree, leaves included: per walk node two ints, where the node
+   * reads its value in the prepared row (or −1, see {@link #readAt}) and its left child as a walk
+   * node; the right child is the next one, so the step is {@code left + (value > threshold)} and
+   * the child's index never waits for a load that depends on the compare. A leaf is its own left
+   * child with a threshold of +∞ (no prepared value is NaN), so a walk can take more steps than its
+   * tree is deep and stay at its leaf: trees walked together need no per-tree exit test. Each tree
+   * is laid out breadth-first, so its top levels share cache lines.
    */
   private final int[] walk;
 
-  /** Per walk node: the threshold; unused for leaves. */
+  /** Per walk node: the threshold; +∞ for leaves. */
   private final double[] walkThreshold;
 
   /** Per walk node: the leaf value (0 for an internal node). */
@@ -192,7 +194,7 @@ public final class LightGbmTrees {
       leafBase += tree.leaves();
     }
     expectedValue = expected;
-    walk = new int[4 * (nodes + leaves)];
+    walk = new int[2 * (nodes + leaves)];
     walkThreshold = new double[nodes + leaves];
     walkValue = new double[nodes + leaves];
     walkNode = new int[nodes + leaves];
@@ -225,21 +227,20 @@ public final class LightGbmTrees {
         int at = head;
         depth = Math.max(depth, queueDepth[head]);
         if (child < 0) {
-          walk[4 * at] = 0;
-          walk[4 * at + 1] = at;
-          walk[4 * at + 2] = at;
+          walk[2 * at] = 0;
+          walk[2 * at + 1] = at;
+          walkThreshold[at] = Double.POSITIVE_INFINITY;
           walkValue[at] = leafValue[~child];
           walkNode[at] = -1;
         } else {
-          walk[4 * at] = packed[4 * child];
+          walk[2 * at] = packed[4 * child];
+          walk[2 * at + 1] = tail;
           walkThreshold[at] = threshold[child];
           walkNode[at] = child;
           queue[tail] = left[child];
-          queueDepth[tail] = queueDepth[head] + 1;
-          walk[4 * at + 1] = tail++;
+          queueDepth[tail++] = queueDepth[head] + 1;
           queue[tail] = right[child];
-          queueDepth[tail] = queueDepth[head] + 1;
-          walk[4 * at + 2] = tail++;
+          queueDepth[tail++] = queueDepth[head] + 1;
         }
         head++;
       }
@@ -401,13 +402,14 @@ public final class LightGbmTrees {
 
   /** One step of a lock-step walk from walk node {@code n}: the walk node the row goes to. */
   private int next(int n, double[] x, double[] row) {
-    int at = n << 2;
+    int at = n << 1;
     int read = walk[at];
+    int first = walk[at + 1];
     if (read >= 0) {
-      return walk[at + (x[read] <= walkThreshold[n] ? 1 : 2)];
+      return first + (x[read] <= walkThreshold[n] ? 0 : 1);
     }
     int node = walkNode[n];
-    return walk[at + (decide(node, row[splitFeature[node]]) == left[node] ? 1 : 2)];
+    return first + (decide(node, row[splitFeature[node]]) == left[node] ? 0 : 1);
   }
 
   /**
