@@ -23,6 +23,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
+import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
@@ -33,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -350,6 +352,33 @@ public abstract class ServerSecurityContract {
         .allSatisfy(
             (method, status) ->
                 assertThat(status.getCode()).as(method).isEqualTo(Status.Code.UNAUTHENTICATED));
+  }
+
+  @Test
+  void aListedCnOnACertificateFromAnotherCaGetsNowhere() throws Exception {
+    LocalCa.Issued forged =
+        LocalCa.create("forger-ca", Duration.ofDays(1))
+            .issue("mtls-client", List.of(), List.of(), Duration.ofDays(1));
+    // offered whatever CAs the server names, as a hostile client would
+    AdvancedTlsX509KeyManager alwaysOffers = new AdvancedTlsX509KeyManager();
+    alwaysOffers.updateIdentityCredentials(
+        new X509Certificate[] {forged.certificate()}, forged.key());
+    ManagedChannel forger =
+        track(
+            NettyChannelBuilder.forAddress("127.0.0.1", port)
+                .sslContext(
+                    GrpcSslContexts.forClient()
+                        .trustManager(securityDir.resolve("ca.pem").toFile())
+                        .keyManager(alwaysOffers)
+                        .build())
+                .build());
+    Map<String, Status> ended = callAll(forger, rpcs(), r -> null);
+    assertThat(ended)
+        .allSatisfy(
+            (method, status) ->
+                assertThat(status.getCode())
+                    .as(method + " " + status)
+                    .isIn(Status.Code.UNAVAILABLE, Status.Code.UNAUTHENTICATED));
   }
 
   @Test

@@ -13,9 +13,11 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.util.AdvancedTlsX509KeyManager;
 import io.propensity.client.security.LocalCa;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,12 +115,22 @@ class ServerTlsHotReloadTest {
     ca.write(caFile, dir.resolve("ca-key.pem"));
     start(cert, key, caFile, "optional");
     LocalCa stranger = LocalCa.create("stranger-ca", Duration.ofDays(1));
-
+    LocalCa.Issued foreignIdentity =
+        stranger.issue("inference-service", List.of(), List.of(), Duration.ofDays(1));
+    // a JDK key manager would not even offer a certificate the server's CA list does not name;
+    // this one always offers it, as a hostile client would
+    AdvancedTlsX509KeyManager alwaysOffers = new AdvancedTlsX509KeyManager();
+    alwaysOffers.updateIdentityCredentials(
+        new X509Certificate[] {foreignIdentity.certificate()}, foreignIdentity.key());
     ManagedChannel foreign =
-        channel(
-            caFile,
-            stranger.issue("inference-service", List.of(), List.of(), Duration.ofDays(1)),
-            "foreign");
+        NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
+            .sslContext(
+                GrpcSslContexts.forClient()
+                    .trustManager(caFile.toFile())
+                    .keyManager(alwaysOffers)
+                    .build())
+            .build();
+    channels.add(foreign);
     assertThatThrownBy(() -> health(foreign)).isInstanceOf(StatusRuntimeException.class);
   }
 
