@@ -277,7 +277,7 @@ public final class LocalCa {
     return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n";
   }
 
-  private static void writeAtomically(Path target, String text, boolean secret) {
+  static void writeAtomically(Path target, String text, boolean secret) {
     try {
       Path dir = target.toAbsolutePath().getParent();
       Files.createDirectories(dir);
