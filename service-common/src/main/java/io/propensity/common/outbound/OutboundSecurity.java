@@ -3,8 +3,8 @@ package io.propensity.common.outbound;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.env.Environment;
 import io.propensity.client.security.ChannelSecurity;
+import io.propensity.client.security.ServiceTls;
 import jakarta.inject.Singleton;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -18,11 +18,6 @@ import java.util.function.Function;
  */
 @Factory
 public class OutboundSecurity {
-  static final String INSECURE = "propensity.security.insecure";
-  static final String CA_FILE = "propensity.security.tls.ca-file";
-  static final String CERT_FILE = "propensity.security.tls.cert-file";
-  static final String KEY_FILE = "propensity.security.tls.key-file";
-
   /** The outbound channel settings of this service (one bean, shared by every client). */
   @Singleton
   ChannelSecurity outboundChannelSecurity(Environment env) {
@@ -34,16 +29,8 @@ public class OutboundSecurity {
    * up; absent {@code insecure} means false, the contract's default.
    */
   public static ChannelSecurity from(Function<String, Optional<String>> property) {
-    boolean insecure =
-        property.apply(INSECURE).map(v -> Boolean.parseBoolean(v.strip())).orElse(false);
-    if (insecure) {
-      return ChannelSecurity.plaintext();
-    }
-    Optional<Path> ca = file(property, CA_FILE);
-    ChannelSecurity s = ca.map(ChannelSecurity::tls).orElseGet(ChannelSecurity::tlsWithSystemRoots);
-    Optional<Path> cert = file(property, CERT_FILE);
-    Optional<Path> key = file(property, KEY_FILE);
-    return cert.isPresent() && key.isPresent() ? s.withClientCertificate(cert.get(), key.get()) : s;
+    return ServiceTls.outbound(
+        name -> property.apply(name).map(String::strip).filter(v -> !v.isEmpty()));
   }
 
   /**
@@ -55,9 +42,5 @@ public class OutboundSecurity {
     return from(
         name ->
             Optional.ofNullable(env.get(name.toUpperCase().replace('.', '_').replace('-', '_'))));
-  }
-
-  private static Optional<Path> file(Function<String, Optional<String>> property, String name) {
-    return property.apply(name).map(String::strip).filter(v -> !v.isEmpty()).map(Path::of);
   }
 }
