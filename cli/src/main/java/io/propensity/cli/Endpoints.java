@@ -121,6 +121,14 @@ final class Endpoints implements AutoCloseable {
     return "127.0.0.1:" + (base + slot);
   }
 
+  /** Whether plaintext was asked for, by {@code --insecure} or {@code PROPENSITY_INSECURE=true}. */
+  boolean insecureRequested() {
+    return insecure
+        || envValue(System.getenv(), "PROPENSITY_INSECURE")
+            .map(Boolean::parseBoolean)
+            .orElse(false);
+  }
+
   /**
    * Takes the credentials of {@code stack} (its security directory, or plaintext when it runs
    * insecure) where no option or environment variable gives them; the default stack otherwise.
@@ -156,10 +164,10 @@ final class Endpoints implements AutoCloseable {
     Optional<Path> cert =
         Optional.ofNullable(certFile).or(() -> envPath(env, "PROPENSITY_CERT_FILE"));
     Optional<Path> key = Optional.ofNullable(keyFile).or(() -> envPath(env, "PROPENSITY_KEY_FILE"));
-    Optional<String> tok =
-        Optional.ofNullable(token).or(() -> envValue(env, "PROPENSITY_TOKEN"));
+    Optional<String> tok = Optional.ofNullable(token).or(() -> envValue(env, "PROPENSITY_TOKEN"));
     boolean anyGiven = ca.isPresent() || cert.isPresent() || key.isPresent() || tok.isPresent();
-    if (!explicitTls && envValue(env, "PROPENSITY_INSECURE").map(Boolean::parseBoolean).orElse(false)) {
+    if (!explicitTls
+        && envValue(env, "PROPENSITY_INSECURE").map(Boolean::parseBoolean).orElse(false)) {
       return ChannelSecurity.plaintext();
     }
     Stack s = stack != null ? stack : Stack.local(Optional.empty(), java.util.OptionalInt.empty());
@@ -200,7 +208,11 @@ final class Endpoints implements AutoCloseable {
   }
 
   FeatureServiceClient featureClient() {
-    return FeatureServiceClient.connect(feature(), security(), deadline);
+    try {
+      return FeatureServiceClient.connect(feature(), security(), deadline);
+    } catch (java.io.UncheckedIOException e) {
+      throw new CliException(e.getMessage(), 2);
+    }
   }
 
   ManagedChannel trainingChannel() {

@@ -28,6 +28,7 @@ final class StatusCommand implements Callable<Integer> {
     Stack stack = null;
     if (stackOptions.basePort != null) {
       stack = stackOptions.stack();
+      endpoints.useStack(stack);
       for (Stack.Service s : Stack.grpcServices()) {
         targets.put(s.name(), stack.target(s));
       }
@@ -38,7 +39,7 @@ final class StatusCommand implements Callable<Integer> {
     }
     boolean all = true;
     for (var t : targets.entrySet()) {
-      var h = Stack.health(t.getValue());
+      var h = Stack.health(t.getValue(), endpoints.security());
       all &=
           h.map(x -> x == io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING)
               .orElse(false);
