@@ -161,10 +161,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         stack.down(mine, out);
       }
     }
-    String base = stack.basePort == Stack.DEFAULT_BASE_PORT ? "" : " --base-port " + stack.basePort;
     say(
         "done in %.0f s. The stack keeps running: ./propensity status%s | ./propensity down%s",
-        (System.nanoTime() - started) / 1e9, base, stack.options());
+        (System.nanoTime() - started) / 1e9, stack.options(), stack.options());
     say(
         "metrics: %s (features), :%d (training), :%d (inference)",
         stack.httpUrl(Stack.service("feature-service"), "/prometheus"),

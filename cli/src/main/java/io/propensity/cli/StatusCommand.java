@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Show the gRPC health of each service (and the dashboard's /health for a local stack); exit 0 only when all serve, 6 otherwise.",
-      "Checks the stack of --base-port when given, else the addresses of the service options."
+      "Checks the stack of --base-port/--state-dir when given (with its credentials), else the addresses of the service options."
     })
 final class StatusCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -26,7 +26,7 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, String> targets = new LinkedHashMap<>();
     Stack stack = null;
-    if (stackOptions.basePort != null) {
+    if (stackOptions.basePort != null || stackOptions.stateDir != null) {
       stack = stackOptions.stack();
       endpoints.useStack(stack);
       for (Stack.Service s : Stack.grpcServices()) {
