@@ -25,13 +25,15 @@ import propensity.events.v1.EventsProto;
 import propensity.features.v1.FeatureServiceProto;
 import propensity.features.v1.FeaturesProto;
 import propensity.inference.v1.InferenceServiceProto;
+import propensity.options.v1.OptionsProto;
 import propensity.registry.v1.ModelRegistryProto;
 import propensity.training.v1.TrainingServiceProto;
 
 /**
  * The v1 contracts follow the buf STANDARD conventions the project adopted (STYLE.md): enums prefix
  * their values and start with X_UNSPECIFIED, each RPC has its own Request/Response pair, services
- * end in "Service". Checked on the compiled descriptors, so it holds for what ships.
+ * end in "Service", every RPC declares the scope a caller needs. Checked on the compiled
+ * descriptors, so it holds for what ships.
  */
 class ContractConventionsTest {
 
@@ -204,6 +206,31 @@ class ContractConventionsTest {
     if (!type.getFile().getPackage().equals(m.getFile().getPackage())) {
       violations.add(rpc + " " + role + " " + type.getFullName() + " is from another package");
     }
+  }
+
+  /** The scopes of the i16 security contract; an RPC declares exactly one of them. */
+  private static final Set<String> SCOPES =
+      Set.of("ingest", "read-features", "predict", "train", "registry:write", "promote", "admin");
+
+  @Test
+  void everyRpcDeclaresOneKnownRequiredScope() {
+    List<String> violations = new ArrayList<>();
+    long rpcs =
+        allServices()
+            .flatMap(s -> s.getMethods().stream())
+            .peek(
+                m -> {
+                  String rpc = m.getService().getName() + "." + m.getName();
+                  String scope = m.getOptions().getExtension(OptionsProto.requiredScope);
+                  if (scope.isEmpty()) {
+                    violations.add(rpc + " lacks option (propensity.options.v1.required_scope)");
+                  } else if (!SCOPES.contains(scope)) {
+                    violations.add(rpc + " requires unknown scope " + scope + "; known: " + SCOPES);
+                  }
+                })
+            .count();
+    assertTrue(rpcs > 0, "no RPC found");
+    assertNoViolations("required scopes", violations);
   }
 
   @Test

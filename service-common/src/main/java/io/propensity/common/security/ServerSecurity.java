@@ -10,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A service's transport security, decided once at start: either the explicit insecure switch (one
- * WARN line), or TLS from the configured PEM files (hot reloaded). A service that is not insecure
- * and lacks TLS material refuses to start with a message naming the properties and the switch.
+ * A service's transport security and authentication, decided once at start: either the explicit
+ * insecure switch (one WARN line), or TLS from the configured PEM files (hot reloaded) plus at
+ * least one authentication source (principals file, JWT keys). A service that is not insecure and
+ * lacks either refuses to start with a message naming the properties and the switch.
  */
 @Context
 public final class ServerSecurity implements AutoCloseable {
@@ -20,19 +21,35 @@ public final class ServerSecurity implements AutoCloseable {
 
   private final boolean insecure;
   private final ServerTls tls;
+  private final Authenticator authenticator;
 
-  ServerSecurity(SecurityConfiguration security, TlsConfiguration tls) {
+  ServerSecurity(
+      SecurityConfiguration security,
+      TlsConfiguration tls,
+      AuthConfiguration auth,
+      JwtConfiguration jwt) {
     this.insecure = security.insecure();
     if (insecure) {
       LOG.warn(
           "propensity.security.insecure=true: gRPC is plaintext and no caller is authenticated;"
               + " anyone who reaches the port may call every RPC");
       this.tls = null;
+      this.authenticator = null;
       return;
     }
-    List<String> problems = problems(tls);
+    List<String> problems = problems(tls, auth, jwt);
     if (!problems.isEmpty()) {
       throw new ConfigurationException(refusal(problems));
+    }
+    try {
+      this.authenticator =
+          new Authenticator(
+              auth.principalsPath().map(PrincipalsFile::load),
+              jwt.publicKeyPaths().isEmpty()
+                  ? Optional.empty()
+                  : Optional.of(JwtVerifier.from(jwt)));
+    } catch (RuntimeException e) {
+      throw new ConfigurationException(refusal(List.of(e.getMessage())), e);
     }
     try {
       this.tls = ServerTls.start(tls);
@@ -46,8 +63,8 @@ public final class ServerSecurity implements AutoCloseable {
         tls.reloadPeriod());
   }
 
-  /** What is missing for a secure start; empty when the TLS configuration is complete. */
-  static List<String> problems(TlsConfiguration tls) {
+  /** What is missing for a secure start; empty when the configuration is complete. */
+  static List<String> problems(TlsConfiguration tls, AuthConfiguration auth, JwtConfiguration jwt) {
     List<String> problems = new ArrayList<>();
     if (tls.certPath().isEmpty() || tls.keyPath().isEmpty()) {
       problems.add(
@@ -55,6 +72,12 @@ public final class ServerSecurity implements AutoCloseable {
               + " propensity.security.tls.key-file (env PROPENSITY_SECURITY_TLS_CERT_FILE,"
               + " PROPENSITY_SECURITY_TLS_KEY_FILE), and propensity.security.tls.ca-file"
               + " (PROPENSITY_SECURITY_TLS_CA_FILE) to accept client certificates");
+    }
+    if (auth.principalsPath().isEmpty() && jwt.publicKeyPaths().isEmpty()) {
+      problems.add(
+          "no authentication source: set propensity.security.auth.principals-file (env"
+              + " PROPENSITY_SECURITY_AUTH_PRINCIPALS_FILE) and/or"
+              + " propensity.security.auth.jwt.public-key-files");
     }
     try {
       tls.clientAuthMode();
@@ -65,7 +88,7 @@ public final class ServerSecurity implements AutoCloseable {
   }
 
   static String refusal(List<String> problems) {
-    return "refusing to start without transport security: "
+    return "refusing to start without transport security and authentication: "
         + String.join("; ", problems)
         + ". To run plaintext without authentication instead, set propensity.security.insecure=true"
         + " (env PROPENSITY_SECURITY_INSECURE=true)";
@@ -79,6 +102,11 @@ public final class ServerSecurity implements AutoCloseable {
   /** The reloading server TLS context; empty only in insecure mode. */
   public Optional<ServerTls> tls() {
     return Optional.ofNullable(tls);
+  }
+
+  /** Who may call what; empty only in insecure mode. */
+  public Optional<Authenticator> authenticator() {
+    return Optional.ofNullable(authenticator);
   }
 
   /** Stops re-reading the TLS files. */

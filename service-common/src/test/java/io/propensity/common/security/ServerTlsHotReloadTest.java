@@ -103,6 +103,25 @@ class ServerTlsHotReloadTest {
     assertThatThrownBy(() -> health(plaintext)).isInstanceOf(StatusRuntimeException.class);
   }
 
+  @Test
+  void aClientCertificateFromAnotherCaIsRefusedAtTheHandshake() throws Exception {
+    Path cert = dir.resolve("server.pem");
+    Path key = dir.resolve("server-key.pem");
+    Path caFile = dir.resolve("ca.pem");
+    LocalCa ca = LocalCa.create("ca", Duration.ofDays(1));
+    ca.issueForService("feature-service", Duration.ofDays(1)).write(cert, key);
+    ca.write(caFile, dir.resolve("ca-key.pem"));
+    start(cert, key, caFile, "optional");
+    LocalCa stranger = LocalCa.create("stranger-ca", Duration.ofDays(1));
+
+    ManagedChannel foreign =
+        channel(
+            caFile,
+            stranger.issue("inference-service", List.of(), List.of(), Duration.ofDays(1)),
+            "foreign");
+    assertThatThrownBy(() -> health(foreign)).isInstanceOf(StatusRuntimeException.class);
+  }
+
   private void start(Path cert, Path key, Path ca, String clientAuth) throws Exception {
     tls =
         ServerTls.start(

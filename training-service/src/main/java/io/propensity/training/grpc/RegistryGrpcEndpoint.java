@@ -12,6 +12,7 @@ import io.propensity.common.error.InvalidInputException;
 import io.propensity.common.error.NotFoundException;
 import io.propensity.common.grpc.GrpcErrors;
 import io.propensity.common.grpc.ServerStreams;
+import io.propensity.common.security.Principals;
 import io.propensity.training.registry.AliasExpectation;
 import io.propensity.training.registry.AliasMove;
 import io.propensity.training.registry.BlobInfo;
@@ -236,13 +237,16 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
         req.getExpectedCurrentVersion() == 0
             ? AliasExpectation.any()
             : AliasExpectation.at(req.getExpectedCurrentVersion());
-    AliasMove move = registry.setAlias(req.getName(), req.getAlias(), req.getVersion(), expected);
+    String actor = Principals.current().name();
+    AliasMove move =
+        registry.setAlias(req.getName(), req.getAlias(), req.getVersion(), expected, actor);
     out.onNext(
         SetAliasResponse.newBuilder()
             .setModelVersion(
                 RegistryProtoMapper.toProto(
                     move.target(), ModelVersionView.MODEL_VERSION_VIEW_BASIC))
             .setPreviousVersion(move.previousVersion().orElse(0))
+            .setActor(move.changed() ? actor : "")
             .build());
     out.onCompleted();
   }
@@ -250,13 +254,15 @@ final class RegistryGrpcEndpoint extends ModelRegistryServiceGrpc.ModelRegistryS
   @Override
   public void rollback(RollbackRequest req, StreamObserver<RollbackResponse> out) {
     String alias = req.getAlias().isEmpty() ? ModelRegistry.PRODUCTION : req.getAlias();
-    AliasMove move = registry.rollback(req.getName(), alias);
+    String actor = Principals.current().name();
+    AliasMove move = registry.rollback(req.getName(), alias, actor);
     out.onNext(
         RollbackResponse.newBuilder()
             .setModelVersion(
                 RegistryProtoMapper.toProto(
                     move.target(), ModelVersionView.MODEL_VERSION_VIEW_BASIC))
             .setRolledBackVersion(move.previousVersion().orElse(0))
+            .setActor(actor)
             .build());
     out.onCompleted();
   }

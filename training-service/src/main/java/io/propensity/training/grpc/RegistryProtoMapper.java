@@ -336,6 +336,7 @@ final class RegistryProtoMapper {
               case ROLLBACK -> AliasChangeKind.ALIAS_CHANGE_KIND_ROLLBACK;
             })
         .setChangedAt(timestamp(c.changedAt()))
+        .setActor(c.actor())
         .build();
   }
 

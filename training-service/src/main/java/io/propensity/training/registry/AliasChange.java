@@ -16,6 +16,9 @@ import java.util.OptionalLong;
  * @param previousVersion version it pointed at before; empty for a new alias and initial state
  * @param kind why the alias is reported
  * @param changedAt when the alias was set to {@code version}
+ * @param actor who made the change: the caller's principal name, {@code anonymous (insecure)}
+ *     without authentication, {@link ModelRegistry#POLICY_ACTOR} for a promotion policy; for
+ *     initial state, who made the alias's newest change
  */
 public record AliasChange(
     long changeId,
@@ -24,7 +27,8 @@ public record AliasChange(
     long version,
     OptionalLong previousVersion,
     Kind kind,
-    Instant changedAt) {
+    Instant changedAt,
+    String actor) {
 
   /** Why an alias is reported. */
   public enum Kind {
@@ -42,5 +46,6 @@ public record AliasChange(
     Objects.requireNonNull(previousVersion, "previousVersion");
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(changedAt, "changedAt");
+    Objects.requireNonNull(actor, "actor");
   }
 }

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The model registry: named models, their numbered immutable versions with metrics, schema hash,
@@ -37,6 +40,15 @@ import java.util.regex.Pattern;
 public final class ModelRegistry implements AutoCloseable {
   /** The alias serving systems load. */
   public static final String PRODUCTION = "production";
+
+  /** The actor of an alias moved by a promotion policy ({@link #promoteIfBetter}). */
+  public static final String POLICY_ACTOR = "promotion-policy";
+
+  /** The actor of an alias moved through the overloads without one: the registry's own callers. */
+  public static final String SYSTEM_ACTOR = "system";
+
+  /** Who moved which alias from which version to which, one structured line per change. */
+  private static final Logger AUDIT = LoggerFactory.getLogger("audit");
 
   /** The artifact format of LightGBM text models, whose schema the registry checks. */
   public static final String LIGHTGBM_TEXT = "lightgbm_text";
@@ -300,9 +312,16 @@ public final class ModelRegistry implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // aliases
 
-  /** Points {@code alias} at {@code version} whatever it points at now. */
+  /**
+   * Points {@code alias} at {@code version} whatever it points at now, as {@link #SYSTEM_ACTOR}.
+   */
   public AliasMove setAlias(String name, String alias, long version) {
-    return setAlias(name, alias, version, AliasExpectation.any());
+    return setAlias(name, alias, version, AliasExpectation.any(), SYSTEM_ACTOR);
+  }
+
+  /** {@link #setAlias(String, String, long, AliasExpectation, String)} as {@link #SYSTEM_ACTOR}. */
+  public AliasMove setAlias(String name, String alias, long version, AliasExpectation expected) {
+    return setAlias(name, alias, version, expected, SYSTEM_ACTOR);
   }
 
   /**
@@ -316,11 +335,17 @@ public final class ModelRegistry implements AutoCloseable {
    * refused). The stored artifact is re-read rather than a past verdict trusted, because the checks
    * are the ones inference applies today.
    *
+   * <p>The change is recorded with {@code actor} (audit: who, when, from which version to which),
+   * and written as one line to the {@code audit} logger.
+   *
+   * @param actor who asks: the caller's principal name as the endpoint resolved it
    * @throws NotFoundException when the model or version does not exist
    * @throws FailedPreconditionException when {@code expected} does not hold, or the version cannot
    *     be served (then with a violation on {@code version}); nothing changed
    */
-  public AliasMove setAlias(String name, String alias, long version, AliasExpectation expected) {
+  public AliasMove setAlias(
+      String name, String alias, long version, AliasExpectation expected, String actor) {
+    Objects.requireNonNull(actor, "actor");
     requireName(name);
     requireAlias(alias);
     requireVersionNumber(version, "version");
@@ -328,11 +353,38 @@ public final class ModelRegistry implements AutoCloseable {
       requireVersionNumber(at.version(), "expected_current_version");
     }
     requireServable(name, alias, version);
-    AliasMove move = store.setAlias(name, alias, version, expected, clock.instant());
+    Instant now = clock.instant();
+    AliasMove move = store.setAlias(name, alias, version, expected, now, actor);
     if (move.changed()) {
+      audit("set_alias", name, alias, move, now, actor);
       feed.wake();
     }
     return move;
+  }
+
+  private static void audit(
+      String action, String name, String alias, AliasMove move, Instant at, String actor) {
+    String from =
+        move.previousVersion().isPresent() ? Long.toString(move.previousVersion().getAsLong()) : "";
+    long to = move.target().version();
+    AUDIT
+        .atInfo()
+        .addKeyValue("action", action)
+        .addKeyValue("actor", actor)
+        .addKeyValue("model", name)
+        .addKeyValue("alias", alias)
+        .addKeyValue("from_version", from)
+        .addKeyValue("to_version", to)
+        .addKeyValue("at", at.toString())
+        .log(
+            "{} by {}: model '{}' alias '{}' from version {} to {} at {}",
+            action,
+            actor,
+            name,
+            alias,
+            from.isEmpty() ? "(none)" : from,
+            to,
+            at);
   }
 
   /**
@@ -395,15 +447,24 @@ public final class ModelRegistry implements AutoCloseable {
    * pops the history in one transaction, where parsing an artifact under the alias lock would stall
    * every other alias change.
    *
+   * @param actor who asks, recorded with the change and written to the {@code audit} logger
    * @throws NotFoundException when the model or alias does not exist
    * @throws FailedPreconditionException when there is no earlier version
    */
-  public AliasMove rollback(String name, String alias) {
+  public AliasMove rollback(String name, String alias, String actor) {
+    Objects.requireNonNull(actor, "actor");
     requireName(name);
     requireAlias(alias);
-    AliasMove move = store.rollback(name, alias, clock.instant());
+    Instant now = clock.instant();
+    AliasMove move = store.rollback(name, alias, now, actor);
+    audit("rollback", name, alias, move, now, actor);
     feed.wake();
     return move;
+  }
+
+  /** {@link #rollback(String, String, String)} as {@link #SYSTEM_ACTOR}. */
+  public AliasMove rollback(String name, String alias) {
+    return rollback(name, alias, SYSTEM_ACTOR);
   }
 
   /**
@@ -458,7 +519,7 @@ public final class ModelRegistry implements AutoCloseable {
               + notBetterThanBaseline.get());
     }
     if (productionVersion.isEmpty()) {
-      setAlias(name, PRODUCTION, version, AliasExpectation.absent());
+      setAlias(name, PRODUCTION, version, AliasExpectation.absent(), POLICY_ACTOR);
       return new PromotionDecision(
           name,
           version,
@@ -544,7 +605,7 @@ public final class ModelRegistry implements AutoCloseable {
             + minMargin
             + ")";
     if (gain > 0 && gain >= minMargin) {
-      setAlias(name, PRODUCTION, version, AliasExpectation.at(production.version()));
+      setAlias(name, PRODUCTION, version, AliasExpectation.at(production.version()), POLICY_ACTOR);
       return new PromotionDecision(
           name,
           version,

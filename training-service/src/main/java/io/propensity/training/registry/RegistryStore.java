@@ -53,15 +53,20 @@ public interface RegistryStore extends AutoCloseable {
   List<ModelSummary> listModels(Optional<String> afterName, int limit);
 
   /**
-   * Points {@code alias} at {@code version} if {@code expected} holds, records the change in the
-   * change feed and the alias history. A move to the version the alias already points at changes
-   * and records nothing.
+   * Points {@code alias} at {@code version} if {@code expected} holds, records the change (with
+   * {@code actor}, who made it) in the change feed and the alias history. A move to the version the
+   * alias already points at changes and records nothing.
    *
    * @throws io.propensity.common.error.NotFoundException when the version does not exist
    * @throws io.propensity.common.error.FailedPreconditionException when {@code expected} fails
    */
   AliasMove setAlias(
-      String name, String alias, long version, AliasExpectation expected, Instant now);
+      String name,
+      String alias,
+      long version,
+      AliasExpectation expected,
+      Instant now,
+      String actor);
 
   /**
    * Undoes the alias's newest change that is not undone yet: points it at the version it pointed at
@@ -71,7 +76,7 @@ public interface RegistryStore extends AutoCloseable {
    * @throws io.propensity.common.error.FailedPreconditionException when the alias has no earlier
    *     version
    */
-  AliasMove rollback(String name, String alias, Instant now);
+  AliasMove rollback(String name, String alias, Instant now, String actor);
 
   /**
    * Up to {@code maxLength} bytes of a version's file from {@code offset} (fewer at the end).

@@ -170,6 +170,32 @@ class TrainingJobsGrpcTest {
             .getModelVersion();
     assertThat(v.getVersion()).isEqualTo(1);
     assertThat(v.getArtifactSha256()).hasSize(64);
+    // audit: the policy's promotion and a caller's alias move each record who made them (this
+    // test runs with the insecure switch, so the caller is anonymous)
+    assertThat(
+            registry
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .setAlias(
+                    propensity.registry.v1.SetAliasRequest.newBuilder()
+                        .setName("csv-conversion")
+                        .setAlias("staging")
+                        .setVersion(1)
+                        .build())
+                .getActor())
+        .isEqualTo("anonymous (insecure)");
+    assertThat(
+            registry
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .watchModels(
+                    propensity.registry.v1.WatchModelsRequest.newBuilder()
+                        .addNames("csv-conversion")
+                        .setSendInitialState(true)
+                        .build())
+                .next()
+                .getChangesList())
+        .extracting(a -> a.getAlias() + " by " + a.getActor())
+        .containsExactlyInAnyOrder(
+            "production by promotion-policy", "staging by anonymous (insecure)");
     assertThat(v.getEvaluation().getRocAuc())
         .isEqualTo(done.getEvaluation().getModel().getRocAuc());
     assertThat(v.getFeatureSchema().getFeaturesList())

@@ -1097,6 +1097,50 @@ public abstract class ModelRegistryContract {
   }
 
   @Test
+  void everyAliasChangeRecordsWhoMadeItForWatchersAndLaterWatchersToo() {
+    register("m");
+    register("m");
+    Recorder seen = new Recorder();
+    registry.watch(Set.of("m"), false, seen);
+
+    registry.setAlias("m", "production", 1, AliasExpectation.any(), "alice");
+    registry.setAlias("m", "production", 2, AliasExpectation.any(), "bob");
+    registry.rollback("m", "production", "carol");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.changes.size() >= 3);
+    assertThat(seen.changes)
+        .extracting(
+            c ->
+                c.actor()
+                    + ":"
+                    + c.kind()
+                    + ":"
+                    + c.previousVersion().orElse(0)
+                    + "->"
+                    + c.version())
+        .containsExactly("alice:SET:0->1", "bob:SET:1->2", "carol:ROLLBACK:2->1");
+
+    // a watcher arriving later sees who made each alias's newest change, also from a fresh registry
+    Recorder later = new Recorder();
+    openRegistry().watch(Set.of("m"), true, later);
+    assertThat(later.initial.get(0))
+        .extracting(c -> c.alias() + "=" + c.version() + " by " + c.actor())
+        .containsExactly("production=1 by carol");
+  }
+
+  @Test
+  void aMoveWithoutAnActorIsRecordedAsTheSystem() {
+    register("m");
+    Recorder seen = new Recorder();
+    registry.watch(Set.of("m"), false, seen);
+
+    registry.setAlias("m", "production", 1);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !seen.changes.isEmpty());
+    assertThat(seen.changes.get(0).actor()).isEqualTo(ModelRegistry.SYSTEM_ACTOR);
+  }
+
+  @Test
   void closedWatchReceivesNothingMoreWhileOthersDo() {
     register("m");
     register("m");

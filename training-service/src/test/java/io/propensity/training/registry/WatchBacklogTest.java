@@ -13,7 +13,14 @@ class WatchBacklogTest {
 
   private static AliasChange change(long id) {
     return new AliasChange(
-        id, "m", "production", id, OptionalLong.empty(), AliasChange.Kind.SET, Instant.EPOCH);
+        id,
+        "m",
+        "production",
+        id,
+        OptionalLong.empty(),
+        AliasChange.Kind.SET,
+        Instant.EPOCH,
+        "tester");
   }
 
   @Test

@@ -39,7 +39,13 @@ final class AliasRows {
 
   /** Points {@code alias} at {@code version} if {@code expected} holds, and records the change. */
   static AliasMove set(
-      Connection c, String name, String alias, long version, AliasExpectation expected, Instant now)
+      Connection c,
+      String name,
+      String alias,
+      long version,
+      AliasExpectation expected,
+      Instant now,
+      String actor)
       throws SQLException {
     requireVersion(c, name, version);
     OptionalLong current = target(c, name, alias);
@@ -48,12 +54,12 @@ final class AliasRows {
       return new AliasMove(VersionRows.require(c, name, version), current, false);
     }
     move(c, name, alias, version, now);
-    recordChange(c, name, alias, version, current, AliasChange.Kind.SET, now);
+    recordChange(c, name, alias, version, current, AliasChange.Kind.SET, now, actor);
     return new AliasMove(VersionRows.require(c, name, version), current, true);
   }
 
   /** Moves {@code alias} back to where it pointed before its newest change not undone yet. */
-  static AliasMove rollback(Connection c, String name, String alias, Instant now)
+  static AliasMove rollback(Connection c, String name, String alias, Instant now, String actor)
       throws SQLException {
     OptionalLong current = target(c, name, alias);
     if (current.isEmpty()) {
@@ -96,7 +102,7 @@ final class AliasRows {
     }
     long target = before.getAsLong();
     move(c, name, alias, target, now);
-    recordChange(c, name, alias, target, current, AliasChange.Kind.ROLLBACK, now);
+    recordChange(c, name, alias, target, current, AliasChange.Kind.ROLLBACK, now, actor);
     return new AliasMove(VersionRows.require(c, name, target), current, true);
   }
 
@@ -161,12 +167,13 @@ final class AliasRows {
       long version,
       OptionalLong previous,
       AliasChange.Kind kind,
-      Instant now)
+      Instant now,
+      String actor)
       throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO alias_changes (name, alias, version, previous_version, kind, undone, changed_at_ms)"
-                + " VALUES (?, ?, ?, ?, ?, 0, ?)")) {
+            "INSERT INTO alias_changes (name, alias, version, previous_version, kind, undone,"
+                + " changed_at_ms, actor) VALUES (?, ?, ?, ?, ?, 0, ?, ?)")) {
       ps.setString(1, name);
       ps.setString(2, alias);
       ps.setLong(3, version);
@@ -177,6 +184,7 @@ final class AliasRows {
       }
       ps.setString(5, kind.name());
       ps.setLong(6, now.toEpochMilli());
+      ps.setString(7, actor);
       ps.executeUpdate();
     }
   }
@@ -186,7 +194,9 @@ final class AliasRows {
     List<AliasChange> aliases = new ArrayList<>();
     try (PreparedStatement ps =
             c.prepareStatement(
-                "SELECT name, alias, version, changed_at_ms FROM aliases ORDER BY name, alias");
+                "SELECT a.name, a.alias, a.version, a.changed_at_ms, (SELECT ch.actor FROM"
+                    + " alias_changes ch WHERE ch.name = a.name AND ch.alias = a.alias ORDER BY"
+                    + " ch.id DESC LIMIT 1) AS actor FROM aliases a ORDER BY a.name, a.alias");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         String name = rs.getString("name");
@@ -199,7 +209,8 @@ final class AliasRows {
                   rs.getLong("version"),
                   OptionalLong.empty(),
                   AliasChange.Kind.INITIAL,
-                  Instant.ofEpochMilli(rs.getLong("changed_at_ms"))));
+                  Instant.ofEpochMilli(rs.getLong("changed_at_ms")),
+                  rs.getString("actor") == null ? "" : rs.getString("actor")));
         }
       }
     }
@@ -220,8 +231,8 @@ final class AliasRows {
   static List<AliasChange> changesAfter(Connection c, long afterId, int limit) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT id, name, alias, version, previous_version, kind, changed_at_ms FROM alias_changes"
-                + " WHERE id > ? ORDER BY id LIMIT ?")) {
+            "SELECT id, name, alias, version, previous_version, kind, changed_at_ms, actor"
+                + " FROM alias_changes WHERE id > ? ORDER BY id LIMIT ?")) {
       ps.setLong(1, afterId);
       ps.setInt(2, limit);
       List<AliasChange> out = new ArrayList<>();
@@ -235,7 +246,8 @@ final class AliasRows {
                   rs.getLong("version"),
                   optionalLong(rs, "previous_version"),
                   AliasChange.Kind.valueOf(rs.getString("kind")),
-                  Instant.ofEpochMilli(rs.getLong("changed_at_ms"))));
+                  Instant.ofEpochMilli(rs.getLong("changed_at_ms")),
+                  rs.getString("actor")));
         }
       }
       return out;

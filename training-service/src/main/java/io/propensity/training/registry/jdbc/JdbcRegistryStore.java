@@ -205,19 +205,24 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   @Override
   public AliasMove setAlias(
-      String name, String alias, long version, AliasExpectation expected, Instant now) {
+      String name,
+      String alias,
+      long version,
+      AliasExpectation expected,
+      Instant now,
+      String actor) {
     return db.write(
         "set alias '" + alias + "' of model '" + name + "'",
         true,
-        c -> AliasRows.set(c, name, alias, version, expected, now));
+        c -> AliasRows.set(c, name, alias, version, expected, now, actor));
   }
 
   @Override
-  public AliasMove rollback(String name, String alias, Instant now) {
+  public AliasMove rollback(String name, String alias, Instant now, String actor) {
     return db.write(
         "roll back alias '" + alias + "' of model '" + name + "'",
         true,
-        c -> AliasRows.rollback(c, name, alias, now));
+        c -> AliasRows.rollback(c, name, alias, now, actor));
   }
 
   @Override
