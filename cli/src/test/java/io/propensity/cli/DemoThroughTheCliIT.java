@@ -152,6 +152,15 @@ class DemoThroughTheCliIT {
             "--training-service=127.0.0.1:" + (base + 2));
     assertThat(plaintext.exit()).as(plaintext.all()).isEqualTo(4);
     assertThat(plaintext.err()).startsWith("error: UNAVAILABLE");
+    // TLS without a credential: refused, with the hint where one is
+    CliRun.Run anonymous =
+        CliRun.run(
+            "models",
+            "list",
+            "--ca-file=" + security.caFile(),
+            "--training-service=127.0.0.1:" + (base + 2));
+    assertThat(anonymous.exit()).as(anonymous.all()).isEqualTo(3);
+    assertThat(anonymous.err()).startsWith("error: UNAUTHENTICATED").contains("--token");
 
     CliRun.Run list = cli("models", "list");
     assertThat(list.exit()).as(list.all()).isZero();
