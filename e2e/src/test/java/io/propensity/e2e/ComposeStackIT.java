@@ -124,7 +124,12 @@ class ComposeStackIT {
     // training on both cores of a shared machine must not starve the others' health checks
     env.put("PROPENSITY_TRAINING_JAVA_OPTS", "-Xmx1g");
     // secure by default: security-init writes the CA, certificates and admin token here
-    Path securityDir = Files.createTempDirectory("compose-security");
+    // a temporary directory starts owner-only; the services' user (10001) must reach its files
+    Path securityDir =
+        Files.createTempDirectory(
+            "compose-security",
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
     env.put("PROPENSITY_COMPOSE_SECURITY_DIR", securityDir.toString());
     env.remove("PROPENSITY_INSECURE");
     SecurityDirectory security = new SecurityDirectory(securityDir);
