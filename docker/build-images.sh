@@ -5,7 +5,7 @@
 #   propensity/redis:7       Redis 7
 # and, when their jars are built (mvn -DskipTests package), the service images on top of the JRE:
 #   propensity/feature-service, propensity/training-service, propensity/inference-service,
-#   propensity/dashboard (tag dev)
+#   propensity/dashboard, propensity/cli (the compose stack's security-init) (tag dev)
 #
 # How: debootstrap --variant=minbase of Debian bookworm (cached as a tarball), then per image the
 # packages installed into a copy of that root file system with apt in a chroot (security updates
@@ -158,7 +158,7 @@ base_image propensity/postgres:15 "$ROOT/docker/images/postgres" postgresql-15
 base_image propensity/redis:7     "$ROOT/docker/images/redis"    redis-server
 
 if [ "$SERVICES" = 1 ]; then
-  for svc in feature-service training-service inference-service dashboard; do
+  for svc in feature-service training-service inference-service dashboard cli; do
     if ! ls "$ROOT/$svc"/target/*-all.jar >/dev/null 2>&1; then
       printf '  %-58s skipped: no %s/target/*-all.jar (mvn -DskipTests package)\n' "propensity/$svc:$SERVICE_TAG" "$svc"
       continue

@@ -143,7 +143,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         stack.target("inference-service"));
     logHint = stack.log(Stack.service("inference-service")).toString();
     say("[1/7] starting the stack (state in %s)", stack.state);
-    List<Stack.Service> mine = stack.up(out);
+    List<Stack.Service> mine = stack.up(out, endpoints.insecureRequested());
+    endpoints.useStack(stack);
     Thread stopper =
         new Thread(
             () -> {
@@ -160,16 +161,20 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         stack.down(mine, out);
       }
     }
-    String base = stack.basePort == Stack.DEFAULT_BASE_PORT ? "" : " --base-port " + stack.basePort;
     say(
         "done in %.0f s. The stack keeps running: ./propensity status%s | ./propensity down%s",
-        (System.nanoTime() - started) / 1e9, base, stack.options());
+        (System.nanoTime() - started) / 1e9, stack.options(), stack.options());
     say(
-        "metrics: http://127.0.0.1:%d/prometheus (features), :%d (training), :%d (inference)",
-        stack.httpPort(Stack.service("feature-service")),
+        "metrics: %s (features), :%d (training), :%d (inference)",
+        stack.httpUrl(Stack.service("feature-service"), "/prometheus"),
         stack.httpPort(Stack.service("training-service")),
         stack.httpPort(Stack.service("inference-service")));
     say("dashboard: %s", stack.dashboardUrl());
+    if (!stack.insecure()) {
+      say(
+          "security: TLS with the CA %s; the CLI's admin token (all scopes) is %s",
+          stack.securityDirectory().caFile(), stack.securityDirectory().adminTokenFile());
+    }
     return 0;
   }
 

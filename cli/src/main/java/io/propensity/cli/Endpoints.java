@@ -5,6 +5,9 @@ import io.propensity.client.FeatureServiceClient;
 import io.propensity.client.InferenceServiceClient;
 import io.propensity.client.ModelRegistryClient;
 import io.propensity.client.TrainingServiceClient;
+import io.propensity.client.security.ChannelSecurity;
+import io.propensity.client.security.SecurityDirectory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +17,10 @@ import picocli.CommandLine.Option;
 /**
  * Where the services are, shared by the commands that talk to them: an option, else its environment
  * variable, else the port of {@code PROPENSITY_BASE_PORT}'s stack, else the default stack's port on
- * 127.0.0.1. Opens channels lazily and closes them with the command.
+ * 127.0.0.1; and how to reach them: TLS with the CA, client certificate and token of the options or
+ * {@code PROPENSITY_CA_FILE}/{@code _CERT_FILE}/{@code _KEY_FILE}/{@code PROPENSITY_TOKEN}, else of
+ * the local stack's security directory, or plaintext with {@code --insecure}. Opens channels lazily
+ * and closes them with the command.
  */
 final class Endpoints implements AutoCloseable {
   @Option(
@@ -42,7 +48,44 @@ final class Endpoints implements AutoCloseable {
       description = "deadline of each call, e.g. 10s, 2m (default ${DEFAULT-VALUE})")
   Duration deadline;
 
+  @Option(
+      names = "--ca-file",
+      paramLabel = "<pem>",
+      description =
+          "CA certificates the services' TLS certificates must chain to (env PROPENSITY_CA_FILE;"
+              + " default: the local stack's security/ca.pem)")
+  Path caFile;
+
+  @Option(
+      names = "--cert-file",
+      paramLabel = "<pem>",
+      description = "client certificate for mutual TLS (env PROPENSITY_CERT_FILE)")
+  Path certFile;
+
+  @Option(
+      names = "--key-file",
+      paramLabel = "<pem>",
+      description = "PKCS#8 key of --cert-file (env PROPENSITY_KEY_FILE)")
+  Path keyFile;
+
+  @Option(
+      names = "--token",
+      paramLabel = "<token>",
+      description =
+          "bearer token sent with every call (env PROPENSITY_TOKEN; default: the local stack's"
+              + " security/admin.token)")
+  String token;
+
+  @Option(
+      names = "--insecure",
+      description =
+          "plaintext, no credentials: for a stack started with --insecure (env"
+              + " PROPENSITY_INSECURE=true)")
+  boolean insecure;
+
   private final List<ManagedChannel> opened = new ArrayList<>();
+  private Stack stack;
+  private ChannelSecurity security;
   private ManagedChannel training;
   private ManagedChannel inference;
 
@@ -78,6 +121,84 @@ final class Endpoints implements AutoCloseable {
     return "127.0.0.1:" + (base + slot);
   }
 
+  /** Whether plaintext was asked for, by {@code --insecure} or {@code PROPENSITY_INSECURE=true}. */
+  boolean insecureRequested() {
+    return insecure
+        || envValue(System.getenv(), "PROPENSITY_INSECURE")
+            .map(Boolean::parseBoolean)
+            .orElse(false);
+  }
+
+  /**
+   * Takes the credentials of {@code stack} (its security directory, or plaintext when it runs
+   * insecure) where no option or environment variable gives them; the default stack otherwise.
+   */
+  Endpoints useStack(Stack stack) {
+    this.stack = stack;
+    this.security = null;
+    return this;
+  }
+
+  /**
+   * How this command connects: an option, else its environment variable, else the stack's own
+   * settings ({@link Stack#clientSecurity}); TLS options given explicitly win over an insecure
+   * environment.
+   */
+  ChannelSecurity security() {
+    if (security == null) {
+      security = resolveSecurity(System.getenv());
+    }
+    return security;
+  }
+
+  ChannelSecurity resolveSecurity(java.util.Map<String, String> env) {
+    boolean explicitTls = caFile != null || certFile != null || keyFile != null || token != null;
+    if (insecure) {
+      if (explicitTls) {
+        throw new CliException(
+            "--insecure (plaintext) excludes --ca-file, --cert-file, --key-file and --token", 2);
+      }
+      return ChannelSecurity.plaintext();
+    }
+    Optional<Path> ca = Optional.ofNullable(caFile).or(() -> envPath(env, "PROPENSITY_CA_FILE"));
+    Optional<Path> cert =
+        Optional.ofNullable(certFile).or(() -> envPath(env, "PROPENSITY_CERT_FILE"));
+    Optional<Path> key = Optional.ofNullable(keyFile).or(() -> envPath(env, "PROPENSITY_KEY_FILE"));
+    Optional<String> tok = Optional.ofNullable(token).or(() -> envValue(env, "PROPENSITY_TOKEN"));
+    boolean anyGiven = ca.isPresent() || cert.isPresent() || key.isPresent() || tok.isPresent();
+    if (!explicitTls
+        && envValue(env, "PROPENSITY_INSECURE").map(Boolean::parseBoolean).orElse(false)) {
+      return ChannelSecurity.plaintext();
+    }
+    Stack s = stack != null ? stack : Stack.local(Optional.empty(), java.util.OptionalInt.empty());
+    if (!anyGiven) {
+      return s.clientSecurity();
+    }
+    if (cert.isPresent() != key.isPresent()) {
+      throw new CliException("--cert-file and --key-file go together", 2);
+    }
+    SecurityDirectory dir = s.securityDirectory();
+    ChannelSecurity c =
+        ca.map(ChannelSecurity::tls)
+            .orElseGet(
+                () ->
+                    java.nio.file.Files.isRegularFile(dir.caFile())
+                        ? ChannelSecurity.tls(dir.caFile())
+                        : ChannelSecurity.tlsWithSystemRoots());
+    if (cert.isPresent()) {
+      c = c.withClientCertificate(cert.get(), key.get());
+    }
+    return tok.isPresent() ? c.withToken(tok.get()) : c;
+  }
+
+  private static Optional<String> envValue(java.util.Map<String, String> env, String name) {
+    return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+  }
+
+  private static Optional<Path> envPath(java.util.Map<String, String> env, String name) {
+    return envValue(env, name).map(Path::of);
+  }
+
   /** Uses these addresses (e.g. those of a stack just started) instead of the options. */
   Endpoints pointAt(String feature, String training, String inference) {
     this.featureService = feature;
@@ -87,7 +208,11 @@ final class Endpoints implements AutoCloseable {
   }
 
   FeatureServiceClient featureClient() {
-    return FeatureServiceClient.connect(feature(), deadline);
+    try {
+      return FeatureServiceClient.connect(feature(), security(), deadline);
+    } catch (java.io.UncheckedIOException e) {
+      throw new CliException(e.getMessage(), 2);
+    }
   }
 
   ManagedChannel trainingChannel() {
@@ -105,9 +230,17 @@ final class Endpoints implements AutoCloseable {
   }
 
   private ManagedChannel open(String target) {
-    ManagedChannel ch = FeatureServiceClient.plaintext(target);
+    ManagedChannel ch = open(target, security());
     opened.add(ch);
     return ch;
+  }
+
+  private static ManagedChannel open(String target, ChannelSecurity security) {
+    try {
+      return security.open(target);
+    } catch (java.io.UncheckedIOException e) {
+      throw new CliException(e.getMessage(), 2);
+    }
   }
 
   /** The training service, with the per-call deadline. */

@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       TargetsCommand.class,
       ReplayCommand.class,
       BenchCommand.class,
+      SecurityCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class PropensityCli implements Runnable {
@@ -73,8 +74,20 @@ public final class PropensityCli implements Runnable {
             if (sre.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
               err.println(
                   "  (is the service running? `propensity status` shows the stack; --feature-service,"
-                      + " --training-service and --inference-service say where to look)");
+                      + " --training-service and --inference-service say where to look; a TLS"
+                      + " handshake failure: --ca-file, or --insecure for a plaintext stack)");
               return 4;
+            }
+            if (sre.getStatus().getCode() == io.grpc.Status.Code.UNAUTHENTICATED) {
+              err.println(
+                  "  (give a token with --token or PROPENSITY_TOKEN, or a client certificate with"
+                      + " --cert-file/--key-file; a local stack's is in <state dir>/security)");
+              return 3;
+            }
+            if (sre.getStatus().getCode() == io.grpc.Status.Code.PERMISSION_DENIED) {
+              err.println(
+                  "  (this credential lacks the scope; `propensity security token` mints one with it)");
+              return 3;
             }
             if (sre.getStatus().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
               err.println(

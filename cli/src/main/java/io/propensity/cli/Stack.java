@@ -1,13 +1,17 @@
 package io.propensity.cli;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.propensity.client.HealthClient;
+import io.propensity.client.security.ChannelSecurity;
+import io.propensity.client.security.SecurityDirectory;
+import io.propensity.client.security.ServiceTls;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +29,8 @@ import java.util.stream.Stream;
 /**
  * The local stack: the services as separate JVMs on loopback, with embedded storage under one data
  * directory, logs and pid files under a state directory ({@code .propensity/} by default). Ports
- * derive from a base port, so a second stack (a test's) can run beside a developer's.
+ * derive from a base port, so a second stack (a test's) can run beside a developer's. Secure by
+ * default: TLS and authentication with the certificates and tokens of {@code <state>/security/}.
  */
 final class Stack {
   /** The base port of the default stack: gRPC 50051-50053, HTTP 8081-8083. */
@@ -153,32 +158,70 @@ final class Stack {
     return "127.0.0.1:" + grpcPort(s);
   }
 
-  /** The dashboard's address, http://127.0.0.1:port/. */
+  /** The dashboard's address, https://127.0.0.1:port/ (http:// when the stack runs insecure). */
   String dashboardUrl() {
-    return "http://127.0.0.1:" + httpPort(service("dashboard")) + "/";
+    return httpUrl(service("dashboard"), "/");
+  }
+
+  /** {@code path} on a process's HTTP port: https unless the stack runs insecure. */
+  String httpUrl(Service s, String path) {
+    return (insecure() ? "http" : "https") + "://127.0.0.1:" + httpPort(s) + path;
   }
 
   /** Whether a process of this stack answers its readiness probe (gRPC health or HTTP /health). */
   boolean ready(Service s) {
-    return s.grpc() ? health(target(s)).isPresent() : httpHealthy(httpPort(s));
+    return s.grpc()
+        ? health(target(s), clientSecurity()).isPresent()
+        : httpHealthy(httpUrl(s, "/health"));
   }
 
-  /** Whether HTTP {@code /health} on a loopback port answers 200 within a second. */
-  static boolean httpHealthy(int port) {
+  /** Whether HTTP {@code url} answers 200 within a second (over TLS trusting the stack's CA). */
+  boolean httpHealthy(String url) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+    if (url.startsWith("https:") && Files.isRegularFile(securityDirectory().caFile())) {
+      b.sslContext(ServiceTls.sslContextTrusting(securityDirectory().caFile()));
+    }
     try {
-      HttpURLConnection c =
-          (HttpURLConnection)
-              URI.create("http://127.0.0.1:" + port + "/health").toURL().openConnection();
-      c.setConnectTimeout(1000);
-      c.setReadTimeout(1000);
-      try {
-        return c.getResponseCode() == 200;
-      } finally {
-        c.disconnect();
-      }
+      return b.build()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(1)).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
     } catch (IOException e) {
       return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
+  }
+
+  /** The stack's certificates, keys, principals and admin token ({@code <state>/security/}). */
+  SecurityDirectory securityDirectory() {
+    return new SecurityDirectory(state.resolve("security"));
+  }
+
+  /** Marks a stack started with {@code --insecure}, so later commands talk plaintext to it. */
+  private Path insecureMarker() {
+    return state.resolve("run").resolve("insecure");
+  }
+
+  /** Whether this stack was (last) started with {@code --insecure}. */
+  boolean insecure() {
+    return Files.exists(insecureMarker());
+  }
+
+  /**
+   * How a command reaches this stack's services by default: plaintext when it runs insecure, else
+   * TLS trusting its CA with its admin token; TLS on the JVM's roots when it has no security
+   * directory (a command then fails with a hint to give --ca-file/--token or --insecure).
+   */
+  ChannelSecurity clientSecurity() {
+    if (insecure()) {
+      return ChannelSecurity.plaintext();
+    }
+    SecurityDirectory dir = securityDirectory();
+    return dir.present() ? dir.adminClient() : ChannelSecurity.tlsWithSystemRoots();
   }
 
   String target(String serviceName) {
@@ -227,8 +270,14 @@ final class Stack {
   }
 
   /** gRPC health of a service, or empty when it does not answer. */
-  static Optional<HealthCheckResponse.ServingStatus> health(String target) {
-    ManagedChannel ch = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+  static Optional<HealthCheckResponse.ServingStatus> health(
+      String target, ChannelSecurity security) {
+    ManagedChannel ch;
+    try {
+      ch = security.open(target);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
     try {
       return Optional.of(new HealthClient(ch, Duration.ofSeconds(1)).check().getStatus());
     } catch (RuntimeException e) {
@@ -247,14 +296,38 @@ final class Stack {
     }
     env.put("MICRONAUT_SERVER_PORT", Integer.toString(httpPort(s)));
     env.putAll(s.wiring().apply(this));
+    // always explicit, so a value in the caller's environment never decides it
+    if (insecure()) {
+      env.put("PROPENSITY_SECURITY_INSECURE", "true");
+    } else {
+      env.putAll(securityDirectory().serviceEnvironment(s.name()));
+    }
     return env;
   }
 
-  /** Starts every service that is not already answering; returns the ones it started. */
-  List<Service> up(PrintWriter out) throws IOException, InterruptedException {
+  /**
+   * Starts every service that is not already answering; returns the ones it started. Secure unless
+   * {@code insecure}: the first start creates the security directory (a local CA, a certificate per
+   * service, principals.txt, admin.token), and each service serves TLS with its certificate,
+   * verifies callers against the principals and calls the others with mutual TLS.
+   */
+  List<Service> up(PrintWriter out, boolean insecure) throws IOException, InterruptedException {
     Files.createDirectories(state.resolve("logs"));
     Files.createDirectories(state.resolve("run"));
     Files.createDirectories(dataDir());
+    if (insecure) {
+      Files.writeString(insecureMarker(), "started with --insecure: plaintext, no credentials\n");
+      out.println("  security: OFF (--insecure): plaintext gRPC and HTTP, no authentication");
+    } else {
+      Files.deleteIfExists(insecureMarker());
+      SecurityDirectory dir = securityDirectory();
+      SecurityDirectory.Init init = dir.init(List.of(), false);
+      out.printf(
+          "  security: TLS and tokens; %s %s (admin token: %s)%n",
+          init.unchanged() ? "certificates in" : "generated a local CA and certificates in",
+          shortPath(dir.dir()),
+          shortPath(dir.adminTokenFile()));
+    }
     List<Service> started = new ArrayList<>();
     for (Service s : SERVICES) {
       if (ready(s)) {
@@ -283,8 +356,8 @@ final class Stack {
       started.add(s);
       if (s.grpc()) {
         out.printf(
-            "  %-18s starting (pid %d, gRPC %s, metrics http://127.0.0.1:%d/prometheus, log %s)%n",
-            s.name(), p.pid(), target(s), httpPort(s), shortPath(log(s)));
+            "  %-18s starting (pid %d, gRPC %s, metrics %s, log %s)%n",
+            s.name(), p.pid(), target(s), httpUrl(s, "/prometheus"), shortPath(log(s)));
       } else {
         out.printf(
             "  %-18s starting (pid %d, %s, log %s)%n",

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Show the gRPC health of each service (and the dashboard's /health for a local stack); exit 0 only when all serve, 6 otherwise.",
-      "Checks the stack of --base-port when given, else the addresses of the service options."
+      "Checks the stack of --base-port/--state-dir when given (with its credentials), else the addresses of the service options."
     })
 final class StatusCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -26,8 +26,9 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Map<String, String> targets = new LinkedHashMap<>();
     Stack stack = null;
-    if (stackOptions.basePort != null) {
+    if (stackOptions.basePort != null || stackOptions.stateDir != null) {
       stack = stackOptions.stack();
+      endpoints.useStack(stack);
       for (Stack.Service s : Stack.grpcServices()) {
         targets.put(s.name(), stack.target(s));
       }
@@ -38,7 +39,7 @@ final class StatusCommand implements Callable<Integer> {
     }
     boolean all = true;
     for (var t : targets.entrySet()) {
-      var h = Stack.health(t.getValue());
+      var h = Stack.health(t.getValue(), endpoints.security());
       all &=
           h.map(x -> x == io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING)
               .orElse(false);

@@ -2,6 +2,8 @@ package io.propensity.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.propensity.client.security.SecurityDirectory;
+import io.propensity.client.security.ServiceTls;
 import io.propensity.common.testing.ServiceProcess;
 import io.propensity.sources.demo.DemoDataGenerator;
 import java.net.URI;
@@ -65,9 +67,16 @@ class DemoThroughTheCliIT {
     CliRun.run("down", "--base-port", Integer.toString(base), "--state-dir", state.toString());
   }
 
+  /**
+   * The CLI pointed at the demo's stack by its addresses and, as a user of a stack elsewhere would,
+   * by its CA file and admin token.
+   */
   CliRun.Run cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of(where));
+    SecurityDirectory security = new SecurityDirectory(state.resolve("security"));
+    all.add("--ca-file=" + security.caFile());
+    all.add("--token=" + SecurityDirectory.readToken(security.adminTokenFile()));
     return CliRun.run(all.toArray(String[]::new));
   }
 
@@ -102,28 +111,56 @@ class DemoThroughTheCliIT {
         .contains("serving purchase-7d v1")
         .contains("[7/7] replaying 8 live events")
         .contains("./propensity down --base-port " + base)
-        .contains("dashboard: http://127.0.0.1:" + (base + 10) + "/");
+        .contains("dashboard: https://127.0.0.1:" + (base + 10) + "/")
+        .contains("security: TLS")
+        .contains(state.resolve("security").resolve("admin.token").toString());
+    SecurityDirectory security = new SecurityDirectory(state.resolve("security"));
+    assertThat(security.present()).isTrue();
     List<Long> pids = pids();
     assertThat(pids).hasSize(4);
 
     // the dashboard of the stack shows the promoted model
     HttpResponse<String> models =
-        HttpClient.newHttpClient()
+        HttpClient.newBuilder()
+            .sslContext(ServiceTls.sslContextTrusting(security.caFile()))
+            .build()
             .send(
                 HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + (base + 10) + "/api/models"))
+                        URI.create("https://127.0.0.1:" + (base + 10) + "/api/models"))
                     .timeout(Duration.ofSeconds(30))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(models.statusCode()).as(models.body()).isEqualTo(200);
     assertThat(models.body()).contains("purchase-7d").contains("production");
 
-    CliRun.Run status = CliRun.run("status", "--base-port", Integer.toString(base));
+    CliRun.Run status =
+        CliRun.run(
+            "status", "--base-port", Integer.toString(base), "--state-dir", state.toString());
     assertThat(status.exit()).as(status.all()).isZero();
     assertThat(status.out())
         .contains("127.0.0.1:" + (base + 2))
         .contains("SERVING")
-        .containsPattern("dashboard +http://127.0.0.1:" + (base + 10) + "/ +SERVING");
+        .containsPattern("dashboard +https://127.0.0.1:" + (base + 10) + "/ +SERVING");
+
+    // the stack is secure by default: plaintext gets nowhere
+    CliRun.Run plaintext =
+        CliRun.run(
+            "models",
+            "list",
+            "--insecure",
+            "--deadline=5s",
+            "--training-service=127.0.0.1:" + (base + 2));
+    assertThat(plaintext.exit()).as(plaintext.all()).isEqualTo(4);
+    assertThat(plaintext.err()).startsWith("error: UNAVAILABLE");
+    // TLS without a credential: refused, with the hint where one is
+    CliRun.Run anonymous =
+        CliRun.run(
+            "models",
+            "list",
+            "--ca-file=" + security.caFile(),
+            "--training-service=127.0.0.1:" + (base + 2));
+    assertThat(anonymous.exit()).as(anonymous.all()).isEqualTo(3);
+    assertThat(anonymous.err()).startsWith("error: UNAUTHENTICATED").contains("--token");
 
     CliRun.Run list = cli("models", "list");
     assertThat(list.exit()).as(list.all()).isZero();
@@ -190,7 +227,9 @@ class DemoThroughTheCliIT {
           .as("pid " + pid)
           .isNotEqualTo(Optional.of(true));
     }
-    CliRun.Run after = CliRun.run("status", "--base-port", Integer.toString(base));
+    CliRun.Run after =
+        CliRun.run(
+            "status", "--base-port", Integer.toString(base), "--state-dir", state.toString());
     assertThat(after.exit()).isEqualTo(6);
     assertThat(after.out()).contains("DOWN (no answer)");
   }

@@ -116,7 +116,9 @@ final class LocalStack {
         List.of(
             "--feature-service=" + fs(),
             "--training-service=" + ts(),
-            "--inference-service=" + (inference == null ? "127.0.0.1:1" : is())));
+            "--inference-service=" + (inference == null ? "127.0.0.1:1" : is()),
+            // the services run with the test JVMs' PROPENSITY_SECURITY_INSECURE=true
+            "--insecure"));
     return CliRun.run(all.toArray(String[]::new));
   }
 }

@@ -3,9 +3,9 @@ package io.propensity.client;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.propensity.client.security.ChannelSecurity;
 import io.propensity.engine.event.Event;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,16 +67,22 @@ public final class FeatureServiceClient implements AutoCloseable {
 
   /** Connects (plaintext) to {@code host:port}; closing the client closes the channel. */
   public static FeatureServiceClient connect(String target, Duration deadline) {
-    ManagedChannel ch = plaintext(target);
+    return connect(target, ChannelSecurity.plaintext(), deadline);
+  }
+
+  /**
+   * Connects to {@code host:port} with {@code security} (TLS, client certificate, token, or
+   * plaintext); closing the client closes the channel.
+   */
+  public static FeatureServiceClient connect(
+      String target, ChannelSecurity security, Duration deadline) {
+    ManagedChannel ch = security.open(target);
     return new FeatureServiceClient(ch, Optional.of(ch), ClientOptions.deadline(deadline));
   }
 
   /** A plaintext channel to {@code host:port} with a message limit fit for training sets. */
   public static ManagedChannel plaintext(String target) {
-    return ManagedChannelBuilder.forTarget(target)
-        .usePlaintext()
-        .maxInboundMessageSize(64 << 20)
-        .build();
+    return ChannelSecurity.plaintext().open(target);
   }
 
   /**

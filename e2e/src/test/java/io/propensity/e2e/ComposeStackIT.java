@@ -1,10 +1,10 @@
 package io.propensity.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -13,6 +13,9 @@ import io.propensity.client.FeatureServiceClient;
 import io.propensity.client.HealthClient;
 import io.propensity.client.InferenceServiceClient;
 import io.propensity.client.TrainingServiceClient;
+import io.propensity.client.security.ChannelSecurity;
+import io.propensity.client.security.SecurityDirectory;
+import io.propensity.client.security.ServiceTls;
 import io.propensity.common.testing.DockerBackends;
 import io.propensity.engine.event.Event;
 import io.propensity.sources.demo.DemoConfig;
@@ -83,6 +86,9 @@ class ComposeStackIT {
       Assumptions.assumeTrue(
           builtJar(service), service + "/target/*-all.jar not built: run `mvn package` first");
     }
+    Assumptions.assumeTrue(
+        builtJar("cli"),
+        "cli/target/*-all.jar (security-init's image) not built: run `mvn package`");
     Map<String, String> env = new HashMap<>();
     env.put(
         "PROPENSITY_POSTGRES_IMAGE",
@@ -117,6 +123,16 @@ class ComposeStackIT {
     }
     // training on both cores of a shared machine must not starve the others' health checks
     env.put("PROPENSITY_TRAINING_JAVA_OPTS", "-Xmx1g");
+    // secure by default: security-init writes the CA, certificates and admin token here
+    // a temporary directory starts owner-only; the services' user (10001) must reach its files
+    Path securityDir =
+        Files.createTempDirectory(
+            "compose-security",
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+    env.put("PROPENSITY_COMPOSE_SECURITY_DIR", securityDir.toString());
+    env.remove("PROPENSITY_INSECURE");
+    SecurityDirectory security = new SecurityDirectory(securityDir);
 
     long t0 = System.nanoTime();
     try (ComposeStack stack = ComposeStack.start(composeFile, client, env, Duration.ofMinutes(5))) {
@@ -124,13 +140,34 @@ class ComposeStackIT {
       String feature = stack.target("feature-service", 50051);
       String training = stack.target("training-service", 50052);
       String inference = stack.target("inference-service", 50053);
+      assertThat(security.present()).as("security-init wrote the CA and the admin token").isTrue();
+      ChannelSecurity admin = security.adminClient();
+
+      // secure by default: plaintext, no credentials and a foreign CA get nowhere, on every port
+      Map<String, java.util.function.Consumer<ManagedChannel>> oneCallEach =
+          Map.of(
+              feature,
+              ch -> new FeatureServiceClient(ch, Duration.ofSeconds(10)).schema(),
+              training,
+              ch ->
+                  new io.propensity.client.ModelRegistryClient(ch, Duration.ofSeconds(10))
+                      .listModels(propensity.registry.v1.ListModelsRequest.getDefaultInstance()),
+              inference,
+              ch ->
+                  new io.propensity.client.InferenceServiceClient(ch, Duration.ofSeconds(10))
+                      .getModelInfo(
+                          propensity.inference.v1.GetModelInfoRequest.getDefaultInstance()));
+      for (var call : oneCallEach.entrySet()) {
+        assertRefused(ChannelSecurity.plaintext(), call, Status.Code.UNAVAILABLE);
+        assertRefused(ChannelSecurity.tls(security.caFile()), call, Status.Code.UNAUTHENTICATED);
+      }
 
       // ingest
       long t = System.nanoTime();
       DemoDataGenerator demo = new DemoDataGenerator(DemoConfig.defaults(800, END));
       List<Event> events = demo.events().toList();
       long acknowledged;
-      try (FeatureServiceClient features = FeatureServiceClient.connect(feature, RPC)) {
+      try (FeatureServiceClient features = FeatureServiceClient.connect(feature, admin, RPC)) {
         StreamIngestEventsResponse ingested =
             features.ingest(events.iterator(), 1000, Duration.ofMinutes(5), n -> {});
         assertThat(ingested.getRejectedCount()).isZero();
@@ -158,8 +195,8 @@ class ComposeStackIT {
         lap("training set: " + rows + " rows, " + summary.getPositiveCount() + " positive", t);
       }
 
-      ManagedChannel trainingChannel = plaintext(training);
-      ManagedChannel inferenceChannel = plaintext(inference);
+      ManagedChannel trainingChannel = admin.open(training);
+      ManagedChannel inferenceChannel = admin.open(inference);
       try {
         // train and promote
         t = System.nanoTime();
@@ -227,10 +264,13 @@ class ComposeStackIT {
         // the dashboard shows the promoted version, through its published port
         t = System.nanoTime();
         HttpResponse<String> models =
-            HttpClient.newHttpClient()
+            HttpClient.newBuilder()
+                .sslContext(ServiceTls.sslContextTrusting(security.caFile()))
+                .build()
                 .send(
                     HttpRequest.newBuilder(
-                            URI.create("http://" + stack.target("dashboard", 8080) + "/api/models"))
+                            URI.create(
+                                "https://" + stack.target("dashboard", 8080) + "/api/models"))
                         .timeout(Duration.ofSeconds(30))
                         .build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -246,7 +286,7 @@ class ComposeStackIT {
             .pollInterval(Duration.ofSeconds(1))
             .until(() -> stack.health("feature-service").equals("healthy"));
         String restarted = stack.target("feature-service", 50051);
-        try (FeatureServiceClient features = FeatureServiceClient.connect(restarted, RPC)) {
+        try (FeatureServiceClient features = FeatureServiceClient.connect(restarted, admin, RPC)) {
           StreamIngestEventsResponse again =
               features.ingest(events.iterator(), 1000, Duration.ofMinutes(5), n -> {});
           assertThat(again.getAcceptedCount()).as("nothing was lost, so nothing is new").isZero();
@@ -344,11 +384,21 @@ class ComposeStackIT {
         .getPrediction();
   }
 
-  private static ManagedChannel plaintext(String target) {
-    return ManagedChannelBuilder.forTarget(target)
-        .usePlaintext()
-        .maxInboundMessageSize(64 << 20)
-        .build();
+  /** The call to the target (key) over a channel with {@code security} ends with {@code code}. */
+  private static void assertRefused(
+      ChannelSecurity security,
+      Map.Entry<String, java.util.function.Consumer<ManagedChannel>> call,
+      Status.Code code) {
+    ManagedChannel ch = security.open(call.getKey());
+    try {
+      assertThatThrownBy(() -> call.getValue().accept(ch))
+          .as(call.getKey() + " with " + security)
+          .isInstanceOf(StatusRuntimeException.class)
+          .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
+          .isEqualTo(code);
+    } finally {
+      ch.shutdownNow();
+    }
   }
 
   private static boolean builtJar(String module) {

@@ -1,6 +1,7 @@
 package io.propensity.feature;
 
 import io.micronaut.runtime.Micronaut;
+import io.propensity.client.security.ServiceTls;
 
 /**
  * Entry point of the feature-service: ingests behaviour events, stores them durably, serves online
@@ -10,6 +11,11 @@ public final class FeatureServiceApplication {
   private FeatureServiceApplication() {}
 
   public static void main(String[] args) {
-    Micronaut.build(args).mainClass(FeatureServiceApplication.class).banner(false).start();
+    Micronaut.build(args)
+        .mainClass(FeatureServiceApplication.class)
+        .banner(false)
+        // HTTP on TLS with the gRPC server's PEM files unless insecure (ServiceTls)
+        .properties(ServiceTls.httpServerProperties(ServiceTls.systemLookup(System.getenv())))
+        .start();
   }
 }

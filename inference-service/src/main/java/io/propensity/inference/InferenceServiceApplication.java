@@ -1,6 +1,7 @@
 package io.propensity.inference;
 
 import io.micronaut.runtime.Micronaut;
+import io.propensity.client.security.ServiceTls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,12 @@ public final class InferenceServiceApplication {
 
   public static void main(String[] args) {
     isolateNativeExtraction();
-    Micronaut.build(args).mainClass(InferenceServiceApplication.class).banner(false).start();
+    Micronaut.build(args)
+        .mainClass(InferenceServiceApplication.class)
+        .banner(false)
+        // HTTP on TLS with the gRPC server's PEM files unless insecure (ServiceTls)
+        .properties(ServiceTls.httpServerProperties(ServiceTls.systemLookup(System.getenv())))
+        .start();
   }
 
   /**

@@ -1,8 +1,8 @@
 package io.propensity.bench.inference;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.propensity.bench.support.ServiceJars;
+import io.propensity.client.security.ChannelSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -54,6 +54,8 @@ final class InferenceServiceProcess implements AutoCloseable {
     builder.environment().put("GRPC_SERVER_PORT", Integer.toString(grpcPort));
     builder.environment().put("MICRONAUT_SERVER_PORT", Integer.toString(httpPort));
     builder.environment().put("PROPENSITY_BIND_HOST", HOST);
+    // benchmarks measure the service, not TLS: plaintext by the explicit switch
+    builder.environment().put("PROPENSITY_SECURITY_INSECURE", "true");
     builder.environment().put("PROPENSITY_INFERENCE_REGISTRY_TARGET", registryTarget);
     builder.environment().put("PROPENSITY_INFERENCE_DEFAULT_MODEL", defaultModel);
     builder.environment().putAll(extraEnv);
@@ -86,7 +88,7 @@ final class InferenceServiceProcess implements AutoCloseable {
   }
 
   ManagedChannel channel() {
-    return ManagedChannelBuilder.forAddress(HOST, grpcPort).usePlaintext().build();
+    return ChannelSecurity.plaintext().open(HOST + ":" + grpcPort);
   }
 
   String tail() {

@@ -1,8 +1,8 @@
 package io.propensity.bench.inference;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.propensity.bench.support.ServiceJars;
+import io.propensity.client.security.ChannelSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,6 +49,8 @@ final class TrainingServiceProcess implements AutoCloseable {
     builder.environment().put("GRPC_SERVER_PORT", Integer.toString(grpcPort));
     builder.environment().put("MICRONAUT_SERVER_PORT", Integer.toString(freePort()));
     builder.environment().put("PROPENSITY_BIND_HOST", HOST);
+    // benchmarks measure the service, not TLS: plaintext by the explicit switch
+    builder.environment().put("PROPENSITY_SECURITY_INSECURE", "true");
     builder.environment().put("PROPENSITY_DATA_DIR", data.toAbsolutePath().toString());
     // never another helper's feature-service on the default port: a port nobody listens on
     builder.environment().put("PROPENSITY_TRAINING_FEATURE_SERVICE", HOST + ":" + freePort());
@@ -81,7 +83,7 @@ final class TrainingServiceProcess implements AutoCloseable {
   }
 
   ManagedChannel channel() {
-    return ManagedChannelBuilder.forAddress(HOST, grpcPort).usePlaintext().build();
+    return ChannelSecurity.plaintext().open(HOST + ":" + grpcPort);
   }
 
   String tail() {

@@ -72,6 +72,8 @@ final class CliRunner {
     ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
     b.environment().put("PROPENSITY_HOME", home.toString());
     b.environment().put("PROPENSITY_BASE_PORT", Integer.toString(basePort));
+    // the bench's stack runs plaintext (up and every command), by the explicit switch
+    b.environment().put("PROPENSITY_INSECURE", "true");
     Path out;
     try {
       out = Files.createTempFile(log.getParent(), "cli-", ".out");

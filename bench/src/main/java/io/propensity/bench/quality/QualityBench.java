@@ -1,11 +1,11 @@
 package io.propensity.bench.quality;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.propensity.bench.support.Args;
 import io.propensity.bench.support.Machine;
 import io.propensity.bench.support.ServiceJars;
 import io.propensity.client.ModelRegistryClient;
+import io.propensity.client.security.ChannelSecurity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -257,8 +257,7 @@ public final class QualityBench {
 
   /** The newest version of {@code name} in the registry on {@code port}, fully. */
   private static ModelVersion latest(int port, String name) throws InterruptedException {
-    ManagedChannel ch =
-        ManagedChannelBuilder.forAddress(ServiceJars.HOST, port).usePlaintext().build();
+    ManagedChannel ch = ChannelSecurity.plaintext().open(ServiceJars.HOST + ":" + port);
     try {
       var registry = new ModelRegistryClient(ch, Duration.ofSeconds(30));
       ModelVersion newest = null;

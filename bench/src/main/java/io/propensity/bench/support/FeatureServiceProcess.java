@@ -1,7 +1,7 @@
 package io.propensity.bench.support;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.propensity.client.security.ChannelSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -50,6 +50,8 @@ public final class FeatureServiceProcess implements AutoCloseable {
     env.put("GRPC_SERVER_PORT", Integer.toString(grpc));
     env.put("MICRONAUT_SERVER_PORT", Integer.toString(http));
     env.put("PROPENSITY_BIND_HOST", HOST);
+    // benchmarks measure the service, not TLS: plaintext by the explicit switch
+    env.put("PROPENSITY_SECURITY_INSECURE", "true");
     env.put("PROPENSITY_DATA_DIR", workDir.resolve("data").toAbsolutePath().toString());
     env.putAll(backend.serviceEnv());
     env.putAll(onlineEnv);
@@ -88,8 +90,8 @@ public final class FeatureServiceProcess implements AutoCloseable {
 
   /** A new plaintext channel to the service's gRPC port on loopback. */
   public ManagedChannel channel() {
-    return ManagedChannelBuilder.forAddress(HOST, grpcPort)
-        .usePlaintext()
+    return ChannelSecurity.plaintext()
+        .builder(HOST + ":" + grpcPort)
         .maxInboundMessageSize(64 * 1024 * 1024)
         .build();
   }

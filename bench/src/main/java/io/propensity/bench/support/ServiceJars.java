@@ -1,9 +1,9 @@
 package io.propensity.bench.support;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.propensity.client.HealthClient;
+import io.propensity.client.security.ChannelSecurity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -79,7 +79,7 @@ public final class ServiceJars {
       Process process, int grpcPort, String name, Path log, Duration timeout)
       throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
-    ManagedChannel ch = ManagedChannelBuilder.forAddress(HOST, grpcPort).usePlaintext().build();
+    ManagedChannel ch = ChannelSecurity.plaintext().open(HOST + ":" + grpcPort);
     HealthClient health = new HealthClient(ch, Duration.ofSeconds(1));
     try {
       while (true) {

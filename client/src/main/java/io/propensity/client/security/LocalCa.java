@@ -277,18 +277,19 @@ public final class LocalCa {
     return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n";
   }
 
-  private static void writeAtomically(Path target, String text, boolean secret) {
+  static void writeAtomically(Path target, String text, boolean secret) {
     try {
       Path dir = target.toAbsolutePath().getParent();
       Files.createDirectories(dir);
       Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
       try {
-        if (secret) {
-          try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-          } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the directory's permissions protect the key
-          }
+        try {
+          // a temporary file starts owner-only; a certificate is public and other users
+          // (a container's service user, a developer's CLI) read it
+          Files.setPosixFilePermissions(
+              tmp, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system: the directory's permissions protect the key
         }
         Files.writeString(tmp, text, StandardCharsets.US_ASCII);
         Files.move(

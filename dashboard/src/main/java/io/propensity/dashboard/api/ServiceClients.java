@@ -2,13 +2,13 @@ package io.propensity.dashboard.api;
 
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.propensity.client.FeatureServiceClient;
 import io.propensity.client.HealthClient;
 import io.propensity.client.InferenceServiceClient;
 import io.propensity.client.ModelRegistryClient;
+import io.propensity.client.security.ChannelSecurity;
 import io.propensity.dashboard.config.DashboardConfiguration;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -19,7 +19,8 @@ import java.util.function.Supplier;
 
 /**
  * The dashboard's gRPC channels to the three services (connected lazily, so a service that is down
- * only fails the calls that need it) and the clients on them, which carry a deadline on every call.
+ * only fails the calls that need it; TLS with the dashboard's own certificate unless insecure) and
+ * the clients on them, which carry a deadline on every call.
  */
 @Singleton
 public final class ServiceClients {
@@ -35,21 +36,14 @@ public final class ServiceClients {
   private final ModelRegistryClient registryClient;
   private final InferenceServiceClient inferenceClient;
 
-  public ServiceClients(DashboardConfiguration config) {
+  public ServiceClients(DashboardConfiguration config, ChannelSecurity security) {
     this.config = config;
-    this.features = open(config.featureService());
-    this.training = open(config.trainingService());
-    this.inference = open(config.inferenceService());
+    this.features = security.open(config.featureService());
+    this.training = security.open(config.trainingService());
+    this.inference = security.open(config.inferenceService());
     this.featureClient = new FeatureServiceClient(features, config.deadline());
     this.registryClient = new ModelRegistryClient(training, config.deadline());
     this.inferenceClient = new InferenceServiceClient(inference, config.deadline());
-  }
-
-  private static ManagedChannel open(String target) {
-    return ManagedChannelBuilder.forTarget(target)
-        .usePlaintext()
-        .maxInboundMessageSize(64 << 20)
-        .build();
   }
 
   public DashboardConfiguration config() {

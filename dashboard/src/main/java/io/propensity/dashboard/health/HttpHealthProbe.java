@@ -1,11 +1,13 @@
 package io.propensity.dashboard.health;
 
+import io.propensity.client.security.ServiceTls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -13,7 +15,8 @@ import java.time.Duration;
  * {@code /health} and exits 0 on status 200, 1 otherwise, 2 on bad arguments.
  *
  * <p>{@code java -cp app.jar io.propensity.dashboard.health.HttpHealthProbe [--deadline-ms=N]
- * [url]}; url default {@code http://127.0.0.1:$MICRONAUT_SERVER_PORT/health}.
+ * [url]}; url default {@code https://127.0.0.1:$MICRONAUT_SERVER_PORT/health} trusting {@code
+ * PROPENSITY_SECURITY_TLS_CA_FILE}, {@code http://} when {@code PROPENSITY_SECURITY_INSECURE=true}.
  */
 public final class HttpHealthProbe {
   /** What one probe found. */
@@ -47,9 +50,11 @@ public final class HttpHealthProbe {
         return new Result(2, "one url at most, got " + a + " too");
       }
     }
+    var settings = ServiceTls.systemLookup(System.getenv());
+    boolean tls = !ServiceTls.insecure(settings);
     if (url == null) {
       String port = System.getenv().getOrDefault("MICRONAUT_SERVER_PORT", "8080").trim();
-      url = "http://127.0.0.1:" + port + "/health";
+      url = (tls ? "https" : "http") + "://127.0.0.1:" + port + "/health";
     }
     URI uri;
     try {
@@ -58,7 +63,13 @@ public final class HttpHealthProbe {
       return new Result(2, "bad url " + url + ": " + e.getMessage());
     }
     Duration deadline = Duration.ofMillis(deadlineMs);
-    HttpClient client = HttpClient.newBuilder().connectTimeout(deadline).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(deadline);
+    // the dashboard's own CA (PROPENSITY_SECURITY_TLS_CA_FILE) vouches for its certificate
+    settings
+        .apply("propensity.security.tls.ca-file")
+        .filter(ca -> uri.getScheme().equals("https"))
+        .ifPresent(ca -> builder.sslContext(ServiceTls.sslContextTrusting(Path.of(ca))));
+    HttpClient client = builder.build();
     try {
       HttpResponse<Void> r =
           client.send(

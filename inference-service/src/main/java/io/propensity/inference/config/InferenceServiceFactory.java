@@ -9,7 +9,7 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.annotation.Nullable;
-import io.propensity.client.FeatureServiceClient;
+import io.propensity.client.security.ChannelSecurity;
 import io.propensity.engine.event.EventValidator;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.engine.features.FeatureSchema;
@@ -83,8 +83,9 @@ class InferenceServiceFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
-  ModelSource modelSource(RegistryClientConfiguration config) {
-    return GrpcModelSource.connect(config.target(), config.deadline(), config.downloadDeadline());
+  ModelSource modelSource(RegistryClientConfiguration config, ChannelSecurity security) {
+    return GrpcModelSource.connect(
+        config.target(), security, config.deadline(), config.downloadDeadline());
   }
 
   @Singleton
@@ -166,8 +167,9 @@ class InferenceServiceFactory {
   @Singleton
   @Named("feature-service")
   @Bean(preDestroy = "shutdownNow")
-  ManagedChannel featureServiceChannel(FeatureServiceConfiguration config) {
-    return FeatureServiceClient.plaintext(config.target());
+  ManagedChannel featureServiceChannel(
+      FeatureServiceConfiguration config, ChannelSecurity security) {
+    return security.open(config.target());
   }
 
   @Singleton

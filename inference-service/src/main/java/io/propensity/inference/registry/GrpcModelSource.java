@@ -3,11 +3,11 @@ package io.propensity.inference.registry;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.propensity.client.ModelRegistryClient;
+import io.propensity.client.security.ChannelSecurity;
 import io.propensity.engine.features.FeatureType;
 import io.propensity.engine.labels.Target;
 import io.propensity.inference.reload.AliasUpdate;
@@ -82,11 +82,16 @@ public final class GrpcModelSource implements ModelSource {
   /** Connects (plaintext) to {@code host:port}; closing the source closes the channel. */
   public static GrpcModelSource connect(
       String target, Duration deadline, Duration downloadDeadline) {
-    ManagedChannel ch =
-        ManagedChannelBuilder.forTarget(target)
-            .usePlaintext()
-            .maxInboundMessageSize(16 << 20)
-            .build();
+    return connect(target, ChannelSecurity.plaintext(), deadline, downloadDeadline);
+  }
+
+  /**
+   * Connects to {@code host:port} with {@code security} (TLS and the service's client certificate,
+   * or plaintext); closing the source closes the channel.
+   */
+  public static GrpcModelSource connect(
+      String target, ChannelSecurity security, Duration deadline, Duration downloadDeadline) {
+    ManagedChannel ch = security.builder(target).maxInboundMessageSize(16 << 20).build();
     return new GrpcModelSource(ch, ch, target, deadline, downloadDeadline);
   }
 

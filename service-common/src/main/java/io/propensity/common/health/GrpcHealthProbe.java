@@ -1,11 +1,11 @@
 package io.propensity.common.health;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.propensity.client.HealthClient;
+import io.propensity.common.outbound.OutboundSecurity;
 import java.io.PrintStream;
 import java.time.Duration;
 
@@ -14,7 +14,8 @@ import java.time.Duration;
  * exits 0 when it answers {@code SERVING} (with {@code --alive}: any answer), 1 otherwise.
  *
  * <p>{@code java -cp app.jar io.propensity.common.health.GrpcHealthProbe [--alive]
- * [--deadline-ms=N] [host:port] [service]}; target default {@code 127.0.0.1:$GRPC_SERVER_PORT}.
+ * [--deadline-ms=N] [host:port] [service]}; target default {@code 127.0.0.1:$GRPC_SERVER_PORT}. TLS
+ * and plaintext as the service's own {@code PROPENSITY_SECURITY_*} variables say.
  */
 public final class GrpcHealthProbe {
   /** What one probe found. */
@@ -55,7 +56,9 @@ public final class GrpcHealthProbe {
       }
       target = "127.0.0.1:" + port.trim();
     }
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+    // the same TLS settings as the service it probes (its own certificate as the client's, for
+    // a server that requires one); the health service itself needs no credentials
+    ManagedChannel channel = OutboundSecurity.fromEnvironment(System.getenv()).open(target);
     try {
       ServingStatus status =
           new HealthClient(channel, Duration.ofMillis(deadlineMs))

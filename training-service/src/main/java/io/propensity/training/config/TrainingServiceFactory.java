@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.propensity.client.FeatureServiceClient;
+import io.propensity.client.security.ChannelSecurity;
 import io.propensity.training.jobs.JobManager;
 import io.propensity.training.jobs.JobState;
 import io.propensity.training.pipeline.TrainingPipeline;
@@ -24,8 +25,9 @@ class TrainingServiceFactory {
 
   @Singleton
   @Bean(preDestroy = "close")
-  FeatureServiceClient featureServiceClient(TrainingConfiguration config) {
-    return FeatureServiceClient.connect(config.featureService(), Duration.ofSeconds(30));
+  FeatureServiceClient featureServiceClient(
+      TrainingConfiguration config, ChannelSecurity security) {
+    return FeatureServiceClient.connect(config.featureService(), security, Duration.ofSeconds(30));
   }
 
   @Singleton
