@@ -17,7 +17,7 @@ import java.util.Map;
  * the given registry, with {@code -Xmx256m}, its own ports, a private {@code java.io.tmpdir}
  * (LightGBM extracts its native library there) and a log file, all under the work directory.
  */
-final class InferenceServiceProcess implements AutoCloseable {
+public final class InferenceServiceProcess implements AutoCloseable {
   /** Overrides where the service's {@code -all} jar is looked for. */
   static final String JAR_ENV = "PROPENSITY_BENCH_INFERENCE_SERVICE_JAR";
 
@@ -34,7 +34,7 @@ final class InferenceServiceProcess implements AutoCloseable {
   }
 
   /** As above, with more environment for the service (e.g. its feature-service target). */
-  InferenceServiceProcess(
+  public InferenceServiceProcess(
       String registryTarget, String defaultModel, Path workDir, Map<String, String> extraEnv) {
     Path tmp = workDir.resolve("tmp");
     try {
@@ -56,6 +56,8 @@ final class InferenceServiceProcess implements AutoCloseable {
     builder.environment().put("PROPENSITY_BIND_HOST", HOST);
     builder.environment().put("PROPENSITY_INFERENCE_REGISTRY_TARGET", registryTarget);
     builder.environment().put("PROPENSITY_INFERENCE_DEFAULT_MODEL", defaultModel);
+    // plaintext without credentials (issue 16: security is on by default once TLS and tokens land)
+    builder.environment().put("PROPENSITY_SECURITY_INSECURE", "true");
     builder.environment().putAll(extraEnv);
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -70,7 +72,7 @@ final class InferenceServiceProcess implements AutoCloseable {
   }
 
   /** Starts the JVM and waits until its gRPC health answers SERVING (a model is loaded). */
-  InferenceServiceProcess start(Duration timeout) throws InterruptedException {
+  public InferenceServiceProcess start(Duration timeout) throws InterruptedException {
     try {
       process = builder.start();
     } catch (IOException e) {
@@ -81,16 +83,21 @@ final class InferenceServiceProcess implements AutoCloseable {
   }
 
   /** Base URL of the HTTP side (Prometheus metrics at {@code /prometheus}). */
-  String httpBase() {
+  public String httpBase() {
     return "http://" + HOST + ":" + httpPort;
   }
 
-  ManagedChannel channel() {
+  public ManagedChannel channel() {
     return ManagedChannelBuilder.forAddress(HOST, grpcPort).usePlaintext().build();
   }
 
   String tail() {
     return ServiceJars.tail(log);
+  }
+
+  /** The service JVM's process id (heap and open file descriptors of a soak are read by it). */
+  public long pid() {
+    return process.pid();
   }
 
   @Override

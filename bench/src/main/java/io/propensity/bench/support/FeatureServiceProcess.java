@@ -50,6 +50,8 @@ public final class FeatureServiceProcess implements AutoCloseable {
     env.put("GRPC_SERVER_PORT", Integer.toString(grpc));
     env.put("MICRONAUT_SERVER_PORT", Integer.toString(http));
     env.put("PROPENSITY_BIND_HOST", HOST);
+    // plaintext without credentials (issue 16: security is on by default once TLS and tokens land)
+    env.put("PROPENSITY_SECURITY_INSECURE", "true");
     env.put("PROPENSITY_DATA_DIR", workDir.resolve("data").toAbsolutePath().toString());
     env.putAll(backend.serviceEnv());
     env.putAll(onlineEnv);
