@@ -72,12 +72,13 @@ for t in "${TARGETS[@]}"; do
   echo "== fuzzing $name ($module) for ${seconds} s"
   start=$SECONDS
   target_rc=0
-  # -timeout: one input running longer than 20 s is a hang (a finding); -rss_limit_mb: a leak or a
-  # runaway allocation is one too, well below what the machine has
+  # -timeout: one input running longer than 180 s is a hang (a finding; the first input of an
+  # endpoint target starts its service, which takes a minute on a busy 2-core machine);
+  # -rss_limit_mb: a leak or a runaway allocation is one too, well below what the machine has
   (cd "$ROOT/$module" && java -Xmx1g -XX:+UseSerialGC -cp "$cp" com.code_intelligence.jazzer.Jazzer \
     --target_class="$class" --target_method="$method" \
     --instrumentation_includes='io.propensity.**' \
-    -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -print_final_stats=1) \
+    -max_total_time="$seconds" -timeout=180 -rss_limit_mb=3072 -print_final_stats=1) \
     >"$log" 2>&1 || target_rc=$?
   took=$((SECONDS - start))
   done_line="$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true)"

@@ -2,6 +2,8 @@ package io.propensity.inference.grpc;
 
 import static org.awaitility.Awaitility.await;
 
+import com.code_intelligence.jazzer.api.BugDetectors;
+import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -34,6 +36,13 @@ class InferenceEndpointsFuzzTest {
 
   /** One service for all inputs, started on first use (Jazzer's driver and JUnit alike). */
   private static final class Service {
+    /**
+     * Jazzer's SSRF detector reports every connection while fuzzing; this harness makes its own on
+     * purpose (Micronaut probing for free ports, the client channel, the service's calls to the
+     * in-process fakes), none of them to a destination taken from the input.
+     */
+    static final SilentCloseable CONNECTIONS_ALLOWED = BugDetectors.allowNetworkConnections();
+
     static final FakeModelRegistry REGISTRY = FakeModelRegistry.start();
     static final FakeFeatureService FEATURES = FakeFeatureService.start();
     static final ApplicationContext CONTEXT;
