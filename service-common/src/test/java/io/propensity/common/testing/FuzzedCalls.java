@@ -107,13 +107,15 @@ public final class FuzzedCalls {
         channel.newCall(
             method, CallOptions.DEFAULT.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS));
     CompletableFuture<Status> closed = new CompletableFuture<>();
+    CompletableFuture<Boolean> enough = new CompletableFuture<>();
     AtomicInteger responses = new AtomicInteger();
     call.start(
         new ClientCall.Listener<>() {
           @Override
           public void onMessage(Object message) {
             if (responses.incrementAndGet() >= MAX_RESPONSES) {
-              call.cancel("read enough of the stream", null);
+              // cancelled by the sending thread, once it has half-closed: never before
+              enough.complete(true);
             } else {
               call.request(1);
             }
@@ -130,6 +132,10 @@ public final class FuzzedCalls {
     call.halfClose();
     Status status;
     try {
+      CompletableFuture.anyOf(closed, enough).get(deadline + 10_000, TimeUnit.MILLISECONDS);
+      if (!closed.isDone()) {
+        call.cancel("read enough of the stream", null);
+      }
       status = closed.get(deadline + 10_000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException(e);
