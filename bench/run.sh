@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds what the benchmarks need and runs them by name. See bench/README.md.
 #
-#   bench/run.sh engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|all [options of that benchmark]
+#   bench/run.sh engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|all [options of that benchmark]
 #
 # Environment:
 #   PROPENSITY_BENCH_PG_URL/_USER/_PASSWORD  add the PostgreSQL lane (loopback only); when unset, the
@@ -35,6 +35,10 @@ usage: bench/run.sh <benchmark> [options]
   quality      model quality on public shop data sets (bench/quality): each imported through the CLI into a fresh
                stack, trained from a point-in-time training set, LightGBM vs its logistic baseline and naive rules
                on later cutoffs with bootstrap 95% intervals; not part of 'all' (about 10 minutes on an idle 2-core machine)
+  soak         the three services under ingest, Predict, promotions and bad traffic for --minutes N (default 3),
+               then checks: no INTERNAL/UNKNOWN status, every acknowledged event readable, heap after GC and open
+               files flat, all services SERVING; exits 1 when a check fails (`bench/run.sh soak --minutes 60`: an hour);
+               not part of 'all'
   all          engine, ingest, online, trainingset, memory, inference, inference-user, scoring and reload with their
                default (short) settings, about 20 minutes on 2 cores
 
@@ -49,7 +53,7 @@ fi
 name="$1"
 shift
 case "$name" in
-  engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|all) ;;
+  engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|all) ;;
   *) echo "unknown benchmark '$name'" >&2; usage >&2; exit 2 ;;
 esac
 if [ "$name" = "all" ] && [ $# -gt 0 ]; then
@@ -75,6 +79,7 @@ if [ "${PROPENSITY_BENCH_SKIP_BUILD:-0}" != "1" ]; then
     inference) modules="bench,inference-service" ;;
     inference-user) modules="bench,feature-service,inference-service" ;;
     reload) modules="bench,training-service,inference-service" ;;
+    soak) modules="bench,feature-service,training-service,inference-service" ;;
     all) modules="bench,feature-service,training-service,inference-service" ;;
     # the CLI starts the whole local stack, dashboard included
     quality) modules="bench,cli,feature-service,training-service,inference-service,dashboard" ;;
@@ -117,6 +122,15 @@ run() {
       java -Xmx2g -Djava.io.tmpdir="$tmp" -cp "$JAR" io.propensity.bench.training.TrainingOverheadBench "$@" || rc=$?
       rm -rf "$tmp"
       return "$rc"
+      ;;
+    soak)
+      # the bench JVM trains the promoted models with LightGBM4j: a private java.io.tmpdir
+      local stmp
+      stmp="$(mktemp -d "${PROPENSITY_BENCH_WORK_DIR:-${TMPDIR:-/tmp}}/propensity-bench-soak-tmp.XXXXXX")"
+      local src=0
+      java -Xmx1g -Djava.io.tmpdir="$stmp" -cp "$JAR" io.propensity.bench.soak.SoakRun "$@" || src=$?
+      rm -rf "$stmp"
+      return "$src"
       ;;
     inference|inference-user|scoring|reload)
       # the bench JVM trains the served model with LightGBM4j (scoring: its JMH forks do): a private

@@ -17,7 +17,7 @@ import java.util.Map;
  * the given registry, with {@code -Xmx256m}, its own ports, a private {@code java.io.tmpdir}
  * (LightGBM extracts its native library there) and a log file, all under the work directory.
  */
-final class InferenceServiceProcess implements AutoCloseable {
+public final class InferenceServiceProcess implements AutoCloseable {
   /** Overrides where the service's {@code -all} jar is looked for. */
   static final String JAR_ENV = "PROPENSITY_BENCH_INFERENCE_SERVICE_JAR";
 
@@ -34,7 +34,7 @@ final class InferenceServiceProcess implements AutoCloseable {
   }
 
   /** As above, with more environment for the service (e.g. its feature-service target). */
-  InferenceServiceProcess(
+  public InferenceServiceProcess(
       String registryTarget, String defaultModel, Path workDir, Map<String, String> extraEnv) {
     Path tmp = workDir.resolve("tmp");
     try {
@@ -72,7 +72,7 @@ final class InferenceServiceProcess implements AutoCloseable {
   }
 
   /** Starts the JVM and waits until its gRPC health answers SERVING (a model is loaded). */
-  InferenceServiceProcess start(Duration timeout) throws InterruptedException {
+  public InferenceServiceProcess start(Duration timeout) throws InterruptedException {
     try {
       process = builder.start();
     } catch (IOException e) {
@@ -83,16 +83,21 @@ final class InferenceServiceProcess implements AutoCloseable {
   }
 
   /** Base URL of the HTTP side (Prometheus metrics at {@code /prometheus}). */
-  String httpBase() {
+  public String httpBase() {
     return "http://" + HOST + ":" + httpPort;
   }
 
-  ManagedChannel channel() {
+  public ManagedChannel channel() {
     return ChannelSecurity.plaintext().open(HOST + ":" + grpcPort);
   }
 
   String tail() {
     return ServiceJars.tail(log);
+  }
+
+  /** The service JVM's process id (heap and open file descriptors of a soak are read by it). */
+  public long pid() {
+    return process.pid();
   }
 
   @Override

@@ -16,7 +16,7 @@ import java.util.List;
  * private {@code java.io.tmpdir} and log under the work directory. Its feature-service target is a
  * closed loopback port: no training job runs.
  */
-final class TrainingServiceProcess implements AutoCloseable {
+public final class TrainingServiceProcess implements AutoCloseable {
   /** Overrides where the service's {@code -all} jar is looked for. */
   static final String JAR_ENV = "PROPENSITY_BENCH_TRAINING_SERVICE_JAR";
 
@@ -27,7 +27,7 @@ final class TrainingServiceProcess implements AutoCloseable {
   private final ProcessBuilder builder;
   private Process process;
 
-  TrainingServiceProcess(Path workDir) {
+  public TrainingServiceProcess(Path workDir) {
     Path tmp = workDir.resolve("training-service-tmp");
     Path data = workDir.resolve("training-service-data");
     try {
@@ -67,7 +67,7 @@ final class TrainingServiceProcess implements AutoCloseable {
   }
 
   /** Starts the JVM and waits until its gRPC health answers SERVING. */
-  TrainingServiceProcess start(Duration timeout) throws InterruptedException {
+  public TrainingServiceProcess start(Duration timeout) throws InterruptedException {
     try {
       process = builder.start();
     } catch (IOException e) {
@@ -78,16 +78,21 @@ final class TrainingServiceProcess implements AutoCloseable {
   }
 
   /** The registry's gRPC address, for inference-service. */
-  String target() {
+  public String target() {
     return HOST + ":" + grpcPort;
   }
 
-  ManagedChannel channel() {
+  public ManagedChannel channel() {
     return ChannelSecurity.plaintext().open(HOST + ":" + grpcPort);
   }
 
   String tail() {
     return ServiceJars.tail(log);
+  }
+
+  /** The service JVM's process id (heap and open file descriptors of a soak are read by it). */
+  public long pid() {
+    return process.pid();
   }
 
   @Override

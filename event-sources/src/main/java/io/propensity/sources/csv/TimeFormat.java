@@ -1,6 +1,7 @@
 package io.propensity.sources.csv;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -63,6 +64,33 @@ public sealed interface TimeFormat
    */
   Function<String, Instant> parser();
 
+  /**
+   * A decimal epoch value whose scaling stays cheap: {@code BigDecimal} would scale {@code
+   * 1e2000000} by computing ten to that power (a file could hang an import), and {@code
+   * longValue()} would wrap a huge value into a wrong time instead of refusing it.
+   *
+   * @throws DateTimeException when the text is too long or the value is beyond any epoch time
+   * @throws NumberFormatException when it is no number
+   */
+  private static BigDecimal boundedDecimal(String s) {
+    // longer than the digits, sign, point and exponent of any real epoch time
+    if (s.length() > 40) {
+      throw new DateTimeException("'" + s.substring(0, 20) + "…' is too long for an epoch time");
+    }
+    BigDecimal d = new BigDecimal(s);
+    if (d.signum() == 0) {
+      return BigDecimal.ZERO;
+    }
+    long integerDigits = (long) d.precision() - d.scale();
+    if (integerDigits > 20) {
+      throw new DateTimeException(s + " is out of range for an epoch time");
+    }
+    if (integerDigits < -20) {
+      return BigDecimal.ZERO; // far below a nanosecond
+    }
+    return d;
+  }
+
   /** See {@link #EPOCH_SECONDS}. */
   record EpochSeconds() implements TimeFormat {
     @Override
@@ -76,10 +104,13 @@ public sealed interface TimeFormat
         if (s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0) {
           return Instant.ofEpochSecond(Long.parseLong(s));
         }
-        BigDecimal seconds = new BigDecimal(s);
-        BigDecimal whole = new BigDecimal(seconds.toBigInteger());
-        long nanos = seconds.subtract(whole).movePointRight(9).longValue();
-        return Instant.ofEpochSecond(whole.longValueExact(), nanos);
+        BigDecimal seconds = boundedDecimal(s);
+        BigInteger whole = seconds.toBigInteger();
+        if (whole.bitLength() > 63) {
+          throw new DateTimeException(s + " seconds is out of range");
+        }
+        long nanos = seconds.subtract(new BigDecimal(whole)).movePointRight(9).longValue();
+        return Instant.ofEpochSecond(whole.longValue(), nanos);
       };
     }
   }
@@ -97,7 +128,10 @@ public sealed interface TimeFormat
         if (s.indexOf('.') < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0) {
           return Instant.ofEpochMilli(Long.parseLong(s));
         }
-        BigDecimal nanos = new BigDecimal(s).movePointRight(6);
+        BigInteger nanos = boundedDecimal(s).movePointRight(6).toBigInteger();
+        if (nanos.bitLength() > 63) {
+          throw new DateTimeException(s + " milliseconds is out of range");
+        }
         return Instant.EPOCH.plusNanos(nanos.longValue());
       };
     }
