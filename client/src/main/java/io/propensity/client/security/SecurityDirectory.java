@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -23,8 +26,10 @@ import java.util.Set;
  * stack's {@code .propensity/compose-security/}): a local CA ({@code ca.pem}, {@code ca-key.pem}),
  * one certificate and key per service and the dashboard ({@code <name>.pem}, {@code
  * <name>-key.pem}, CN = the name), the principals file the services authenticate against ({@code
- * principals.txt}) and the administrator's bearer token ({@code admin.token}, all scopes). Keys and
- * the token are owner-only files.
+ * principals.txt}), the administrator's bearer token ({@code admin.token}, all scopes) and the
+ * registry's model-signing key ({@code registry-signing-key.pem}, Ed25519, with its public half
+ * {@code registry-signing-key.pem.pub.pem} that inference-service trusts). Keys and the token are
+ * owner-only files.
  */
 public record SecurityDirectory(Path dir) {
   /** Who gets a certificate: the gRPC services and the dashboard. */
@@ -82,6 +87,19 @@ public record SecurityDirectory(Path dir) {
     return dir.resolve("admin.token");
   }
 
+  /** The registry's Ed25519 model-signing key (PEM PKCS#8), read by training-service. */
+  public Path registrySigningKeyFile() {
+    return dir.resolve("registry-signing-key.pem");
+  }
+
+  /**
+   * The public half of {@link #registrySigningKeyFile} (PEM SubjectPublicKeyInfo), the key
+   * inference-service verifies every model version against; named as training-service names it.
+   */
+  public Path registrySigningPublicKeyFile() {
+    return dir.resolve("registry-signing-key.pem.pub.pem");
+  }
+
   /** Whether the directory holds what a client needs: the CA certificate and the admin token. */
   public boolean present() {
     return Files.isRegularFile(caFile()) && Files.isRegularFile(adminTokenFile());
@@ -119,6 +137,16 @@ public record SecurityDirectory(Path dir) {
         kept.add(keyFile(id));
       }
     }
+    if (force
+        || !Files.isRegularFile(registrySigningKeyFile())
+        || !Files.isRegularFile(registrySigningPublicKeyFile())) {
+      writeSigningKey();
+      written.add(registrySigningKeyFile());
+      written.add(registrySigningPublicKeyFile());
+    } else {
+      kept.add(registrySigningKeyFile());
+      kept.add(registrySigningPublicKeyFile());
+    }
     String token;
     if (force || !Files.isRegularFile(adminTokenFile())) {
       token = newToken();
@@ -143,6 +171,25 @@ public record SecurityDirectory(Path dir) {
       }
     }
     return new Init(List.copyOf(written), List.copyOf(kept));
+  }
+
+  private void writeSigningKey() {
+    KeyPair keys;
+    try {
+      keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Ed25519 is not available in this JVM", e);
+    }
+    LocalCa.writeAtomically(
+        registrySigningKeyFile(), pem("PRIVATE KEY", keys.getPrivate().getEncoded()), true);
+    LocalCa.writeAtomically(
+        registrySigningPublicKeyFile(), pem("PUBLIC KEY", keys.getPublic().getEncoded()), false);
+  }
+
+  private static String pem(String type, byte[] der) {
+    String b64 =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    return "-----BEGIN " + type + "-----\n" + b64 + "\n-----END " + type + "-----\n";
   }
 
   private static LocalCa.Issued issue(LocalCa ca, String id, List<String> extraHosts) {
@@ -233,6 +280,11 @@ public record SecurityDirectory(Path dir) {
     env.put("PROPENSITY_SECURITY_TLS_KEY_FILE", keyFile(identity).toString());
     env.put("PROPENSITY_SECURITY_TLS_CA_FILE", caFile().toString());
     env.put("PROPENSITY_SECURITY_AUTH_PRINCIPALS_FILE", principalsFile().toString());
+    if (identity.equals("training-service")) {
+      env.put("PROPENSITY_REGISTRY_SIGNING_KEY_FILE", registrySigningKeyFile().toString());
+    } else if (identity.equals("inference-service")) {
+      env.put("PROPENSITY_INFERENCE_TRUSTED_MODEL_KEYS", registrySigningPublicKeyFile().toString());
+    }
     return env;
   }
 

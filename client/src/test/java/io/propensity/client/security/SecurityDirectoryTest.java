@@ -51,6 +51,37 @@ class SecurityDirectoryTest {
     assertThat(principals.get("dashboard"))
         .containsExactly("cert", "read-features,predict", "dashboard");
     assertThat(Files.readString(s.principalsFile())).doesNotContain(token);
+
+    // the registry's Ed25519 signing key (owner-only) and its public half, which verify each other
+    assertThat(Files.getPosixFilePermissions(s.registrySigningKeyFile()))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    java.security.PrivateKey signing =
+        java.security.KeyFactory.getInstance("Ed25519")
+            .generatePrivate(
+                new java.security.spec.PKCS8EncodedKeySpec(der(s.registrySigningKeyFile())));
+    java.security.PublicKey verifying =
+        java.security.KeyFactory.getInstance("Ed25519")
+            .generatePublic(
+                new java.security.spec.X509EncodedKeySpec(der(s.registrySigningPublicKeyFile())));
+    java.security.Signature sig = java.security.Signature.getInstance("Ed25519");
+    sig.initSign(signing);
+    sig.update(new byte[] {1, 2, 3});
+    byte[] signature = sig.sign();
+    sig.initVerify(verifying);
+    sig.update(new byte[] {1, 2, 3});
+    assertThat(sig.verify(signature)).isTrue();
+    assertThat(s.serviceEnvironment("training-service"))
+        .containsEntry(
+            "PROPENSITY_REGISTRY_SIGNING_KEY_FILE", s.registrySigningKeyFile().toString());
+    assertThat(s.serviceEnvironment("inference-service"))
+        .containsEntry(
+            "PROPENSITY_INFERENCE_TRUSTED_MODEL_KEYS", s.registrySigningPublicKeyFile().toString());
+  }
+
+  private static byte[] der(Path pem) throws Exception {
+    String text = Files.readString(pem);
+    String body = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    return java.util.Base64.getDecoder().decode(body);
   }
 
   @Test

@@ -53,7 +53,7 @@ final class SigningKeyFile {
       PublicKey publicKey = publicKeyOf(privateKey);
       Path pub = publicKeyFile(keyFile);
       String pem = ModelKeys.publicKeyPem(publicKey);
-      if (!Files.exists(pub) || !Files.readString(pub).equals(pem)) {
+      if (!holdsKey(pub, publicKey)) {
         Files.writeString(pub, pem);
       }
       return new ModelSigner(new KeyPair(publicKey, privateKey));
@@ -61,6 +61,22 @@ final class SigningKeyFile {
       throw new UncheckedIOException("cannot read or write the registry signing key " + keyFile, e);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(keyFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether {@code pub} already holds exactly {@code key} (compared as keys, not as text: a file
+   * written by another tool, e.g. the CLI's {@code security init} on a read-only mount, is kept).
+   */
+  private static boolean holdsKey(Path pub, PublicKey key) {
+    if (!Files.isRegularFile(pub)) {
+      return false;
+    }
+    try {
+      return ModelKeys.readPublicKeys(Files.readString(pub)).stream()
+          .anyMatch(k -> java.util.Arrays.equals(k.getEncoded(), key.getEncoded()));
+    } catch (IOException | IllegalArgumentException e) {
+      return false;
     }
   }
 
