@@ -54,7 +54,8 @@ class ArgumentFormsTest {
     assertThat(Stack.grpcServices())
         .extracting(standard::httpPort)
         .containsExactly(8081, 8082, 8083);
-    assertThat(standard.dashboardUrl()).isEqualTo("http://127.0.0.1:8080/");
+    // secure by default: the dashboard of a stack not started with --insecure is https
+    assertThat(standard.dashboardUrl()).isEqualTo("https://127.0.0.1:8080/");
     Stack second = new Stack(Path.of("/x"), Path.of("/tmp/s2"), 41000);
     assertThat(Stack.grpcServices())
         .extracting(second::grpcPort)
@@ -62,7 +63,7 @@ class ArgumentFormsTest {
     assertThat(Stack.grpcServices())
         .extracting(second::httpPort)
         .containsExactly(41011, 41012, 41013);
-    assertThat(second.dashboardUrl()).isEqualTo("http://127.0.0.1:41010/");
+    assertThat(second.dashboardUrl()).isEqualTo("https://127.0.0.1:41010/");
     assertThatThrownBy(() -> new Stack(Path.of("/x"), Path.of("/y"), 80))
         .hasMessageContaining("--base-port 80");
     assertThat(standard.options()).isEmpty();

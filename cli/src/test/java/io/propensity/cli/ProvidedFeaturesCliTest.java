@@ -229,7 +229,12 @@ class ProvidedFeaturesCliTest {
     return CliRun.run(
         concat(
             new String[] {
-              "predict", "--inference-service", address(), "--features-file", csv.toString()
+              "predict",
+              "--insecure",
+              "--inference-service",
+              address(),
+              "--features-file",
+              csv.toString()
             },
             options));
   }
@@ -366,7 +371,12 @@ class ProvidedFeaturesCliTest {
     String[] common =
         concat(
             new String[] {
-              "explain", "--inference-service", address(), "--features-file", csv.toString()
+              "explain",
+              "--insecure",
+              "--inference-service",
+              address(),
+              "--features-file",
+              csv.toString()
             },
             SESSION_COLUMNS);
 
@@ -392,7 +402,9 @@ class ProvidedFeaturesCliTest {
         table("s1,3,Nov,Returning_Visitor,FALSE,TRUE", "s2,7,Feb,Returning_Visitor,TRUE,FALSE");
     String[] common =
         concat(
-            new String[] {"targets", "--inference-service", address(), "--top-k", "2"},
+            new String[] {
+              "targets", "--insecure", "--inference-service", address(), "--top-k", "2"
+            },
             SESSION_COLUMNS);
 
     CliRun.Run ranked = CliRun.run(concat(common, "--features-file", good.toString()));
@@ -429,6 +441,7 @@ class ProvidedFeaturesCliTest {
     CliRun.Run ranked =
         CliRun.run(
             "targets",
+            "--insecure",
             "--inference-service",
             address(),
             "--top",
