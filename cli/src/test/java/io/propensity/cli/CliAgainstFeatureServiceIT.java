@@ -38,6 +38,9 @@ class CliAgainstFeatureServiceIT {
     List<String> all = new ArrayList<>(List.of(args));
     if (!all.contains("generate")) {
       all.add("--feature-service=127.0.0.1:" + service.grpcPort());
+      // the service runs plaintext (PROPENSITY_SECURITY_INSECURE from the build); the CLI is TLS
+      // unless told otherwise
+      all.add("--insecure");
     }
     int exit = cl.execute(all.toArray(String[]::new));
     return new Run(exit, out.toString(), err.toString());
