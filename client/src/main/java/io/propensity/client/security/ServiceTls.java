@@ -61,13 +61,24 @@ public final class ServiceTls {
    * as its client certificate, its identity for mutual TLS.
    */
   public static ChannelSecurity outbound(Function<String, Optional<String>> property) {
-    if (insecure(property)) {
+    return outbound(
+        insecure(property),
+        property.apply(CA_FILE).map(Path::of),
+        property.apply(CERT_FILE).map(Path::of),
+        property.apply(KEY_FILE).map(Path::of));
+  }
+
+  /**
+   * How the service calls the others, from already bound settings: insecure, plaintext; else TLS
+   * trusting {@code ca} (the JVM's roots when absent), presenting {@code cert}/{@code key} when
+   * both are given.
+   */
+  public static ChannelSecurity outbound(
+      boolean insecure, Optional<Path> ca, Optional<Path> cert, Optional<Path> key) {
+    if (insecure) {
       return ChannelSecurity.plaintext();
     }
-    Optional<Path> ca = property.apply(CA_FILE).map(Path::of);
     ChannelSecurity s = ca.map(ChannelSecurity::tls).orElseGet(ChannelSecurity::tlsWithSystemRoots);
-    Optional<Path> cert = property.apply(CERT_FILE).map(Path::of);
-    Optional<Path> key = property.apply(KEY_FILE).map(Path::of);
     return cert.isPresent() && key.isPresent() ? s.withClientCertificate(cert.get(), key.get()) : s;
   }
 

@@ -1,46 +1,39 @@
 package io.propensity.common.outbound;
 
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.env.Environment;
 import io.propensity.client.security.ChannelSecurity;
 import io.propensity.client.security.ServiceTls;
+import io.propensity.common.security.SecurityConfiguration;
+import io.propensity.common.security.TlsConfiguration;
 import jakarta.inject.Singleton;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 
 /**
- * How a service calls the other services: read from the same {@code propensity.security.*} settings
- * its own server uses, so one set of PEM files serves both directions. Not insecure: TLS trusting
- * {@code tls.ca-file} (the JVM's roots when absent) and presenting the service's own {@code
- * tls.cert-file}/{@code tls.key-file} as its client certificate, its identity for mutual TLS.
- * Insecure: plaintext.
+ * How a service calls the other services: from the same {@code propensity.security.*} settings its
+ * own server is bound from ({@link SecurityConfiguration}, {@link TlsConfiguration}), so one set of
+ * PEM files serves both directions. Not insecure: TLS trusting {@code tls.ca-file} (the JVM's roots
+ * when absent) and presenting the service's own {@code tls.cert-file}/{@code tls.key-file} as its
+ * client certificate, its identity for mutual TLS. Insecure: plaintext.
  */
 @Factory
 public class OutboundSecurity {
   /** The outbound channel settings of this service (one bean, shared by every client). */
   @Singleton
-  ChannelSecurity outboundChannelSecurity(Environment env) {
-    return from(name -> env.getProperty(name, String.class));
+  ChannelSecurity outboundChannelSecurity(SecurityConfiguration security, TlsConfiguration tls) {
+    return of(security, tls);
   }
 
-  /**
-   * The settings named by the {@code propensity.security.*} properties that {@code property} looks
-   * up; absent {@code insecure} means false, the contract's default.
-   */
-  public static ChannelSecurity from(Function<String, Optional<String>> property) {
-    return ServiceTls.outbound(
-        name -> property.apply(name).map(String::strip).filter(v -> !v.isEmpty()));
+  /** The outbound channel settings that the bound security settings describe. */
+  public static ChannelSecurity of(SecurityConfiguration security, TlsConfiguration tls) {
+    return ServiceTls.outbound(security.insecure(), tls.caPath(), tls.certPath(), tls.keyPath());
   }
 
   /**
    * The settings named by the contract's environment variables ({@code
-   * PROPENSITY_SECURITY_INSECURE}, {@code PROPENSITY_SECURITY_TLS_CA_FILE}, ...): for processes
-   * without a Micronaut context, such as the container health probe.
+   * PROPENSITY_SECURITY_INSECURE}, {@code PROPENSITY_SECURITY_TLS_CA_FILE}, ...) or system
+   * properties: for processes without a Micronaut context, such as the container health probe.
    */
   public static ChannelSecurity fromEnvironment(Map<String, String> env) {
-    return from(
-        name ->
-            Optional.ofNullable(env.get(name.toUpperCase().replace('.', '_').replace('-', '_'))));
+    return ServiceTls.outbound(ServiceTls.systemLookup(env));
   }
 }

@@ -3,9 +3,10 @@ package io.propensity.common.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propensity.client.security.ChannelSecurity;
+import io.propensity.common.security.SecurityConfiguration;
+import io.propensity.common.security.TlsConfiguration;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class OutboundSecurityTest {
@@ -36,13 +37,24 @@ class OutboundSecurityTest {
 
   @Test
   void theInsecureSwitchMeansPlaintextWhateverFilesAreNamed() {
-    Map<String, String> props =
-        Map.of(
-            "propensity.security.insecure", "true",
-            "propensity.security.tls.ca-file", "/sec/ca.pem");
-
-    ChannelSecurity s = OutboundSecurity.from(name -> Optional.ofNullable(props.get(name)));
+    ChannelSecurity s =
+        OutboundSecurity.of(
+            new SecurityConfiguration(true),
+            new TlsConfiguration(null, null, "/sec/ca.pem", null, null));
 
     assertThat(s).isEqualTo(ChannelSecurity.plaintext());
+  }
+
+  @Test
+  void theBoundTlsSettingsAreTheOutboundIdentity() {
+    ChannelSecurity s =
+        OutboundSecurity.of(
+            new SecurityConfiguration(false),
+            new TlsConfiguration("/sec/f.pem", "/sec/f-key.pem", "/sec/ca.pem", null, null));
+
+    assertThat(s.insecure()).isFalse();
+    assertThat(s.caFile()).contains(Path.of("/sec/ca.pem"));
+    assertThat(s.certFile()).contains(Path.of("/sec/f.pem"));
+    assertThat(s.keyFile()).contains(Path.of("/sec/f-key.pem"));
   }
 }
