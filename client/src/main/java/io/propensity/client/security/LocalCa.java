@@ -170,7 +170,7 @@ public final class LocalCa {
    */
   public void write(Path certificatePem, Path keyPem) {
     writeAtomically(certificatePem, pem(certificate), false);
-    writeAtomically(keyPem, pkcs8Pem(key), true);
+    writeAtomically(keyPem, Pem.encode("PRIVATE KEY", key.getEncoded()), true);
   }
 
   /** A certificate this CA signed, with its private key. */
@@ -182,7 +182,7 @@ public final class LocalCa {
 
     /** The private key as unencrypted PKCS#8 PEM ({@code BEGIN PRIVATE KEY}). */
     public String privateKeyPem() {
-      return pkcs8Pem(key);
+      return Pem.encode("PRIVATE KEY", key.getEncoded());
     }
 
     /** Writes the certificate and the key (owner-only permissions), each atomically. */
@@ -268,13 +268,6 @@ public final class LocalCa {
       throw new UncheckedIOException(e);
     }
     return w.toString();
-  }
-
-  private static String pkcs8Pem(PrivateKey key) {
-    String b64 =
-        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-            .encodeToString(key.getEncoded());
-    return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n";
   }
 
   static void writeAtomically(Path target, String text, boolean secret) {

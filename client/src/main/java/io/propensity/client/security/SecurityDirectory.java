@@ -181,15 +181,11 @@ public record SecurityDirectory(Path dir) {
       throw new IllegalStateException("Ed25519 is not available in this JVM", e);
     }
     LocalCa.writeAtomically(
-        registrySigningKeyFile(), pem("PRIVATE KEY", keys.getPrivate().getEncoded()), true);
+        registrySigningKeyFile(), Pem.encode("PRIVATE KEY", keys.getPrivate().getEncoded()), true);
     LocalCa.writeAtomically(
-        registrySigningPublicKeyFile(), pem("PUBLIC KEY", keys.getPublic().getEncoded()), false);
-  }
-
-  private static String pem(String type, byte[] der) {
-    String b64 =
-        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-    return "-----BEGIN " + type + "-----\n" + b64 + "\n-----END " + type + "-----\n";
+        registrySigningPublicKeyFile(),
+        Pem.encode("PUBLIC KEY", keys.getPublic().getEncoded()),
+        false);
   }
 
   private static LocalCa.Issued issue(LocalCa ca, String id, List<String> extraHosts) {
