@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import propensity.events.v1.Event;
 import propensity.events.v1.EventRejection;
 import propensity.events.v1.EventType;
@@ -340,74 +341,59 @@ final class SoakTraffic {
   }
 
   private void badQueries(SplittableRandom random) {
-    switch (random.nextInt(3)) {
-      case 0 ->
-          tally.call(
-              "bad: queries",
+    FeatureServiceGrpc.FeatureServiceBlockingStub stub = featureStub();
+    Supplier<Object> call =
+        switch (random.nextInt(3)) {
+          case 0 ->
               () ->
-                  featureStub()
-                      .getUserHistory(
-                          GetUserHistoryRequest.newBuilder()
-                              .setUserId(user(1))
-                              .setMaxEvents(-5)
-                              .build()));
-      case 1 ->
-          tally.call(
-              "bad: queries",
+                  stub.getUserHistory(
+                      GetUserHistoryRequest.newBuilder()
+                          .setUserId(user(1))
+                          .setMaxEvents(-5)
+                          .build());
+          case 1 ->
               () ->
-                  featureStub()
-                      .listUsers(
-                          ListUsersRequest.newBuilder()
-                              .setPageSize(10)
-                              .setPageToken("%%not-a-token%%" + random.nextInt())
-                              .build()));
-      default ->
-          tally.call(
-              "bad: queries",
+                  stub.listUsers(
+                      ListUsersRequest.newBuilder()
+                          .setPageSize(10)
+                          .setPageToken("%%not-a-token%%" + random.nextInt())
+                          .build());
+          default ->
               () ->
-                  featureStub()
-                      .getUserHistory(
-                          GetUserHistoryRequest.newBuilder()
-                              .setUserId(user(2))
-                              .setSince(Timestamp.newBuilder().setSeconds(Long.MAX_VALUE))
-                              .build()));
-    }
+                  stub.getUserHistory(
+                      GetUserHistoryRequest.newBuilder()
+                          .setUserId(user(2))
+                          .setSince(Timestamp.newBuilder().setSeconds(Long.MAX_VALUE))
+                          .build());
+        };
+    tally.call("bad: queries", call);
   }
 
   private void badRegistryCalls(SplittableRandom random) {
-    switch (random.nextInt(3)) {
-      case 0 ->
-          tally.call(
-              "bad: registry",
+    ModelRegistryServiceGrpc.ModelRegistryServiceBlockingStub stub = registryStub();
+    Supplier<Object> call =
+        switch (random.nextInt(3)) {
+          case 0 ->
               () ->
-                  registryStub()
-                      .setAlias(
-                          SetAliasRequest.newBuilder()
-                              .setName(MODEL)
-                              .setAlias(ALIAS)
-                              .setVersion(1_000_000 + random.nextInt(1_000))
-                              .build()));
-      case 1 ->
-          tally.call(
-              "bad: registry",
+                  stub.setAlias(
+                      SetAliasRequest.newBuilder()
+                          .setName(MODEL)
+                          .setAlias(ALIAS)
+                          .setVersion(1_000_000 + random.nextInt(1_000))
+                          .build());
+          case 1 ->
               () ->
-                  registryStub()
-                      .rollback(
-                          RollbackRequest.newBuilder()
-                              .setName("no-such-model")
-                              .setAlias(ALIAS)
-                              .build()));
-      default ->
-          tally.call(
-              "bad: registry",
+                  stub.rollback(
+                      RollbackRequest.newBuilder()
+                          .setName("no-such-model")
+                          .setAlias(ALIAS)
+                          .build());
+          default ->
               () ->
-                  registryStub()
-                      .getModelVersion(
-                          GetModelVersionRequest.newBuilder()
-                              .setName(MODEL)
-                              .setVersion(-7)
-                              .build()));
-    }
+                  stub.getModelVersion(
+                      GetModelVersionRequest.newBuilder().setName(MODEL).setVersion(-7).build());
+        };
+    tally.call("bad: registry", call);
   }
 
   /** A model version whose artifact is not a model: the registry refuses it at registration. */
@@ -431,30 +417,66 @@ final class SoakTraffic {
                 .registerModelVersion(meta, bytes, 16 * 1024));
   }
 
+  /**
+   * The end of a client's stream call: the status it closed with (OK when completed), awaited by
+   * the sending thread; an optional action on each response.
+   */
+  private static final class Closing<Q, R> implements ClientResponseObserver<Q, R> {
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private volatile Status status;
+    private volatile ClientCallStreamObserver<Q> requests;
+    private final boolean cancelOnFirstResponse;
+
+    Closing(boolean cancelOnFirstResponse) {
+      this.cancelOnFirstResponse = cancelOnFirstResponse;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<Q> requestStream) {
+      requests = requestStream;
+    }
+
+    @Override
+    public void onNext(R value) {
+      if (cancelOnFirstResponse) {
+        requests.cancel("soak: client gave up after the first answer", null);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      status = Status.fromThrowable(t);
+      closed.countDown();
+    }
+
+    @Override
+    public void onCompleted() {
+      status = Status.OK;
+      closed.countDown();
+    }
+
+    boolean await(long millis) throws InterruptedException {
+      return closed.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    void cancel(String why) {
+      requests.cancel(why, null);
+    }
+
+    /** The status; the client's own cancellation is CANCELLED by definition. */
+    Status status() {
+      Status s = status;
+      return s == null ? Status.CANCELLED : s;
+    }
+  }
+
   /** A stream of valid events for throw-away users, cancelled by the client mid-way. */
   private void cancelledIngestStream(SplittableRandom random) throws InterruptedException {
-    CountDownLatch closed = new CountDownLatch(1);
-    Status[] status = {null};
+    Closing<StreamIngestEventsRequest, StreamIngestEventsResponse> end = new Closing<>(false);
     StreamObserver<StreamIngestEventsRequest> out =
         FeatureServiceGrpc.newStub(features)
             .withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-            .streamIngestEvents(
-                new StreamObserver<>() {
-                  @Override
-                  public void onNext(StreamIngestEventsResponse value) {}
-
-                  @Override
-                  public void onError(Throwable t) {
-                    status[0] = Status.fromThrowable(t);
-                    closed.countDown();
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    status[0] = Status.OK;
-                    closed.countDown();
-                  }
-                });
+            .streamIngestEvents(end);
     StreamIngestEventsRequest.Builder batch = StreamIngestEventsRequest.newBuilder();
     for (int i = 0; i < 50; i++) {
       // never-checked users: a cancelled stream acknowledges nothing, stored or not
@@ -462,46 +484,18 @@ final class SoakTraffic {
     }
     out.onNext(batch.build());
     out.onError(Status.CANCELLED.withDescription("soak: client gave up").asRuntimeException());
-    closed.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-    // the client's own cancellation is CANCELLED by definition; anything else came from the server
-    tally.record(
-        "bad: cancelled ingest stream", status[0] == null ? Status.CANCELLED : status[0], null);
+    end.await(DEADLINE.toMillis());
+    // anything but CANCELLED came from the server
+    tally.record("bad: cancelled ingest stream", end.status(), null);
   }
 
   /** A StreamPredict that sends a few events and is cancelled before it ends. */
   private void cancelledPredictStream(SplittableRandom random) throws InterruptedException {
-    CountDownLatch closed = new CountDownLatch(1);
-    Status[] status = {null};
-    @SuppressWarnings("unchecked")
-    ClientCallStreamObserver<StreamPredictRequest>[] call = new ClientCallStreamObserver[1];
+    Closing<StreamPredictRequest, StreamPredictResponse> end = new Closing<>(true);
     StreamObserver<StreamPredictRequest> out =
         InferenceServiceGrpc.newStub(inference)
             .withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-            .streamPredict(
-                new ClientResponseObserver<StreamPredictRequest, StreamPredictResponse>() {
-                  @Override
-                  public void beforeStart(
-                      ClientCallStreamObserver<StreamPredictRequest> requestStream) {
-                    call[0] = requestStream;
-                  }
-
-                  @Override
-                  public void onNext(StreamPredictResponse value) {
-                    call[0].cancel("soak: client gave up after the first answer", null);
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {
-                    status[0] = Status.fromThrowable(t);
-                    closed.countDown();
-                  }
-
-                  @Override
-                  public void onCompleted() {
-                    status[0] = Status.OK;
-                    closed.countDown();
-                  }
-                });
+            .streamPredict(end);
     String u = user(random.nextInt(users));
     for (int i = 0; i < 3; i++) {
       out.onNext(
@@ -512,12 +506,11 @@ final class SoakTraffic {
                       .setEventId("soak-stream-" + nextEvent.incrementAndGet()))
               .build());
     }
-    if (!closed.await(2, TimeUnit.SECONDS)) {
-      call[0].cancel("soak: client gave up", null);
-      closed.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    if (!end.await(2_000)) {
+      end.cancel("soak: client gave up");
+      end.await(DEADLINE.toMillis());
     }
-    tally.record(
-        "bad: cancelled predict stream", status[0] == null ? Status.CANCELLED : status[0], null);
+    tally.record("bad: cancelled predict stream", end.status(), null);
   }
 
   /** Registers a trained model version; its number. */

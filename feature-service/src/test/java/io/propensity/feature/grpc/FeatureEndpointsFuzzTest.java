@@ -3,14 +3,9 @@ package io.propensity.feature.grpc;
 import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.propensity.common.testing.FuzzedCalls;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import io.propensity.common.testing.FuzzedService;
 import org.junit.jupiter.api.AfterAll;
 import propensity.features.v1.FeatureServiceGrpc;
 
@@ -32,25 +27,8 @@ class FeatureEndpointsFuzzTest {
      */
     static final SilentCloseable CONNECTIONS_ALLOWED = BugDetectors.allowNetworkConnections();
 
-    static final ApplicationContext CONTEXT = ApplicationContext.run("test");
-    static final ManagedChannel CHANNEL;
-    static final FuzzedCalls CALLS;
-
-    static {
-      GrpcEmbeddedServer server = CONTEXT.getBean(GrpcEmbeddedServer.class);
-      if (!server.isRunning()) {
-        server.start();
-      }
-      CHANNEL =
-          ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
-      CALLS =
-          new FuzzedCalls(
-              CHANNEL,
-              List.of(FeatureServiceGrpc.getServiceDescriptor()),
-              List.of(),
-              10_000,
-              3_000);
-    }
+    static final FuzzedService FUZZED =
+        FuzzedService.of(ApplicationContext.run("test"), FeatureServiceGrpc.getServiceDescriptor());
   }
 
   private static volatile boolean started;
@@ -58,17 +36,13 @@ class FeatureEndpointsFuzzTest {
   @FuzzTest(maxDuration = "10m")
   void noRequestEndsAsInternalOrUnknown(byte[] input) throws InterruptedException {
     started = true;
-    Optional<FuzzedCalls.Outcome> outcome = Service.CALLS.call(input);
-    if (outcome.isPresent() && outcome.get().isServerFault()) {
-      throw new AssertionError("a server fault: " + outcome.get().describe());
-    }
+    Service.FUZZED.requireNoServerFault(input);
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
     if (started) {
-      Service.CHANNEL.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      Service.CONTEXT.close();
+      Service.FUZZED.close();
     }
   }
 }

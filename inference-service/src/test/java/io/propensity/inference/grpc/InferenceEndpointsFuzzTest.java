@@ -5,20 +5,15 @@ import static org.awaitility.Awaitility.await;
 import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.propensity.common.testing.FuzzedCalls;
+import io.propensity.common.testing.FuzzedService;
 import io.propensity.inference.serving.ServedModels;
 import io.propensity.inference.testing.FakeFeatureService;
 import io.propensity.inference.testing.FakeModelRegistry;
 import io.propensity.inference.testing.TestModels;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import propensity.inference.v1.InferenceServiceGrpc;
 
@@ -45,13 +40,11 @@ class InferenceEndpointsFuzzTest {
 
     static final FakeModelRegistry REGISTRY = FakeModelRegistry.start();
     static final FakeFeatureService FEATURES = FakeFeatureService.start();
-    static final ApplicationContext CONTEXT;
-    static final ManagedChannel CHANNEL;
-    static final FuzzedCalls CALLS;
+    static final FuzzedService FUZZED;
 
     static {
       REGISTRY.promote(MODEL, REGISTRY.register(MODEL, TestModels.train(10, 7, 1)));
-      CONTEXT =
+      ApplicationContext context =
           ApplicationContext.run(
               Map.of(
                   "propensity.inference.registry.target",
@@ -63,25 +56,13 @@ class InferenceEndpointsFuzzTest {
                   "propensity.inference.default-model",
                   MODEL),
               "test");
-      GrpcEmbeddedServer server = CONTEXT.getBean(GrpcEmbeddedServer.class);
-      if (!server.isRunning()) {
-        server.start();
-      }
-      ServedModels served = CONTEXT.getBean(ServedModels.class);
+      FUZZED = FuzzedService.of(context, InferenceServiceGrpc.getServiceDescriptor());
+      ServedModels served = context.getBean(ServedModels.class);
       // polled on this thread: a lambda of a class being initialized blocks any other thread
       await()
           .pollInSameThread()
           .atMost(Duration.ofSeconds(120))
           .until(() -> served.currentVersion(MODEL).isPresent());
-      CHANNEL =
-          ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
-      CALLS =
-          new FuzzedCalls(
-              CHANNEL,
-              List.of(InferenceServiceGrpc.getServiceDescriptor()),
-              List.of(),
-              10_000,
-              3_000);
     }
   }
 
@@ -90,17 +71,13 @@ class InferenceEndpointsFuzzTest {
   @FuzzTest(maxDuration = "10m")
   void noRequestEndsAsInternalOrUnknown(byte[] input) throws InterruptedException {
     started = true;
-    Optional<FuzzedCalls.Outcome> outcome = Service.CALLS.call(input);
-    if (outcome.isPresent() && outcome.get().isServerFault()) {
-      throw new AssertionError("a server fault: " + outcome.get().describe());
-    }
+    Service.FUZZED.requireNoServerFault(input);
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
     if (started) {
-      Service.CHANNEL.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      Service.CONTEXT.close();
+      Service.FUZZED.close();
       Service.REGISTRY.close();
       Service.FEATURES.close();
     }
