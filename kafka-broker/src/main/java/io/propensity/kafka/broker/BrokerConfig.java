@@ -21,6 +21,8 @@ import java.util.Properties;
  * @param listenHost address the client and controller listeners bind
  * @param port client (PLAINTEXT) listener port
  * @param advertised {@code host:port} clients are told to connect to
+ * @param external a second client listener ({@code EXTERNAL}) for clients outside a container
+ *     network: advertised as this {@code host:port}, bound on {@code listenHost} and the same port
  * @param controllerPort controller (KRaft quorum) listener port
  * @param partitions {@code num.partitions} of automatically created topics
  * @param retentionHours {@code log.retention.hours}
@@ -38,6 +40,7 @@ public record BrokerConfig(
     String listenHost,
     int port,
     String advertised,
+    Optional<String> external,
     int controllerPort,
     int partitions,
     long retentionHours,
@@ -54,9 +57,13 @@ public record BrokerConfig(
   /** Name of the client listener. */
   public static final String CLIENT_LISTENER = "PLAINTEXT";
 
+  /** Name of the optional second client listener. */
+  public static final String EXTERNAL_LISTENER = "EXTERNAL";
+
   public BrokerConfig {
     overrides = Map.copyOf(overrides);
     requirePort("port", port);
+    external.ifPresent(e -> requirePort("external", externalPort(e)));
     requirePort("controller-port", controllerPort);
     if (port == controllerPort) {
       throw new IllegalArgumentException("port and controller-port must differ, both are " + port);
@@ -70,6 +77,15 @@ public record BrokerConfig(
     }
     if (nodeId < 0) {
       throw new IllegalArgumentException("node-id: " + nodeId + " is negative");
+    }
+  }
+
+  private static int externalPort(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    try {
+      return colon < 1 ? -1 : Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
@@ -93,8 +109,7 @@ public record BrokerConfig(
     String voterHost =
         "0.0.0.0".equals(listenHost) || "::".equals(listenHost) ? "localhost" : listenHost;
     p.setProperty("controller.quorum.voters", nodeId + "@" + voterHost + ":" + controllerPort);
-    p.setProperty(
-        "listeners",
+    String listeners =
         CLIENT_LISTENER
             + "://"
             + listenHost
@@ -105,13 +120,20 @@ public record BrokerConfig(
             + "://"
             + listenHost
             + ":"
-            + controllerPort);
-    p.setProperty("advertised.listeners", CLIENT_LISTENER + "://" + advertised);
+            + controllerPort;
+    String advertisedListeners = CLIENT_LISTENER + "://" + advertised;
+    String protocols = CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT";
+    if (external.isPresent()) {
+      listeners +=
+          "," + EXTERNAL_LISTENER + "://" + listenHost + ":" + externalPort(external.get());
+      advertisedListeners += "," + EXTERNAL_LISTENER + "://" + external.get();
+      protocols += "," + EXTERNAL_LISTENER + ":PLAINTEXT";
+    }
+    p.setProperty("listeners", listeners);
+    p.setProperty("advertised.listeners", advertisedListeners);
     p.setProperty("controller.listener.names", CONTROLLER_LISTENER);
     p.setProperty("inter.broker.listener.name", CLIENT_LISTENER);
-    p.setProperty(
-        "listener.security.protocol.map",
-        CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    p.setProperty("listener.security.protocol.map", protocols);
     p.setProperty("log.dirs", logDir().toAbsolutePath().toString());
     p.setProperty("num.partitions", Integer.toString(partitions));
     p.setProperty("default.replication.factor", "1");
@@ -160,6 +182,7 @@ public record BrokerConfig(
             s.string("listen-host", "0.0.0.0"),
             port,
             s.string("advertised", "localhost:" + port),
+            Optional.ofNullable(s.string("external", null)),
             s.integer("controller-port", 9093),
             s.integer("partitions", 3),
             s.longValue("retention-hours", 168),
@@ -205,6 +228,7 @@ public record BrokerConfig(
             "listen-host",
             "port",
             "advertised",
+            "external",
             "controller-port",
             "partitions",
             "retention-hours",

@@ -106,10 +106,11 @@ public final class BrokerMain {
     server.startup();
     awaitServing(config.localBootstrap());
     System.out.printf(
-        "%s: bootstrap=%s listener=%s:%d controller=%d cluster.id=%s node.id=%d data.dir=%s"
+        "%s: bootstrap=%s%s listener=%s:%d controller=%d cluster.id=%s node.id=%d data.dir=%s"
             + " started.in=%dms%n",
         READY,
         config.advertised(),
+        config.external().map(e -> " external=" + e).orElse(""),
         config.listenHost(),
         config.port(),
         config.controllerPort(),

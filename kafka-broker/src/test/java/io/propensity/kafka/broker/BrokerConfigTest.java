@@ -40,6 +40,21 @@ class BrokerConfigTest {
   }
 
   @Test
+  void anExternalListenerIsAdvertisedAsGivenAndBoundOnItsPort() {
+    Properties p =
+        BrokerConfig.from(
+                new String[] {"--advertised=kafka:9092", "--external=127.0.0.1:39094"}, Map.of())
+            .serverProperties();
+    assertThat(p.getProperty("listeners"))
+        .isEqualTo("PLAINTEXT://0.0.0.0:9092,CONTROLLER://0.0.0.0:9093,EXTERNAL://0.0.0.0:39094");
+    assertThat(p.getProperty("advertised.listeners"))
+        .isEqualTo("PLAINTEXT://kafka:9092,EXTERNAL://127.0.0.1:39094");
+    assertThat(p.getProperty("listener.security.protocol.map")).contains("EXTERNAL:PLAINTEXT");
+    assertThatThrownBy(() -> BrokerConfig.from(new String[] {"--external=nohost"}, Map.of()))
+        .hasMessageContaining("external");
+  }
+
+  @Test
   void badOptionsFailWithTheirName() {
     assertThatThrownBy(() -> BrokerConfig.from(new String[] {"--port=abc"}, Map.of()))
         .hasMessageContaining("port: 'abc' is not a number");
