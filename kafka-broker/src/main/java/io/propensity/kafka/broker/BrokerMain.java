@@ -29,8 +29,10 @@ import org.apache.kafka.common.utils.Time;
  * <p>On the first start the data directory is formatted with a new cluster id (or {@code
  * --cluster-id}); the id lives in the log directory's {@code meta.properties} and every later start
  * re-uses it. When the broker answers an admin client it prints one line starting with {@value
- * #READY}; SIGTERM shuts it down cleanly (the line {@value #STOPPED} follows). {@code BrokerMain
- * probe [host:port]} is the container health check: exit status 0 when a broker answers.
+ * #READY}; SIGTERM shuts it down cleanly (the line {@value #STOPPED} follows). While it serves, the
+ * file {@value #READY_FILE} exists in the data directory (the container health check tests it: no
+ * JVM per check); {@code BrokerMain probe [host:port]} asks a broker through an admin client (exit
+ * status 0 when it answers).
  */
 public final class BrokerMain {
 
@@ -39,6 +41,9 @@ public final class BrokerMain {
 
   /** Line printed after a clean shutdown. */
   public static final String STOPPED = "propensity-kafka stopped";
+
+  /** File in the data directory that exists while the broker serves clients. */
+  public static final String READY_FILE = "ready";
 
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
 
@@ -74,6 +79,8 @@ public final class BrokerMain {
   private static void run(BrokerConfig config) throws Exception {
     Instant started = Instant.now();
     Files.createDirectories(config.logDir());
+    Path readyFile = config.dataDir().resolve(READY_FILE);
+    Files.deleteIfExists(readyFile);
     Properties props = config.serverProperties();
     Path propsFile = config.dataDir().resolve("server.properties");
     try (OutputStream out = Files.newOutputStream(propsFile)) {
@@ -87,6 +94,11 @@ public final class BrokerMain {
         new Thread(
             () -> {
               if (stopping.compareAndSet(false, true)) {
+                try {
+                  Files.deleteIfExists(readyFile);
+                } catch (IOException e) {
+                  System.err.println("propensity-kafka: cannot delete " + readyFile + ": " + e);
+                }
                 server.shutdown();
                 server.awaitShutdown();
                 System.out.println(STOPPED);
@@ -105,6 +117,7 @@ public final class BrokerMain {
                         () -> System.exit(0)));
     server.startup();
     awaitServing(config.localBootstrap());
+    Files.writeString(readyFile, clusterId + System.lineSeparator());
     System.out.printf(
         "%s: bootstrap=%s%s listener=%s:%d controller=%d cluster.id=%s node.id=%d data.dir=%s"
             + " started.in=%dms%n",

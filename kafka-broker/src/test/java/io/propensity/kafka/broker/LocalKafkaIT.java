@@ -37,6 +37,7 @@ class LocalKafkaIT {
         clusterId = admin.describeCluster().clusterId().get();
       }
       Map<String, String> sent = produce(kafka, 0, 300);
+      assertThat(kafka.dataDir().resolve(BrokerMain.READY_FILE)).exists();
 
       Map<String, String> received = consumeAll(kafka, sent.size());
       assertThat(received).isEqualTo(sent);
@@ -55,6 +56,9 @@ class LocalKafkaIT {
       // still writable after the crash, and a clean stop keeps everything as well
       Map<String, String> more = produce(kafka, 300, 50);
       kafka.stop();
+      assertThat(kafka.dataDir().resolve(BrokerMain.READY_FILE))
+          .as("removed by the clean shutdown")
+          .doesNotExist();
       kafka.restart();
       Map<String, String> all = new HashMap<>(sent);
       all.putAll(more);
