@@ -6,6 +6,8 @@
 # and, when their jars are built (mvn -DskipTests package), the service images on top of the JRE:
 #   propensity/feature-service, propensity/training-service, propensity/inference-service,
 #   propensity/dashboard, propensity/cli (the compose stack's security-init) (tag dev)
+# and, when kafka-broker/target/lib is built, the Kafka broker (KRaft, Kafka's Maven Central jars):
+#   propensity/kafka:<Kafka version, e.g. 4.1.1>  (the compose profile `scale`)
 #
 # How: debootstrap --variant=minbase of Debian bookworm (cached as a tarball), then per image the
 # packages installed into a copy of that root file system with apt in a chroot (security updates
@@ -168,5 +170,16 @@ if [ "$SERVICES" = 1 ]; then
       > "$WORK/build.log" 2>&1 || { echo; cat "$WORK/build.log" >&2; exit 1; }
     done_step
   done
+  # the Kafka broker: the kafka-broker module's jar and its runtime jars (target/lib, mvn package)
+  kafka_jar="$(ls "$ROOT"/kafka-broker/target/lib/kafka_2.13-*.jar 2>/dev/null | head -1 || true)"
+  if [ -z "$kafka_jar" ] || ! ls "$ROOT"/kafka-broker/target/kafka-broker-*.jar >/dev/null 2>&1; then
+    printf '  %-58s skipped: no kafka-broker/target/lib (mvn -DskipTests package)\n' "propensity/kafka"
+  else
+    kafka_version="$(basename "$kafka_jar" .jar)"; kafka_version="${kafka_version#kafka_2.13-}"
+    step "docker build propensity/kafka:$kafka_version"
+    docker build -q --build-arg BASE_IMAGE=propensity/jre:17 -t "propensity/kafka:$kafka_version" "$ROOT/kafka-broker" \
+      > "$WORK/build.log" 2>&1 || { echo; cat "$WORK/build.log" >&2; exit 1; }
+    done_step
+  fi
 fi
 echo "== images ready in $(( $(date +%s) - TOTAL_START )) s; use them with: docker compose --env-file docker/airgapped.env up -d"

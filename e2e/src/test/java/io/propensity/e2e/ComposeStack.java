@@ -54,6 +54,20 @@ final class ComposeStack implements AutoCloseable {
   /** Starts the stack (builds the service images, waits for every service's health check). */
   static ComposeStack start(
       File composeFile, String client, Map<String, String> env, Duration timeout) {
+    return start(composeFile, client, env, timeout, SERVICES, false);
+  }
+
+  /**
+   * Starts {@code services} (and what they depend on) of the stack, waiting for each one's health
+   * check; with {@code only}, no other service starts (else every service of the active profiles).
+   */
+  static ComposeStack start(
+      File composeFile,
+      String client,
+      Map<String, String> env,
+      Duration timeout,
+      String[] services,
+      boolean only) {
     ComposeStack stack;
     if (client.equals("v2")) {
       ComposeContainer c =
@@ -62,7 +76,10 @@ final class ComposeStack implements AutoCloseable {
               .withPull(false)
               .withBuild(true)
               .withEnv(env);
-      for (String s : SERVICES) {
+      if (only) {
+        c.withServices(services);
+      }
+      for (String s : services) {
         c.waitingFor(s, Wait.forHealthcheck().withStartupTimeout(timeout));
       }
       stack = new ComposeStack(c, c::getContainerByServiceName);
@@ -73,7 +90,10 @@ final class ComposeStack implements AutoCloseable {
               .withPull(false)
               .withBuild(true)
               .withEnv(env);
-      for (String s : SERVICES) {
+      if (only) {
+        c.withServices(services);
+      }
+      for (String s : services) {
         c.waitingFor(s, Wait.forHealthcheck().withStartupTimeout(timeout));
       }
       stack = new ComposeStack(c, c::getContainerByServiceName);
@@ -126,6 +146,11 @@ final class ComposeStack implements AutoCloseable {
    */
   void killAndRestart(String service) {
     docker().restartContainerCmd(containerId(service)).withTimeout(0).exec();
+  }
+
+  /** SIGKILL to a service's container, which stays down (a killed container is not restarted). */
+  void kill(String service) {
+    docker().killContainerCmd(containerId(service)).exec();
   }
 
   private static DockerClient docker() {

@@ -315,7 +315,7 @@ class ComposeStackIT {
     lap("whole stack test", t0);
   }
 
-  private static TrainingSetSpec trainingSet() {
+  static TrainingSetSpec trainingSet() {
     return TrainingSetSpec.newBuilder()
         .setTarget(Target.TARGET_PURCHASE)
         .setHorizon(EventProtoMapper.duration(Duration.ofDays(7)))
@@ -327,7 +327,7 @@ class ComposeStackIT {
         .build();
   }
 
-  private static Job train(ManagedChannel channel) {
+  static Job train(ManagedChannel channel) {
     var training = new TrainingServiceClient(channel, RPC);
     var started =
         training.startTraining(
@@ -355,7 +355,7 @@ class ComposeStackIT {
   }
 
   /** The version of {@link #MODEL} inference-service serves, 0 while it serves none. */
-  private static long servedVersion(ManagedChannel channel) {
+  static long servedVersion(ManagedChannel channel) {
     try {
       return new InferenceServiceClient(channel, Duration.ofSeconds(5))
               .getModelInfo(GetModelInfoRequest.newBuilder().setModelName(MODEL).build())
@@ -373,7 +373,7 @@ class ComposeStackIT {
     }
   }
 
-  private static Prediction predict(ManagedChannel channel, String userId) {
+  static Prediction predict(ManagedChannel channel, String userId) {
     return new InferenceServiceClient(channel, RPC)
         .predict(
             PredictRequest.newBuilder()
@@ -401,7 +401,7 @@ class ComposeStackIT {
     }
   }
 
-  private static boolean builtJar(String module) {
+  static boolean builtJar(String module) {
     try (var files = Files.list(Path.of("..", module, "target"))) {
       return files.anyMatch(f -> f.getFileName().toString().endsWith("-all.jar"));
     } catch (java.io.IOException e) {
@@ -409,7 +409,7 @@ class ComposeStackIT {
     }
   }
 
-  private static void lap(String what, long startNanos) {
+  static void lap(String what, long startNanos) {
     System.out.printf(
         "[compose e2e] %-70s %6.1f s%n", what, (System.nanoTime() - startNanos) / 1e9);
   }

@@ -1,0 +1,42 @@
+package io.propensity.feature.kafka;
+
+import com.google.protobuf.Timestamp;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import propensity.events.v1.Event;
+import propensity.events.v1.EventType;
+
+/** Events and record bytes for the Kafka ingestion tests. */
+final class KafkaTestEvents {
+  private KafkaTestEvents() {}
+
+  static Event event(String id, String user, Instant at) {
+    return Event.newBuilder()
+        .setEventId(id)
+        .setUserId(user)
+        .setOccurredAt(Timestamp.newBuilder().setSeconds(at.getEpochSecond()))
+        .setType(EventType.EVENT_TYPE_PAGE_VIEW)
+        .build();
+  }
+
+  static Event purchase(String id, String user, Instant at, double price) {
+    return event(id, user, at).toBuilder()
+        .setType(EventType.EVENT_TYPE_PURCHASE)
+        .setItemId("sku-1")
+        .setPrice(price)
+        .build();
+  }
+
+  /** An event the validator refuses: a negative price. */
+  static Event negativePrice(String id, String user, Instant at) {
+    return event(id, user, at).toBuilder().setPrice(-5).build();
+  }
+
+  static byte[] key(String user) {
+    return user.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String text(byte[] b) {
+    return b == null ? null : new String(b, StandardCharsets.UTF_8);
+  }
+}
