@@ -121,7 +121,10 @@ class KafkaKillNineIT {
       Instant started = Instant.now();
       first.start(Duration.ofSeconds(90));
       long atKill;
+      Instant firstStored;
       try {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> stored(db) > 0);
+        firstStored = Instant.now();
         await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> stored(db) >= 3_000);
         first.kill(); // SIGKILL mid-consumption
       } finally {
@@ -137,6 +140,9 @@ class KafkaKillNineIT {
       Instant restarted = Instant.now();
       try (second) {
         second.start(Duration.ofSeconds(90));
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> stored(db) > atKill);
+        Instant resumed = Instant.now();
+        long atResume = stored(db);
         await()
             .atMost(WAIT)
             .pollInterval(Duration.ofMillis(50))
@@ -171,7 +177,8 @@ class KafkaKillNineIT {
         assertThat(origins).as("distinct bad records dead-lettered").hasSize(bad);
 
         // duplicates are counted: the restarted replica saw at least the redelivered and resent
-        double dupes = metric(second, "propensity_ingest_kafka_records_total", "duplicate");
+        double dupes =
+            metric(second, "propensity_ingest_kafka_records_total", "outcome", "duplicate");
         double rate1 = atKill / seconds(started, killed);
         double rate2 = (validIds.size() - atKill + bad + duplicates) / seconds(restarted, done);
         System.out.printf(
@@ -281,7 +288,22 @@ class KafkaKillNineIT {
   }
 
   /** A counter's value from the process's Prometheus scrape. */
-  private static double metric(ServiceProcess p, String name, String outcome) throws Exception {
+  private static double metric(ServiceProcess p, String name, String tag, String value)
+      throws Exception {
+    Matcher m =
+        Pattern.compile("(?m)^" + name + "\\{[^}]*" + tag + "=\"" + value + "\"[^}]*\\} (\\S+)$")
+            .matcher(scrape(p));
+    assertThat(m.find()).as(name + " in the scrape").isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  private static double plain(ServiceProcess p, String name) throws Exception {
+    Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? (\\S+)$").matcher(scrape(p));
+    assertThat(m.find()).as(name + " in the scrape").isTrue();
+    return Double.parseDouble(m.group(2));
+  }
+
+  private static String scrape(ServiceProcess p) throws Exception {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
@@ -290,11 +312,6 @@ class KafkaKillNineIT {
                     .timeout(Duration.ofSeconds(10))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
-    Matcher m =
-        Pattern.compile(
-                "(?m)^" + name + "\\{[^}]*outcome=\"" + outcome + "\"[^}]*\\} ([0-9.Ee+-]+)$")
-            .matcher(r.body());
-    assertThat(m.find()).as(name + " in the scrape").isTrue();
-    return Double.parseDouble(m.group(1));
+    return r.body();
   }
 }
