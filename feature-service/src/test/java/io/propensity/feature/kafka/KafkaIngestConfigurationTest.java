@@ -1,6 +1,7 @@
 package io.propensity.feature.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micronaut.context.ApplicationContext;
 import java.time.Duration;
@@ -23,6 +24,25 @@ class KafkaIngestConfigurationTest {
       assertThat(c.properties()).isEmpty();
       assertThat(ctx.findBean(KafkaIngestService.class)).isEmpty();
     }
+  }
+
+  @Test
+  void enablingWithoutBootstrapServersFailsTheStartWithTheSettingToFix() {
+    assertThatThrownBy(
+            () ->
+                ApplicationContext.run(Map.of("propensity.ingest.kafka.enabled", "true"), "test")
+                    .close())
+        .hasStackTraceContaining("propensity.ingest.kafka.bootstrap-servers");
+    assertThatThrownBy(
+            () ->
+                ApplicationContext.run(
+                        Map.of(
+                            "propensity.ingest.kafka.enabled", "true",
+                            "propensity.ingest.kafka.bootstrap-servers", "127.0.0.1:1",
+                            "propensity.ingest.kafka.format", "avro"),
+                        "test")
+                    .close())
+        .hasStackTraceContaining("not one of: protobuf, json");
   }
 
   @Test
