@@ -176,28 +176,34 @@ class KafkaKillNineIT {
         }
         assertThat(origins).as("distinct bad records dead-lettered").hasSize(bad);
 
-        // duplicates are counted: the restarted replica saw at least the redelivered and resent
+        // duplicates are counted: the restarted replica met the duplicates left on the topic and
+        // any batch stored but not committed before the kill
         double dupes =
             metric(second, "propensity_ingest_kafka_records_total", "outcome", "duplicate");
-        double rate1 = atKill / seconds(started, killed);
-        double rate2 = (validIds.size() - atKill + bad + duplicates) / seconds(restarted, done);
+        double batches =
+            metric(second, "propensity_ingest_kafka_batches_total", "result", "committed");
+        double latencySum = plain(second, "propensity_ingest_kafka_batch_latency_seconds_sum");
         System.out.printf(
             "KafkaKillNineIT: %d records (%d valid distinct, %d duplicates, %d bad) on %d"
-                + " partitions; first process stored %d in %.1f s (%.0f events/s incl. start-up),"
-                + " offsets committed at kill: %d; after restart the rest in %.1f s (%.0f"
-                + " records/s incl. start-up); restarted replica counted %.0f duplicates and"
-                + " %d dead letters are on the DLQ%n",
+                + " partitions; first process: start to kill %.1f s, %d events stored, %.0f"
+                + " events/s from its first stored event to the kill; offsets committed at kill:"
+                + " %d; restart to done %.1f s; second process stored %d events, %.0f events/s"
+                + " from its first new event, %.0f batches, mean batch %.0f ms; it counted %.0f"
+                + " duplicates; %d dead letters on the DLQ%n",
             RECORDS,
             validIds.size(),
             duplicates,
             bad,
             PARTITIONS,
-            atKill,
             seconds(started, killed),
-            rate1,
+            atKill,
+            atKill / seconds(firstStored, killed),
             firstCommitted,
             seconds(restarted, done),
-            rate2,
+            validIds.size() - atKill,
+            (validIds.size() - atResume) / seconds(resumed, done),
+            batches,
+            1000 * latencySum / batches,
             dupes,
             dead.size());
         assertThat(dupes).isPositive();
