@@ -120,7 +120,8 @@ public final class KafkaIngestLoop implements Runnable {
         ConsumerRecords<byte[], byte[]> records;
         try {
           records = consumer.poll(settings.pollTimeout());
-        } catch (KafkaException e) {
+        } catch (RuntimeException e) {
+          // broker unreachable, authentication refused…: keep trying, never give up silently
           LOG.warn("kafka poll failed, retrying in {}: {}", backoff, e.toString());
           backoff = pause(backoff);
           continue;
@@ -135,7 +136,7 @@ public final class KafkaIngestLoop implements Runnable {
           backoff = pause(backoff);
         }
       }
-      commitUncommitted(uncommitted.keySet(), "stop");
+      commitUncommitted(List.copyOf(uncommitted.keySet()), "stop");
     } catch (RuntimeException e) {
       LOG.error("kafka ingestion stopped by an unexpected error", e);
     } finally {
@@ -170,7 +171,15 @@ public final class KafkaIngestLoop implements Runnable {
     List<ReceivedEvent> events = new ArrayList<>(records.count());
     List<DeadLetter> dead = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
-      KafkaRecordDecoder.Decoded d = decoder.decode(r.key(), r.value());
+      KafkaRecordDecoder.Decoded d;
+      try {
+        d = decoder.decode(r.key(), r.value());
+      } catch (RuntimeException e) {
+        // a record the mapping cannot handle must not stop the partition: it is a dead letter
+        d =
+            new KafkaRecordDecoder.Decoded.Rejected(
+                List.of(new FieldViolation("value", "could not be read: " + e)));
+      }
       if (d instanceof KafkaRecordDecoder.Decoded.Event e) {
         eventRecords.add(r);
         events.add(e.event());

@@ -1,13 +1,13 @@
 package io.propensity.feature.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.ShutdownEvent;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.propensity.feature.ingest.Ingestor;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Runs the Kafka ingestion on its own thread for the life of the application context, when {@code
  * propensity.ingest.kafka.enabled=true}; on shutdown the batch in flight is finished and committed.
  */
-@Singleton
+@Context
 @Requires(property = "propensity.ingest.kafka.enabled", value = "true")
 public final class KafkaIngestService {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaIngestService.class);
@@ -36,6 +36,7 @@ public final class KafkaIngestService {
   private final Ingestor ingestor;
   private final MeterRegistry registry;
   private final Clock clock;
+  private final KafkaRecordDecoder decoder;
   private KafkaIngestLoop loop;
   private KafkaProducer<byte[], byte[]> producer;
 
@@ -45,6 +46,13 @@ public final class KafkaIngestService {
     this.ingestor = ingestor;
     this.registry = registry;
     this.clock = clock;
+    // a configuration mistake fails the start of the service, not a background thread later
+    if (config.bootstrapServers().isBlank()) {
+      throw new IllegalStateException(
+          "propensity.ingest.kafka.enabled=true needs propensity.ingest.kafka.bootstrap-servers"
+              + " (env PROPENSITY_INGEST_KAFKA_BOOTSTRAP_SERVERS)");
+    }
+    this.decoder = new KafkaRecordDecoder(KafkaRecordDecoder.Format.of(config.format()));
   }
 
   @EventListener
@@ -62,13 +70,6 @@ public final class KafkaIngestService {
     if (loop != null) {
       return;
     }
-    if (config.bootstrapServers().isBlank()) {
-      throw new IllegalStateException(
-          "propensity.ingest.kafka.enabled=true needs propensity.ingest.kafka.bootstrap-servers"
-              + " (env PROPENSITY_INGEST_KAFKA_BOOTSTRAP_SERVERS)");
-    }
-    KafkaRecordDecoder decoder =
-        new KafkaRecordDecoder(KafkaRecordDecoder.Format.of(config.format()));
     producer = new KafkaProducer<>(producerProperties(config));
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(config));
     loop =

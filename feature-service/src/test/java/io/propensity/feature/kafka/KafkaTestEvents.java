@@ -1,6 +1,7 @@
 package io.propensity.feature.kafka;
 
 import com.google.protobuf.Timestamp;
+import io.propensity.kafka.broker.LocalKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import propensity.events.v1.Event;
@@ -30,6 +31,30 @@ final class KafkaTestEvents {
   /** An event the validator refuses: a negative price. */
   static Event negativePrice(String id, String user, Instant at) {
     return event(id, user, at).toBuilder().setPrice(-5).build();
+  }
+
+  /**
+   * {@link LocalKafka#createTopic}, tried again when the broker's metadata does not know the new
+   * topic yet (describing it right after creating it can answer UnknownTopicOrPartition).
+   */
+  static void createTopic(LocalKafka kafka, String name, int partitions) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        kafka.createTopic(name, partitions);
+        return;
+      } catch (IllegalStateException e) {
+        boolean unknownYet = String.valueOf(e.getMessage()).contains("UnknownTopicOrPartition");
+        if (!unknownYet || attempt == 10) {
+          throw e;
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   static byte[] key(String user) {
