@@ -38,6 +38,7 @@ public final class OnlineFeatures implements IngestListener {
       new java.util.concurrent.atomic.AtomicLong();
   private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
   private volatile long appliedMark;
+  private volatile Optional<StartOutcome> started = Optional.empty();
 
   public OnlineFeatures(OnlineFeatureStore store, Clock clock, int maxUsersPerRequest) {
     this.store = store;
@@ -81,6 +82,17 @@ public final class OnlineFeatures implements IngestListener {
    * and ignored, never half-used.
    */
   public StartOutcome start(EventStore events, Optional<Path> snapshot) {
+    StartOutcome outcome = bringUpToDate(events, snapshot);
+    started = Optional.of(outcome);
+    return outcome;
+  }
+
+  /** How the state was brought up to date by {@link #start}, once it ran. */
+  public Optional<StartOutcome> startOutcome() {
+    return started;
+  }
+
+  private StartOutcome bringUpToDate(EventStore events, Optional<Path> snapshot) {
     if (!store.needsRebuild()) {
       LOG.info("online state is persistent ({} users); no rebuild", store.users());
       return new StartOutcome(StartOutcome.Source.PERSISTENT, 0, 0, "");
