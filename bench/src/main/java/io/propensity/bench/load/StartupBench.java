@@ -175,7 +175,7 @@ public final class StartupBench {
       try {
         Started empty = start(store, emptyOnline, jvm, work, timeout);
         empty.service.stop();
-        baselines.add(label + " " + Table.seconds(empty.seconds) + " s");
+        baselines.add(label + " " + Table.seconds(empty.seconds));
       } finally {
         emptyOnline.cleanUp();
       }
@@ -274,7 +274,8 @@ public final class StartupBench {
           || line.contains("online state restored")
           || line.contains("online state is persistent")) {
         int at = line.indexOf("online state");
-        found = line.substring(at).trim();
+        found =
+            line.substring(at).replaceFirst("\",\"throwable\".*$", "").replace("\\/", "/").trim();
       }
     }
     return found;
