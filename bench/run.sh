@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds what the benchmarks need and runs them by name. See bench/README.md.
 #
-#   bench/run.sh engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|all [options of that benchmark]
+#   bench/run.sh engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|startup|all [options of that benchmark]
 #
 # Environment:
 #   PROPENSITY_BENCH_PG_URL/_USER/_PASSWORD  add the PostgreSQL lane (loopback only); when unset, the
@@ -35,6 +35,8 @@ usage: bench/run.sh <benchmark> [options]
   quality      model quality on public shop data sets (bench/quality): each imported through the CLI into a fresh
                stack, trained from a point-in-time training set, LightGBM vs its logistic baseline and naive rules
                on later cutoffs with bootstrap 95% intervals; not part of 'all' (about 10 minutes on an idle 2-core machine)
+  startup      feature-service start-up time (full rebuild vs snapshot; PostgreSQL+Redis) and ingest rate at
+               1M and 10M stored events (bulk-generated into the store); not part of 'all'
   soak         the three services under ingest, Predict, promotions and bad traffic for --minutes N (default 3),
                then checks: no INTERNAL/UNKNOWN status, every acknowledged event readable, heap after GC and open
                files flat, all services SERVING; exits 1 when a check fails (`bench/run.sh soak --minutes 60`: an hour);
@@ -53,7 +55,7 @@ fi
 name="$1"
 shift
 case "$name" in
-  engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|all) ;;
+  engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|startup|all) ;;
   *) echo "unknown benchmark '$name'" >&2; usage >&2; exit 2 ;;
 esac
 if [ "$name" = "all" ] && [ $# -gt 0 ]; then
@@ -75,7 +77,7 @@ if [ "${PROPENSITY_BENCH_SKIP_BUILD:-0}" != "1" ]; then
   # their -all jars
   modules="bench"
   case "$name" in
-    ingest|online|trainingset|memory) modules="bench,feature-service" ;;
+    ingest|online|trainingset|memory|startup) modules="bench,feature-service" ;;
     inference) modules="bench,inference-service" ;;
     inference-user) modules="bench,feature-service,inference-service" ;;
     reload) modules="bench,training-service,inference-service" ;;
@@ -106,6 +108,7 @@ run() {
     online)      java -Xmx1g -cp "$JAR" io.propensity.bench.load.OnlineFeaturesLatencyBench "$@" ;;
     trainingset) java -Xmx1g -cp "$JAR" io.propensity.bench.load.TrainingSetBuildBench "$@" ;;
     memory)      java -Xmx1g -cp "$JAR" io.propensity.bench.load.OnlineStateMemoryCheck "$@" ;;
+    startup)     java -Xmx1g -cp "$JAR" io.propensity.bench.load.StartupBench "$@" ;;
     quality)
       # data sets not kept in the repository: fetched and cached once (a set that cannot be had is
       # skipped by the benchmark, saying why); PROPENSITY_BENCH_SKIP_FETCH=1 uses the cache as it is

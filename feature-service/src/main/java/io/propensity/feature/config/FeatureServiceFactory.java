@@ -2,7 +2,9 @@ package io.propensity.feature.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
 import io.propensity.common.jdbc.MigratedDataSource;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventValidator;
@@ -14,12 +16,15 @@ import io.propensity.feature.online.InMemoryOnlineFeatureStore;
 import io.propensity.feature.online.OnlineFeatureStore;
 import io.propensity.feature.online.OnlineFeatures;
 import io.propensity.feature.overview.DataOverviewService;
+import io.propensity.feature.snapshot.OnlineSnapshotter;
 import io.propensity.feature.store.EventStore;
 import io.propensity.feature.store.jdbc.JdbcEventStore;
 import io.propensity.feature.trainingset.TrainingSets;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,10 +64,40 @@ class FeatureServiceFactory {
 
   @Singleton
   OnlineFeatures onlineFeatures(
-      OnlineFeatureStore store, EventStore events, Clock clock, OnlineConfiguration config) {
+      OnlineFeatureStore store,
+      EventStore events,
+      Clock clock,
+      OnlineConfiguration config,
+      OnlineSnapshotConfiguration snapshots,
+      @Value("${propensity.data-dir:data}") String dataDir) {
     OnlineFeatures online = new OnlineFeatures(store, clock, config.maxUsersPerRequest());
-    online.rebuildFrom(events);
+    online.start(
+        events,
+        snapshots.enabled() ? Optional.of(snapshotFile(snapshots, dataDir)) : Optional.empty());
     return online;
+  }
+
+  static Path snapshotFile(OnlineSnapshotConfiguration snapshots, String dataDir) {
+    return snapshots.file().isBlank()
+        ? Path.of(dataDir, "feature-service", "online-state.snap")
+        : Path.of(snapshots.file());
+  }
+
+  /** Periodic and shutdown snapshots of the in-memory state; none with Redis or when disabled. */
+  @Context
+  @Bean(preDestroy = "close")
+  OnlineSnapshotter onlineSnapshotter(
+      OnlineFeatures online,
+      EventStore events,
+      OnlineFeatureStore store,
+      OnlineSnapshotConfiguration snapshots,
+      MeterRegistry registry,
+      @Value("${propensity.data-dir:data}") String dataDir) {
+    Optional<Path> file =
+        snapshots.enabled() && store instanceof InMemoryOnlineFeatureStore
+            ? Optional.of(snapshotFile(snapshots, dataDir))
+            : Optional.empty();
+    return new OnlineSnapshotter(online, events, file, snapshots.interval(), registry);
   }
 
   @Singleton
@@ -96,7 +131,21 @@ class FeatureServiceFactory {
             "propensity.online.state.bytes", online, OnlineFeatures::estimatedBytes)
         .description("Approximate bytes of online feature state")
         .register(registry);
-    return new IngestMetrics(registry, store.statistics().events());
+    // The store size is counted off the start path: a count over millions of events takes time.
+    IngestMetrics metrics = new IngestMetrics(registry);
+    Thread counter =
+        new Thread(
+            () -> {
+              try {
+                metrics.eventsStoredAtStart(store.approximateEvents());
+              } catch (RuntimeException e) {
+                LOG.warn("cannot count stored events for metrics: {}", e.getMessage());
+              }
+            },
+            "count-stored-events");
+    counter.setDaemon(true);
+    counter.start();
+    return metrics;
   }
 
   @Singleton
@@ -104,6 +153,7 @@ class FeatureServiceFactory {
       EventStore store,
       EventValidator validator,
       IngestConfiguration config,
+      OnlineFeatures online,
       List<IngestListener> listeners) {
     IngestListener all =
         new IngestListener() {
@@ -121,6 +171,7 @@ class FeatureServiceFactory {
             }
           }
         };
-    return new Ingestor(store, validator, config.maxEventsPerRequest(), all);
+    return new Ingestor(
+        store, validator, config.maxEventsPerRequest(), all, online.ingestBarrier());
   }
 }

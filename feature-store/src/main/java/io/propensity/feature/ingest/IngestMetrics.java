@@ -19,9 +19,19 @@ public final class IngestMetrics implements IngestListener {
   private final Counter duplicates;
   private final Counter conflicts;
   private final Timer latency;
-  private final AtomicLong storedEvents;
+  private final AtomicLong storedSinceStart = new AtomicLong();
+  private volatile double storedAtStart = Double.NaN;
 
   public IngestMetrics(MeterRegistry registry, long eventsAlreadyStored) {
+    this(registry);
+    eventsStoredAtStart(eventsAlreadyStored);
+  }
+
+  /**
+   * Metrics whose store-size gauge reads NaN until {@link #eventsStoredAtStart} is told the count
+   * (which may take a while on a large store, so it need not delay the start).
+   */
+  public IngestMetrics(MeterRegistry registry) {
     accepted =
         Counter.builder("propensity.ingest.events")
             .tag("outcome", "accepted")
@@ -47,15 +57,19 @@ public final class IngestMetrics implements IngestListener {
             .description("Time to validate and durably commit one batch")
             .publishPercentileHistogram()
             .register(registry);
-    storedEvents = new AtomicLong(eventsAlreadyStored);
-    Gauge.builder("propensity.store.events", storedEvents, AtomicLong::get)
+    Gauge.builder("propensity.store.events", this, m -> m.storedAtStart + m.storedSinceStart.get())
         .description("Events in the event store")
         .register(registry);
   }
 
+  /** Sets the number of events the store held when this service started. */
+  public void eventsStoredAtStart(long events) {
+    storedAtStart = events;
+  }
+
   @Override
   public void onStored(List<Event> stored) {
-    storedEvents.addAndGet(stored.size());
+    storedSinceStart.addAndGet(stored.size());
   }
 
   @Override

@@ -27,16 +27,31 @@ public final class Ingestor {
   private final EventValidator validator;
   private final int maxEventsPerRequest;
   private final IngestListener listener;
+  private final IngestBarrier barrier;
 
   public Ingestor(
       EventStore store,
       EventValidator validator,
       int maxEventsPerRequest,
       IngestListener listener) {
+    this(store, validator, maxEventsPerRequest, listener, IngestBarrier.NONE);
+  }
+
+  /**
+   * An ingestor whose "append, then {@link IngestListener#onStored}" steps run inside {@code
+   * barrier}.
+   */
+  public Ingestor(
+      EventStore store,
+      EventValidator validator,
+      int maxEventsPerRequest,
+      IngestListener listener,
+      IngestBarrier barrier) {
     this.store = store;
     this.validator = validator;
     this.maxEventsPerRequest = maxEventsPerRequest;
     this.listener = listener;
+    this.barrier = barrier;
   }
 
   /** Largest number of events one request may carry. */
@@ -100,6 +115,20 @@ public final class Ingestor {
       listener.onOutcome(none, System.nanoTime() - start);
       return none;
     }
+    EventStore.AppendResult result = barrier.around(() -> appendAndNotify(valid));
+    List<IngestOutcome.Conflict> conflicts = new ArrayList<>(result.conflicts().size());
+    for (EventStore.Conflict c : result.conflicts()) {
+      conflicts.add(
+          new IngestOutcome.Conflict(validIndex.get(c.position()), c.eventId(), c.fields()));
+    }
+    IngestOutcome outcome =
+        new IngestOutcome(
+            result.stored().size(), result.duplicates(), rejected, conflicts, result.stored());
+    listener.onOutcome(outcome, System.nanoTime() - start);
+    return outcome;
+  }
+
+  private EventStore.AppendResult appendAndNotify(List<Event> valid) {
     EventStore.AppendResult result;
     try {
       result = store.append(valid);
@@ -109,19 +138,10 @@ public final class Ingestor {
           Optional.of(Duration.ofSeconds(1)),
           e);
     }
-    List<IngestOutcome.Conflict> conflicts = new ArrayList<>(result.conflicts().size());
-    for (EventStore.Conflict c : result.conflicts()) {
-      conflicts.add(
-          new IngestOutcome.Conflict(validIndex.get(c.position()), c.eventId(), c.fields()));
-    }
-    IngestOutcome outcome =
-        new IngestOutcome(
-            result.stored().size(), result.duplicates(), rejected, conflicts, result.stored());
     if (!result.stored().isEmpty()) {
       listener.onStored(result.stored());
     }
-    listener.onOutcome(outcome, System.nanoTime() - start);
-    return outcome;
+    return result;
   }
 
   private static InvalidInputException wholeRequestInvalid(

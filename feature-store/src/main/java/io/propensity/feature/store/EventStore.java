@@ -40,6 +40,32 @@ public interface EventStore extends AutoCloseable {
    */
   void forEachEventSince(Instant from, Consumer<Event> consumer);
 
+  /**
+   * The storage sequence of the newest stored event (0 when the store is empty): every stored event
+   * has a sequence number, assigned when it is stored and increasing in storage order, so "stored
+   * after mark m" is "sequence greater than m". Cheap (read from the primary key).
+   */
+  long highWaterMark();
+
+  /**
+   * Calls {@code consumer} for every event whose storage sequence is greater than {@code afterMark}
+   * and at most {@code upToMark}, in storage order; returns how many there were.
+   */
+  long forEachStoredBetween(long afterMark, long upToMark, Consumer<Event> consumer);
+
+  /**
+   * Like {@link #forEachUser}, but only with the events whose storage sequence is at most {@code
+   * upToMark}, so the result matches a {@link #highWaterMark} read before the scan.
+   */
+  void forEachUserUpTo(long upToMark, Consumer<UserHistory> consumer);
+
+  /**
+   * The number of stored events for metrics: estimated from the database's statistics where it
+   * keeps them (PostgreSQL: instant), else counted over an index (SQLite: about a second per ten
+   * million events, so call it off the start-up path).
+   */
+  long approximateEvents();
+
   /** Aggregate figures over everything stored. */
   StoreStatistics statistics();
 

@@ -344,4 +344,49 @@ public abstract class EventStoreContract {
     assertThat(stored.get()).isEqualTo(500);
     assertThat(store.statistics().events()).isEqualTo(500);
   }
+
+  @Test
+  void highWaterMarkGrowsWithEachStoredEventAndTheTailIsReadInStorageOrder() throws Exception {
+    assertThat(store.highWaterMark()).isZero();
+    store.append(List.of(event("a", "u1", T0, EventType.PAGE_VIEW)));
+    long afterA = store.highWaterMark();
+    assertThat(afterA).isPositive();
+    store.append(List.of(event("a", "u1", T0, EventType.PAGE_VIEW))); // duplicate: nothing stored
+    // a late event (older time) stored after a newer one
+    store.append(
+        List.of(
+            event("b", "u2", T0.plusSeconds(60), EventType.SEARCH),
+            event("c", "u1", T0.minusSeconds(3600), EventType.PURCHASE)));
+    long afterC = store.highWaterMark();
+    assertThat(afterC).isGreaterThan(afterA);
+
+    List<String> tail = new ArrayList<>();
+    assertThat(store.forEachStoredBetween(afterA, afterC, e -> tail.add(e.eventId()))).isEqualTo(2);
+    assertThat(tail).containsExactly("b", "c");
+    List<String> none = new ArrayList<>();
+    assertThat(store.forEachStoredBetween(afterC, Long.MAX_VALUE, e -> none.add(e.eventId())))
+        .isZero();
+
+    List<String> upToA = new ArrayList<>();
+    store.forEachUserUpTo(afterA, h -> h.events().forEach(e -> upToA.add(e.eventId())));
+    assertThat(upToA).containsExactly("a");
+
+    store.close();
+    store = reopen();
+    assertThat(store.highWaterMark()).as("survives a restart").isEqualTo(afterC);
+    store.append(List.of(event("d", "u3", T0, EventType.PAGE_VIEW)));
+    assertThat(store.highWaterMark()).as("never reused").isGreaterThan(afterC);
+  }
+
+  @Test
+  void approximateEventsCountsStoredEventsWithoutDuplicates() {
+    store.append(
+        List.of(
+            event("a", "u1", T0, EventType.PAGE_VIEW), event("b", "u1", T0, EventType.PAGE_VIEW)));
+    store.append(List.of(event("a", "u1", T0, EventType.PAGE_VIEW)));
+    // PostgreSQL's statistics catch up within moments of a commit
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(store.approximateEvents()).isEqualTo(2));
+  }
 }
