@@ -7,11 +7,14 @@ import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsServerCredentials;
 import io.grpc.stub.StreamObserver;
 import io.propensity.client.InferenceServiceClient;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.PredictRequest;
 import propensity.inference.v1.PredictResponse;
@@ -37,12 +41,12 @@ class ReplicaTargetsTest {
     final Server server;
 
     Replica(int number) throws IOException {
+      this(number, InsecureServerCredentials.create());
+    }
+
+    Replica(int number, ServerCredentials credentials) throws IOException {
       this.number = number;
-      this.server =
-          Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-              .addService(this)
-              .build()
-              .start();
+      this.server = Grpc.newServerBuilderForPort(0, credentials).addService(this).build().start();
     }
 
     String address() {
@@ -178,5 +182,53 @@ class ReplicaTargetsTest {
     assertThatThrownBy(() -> ChannelSecurity.plaintext().open("a:1,"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("entry 2 ('')");
+  }
+
+  @Test
+  void overTlsEachReplicaIsVerifiedAgainstItsOwnHostInTheList(@TempDir Path dir) throws Exception {
+    SecurityDirectory stack = new SecurityDirectory(dir.resolve("security"));
+    stack.init(List.of(), false);
+    ServerCredentials tls =
+        TlsServerCredentials.newBuilder()
+            .keyManager(
+                stack.certFile("inference-service").toFile(),
+                stack.keyFile("inference-service").toFile())
+            .trustManager(stack.caFile().toFile())
+            .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL)
+            .build();
+    Replica listed = new Replica(1, tls);
+    Replica unlisted = new Replica(2, tls);
+    replicas.add(listed);
+    replicas.add(unlisted);
+    // The certificate names localhost and 127.0.0.1, not 127.0.0.2 (also loopback on Linux): the
+    // second replica fails its own host check, and is never given a call, although the first
+    // entry's name would have passed.
+    ManagedChannel ch =
+        stack
+            .adminClient()
+            .open(
+                "127.0.0.1:" + listed.server.getPort() + ",127.0.0.2:" + unlisted.server.getPort());
+    channels.add(ch);
+    InferenceServiceClient client = new InferenceServiceClient(ch, DEADLINE);
+    for (int i = 0; i < 10; i++) {
+      assertThat(predict(client)).isEqualTo(1L);
+    }
+    assertThat(unlisted.calls.get()).isZero();
+
+    ManagedChannel both =
+        stack
+            .adminClient()
+            .open(
+                "127.0.0.1:" + listed.server.getPort() + ",localhost:" + unlisted.server.getPort());
+    channels.add(both);
+    InferenceServiceClient balanced = new InferenceServiceClient(both, DEADLINE);
+    listed.calls.set(0);
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (unlisted.calls.get() == 0) {
+      assertThat(System.nanoTime())
+          .as("localhost replica answers within 10 s")
+          .isLessThan(deadline);
+      predict(balanced);
+    }
   }
 }
