@@ -26,19 +26,22 @@ final class Endpoints implements AutoCloseable {
   @Option(
       names = "--feature-service",
       description =
-          "feature-service gRPC address host:port (env PROPENSITY_FEATURE_SERVICE; default 127.0.0.1:50051)")
+          "feature-service gRPC address host:port, or replicas host1:port,host2:port or dns:///name:port"
+              + " balanced call by call (env PROPENSITY_FEATURE_SERVICE; default 127.0.0.1:50051)")
   String featureService;
 
   @Option(
       names = "--training-service",
       description =
-          "training-service (and model registry) gRPC address (env PROPENSITY_TRAINING_SERVICE; default 127.0.0.1:50052)")
+          "training-service (and model registry) gRPC address, or replicas as for --feature-service"
+              + " (env PROPENSITY_TRAINING_SERVICE; default 127.0.0.1:50052)")
   String trainingService;
 
   @Option(
       names = "--inference-service",
       description =
-          "inference-service gRPC address (env PROPENSITY_INFERENCE_SERVICE; default 127.0.0.1:50053)")
+          "inference-service gRPC address, or replicas as for --feature-service (env"
+              + " PROPENSITY_INFERENCE_SERVICE; default 127.0.0.1:50053)")
   String inferenceService;
 
   @Option(
@@ -210,7 +213,7 @@ final class Endpoints implements AutoCloseable {
   FeatureServiceClient featureClient() {
     try {
       return FeatureServiceClient.connect(feature(), security(), deadline);
-    } catch (java.io.UncheckedIOException e) {
+    } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
       throw new CliException(e.getMessage(), 2);
     }
   }
@@ -238,7 +241,7 @@ final class Endpoints implements AutoCloseable {
   private static ManagedChannel open(String target, ChannelSecurity security) {
     try {
       return security.open(target);
-    } catch (java.io.UncheckedIOException e) {
+    } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
       throw new CliException(e.getMessage(), 2);
     }
   }

@@ -125,12 +125,22 @@ public record ChannelSecurity(
   }
 
   /**
-   * A channel builder to {@code target} ({@code host:port} or a gRPC target URI) with these
-   * credentials and the suite's inbound message limit; the caller may tune it before building.
+   * A channel builder to {@code target} with these credentials and the suite's inbound message
+   * limit; the caller may tune it before building. The target is {@code host:port}, a gRPC target
+   * URI, or several replicas of one service: a list {@code host1:port,host2:port} or {@code
+   * dns:///name:port}, balanced call by call with {@code round_robin} and read calls retried on
+   * another replica ({@link ReplicaTargets}).
+   *
+   * @throws IllegalArgumentException when an address of a list is not {@code host:port}
    */
   public ManagedChannelBuilder<?> builder(String target) {
-    return Grpc.newChannelBuilder(target, channelCredentials())
-        .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
+    ManagedChannelBuilder<?> b =
+        Grpc.newChannelBuilder(ReplicaTargets.channelTarget(target), channelCredentials())
+            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
+    if (ReplicaTargets.isReplicated(target)) {
+      b.defaultServiceConfig(ReplicaTargets.serviceConfig()).enableRetry();
+    }
+    return b;
   }
 
   /** A channel to {@code target} with these credentials. */

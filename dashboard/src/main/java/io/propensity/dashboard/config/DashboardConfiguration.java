@@ -8,9 +8,10 @@ import java.time.Duration;
  * Where the services are and how long the dashboard waits for them ({@code propensity.dashboard.*},
  * env {@code PROPENSITY_DASHBOARD_*}).
  *
- * @param featureService feature-service gRPC address, {@code host:port}
- * @param trainingService training-service (and model registry) gRPC address
- * @param inferenceService inference-service gRPC address
+ * @param featureService feature-service gRPC address, {@code host:port}; or several replicas,
+ *     {@code host1:port,host2:port} or {@code dns:///name:port}, balanced call by call
+ * @param trainingService training-service (and model registry) gRPC address (or replicas)
+ * @param inferenceService inference-service gRPC address (or replicas)
  * @param deadline deadline of every unary call
  * @param overviewDeadline deadline of GetDataOverview, which scans the event store
  * @param explainRows most golden rows, and most sampled users, explained for the SHAP dependence

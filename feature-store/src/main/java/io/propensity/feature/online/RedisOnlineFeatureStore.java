@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,6 +59,14 @@ public final class RedisOnlineFeatureStore implements OnlineFeatureStore {
   private final StatefulRedisConnection<String, byte[]> connection;
   private final String prefix;
   private final String casSha;
+  private final byte[] lockOwner = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+  private volatile boolean rebuildLockHeld;
+  private volatile long rebuildLockRenewedAt;
+
+  /** How long a rebuild lock lives unless its holder renews it (a dead holder's lock expires). */
+  static final Duration REBUILD_LOCK_TTL = Duration.ofSeconds(60);
+
+  private static final Duration REBUILD_WAIT_POLL = Duration.ofMillis(250);
 
   public RedisOnlineFeatureStore(String redisUrl, String keyPrefix) {
     this.client = RedisClient.create(redisUrl);
@@ -77,6 +86,7 @@ public final class RedisOnlineFeatureStore implements OnlineFeatureStore {
 
   @Override
   public void apply(List<Event> stored) {
+    renewRebuildLock();
     Map<String, List<Event>> byUser = new LinkedHashMap<>();
     for (Event e : stored) {
       byUser.computeIfAbsent(e.userId(), u -> new ArrayList<>()).add(e);
@@ -164,18 +174,64 @@ public final class RedisOnlineFeatureStore implements OnlineFeatureStore {
   /**
    * True unless Redis holds a complete state for the current feature schema (written by an earlier
    * rebuild). A rebuild then starts by wiping this prefix.
+   *
+   * <p>Replicas starting together rebuild once: the rebuild is claimed with a Redis lock ({@code
+   * SET NX} with an expiry this replica renews while it applies events); a replica that finds
+   * another rebuilding waits until the state is marked complete and returns false, or takes over
+   * when the lock expires (the rebuilding replica died). Two replicas rebuilding at once would wipe
+   * each other's work and apply events twice.
    */
   @Override
   public boolean needsRebuild() {
-    byte[] schema = connection.sync().hget(metaKey(), "schema");
-    boolean current =
-        schema != null
-            && new String(schema, StandardCharsets.UTF_8)
-                .equals(FeatureCatalog.schema().versionHash());
-    if (!current) {
-      wipe();
+    boolean waited = false;
+    while (true) {
+      if (schemaIsCurrent()) {
+        if (waited) {
+          LOG.info("another replica finished rebuilding the online state under '{}'", prefix);
+        }
+        return false;
+      }
+      if ("OK".equals(connection.sync().set(rebuildLockKey(), lockOwner, lockArgs()))) {
+        rebuildLockRenewedAt = System.nanoTime();
+        rebuildLockHeld = true;
+        wipe();
+        return true;
+      }
+      if (!waited) {
+        LOG.info(
+            "another replica is rebuilding the online state under '{}'; waiting for it", prefix);
+        waited = true;
+      }
+      try {
+        Thread.sleep(REBUILD_WAIT_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for another replica", e);
+      }
     }
-    return !current;
+  }
+
+  private boolean schemaIsCurrent() {
+    byte[] schema = connection.sync().hget(metaKey(), "schema");
+    return schema != null
+        && new String(schema, StandardCharsets.UTF_8).equals(FeatureCatalog.schema().versionHash());
+  }
+
+  private String rebuildLockKey() {
+    return prefix + "rebuild-lock";
+  }
+
+  private static io.lettuce.core.SetArgs lockArgs() {
+    return io.lettuce.core.SetArgs.Builder.nx().px(REBUILD_LOCK_TTL.toMillis());
+  }
+
+  /** Renews the rebuild lock while this replica rebuilds (called as it applies events). */
+  private void renewRebuildLock() {
+    if (rebuildLockHeld
+        && System.nanoTime() - rebuildLockRenewedAt > REBUILD_LOCK_TTL.toNanos() / 4) {
+      connection.sync().pexpire(rebuildLockKey(), REBUILD_LOCK_TTL.toMillis());
+      rebuildLockRenewedAt = System.nanoTime();
+    }
   }
 
   /** Records that the state is complete for the current schema, after a rebuild. */
@@ -187,6 +243,10 @@ public final class RedisOnlineFeatureStore implements OnlineFeatureStore {
             metaKey(),
             "schema",
             FeatureCatalog.schema().versionHash().getBytes(StandardCharsets.UTF_8));
+    if (rebuildLockHeld) {
+      connection.sync().del(rebuildLockKey());
+      rebuildLockHeld = false;
+    }
   }
 
   /** Forgets the completeness mark, so the next start rebuilds (after a failed update). */
@@ -200,6 +260,9 @@ public final class RedisOnlineFeatureStore implements OnlineFeatureStore {
     long n = 0;
     List<String> batch = new ArrayList<>();
     for (String key : keys(prefix + "*")) {
+      if (key.equals(rebuildLockKey())) {
+        continue; // the claim of the rebuild this wipe starts
+      }
       batch.add(key);
       if (batch.size() == 1000) {
         n += sync.unlink(batch.toArray(String[]::new));

@@ -6,12 +6,16 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.propensity.client.FeatureServiceClient;
 import io.propensity.client.security.ChannelSecurity;
+import io.propensity.training.jobs.JobClaims;
 import io.propensity.training.jobs.JobManager;
 import io.propensity.training.jobs.JobState;
 import io.propensity.training.pipeline.TrainingPipeline;
 import io.propensity.training.publish.RegistryModelPublisher;
+import io.propensity.training.registry.JobRequestClaim;
 import io.propensity.training.registry.ModelRegistry;
 import jakarta.inject.Singleton;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -45,7 +49,8 @@ class TrainingServiceFactory {
             new TrainingPipeline(),
             new RegistryModelPublisher(registry),
             Clock.systemUTC(),
-            config.maxQueuedJobs());
+            config.maxQueuedJobs(),
+            registryClaims(registry));
     for (JobState s : JobState.values()) {
       Gauge.builder("propensity.training.jobs", jobs, j -> j.counts().get(s))
           .tag("state", s.name().toLowerCase())
@@ -53,5 +58,27 @@ class TrainingServiceFactory {
           .register(meters);
     }
     return jobs;
+  }
+
+  /**
+   * Request ids claimed in the registry database, which every training-service replica shares, as
+   * this replica (host name and process id, as in the logs).
+   */
+  static JobClaims registryClaims(ModelRegistry registry) {
+    String replica = replicaName();
+    return (requestId, jobId) -> {
+      JobRequestClaim c = registry.claimJobRequest(requestId, jobId, replica);
+      return new JobClaims.Holder(c.jobId(), c.replica());
+    };
+  }
+
+  private static String replicaName() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "unknown-host";
+    }
+    return host + "/" + ProcessHandle.current().pid();
   }
 }

@@ -53,18 +53,35 @@ public final class JobManager<S> implements AutoCloseable {
   private final Map<String, Entry> jobs = new ConcurrentHashMap<>();
   private final Map<String, String> byRequestId = new ConcurrentHashMap<>();
   private final AtomicInteger queued = new AtomicInteger();
+  private final JobClaims claims;
 
+  /** A job manager of a single replica: request ids are remembered in this process. */
   public JobManager(
       ExecutorService runner,
       TrainingPipeline pipeline,
       ModelPublisher publisher,
       Clock clock,
       int maxQueued) {
+    this(runner, pipeline, publisher, clock, maxQueued, JobClaims.IN_PROCESS);
+  }
+
+  /**
+   * A job manager that claims request ids in {@code claims}, shared with the other replicas: a
+   * request id starts one job whichever replica it reaches, however often it is retried.
+   */
+  public JobManager(
+      ExecutorService runner,
+      TrainingPipeline pipeline,
+      ModelPublisher publisher,
+      Clock clock,
+      int maxQueued,
+      JobClaims claims) {
     this.runner = runner;
     this.pipeline = pipeline;
     this.publisher = publisher;
     this.clock = clock;
     this.maxQueued = maxQueued;
+    this.claims = claims;
   }
 
   /** A live job: its mutable state, guarded by the entry's monitor. */
@@ -127,9 +144,11 @@ public final class JobManager<S> implements AutoCloseable {
 
   /**
    * Queues a job and returns it (QUEUED). A repeated request id returns the job the first call
-   * created.
+   * created; when another replica created it, nothing starts here.
    *
    * @throws ResourceExhaustedException when too many jobs wait already
+   * @throws FailedPreconditionException when another replica already started the job of this
+   *     request id (the message names the job and the replica)
    */
   public Job<S> start(JobDefinition<S> definition) {
     if (definition.requestId().isPresent()) {
@@ -145,9 +164,37 @@ public final class JobManager<S> implements AutoCloseable {
     String id = "job-" + UUID.randomUUID().toString().substring(0, 13);
     Entry e = new Entry(id, definition, clock.instant());
     if (definition.requestId().isPresent()) {
-      String raced = byRequestId.putIfAbsent(definition.requestId().get(), id);
+      String requestId = definition.requestId().get();
+      String raced = byRequestId.putIfAbsent(requestId, id);
       if (raced != null) {
         return jobs.get(raced).snapshot();
+      }
+      JobClaims.Holder holder;
+      try {
+        holder = claims.claim(requestId, id);
+      } catch (RuntimeException failed) {
+        byRequestId.remove(requestId, id);
+        throw failed;
+      }
+      if (!holder.jobId().equals(id)) {
+        byRequestId.remove(requestId, id);
+        Entry local = jobs.get(holder.jobId());
+        if (local != null) {
+          return local.snapshot();
+        }
+        LOG.info(
+            "request id {} already started job {} on replica {}; not starting it again",
+            requestId,
+            holder.jobId(),
+            holder.replica());
+        throw new FailedPreconditionException(
+            "request id '"
+                + requestId
+                + "' already started job "
+                + holder.jobId()
+                + " on training-service replica "
+                + holder.replica()
+                + "; nothing started here (follow the job on that replica)");
       }
     }
     jobs.put(id, e);

@@ -49,6 +49,8 @@ public final class ModelRegistry implements AutoCloseable {
   /** The actor of an alias moved through the overloads without one: the registry's own callers. */
   public static final String SYSTEM_ACTOR = "system";
 
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+
   /** Who moved which alias from which version to which, one structured line per change. */
   private static final Logger AUDIT = LoggerFactory.getLogger("audit");
 
@@ -547,8 +549,14 @@ public final class ModelRegistry implements AutoCloseable {
    * interval (registered before intervals, or a metric without one such as precision) is judged as
    * before.
    *
+   * <p>When production moves between the decision and the compare-and-set (another policy or a
+   * person, possibly through another registry replica on the same database), the decision is taken
+   * again against the new production version, up to {@value #PROMOTION_ATTEMPTS} times: with two
+   * training-service replicas finishing jobs of one model together, each job gets a decision, and
+   * production ends at the best of them, rather than a job failing because it lost the race.
+   *
    * @throws NotFoundException when the model or version does not exist
-   * @throws FailedPreconditionException when production moved while the policy ran (nothing
+   * @throws FailedPreconditionException when production kept moving during every attempt (nothing
    *     changed, run it again), or the candidate cannot be served (see {@link #setAlias})
    */
   public PromotionDecision promoteIfBetter(
@@ -562,6 +570,63 @@ public final class ModelRegistry implements AutoCloseable {
     if (!(minMargin >= 0) || Double.isInfinite(minMargin)) {
       throw InvalidInputException.of("min_margin", minMargin + " is not a finite number >= 0");
     }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return promoteOnce(
+            name, version, metric, higherIsBetter, minMargin, requireSchemaCompatible);
+      } catch (ProductionMoved moved) {
+        if (attempt >= PROMOTION_ATTEMPTS) {
+          throw moved.failure;
+        }
+        LOG.info(
+            "production of '{}' moved while the policy judged version {}; judging again",
+            name,
+            version);
+      }
+    }
+  }
+
+  /** Attempts of {@link #promoteIfBetter} when production keeps moving under it. */
+  static final int PROMOTION_ATTEMPTS = 5;
+
+  /** Production moved between a policy's decision and its compare-and-set. */
+  private static final class ProductionMoved extends RuntimeException {
+    final FailedPreconditionException failure;
+
+    ProductionMoved(FailedPreconditionException failure) {
+      super(failure.getMessage(), null, false, false);
+      this.failure = failure;
+    }
+  }
+
+  /**
+   * Moves production to {@code version} if it still is where the decision saw it; {@link
+   * ProductionMoved} when it is not (any other refusal propagates).
+   */
+  private void movePolicyProduction(String name, long version, AliasExpectation expected) {
+    try {
+      setAlias(name, PRODUCTION, version, expected, POLICY_ACTOR);
+    } catch (FailedPreconditionException e) {
+      OptionalLong now = store.aliasTarget(name, PRODUCTION);
+      boolean moved =
+          expected instanceof AliasExpectation.Absent
+              ? now.isPresent()
+              : expected instanceof AliasExpectation.At at
+                  && (now.isEmpty() || now.getAsLong() != at.version());
+      if (moved) {
+        throw new ProductionMoved(e);
+      }
+      throw e;
+    }
+  }
+
+  private PromotionDecision promoteOnce(
+      String name,
+      long version,
+      Metric metric,
+      boolean higherIsBetter,
+      double minMargin,
+      boolean requireSchemaCompatible) {
     ModelVersionRecord candidate = get(name, VersionSelector.version(version));
     OptionalDouble candidateValue = candidate.metric(metric);
     OptionalLong productionVersion = store.aliasTarget(name, PRODUCTION);
@@ -585,7 +650,7 @@ public final class ModelRegistry implements AutoCloseable {
               + notBetterThanBaseline.get());
     }
     if (productionVersion.isEmpty()) {
-      setAlias(name, PRODUCTION, version, AliasExpectation.absent(), POLICY_ACTOR);
+      movePolicyProduction(name, version, AliasExpectation.absent());
       return new PromotionDecision(
           name,
           version,
@@ -671,7 +736,7 @@ public final class ModelRegistry implements AutoCloseable {
             + minMargin
             + ")";
     if (gain > 0 && gain >= minMargin) {
-      setAlias(name, PRODUCTION, version, AliasExpectation.at(production.version()), POLICY_ACTOR);
+      movePolicyProduction(name, version, AliasExpectation.at(production.version()));
       return new PromotionDecision(
           name,
           version,
@@ -744,6 +809,19 @@ public final class ModelRegistry implements AutoCloseable {
   public PromotionDecision promoteIfBetter(
       String name, long version, Metric metric, double minMargin) {
     return promoteIfBetter(name, version, metric, metric.higherIsBetter(), minMargin, true);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // training jobs' request ids
+
+  /**
+   * Claims a StartTraining request id for job {@code jobId} of {@code replica} in the registry's
+   * database, unless a job of any replica holds it already; returns the holder. The training jobs
+   * of several training-service replicas on one database thereby start once per request id.
+   */
+  public JobRequestClaim claimJobRequest(String requestId, String jobId, String replica) {
+    Objects.requireNonNull(requestId, "requestId");
+    return store.claimJobRequest(requestId, jobId, replica, clock.instant());
   }
 
   // ---------------------------------------------------------------------------------------------

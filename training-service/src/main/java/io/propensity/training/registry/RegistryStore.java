@@ -97,6 +97,13 @@ public interface RegistryStore extends AutoCloseable {
   /** Id of the newest change in the feed; 0 when none. */
   long lastChangeId();
 
+  /**
+   * Claims {@code requestId} for job {@code jobId} of {@code replica}, unless a job (of any replica
+   * on this database) holds it already; returns the holder, {@code jobId} itself when this call
+   * won. Atomic across processes (a unique key).
+   */
+  JobRequestClaim claimJobRequest(String requestId, String jobId, String replica, Instant now);
+
   /** Up to {@code limit} changes with ids above {@code afterId}, in id (= commit) order. */
   List<AliasChange> changesAfter(long afterId, int limit);
 

@@ -17,6 +17,10 @@ import io.propensity.runtime.signing.ModelSignature;
 import io.propensity.runtime.signing.ModelSigner;
 import io.propensity.runtime.signing.ModelStatement;
 import io.propensity.runtime.signing.TrustedModelKeys;
+import io.propensity.training.jobs.Job;
+import io.propensity.training.jobs.JobClaims;
+import io.propensity.training.jobs.JobDefinition;
+import io.propensity.training.jobs.JobManager;
 import io.propensity.training.registry.VersionDetails.FeatureDefinition;
 import io.propensity.training.registry.VersionDetails.FeatureSource;
 import io.propensity.training.registry.VersionDetails.MissingValues;
@@ -624,6 +628,242 @@ public abstract class ModelRegistryContract {
     }
     assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
     assertThat(registry.get("busy", VersionSelector.latest()).version()).isEqualTo(threads * each);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // two registry replicas on one database
+
+  /** What a replica's thread did to the alias: moves that changed it, and refusals. */
+  private record AliasWork(int changes, int refusals) {}
+
+  @Test
+  void concurrentAliasChangesThroughTwoRegistriesFormOneLinearHistorySeenAlikeByBoth()
+      throws Exception {
+    for (int i = 0; i < 6; i++) {
+      register("m");
+    }
+    ModelRegistry other = openRegistry();
+    Recorder seenHere = new Recorder();
+    Recorder seenThere = new Recorder();
+    registry.watch(Set.of("m"), false, seenHere);
+    other.watch(Set.of("m"), false, seenThere);
+    int threads = 6;
+    int each = 25;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<AliasWork>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      ModelRegistry r = t % 2 == 0 ? registry : other;
+      long seed = t;
+      futures.add(
+          pool.submit(
+              () -> {
+                Random random = new Random(seed);
+                start.await();
+                int changes = 0;
+                int refusals = 0;
+                for (int i = 0; i < each; i++) {
+                  long target = 1 + random.nextInt(6);
+                  try {
+                    switch (random.nextInt(3)) {
+                      case 0 -> changes += r.setAlias("m", "production", target).changed() ? 1 : 0;
+                      case 1 -> {
+                        // compare-and-set against what this replica just read
+                        AliasExpectation seen;
+                        try {
+                          seen =
+                              AliasExpectation.at(
+                                  r.get("m", VersionSelector.alias("production")).version());
+                        } catch (NotFoundException absent) {
+                          seen = AliasExpectation.absent();
+                        }
+                        changes += r.setAlias("m", "production", target, seen).changed() ? 1 : 0;
+                      }
+                      default -> {
+                        r.rollback("m", "production");
+                        changes++;
+                      }
+                    }
+                  } catch (FailedPreconditionException | NotFoundException refused) {
+                    refusals++;
+                  }
+                }
+                return new AliasWork(changes, refusals);
+              }));
+    }
+    start.countDown();
+    int changes = 0;
+    for (Future<AliasWork> f : futures) {
+      changes += f.get(120, TimeUnit.SECONDS).changes();
+    }
+    pool.shutdown();
+    int expected = changes;
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> seenHere.changes.size() >= expected);
+    await().atMost(Duration.ofSeconds(20)).until(() -> seenThere.changes.size() >= expected);
+    assertThat(expected).isGreaterThan(threads * each / 3);
+    // every change that applied is in the history once, and both replicas saw the same history
+    assertThat(seenHere.changes).hasSize(expected);
+    assertThat(seenThere.changes)
+        .extracting(AliasChange::changeId)
+        .containsExactlyElementsOf(seenHere.changes.stream().map(AliasChange::changeId).toList());
+    // linear: each change starts where the one before it ended (no lost update)
+    OptionalLong before = OptionalLong.empty();
+    for (AliasChange c : seenHere.changes) {
+      assertThat(c.previousVersion()).as("change %d", c.changeId()).isEqualTo(before);
+      before = OptionalLong.of(c.version());
+    }
+    assertThat(other.get("m", VersionSelector.alias("production")).version())
+        .isEqualTo(before.getAsLong());
+  }
+
+  @Test
+  void promotionPoliciesRacingThroughTwoRegistriesAllDecideAndProductionEndsAtTheBest()
+      throws Exception {
+    double[] rocAuc = {0.70, 0.74, 0.72, 0.81, 0.77, 0.79, 0.75, 0.78};
+    for (double auc : rocAuc) {
+      register(version("m").metric(Metric.ROC_AUC, auc).build());
+    }
+    ModelRegistry other = openRegistry();
+    ExecutorService pool = Executors.newFixedThreadPool(rocAuc.length);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<PromotionDecision>> futures = new ArrayList<>();
+    for (int i = 0; i < rocAuc.length; i++) {
+      ModelRegistry r = i % 2 == 0 ? registry : other;
+      long version = i + 1;
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return r.promoteIfBetter("m", version, Metric.ROC_AUC, true, 0.0, true);
+              }));
+    }
+    start.countDown();
+    List<PromotionDecision> decisions = new ArrayList<>();
+    for (Future<PromotionDecision> f : futures) {
+      decisions.add(f.get(120, TimeUnit.SECONDS)); // none fails because another moved production
+    }
+    pool.shutdown();
+
+    assertThat(registry.get("m", VersionSelector.alias("production")).version()).isEqualTo(4);
+    assertThat(decisions).filteredOn(PromotionDecision::promoted).isNotEmpty();
+    assertThat(decisions.get(3).promoted()).isTrue();
+  }
+
+  @Test
+  void aTrainingRequestIdIsClaimedByOneJobWhicheverRegistryReplicaTheRetriesReach()
+      throws Exception {
+    ModelRegistry other = openRegistry();
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<JobRequestClaim>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      ModelRegistry r = t % 2 == 0 ? registry : other;
+      String job = "job-" + t;
+      String replica = t % 2 == 0 ? "replica-a" : "replica-b";
+      futures.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return r.claimJobRequest("request-1", job, replica);
+              }));
+    }
+    start.countDown();
+    List<JobRequestClaim> holders = new ArrayList<>();
+    for (Future<JobRequestClaim> f : futures) {
+      holders.add(f.get(60, TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+
+    assertThat(holders).hasSize(threads).containsOnly(holders.get(0));
+    assertThat(other.claimJobRequest("request-1", "job-late", "replica-b"))
+        .isEqualTo(holders.get(0));
+    assertThat(registry.claimJobRequest("request-2", "job-9", "replica-a"))
+        .isEqualTo(new JobRequestClaim("job-9", "replica-a"));
+  }
+
+  @Test
+  void aStartTrainingRetriedOnAnotherReplicaDoesNotStartTheJobTwice() {
+    ModelRegistry other = openRegistry();
+    List<Runnable> runsA = new CopyOnWriteArrayList<>();
+    List<Runnable> runsB = new CopyOnWriteArrayList<>();
+    JobManager<String> a = jobManager(registry, "replica-a", runsA);
+    JobManager<String> b = jobManager(other, "replica-b", runsB);
+
+    Job<String> first = a.start(jobDefinition(Optional.of("retry-me")));
+    Job<String> again = a.start(jobDefinition(Optional.of("retry-me")));
+    FailedPreconditionException elsewhere =
+        catchThrowableOfType(
+            FailedPreconditionException.class,
+            () -> b.start(jobDefinition(Optional.of("retry-me"))));
+    Job<String> unrelated = b.start(jobDefinition(Optional.of("another")));
+    Job<String> anonymous = b.start(jobDefinition(Optional.empty()));
+
+    assertThat(again.id()).isEqualTo(first.id());
+    assertThat(elsewhere)
+        .hasMessageContaining("request id 'retry-me' already started job " + first.id())
+        .hasMessageContaining("replica replica-a");
+    assertThat(runsA).hasSize(1); // the job queued once, on the replica that claimed it
+    assertThat(runsB).hasSize(2); // the unrelated one and the one without a request id
+    assertThat(b.list(Optional.empty(), Set.of(), 0, 10))
+        .extracting(Job::id)
+        .containsExactlyInAnyOrder(unrelated.id(), anonymous.id());
+  }
+
+  private static JobManager<String> jobManager(
+      ModelRegistry registry, String replica, List<Runnable> queued) {
+    JobClaims claims =
+        (requestId, jobId) -> {
+          JobRequestClaim c = registry.claimJobRequest(requestId, jobId, replica);
+          return new JobClaims.Holder(c.jobId(), c.replica());
+        };
+    ExecutorService recordOnly =
+        new java.util.concurrent.AbstractExecutorService() {
+          @Override
+          public void execute(Runnable r) {
+            queued.add(r); // never run: the test is about what starts, not about training
+          }
+
+          @Override
+          public void shutdown() {}
+
+          @Override
+          public List<Runnable> shutdownNow() {
+            return List.of();
+          }
+
+          @Override
+          public boolean isShutdown() {
+            return false;
+          }
+
+          @Override
+          public boolean isTerminated() {
+            return false;
+          }
+
+          @Override
+          public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+          }
+        };
+    return new JobManager<>(recordOnly, null, null, Clock.systemUTC(), 10, claims);
+  }
+
+  private static JobDefinition<String> jobDefinition(Optional<String> requestId) {
+    return new JobDefinition<>(
+        "m",
+        (progress, cancel) -> {
+          throw new IllegalStateException("not run in this test");
+        },
+        source -> {
+          throw new IllegalStateException("not run in this test");
+        },
+        new VersionDetails.TabularFile("/data/rows.csv", "0".repeat(64), "label"),
+        Optional.empty(),
+        requestId,
+        "spec");
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -10,12 +10,15 @@ import io.propensity.training.registry.AliasMove;
 import io.propensity.training.registry.BlobInfo;
 import io.propensity.training.registry.BlobKind;
 import io.propensity.training.registry.BlobSource;
+import io.propensity.training.registry.JobRequestClaim;
 import io.propensity.training.registry.ModelSummary;
 import io.propensity.training.registry.ModelVersionRecord;
 import io.propensity.training.registry.NewModelVersion;
 import io.propensity.training.registry.RegistryStore;
 import io.propensity.training.registry.RegistryStoreException;
 import io.propensity.training.registry.StorageQuota;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -243,6 +246,34 @@ public final class JdbcRegistryStore implements RegistryStore {
   @Override
   public List<AliasChange> changesAfter(long afterId, int limit) {
     return db.read("read the change feed", c -> AliasRows.changesAfter(c, afterId, limit));
+  }
+
+  @Override
+  public JobRequestClaim claimJobRequest(
+      String requestId, String jobId, String replica, Instant now) {
+    return db.write(
+        "claim request id '" + requestId + "' for training job " + jobId,
+        false,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO job_requests (request_id, job_id, replica, created_at_ms)"
+                      + " VALUES (?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING")) {
+            ps.setString(1, requestId);
+            ps.setString(2, jobId);
+            ps.setString(3, replica);
+            ps.setLong(4, now.toEpochMilli());
+            ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT job_id, replica FROM job_requests WHERE request_id = ?")) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return new JobRequestClaim(rs.getString("job_id"), rs.getString("replica"));
+            }
+          }
+        });
   }
 
   @Override
