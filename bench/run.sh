@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds what the benchmarks need and runs them by name. See bench/README.md.
 #
-#   bench/run.sh engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|startup|all [options of that benchmark]
+#   bench/run.sh engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|startup|kafka|all [options of that benchmark]
 #
 # Environment:
 #   PROPENSITY_BENCH_PG_URL/_USER/_PASSWORD  add the PostgreSQL lane (loopback only); when unset, the
@@ -41,6 +41,9 @@ usage: bench/run.sh <benchmark> [options]
                then checks: no INTERNAL/UNKNOWN status, every acknowledged event readable, heap after GC and open
                files flat, all services SERVING; exits 1 when a check fails (`bench/run.sh soak --minutes 60`: an hour);
                not part of 'all'
+  kafka        feature-service consuming Kafka (1/2/4 partitions, 1/2 replicas sharing PostgreSQL and Redis): events/s
+               until stored vs a bare KafkaConsumer and vs gRPC IngestEvents; produce -> visible-feature latency
+               p50/p99 vs produce -> bare consumer. Needs PostgreSQL and Redis; not part of 'all'
   all          engine, ingest, online, trainingset, memory, inference, inference-user, scoring and reload with their
                default (short) settings, about 20 minutes on 2 cores
 
@@ -55,7 +58,7 @@ fi
 name="$1"
 shift
 case "$name" in
-  engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|startup|all) ;;
+  engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|startup|kafka|all) ;;
   *) echo "unknown benchmark '$name'" >&2; usage >&2; exit 2 ;;
 esac
 if [ "$name" = "all" ] && [ $# -gt 0 ]; then
@@ -82,6 +85,8 @@ if [ "${PROPENSITY_BENCH_SKIP_BUILD:-0}" != "1" ]; then
     inference-user) modules="bench,feature-service,inference-service" ;;
     reload) modules="bench,training-service,inference-service" ;;
     soak) modules="bench,feature-service,training-service,inference-service" ;;
+    # the broker runs from kafka-broker's jar and target/lib
+    kafka) modules="bench,feature-service,kafka-broker" ;;
     all) modules="bench,feature-service,training-service,inference-service" ;;
     # the CLI starts the whole local stack, dashboard included
     quality) modules="bench,cli,feature-service,training-service,inference-service,dashboard" ;;
@@ -109,6 +114,19 @@ run() {
     trainingset) java -Xmx1g -cp "$JAR" io.propensity.bench.load.TrainingSetBuildBench "$@" ;;
     memory)      java -Xmx1g -cp "$JAR" io.propensity.bench.load.OnlineStateMemoryCheck "$@" ;;
     startup)     java -Xmx1g -cp "$JAR" io.propensity.bench.load.StartupBench "$@" ;;
+    kafka)
+      # the broker's child JVM runs on kafka-broker's own jar and its target/lib (Kafka's server jars,
+      # which the shaded benchmarks.jar does not hold), unless PROPENSITY_KAFKA_BROKER_CLASSPATH is set
+      local kjar
+      kjar="$(ls "$ROOT"/kafka-broker/target/kafka-broker-*.jar 2>/dev/null | grep -v -e sources -e javadoc | head -1 || true)"
+      if [ -z "${PROPENSITY_KAFKA_BROKER_CLASSPATH:-}" ]; then
+        if [ -z "$kjar" ] || [ ! -d "$ROOT/kafka-broker/target/lib" ]; then
+          echo "kafka-broker/target/kafka-broker-*.jar or target/lib is missing: run without PROPENSITY_BENCH_SKIP_BUILD=1" >&2
+          return 1
+        fi
+        export PROPENSITY_KAFKA_BROKER_CLASSPATH="$kjar:$ROOT/kafka-broker/target/lib/*"
+      fi
+      java -Xmx2g -cp "$JAR" io.propensity.bench.load.KafkaIngestBench "$@" ;;
     quality)
       # data sets not kept in the repository: fetched and cached once (a set that cannot be had is
       # skipped by the benchmark, saying why); PROPENSITY_BENCH_SKIP_FETCH=1 uses the cache as it is
