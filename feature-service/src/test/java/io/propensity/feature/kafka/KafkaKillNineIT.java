@@ -119,7 +119,7 @@ class KafkaKillNineIT {
       ServiceProcess first =
           ServiceProcess.of(jar, env, List.of("-Xmx384m"), dir.resolve("first.log"));
       Instant started = Instant.now();
-      first.start(Duration.ofSeconds(90));
+      first.start(Duration.ofSeconds(180)); // generous: CI machines can be loaded
       long atKill;
       Instant firstStored;
       try {
@@ -139,7 +139,7 @@ class KafkaKillNineIT {
           ServiceProcess.of(jar, env, List.of("-Xmx384m"), dir.resolve("second.log"));
       Instant restarted = Instant.now();
       try (second) {
-        second.start(Duration.ofSeconds(90));
+        second.start(Duration.ofSeconds(180)); // generous: CI machines can be loaded
         await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> stored(db) > atKill);
         Instant resumed = Instant.now();
         long atResume = stored(db);
