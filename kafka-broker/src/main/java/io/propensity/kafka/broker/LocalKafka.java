@@ -35,6 +35,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * A single-node KRaft Kafka broker ({@link BrokerMain}) in a child JVM on free loopback ports, for
@@ -154,8 +155,23 @@ public final class LocalKafka implements AutoCloseable {
       }
       Instant deadline = Instant.now().plusSeconds(60);
       while (true) {
-        TopicDescription d =
-            admin.describeTopics(List.of(name)).allTopicNames().get(60, TimeUnit.SECONDS).get(name);
+        TopicDescription d;
+        try {
+          d =
+              admin
+                  .describeTopics(List.of(name))
+                  .allTopicNames()
+                  .get(60, TimeUnit.SECONDS)
+                  .get(name);
+        } catch (ExecutionException e) {
+          // the topic's metadata may not have reached this broker's cache right after creation
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+              || Instant.now().isAfter(deadline)) {
+            throw e;
+          }
+          TimeUnit.MILLISECONDS.sleep(100);
+          continue;
+        }
         boolean led =
             d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
         if (d.partitions().size() == partitions && led) {
