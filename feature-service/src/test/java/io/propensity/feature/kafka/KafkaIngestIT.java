@@ -29,15 +29,12 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -148,26 +145,6 @@ class KafkaIngestIT {
     return behind;
   }
 
-  private List<ConsumerRecord<byte[], byte[]>> readAll(String t, int expected) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-      c.subscribe(List.of(t));
-      Instant deadline = Instant.now().plus(WAIT);
-      while (out.size() < expected && Instant.now().isBefore(deadline)) {
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-      // anything beyond the expected count would be a bug: read a little longer
-      c.poll(Duration.ofMillis(500)).forEach(out::add);
-    }
-    return out;
-  }
-
   @Test
   void recordsAreStoredOnceAndVisibleAsOnlineFeatures() throws Exception {
     startService(Map.of());
@@ -228,7 +205,7 @@ class KafkaIngestIT {
         .extracting(io.propensity.engine.event.Event::eventId)
         .containsExactly("d-good");
     assertThat(counter("dead_letter")).isEqualTo(4);
-    List<ConsumerRecord<byte[], byte[]>> dead = readAll(dlq, 4);
+    List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestEvents.readAll(kafka, dlq, 4);
     assertThat(dead).hasSize(4);
     Map<String, ConsumerRecord<byte[], byte[]>> byField =
         dead.stream()

@@ -34,15 +34,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,7 +160,7 @@ class KafkaKillNineIT {
         }
 
         // every bad record in the dead-letter topic, with its reason (at least once each)
-        List<ConsumerRecord<byte[], byte[]>> dead = readAll(kafka, dlq, bad);
+        List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestEvents.readAll(kafka, dlq, bad);
         Set<String> origins = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : dead) {
           assertThat(r.headers().lastHeader(KafkaIngestLoop.ERROR_FIELD)).isNotNull();
@@ -271,26 +268,6 @@ class KafkaKillNineIT {
       behind += e.getValue().offset() - (c == null ? 0 : c.offset());
     }
     return behind;
-  }
-
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(
-      LocalKafka kafka, String topic, int expected) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-      c.subscribe(List.of(topic));
-      Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-      while (out.size() < expected && Instant.now().isBefore(deadline)) {
-        c.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-      c.poll(Duration.ofMillis(500)).forEach(out::add);
-    }
-    return out;
   }
 
   /** A counter's value from the process's Prometheus scrape. */
