@@ -1,6 +1,7 @@
 package io.propensity.bench.support;
 
 import io.propensity.engine.event.Event;
+import io.propensity.feature.store.jdbc.JdbcEventStore;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -9,7 +10,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.Iterator;
 import java.util.Optional;
 import org.postgresql.PGConnection;
@@ -24,12 +24,8 @@ import org.postgresql.copy.CopyManager;
  * deduplication.
  */
 public final class BulkEventLoader {
-  private static final String COLUMNS =
-      "event_id, user_id, session_id, occurred_at_ms, type, page, item_id, category, price,"
-          + " quantity, dwell_ms, device, traffic_source, attributes, ingested_at_ms";
+  private static final String COLUMNS = JdbcEventStore.ROW_COLUMNS;
   private static final int ROWS_PER_TRANSACTION = 200_000;
-  private static final com.fasterxml.jackson.core.JsonFactory JSON =
-      new com.fasterxml.jackson.core.JsonFactory();
 
   private BulkEventLoader() {}
 
@@ -57,33 +53,7 @@ public final class BulkEventLoader {
             "INSERT INTO events (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
       while (written < n && events.hasNext()) {
         Event e = events.next();
-        ps.setString(1, e.eventId());
-        ps.setString(2, e.userId());
-        text(ps, 3, e.sessionId());
-        ps.setLong(4, e.occurredAt().toEpochMilli());
-        ps.setInt(5, e.type().ordinal());
-        text(ps, 6, e.page());
-        text(ps, 7, e.itemId());
-        text(ps, 8, e.category());
-        if (e.price().isPresent()) {
-          ps.setDouble(9, e.price().getAsDouble());
-        } else {
-          ps.setNull(9, Types.DOUBLE);
-        }
-        ps.setInt(10, e.quantity());
-        if (e.dwell().isPresent()) {
-          ps.setLong(11, e.dwell().get().toMillis());
-        } else {
-          ps.setNull(11, Types.BIGINT);
-        }
-        text(ps, 12, e.device());
-        text(ps, 13, e.trafficSource());
-        if (e.attributes().isEmpty()) {
-          ps.setNull(14, Types.VARCHAR);
-        } else {
-          ps.setString(14, json(e.attributes()));
-        }
-        ps.setLong(15, now);
+        JdbcEventStore.bindRow(ps, e, now);
         ps.addBatch();
         written++;
         if (written % 10_000 == 0) {
@@ -120,7 +90,8 @@ public final class BulkEventLoader {
         chunk.append(e.dwell().isPresent() ? Long.toString(e.dwell().get().toMillis()) : "\\N");
         chunk.append('\t').append(opt(e.device())).append('\t');
         chunk.append(opt(e.trafficSource())).append('\t');
-        chunk.append(e.attributes().isEmpty() ? "\\N" : esc(json(e.attributes())));
+        chunk.append(
+            e.attributes().isEmpty() ? "\\N" : esc(JdbcEventStore.attributesJson(e.attributes())));
         chunk.append('\t').append(now).append('\n');
         written++;
         if (written % ROWS_PER_TRANSACTION == 0) {
@@ -148,28 +119,5 @@ public final class BulkEventLoader {
 
   private static String esc(String s) {
     return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
-  }
-
-  private static void text(PreparedStatement ps, int i, Optional<String> v) throws SQLException {
-    if (v.isPresent()) {
-      ps.setString(i, v.get());
-    } else {
-      ps.setNull(i, Types.VARCHAR);
-    }
-  }
-
-  /** Attributes as the store keeps them: one JSON object, keys sorted. */
-  private static String json(java.util.Map<String, String> attributes) {
-    java.io.StringWriter w = new java.io.StringWriter();
-    try (com.fasterxml.jackson.core.JsonGenerator g = JSON.createGenerator(w)) {
-      g.writeStartObject();
-      for (java.util.Map.Entry<String, String> a : new java.util.TreeMap<>(attributes).entrySet()) {
-        g.writeStringField(a.getKey(), a.getValue());
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return w.toString();
   }
 }
