@@ -25,9 +25,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -90,25 +88,22 @@ class ComposeScaleIT {
         Files.isDirectory(Path.of("..", "kafka-broker", "target", "lib")),
         "kafka-broker/target/lib (the Kafka image's jars) not built: run `mvn package` first");
 
-    Map<String, String> env = new HashMap<>();
-    env.put(
-        "PROPENSITY_POSTGRES_IMAGE",
-        DockerBackends.localImage(
-                "propensity.test.postgres-image", DockerBackends.POSTGRES_IMAGE_ENV, "postgres:15")
-            .asCanonicalNameString());
-    env.put(
-        "PROPENSITY_REDIS_IMAGE",
-        DockerBackends.localImage(
-                "propensity.test.redis-image", DockerBackends.REDIS_IMAGE_ENV, "redis:7")
-            .asCanonicalNameString());
-    env.put(
-        "PROPENSITY_BASE_IMAGE",
-        DockerBackends.localImage(
-                "propensity.test.base-image",
-                "PROPENSITY_TEST_BASE_IMAGE",
-                "eclipse-temurin:17-jre")
-            .asCanonicalNameString());
-    env.put("PROPENSITY_TAG", "e2e");
+    Map<String, String> env =
+        ComposeStack.e2eEnvironment(
+            List.of(
+                "POSTGRES",
+                "REDIS",
+                "FEATURE_GRPC",
+                "FEATURE_HTTP",
+                "FEATURE_2_GRPC",
+                "FEATURE_2_HTTP",
+                "TRAINING_GRPC",
+                "TRAINING_HTTP",
+                "INFERENCE_GRPC",
+                "INFERENCE_HTTP",
+                "INFERENCE_2_GRPC",
+                "INFERENCE_2_HTTP",
+                "DASHBOARD"));
     env.put("PROPENSITY_KAFKA_TAG", "e2e");
     env.put("COMPOSE_PROFILES", "scale");
     env.put("PROPENSITY_KAFKA_INGEST", "true");
@@ -116,32 +111,10 @@ class ComposeScaleIT {
     // the broker advertises its outside port, so it is chosen here rather than by Docker
     int kafkaPort = freePort();
     env.put("PROPENSITY_KAFKA_PORT", Integer.toString(kafkaPort));
-    for (String port :
-        List.of(
-            "POSTGRES",
-            "REDIS",
-            "FEATURE_GRPC",
-            "FEATURE_HTTP",
-            "FEATURE_2_GRPC",
-            "FEATURE_2_HTTP",
-            "TRAINING_GRPC",
-            "TRAINING_HTTP",
-            "INFERENCE_GRPC",
-            "INFERENCE_HTTP",
-            "INFERENCE_2_GRPC",
-            "INFERENCE_2_HTTP",
-            "DASHBOARD")) {
-      env.put("PROPENSITY_" + port + "_PORT", ""); // Docker picks a free port on 127.0.0.1
-    }
-    env.put("PROPENSITY_TRAINING_JAVA_OPTS", "-Xmx1g");
     env.put("PROPENSITY_FEATURE_JAVA_OPTS", "-Xmx384m");
     env.put("PROPENSITY_KAFKA_JAVA_OPTS", "-Xmx384m");
-    Path securityDir =
-        Files.createTempDirectory(
-            "compose-security",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    env.put("PROPENSITY_COMPOSE_SECURITY_DIR", securityDir.toString());
     env.remove("PROPENSITY_INSECURE");
+    Path securityDir = ComposeStack.securityDirectory(env);
     SecurityDirectory security = new SecurityDirectory(securityDir);
 
     DemoDataGenerator demo = new DemoDataGenerator(DemoConfig.defaults(800, ComposeStackIT.END));

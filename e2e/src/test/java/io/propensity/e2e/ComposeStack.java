@@ -4,8 +4,15 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
+import io.propensity.common.testing.DockerBackends;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +42,51 @@ final class ComposeStack implements AutoCloseable {
       Startable compose, java.util.function.Function<String, Optional<ContainerState>> byService) {
     this.compose = compose;
     this.byService = byService;
+  }
+
+  /**
+   * The environment the compose end-to-end tests start from: the locally built images ({@link
+   * DockerBackends}), tag {@code e2e}, a loopback port picked by Docker for each of {@code ports}
+   * ({@code PROPENSITY_<name>_PORT}), a 1 GiB heap for training (training on both cores of a shared
+   * machine must not starve the others' health checks), and a fresh directory for security-init's
+   * CA, certificates and admin token ({@code PROPENSITY_COMPOSE_SECURITY_DIR}): secure by default.
+   */
+  static Map<String, String> e2eEnvironment(List<String> ports) throws IOException {
+    Map<String, String> env = new HashMap<>();
+    env.put(
+        "PROPENSITY_POSTGRES_IMAGE",
+        DockerBackends.localImage(
+                "propensity.test.postgres-image", DockerBackends.POSTGRES_IMAGE_ENV, "postgres:15")
+            .asCanonicalNameString());
+    env.put(
+        "PROPENSITY_REDIS_IMAGE",
+        DockerBackends.localImage(
+                "propensity.test.redis-image", DockerBackends.REDIS_IMAGE_ENV, "redis:7")
+            .asCanonicalNameString());
+    env.put(
+        "PROPENSITY_BASE_IMAGE",
+        DockerBackends.localImage(
+                "propensity.test.base-image",
+                "PROPENSITY_TEST_BASE_IMAGE",
+                "eclipse-temurin:17-jre")
+            .asCanonicalNameString());
+    env.put("PROPENSITY_TAG", "e2e");
+    for (String port : ports) {
+      env.put("PROPENSITY_" + port + "_PORT", ""); // Docker picks a free port on 127.0.0.1
+    }
+    env.put("PROPENSITY_TRAINING_JAVA_OPTS", "-Xmx1g");
+    // a temporary directory starts owner-only; the services' user (10001) must reach its files
+    Path securityDir =
+        Files.createTempDirectory(
+            "compose-security",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    env.put("PROPENSITY_COMPOSE_SECURITY_DIR", securityDir.toString());
+    return env;
+  }
+
+  /** The security directory of an environment made by {@link #e2eEnvironment}. */
+  static Path securityDirectory(Map<String, String> env) {
+    return Path.of(env.get("PROPENSITY_COMPOSE_SECURITY_DIR"));
   }
 
   /**

@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -89,49 +88,21 @@ class ComposeStackIT {
     Assumptions.assumeTrue(
         builtJar("cli"),
         "cli/target/*-all.jar (security-init's image) not built: run `mvn package`");
-    Map<String, String> env = new HashMap<>();
-    env.put(
-        "PROPENSITY_POSTGRES_IMAGE",
-        DockerBackends.localImage(
-                "propensity.test.postgres-image", DockerBackends.POSTGRES_IMAGE_ENV, "postgres:15")
-            .asCanonicalNameString());
-    env.put(
-        "PROPENSITY_REDIS_IMAGE",
-        DockerBackends.localImage(
-                "propensity.test.redis-image", DockerBackends.REDIS_IMAGE_ENV, "redis:7")
-            .asCanonicalNameString());
-    env.put(
-        "PROPENSITY_BASE_IMAGE",
-        DockerBackends.localImage(
-                "propensity.test.base-image",
-                "PROPENSITY_TEST_BASE_IMAGE",
-                "eclipse-temurin:17-jre")
-            .asCanonicalNameString());
-    env.put("PROPENSITY_TAG", "e2e");
-    for (String port :
-        List.of(
-            "POSTGRES",
-            "REDIS",
-            "FEATURE_GRPC",
-            "FEATURE_HTTP",
-            "TRAINING_GRPC",
-            "TRAINING_HTTP",
-            "INFERENCE_GRPC",
-            "INFERENCE_HTTP",
-            "DASHBOARD")) {
-      env.put("PROPENSITY_" + port + "_PORT", ""); // Docker picks a free port on 127.0.0.1
-    }
-    // training on both cores of a shared machine must not starve the others' health checks
-    env.put("PROPENSITY_TRAINING_JAVA_OPTS", "-Xmx1g");
-    // secure by default: security-init writes the CA, certificates and admin token here
-    // a temporary directory starts owner-only; the services' user (10001) must reach its files
-    Path securityDir =
-        Files.createTempDirectory(
-            "compose-security",
-            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
-    env.put("PROPENSITY_COMPOSE_SECURITY_DIR", securityDir.toString());
+    // secure by default: security-init writes the CA, certificates and admin token there
+    Map<String, String> env =
+        ComposeStack.e2eEnvironment(
+            List.of(
+                "POSTGRES",
+                "REDIS",
+                "FEATURE_GRPC",
+                "FEATURE_HTTP",
+                "TRAINING_GRPC",
+                "TRAINING_HTTP",
+                "INFERENCE_GRPC",
+                "INFERENCE_HTTP",
+                "DASHBOARD"));
     env.remove("PROPENSITY_INSECURE");
+    Path securityDir = ComposeStack.securityDirectory(env);
     SecurityDirectory security = new SecurityDirectory(securityDir);
 
     long t0 = System.nanoTime();
