@@ -158,6 +158,25 @@ final class DayHistory {
     }
   }
 
+  /** Reads a history written by {@link #writeTo} from {@code in} (big-endian). */
+  static DayHistory readFrom(java.nio.ByteBuffer in) {
+    DayHistory h = new DayHistory();
+    h.firstWord = in.getLong();
+    int n = in.getInt();
+    if (n < 0 || n > MAX_WORDS) {
+      throw new IllegalArgumentException("corrupt state: a day history of " + n + " words");
+    }
+    if (n > 0) {
+      h.words = new long[n];
+      in.asLongBuffer().get(h.words);
+      in.position(in.position() + 8 * n);
+      if (h.words[0] == 0 || h.words[n - 1] == 0) {
+        throw new IllegalArgumentException("corrupt state: a day history with an empty end word");
+      }
+    }
+    return h;
+  }
+
   static DayHistory readFrom(DataInputStream in) throws IOException {
     DayHistory h = new DayHistory();
     h.firstWord = in.readLong();

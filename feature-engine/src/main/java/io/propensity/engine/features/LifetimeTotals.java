@@ -105,6 +105,24 @@ final class LifetimeTotals {
     purchaseDays.writeTo(out);
   }
 
+  /** Reads totals written by {@link #writeTo} (state codec version 2) from {@code in}. */
+  static LifetimeTotals readFrom(java.nio.ByteBuffer in) {
+    LifetimeTotals t = new LifetimeTotals();
+    t.events = in.getLong();
+    t.productViews = in.getLong();
+    t.cartAdds = in.getLong();
+    t.purchases = in.getLong();
+    t.monetaryCents = in.getLong();
+    t.firstMs = in.getLong();
+    t.lastMs = in.getLong();
+    t.lastPurchaseMs = in.getLong();
+    t.lastCartAddMs = in.getLong();
+    t.firstPurchaseMs = in.getLong();
+    t.activeDays = DayHistory.readFrom(in);
+    t.purchaseDays = DayHistory.readFrom(in);
+    return t;
+  }
+
   /** Reads totals written by {@link #writeTo} (state codec version 2). */
   static LifetimeTotals readFrom(DataInputStream in) throws IOException {
     LifetimeTotals t = readCounts(in);

@@ -272,6 +272,24 @@ final class PackedEvents {
     }
   }
 
+  /** Reads a table written by {@link #writeTo} from {@code in} (big-endian), in bulk. */
+  static PackedEvents readFrom(java.nio.ByteBuffer in) {
+    PackedEvents p = new PackedEvents();
+    p.baseMs = in.getLong();
+    int n = in.getInt();
+    if (n < 0 || (long) n * (8 + 4 * COLS) > in.remaining()) {
+      throw new IllegalArgumentException("corrupt state: " + n + " packed events");
+    }
+    p.idFlags = new long[n];
+    p.cols = new int[n * COLS];
+    in.asLongBuffer().get(p.idFlags);
+    in.position(in.position() + 8 * n);
+    in.asIntBuffer().get(p.cols);
+    in.position(in.position() + 4 * n * COLS);
+    p.size = n;
+    return p;
+  }
+
   /** Reads a table written by {@link #writeTo}. */
   static PackedEvents readFrom(java.io.DataInputStream in) throws java.io.IOException {
     PackedEvents p = new PackedEvents();

@@ -55,14 +55,61 @@ public final class UserFeatureState {
     try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
       out.writeByte(CODEC_VERSION);
       out.writeUTF(FeatureCatalog.schema().versionHash());
-      out.writeLong(watermarkSecond);
-      out.writeInt(watermarkNano);
-      folded.writeTo(out);
-      recent.writeTo(out);
+      writeBody(out);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * The state without the version byte and schema hash that {@link #toBytes()} starts with: for
+   * containers that record the codec version and feature schema once for many states (the
+   * online-state snapshot). Read back with {@link #fromBody}, under this {@link #CODEC_VERSION} and
+   * the current feature schema only.
+   */
+  public byte[] toBodyBytes() {
+    java.io.ByteArrayOutputStream bytes =
+        new java.io.ByteArrayOutputStream(140 + 32 * recent.size());
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      writeBody(out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private void writeBody(java.io.DataOutputStream out) throws java.io.IOException {
+    out.writeLong(watermarkSecond);
+    out.writeInt(watermarkNano);
+    folded.writeTo(out);
+    recent.writeTo(out);
+  }
+
+  /**
+   * Reads a state body written by {@link #toBodyBytes()} from {@code in} (big-endian), from its
+   * position to its limit, with bulk reads of the packed columns; the caller vouches that the body
+   * was written by this codec version for the current feature schema.
+   *
+   * @throws IllegalArgumentException when the bytes are corrupt (too short, trailing bytes,
+   *     impossible sizes)
+   */
+  public static UserFeatureState fromBody(java.nio.ByteBuffer in) {
+    try {
+      long second = in.getLong();
+      int nano = in.getInt();
+      LifetimeTotals totals = LifetimeTotals.readFrom(in);
+      PackedEvents packed = PackedEvents.readFrom(in);
+      if (in.hasRemaining()) {
+        throw new IllegalArgumentException("corrupt state: trailing bytes");
+      }
+      UserFeatureState s = new UserFeatureState(packed, totals);
+      s.watermarkSecond = second;
+      s.watermarkNano = nano;
+      return s;
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IllegalArgumentException("corrupt state: truncated", e);
+    }
   }
 
   /**

@@ -38,7 +38,7 @@ public final class InMemoryOnlineFeatureStore implements OnlineFeatureStore {
           (user, state) -> {
             Capture c = capture;
             if (c != null) {
-              c.saved.computeIfAbsent(user, u -> state == null ? ABSENT : state.toBytes());
+              c.saved.computeIfAbsent(user, u -> state == null ? ABSENT : state.toBodyBytes());
             }
             UserFeatureState s = state == null ? new UserFeatureState() : state;
             long before = state == null ? 0 : s.estimatedBytes();
@@ -123,7 +123,9 @@ public final class InMemoryOnlineFeatureStore implements OnlineFeatureStore {
 
     private Capture() {}
 
-    /** Calls {@code consumer} with each user's state bytes ({@link UserFeatureState#toBytes}). */
+    /**
+     * Calls {@code consumer} with each user's state bytes ({@link UserFeatureState#toBodyBytes}).
+     */
     public void forEach(java.util.function.BiConsumer<String, byte[]> consumer) {
       for (String user : states.keySet()) {
         byte[][] out = new byte[1][];
@@ -131,7 +133,7 @@ public final class InMemoryOnlineFeatureStore implements OnlineFeatureStore {
             user,
             (u, s) -> {
               byte[] before = saved.put(u, DONE);
-              out[0] = before == null ? s.toBytes() : before;
+              out[0] = before == null ? s.toBodyBytes() : before;
               return s;
             });
         byte[] b = out[0];

@@ -141,17 +141,30 @@ public final class OnlineFeatures implements IngestListener {
       return "snapshot ahead of the event store";
     }
     long loadedMs = (System.nanoTime() - start) / 1_000_000;
+    long installStart = System.nanoTime();
     memory.restore(loaded.states());
+    long installMs = (System.nanoTime() - installStart) / 1_000_000;
+    long tailStart = System.nanoTime();
     long tail = applyStoredBetween(events, loaded.highWaterMark(), mark);
+    long tailMs = (System.nanoTime() - tailStart) / 1_000_000;
     appliedMark = mark;
+    OnlineStateSnapshot.ReadTimings t = loaded.timings();
     LOG.info(
-        "online state restored: {} users from snapshot {} (storage sequence {}, read in {} ms)"
-            + " plus {} events stored after it, in {} ms, ~{} bytes",
+        "online state restored: {} users from snapshot {} (storage sequence {}, read in {} ms:"
+            + " index {} ms, decode {} ms on {} threads, {} chunks, {} bytes; install {} ms)"
+            + " plus {} events stored after it ({} ms), in {} ms, ~{} bytes",
         loaded.states().size(),
         file,
         loaded.highWaterMark(),
         loadedMs,
+        t.indexMs(),
+        t.decodeMs(),
+        t.threads(),
+        t.chunks(),
+        t.bytes(),
+        installMs,
         tail,
+        tailMs,
         (System.nanoTime() - start) / 1_000_000,
         store.estimatedBytes());
     return new StartOutcome(StartOutcome.Source.SNAPSHOT, loaded.highWaterMark(), tail, "");
