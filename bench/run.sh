@@ -113,7 +113,7 @@ run() {
     online)      java -Xmx1g -cp "$JAR" io.propensity.bench.load.OnlineFeaturesLatencyBench "$@" ;;
     trainingset) java -Xmx1g -cp "$JAR" io.propensity.bench.load.TrainingSetBuildBench "$@" ;;
     memory)      java -Xmx1g -cp "$JAR" io.propensity.bench.load.OnlineStateMemoryCheck "$@" ;;
-    startup)     java -Xmx1g -cp "$JAR" io.propensity.bench.load.StartupBench "$@" ;;
+    startup)     java -Xmx3g -cp "$JAR" io.propensity.bench.load.StartupBench "$@" ;;
     kafka)
       # the broker's child JVM runs on kafka-broker's own jar and its target/lib (Kafka's server jars,
       # which the shaded benchmarks.jar does not hold), unless PROPENSITY_KAFKA_BROKER_CLASSPATH is set

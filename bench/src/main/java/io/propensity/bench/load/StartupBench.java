@@ -9,6 +9,7 @@ import io.propensity.bench.support.IngestClient;
 import io.propensity.bench.support.Machine;
 import io.propensity.bench.support.OnlineBackend;
 import io.propensity.bench.support.ProtoEvents;
+import io.propensity.bench.support.SnapshotDecoders;
 import io.propensity.bench.support.StoreBackend;
 import io.propensity.bench.support.Table;
 import io.propensity.bench.support.TempDirs;
@@ -50,6 +51,11 @@ public final class StartupBench {
         --batch N          events per stream message (default 500)
         --service-xmx S    heap of the service (default 3g)
         --start-timeout D  longest wait for a start (default 20m)
+        --decoder-repeats N  after each SQLite restart, read its snapshot in this JVM with the
+                           format-version-1 reader (on a copy converted to that format) and the
+                           current reader on one thread and on every core, best of N (default 2;
+                           0 skips)
+        --snapshot FILE    only that comparison, on an existing snapshot file, then exit
       """;
 
   private StartupBench() {}
@@ -63,7 +69,14 @@ public final class StartupBench {
       double restartSeconds,
       String restartLog,
       long snapshotBytes,
-      double ingestPerSecond) {}
+      double ingestPerSecond,
+      SnapshotDecoders.Result decoders) {}
+
+  private static final java.util.regex.Pattern RESTORED =
+      java.util.regex.Pattern.compile(
+          "read in (\\d+) ms: index (\\d+) ms, decode (\\d+) ms on (\\d+) threads, (\\d+)"
+              + " chunks, (\\d+) bytes; install (\\d+) ms\\) plus (\\d+) events stored after it"
+              + " \\((\\d+) ms\\), in (\\d+) ms");
 
   public static void main(String[] argv) throws Exception {
     Args args = Args.parse(argv, USAGE);
@@ -81,7 +94,17 @@ public final class StartupBench {
     Duration timeout =
         args.duration(
             "start-timeout", Duration.ofMinutes(20), Duration.ofSeconds(10), Duration.ofHours(3));
+    int repeats = args.intValue("decoder-repeats", 2, 0, 100);
+    String only = args.string("snapshot", "");
     args.done();
+    if (!only.isBlank()) {
+      System.out.println(Machine.describe());
+      SnapshotDecoders.Result r = SnapshotDecoders.compare(Path.of(only), Math.max(1, repeats));
+      decoderTable(List.of(new Measure("snapshot", 0, 0, 0, "", 0, "", r.v2Bytes(), 0, r)))
+          .print(System.out);
+      System.out.println("at the end, " + Machine.describe());
+      return;
+    }
     for (int i = 1; i < sizes.length; i++) {
       if (sizes[i] <= sizes[i - 1]) {
         throw new IllegalArgumentException("--sizes must be ascending");
@@ -92,7 +115,9 @@ public final class StartupBench {
     List<Measure> all = new ArrayList<>();
     List<String> baselines = new ArrayList<>();
     for (String backend : backends) {
-      all.addAll(lane(backend.trim(), sizes, ingest, warmup, batch, xmx, timeout, end, baselines));
+      all.addAll(
+          lane(
+              backend.trim(), sizes, ingest, warmup, batch, xmx, timeout, end, baselines, repeats));
     }
 
     Table starts =
@@ -118,6 +143,54 @@ public final class StartupBench {
     starts.print(System.out);
     System.out.println(
         "same-run baseline, start on an empty store: " + String.join("; ", baselines));
+    Table phases =
+        new Table(
+            "restart phases (from the service's log; rest = process start to SERVING minus restore)",
+            "backend",
+            "stored events",
+            "restart s",
+            "restore ms",
+            "index ms",
+            "decode ms",
+            "threads",
+            "install ms",
+            "events after",
+            "tail ms",
+            "rest s");
+    for (Measure m : all) {
+      java.util.regex.Matcher r = RESTORED.matcher(m.restartLog());
+      if (r.find()) {
+        phases.row(
+            m.backend(),
+            Table.count(m.stored()),
+            Table.seconds(m.restartSeconds()),
+            r.group(10),
+            r.group(2),
+            r.group(3),
+            r.group(4),
+            r.group(7),
+            r.group(8),
+            r.group(9),
+            Table.seconds(m.restartSeconds() - Long.parseLong(r.group(10)) / 1000.0));
+      } else {
+        phases.row(
+            m.backend(),
+            Table.count(m.stored()),
+            Table.seconds(m.restartSeconds()),
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            Table.seconds(m.restartSeconds()));
+      }
+    }
+    phases.print(System.out);
+    if (all.stream().anyMatch(m -> m.decoders() != null)) {
+      decoderTable(all).print(System.out);
+    }
     System.out.println();
     System.out.println("what the service logged:");
     for (Measure m : all) {
@@ -150,6 +223,40 @@ public final class StartupBench {
     System.out.println("at the end, " + Machine.describe());
   }
 
+  private static Table decoderTable(List<Measure> all) {
+    Table t =
+        new Table(
+            "snapshot read in one JVM, same state, best of N: format 1 reader (before) vs format 2",
+            "backend",
+            "stored events",
+            "users",
+            "format 1 MiB",
+            "format 2 MiB",
+            "format 1 ms",
+            "format 2, 1 thread ms",
+            "format 2, all cores ms",
+            "cores",
+            "format 1 / format 2 all cores");
+    for (Measure m : all) {
+      SnapshotDecoders.Result r = m.decoders();
+      if (r == null) {
+        continue;
+      }
+      t.row(
+          m.backend(),
+          Table.count(m.stored()),
+          Table.count(r.users()),
+          Table.mib(r.v1Bytes()),
+          Table.mib(r.v2Bytes()),
+          String.format(java.util.Locale.ROOT, "%.0f", r.v1Ms()),
+          String.format(java.util.Locale.ROOT, "%.0f", r.v2OneThreadMs()),
+          String.format(java.util.Locale.ROOT, "%.0f", r.v2AllCoresMs()),
+          r.cores(),
+          Table.ratio(r.v1Ms() / r.v2AllCoresMs()));
+    }
+    return t;
+  }
+
   private static List<Measure> lane(
       String backend,
       long[] sizes,
@@ -159,7 +266,8 @@ public final class StartupBench {
       String xmx,
       Duration timeout,
       Instant end,
-      List<String> baselines)
+      List<String> baselines,
+      int repeats)
       throws Exception {
     boolean pg = !backend.equals("sqlite");
     long total = sizes[sizes.length - 1] + sizes.length * (ingest + warmup);
@@ -217,6 +325,19 @@ public final class StartupBench {
           }
           Started again = start(store, online, jvm, work, timeout);
           again.service.stop();
+          SnapshotDecoders.Result decoders = null;
+          if (!pg && repeats > 0) {
+            decoders = SnapshotDecoders.compare(snapshot, repeats);
+            System.out.printf(
+                "[%s] @%,d: snapshot read in this JVM: format 1 %.0f ms, format 2 %.0f ms on one"
+                    + " thread, %.0f ms on %d cores%n",
+                label,
+                storedBefore,
+                decoders.v1Ms(),
+                decoders.v2OneThreadMs(),
+                decoders.v2AllCoresMs(),
+                decoders.cores());
+          }
           System.out.printf(
               "[%s] @%,d: first start %.2f s, restart %.2f s, ingest %.0f events/s%n",
               label, storedBefore, first.seconds, again.seconds, rate);
@@ -230,7 +351,8 @@ public final class StartupBench {
                   again.seconds,
                   again.logLine,
                   snapshotBytes,
-                  rate));
+                  rate,
+                  decoders));
         } finally {
           online.cleanUp();
         }
