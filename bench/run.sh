@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds what the benchmarks need and runs them by name. See bench/README.md.
 #
-#   bench/run.sh engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|startup|kafka|all [options of that benchmark]
+#   bench/run.sh engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|startup|kafka|rank|all [options of that benchmark]
 #
 # Environment:
 #   PROPENSITY_BENCH_PG_URL/_USER/_PASSWORD  add the PostgreSQL lane (loopback only); when unset, the
@@ -44,6 +44,10 @@ usage: bench/run.sh <benchmark> [options]
   kafka        feature-service consuming Kafka (1/2/4 partitions, 1/2 replicas sharing PostgreSQL and Redis): events/s
                until stored vs a bare KafkaConsumer and vs gRPC IngestEvents; produce -> visible-feature latency
                p50/p99 vs produce -> bare consumer. Needs PostgreSQL and Redis; not part of 'all'
+  rank         RankTargets over every user of a large store (default 1M users, ~3 events each, bulk-loaded into
+               SQLite; feature-service rebuilds their online state at start) for top_k 1,000 and 100,000, against
+               listing + fetching all users' features alone and scoring the same vectors in memory (goal: 1M users
+               under 30 s). --backend postgresql for PostgreSQL + Redis; not part of 'all' (10-20 minutes, 5 GB RAM)
   all          engine, ingest, online, trainingset, memory, inference, inference-user, scoring and reload with their
                default (short) settings, about 20 minutes on 2 cores
 
@@ -58,7 +62,7 @@ fi
 name="$1"
 shift
 case "$name" in
-  engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|startup|kafka|all) ;;
+  engine|ingest|online|trainingset|memory|training|inference|inference-user|scoring|reload|quality|soak|startup|kafka|rank|all) ;;
   *) echo "unknown benchmark '$name'" >&2; usage >&2; exit 2 ;;
 esac
 if [ "$name" = "all" ] && [ $# -gt 0 ]; then
@@ -82,7 +86,7 @@ if [ "${PROPENSITY_BENCH_SKIP_BUILD:-0}" != "1" ]; then
   case "$name" in
     ingest|online|trainingset|memory|startup) modules="bench,feature-service" ;;
     inference) modules="bench,inference-service" ;;
-    inference-user) modules="bench,feature-service,inference-service" ;;
+    inference-user|rank) modules="bench,feature-service,inference-service" ;;
     reload) modules="bench,training-service,inference-service" ;;
     soak) modules="bench,feature-service,training-service,inference-service" ;;
     # the broker runs from kafka-broker's jar and target/lib
@@ -153,11 +157,14 @@ run() {
       rm -rf "$stmp"
       return "$src"
       ;;
-    inference|inference-user|scoring|reload)
+    inference|inference-user|scoring|reload|rank)
       # the bench JVM trains the served model with LightGBM4j (scoring: its JMH forks do): a private
       # java.io.tmpdir, as for training
       local main
+      # rank: the bench JVM holds every user's feature vector for its in-memory scoring baseline
+      local xmx=-Xmx1g
       case "$bench" in
+        rank)           main=io.propensity.bench.inference.RankTargetsBench; xmx=-Xmx3g ;;
         inference)      main=io.propensity.bench.inference.PredictLatencyBench ;;
         inference-user) main=io.propensity.bench.inference.PredictByUserBench ;;
         scoring)        main=io.propensity.bench.scoring.ScoringReport ;;
@@ -173,7 +180,7 @@ run() {
       local itmp
       itmp="$(mktemp -d "${PROPENSITY_BENCH_WORK_DIR:-${TMPDIR:-/tmp}}/propensity-bench-$bench-tmp.XXXXXX")"
       local irc=0
-      env ${omp:+OMP_NUM_THREADS="$omp"} java -Xmx1g -Djava.io.tmpdir="$itmp" -cp "$JAR" "$main" "$@" || irc=$?
+      env ${omp:+OMP_NUM_THREADS="$omp"} java "$xmx" -Djava.io.tmpdir="$itmp" -cp "$JAR" "$main" "$@" || irc=$?
       rm -rf "$itmp"
       return "$irc"
       ;;

@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * inference-service started from its executable jar as a separate JVM bound to loopback, following
- * the given registry, with {@code -Xmx256m}, its own ports, a private {@code java.io.tmpdir}
- * (LightGBM extracts its native library there) and a log file, all under the work directory.
+ * the given registry, with {@code -Xmx256m} (unless told otherwise), its own ports, a private
+ * {@code java.io.tmpdir} (LightGBM extracts its native library there) and a log file, all under the
+ * work directory.
  */
 public final class InferenceServiceProcess implements AutoCloseable {
   /** Overrides where the service's {@code -all} jar is looked for. */
@@ -36,6 +37,16 @@ public final class InferenceServiceProcess implements AutoCloseable {
   /** As above, with more environment for the service (e.g. its feature-service target). */
   public InferenceServiceProcess(
       String registryTarget, String defaultModel, Path workDir, Map<String, String> extraEnv) {
+    this(registryTarget, defaultModel, workDir, extraEnv, List.of("-Xmx256m"));
+  }
+
+  /** As above, with the service JVM's heap and other options instead of {@code -Xmx256m}. */
+  public InferenceServiceProcess(
+      String registryTarget,
+      String defaultModel,
+      Path workDir,
+      Map<String, String> extraEnv,
+      List<String> jvmArgs) {
     Path tmp = workDir.resolve("tmp");
     try {
       Files.createDirectories(tmp);
@@ -45,7 +56,7 @@ public final class InferenceServiceProcess implements AutoCloseable {
     log = workDir.resolve("inference-service.log");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
+    cmd.addAll(jvmArgs);
     cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.add("-Djava.io.tmpdir=" + tmp.toAbsolutePath());
     cmd.add("-jar");

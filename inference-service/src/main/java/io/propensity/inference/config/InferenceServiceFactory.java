@@ -42,6 +42,9 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -271,6 +274,21 @@ class InferenceServiceFactory {
     return new LiveScoring(served, states, validator, rows, metrics);
   }
 
+  /** Runs the feature reads of rankings, a few ahead of the chunk being scored. */
+  @Singleton
+  @Named("rank-fetch")
+  @Bean(preDestroy = "shutdownNow")
+  ExecutorService rankFetchPool(RankingConfiguration ranking) {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        ranking.fetchParallelism(),
+        r -> {
+          Thread t = new Thread(r, "rank-fetch-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
   @Singleton
   TargetRanker targetRanker(
       ServedModels served,
@@ -279,14 +297,48 @@ class InferenceServiceFactory {
       LiveUserStates states,
       ScoringMetrics metrics,
       FeatureServiceConfiguration config,
-      Optional<FeatureServiceUsers> users) {
+      RankingConfiguration ranking,
+      @Named("feature-service") ManagedChannel channel,
+      @Named("rank-fetch") ExecutorService fetchPool,
+      StreamConfiguration stream) {
+    // A ranking reads the feature service in bulk: its calls get the ranking deadline, not the
+    // short one of a single Predict, and its ListUsers pages are larger.
+    OnlineFeatureSource rankFeatures =
+        config.enabled()
+            ? new FeatureServiceFeatureSource(
+                channel,
+                config.target(),
+                ranking.deadline(),
+                config.retryAfter(),
+                config.maxUsersPerCall())
+            : features;
+    Optional<UserDirectory> directory =
+        config.enabled()
+            ? Optional.of(
+                new FeatureServiceUsers(
+                    channel,
+                    config.target(),
+                    ranking.deadline(),
+                    config.retryAfter(),
+                    stream.seedMaxEvents()))
+            : Optional.empty();
+    LOG.info(
+        "RankTargets reads ListUsers pages of {} users and GetOnlineFeatures chunks of {}, {} in"
+            + " flight, deadline {} per call",
+        ranking.pageSize(),
+        config.maxUsersPerCall(),
+        ranking.fetchParallelism(),
+        ranking.deadline());
     return new TargetRanker(
         served,
-        features,
+        rankFeatures,
         rows,
-        users.map(UserDirectory.class::cast),
+        directory,
         states::userIds,
         metrics,
-        config.maxUsersPerCall());
+        new TargetRanker.Fetching(
+            ranking.pageSize(), config.maxUsersPerCall(), ranking.fetchParallelism()),
+        // the caller's gRPC context (deadline, cancellation) goes with each read
+        io.grpc.Context.currentContextExecutor(fetchPool));
   }
 }

@@ -14,6 +14,7 @@ import io.propensity.inference.serving.ModelLease;
 import io.propensity.inference.serving.ServedModel;
 import io.propensity.inference.serving.ServedModels;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -34,7 +38,9 @@ import java.util.function.Supplier;
  * <p>Candidates are the request's user ids or, when it names none, every user of the {@link
  * UserDirectory} (the feature service's ListUsers, paged, with the activity bounds applied there);
  * without a directory (no feature service configured), the users this replica has seen on
- * StreamPredict streams. Features come in chunks of one page; only the selection is kept in memory
+ * StreamPredict streams. Features come in chunks, a few read ahead on a pool while the ranking
+ * thread scores the chunk before them and lists the next page, and are scored in candidate order
+ * (so the result does not depend on which read answers first); only the selection is kept in memory
  * (a bounded heap for top-K), with factors computed when a user enters it and kept as a few numbers
  * until sent, so ranking 100,000 users fits a small heap. A model of provided features (a team's
  * own table) ranks the request's own rows instead ({@code segment.rows}, each named by its row id),
@@ -74,9 +80,34 @@ public final class TargetRanker {
   private final Optional<UserDirectory> directory;
   private final Supplier<List<String>> streamUsers;
   private final ScoringMetrics metrics;
-  private final int chunkSize;
+  private final Fetching fetching;
+  private final Executor fetcher;
 
   /**
+   * How candidates' features are read.
+   *
+   * @param pageSize users per directory page (ListUsers)
+   * @param chunkSize users per features call
+   * @param parallelism features calls kept in flight at once, each a chunk, answered in order while
+   *     the ranking thread scores the chunk before them and lists the next page
+   */
+  public record Fetching(int pageSize, int chunkSize, int parallelism) {
+    public Fetching {
+      if (pageSize < 1 || chunkSize < 1 || parallelism < 1) {
+        throw new IllegalArgumentException(
+            "page size, chunk size and parallelism must be at least 1: "
+                + pageSize
+                + ", "
+                + chunkSize
+                + ", "
+                + parallelism);
+      }
+    }
+  }
+
+  /**
+   * A ranker that reads one chunk at a time on the ranking thread.
+   *
    * @param directory every known user; empty when there is no feature service
    * @param streamUsers users seen on streams, the candidates when there is no directory
    * @param chunkSize users per features call and per directory page
@@ -89,13 +120,39 @@ public final class TargetRanker {
       Supplier<List<String>> streamUsers,
       ScoringMetrics metrics,
       int chunkSize) {
+    this(
+        models,
+        features,
+        rows,
+        directory,
+        streamUsers,
+        metrics,
+        new Fetching(chunkSize, chunkSize, 1),
+        Runnable::run);
+  }
+
+  /**
+   * @param fetching page and chunk sizes and how many features calls are in flight
+   * @param fetcher runs the features calls (with the caller's context, so that its deadline and
+   *     cancellation reach them); {@code Runnable::run} reads on the ranking thread
+   */
+  public TargetRanker(
+      ServedModels models,
+      OnlineFeatureSource features,
+      RowScorer rows,
+      Optional<UserDirectory> directory,
+      Supplier<List<String>> streamUsers,
+      ScoringMetrics metrics,
+      Fetching fetching,
+      Executor fetcher) {
     this.models = models;
     this.features = features;
     this.rows = rows;
     this.directory = directory;
     this.streamUsers = streamUsers;
     this.metrics = metrics;
-    this.chunkSize = chunkSize;
+    this.fetching = fetching;
+    this.fetcher = fetcher;
   }
 
   /** The candidates, one chunk at a time; an empty chunk ends them. */
@@ -114,7 +171,7 @@ public final class TargetRanker {
         public List<String> next() {
           while (!done) {
             UserDirectory.Page page =
-                users.page(token, r.activeSince(), r.activeBefore(), chunkSize);
+                users.page(token, r.activeSince(), r.activeBefore(), fetching.pageSize());
             token = page.nextPageToken();
             done = token.isEmpty();
             if (!page.userIds().isEmpty()) {
@@ -132,9 +189,10 @@ public final class TargetRanker {
 
       @Override
       public List<String> next() {
+        int size = fetching.pageSize();
         List<String> chunk =
-            all.subList(Math.min(from, all.size()), Math.min(all.size(), from + chunkSize));
-        from += chunkSize;
+            all.subList(Math.min(from, all.size()), Math.min(all.size(), from + size));
+        from += size;
         return chunk;
       }
     };
@@ -243,27 +301,87 @@ public final class TargetRanker {
   /** Candidates with their vectors, one batch at a time; an empty batch ends them. */
   private interface Batches {
     List<UserFeatures> next();
+
+    /** Gives up the reads still in flight (after the end, a failure or a cancellation). */
+    default void close() {}
   }
 
-  /** The users of a request with their online features, checked against an ENGINE model. */
+  /**
+   * The users of a request with their online features, checked against an ENGINE model: chunks of
+   * the candidates read {@code parallelism} at a time ahead of the one being scored, handed out in
+   * candidate order (so the ranking is the same whatever the parallelism).
+   */
   private Batches userBatches(RankRequest r, ServedModel m, Instant[] asOf) {
     if (m.provided()) {
       throw InputResolver.takesProvidedFeatures(
           m, "users (segment.user_ids, active bounds or all users)");
     }
     Chunks candidates = candidates(r);
-    return () -> {
-      List<String> chunk = candidates.next();
-      if (chunk.isEmpty()) {
-        return List.of();
+    return new Batches() {
+      private final ArrayDeque<CompletableFuture<OnlineFeatures>> inFlight = new ArrayDeque<>();
+      private List<String> page = List.of();
+      private int at;
+      private boolean listed;
+
+      @Override
+      public List<UserFeatures> next() {
+        fill();
+        CompletableFuture<OnlineFeatures> head = inFlight.poll();
+        if (head == null) {
+          return List.of();
+        }
+        OnlineFeatures f = await(head);
+        // the next reads start before this chunk is scored
+        fill();
+        if (!f.schemaHash().equals(m.descriptor().schemaHash())) {
+          throw InputResolver.otherComputedSchema(m, f.schemaHash(), "");
+        }
+        asOf[0] = asOf[0] == null || f.asOf().isAfter(asOf[0]) ? f.asOf() : asOf[0];
+        return f.users(); // one per requested id, so only the end of the candidates is empty
       }
-      OnlineFeatures f = features.fetch(chunk);
-      if (!f.schemaHash().equals(m.descriptor().schemaHash())) {
-        throw InputResolver.otherComputedSchema(m, f.schemaHash(), "");
+
+      private void fill() {
+        while (inFlight.size() < fetching.parallelism()) {
+          if (at >= page.size()) {
+            if (listed) {
+              return;
+            }
+            page = candidates.next();
+            at = 0;
+            if (page.isEmpty()) {
+              listed = true;
+              return;
+            }
+          }
+          List<String> chunk = page.subList(at, Math.min(page.size(), at + fetching.chunkSize()));
+          at += chunk.size();
+          inFlight.add(CompletableFuture.supplyAsync(() -> features.fetch(chunk), fetcher));
+        }
       }
-      asOf[0] = asOf[0] == null || f.asOf().isAfter(asOf[0]) ? f.asOf() : asOf[0];
-      return f.users(); // one per requested id, so only the end of the candidates is empty
+
+      @Override
+      public void close() {
+        for (CompletableFuture<OnlineFeatures> f : inFlight) {
+          f.cancel(false);
+        }
+        inFlight.clear();
+      }
     };
+  }
+
+  /** A read's answer, or the exception it failed with, as thrown on the ranking thread. */
+  private static OnlineFeatures await(CompletableFuture<OnlineFeatures> read) {
+    try {
+      return read.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
   }
 
   /** The request's provided rows, encoded for a PROVIDED model, as one batch. */
@@ -330,43 +448,47 @@ public final class TargetRanker {
         Batches batches = r.rows().isEmpty() ? userBatches(r, m, newest) : rowBatches(r, m);
         PriorityQueue<Candidate> heap = new PriorityQueue<>(BEST_FIRST.reversed());
         List<Candidate> unbounded = new ArrayList<>();
-        for (List<UserFeatures> batch = batches.next();
-            !batch.isEmpty() && !cancelled.getAsBoolean();
-            batch = batches.next()) {
-          for (UserFeatures u : batch) {
-            if (!active(u, r)) {
-              continue;
-            }
-            double p = lease.probability(u.values());
-            double raw = steps ? lease.rawScore(u.values()) : p;
-            scored++;
-            sumAll += p;
-            if (r.minProbability().isPresent() && p < r.minProbability().getAsDouble()) {
-              continue;
-            }
-            Candidate c =
-                new Candidate(u.userId(), p, raw, u.coldStart(), RowScorer.CompactFactors.NONE);
-            if (r.topK() > 0 && heap.size() == r.topK()) {
-              if (BEST_FIRST.compare(c, heap.peek()) >= 0) {
+        try {
+          for (List<UserFeatures> batch = batches.next();
+              !batch.isEmpty() && !cancelled.getAsBoolean();
+              batch = batches.next()) {
+            for (UserFeatures u : batch) {
+              if (!active(u, r)) {
                 continue;
               }
-              heap.poll();
-            }
-            if (r.explainTopK() > 0) {
-              c =
-                  new Candidate(
-                      c.userId(),
-                      p,
-                      raw,
-                      c.coldStart(),
-                      rows.compactTopFactors(lease, u.values(), r.explainTopK()));
-            }
-            if (r.topK() > 0) {
-              heap.add(c);
-            } else {
-              unbounded.add(c);
+              double p = lease.probability(u.values());
+              double raw = steps ? lease.rawScore(u.values()) : p;
+              scored++;
+              sumAll += p;
+              if (r.minProbability().isPresent() && p < r.minProbability().getAsDouble()) {
+                continue;
+              }
+              Candidate c =
+                  new Candidate(u.userId(), p, raw, u.coldStart(), RowScorer.CompactFactors.NONE);
+              if (r.topK() > 0 && heap.size() == r.topK()) {
+                if (BEST_FIRST.compare(c, heap.peek()) >= 0) {
+                  continue;
+                }
+                heap.poll();
+              }
+              if (r.explainTopK() > 0) {
+                c =
+                    new Candidate(
+                        c.userId(),
+                        p,
+                        raw,
+                        c.coldStart(),
+                        rows.compactTopFactors(lease, u.values(), r.explainTopK()));
+              }
+              if (r.topK() > 0) {
+                heap.add(c);
+              } else {
+                unbounded.add(c);
+              }
             }
           }
+        } finally {
+          batches.close();
         }
         metrics.predicted(m, "rank", scored);
         selection = r.topK() > 0 ? new ArrayList<>(heap) : unbounded;

@@ -109,8 +109,10 @@ class LiveHistoryFromFeatureServiceIT implements TestPropertyProvider {
         "propensity.inference.registry.target", registry.target(),
         "propensity.inference.feature-service.target", "127.0.0.1:" + featureService.grpcPort(),
         "propensity.inference.feature-service.deadline", "5s",
-        // small pages, so that ranking every user takes several ListUsers pages
-        "propensity.inference.feature-service.max-users-per-call", "7",
+        // small pages and chunks, so that ranking every user takes several ListUsers pages and
+        // several GetOnlineFeatures calls per page, some in flight at once
+        "propensity.inference.feature-service.max-users-per-call", "3",
+        "propensity.inference.ranking.page-size", "7",
         "propensity.inference.scorers-per-model", "1");
   }
 
