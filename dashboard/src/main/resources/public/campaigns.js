@@ -38,7 +38,7 @@ function signedPct(v, digits) {
 async function showCampaign(name) {
   if (!name) return;
   clearMessage();
-  done('loading');
+  delete document.body.dataset.state; // tests wait for the next state
   const r = await api('/api/campaigns/' + encodeURIComponent(name));
   const c = r.campaign;
   el('report').classList.remove('hidden');
