@@ -8,6 +8,7 @@ const PAGES = [
   ['models', '/models.html', 'Models'],
   ['score', '/score.html', 'Score a row'],
   ['live', '/live.html', 'Live'],
+  ['campaigns', '/campaigns.html', 'Campaigns'],
 ];
 
 window.dashboard = { charts: {} };

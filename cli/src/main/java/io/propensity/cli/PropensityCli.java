@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       PredictCommand.class,
       ExplainCommand.class,
       TargetsCommand.class,
+      CampaignsCommand.class,
       ReplayCommand.class,
       BenchCommand.class,
       SecurityCommand.class,

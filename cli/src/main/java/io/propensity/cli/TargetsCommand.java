@@ -111,6 +111,36 @@ final class TargetsCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--campaign",
+      paramLabel = "NAME",
+      description =
+          "record a campaign of this name in feature-service, holding out a random control group"
+              + " (stratified by rank) that is left out of the output")
+  String campaign;
+
+  @Option(
+      names = "--control-fraction",
+      defaultValue = "0.1",
+      paramLabel = "F",
+      description =
+          "share of the selection held out as control with --campaign, between 0 and 1"
+              + " (default ${DEFAULT-VALUE})")
+  double controlFraction;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "seed of the control draw (default: random, printed)")
+  Long seed;
+
+  @Option(
+      names = "--window",
+      defaultValue = "14d",
+      converter = DurationConverter.class,
+      description = "conversion window of the campaign, from now (default ${DEFAULT-VALUE})")
+  java.time.Duration window;
+
+  @Option(
       names = "--timeout",
       defaultValue = "10m",
       converter = DurationConverter.class,
@@ -131,6 +161,17 @@ final class TargetsCommand implements Callable<Integer> {
     }
     if (explain < 0 || explain > 10) {
       throw new CliException("--explain " + explain + " is outside 0 to 10", 2);
+    }
+    if (campaign != null && !(controlFraction > 0 && controlFraction < 1)) {
+      throw new CliException(
+          "--control-fraction " + controlFraction + " is not between 0 and 1", 2);
+    }
+    if (campaign != null && (window.isNegative() || window.isZero())) {
+      throw new CliException("--window " + window + " is not a positive duration", 2);
+    }
+    if (campaign != null && featuresFile != null) {
+      throw new CliException(
+          "--campaign measures users by their events; rows of --features-file have none", 2);
     }
     Instant now = Instant.now();
     Optional<ProvidedRows.Table> table = Optional.empty();
@@ -189,30 +230,14 @@ final class TargetsCommand implements Callable<Integer> {
       }
       RankingSummary summary = null;
       long rows = 0;
+      List<RankedTarget> ranked = new ArrayList<>();
       while (hasNext(it, table)) {
         RankTargetsResponse r = it.next();
         if (r.hasTarget()) {
-          RankedTarget t = r.getTarget();
-          rows++;
-          if (w != null) {
-            w.write(
-                t.getRank()
-                    + ","
-                    + Tables.csvCell(t.getUserId())
-                    + ","
-                    + String.format(Locale.ROOT, "%.6f", t.getProbability())
-                    + ","
-                    + t.getColdStart()
-                    + ","
-                    + Tables.csvCell(factors(t.getFactorsList()))
-                    + "\n");
+          if (campaign != null) {
+            ranked.add(r.getTarget());
           } else {
-            console.printf(
-                "%6d  %-20s %11.4f  %s%n",
-                t.getRank(),
-                t.getUserId() + (t.getColdStart() ? "*" : ""),
-                t.getProbability(),
-                factors(t.getFactorsList()));
+            rows += write(r.getTarget(), w, console);
           }
         } else if (r.hasSummary()) {
           summary = r.getSummary();
@@ -221,29 +246,134 @@ final class TargetsCommand implements Callable<Integer> {
       if (summary == null) {
         throw new CliException("the ranking stream ended without its summary", 1);
       }
-      console.printf(
-          "%s v%d: scored %,d candidates, selected %,d%s%n",
-          summary.getModelName(),
-          summary.getModelVersion(),
-          summary.getScoredCount(),
-          summary.getSelectedCount(),
-          w != null ? " -> " + out + " (" + rows + " rows)" : "");
-      console.printf(
-          "expected conversions %.1f (mean probability %.4f), base rate %.4f, lift %.2fx; threshold %.3f%n",
-          summary.getExpectedConversions(),
-          summary.getSelectedCount() == 0
-              ? 0.0
-              : summary.getExpectedConversions() / summary.getSelectedCount(),
-          summary.getBaseRate(),
-          summary.getLift(),
-          summary.getThreshold());
-      if (summary.getScoredCount() == 0) {
-        console.println(
-            "no candidates: feature-service has no user matching the selection (or pass --users FILE / --user ID)");
+      ControlGroups.Split split = null;
+      long drawSeed = seed != null ? seed : new java.security.SecureRandom().nextLong();
+      Runnable campaignLines = () -> {};
+      if (campaign != null) {
+        // recorded before anything is written: a list goes out only for a recorded campaign
+        split = ControlGroups.split(ranked.size(), controlFraction, drawSeed);
+        campaignLines = recordCampaign(console, summary, ranked, split, drawSeed, now);
+        for (int i : split.targeted()) {
+          rows += write(ranked.get(i), w, console);
+        }
       }
+      printSummary(console, summary, w != null, rows);
+      campaignLines.run();
       console.flush();
       return 0;
     }
+  }
+
+  /** Writes one ranked user to the CSV or the console; returns 1. */
+  private int write(RankedTarget t, BufferedWriter w, PrintWriter console) throws IOException {
+    if (w != null) {
+      w.write(
+          t.getRank()
+              + ","
+              + Tables.csvCell(t.getUserId())
+              + ","
+              + String.format(Locale.ROOT, "%.6f", t.getProbability())
+              + ","
+              + t.getColdStart()
+              + ","
+              + Tables.csvCell(factors(t.getFactorsList()))
+              + "\n");
+    } else {
+      console.printf(
+          "%6d  %-20s %11.4f  %s%n",
+          t.getRank(),
+          t.getUserId() + (t.getColdStart() ? "*" : ""),
+          t.getProbability(),
+          factors(t.getFactorsList()));
+    }
+    return 1;
+  }
+
+  private void printSummary(
+      PrintWriter console, RankingSummary summary, boolean toFile, long rows) {
+    console.printf(
+        "%s v%d: scored %,d candidates, selected %,d%s%n",
+        summary.getModelName(),
+        summary.getModelVersion(),
+        summary.getScoredCount(),
+        summary.getSelectedCount(),
+        toFile ? " -> " + out + " (" + rows + " rows)" : "");
+    console.printf(
+        "expected conversions %.1f (mean probability %.4f), base rate %.4f, lift %.2fx; threshold %.3f%n",
+        summary.getExpectedConversions(),
+        summary.getSelectedCount() == 0
+            ? 0.0
+            : summary.getExpectedConversions() / summary.getSelectedCount(),
+        summary.getBaseRate(),
+        summary.getLift(),
+        summary.getThreshold());
+    if (summary.getScoredCount() == 0) {
+      console.println(
+          "no candidates: feature-service has no user matching the selection (or pass --users FILE / --user ID)");
+    }
+  }
+
+  /**
+   * Records the campaign: the targeted users written out, the control users held back; returns what
+   * to print about it.
+   */
+  private Runnable recordCampaign(
+      PrintWriter console,
+      RankingSummary summary,
+      List<RankedTarget> ranked,
+      ControlGroups.Split split,
+      long drawSeed,
+      Instant now) {
+    if (split.targeted().isEmpty() || split.control().isEmpty()) {
+      throw new CliException(
+          "campaign "
+              + campaign
+              + " not recorded: "
+              + ranked.size()
+              + " selected users leave "
+              + split.targeted().size()
+              + " targeted and "
+              + split.control().size()
+              + " control; select more users (--top) or raise --control-fraction",
+          1);
+    }
+    propensity.features.v1.RecordCampaignRequest.Builder req =
+        propensity.features.v1.RecordCampaignRequest.newBuilder()
+            .setName(campaign)
+            .setModelName(summary.getModelName())
+            .setModelVersion(summary.getModelVersion())
+            .setGoalEventType(propensity.events.v1.EventType.EVENT_TYPE_PURCHASE)
+            .setWindowStart(EventProtoMapper.timestamp(now))
+            .setWindowEnd(EventProtoMapper.timestamp(now.plus(window)));
+    for (int i : split.targeted()) {
+      req.addTargeted(member(ranked.get(i)));
+    }
+    for (int i : split.control()) {
+      req.addControl(member(ranked.get(i)));
+    }
+    propensity.features.v1.CampaignInfo info =
+        endpoints.featureClient().recordCampaign(req.build()).getCampaign();
+    return () -> {
+      console.printf(
+          "campaign %s recorded: %,d targeted (written), %,d control held out (fraction %.3f,"
+              + " stratified by rank, seed %d); purchases from %s to %s count%n",
+          info.getName(),
+          info.getTargetedCount(),
+          info.getControlCount(),
+          controlFraction,
+          drawSeed,
+          now,
+          now.plus(window));
+      console.printf("follow it with: propensity campaigns report %s%n", info.getName());
+    };
+  }
+
+  private static propensity.features.v1.CampaignMember member(RankedTarget t) {
+    return propensity.features.v1.CampaignMember.newBuilder()
+        .setUserId(t.getUserId())
+        .setProbability(t.getProbability())
+        .setRank(t.getRank())
+        .build();
   }
 
   /** Whether the stream has more; a refusal of a file's rows names their CSV lines and columns. */

@@ -567,11 +567,74 @@ class CliAgainstTheStackIT {
   }
 
   @Test
+  void targetsWithACampaignHoldsOutAStratifiedControlGroupAndRecordsIt() throws Exception {
+    Path ids = dir.resolve("campaign-ids.txt");
+    Files.write(ids, IntStream.range(0, 200).mapToObj(DemoDataGenerator::userId).toList());
+    Path out = dir.resolve("campaign-targets.csv");
+    CliRun.Run r =
+        cli(
+            "targets",
+            "--top",
+            "100",
+            "--users",
+            ids.toString(),
+            "--out",
+            out.toString(),
+            "--campaign",
+            "cli-spring",
+            "--control-fraction",
+            "0.1",
+            "--seed",
+            "11",
+            "--window",
+            "7d");
+    assertThat(r.exit()).as(r.all()).isZero();
+    assertThat(r.out())
+        .contains("campaign cli-spring recorded: 90 targeted (written), 10 control held out")
+        .contains("seed 11");
+    List<String> lines = Files.readAllLines(out);
+    assertThat(lines).hasSize(91);
+
+    CliRun.Run list = cli("campaigns");
+    assertThat(list.exit()).as(list.all()).isZero();
+    assertThat(list.out()).containsPattern("cli-spring +\\S+ v\\d+ +90 +10");
+    CliRun.Run report = cli("campaigns", "report", "cli-spring");
+    assertThat(report.exit()).as(report.all()).isZero();
+    assertThat(report.out())
+        .contains("campaign cli-spring")
+        .containsPattern("targeted +90 ")
+        .containsPattern("control +10 ")
+        .contains("uplift")
+        .contains("95% CI");
+
+    CliRun.Run again =
+        cli("targets", "--top", "100", "--users", ids.toString(), "--campaign", "cli-spring");
+    assertThat(again.exit()).isNotZero();
+    assertThat(again.err()).contains("INVALID_ARGUMENT").contains("already recorded");
+    CliRun.Run unknown = cli("campaigns", "report", "never-ran");
+    assertThat(unknown.err()).startsWith("error: NOT_FOUND");
+    CliRun.Run badFraction =
+        cli("targets", "--top", "5", "--user", "u1", "--campaign", "x", "--control-fraction", "1");
+    assertThat(badFraction.exit()).isEqualTo(2);
+  }
+
+  @Test
   void everyCommandHasHelp() {
     for (String c :
         List.of(
-            "train", "jobs", "models", "predict", "explain", "targets", "replay", "bench", "demo",
-            "up", "down", "status")) {
+            "train",
+            "jobs",
+            "models",
+            "predict",
+            "explain",
+            "targets",
+            "campaigns",
+            "replay",
+            "bench",
+            "demo",
+            "up",
+            "down",
+            "status")) {
       CliRun.Run r = CliRun.run(c, "--help");
       assertThat(r.exit()).as(c).isZero();
       assertThat(r.out()).as(c).contains("Usage: propensity " + c);

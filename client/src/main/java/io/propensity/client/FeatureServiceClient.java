@@ -259,6 +259,25 @@ public final class FeatureServiceClient implements AutoCloseable {
     return getUserHistory(req.build());
   }
 
+  /** Records a campaign with its targeted and control users (RecordCampaign). */
+  public propensity.features.v1.RecordCampaignResponse recordCampaign(
+      propensity.features.v1.RecordCampaignRequest request) {
+    return blocking().recordCampaign(request);
+  }
+
+  /** Every recorded campaign, newest first (ListCampaigns). */
+  public propensity.features.v1.ListCampaignsResponse listCampaigns() {
+    return blocking()
+        .listCampaigns(propensity.features.v1.ListCampaignsRequest.getDefaultInstance());
+  }
+
+  /** A campaign's conversion, targeted against control, as of now (GetCampaignReport). */
+  public propensity.features.v1.GetCampaignReportResponse campaignReport(String name) {
+    return blocking()
+        .getCampaignReport(
+            propensity.features.v1.GetCampaignReportRequest.newBuilder().setName(name).build());
+  }
+
   /** The feature schema (GetFeatureSchema). */
   public GetFeatureSchemaResponse getFeatureSchema(GetFeatureSchemaRequest request) {
     return blocking().getFeatureSchema(request);

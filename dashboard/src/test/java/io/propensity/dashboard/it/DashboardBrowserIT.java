@@ -68,6 +68,19 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void campaignsPageShowsTargetedAgainstControlWithTheUpliftInterval() throws Exception {
+    stack.recordDemoCampaign("browser-campaign", 200);
+    assertPage("/campaigns.html#browser-campaign", "11-campaigns", List.of("chart-conversion"));
+    assertThat(browser.driver().findElements(By.cssSelector("#campaigns a[data-campaign]")))
+        .extracting(WebElement::getText)
+        .contains("browser-campaign");
+    assertThat(browser.text("report-title")).contains("browser-campaign");
+    assertThat(browser.driver().findElements(By.cssSelector("#groups tr"))).hasSize(3);
+    assertThat(browser.text("groups")).contains("180").contains("20");
+    assertThat(browser.text("uplift-interval")).matches("[+-]\\d+\\.\\d\\d% to [+-]\\d+\\.\\d\\d%");
+  }
+
+  @Test
   void dataOverviewRendersItsChartsAndTables() throws Exception {
     assertPage(
         "/", "1-overview", List.of("chart-daily", "chart-types", "chart-dwell", "chart-funnel"));

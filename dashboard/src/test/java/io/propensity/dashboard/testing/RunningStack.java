@@ -231,6 +231,38 @@ public final class RunningStack implements ExtensionContext.Store.CloseableResou
     }
   }
 
+  /**
+   * Records a campaign over the demo users: the first {@code users} demo users, every tenth held
+   * out as control, the window the demo data's last 30 days.
+   */
+  public void recordDemoCampaign(String name, int users) {
+    var req =
+        propensity.features.v1.RecordCampaignRequest.newBuilder()
+            .setName(name)
+            .setModelName(MODEL)
+            .setModelVersion(1)
+            .setGoalEventType(propensity.events.v1.EventType.EVENT_TYPE_PURCHASE)
+            .setWindowStart(EventProtoMapper.timestamp(END.minus(Duration.ofDays(30))))
+            .setWindowEnd(EventProtoMapper.timestamp(END));
+    for (int i = 0; i < users; i++) {
+      var m =
+          propensity.features.v1.CampaignMember.newBuilder()
+              .setUserId(DemoDataGenerator.userId(i))
+              .setProbability(0.1)
+              .setRank(i + 1)
+              .build();
+      if (i % 10 == 9) {
+        req.addControl(m);
+      } else {
+        req.addTargeted(m);
+      }
+    }
+    try (FeatureServiceClient client =
+        FeatureServiceClient.connect(target(features), Duration.ofSeconds(30))) {
+      client.recordCampaign(req.build());
+    }
+  }
+
   /** The dashboard URL of a path, e.g. {@code url("/models.html")}. */
   public String url(String path) {
     return "http://127.0.0.1:" + dashboardPort + path;

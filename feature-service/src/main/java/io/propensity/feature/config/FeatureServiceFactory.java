@@ -8,6 +8,7 @@ import io.micronaut.context.annotation.Value;
 import io.propensity.common.jdbc.MigratedDataSource;
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventValidator;
+import io.propensity.feature.campaign.Campaigns;
 import io.propensity.feature.ingest.IngestListener;
 import io.propensity.feature.ingest.IngestMetrics;
 import io.propensity.feature.ingest.IngestOutcome;
@@ -98,6 +99,19 @@ class FeatureServiceFactory {
             ? Optional.of(snapshotFile(snapshots, dataDir))
             : Optional.empty();
     return new OnlineSnapshotter(online, events, file, snapshots.interval(), registry);
+  }
+
+  /**
+   * Campaigns live in the event store's database, so a report joins members to their events there.
+   * An event store that is not the JDBC one (a test's wrapper) gets its own connection pool.
+   */
+  @Singleton
+  Campaigns campaigns(EventStore events, StoreConfiguration config, Clock clock) {
+    JdbcEventStore jdbc =
+        events instanceof JdbcEventStore j
+            ? j
+            : JdbcEventStore.open(config.jdbcUrl(), config.user(), config.password(), 2);
+    return new Campaigns(jdbc.campaigns(), clock);
   }
 
   @Singleton

@@ -10,6 +10,7 @@ import io.propensity.common.grpc.FlowControlledSender;
 import io.propensity.common.grpc.GrpcErrors;
 import io.propensity.common.grpc.ServerStreams;
 import io.propensity.engine.labels.TrainingRow;
+import io.propensity.feature.campaign.Campaigns;
 import io.propensity.feature.ingest.IngestTally;
 import io.propensity.feature.ingest.Ingestor;
 import io.propensity.feature.online.OnlineFeatures;
@@ -27,6 +28,8 @@ import java.util.concurrent.ExecutorService;
 import propensity.features.v1.BuildTrainingSetRequest;
 import propensity.features.v1.BuildTrainingSetResponse;
 import propensity.features.v1.FeatureServiceGrpc;
+import propensity.features.v1.GetCampaignReportRequest;
+import propensity.features.v1.GetCampaignReportResponse;
 import propensity.features.v1.GetDataOverviewRequest;
 import propensity.features.v1.GetDataOverviewResponse;
 import propensity.features.v1.GetFeatureSchemaRequest;
@@ -37,8 +40,12 @@ import propensity.features.v1.GetUserHistoryRequest;
 import propensity.features.v1.GetUserHistoryResponse;
 import propensity.features.v1.IngestEventsRequest;
 import propensity.features.v1.IngestEventsResponse;
+import propensity.features.v1.ListCampaignsRequest;
+import propensity.features.v1.ListCampaignsResponse;
 import propensity.features.v1.ListUsersRequest;
 import propensity.features.v1.ListUsersResponse;
+import propensity.features.v1.RecordCampaignRequest;
+import propensity.features.v1.RecordCampaignResponse;
 import propensity.features.v1.StreamIngestEventsRequest;
 import propensity.features.v1.StreamIngestEventsResponse;
 import propensity.features.v1.TrainingRowBatch;
@@ -59,6 +66,7 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
   private final UserDirectory users;
   private final Clock clock;
   private final ExecutorService builders;
+  private final Campaigns campaigns;
 
   FeatureGrpcEndpoint(
       Ingestor ingestor,
@@ -67,8 +75,10 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
       DataOverviewService overview,
       UserDirectory users,
       Clock clock,
-      @Named(TaskExecutors.BLOCKING) ExecutorService builders) {
+      @Named(TaskExecutors.BLOCKING) ExecutorService builders,
+      Campaigns campaigns) {
     this.builders = builders;
+    this.campaigns = campaigns;
     this.ingestor = ingestor;
     this.online = online;
     this.trainingSets = trainingSets;
@@ -125,6 +135,30 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
   public void getUserHistory(
       GetUserHistoryRequest req, StreamObserver<GetUserHistoryResponse> out) {
     out.onNext(FeatureProtoMapper.toResponse(users.history(FeatureProtoMapper.toQuery(req))));
+    out.onCompleted();
+  }
+
+  @Override
+  public void recordCampaign(
+      RecordCampaignRequest req, StreamObserver<RecordCampaignResponse> out) {
+    out.onNext(
+        RecordCampaignResponse.newBuilder()
+            .setCampaign(
+                CampaignProtoMapper.toProto(campaigns.record(CampaignProtoMapper.toRequest(req))))
+            .build());
+    out.onCompleted();
+  }
+
+  @Override
+  public void listCampaigns(ListCampaignsRequest req, StreamObserver<ListCampaignsResponse> out) {
+    out.onNext(CampaignProtoMapper.toListResponse(campaigns.list()));
+    out.onCompleted();
+  }
+
+  @Override
+  public void getCampaignReport(
+      GetCampaignReportRequest req, StreamObserver<GetCampaignReportResponse> out) {
+    out.onNext(CampaignProtoMapper.toProto(campaigns.report(req.getName())));
     out.onCompleted();
   }
 

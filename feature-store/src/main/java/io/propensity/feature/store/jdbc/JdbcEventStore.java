@@ -97,6 +97,11 @@ public final class JdbcEventStore implements EventStore {
     return dialect;
   }
 
+  /** The campaigns kept in the same database as these events. */
+  public JdbcCampaignStore campaigns() {
+    return new JdbcCampaignStore(dataSource, dialect, sqliteWriteLock);
+  }
+
   @Override
   public AppendResult append(List<Event> events) {
     if (events.isEmpty()) {
