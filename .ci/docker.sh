@@ -89,7 +89,7 @@ for f in glob.glob("*/target/*-reports/TEST-*.xml"):
     get = lambda a: float((re.search(r'\b%s="([0-9.]+)"' % a, tag) or [0, 0])[1])
     if name.endswith("InDockerIT"):
         lane = "Docker lane (Testcontainers suites)"
-    elif name.endswith("ComposeStackIT"):
+    elif name.endswith(("ComposeStackIT", "ComposeScaleIT")):
         lane = "Docker lane (compose end-to-end)"
     elif name.endswith("IT"):
         lane = "other integration tests (*IT)"

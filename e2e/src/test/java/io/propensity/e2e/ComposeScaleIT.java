@@ -68,12 +68,11 @@ class ComposeScaleIT {
   @Test
   void kafkaIngestionAcrossTwoReplicasOfEachServiceLosesNothingWhenOneOfEachIsKilled()
       throws Exception {
-    // opt-in until it has passed on a CI machine: on 2 cores the five service containers' JVM
-    // health probes (one JVM start per service every 10 s) timed out in every run so far
-    Assumptions.assumeTrue(
-        "true".equalsIgnoreCase(System.getenv("PROPENSITY_E2E_SCALE")),
-        "the scale-profile end-to-end test runs with PROPENSITY_E2E_SCALE=true (not yet passing on"
-            + " a 2-core machine: the service containers' JVM health probes time out)");
+    // on by default in the Docker lane; PROPENSITY_E2E_SCALE=false skips it (e.g. a machine too
+    // small for five service JVMs, Kafka, PostgreSQL and Redis at once)
+    Assumptions.assumeFalse(
+        "false".equalsIgnoreCase(System.getenv("PROPENSITY_E2E_SCALE")),
+        "the scale-profile end-to-end test is switched off (PROPENSITY_E2E_SCALE=false)");
     DockerBackends.assumeDocker();
     String client = ComposeStack.composeClient().orElse(null);
     Assumptions.assumeTrue(
@@ -170,9 +169,11 @@ class ComposeScaleIT {
           // each inference replica loads the promoted version and answers by user id
           t = System.nanoTime();
           for (ManagedChannel ch : List.of(inferenceChannel, inference2Channel)) {
+            // a call that times out on a loaded machine (5 s deadline) is asked again
             await("an inference replica serves " + MODEL + " v" + version)
-                .atMost(Duration.ofMinutes(2))
+                .atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptionsInstanceOf(io.grpc.StatusRuntimeException.class)
                 .until(() -> servedVersion(ch) == version);
             Prediction p = awaitPrediction(ch, DemoDataGenerator.userId(7));
             assertThat(p.getModelVersion()).isEqualTo(version);
