@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       PredictCommand.class,
       ExplainCommand.class,
       TargetsCommand.class,
+      PredictionsCommand.class,
       ReplayCommand.class,
       BenchCommand.class,
       SecurityCommand.class,

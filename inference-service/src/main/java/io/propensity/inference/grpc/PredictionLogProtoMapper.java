@@ -105,8 +105,10 @@ final class PredictionLogProtoMapper {
       LoggedFeatureSchema.Builder s =
           LoggedFeatureSchema.newBuilder().setFeatureSchemaHash(schema.hash());
       for (LoggedSchema.Feature f : schema.features()) {
-        s.addFeatures(
-            LoggedFeature.newBuilder().setName(f.name()).addAllCategories(f.categories()));
+        LoggedFeature.Builder lf =
+            LoggedFeature.newBuilder().setName(f.name()).addAllCategories(f.categories());
+        f.type().ifPresent(t -> lf.setType(InferenceProtoMapper.toProto(t)));
+        s.addFeatures(lf);
       }
       b.addSchemas(s);
     }

@@ -1,7 +1,9 @@
 package io.propensity.inference.predictionlog;
 
+import io.propensity.engine.features.FeatureType;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The names of a feature vector's values, recorded once per schema hash so that a logged vector can
@@ -20,11 +22,13 @@ public record LoggedSchema(String hash, List<Feature> features) {
    * One feature.
    *
    * @param name its name
+   * @param type its type, when known
    * @param categories a categorical feature's level names, index = code; empty for others
    */
-  public record Feature(String name, List<String> categories) {
+  public record Feature(String name, Optional<FeatureType> type, List<String> categories) {
     public Feature {
       Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(type, "type");
       categories = List.copyOf(categories);
     }
   }

@@ -1,5 +1,6 @@
 package io.propensity.inference.predictionlog;
 
+import io.propensity.engine.features.FeatureSpec;
 import io.propensity.inference.live.StreamOutcome;
 import io.propensity.inference.ranking.RankedTarget;
 import io.propensity.inference.ranking.RankingSummary;
@@ -185,11 +186,11 @@ public final class PredictionRecorder implements AutoCloseable {
     List<LoggedSchema.Feature> features = new ArrayList<>();
     if (m.provided()) {
       for (ModelSchema.Feature f : m.features().features()) {
-        features.add(new LoggedSchema.Feature(f.name(), f.categories()));
+        features.add(new LoggedSchema.Feature(f.name(), f.type(), f.categories()));
       }
     } else {
-      for (String name : m.featureNames()) {
-        features.add(new LoggedSchema.Feature(name, List.of()));
+      for (FeatureSpec f : m.schema().features()) {
+        features.add(new LoggedSchema.Feature(f.name(), Optional.of(f.type()), List.of()));
       }
     }
     LoggedSchema made = new LoggedSchema(hash, features);

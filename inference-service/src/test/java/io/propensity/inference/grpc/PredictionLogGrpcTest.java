@@ -222,6 +222,8 @@ class PredictionLogGrpcTest implements TestPropertyProvider {
     assertThat(schemas.getSchemas(0).getFeaturesList())
         .extracting(f -> f.getName())
         .containsExactlyElementsOf(FeatureCatalog.schema().names());
+    assertThat(schemas.getSchemas(0).getFeatures(0).getType())
+        .isEqualTo(InferenceProtoMapper.toProto(FeatureCatalog.schema().features().get(0).type()));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.propensity.inference.predictionlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.propensity.engine.features.FeatureType;
 import io.propensity.inference.predictionlog.ServedPrediction.LoggedFactor;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -20,14 +21,18 @@ public abstract class PredictionLogStoreContract {
       new LoggedSchema(
           "hash-engine",
           List.of(
-              new LoggedSchema.Feature("sessions_7d", List.of()),
-              new LoggedSchema.Feature("carts_30d", List.of())));
+              new LoggedSchema.Feature("sessions_7d", Optional.of(FeatureType.COUNT), List.of()),
+              new LoggedSchema.Feature("carts_30d", Optional.empty(), List.of())));
   protected static final LoggedSchema TABLE =
       new LoggedSchema(
           "hash-table",
           List.of(
-              new LoggedSchema.Feature("Month", List.of("(missing)", "Feb", "Nov")),
-              new LoggedSchema.Feature("Page Values", List.of())));
+              new LoggedSchema.Feature(
+                  "Month",
+                  Optional.of(FeatureType.CATEGORICAL),
+                  List.of("(missing)", "Feb", "Nov")),
+              new LoggedSchema.Feature(
+                  "Page Values", Optional.of(FeatureType.NUMERIC), List.of())));
 
   private PredictionLogStore store;
 

@@ -3,6 +3,7 @@ package io.propensity.inference.predictionlog.jdbc;
 import com.zaxxer.hikari.HikariDataSource;
 import io.propensity.common.jdbc.MigratedDataSource;
 import io.propensity.common.jdbc.SqlDialect;
+import io.propensity.engine.features.FeatureType;
 import io.propensity.inference.predictionlog.LoggedSchema;
 import io.propensity.inference.predictionlog.PredictionLogStore;
 import io.propensity.inference.predictionlog.PredictionPage;
@@ -38,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The served-prediction log in SQL: embedded SQLite or PostgreSQL, migrated by Flyway from {@code
  * db/predictionlog/<dialect>}. Feature values are stored compactly (8 bytes a value) with their
- * SHA-256; each schema's names once, in {@code served_prediction_schemas}.
+ * SHA-256; each schema's names, types and levels once, in {@code served_prediction_schemas}.
  */
 public final class JdbcPredictionLogStore implements PredictionLogStore {
   private static final String INSERT =
@@ -358,7 +359,7 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
       if (b.length() > 0) {
         b.append('\n');
       }
-      b.append(enc(f.name()));
+      b.append(enc(f.name())).append(' ').append(f.type().map(Enum::name).orElse("-"));
       for (String level : f.categories()) {
         b.append(' ').append(enc(level));
       }
@@ -372,10 +373,12 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
       for (String line : text.split("\n")) {
         String[] p = line.split(" ");
         List<String> levels = new ArrayList<>();
-        for (int i = 1; i < p.length; i++) {
+        for (int i = 2; i < p.length; i++) {
           levels.add(dec(p[i]));
         }
-        features.add(new LoggedSchema.Feature(dec(p[0]), levels));
+        Optional<FeatureType> type =
+            p[1].equals("-") ? Optional.empty() : Optional.of(FeatureType.valueOf(p[1]));
+        features.add(new LoggedSchema.Feature(dec(p[0]), type, levels));
       }
     }
     return new LoggedSchema(hash, features);
