@@ -10,6 +10,8 @@ import propensity.inference.v1.ExplainResponse;
 import propensity.inference.v1.GetModelInfoRequest;
 import propensity.inference.v1.GetModelInfoResponse;
 import propensity.inference.v1.InferenceServiceGrpc;
+import propensity.inference.v1.ListServedPredictionsRequest;
+import propensity.inference.v1.ListServedPredictionsResponse;
 import propensity.inference.v1.PredictBatchRequest;
 import propensity.inference.v1.PredictBatchResponse;
 import propensity.inference.v1.PredictRequest;
@@ -97,5 +99,10 @@ public final class InferenceServiceClient {
   /** The models served (GetModelInfo). */
   public GetModelInfoResponse getModelInfo(GetModelInfoRequest request) {
     return blocking().getModelInfo(request);
+  }
+
+  /** A page of the served-prediction log (ListServedPredictions). */
+  public ListServedPredictionsResponse listServedPredictions(ListServedPredictionsRequest request) {
+    return blocking().listServedPredictions(request);
   }
 }

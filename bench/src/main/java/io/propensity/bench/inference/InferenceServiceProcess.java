@@ -69,6 +69,10 @@ public final class InferenceServiceProcess implements AutoCloseable {
     builder.environment().put("PROPENSITY_SECURITY_INSECURE", "true");
     builder.environment().put("PROPENSITY_INFERENCE_REGISTRY_TARGET", registryTarget);
     builder.environment().put("PROPENSITY_INFERENCE_DEFAULT_MODEL", defaultModel);
+    // the served-prediction log's embedded file goes to the work dir, not the repository
+    builder
+        .environment()
+        .put("PROPENSITY_DATA_DIR", workDir.resolve("data").toAbsolutePath().toString());
     builder.environment().putAll(extraEnv);
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

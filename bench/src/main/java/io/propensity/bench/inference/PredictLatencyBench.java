@@ -5,6 +5,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.propensity.bench.support.Args;
 import io.propensity.bench.support.LatencyLanes;
 import io.propensity.bench.support.Machine;
+import io.propensity.bench.support.Prometheus;
 import io.propensity.bench.support.TempDirs;
 import io.propensity.client.HealthClient;
 import io.propensity.client.InferenceServiceClient;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -40,11 +42,17 @@ public final class PredictLatencyBench {
             --rows N        synthetic users the model is trained on; their vectors are the inline inputs (default 1500)
             --explain-k N   top factors of the explained lane (default 5)
             --call-deadline D  deadline of one call (default 5s)
+            --prediction-log on|off|compare  the served-prediction log of the service (default on, the
+                            service default); compare starts a second service with the log off and
+                            measures both in the same run (goals: log on within 1.1x p50, 1.3x p99
+                            of log off; no drops)
           """;
   static final String MODEL = "purchase-7d";
   static final String EMPTY = "Health/Check";
   static final double GOAL_P50_RATIO = 1.5;
   static final double GOAL_P99_RATIO = 2.0;
+  static final double LOG_GOAL_P50_RATIO = 1.1;
+  static final double LOG_GOAL_P99_RATIO = 1.3;
 
   private PredictLatencyBench() {}
 
@@ -84,6 +92,11 @@ public final class PredictLatencyBench {
     ModelOptions options = ModelOptions.parse(args);
     int explainK = options.explainK();
     Duration callDeadline = options.callDeadline();
+    String predictionLog = args.string("prediction-log", "on");
+    if (!List.of("on", "off", "compare").contains(predictionLog)) {
+      throw new IllegalArgumentException(
+          "--prediction-log is on, off or compare: " + predictionLog);
+    }
     args.done();
     System.out.println(Machine.describe());
 
@@ -91,12 +104,31 @@ public final class PredictLatencyBench {
     FeatureVector[] vectors = vectors(model);
 
     Path work = TempDirs.create("propensity-bench-inference-");
+    boolean compare = predictionLog.equals("compare");
     try (BenchModelRegistry registry = BenchModelRegistry.start(MODEL, model, 3);
         InferenceServiceProcess service =
-            new InferenceServiceProcess(registry.target(), MODEL, work)) {
-      System.out.println("starting inference-service (registry " + registry.target() + ")...");
+            new InferenceServiceProcess(
+                registry.target(),
+                MODEL,
+                work.resolve("service"),
+                logEnv(!predictionLog.equals("off"), work.resolve("service")));
+        InferenceServiceProcess unlogged =
+            compare
+                ? new InferenceServiceProcess(
+                    registry.target(), MODEL, work.resolve("unlogged"), logEnv(false, work))
+                : null) {
+      System.out.println(
+          "starting inference-service (registry "
+              + registry.target()
+              + ", prediction log "
+              + (compare ? "on, and a second one with it off" : predictionLog)
+              + ")...");
       service.start(Duration.ofSeconds(120));
+      if (unlogged != null) {
+        unlogged.start(Duration.ofSeconds(120));
+      }
       ManagedChannel channel = service.channel();
+      ManagedChannel unloggedChannel = unlogged == null ? null : unlogged.channel();
       try {
         int k = explainK;
         // a probe: the service must score the first row as LightGBM4j does, and explain it
@@ -108,23 +140,53 @@ public final class PredictLatencyBench {
           throw new IllegalStateException(
               "unexpected probe answer (expected probability " + expected + "): " + probe);
         }
-        String inlineName = "Predict inline";
-        String explainedName = "Predict inline explain_top_k=" + k;
+        String inlineName = compare ? "Predict inline [log on]" : "Predict inline";
+        String explainedName = "Predict inline explain_top_k=" + k + (compare ? " [log on]" : "");
+        String inlineOff = "Predict inline [log off]";
+        String explainedOff = "Predict inline explain_top_k=" + k + " [log off]";
         List<LatencyLanes.Lane> lanes =
-            List.of(
-                healthLane(EMPTY, channel, callDeadline),
-                predictLane(
-                    inlineName,
-                    channel,
-                    callDeadline,
-                    random -> inlineRequest(vectors[random.nextInt(vectors.length)], 0),
-                    0),
-                predictLane(
-                    explainedName,
-                    channel,
-                    callDeadline,
-                    random -> inlineRequest(vectors[random.nextInt(vectors.length)], k),
-                    k));
+            new java.util.ArrayList<>(
+                List.of(
+                    healthLane(EMPTY, channel, callDeadline),
+                    predictLane(
+                        inlineName,
+                        channel,
+                        callDeadline,
+                        random -> inlineRequest(vectors[random.nextInt(vectors.length)], 0),
+                        0),
+                    predictLane(
+                        explainedName,
+                        channel,
+                        callDeadline,
+                        random -> inlineRequest(vectors[random.nextInt(vectors.length)], k),
+                        k)));
+        List<LatencyLanes.Comparison> comparisons =
+            new java.util.ArrayList<>(
+                List.of(
+                    new LatencyLanes.Comparison(inlineName, EMPTY, GOAL_P50_RATIO, GOAL_P99_RATIO),
+                    LatencyLanes.Comparison.of(explainedName, EMPTY)));
+        if (compare) {
+          lanes.add(
+              predictLane(
+                  inlineOff,
+                  unloggedChannel,
+                  callDeadline,
+                  random -> inlineRequest(vectors[random.nextInt(vectors.length)], 0),
+                  0));
+          lanes.add(
+              predictLane(
+                  explainedOff,
+                  unloggedChannel,
+                  callDeadline,
+                  random -> inlineRequest(vectors[random.nextInt(vectors.length)], k),
+                  k));
+          comparisons.add(
+              new LatencyLanes.Comparison(
+                  inlineName, inlineOff, LOG_GOAL_P50_RATIO, LOG_GOAL_P99_RATIO));
+          comparisons.add(
+              new LatencyLanes.Comparison(
+                  explainedName, explainedOff, LOG_GOAL_P50_RATIO, LOG_GOAL_P99_RATIO));
+        }
         List<LatencyLanes.Measured> measured = LatencyLanes.measure(lanes, plan);
         boolean met =
             LatencyLanes.report(
@@ -136,20 +198,73 @@ public final class PredictLatencyBench {
                     + model.leaves()
                     + " leaves",
                 measured,
-                List.of(
-                    new LatencyLanes.Comparison(inlineName, EMPTY, GOAL_P50_RATIO, GOAL_P99_RATIO),
-                    LatencyLanes.Comparison.of(explainedName, EMPTY)));
+                comparisons);
+        if (!predictionLog.equals("off")) {
+          met &= reportLog(service);
+        }
         System.out.println("at the end, " + Machine.describe());
         if (!met) {
           System.out.println(
-              "GOAL MISSED: inline Predict p50 is more than 1.5x or p99 more than 2x the empty RPC's.");
+              "GOAL MISSED: see the goals column and the prediction log line above.");
         }
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        if (unloggedChannel != null) {
+          unloggedChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
       }
     } finally {
       TempDirs.delete(work);
     }
+  }
+
+  /** The service's prediction-log settings: on (its embedded store in the work dir) or off. */
+  static Map<String, String> logEnv(boolean on, Path dataDir) {
+    return Map.of(
+        "PROPENSITY_INFERENCE_PREDICTION_LOG_ENABLED",
+        Boolean.toString(on),
+        "PROPENSITY_DATA_DIR",
+        dataDir.resolve("data").toAbsolutePath().toString());
+  }
+
+  /**
+   * What the served-prediction log wrote and dropped over the run, once its queue is empty (up to
+   * 30 s); false when anything was dropped.
+   */
+  static boolean reportLog(InferenceServiceProcess service) throws Exception {
+    String url = service.httpBase() + "/prometheus";
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    Prometheus p = Prometheus.scrape(url);
+    while (p.sum("propensity_prediction_log_queued").orElse(0) > 0 && System.nanoTime() < until) {
+      Thread.sleep(200);
+      p = Prometheus.scrape(url);
+    }
+    double written = p.sum("propensity_prediction_log_written_total").orElse(Double.NaN);
+    double dropped = p.sum("propensity_prediction_log_dropped_total").orElse(Double.NaN);
+    System.out.printf(
+        Locale.ROOT,
+        "%n== served-prediction log (log-on service) ==%nwritten %,.0f, dropped %,.0f"
+            + " (queue_full %,.0f, write_failed %,.0f), still queued %,.0f; batch write p50 %s,"
+            + " p99 %s%n",
+        written,
+        dropped,
+        p.sum("propensity_prediction_log_dropped_total", "reason=\"queue_full\"").orElse(0),
+        p.sum("propensity_prediction_log_dropped_total", "reason=\"write_failed\"").orElse(0),
+        p.sum("propensity_prediction_log_queued").orElse(0),
+        quantile(p, "0.5"),
+        quantile(p, "0.99"));
+    if (dropped != 0) {
+      System.out.println("GOAL MISSED: the prediction log dropped records at this rate.");
+      return false;
+    }
+    return true;
+  }
+
+  private static String quantile(Prometheus p, String q) {
+    double s =
+        p.sum("propensity_prediction_log_write_seconds", "quantile=\"" + q + "\"")
+            .orElse(Double.NaN);
+    return String.format(Locale.ROOT, "%.2f ms", s * 1000);
   }
 
   /** The model's training rows as inline feature vectors. */

@@ -4,18 +4,26 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.grpc.annotation.GrpcService;
 import io.micronaut.scheduling.TaskExecutors;
+import io.propensity.common.error.FailedPreconditionException;
 import io.propensity.common.error.NotFoundException;
 import io.propensity.common.grpc.GrpcErrors;
 import io.propensity.common.grpc.ServerStreams;
 import io.propensity.inference.live.LiveScoring;
 import io.propensity.inference.live.StreamOutcome;
+import io.propensity.inference.predictionlog.PredictionLog;
+import io.propensity.inference.predictionlog.PredictionRecorder;
+import io.propensity.inference.predictionlog.ServedEndpoint;
 import io.propensity.inference.ranking.RankRequest;
+import io.propensity.inference.ranking.RankedTarget;
 import io.propensity.inference.ranking.RankingSummary;
 import io.propensity.inference.ranking.TargetRanker;
+import io.propensity.inference.scoring.Prediction;
+import io.propensity.inference.scoring.RowOutcome;
 import io.propensity.inference.scoring.Scorer;
 import io.propensity.inference.serving.ServedModel;
 import io.propensity.inference.serving.ServedModels;
 import jakarta.inject.Named;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import propensity.inference.v1.ExplainRequest;
@@ -23,6 +31,8 @@ import propensity.inference.v1.ExplainResponse;
 import propensity.inference.v1.GetModelInfoRequest;
 import propensity.inference.v1.GetModelInfoResponse;
 import propensity.inference.v1.InferenceServiceGrpc;
+import propensity.inference.v1.ListServedPredictionsRequest;
+import propensity.inference.v1.ListServedPredictionsResponse;
 import propensity.inference.v1.PredictBatchRequest;
 import propensity.inference.v1.PredictBatchResponse;
 import propensity.inference.v1.PredictRequest;
@@ -40,39 +50,66 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
   private final TargetRanker ranker;
   private final ServedModels models;
   private final ExecutorService rankers;
+  private final PredictionRecorder recorder;
 
   InferenceGrpcEndpoint(
       Scorer scorer,
       LiveScoring live,
       TargetRanker ranker,
       ServedModels models,
-      @Named(TaskExecutors.BLOCKING) ExecutorService rankers) {
+      @Named(TaskExecutors.BLOCKING) ExecutorService rankers,
+      PredictionRecorder recorder) {
     this.scorer = scorer;
     this.live = live;
     this.ranker = ranker;
     this.models = models;
     this.rankers = rankers;
+    this.recorder = recorder;
   }
 
   @Override
   public void predict(PredictRequest req, StreamObserver<PredictResponse> out) {
-    out.onNext(
-        InferenceProtoMapper.toResponse(
-            scorer.predict(
-                InferenceProtoMapper.modelName(req.getModelName()),
-                InferenceProtoMapper.toInput(req.getInput()),
-                req.getExplainTopK())));
+    String requestId = PredictionRecorder.requestId(req.getRequestId(), "request_id");
+    Prediction p =
+        scorer.predict(
+            InferenceProtoMapper.modelName(req.getModelName()),
+            InferenceProtoMapper.toInput(req.getInput()),
+            req.getExplainTopK());
+    if (recorder.sampled(ServedEndpoint.PREDICT)) {
+      recorder.predicted(requestId, p);
+    }
+    out.onNext(InferenceProtoMapper.toResponse(p, requestId));
     out.onCompleted();
   }
 
   @Override
   public void predictBatch(PredictBatchRequest req, StreamObserver<PredictBatchResponse> out) {
+    String requestId = PredictionRecorder.requestId(req.getRequestId(), "request_id");
+    List<RowOutcome> outcomes =
+        scorer.predictBatch(
+            InferenceProtoMapper.modelName(req.getModelName()),
+            InferenceProtoMapper.toInputs(req.getInputsList()),
+            req.getExplainTopK());
+    if (recorder.sampled(ServedEndpoint.PREDICT_BATCH)) {
+      recorder.batch(requestId, outcomes);
+    }
+    out.onNext(InferenceProtoMapper.toBatchResponse(outcomes, requestId));
+    out.onCompleted();
+  }
+
+  @Override
+  public void listServedPredictions(
+      ListServedPredictionsRequest req, StreamObserver<ListServedPredictionsResponse> out) {
+    PredictionLog log =
+        recorder
+            .log()
+            .orElseThrow(
+                () ->
+                    new FailedPreconditionException(
+                        "the served-prediction log is disabled on this replica"
+                            + " (propensity.inference.prediction-log.enabled=false)"));
     out.onNext(
-        InferenceProtoMapper.toBatchResponse(
-            scorer.predictBatch(
-                InferenceProtoMapper.modelName(req.getModelName()),
-                InferenceProtoMapper.toInputs(req.getInputsList()),
-                req.getExplainTopK())));
+        PredictionLogProtoMapper.toProto(log.store().list(PredictionLogProtoMapper.toQuery(req))));
     out.onCompleted();
   }
 
@@ -109,16 +146,29 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
   public void rankTargets(RankTargetsRequest req, StreamObserver<RankTargetsResponse> plainOut) {
     RankRequest request = InferenceProtoMapper.toRankRequest(req);
     TargetRanker.check(request);
+    String requestId = PredictionRecorder.requestId(req.getRequestId(), "request_id");
+    int keep = recorder.sampled(ServedEndpoint.RANK_TARGETS) ? recorder.rankTargetsMaxRows() : 0;
     // The caller's context goes with the worker: its deadline and cancellation reach the
     // feature-service calls the ranking makes.
     ServerStreams.produceOn(
         rankers,
         plainOut,
         out -> {
+          List<RankedTarget> kept = new ArrayList<>(Math.min(keep, 1024));
           RankingSummary summary =
               ranker.rank(
-                  request, t -> out.send(InferenceProtoMapper.toProto(t)), out::isCancelled);
-          out.send(InferenceProtoMapper.toProto(summary));
+                  request,
+                  t -> {
+                    if (kept.size() < keep) {
+                      kept.add(t);
+                    }
+                    out.send(InferenceProtoMapper.toProto(t));
+                  },
+                  out::isCancelled);
+          if (keep > 0) {
+            recorder.ranked(requestId, kept, summary, models.current(summary.modelName()));
+          }
+          out.send(InferenceProtoMapper.toProto(summary, requestId));
           out.complete();
         });
   }
@@ -145,6 +195,9 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
     return new StreamObserver<>() {
       private LiveScoring.Session session;
       private boolean failed;
+      private String requestId;
+      private boolean sampled;
+      private long answered;
 
       @Override
       public void onNext(StreamPredictRequest req) {
@@ -153,6 +206,8 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
         }
         try {
           if (session == null) {
+            requestId = PredictionRecorder.requestId(req.getRequestId(), "request_id");
+            sampled = recorder.sampled(ServedEndpoint.STREAM_PREDICT);
             session =
                 live.open(InferenceProtoMapper.modelName(req.getModelName()), req.getExplainTopK());
           }
@@ -161,7 +216,11 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
             if (cancelled[0]) {
               return;
             }
-            out.onNext(InferenceProtoMapper.toProto(o));
+            if (sampled) {
+              recorder.streamed(requestId, answered, o);
+            }
+            answered++;
+            out.onNext(InferenceProtoMapper.toProto(o, requestId));
           }
           if (out.isReady()) {
             out.request(1);

@@ -131,8 +131,8 @@ final class InferenceProtoMapper {
     return EventProtoMapper.fromProto(events);
   }
 
-  static PredictResponse toResponse(Prediction p) {
-    return PredictResponse.newBuilder().setPrediction(toProto(p)).build();
+  static PredictResponse toResponse(Prediction p, String requestId) {
+    return PredictResponse.newBuilder().setPrediction(toProto(p)).setRequestId(requestId).build();
   }
 
   static propensity.inference.v1.Prediction toProto(Prediction p) {
@@ -173,8 +173,8 @@ final class InferenceProtoMapper {
     return b.build();
   }
 
-  static PredictBatchResponse toBatchResponse(List<RowOutcome> outcomes) {
-    PredictBatchResponse.Builder b = PredictBatchResponse.newBuilder();
+  static PredictBatchResponse toBatchResponse(List<RowOutcome> outcomes, String requestId) {
+    PredictBatchResponse.Builder b = PredictBatchResponse.newBuilder().setRequestId(requestId);
     for (RowOutcome o : outcomes) {
       if (o instanceof RowOutcome.Scored s) {
         b.addResults(PredictBatchResult.newBuilder().setPrediction(toProto(s.prediction())));
@@ -209,8 +209,9 @@ final class InferenceProtoMapper {
     };
   }
 
-  static StreamPredictResponse toProto(StreamOutcome o) {
-    StreamPredictResponse.Builder b = StreamPredictResponse.newBuilder().setEventId(o.eventId());
+  static StreamPredictResponse toProto(StreamOutcome o, String requestId) {
+    StreamPredictResponse.Builder b =
+        StreamPredictResponse.newBuilder().setEventId(o.eventId()).setRequestId(requestId);
     if (o instanceof StreamOutcome.Predicted p) {
       b.setPrediction(toProto(p.prediction()))
           .setHistorySeed(toProto(p.seed().origin()))
@@ -265,9 +266,10 @@ final class InferenceProtoMapper {
     return RankTargetsResponse.newBuilder().setTarget(b).build();
   }
 
-  static RankTargetsResponse toProto(RankingSummary s) {
+  static RankTargetsResponse toProto(RankingSummary s, String requestId) {
     propensity.inference.v1.RankingSummary.Builder b =
         propensity.inference.v1.RankingSummary.newBuilder()
+            .setRequestId(requestId)
             .setModelName(s.modelName())
             .setModelVersion(s.modelVersion())
             .setScoredCount(s.scored())

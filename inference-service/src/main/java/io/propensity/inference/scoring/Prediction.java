@@ -1,5 +1,6 @@
 package io.propensity.inference.scoring;
 
+import io.propensity.inference.serving.ServedModel;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import java.util.Optional;
  * @param coldStart nothing was known about the user
  * @param factors top factors by |contribution|, descending; empty when none were asked for
  * @param featuresAsOf instant the features were computed as of; empty for a vector input
+ * @param servedBy the version that scored and the values it scored, for the served-prediction log
+ *     (not sent to the caller)
  */
 public record Prediction(
     Optional<String> userId,
@@ -26,8 +29,18 @@ public record Prediction(
     long modelVersion,
     boolean coldStart,
     List<ExplainedFactor> factors,
-    Optional<Instant> featuresAsOf) {
+    Optional<Instant> featuresAsOf,
+    ServedBy servedBy) {
   public Prediction {
     factors = List.copyOf(factors);
   }
+
+  /**
+   * What scored a prediction, as the served-prediction log records it.
+   *
+   * @param model the version (its alias, schema and feature names); only its metadata may be read
+   *     once the request's lease is released
+   * @param values the values scored in the version's vector order; not copied, never written to
+   */
+  public record ServedBy(ServedModel model, double[] values) {}
 }

@@ -50,7 +50,8 @@ public final class RowScorer {
         m.version(),
         row.coldStart(),
         factors,
-        row.asOf());
+        row.asOf(),
+        new Prediction.ServedBy(m, row.values()));
   }
 
   /** The {@code k} features that moved this row's score most, described. */

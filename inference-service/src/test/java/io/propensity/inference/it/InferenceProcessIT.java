@@ -55,13 +55,21 @@ class InferenceProcessIT {
           ServiceProcess.of(
               ServiceProcess.builtJar(),
               Map.of(
-                  "PROPENSITY_INFERENCE_REGISTRY_TARGET", registry.target(),
-                  "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", features.target(),
-                  "PROPENSITY_INFERENCE_SCORERS_PER_MODEL", "2",
+                  "PROPENSITY_INFERENCE_REGISTRY_TARGET",
+                  registry.target(),
+                  "PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET",
+                  features.target(),
+                  "PROPENSITY_INFERENCE_SCORERS_PER_MODEL",
+                  "2",
                   // the first by-user call of a cold JVM on a busy machine can outlast the 300 ms
                   // default
-                  "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE", "5s",
-                  "MICRONAUT_SERVER_HOST", "127.0.0.1"),
+                  "PROPENSITY_INFERENCE_FEATURE_SERVICE_DEADLINE",
+                  "5s",
+                  "MICRONAUT_SERVER_HOST",
+                  "127.0.0.1",
+                  // the served-prediction log's embedded file
+                  "PROPENSITY_DATA_DIR",
+                  dir.resolve("data").toString()),
               // the heap committed and touched up front: the Java scorer's models live in the heap,
               // which would otherwise show in RSS as it grows towards -Xmx; what RSS measures here
               // is memory outside the heap (native models, a leak of native memory)

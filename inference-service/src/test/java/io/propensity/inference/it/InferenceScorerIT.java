@@ -36,6 +36,7 @@ class InferenceScorerIT {
     env.put("PROPENSITY_INFERENCE_REGISTRY_TARGET", registry.target());
     env.put("PROPENSITY_INFERENCE_FEATURE_SERVICE_TARGET", "127.0.0.1:1");
     env.put("PROPENSITY_INFERENCE_SCORER", scorer);
+    env.put("PROPENSITY_DATA_DIR", dir.resolve("data").toString());
     env.put("MICRONAUT_SERVER_HOST", "127.0.0.1");
     return ServiceProcess.of(
         ServiceProcess.builtJar(),
