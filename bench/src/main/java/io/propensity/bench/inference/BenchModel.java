@@ -161,6 +161,23 @@ public final class BenchModel {
     }
   }
 
+  /**
+   * The type of a generated shop event for a uniform draw {@code x}: a third page views, a third
+   * product views, a tenth searches; the rest are carts and purchases for a keen user and product
+   * views otherwise.
+   */
+  public static EventType eventType(double x, boolean keen) {
+    return x < 0.35
+        ? EventType.PAGE_VIEW
+        : x < 0.7
+            ? EventType.PRODUCT_VIEW
+            : x < 0.8
+                ? EventType.SEARCH
+                : keen && x < 0.93
+                    ? EventType.ADD_TO_CART
+                    : keen ? EventType.PURCHASE : EventType.PRODUCT_VIEW;
+  }
+
   private static List<Event> history(String user, Random r, Instant cutoff) {
     List<Event> events = new ArrayList<>();
     int sessions = r.nextInt(7);
@@ -169,17 +186,7 @@ public final class BenchModel {
       Instant t = cutoff.minus(Duration.ofMinutes(5 + r.nextInt(40 * 24 * 60)));
       int n = 1 + r.nextInt(8);
       for (int i = 0; i < n && !t.isAfter(cutoff); i++) {
-        double x = r.nextDouble();
-        EventType type =
-            x < 0.35
-                ? EventType.PAGE_VIEW
-                : x < 0.7
-                    ? EventType.PRODUCT_VIEW
-                    : x < 0.8
-                        ? EventType.SEARCH
-                        : keen && x < 0.93
-                            ? EventType.ADD_TO_CART
-                            : keen ? EventType.PURCHASE : EventType.PRODUCT_VIEW;
+        EventType type = eventType(r.nextDouble(), keen);
         events.add(
             Event.builder(user + "-" + s + "-" + i, user, t, type)
                 .itemId("sku-" + r.nextInt(50))

@@ -303,17 +303,7 @@ public final class RankTargetsBench {
         Instant t = end.minus(Duration.ofMinutes(10 + r.nextInt(30 * 24 * 60)));
         String session = id + "-s0";
         for (int i = 0; i < n; i++) {
-          double x = r.nextDouble();
-          EventType type =
-              x < 0.35
-                  ? EventType.PAGE_VIEW
-                  : x < 0.7
-                      ? EventType.PRODUCT_VIEW
-                      : x < 0.8
-                          ? EventType.SEARCH
-                          : keen && x < 0.93
-                              ? EventType.ADD_TO_CART
-                              : keen ? EventType.PURCHASE : EventType.PRODUCT_VIEW;
+          EventType type = BenchModel.eventType(r.nextDouble(), keen);
           pending.add(
               Event.builder(id + "-" + i, id, t, type)
                   .sessionId(session)

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -21,6 +20,7 @@ import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.inference.predictionlog.jdbc.JdbcPredictionLogStore;
 import io.propensity.inference.testing.FakeFeatureService;
 import io.propensity.inference.testing.FakeModelRegistry;
+import io.propensity.inference.testing.ServingChannels;
 import io.propensity.inference.testing.TestModels;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -117,19 +117,12 @@ class PredictionLogGrpcTest implements TestPropertyProvider {
 
   @BeforeAll
   void connect() {
-    channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                stub().getModelInfo(GetModelInfoRequest.getDefaultInstance()).getModelsCount()
-                    == 1);
+    channel = ServingChannels.openWhenServing(server.getPort(), 1);
   }
 
   @AfterAll
   void close() throws Exception {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    ServingChannels.close(channel);
     registry.close();
     features.close();
   }

@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -28,6 +27,7 @@ import io.propensity.inference.reload.ModelLoader;
 import io.propensity.inference.testing.FakeFeatureService;
 import io.propensity.inference.testing.FakeModelRegistry;
 import io.propensity.inference.testing.Protos;
+import io.propensity.inference.testing.ServingChannels;
 import io.propensity.inference.testing.TestModels;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -127,20 +127,13 @@ class ScoringGrpcTest implements TestPropertyProvider {
 
   @BeforeAll
   void connect() {
-    channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+    channel = ServingChannels.openWhenServing(server.getPort(), 2);
     stub = InferenceServiceGrpc.newBlockingStub(channel);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                stub().getModelInfo(GetModelInfoRequest.getDefaultInstance()).getModelsCount()
-                    == 2);
   }
 
   @AfterAll
   void close() throws Exception {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    ServingChannels.close(channel);
     registry.close();
     features.close();
   }

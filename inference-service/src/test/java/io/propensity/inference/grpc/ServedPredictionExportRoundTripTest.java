@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
@@ -12,6 +11,7 @@ import io.propensity.client.ServedPredictionExport;
 import io.propensity.inference.testing.FakeFeatureService;
 import io.propensity.inference.testing.FakeModelRegistry;
 import io.propensity.inference.testing.ProvidedModels;
+import io.propensity.inference.testing.ServingChannels;
 import io.propensity.training.pipeline.data.CsvDatasetLoader;
 import io.propensity.training.pipeline.data.CsvOptions;
 import io.propensity.training.pipeline.data.Dataset;
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import propensity.inference.v1.GetModelInfoRequest;
 import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.ListServedPredictionsRequest;
 import propensity.inference.v1.ListServedPredictionsResponse;
@@ -84,19 +83,12 @@ class ServedPredictionExportRoundTripTest implements TestPropertyProvider {
 
   @BeforeAll
   void connect() {
-    channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                stub().getModelInfo(GetModelInfoRequest.getDefaultInstance()).getModelsCount()
-                    == 1);
+    channel = ServingChannels.openWhenServing(server.getPort(), 1);
   }
 
   @AfterAll
   void close() throws Exception {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    ServingChannels.close(channel);
     registry.close();
     features.close();
   }

@@ -5,10 +5,8 @@ import static io.propensity.inference.testing.Protos.ts;
 import static io.propensity.inference.testing.Protos.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
@@ -23,6 +21,7 @@ import io.propensity.engine.event.ReceivedEvent;
 import io.propensity.engine.features.BatchFeatureComputer;
 import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.inference.testing.FakeModelRegistry;
+import io.propensity.inference.testing.ServingChannels;
 import io.propensity.inference.testing.StreamCalls;
 import io.propensity.inference.testing.TestModels;
 import jakarta.inject.Inject;
@@ -49,7 +48,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import propensity.features.v1.ListUsersResponse;
 import propensity.features.v1.UserActivity;
 import propensity.inference.v1.Factor;
-import propensity.inference.v1.GetModelInfoRequest;
 import propensity.inference.v1.HistorySeed;
 import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.InlineEvents;
@@ -158,21 +156,12 @@ class LiveHistoryFromFeatureServiceIT implements TestPropertyProvider {
 
   @BeforeAll
   void connect() {
-    channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                stub().getModelInfo(GetModelInfoRequest.getDefaultInstance()).getModelsCount()
-                    == 1);
+    channel = ServingChannels.openWhenServing(server.getPort(), 1);
   }
 
   @AfterAll
   void close() throws Exception {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
+    ServingChannels.close(channel);
     if (features != null) {
       features.close();
     }
