@@ -426,6 +426,7 @@ final class SoakTraffic {
     private volatile Status status;
     private volatile ClientCallStreamObserver<Q> requests;
     private final boolean cancelOnFirstResponse;
+    private boolean cancelled;
 
     Closing(boolean cancelOnFirstResponse) {
       this.cancelOnFirstResponse = cancelOnFirstResponse;
@@ -439,8 +440,20 @@ final class SoakTraffic {
     @Override
     public void onNext(R value) {
       if (cancelOnFirstResponse) {
-        requests.cancel("soak: client gave up after the first answer", null);
+        cancel("soak: client gave up after the first answer");
       }
+    }
+
+    /**
+     * Sends one request unless the call was already cancelled (a response may cancel it while the
+     * sending thread is still sending: gRPC refuses a message on a cancelled call); whether sent.
+     */
+    synchronized boolean send(Q request) {
+      if (cancelled) {
+        return false;
+      }
+      requests.onNext(request);
+      return true;
     }
 
     @Override
@@ -459,8 +472,11 @@ final class SoakTraffic {
       return closed.await(millis, TimeUnit.MILLISECONDS);
     }
 
-    void cancel(String why) {
-      requests.cancel(why, null);
+    synchronized void cancel(String why) {
+      if (!cancelled) {
+        cancelled = true;
+        requests.cancel(why, null);
+      }
     }
 
     /** The status; the client's own cancellation is CANCELLED by definition. */
@@ -492,13 +508,13 @@ final class SoakTraffic {
   /** A StreamPredict that sends a few events and is cancelled before it ends. */
   private void cancelledPredictStream(SplittableRandom random) throws InterruptedException {
     Closing<StreamPredictRequest, StreamPredictResponse> end = new Closing<>(true);
-    StreamObserver<StreamPredictRequest> out =
-        InferenceServiceGrpc.newStub(inference)
-            .withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
-            .streamPredict(end);
+    // requests go through end.send: a response cancels the call, maybe while this thread sends
+    InferenceServiceGrpc.newStub(inference)
+        .withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+        .streamPredict(end);
     String u = user(random.nextInt(users));
     for (int i = 0; i < 3; i++) {
-      out.onNext(
+      end.send(
           StreamPredictRequest.newBuilder()
               .setModelName(MODEL)
               .addEvents(
