@@ -17,9 +17,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.ToIntFunction;
 import propensity.features.v1.BuildTrainingSetRequest;
 import propensity.features.v1.BuildTrainingSetResponse;
+import propensity.features.v1.CampaignMember;
 import propensity.features.v1.FeatureSchema;
 import propensity.features.v1.FeatureServiceGrpc;
 import propensity.features.v1.GetDataOverviewRequest;
@@ -34,6 +37,8 @@ import propensity.features.v1.IngestEventsRequest;
 import propensity.features.v1.IngestEventsResponse;
 import propensity.features.v1.ListUsersRequest;
 import propensity.features.v1.ListUsersResponse;
+import propensity.features.v1.RecordCampaignRequest;
+import propensity.features.v1.RecordCampaignResponse;
 import propensity.features.v1.StreamIngestEventsRequest;
 import propensity.features.v1.StreamIngestEventsResponse;
 import propensity.features.v1.TrainingSetSpec;
@@ -44,6 +49,9 @@ import propensity.features.v1.TrainingSetSpec;
  * the {@link StatusRuntimeException} the server sent.
  */
 public final class FeatureServiceClient implements AutoCloseable {
+  /** Members a RecordCampaign message carries (about 0.7 MiB with 20-character user ids). */
+  public static final int CAMPAIGN_MEMBERS_PER_MESSAGE = 20_000;
+
   private final Channel channel;
   private final Optional<ManagedChannel> owned;
   private final ClientOptions options;
@@ -146,11 +154,82 @@ public final class FeatureServiceClient implements AutoCloseable {
    */
   public StreamIngestEventsResponse streamIngestEvents(
       Iterator<StreamIngestEventsRequest> batches, Duration streamDeadline, LongConsumer progress) {
+    return sendStream(
+        "StreamIngestEvents",
+        batches,
+        answer ->
+            options
+                .withDeadline(streamDeadline)
+                .apply(FeatureServiceGrpc.newStub(channel))
+                .streamIngestEvents(answer),
+        StreamIngestEventsRequest::getEventsCount,
+        progress);
+  }
+
+  /** Records a campaign (RecordCampaign) within the client's deadline; see below. */
+  public RecordCampaignResponse recordCampaign(RecordCampaignRequest campaign) {
+    return recordCampaign(campaign, options.deadline());
+  }
+
+  /**
+   * Records a campaign (RecordCampaign, a client stream): the campaign fields and the first {@value
+   * #CAMPAIGN_MEMBERS_PER_MESSAGE} members in the first message, the other members in further
+   * messages of as many, so that a campaign of any allowed size fits the maximum message size.
+   * Nothing is stored unless the whole stream arrives.
+   *
+   * @param streamDeadline how long sending and storing the whole campaign may take
+   */
+  public RecordCampaignResponse recordCampaign(
+      RecordCampaignRequest campaign, Duration streamDeadline) {
+    List<RecordCampaignRequest> parts = new ArrayList<>();
+    RecordCampaignRequest.Builder part = campaign.toBuilder().clearTargeted().clearControl();
+    int inPart = 0;
+    for (int g = 0; g < 2; g++) {
+      List<CampaignMember> members =
+          g == 0 ? campaign.getTargetedList() : campaign.getControlList();
+      for (CampaignMember m : members) {
+        if (inPart == CAMPAIGN_MEMBERS_PER_MESSAGE) {
+          parts.add(part.build());
+          part = RecordCampaignRequest.newBuilder();
+          inPart = 0;
+        }
+        if (g == 0) {
+          part.addTargeted(m);
+        } else {
+          part.addControl(m);
+        }
+        inPart++;
+      }
+    }
+    parts.add(part.build());
+    return sendStream(
+        "RecordCampaign",
+        parts.iterator(),
+        answer ->
+            options
+                .withDeadline(streamDeadline)
+                .apply(FeatureServiceGrpc.newStub(channel))
+                .recordCampaign(answer),
+        p -> p.getTargetedCount() + p.getControlCount(),
+        sent -> {});
+  }
+
+  /**
+   * Sends every message over one client stream, writing one only when the transport is ready (flow
+   * control), and returns the server's answer. Stops sending as soon as the server answers or
+   * fails. {@code progress} hears the running total of {@code size} after each message.
+   */
+  private <Q, R> R sendStream(
+      String rpc,
+      Iterator<Q> messages,
+      Consumer<ClientStreamAnswer<Q, R>> start,
+      ToIntFunction<Q> size,
+      LongConsumer progress) {
     ReentrantLock lock = new ReentrantLock();
     Condition ready = lock.newCondition();
-    ClientStreamAnswer<StreamIngestEventsRequest, StreamIngestEventsResponse> answer =
+    ClientStreamAnswer<Q, R> answer =
         new ClientStreamAnswer<>(
-            "StreamIngestEvents",
+            rpc,
             () -> {
               lock.lock();
               try {
@@ -159,20 +238,17 @@ public final class FeatureServiceClient implements AutoCloseable {
                 lock.unlock();
               }
             });
-    options
-        .withDeadline(streamDeadline)
-        .apply(FeatureServiceGrpc.newStub(channel))
-        .streamIngestEvents(answer);
-    ClientCallStreamObserver<StreamIngestEventsRequest> out = answer.requests();
+    start.accept(answer);
+    ClientCallStreamObserver<Q> out = answer.requests();
     long sent = 0;
-    while (batches.hasNext() && !answer.isDone()) {
-      StreamIngestEventsRequest batch = batches.next();
+    while (messages.hasNext() && !answer.isDone()) {
+      Q message = messages.next();
       awaitReady(out, lock, ready, answer);
       if (answer.isDone()) {
         break;
       }
-      out.onNext(batch);
-      sent += batch.getEventsCount();
+      out.onNext(message);
+      sent += size.applyAsInt(message);
       progress.accept(sent);
     }
     if (!answer.isDone()) {
@@ -257,12 +333,6 @@ public final class FeatureServiceClient implements AutoCloseable {
         GetUserHistoryRequest.newBuilder().setUserId(userId).setMaxEvents(maxEvents);
     since.ifPresent(t -> req.setSince(EventProtoMapper.timestamp(t)));
     return getUserHistory(req.build());
-  }
-
-  /** Records a campaign with its targeted and control users (RecordCampaign). */
-  public propensity.features.v1.RecordCampaignResponse recordCampaign(
-      propensity.features.v1.RecordCampaignRequest request) {
-    return blocking().recordCampaign(request);
   }
 
   /** Every recorded campaign, newest first (ListCampaigns). */

@@ -139,14 +139,48 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
   }
 
   @Override
-  public void recordCampaign(
-      RecordCampaignRequest req, StreamObserver<RecordCampaignResponse> out) {
-    out.onNext(
-        RecordCampaignResponse.newBuilder()
-            .setCampaign(
-                CampaignProtoMapper.toProto(campaigns.record(CampaignProtoMapper.toRequest(req))))
-            .build());
-    out.onCompleted();
+  public StreamObserver<RecordCampaignRequest> recordCampaign(
+      StreamObserver<RecordCampaignResponse> out) {
+    return new StreamObserver<>() {
+      private final CampaignProtoMapper.StreamedCampaign campaign =
+          new CampaignProtoMapper.StreamedCampaign(Campaigns.MAX_MEMBERS);
+      private boolean failed;
+
+      @Override
+      public void onNext(RecordCampaignRequest part) {
+        if (failed) {
+          return;
+        }
+        try {
+          campaign.append(part);
+        } catch (RuntimeException e) {
+          failed = true;
+          out.onError(GrpcErrors.toStatusException(e));
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        // the client gave up: nothing was stored, nothing to answer
+      }
+
+      @Override
+      public void onCompleted() {
+        if (failed) {
+          return;
+        }
+        try {
+          failIfCancelled();
+          out.onNext(
+              RecordCampaignResponse.newBuilder()
+                  .setCampaign(CampaignProtoMapper.toProto(campaigns.record(campaign.request())))
+                  .build());
+          out.onCompleted();
+        } catch (RuntimeException e) {
+          out.onError(GrpcErrors.toStatusException(e));
+        }
+      }
+    };
   }
 
   @Override

@@ -10,14 +10,18 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.propensity.client.FeatureServiceClient;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +35,7 @@ import propensity.features.v1.GetCampaignReportResponse;
 import propensity.features.v1.IngestEventsRequest;
 import propensity.features.v1.ListCampaignsRequest;
 import propensity.features.v1.RecordCampaignRequest;
+import propensity.features.v1.RecordCampaignResponse;
 
 /** Campaigns through real gRPC: validation, and a planted uplift recovered by the report. */
 @MicronautTest(environments = "test")
@@ -43,12 +48,14 @@ class CampaignsGrpcTest {
   @Inject GrpcEmbeddedServer server;
   private ManagedChannel channel;
   private FeatureServiceGrpc.FeatureServiceBlockingStub stub;
+  private FeatureServiceClient client;
 
   @BeforeEach
   void connect() {
     channel =
         ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     stub = FeatureServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+    client = new FeatureServiceClient(channel, Duration.ofSeconds(60));
   }
 
   @AfterEach
@@ -94,7 +101,7 @@ class CampaignsGrpcTest {
     StatusRuntimeException e =
         catchThrowableOfType(
             () ->
-                stub.recordCampaign(
+                client.recordCampaign(
                     campaign("")
                         .setGoalEventType(EventType.EVENT_TYPE_UNSPECIFIED)
                         .setWindowEnd(ts(START.minusSeconds(1)))
@@ -106,12 +113,12 @@ class CampaignsGrpcTest {
     assertThat(fields(e))
         .containsExactly("name", "goal_event_type", "window_end", "control[0].user_id");
 
-    stub.recordCampaign(
+    client.recordCampaign(
         campaign("dup").addTargeted(member("a", 0.5, 1)).addControl(member("b", 0.5, 2)).build());
     StatusRuntimeException dup =
         catchThrowableOfType(
             () ->
-                stub.recordCampaign(
+                client.recordCampaign(
                     campaign("dup")
                         .addTargeted(member("a", 0.5, 1))
                         .addControl(member("b", 0.5, 2))
@@ -171,7 +178,7 @@ class CampaignsGrpcTest {
       }
       events.add(ev(user + "-view", user, START.plusSeconds(60), EventType.EVENT_TYPE_PAGE_VIEW));
     }
-    stub.recordCampaign(c.build());
+    client.recordCampaign(c.build());
     for (int from = 0; from < events.size(); from += 5_000) {
       stub.ingestEvents(
           IngestEventsRequest.newBuilder()
@@ -213,6 +220,141 @@ class CampaignsGrpcTest {
               assertThat(info.getTargetedCount()).isEqualTo(perGroup);
               assertThat(info.getControlCount()).isEqualTo(perGroup);
             });
+  }
+
+  /**
+   * 150,000 targeted and 40,000 control users (about 6.5 MiB of members, over the server's 4 MiB
+   * message limit) go over one RecordCampaign stream in the client's messages of 20,000; the
+   * campaign is stored whole and reported on.
+   */
+  @Test
+  void aCampaignLargerThanOneMessageIsRecordedWhole() {
+    RecordCampaignRequest.Builder c = campaign("large-campaign");
+    int targeted = 150_000;
+    int control = 40_000;
+    for (int i = 0; i < targeted + control; i++) {
+      CampaignMember m = member(String.format("large-campaign-user-%08d", i), 0.1, i + 1);
+      if (i < targeted) {
+        c.addTargeted(m);
+      } else {
+        c.addControl(m);
+      }
+    }
+    RecordCampaignRequest whole = c.build();
+    assertThat(whole.getSerializedSize()).isGreaterThan(4 * 1024 * 1024);
+
+    RecordCampaignResponse recorded = client.recordCampaign(whole);
+
+    assertThat(recorded.getCampaign().getTargetedCount()).isEqualTo(targeted);
+    assertThat(recorded.getCampaign().getControlCount()).isEqualTo(control);
+    GetCampaignReportResponse r =
+        stub.getCampaignReport(
+            GetCampaignReportRequest.newBuilder().setName("large-campaign").build());
+    assertThat(r.getTargeted().getUsers()).isEqualTo(targeted);
+    assertThat(r.getControl().getUsers()).isEqualTo(control);
+    assertThat(r.getControl().getPredictedMean())
+        .isEqualTo(0.1, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  /**
+   * Errors of a streamed campaign name the member by its position over the whole stream; campaign
+   * fields in a later message are refused; a stream the client cancels stores nothing.
+   */
+  @Test
+  void streamedCampaignsAreCheckedWholeAndStoredOnlyWhenComplete() throws Exception {
+    RecordCampaignRequest.Builder c = campaign("streamed-duplicate");
+    for (int i = 0; i < 30_000; i++) {
+      c.addTargeted(member("sd-" + i, 0.5, i + 1));
+    }
+    c.addControl(member("sd-25000", 0.5, 30_001));
+    StatusRuntimeException dup =
+        catchThrowableOfType(() -> client.recordCampaign(c.build()), StatusRuntimeException.class);
+    assertThat(dup.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(fields(dup)).containsExactly("control[0].user_id");
+    assertThat(dup.getStatus().getDescription()).contains("targeted[25000]");
+
+    StatusRuntimeException header =
+        catchThrowableOfType(
+            () ->
+                send(
+                    List.of(
+                        campaign("header-twice").addTargeted(member("h1", 0.5, 1)).build(),
+                        RecordCampaignRequest.newBuilder()
+                            .setModelName("other")
+                            .addControl(member("h2", 0.5, 2))
+                            .build()),
+                    false),
+            StatusRuntimeException.class);
+    assertThat(header.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(fields(header)).containsExactly("model_name");
+    assertThat(header.getStatus().getDescription()).contains("message 1 of the stream");
+
+    StatusRuntimeException cancelled =
+        catchThrowableOfType(
+            () ->
+                send(
+                    List.of(
+                        campaign("cancelled-stream")
+                            .addTargeted(member("c1", 0.5, 1))
+                            .addControl(member("c2", 0.5, 2))
+                            .build()),
+                    true),
+            StatusRuntimeException.class);
+    assertThat(cancelled.getStatus().getCode()).isEqualTo(Status.Code.CANCELLED);
+
+    assertThat(stub.listCampaigns(ListCampaignsRequest.getDefaultInstance()).getCampaignsList())
+        .noneMatch(
+            info ->
+                List.of("streamed-duplicate", "header-twice", "cancelled-stream")
+                    .contains(info.getName()));
+    // the names are still free: nothing of the refused or cancelled streams was stored
+    assertThat(
+            client
+                .recordCampaign(
+                    campaign("cancelled-stream")
+                        .addTargeted(member("c1", 0.5, 1))
+                        .addControl(member("c2", 0.5, 2))
+                        .build())
+                .getCampaign()
+                .getTargetedCount())
+        .isEqualTo(1);
+  }
+
+  /** Sends the messages over one RecordCampaign stream, then half-closes it or cancels it. */
+  private RecordCampaignResponse send(List<RecordCampaignRequest> messages, boolean cancel)
+      throws InterruptedException {
+    CompletableFuture<RecordCampaignResponse> answer = new CompletableFuture<>();
+    StreamObserver<RecordCampaignRequest> out =
+        FeatureServiceGrpc.newStub(channel)
+            .withDeadlineAfter(60, TimeUnit.SECONDS)
+            .recordCampaign(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(RecordCampaignResponse value) {
+                    answer.complete(value);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    answer.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {}
+                });
+    messages.forEach(out::onNext);
+    if (cancel) {
+      out.onError(Status.CANCELLED.withDescription("test: client gave up").asRuntimeException());
+    } else {
+      out.onCompleted();
+    }
+    try {
+      return answer.get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw (StatusRuntimeException) e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no answer in 60 s", e);
+    }
   }
 
   private static EventType purchase() {

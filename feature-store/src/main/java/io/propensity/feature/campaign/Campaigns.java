@@ -17,7 +17,7 @@ public final class Campaigns {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   /** The most members one campaign may have. */
-  public static final int MAX_MEMBERS = 500_000;
+  public static final int MAX_MEMBERS = 1_000_000;
 
   private final CampaignStore store;
   private final Clock clock;
