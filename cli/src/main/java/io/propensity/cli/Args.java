@@ -30,6 +30,27 @@ final class Args {
     };
   }
 
+  /** Event types a campaign can count as its goal, as the CLI names them. */
+  static final String GOAL_EVENTS =
+      "purchase, add-to-cart, begin-checkout, product-view, page-view, search, remove-from-cart";
+
+  /**
+   * The event type a campaign counts as a conversion: {@code purchase}, {@code add-to-cart}, ...
+   * ({@code _} or {@code -}, any case).
+   */
+  static propensity.events.v1.EventType goalEvent(String name) {
+    String n = name.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    try {
+      propensity.events.v1.EventType t = propensity.events.v1.EventType.valueOf("EVENT_TYPE_" + n);
+      if (t != propensity.events.v1.EventType.EVENT_TYPE_UNSPECIFIED) {
+        return t;
+      }
+    } catch (IllegalArgumentException unknown) {
+      // reported below
+    }
+    throw new CliException("--goal " + name + " is not one of " + GOAL_EVENTS, 2);
+  }
+
   /**
    * An instant given as ISO-8601 ({@code 2026-11-01T00:00:00Z}) or as an age ({@code 7d} = 7 days
    * ago).

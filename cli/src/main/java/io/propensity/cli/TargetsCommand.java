@@ -141,6 +141,16 @@ final class TargetsCommand implements Callable<Integer> {
   java.time.Duration window;
 
   @Option(
+      names = "--goal",
+      defaultValue = "purchase",
+      paramLabel = "EVENT",
+      description =
+          "event that counts as a conversion of the --campaign: "
+              + Args.GOAL_EVENTS
+              + " (default ${DEFAULT-VALUE})")
+  String goal;
+
+  @Option(
       names = "--timeout",
       defaultValue = "10m",
       converter = DurationConverter.class,
@@ -162,6 +172,7 @@ final class TargetsCommand implements Callable<Integer> {
     if (explain < 0 || explain > 10) {
       throw new CliException("--explain " + explain + " is outside 0 to 10", 2);
     }
+    Args.goalEvent(goal); // a bad --goal is a usage error before anything is ranked
     if (campaign != null && !(controlFraction > 0 && controlFraction < 1)) {
       throw new CliException(
           "--control-fraction " + controlFraction + " is not between 0 and 1", 2);
@@ -342,7 +353,7 @@ final class TargetsCommand implements Callable<Integer> {
             .setName(campaign)
             .setModelName(summary.getModelName())
             .setModelVersion(summary.getModelVersion())
-            .setGoalEventType(propensity.events.v1.EventType.EVENT_TYPE_PURCHASE)
+            .setGoalEventType(Args.goalEvent(goal))
             .setWindowStart(EventProtoMapper.timestamp(now))
             .setWindowEnd(EventProtoMapper.timestamp(now.plus(window)));
     for (int i : split.targeted()) {
@@ -352,16 +363,17 @@ final class TargetsCommand implements Callable<Integer> {
       req.addControl(member(ranked.get(i)));
     }
     propensity.features.v1.CampaignInfo info =
-        endpoints.featureClient().recordCampaign(req.build()).getCampaign();
+        endpoints.featureClient().recordCampaign(req.build(), timeout).getCampaign();
     return () -> {
       console.printf(
           "campaign %s recorded: %,d targeted (written), %,d control held out (fraction %.3f,"
-              + " stratified by rank, seed %d); purchases from %s to %s count%n",
+              + " stratified by rank, seed %d); %s events from %s to %s count%n",
           info.getName(),
           info.getTargetedCount(),
           info.getControlCount(),
           controlFraction,
           drawSeed,
+          goal.trim().toLowerCase(Locale.ROOT).replace('_', '-'),
           now,
           now.plus(window));
       console.printf("follow it with: propensity campaigns report %s%n", info.getName());

@@ -29,6 +29,23 @@ class ArgumentFormsTest {
   }
 
   @Test
+  void campaignGoalsReadAsEventTypeNamesInAnyCaseWithDashesOrUnderscores() {
+    assertThat(Args.goalEvent("purchase"))
+        .isEqualTo(propensity.events.v1.EventType.EVENT_TYPE_PURCHASE);
+    assertThat(Args.goalEvent("add-to-cart"))
+        .isEqualTo(propensity.events.v1.EventType.EVENT_TYPE_ADD_TO_CART);
+    assertThat(Args.goalEvent("Begin_Checkout"))
+        .isEqualTo(propensity.events.v1.EventType.EVENT_TYPE_BEGIN_CHECKOUT);
+    for (String bad : new String[] {"unspecified", "checkout", "", "EVENT_TYPE_PURCHASE"}) {
+      assertThatThrownBy(() -> Args.goalEvent(bad))
+          .isInstanceOf(CliException.class)
+          .hasMessageContaining("--goal " + bad + " is not one of purchase, add-to-cart")
+          .extracting(e -> ((CliException) e).exitCode())
+          .isEqualTo(2);
+    }
+  }
+
+  @Test
   void instantsReadAsIsoOrAsAnAge() {
     assertThat(Args.instantOrAge("--from", "2026-11-01T00:00:00Z", NOW))
         .isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));

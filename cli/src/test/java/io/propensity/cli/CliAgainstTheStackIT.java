@@ -587,11 +587,14 @@ class CliAgainstTheStackIT {
             "--seed",
             "11",
             "--window",
-            "7d");
+            "7d",
+            "--goal",
+            "add-to-cart");
     assertThat(r.exit()).as(r.all()).isZero();
     assertThat(r.out())
         .contains("campaign cli-spring recorded: 90 targeted (written), 10 control held out")
-        .contains("seed 11");
+        .contains("seed 11")
+        .contains("add-to-cart events from");
     List<String> lines = Files.readAllLines(out);
     assertThat(lines).hasSize(91);
 
@@ -602,6 +605,7 @@ class CliAgainstTheStackIT {
     assertThat(report.exit()).as(report.all()).isZero();
     assertThat(report.out())
         .contains("campaign cli-spring")
+        .contains("goal add_to_cart")
         .containsPattern("targeted +90 ")
         .containsPattern("control +10 ")
         .contains("uplift")
