@@ -38,6 +38,40 @@ public final class ReferenceBuilder {
   }
 
   /**
+   * The reference of a model's scores: like {@link #numeric}, but each edge sits halfway between a
+   * quantile and the next larger score, so that a score recomputed by another scorer (serving's
+   * pure-Java trees against training's LightGBM, equal to a few ulps) falls in the same bin as the
+   * training score it equals — tree scores repeat, and many rows would sit exactly on an edge.
+   */
+  public static FeatureReference score(String name, double[] values) {
+    double[] present = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+    double[] edges = quantileEdges(present, NUMERIC_BINS);
+    for (int i = 0; i < edges.length; i++) {
+      int above = upperBound(present, edges[i]);
+      edges[i] = edges[i] + (present[above] - edges[i]) / 2;
+    }
+    FeatureReference shape =
+        new FeatureReference(
+            name, Kind.NUMERIC, edges, new double[0], List.of(), new double[edges.length + 2]);
+    return withShares(shape, values);
+  }
+
+  /** Index of the first value of {@code sorted} greater than {@code v}. */
+  private static int upperBound(double[] sorted, double v) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] <= v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
    * The reference of a categorical feature whose values are category codes: the most frequent codes
    * (at most {@link #MAX_CATEGORIES}, each with a share of at least {@link #MIN_CATEGORY_SHARE}) in
    * their own bins, the rest in "other", NaN in missing.

@@ -53,6 +53,21 @@ class ReferenceBuilderTest {
   }
 
   @Test
+  void scoreEdgesSitBetweenScoresSoARecomputedScoreKeepsItsBin() {
+    double[] scores = new double[100];
+    for (int i = 0; i < 100; i++) {
+      scores[i] = (i / 20) * 0.2 + 0.1; // five distinct scores, 20 rows each: 0.1, 0.3, ... 0.9
+    }
+    FeatureReference ref = ReferenceBuilder.score("score", scores);
+    assertThat(ref.edges()).hasSize(4);
+    assertThat(ref.edges()[0]).isCloseTo(0.2, within(1e-12));
+    assertThat(ref.shares()).containsExactly(0.2, 0.2, 0.2, 0.2, 0.2, 0);
+    // a few ulps above or below a training score: same bin
+    assertThat(ref.bin(Math.nextUp(0.1))).isEqualTo(ref.bin(0.1));
+    assertThat(ref.bin(Math.nextDown(0.3))).isEqualTo(ref.bin(0.3));
+  }
+
+  @Test
   void rareCategoriesGoToOther() {
     Random random = new Random(1);
     double[] values = new double[10_000];

@@ -46,6 +46,6 @@ public final class DriftReferences {
       }
     }
     return new DriftReference(
-        trainRows.length, scores.length, features, ReferenceBuilder.numeric("score", scores));
+        trainRows.length, scores.length, features, ReferenceBuilder.score("score", scores));
   }
 }
