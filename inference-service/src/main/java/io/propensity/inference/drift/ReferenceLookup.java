@@ -45,8 +45,12 @@ public final class ReferenceLookup {
     try {
       f = load(name, version);
     } catch (ModelSourceException e) {
+      LOG.warn("drift reference of {}@{} not read: {}", name, version, e.getMessage());
       return new Missing(
           "the model registry could not be asked for the reference: " + e.getMessage());
+    }
+    if (f instanceof Missing m) {
+      LOG.info("no drift reference for {}@{}: {}", name, version, m.reason());
     }
     known.put(key, f);
     return f;

@@ -88,6 +88,8 @@ class DriftGrpcTest implements TestPropertyProvider {
         "false",
         "propensity.inference.default-model",
         "drift-same",
+        "propensity.inference.prediction-log.enabled",
+        "true",
         "propensity.inference.prediction-log.jdbc-url",
         "jdbc:sqlite:" + dir.resolve("predictions.db"),
         "propensity.inference.prediction-log.flush-interval",
@@ -144,11 +146,22 @@ class DriftGrpcTest implements TestPropertyProvider {
       }
     }
     await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                drift("drift-same").getRowsUsed() == LIVE_ROWS
-                    && drift("drift-shifted").getRowsUsed() == LIVE_ROWS);
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              for (String model : new String[] {"drift-same", "drift-shifted"}) {
+                GetDriftResponse r = drift(model);
+                assertThat(r.getRowsUsed())
+                    .as(
+                        "%s: %s %s, %d rows, %d without values",
+                        model,
+                        r.getStatus(),
+                        r.getReason(),
+                        r.getRowsUsed(),
+                        r.getRowsWithoutValues())
+                    .isEqualTo(LIVE_ROWS);
+              }
+            });
   }
 
   boolean loaded(String name) {
