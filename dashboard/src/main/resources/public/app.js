@@ -9,6 +9,7 @@ const PAGES = [
   ['score', '/score.html', 'Score a row'],
   ['live', '/live.html', 'Live'],
   ['campaigns', '/campaigns.html', 'Campaigns'],
+  ['drift', '/drift.html', 'Drift'],
 ];
 
 window.dashboard = { charts: {} };

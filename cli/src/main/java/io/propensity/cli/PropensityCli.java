@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       TargetsCommand.class,
       CampaignsCommand.class,
       PredictionsCommand.class,
+      DriftCommand.class,
       ReplayCommand.class,
       BenchCommand.class,
       SecurityCommand.class,

@@ -105,4 +105,10 @@ public final class InferenceServiceClient {
   public ListServedPredictionsResponse listServedPredictions(ListServedPredictionsRequest request) {
     return blocking().listServedPredictions(request);
   }
+
+  /** A model version's drift against its training reference (GetDrift). */
+  public propensity.inference.v1.GetDriftResponse drift(
+      propensity.inference.v1.GetDriftRequest request) {
+    return blocking().getDrift(request);
+  }
 }

@@ -81,6 +81,40 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void driftPageShowsPsiPerFeatureAndTheScoreDistributionAgainstTraining() throws Exception {
+    stack.trainAndServe();
+    // served traffic: the demo users scored by id, so the log holds their feature values
+    var inference =
+        new io.propensity.client.InferenceServiceClient(
+            stack.inferenceChannel(), java.time.Duration.ofSeconds(30));
+    var batch =
+        propensity.inference.v1.PredictBatchRequest.newBuilder().setModelName(RunningStack.MODEL);
+    for (int i = 0; i < 300; i++) {
+      batch.addInputs(
+          propensity.inference.v1.PredictionInput.newBuilder()
+              .setUserId(io.propensity.sources.demo.DemoDataGenerator.userId(i)));
+    }
+    inference.predictBatch(batch.build());
+    org.awaitility.Awaitility.await("drift sees the served rows")
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(
+            () ->
+                inference
+                        .drift(
+                            propensity.inference.v1.GetDriftRequest.newBuilder()
+                                .setModelName(RunningStack.MODEL)
+                                .build())
+                        .getRowsUsed()
+                    >= 300);
+    assertPage(
+        "/drift.html#" + RunningStack.MODEL, "12-drift", List.of("chart-psi", "chart-score"));
+    assertThat(browser.text("drift-title")).contains(RunningStack.MODEL);
+    assertThat(browser.text("drift-window")).containsPattern("[0-9,]+ predictions compared");
+    assertThat(browser.driver().findElements(By.cssSelector("#psi-table tr")).size())
+        .isGreaterThan(50);
+  }
+
+  @Test
   void dataOverviewRendersItsChartsAndTables() throws Exception {
     assertPage(
         "/", "1-overview", List.of("chart-daily", "chart-types", "chart-dwell", "chart-funnel"));

@@ -8,6 +8,7 @@ import io.propensity.common.error.FailedPreconditionException;
 import io.propensity.common.error.NotFoundException;
 import io.propensity.common.grpc.GrpcErrors;
 import io.propensity.common.grpc.ServerStreams;
+import io.propensity.inference.drift.DriftService;
 import io.propensity.inference.live.LiveScoring;
 import io.propensity.inference.live.StreamOutcome;
 import io.propensity.inference.predictionlog.PredictionLog;
@@ -28,6 +29,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import propensity.inference.v1.ExplainRequest;
 import propensity.inference.v1.ExplainResponse;
+import propensity.inference.v1.GetDriftRequest;
+import propensity.inference.v1.GetDriftResponse;
 import propensity.inference.v1.GetModelInfoRequest;
 import propensity.inference.v1.GetModelInfoResponse;
 import propensity.inference.v1.InferenceServiceGrpc;
@@ -51,6 +54,7 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
   private final ServedModels models;
   private final ExecutorService rankers;
   private final PredictionRecorder recorder;
+  private final DriftService drift;
 
   InferenceGrpcEndpoint(
       Scorer scorer,
@@ -58,13 +62,15 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
       TargetRanker ranker,
       ServedModels models,
       @Named(TaskExecutors.BLOCKING) ExecutorService rankers,
-      PredictionRecorder recorder) {
+      PredictionRecorder recorder,
+      DriftService drift) {
     this.scorer = scorer;
     this.live = live;
     this.ranker = ranker;
     this.models = models;
     this.rankers = rankers;
     this.recorder = recorder;
+    this.drift = drift;
   }
 
   @Override
@@ -110,6 +116,14 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
                             + " (propensity.inference.prediction-log.enabled=false)"));
     out.onNext(
         PredictionLogProtoMapper.toProto(log.store().list(PredictionLogProtoMapper.toQuery(req))));
+    out.onCompleted();
+  }
+
+  @Override
+  public void getDrift(GetDriftRequest req, StreamObserver<GetDriftResponse> out) {
+    DriftProtoMapper.Query q = DriftProtoMapper.toQuery(req);
+    out.onNext(
+        DriftProtoMapper.toProto(drift.drift(q.model(), q.version(), q.alias(), q.window())));
     out.onCompleted();
   }
 

@@ -39,6 +39,8 @@ import propensity.features.v1.FeatureDefinition;
 import propensity.registry.v1.AliasChange;
 import propensity.registry.v1.DownloadArtifactRequest;
 import propensity.registry.v1.DownloadArtifactResponse;
+import propensity.registry.v1.DownloadReportRequest;
+import propensity.registry.v1.DownloadReportResponse;
 import propensity.registry.v1.Evaluation;
 import propensity.registry.v1.GetModelVersionRequest;
 import propensity.registry.v1.ListModelsRequest;
@@ -174,6 +176,42 @@ public final class GrpcModelSource implements ModelSource {
     Context previous = scope.attach();
     try {
       return read(name, version, maxBytes);
+    } finally {
+      scope.detach(previous);
+      scope.cancel(null);
+    }
+  }
+
+  @Override
+  public Optional<String> report(String name, long version, long maxBytes) {
+    Context.CancellableContext scope = Context.ROOT.withCancellation();
+    Context previous = scope.attach();
+    String label = name + "@" + version;
+    try {
+      Iterator<DownloadReportResponse> stream =
+          downloads.downloadReport(
+              DownloadReportRequest.newBuilder().setName(name).setVersion(version).build());
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      while (stream.hasNext()) {
+        DownloadReportResponse next = stream.next();
+        if (next.hasHeader() && next.getHeader().getSizeBytes() > maxBytes) {
+          return Optional.empty();
+        }
+        if (next.hasChunk()) {
+          if ((long) bytes.size() + next.getChunk().getData().size() > maxBytes) {
+            return Optional.empty();
+          }
+          next.getChunk().getData().writeTo(bytes);
+        }
+      }
+      return Optional.of(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw failure("DownloadReport(" + label + ")", e);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("writing to memory cannot fail", e);
     } finally {
       scope.detach(previous);
       scope.cancel(null);

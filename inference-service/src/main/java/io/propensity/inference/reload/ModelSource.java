@@ -31,6 +31,16 @@ public interface ModelSource extends AutoCloseable {
   Artifact download(String name, long version, long maxBytes) throws ModelRefusedException;
 
   /**
+   * The HTML training report of one version; empty when the version has none (or this source cannot
+   * serve reports). Used for what the report carries besides the page, e.g. the drift reference.
+   *
+   * @param maxBytes largest report accepted; a larger one is empty too
+   */
+  default Optional<String> report(String name, long version, long maxBytes) {
+    return Optional.empty();
+  }
+
+  /**
    * Opens a stream of alias changes of the named models (all when empty), starting with the current
    * aliases. The listener is called on transport threads; {@link WatchListener#ended} is called
    * once, when the stream fails or ends.

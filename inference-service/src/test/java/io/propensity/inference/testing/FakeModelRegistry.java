@@ -56,6 +56,7 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
   private final Map<String, Map<String, Long>> aliases = new HashMap<>();
   private final List<ServerCallStreamObserver<WatchModelsResponse>> watchers =
       new CopyOnWriteArrayList<>();
+  private final Map<String, String> reports = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicInteger watchCalls = new AtomicInteger();
   private final AtomicInteger downloads = new AtomicInteger();
   private volatile boolean muted;
@@ -152,6 +153,42 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
     list.add(
         new Stored(v, artifact, announcedSha256 == null ? v.getArtifactSha256() : announcedSha256));
     return version;
+  }
+
+  /** Gives a version an HTML report (versions have none until given one). */
+  public void setReport(String name, long version, String html) {
+    reports.put(name + "@" + version, html);
+  }
+
+  @Override
+  public void downloadReport(
+      propensity.registry.v1.DownloadReportRequest req,
+      StreamObserver<propensity.registry.v1.DownloadReportResponse> out) {
+    String html = reports.get(req.getName() + "@" + req.getVersion());
+    if (html == null) {
+      out.onError(Status.NOT_FOUND.withDescription("no report").asRuntimeException());
+      return;
+    }
+    byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
+    out.onNext(
+        propensity.registry.v1.DownloadReportResponse.newBuilder()
+            .setHeader(
+                FileHeader.newBuilder()
+                    .setName(req.getName())
+                    .setVersion(req.getVersion())
+                    .setSizeBytes(bytes.length)
+                    .setContentType("text/html; charset=utf-8"))
+            .build());
+    int chunk = 64 * 1024;
+    for (int off = 0; off < bytes.length; off += chunk) {
+      int len = Math.min(chunk, bytes.length - off);
+      out.onNext(
+          propensity.registry.v1.DownloadReportResponse.newBuilder()
+              .setChunk(
+                  Chunk.newBuilder().setOffset(off).setData(ByteString.copyFrom(bytes, off, len)))
+              .build());
+    }
+    out.onCompleted();
   }
 
   /** Points {@code production} at a version and tells the watchers. */

@@ -7,6 +7,7 @@ import io.propensity.runtime.calibration.CalibratedModel;
 import io.propensity.runtime.calibration.Calibration;
 import io.propensity.runtime.calibration.CalibrationFit;
 import io.propensity.runtime.calibration.Calibrator;
+import io.propensity.runtime.drift.DriftReferenceText;
 import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.runtime.metrics.Evaluator;
 import io.propensity.runtime.metrics.Reliability;
@@ -17,6 +18,7 @@ import io.propensity.training.pipeline.comparison.ModelComparison;
 import io.propensity.training.pipeline.data.ConstantFeatures;
 import io.propensity.training.pipeline.data.Dataset;
 import io.propensity.training.pipeline.data.DatasetChecks;
+import io.propensity.training.pipeline.drift.DriftReferences;
 import io.propensity.training.pipeline.explain.ShapAnalysis;
 import io.propensity.training.pipeline.imbalance.FitData;
 import io.propensity.training.pipeline.imbalance.ImbalanceHandler;
@@ -396,7 +398,9 @@ public final class TrainingPipeline {
                 elapsedTotal(),
                 constant,
                 comparison);
-        String html = HtmlReport.render(result);
+        // the reference live traffic is compared with travels in the report (drift monitoring)
+        String html =
+            DriftReferenceText.embed(HtmlReport.render(result), DriftReferences.of(data, train, p));
         end();
         listener.onProgress(Progress.stage(Stage.REPORTING, 100, "done"));
         return new TrainingResult(

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.propensity.runtime.LightGbmModel;
 import io.propensity.runtime.ScoringModel;
 import io.propensity.runtime.calibration.CalibratedModel;
+import io.propensity.runtime.drift.DriftReference;
+import io.propensity.runtime.drift.DriftReferenceText;
 import io.propensity.runtime.metrics.BootstrapResult;
 import io.propensity.runtime.metrics.IntervalMetric;
 import io.propensity.training.pipeline.comparison.ModelComparison;
@@ -140,6 +142,13 @@ class TrainingPipelineTest {
     assertThat(progress.get(progress.size() - 1).percent()).isEqualTo(100.0);
     assertThat(r.timings().keySet()).containsExactly(Stage.values());
     assertThat(r.reportHtml()).startsWith("<!DOCTYPE html>").contains("<svg");
+    // the drift reference travels in the report: every feature, training rows only
+    DriftReference reference = DriftReferenceText.extract(r.reportHtml()).orElseThrow();
+    assertThat(reference.features()).extracting(f -> f.name()).isEqualTo(r.featureNames());
+    assertThat(reference.rows()).isEqualTo(r.lineage().trainRows());
+    assertThat(reference.scoreRows()).isEqualTo(r.lineage().testRows());
+    assertThat(java.util.Arrays.stream(reference.score().shares()).sum())
+        .isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
   }
 
   @Test
