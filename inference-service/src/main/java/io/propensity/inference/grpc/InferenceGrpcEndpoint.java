@@ -22,9 +22,11 @@ import io.propensity.inference.scoring.RowOutcome;
 import io.propensity.inference.scoring.Scorer;
 import io.propensity.inference.serving.ServedModel;
 import io.propensity.inference.serving.ServedModels;
+import io.propensity.inference.shadow.ShadowScorer;
 import jakarta.inject.Named;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import propensity.inference.v1.ExplainRequest;
 import propensity.inference.v1.ExplainResponse;
@@ -51,6 +53,7 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
   private final ServedModels models;
   private final ExecutorService rankers;
   private final PredictionRecorder recorder;
+  private final Optional<ShadowScorer> shadow;
 
   InferenceGrpcEndpoint(
       Scorer scorer,
@@ -58,13 +61,15 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
       TargetRanker ranker,
       ServedModels models,
       @Named(TaskExecutors.BLOCKING) ExecutorService rankers,
-      PredictionRecorder recorder) {
+      PredictionRecorder recorder,
+      Optional<ShadowScorer> shadow) {
     this.scorer = scorer;
     this.live = live;
     this.ranker = ranker;
     this.models = models;
     this.rankers = rankers;
     this.recorder = recorder;
+    this.shadow = shadow;
   }
 
   @Override
@@ -75,11 +80,15 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
             InferenceProtoMapper.modelName(req.getModelName()),
             InferenceProtoMapper.toInput(req.getInput()),
             req.getExplainTopK());
-    if (recorder.sampled(ServedEndpoint.PREDICT)) {
+    boolean sampled = recorder.sampled(ServedEndpoint.PREDICT);
+    if (sampled) {
       recorder.predicted(requestId, p);
     }
     out.onNext(InferenceProtoMapper.toResponse(p, requestId));
     out.onCompleted();
+    if (sampled && shadow.isPresent()) {
+      shadow.get().predicted(requestId, p);
+    }
   }
 
   @Override
@@ -90,11 +99,15 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
             InferenceProtoMapper.modelName(req.getModelName()),
             InferenceProtoMapper.toInputs(req.getInputsList()),
             req.getExplainTopK());
-    if (recorder.sampled(ServedEndpoint.PREDICT_BATCH)) {
+    boolean sampled = recorder.sampled(ServedEndpoint.PREDICT_BATCH);
+    if (sampled) {
       recorder.batch(requestId, outcomes);
     }
     out.onNext(InferenceProtoMapper.toBatchResponse(outcomes, requestId));
     out.onCompleted();
+    if (sampled && shadow.isPresent()) {
+      shadow.get().batch(requestId, outcomes);
+    }
   }
 
   @Override
@@ -109,7 +122,10 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
                         "the served-prediction log is disabled on this replica"
                             + " (propensity.inference.prediction-log.enabled=false)"));
     out.onNext(
-        PredictionLogProtoMapper.toProto(log.store().list(PredictionLogProtoMapper.toQuery(req))));
+        PredictionLogProtoMapper.toProto(
+            log.store()
+                .list(
+                    PredictionLogProtoMapper.toQuery(req), PredictionLogProtoMapper.toAlias(req))));
     out.onCompleted();
   }
 
@@ -211,8 +227,10 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
             session =
                 live.open(InferenceProtoMapper.modelName(req.getModelName()), req.getExplainTopK());
           }
-          for (StreamOutcome o :
-              session.apply(InferenceProtoMapper.toEvents(req.getEventsList()))) {
+          List<StreamOutcome> outcomes =
+              session.apply(InferenceProtoMapper.toEvents(req.getEventsList()));
+          long first = answered;
+          for (StreamOutcome o : outcomes) {
             if (cancelled[0]) {
               return;
             }
@@ -221,6 +239,9 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
             }
             answered++;
             out.onNext(InferenceProtoMapper.toProto(o, requestId));
+          }
+          if (sampled && shadow.isPresent()) {
+            shadow.get().streamed(requestId, first, outcomes);
           }
           if (out.isReady()) {
             out.request(1);
