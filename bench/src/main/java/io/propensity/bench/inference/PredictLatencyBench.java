@@ -337,15 +337,17 @@ public final class PredictLatencyBench {
         Locale.ROOT,
         "%n== shadow scoring (log+shadow service) ==%nscored %,.0f, dropped %,.0f (queue_full %,.0f,"
             + " failed %,.0f, schema_mismatch %,.0f), still queued %,.0f; answer sent -> shadow"
-            + " logged p50 %.2f ms, p99 %.2f ms%n",
+            + " logged mean %.2f ms, max %.2f ms (recent)%n",
         p.sum("propensity_shadow_scored_total").orElse(Double.NaN),
         dropped,
         p.sum("propensity_shadow_dropped_total", "reason=\"queue_full\"").orElse(0),
         p.sum("propensity_shadow_dropped_total", "reason=\"failed\"").orElse(0),
         p.sum("propensity_shadow_dropped_total", "reason=\"schema_mismatch\"").orElse(0),
         p.sum("propensity_shadow_queued").orElse(0),
-        p.sum("propensity_shadow_latency_seconds", "quantile=\"0.5\"").orElse(Double.NaN) * 1000,
-        p.sum("propensity_shadow_latency_seconds", "quantile=\"0.99\"").orElse(Double.NaN) * 1000);
+        p.sum("propensity_shadow_latency_seconds_sum").orElse(Double.NaN)
+            / p.sum("propensity_shadow_latency_seconds_count").orElse(Double.NaN)
+            * 1000,
+        p.sum("propensity_shadow_latency_seconds_max").orElse(Double.NaN) * 1000);
     if (dropped != 0) {
       System.out.println("GOAL MISSED: shadow scoring dropped requests at this rate.");
       return false;

@@ -129,7 +129,6 @@ public final class ShadowScorer implements AutoCloseable {
             .description(
                 "Time from the production answer being sent to its shadow answers being handed to"
                     + " the prediction log")
-            .publishPercentiles(0.5, 0.99)
             .publishPercentileHistogram()
             .register(meters);
   }
