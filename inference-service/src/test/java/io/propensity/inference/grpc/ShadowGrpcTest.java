@@ -1,10 +1,12 @@
 package io.propensity.inference.grpc;
 
+import static io.propensity.inference.testing.Protos.event;
 import static io.propensity.inference.testing.Protos.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
@@ -22,10 +24,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +38,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import propensity.events.v1.EventType;
 import propensity.inference.v1.InferenceServiceGrpc;
 import propensity.inference.v1.ListServedPredictionsRequest;
 import propensity.inference.v1.ListServedPredictionsResponse;
@@ -43,6 +48,8 @@ import propensity.inference.v1.PredictRequest;
 import propensity.inference.v1.PredictResponse;
 import propensity.inference.v1.ServedEndpoint;
 import propensity.inference.v1.ServedPrediction;
+import propensity.inference.v1.StreamPredictRequest;
+import propensity.inference.v1.StreamPredictResponse;
 
 /**
  * A challenger version (two real LightGBM models that disagree) scores every logged answer in the
@@ -236,6 +243,62 @@ class ShadowGrpcTest implements TestPropertyProvider {
           .isCloseTo(TestModels.reference(CHALLENGER, rows.get(i)), within(1e-6));
       assertThat(of(ps, "production", i).getProbability())
           .isEqualTo(r.getResults(i).getPrediction().getProbability());
+    }
+  }
+
+  @Test
+  @Order(2)
+  void aStreamsShadowAnswersFollowTheStreamsEventIndex() throws Exception {
+    List<StreamPredictResponse> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CountDownLatch done = new CountDownLatch(1);
+    StreamObserver<StreamPredictRequest> in =
+        InferenceServiceGrpc.newStub(channel)
+            .withDeadlineAfter(20, TimeUnit.SECONDS)
+            .streamPredict(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(StreamPredictResponse value) {
+                    got.add(value);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    done.countDown();
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    done.countDown();
+                  }
+                });
+    Instant now = Instant.now().minusSeconds(5);
+    in.onNext(
+        StreamPredictRequest.newBuilder()
+            .setRequestId("shadowed-stream")
+            .addEvents(event("ss-1", "live-shadow", now, EventType.EVENT_TYPE_PAGE_VIEW))
+            .addEvents(
+                event("ss-2", "live-shadow", now.plusSeconds(1), EventType.EVENT_TYPE_ADD_TO_CART))
+            .build());
+    in.onCompleted();
+    assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(got).hasSize(2);
+    assertThat(got)
+        .allSatisfy(
+            a -> assertThat(a.getPrediction().getModelVersion()).isEqualTo(productionVersion));
+
+    List<ServedPrediction> ps = logged("shadowed-stream", 4);
+    for (int i = 0; i < 2; i++) {
+      ServedPrediction served = of(ps, "production", i);
+      ServedPrediction shadow = of(ps, "challenger", i);
+      assertThat(shadow.getEndpoint()).isEqualTo(ServedEndpoint.SERVED_ENDPOINT_STREAM_PREDICT);
+      assertThat(shadow.getUserId()).isEqualTo("live-shadow");
+      assertThat(shadow.getModelVersion()).isEqualTo(challengerVersion);
+      assertThat(shadow.getFeatureValuesList()).isEqualTo(served.getFeatureValuesList());
+      double[] values =
+          served.getFeatureValuesList().stream().mapToDouble(Double::doubleValue).toArray();
+      assertThat(shadow.getProbability())
+          .isCloseTo(TestModels.reference(CHALLENGER, values), within(1e-6));
+      assertThat(served.getProbability()).isEqualTo(got.get(i).getPrediction().getProbability());
     }
   }
 
