@@ -25,7 +25,8 @@ usage: bench/run.sh <benchmark> [options]
   memory       online state bytes per user and heap of a feature-service with -Xmx512m after ~1M events
   training     TrainingPipeline final-fit time vs bare LightGBM4j on the same rows; metrics per imbalance; peak RSS
   inference    inference-service Predict (inline vector; plain and explain_top_k=5) p50/p99/p99.9 vs Health/Check,
-               closed loop and at a fixed rate
+               closed loop and at a fixed rate; --prediction-log compare / --shadow compare measure the
+               served-prediction log / log+shadow scoring against both off in the same run
   inference-user  Predict by user id (one hop to a real feature-service) vs Health/Check, closed loop and fixed rate;
                also vs GetOnlineFeatures alone
   scoring      JMH: ns per row of the pure-Java scorer and model-runtime's native LightGbmModel vs a bare LightGBM4j

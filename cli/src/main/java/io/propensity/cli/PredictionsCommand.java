@@ -70,6 +70,13 @@ final class PredictionsCommand implements Runnable {
     String user;
 
     @Option(
+        names = "--alias",
+        description =
+            "only answers served for this alias: production (what callers got) or the shadow's,"
+                + " e.g. challenger (default: every alias)")
+    String alias;
+
+    @Option(
         names = "--out",
         required = true,
         description = "file to write: .csv (a training table) or .jsonl")
@@ -96,6 +103,7 @@ final class PredictionsCommand implements Runnable {
               .setModelName(model == null ? "" : model)
               .setModelVersion(version)
               .setUserId(user == null ? "" : user)
+              .setModelAlias(alias == null ? "" : alias)
               .setPageSize(pageSize);
       if (since != null) {
         req.setStartTime(EventProtoMapper.timestamp(Args.instantOrAge("--since", since, now)));

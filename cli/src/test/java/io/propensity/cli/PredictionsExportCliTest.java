@@ -159,6 +159,22 @@ class PredictionsExportCliTest {
   }
 
   @Test
+  void anAliasFiltersEveryPage() {
+    CliRun.Run run = CliRun.run(args("challenger.jsonl", "--alias", "challenger"));
+
+    assertThat(run.exit()).as(run.all()).isZero();
+    assertThat(asked).hasSize(2).allMatch(r -> r.getModelAlias().equals("challenger"));
+  }
+
+  @Test
+  void withoutAnAliasEveryAliasIsAsked() {
+    CliRun.Run run = CliRun.run(args("all.jsonl"));
+
+    assertThat(run.exit()).as(run.all()).isZero();
+    assertThat(asked).hasSize(2).allMatch(r -> r.getModelAlias().isEmpty());
+  }
+
+  @Test
   void aBadSinceIsAUsageError() {
     CliRun.Run run = CliRun.run(args("x.csv", "--since", "yesterday-ish"));
 

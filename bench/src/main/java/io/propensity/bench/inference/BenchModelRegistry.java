@@ -36,16 +36,50 @@ import propensity.registry.v1.WatchModelsResponse;
 final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistryServiceImplBase
     implements AutoCloseable {
   static final String ALIAS = "production";
+  static final String SHADOW_ALIAS = "challenger";
 
   private final String name;
   private final ModelVersion meta;
   private final byte[] artifact;
+  private volatile ModelVersion challengerMeta;
+  private volatile byte[] challengerArtifact;
   private Server server;
 
   private BenchModelRegistry(String name, ModelVersion meta, byte[] artifact) {
     this.name = name;
     this.meta = meta;
     this.artifact = artifact;
+  }
+
+  /**
+   * Starts like {@link #start(String, BenchModel.Trained, int)}, with {@code challenger} as version
+   * 2 under the alias {@code challenger}, for a service scoring it in the shadow.
+   */
+  static BenchModelRegistry startWithChallenger(
+      String name, BenchModel.Trained model, BenchModel.Trained challenger, int goldenRows) {
+    BenchModelRegistry r = start(name, model, goldenRows);
+    r.challengerArtifact = challenger.modelText().getBytes(StandardCharsets.UTF_8);
+    r.challengerMeta = BenchModel.registryVersion(name, 2, challenger, goldenRows);
+    return r;
+  }
+
+  private boolean hasChallenger() {
+    return challengerMeta != null;
+  }
+
+  /** The version a request selects: 1, 2 (the challenger, when there is one) or 0 for none. */
+  private long selected(
+      String reqName, boolean byVersion, long version, boolean byAlias, String alias) {
+    if (!matches(reqName, byVersion, version, byAlias, alias)) {
+      return 0;
+    }
+    if (byVersion) {
+      return version;
+    }
+    if (byAlias && SHADOW_ALIAS.equals(alias)) {
+      return 2;
+    }
+    return 1;
   }
 
   /** Starts on a free loopback port, serving {@code model} as version 1 of {@code name}. */
@@ -76,10 +110,10 @@ final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistrySer
       return false;
     }
     if (byVersion) {
-      return version == 1;
+      return version == 1 || (version == 2 && hasChallenger());
     }
     if (byAlias) {
-      return ALIAS.equals(alias);
+      return ALIAS.equals(alias) || (SHADOW_ALIAS.equals(alias) && hasChallenger());
     }
     return true;
   }
@@ -87,16 +121,21 @@ final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistrySer
   @Override
   public void getModelVersion(
       GetModelVersionRequest req, StreamObserver<GetModelVersionResponse> out) {
-    if (!matches(
-        req.getName(),
-        req.getSelectorCase() == GetModelVersionRequest.SelectorCase.VERSION,
-        req.getVersion(),
-        req.getSelectorCase() == GetModelVersionRequest.SelectorCase.ALIAS,
-        req.getAlias())) {
+    long v =
+        selected(
+            req.getName(),
+            req.getSelectorCase() == GetModelVersionRequest.SelectorCase.VERSION,
+            req.getVersion(),
+            req.getSelectorCase() == GetModelVersionRequest.SelectorCase.ALIAS,
+            req.getAlias());
+    if (v == 0) {
       out.onError(Status.NOT_FOUND.withDescription("no such version").asRuntimeException());
       return;
     }
-    out.onNext(GetModelVersionResponse.newBuilder().setModelVersion(meta).build());
+    out.onNext(
+        GetModelVersionResponse.newBuilder()
+            .setModelVersion(v == 2 ? challengerMeta : meta)
+            .build());
     out.onCompleted();
   }
 
@@ -104,7 +143,7 @@ final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistrySer
   public void listModels(ListModelsRequest req, StreamObserver<ListModelsResponse> out) {
     out.onNext(
         ListModelsResponse.newBuilder()
-            .addModels(Model.newBuilder().setName(name).setLatestVersion(1))
+            .addModels(Model.newBuilder().setName(name).setLatestVersion(hasChallenger() ? 2 : 1))
             .build());
     out.onCompleted();
   }
@@ -112,21 +151,25 @@ final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistrySer
   @Override
   public void downloadArtifact(
       DownloadArtifactRequest req, StreamObserver<DownloadArtifactResponse> out) {
-    if (!matches(
-        req.getName(),
-        req.getSelectorCase() == DownloadArtifactRequest.SelectorCase.VERSION,
-        req.getVersion(),
-        req.getSelectorCase() == DownloadArtifactRequest.SelectorCase.ALIAS,
-        req.getAlias())) {
+    long v =
+        selected(
+            req.getName(),
+            req.getSelectorCase() == DownloadArtifactRequest.SelectorCase.VERSION,
+            req.getVersion(),
+            req.getSelectorCase() == DownloadArtifactRequest.SelectorCase.ALIAS,
+            req.getAlias());
+    if (v == 0) {
       out.onError(Status.NOT_FOUND.withDescription("no such version").asRuntimeException());
       return;
     }
+    byte[] artifact = v == 2 ? challengerArtifact : this.artifact;
+    ModelVersion meta = v == 2 ? challengerMeta : this.meta;
     out.onNext(
         DownloadArtifactResponse.newBuilder()
             .setHeader(
                 FileHeader.newBuilder()
                     .setName(name)
-                    .setVersion(1)
+                    .setVersion(v)
                     .setSizeBytes(artifact.length)
                     .setSha256(meta.getArtifactSha256())
                     .setContentType("text/plain")
@@ -161,6 +204,14 @@ final class BenchModelRegistry extends ModelRegistryServiceGrpc.ModelRegistrySer
                 .setAlias(ALIAS)
                 .setVersion(1)
                 .setKind(AliasChangeKind.ALIAS_CHANGE_KIND_INITIAL));
+        if (hasChallenger()) {
+          initial.addChanges(
+              AliasChange.newBuilder()
+                  .setName(name)
+                  .setAlias(SHADOW_ALIAS)
+                  .setVersion(2)
+                  .setKind(AliasChangeKind.ALIAS_CHANGE_KIND_INITIAL));
+        }
       }
       out.onNext(initial.build());
     }

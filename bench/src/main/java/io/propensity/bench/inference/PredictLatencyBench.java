@@ -46,6 +46,11 @@ public final class PredictLatencyBench {
                             service default); compare starts a second service with the log off and
                             measures both in the same run (goals: log on within 1.1x p50, 1.3x p99
                             of log off; no drops)
+            --shadow off|compare  compare starts the service with the prediction log AND shadow
+                            scoring on (a second LightGBM model, seed 43, under the alias challenger)
+                            and a second one with both off, measured in the same run in ABBA slices
+                            (goals: p50 within 1.1x, p99 within 1.3x of both off; no shadow or log
+                            drops). Not combined with --prediction-log compare
           """;
   static final String MODEL = "purchase-7d";
   static final String EMPTY = "Health/Check";
@@ -97,21 +102,39 @@ public final class PredictLatencyBench {
       throw new IllegalArgumentException(
           "--prediction-log is on, off or compare: " + predictionLog);
     }
+    boolean shadow = args.string("shadow", "off").equals("compare");
+    if (!List.of("off", "compare").contains(args.string("shadow", "off"))) {
+      throw new IllegalArgumentException("--shadow is off or compare");
+    }
+    if (shadow && !predictionLog.equals("on")) {
+      throw new IllegalArgumentException(
+          "--shadow compare measures log and shadow on against both off: leave --prediction-log"
+              + " at on");
+    }
     args.done();
     System.out.println(Machine.describe());
 
     BenchModel.Trained model = options.train();
+    BenchModel.Trained challenger =
+        shadow ? BenchModel.train(options.rows(), options.trees(), options.leaves(), 43) : null;
     FeatureVector[] vectors = vectors(model);
 
     Path work = TempDirs.create("propensity-bench-inference-");
-    boolean compare = predictionLog.equals("compare");
-    try (BenchModelRegistry registry = BenchModelRegistry.start(MODEL, model, 3);
+    boolean compare = predictionLog.equals("compare") || shadow;
+    String on = shadow ? "log+shadow on" : "log on";
+    String off = shadow ? "both off" : "log off";
+    Map<String, String> serviceEnv =
+        new java.util.HashMap<>(logEnv(!predictionLog.equals("off"), work.resolve("service")));
+    if (shadow) {
+      serviceEnv.put("PROPENSITY_INFERENCE_SHADOW_ENABLED", "true");
+    }
+    try (BenchModelRegistry registry =
+            shadow
+                ? BenchModelRegistry.startWithChallenger(MODEL, model, challenger, 3)
+                : BenchModelRegistry.start(MODEL, model, 3);
         InferenceServiceProcess service =
             new InferenceServiceProcess(
-                registry.target(),
-                MODEL,
-                work.resolve("service"),
-                logEnv(!predictionLog.equals("off"), work.resolve("service")));
+                registry.target(), MODEL, work.resolve("service"), serviceEnv);
         InferenceServiceProcess unlogged =
             compare
                 ? new InferenceServiceProcess(
@@ -120,8 +143,10 @@ public final class PredictLatencyBench {
       System.out.println(
           "starting inference-service (registry "
               + registry.target()
-              + ", prediction log "
-              + (compare ? "on, and a second one with it off" : predictionLog)
+              + (shadow
+                  ? ", prediction log and shadow scoring on, and a second one with both off"
+                  : ", prediction log "
+                      + (compare ? "on, and a second one with it off" : predictionLog))
               + ")...");
       service.start(Duration.ofSeconds(120));
       if (unlogged != null) {
@@ -140,10 +165,14 @@ public final class PredictLatencyBench {
           throw new IllegalStateException(
               "unexpected probe answer (expected probability " + expected + "): " + probe);
         }
-        String inlineName = compare ? "Predict inline [log on]" : "Predict inline";
-        String explainedName = "Predict inline explain_top_k=" + k + (compare ? " [log on]" : "");
-        String inlineOff = "Predict inline [log off]";
-        String explainedOff = "Predict inline explain_top_k=" + k + " [log off]";
+        if (shadow) {
+          awaitShadow(service, channel, vectors[0], callDeadline);
+        }
+        String inlineName = compare ? "Predict inline [" + on + "]" : "Predict inline";
+        String explainedName =
+            "Predict inline explain_top_k=" + k + (compare ? " [" + on + "]" : "");
+        String inlineOff = "Predict inline [" + off + "]";
+        String explainedOff = "Predict inline explain_top_k=" + k + " [" + off + "]";
         List<LatencyLanes.Lane> lanes =
             new java.util.ArrayList<>(
                 List.of(
@@ -201,6 +230,9 @@ public final class PredictLatencyBench {
                 comparisons);
         if (!predictionLog.equals("off")) {
           met &= reportLog(service);
+        }
+        if (shadow) {
+          met &= reportShadow(service);
         }
         System.out.println("at the end, " + Machine.describe());
         if (!met) {
@@ -265,6 +297,62 @@ public final class PredictLatencyBench {
         p.sum("propensity_prediction_log_write_seconds", "quantile=\"" + q + "\"")
             .orElse(Double.NaN);
     return String.format(Locale.ROOT, "%.2f ms", s * 1000);
+  }
+
+  /**
+   * Waits (up to 60 s) until the service scores in the shadow: a Predict's answers reach the
+   * shadow's counter.
+   */
+  static void awaitShadow(
+      InferenceServiceProcess service, ManagedChannel channel, FeatureVector v, Duration deadline)
+      throws Exception {
+    InferenceServiceClient client = new InferenceServiceClient(channel, deadline);
+    String url = service.httpBase() + "/prometheus";
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < until) {
+      client.predict(inlineRequest(v, 0));
+      if (Prometheus.scrape(url).sum("propensity_shadow_scored_total").orElse(0) > 0) {
+        System.out.println("the challenger (version 2) scores in the shadow");
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the service did not load the challenger within 60 s");
+  }
+
+  /**
+   * What shadow scoring scored and dropped over the run, once its queue is empty (up to 30 s);
+   * false when anything was dropped.
+   */
+  static boolean reportShadow(InferenceServiceProcess service) throws Exception {
+    String url = service.httpBase() + "/prometheus";
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    Prometheus p = Prometheus.scrape(url);
+    while (p.sum("propensity_shadow_queued").orElse(0) > 0 && System.nanoTime() < until) {
+      Thread.sleep(200);
+      p = Prometheus.scrape(url);
+    }
+    double dropped = p.sum("propensity_shadow_dropped_total").orElse(Double.NaN);
+    System.out.printf(
+        Locale.ROOT,
+        "%n== shadow scoring (log+shadow service) ==%nscored %,.0f, dropped %,.0f (queue_full %,.0f,"
+            + " failed %,.0f, schema_mismatch %,.0f), still queued %,.0f; answer sent -> shadow"
+            + " logged mean %.2f ms, max %.2f ms (recent)%n",
+        p.sum("propensity_shadow_scored_total").orElse(Double.NaN),
+        dropped,
+        p.sum("propensity_shadow_dropped_total", "reason=\"queue_full\"").orElse(0),
+        p.sum("propensity_shadow_dropped_total", "reason=\"failed\"").orElse(0),
+        p.sum("propensity_shadow_dropped_total", "reason=\"schema_mismatch\"").orElse(0),
+        p.sum("propensity_shadow_queued").orElse(0),
+        p.sum("propensity_shadow_latency_seconds_sum").orElse(Double.NaN)
+            / p.sum("propensity_shadow_latency_seconds_count").orElse(Double.NaN)
+            * 1000,
+        p.sum("propensity_shadow_latency_seconds_max").orElse(Double.NaN) * 1000);
+    if (dropped != 0) {
+      System.out.println("GOAL MISSED: shadow scoring dropped requests at this rate.");
+      return false;
+    }
+    return true;
   }
 
   /** The model's training rows as inline feature vectors. */

@@ -43,8 +43,8 @@ public final class ClosedLoop {
 
   /**
    * Measures several calls under the same conditions: time is cut into slices, and the calls take
-   * turns slice by slice (A B A B …) until each had {@code durationEach}, so that a change in
-   * background load affects all of them alike. Returns one outcome per call, in order.
+   * turns slice by slice in ABBA order (A B, B A, …) until each had {@code durationEach}, so that a
+   * change in background load affects all of them alike. Returns one outcome per call, in order.
    */
   public static List<Outcome> alternate(
       List<String> names,
@@ -69,9 +69,9 @@ public final class ClosedLoop {
   }
 
   /**
-   * Runs the lanes named {@code names} slice by slice in turns (A B A B …) until each had {@code
-   * durationEach}, and merges each lane's slices into one outcome: the common part of the
-   * closed-loop and the fixed-rate {@code alternate}.
+   * Runs the lanes named {@code names} slice by slice in turns, in ABBA order (A B, B A, A B …)
+   * until each had {@code durationEach}, and merges each lane's slices into one outcome: the common
+   * part of the closed-loop and the fixed-rate {@code alternate}.
    */
   public static List<Outcome> interleave(
       List<String> names, Duration durationEach, Duration slice, long seed, Slice lane)
@@ -87,7 +87,10 @@ public final class ClosedLoop {
     }
     long slices = Math.max(1, durationEach.toNanos() / slice.toNanos());
     for (long s = 0; s < slices; s++) {
-      for (int i = 0; i < n; i++) {
+      for (int k = 0; k < n; k++) {
+        // ABBA: every other round runs the lanes in reverse, so that neither lane always follows
+        // the other (a trend in background load or a warm-up effect cancels out)
+        int i = s % 2 == 0 ? k : n - 1 - k;
         Outcome o = lane.run(i, slice, seed + s * n + i);
         hist.get(i).add(o.latencies());
         errors[i] += o.errors();

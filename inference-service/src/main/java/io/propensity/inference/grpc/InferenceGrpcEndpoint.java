@@ -23,9 +23,11 @@ import io.propensity.inference.scoring.RowOutcome;
 import io.propensity.inference.scoring.Scorer;
 import io.propensity.inference.serving.ServedModel;
 import io.propensity.inference.serving.ServedModels;
+import io.propensity.inference.shadow.ShadowScorer;
 import jakarta.inject.Named;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import propensity.inference.v1.ExplainRequest;
 import propensity.inference.v1.ExplainResponse;
@@ -55,6 +57,7 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
   private final ExecutorService rankers;
   private final PredictionRecorder recorder;
   private final DriftService drift;
+  private final Optional<ShadowScorer> shadow;
 
   InferenceGrpcEndpoint(
       Scorer scorer,
@@ -63,7 +66,8 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
       ServedModels models,
       @Named(TaskExecutors.BLOCKING) ExecutorService rankers,
       PredictionRecorder recorder,
-      DriftService drift) {
+      DriftService drift,
+      Optional<ShadowScorer> shadow) {
     this.scorer = scorer;
     this.live = live;
     this.ranker = ranker;
@@ -71,6 +75,7 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
     this.rankers = rankers;
     this.recorder = recorder;
     this.drift = drift;
+    this.shadow = shadow;
   }
 
   @Override
@@ -81,11 +86,15 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
             InferenceProtoMapper.modelName(req.getModelName()),
             InferenceProtoMapper.toInput(req.getInput()),
             req.getExplainTopK());
-    if (recorder.sampled(ServedEndpoint.PREDICT)) {
+    boolean sampled = recorder.sampled(ServedEndpoint.PREDICT);
+    if (sampled) {
       recorder.predicted(requestId, p);
     }
     out.onNext(InferenceProtoMapper.toResponse(p, requestId));
     out.onCompleted();
+    if (sampled && shadow.isPresent()) {
+      shadow.get().predicted(requestId, p);
+    }
   }
 
   @Override
@@ -96,11 +105,15 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
             InferenceProtoMapper.modelName(req.getModelName()),
             InferenceProtoMapper.toInputs(req.getInputsList()),
             req.getExplainTopK());
-    if (recorder.sampled(ServedEndpoint.PREDICT_BATCH)) {
+    boolean sampled = recorder.sampled(ServedEndpoint.PREDICT_BATCH);
+    if (sampled) {
       recorder.batch(requestId, outcomes);
     }
     out.onNext(InferenceProtoMapper.toBatchResponse(outcomes, requestId));
     out.onCompleted();
+    if (sampled && shadow.isPresent()) {
+      shadow.get().batch(requestId, outcomes);
+    }
   }
 
   @Override
@@ -115,7 +128,10 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
                         "the served-prediction log is disabled on this replica"
                             + " (propensity.inference.prediction-log.enabled=false)"));
     out.onNext(
-        PredictionLogProtoMapper.toProto(log.store().list(PredictionLogProtoMapper.toQuery(req))));
+        PredictionLogProtoMapper.toProto(
+            log.store()
+                .list(
+                    PredictionLogProtoMapper.toQuery(req), PredictionLogProtoMapper.toAlias(req))));
     out.onCompleted();
   }
 
@@ -225,8 +241,10 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
             session =
                 live.open(InferenceProtoMapper.modelName(req.getModelName()), req.getExplainTopK());
           }
-          for (StreamOutcome o :
-              session.apply(InferenceProtoMapper.toEvents(req.getEventsList()))) {
+          List<StreamOutcome> outcomes =
+              session.apply(InferenceProtoMapper.toEvents(req.getEventsList()));
+          long first = answered;
+          for (StreamOutcome o : outcomes) {
             if (cancelled[0]) {
               return;
             }
@@ -235,6 +253,9 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
             }
             answered++;
             out.onNext(InferenceProtoMapper.toProto(o, requestId));
+          }
+          if (sampled && shadow.isPresent()) {
+            shadow.get().streamed(requestId, first, outcomes);
           }
           if (out.isReady()) {
             out.request(1);

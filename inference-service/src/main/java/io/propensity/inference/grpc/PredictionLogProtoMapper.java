@@ -59,6 +59,19 @@ final class PredictionLogProtoMapper {
         r.getPageSize() == 0 ? 1_000 : r.getPageSize());
   }
 
+  /** The alias a listing is limited to; empty means every alias. */
+  static Optional<String> toAlias(ListServedPredictionsRequest r) {
+    String a = r.getModelAlias();
+    if (a.isEmpty()) {
+      return Optional.empty();
+    }
+    if (a.length() > 64) {
+      throw InvalidInputException.of(
+          "model_alias", a.length() + " characters, at most 64 are allowed");
+    }
+    return Optional.of(a);
+  }
+
   private static Instant instant(com.google.protobuf.Timestamp t, String field) {
     EventProtoMapper.timestampProblem(t)
         .ifPresent(

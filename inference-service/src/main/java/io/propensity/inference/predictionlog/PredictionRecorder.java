@@ -177,7 +177,7 @@ public final class PredictionRecorder implements AutoCloseable {
   }
 
   /** The names (and for a table's model, categorical levels) of a version's vectors. */
-  LoggedSchema schemaOf(ServedModel m) {
+  public LoggedSchema schemaOf(ServedModel m) {
     String hash = m.descriptor().schemaHash();
     LoggedSchema known = schemas.get(hash);
     if (known != null) {

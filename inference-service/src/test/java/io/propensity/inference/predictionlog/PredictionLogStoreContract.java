@@ -184,6 +184,44 @@ public abstract class PredictionLogStoreContract {
   }
 
   @Test
+  void filtersByAliasSoShadowAnswersCanBeKeptApart() {
+    ServedPrediction served = prediction("r", 0, T0, "u1", "purchase-7d", 1, ENGINE, new double[2]);
+    ServedPrediction shadow =
+        new ServedPrediction(
+            "r",
+            0,
+            T0,
+            ServedEndpoint.PREDICT,
+            Optional.of("u1"),
+            "purchase-7d",
+            2,
+            "challenger",
+            ENGINE,
+            new double[2],
+            0.75,
+            true,
+            0.5,
+            false,
+            List.of());
+    store.append(List.of(served, shadow));
+
+    PredictionQuery all = PredictionQuery.all(10);
+    assertThat(store.list(all, Optional.of("challenger")).predictions())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.modelVersion()).isEqualTo(2);
+              assertThat(p.probability()).isEqualTo(0.75);
+            });
+    assertThat(store.list(all, Optional.of("production")).predictions())
+        .singleElement()
+        .extracting(ServedPrediction::modelVersion)
+        .isEqualTo(1L);
+    assertThat(store.list(all, Optional.empty()).predictions()).hasSize(2);
+    assertThat(store.list(all, Optional.of("staging")).predictions()).isEmpty();
+  }
+
+  @Test
   void pagesCoverEveryRecordOnceInOrder() {
     List<ServedPrediction> all = new ArrayList<>();
     for (int i = 0; i < 25; i++) {

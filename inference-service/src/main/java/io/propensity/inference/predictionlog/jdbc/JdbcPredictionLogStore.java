@@ -159,6 +159,11 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
 
   @Override
   public PredictionPage list(PredictionQuery q) {
+    return list(q, Optional.empty());
+  }
+
+  @Override
+  public PredictionPage list(PredictionQuery q, Optional<String> modelAlias) {
     StringBuilder sql =
         new StringBuilder(
             "SELECT id, request_id, row_index, served_at_micros, endpoint, user_id, model_name,"
@@ -173,6 +178,7 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
     q.from().ifPresent(t -> add(sql, args, " AND served_at_micros >= ?", micros(t)));
     q.to().ifPresent(t -> add(sql, args, " AND served_at_micros < ?", micros(t)));
     q.userId().ifPresent(u -> add(sql, args, " AND user_id = ?", u));
+    modelAlias.ifPresent(a -> add(sql, args, " AND model_alias = ?", a));
     sql.append(" ORDER BY id LIMIT ?");
     args.add(q.limit() + 1);
     List<ServedPrediction> out = new ArrayList<>();

@@ -1,0 +1,114 @@
+package io.propensity.inference.shadow;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.propensity.inference.config.InferenceConfiguration;
+import io.propensity.inference.config.RegistryClientConfiguration;
+import io.propensity.inference.predictionlog.PredictionRecorder;
+import io.propensity.inference.reload.ModelLoader;
+import io.propensity.inference.reload.ModelReloader;
+import io.propensity.inference.reload.ModelSource;
+import io.propensity.inference.reload.RefusalReason;
+import io.propensity.inference.reload.ReloadListener;
+import io.propensity.inference.serving.ServedModel;
+import io.propensity.inference.serving.ServedModels;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires shadow scoring when {@code propensity.inference.shadow.enabled=true}: a second set of
+ * served versions following the shadow alias, loaded, validated and hot-reloaded exactly like
+ * production's (same loader, same refusals), and the scorer the endpoints hand answers to.
+ */
+@Factory
+class ShadowFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(ShadowFactory.class);
+
+  /** Created with the context so that the shadow alias is followed from the start. */
+  @Context
+  @Requires(property = "propensity.inference.shadow.enabled", value = "true")
+  @Bean(preDestroy = "close")
+  ShadowScorer shadowScorer(
+      ShadowConfiguration config,
+      InferenceConfiguration inference,
+      RegistryClientConfiguration registry,
+      ModelSource source,
+      ModelLoader loader,
+      PredictionRecorder recorder,
+      MeterRegistry meters) {
+    if (config.alias().equals(inference.alias())) {
+      throw new IllegalArgumentException(
+          "propensity.inference.shadow.alias must differ from propensity.inference.alias ('"
+              + inference.alias()
+              + "')");
+    }
+    if (recorder.log().isEmpty()) {
+      throw new IllegalArgumentException(
+          "propensity.inference.shadow.enabled=true needs the served-prediction log, where shadow"
+              + " answers are written: set propensity.inference.prediction-log.enabled=true");
+    }
+    ServedModels shadows = new ServedModels(inference.defaultModel());
+    ShadowScorer scorer = new ShadowScorer(config, shadows, recorder, meters);
+    ModelReloader reloader =
+        new ModelReloader(
+            source,
+            loader,
+            shadows,
+            new ModelReloader.Settings(
+                config.alias(),
+                inference.modelsOrAll(),
+                registry.pollInterval(),
+                registry.reconnectInitialBackoff(),
+                registry.reconnectMaxBackoff()),
+            new ShadowReloads(meters));
+    scorer.stopFirst(reloader);
+    LOG.info(
+        "shadow scoring on: versions under alias '{}' score {} of logged requests beside '{}',"
+            + " {} thread(s), queue {}",
+        config.alias(),
+        config.sampleRate(),
+        inference.alias(),
+        config.threads(),
+        config.queueCapacity());
+    reloader.start();
+    return scorer;
+  }
+
+  /** Counts shadow loads ({@code propensity_shadow_reloads_total{outcome}}). */
+  private static final class ShadowReloads implements ReloadListener {
+    private final MeterRegistry meters;
+
+    ShadowReloads(MeterRegistry meters) {
+      this.meters = meters;
+    }
+
+    private void count(String outcome, String reason) {
+      Counter.builder("propensity.shadow.reloads")
+          .description("Attempts to load a shadow version, by outcome")
+          .tag("outcome", outcome)
+          .tag("reason", reason)
+          .register(meters)
+          .increment();
+    }
+
+    @Override
+    public void loaded(ServedModel model, Duration took) {
+      count("loaded", "none");
+    }
+
+    @Override
+    public void refused(String name, long version, RefusalReason reason, String message) {
+      count("refused", reason.tag());
+    }
+
+    @Override
+    public void failed(String name, long version, String message) {
+      count("failed", "none");
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package io.propensity.inference.shadow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.propensity.engine.features.FeatureCatalog;
+import io.propensity.inference.predictionlog.PredictionLog;
+import io.propensity.inference.predictionlog.PredictionLogConfiguration;
+import io.propensity.inference.predictionlog.PredictionQuery;
+import io.propensity.inference.predictionlog.PredictionRecorder;
+import io.propensity.inference.predictionlog.ServedPrediction;
+import io.propensity.inference.predictionlog.jdbc.JdbcPredictionLogStore;
+import io.propensity.inference.scoring.Prediction;
+import io.propensity.inference.serving.ArtifactFormat;
+import io.propensity.inference.serving.ModelDescriptor;
+import io.propensity.inference.serving.ServedModel;
+import io.propensity.inference.serving.ServedModels;
+import io.propensity.inference.testing.FakeScoringModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The shadow scorer's queue: full means dropped and counted, never a blocked caller. */
+class ShadowScorerTest {
+  static final int N = FeatureCatalog.schema().size();
+  static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
+
+  final MeterRegistry meters = new SimpleMeterRegistry();
+  final CountDownLatch release = new CountDownLatch(1);
+  final CountDownLatch entered = new CountDownLatch(1);
+  PredictionRecorder recorder;
+  ShadowScorer shadow;
+
+  static ModelDescriptor descriptor(long version, String schemaHash) {
+    return new ModelDescriptor(
+        "m",
+        version,
+        schemaHash,
+        List.of(),
+        Optional.empty(),
+        0.5,
+        ArtifactFormat.LIGHTGBM_TEXT,
+        "sha",
+        1,
+        List.of(),
+        Optional.empty());
+  }
+
+  /** A shadow model whose first score waits until the test lets it go. */
+  final class BlockingModel extends FakeScoringModel {
+    BlockingModel() {
+      super(N);
+    }
+
+    @Override
+    public double predictProbability(double[] row) {
+      entered.countDown();
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return 1 - super.predictProbability(row);
+    }
+  }
+
+  void start(int capacity, String shadowSchemaHash) throws Exception {
+    Path dir = Files.createTempDirectory("shadow-unit");
+    PredictionLog log =
+        new PredictionLog(
+            new PredictionLogConfiguration(
+                true,
+                "",
+                "",
+                "",
+                1.0,
+                -1,
+                -1,
+                -1,
+                -1,
+                0,
+                1000,
+                100,
+                Duration.ofMillis(10),
+                Duration.ZERO),
+            JdbcPredictionLogStore.open("jdbc:sqlite:" + dir.resolve("p.db"), "", ""),
+            meters,
+            Clock.systemUTC());
+    recorder = new PredictionRecorder(Optional.of(log));
+    ServedModels shadows = new ServedModels("m");
+    shadows.swapIn(
+        new ServedModel(
+            descriptor(2, shadowSchemaHash),
+            new BlockingModel(),
+            FeatureCatalog.schema(),
+            "challenger",
+            "sha",
+            NOW));
+    shadow =
+        new ShadowScorer(
+            new ShadowConfiguration(true, "challenger", 1.0, capacity, 1),
+            shadows,
+            recorder,
+            meters);
+  }
+
+  @AfterEach
+  void close() {
+    release.countDown();
+    if (shadow != null) {
+      shadow.close();
+    }
+    if (recorder != null) {
+      recorder.close();
+    }
+  }
+
+  static final ServedModel PRODUCTION =
+      new ServedModel(
+          descriptor(1, FeatureCatalog.schema().versionHash()),
+          new FakeScoringModel(N),
+          FeatureCatalog.schema(),
+          "production",
+          "sha",
+          NOW);
+
+  static Prediction served(double value) {
+    double[] row = new double[N];
+    row[0] = value;
+    return new Prediction(
+        Optional.of("u"),
+        value,
+        value >= 0.5,
+        0.5,
+        "m",
+        1,
+        false,
+        List.of(),
+        Optional.empty(),
+        new Prediction.ServedBy(PRODUCTION, row));
+  }
+
+  double dropped(String reason) {
+    return meters.get("propensity.shadow.dropped").tag("reason", reason).counter().count();
+  }
+
+  List<ServedPrediction> logged() {
+    return recorder.log().orElseThrow().store().list(PredictionQuery.all(1000)).predictions();
+  }
+
+  @Test
+  void aFullQueueDropsAndCountsWithoutBlockingTheCaller() throws Exception {
+    start(2, FeatureCatalog.schema().versionHash());
+    shadow.predicted("busy", served(0.1));
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue(); // the one thread is now held
+    shadow.predicted("queued-1", served(0.2));
+    shadow.predicted("queued-2", served(0.3));
+    long started = System.nanoTime();
+    for (int i = 0; i < 5; i++) {
+      shadow.predicted("dropped-" + i, served(0.4));
+    }
+    assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(1));
+    assertThat(dropped("queue_full")).isEqualTo(5);
+
+    release.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> logged().size() == 3);
+    assertThat(logged())
+        .extracting(ServedPrediction::requestId)
+        .containsExactlyInAnyOrder("busy", "queued-1", "queued-2");
+    assertThat(logged())
+        .allSatisfy(
+            p -> {
+              assertThat(p.modelAlias()).isEqualTo("challenger");
+              assertThat(p.modelVersion()).isEqualTo(2);
+              assertThat(p.rowIndex()).isZero();
+            });
+    assertThat(logged().stream().filter(p -> p.requestId().equals("queued-2")).findFirst())
+        .get()
+        .extracting(ServedPrediction::probability)
+        .isEqualTo(0.7);
+    assertThat(meters.get("propensity.shadow.scored").counter().count()).isEqualTo(3);
+  }
+
+  @Test
+  void aShadowOfAnotherSchemaIsNotScoredButCounted() throws Exception {
+    start(10, "another-schema");
+    release.countDown();
+    shadow.predicted("r", served(0.1));
+    await().atMost(Duration.ofSeconds(10)).until(() -> dropped("schema_mismatch") == 1);
+    assertThat(logged()).isEmpty();
+  }
+}
