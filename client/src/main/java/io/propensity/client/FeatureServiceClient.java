@@ -259,6 +259,12 @@ public final class FeatureServiceClient implements AutoCloseable {
     return getUserHistory(req.build());
   }
 
+  /** The outcomes of served predictions, labelled as training sets label (GetOutcomes). */
+  public propensity.features.v1.GetOutcomesResponse getOutcomes(
+      propensity.features.v1.GetOutcomesRequest request) {
+    return blocking().getOutcomes(request);
+  }
+
   /** Records a campaign with its targeted and control users (RecordCampaign). */
   public propensity.features.v1.RecordCampaignResponse recordCampaign(
       propensity.features.v1.RecordCampaignRequest request) {
