@@ -9,6 +9,7 @@ const PAGES = [
   ['score', '/score.html', 'Score a row'],
   ['live', '/live.html', 'Live'],
   ['campaigns', '/campaigns.html', 'Campaigns'],
+  ['live-performance', '/live-performance.html', 'Live performance'],
 ];
 
 window.dashboard = { charts: {} };

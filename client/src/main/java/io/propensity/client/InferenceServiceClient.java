@@ -105,4 +105,10 @@ public final class InferenceServiceClient {
   public ListServedPredictionsResponse listServedPredictions(ListServedPredictionsRequest request) {
     return blocking().listServedPredictions(request);
   }
+
+  /** Live quality of a model from its served predictions joined to outcomes (GetLiveMetrics). */
+  public propensity.inference.v1.GetLiveMetricsResponse getLiveMetrics(
+      propensity.inference.v1.GetLiveMetricsRequest request) {
+    return blocking().getLiveMetrics(request);
+  }
 }

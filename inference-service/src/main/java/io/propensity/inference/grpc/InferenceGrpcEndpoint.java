@@ -10,6 +10,8 @@ import io.propensity.common.grpc.GrpcErrors;
 import io.propensity.common.grpc.ServerStreams;
 import io.propensity.inference.live.LiveScoring;
 import io.propensity.inference.live.StreamOutcome;
+import io.propensity.inference.outcomes.LiveOutcomes;
+import io.propensity.inference.outcomes.metrics.LiveMetricsService;
 import io.propensity.inference.predictionlog.PredictionLog;
 import io.propensity.inference.predictionlog.PredictionRecorder;
 import io.propensity.inference.predictionlog.ServedEndpoint;
@@ -28,6 +30,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import propensity.inference.v1.ExplainRequest;
 import propensity.inference.v1.ExplainResponse;
+import propensity.inference.v1.GetLiveMetricsRequest;
+import propensity.inference.v1.GetLiveMetricsResponse;
 import propensity.inference.v1.GetModelInfoRequest;
 import propensity.inference.v1.GetModelInfoResponse;
 import propensity.inference.v1.InferenceServiceGrpc;
@@ -51,6 +55,7 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
   private final ServedModels models;
   private final ExecutorService rankers;
   private final PredictionRecorder recorder;
+  private final LiveOutcomes outcomes;
 
   InferenceGrpcEndpoint(
       Scorer scorer,
@@ -58,7 +63,9 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
       TargetRanker ranker,
       ServedModels models,
       @Named(TaskExecutors.BLOCKING) ExecutorService rankers,
-      PredictionRecorder recorder) {
+      PredictionRecorder recorder,
+      LiveOutcomes outcomes) {
+    this.outcomes = outcomes;
     this.scorer = scorer;
     this.live = live;
     this.ranker = ranker;
@@ -110,6 +117,22 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
                             + " (propensity.inference.prediction-log.enabled=false)"));
     out.onNext(
         PredictionLogProtoMapper.toProto(log.store().list(PredictionLogProtoMapper.toQuery(req))));
+    out.onCompleted();
+  }
+
+  @Override
+  public void getLiveMetrics(
+      GetLiveMetricsRequest req, StreamObserver<GetLiveMetricsResponse> out) {
+    LiveMetricsService metrics =
+        outcomes
+            .metrics()
+            .orElseThrow(
+                () ->
+                    new FailedPreconditionException(
+                        "live metrics need the served-prediction log, which is disabled on this"
+                            + " replica (propensity.inference.prediction-log.enabled=false)"));
+    out.onNext(
+        LiveMetricsProtoMapper.toProto(metrics.metrics(LiveMetricsProtoMapper.toQuery(req))));
     out.onCompleted();
   }
 
