@@ -10,6 +10,7 @@ const PAGES = [
   ['live', '/live.html', 'Live'],
   ['campaigns', '/campaigns.html', 'Campaigns'],
   ['drift', '/drift.html', 'Drift'],
+  ['live-performance', '/live-performance.html', 'Live performance'],
 ];
 
 window.dashboard = { charts: {} };

@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       ExplainCommand.class,
       TargetsCommand.class,
       CampaignsCommand.class,
+      LiveMetricsCommand.class,
       PredictionsCommand.class,
       DriftCommand.class,
       ReplayCommand.class,

@@ -335,6 +335,12 @@ public final class FeatureServiceClient implements AutoCloseable {
     return getUserHistory(req.build());
   }
 
+  /** The outcomes of served predictions, labelled as training sets label (GetOutcomes). */
+  public propensity.features.v1.GetOutcomesResponse getOutcomes(
+      propensity.features.v1.GetOutcomesRequest request) {
+    return blocking().getOutcomes(request);
+  }
+
   /** Every recorded campaign, newest first (ListCampaigns). */
   public propensity.features.v1.ListCampaignsResponse listCampaigns() {
     return blocking()

@@ -111,4 +111,10 @@ public final class InferenceServiceClient {
       propensity.inference.v1.GetDriftRequest request) {
     return blocking().getDrift(request);
   }
+
+  /** Live quality of a model from its served predictions joined to outcomes (GetLiveMetrics). */
+  public propensity.inference.v1.GetLiveMetricsResponse getLiveMetrics(
+      propensity.inference.v1.GetLiveMetricsRequest request) {
+    return blocking().getLiveMetrics(request);
+  }
 }

@@ -16,6 +16,7 @@ import io.propensity.feature.ingest.Ingestor;
 import io.propensity.feature.online.InMemoryOnlineFeatureStore;
 import io.propensity.feature.online.OnlineFeatureStore;
 import io.propensity.feature.online.OnlineFeatures;
+import io.propensity.feature.outcome.Outcomes;
 import io.propensity.feature.overview.DataOverviewService;
 import io.propensity.feature.snapshot.OnlineSnapshotter;
 import io.propensity.feature.store.EventStore;
@@ -117,6 +118,11 @@ class FeatureServiceFactory {
   @Singleton
   TrainingSets trainingSets(EventStore events) {
     return new TrainingSets(events);
+  }
+
+  @Singleton
+  Outcomes outcomes(EventStore events) {
+    return new Outcomes(events);
   }
 
   @Singleton

@@ -14,6 +14,7 @@ import io.propensity.feature.campaign.Campaigns;
 import io.propensity.feature.ingest.IngestTally;
 import io.propensity.feature.ingest.Ingestor;
 import io.propensity.feature.online.OnlineFeatures;
+import io.propensity.feature.outcome.Outcomes;
 import io.propensity.feature.overview.DataOverviewService;
 import io.propensity.feature.trainingset.TrainingSetPlan;
 import io.propensity.feature.trainingset.TrainingSetSummary;
@@ -36,6 +37,8 @@ import propensity.features.v1.GetFeatureSchemaRequest;
 import propensity.features.v1.GetFeatureSchemaResponse;
 import propensity.features.v1.GetOnlineFeaturesRequest;
 import propensity.features.v1.GetOnlineFeaturesResponse;
+import propensity.features.v1.GetOutcomesRequest;
+import propensity.features.v1.GetOutcomesResponse;
 import propensity.features.v1.GetUserHistoryRequest;
 import propensity.features.v1.GetUserHistoryResponse;
 import propensity.features.v1.IngestEventsRequest;
@@ -67,6 +70,7 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
   private final Clock clock;
   private final ExecutorService builders;
   private final Campaigns campaigns;
+  private final Outcomes outcomes;
 
   FeatureGrpcEndpoint(
       Ingestor ingestor,
@@ -76,7 +80,9 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
       UserDirectory users,
       Clock clock,
       @Named(TaskExecutors.BLOCKING) ExecutorService builders,
-      Campaigns campaigns) {
+      Campaigns campaigns,
+      Outcomes outcomes) {
+    this.outcomes = outcomes;
     this.builders = builders;
     this.campaigns = campaigns;
     this.ingestor = ingestor;
@@ -186,6 +192,12 @@ final class FeatureGrpcEndpoint extends FeatureServiceGrpc.FeatureServiceImplBas
   @Override
   public void listCampaigns(ListCampaignsRequest req, StreamObserver<ListCampaignsResponse> out) {
     out.onNext(CampaignProtoMapper.toListResponse(campaigns.list()));
+    out.onCompleted();
+  }
+
+  @Override
+  public void getOutcomes(GetOutcomesRequest req, StreamObserver<GetOutcomesResponse> out) {
+    out.onNext(OutcomeProtoMapper.toResponse(outcomes.label(OutcomeProtoMapper.toRequest(req))));
     out.onCompleted();
   }
 

@@ -11,6 +11,8 @@ import io.propensity.common.grpc.ServerStreams;
 import io.propensity.inference.drift.DriftService;
 import io.propensity.inference.live.LiveScoring;
 import io.propensity.inference.live.StreamOutcome;
+import io.propensity.inference.outcomes.LiveOutcomes;
+import io.propensity.inference.outcomes.metrics.LiveMetricsService;
 import io.propensity.inference.predictionlog.PredictionLog;
 import io.propensity.inference.predictionlog.PredictionRecorder;
 import io.propensity.inference.predictionlog.ServedEndpoint;
@@ -33,6 +35,8 @@ import propensity.inference.v1.ExplainRequest;
 import propensity.inference.v1.ExplainResponse;
 import propensity.inference.v1.GetDriftRequest;
 import propensity.inference.v1.GetDriftResponse;
+import propensity.inference.v1.GetLiveMetricsRequest;
+import propensity.inference.v1.GetLiveMetricsResponse;
 import propensity.inference.v1.GetModelInfoRequest;
 import propensity.inference.v1.GetModelInfoResponse;
 import propensity.inference.v1.InferenceServiceGrpc;
@@ -58,6 +62,7 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
   private final PredictionRecorder recorder;
   private final DriftService drift;
   private final Optional<ShadowScorer> shadow;
+  private final LiveOutcomes outcomes;
 
   InferenceGrpcEndpoint(
       Scorer scorer,
@@ -67,7 +72,9 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
       @Named(TaskExecutors.BLOCKING) ExecutorService rankers,
       PredictionRecorder recorder,
       DriftService drift,
-      Optional<ShadowScorer> shadow) {
+      Optional<ShadowScorer> shadow,
+      LiveOutcomes outcomes) {
+    this.outcomes = outcomes;
     this.scorer = scorer;
     this.live = live;
     this.ranker = ranker;
@@ -140,6 +147,22 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
     DriftProtoMapper.Query q = DriftProtoMapper.toQuery(req);
     out.onNext(
         DriftProtoMapper.toProto(drift.drift(q.model(), q.version(), q.alias(), q.window())));
+    out.onCompleted();
+  }
+
+  @Override
+  public void getLiveMetrics(
+      GetLiveMetricsRequest req, StreamObserver<GetLiveMetricsResponse> out) {
+    LiveMetricsService metrics =
+        outcomes
+            .metrics()
+            .orElseThrow(
+                () ->
+                    new FailedPreconditionException(
+                        "live metrics need the served-prediction log, which is disabled on this"
+                            + " replica (propensity.inference.prediction-log.enabled=false)"));
+    out.onNext(
+        LiveMetricsProtoMapper.toProto(metrics.metrics(LiveMetricsProtoMapper.toQuery(req))));
     out.onCompleted();
   }
 

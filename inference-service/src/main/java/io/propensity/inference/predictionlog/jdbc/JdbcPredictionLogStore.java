@@ -93,6 +93,11 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
     return dialect;
   }
 
+  /** The log's database, shared with the outcome join (its own tables, same migrations). */
+  public javax.sql.DataSource dataSource() {
+    return ds;
+  }
+
   @Override
   public void append(List<ServedPrediction> batch) {
     if (batch.isEmpty()) {

@@ -1,0 +1,28 @@
+package io.propensity.inference.outcomes;
+
+import io.propensity.common.testing.TestPostgres;
+import io.propensity.inference.predictionlog.jdbc.JdbcPredictionLogStore;
+import org.junit.jupiter.api.AfterEach;
+
+/** The outcome join on PostgreSQL (PROPENSITY_TEST_PG_*), two replicas sharing it. */
+class PostgresOutcomeJoinIT extends OutcomeJoinContract {
+  private TestPostgres.Database db;
+
+  @Override
+  protected JdbcPredictionLogStore openEmpty() {
+    db = TestPostgres.freshSchema(TestPostgres.configured());
+    return openAgain();
+  }
+
+  @Override
+  protected JdbcPredictionLogStore openAgain() {
+    return JdbcPredictionLogStore.open(db.jdbcUrl(), db.user(), db.password());
+  }
+
+  @AfterEach
+  void dropSchema() {
+    if (db != null) {
+      TestPostgres.drop(db);
+    }
+  }
+}
