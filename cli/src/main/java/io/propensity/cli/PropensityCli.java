@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       ExplainCommand.class,
       TargetsCommand.class,
       CampaignsCommand.class,
+      ChallengerCommand.class,
       PredictionsCommand.class,
       ReplayCommand.class,
       BenchCommand.class,
