@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       TargetsCommand.class,
       CampaignsCommand.class,
       LiveMetricsCommand.class,
+      ChallengerCommand.class,
       PredictionsCommand.class,
       DriftCommand.class,
       ReplayCommand.class,

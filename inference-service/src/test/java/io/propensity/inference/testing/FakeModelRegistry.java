@@ -219,6 +219,37 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
     }
   }
 
+  /** The version {@code alias} of {@code name} points at; 0 when none. */
+  public synchronized long alias(String name, String alias) {
+    return aliases.getOrDefault(name, Map.of()).getOrDefault(alias, 0L);
+  }
+
+  /** SetAlias with its compare-and-set guard (expected_current_version), as the registry has it. */
+  @Override
+  public void setAlias(
+      propensity.registry.v1.SetAliasRequest req,
+      StreamObserver<propensity.registry.v1.SetAliasResponse> out) {
+    synchronized (this) {
+      long current = alias(req.getName(), req.getAlias());
+      if (req.getExpectedCurrentVersion() > 0 && current != req.getExpectedCurrentVersion()) {
+        out.onError(
+            Status.FAILED_PRECONDITION
+                .withDescription(
+                    req.getAlias()
+                        + " points at "
+                        + current
+                        + ", not "
+                        + req.getExpectedCurrentVersion())
+                .asRuntimeException());
+        return;
+      }
+      setAlias(req.getName(), req.getAlias(), req.getVersion());
+      out.onNext(
+          propensity.registry.v1.SetAliasResponse.newBuilder().setPreviousVersion(current).build());
+    }
+    out.onCompleted();
+  }
+
   /** Fails every open watch stream with UNAVAILABLE, as a registry restart would. */
   public synchronized void breakWatchStreams() {
     for (ServerCallStreamObserver<WatchModelsResponse> w : watchers) {
