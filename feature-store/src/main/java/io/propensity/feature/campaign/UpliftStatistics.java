@@ -1,5 +1,6 @@
 package io.propensity.feature.campaign;
 
+import io.propensity.common.stats.StandardNormal;
 import java.util.Optional;
 
 /**
@@ -74,7 +75,7 @@ public final class UpliftStatistics {
       return 1;
     }
     double z = ((double) x1 / n1 - (double) x2 / n2) / se;
-    return Math.min(1, erfc(Math.abs(z) / Math.sqrt(2)));
+    return Math.min(1, StandardNormal.erfc(Math.abs(z) / Math.sqrt(2)));
   }
 
   /** Uplift of targeted (x1 of n1) over control (x2 of n2) at 95%; both groups non-empty. */
@@ -99,38 +100,6 @@ public final class UpliftStatistics {
         relative,
         relativeInterval,
         twoProportionPValue(x1, n1, x2, n2));
-  }
-
-  /**
-   * Complementary error function, fractional error below 1.2e-7 everywhere (a Chebyshev fit of
-   * erfc, as in Numerical Recipes' erfcc): ample for a p-value.
-   */
-  static double erfc(double x) {
-    double z = Math.abs(x);
-    double t = 1 / (1 + 0.5 * z);
-    double poly =
-        -z * z
-            - 1.26551223
-            + t
-                * (1.00002368
-                    + t
-                        * (0.37409196
-                            + t
-                                * (0.09678418
-                                    + t
-                                        * (-0.18628806
-                                            + t
-                                                * (0.27886807
-                                                    + t
-                                                        * (-1.13520398
-                                                            + t
-                                                                * (1.48851587
-                                                                    + t
-                                                                        * (-0.82215223
-                                                                            + t
-                                                                                * 0.17087277))))))));
-    double r = t * Math.exp(poly);
-    return x >= 0 ? r : 2 - r;
   }
 
   private static double square(double v) {

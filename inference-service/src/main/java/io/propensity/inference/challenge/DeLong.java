@@ -1,5 +1,6 @@
 package io.propensity.inference.challenge;
 
+import io.propensity.common.stats.StandardNormal;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
@@ -31,6 +32,61 @@ public final class DeLong {
     if (!(level > 0 && level < 1)) {
       throw new IllegalArgumentException("level is " + level + "; expected a value in (0, 1)");
     }
+    Components ca = components(a, labels);
+    Components cb = components(b, labels);
+    double variance =
+        differenceVariance(ca.v10(), cb.v10()) / ca.v10().length
+            + differenceVariance(ca.v01(), cb.v01()) / ca.v01().length;
+    double difference = ca.auc() - cb.auc();
+    double se = Math.sqrt(Math.max(variance, 0));
+    double zCrit = StandardNormal.quantile(0.5 + level / 2);
+    double p;
+    if (se == 0) {
+      p = difference == 0 ? 1.0 : 0.0;
+    } else {
+      p = Math.min(1.0, 2 * StandardNormal.cdf(-Math.abs(difference / se)));
+    }
+    return new Result(
+        ca.auc(),
+        cb.auc(),
+        difference,
+        se,
+        difference - zCrit * se,
+        difference + zCrit * se,
+        p,
+        level);
+  }
+
+  /**
+   * One model's ROC-AUC with DeLong's interval at {@code level}, clipped to [0, 1]: {@code {auc,
+   * low, high}}.
+   *
+   * @throws IllegalArgumentException for mismatched lengths, a level outside (0, 1), or rows of a
+   *     single class
+   */
+  public static double[] interval(double[] scores, boolean[] labels, double level) {
+    if (scores.length != labels.length) {
+      throw new IllegalArgumentException(
+          scores.length + " scores for " + labels.length + " labels");
+    }
+    if (!(level > 0 && level < 1)) {
+      throw new IllegalArgumentException("level is " + level + "; expected a value in (0, 1)");
+    }
+    Components c = components(scores, labels);
+    double variance =
+        differenceVariance(c.v10(), new double[c.v10().length]) / c.v10().length
+            + differenceVariance(c.v01(), new double[c.v01().length]) / c.v01().length;
+    double half = StandardNormal.quantile(0.5 + level / 2) * Math.sqrt(Math.max(variance, 0));
+    return new double[] {c.auc(), Math.max(0, c.auc() - half), Math.min(1, c.auc() + half)};
+  }
+
+  /**
+   * DeLong's structural components of one model's scores: per positive, the share of negatives
+   * below it (V10); per negative, the share of positives above it (V01); ties count ½.
+   */
+  private record Components(double[] v10, double[] v01, double auc) {}
+
+  private static Components components(double[] scores, boolean[] labels) {
     int m = 0;
     for (boolean l : labels) {
       if (l) {
@@ -42,56 +98,34 @@ public final class DeLong {
       throw new IllegalArgumentException(
           "DeLong needs both classes; have " + m + " positives and " + n + " negatives");
     }
-    double[][] v10 = new double[2][];
-    double[][] v01 = new double[2][];
-    double[] auc = new double[2];
-    double[][] scores = {a, b};
-    for (int k = 0; k < 2; k++) {
-      double[] x = new double[m];
-      double[] y = new double[n];
-      int xi = 0;
-      int yi = 0;
-      for (int i = 0; i < labels.length; i++) {
-        if (labels[i]) {
-          x[xi++] = scores[k][i];
-        } else {
-          y[yi++] = scores[k][i];
-        }
+    double[] x = new double[m];
+    double[] y = new double[n];
+    int xi = 0;
+    int yi = 0;
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i]) {
+        x[xi++] = scores[i];
+      } else {
+        y[yi++] = scores[i];
       }
-      double[] z = new double[m + n];
-      System.arraycopy(x, 0, z, 0, m);
-      System.arraycopy(y, 0, z, m, n);
-      double[] tz = midRanks(z);
-      double[] tx = midRanks(x);
-      double[] ty = midRanks(y);
-      v10[k] = new double[m];
-      v01[k] = new double[n];
-      double sum = 0;
-      for (int i = 0; i < m; i++) {
-        // share of negatives below positive i (ties ½)
-        v10[k][i] = (tz[i] - tx[i]) / n;
-        sum += v10[k][i];
-      }
-      for (int j = 0; j < n; j++) {
-        // share of positives above negative j (ties ½)
-        v01[k][j] = 1 - (tz[m + j] - ty[j]) / m;
-      }
-      auc[k] = sum / m;
     }
-    double s10 = differenceVariance(v10[0], v10[1]);
-    double s01 = differenceVariance(v01[0], v01[1]);
-    double variance = s10 / m + s01 / n;
-    double difference = auc[0] - auc[1];
-    double se = Math.sqrt(Math.max(variance, 0));
-    double zCrit = Normal.quantile(0.5 + level / 2);
-    double p;
-    if (se == 0) {
-      p = difference == 0 ? 1.0 : 0.0;
-    } else {
-      p = Math.min(1.0, 2 * Normal.cdf(-Math.abs(difference / se)));
+    double[] z = new double[m + n];
+    System.arraycopy(x, 0, z, 0, m);
+    System.arraycopy(y, 0, z, m, n);
+    double[] tz = midRanks(z);
+    double[] tx = midRanks(x);
+    double[] ty = midRanks(y);
+    double[] v10 = new double[m];
+    double[] v01 = new double[n];
+    double sum = 0;
+    for (int i = 0; i < m; i++) {
+      v10[i] = (tz[i] - tx[i]) / n;
+      sum += v10[i];
     }
-    return new Result(
-        auc[0], auc[1], difference, se, difference - zCrit * se, difference + zCrit * se, p, level);
+    for (int j = 0; j < n; j++) {
+      v01[j] = 1 - (tz[m + j] - ty[j]) / m;
+    }
+    return new Components(v10, v01, sum / m);
   }
 
   /** Sample variance of {@code u − w} (= var u + var w − 2 cov), divisor count − 1. */
@@ -114,7 +148,7 @@ public final class DeLong {
   }
 
   /** 1-based ranks, tied values sharing the mean of their ranks. */
-  static double[] midRanks(double[] values) {
+  public static double[] midRanks(double[] values) {
     Integer[] order = IntStream.range(0, values.length).boxed().toArray(Integer[]::new);
     Arrays.sort(order, Comparator.comparingDouble(i -> values[i]));
     double[] ranks = new double[values.length];

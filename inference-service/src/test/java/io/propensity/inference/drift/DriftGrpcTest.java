@@ -15,6 +15,7 @@ import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.propensity.inference.testing.FakeModelRegistry;
+import io.propensity.inference.testing.LoggedService;
 import io.propensity.inference.testing.Protos;
 import io.propensity.inference.testing.ServingChannels;
 import io.propensity.inference.testing.TestModels;
@@ -23,8 +24,6 @@ import io.propensity.runtime.drift.DriftReferenceText;
 import io.propensity.training.pipeline.data.Dataset;
 import io.propensity.training.pipeline.drift.DriftReferences;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -76,24 +75,13 @@ class DriftGrpcTest implements TestPropertyProvider {
     long v = registry.register("drift-before", MODEL);
     registry.setReport("drift-before", v, "<html><body>an older report</body></html>");
     registry.promote("drift-before", v);
-    try {
-      dir = Files.createTempDirectory("drift");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return Map.of(
-        "propensity.inference.registry.target",
-        registry.target(),
-        "propensity.inference.feature-service.enabled",
-        "false",
+    dir = LoggedService.newLogDirectory("drift");
+    return LoggedService.properties(
+        registry,
+        null,
+        dir,
         "propensity.inference.default-model",
         "drift-same",
-        "propensity.inference.prediction-log.enabled",
-        "true",
-        "propensity.inference.prediction-log.jdbc-url",
-        "jdbc:sqlite:" + dir.resolve("predictions.db"),
-        "propensity.inference.prediction-log.flush-interval",
-        "10ms",
         "propensity.inference.drift.min-rows",
         "1000",
         "propensity.inference.drift.interval",

@@ -22,11 +22,10 @@ import io.propensity.inference.predictionlog.ServedPrediction;
 import io.propensity.inference.predictionlog.jdbc.JdbcPredictionLogStore;
 import io.propensity.inference.testing.FakeFeatureService;
 import io.propensity.inference.testing.FakeModelRegistry;
+import io.propensity.inference.testing.LoggedService;
 import io.propensity.inference.testing.ServingChannels;
 import io.propensity.inference.testing.TestModels;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,22 +72,9 @@ class LiveMetricsGrpcTest implements TestPropertyProvider {
     registry = FakeModelRegistry.start();
     features = FakeFeatureService.start();
     registry.promote("purchase-7d", registry.register("purchase-7d", TestModels.small(1)));
-    try {
-      dir = Files.createTempDirectory("live-metrics");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return Map.of(
-        "propensity.inference.registry.target",
-        registry.target(),
-        "propensity.inference.feature-service.target",
-        features.target(),
-        "propensity.inference.prediction-log.enabled",
-        "true",
-        "propensity.inference.prediction-log.jdbc-url",
-        "jdbc:sqlite:" + dir.resolve("p.db"),
-        "propensity.inference.outcomes.enabled",
-        "false");
+    dir = LoggedService.newLogDirectory("live-metrics");
+    return LoggedService.properties(
+        registry, features, dir, "propensity.inference.outcomes.enabled", "false");
   }
 
   @BeforeAll
@@ -96,7 +82,7 @@ class LiveMetricsGrpcTest implements TestPropertyProvider {
     channel = ServingChannels.openWhenServing(server.getPort(), 1);
     // the service has migrated the file; plant served answers and their outcomes in it
     try (JdbcPredictionLogStore log =
-        JdbcPredictionLogStore.open("jdbc:sqlite:" + dir.resolve("p.db"), "", "")) {
+        JdbcPredictionLogStore.open(LoggedService.logUrl(dir), "", "")) {
       OutcomeStore outcomes = new JdbcOutcomeStore(log.dataSource());
       SplittableRandom rnd = new SplittableRandom(11);
       List<ServedPrediction> served = new ArrayList<>();

@@ -20,11 +20,10 @@ import io.propensity.engine.features.FeatureCatalog;
 import io.propensity.inference.predictionlog.jdbc.JdbcPredictionLogStore;
 import io.propensity.inference.testing.FakeFeatureService;
 import io.propensity.inference.testing.FakeModelRegistry;
+import io.propensity.inference.testing.LoggedService;
 import io.propensity.inference.testing.ServingChannels;
 import io.propensity.inference.testing.TestModels;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,24 +94,9 @@ class PredictionLogGrpcTest implements TestPropertyProvider {
       CROWD.add(id);
       features.add(TestModels.history(id, r, NOW.minusSeconds(60)));
     }
-    try {
-      dir = Files.createTempDirectory("prediction-log");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return Map.of(
-        "propensity.inference.registry.target",
-        registry.target(),
-        "propensity.inference.feature-service.target",
-        features.target(),
-        "propensity.inference.prediction-log.enabled",
-        "true",
-        "propensity.inference.prediction-log.jdbc-url",
-        "jdbc:sqlite:" + dir.resolve("predictions.db"),
-        "propensity.inference.prediction-log.flush-interval",
-        "10ms",
-        "propensity.inference.prediction-log.rank-targets-max-rows",
-        "3");
+    dir = LoggedService.newLogDirectory("prediction-log");
+    return LoggedService.properties(
+        registry, features, dir, "propensity.inference.prediction-log.rank-targets-max-rows", "3");
   }
 
   @BeforeAll

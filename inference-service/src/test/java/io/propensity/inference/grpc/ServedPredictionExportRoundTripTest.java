@@ -10,6 +10,7 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.propensity.client.ServedPredictionExport;
 import io.propensity.inference.testing.FakeFeatureService;
 import io.propensity.inference.testing.FakeModelRegistry;
+import io.propensity.inference.testing.LoggedService;
 import io.propensity.inference.testing.ProvidedModels;
 import io.propensity.inference.testing.ServingChannels;
 import io.propensity.training.pipeline.data.CsvDatasetLoader;
@@ -17,10 +18,8 @@ import io.propensity.training.pipeline.data.CsvOptions;
 import io.propensity.training.pipeline.data.Dataset;
 import io.propensity.training.pipeline.data.FeatureKind;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,25 +59,9 @@ class ServedPredictionExportRoundTripTest implements TestPropertyProvider {
     features = FakeFeatureService.start();
     registry.promote(
         SESSIONS, ProvidedModels.register(registry, SESSIONS, ProvidedModels.train(1)));
-    Path dir;
-    try {
-      dir = Files.createTempDirectory("prediction-export");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return Map.of(
-        "propensity.inference.registry.target",
-        registry.target(),
-        "propensity.inference.feature-service.target",
-        features.target(),
-        "propensity.inference.default-model",
-        SESSIONS,
-        "propensity.inference.prediction-log.enabled",
-        "true",
-        "propensity.inference.prediction-log.jdbc-url",
-        "jdbc:sqlite:" + dir.resolve("predictions.db"),
-        "propensity.inference.prediction-log.flush-interval",
-        "10ms");
+    Path dir = LoggedService.newLogDirectory("prediction-export");
+    return LoggedService.properties(
+        registry, features, dir, "propensity.inference.default-model", SESSIONS);
   }
 
   @BeforeAll

@@ -12,11 +12,10 @@ import io.micronaut.test.support.TestPropertyProvider;
 import io.propensity.inference.shadow.ShadowScorer;
 import io.propensity.inference.testing.FakeFeatureService;
 import io.propensity.inference.testing.FakeModelRegistry;
+import io.propensity.inference.testing.LoggedService;
 import io.propensity.inference.testing.ServingChannels;
 import io.propensity.inference.testing.TestModels;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -47,23 +46,8 @@ class ShadowDisabledGrpcTest implements TestPropertyProvider {
     features = FakeFeatureService.start();
     registry.promote(NAME, registry.register(NAME, TestModels.small(1)));
     registry.setAlias(NAME, "challenger", registry.register(NAME, TestModels.small(2)));
-    Path dir;
-    try {
-      dir = Files.createTempDirectory("shadow-off");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return Map.of(
-        "propensity.inference.registry.target",
-        registry.target(),
-        "propensity.inference.feature-service.target",
-        features.target(),
-        "propensity.inference.prediction-log.enabled",
-        "true",
-        "propensity.inference.prediction-log.jdbc-url",
-        "jdbc:sqlite:" + dir.resolve("predictions.db"),
-        "propensity.inference.prediction-log.flush-interval",
-        "10ms");
+    Path dir = LoggedService.newLogDirectory("shadow-off");
+    return LoggedService.properties(registry, features, dir);
   }
 
   @BeforeAll

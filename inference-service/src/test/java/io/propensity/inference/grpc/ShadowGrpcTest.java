@@ -16,12 +16,11 @@ import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.propensity.inference.testing.FakeFeatureService;
 import io.propensity.inference.testing.FakeModelRegistry;
+import io.propensity.inference.testing.LoggedService;
 import io.propensity.inference.testing.ServingChannels;
 import io.propensity.inference.testing.TestModels;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,24 +87,9 @@ class ShadowGrpcTest implements TestPropertyProvider {
     registry.promote(NAME, productionVersion);
     challengerVersion = registry.register(NAME, CHALLENGER);
     registry.setAlias(NAME, "challenger", challengerVersion);
-    try {
-      dir = Files.createTempDirectory("shadow");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return Map.of(
-        "propensity.inference.registry.target",
-        registry.target(),
-        "propensity.inference.feature-service.target",
-        features.target(),
-        "propensity.inference.prediction-log.enabled",
-        "true",
-        "propensity.inference.prediction-log.jdbc-url",
-        "jdbc:sqlite:" + dir.resolve("predictions.db"),
-        "propensity.inference.prediction-log.flush-interval",
-        "10ms",
-        "propensity.inference.shadow.enabled",
-        "true");
+    dir = LoggedService.newLogDirectory("shadow");
+    return LoggedService.properties(
+        registry, features, dir, "propensity.inference.shadow.enabled", "true");
   }
 
   @BeforeAll

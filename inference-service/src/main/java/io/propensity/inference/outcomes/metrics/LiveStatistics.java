@@ -1,12 +1,12 @@
 package io.propensity.inference.outcomes.metrics;
 
+import io.propensity.inference.challenge.DeLong;
 import io.propensity.inference.outcomes.LabeledPrediction;
 import io.propensity.inference.outcomes.metrics.LiveMetric.Interval;
 import io.propensity.runtime.metrics.BinaryEvaluation;
 import io.propensity.runtime.metrics.ConfusionMatrix;
 import io.propensity.runtime.metrics.Evaluator;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -80,84 +80,10 @@ public final class LiveStatistics {
     return new Interval(Math.max(0, center - half), Math.min(1, center + half));
   }
 
-  /**
-   * DeLong's interval for the ROC-AUC from placement values (DeLong, DeLong and Clarke-Pearson
-   * 1988), computed with mid-ranks in O(n log n) as Sun and Xu (2014) show; clipped to [0, 1].
-   */
+  /** DeLong's 95% interval for the ROC-AUC (the challenger comparison's own code), in [0, 1]. */
   static Interval delong(double[] p, boolean[] y) {
-    int m = 0;
-    for (boolean b : y) {
-      if (b) {
-        m++;
-      }
-    }
-    int n = y.length - m;
-    double[] pos = new double[m];
-    double[] neg = new double[n];
-    for (int i = 0, a = 0, b = 0; i < y.length; i++) {
-      if (y[i]) {
-        pos[a++] = p[i];
-      } else {
-        neg[b++] = p[i];
-      }
-    }
-    double[] all = Arrays.copyOf(pos, m + n);
-    System.arraycopy(neg, 0, all, m, n);
-    double[] rAll = midranks(all);
-    double[] rPos = midranks(pos);
-    double[] rNeg = midranks(neg);
-    // V10: for each positive, the share of negatives it outranks (ties ½)
-    double[] v10 = new double[m];
-    double auc = 0;
-    for (int i = 0; i < m; i++) {
-      v10[i] = (rAll[i] - rPos[i]) / n;
-      auc += v10[i];
-    }
-    auc /= m;
-    // V01: for each negative, the share of positives that outrank it
-    double[] v01 = new double[n];
-    for (int j = 0; j < n; j++) {
-      v01[j] = 1.0 - (rAll[m + j] - rNeg[j]) / m;
-    }
-    double var = variance(v10, auc) / m + variance(v01, auc) / n;
-    double half = Z * Math.sqrt(var);
-    return new Interval(Math.max(0, auc - half), Math.min(1, auc + half));
-  }
-
-  /** Sample variance around a known mean ({@code (k − 1)} denominator; 0 for one value). */
-  private static double variance(double[] v, double mean) {
-    if (v.length < 2) {
-      return 0;
-    }
-    double s = 0;
-    for (double x : v) {
-      s += (x - mean) * (x - mean);
-    }
-    return s / (v.length - 1);
-  }
-
-  /** 1-based ranks, ties sharing their average rank. */
-  static double[] midranks(double[] x) {
-    int n = x.length;
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(x[a], x[b]));
-    double[] r = new double[n];
-    int i = 0;
-    while (i < n) {
-      int j = i;
-      while (j + 1 < n && x[order[j + 1]] == x[order[i]]) {
-        j++;
-      }
-      double mid = (i + j) / 2.0 + 1;
-      for (int k = i; k <= j; k++) {
-        r[order[k]] = mid;
-      }
-      i = j + 1;
-    }
-    return r;
+    double[] aucLowHigh = DeLong.interval(p, y, 0.95);
+    return new Interval(aucLowHigh[1], aucLowHigh[2]);
   }
 
   /** The logit interval of an average precision over {@code positives} positives. */
