@@ -2,16 +2,19 @@ package io.propensity.inference.shadow;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
+import java.util.HashSet;
+import java.util.List;
 
 /**
  * Shadow scoring ({@code propensity.inference.shadow.*}, env {@code
- * PROPENSITY_INFERENCE_SHADOW_*}): a second version of each model, the one under {@code alias},
- * scores the answers production gave, off the request's thread, and its answers go to the
+ * PROPENSITY_INFERENCE_SHADOW_*}): other versions of each model, the ones under {@code aliases},
+ * score the answers production gave, off the request's thread, and their answers go to the
  * served-prediction log only.
  *
  * @param enabled follow the shadow alias and score beside production at all (needs the
  *     served-prediction log)
- * @param alias registry alias of the shadow version, e.g. {@code challenger}; must differ from the
+ * @param aliases registry aliases of the shadow versions, e.g. {@code challenger} (the promotion
+ *     policy also compares production with {@code previous} to roll back); none may be the
  *     production alias
  * @param sampleRate share of the requests recorded in the served-prediction log that the shadow
  *     also scores, 0 to 1
@@ -22,7 +25,7 @@ import io.micronaut.core.bind.annotation.Bindable;
 @ConfigurationProperties("propensity.inference.shadow")
 public record ShadowConfiguration(
     @Bindable(defaultValue = "false") boolean enabled,
-    @Bindable(defaultValue = "challenger") String alias,
+    @Bindable(defaultValue = "challenger") List<String> aliases,
     @Bindable(defaultValue = "1.0") double sampleRate,
     @Bindable(defaultValue = "10000") int queueCapacity,
     @Bindable(defaultValue = "1") int threads) {
@@ -36,8 +39,14 @@ public record ShadowConfiguration(
       throw new IllegalArgumentException(
           "propensity.inference.shadow.queue-capacity and threads must be at least 1");
     }
-    if (alias == null || alias.isBlank()) {
-      throw new IllegalArgumentException("propensity.inference.shadow.alias must not be empty");
+    if (aliases == null || aliases.isEmpty() || aliases.stream().anyMatch(String::isBlank)) {
+      throw new IllegalArgumentException(
+          "propensity.inference.shadow.aliases must name at least one alias, none empty");
     }
+    if (new HashSet<>(aliases).size() != aliases.size()) {
+      throw new IllegalArgumentException(
+          "propensity.inference.shadow.aliases names an alias twice: " + aliases);
+    }
+    aliases = List.copyOf(aliases);
   }
 }

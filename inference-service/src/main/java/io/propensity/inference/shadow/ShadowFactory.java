@@ -17,6 +17,10 @@ import io.propensity.inference.reload.ReloadListener;
 import io.propensity.inference.serving.ServedModel;
 import io.propensity.inference.serving.ServedModels;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +45,9 @@ class ShadowFactory {
       ModelLoader loader,
       PredictionRecorder recorder,
       MeterRegistry meters) {
-    if (config.alias().equals(inference.alias())) {
+    if (config.aliases().contains(inference.alias())) {
       throw new IllegalArgumentException(
-          "propensity.inference.shadow.alias must differ from propensity.inference.alias ('"
+          "propensity.inference.shadow.aliases must not name propensity.inference.alias ('"
               + inference.alias()
               + "')");
     }
@@ -52,44 +56,54 @@ class ShadowFactory {
           "propensity.inference.shadow.enabled=true needs the served-prediction log, where shadow"
               + " answers are written: set propensity.inference.prediction-log.enabled=true");
     }
-    ServedModels shadows = new ServedModels(inference.defaultModel());
+    Map<String, ServedModels> shadows = new LinkedHashMap<>();
+    for (String alias : config.aliases()) {
+      shadows.put(alias, new ServedModels(inference.defaultModel()));
+    }
     ShadowScorer scorer = new ShadowScorer(config, shadows, recorder, meters);
-    ModelReloader reloader =
-        new ModelReloader(
-            source,
-            loader,
-            shadows,
-            new ModelReloader.Settings(
-                config.alias(),
-                inference.modelsOrAll(),
-                registry.pollInterval(),
-                registry.reconnectInitialBackoff(),
-                registry.reconnectMaxBackoff()),
-            new ShadowReloads(meters));
-    scorer.stopFirst(reloader);
+    List<ModelReloader> reloaders = new ArrayList<>();
+    for (Map.Entry<String, ServedModels> alias : shadows.entrySet()) {
+      ModelReloader reloader =
+          new ModelReloader(
+              source,
+              loader,
+              alias.getValue(),
+              new ModelReloader.Settings(
+                  alias.getKey(),
+                  inference.modelsOrAll(),
+                  registry.pollInterval(),
+                  registry.reconnectInitialBackoff(),
+                  registry.reconnectMaxBackoff()),
+              new ShadowReloads(meters, alias.getKey()));
+      scorer.stopFirst(reloader);
+      reloaders.add(reloader);
+    }
     LOG.info(
-        "shadow scoring on: versions under alias '{}' score {} of logged requests beside '{}',"
+        "shadow scoring on: versions under alias(es) {} score {} of logged requests beside '{}',"
             + " {} thread(s), queue {}",
-        config.alias(),
+        config.aliases(),
         config.sampleRate(),
         inference.alias(),
         config.threads(),
         config.queueCapacity());
-    reloader.start();
+    reloaders.forEach(ModelReloader::start);
     return scorer;
   }
 
   /** Counts shadow loads ({@code propensity_shadow_reloads_total{outcome}}). */
   private static final class ShadowReloads implements ReloadListener {
     private final MeterRegistry meters;
+    private final String alias;
 
-    ShadowReloads(MeterRegistry meters) {
+    ShadowReloads(MeterRegistry meters, String alias) {
       this.meters = meters;
+      this.alias = alias;
     }
 
     private void count(String outcome, String reason) {
       Counter.builder("propensity.shadow.reloads")
           .description("Attempts to load a shadow version, by outcome")
+          .tag("alias", alias)
           .tag("outcome", outcome)
           .tag("reason", reason)
           .register(meters)

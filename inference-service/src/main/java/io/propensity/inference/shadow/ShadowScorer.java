@@ -16,9 +16,12 @@ import io.propensity.inference.serving.ServedModel;
 import io.propensity.inference.serving.ServedModels;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -64,7 +67,10 @@ public final class ShadowScorer implements AutoCloseable {
   private record Row(int index, Prediction served) {}
 
   private final ShadowConfiguration config;
-  private final ServedModels shadows;
+
+  /** Per shadow alias, in configuration order, the versions loaded under it. */
+  private final Map<String, ServedModels> shadows;
+
   private final PredictionRecorder recorder;
   private final PredictionLog log;
   private final ThreadPoolExecutor pool;
@@ -73,20 +79,20 @@ public final class ShadowScorer implements AutoCloseable {
   private final Timer latency;
   private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
   private volatile boolean closing;
-  private volatile AutoCloseable stopFirst = () -> {};
+  private final List<AutoCloseable> stopFirst = new CopyOnWriteArrayList<>();
 
   /**
-   * A scorer of the versions in {@code shadows} writing to {@code recorder}'s log.
+   * A scorer of the versions in {@code shadows} (per alias) writing to {@code recorder}'s log.
    *
    * @throws IllegalArgumentException when the recorder has no log (shadow answers go nowhere else)
    */
   public ShadowScorer(
       ShadowConfiguration config,
-      ServedModels shadows,
+      Map<String, ServedModels> shadows,
       PredictionRecorder recorder,
       MeterRegistry meters) {
     this.config = config;
-    this.shadows = shadows;
+    this.shadows = new LinkedHashMap<>(shadows);
     this.recorder = recorder;
     this.log =
         recorder
@@ -135,17 +141,12 @@ public final class ShadowScorer implements AutoCloseable {
 
   /** Something to stop before this scorer closes: what loads the shadow versions. */
   public void stopFirst(AutoCloseable loader) {
-    this.stopFirst = loader;
+    this.stopFirst.add(loader);
   }
 
-  /** The shadow alias, e.g. {@code challenger}. */
-  public String alias() {
-    return config.alias();
-  }
-
-  /** The shadow versions loaded now. */
-  public ServedModels shadows() {
-    return shadows;
+  /** The shadow aliases, e.g. {@code challenger}, in configuration order. */
+  public List<String> aliases() {
+    return List.copyOf(shadows.keySet());
   }
 
   /** Scores a Predict answer in the shadow. */
@@ -200,12 +201,33 @@ public final class ShadowScorer implements AutoCloseable {
   }
 
   private boolean hasShadowFor(Prediction p) {
-    return shadows.currentVersion(p.modelName()).isPresent();
+    for (ServedModels versions : shadows.values()) {
+      if (versions.currentVersion(p.modelName()).isPresent()) {
+        return true;
+      }
+    }
+    return false;
   }
 
+  /** Every shadow alias with a version of the model scores the rows, each on its own. */
   private void score(String requestId, ServedEndpoint endpoint, List<Row> rows, long queuedAt) {
     String name = rows.get(0).served().modelName();
-    try (ModelLease lease = shadows.lease(Optional.of(name))) {
+    for (Map.Entry<String, ServedModels> alias : shadows.entrySet()) {
+      if (alias.getValue().currentVersion(name).isPresent()) {
+        scoreAs(alias.getKey(), alias.getValue(), requestId, endpoint, rows, queuedAt);
+      }
+    }
+  }
+
+  private void scoreAs(
+      String alias,
+      ServedModels versions,
+      String requestId,
+      ServedEndpoint endpoint,
+      List<Row> rows,
+      long queuedAt) {
+    String name = rows.get(0).served().modelName();
+    try (ModelLease lease = versions.lease(Optional.of(name))) {
       ServedModel shadow = lease.served();
       ServedModel production = rows.get(0).served().servedBy().model();
       if (!shadow.descriptor().schemaHash().equals(production.descriptor().schemaHash())) {
@@ -227,7 +249,7 @@ public final class ShadowScorer implements AutoCloseable {
                 p.userId(),
                 shadow.name(),
                 shadow.version(),
-                config.alias(),
+                alias,
                 recorder.schemaOf(shadow),
                 values,
                 probability,
@@ -243,7 +265,7 @@ public final class ShadowScorer implements AutoCloseable {
       // the shadow was swapped out or retired meanwhile, or failed to score: never the caller's
       // problem
       drop(DropReason.FAILED);
-      LOG.debug("shadow scoring of request {} failed: {}", requestId, e.toString());
+      LOG.debug("shadow scoring of request {} as {} failed: {}", requestId, alias, e.toString());
     }
   }
 
@@ -263,10 +285,12 @@ public final class ShadowScorer implements AutoCloseable {
   /** Scores what is queued (waiting up to 10 s) and retires the shadow versions. */
   @Override
   public void close() {
-    try {
-      stopFirst.close();
-    } catch (Exception e) {
-      LOG.warn("could not stop loading shadow versions: {}", e.toString());
+    for (AutoCloseable loader : stopFirst) {
+      try {
+        loader.close();
+      } catch (Exception e) {
+        LOG.warn("could not stop loading shadow versions: {}", e.toString());
+      }
     }
     closing = true;
     pool.shutdown();
@@ -280,6 +304,6 @@ public final class ShadowScorer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    shadows.close();
+    shadows.values().forEach(ServedModels::close);
   }
 }

@@ -1,6 +1,7 @@
 package io.propensity.inference.shadow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -108,8 +110,8 @@ class ShadowScorerTest {
             NOW));
     shadow =
         new ShadowScorer(
-            new ShadowConfiguration(true, "challenger", 1.0, capacity, 1),
-            shadows,
+            new ShadowConfiguration(true, List.of("challenger"), 1.0, capacity, 1),
+            Map.of("challenger", shadows),
             recorder,
             meters);
   }
@@ -156,6 +158,22 @@ class ShadowScorerTest {
 
   List<ServedPrediction> logged() {
     return recorder.log().orElseThrow().store().list(PredictionQuery.all(1000)).predictions();
+  }
+
+  @Test
+  void shadowAliasesAreNamedOnceEachAndNeverEmpty() {
+    assertThatThrownBy(() -> new ShadowConfiguration(true, List.of(), 1.0, 10, 1))
+        .hasMessageContaining("at least one alias");
+    assertThatThrownBy(() -> new ShadowConfiguration(true, List.of("challenger", " "), 1.0, 10, 1))
+        .hasMessageContaining("none empty");
+    assertThatThrownBy(
+            () ->
+                new ShadowConfiguration(
+                    true, List.of("challenger", "previous", "challenger"), 1.0, 10, 1))
+        .hasMessageContaining("names an alias twice");
+    assertThat(
+            new ShadowConfiguration(true, List.of("challenger", "previous"), 1.0, 10, 1).aliases())
+        .containsExactly("challenger", "previous");
   }
 
   @Test
