@@ -11,16 +11,16 @@ import java.util.Optional;
 /**
  * The stored form of a {@link DriftReference}: a few lines of text (one per distribution, fields
  * separated by tabs, names URL-encoded, numbers in Java's notation), carried in the version's HTML
- * training report inside {@code <script type="text/plain" id="propensity-drift-reference">}, so a
+ * training report inside a hidden {@code <pre id="propensity-drift-reference">} (never a script:
+ * the report runs none; every name and label is URL-encoded, so the text holds no markup), so a
  * version stores and serves it with its report and older reports simply lack it.
  */
 public final class DriftReferenceText {
   /** The first line; a change of the form changes its number. */
   public static final String HEADER = "propensity-drift-reference 1";
 
-  private static final String OPEN =
-      "<script type=\"text/plain\" id=\"propensity-drift-reference\">";
-  private static final String CLOSE = "</script>";
+  private static final String OPEN = "<pre hidden=\"hidden\" id=\"propensity-drift-reference\">";
+  private static final String CLOSE = "</pre>";
 
   private DriftReferenceText() {}
 
