@@ -147,23 +147,17 @@ public final class PromotionPolicy {
                   percent(),
                   lead.lower(),
                   lead.upper());
-          try {
-            aliases.move(model, settings.productionAlias(), prev, prod);
-          } catch (ModelAliases.AliasConflictException e) {
-            return decision(
-                model,
-                DecisionKind.CONFLICT,
-                now,
-                prod,
-                challenger,
-                prod,
-                "rollback not applied: " + e.getMessage(),
-                null,
-                regression);
-          }
-          aliases.move(model, settings.rejectedAlias(), prod, 0);
-          return decision(
-              model, DecisionKind.ROLLBACK, now, prod, challenger, prev, why, null, regression);
+          return moveProduction(
+              model,
+              now,
+              prod,
+              challenger,
+              prev,
+              settings.rejectedAlias(),
+              DecisionKind.ROLLBACK,
+              why,
+              null,
+              regression);
         }
       }
     }
@@ -258,9 +252,39 @@ public final class PromotionPolicy {
           comparison,
           regression);
     }
+    return moveProduction(
+        model,
+        now,
+        prod,
+        challenger,
+        chal,
+        settings.previousAlias(),
+        DecisionKind.PROMOTE,
+        "challenger v" + chal + " wins: " + numbers,
+        comparison,
+        regression);
+  }
+
+  /**
+   * Moves production from {@code prod} to {@code to}, guarded by {@code prod} (a replica that moved
+   * it first makes this decision a conflict and nothing moves), then points {@code keepAlias} at
+   * {@code prod}: {@code previous} after a promotion, {@code rejected} after a rollback.
+   */
+  private PromotionDecision moveProduction(
+      String model,
+      Instant now,
+      long prod,
+      OptionalLong challenger,
+      long to,
+      String keepAlias,
+      DecisionKind kind,
+      String why,
+      PairedComparison promotion,
+      PairedComparison regression) {
     try {
-      aliases.move(model, settings.productionAlias(), chal, prod);
+      aliases.move(model, settings.productionAlias(), to, prod);
     } catch (ModelAliases.AliasConflictException e) {
+      String action = kind == DecisionKind.ROLLBACK ? "rollback" : "promotion";
       return decision(
           model,
           DecisionKind.CONFLICT,
@@ -268,21 +292,12 @@ public final class PromotionPolicy {
           prod,
           challenger,
           prod,
-          "promotion not applied: " + e.getMessage(),
-          comparison,
+          action + " not applied: " + e.getMessage(),
+          promotion,
           regression);
     }
-    aliases.move(model, settings.previousAlias(), prod, 0);
-    return decision(
-        model,
-        DecisionKind.PROMOTE,
-        now,
-        prod,
-        challenger,
-        chal,
-        "challenger v" + chal + " wins: " + numbers,
-        comparison,
-        regression);
+    aliases.move(model, keepAlias, prod, 0);
+    return decision(model, kind, now, prod, challenger, to, why, promotion, regression);
   }
 
   private boolean enough(List<PairedComparator.Pair> pairs) {
