@@ -271,7 +271,7 @@ public final class KafkaIngestBench {
           latency.missing());
     }
     System.out.println(
-        "RankTargets over 1M users: not measured by this benchmark (no rank mode in bench).");
+        "RankTargets over 1M users: measured by `bench/run.sh rank` (see bench/README.md), not here.");
   }
 
   private static void latencyRow(Table t, String name, Histogram h) {
