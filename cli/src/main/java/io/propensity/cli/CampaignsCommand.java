@@ -18,7 +18,7 @@ import propensity.features.v1.GetCampaignReportResponse;
     mixinStandardHelpOptions = true,
     description = {
       "List recorded campaigns (newest first); `campaigns report NAME` for conversion of targeted"
-          + " vs control users, the uplift with its 95% interval and what the model predicted.",
+          + " vs control users, the uplift with its 95%% interval and what the model predicted.",
       "Record one with `propensity targets ... --campaign NAME --control-fraction 0.1`."
     },
     subcommands = {CampaignsCommand.Report.class})
@@ -63,7 +63,7 @@ final class CampaignsCommand implements Callable<Integer> {
       name = "report",
       mixinStandardHelpOptions = true,
       description =
-          "Conversion of targeted vs control users inside the campaign window, uplift with a 95%"
+          "Conversion of targeted vs control users inside the campaign window, uplift with a 95%%"
               + " interval (Newcombe), relative lift, p-value, and the model's predicted rates.")
   static final class Report implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -22,7 +22,7 @@ import propensity.inference.v1.LiveMetrics;
     description = {
       "Live quality of a model from its served predictions joined to what happened: per version,"
           + " alias and UTC day, the count, positives, precision/recall/F1 at the threshold,"
-          + " ROC-AUC and PR-AUC with 95% intervals, and calibration (mean predicted vs observed,"
+          + " ROC-AUC and PR-AUC with 95%% intervals, and calibration (mean predicted vs observed,"
           + " ECE, Brier)."
     })
 final class LiveMetricsCommand implements Callable<Integer> {

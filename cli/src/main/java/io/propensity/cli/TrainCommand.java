@@ -218,7 +218,7 @@ final class TrainCommand implements Callable<Integer> {
       names = "--bootstrap-resamples",
       defaultValue = "0",
       description =
-          "bootstrap resamples of the 95% confidence intervals, up to 100000 (default 0 = 1000)")
+          "bootstrap resamples of the 95%% confidence intervals, up to 100000 (default 0 = 1000)")
   int bootstrapResamples;
 
   @Option(
@@ -250,7 +250,7 @@ final class TrainCommand implements Callable<Integer> {
       names = "--promote-if-better",
       description =
           "let the job promote the new version only if it beats the alias's version, and its own"
-              + " logistic baseline on the metric by more than the 95% confidence interval")
+              + " logistic baseline on the metric by more than the 95%% confidence interval")
   boolean promoteIfBetter;
 
   @Option(
