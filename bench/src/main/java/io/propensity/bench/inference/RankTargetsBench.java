@@ -166,6 +166,21 @@ public final class RankTargetsBench {
         double startSeconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(
             Locale.ROOT, "[%s] feature-service serving after %.1f s%n", label, startSeconds);
+        online
+            .redisMemory(10_000)
+            .ifPresent(
+                m ->
+                    System.out.printf(
+                        Locale.ROOT,
+                        "[%s] online state in Redis: %,d keys for %,d users; MEMORY USAGE of %,d"
+                            + " sampled keys: mean %,.0f bytes a key = %,.0f MiB per million"
+                            + " users%n",
+                        label,
+                        m.keys(),
+                        users,
+                        m.sampled(),
+                        m.meanBytesPerKey(),
+                        m.mibPerMillionKeys()));
         ManagedChannel featureChannel = features.channel();
         try {
           // baseline 1: list + fetch, no scoring

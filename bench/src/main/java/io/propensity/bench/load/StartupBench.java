@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 
 /**
@@ -341,6 +342,22 @@ public final class StartupBench {
           System.out.printf(
               "[%s] @%,d: first start %.2f s, restart %.2f s, ingest %.0f events/s%n",
               label, storedBefore, first.seconds, again.seconds, rate);
+          long eventsStored = stored;
+          online
+              .redisMemory(10_000)
+              .ifPresent(
+                  m ->
+                      System.out.printf(
+                          Locale.ROOT,
+                          "[%s] @%,d: online state in Redis: %,d keys (one per user); MEMORY USAGE"
+                              + " of %,d sampled keys: mean %,.0f bytes a key = %,.0f MiB per"
+                              + " million users%n",
+                          label,
+                          eventsStored,
+                          m.keys(),
+                          m.sampled(),
+                          m.meanBytesPerKey(),
+                          m.mibPerMillionKeys()));
           out.add(
               new Measure(
                   label,

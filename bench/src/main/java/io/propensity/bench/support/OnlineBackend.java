@@ -51,6 +51,54 @@ public record OnlineBackend(String name, Map<String, String> serviceEnv) {
     return serviceEnv.getOrDefault("PROPENSITY_ONLINE_REDIS_KEY_PREFIX", "");
   }
 
+  /** What the online state takes in Redis: its keys and their sampled memory. */
+  public record RedisMemory(long keys, int sampled, double meanBytesPerKey) {
+    /** Mean bytes a key times a million, in MiB: the state of a million users at one key each. */
+    public double mibPerMillionKeys() {
+      return meanBytesPerKey * 1_000_000 / (1024.0 * 1024.0);
+    }
+  }
+
+  /**
+   * Counts this run's keys (SCAN of the prefix) and averages Redis's own {@code MEMORY USAGE}
+   * (value, key and per-key overhead, all samples of nested values) over up to {@code sample} of
+   * them, the first ones the scan returns (Redis's hash order: not related to the users' data).
+   * Empty when the backend is memory.
+   */
+  public java.util.Optional<RedisMemory> redisMemory(int sample) {
+    if (!name.equals("redis")) {
+      return java.util.Optional.empty();
+    }
+    RedisClient client = RedisClient.create(serviceEnv.get("PROPENSITY_ONLINE_REDIS_URL"));
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      RedisCommands<String, String> redis = c.sync();
+      long keys = 0;
+      long bytes = 0;
+      int sampled = 0;
+      ScanCursor cursor = ScanCursor.INITIAL;
+      do {
+        KeyScanCursor<String> page =
+            redis.scan(cursor, ScanArgs.Builder.matches(keyPrefix() + "*").limit(1_000));
+        keys += page.getKeys().size();
+        for (String key : page.getKeys()) {
+          if (sampled >= sample) {
+            break;
+          }
+          Long used = redis.memoryUsage(key);
+          if (used != null) {
+            bytes += used;
+            sampled++;
+          }
+        }
+        cursor = page;
+      } while (!cursor.isFinished());
+      return java.util.Optional.of(
+          new RedisMemory(keys, sampled, sampled == 0 ? 0 : (double) bytes / sampled));
+    } finally {
+      client.shutdown();
+    }
+  }
+
   /** Deletes the keys this run wrote in Redis (nothing to do in memory); best effort. */
   public void cleanUp() {
     if (!name.equals("redis")) {
