@@ -21,7 +21,7 @@ import java.util.List;
  * @param queueCapacity requests waiting for the shadow's threads at most; more are dropped and
  *     counted ({@code propensity_shadow_dropped_total{reason="queue_full"}})
  * @param threads threads scoring the shadow version; they sleep for {@code
- *     propensity.inference.shadow.drain-interval} (default 5 ms, env {@code
+ *     propensity.inference.shadow.drain-interval} (default 10 ms, env {@code
  *     PROPENSITY_INFERENCE_SHADOW_DRAIN_INTERVAL}) between drains of the queue, see {@link
  *     ShadowScorer}
  */

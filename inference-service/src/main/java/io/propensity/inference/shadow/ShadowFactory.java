@@ -46,7 +46,7 @@ class ShadowFactory {
       ModelLoader loader,
       PredictionRecorder recorder,
       MeterRegistry meters,
-      @Value("${propensity.inference.shadow.drain-interval:5ms}") Duration drainInterval) {
+      @Value("${propensity.inference.shadow.drain-interval:10ms}") Duration drainInterval) {
     if (config.aliases().contains(inference.alias())) {
       throw new IllegalArgumentException(
           "propensity.inference.shadow.aliases must not name propensity.inference.alias ('"

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -39,15 +40,16 @@ import org.slf4j.LoggerFactory;
  * <p>The endpoints hand the answers over after the response is sent; the only work on the caller's
  * thread is one lock-free offer to a bounded queue, which wakes no thread: the shadow threads
  * ({@code threads}, default one) sleep for the drain interval ({@code
- * propensity.inference.shadow.drain-interval}, default 5 ms), then take everything queued and score
- * it per alias and model, one lease each (a queue half full wakes them early). A busy service thus
- * pays one shadow wake-up per drain interval, not one per request. A full queue drops the request's
- * shadow answers and counts them ({@code propensity_shadow_dropped_total{reason}}), it never blocks
- * or fails the request. The shadow reuses the feature values production scored (no second
- * feature-service read, no second computation from events): both versions of an ENGINE model follow
- * the service's one feature schema, which the loader checks. A shadow version whose schema hash
- * differs from production's (a PROVIDED table with other columns) is not scored: those requests are
- * counted as {@code reason="schema_mismatch"}.
+ * propensity.inference.shadow.drain-interval}, default 10 ms), then take everything queued and
+ * score it per alias and model, one lease each (a queue half full wakes them early); a drain that
+ * finds nothing puts them to sleep until the next offer. A busy service thus pays one shadow
+ * wake-up per drain interval, not one per request, and an idle one none. A full queue drops the
+ * request's shadow answers and counts them ({@code propensity_shadow_dropped_total{reason}}), it
+ * never blocks or fails the request. The shadow reuses the feature values production scored (no
+ * second feature-service read, no second computation from events): both versions of an ENGINE model
+ * follow the service's one feature schema, which the loader checks. A shadow version whose schema
+ * hash differs from production's (a PROVIDED table with other columns) is not scored: those
+ * requests are counted as {@code reason="schema_mismatch"}.
  */
 public final class ShadowScorer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShadowScorer.class);
@@ -68,7 +70,7 @@ public final class ShadowScorer implements AutoCloseable {
   }
 
   /** The default of {@code propensity.inference.shadow.drain-interval}. */
-  public static final Duration DEFAULT_DRAIN_INTERVAL = Duration.ofMillis(5);
+  public static final Duration DEFAULT_DRAIN_INTERVAL = Duration.ofMillis(10);
 
   /** One production answer to score again: its row index and the prediction served. */
   private record Row(int index, Prediction served) {}
@@ -96,6 +98,10 @@ public final class ShadowScorer implements AutoCloseable {
   private final long drainNanos;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicInteger wakeUps = new AtomicInteger();
+
+  /** A shadow thread found nothing to do and sleeps until a request is offered. */
+  private final AtomicBoolean idle = new AtomicBoolean();
+
   private final Counter scored;
   private final Counter[] dropped = new Counter[DropReason.values().length];
   private final Timer latency;
@@ -243,7 +249,7 @@ public final class ShadowScorer implements AutoCloseable {
       return;
     }
     queue.offer(new Job(requestId, endpoint, rows, System.nanoTime()));
-    if (n == wakeAt) {
+    if (n == wakeAt || (idle.get() && idle.compareAndSet(true, false))) {
       wakeAll();
     }
   }
@@ -254,14 +260,28 @@ public final class ShadowScorer implements AutoCloseable {
     }
   }
 
-  /** A shadow thread: sleeps for the drain interval, then scores everything queued. */
+  /**
+   * A shadow thread: sleeps for the drain interval, then scores everything queued. When a drain
+   * finds nothing it sleeps until the next request is offered (an idle service costs no wake-ups),
+   * then scores that request at once and goes back to draining on the interval.
+   */
   private void run() {
     long parkNanos = drainNanos == 0 ? TimeUnit.SECONDS.toNanos(1) : drainNanos;
     List<Job> batch = new ArrayList<>();
+    boolean foundNothing = false;
     while (true) {
       boolean last = closing;
       if (!last && size.get() < wakeAt) {
-        LockSupport.parkNanos(this, parkNanos);
+        if (foundNothing) {
+          idle.set(true);
+          // an offer either sees idle (and wakes us) or is seen here: no request waits unseen
+          if (size.get() == 0 && !closing) {
+            LockSupport.park(this);
+          }
+          idle.set(false);
+        } else {
+          LockSupport.parkNanos(this, parkNanos);
+        }
         wakeUps.incrementAndGet();
         if (Thread.currentThread().isInterrupted()) {
           return; // close() gave up waiting and counts what is left
@@ -273,7 +293,8 @@ public final class ShadowScorer implements AutoCloseable {
         batch.add(j);
         size.decrementAndGet();
       }
-      if (!batch.isEmpty()) {
+      foundNothing = batch.isEmpty();
+      if (!foundNothing) {
         scoreBatch(batch);
         batch.clear();
       }

@@ -341,6 +341,32 @@ class ShadowScorerTest {
   }
 
   @Test
+  void anIdleShadowThreadSleepsUntilTheNextRequest() throws Exception {
+    recorder = new PredictionRecorder(Optional.of(memoryLog()));
+    ServedModels challenger = new ServedModels("m");
+    challenger.swapIn(model("m", 2, "challenger", new Inverted()));
+    shadow =
+        new ShadowScorer(
+            new ShadowConfiguration(true, List.of("challenger"), 1.0, 1000, 1),
+            Map.of("challenger", challenger),
+            recorder,
+            meters,
+            Duration.ofMillis(5));
+    shadow.predicted("first", served(0.2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> logged().size() == 1);
+    Thread.sleep(100); // the drain after "first" finds nothing: the thread goes idle
+    int before = shadow.wakeUps();
+    Thread.sleep(500);
+    assertThat(shadow.wakeUps() - before)
+        .as("wake-ups while idle (a 5 ms timer would make ~100)")
+        .isLessThanOrEqualTo(2);
+
+    shadow.predicted("second", served(0.3));
+    await().atMost(Duration.ofSeconds(10)).until(() -> logged().size() == 2);
+    assertThat(logged()).extracting(ServedPrediction::requestId).contains("second");
+  }
+
+  @Test
   void closingScoresWhatIsQueuedForASleepingShadowThread() throws Exception {
     recorder = new PredictionRecorder(Optional.of(memoryLog()));
     ServedModels challenger = new ServedModels("m");
