@@ -94,13 +94,12 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
             InferenceProtoMapper.toInput(req.getInput()),
             req.getExplainTopK());
     boolean sampled = recorder.sampled(ServedEndpoint.PREDICT);
-    if (sampled) {
-      recorder.predicted(requestId, p);
-    }
     out.onNext(InferenceProtoMapper.toResponse(p, requestId));
     out.onCompleted();
-    if (sampled && shadow.isPresent()) {
-      shadow.get().predicted(requestId, p);
+    // recorded once the answer is on its way: building the record is not the caller's latency
+    if (sampled) {
+      recorder.predicted(requestId, p);
+      shadow.ifPresent(s -> s.predicted(requestId, p));
     }
   }
 
@@ -113,13 +112,11 @@ final class InferenceGrpcEndpoint extends InferenceServiceGrpc.InferenceServiceI
             InferenceProtoMapper.toInputs(req.getInputsList()),
             req.getExplainTopK());
     boolean sampled = recorder.sampled(ServedEndpoint.PREDICT_BATCH);
-    if (sampled) {
-      recorder.batch(requestId, outcomes);
-    }
     out.onNext(InferenceProtoMapper.toBatchResponse(outcomes, requestId));
     out.onCompleted();
-    if (sampled && shadow.isPresent()) {
-      shadow.get().batch(requestId, outcomes);
+    if (sampled) {
+      recorder.batch(requestId, outcomes);
+      shadow.ifPresent(s -> s.batch(requestId, outcomes));
     }
   }
 

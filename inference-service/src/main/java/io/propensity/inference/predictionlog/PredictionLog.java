@@ -11,10 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * whose batch the store refuses, is dropped and counted ({@code
  * propensity_prediction_log_dropped_total{reason}}), with at most one WARN line per 10 s — the log
  * is lossy by design, as Feast's is, but never silently so.
+ *
+ * <p>Offering is lock-free (one bounded counter and a non-blocking queue) and wakes nobody: the
+ * writer sleeps for the flush interval and then drains what has arrived, so a busy service pays one
+ * writer wake-up per flush interval instead of one per record. Only a queue reaching a full batch
+ * ({@code batch-size} records) wakes the writer early; with a flush interval of 0 the first record
+ * offered to an empty queue does.
  */
 public final class PredictionLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PredictionLog.class);
@@ -46,7 +54,16 @@ public final class PredictionLog implements AutoCloseable {
   private final PredictionLogConfiguration config;
   private final PredictionLogStore store;
   private final Clock clock;
-  private final ArrayBlockingQueue<ServedPrediction> queue;
+  private final ConcurrentLinkedQueue<ServedPrediction> queue = new ConcurrentLinkedQueue<>();
+
+  /** Records offered and not yet taken by the writer: the queue's bound, kept without a lock. */
+  private final AtomicInteger size = new AtomicInteger();
+
+  /** The queued count whose reaching wakes the writer before its flush interval is over. */
+  private final int wakeAt;
+
+  private final long parkNanos;
+  private final AtomicInteger wakeUps = new AtomicInteger();
   private final Counter written;
   private final Counter[] dropped = new Counter[DropReason.values().length];
   private final Timer writeLatency;
@@ -64,7 +81,9 @@ public final class PredictionLog implements AutoCloseable {
     this.config = config;
     this.store = store;
     this.clock = clock;
-    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+    long flushNanos = Math.max(0, config.flushInterval().toNanos());
+    this.wakeAt = flushNanos == 0 ? 1 : Math.min(config.batchSize(), config.queueCapacity());
+    this.parkNanos = flushNanos == 0 ? TimeUnit.SECONDS.toNanos(1) : flushNanos;
     this.written =
         Counter.builder("propensity.prediction.log.written")
             .description("Served predictions written to the prediction log")
@@ -77,10 +96,10 @@ public final class PredictionLog implements AutoCloseable {
               .tag("reason", r.tag)
               .register(meters);
     }
-    Gauge.builder("propensity.prediction.log.queued", queue, ArrayBlockingQueue::size)
+    Gauge.builder("propensity.prediction.log.queued", size, AtomicInteger::get)
         .description("Served predictions waiting for the prediction log's writer")
         .register(meters);
-    Gauge.builder("propensity.prediction.log.queue.capacity", queue, q -> config.queueCapacity())
+    Gauge.builder("propensity.prediction.log.queue.capacity", config, c -> c.queueCapacity())
         .description("Capacity of the prediction log's queue")
         .register(meters);
     this.writeLatency =
@@ -136,12 +155,24 @@ public final class PredictionLog implements AutoCloseable {
     return clock.instant();
   }
 
-  /** Queues one record for writing; when the queue is full it is dropped and counted. */
+  /**
+   * Queues one record for writing; when the queue is full it is dropped and counted. Never blocks
+   * and, unless the queue reaches a full batch, wakes no thread.
+   */
   public void record(ServedPrediction p) {
     if (closing) {
       drop(DropReason.CLOSED, 1);
-    } else if (!queue.offer(p)) {
+      return;
+    }
+    int n = size.incrementAndGet();
+    if (n > config.queueCapacity()) {
+      size.decrementAndGet();
       drop(DropReason.QUEUE_FULL, 1);
+      return;
+    }
+    queue.offer(p);
+    if (n == wakeAt) {
+      LockSupport.unpark(writer);
     }
   }
 
@@ -159,7 +190,15 @@ public final class PredictionLog implements AutoCloseable {
 
   /** Records waiting for the writer. */
   public int queued() {
-    return queue.size();
+    return size.get();
+  }
+
+  /**
+   * How often the writer has woken up (for its flush interval, a full batch or closing): with
+   * batching working, about one per flush interval however many records arrive.
+   */
+  public int writerWakeUps() {
+    return wakeUps.get();
   }
 
   private void drop(DropReason reason, int n) {
@@ -173,48 +212,51 @@ public final class PredictionLog implements AutoCloseable {
               + " {}/{}); see propensity_prediction_log_dropped_total",
           droppedSinceWarn.getAndSet(0),
           reason.tag,
-          queue.size(),
+          size.get(),
           config.queueCapacity());
     }
   }
 
   private void run() {
     List<ServedPrediction> batch = new ArrayList<>(config.batchSize());
-    long flushNanos = Math.max(0, config.flushInterval().toNanos());
     Instant nextRetention = clock.instant();
     while (true) {
-      try {
-        ServedPrediction first = queue.poll(1, TimeUnit.SECONDS);
-        if (first == null) {
-          if (closing) {
-            return;
-          }
-        } else {
-          batch.add(first);
-          long deadline = System.nanoTime() + flushNanos;
-          while (batch.size() < config.batchSize()) {
-            queue.drainTo(batch, config.batchSize() - batch.size());
-            long left = deadline - System.nanoTime();
-            if (batch.size() >= config.batchSize() || left <= 0 || closing) {
-              break;
-            }
-            ServedPrediction next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next != null) {
-              batch.add(next);
-            }
-          }
-          write(batch);
-          batch.clear();
+      boolean last = closing;
+      if (!last && size.get() < wakeAt) {
+        LockSupport.parkNanos(this, parkNanos);
+        wakeUps.incrementAndGet();
+        if (Thread.currentThread().isInterrupted()) {
+          return; // close() gave up waiting and counts what is left
         }
-        if (!config.retention().isZero() && !clock.instant().isBefore(nextRetention)) {
-          nextRetention = clock.instant().plus(RETENTION_CHECK);
-          expire();
-        }
-      } catch (InterruptedException e) {
+        last = closing;
+      }
+      // everything queued now is written, in batches of at most batch-size
+      while (drain(batch) > 0) {
         write(batch);
-        return;
+        batch.clear();
+      }
+      if (last) {
+        return; // close() counts what arrived after this last drain
+      }
+      if (!config.retention().isZero() && !clock.instant().isBefore(nextRetention)) {
+        nextRetention = clock.instant().plus(RETENTION_CHECK);
+        expire();
       }
     }
+  }
+
+  /** Moves up to a batch of queued records to {@code batch}; returns how many. */
+  private int drain(List<ServedPrediction> batch) {
+    int n = 0;
+    ServedPrediction p;
+    while (n < config.batchSize() && (p = queue.poll()) != null) {
+      batch.add(p);
+      n++;
+    }
+    if (n > 0) {
+      size.addAndGet(-n);
+    }
+    return n;
   }
 
   private void write(List<ServedPrediction> batch) {
@@ -244,10 +286,14 @@ public final class PredictionLog implements AutoCloseable {
     }
   }
 
-  /** Writes what is queued (waiting up to 10 s), then closes the store. */
+  /**
+   * Writes what is queued (waiting up to 10 s), then closes the store. Records still queued after
+   * that (the store hung, or a record raced with closing) are counted as {@code closed}.
+   */
   @Override
   public void close() {
     closing = true;
+    LockSupport.unpark(writer);
     try {
       writer.join(TimeUnit.SECONDS.toMillis(10));
     } catch (InterruptedException e) {
@@ -255,10 +301,14 @@ public final class PredictionLog implements AutoCloseable {
     }
     if (writer.isAlive()) {
       writer.interrupt();
-      int left = queue.size();
-      if (left > 0) {
-        drop(DropReason.CLOSED, left);
-      }
+    }
+    int left = 0;
+    while (queue.poll() != null) {
+      left++;
+    }
+    if (left > 0) {
+      size.addAndGet(-left);
+      drop(DropReason.CLOSED, left);
     }
     store.close();
   }

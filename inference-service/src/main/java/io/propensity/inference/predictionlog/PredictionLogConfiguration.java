@@ -22,7 +22,8 @@ import java.time.Duration;
  * @param rankTargetsMaxRows most ranked targets recorded per ranking (the best ranks), 0 = none
  * @param queueCapacity records waiting for the writer at most; more are dropped and counted
  * @param batchSize most records per insert transaction
- * @param flushInterval longest a record waits for a batch to fill
+ * @param flushInterval longest a record waits for a batch to fill: the writer sleeps this long
+ *     between writes unless a full batch wakes it
  * @param retention records older than this are deleted (checked hourly); 0 keeps everything
  */
 @ConfigurationProperties("propensity.inference.prediction-log")

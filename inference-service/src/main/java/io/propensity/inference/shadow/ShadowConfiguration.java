@@ -20,7 +20,10 @@ import java.util.List;
  *     also scores, 0 to 1
  * @param queueCapacity requests waiting for the shadow's threads at most; more are dropped and
  *     counted ({@code propensity_shadow_dropped_total{reason="queue_full"}})
- * @param threads threads scoring the shadow version
+ * @param threads threads scoring the shadow version; they sleep for {@code
+ *     propensity.inference.shadow.drain-interval} (default 10 ms, env {@code
+ *     PROPENSITY_INFERENCE_SHADOW_DRAIN_INTERVAL}) between drains of the queue, see {@link
+ *     ShadowScorer}
  */
 @ConfigurationProperties("propensity.inference.shadow")
 public record ShadowConfiguration(

@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import io.propensity.inference.config.InferenceConfiguration;
 import io.propensity.inference.config.RegistryClientConfiguration;
 import io.propensity.inference.predictionlog.PredictionRecorder;
@@ -44,7 +45,8 @@ class ShadowFactory {
       ModelSource source,
       ModelLoader loader,
       PredictionRecorder recorder,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      @Value("${propensity.inference.shadow.drain-interval:10ms}") Duration drainInterval) {
     if (config.aliases().contains(inference.alias())) {
       throw new IllegalArgumentException(
           "propensity.inference.shadow.aliases must not name propensity.inference.alias ('"
@@ -60,7 +62,7 @@ class ShadowFactory {
     for (String alias : config.aliases()) {
       shadows.put(alias, new ServedModels(inference.defaultModel()));
     }
-    ShadowScorer scorer = new ShadowScorer(config, shadows, recorder, meters);
+    ShadowScorer scorer = new ShadowScorer(config, shadows, recorder, meters, drainInterval);
     List<ModelReloader> reloaders = new ArrayList<>();
     for (Map.Entry<String, ServedModels> alias : shadows.entrySet()) {
       ModelReloader reloader =
@@ -80,11 +82,12 @@ class ShadowFactory {
     }
     LOG.info(
         "shadow scoring on: versions under alias(es) {} score {} of logged requests beside '{}',"
-            + " {} thread(s), queue {}",
+            + " {} thread(s) draining every {}, queue {}",
         config.aliases(),
         config.sampleRate(),
         inference.alias(),
         config.threads(),
+        drainInterval,
         config.queueCapacity());
     reloaders.forEach(ModelReloader::start);
     return scorer;

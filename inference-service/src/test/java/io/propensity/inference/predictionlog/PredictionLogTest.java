@@ -184,6 +184,72 @@ class PredictionLogTest {
   }
 
   @Test
+  void recordsOfferedWithinTheFlushIntervalAreWrittenTogetherWithoutAWakeUpPerRecord()
+      throws Exception {
+    MemoryStore store = new MemoryStore(false);
+    try (PredictionLog log =
+        new PredictionLog(
+            config(1, -1, 1000, 500, Duration.ofMillis(300)), store, meters, Clock.systemUTC())) {
+      long started = System.nanoTime();
+      for (int i = 0; i < 100; i++) {
+        log.record(record(i));
+        Thread.sleep(1); // spread over ~100+ ms: a writer woken per record would wake 100 times
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.rows.size() == 100);
+      long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+      assertThat(log.writerWakeUps())
+          .as("about one wake-up per 300 ms flush interval in %d ms", tookMillis)
+          .isLessThanOrEqualTo((int) (tookMillis / 300) + 3);
+      assertThat(store.batches.size()).as("batches: %s", store.batches).isLessThanOrEqualTo(3);
+      assertThat(store.rows.stream().map(ServedPrediction::requestId).toList())
+          .as("in the order offered")
+          .startsWith("r0", "r1", "r2")
+          .endsWith("r99");
+      assertThat(written()).isEqualTo(100);
+    }
+  }
+
+  @Test
+  void aFullBatchWakesTheWriterBeforeItsFlushInterval() {
+    MemoryStore store = new MemoryStore(false);
+    try (PredictionLog log =
+        new PredictionLog(
+            config(1, -1, 1000, 10, Duration.ofMinutes(10)), store, meters, Clock.systemUTC())) {
+      for (int i = 0; i < 9; i++) {
+        log.record(record(i));
+      }
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> store.rows.isEmpty());
+      log.record(record(9)); // the tenth: a full batch
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.rows.size() == 10);
+      assertThat(store.batches).containsExactly(10);
+    }
+  }
+
+  @Test
+  void closingWritesWhatIsQueuedForASleepingWriter() {
+    MemoryStore store = new MemoryStore(false);
+    PredictionLog log =
+        new PredictionLog(
+            config(1, -1, 100, 50, Duration.ofMinutes(10)), store, meters, Clock.systemUTC());
+    for (int i = 0; i < 8; i++) {
+      log.record(record(i));
+    }
+    assertThat(log.queued()).isEqualTo(8);
+    assertThat(store.rows).as("the writer sleeps for its 10 min flush interval").isEmpty();
+
+    log.close();
+    assertThat(store.rows.stream().map(ServedPrediction::requestId).toList())
+        .containsExactly("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7");
+    assertThat(written()).isEqualTo(8);
+    assertThat(dropped("closed")).isZero();
+    assertThat(log.queued()).isZero();
+  }
+
+  @Test
   void samplingFollowsTheRateAndPerEndpointOverrides() {
     MemoryStore store = new MemoryStore(false);
     try (PredictionLog log =

@@ -44,8 +44,12 @@ class ShadowScorerTest {
   ShadowScorer shadow;
 
   static ModelDescriptor descriptor(long version, String schemaHash) {
+    return descriptor("m", version, schemaHash);
+  }
+
+  static ModelDescriptor descriptor(String name, long version, String schemaHash) {
     return new ModelDescriptor(
-        "m",
+        name,
         version,
         schemaHash,
         List.of(),
@@ -137,6 +141,10 @@ class ShadowScorerTest {
           NOW);
 
   static Prediction served(double value) {
+    return served(PRODUCTION, value);
+  }
+
+  static Prediction served(ServedModel production, double value) {
     double[] row = new double[N];
     row[0] = value;
     return new Prediction(
@@ -144,12 +152,57 @@ class ShadowScorerTest {
         value,
         value >= 0.5,
         0.5,
-        "m",
-        1,
+        production.name(),
+        production.version(),
         false,
         List.of(),
         Optional.empty(),
-        new Prediction.ServedBy(PRODUCTION, row));
+        new Prediction.ServedBy(production, row));
+  }
+
+  static ServedModel model(String name, long version, String alias, FakeScoringModel scorer) {
+    return new ServedModel(
+        descriptor(name, version, FeatureCatalog.schema().versionHash()),
+        scorer,
+        FeatureCatalog.schema(),
+        alias,
+        "sha",
+        NOW);
+  }
+
+  /** Scores 1 − row[0], so that a shadow's answers differ from production's. */
+  static final class Inverted extends FakeScoringModel {
+    Inverted() {
+      super(N);
+    }
+
+    @Override
+    public double predictProbability(double[] row) {
+      return 1 - super.predictProbability(row);
+    }
+  }
+
+  PredictionLog memoryLog() throws Exception {
+    Path dir = Files.createTempDirectory("shadow-unit");
+    return new PredictionLog(
+        new PredictionLogConfiguration(
+            true,
+            "",
+            "",
+            "",
+            1.0,
+            -1,
+            -1,
+            -1,
+            -1,
+            0,
+            1000,
+            100,
+            Duration.ofMillis(10),
+            Duration.ZERO),
+        JdbcPredictionLogStore.open("jdbc:sqlite:" + dir.resolve("p.db"), "", ""),
+        meters,
+        Clock.systemUTC());
   }
 
   double dropped(String reason) {
@@ -216,5 +269,128 @@ class ShadowScorerTest {
     shadow.predicted("r", served(0.1));
     await().atMost(Duration.ofSeconds(10)).until(() -> dropped("schema_mismatch") == 1);
     assertThat(logged()).isEmpty();
+  }
+
+  @Test
+  void aDrainedBatchOfMixedModelsIsScoredByEveryAliasHoldingTheModelWithoutAWakeUpPerRequest()
+      throws Exception {
+    recorder = new PredictionRecorder(Optional.of(memoryLog()));
+    ServedModels challenger = new ServedModels("m");
+    challenger.swapIn(model("m", 2, "challenger", new Inverted()));
+    challenger.swapIn(model("m2", 7, "challenger", new Inverted()));
+    ServedModels previous = new ServedModels("m");
+    previous.swapIn(model("m", 1, "previous", new FakeScoringModel(N)));
+    Map<String, ServedModels> aliases = new java.util.LinkedHashMap<>();
+    aliases.put("challenger", challenger);
+    aliases.put("previous", previous);
+    shadow =
+        new ShadowScorer(
+            new ShadowConfiguration(true, List.of("challenger", "previous"), 1.0, 1000, 1),
+            aliases,
+            recorder,
+            meters,
+            Duration.ofMillis(400));
+    ServedModel productionM2 = model("m2", 6, "production", new FakeScoringModel(N));
+    long started = System.nanoTime();
+    for (int i = 0; i < 40; i++) {
+      String id = "r" + i;
+      if (i % 2 == 0) {
+        shadow.predicted(id, served(0.1 + i / 100.0));
+      } else {
+        shadow.predicted(id, served(productionM2, 0.1 + i / 100.0));
+      }
+      Thread.sleep(1);
+    }
+    // each m request: challenger and previous; each m2 request: challenger only
+    await().atMost(Duration.ofSeconds(10)).until(() -> logged().size() == 20 * 2 + 20);
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+    assertThat(shadow.wakeUps())
+        .as("about one wake-up per 400 ms drain interval in %d ms", tookMillis)
+        .isLessThanOrEqualTo((int) (tookMillis / 400) + 3);
+    assertThat(meters.get("propensity.shadow.scored").counter().count()).isEqualTo(60);
+    assertThat(logged())
+        .filteredOn(p -> p.modelName().equals("m2"))
+        .hasSize(20)
+        .allSatisfy(
+            p -> {
+              assertThat(p.modelAlias()).isEqualTo("challenger");
+              assertThat(p.modelVersion()).isEqualTo(7);
+            });
+    assertThat(logged())
+        .filteredOn(p -> p.modelName().equals("m"))
+        .extracting(ServedPrediction::modelAlias)
+        .containsOnly("challenger", "previous")
+        .hasSize(40);
+    ServedPrediction r4Challenger =
+        logged().stream()
+            .filter(p -> p.requestId().equals("r4") && p.modelAlias().equals("challenger"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(r4Challenger.probability())
+        .isCloseTo(1 - 0.14, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(r4Challenger.modelVersion()).isEqualTo(2);
+    ServedPrediction r4Previous =
+        logged().stream()
+            .filter(p -> p.requestId().equals("r4") && p.modelAlias().equals("previous"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(r4Previous.probability()).isCloseTo(0.14, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(r4Previous.modelVersion()).isEqualTo(1);
+    assertThat(shadow.queued()).isZero();
+  }
+
+  @Test
+  void anIdleShadowThreadSleepsUntilTheNextRequest() throws Exception {
+    recorder = new PredictionRecorder(Optional.of(memoryLog()));
+    ServedModels challenger = new ServedModels("m");
+    challenger.swapIn(model("m", 2, "challenger", new Inverted()));
+    shadow =
+        new ShadowScorer(
+            new ShadowConfiguration(true, List.of("challenger"), 1.0, 1000, 1),
+            Map.of("challenger", challenger),
+            recorder,
+            meters,
+            Duration.ofMillis(5));
+    shadow.predicted("first", served(0.2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> logged().size() == 1);
+    Thread.sleep(100); // the drain after "first" finds nothing: the thread goes idle
+    int before = shadow.wakeUps();
+    Thread.sleep(500);
+    assertThat(shadow.wakeUps() - before)
+        .as("wake-ups while idle (a 5 ms timer would make ~100)")
+        .isLessThanOrEqualTo(2);
+
+    shadow.predicted("second", served(0.3));
+    await().atMost(Duration.ofSeconds(10)).until(() -> logged().size() == 2);
+    assertThat(logged()).extracting(ServedPrediction::requestId).contains("second");
+  }
+
+  @Test
+  void closingScoresWhatIsQueuedForASleepingShadowThread() throws Exception {
+    recorder = new PredictionRecorder(Optional.of(memoryLog()));
+    ServedModels challenger = new ServedModels("m");
+    challenger.swapIn(model("m", 2, "challenger", new Inverted()));
+    shadow =
+        new ShadowScorer(
+            new ShadowConfiguration(true, List.of("challenger"), 1.0, 1000, 1),
+            Map.of("challenger", challenger),
+            recorder,
+            meters,
+            Duration.ofMinutes(10));
+    for (int i = 0; i < 5; i++) {
+      shadow.predicted("r" + i, served(0.2));
+    }
+    assertThat(shadow.queued()).as("the shadow thread sleeps for 10 min").isEqualTo(5);
+    shadow.close();
+    shadow = null;
+    recorder.close(); // the log writes what the shadow handed over
+    PredictionLog log = recorder.log().orElseThrow();
+    recorder = null;
+    assertThat(meters.get("propensity.shadow.scored").counter().count()).isEqualTo(5);
+    assertThat(meters.get("propensity.shadow.dropped").tag("reason", "closed").counter().count())
+        .isZero();
+    assertThat(meters.get("propensity.prediction.log.written").counter().count()).isEqualTo(5);
+    assertThat(log.queued()).isZero();
   }
 }

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -104,6 +105,7 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
       return;
     }
     MessageDigest sha256 = sha256();
+    Map<double[], EncodedValues> encoded = new IdentityHashMap<>();
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -135,9 +137,11 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
             s.setString(8, p.modelAlias());
             s.setString(9, p.schema().hash());
             if (p.hasFeatures()) {
-              byte[] bytes = encodeValues(p.features());
-              s.setBytes(10, bytes);
-              s.setString(11, HexFormat.of().formatHex(sha256.digest(bytes)));
+              // a shadow's record shares production's array: encoded and hashed once per batch
+              EncodedValues v =
+                  encoded.computeIfAbsent(p.features(), f -> EncodedValues.of(f, sha256));
+              s.setBytes(10, v.bytes());
+              s.setString(11, v.sha256());
             } else {
               s.setNull(10, Types.BINARY);
               s.setNull(11, Types.VARCHAR);
@@ -318,6 +322,14 @@ public final class JdbcPredictionLogStore implements PredictionLogStore {
       out[i] = b.getDouble();
     }
     return out;
+  }
+
+  /** A values array as stored: its bytes and their hex SHA-256. */
+  private record EncodedValues(byte[] bytes, String sha256) {
+    static EncodedValues of(double[] values, MessageDigest sha256) {
+      byte[] bytes = encodeValues(values);
+      return new EncodedValues(bytes, HexFormat.of().formatHex(sha256.digest(bytes)));
+    }
   }
 
   /** Lower-case hex SHA-256 of {@link #encodeValues}. */
