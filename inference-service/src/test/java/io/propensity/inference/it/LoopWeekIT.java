@@ -50,6 +50,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -80,7 +81,9 @@ import propensity.registry.v1.Lineage;
  *
  * <p>Week 1: a planted worse challenger (trained on shuffled labels) is held. Week 2: a planted
  * better challenger (the only one that sees the cart features, which carry the hidden propensity)
- * is promoted, with its ROC-AUC lead's interval above 0, and production moves in the registry.
+ * is promoted, with its ROC-AUC lead's interval above 0, and production moves in the registry. Week
+ * 3: the tracker breaks (each user's cart adds arrive filed under another user), production v2
+ * becomes significantly worse than v1 scored beside it as {@code previous}, and is rolled back.
  */
 @MicronautTest(environments = "test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -96,10 +99,11 @@ class LoopWeekIT implements TestPropertyProvider {
    * ahead of its (real) clock, and the outcomes of the last day need the day after it stored.
    */
   static final Instant START =
-      Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(20));
+      Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(28));
 
   static final Instant WEEK1 = START;
   static final Instant WEEK2 = START.plus(Duration.ofDays(8));
+  static final Instant WEEK3 = START.plus(Duration.ofDays(16));
   static final int USERS = 400;
   static final int REQUESTS_PER_DAY = 120;
   static final String DETERMINISTIC =
@@ -171,7 +175,7 @@ class LoopWeekIT implements TestPropertyProvider {
     registry.setAlias(MODEL, "challenger", v3);
 
     // the live population: 14 days of history before the first week, then two weeks and a day
-    population = Population.generate("demo", USERS, START.minus(Duration.ofDays(14)), 31, random);
+    population = Population.generate("demo", USERS, START.minus(Duration.ofDays(14)), 39, random);
     ingest(START);
     System.out.printf(
         Locale.ROOT,
@@ -193,6 +197,8 @@ class LoopWeekIT implements TestPropertyProvider {
         "jdbc:sqlite:" + dir.toAbsolutePath().resolve("predictions.db"));
     p.put("propensity.inference.prediction-log.flush-interval", "10ms");
     p.put("propensity.inference.shadow.enabled", "true");
+    // the version a promotion replaced is scored too, so that a live regression is seen
+    p.put("propensity.inference.shadow.aliases", "challenger,previous");
     // the test runs the joiner and the policy itself, at the simulated times it chooses
     p.put("propensity.inference.outcomes.interval", "1000h");
     p.put("propensity.inference.outcomes.lag", "10m");
@@ -241,9 +247,9 @@ class LoopWeekIT implements TestPropertyProvider {
   void aWorseChallengerIsHeldOnLiveOutcomes() {
     awaitServing("production", v1);
     awaitServing("challenger", v3);
-    serveWeek(WEEK1, new Random(SEED + 11));
+    serveWeek(WEEK1, new Random(SEED + 11), population::historyOf);
 
-    PromotionDecision d = joinAndDecide(WEEK1.plus(Duration.ofDays(8)));
+    PromotionDecision d = joinAndDecide(WEEK1.plus(Duration.ofDays(8)), 2);
     assertThat(d.kind()).isEqualTo(DecisionKind.HOLD);
     assertThat(d.productionVersion()).isEqualTo(v1);
     assertThat(d.challengerVersion()).isEqualTo(v3);
@@ -260,9 +266,9 @@ class LoopWeekIT implements TestPropertyProvider {
   void aBetterChallengerIsPromotedOnLiveOutcomes() {
     registry.setAlias(MODEL, "challenger", v2);
     awaitServing("challenger", v2);
-    serveWeek(WEEK2, new Random(SEED + 12));
+    serveWeek(WEEK2, new Random(SEED + 12), population::historyOf);
 
-    PromotionDecision d = joinAndDecide(WEEK2.plus(Duration.ofDays(8)));
+    PromotionDecision d = joinAndDecide(WEEK2.plus(Duration.ofDays(8)), 4);
     assertThat(d.kind()).isEqualTo(DecisionKind.PROMOTE);
     assertThat(d.productionVersion()).isEqualTo(v1);
     assertThat(d.resultingProductionVersion()).isEqualTo(v2);
@@ -280,23 +286,55 @@ class LoopWeekIT implements TestPropertyProvider {
             "challenger=" + v2,
             "production=" + v2,
             "previous=" + v1);
-    // the service follows the registry: production now answers with v2
+    // the service follows the registry: production now answers with v2, v1 in its shadow
     awaitServing("production", v2);
+    awaitServing("previous", v1);
   }
 
   @Test
   @Order(3)
+  void aLiveRegressionIsRolledBack() {
+    // (three answers per request from now on: the challenger alias still points at v2, now
+    // production, and is scored in the shadow too)
+    // week 3: the tracker breaks and files each user's cart adds under another user; v2, which
+    // reads the cart features, is now worse than v1 it replaced, which never looked at them
+    serveWeek(WEEK3, new Random(SEED + 13), this::cartsOfTheWrongUser);
+
+    PromotionDecision d = joinAndDecide(WEEK3.plus(Duration.ofDays(8)), 7);
+    assertThat(d.kind()).isEqualTo(DecisionKind.ROLLBACK);
+    assertThat(d.productionVersion()).isEqualTo(v2);
+    assertThat(d.resultingProductionVersion()).isEqualTo(v1);
+    PairedComparison c = d.regression().orElseThrow();
+    assertThat(c.pairs()).isEqualTo(7 * REQUESTS_PER_DAY);
+    assertThat(c.rocAuc().upper()).isLessThan(0);
+    assertThat(c.rocAuc().pValue()).isLessThan(0.05);
+    assertThat(registry.alias(MODEL, "production")).isEqualTo(v1);
+    assertThat(registry.alias(MODEL, "rejected")).isEqualTo(v2);
+    assertThat(registry.aliasHistory(MODEL)).endsWith("production=" + v1, "rejected=" + v2);
+    // the rolled-back version, still the challenger, is not promoted again
+    PromotionDecision again = policy.decide(MODEL);
+    assertThat(again.kind()).isEqualTo(DecisionKind.HOLD);
+    assertThat(again.reason()).contains("rolled back before");
+    assertThat(registry.alias(MODEL, "production")).isEqualTo(v1);
+  }
+
+  @Test
+  @Order(4)
   void nothingWasDroppedOnTheWay() {
     assertThat(counter("propensity.prediction.log.dropped")).isZero();
     assertThat(counter("propensity.shadow.dropped")).isZero();
     // each week's answers and their shadows: all logged, all joined to a final outcome
-    assertThat(counter("propensity.live.outcomes")).isEqualTo(2.0 * 2 * 7 * REQUESTS_PER_DAY);
+    assertThat(counter("propensity.live.outcomes")).isEqualTo(7.0 * 7 * REQUESTS_PER_DAY);
     assertThat(counter("propensity.prediction.log.written"))
-        .isGreaterThanOrEqualTo(2.0 * 2 * 7 * REQUESTS_PER_DAY);
+        .isGreaterThanOrEqualTo(3.0 * 2 * 7 * REQUESTS_PER_DAY);
   }
 
-  /** Serves seven simulated days from {@code week}, ingesting each day's events after it. */
-  void serveWeek(Instant week, Random random) {
+  /**
+   * Serves seven simulated days from {@code week}, ingesting each day's events after it; Predict
+   * gets each user's events as {@code tracker} sends them (the feature-service gets them as they
+   * were).
+   */
+  void serveWeek(Instant week, Random random, BiFunction<String, Instant, List<Event>> tracker) {
     long t0 = System.nanoTime();
     double written = counter("propensity.prediction.log.written");
     for (int d = 0; d < 7; d++) {
@@ -318,7 +356,7 @@ class LoopWeekIT implements TestPropertyProvider {
                                 .setEvents(
                                     InlineEvents.newBuilder()
                                         .addAllEvents(
-                                            population.historyOf(user, at).stream()
+                                            tracker.apply(user, at).stream()
                                                 .map(EventProtoMapper::toProto)
                                                 .toList())))
                         .build());
@@ -339,36 +377,65 @@ class LoopWeekIT implements TestPropertyProvider {
         (System.nanoTime() - t0) / 1_000_000);
   }
 
-  PromotionDecision joinAndDecide(Instant at) {
+  /** A broken tracker: {@code user}'s own events but the next user's cart adds. */
+  List<Event> cartsOfTheWrongUser(String user, Instant at) {
+    List<String> users = population.users();
+    String other = users.get((users.indexOf(user) + 1) % users.size());
+    List<Event> out = new ArrayList<>();
+    for (Event e : population.historyOf(user, at)) {
+      if (e.type() != EventType.ADD_TO_CART) {
+        out.add(e);
+      }
+    }
+    for (Event e : population.historyOf(other, at)) {
+      if (e.type() == EventType.ADD_TO_CART) {
+        out.add(e.toBuilder().eventId(e.eventId() + "-misfiled").userId(user).build());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Joins outcomes at {@code at} and decides; {@code sides} is the number of answers per request
+   * served so far, all weeks together.
+   */
+  PromotionDecision joinAndDecide(Instant at, int sides) {
     CLOCK.set(at);
     OutcomeJoiner.Pass pass = live.job().orElseThrow().runOnce();
     System.out.println(
         "loop week join at " + at + ": " + pass.joined() + " joined, " + pass.positives() + " +");
     assertThat(pass.skipped()).isEmpty();
+    // every answer served so far, production's and the shadows', is joined to a final outcome
+    // (by this pass or the joiner's own timer, which ran once 10 s after start)
+    assertThat(counter("propensity.live.outcomes"))
+        .isEqualTo((double) sides * 7 * REQUESTS_PER_DAY);
     PromotionDecision d = policy.decide(MODEL);
     System.out.println("loop week decision at " + at + ": " + d.kind() + ": " + d.reason());
-    d.promotion()
-        .ifPresent(
-            c ->
-                System.out.printf(
-                    Locale.ROOT,
-                    "  %d pairs, %d positive; roc_auc production %.4f challenger %.4f difference"
-                        + " %.4f [%.4f, %.4f] p=%.2g; pr_auc production %.4f challenger %.4f"
-                        + " difference %.4f [%.4f, %.4f]%n",
-                    c.pairs(),
-                    c.positives(),
-                    c.production().rocAuc(),
-                    c.challenger().rocAuc(),
-                    c.rocAuc().difference(),
-                    c.rocAuc().lower(),
-                    c.rocAuc().upper(),
-                    c.rocAuc().pValue(),
-                    c.production().prAuc(),
-                    c.challenger().prAuc(),
-                    c.prAucDifference().estimate(),
-                    c.prAucDifference().lower(),
-                    c.prAucDifference().upper()));
+    d.promotion().ifPresent(LoopWeekIT::print);
+    d.regression().ifPresent(LoopWeekIT::print);
     return d;
+  }
+
+  static void print(PairedComparison c) {
+    System.out.printf(
+        Locale.ROOT,
+        "  %d pairs, %d positive; roc_auc %s %.4f %s %.4f difference %.4f [%.4f, %.4f] p=%.2g;"
+            + " pr_auc %.4f %.4f difference %.4f [%.4f, %.4f]%n",
+        c.pairs(),
+        c.positives(),
+        "v" + c.production().side().version(),
+        c.production().rocAuc(),
+        "v" + c.challenger().side().version(),
+        c.challenger().rocAuc(),
+        c.rocAuc().difference(),
+        c.rocAuc().lower(),
+        c.rocAuc().upper(),
+        c.rocAuc().pValue(),
+        c.production().prAuc(),
+        c.challenger().prAuc(),
+        c.prAucDifference().estimate(),
+        c.prAucDifference().lower(),
+        c.prAucDifference().upper());
   }
 
   /** Sends the feature-service every event up to {@code until} not sent yet. */
