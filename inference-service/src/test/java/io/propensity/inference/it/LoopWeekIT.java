@@ -69,15 +69,17 @@ import propensity.inference.v1.PredictionInput;
 import propensity.registry.v1.Lineage;
 
 /**
- * The closed loop over two simulated weeks of demo traffic, every part real but the registry (the
+ * The closed loop over three simulated weeks of demo traffic, every part real but the registry (the
  * in-memory gRPC fake the other inference tests use): demo-like users whose hidden propensity
  * drives their cart adds and purchases are ingested day by day into a real feature-service process
  * (embedded SQLite); Predict answers them from their events as of a simulated clock (the service's
- * {@code inference} clock, replaced by a test clock) with a challenger scored in the shadow; every
- * answer lands in the served-prediction log; the outcome joiner asks the feature-service for each
- * answer's outcome (a purchase within the one-day horizon) once the events have arrived; and the
- * promotion policy, as configured by {@code propensity.inference.promotion-policy.*}, decides on
- * the joined answers and moves the registry's aliases.
+ * {@code inference} clock, replaced by a test clock) with a challenger scored in the shadow. (The
+ * events go inline rather than by user id: the feature-service computes online features as of its
+ * own, real, clock, which a test in another process cannot move.) Every answer lands in the
+ * served-prediction log; the outcome joiner asks the feature-service for each answer's outcome (a
+ * purchase within the one-day horizon) once the events have arrived; and the promotion policy, as
+ * configured by {@code propensity.inference.promotion-policy.*}, decides on the joined answers and
+ * moves the registry's aliases.
  *
  * <p>Week 1: a planted worse challenger (trained on shuffled labels) is held. Week 2: a planted
  * better challenger (the only one that sees the cart features, which carry the hidden propensity)
