@@ -6,6 +6,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.propensity.common.jdbc.MigratedDataSource;
 import io.propensity.inference.predictionlog.jdbc.JdbcPredictionLogStore;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,7 +14,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires the served-prediction log from {@link PredictionLogConfiguration}. */
+/**
+ * Wires the served-prediction log from {@link PredictionLogConfiguration}; records are stamped with
+ * the service's {@code inference} clock (the one outcomes and promotions are decided on).
+ */
 @Factory
 class PredictionLogFactory {
   private static final Logger LOG = LoggerFactory.getLogger(PredictionLogFactory.class);
@@ -23,6 +27,7 @@ class PredictionLogFactory {
   PredictionRecorder predictionRecorder(
       PredictionLogConfiguration config,
       MeterRegistry meters,
+      @Named("inference") Clock clock,
       @Value("${propensity.data-dir:data}") String dataDir) {
     if (!config.enabled()) {
       LOG.info(
@@ -41,7 +46,6 @@ class PredictionLogFactory {
         MigratedDataSource.redact(url),
         config.sampleRate(),
         config.queueCapacity());
-    return new PredictionRecorder(
-        Optional.of(new PredictionLog(config, store, meters, Clock.systemUTC())));
+    return new PredictionRecorder(Optional.of(new PredictionLog(config, store, meters, clock)));
   }
 }

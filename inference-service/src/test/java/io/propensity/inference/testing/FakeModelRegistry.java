@@ -54,6 +54,7 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
 
   private final Map<String, List<Stored>> versions = new LinkedHashMap<>();
   private final Map<String, Map<String, Long>> aliases = new HashMap<>();
+  private final List<String> aliasHistory = new ArrayList<>();
   private final List<ServerCallStreamObserver<WatchModelsResponse>> watchers =
       new CopyOnWriteArrayList<>();
   private final Map<String, String> reports = new java.util.concurrent.ConcurrentHashMap<>();
@@ -199,6 +200,7 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
   public synchronized void setAlias(String name, String alias, long version) {
     Map<String, Long> a = aliases.computeIfAbsent(name, n -> new HashMap<>());
     Long previous = a.put(alias, version);
+    aliasHistory.add(name + ":" + alias + "=" + version);
     if (muted) {
       return;
     }
@@ -217,6 +219,17 @@ public final class FakeModelRegistry extends ModelRegistryServiceGrpc.ModelRegis
         w.onNext(change);
       }
     }
+  }
+
+  /**
+   * Every alias move of {@code name} in order, as {@code alias=version} (the test's and the
+   * SetAlias callers').
+   */
+  public synchronized List<String> aliasHistory(String name) {
+    return aliasHistory.stream()
+        .filter(h -> h.startsWith(name + ":"))
+        .map(h -> h.substring(name.length() + 1))
+        .toList();
   }
 
   /** The version {@code alias} of {@code name} points at; 0 when none. */
