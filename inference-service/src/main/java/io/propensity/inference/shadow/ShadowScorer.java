@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -103,6 +104,7 @@ public final class ShadowScorer implements AutoCloseable {
   private final AtomicBoolean idle = new AtomicBoolean();
 
   private final Counter scored;
+  private final Counter sameVersionSkipped;
   private final Counter[] dropped = new Counter[DropReason.values().length];
   private final Timer latency;
   private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
@@ -154,6 +156,13 @@ public final class ShadowScorer implements AutoCloseable {
     this.scored =
         Counter.builder("propensity.shadow.scored")
             .description("Answers scored by a shadow version and written to the prediction log")
+            .register(meters);
+    this.sameVersionSkipped =
+        Counter.builder("propensity.shadow.skipped")
+            .description(
+                "Requests not scored in the shadow because every shadow alias names the version"
+                    + " that answered (e.g. challenger after its promotion), by reason")
+            .tag("reason", "same_version")
             .register(meters);
     for (DropReason r : DropReason.values()) {
       dropped[r.ordinal()] =
@@ -309,11 +318,25 @@ public final class ShadowScorer implements AutoCloseable {
     return rate >= 1 || (rate > 0 && ThreadLocalRandom.current().nextDouble() < rate);
   }
 
+  /**
+   * Whether some shadow alias holds a version of the answer's model other than the one that
+   * answered (after a promotion {@code challenger} often still names the new production version:
+   * scoring it again would only repeat the answer, so such requests are skipped and counted).
+   */
   private boolean hasShadowFor(Prediction p) {
+    long serving = p.servedBy().model().version();
+    boolean sameVersion = false;
     for (ServedModels versions : shadows.values()) {
-      if (versions.currentVersion(p.modelName()).isPresent()) {
-        return true;
+      OptionalLong v = versions.currentVersion(p.modelName());
+      if (v.isPresent()) {
+        if (v.getAsLong() != serving) {
+          return true;
+        }
+        sameVersion = true;
       }
+    }
+    if (sameVersion) {
+      sameVersionSkipped.increment();
     }
     return false;
   }
@@ -347,6 +370,9 @@ public final class ShadowScorer implements AutoCloseable {
       for (Job job : jobs) {
         ServedModel production = job.rows().get(0).served().servedBy().model();
         handled++;
+        if (production.version() == shadow.version()) {
+          continue; // this alias names the answering version: nothing to compare (another differs)
+        }
         if (!schemaHash.equals(production.descriptor().schemaHash())) {
           drop(DropReason.SCHEMA_MISMATCH);
           continue;

@@ -279,7 +279,7 @@ class ShadowScorerTest {
     challenger.swapIn(model("m", 2, "challenger", new Inverted()));
     challenger.swapIn(model("m2", 7, "challenger", new Inverted()));
     ServedModels previous = new ServedModels("m");
-    previous.swapIn(model("m", 1, "previous", new FakeScoringModel(N)));
+    previous.swapIn(model("m", 3, "previous", new FakeScoringModel(N)));
     Map<String, ServedModels> aliases = new java.util.LinkedHashMap<>();
     aliases.put("challenger", challenger);
     aliases.put("previous", previous);
@@ -336,8 +336,59 @@ class ShadowScorerTest {
             .findFirst()
             .orElseThrow();
     assertThat(r4Previous.probability()).isCloseTo(0.14, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(r4Previous.modelVersion()).isEqualTo(1);
+    assertThat(r4Previous.modelVersion()).isEqualTo(3);
     assertThat(shadow.queued()).isZero();
+  }
+
+  @Test
+  void anAliasNamingTheAnsweringVersionIsSkippedAndCountedWhileAnotherAliasStillScores()
+      throws Exception {
+    recorder = new PredictionRecorder(Optional.of(memoryLog()));
+    // after a promotion: challenger still names version 1, which now answers as production
+    ServedModels challenger = new ServedModels("m");
+    challenger.swapIn(model("m", 1, "challenger", new Inverted()));
+    ServedModels previous = new ServedModels("m");
+    previous.swapIn(model("m", 0, "previous", new Inverted()));
+    Map<String, ServedModels> both = new java.util.LinkedHashMap<>();
+    both.put("challenger", challenger);
+    both.put("previous", previous);
+    shadow =
+        new ShadowScorer(
+            new ShadowConfiguration(true, List.of("challenger", "previous"), 1.0, 1000, 1),
+            both,
+            recorder,
+            meters,
+            Duration.ofMillis(5));
+    shadow.predicted("r1", served(0.2));
+    await().atMost(Duration.ofSeconds(10)).until(() -> logged().size() == 1);
+    assertThat(logged().get(0).modelAlias()).isEqualTo("previous");
+    assertThat(logged().get(0).modelVersion()).isZero();
+
+    // with only the same-version alias, the request is not even queued
+    ShadowScorer onlySame =
+        new ShadowScorer(
+            new ShadowConfiguration(true, List.of("challenger"), 1.0, 1000, 1),
+            Map.of("challenger", challenger),
+            recorder,
+            meters,
+            Duration.ofMillis(5));
+    try {
+      onlySame.predicted("r2", served(0.3));
+      onlySame.predicted("r3", served(0.4));
+      assertThat(onlySame.queued()).isZero();
+      assertThat(
+              meters
+                  .get("propensity.shadow.skipped")
+                  .tag("reason", "same_version")
+                  .counter()
+                  .count())
+          .isEqualTo(2);
+    } finally {
+      onlySame.close();
+    }
+    Thread.sleep(50);
+    assertThat(logged()).hasSize(1);
+    assertThat(meters.get("propensity.shadow.scored").counter().count()).isEqualTo(1);
   }
 
   @Test
