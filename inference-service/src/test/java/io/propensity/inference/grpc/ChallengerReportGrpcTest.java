@@ -35,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
 import propensity.inference.v1.ChallengerServiceGrpc;
 import propensity.inference.v1.GetChallengerReportRequest;
 import propensity.inference.v1.GetChallengerReportResponse;
+import propensity.inference.v1.PromotionDecision;
 import propensity.inference.v1.PromotionDecisionKind;
 
 /**
@@ -65,7 +66,8 @@ class ChallengerReportGrpcTest implements TestPropertyProvider {
         "propensity.inference.promotion-policy.interval", "1h",
         "propensity.inference.promotion-policy.min-paired-outcomes", "100",
         "propensity.inference.promotion-policy.min-positives", "10",
-        "propensity.inference.promotion-policy.bootstrap-resamples", "100");
+        "propensity.inference.promotion-policy.bootstrap-resamples", "100",
+        "propensity.inference.promotion-policy.replica-id", "replica-test");
   }
 
   @BeforeAll
@@ -121,6 +123,44 @@ class ChallengerReportGrpcTest implements TestPropertyProvider {
                 .getDecision()
                 .getKind())
         .isEqualTo(PromotionDecisionKind.PROMOTION_DECISION_KIND_HOLD);
+
+    // both decisions are in the history the log's database keeps, newest first
+    GetChallengerReportResponse withHistory =
+        stub()
+            .getChallengerReport(
+                GetChallengerReportRequest.newBuilder()
+                    .setModelName(NAME)
+                    .setHistoryLimit(10)
+                    .build());
+    assertThat(policy.shared()).isTrue();
+    assertThat(withHistory.getHistoryList())
+        .extracting(PromotionDecision::getKind)
+        .containsExactly(
+            PromotionDecisionKind.PROMOTION_DECISION_KIND_HOLD,
+            PromotionDecisionKind.PROMOTION_DECISION_KIND_PROMOTE);
+    PromotionDecision promoted = withHistory.getHistory(1);
+    assertThat(promoted.getDecidedBy()).isEqualTo("replica-test");
+    assertThat(promoted.getMetric()).isEqualTo("roc_auc");
+    assertThat(promoted.getHasDifference()).isTrue();
+    assertThat(promoted.getDifferenceLower())
+        .isEqualTo(report.getPromotion().getRocAucDifferenceLower());
+    assertThat(withHistory.getDecision()).isEqualTo(withHistory.getHistory(0));
+  }
+
+  @Test
+  void aHistoryLimitOutOfRangeIsInvalid() {
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            () ->
+                stub()
+                    .getChallengerReport(
+                        GetChallengerReportRequest.newBuilder()
+                            .setModelName(NAME)
+                            .setHistoryLimit(1001)
+                            .build()),
+            StatusRuntimeException.class);
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).contains("history_limit");
   }
 
   @Test
