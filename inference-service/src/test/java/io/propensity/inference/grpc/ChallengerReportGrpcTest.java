@@ -19,6 +19,7 @@ import io.propensity.inference.predictionlog.ServedPrediction;
 import io.propensity.inference.testing.FakeFeatureService;
 import io.propensity.inference.testing.FakeModelRegistry;
 import io.propensity.inference.testing.ListLabeledPredictions;
+import io.propensity.inference.testing.LoggedService;
 import io.propensity.inference.testing.ServingChannels;
 import io.propensity.inference.testing.TestModels;
 import jakarta.inject.Inject;
@@ -59,15 +60,25 @@ class ChallengerReportGrpcTest implements TestPropertyProvider {
     features = FakeFeatureService.start();
     registry.promote(NAME, registry.register(NAME, TestModels.small(11)));
     registry.setAlias(NAME, "challenger", registry.register(NAME, TestModels.small(12)));
-    return Map.of(
-        "propensity.inference.registry.target", registry.target(),
-        "propensity.inference.feature-service.target", features.target(),
-        "propensity.inference.promotion-policy.enabled", "true",
-        "propensity.inference.promotion-policy.interval", "1h",
-        "propensity.inference.promotion-policy.min-paired-outcomes", "100",
-        "propensity.inference.promotion-policy.min-positives", "10",
-        "propensity.inference.promotion-policy.bootstrap-resamples", "100",
-        "propensity.inference.promotion-policy.replica-id", "replica-test");
+    // the served-prediction log on (its own SQLite file): decisions go to its shared history
+    return LoggedService.properties(
+        registry,
+        features,
+        LoggedService.newLogDirectory("challenger-report"),
+        "propensity.inference.outcomes.enabled",
+        "false",
+        "propensity.inference.promotion-policy.enabled",
+        "true",
+        "propensity.inference.promotion-policy.interval",
+        "1h",
+        "propensity.inference.promotion-policy.min-paired-outcomes",
+        "100",
+        "propensity.inference.promotion-policy.min-positives",
+        "10",
+        "propensity.inference.promotion-policy.bootstrap-resamples",
+        "100",
+        "propensity.inference.promotion-policy.replica-id",
+        "replica-test");
   }
 
   @BeforeAll
