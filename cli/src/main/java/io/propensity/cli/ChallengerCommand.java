@@ -43,6 +43,13 @@ final class ChallengerCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Model name.")
     String model;
 
+    @picocli.CommandLine.Option(
+        names = "--history",
+        paramLabel = "N",
+        defaultValue = "0",
+        description = "Also list the N newest decisions (0 to 1000), whichever replica made them.")
+    int history;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
@@ -51,7 +58,10 @@ final class ChallengerCommand implements Runnable {
             ChallengerServiceGrpc.newBlockingStub(endpoints.inferenceChannel())
                 .withDeadlineAfter(endpoints.deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .getChallengerReport(
-                    GetChallengerReportRequest.newBuilder().setModelName(model).build());
+                    GetChallengerReportRequest.newBuilder()
+                        .setModelName(model)
+                        .setHistoryLimit(history)
+                        .build());
         print(out, r);
         out.flush();
         return 0;
@@ -77,6 +87,40 @@ final class ChallengerCommand implements Runnable {
     if (r.hasRegression()) {
       out.println("production vs previous (rollback check), paired live outcomes:");
       comparison(out, r.getRegression());
+    }
+    if (r.getHistoryCount() > 0) {
+      out.println("history, newest first:");
+      out.printf(
+          Locale.ROOT,
+          "  %-24s %-16s %5s %5s %5s %-8s %-26s %s%n",
+          "decided at",
+          "decision",
+          "prod",
+          "chal",
+          "→",
+          "metric",
+          "difference [interval]",
+          "by");
+      for (PromotionDecision h : r.getHistoryList()) {
+        out.printf(
+            Locale.ROOT,
+            "  %-24s %-16s %5s %5s %5s %-8s %-26s %s%n",
+            CampaignsCommand.instant(h.getDecidedAt()),
+            h.getKind().name().replace("PROMOTION_DECISION_KIND_", "").toLowerCase(Locale.ROOT),
+            "v" + h.getProductionVersion(),
+            h.getChallengerVersion() == 0 ? "-" : "v" + h.getChallengerVersion(),
+            "v" + h.getResultingProductionVersion(),
+            h.getMetric(),
+            h.getHasDifference()
+                ? String.format(
+                    Locale.ROOT,
+                    "%+.4f [%+.4f, %+.4f]",
+                    h.getDifference(),
+                    h.getDifferenceLower(),
+                    h.getDifferenceUpper())
+                : "-",
+            h.getDecidedBy());
+      }
     }
   }
 

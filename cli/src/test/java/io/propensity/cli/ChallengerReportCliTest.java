@@ -40,7 +40,11 @@ class ChallengerReportCliTest {
                           Status.NOT_FOUND.withDescription("no decision").asRuntimeException());
                       return;
                     }
-                    out.onNext(report());
+                    GetChallengerReportResponse.Builder b = report().toBuilder();
+                    for (int i = 0; i < Math.min(2, r.getHistoryLimit()); i++) {
+                      b.addHistory(historyEntry(i));
+                    }
+                    out.onNext(b.build());
                     out.onCompleted();
                   }
                 })
@@ -79,6 +83,49 @@ class ChallengerReportCliTest {
                 .setSpearman(0.61)
                 .setKendall(0.45))
         .build();
+  }
+
+  static PromotionDecision historyEntry(int i) {
+    PromotionDecision.Builder d =
+        PromotionDecision.newBuilder()
+            .setModelName("purchase-7d")
+            .setDecidedAt(Timestamp.newBuilder().setSeconds(1_796_000_000L - 3600L * i))
+            .setProductionVersion(1)
+            .setChallengerVersion(2)
+            .setResultingProductionVersion(i == 0 ? 2 : 1)
+            .setMetric("roc_auc")
+            .setDecidedBy(i == 0 ? "replica-a" : "replica-b");
+    if (i == 0) {
+      d.setKind(PromotionDecisionKind.PROMOTION_DECISION_KIND_PROMOTE)
+          .setHasDifference(true)
+          .setDifference(0.0692)
+          .setDifferenceLower(0.0461)
+          .setDifferenceUpper(0.0924);
+    } else {
+      d.setKind(PromotionDecisionKind.PROMOTION_DECISION_KIND_NOT_ENOUGH_DATA);
+    }
+    return d.build();
+  }
+
+  @Test
+  void listsTheSharedHistoryWhenAsked() {
+    String[] plain = args("purchase-7d");
+    String[] withHistory = new String[plain.length + 2];
+    System.arraycopy(plain, 0, withHistory, 0, plain.length - 1);
+    withHistory[plain.length - 1] = "--history";
+    withHistory[plain.length] = "5";
+    withHistory[plain.length + 1] = "purchase-7d";
+
+    CliRun.Run run = CliRun.run(withHistory);
+    CliRun.Run without = CliRun.run(plain);
+
+    assertThat(run.exit()).as(run.all()).isZero();
+    assertThat(run.out())
+        .contains("history, newest first:")
+        .containsPattern(
+            "promote +v1 +v2 +v2 +roc_auc +\\+0\\.0692 \\[\\+0\\.0461, \\+0\\.0924\\] +replica-a")
+        .containsPattern("not_enough_data +v1 +v2 +v1 +roc_auc +- +replica-b");
+    assertThat(without.out()).doesNotContain("history, newest first:");
   }
 
   static ComparedSideMetrics side(String alias, long version, double auc) {

@@ -6,12 +6,15 @@ import io.propensity.inference.outcomes.LabeledPrediction;
 import io.propensity.inference.outcomes.LabeledPredictions;
 import io.propensity.runtime.metrics.ConfidenceInterval;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -52,13 +55,49 @@ public final class PromotionPolicy {
   private final Clock clock;
   private final Map<DecisionKind, Counter> counters = new EnumMap<>(DecisionKind.class);
   private final Map<String, PromotionDecision> latest = new ConcurrentHashMap<>();
+  private final Optional<DecisionHistory> history;
+  private final String replica;
+  private final Duration runInterval;
+  private final Counter skipped;
 
+  /** A policy whose decisions stay in this replica's memory (one replica, or tests). */
   public PromotionPolicy(
       LabeledPredictions outcomes,
       ModelAliases aliases,
       PromotionSettings settings,
       Clock clock,
       MeterRegistry meters) {
+    this(
+        outcomes, aliases, settings, clock, meters, Optional.empty(), "local", Duration.ofHours(1));
+  }
+
+  /**
+   * A policy whose decisions are recorded in {@code history}, shared by replicas: {@link
+   * #decideIfClaimed} decides only the runs (time slots of {@code runInterval}) this replica claims
+   * there, and {@link #latest} and {@link #history} read every replica's decisions.
+   *
+   * @param replica this replica's name in the history
+   * @param runInterval the length of one run's slot (the scheduler's interval)
+   */
+  public PromotionPolicy(
+      LabeledPredictions outcomes,
+      ModelAliases aliases,
+      PromotionSettings settings,
+      Clock clock,
+      MeterRegistry meters,
+      Optional<DecisionHistory> history,
+      String replica,
+      Duration runInterval) {
+    if (runInterval.isNegative() || runInterval.isZero()) {
+      throw new IllegalArgumentException("interval is " + runInterval + "; expected > 0");
+    }
+    this.history = Objects.requireNonNull(history, "history");
+    this.replica = Objects.requireNonNull(replica, "replica");
+    this.runInterval = runInterval;
+    this.skipped =
+        Counter.builder("propensity.promotion.runs.skipped")
+            .description("Promotion runs left to the replica that claimed them first")
+            .register(meters);
     this.outcomes = outcomes;
     this.aliases = aliases;
     this.settings = settings;
@@ -78,9 +117,47 @@ public final class PromotionPolicy {
     return settings;
   }
 
-  /** The latest decision for {@code model} made by this replica, if any. */
+  /**
+   * The latest decision for {@code model}: from the shared history when there is one (whichever
+   * replica made it), else the latest made by this replica.
+   */
   public Optional<PromotionDecision> latest(String model) {
+    if (history.isPresent()) {
+      return history.get().recent(model, 1).stream()
+          .findFirst()
+          .map(DecisionHistory.RecordedDecision::decision);
+    }
     return Optional.ofNullable(latest.get(model));
+  }
+
+  /**
+   * The newest {@code limit} decisions for {@code model}, newest first: the shared history when
+   * there is one, else this replica's latest decision only.
+   */
+  public List<DecisionHistory.RecordedDecision> history(String model, int limit) {
+    if (history.isPresent()) {
+      return history.get().recent(model, limit);
+    }
+    PromotionDecision d = latest.get(model);
+    if (d == null || limit < 1) {
+      return List.of();
+    }
+    Optional<ConfidenceInterval> lead =
+        (d.kind() == DecisionKind.ROLLBACK ? d.regression() : d.promotion())
+            .map(c -> c.difference(settings.metric()));
+    return List.of(
+        new DecisionHistory.RecordedDecision(
+            d,
+            settings.metric(),
+            lead.map(l -> OptionalDouble.of(l.estimate())).orElse(OptionalDouble.empty()),
+            lead.map(l -> OptionalDouble.of(l.lower())).orElse(OptionalDouble.empty()),
+            lead.map(l -> OptionalDouble.of(l.upper())).orElse(OptionalDouble.empty()),
+            replica));
+  }
+
+  /** Whether decisions are kept in a history shared by replicas. */
+  public boolean shared() {
+    return history.isPresent();
   }
 
   /** Decides for {@code model} on the answers of the window that ends now, and applies it. */
@@ -89,8 +166,40 @@ public final class PromotionPolicy {
     PromotionDecision decision = decideAt(model, now);
     counters.get(decision.kind()).increment();
     latest.put(model, decision);
+    history.ifPresent(h -> record(h, decision));
     log(decision);
     return decision;
+  }
+
+  /**
+   * One scheduled run for {@code model}: with a shared history, only the replica that claims the
+   * current run (the slot {@code now / interval}) decides; the others return empty and leave the
+   * model alone until the next run. Without one, decides like {@link #decide}.
+   */
+  public Optional<PromotionDecision> decideIfClaimed(String model) {
+    if (history.isEmpty()) {
+      return Optional.of(decide(model));
+    }
+    Instant now = clock.instant();
+    long slot = Math.floorDiv(now.toEpochMilli(), runInterval.toMillis());
+    if (!history.get().claim(model, slot, replica, now)) {
+      skipped.increment();
+      LOG.debug("promotion run model={} slot={} claimed by another replica", model, slot);
+      return Optional.empty();
+    }
+    return Optional.of(decide(model));
+  }
+
+  private void record(DecisionHistory h, PromotionDecision decision) {
+    try {
+      h.record(decision, settings.metric(), replica);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "promotion decision model={} decision={} not recorded in the shared history: {}",
+          decision.model(),
+          decision.kind().tag(),
+          e.toString());
+    }
   }
 
   private PromotionDecision decideAt(String model, Instant now) {

@@ -35,11 +35,14 @@ public final class PromotionScheduler implements AutoCloseable {
     thread.scheduleWithFixedDelay(this::runOnce, ms, ms, TimeUnit.MILLISECONDS);
   }
 
-  /** Decides once for every model; a failure for one model is logged and the others still run. */
+  /**
+   * Decides once for every model (with a shared history, only for the models whose run this replica
+   * claims); a failure for one model is logged and the others still run.
+   */
   public void runOnce() {
     for (String model : models) {
       try {
-        policy.decide(model);
+        policy.decideIfClaimed(model);
       } catch (RuntimeException e) {
         LOG.warn("promotion decision model={} failed: {}", model, e.toString());
       }

@@ -6,15 +6,23 @@ import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
 import io.propensity.client.security.ChannelSecurity;
+import io.propensity.inference.challenge.DecisionHistory;
 import io.propensity.inference.challenge.PromotionPolicy;
 import io.propensity.inference.challenge.PromotionScheduler;
+import io.propensity.inference.challenge.jdbc.JdbcDecisionHistory;
 import io.propensity.inference.outcomes.LabeledPredictions;
+import io.propensity.inference.predictionlog.PredictionLog;
+import io.propensity.inference.predictionlog.PredictionRecorder;
+import io.propensity.inference.predictionlog.jdbc.JdbcPredictionLogStore;
 import io.propensity.inference.registry.GrpcModelAliases;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +52,37 @@ class PromotionPolicyFactory {
       InferenceConfiguration inference,
       PromotionPolicyConfiguration config,
       @Named("inference") Clock clock,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      PredictionRecorder recorder,
+      @Value("${propensity.inference.promotion-policy.replica-id:}") String replicaId) {
+    Optional<DecisionHistory> history =
+        recorder
+            .log()
+            .map(PredictionLog::store)
+            .filter(JdbcPredictionLogStore.class::isInstance)
+            .map(s -> new JdbcDecisionHistory(((JdbcPredictionLogStore) s).dataSource()));
+    String replica =
+        replicaId == null || replicaId.isBlank()
+            ? ManagementFactory.getRuntimeMXBean().getName()
+            : replicaId.trim();
+    if (history.isPresent()) {
+      LOG.info(
+          "promotion decisions are shared in the served-prediction log's database; this replica"
+              + " decides as '{}' the runs it claims",
+          replica);
+    } else {
+      LOG.info(
+          "promotion decisions stay in this replica's memory: the served-prediction log is off");
+    }
     return new PromotionPolicy(
         outcomes,
         new GrpcModelAliases(channel, registry.deadline()),
         config.settings(inference.alias()),
         clock,
-        meters);
+        meters,
+        history,
+        replica,
+        config.interval());
   }
 
   @Context

@@ -8,10 +8,17 @@ import io.propensity.inference.config.InferenceConfiguration;
 import io.propensity.inference.predictionlog.PredictionLog;
 import io.propensity.inference.predictionlog.PredictionRecorder;
 import io.propensity.inference.reload.ModelSource;
+import io.propensity.inference.reload.ModelSourceException;
+import io.propensity.inference.serving.ServedModel;
 import io.propensity.inference.serving.ServedModels;
+import io.propensity.inference.shadow.ShadowConfiguration;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +54,36 @@ class DriftFactory {
       DriftConfiguration config,
       ServedModels served,
       MeterRegistry meters,
-      @Named("inference") Clock clock) {
-    DriftMonitor monitor = new DriftMonitor(analyzer, served, config.window(), meters, clock);
+      @Named("inference") Clock clock,
+      InferenceConfiguration inference,
+      ShadowConfiguration shadow,
+      ModelSource source) {
+    Supplier<List<DriftMonitor.ShadowVersion>> shadows = List::of;
+    if (shadow.enabled()) {
+      shadows =
+          () -> {
+            List<DriftMonitor.ShadowVersion> out = new ArrayList<>();
+            for (ServedModel m : served.current()) {
+              for (String alias : shadow.aliases()) {
+                OptionalLong v;
+                try {
+                  v = source.aliasVersion(m.name(), alias);
+                } catch (ModelSourceException e) {
+                  LOG.debug(
+                      "drift: alias '{}' of {} not resolved: {}", alias, m.name(), e.toString());
+                  continue;
+                }
+                if (v.isPresent()) {
+                  out.add(new DriftMonitor.ShadowVersion(m.name(), v.getAsLong(), alias));
+                }
+              }
+            }
+            return out;
+          };
+    }
+    DriftMonitor monitor =
+        new DriftMonitor(
+            analyzer, served, inference.alias(), shadows, config.window(), meters, clock);
     if (config.enabled()) {
       LOG.info(
           "drift monitor: every {} over the last {}, PSI published from {} rows",

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +40,39 @@ public final class DriftMonitor implements AutoCloseable {
   private final MultiGauge rowsWithoutValues;
   private final MultiGauge available;
   private final Map<String, DriftReport> latest = new ConcurrentHashMap<>();
+  private final Map<String, DriftReport> latestShadow = new ConcurrentHashMap<>();
+  private final String servedAlias;
+  private final Supplier<List<ShadowVersion>> shadows;
   private ScheduledExecutorService timer;
 
+  /** A version scored in the shadow of production under {@code alias} (e.g. a challenger). */
+  public record ShadowVersion(String model, long version, String alias) {}
+
+  /** A monitor of the versions this replica serves, tagged {@code alias="production"}. */
   public DriftMonitor(
       DriftAnalyzer analyzer,
       ServedModels served,
       Duration window,
       MeterRegistry meters,
       Clock clock) {
+    this(analyzer, served, "production", List::of, window, meters, clock);
+  }
+
+  /**
+   * A monitor of the versions this replica serves under {@code servedAlias} and of the versions
+   * {@code shadows} names each run (the shadow aliases' versions, when shadow scoring is on): each
+   * version's drift is computed from its own logged answers, its gauges tagged with its alias.
+   */
+  public DriftMonitor(
+      DriftAnalyzer analyzer,
+      ServedModels served,
+      String servedAlias,
+      Supplier<List<ShadowVersion>> shadows,
+      Duration window,
+      MeterRegistry meters,
+      Clock clock) {
+    this.servedAlias = servedAlias;
+    this.shadows = shadows;
     this.analyzer = analyzer;
     this.served = served;
     this.window = window;
@@ -107,19 +133,47 @@ public final class DriftMonitor implements AutoCloseable {
     Instant to = clock.instant();
     Instant from = to.minus(window);
     List<DriftReport> reports = new ArrayList<>();
+    List<String> aliases = new ArrayList<>();
     for (ServedModel m : served.current()) {
-      DriftReport r = analyzer.analyze(m.name(), m.version(), from, to);
-      reports.add(r);
-      if (r.status() != DriftReport.Status.AVAILABLE) {
-        LOG.debug("drift of {}@{}: {} ({})", m.name(), m.version(), r.status(), r.reason());
+      reports.add(analyze(m.name(), m.version(), from, to));
+      aliases.add(servedAlias);
+    }
+    List<ShadowVersion> shadowVersions;
+    try {
+      shadowVersions = shadows.get();
+    } catch (RuntimeException e) {
+      LOG.warn("drift: cannot resolve the shadow versions this run: {}", e.toString());
+      shadowVersions = List.of();
+    }
+    for (ShadowVersion v : shadowVersions) {
+      reports.add(analyze(v.model(), v.version(), from, to));
+      aliases.add(v.alias());
+    }
+    publish(reports, aliases);
+    latest.clear();
+    latestShadow.clear();
+    for (int i = 0; i < reports.size(); i++) {
+      DriftReport r = reports.get(i);
+      if (aliases.get(i).equals(servedAlias)) {
+        latest.put(r.modelName(), r);
+      } else {
+        latestShadow.put(r.modelName() + "@" + aliases.get(i), r);
       }
     }
-    publish(reports);
-    latest.clear();
-    for (DriftReport r : reports) {
-      latest.put(r.modelName(), r);
-    }
     return reports;
+  }
+
+  private DriftReport analyze(String model, long version, Instant from, Instant to) {
+    DriftReport r = analyzer.analyze(model, version, from, to);
+    if (r.status() != DriftReport.Status.AVAILABLE) {
+      LOG.debug("drift of {}@{}: {} ({})", model, version, r.status(), r.reason());
+    }
+    return r;
+  }
+
+  /** The last run's report of each shadow version, by {@code model@alias}. */
+  public Map<String, DriftReport> latestShadow() {
+    return Map.copyOf(latestShadow);
   }
 
   /** The last run's report of each served model, by model name. */
@@ -127,14 +181,22 @@ public final class DriftMonitor implements AutoCloseable {
     return Map.copyOf(latest);
   }
 
-  private void publish(List<DriftReport> reports) {
+  private void publish(List<DriftReport> reports, List<String> aliases) {
     List<MultiGauge.Row<?>> features = new ArrayList<>();
     List<MultiGauge.Row<?>> scores = new ArrayList<>();
     List<MultiGauge.Row<?>> used = new ArrayList<>();
     List<MultiGauge.Row<?>> skipped = new ArrayList<>();
     List<MultiGauge.Row<?>> ok = new ArrayList<>();
-    for (DriftReport r : reports) {
-      Tags tags = Tags.of("model", r.modelName(), "version", Long.toString(r.modelVersion()));
+    for (int i = 0; i < reports.size(); i++) {
+      DriftReport r = reports.get(i);
+      Tags tags =
+          Tags.of(
+              "model",
+              r.modelName(),
+              "version",
+              Long.toString(r.modelVersion()),
+              "alias",
+              aliases.get(i));
       used.add(MultiGauge.Row.of(tags, r.rowsUsed()));
       skipped.add(MultiGauge.Row.of(tags, r.rowsWithoutValues()));
       boolean computed = r.status() == DriftReport.Status.AVAILABLE;

@@ -3,10 +3,12 @@ package io.propensity.inference.grpc;
 import com.google.protobuf.Timestamp;
 import io.propensity.common.error.FieldError;
 import io.propensity.common.error.InvalidInputException;
+import io.propensity.inference.challenge.DecisionHistory;
 import io.propensity.inference.challenge.PairedComparison;
 import io.propensity.inference.challenge.PromotionDecision;
 import io.propensity.inference.challenge.SideMetrics;
 import java.util.List;
+import java.util.Locale;
 import propensity.inference.v1.ComparedSideMetrics;
 import propensity.inference.v1.GetChallengerReportRequest;
 import propensity.inference.v1.GetChallengerReportResponse;
@@ -25,6 +27,31 @@ final class ChallengerProtoMapper {
               new FieldError("model_name", "expected 1 to 128 characters, got " + name.length())));
     }
     return name;
+  }
+
+  static int historyLimit(GetChallengerReportRequest req) {
+    int n = req.getHistoryLimit();
+    if (n < 0 || n > 1000) {
+      throw new InvalidInputException(
+          "history_limit is out of range",
+          List.of(new FieldError("history_limit", "expected 0 to 1000, got " + n)));
+    }
+    return n;
+  }
+
+  /** A recorded decision, with who decided and the lead it was decided on. */
+  static propensity.inference.v1.PromotionDecision toProto(DecisionHistory.RecordedDecision r) {
+    propensity.inference.v1.PromotionDecision.Builder b =
+        toProto(r.decision()).getDecision().toBuilder()
+            .setDecidedBy(r.decidedBy())
+            .setMetric(r.metric().name().toLowerCase(Locale.ROOT));
+    if (r.difference().isPresent()) {
+      b.setHasDifference(true)
+          .setDifference(r.difference().getAsDouble())
+          .setDifferenceLower(r.lower().orElse(Double.NaN))
+          .setDifferenceUpper(r.upper().orElse(Double.NaN));
+    }
+    return b.build();
   }
 
   static GetChallengerReportResponse toProto(PromotionDecision d) {

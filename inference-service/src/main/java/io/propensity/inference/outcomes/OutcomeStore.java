@@ -1,6 +1,7 @@
 package io.propensity.inference.outcomes;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +34,29 @@ public interface OutcomeStore {
 
   /** The final outcomes of one model's predictions served in {@code [from, to)}, by key. */
   Map<ServedKey, Joined> outcomes(String modelName, Instant from, Instant to);
+
+  /**
+   * A fingerprint of each UTC day's outcomes of {@code modelName} served in {@code [from, to)}: a
+   * day whose fingerprint is unchanged holds the same outcomes, so live metrics need not reload it.
+   * Empty when the store cannot tell (then every day is reloaded).
+   */
+  default Optional<Map<LocalDate, DayFingerprint>> dayFingerprints(
+      String modelName, Instant from, Instant to) {
+    return Optional.empty();
+  }
+
+  /**
+   * What changes when a day's outcomes change: an outcome added, or an upsert changing its status
+   * or the time it became final.
+   *
+   * @param rows outcomes
+   * @param positives positive ones
+   * @param negatives negative ones
+   * @param knownAtSeconds sum of the times they became final, seconds since the epoch
+   * @param latestKnownAtMicros the latest of those times
+   */
+  record DayFingerprint(
+      long rows, long positives, long negatives, long knownAtSeconds, long latestKnownAtMicros) {}
 
   /** A model version. */
   record VersionKey(String modelName, long version) {}

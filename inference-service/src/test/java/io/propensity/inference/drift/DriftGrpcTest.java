@@ -11,9 +11,11 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
+import io.propensity.inference.serving.ServedModels;
 import io.propensity.inference.testing.FakeModelRegistry;
 import io.propensity.inference.testing.LoggedService;
 import io.propensity.inference.testing.Protos;
@@ -25,8 +27,10 @@ import io.propensity.training.pipeline.data.Dataset;
 import io.propensity.training.pipeline.drift.DriftReferences;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +64,7 @@ class DriftGrpcTest implements TestPropertyProvider {
   @Inject GrpcEmbeddedServer server;
   @Inject MeterRegistry meters;
   @Inject DriftMonitor monitor;
+  @Inject DriftAnalyzer analyzer;
   ManagedChannel channel;
 
   @Override
@@ -236,6 +241,59 @@ class DriftGrpcTest implements TestPropertyProvider {
     assertThat(meters.get("propensity.drift.available").tags("model", "drift-old").gauge().value())
         .isZero();
     assertThat(meters.find("propensity.drift.psi").tags("model", "drift-old").gauges()).isEmpty();
+  }
+
+  @Test
+  void shadowVersionsAreMonitoredUnderTheirAlias() {
+    monitor.runOnce();
+    assertThat(
+            meters
+                .get("propensity.drift.psi")
+                .tags("model", "drift-shifted", "alias", "production", "feature", SHIFTED_FEATURE)
+                .gauge()
+                .value())
+        .isGreaterThan(0.25);
+
+    // the shifted model's version scored in the shadow of production under alias 'challenger'
+    SimpleMeterRegistry shadowMeters = new SimpleMeterRegistry();
+    DriftMonitor withShadow =
+        new DriftMonitor(
+            analyzer,
+            new ServedModels("drift-same"),
+            "production",
+            () -> List.of(new DriftMonitor.ShadowVersion("drift-shifted", 1, "challenger")),
+            Duration.ofDays(1),
+            shadowMeters,
+            Clock.systemUTC());
+    List<DriftReport> reports = withShadow.runOnce();
+
+    assertThat(reports).hasSize(1);
+    assertThat(
+            shadowMeters
+                .get("propensity.drift.psi")
+                .tags(
+                    "model",
+                    "drift-shifted",
+                    "version",
+                    "1",
+                    "alias",
+                    "challenger",
+                    "feature",
+                    SHIFTED_FEATURE)
+                .gauge()
+                .value())
+        .isGreaterThan(0.25);
+    assertThat(
+            shadowMeters
+                .get("propensity.drift.rows")
+                .tags("model", "drift-shifted", "alias", "challenger")
+                .gauge()
+                .value())
+        .isEqualTo(LIVE_ROWS);
+    assertThat(shadowMeters.find("propensity.drift.rows").tags("alias", "production").gauges())
+        .isEmpty();
+    assertThat(withShadow.latestShadow()).containsOnlyKeys("drift-shifted@challenger");
+    assertThat(withShadow.latest()).isEmpty();
   }
 
   @Test

@@ -19,6 +19,7 @@ import io.propensity.inference.predictionlog.ServedPrediction;
 import io.propensity.inference.testing.FakeFeatureService;
 import io.propensity.inference.testing.FakeModelRegistry;
 import io.propensity.inference.testing.ListLabeledPredictions;
+import io.propensity.inference.testing.LoggedService;
 import io.propensity.inference.testing.ServingChannels;
 import io.propensity.inference.testing.TestModels;
 import jakarta.inject.Inject;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 import propensity.inference.v1.ChallengerServiceGrpc;
 import propensity.inference.v1.GetChallengerReportRequest;
 import propensity.inference.v1.GetChallengerReportResponse;
+import propensity.inference.v1.PromotionDecision;
 import propensity.inference.v1.PromotionDecisionKind;
 
 /**
@@ -58,14 +60,25 @@ class ChallengerReportGrpcTest implements TestPropertyProvider {
     features = FakeFeatureService.start();
     registry.promote(NAME, registry.register(NAME, TestModels.small(11)));
     registry.setAlias(NAME, "challenger", registry.register(NAME, TestModels.small(12)));
-    return Map.of(
-        "propensity.inference.registry.target", registry.target(),
-        "propensity.inference.feature-service.target", features.target(),
-        "propensity.inference.promotion-policy.enabled", "true",
-        "propensity.inference.promotion-policy.interval", "1h",
-        "propensity.inference.promotion-policy.min-paired-outcomes", "100",
-        "propensity.inference.promotion-policy.min-positives", "10",
-        "propensity.inference.promotion-policy.bootstrap-resamples", "100");
+    // the served-prediction log on (its own SQLite file): decisions go to its shared history
+    return LoggedService.properties(
+        registry,
+        features,
+        LoggedService.newLogDirectory("challenger-report"),
+        "propensity.inference.outcomes.enabled",
+        "false",
+        "propensity.inference.promotion-policy.enabled",
+        "true",
+        "propensity.inference.promotion-policy.interval",
+        "1h",
+        "propensity.inference.promotion-policy.min-paired-outcomes",
+        "100",
+        "propensity.inference.promotion-policy.min-positives",
+        "10",
+        "propensity.inference.promotion-policy.bootstrap-resamples",
+        "100",
+        "propensity.inference.promotion-policy.replica-id",
+        "replica-test");
   }
 
   @BeforeAll
@@ -121,6 +134,44 @@ class ChallengerReportGrpcTest implements TestPropertyProvider {
                 .getDecision()
                 .getKind())
         .isEqualTo(PromotionDecisionKind.PROMOTION_DECISION_KIND_HOLD);
+
+    // both decisions are in the history the log's database keeps, newest first
+    GetChallengerReportResponse withHistory =
+        stub()
+            .getChallengerReport(
+                GetChallengerReportRequest.newBuilder()
+                    .setModelName(NAME)
+                    .setHistoryLimit(10)
+                    .build());
+    assertThat(policy.shared()).isTrue();
+    assertThat(withHistory.getHistoryList())
+        .extracting(PromotionDecision::getKind)
+        .containsExactly(
+            PromotionDecisionKind.PROMOTION_DECISION_KIND_HOLD,
+            PromotionDecisionKind.PROMOTION_DECISION_KIND_PROMOTE);
+    PromotionDecision promoted = withHistory.getHistory(1);
+    assertThat(promoted.getDecidedBy()).isEqualTo("replica-test");
+    assertThat(promoted.getMetric()).isEqualTo("roc_auc");
+    assertThat(promoted.getHasDifference()).isTrue();
+    assertThat(promoted.getDifferenceLower())
+        .isEqualTo(report.getPromotion().getRocAucDifferenceLower());
+    assertThat(withHistory.getDecision()).isEqualTo(withHistory.getHistory(0));
+  }
+
+  @Test
+  void aHistoryLimitOutOfRangeIsInvalid() {
+    StatusRuntimeException e =
+        catchThrowableOfType(
+            () ->
+                stub()
+                    .getChallengerReport(
+                        GetChallengerReportRequest.newBuilder()
+                            .setModelName(NAME)
+                            .setHistoryLimit(1001)
+                            .build()),
+            StatusRuntimeException.class);
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).contains("history_limit");
   }
 
   @Test

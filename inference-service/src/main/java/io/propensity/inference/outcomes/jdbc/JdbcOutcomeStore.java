@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -181,6 +182,37 @@ public final class JdbcOutcomeStore implements OutcomeStore {
       return out;
     } catch (SQLException e) {
       throw failed("read outcomes", e);
+    }
+  }
+
+  @Override
+  public Optional<Map<LocalDate, DayFingerprint>> dayFingerprints(
+      String modelName, Instant from, Instant to) {
+    Map<LocalDate, DayFingerprint> out = new HashMap<>();
+    try (Connection c = ds.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT served_at_micros / 86400000000, count(*),"
+                    + " sum(CASE WHEN status = 'POSITIVE' THEN 1 ELSE 0 END),"
+                    + " sum(CASE WHEN status = 'NEGATIVE' THEN 1 ELSE 0 END),"
+                    + " sum(known_at_micros / 1000000), max(known_at_micros)"
+                    + " FROM served_outcomes WHERE model_name = ?"
+                    + " AND served_at_micros >= ? AND served_at_micros < ?"
+                    + " GROUP BY served_at_micros / 86400000000")) {
+      s.setString(1, modelName);
+      s.setLong(2, micros(from));
+      s.setLong(3, micros(to));
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          out.put(
+              LocalDate.ofEpochDay(r.getLong(1)),
+              new DayFingerprint(
+                  r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5), r.getLong(6)));
+        }
+      }
+      return Optional.of(out);
+    } catch (SQLException e) {
+      throw failed("read outcome fingerprints", e);
     }
   }
 
