@@ -168,19 +168,7 @@ public final class RankTargetsBench {
             Locale.ROOT, "[%s] feature-service serving after %.1f s%n", label, startSeconds);
         online
             .redisMemory(10_000)
-            .ifPresent(
-                m ->
-                    System.out.printf(
-                        Locale.ROOT,
-                        "[%s] online state in Redis: %,d keys for %,d users; MEMORY USAGE of %,d"
-                            + " sampled keys: mean %,.0f bytes a key = %,.0f MiB per million"
-                            + " users%n",
-                        label,
-                        m.keys(),
-                        users,
-                        m.sampled(),
-                        m.meanBytesPerKey(),
-                        m.mibPerMillionKeys()));
+            .ifPresent(m -> System.out.printf("[%s] %s (%,d users)%n", label, m.describe(), users));
         ManagedChannel featureChannel = features.channel();
         try {
           // baseline 1: list + fetch, no scoring

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.NoSuchElementException;
 
 /**
@@ -346,18 +345,7 @@ public final class StartupBench {
           online
               .redisMemory(10_000)
               .ifPresent(
-                  m ->
-                      System.out.printf(
-                          Locale.ROOT,
-                          "[%s] @%,d: online state in Redis: %,d keys (one per user); MEMORY USAGE"
-                              + " of %,d sampled keys: mean %,.0f bytes a key = %,.0f MiB per"
-                              + " million users%n",
-                          label,
-                          eventsStored,
-                          m.keys(),
-                          m.sampled(),
-                          m.meanBytesPerKey(),
-                          m.mibPerMillionKeys()));
+                  m -> System.out.printf("[%s] @%,d: %s%n", label, eventsStored, m.describe()));
           out.add(
               new Measure(
                   label,

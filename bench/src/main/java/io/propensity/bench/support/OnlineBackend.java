@@ -57,6 +57,18 @@ public record OnlineBackend(String name, Map<String, String> serviceEnv) {
     public double mibPerMillionKeys() {
       return meanBytesPerKey * 1_000_000 / (1024.0 * 1024.0);
     }
+
+    /** One line for a benchmark's output. */
+    public String describe() {
+      return String.format(
+          Locale.ROOT,
+          "online state in Redis: %,d keys (one per user); MEMORY USAGE of %,d sampled keys: mean"
+              + " %,.0f bytes a key = %,.0f MiB per million users",
+          keys,
+          sampled,
+          meanBytesPerKey,
+          mibPerMillionKeys());
+    }
   }
 
   /**

@@ -7,9 +7,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.propensity.inference.challenge.DecisionHistory.RecordedDecision;
 import io.propensity.inference.challenge.SimulatedWeekPromotionTest.InMemoryAliases;
 import io.propensity.inference.challenge.SimulatedWeekPromotionTest.InMemoryOutcomes;
-import io.propensity.inference.challenge.SimulatedWeekPromotionTest.MutableClock;
 import io.propensity.inference.challenge.jdbc.JdbcDecisionHistory;
 import io.propensity.inference.predictionlog.jdbc.JdbcPredictionLogStore;
+import io.propensity.inference.testing.MovableClock;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -75,7 +75,7 @@ public abstract class DecisionHistoryContract {
   }
 
   /** 600 paired rows; the challenger separates the outcomes much better than production. */
-  static InMemoryOutcomes betterChallenger(MutableClock clock) {
+  static InMemoryOutcomes betterChallenger(MovableClock clock) {
     InMemoryOutcomes outcomes = new InMemoryOutcomes(clock);
     Random r = new Random(11);
     for (int i = 0; i < 600; i++) {
@@ -93,7 +93,7 @@ public abstract class DecisionHistoryContract {
       JdbcPredictionLogStore store,
       InMemoryOutcomes outcomes,
       InMemoryAliases aliases,
-      MutableClock clock,
+      MovableClock clock,
       String replica) {
     return new PromotionPolicy(
         outcomes,
@@ -108,7 +108,7 @@ public abstract class DecisionHistoryContract {
 
   @Test
   void twoReplicasDecideEachRunOnceAndReportTheSameHistory() throws Exception {
-    MutableClock clock = new MutableClock(T.plus(Duration.ofDays(8)).plusSeconds(17));
+    MovableClock clock = new MovableClock(T.plus(Duration.ofDays(8)).plusSeconds(17));
     InMemoryOutcomes outcomes = betterChallenger(clock);
     InMemoryAliases registry = new InMemoryAliases();
     registry.set("production", 1);
@@ -174,7 +174,7 @@ public abstract class DecisionHistoryContract {
 
   @Test
   void theComparisonsBehindADecisionComeBackAsTheyWereMade() {
-    MutableClock clock = new MutableClock(T.plus(Duration.ofDays(8)));
+    MovableClock clock = new MovableClock(T.plus(Duration.ofDays(8)));
     InMemoryAliases registry = new InMemoryAliases();
     registry.set("production", 1);
     registry.set("challenger", 2);
@@ -194,7 +194,7 @@ public abstract class DecisionHistoryContract {
 
   @Test
   void aRunClaimedByAReplicaThatDiedIsLostButTheNextRunIsDecided() {
-    MutableClock clock = new MutableClock(T.plus(Duration.ofDays(8)));
+    MovableClock clock = new MovableClock(T.plus(Duration.ofDays(8)));
     JdbcDecisionHistory history = new JdbcDecisionHistory(a.dataSource());
     long slot = Math.floorDiv(clock.instant().toEpochMilli(), INTERVAL.toMillis());
     // replica-a claimed this run, then died before deciding

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.propensity.inference.challenge.SimulatedWeekPromotionTest.InMemoryAliases;
 import io.propensity.inference.challenge.SimulatedWeekPromotionTest.InMemoryOutcomes;
-import io.propensity.inference.challenge.SimulatedWeekPromotionTest.MutableClock;
+import io.propensity.inference.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
@@ -33,7 +33,7 @@ class PromotionPolicyTest {
   }
 
   /** 600 rows; the challenger separates the outcomes much better than production. */
-  private static InMemoryOutcomes betterChallenger(MutableClock clock) {
+  private static InMemoryOutcomes betterChallenger(MovableClock clock) {
     InMemoryOutcomes outcomes = new InMemoryOutcomes(clock);
     Random r = new Random(11);
     for (int i = 0; i < 600; i++) {
@@ -49,7 +49,7 @@ class PromotionPolicyTest {
 
   @Test
   void promotesOnThePairedBootstrapOfPrAucToo() {
-    MutableClock clock = new MutableClock(T.plus(Duration.ofDays(8)));
+    MovableClock clock = new MovableClock(T.plus(Duration.ofDays(8)));
     InMemoryAliases aliases = new InMemoryAliases();
     aliases.set("production", 1);
     aliases.set("challenger", 2);
@@ -72,7 +72,7 @@ class PromotionPolicyTest {
 
   @Test
   void aReplicaThatDecidesSecondChangesNothing() {
-    MutableClock clock = new MutableClock(T.plus(Duration.ofDays(8)));
+    MovableClock clock = new MovableClock(T.plus(Duration.ofDays(8)));
     InMemoryAliases registry = new InMemoryAliases();
     registry.set("production", 1);
     registry.set("challenger", 2);
@@ -112,7 +112,7 @@ class PromotionPolicyTest {
 
   @Test
   void noChallengerAliasIsSaidSo() {
-    MutableClock clock = new MutableClock(T.plus(Duration.ofDays(8)));
+    MovableClock clock = new MovableClock(T.plus(Duration.ofDays(8)));
     InMemoryAliases aliases = new InMemoryAliases();
     aliases.set("production", 1);
     PromotionPolicy policy =

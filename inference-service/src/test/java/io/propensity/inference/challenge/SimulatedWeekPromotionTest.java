@@ -16,11 +16,11 @@ import io.propensity.inference.outcomes.LabeledPredictions;
 import io.propensity.inference.predictionlog.LoggedSchema;
 import io.propensity.inference.predictionlog.ServedEndpoint;
 import io.propensity.inference.predictionlog.ServedPrediction;
+import io.propensity.inference.testing.MovableClock;
 import io.propensity.inference.testing.TestModels;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -62,7 +62,7 @@ class SimulatedWeekPromotionTest {
     Model v2 = Model.train(train, n -> false, 2);
     Model v3 = Model.train(train.shuffledLabels(new Random(SEED + 3)), n -> false, 3);
 
-    MutableClock clock = new MutableClock(START);
+    MovableClock clock = new MovableClock(START);
     InMemoryOutcomes outcomes = new InMemoryOutcomes(clock);
     InMemoryAliases aliases = new InMemoryAliases();
     aliases.set("production", 1);
@@ -411,34 +411,6 @@ class SimulatedWeekPromotionTest {
             alias + " points at v" + current + ", not v" + expected + " as expected");
       }
       aliases.put(alias, version);
-    }
-  }
-
-  /** A clock the test moves. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

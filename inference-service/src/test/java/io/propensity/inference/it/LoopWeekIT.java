@@ -28,6 +28,7 @@ import io.propensity.inference.challenge.PromotionPolicy;
 import io.propensity.inference.outcomes.LiveOutcomes;
 import io.propensity.inference.outcomes.OutcomeJoiner;
 import io.propensity.inference.testing.FakeModelRegistry;
+import io.propensity.inference.testing.MovableClock;
 import io.propensity.inference.testing.Protos;
 import io.propensity.inference.testing.ServingChannels;
 import io.propensity.inference.testing.TestModels;
@@ -39,8 +40,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -111,7 +110,7 @@ class LoopWeekIT implements TestPropertyProvider {
   static final String DETERMINISTIC =
       "num_threads=1 deterministic=true force_row_wise=true verbose=-1";
 
-  static final SimulatedClock CLOCK = new SimulatedClock(START);
+  static final MovableClock CLOCK = new MovableClock(START);
 
   ServiceProcess featureService;
   FeatureServiceClient features;
@@ -656,34 +655,6 @@ class LoopWeekIT implements TestPropertyProvider {
       }
     } catch (LGBMException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** A clock the test moves; the service reads it as its {@code inference} clock. */
-  static final class SimulatedClock extends Clock {
-    private volatile Instant now;
-
-    SimulatedClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

@@ -4,33 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.propensity.engine.event.Event;
 import io.propensity.engine.event.EventType;
-import java.time.Clock;
+import io.propensity.inference.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class LiveUserStatesTest {
-  static final class MutableClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  final MutableClock clock = new MutableClock();
+  final MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
   int apply(LiveUserStates states, String user, int n) {
     return states.update(
@@ -38,7 +18,8 @@ class LiveUserStatesTest {
         s -> {
           for (int i = 0; i < n; i++) {
             s.apply(
-                Event.builder(user + "-" + i, user, clock.now.minusSeconds(i), EventType.PAGE_VIEW)
+                Event.builder(
+                        user + "-" + i, user, clock.instant().minusSeconds(i), EventType.PAGE_VIEW)
                     .build());
           }
           return s.retainedEvents();
@@ -64,7 +45,7 @@ class LiveUserStatesTest {
     LiveUserStates states =
         new LiveUserStates(new LiveUserStates.Settings(100, 4_000, Duration.ofMinutes(30)), clock);
     apply(states, "old", 1);
-    clock.now = clock.now.plus(Duration.ofMinutes(31));
+    clock.advance(Duration.ofMinutes(31));
     apply(states, "new", 1);
     assertThat(states.userIds()).containsExactly("new");
 
@@ -84,7 +65,7 @@ class LiveUserStatesTest {
         states.update(
             "a",
             s -> {
-              s.apply(Event.builder("a-x", "a", clock.now, EventType.ADD_TO_CART).build());
+              s.apply(Event.builder("a-x", "a", clock.instant(), EventType.ADD_TO_CART).build());
               return s.retainedEvents();
             });
     assertThat(retained).isEqualTo(3);

@@ -81,27 +81,7 @@ class ShadowScorerTest {
   }
 
   void start(int capacity, String shadowSchemaHash) throws Exception {
-    Path dir = Files.createTempDirectory("shadow-unit");
-    PredictionLog log =
-        new PredictionLog(
-            new PredictionLogConfiguration(
-                true,
-                "",
-                "",
-                "",
-                1.0,
-                -1,
-                -1,
-                -1,
-                -1,
-                0,
-                1000,
-                100,
-                Duration.ofMillis(10),
-                Duration.ZERO),
-            JdbcPredictionLogStore.open("jdbc:sqlite:" + dir.resolve("p.db"), "", ""),
-            meters,
-            Clock.systemUTC());
+    PredictionLog log = memoryLog();
     recorder = new PredictionRecorder(Optional.of(log));
     ServedModels shadows = new ServedModels("m");
     shadows.swapIn(
