@@ -160,8 +160,8 @@ public final class ShadowScorer implements AutoCloseable {
     this.sameVersionSkipped =
         Counter.builder("propensity.shadow.skipped")
             .description(
-                "Requests not scored in the shadow because every shadow alias names the version"
-                    + " that answered (e.g. challenger after its promotion), by reason")
+                "Requests not scored by a shadow alias because it names the version that answered"
+                    + " (e.g. challenger after its promotion), one per request and alias, by reason")
             .tag("reason", "same_version")
             .register(meters);
     for (DropReason r : DropReason.values()) {
@@ -325,18 +325,18 @@ public final class ShadowScorer implements AutoCloseable {
    */
   private boolean hasShadowFor(Prediction p) {
     long serving = p.servedBy().model().version();
-    boolean sameVersion = false;
+    int sameVersion = 0;
     for (ServedModels versions : shadows.values()) {
       OptionalLong v = versions.currentVersion(p.modelName());
       if (v.isPresent()) {
         if (v.getAsLong() != serving) {
-          return true;
+          return true; // the aliases naming the answering version are skipped when scoring
         }
-        sameVersion = true;
+        sameVersion++;
       }
     }
-    if (sameVersion) {
-      sameVersionSkipped.increment();
+    if (sameVersion > 0) {
+      sameVersionSkipped.increment(sameVersion);
     }
     return false;
   }
@@ -371,7 +371,8 @@ public final class ShadowScorer implements AutoCloseable {
         ServedModel production = job.rows().get(0).served().servedBy().model();
         handled++;
         if (production.version() == shadow.version()) {
-          continue; // this alias names the answering version: nothing to compare (another differs)
+          sameVersionSkipped.increment(); // nothing to compare (another alias differs)
+          continue;
         }
         if (!schemaHash.equals(production.descriptor().schemaHash())) {
           drop(DropReason.SCHEMA_MISMATCH);

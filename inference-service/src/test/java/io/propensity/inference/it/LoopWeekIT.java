@@ -295,13 +295,16 @@ class LoopWeekIT implements TestPropertyProvider {
   @Test
   @Order(3)
   void aLiveRegressionIsRolledBack() {
-    // (three answers per request from now on: the challenger alias still points at v2, now
-    // production, and is scored in the shadow too)
+    // (two answers per request from now on: the challenger alias still points at v2, now
+    // production, and is not scored again — counted as skipped — while previous = v1 is)
     // week 3: the tracker breaks and files each user's cart adds under another user; v2, which
     // reads the cart features, is now worse than v1 it replaced, which never looked at them
     serveWeek(WEEK3, new Random(SEED + 13), this::cartsOfTheWrongUser);
 
-    PromotionDecision d = joinAndDecide(WEEK3.plus(Duration.ofDays(8)), 7);
+    PromotionDecision d = joinAndDecide(WEEK3.plus(Duration.ofDays(8)), 6);
+    // every week-3 request (and the few probes awaitServing sends) skipped challenger = production
+    assertThat(counter("propensity.shadow.skipped"))
+        .isBetween(7.0 * REQUESTS_PER_DAY, 7.0 * REQUESTS_PER_DAY + 20);
     assertThat(d.kind()).isEqualTo(DecisionKind.ROLLBACK);
     assertThat(d.productionVersion()).isEqualTo(v2);
     assertThat(d.resultingProductionVersion()).isEqualTo(v1);
@@ -325,7 +328,7 @@ class LoopWeekIT implements TestPropertyProvider {
     assertThat(counter("propensity.prediction.log.dropped")).isZero();
     assertThat(counter("propensity.shadow.dropped")).isZero();
     // each week's answers and their shadows: all logged, all joined to a final outcome
-    assertThat(counter("propensity.live.outcomes")).isEqualTo(7.0 * 7 * REQUESTS_PER_DAY);
+    assertThat(counter("propensity.live.outcomes")).isEqualTo(6.0 * 7 * REQUESTS_PER_DAY);
     assertThat(counter("propensity.prediction.log.written"))
         .isGreaterThanOrEqualTo(3.0 * 2 * 7 * REQUESTS_PER_DAY);
   }

@@ -343,6 +343,9 @@ class ShadowScorerTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> logged().size() == 1);
     assertThat(logged().get(0).modelAlias()).isEqualTo("previous");
     assertThat(logged().get(0).modelVersion()).isZero();
+    assertThat(
+            meters.get("propensity.shadow.skipped").tag("reason", "same_version").counter().count())
+        .isEqualTo(1);
 
     // with only the same-version alias, the request is not even queued
     ShadowScorer onlySame =
@@ -362,7 +365,7 @@ class ShadowScorerTest {
                   .tag("reason", "same_version")
                   .counter()
                   .count())
-          .isEqualTo(2);
+          .isEqualTo(3);
     } finally {
       onlySame.close();
     }
