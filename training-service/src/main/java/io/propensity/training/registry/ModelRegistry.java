@@ -586,8 +586,13 @@ public final class ModelRegistry implements AutoCloseable {
     }
   }
 
-  /** Attempts of {@link #promoteIfBetter} when production keeps moving under it. */
-  static final int PROMOTION_ATTEMPTS = 5;
+  /**
+   * Attempts of {@link #promoteIfBetter} when production keeps moving under it. Policies move
+   * production only to a strictly better version, so with n versions judged at once production can
+   * move n - 1 times under one of them (8 racing policies exhausted the former 5 attempts on a busy
+   * machine); the bound only stops a policy racing endless manual changes.
+   */
+  static final int PROMOTION_ATTEMPTS = 64;
 
   /** Production moved between a policy's decision and its compare-and-set. */
   private static final class ProductionMoved extends RuntimeException {
