@@ -374,18 +374,22 @@ class ShadowScorerTest {
     assertThat(meters.get("propensity.shadow.scored").counter().count()).isEqualTo(1);
   }
 
-  @Test
-  void anIdleShadowThreadSleepsUntilTheNextRequest() throws Exception {
+  /** A scorer on a fresh log whose one alias, challenger, serves version 2 of m (inverted). */
+  ShadowScorer challengerOnly(Duration drainInterval) throws Exception {
     recorder = new PredictionRecorder(Optional.of(memoryLog()));
     ServedModels challenger = new ServedModels("m");
     challenger.swapIn(model("m", 2, "challenger", new Inverted()));
-    shadow =
-        new ShadowScorer(
-            new ShadowConfiguration(true, List.of("challenger"), 1.0, 1000, 1),
-            Map.of("challenger", challenger),
-            recorder,
-            meters,
-            Duration.ofMillis(5));
+    return new ShadowScorer(
+        new ShadowConfiguration(true, List.of("challenger"), 1.0, 1000, 1),
+        Map.of("challenger", challenger),
+        recorder,
+        meters,
+        drainInterval);
+  }
+
+  @Test
+  void anIdleShadowThreadSleepsUntilTheNextRequest() throws Exception {
+    shadow = challengerOnly(Duration.ofMillis(5));
     shadow.predicted("first", served(0.2));
     await().atMost(Duration.ofSeconds(10)).until(() -> logged().size() == 1);
     Thread.sleep(100); // the drain after "first" finds nothing: the thread goes idle
@@ -402,16 +406,7 @@ class ShadowScorerTest {
 
   @Test
   void closingScoresWhatIsQueuedForASleepingShadowThread() throws Exception {
-    recorder = new PredictionRecorder(Optional.of(memoryLog()));
-    ServedModels challenger = new ServedModels("m");
-    challenger.swapIn(model("m", 2, "challenger", new Inverted()));
-    shadow =
-        new ShadowScorer(
-            new ShadowConfiguration(true, List.of("challenger"), 1.0, 1000, 1),
-            Map.of("challenger", challenger),
-            recorder,
-            meters,
-            Duration.ofMinutes(10));
+    shadow = challengerOnly(Duration.ofMinutes(10));
     for (int i = 0; i < 5; i++) {
       shadow.predicted("r" + i, served(0.2));
     }
